@@ -1,0 +1,63 @@
+# ngx_judge: an online judge inside nginx.
+#
+#   make          build the nginx module and the worker binaries
+#   make run      start nginx with the module on 127.0.0.1:8080 + a worker
+#   make stop     stop what "make run" started
+#   make test     build, then run the whole test suite (ends with prove's
+#                 summary)
+#   make deps     install every Debian package the project needs
+#   make asan     build instrumented worker binaries into build-asan/
+
+SHELL      := /bin/bash
+BUILD      ?= build
+NGINX_SRC  ?= /usr/share/nginx/src
+PROVE_ARGS ?= -r t/
+
+ABS_BUILD   = $(abspath $(BUILD))
+MODULE_SO   = $(BUILD)/ngx_http_judge_module.so
+MODULE_SRCS = $(wildcard ngx_judge_module/*.c ngx_judge_module/*.h)
+
+all: module worker
+
+deps:
+	scripts/deps.sh install
+
+deps-check:
+	@scripts/deps.sh check || scripts/deps.sh install
+
+module: deps-check $(MODULE_SO)
+
+worker: deps-check
+	$(MAKE) -C worker BUILD=$(ABS_BUILD)
+
+asan: deps-check
+	$(MAKE) -C worker BUILD=$(abspath build-asan) SANITIZE=address,undefined
+
+# The nginx configure tree is copied because configure writes into it; it
+# is configured again whenever the addon's file list or the proto change.
+$(BUILD)/nginx/Makefile: config proto/judge.proto ngx_judge_module
+	rm -rf $(BUILD)/nginx
+	mkdir -p $(BUILD)
+	cp -r $(NGINX_SRC) $(BUILD)/nginx
+	cd $(BUILD)/nginx && source ./conf_flags \
+	    && ./configure "$${NGX_CONF_FLAGS[@]}" \
+	           --add-dynamic-module=$(CURDIR) > configure.log \
+	    || { cat configure.log; exit 1; }
+
+$(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS)
+	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
+	cp $(BUILD)/nginx/objs/ngx_http_judge_module.so $@
+
+test: all
+	prove $(PROVE_ARGS)
+
+run: all
+	scripts/run.sh start
+
+stop:
+	scripts/run.sh stop
+
+clean:
+	rm -rf $(BUILD) build-asan run t/servroot*
+
+.PHONY: all deps deps-check module worker asan test run stop clean

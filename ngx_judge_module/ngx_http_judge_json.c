@@ -1,0 +1,99 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_judge_module.h"
+
+
+/* length of s as a quoted, escaped JSON string */
+
+size_t
+ngx_http_judge_json_str_len(ngx_str_t *s)
+{
+    return 2 + s->len + ngx_escape_json(NULL, s->data, s->len);
+}
+
+
+u_char *
+ngx_http_judge_json_str(u_char *p, ngx_str_t *s)
+{
+    *p++ = '"';
+    p = (u_char *) ngx_escape_json(p, s->data, s->len);
+    *p++ = '"';
+
+    return p;
+}
+
+
+ngx_int_t
+ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b)
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (r->method == NGX_HTTP_HEAD || b->last == b->pos) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* {"error":{"code":"...","message":"..."}} with the given status */
+
+ngx_int_t
+ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    char *code, char *message)
+{
+    size_t      len;
+    ngx_buf_t  *b;
+    ngx_str_t   c, m;
+
+    c.data = (u_char *) code;
+    c.len = ngx_strlen(code);
+    m.data = (u_char *) message;
+    m.len = ngx_strlen(message);
+
+    len = sizeof("{\"error\":{\"code\":,\"message\":}}\n") - 1
+          + ngx_http_judge_json_str_len(&c)
+          + ngx_http_judge_json_str_len(&m);
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->last, "{\"error\":{\"code\":", 17);
+    b->last = ngx_http_judge_json_str(b->last, &c);
+    b->last = ngx_cpymem(b->last, ",\"message\":", 11);
+    b->last = ngx_http_judge_json_str(b->last, &m);
+    b->last = ngx_cpymem(b->last, "}}\n", 3);
+
+    return ngx_http_judge_send_json(r, status, b);
+}
