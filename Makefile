@@ -35,7 +35,7 @@ asan: deps-check
 
 # The nginx configure tree is copied because configure writes into it; it
 # is configured again whenever the addon's file list or the proto change.
-$(BUILD)/nginx/Makefile: config proto/judge.proto ngx_judge_module
+$(BUILD)/nginx/objs/Makefile: config proto/judge.proto ngx_judge_module
 	rm -rf $(BUILD)/nginx
 	mkdir -p $(BUILD)
 	cp -r $(NGINX_SRC) $(BUILD)/nginx
@@ -44,7 +44,7 @@ $(BUILD)/nginx/Makefile: config proto/judge.proto ngx_judge_module
 	           --add-dynamic-module=$(CURDIR) > configure.log \
 	    || { cat configure.log; exit 1; }
 
-$(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS)
+$(MODULE_SO): $(BUILD)/nginx/objs/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
 	cp $(BUILD)/nginx/objs/ngx_http_judge_module.so $@
 

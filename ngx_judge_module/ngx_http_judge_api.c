@@ -138,11 +138,13 @@ ngx_http_judge_health(ngx_http_request_t *r)
 
     b->last = ngx_sprintf(b->last,
                           "{\"status\":\"ok\",\"version\":\"%s\","
-                          "\"pid\":%P,\"workers\":0,\"free_slots\":0,"
+                          "\"pid\":%P,\"generation\":%ui,"
+                          "\"workers\":0,\"free_slots\":0,"
                           "\"zone\":{\"name\":\"%V\",\"size\":%uz,"
                           "\"free\":%uz,\"generation\":%ui,"
                           "\"created\":%T}}\n",
                           NGX_HTTP_JUDGE_VERSION, ngx_pid,
+                          jmcf->zone->generation,
                           &jmcf->zone->shm_zone->shm.name, size, free,
                           generation, created);
 

@@ -1,0 +1,119 @@
+use Test::Judge::Nginx;
+
+run_tests();
+
+__DATA__
+
+=== health answers JSON with status ok
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- request
+GET /health
+--- response_headers
+Content-Type: application/json
+--- response_json
+{"status": "ok", "version": "/^\\d+\\.\\d+\\.\\d+$/",
+ "zone": {"name": "judge", "size": 1048576, "generation": 1}}
+--- no_error_log
+[error]
+
+
+=== the API answers under a prefix location
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location /judge/ { judge_api; }
+--- request
+GET /judge/health
+--- response_json
+{"status": "ok"}
+
+
+=== unknown resources are a JSON 404
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- request
+GET /no/such/thing
+--- error_code: 404
+--- response_json
+{"error": {"code": "not_found", "message": "/./"}}
+
+
+=== a wrong method is a JSON 405
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- request
+POST /health
+{"x": 1}
+--- error_code: 405
+--- response_json
+{"error": {"code": "method_not_allowed"}}
+
+
+=== HEAD gets the headers only
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- request
+HEAD /health
+--- response_headers
+Content-Type: application/json
+--- response_body:
+
+
+=== a reload keeps the zone and moves its generation on
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- perl
+my ($code, $before) = http_json(GET => '/health');
+is($code, 200, 'health before reload');
+ok(reload_nginx(), 'reloaded');
+my $after;
+wait_until(sub {
+    (undef, $after) = http_json(GET => '/health');
+    $after && $after->{generation} == 2;
+});
+is($after->{generation}, 2, 'a worker process of the new generation answers');
+is($after->{zone}{generation}, 2, 'the zone knows the new generation');
+is($after->{zone}{created}, $before->{zone}{created}, 'same zone');
+isnt($after->{pid}, $before->{pid}, 'answered by a new worker process');
+--- no_error_log
+[alert]
+[emerg]
+
+
+=== judge_api without a zone is refused at start
+--- config
+    location / { judge_api; }
+--- must_die
+--- error_log
+need "judge_zone" in the http block
+
+
+=== a malformed zone is refused at start
+--- http_config
+    judge_zone judge;
+--- config
+    location / { judge_api; }
+--- must_die
+--- error_log
+invalid zone "judge", expected name:size
+
+
+=== a zone too small is refused at start
+--- http_config
+    judge_zone judge:64k;
+--- config
+    location / { judge_api; }
+--- must_die
+--- error_log
+is too small
