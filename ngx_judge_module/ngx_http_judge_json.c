@@ -31,6 +31,53 @@ ngx_http_judge_json_str(u_char *p, ngx_str_t *s)
 }
 
 
+/*
+ * A list kept comma-wrapped for matching (",a,b,") rendered as the members
+ * of a JSON array ("a","b").
+ */
+
+size_t
+ngx_http_judge_json_list_len(ngx_str_t *list)
+{
+    return 3 * list->len + ngx_escape_json(NULL, list->data, list->len);
+}
+
+
+u_char *
+ngx_http_judge_json_list(u_char *p, ngx_str_t *list)
+{
+    u_char      *s, *e, *last;
+    ngx_str_t    item;
+    ngx_uint_t   first;
+
+    first = 1;
+    last = list->data + list->len;
+
+    for (s = list->data; s < last; s = e + 1) {
+        e = ngx_strlchr(s, last, ',');
+        if (e == NULL) {
+            e = last;
+        }
+
+        if (e == s) {
+            continue;
+        }
+
+        if (!first) {
+            *p++ = ',';
+        }
+
+        first = 0;
+
+        item.data = s;
+        item.len = e - s;
+        p = ngx_http_judge_json_str(p, &item);
+    }
+
+    return p;
+}
+
+
 ngx_int_t
 ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b)

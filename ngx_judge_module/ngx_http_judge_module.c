@@ -13,6 +13,11 @@
 
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_judge_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_judge_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -46,6 +51,48 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       0,
       NULL },
 
+    { ngx_string("judge_worker_token"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, token),
+      NULL },
+
+    { ngx_string("judge_worker_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_judge_token_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, token),
+      NULL },
+
+    { ngx_string("judge_max_frame_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_frame_size),
+      NULL },
+
+    { ngx_string("judge_heartbeat_interval"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, heartbeat_interval),
+      NULL },
+
+    { ngx_string("judge_heartbeat_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, heartbeat_timeout),
+      NULL },
+
+    { ngx_string("judge_drain_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, drain_timeout),
+      NULL },
+
       ngx_null_command
 };
 
@@ -60,8 +107,8 @@ static ngx_http_module_t  ngx_http_judge_module_ctx = {
     NULL,                                  /* create server configuration */
     NULL,                                  /* merge server configuration */
 
-    NULL,                                  /* create location configuration */
-    NULL                                   /* merge location configuration */
+    ngx_http_judge_create_loc_conf,        /* create location configuration */
+    ngx_http_judge_merge_loc_conf          /* merge location configuration */
 };
 
 
@@ -71,11 +118,11 @@ ngx_module_t  ngx_http_judge_module = {
     ngx_http_judge_commands,               /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_judge_ipc_init_module,        /* init module */
+    ngx_http_judge_ipc_init_process,       /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_judge_ipc_exit_process,       /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -113,6 +160,151 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
                       "\"judge_zone\" in the http block");
         return NGX_CONF_ERROR;
     }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_judge_loc_conf_t  *jlcf;
+
+    jlcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_judge_loc_conf_t));
+    if (jlcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     jlcf->token = { 0, NULL };
+     *     jlcf->endpoint = 0;
+     */
+
+    jlcf->max_frame_size = NGX_CONF_UNSET_SIZE;
+    jlcf->heartbeat_interval = NGX_CONF_UNSET_MSEC;
+    jlcf->heartbeat_timeout = NGX_CONF_UNSET_MSEC;
+    jlcf->drain_timeout = NGX_CONF_UNSET_MSEC;
+
+    return jlcf;
+}
+
+
+static char *
+ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_judge_loc_conf_t *prev = parent;
+    ngx_http_judge_loc_conf_t *conf = child;
+
+    ngx_conf_merge_str_value(conf->token, prev->token, "");
+    ngx_conf_merge_size_value(conf->max_frame_size, prev->max_frame_size,
+                              16 * 1024 * 1024);
+    ngx_conf_merge_msec_value(conf->heartbeat_interval,
+                              prev->heartbeat_interval, 2000);
+    ngx_conf_merge_msec_value(conf->heartbeat_timeout,
+                              prev->heartbeat_timeout, 10000);
+    ngx_conf_merge_msec_value(conf->drain_timeout, prev->drain_timeout,
+                              60000);
+
+    if (conf->heartbeat_timeout <= conf->heartbeat_interval) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_heartbeat_timeout must be longer than "
+                           "judge_heartbeat_interval");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->max_frame_size < 4096) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_max_frame_size must be at least 4k");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->endpoint && conf->token.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_worker_endpoint needs judge_worker_token "
+                           "or judge_worker_token_file");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the token is read once, at configuration time, and trimmed */
+
+static char *
+ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_loc_conf_t *jlcf = conf;
+
+    u_char          *p, *last;
+    ssize_t          n;
+    ngx_str_t       *value, name;
+    ngx_file_t       file;
+    ngx_file_info_t  fi;
+
+    if (jlcf->token.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = name;
+    file.log = cf->log;
+
+    file.fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR
+        || ngx_file_size(&fi) > 4096)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "token file \"%V\" is unreadable or too large",
+                           &name);
+        (void) ngx_close_file(file.fd);
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->pool, ngx_file_size(&fi) + 1);
+    if (p == NULL) {
+        (void) ngx_close_file(file.fd);
+        return NGX_CONF_ERROR;
+    }
+
+    n = ngx_read_file(&file, p, ngx_file_size(&fi), 0);
+
+    (void) ngx_close_file(file.fd);
+
+    if (n == NGX_ERROR) {
+        return NGX_CONF_ERROR;
+    }
+
+    last = p + n;
+    while (last > p && (last[-1] == '\n' || last[-1] == '\r'
+                        || last[-1] == ' ' || last[-1] == '\t'))
+    {
+        last--;
+    }
+
+    if (last == p) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "token file \"%V\" is empty", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    jlcf->token.data = p;
+    jlcf->token.len = last - p;
 
     return NGX_CONF_OK;
 }
@@ -203,6 +395,10 @@ static char *
 ngx_http_judge_worker_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
+    ngx_http_judge_loc_conf_t *jlcf = conf;
+
+    jlcf->endpoint = 1;
+
     return ngx_http_judge_set_handler(cf, ngx_http_judge_stream_handler);
 }
 

@@ -8,25 +8,1096 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include "ngx_http_judge_module.h"
+#include "judge.pb-c.h"
 
 
 /*
- * The worker endpoint.  Workers dial in here and upgrade to "judge/1";
- * until the stream protocol is in place the endpoint refuses honestly.
+ * The worker endpoint.  A judge-worker sends
+ *
+ *     GET /worker HTTP/1.1
+ *     Connection: Upgrade
+ *     Upgrade: judge/1
+ *     Authorization: Bearer <token>
+ *
+ * and gets "101 Switching Protocols".  From then on the connection carries
+ * frames, a 4-byte big-endian length and one protobuf message, in both
+ * directions.  The stream belongs to this nginx process for its whole life;
+ * other processes reach it through the mailbox (ngx_http_judge_ipc.c).
  */
+
+
+#define NGX_HTTP_JUDGE_READ_BUF          16384
+#define NGX_HTTP_JUDGE_UPGRADE_REQUIRED  426
+
+
+typedef struct ngx_http_judge_frame_s  ngx_http_judge_frame_t;
+
+struct ngx_http_judge_frame_s {
+    ngx_http_judge_frame_t      *next;
+    size_t                       len;
+    size_t                       sent;
+    u_char                       data[1];
+};
+
+
+typedef struct {
+    ngx_rbtree_node_t            node;        /* key: stream id */
+    ngx_http_request_t          *request;
+    ngx_http_judge_zone_t       *zone;
+    ngx_http_judge_loc_conf_t   *conf;
+
+    ngx_str_t                    worker_id;
+    u_char                       worker_id_data[NGX_HTTP_JUDGE_MAX_ID_LEN];
+
+    u_char                      *in;          /* ngx_alloc()ed */
+    size_t                       in_size;
+    size_t                       in_len;
+
+    ngx_http_judge_frame_t      *out;
+    ngx_http_judge_frame_t     **out_last;
+
+    unsigned                     registered:1;
+    unsigned                     in_tree:1;
+} ngx_http_judge_stream_t;
+
+
+static ngx_int_t ngx_http_judge_stream_check(ngx_http_request_t *r,
+    ngx_http_judge_loc_conf_t *jlcf);
+static ngx_int_t ngx_http_judge_stream_token_ok(ngx_str_t *given,
+    ngx_str_t *token);
+static void ngx_http_judge_stream_read_handler(ngx_event_t *rev);
+static void ngx_http_judge_stream_write_handler(ngx_event_t *wev);
+static ngx_int_t ngx_http_judge_stream_frames(ngx_http_judge_stream_t *s);
+static ngx_int_t ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s,
+    u_char *data, size_t len);
+static ngx_int_t ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
+    Judge__Register *reg);
+static ngx_int_t ngx_http_judge_stream_detail(ngx_pool_t *pool,
+    Judge__Register *reg, ngx_http_judge_worker_info_t *info);
+static ngx_int_t ngx_http_judge_stream_send(ngx_http_judge_stream_t *s,
+    Judge__MasterCommand *cmd);
+static ngx_int_t ngx_http_judge_stream_queue(ngx_http_judge_stream_t *s,
+    u_char *frame, size_t len);
+static ngx_int_t ngx_http_judge_stream_flush(ngx_http_judge_stream_t *s);
+static void ngx_http_judge_stream_say_goodbye(ngx_http_judge_stream_t *s,
+    char *reason);
+static void ngx_http_judge_stream_close(ngx_http_judge_stream_t *s);
+static void ngx_http_judge_stream_cleanup(void *data);
+static ngx_http_judge_stream_t *ngx_http_judge_stream_lookup(uint64_t id);
+
+
+/* the streams this process holds, by stream id */
+static ngx_rbtree_t       ngx_http_judge_streams;
+static ngx_rbtree_node_t  ngx_http_judge_streams_sentinel;
+
 
 ngx_int_t
 ngx_http_judge_stream_handler(ngx_http_request_t *r)
 {
-    ngx_int_t  rc;
+    ngx_int_t                    rc;
+    ngx_table_elt_t             *h;
+    ngx_connection_t            *c;
+    ngx_http_cleanup_t          *cln;
+    ngx_http_judge_stream_t     *s;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    c = r->connection;
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_stream_check(r, jlcf);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    s = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_stream_t));
+    if (s == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    s->request = r;
+    s->zone = jmcf->zone;
+    s->conf = jlcf;
+    s->out_last = &s->out;
+    s->node.key = (ngx_rbtree_key_t) ngx_http_judge_zone_next_id(s->zone);
+
+    s->in_size = NGX_HTTP_JUDGE_READ_BUF;
+    s->in = ngx_alloc(s->in_size, c->log);
+    if (s->in == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln = ngx_http_cleanup_add(r, 0);
+    if (cln == NULL) {
+        ngx_free(s->in);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_http_judge_stream_cleanup;
+    cln->data = s;
+
+    ngx_http_set_ctx(r, s, ngx_http_judge_module);
+
+    /* bytes the worker sent right behind the request headers */
+
+    if (r->header_in->last > r->header_in->pos) {
+        s->in_len = ngx_min((size_t) (r->header_in->last - r->header_in->pos),
+                            s->in_size);
+        ngx_memcpy(s->in, r->header_in->pos, s->in_len);
+        r->header_in->pos += s->in_len;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Upgrade");
+    ngx_str_set(&h->value, "judge/1");
+
+    r->headers_out.status = NGX_HTTP_SWITCHING_PROTOCOLS;
+    ngx_str_set(&r->headers_out.status_line, "101 Switching Protocols");
+    r->headers_out.content_length_n = -1;
+    r->keepalive = 0;
+    r->header_only = 1;
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK) {
+        return rc;
+    }
+
+    if (ngx_http_send_special(r, NGX_HTTP_FLUSH) == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    /* from here on the connection is ours, not HTTP's */
+
+    r->main->count++;
+
+    c->log->action = "serving a judge worker";
+    c->read->handler = ngx_http_judge_stream_read_handler;
+    c->write->handler = ngx_http_judge_stream_write_handler;
+
+    /* nginx's graceful shutdown closes idle connections: that is our cue */
+    c->idle = 1;
+
+    ngx_tcp_nodelay(c);
+
+    if (ngx_http_judge_streams.root == NULL) {
+        ngx_rbtree_init(&ngx_http_judge_streams,
+                        &ngx_http_judge_streams_sentinel,
+                        ngx_rbtree_insert_value);
+    }
+
+    ngx_rbtree_insert(&ngx_http_judge_streams, &s->node);
+    s->in_tree = 1;
+
+    ngx_add_timer(c->read, jlcf->heartbeat_timeout);
+
+    if (c->read->ready || s->in_len) {
+        ngx_post_event(c->read, &ngx_posted_events);
+    }
+
+    return NGX_DONE;
+}
+
+
+/*
+ * Everything that must hold before a stream is accepted.  NGX_DECLINED:
+ * all holds; anything else is the request's answer.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_check(ngx_http_request_t *r,
+    ngx_http_judge_loc_conf_t *jlcf)
+{
+    ngx_int_t         rc;
+    ngx_str_t         given;
+    ngx_table_elt_t  *h;
+
+    if (r != r->main) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "judge: worker endpoint refused in a subrequest");
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
     }
 
-    return ngx_http_judge_send_error(r, NGX_HTTP_NOT_IMPLEMENTED,
-                                     "not_implemented",
-                                     "the worker stream is not available yet");
+#if (NGX_HTTP_V2)
+    if (r->stream) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                         "http2_not_supported",
+                                         "workers connect over HTTP/1.1");
+    }
+#endif
+
+    if (r->method != NGX_HTTP_GET) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
+                                         "method_not_allowed",
+                                         "workers connect with GET");
+    }
+
+    if (r->headers_in.authorization == NULL
+        || r->headers_in.authorization->value.len <= sizeof("Bearer ") - 1
+        || ngx_strncasecmp(r->headers_in.authorization->value.data,
+                           (u_char *) "Bearer ", sizeof("Bearer ") - 1)
+           != 0)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "judge: worker refused: no bearer token");
+        return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
+                                         "unauthorized",
+                                         "a bearer token is required");
+    }
+
+    given.data = r->headers_in.authorization->value.data
+                 + sizeof("Bearer ") - 1;
+    given.len = r->headers_in.authorization->value.len
+                - (sizeof("Bearer ") - 1);
+
+    if (!ngx_http_judge_stream_token_ok(&given, &jlcf->token)) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "judge: worker refused: wrong token");
+        return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
+                                         "unauthorized", "wrong token");
+    }
+
+    h = r->headers_in.upgrade;
+
+    if (h == NULL
+        || h->value.len != sizeof("judge/1") - 1
+        || ngx_strncasecmp(h->value.data, (u_char *) "judge/1",
+                           sizeof("judge/1") - 1) != 0)
+    {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Upgrade");
+        ngx_str_set(&h->value, "judge/1");
+
+        return ngx_http_judge_send_error(r, NGX_HTTP_JUDGE_UPGRADE_REQUIRED,
+                                         "upgrade_required",
+                                         "workers must upgrade to judge/1");
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/* compares digests so that neither content nor length leaks by timing */
+
+static ngx_int_t
+ngx_http_judge_stream_token_ok(ngx_str_t *given, ngx_str_t *token)
+{
+    u_char  a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+
+    SHA256(given->data, given->len, a);
+    SHA256(token->data, token->len, b);
+
+    return CRYPTO_memcmp(a, b, SHA256_DIGEST_LENGTH) == 0;
+}
+
+
+static void
+ngx_http_judge_stream_read_handler(ngx_event_t *rev)
+{
+    u_char                   *p;
+    size_t                    need;
+    ssize_t                   n;
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_judge_stream_t  *s;
+
+    c = rev->data;
+    r = c->data;
+    s = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (c->close) {
+        ngx_http_judge_stream_say_goodbye(s, "nginx is shutting down");
+        ngx_http_judge_stream_close(s);
+        return;
+    }
+
+    if (rev->timedout) {
+        ngx_log_error(NGX_LOG_WARN, c->log, 0,
+                      "judge: worker \"%V\" silent for %M ms, closing",
+                      &s->worker_id, s->conf->heartbeat_timeout);
+        ngx_http_judge_stream_close(s);
+        return;
+    }
+
+    for ( ;; ) {
+
+        if (ngx_http_judge_stream_frames(s) != NGX_OK) {
+            ngx_http_judge_stream_close(s);
+            return;
+        }
+
+        if (s->in_len == s->in_size) {
+            need = s->in_size * 2;
+
+            if (s->in_len >= 4) {
+                need = ngx_max(need, 4 + (size_t) ((s->in[0] << 24)
+                                                   | (s->in[1] << 16)
+                                                   | (s->in[2] << 8)
+                                                   | s->in[3]));
+            }
+
+            p = ngx_alloc(need, c->log);
+            if (p == NULL) {
+                ngx_http_judge_stream_close(s);
+                return;
+            }
+
+            ngx_memcpy(p, s->in, s->in_len);
+            ngx_free(s->in);
+            s->in = p;
+            s->in_size = need;
+        }
+
+        n = c->recv(c, s->in + s->in_len, s->in_size - s->in_len);
+
+        if (n == NGX_AGAIN) {
+            break;
+        }
+
+        if (n == 0 || n == NGX_ERROR) {
+            ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                          "judge: worker \"%V\" closed the stream",
+                          &s->worker_id);
+            ngx_http_judge_stream_close(s);
+            return;
+        }
+
+        s->in_len += n;
+    }
+
+    /* a big frame is done with: give its buffer back */
+
+    if (s->in_size > 16 * NGX_HTTP_JUDGE_READ_BUF
+        && s->in_len <= NGX_HTTP_JUDGE_READ_BUF)
+    {
+        p = ngx_alloc(NGX_HTTP_JUDGE_READ_BUF, c->log);
+        if (p) {
+            ngx_memcpy(p, s->in, s->in_len);
+            ngx_free(s->in);
+            s->in = p;
+            s->in_size = NGX_HTTP_JUDGE_READ_BUF;
+        }
+    }
+
+    if (ngx_handle_read_event(rev, 0) != NGX_OK) {
+        ngx_http_judge_stream_close(s);
+    }
+}
+
+
+/* handles every whole frame in the input buffer */
+
+static ngx_int_t
+ngx_http_judge_stream_frames(ngx_http_judge_stream_t *s)
+{
+    u_char            *p;
+    size_t             len;
+    ngx_connection_t  *c;
+
+    c = s->request->connection;
+    p = s->in;
+
+    while (s->in + s->in_len - p >= 4) {
+
+        len = ((size_t) p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
+
+        if (len > s->conf->max_frame_size) {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "judge: worker \"%V\" sent a frame of %uz bytes, "
+                          "more than judge_max_frame_size %uz",
+                          &s->worker_id, len, s->conf->max_frame_size);
+            return NGX_ERROR;
+        }
+
+        if ((size_t) (s->in + s->in_len - p) < 4 + len) {
+            break;
+        }
+
+        if (ngx_http_judge_stream_frame(s, p + 4, len) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        p += 4 + len;
+
+        ngx_add_timer(c->read, s->conf->heartbeat_timeout);
+    }
+
+    s->in_len = s->in + s->in_len - p;
+    ngx_memmove(s->in, p, s->in_len);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
+    size_t len)
+{
+    ngx_int_t              rc;
+    ngx_connection_t      *c;
+    Judge__Heartbeat      *hb;
+    Judge__WorkerMessage  *msg;
+    ngx_http_judge_addr_t  waiter;
+
+    c = s->request->connection;
+
+    msg = judge__worker_message__unpack(NULL, len, data);
+    if (msg == NULL) {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker \"%V\" sent an undecodable frame "
+                      "of %uz bytes", &s->worker_id, len);
+        return NGX_ERROR;
+    }
+
+    rc = NGX_OK;
+
+    if (!s->registered
+        && msg->body_case != JUDGE__WORKER_MESSAGE__BODY_REGISTER)
+    {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker sent message %d before registering",
+                      (int) msg->body_case);
+        rc = NGX_ERROR;
+        goto done;
+    }
+
+    switch (msg->body_case) {
+
+    case JUDGE__WORKER_MESSAGE__BODY_REGISTER:
+        if (s->registered) {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "judge: worker \"%V\" registered twice",
+                          &s->worker_id);
+            rc = NGX_ERROR;
+            break;
+        }
+
+        rc = ngx_http_judge_stream_register(s, msg->register_);
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_HEARTBEAT:
+        hb = msg->heartbeat;
+
+        ngx_http_judge_registry_heartbeat(s->zone, &s->worker_id,
+            s->node.key, hb->free_slots, hb->active_tasks,
+            (ngx_uint_t) (hb->load1 * 100 + 0.5), hb->cpu_percent,
+            hb->ram_used_kb, hb->ram_total_kb, hb->tasks_done);
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_LEAVING:
+        ngx_log_error(NGX_LOG_NOTICE, c->log, 0,
+                      "judge: worker \"%V\" is leaving: %s",
+                      &s->worker_id, msg->leaving->reason);
+
+        ngx_http_judge_registry_remove(s->zone, &s->worker_id, s->node.key,
+                                       &waiter);
+        if (waiter.pid) {
+            (void) ngx_http_judge_ipc_send(s->zone, &waiter,
+                                           NGX_HTTP_JUDGE_MSG_NOTIFY,
+                                           NULL, 0);
+        }
+
+        s->registered = 0;
+        rc = NGX_DONE;
+        break;
+
+    default:
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "judge: worker \"%V\" sent message %d, which is not "
+                      "expected here", &s->worker_id, (int) msg->body_case);
+        break;
+    }
+
+done:
+
+    judge__worker_message__free_unpacked(msg, NULL);
+
+    /* after Leaving the worker only closes; nothing more is read from it */
+    return rc == NGX_DONE ? NGX_ERROR : rc;
+}
+
+
+/* ids, tags and language ids: 1 to 64 of [A-Za-z0-9._-] */
+
+static ngx_int_t
+ngx_http_judge_stream_id_ok(char *id, size_t len)
+{
+    u_char  ch;
+    size_t  i;
+
+    if (len == 0 || len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        ch = (u_char) id[i];
+
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
+              || ch == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static ngx_int_t
+ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
+    Judge__Register *reg)
+{
+    u_char                        *p;
+    size_t                         i, len;
+    ngx_int_t                      rc;
+    ngx_pool_t                    *pool;
+    ngx_connection_t              *c;
+    Judge__Welcome                 welcome;
+    Judge__MasterCommand           cmd;
+    ngx_http_judge_addr_t          old;
+    ngx_http_judge_stream_t       *os;
+    ngx_http_judge_worker_info_t   info;
+
+    c = s->request->connection;
+
+    if (!ngx_http_judge_stream_id_ok(reg->worker_id,
+                                     ngx_strlen(reg->worker_id)))
+    {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker registered with an invalid id");
+        return NGX_ERROR;
+    }
+
+    s->worker_id.data = s->worker_id_data;
+    s->worker_id.len = ngx_strlen(reg->worker_id);
+    ngx_memcpy(s->worker_id_data, reg->worker_id, s->worker_id.len);
+
+    pool = ngx_create_pool(4096, c->log);
+    if (pool == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&info, sizeof(ngx_http_judge_worker_info_t));
+
+    info.id = s->worker_id;
+    info.abi.data = (u_char *) reg->abi;
+    info.abi.len = ngx_strlen(reg->abi);
+    info.cores = reg->cores;
+    info.slots = reg->slots;
+    info.ram_kb = reg->ram_kb;
+    info.stream_id = s->node.key;
+    info.timeout = s->conf->heartbeat_timeout;
+
+    /* ",tag,tag," and ",lang,lang," make membership a substring search */
+
+    len = 1;
+    for (i = 0; i < reg->n_tags; i++) {
+        if (!ngx_http_judge_stream_id_ok(reg->tags[i],
+                                         ngx_strlen(reg->tags[i])))
+        {
+            goto invalid;
+        }
+
+        len += ngx_strlen(reg->tags[i]) + 1;
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        if (!ngx_http_judge_stream_id_ok(reg->languages[i]->id,
+                                         ngx_strlen(reg->languages[i]->id)))
+        {
+            goto invalid;
+        }
+
+        len += ngx_strlen(reg->languages[i]->id) + 1;
+    }
+
+    p = ngx_pnalloc(pool, 2 + len);
+    if (p == NULL) {
+        goto failed;
+    }
+
+    info.tags.data = p;
+    *p++ = ',';
+    for (i = 0; i < reg->n_tags; i++) {
+        p = ngx_sprintf(p, "%s,", reg->tags[i]);
+    }
+    info.tags.len = p - info.tags.data;
+
+    info.languages.data = p;
+    *p++ = ',';
+    for (i = 0; i < reg->n_languages; i++) {
+        p = ngx_sprintf(p, "%s,", reg->languages[i]->id);
+    }
+    info.languages.len = p - info.languages.data;
+
+    if (ngx_http_judge_stream_detail(pool, reg, &info) != NGX_OK) {
+        goto failed;
+    }
+
+    rc = ngx_http_judge_registry_add(s->zone, &info, &old);
+
+    ngx_destroy_pool(pool);
+
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: no room in the zone for worker \"%V\"",
+                      &s->worker_id);
+        return NGX_ERROR;
+    }
+
+    s->registered = 1;
+
+    if (old.pid == ngx_pid) {
+        os = ngx_http_judge_stream_lookup(old.id);
+        if (os) {
+            ngx_log_error(NGX_LOG_NOTICE, c->log, 0,
+                          "judge: worker \"%V\" reconnected, closing its "
+                          "older stream", &s->worker_id);
+            os->registered = 0;
+            ngx_http_judge_stream_close(os);
+        }
+
+    } else if (old.pid) {
+        (void) ngx_http_judge_ipc_send(s->zone, &old,
+                                       NGX_HTTP_JUDGE_MSG_CLOSE, NULL, 0);
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, c->log, 0,
+                  "judge: worker \"%V\" registered: %uD slots, %uz "
+                  "languages", &s->worker_id, reg->slots, reg->n_languages);
+
+    judge__welcome__init(&welcome);
+    welcome.worker_id = reg->worker_id;
+    welcome.heartbeat_interval_ms = s->conf->heartbeat_interval;
+    welcome.max_frame_size = s->conf->max_frame_size;
+
+    judge__master_command__init(&cmd);
+    cmd.body_case = JUDGE__MASTER_COMMAND__BODY_WELCOME;
+    cmd.welcome = &welcome;
+
+    return ngx_http_judge_stream_send(s, &cmd);
+
+invalid:
+
+    ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                  "judge: worker \"%V\" registered an invalid tag or "
+                  "language id", &s->worker_id);
+
+failed:
+
+    ngx_destroy_pool(pool);
+    return NGX_ERROR;
+}
+
+
+static size_t
+ngx_http_judge_cstr_len(char *s)
+{
+    ngx_str_t  str;
+
+    str.data = (u_char *) s;
+    str.len = ngx_strlen(s);
+
+    return ngx_http_judge_json_str_len(&str);
+}
+
+
+static u_char *
+ngx_http_judge_cstr(u_char *p, char *s)
+{
+    ngx_str_t  str;
+
+    str.data = (u_char *) s;
+    str.len = ngx_strlen(s);
+
+    return ngx_http_judge_json_str(p, &str);
+}
+
+
+/*
+ * The parts of a worker only shown, never matched on, rendered once as
+ * JSON members: "host", "version", "sandbox" and "languages".
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_detail(ngx_pool_t *pool, Judge__Register *reg,
+    ngx_http_judge_worker_info_t *info)
+{
+    u_char               *p;
+    size_t                i, len;
+    Judge__Language      *l;
+    Judge__SandboxInfo   *sb;
+
+    len = sizeof("\"host\":,\"version\":,\"sandbox\":{\"backend\":,"
+                 "\"cgroup_version\":,\"exact_memory\":false},"
+                 "\"languages\":[]") + NGX_INT_T_LEN
+          + ngx_http_judge_cstr_len(reg->hostname)
+          + ngx_http_judge_cstr_len(reg->version)
+          + (reg->sandbox ? ngx_http_judge_cstr_len(reg->sandbox->backend)
+                          : 2);
+
+    for (i = 0; i < reg->n_languages; i++) {
+        l = reg->languages[i];
+        len += sizeof("{\"id\":,\"name\":,\"version\":,\"compiled\":false},")
+               + ngx_http_judge_cstr_len(l->id)
+               + ngx_http_judge_cstr_len(l->name)
+               + ngx_http_judge_cstr_len(l->version);
+    }
+
+    p = ngx_pnalloc(pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    info->detail.data = p;
+
+    p = ngx_cpymem(p, "\"host\":", 7);
+    p = ngx_http_judge_cstr(p, reg->hostname);
+    p = ngx_cpymem(p, ",\"version\":", 11);
+    p = ngx_http_judge_cstr(p, reg->version);
+
+    sb = reg->sandbox;
+
+    p = ngx_cpymem(p, ",\"sandbox\":{\"backend\":", 22);
+    p = ngx_http_judge_cstr(p, sb ? sb->backend : "");
+    p = ngx_sprintf(p, ",\"cgroup_version\":%uD,\"exact_memory\":%s},",
+                    sb ? sb->cgroup_version : 0,
+                    (sb && sb->exact_memory) ? "true" : "false");
+
+    p = ngx_cpymem(p, "\"languages\":[", 13);
+
+    for (i = 0; i < reg->n_languages; i++) {
+        l = reg->languages[i];
+
+        if (i) {
+            *p++ = ',';
+        }
+
+        p = ngx_cpymem(p, "{\"id\":", 6);
+        p = ngx_http_judge_cstr(p, l->id);
+        p = ngx_cpymem(p, ",\"name\":", 8);
+        p = ngx_http_judge_cstr(p, l->name);
+        p = ngx_cpymem(p, ",\"version\":", 11);
+        p = ngx_http_judge_cstr(p, l->version);
+        p = ngx_sprintf(p, ",\"compiled\":%s}",
+                        l->compiled ? "true" : "false");
+    }
+
+    *p++ = ']';
+
+    info->detail.len = p - info->detail.data;
+
+    return NGX_OK;
+}
+
+
+/* packs a command into a frame and queues it */
+
+static ngx_int_t
+ngx_http_judge_stream_send(ngx_http_judge_stream_t *s,
+    Judge__MasterCommand *cmd)
+{
+    size_t                   len;
+    ngx_http_judge_frame_t  *f;
+
+    len = judge__master_command__get_packed_size(cmd);
+
+    f = ngx_alloc(offsetof(ngx_http_judge_frame_t, data) + 4 + len,
+                  s->request->connection->log);
+    if (f == NULL) {
+        return NGX_ERROR;
+    }
+
+    f->data[0] = (u_char) (len >> 24);
+    f->data[1] = (u_char) (len >> 16);
+    f->data[2] = (u_char) (len >> 8);
+    f->data[3] = (u_char) len;
+
+    judge__master_command__pack(cmd, f->data + 4);
+
+    f->len = 4 + len;
+    f->sent = 0;
+    f->next = NULL;
+
+    *s->out_last = f;
+    s->out_last = &f->next;
+
+    return ngx_http_judge_stream_flush(s);
+}
+
+
+/* queues an already packed command (from another process's mailbox) */
+
+static ngx_int_t
+ngx_http_judge_stream_queue(ngx_http_judge_stream_t *s, u_char *frame,
+    size_t len)
+{
+    ngx_http_judge_frame_t  *f;
+
+    f = ngx_alloc(offsetof(ngx_http_judge_frame_t, data) + 4 + len,
+                  s->request->connection->log);
+    if (f == NULL) {
+        return NGX_ERROR;
+    }
+
+    f->data[0] = (u_char) (len >> 24);
+    f->data[1] = (u_char) (len >> 16);
+    f->data[2] = (u_char) (len >> 8);
+    f->data[3] = (u_char) len;
+
+    ngx_memcpy(f->data + 4, frame, len);
+
+    f->len = 4 + len;
+    f->sent = 0;
+    f->next = NULL;
+
+    *s->out_last = f;
+    s->out_last = &f->next;
+
+    return ngx_http_judge_stream_flush(s);
+}
+
+
+/* writes queued frames until the socket would block */
+
+static ngx_int_t
+ngx_http_judge_stream_flush(ngx_http_judge_stream_t *s)
+{
+    ssize_t                  n;
+    ngx_connection_t        *c;
+    ngx_http_judge_frame_t  *f;
+
+    c = s->request->connection;
+
+    /* the 101 header may still sit in nginx's output chain */
+
+    if (c->buffered) {
+        if (ngx_http_output_filter(s->request, NULL) == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (c->buffered) {
+            return ngx_handle_write_event(c->write, 0);
+        }
+    }
+
+    while (s->out) {
+        f = s->out;
+
+        n = c->send(c, f->data + f->sent, f->len - f->sent);
+
+        if (n == NGX_AGAIN) {
+            break;
+        }
+
+        if (n == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        f->sent += n;
+
+        if (f->sent == f->len) {
+            s->out = f->next;
+            if (s->out == NULL) {
+                s->out_last = &s->out;
+            }
+
+            ngx_free(f);
+        }
+    }
+
+    return ngx_handle_write_event(c->write, 0);
+}
+
+
+static void
+ngx_http_judge_stream_write_handler(ngx_event_t *wev)
+{
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_judge_stream_t  *s;
+
+    c = wev->data;
+    r = c->data;
+    s = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (ngx_http_judge_stream_flush(s) != NGX_OK) {
+        ngx_http_judge_stream_close(s);
+    }
+}
+
+
+/*
+ * Tells the worker to come back later and tries to get that out at once;
+ * used when this process is going away.
+ */
+
+static void
+ngx_http_judge_stream_say_goodbye(ngx_http_judge_stream_t *s, char *reason)
+{
+    Judge__Shutdown       bye;
+    Judge__MasterCommand  cmd;
+
+    if (!s->registered) {
+        return;
+    }
+
+    judge__shutdown__init(&bye);
+    bye.reason = reason;
+    bye.reconnect = 1;
+
+    judge__master_command__init(&cmd);
+    cmd.body_case = JUDGE__MASTER_COMMAND__BODY_SHUTDOWN;
+    cmd.shutdown = &bye;
+
+    (void) ngx_http_judge_stream_send(s, &cmd);
+}
+
+
+/*
+ * Ends the stream's request.  Termination is posted, and our own event
+ * handlers stand where ngx_http_request_handler() would run the posted
+ * requests, so they are run here.
+ */
+
+static void
+ngx_http_judge_stream_close(ngx_http_judge_stream_t *s)
+{
+    ngx_connection_t  *c;
+
+    c = s->request->connection;
+
+    ngx_http_finalize_request(s->request, NGX_ERROR);
+    ngx_http_run_posted_requests(c);
+}
+
+
+/* runs however the request ends: frees what the stream holds */
+
+static void
+ngx_http_judge_stream_cleanup(void *data)
+{
+    ngx_http_judge_stream_t  *s = data;
+
+    ngx_http_judge_addr_t    waiter;
+    ngx_http_judge_frame_t  *f;
+
+    if (s->registered) {
+        ngx_log_error(NGX_LOG_NOTICE, s->request->connection->log, 0,
+                      "judge: worker \"%V\" disconnected", &s->worker_id);
+
+        ngx_http_judge_registry_remove(s->zone, &s->worker_id, s->node.key,
+                                       &waiter);
+        if (waiter.pid) {
+            (void) ngx_http_judge_ipc_send(s->zone, &waiter,
+                                           NGX_HTTP_JUDGE_MSG_NOTIFY,
+                                           NULL, 0);
+        }
+
+        s->registered = 0;
+    }
+
+    if (s->in_tree) {
+        ngx_rbtree_delete(&ngx_http_judge_streams, &s->node);
+        s->in_tree = 0;
+    }
+
+    while (s->out) {
+        f = s->out;
+        s->out = f->next;
+        ngx_free(f);
+    }
+
+    if (s->in) {
+        ngx_free(s->in);
+        s->in = NULL;
+    }
+}
+
+
+static ngx_http_judge_stream_t *
+ngx_http_judge_stream_lookup(uint64_t id)
+{
+    ngx_rbtree_node_t  *node, *sentinel;
+
+    if (ngx_http_judge_streams.root == NULL) {
+        return NULL;
+    }
+
+    node = ngx_http_judge_streams.root;
+    sentinel = ngx_http_judge_streams.sentinel;
+
+    while (node != sentinel) {
+
+        if ((ngx_rbtree_key_t) id < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if ((ngx_rbtree_key_t) id > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        return (ngx_http_judge_stream_t *) node;
+    }
+
+    return NULL;
+}
+
+
+/* a message from another process about one of our streams */
+
+void
+ngx_http_judge_stream_deliver(ngx_http_judge_msg_t *msg)
+{
+    ngx_connection_t         *c;
+    ngx_http_judge_stream_t  *s;
+
+    s = ngx_http_judge_stream_lookup(msg->id);
+    if (s == NULL) {
+        return;
+    }
+
+    c = s->request->connection;
+
+    switch (msg->type) {
+
+    case NGX_HTTP_JUDGE_MSG_SEND:
+        if (ngx_http_judge_stream_queue(s, msg->data, msg->len) != NGX_OK) {
+            ngx_http_judge_stream_close(s);
+        }
+        break;
+
+    case NGX_HTTP_JUDGE_MSG_CLOSE:
+        ngx_log_error(NGX_LOG_NOTICE, c->log, 0,
+                      "judge: worker \"%V\" reconnected elsewhere, closing "
+                      "this stream", &s->worker_id);
+        s->registered = 0;
+        ngx_http_judge_stream_close(s);
+        break;
+
+    default:
+        break;
+    }
 }

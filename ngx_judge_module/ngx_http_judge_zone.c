@@ -11,6 +11,14 @@
 #include "ngx_http_judge_module.h"
 
 
+static void ngx_http_judge_registry_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static ngx_http_judge_worker_t *ngx_http_judge_registry_lookup(
+    ngx_http_judge_shctx_t *sh, ngx_str_t *id);
+static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_worker_t *w);
+
+
 /*
  * Runs in the master, before workers are forked.  On reload the old
  * cycle's handle arrives as "data": the mapping is reused and only the
@@ -56,7 +64,12 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     zone->sh->created = ngx_time();
     zone->sh->generation = 1;
+    zone->sh->next_id = 1;
     zone->generation = 1;
+
+    ngx_rbtree_init(&zone->sh->workers, &zone->sh->workers_sentinel,
+                    ngx_http_judge_registry_insert);
+    ngx_queue_init(&zone->sh->workers_queue);
 
     len = sizeof(" in judge zone \"\"") + shm_zone->shm.name.len;
 
@@ -92,4 +105,451 @@ ngx_http_judge_zone_stats(ngx_http_judge_zone_t *zone, ngx_uint_t *generation,
     ngx_shmtx_unlock(&shpool->mutex);
 
     *size = zone->shm_zone->shm.size;
+}
+
+
+uint64_t
+ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone)
+{
+    uint64_t  id;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+    id = zone->sh->next_id++;
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return id;
+}
+
+
+static void
+ngx_http_judge_registry_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
+{
+    ngx_rbtree_node_t        **p;
+    ngx_http_judge_worker_t   *w, *wt;
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else {
+            w = (ngx_http_judge_worker_t *) node;
+            wt = (ngx_http_judge_worker_t *) temp;
+
+            p = (ngx_memn2cmp(w->id.data, wt->id.data, w->id.len, wt->id.len)
+                 < 0) ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
+}
+
+
+static ngx_http_judge_worker_t *
+ngx_http_judge_registry_lookup(ngx_http_judge_shctx_t *sh, ngx_str_t *id)
+{
+    ngx_int_t                 rc;
+    uint32_t                  hash;
+    ngx_rbtree_node_t        *node, *sentinel;
+    ngx_http_judge_worker_t  *w;
+
+    hash = ngx_crc32_short(id->data, id->len);
+
+    node = sh->workers.root;
+    sentinel = sh->workers.sentinel;
+
+    while (node != sentinel) {
+
+        if (hash < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (hash > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        w = (ngx_http_judge_worker_t *) node;
+
+        rc = ngx_memn2cmp(id->data, w->id.data, id->len, w->id.len);
+
+        if (rc == 0) {
+            return w;
+        }
+
+        node = (rc < 0) ? node->left : node->right;
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_worker_t *w)
+{
+    ngx_rbtree_delete(&zone->sh->workers, &w->node);
+    ngx_queue_remove(&w->queue);
+    zone->sh->nworkers--;
+    ngx_slab_free_locked(zone->shpool, w);
+}
+
+
+static u_char *
+ngx_http_judge_copy_str(u_char *p, ngx_str_t *dst, ngx_str_t *src)
+{
+    dst->data = p;
+    dst->len = src->len;
+
+    return ngx_cpymem(p, src->data, src->len);
+}
+
+
+/*
+ * Files a registered worker under its id, owned by this process and
+ * stream.  A record already there for the same id is replaced; its owner
+ * is returned so the caller can have the old stream closed.
+ */
+
+ngx_int_t
+ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_worker_info_t *info, ngx_http_judge_addr_t *old)
+{
+    u_char                   *p;
+    size_t                    size;
+    ngx_http_judge_worker_t  *w;
+
+    size = sizeof(ngx_http_judge_worker_t) + info->id.len + info->abi.len
+           + info->tags.len + info->languages.len + info->detail.len;
+
+    old->pid = 0;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    w = ngx_http_judge_registry_lookup(zone->sh, &info->id);
+
+    if (w) {
+        old->pid = w->owner_pid;
+        old->generation = w->generation;
+        old->id = w->stream_id;
+
+        ngx_http_judge_registry_delete(zone, w);
+    }
+
+    w = ngx_slab_alloc_locked(zone->shpool, size);
+    if (w == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    ngx_memzero(w, sizeof(ngx_http_judge_worker_t));
+
+    p = (u_char *) (w + 1);
+    p = ngx_http_judge_copy_str(p, &w->id, &info->id);
+    p = ngx_http_judge_copy_str(p, &w->abi, &info->abi);
+    p = ngx_http_judge_copy_str(p, &w->tags, &info->tags);
+    p = ngx_http_judge_copy_str(p, &w->languages, &info->languages);
+    (void) ngx_http_judge_copy_str(p, &w->detail, &info->detail);
+
+    w->cores = info->cores;
+    w->slots = info->slots;
+    w->free_slots = info->slots;
+    w->ram_kb = info->ram_kb;
+
+    w->owner_pid = ngx_pid;
+    w->owner_worker = ngx_worker;
+    w->generation = zone->generation;
+    w->stream_id = info->stream_id;
+    w->connected = ngx_time();
+    w->last_seen = ngx_current_msec;
+    w->timeout = info->timeout;
+
+    w->node.key = ngx_crc32_short(w->id.data, w->id.len);
+    ngx_rbtree_insert(&zone->sh->workers, &w->node);
+    ngx_queue_insert_head(&zone->sh->workers_queue, &w->queue);
+    zone->sh->nworkers++;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    uint64_t stream_id, ngx_uint_t free_slots, ngx_uint_t active_tasks,
+    ngx_uint_t load100, ngx_uint_t cpu_percent, uint64_t ram_used_kb,
+    uint64_t ram_total_kb, uint64_t tasks_done)
+{
+    ngx_http_judge_worker_t  *w;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    w = ngx_http_judge_registry_lookup(zone->sh, id);
+
+    if (w && w->stream_id == stream_id) {
+        w->free_slots = ngx_min(free_slots, w->slots);
+        w->active_tasks = active_tasks;
+        w->load100 = load100;
+        w->cpu_percent = cpu_percent;
+        w->ram_used_kb = ram_used_kb;
+        if (ram_total_kb) {
+            w->ram_kb = ram_total_kb;
+        }
+        w->tasks_done = tasks_done;
+        w->last_seen = ngx_current_msec;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/*
+ * Removes the record only while it still belongs to that stream, and
+ * says who, if anyone, waits for it to go.
+ */
+
+void
+ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    uint64_t stream_id, ngx_http_judge_addr_t *waiter)
+{
+    ngx_http_judge_worker_t  *w;
+
+    waiter->pid = 0;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    w = ngx_http_judge_registry_lookup(zone->sh, id);
+
+    if (w && w->stream_id == stream_id) {
+        waiter->pid = w->waiter_pid;
+        waiter->generation = w->waiter_generation;
+        waiter->id = w->waiter_id;
+
+        ngx_http_judge_registry_delete(zone, w);
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/*
+ * Marks a worker as draining: it gets no new work.  The waiter, when
+ * given, is notified once the worker's record goes.  Returns where the
+ * worker's stream lives, or NGX_DECLINED for an unknown worker.
+ */
+
+ngx_int_t
+ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    ngx_http_judge_addr_t *waiter, ngx_http_judge_addr_t *stream)
+{
+    ngx_int_t                 rc;
+    ngx_http_judge_worker_t  *w;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    w = ngx_http_judge_registry_lookup(zone->sh, id);
+
+    if (w) {
+        w->draining = 1;
+
+        if (waiter) {
+            w->waiter_pid = waiter->pid;
+            w->waiter_generation = waiter->generation;
+            w->waiter_id = waiter->id;
+        }
+
+        stream->pid = w->owner_pid;
+        stream->generation = w->generation;
+        stream->id = w->stream_id;
+        rc = NGX_OK;
+
+    } else {
+        rc = NGX_DECLINED;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return rc;
+}
+
+
+void
+ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
+    ngx_uint_t *workers, ngx_uint_t *free_slots)
+{
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    *free_slots = 0;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    *workers = zone->sh->nworkers;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+        if (!w->draining) {
+            *free_slots += w->free_slots;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/* the fixed part of one worker's JSON object, numbers at their widest */
+#define NGX_HTTP_JUDGE_WORKER_JSON_LEN                                        \
+    (sizeof("{\"id\":,\"abi\":,\"cores\":,\"slots\":,\"free_slots\":,"          \
+            "\"active_tasks\":,\"load\":.00,\"cpu_percent\":,\"ram_kb\":,"      \
+            "\"ram_used_kb\":,\"tasks_done\":,\"draining\":false,"             \
+            "\"connected_at\":,\"heartbeat_age_ms\":,\"nginx\":{\"pid\":,"     \
+            "\"worker\":,\"generation\":},\"tags\":[],}")                     \
+     + 14 * NGX_INT64_LEN)
+
+
+/*
+ * Renders every live worker as a JSON object {"workers":[...]}.  The
+ * detail members were rendered and escaped when the worker registered.
+ */
+
+ngx_buf_t *
+ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
+{
+    size_t                    size;
+    ngx_buf_t                *b;
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    size = sizeof("{\"count\":,\"workers\":[]}\n") + NGX_INT_T_LEN;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+        size += NGX_HTTP_JUDGE_WORKER_JSON_LEN
+                + ngx_http_judge_json_str_len(&w->id)
+                + ngx_http_judge_json_str_len(&w->abi)
+                + ngx_http_judge_json_list_len(&w->tags)
+                + w->detail.len;
+    }
+
+    b = ngx_create_temp_buf(pool, size);
+    if (b == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NULL;
+    }
+
+    b->last = ngx_sprintf(b->last, "{\"count\":%ui,\"workers\":[",
+                          zone->sh->nworkers);
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (q != ngx_queue_head(&zone->sh->workers_queue)) {
+            *b->last++ = ',';
+        }
+
+        b->last = ngx_cpymem(b->last, "{\"id\":", 6);
+        b->last = ngx_http_judge_json_str(b->last, &w->id);
+        b->last = ngx_cpymem(b->last, ",\"abi\":", 7);
+        b->last = ngx_http_judge_json_str(b->last, &w->abi);
+
+        b->last = ngx_sprintf(b->last,
+                     ",\"cores\":%ui,\"slots\":%ui,\"free_slots\":%ui,"
+                     "\"active_tasks\":%ui,\"load\":%ui.%02ui,"
+                     "\"cpu_percent\":%ui,\"ram_kb\":%uL,\"ram_used_kb\":%uL,"
+                     "\"tasks_done\":%uL,\"draining\":%s,"
+                     "\"connected_at\":%T,\"heartbeat_age_ms\":%M,"
+                     "\"nginx\":{\"pid\":%P,\"worker\":%ui,"
+                     "\"generation\":%ui},\"tags\":[",
+                     w->cores, w->slots, w->free_slots, w->active_tasks,
+                     w->load100 / 100, w->load100 % 100, w->cpu_percent,
+                     w->ram_kb, w->ram_used_kb, w->tasks_done,
+                     w->draining ? "true" : "false", w->connected,
+                     (ngx_msec_t) (ngx_current_msec - w->last_seen),
+                     w->owner_pid, w->owner_worker, w->generation);
+
+        b->last = ngx_http_judge_json_list(b->last, &w->tags);
+        *b->last++ = ']';
+
+        if (w->detail.len) {
+            *b->last++ = ',';
+            b->last = ngx_cpymem(b->last, w->detail.data, w->detail.len);
+        }
+
+        *b->last++ = '}';
+    }
+
+    b->last = ngx_cpymem(b->last, "]}\n", 3);
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return b;
+}
+
+
+/*
+ * Drops workers not heard of for twice their heartbeat timeout.  Their
+ * own process closes a silent stream at the timeout; this catches the
+ * records of a process that crashed and so never could.
+ */
+
+void
+ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone)
+{
+    ngx_uint_t                n;
+    ngx_queue_t              *q, *next;
+    ngx_http_judge_worker_t  *w;
+
+    n = 0;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if ((ngx_msec_int_t) (ngx_current_msec - w->last_seen)
+            > (ngx_msec_int_t) (2 * w->timeout))
+        {
+            ngx_http_judge_registry_delete(zone, w);
+            n++;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (n) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: %ui silent worker(s) of a lost nginx process "
+                      "expired", n);
+    }
 }

@@ -1,0 +1,460 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <ngx_channel.h>
+
+#include "ngx_http_judge_module.h"
+
+
+/*
+ * Cross-process delivery.  Every nginx worker process has a mailbox in
+ * the zone; a sender queues the message there and rings the receiver's
+ * doorbell, one end of a socketpair made by the master before fork.  A
+ * doorbell only reaches processes of the sender's own generation (the
+ * pairs are made per cycle), so a cancelable timer also drains the
+ * mailbox: a lost ring or a message across a reload costs latency only.
+ */
+
+
+#define NGX_HTTP_JUDGE_IPC_POLL      200
+#define NGX_HTTP_JUDGE_EXPIRE_EVERY  5
+
+
+static void ngx_http_judge_ipc_close_doorbells(void *data);
+static void ngx_http_judge_ipc_doorbell_handler(ngx_event_t *ev);
+static void ngx_http_judge_ipc_timer_handler(ngx_event_t *ev);
+static void ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_ipc_free_mail(ngx_http_judge_zone_t *zone,
+    ngx_queue_t *mail);
+static ngx_http_judge_proc_t *ngx_http_judge_ipc_find(
+    ngx_http_judge_shctx_t *sh, ngx_pid_t pid);
+
+
+/* this process's mailbox slot and poll timer; set in init_process */
+static ngx_http_judge_proc_t  *ngx_http_judge_ipc_proc;
+static ngx_event_t             ngx_http_judge_ipc_timer;
+static ngx_uint_t              ngx_http_judge_ipc_ticks;
+
+
+static ngx_http_judge_main_conf_t *
+ngx_http_judge_ipc_conf(ngx_cycle_t *cycle)
+{
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    if (ngx_http_cycle_get_module_main_conf(cycle, ngx_http_module) == NULL)
+    {
+        return NULL;
+    }
+
+    jmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_judge_module);
+
+    if (jmcf == NULL || jmcf->zone == NULL) {
+        return NULL;
+    }
+
+    return jmcf;
+}
+
+
+/*
+ * Runs in the master (and for "nginx -t").  One socketpair per worker
+ * process of the coming generation: [2i] is read by worker i, [2i + 1] is
+ * written by anyone who wants to wake it.  The pairs close with the cycle.
+ */
+
+ngx_int_t
+ngx_http_judge_ipc_init_module(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                   i, n;
+    ngx_socket_t                 fds[2];
+    ngx_core_conf_t             *ccf;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_judge_ipc_conf(cycle);
+
+    if (jmcf == NULL || ngx_test_config) {
+        return NGX_OK;
+    }
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(cycle->conf_ctx, ngx_core_module);
+
+    n = ccf->worker_processes;
+
+    jmcf->doorbells = ngx_palloc(cycle->pool, 2 * n * sizeof(ngx_socket_t));
+    if (jmcf->doorbells == NULL) {
+        return NGX_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cycle->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    jmcf->ndoorbells = 0;
+    cln->handler = ngx_http_judge_ipc_close_doorbells;
+    cln->data = jmcf;
+
+    for (i = 0; i < n; i++) {
+
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == -1) {
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                          "judge: socketpair() for doorbell %ui failed", i);
+            return NGX_ERROR;
+        }
+
+        jmcf->doorbells[2 * i] = fds[0];
+        jmcf->doorbells[2 * i + 1] = fds[1];
+        jmcf->ndoorbells = i + 1;
+
+        if (ngx_nonblocking(fds[0]) == -1
+            || ngx_nonblocking(fds[1]) == -1
+            || fcntl(fds[0], F_SETFD, FD_CLOEXEC) == -1
+            || fcntl(fds[1], F_SETFD, FD_CLOEXEC) == -1)
+        {
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                          "judge: setting up doorbell %ui failed", i);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_ipc_close_doorbells(void *data)
+{
+    ngx_http_judge_main_conf_t  *jmcf = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2 * jmcf->ndoorbells; i++) {
+        if (jmcf->doorbells[i] != (ngx_socket_t) -1) {
+            (void) close(jmcf->doorbells[i]);
+        }
+    }
+
+    jmcf->ndoorbells = 0;
+}
+
+
+/*
+ * Runs in each worker process: claims a mailbox (a slot whose process is
+ * gone is taken over, with whatever mail it left), listens on its own
+ * doorbell and starts the poll timer.
+ */
+
+ngx_int_t
+ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                   i;
+    ngx_http_judge_zone_t       *zone;
+    ngx_http_judge_proc_t       *proc, *free;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_judge_ipc_conf(cycle);
+
+    if (jmcf == NULL
+        || (ngx_process != NGX_PROCESS_WORKER
+            && ngx_process != NGX_PROCESS_SINGLE))
+    {
+        return NGX_OK;
+    }
+
+    zone = jmcf->zone;
+    free = NULL;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+        proc = &zone->sh->procs[i];
+
+        if (proc->pid == 0) {
+            if (free == NULL) {
+                free = proc;
+            }
+            continue;
+        }
+
+        if (kill(proc->pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+            ngx_http_judge_ipc_free_mail(zone, &proc->mail);
+            proc->pid = 0;
+
+            if (free == NULL) {
+                free = proc;
+            }
+        }
+    }
+
+    if (free) {
+        free->pid = ngx_pid;
+        free->generation = zone->generation;
+        free->worker = ngx_worker;
+        ngx_queue_init(&free->mail);
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (free == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
+                      "judge: more than %d nginx processes share the zone",
+                      NGX_HTTP_JUDGE_MAX_PROCS);
+        return NGX_ERROR;
+    }
+
+    ngx_http_judge_ipc_proc = free;
+
+    for (i = 0; i < jmcf->ndoorbells; i++) {
+        if (i != ngx_worker) {
+            (void) close(jmcf->doorbells[2 * i]);
+            jmcf->doorbells[2 * i] = (ngx_socket_t) -1;
+        }
+    }
+
+    if (ngx_worker < jmcf->ndoorbells
+        && ngx_add_channel_event(cycle, jmcf->doorbells[2 * ngx_worker],
+                                 NGX_READ_EVENT,
+                                 ngx_http_judge_ipc_doorbell_handler)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_http_judge_ipc_timer.handler = ngx_http_judge_ipc_timer_handler;
+    ngx_http_judge_ipc_timer.log = cycle->log;
+    ngx_http_judge_ipc_timer.data = zone;
+    ngx_http_judge_ipc_timer.cancelable = 1;
+
+    ngx_add_timer(&ngx_http_judge_ipc_timer, NGX_HTTP_JUDGE_IPC_POLL);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_judge_ipc_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_judge_zone_t       *zone;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_judge_ipc_conf(cycle);
+
+    if (jmcf == NULL || ngx_http_judge_ipc_proc == NULL) {
+        return;
+    }
+
+    zone = jmcf->zone;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    ngx_http_judge_ipc_free_mail(zone, &ngx_http_judge_ipc_proc->mail);
+    ngx_http_judge_ipc_proc->pid = 0;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    ngx_http_judge_ipc_proc = NULL;
+}
+
+
+/*
+ * Queues a message for the process "to" and rings its doorbell when it
+ * belongs to our generation.  NGX_DECLINED: that process is gone.
+ */
+
+ngx_int_t
+ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
+    ngx_http_judge_msg_type_e type, u_char *data, size_t len)
+{
+    u_char                       bell;
+    ngx_uint_t                   worker;
+    ngx_http_judge_msg_t        *msg;
+    ngx_http_judge_proc_t       *proc;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    proc = ngx_http_judge_ipc_find(zone->sh, to->pid);
+
+    if (proc == NULL || proc->generation != to->generation) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    msg = ngx_slab_alloc_locked(zone->shpool,
+                                offsetof(ngx_http_judge_msg_t, data) + len);
+    if (msg == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "judge: no room in the zone for a message to "
+                      "process %P", to->pid);
+        return NGX_ERROR;
+    }
+
+    msg->type = type;
+    msg->id = to->id;
+    msg->len = len;
+    ngx_memcpy(msg->data, data, len);
+
+    ngx_queue_insert_tail(&proc->mail, &msg->queue);
+
+    worker = proc->worker;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (to->generation != zone->generation) {
+        return NGX_OK;
+    }
+
+    jmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_judge_module);
+
+    if (worker < jmcf->ndoorbells) {
+        bell = 1;
+
+        if (write(jmcf->doorbells[2 * worker + 1], &bell, 1) == -1
+            && ngx_errno != NGX_EAGAIN)
+        {
+            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, ngx_errno,
+                          "judge: ringing the doorbell of process %P failed",
+                          to->pid);
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_http_judge_proc_t *
+ngx_http_judge_ipc_find(ngx_http_judge_shctx_t *sh, ngx_pid_t pid)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+        if (sh->procs[i].pid == pid) {
+            return &sh->procs[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_judge_ipc_doorbell_handler(ngx_event_t *ev)
+{
+    u_char                       buf[64];
+    ssize_t                      n;
+    ngx_connection_t            *c;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    c = ev->data;
+
+    do {
+        n = read(c->fd, buf, sizeof(buf));
+    } while (n > 0);
+
+    if (n == 0 || (n == -1 && ngx_errno != NGX_EAGAIN)) {
+        ngx_log_error(NGX_LOG_ALERT, ev->log, ngx_errno,
+                      "judge: doorbell closed");
+        ngx_del_conn(c, 0);
+        ngx_close_connection(c);
+        return;
+    }
+
+    jmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_judge_module);
+
+    ngx_http_judge_ipc_drain(jmcf->zone);
+}
+
+
+static void
+ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
+{
+    ngx_http_judge_zone_t  *zone = ev->data;
+
+    ngx_http_judge_ipc_drain(zone);
+
+    if (++ngx_http_judge_ipc_ticks % NGX_HTTP_JUDGE_EXPIRE_EVERY == 0) {
+        ngx_http_judge_registry_expire(zone);
+    }
+
+    if (!ngx_exiting) {
+        ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
+    }
+}
+
+
+/* takes every message out of our mailbox, handles them, frees them */
+
+static void
+ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
+{
+    ngx_queue_t            mail, *q;
+    ngx_http_judge_msg_t  *msg;
+
+    if (ngx_http_judge_ipc_proc == NULL) {
+        return;
+    }
+
+    ngx_queue_init(&mail);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    if (!ngx_queue_empty(&ngx_http_judge_ipc_proc->mail)) {
+        ngx_queue_add(&mail, &ngx_http_judge_ipc_proc->mail);
+        ngx_queue_init(&ngx_http_judge_ipc_proc->mail);
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (ngx_queue_empty(&mail)) {
+        return;
+    }
+
+    for (q = ngx_queue_head(&mail);
+         q != ngx_queue_sentinel(&mail);
+         q = ngx_queue_next(q))
+    {
+        msg = ngx_queue_data(q, ngx_http_judge_msg_t, queue);
+
+        switch (msg->type) {
+
+        case NGX_HTTP_JUDGE_MSG_SEND:
+        case NGX_HTTP_JUDGE_MSG_CLOSE:
+            ngx_http_judge_stream_deliver(msg);
+            break;
+
+        case NGX_HTTP_JUDGE_MSG_NOTIFY:
+            ngx_http_judge_waiter_deliver(msg->id);
+            break;
+        }
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_ipc_free_mail(zone, &mail);
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/* the zone must be locked */
+
+static void
+ngx_http_judge_ipc_free_mail(ngx_http_judge_zone_t *zone, ngx_queue_t *mail)
+{
+    ngx_queue_t  *q;
+
+    while (!ngx_queue_empty(mail)) {
+        q = ngx_queue_head(mail);
+        ngx_queue_remove(q);
+        ngx_slab_free_locked(zone->shpool,
+                             ngx_queue_data(q, ngx_http_judge_msg_t, queue));
+    }
+}
