@@ -28,6 +28,8 @@ package Test::Judge::Nginx;
 #                                      generation) before the request
 #   perl                               code run after the request checks,
 #                                      with the helpers below in scope
+#   allow_alerts                       alert lines the block causes on
+#                                      purpose (e.g. a killed process)
 #   timeout                            client socket timeout in seconds
 #   wait                               seconds to sleep before log checks
 #
@@ -547,8 +549,13 @@ sub run_block ($) {
     stop_nginx();
 
     my $log = slurp("$ServRoot/logs/error.log");
+    my @allowed = defined $block->allow_alerts
+                  ? log_patterns($block->allow_alerts) : ();
     my @bad = grep { /\[(alert|crit|emerg)\]|AddressSanitizer|runtime error:/ }
               split /\n/, $log;
+    for my $a (@allowed) {
+        @bad = grep { index($_, $a) < 0 } @bad;
+    }
     Test::More::ok(!@bad, "$name - no alert, crit or emerg in error.log")
         or Test::More::diag(join "\n", @bad[0 .. ($#bad < 9 ? $#bad : 9)]);
 }
