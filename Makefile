@@ -30,8 +30,20 @@ module: deps-check $(MODULE_SO)
 worker: deps-check
 	$(MAKE) -C worker BUILD=$(ABS_BUILD)
 
+# Instrumented builds for the sanitizer runs: the worker side, and the
+# module (loaded into the stock nginx with libasan preloaded; see
+# "make test-asan").
 asan: deps-check
 	$(MAKE) -C worker BUILD=$(abspath build-asan) SANITIZE=address,undefined
+	$(MAKE) BUILD=build-asan \
+	    NGX_CC_OPT="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    module
+
+test-asan: asan
+	JUDGE_BUILD=$(abspath build-asan) \
+	TEST_NGINX_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+	    prove $(PROVE_ARGS)
 
 # The nginx configure tree is copied because configure writes into it; it
 # is configured again whenever the addon's file list or the proto change.
@@ -41,6 +53,8 @@ $(BUILD)/nginx/objs/Makefile: config proto/judge.proto ngx_judge_module
 	cp -r $(NGINX_SRC) $(BUILD)/nginx
 	cd $(BUILD)/nginx && source ./conf_flags \
 	    && ./configure "$${NGX_CONF_FLAGS[@]}" \
+	           $(if $(NGX_CC_OPT),--with-cc-opt="$(NGX_CC_OPT)" \
+	                              --with-ld-opt="$(NGX_CC_OPT)") \
 	           --add-dynamic-module=$(CURDIR) > configure.log \
 	    || { cat configure.log; exit 1; }
 
@@ -60,4 +74,4 @@ stop:
 clean:
 	rm -rf $(BUILD) build-asan run t/servroot*
 
-.PHONY: all deps deps-check module worker asan test run stop clean
+.PHONY: all deps deps-check module worker asan test test-asan run stop clean

@@ -300,7 +300,10 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
     msg->type = type;
     msg->id = to->id;
     msg->len = len;
-    ngx_memcpy(msg->data, data, len);
+
+    if (len) {
+        ngx_memcpy(msg->data, data, len);
+    }
 
     ngx_queue_insert_tail(&proc->mail, &msg->queue);
 

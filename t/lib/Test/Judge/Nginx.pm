@@ -138,6 +138,8 @@ sub start_nginx () {
     if ($pid == 0) {
         open STDOUT, '>>', "$ServRoot/logs/stderr.log";
         open STDERR, '>&', \*STDOUT;
+        $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD}
+            if $ENV{TEST_NGINX_PRELOAD};
         exec $NginxBinary, '-p', "$ServRoot/", '-c', 'conf/nginx.conf',
              '-e', "$ServRoot/logs/error.log";
         exit 127;
@@ -548,7 +550,8 @@ sub run_block ($) {
     stop_spawned();
     stop_nginx();
 
-    my $log = slurp("$ServRoot/logs/error.log");
+    my $log = slurp("$ServRoot/logs/error.log")
+              . slurp("$ServRoot/logs/stderr.log");
     my @allowed = defined $block->allow_alerts
                   ? log_patterns($block->allow_alerts) : ();
     my @bad = grep { /\[(alert|crit|emerg)\]|AddressSanitizer|runtime error:/ }
