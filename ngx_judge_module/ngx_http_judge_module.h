@@ -95,6 +95,7 @@ typedef struct {
     ngx_rbtree_node_t            workers_sentinel;
     ngx_queue_t                  workers_queue;
     ngx_uint_t                   nworkers;
+    ngx_uint_t                   free_slots;  /* of workers not draining */
 
     ngx_http_judge_proc_t        procs[NGX_HTTP_JUDGE_MAX_PROCS];
 } ngx_http_judge_shctx_t;

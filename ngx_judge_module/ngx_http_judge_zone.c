@@ -206,6 +206,11 @@ ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_rbtree_delete(&zone->sh->workers, &w->node);
     ngx_queue_remove(&w->queue);
     zone->sh->nworkers--;
+
+    if (!w->draining) {
+        zone->sh->free_slots -= w->free_slots;
+    }
+
     ngx_slab_free_locked(zone->shpool, w);
 }
 
@@ -283,6 +288,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_rbtree_insert(&zone->sh->workers, &w->node);
     ngx_queue_insert_head(&zone->sh->workers_queue, &w->queue);
     zone->sh->nworkers++;
+    zone->sh->free_slots += w->free_slots;
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
@@ -303,6 +309,11 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     w = ngx_http_judge_registry_lookup(zone->sh, id);
 
     if (w && w->stream_id == stream_id) {
+        if (!w->draining) {
+            zone->sh->free_slots -= w->free_slots;
+            zone->sh->free_slots += ngx_min(free_slots, w->slots);
+        }
+
         w->free_slots = ngx_min(free_slots, w->slots);
         w->active_tasks = active_tasks;
         w->load100 = load100;
@@ -366,7 +377,10 @@ ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     w = ngx_http_judge_registry_lookup(zone->sh, id);
 
     if (w) {
-        w->draining = 1;
+        if (!w->draining) {
+            zone->sh->free_slots -= w->free_slots;
+            w->draining = 1;
+        }
 
         if (waiter) {
             w->waiter_pid = waiter->pid;
@@ -393,24 +407,10 @@ void
 ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
     ngx_uint_t *workers, ngx_uint_t *free_slots)
 {
-    ngx_queue_t              *q;
-    ngx_http_judge_worker_t  *w;
-
-    *free_slots = 0;
-
     ngx_shmtx_lock(&zone->shpool->mutex);
 
     *workers = zone->sh->nworkers;
-
-    for (q = ngx_queue_head(&zone->sh->workers_queue);
-         q != ngx_queue_sentinel(&zone->sh->workers_queue);
-         q = ngx_queue_next(q))
-    {
-        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
-        if (!w->draining) {
-            *free_slots += w->free_slots;
-        }
-    }
+    *free_slots = zone->sh->free_slots;
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 }
