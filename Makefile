@@ -60,7 +60,8 @@ $(BUILD)/nginx/objs/Makefile: config proto/judge.proto ngx_judge_module
 
 $(MODULE_SO): $(BUILD)/nginx/objs/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
-	cp $(BUILD)/nginx/objs/ngx_http_judge_module.so $@
+	cp $(BUILD)/nginx/objs/ngx_http_judge_module.so $@.tmp
+	mv $@.tmp $@
 
 test: all
 	prove $(PROVE_ARGS)

@@ -26,13 +26,26 @@ typedef struct {
 } ngx_http_judge_route_t;
 
 
-typedef struct {
+typedef struct ngx_http_judge_api_ctx_s  ngx_http_judge_api_ctx_t;
+
+typedef void (*ngx_http_judge_wake_pt)(ngx_http_judge_api_ctx_t *ctx,
+    ngx_uint_t timedout);
+
+/*
+ * A request of this process may wait for word from another process (a
+ * worker drained, a job's progress): it is then filed by waiter id, and
+ * "wake" runs on the word or on the timer.
+ */
+struct ngx_http_judge_api_ctx_s {
     ngx_rbtree_node_t            node;        /* key: waiter id */
     ngx_http_request_t          *request;
     ngx_event_t                  timer;
+    ngx_msec_t                   timeout;
     ngx_str_t                    arg;
+    ngx_http_judge_wake_pt       wake;
+    ngx_uint_t                   sent;        /* SSE: results sent */
     unsigned                     waiting:1;
-} ngx_http_judge_api_ctx_t;
+};
 
 
 static ngx_int_t ngx_http_judge_health(ngx_http_request_t *r);
@@ -43,8 +56,26 @@ static ngx_int_t ngx_http_judge_route_match(ngx_str_t *route,
 static void ngx_http_judge_api_path(ngx_http_request_t *r, ngx_str_t *path);
 static ngx_int_t ngx_http_judge_drained(ngx_http_request_t *r,
     ngx_uint_t done);
+static void ngx_http_judge_drain_wake(ngx_http_judge_api_ctx_t *ctx,
+    ngx_uint_t timedout);
+static ngx_int_t ngx_http_judge_submissions(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_submission(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_submission_json(ngx_http_request_t *r,
+    ngx_uint_t status);
+static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
+    ngx_uint_t timedout);
+static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
+static void ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx,
+    ngx_uint_t timedout);
+static ngx_int_t ngx_http_judge_languages(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_wait(ngx_http_request_t *r,
+    ngx_http_judge_api_ctx_t *ctx, ngx_http_judge_wake_pt wake,
+    ngx_msec_t timeout, ngx_http_judge_addr_t *self);
+static void ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx,
+    ngx_int_t rc);
 static void ngx_http_judge_waiter_timeout(ngx_event_t *ev);
 static void ngx_http_judge_waiter_cleanup(void *data);
+
 
 
 static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
@@ -60,6 +91,26 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
     { ngx_string("/workers/*/drain"),
       NGX_HTTP_POST,
       ngx_http_judge_worker_drain },
+
+    { ngx_string("/submissions"),
+      NGX_HTTP_POST,
+      ngx_http_judge_submissions },
+
+    { ngx_string("/submissions/*"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE,
+      ngx_http_judge_submission },
+
+    { ngx_string("/submissions/*/events"),
+      NGX_HTTP_GET,
+      ngx_http_judge_events },
+
+    { ngx_string("/languages"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_languages },
+
+    { ngx_string("/languages/*"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_languages },
 
     { ngx_null_string, 0, NULL }
 };
@@ -276,8 +327,8 @@ ngx_http_judge_worker_drain(ngx_http_request_t *r)
     size_t                       len;
     ngx_int_t                    rc;
     ngx_str_t                    wait;
+    ngx_uint_t                   wait_for_it;
     Judge__Drain                 drain;
-    ngx_http_cleanup_t          *cln;
     Judge__MasterCommand         cmd;
     ngx_http_judge_addr_t        self, stream;
     ngx_http_judge_api_ctx_t    *ctx;
@@ -293,41 +344,22 @@ ngx_http_judge_worker_drain(ngx_http_request_t *r)
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    ctx->waiting = ngx_http_arg(r, (u_char *) "wait", 4, &wait) == NGX_OK
-                   && wait.len == 4
-                   && ngx_strncmp(wait.data, "true", 4) == 0;
+    wait_for_it = ngx_http_arg(r, (u_char *) "wait", 4, &wait) == NGX_OK
+                  && wait.len == 4 && ngx_strncmp(wait.data, "true", 4) == 0;
 
-    if (ctx->waiting) {
-        cln = ngx_http_cleanup_add(r, 0);
-        if (cln == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (wait_for_it) {
+        rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_drain_wake,
+                                 jlcf->drain_timeout, &self);
+        if (rc != NGX_OK) {
+            return rc;
         }
-
-        cln->handler = ngx_http_judge_waiter_cleanup;
-        cln->data = ctx;
-
-        self.pid = ngx_pid;
-        self.generation = jmcf->zone->generation;
-        self.id = ngx_http_judge_zone_next_id(jmcf->zone);
-        ctx->node.key = (ngx_rbtree_key_t) self.id;
-
-        if (ngx_http_judge_waiters.root == NULL) {
-            ngx_rbtree_init(&ngx_http_judge_waiters,
-                            &ngx_http_judge_waiters_sentinel,
-                            ngx_rbtree_insert_value);
-        }
-
-        ngx_rbtree_insert(&ngx_http_judge_waiters, &ctx->node);
     }
 
     if (ngx_http_judge_registry_drain(jmcf->zone, &ctx->arg,
                                       ctx->waiting ? &self : NULL, &stream)
         != NGX_OK)
     {
-        if (ctx->waiting) {
-            ngx_rbtree_delete(&ngx_http_judge_waiters, &ctx->node);
-            ctx->waiting = 0;
-        }
+        ngx_http_judge_waiter_cleanup(ctx);
 
         return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
                                          "worker_not_found",
@@ -367,16 +399,18 @@ ngx_http_judge_worker_drain(ngx_http_request_t *r)
         return ngx_http_judge_drained(r, 0);
     }
 
-    ctx->timer.handler = ngx_http_judge_waiter_timeout;
-    ctx->timer.data = ctx;
-    ctx->timer.log = r->connection->log;
-
-    ngx_add_timer(&ctx->timer, jlcf->drain_timeout);
-
-    r->read_event_handler = ngx_http_test_reading;
     r->main->count++;
 
     return NGX_DONE;
+}
+
+
+static void
+ngx_http_judge_drain_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
+{
+    ngx_http_judge_waiter_finish(ctx,
+                                 ngx_http_judge_drained(ctx->request,
+                                                        !timedout));
 }
 
 
@@ -404,8 +438,62 @@ ngx_http_judge_drained(ngx_http_request_t *r, ngx_uint_t done)
 }
 
 
+/*
+ * Files the request as a waiter: the id other processes will notify, a
+ * timer, a cleanup for a client that leaves.  "self" gets the address.
+ */
+
+static ngx_int_t
+ngx_http_judge_wait(ngx_http_request_t *r, ngx_http_judge_api_ctx_t *ctx,
+    ngx_http_judge_wake_pt wake, ngx_msec_t timeout,
+    ngx_http_judge_addr_t *self)
+{
+    ngx_http_cleanup_t          *cln;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    cln = ngx_http_cleanup_add(r, 0);
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_http_judge_waiter_cleanup;
+    cln->data = ctx;
+
+    self->pid = ngx_pid;
+    self->generation = jmcf->zone->generation;
+    self->id = ngx_http_judge_zone_next_id(jmcf->zone);
+
+    ctx->node.key = (ngx_rbtree_key_t) self->id;
+    ctx->wake = wake;
+    ctx->timeout = timeout;
+
+    if (ngx_http_judge_waiters.root == NULL) {
+        ngx_rbtree_init(&ngx_http_judge_waiters,
+                        &ngx_http_judge_waiters_sentinel,
+                        ngx_rbtree_insert_value);
+    }
+
+    ngx_rbtree_insert(&ngx_http_judge_waiters, &ctx->node);
+    ctx->waiting = 1;
+
+    ctx->timer.handler = ngx_http_judge_waiter_timeout;
+    ctx->timer.data = ctx;
+    ctx->timer.log = r->connection->log;
+
+    ngx_add_timer(&ctx->timer, timeout);
+
+    r->read_event_handler = ngx_http_test_reading;
+
+    return NGX_OK;
+}
+
+
+/* the wait is over: answer with "rc" (from the handler that answered) */
+
 static void
-ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t done)
+ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx, ngx_int_t rc)
 {
     ngx_connection_t    *c;
     ngx_http_request_t  *r;
@@ -413,14 +501,16 @@ ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t done)
     r = ctx->request;
     c = r->connection;
 
-    ngx_rbtree_delete(&ngx_http_judge_waiters, &ctx->node);
-    ctx->waiting = 0;
+    if (ctx->waiting) {
+        ngx_rbtree_delete(&ngx_http_judge_waiters, &ctx->node);
+        ctx->waiting = 0;
+    }
 
     if (ctx->timer.timer_set) {
         ngx_del_timer(&ctx->timer);
     }
 
-    ngx_http_finalize_request(r, ngx_http_judge_drained(r, done));
+    ngx_http_finalize_request(r, rc);
     ngx_http_run_posted_requests(c);
 }
 
@@ -428,11 +518,13 @@ ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t done)
 static void
 ngx_http_judge_waiter_timeout(ngx_event_t *ev)
 {
-    ngx_http_judge_waiter_finish(ev->data, 0);
+    ngx_http_judge_api_ctx_t  *ctx = ev->data;
+
+    ctx->wake(ctx, 1);
 }
 
 
-/* word from another process: the worker we waited for has gone */
+/* word from another process for one of our waiting requests */
 
 void
 ngx_http_judge_waiter_deliver(uint64_t id)
@@ -458,7 +550,8 @@ ngx_http_judge_waiter_deliver(uint64_t id)
             continue;
         }
 
-        ngx_http_judge_waiter_finish((ngx_http_judge_api_ctx_t *) node, 1);
+        ((ngx_http_judge_api_ctx_t *) node)->wake(
+                                   (ngx_http_judge_api_ctx_t *) node, 0);
         return;
     }
 }
@@ -481,4 +574,466 @@ ngx_http_judge_waiter_cleanup(void *data)
     if (ctx->timer.timer_set) {
         ngx_del_timer(&ctx->timer);
     }
+}
+
+
+
+static ngx_uint_t
+ngx_http_judge_wants_wait(ngx_http_request_t *r)
+{
+    ngx_str_t  wait;
+
+    return ngx_http_arg(r, (u_char *) "wait", 4, &wait) == NGX_OK
+           && wait.len == 4 && ngx_strncmp(wait.data, "true", 4) == 0;
+}
+
+
+static ngx_int_t
+ngx_http_judge_submissions(ngx_http_request_t *r)
+{
+    return ngx_http_judge_submit_handler(r);
+}
+
+
+/*
+ * A checked submission goes into the zone and the pipeline starts on it.
+ * Without ?wait=true the answer is 202 with the id and a Location; with
+ * it, the answer is the finished job (or where it stands at
+ * judge_wait_timeout, with 202).
+ */
+
+ngx_int_t
+ngx_http_judge_submission_accept(ngx_http_request_t *r,
+    ngx_http_judge_submission_t *sub)
+{
+    u_char                      *p;
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_table_elt_t             *h;
+    ngx_http_judge_addr_t        self;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_job_create(jmcf->zone, jlcf, sub, id);
+
+    if (rc == NGX_BUSY || rc == NGX_DECLINED) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         rc == NGX_BUSY ? "queue_full"
+                                                        : "zone_full",
+                                         rc == NGX_BUSY
+                                         ? "too many submissions in progress"
+                                         : "no room for the submission");
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->arg.data = ngx_pnalloc(r->pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    if (ctx->arg.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(ctx->arg.data, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    ctx->arg.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+    if (ngx_http_judge_wants_wait(r)) {
+        rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
+                                 jlcf->wait_timeout, &self);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        rc = ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 0);
+
+        ngx_http_judge_pipeline_run(jmcf->zone);
+
+        if (rc == NGX_OK) {
+            r->main->count++;
+            return NGX_DONE;
+        }
+
+        ngx_http_judge_waiter_cleanup(ctx);
+
+        return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
+    }
+
+    ngx_http_judge_pipeline_run(jmcf->zone);
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->value.data = ngx_pnalloc(r->pool, r->uri.len + 1
+                                         + NGX_HTTP_JUDGE_JOB_ID_LEN);
+    if (h->value.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(h->value.data, r->uri.data, r->uri.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    h->value.len = p - h->value.data;
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+
+    b = ngx_create_temp_buf(r->pool, sizeof("{\"id\":\"\",\"status\":"
+                                            "\"QUEUED\"}\n")
+                                     + NGX_HTTP_JUDGE_JOB_ID_LEN);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_sprintf(b->last, "{\"id\":\"%*s\",\"status\":\"QUEUED\"}\n",
+                          (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, id);
+
+    return ngx_http_judge_send_json(r, NGX_HTTP_ACCEPTED, b);
+}
+
+
+static ngx_int_t
+ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
+{
+    ngx_buf_t                   *b;
+    ngx_uint_t                   finished;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    b = ngx_http_judge_job_json(jmcf->zone, &ctx->arg, r->pool, &finished);
+
+    if (b == NULL) {
+        if (finished == 2) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                             "submission_not_found",
+                                             "no submission with that id "
+                                             "(it may have expired)");
+        }
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (!finished && status == NGX_HTTP_OK && r->method == NGX_HTTP_POST) {
+        status = NGX_HTTP_ACCEPTED;
+    }
+
+    return ngx_http_judge_send_json(r, status, b);
+}
+
+
+static void
+ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
+    ngx_uint_t timedout)
+{
+    ngx_http_judge_waiter_finish(ctx,
+                  ngx_http_judge_submission_json(ctx->request, NGX_HTTP_OK));
+}
+
+
+/* GET (?wait=true) and DELETE /submissions/{id} */
+
+static ngx_int_t
+ngx_http_judge_submission(ngx_http_request_t *r)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_addr_t        self;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (r->method == NGX_HTTP_DELETE) {
+        rc = ngx_http_judge_job_cancel(jmcf->zone, &ctx->arg);
+
+        if (rc == NGX_DONE) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
+                                             "already_finished",
+                                             "the submission has finished");
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_OK) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "judge: submission %V cancelled", &ctx->arg);
+        }
+
+        return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
+    }
+
+    if (ngx_http_judge_wants_wait(r)) {
+        rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
+                                 jlcf->wait_timeout, &self);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        if (ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 0)
+            == NGX_OK)
+        {
+            r->main->count++;
+            return NGX_DONE;
+        }
+
+        ngx_http_judge_waiter_cleanup(ctx);
+    }
+
+    return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
+}
+
+
+/*
+ * GET /submissions/{id}/events: Server-Sent Events, "test" for each
+ * finished test in finishing order (a late client first gets what already
+ * happened), then "verdict" with the whole result, then the end.
+ */
+
+static ngx_int_t
+ngx_http_judge_events(ngx_http_request_t *r)
+{
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_chain_t                  out;
+    ngx_table_elt_t             *h;
+    ngx_http_judge_addr_t        self;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_events_wake, 15000,
+                             &self);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    rc = ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 1);
+
+    if (rc == NGX_DECLINED) {
+        ngx_http_judge_waiter_cleanup(ctx);
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "submission_not_found",
+                                         "no submission with that id");
+    }
+
+    if (rc == NGX_BUSY) {
+        ngx_http_judge_waiter_cleanup(ctx);
+
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "too_many_listeners",
+                                         "too many clients follow this "
+                                         "submission");
+    }
+
+    if (rc == NGX_DONE) {
+        ngx_http_judge_waiter_cleanup(ctx);
+    }
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = -1;
+    ngx_str_set(&r->headers_out.content_type, "text/event-stream");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Cache-Control");
+    ngx_str_set(&h->value, "no-cache");
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "X-Accel-Buffering");
+    ngx_str_set(&h->value, "no");
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = (u_char *) ": judge\n\n";
+    b->last = b->pos + sizeof(": judge\n\n") - 1;
+    b->memory = 1;
+    b->flush = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    rc = ngx_http_output_filter(r, &out);
+    if (rc == NGX_ERROR) {
+        return rc;
+    }
+
+    r->main->count++;
+
+    /* what already happened goes out now; a finished job ends here */
+    ngx_http_judge_events_wake(ctx, 0);
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
+{
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_uint_t                   finished;
+    ngx_chain_t                 *out, ping;
+    ngx_connection_t            *c;
+    ngx_http_request_t          *r;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    r = ctx->request;
+    c = r->connection;
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (timedout) {
+        /* a comment line keeps proxies and clients from giving up */
+        b = ngx_calloc_buf(r->pool);
+        if (b == NULL) {
+            ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+            return;
+        }
+
+        b->pos = (u_char *) ": ping\n\n";
+        b->last = b->pos + sizeof(": ping\n\n") - 1;
+        b->memory = 1;
+        b->flush = 1;
+
+        ping.buf = b;
+        ping.next = NULL;
+
+        if (ngx_http_output_filter(r, &ping) == NGX_ERROR) {
+            ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+            return;
+        }
+
+        ngx_add_timer(&ctx->timer, ctx->timeout);
+        ngx_http_run_posted_requests(c);
+        return;
+    }
+
+    rc = ngx_http_judge_job_events(jmcf->zone, &ctx->arg, r->pool,
+                                   &ctx->sent, &out, &finished);
+
+    if (rc == NGX_DECLINED) {
+        finished = 1;
+        out = NULL;
+
+    } else if (rc != NGX_OK) {
+        ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+        return;
+    }
+
+    if (out) {
+        out->buf->flush = 1;
+        out->buf->last_buf = finished;
+
+        if (ngx_http_output_filter(r, out) == NGX_ERROR) {
+            ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+            return;
+        }
+
+    } else if (finished) {
+        if (ngx_http_send_special(r, NGX_HTTP_LAST) == NGX_ERROR) {
+            ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+            return;
+        }
+    }
+
+    if (finished) {
+        ngx_http_judge_waiter_finish(ctx, NGX_OK);
+        return;
+    }
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+static ngx_int_t
+ngx_http_judge_languages(ngx_http_request_t *r)
+{
+    u_char                      *p;
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_str_t                    defaults;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    defaults.data = ngx_pnalloc(r->pool, 256);
+    if (defaults.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(defaults.data,
+                    "\"cpu_time_ms\":%uL,\"wall_time_ms\":%uL,"
+                    "\"memory_kb\":%uL,\"output_kb\":%uL,\"processes\":%uL",
+                    jlcf->cpu_time.value, jlcf->wall_time.value,
+                    jlcf->memory.value, jlcf->output.value,
+                    jlcf->processes.value);
+    defaults.len = p - defaults.data;
+
+    b = ngx_http_judge_registry_languages_json(jmcf->zone, r->pool,
+                                               ctx->arg.len ? &ctx->arg
+                                                            : NULL,
+                                               &defaults);
+    if (b == NULL) {
+        if (ctx->arg.len) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                             "unknown_language",
+                                             "no live worker offers that "
+                                             "language");
+        }
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
 }

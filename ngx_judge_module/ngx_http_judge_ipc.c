@@ -387,7 +387,11 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
 
     if (++ngx_http_judge_ipc_ticks % NGX_HTTP_JUDGE_EXPIRE_EVERY == 0) {
         ngx_http_judge_registry_expire(zone);
+        ngx_http_judge_job_expire(zone);
     }
+
+    /* retries that are due, and work that waited for a free slot */
+    ngx_http_judge_pipeline_run(zone);
 
     if (!ngx_exiting) {
         ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);

@@ -88,6 +88,19 @@ ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
     r->headers_out.status = status;
     r->headers_out.content_length_n = b->last - b->pos;
 
+    /* reason phrases nginx's header filter does not know */
+
+    switch (status) {
+
+    case NGX_HTTP_JUDGE_UNPROCESSABLE:
+        ngx_str_set(&r->headers_out.status_line, "422 Unprocessable Entity");
+        break;
+
+    case NGX_HTTP_JUDGE_UPGRADE_REQUIRED:
+        ngx_str_set(&r->headers_out.status_line, "426 Upgrade Required");
+        break;
+    }
+
     ngx_str_set(&r->headers_out.content_type, "application/json");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = NULL;
@@ -112,15 +125,30 @@ ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-/* {"error":{"code":"...","message":"..."}} with the given status */
+/*
+ * {"error":{"code":"...","message":"..."}} with the given status; a 503
+ * says when to come back.
+ */
 
 ngx_int_t
 ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message)
 {
-    size_t      len;
-    ngx_buf_t  *b;
-    ngx_str_t   c, m;
+    size_t            len;
+    ngx_buf_t        *b;
+    ngx_str_t         c, m;
+    ngx_table_elt_t  *h;
+
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Retry-After");
+        ngx_str_set(&h->value, "1");
+    }
 
     c.data = (u_char *) code;
     c.len = ngx_strlen(code);
@@ -143,4 +171,140 @@ ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     b->last = ngx_cpymem(b->last, "}}\n", 3);
 
     return ngx_http_judge_send_json(r, status, b);
+}
+
+
+/*
+ * Program output is bytes, JSON is UTF-8: valid sequences pass, control
+ * characters are escaped, and each byte that is not part of a valid
+ * sequence becomes U+FFFD.  The length is an upper bound.
+ */
+
+size_t
+ngx_http_judge_json_utf8_len(ngx_str_t *s)
+{
+    return 2 + 6 * s->len;
+}
+
+
+static size_t
+ngx_http_judge_utf8_seq(u_char *p, u_char *last)
+{
+    size_t  n, i;
+    u_char  c, lo, hi;
+
+    c = *p;
+
+    if (c < 0x80) {
+        return 1;
+    }
+
+    lo = 0x80;
+    hi = 0xbf;
+
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0) {
+            lo = 0xa0;
+        } else if (c == 0xed) {
+            hi = 0x9f;
+        }
+
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0) {
+            lo = 0x90;
+        } else if (c == 0xf4) {
+            hi = 0x8f;
+        }
+
+    } else {
+        return 0;
+    }
+
+    if ((size_t) (last - p) < n || p[1] < lo || p[1] > hi) {
+        return 0;
+    }
+
+    for (i = 2; i < n; i++) {
+        if (p[i] < 0x80 || p[i] > 0xbf) {
+            return 0;
+        }
+    }
+
+    return n;
+}
+
+
+u_char *
+ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s)
+{
+    u_char  *src, *last;
+    size_t   n;
+
+    static u_char  hex[] = "0123456789abcdef";
+
+    src = s->data;
+    last = s->data + s->len;
+
+    *p++ = '"';
+
+    while (src < last) {
+        n = ngx_http_judge_utf8_seq(src, last);
+
+        if (n == 0) {
+            p = ngx_cpymem(p, "\\ufffd", 6);
+            src++;
+            continue;
+        }
+
+        if (n > 1) {
+            p = ngx_cpymem(p, src, n);
+            src += n;
+            continue;
+        }
+
+        switch (*src) {
+
+        case '"':
+        case '\\':
+            *p++ = '\\';
+            *p++ = *src;
+            break;
+
+        case '\n':
+            *p++ = '\\';
+            *p++ = 'n';
+            break;
+
+        case '\r':
+            *p++ = '\\';
+            *p++ = 'r';
+            break;
+
+        case '\t':
+            *p++ = '\\';
+            *p++ = 't';
+            break;
+
+        default:
+            if (*src < 0x20 || *src == 0x7f) {
+                p = ngx_cpymem(p, "\\u00", 4);
+                *p++ = hex[*src >> 4];
+                *p++ = hex[*src & 0xf];
+
+            } else {
+                *p++ = *src;
+            }
+        }
+
+        src++;
+    }
+
+    *p++ = '"';
+
+    return p;
 }

@@ -18,6 +18,23 @@ static char *ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_judge_limit(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static void ngx_http_judge_merge_limit(ngx_http_judge_limit_t *conf,
+    ngx_http_judge_limit_t *prev, uint64_t value, uint64_t max);
+
+
+/* what the value of a judge_*_limit directive is measured in */
+typedef enum {
+    NGX_HTTP_JUDGE_LIMIT_MS = 0,
+    NGX_HTTP_JUDGE_LIMIT_KB,
+    NGX_HTTP_JUDGE_LIMIT_COUNT
+} ngx_http_judge_limit_unit_e;
+
+
+static ngx_uint_t  ngx_http_judge_limit_ms = NGX_HTTP_JUDGE_LIMIT_MS;
+static ngx_uint_t  ngx_http_judge_limit_kb = NGX_HTTP_JUDGE_LIMIT_KB;
+static ngx_uint_t  ngx_http_judge_limit_count = NGX_HTTP_JUDGE_LIMIT_COUNT;
 static char *ngx_http_judge_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -84,6 +101,104 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_judge_loc_conf_t, heartbeat_timeout),
+      NULL },
+
+    { ngx_string("judge_cpu_time_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, cpu_time),
+      &ngx_http_judge_limit_ms },
+
+    { ngx_string("judge_wall_time_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, wall_time),
+      &ngx_http_judge_limit_ms },
+
+    { ngx_string("judge_memory_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, memory),
+      &ngx_http_judge_limit_kb },
+
+    { ngx_string("judge_output_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, output),
+      &ngx_http_judge_limit_kb },
+
+    { ngx_string("judge_stack_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, stack),
+      &ngx_http_judge_limit_kb },
+
+    { ngx_string("judge_processes_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, processes),
+      &ngx_http_judge_limit_count },
+
+    { ngx_string("judge_batch_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, batch_size),
+      NULL },
+
+    { ngx_string("judge_max_tests"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_tests),
+      NULL },
+
+    { ngx_string("judge_max_attempts"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_attempts),
+      NULL },
+
+    { ngx_string("judge_queue_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, queue_size),
+      NULL },
+
+    { ngx_string("judge_max_body_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_body_size),
+      NULL },
+
+    { ngx_string("judge_max_capture"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_capture),
+      NULL },
+
+    { ngx_string("judge_result_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, result_ttl),
+      NULL },
+
+    { ngx_string("judge_wait_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, wait_timeout),
       NULL },
 
     { ngx_string("judge_drain_timeout"),
@@ -182,6 +297,20 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
      *     jlcf->endpoint = 0;
      */
 
+    jlcf->cpu_time.value = NGX_CONF_UNSET_UINT;
+    jlcf->wall_time.value = NGX_CONF_UNSET_UINT;
+    jlcf->memory.value = NGX_CONF_UNSET_UINT;
+    jlcf->output.value = NGX_CONF_UNSET_UINT;
+    jlcf->stack.value = NGX_CONF_UNSET_UINT;
+    jlcf->processes.value = NGX_CONF_UNSET_UINT;
+    jlcf->batch_size = NGX_CONF_UNSET_UINT;
+    jlcf->max_tests = NGX_CONF_UNSET_UINT;
+    jlcf->max_attempts = NGX_CONF_UNSET_UINT;
+    jlcf->queue_size = NGX_CONF_UNSET_UINT;
+    jlcf->max_body_size = NGX_CONF_UNSET_SIZE;
+    jlcf->max_capture = NGX_CONF_UNSET_SIZE;
+    jlcf->result_ttl = NGX_CONF_UNSET_MSEC;
+    jlcf->wait_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->max_frame_size = NGX_CONF_UNSET_SIZE;
     jlcf->heartbeat_interval = NGX_CONF_UNSET_MSEC;
     jlcf->heartbeat_timeout = NGX_CONF_UNSET_MSEC;
@@ -196,6 +325,38 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
     ngx_http_judge_loc_conf_t *prev = parent;
     ngx_http_judge_loc_conf_t *conf = child;
+
+    ngx_http_judge_merge_limit(&conf->cpu_time, &prev->cpu_time,
+                               1000, 10000);
+    ngx_http_judge_merge_limit(&conf->wall_time, &prev->wall_time,
+                               3000, 30000);
+    ngx_http_judge_merge_limit(&conf->memory, &prev->memory,
+                               262144, 2097152);
+    ngx_http_judge_merge_limit(&conf->output, &prev->output, 1024, 65536);
+    ngx_http_judge_merge_limit(&conf->stack, &prev->stack, 65536, 1048576);
+    ngx_http_judge_merge_limit(&conf->processes, &prev->processes, 1, 256);
+
+    ngx_conf_merge_uint_value(conf->batch_size, prev->batch_size, 0);
+    ngx_conf_merge_uint_value(conf->max_tests, prev->max_tests, 1000);
+    ngx_conf_merge_uint_value(conf->max_attempts, prev->max_attempts, 3);
+    ngx_conf_merge_uint_value(conf->queue_size, prev->queue_size, 1024);
+    ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size,
+                              16 * 1024 * 1024);
+    ngx_conf_merge_size_value(conf->max_capture, prev->max_capture,
+                              16 * 1024);
+    ngx_conf_merge_msec_value(conf->result_ttl, prev->result_ttl,
+                              3600 * 1000);
+    ngx_conf_merge_msec_value(conf->wait_timeout, prev->wait_timeout,
+                              60000);
+
+    if (conf->max_attempts == 0 || conf->max_tests == 0
+        || conf->queue_size == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_max_attempts, judge_max_tests and "
+                           "judge_queue_size must be at least 1");
+        return NGX_CONF_ERROR;
+    }
 
     ngx_conf_merge_str_value(conf->token, prev->token, "");
     ngx_conf_merge_size_value(conf->max_frame_size, prev->max_frame_size,
@@ -225,6 +386,85 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                            "judge_worker_endpoint needs judge_worker_token "
                            "or judge_worker_token_file");
         return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_judge_merge_limit(ngx_http_judge_limit_t *conf,
+    ngx_http_judge_limit_t *prev, uint64_t value, uint64_t max)
+{
+    if (conf->value == NGX_CONF_UNSET_UINT) {
+        if (prev->value == NGX_CONF_UNSET_UINT) {
+            conf->value = value;
+            conf->max = max;
+
+        } else {
+            *conf = *prev;
+        }
+    }
+}
+
+
+/*
+ * judge_cpu_time_limit 1s [10s]; the default a submission gets, and the
+ * most it may ask for (the default itself when not given).  Times are in
+ * nginx's time syntax, sizes in its size syntax, counts plain numbers.
+ */
+
+static char *
+ngx_http_judge_limit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_uint_t  *unit = cmd->post;
+
+    ngx_int_t                n;
+    ngx_str_t               *value;
+    ngx_uint_t               i;
+    uint64_t                 v[2];
+    ngx_http_judge_limit_t  *limit;
+
+    limit = (ngx_http_judge_limit_t *) ((u_char *) conf + cmd->offset);
+
+    if (limit->value != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        switch (*unit) {
+
+        case NGX_HTTP_JUDGE_LIMIT_MS:
+            n = ngx_parse_time(&value[i], 0);
+            break;
+
+        case NGX_HTTP_JUDGE_LIMIT_KB:
+            n = ngx_parse_size(&value[i]);
+            n = (n == NGX_ERROR) ? NGX_ERROR : n / 1024;
+            break;
+
+        default:
+            n = ngx_atoi(value[i].data, value[i].len);
+            break;
+        }
+
+        if (n == NGX_ERROR || n <= 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid value \"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        v[i - 1] = (uint64_t) n;
+    }
+
+    limit->value = v[0];
+    limit->max = (cf->args->nelts == 3) ? v[1] : v[0];
+
+    if (limit->max < limit->value) {
+        return "has a maximum below its default";
     }
 
     return NGX_CONF_OK;

@@ -12,12 +12,28 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "judge.pb-c.h"
+
 
 #define NGX_HTTP_JUDGE_VERSION  "0.1.0"
 
 
 #define NGX_HTTP_JUDGE_MAX_PROCS     64
 #define NGX_HTTP_JUDGE_MAX_ID_LEN    64
+#define NGX_HTTP_JUDGE_JOB_ID_LEN    24
+#define NGX_HTTP_JUDGE_HASH_LEN      64      /* hex SHA-256 */
+#define NGX_HTTP_JUDGE_MAX_WAITERS   64
+
+#define NGX_HTTP_JUDGE_UNPROCESSABLE      422
+#define NGX_HTTP_JUDGE_UPGRADE_REQUIRED   426
+
+
+/* a process-to-process address: a process of a generation, and an id */
+typedef struct {
+    ngx_pid_t                    pid;
+    ngx_uint_t                   generation;
+    uint64_t                     id;
+} ngx_http_judge_addr_t;
 
 
 /* a judge-worker as the whole fleet sees it; one slab allocation */
@@ -29,7 +45,12 @@ typedef struct {
     ngx_str_t                    abi;
     ngx_str_t                    tags;        /* ",tag,tag," */
     ngx_str_t                    languages;   /* ",c,cpp," */
+    ngx_str_t                    compiled;    /* ",c,cpp," of those compiled */
+    ngx_str_t                    langtab;     /* "id\0name\0version\0"... */
     ngx_str_t                    detail;      /* JSON members, rendered once */
+
+    ngx_uint_t                   inflight;    /* tests and compiles sent */
+    u_char                       last_artifact[NGX_HTTP_JUDGE_HASH_LEN];
 
     ngx_uint_t                   cores;
     ngx_uint_t                   slots;
@@ -85,6 +106,101 @@ typedef struct {
 } ngx_http_judge_proc_t;
 
 
+typedef enum {
+    NGX_HTTP_JUDGE_QUEUED = 0,
+    NGX_HTTP_JUDGE_COMPILING,
+    NGX_HTTP_JUDGE_RUNNING,
+    NGX_HTTP_JUDGE_COMPLETED,
+    NGX_HTTP_JUDGE_FAILED,
+    NGX_HTTP_JUDGE_CANCELLED
+} ngx_http_judge_job_status_e;
+
+
+typedef enum {
+    NGX_HTTP_JUDGE_TASK_PENDING = 0,
+    NGX_HTTP_JUDGE_TASK_RUNNING,
+    NGX_HTTP_JUDGE_TASK_DONE
+} ngx_http_judge_task_state_e;
+
+
+/* one unit of work sent to one worker: a compile or a batch of tests */
+typedef struct {
+    ngx_http_judge_addr_t        worker;      /* stream it went to */
+    uint64_t                     task_id;
+    uint32_t                     first;
+    uint32_t                     count;
+    uint32_t                     reported;
+    ngx_http_judge_task_state_e  state;
+    ngx_uint_t                   attempt;
+    ngx_msec_t                   not_before;
+    unsigned                     send_artifact:1;
+} ngx_http_judge_task_t;
+
+
+/* a compiled artifact, or a compilation under way, by source hash */
+typedef struct {
+    ngx_rbtree_node_t            node;        /* key: crc32 of the hash */
+    ngx_queue_t                  queue;       /* LRU, most recent first */
+    u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
+    ngx_uint_t                   status;      /* Judge__Status; 0: none yet */
+    ngx_str_t                    spec;        /* packed CompileTask */
+    ngx_str_t                    language;
+    ngx_str_t                    artifact;
+    ngx_str_t                    abi;
+    ngx_str_t                    compile;     /* JSON members of "compile" */
+    ngx_http_judge_task_t        task;
+    ngx_uint_t                   max_attempts;
+} ngx_http_judge_artifact_t;
+
+
+/* someone (a request in some process) to tell about a job's progress */
+typedef struct {
+    ngx_queue_t                  queue;
+    ngx_http_judge_addr_t        addr;
+    unsigned                     progress:1;  /* every test, not just the end */
+} ngx_http_judge_waiter_t;
+
+
+typedef struct {
+    ngx_rbtree_node_t            node;        /* key: crc32 of the id */
+    ngx_queue_t                  queue;       /* active or finished list */
+    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+
+    ngx_http_judge_job_status_e  status;
+    ngx_uint_t                   verdict;     /* Judge__Status */
+    uint32_t                     ntests;
+    uint32_t                     nresults;
+    uint32_t                     passed;
+    uint64_t                     created_ms;
+    uint64_t                     finished_ms;
+    ngx_msec_t                   expires;
+
+    ngx_str_t                    language;
+    u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
+    ngx_str_t                    compile_spec; /* packed CompileTask */
+    ngx_str_t                    run_spec;    /* ExecuteBatchTask, no tests */
+    ngx_str_t                   *tests;       /* [ntests] packed TestCase */
+    ngx_str_t                    compile;     /* JSON members of "compile" */
+    ngx_str_t                    message;
+
+    ngx_str_t                   *results;     /* [ntests] test JSON */
+    uint32_t                    *order;       /* [ntests] finishing order */
+    u_char                      *test_status; /* [ntests] Judge__Status */
+
+    ngx_http_judge_task_t       *batches;
+    ngx_uint_t                   nbatches;
+    ngx_uint_t                   batch_size;
+    ngx_uint_t                   max_attempts;
+    ngx_msec_t                   ttl;
+
+    ngx_queue_t                  waiters;
+
+    unsigned                     compiled:1;
+    unsigned                     cached:1;
+    unsigned                     stop_on_failure:1;
+} ngx_http_judge_job_t;
+
+
 /* the root object of the shared zone, hung on shpool->data */
 typedef struct {
     time_t                       created;
@@ -98,6 +214,24 @@ typedef struct {
     ngx_uint_t                   free_slots;  /* of workers not draining */
 
     ngx_http_judge_proc_t        procs[NGX_HTTP_JUDGE_MAX_PROCS];
+
+    ngx_rbtree_t                 jobs;
+    ngx_rbtree_node_t            jobs_sentinel;
+    ngx_queue_t                  active;      /* jobs not finished */
+    ngx_queue_t                  finished;    /* oldest last */
+    ngx_uint_t                   nactive;
+
+    ngx_rbtree_t                 artifacts;
+    ngx_rbtree_node_t            artifacts_sentinel;
+    ngx_queue_t                  artifacts_lru;
+
+    u_char                       known_languages[512];  /* ",c,cpp," */
+
+    uint64_t                     submissions;
+    uint64_t                     compiles;
+    uint64_t                     cache_hits;
+    uint64_t                     tests_judged;
+    uint64_t                     retries;
 } ngx_http_judge_shctx_t;
 
 
@@ -119,6 +253,27 @@ typedef struct {
 
 
 typedef struct {
+    uint64_t                     value;
+    uint64_t                     max;
+} ngx_http_judge_limit_t;
+
+
+typedef struct {
+    ngx_http_judge_limit_t       cpu_time;    /* ms */
+    ngx_http_judge_limit_t       wall_time;   /* ms */
+    ngx_http_judge_limit_t       memory;      /* KiB */
+    ngx_http_judge_limit_t       output;      /* KiB */
+    ngx_http_judge_limit_t       stack;       /* KiB */
+    ngx_http_judge_limit_t       processes;
+    ngx_uint_t                   batch_size;  /* 0: from free slots */
+    ngx_uint_t                   max_tests;
+    ngx_uint_t                   max_attempts;
+    ngx_uint_t                   queue_size;
+    size_t                       max_body_size;
+    size_t                       max_capture;
+    ngx_msec_t                   result_ttl;
+    ngx_msec_t                   wait_timeout;
+
     ngx_str_t                    token;
     size_t                       max_frame_size;
     ngx_msec_t                   heartbeat_interval;
@@ -134,6 +289,8 @@ typedef struct {
     ngx_str_t                    abi;
     ngx_str_t                    tags;
     ngx_str_t                    languages;
+    ngx_str_t                    compiled;
+    ngx_str_t                    langtab;
     ngx_str_t                    detail;
     ngx_uint_t                   cores;
     ngx_uint_t                   slots;
@@ -143,12 +300,16 @@ typedef struct {
 } ngx_http_judge_worker_info_t;
 
 
-/* a process-to-process address: a process of a generation, and an id */
+/* a checked POST /submissions, ready for the zone */
 typedef struct {
-    ngx_pid_t                    pid;
-    ngx_uint_t                   generation;
-    uint64_t                     id;
-} ngx_http_judge_addr_t;
+    ngx_str_t                    language;
+    u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
+    ngx_str_t                    compile_spec;
+    ngx_str_t                    run_spec;
+    ngx_uint_t                   ntests;
+    unsigned                     compiled:1;
+    unsigned                     stop_on_failure:1;
+} ngx_http_judge_submission_t;
 
 
 extern ngx_module_t  ngx_http_judge_module;
@@ -187,6 +348,76 @@ void ngx_http_judge_stream_deliver(ngx_http_judge_msg_t *msg);
 void ngx_http_judge_waiter_deliver(uint64_t id);
 
 ngx_int_t ngx_http_judge_api_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_judge_submission_accept(ngx_http_request_t *r,
+    ngx_http_judge_submission_t *sub);
+
+ngx_int_t ngx_http_judge_list_has(u_char *list, size_t len, u_char *item,
+    size_t n);
+ngx_int_t ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, ngx_uint_t *compiled);
+ngx_buf_t *ngx_http_judge_registry_languages_json(
+    ngx_http_judge_zone_t *zone, ngx_pool_t *pool, ngx_str_t *only,
+    ngx_str_t *defaults);
+
+ngx_int_t ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
+    u_char *id);
+ngx_buf_t *ngx_http_judge_job_json(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *finished);
+ngx_int_t ngx_http_judge_job_events(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
+    ngx_uint_t *finished);
+ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_http_judge_addr_t *addr, ngx_uint_t progress);
+ngx_int_t ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id);
+void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
+ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
+    ngx_http_judge_shctx_t *sh, u_char *id, size_t len);
+void ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_http_judge_job_status_e status,
+    ngx_array_t *notify);
+void ngx_http_judge_job_progress_locked(ngx_http_judge_job_t *job,
+    ngx_array_t *notify);
+void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);
+const char *ngx_http_judge_status_name(ngx_uint_t status);
+
+void ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh);
+void *ngx_http_judge_zone_alloc_locked(ngx_http_judge_zone_t *zone,
+    size_t size);
+ngx_int_t ngx_http_judge_job_store_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *dst, u_char *src, size_t len);
+
+void ngx_http_judge_cache_init_zone(ngx_http_judge_shctx_t *sh);
+ngx_int_t ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
+    u_char *hash, ngx_str_t *language, ngx_str_t *spec,
+    ngx_uint_t max_attempts);
+
+void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
+    uint64_t stream_id, ngx_uint_t n);
+ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
+    ngx_uint_t count, u_char *hash, ngx_http_judge_addr_t *addr,
+    ngx_uint_t *holds);
+ngx_int_t ngx_http_judge_registry_abi_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_str_t *abi);
+void ngx_http_judge_registry_holds_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, u_char *hash);
+void ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_array_t *stop);
+
+void ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone);
+void ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_addr_t *to, ngx_str_t *job_id);
+void ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__CompileResult *res);
+void ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__TestResult *res);
+void ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
+    uint64_t stream_id, Judge__BatchExecutionResult *res);
+void ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
+    uint64_t stream_id);
 ngx_int_t ngx_http_judge_stream_handler(ngx_http_request_t *r);
 
 ngx_int_t ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
@@ -196,6 +427,8 @@ ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
 size_t ngx_http_judge_json_str_len(ngx_str_t *s);
 u_char *ngx_http_judge_json_str(u_char *p, ngx_str_t *s);
 size_t ngx_http_judge_json_list_len(ngx_str_t *list);
+size_t ngx_http_judge_json_utf8_len(ngx_str_t *s);
+u_char *ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s);
 u_char *ngx_http_judge_json_list(u_char *p, ngx_str_t *list);
 
 

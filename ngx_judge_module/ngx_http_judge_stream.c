@@ -31,7 +31,6 @@
 
 
 #define NGX_HTTP_JUDGE_READ_BUF          16384
-#define NGX_HTTP_JUDGE_UPGRADE_REQUIRED  426
 
 
 typedef struct ngx_http_judge_frame_s  ngx_http_judge_frame_t;
@@ -517,7 +516,24 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
         }
 
         s->registered = 0;
+        ngx_http_judge_pipeline_run(s->zone);
         rc = NGX_DONE;
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT:
+        ngx_http_judge_pipeline_compile_result(s->zone, &s->worker_id,
+                                               s->node.key,
+                                               msg->compile_result);
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_TEST_RESULT:
+        ngx_http_judge_pipeline_test_result(s->zone, &s->worker_id,
+                                            s->node.key, msg->test_result);
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT:
+        ngx_http_judge_pipeline_batch_result(s->zone, s->node.key,
+                                             msg->batch_result);
         break;
 
     default:
@@ -650,6 +666,39 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     }
     info.languages.len = p - info.languages.data;
 
+    p = ngx_pnalloc(pool, 2 + len);
+    if (p == NULL) {
+        goto failed;
+    }
+
+    info.compiled.data = p;
+    *p++ = ',';
+    for (i = 0; i < reg->n_languages; i++) {
+        if (reg->languages[i]->compiled) {
+            p = ngx_sprintf(p, "%s,", reg->languages[i]->id);
+        }
+    }
+    info.compiled.len = p - info.compiled.data;
+
+    len = 0;
+    for (i = 0; i < reg->n_languages; i++) {
+        len += ngx_strlen(reg->languages[i]->id)
+               + ngx_strlen(reg->languages[i]->name)
+               + ngx_strlen(reg->languages[i]->version) + 3;
+    }
+
+    p = ngx_pnalloc(pool, len + 1);
+    if (p == NULL) {
+        goto failed;
+    }
+
+    info.langtab.data = p;
+    for (i = 0; i < reg->n_languages; i++) {
+        p = ngx_sprintf(p, "%s%Z%s%Z%s%Z", reg->languages[i]->id,
+                        reg->languages[i]->name, reg->languages[i]->version);
+    }
+    info.langtab.len = p - info.langtab.data;
+
     if (ngx_http_judge_stream_detail(pool, reg, &info) != NGX_OK) {
         goto failed;
     }
@@ -695,7 +744,12 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     cmd.body_case = JUDGE__MASTER_COMMAND__BODY_WELCOME;
     cmd.welcome = &welcome;
 
-    return ngx_http_judge_stream_send(s, &cmd);
+    rc = ngx_http_judge_stream_send(s, &cmd);
+
+    /* a new worker is new capacity: queued work may go now */
+    ngx_http_judge_pipeline_run(s->zone);
+
+    return rc;
 
 invalid:
 
@@ -1015,6 +1069,10 @@ ngx_http_judge_stream_cleanup(void *data)
         }
 
         s->registered = 0;
+
+        if (!ngx_exiting) {
+            ngx_http_judge_pipeline_run(s->zone);
+        }
     }
 
     if (s->in_tree) {

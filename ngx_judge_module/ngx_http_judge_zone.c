@@ -17,6 +17,8 @@ static ngx_http_judge_worker_t *ngx_http_judge_registry_lookup(
     ngx_http_judge_shctx_t *sh, ngx_str_t *id);
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w);
+static void ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
+    ngx_str_t *languages);
 
 
 /*
@@ -70,6 +72,9 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     ngx_rbtree_init(&zone->sh->workers, &zone->sh->workers_sentinel,
                     ngx_http_judge_registry_insert);
     ngx_queue_init(&zone->sh->workers_queue);
+
+    ngx_http_judge_job_init_zone(zone->sh);
+    ngx_http_judge_cache_init_zone(zone->sh);
 
     len = sizeof(" in judge zone \"\"") + shm_zone->shm.name.len;
 
@@ -203,6 +208,8 @@ static void
 ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w)
 {
+    ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id);
+
     ngx_rbtree_delete(&zone->sh->workers, &w->node);
     ngx_queue_remove(&w->queue);
     zone->sh->nworkers--;
@@ -225,6 +232,48 @@ ngx_http_judge_copy_str(u_char *p, ngx_str_t *dst, ngx_str_t *src)
 }
 
 
+/* remembers every language id a worker ever offered (",a,b,") */
+
+static void
+ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
+    ngx_str_t *languages)
+{
+    u_char  *s, *e, *last, *known;
+    size_t   len, klen;
+
+    known = sh->known_languages;
+    last = languages->data + languages->len;
+
+    if (known[0] == '\0') {
+        known[0] = ',';
+    }
+
+    for (s = languages->data; s < last; s = e + 1) {
+        e = ngx_strlchr(s, last, ',');
+        if (e == NULL) {
+            e = last;
+        }
+
+        len = e - s;
+        if (len == 0) {
+            continue;
+        }
+
+        klen = ngx_strlen(known);
+
+        if (ngx_http_judge_list_has(known, klen, s, len)
+            || klen + len + 2 > sizeof(sh->known_languages))
+        {
+            continue;
+        }
+
+        ngx_memcpy(known + klen, s, len);
+        known[klen + len] = ',';
+        known[klen + len + 1] = '\0';
+    }
+}
+
+
 /*
  * Files a registered worker under its id, owned by this process and
  * stream.  A record already there for the same id is replaced; its owner
@@ -240,7 +289,8 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t  *w;
 
     size = sizeof(ngx_http_judge_worker_t) + info->id.len + info->abi.len
-           + info->tags.len + info->languages.len + info->detail.len;
+           + info->tags.len + info->languages.len + info->compiled.len
+           + info->langtab.len + info->detail.len;
 
     old->pid = 0;
 
@@ -269,7 +319,11 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     p = ngx_http_judge_copy_str(p, &w->abi, &info->abi);
     p = ngx_http_judge_copy_str(p, &w->tags, &info->tags);
     p = ngx_http_judge_copy_str(p, &w->languages, &info->languages);
+    p = ngx_http_judge_copy_str(p, &w->compiled, &info->compiled);
+    p = ngx_http_judge_copy_str(p, &w->langtab, &info->langtab);
     (void) ngx_http_judge_copy_str(p, &w->detail, &info->detail);
+
+    ngx_http_judge_registry_learn_locked(zone->sh, &info->languages);
 
     w->cores = info->cores;
     w->slots = info->slots;
@@ -552,4 +606,382 @@ ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone)
                       "judge: %ui silent worker(s) of a lost nginx process "
                       "expired", n);
     }
+}
+
+
+
+/* is "item" one of the members of the comma-wrapped list ",a,b," */
+
+ngx_int_t
+ngx_http_judge_list_has(u_char *list, size_t len, u_char *item, size_t n)
+{
+    u_char  *p, *last;
+
+    last = list + len;
+
+    for (p = list; p + n + 2 <= last; p++) {
+        p = ngx_strlchr(p, last, ',');
+        if (p == NULL || p + n + 2 > last) {
+            return 0;
+        }
+
+        if (ngx_memcmp(p + 1, item, n) == 0 && p[n + 1] == ',') {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * Can "language" be run: NGX_OK (with *compiled set), NGX_BUSY (known,
+ * but no live worker has it now), NGX_DECLINED (never heard of).
+ */
+
+ngx_int_t
+ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, ngx_uint_t *compiled)
+{
+    ngx_int_t                 rc;
+    ngx_uint_t                i;
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    static ngx_str_t  standard[] = {
+        ngx_string("c"), ngx_string("cpp"), ngx_string("python"),
+        ngx_string("javascript"), ngx_string("go"), ngx_string("java"),
+        ngx_string("rust"), ngx_string("ruby"), ngx_string("php"),
+        ngx_string("bash"), ngx_null_string
+    };
+
+    rc = NGX_DECLINED;
+
+    for (i = 0; standard[i].len; i++) {
+        if (standard[i].len == language->len
+            && ngx_strncmp(standard[i].data, language->data, language->len)
+               == 0)
+        {
+            rc = NGX_BUSY;
+        }
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    if (ngx_http_judge_list_has(zone->sh->known_languages,
+                                ngx_strlen(zone->sh->known_languages),
+                                language->data, language->len))
+    {
+        rc = NGX_BUSY;
+    }
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (!w->draining
+            && ngx_http_judge_list_has(w->languages.data, w->languages.len,
+                                       language->data, language->len))
+        {
+            *compiled = ngx_http_judge_list_has(w->compiled.data,
+                                                w->compiled.len,
+                                                language->data,
+                                                language->len);
+            rc = NGX_OK;
+            break;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return rc;
+}
+
+
+/*
+ * The least loaded live worker that runs "language" (and compiles, and
+ * has the ABI, when asked) with room for "count" more tests.  Its load is
+ * taken at once.  *holds says whether it has the artifact "hash" already;
+ * it is then noted as having it.
+ */
+
+ngx_int_t
+ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
+    ngx_uint_t count, u_char *hash, ngx_http_judge_addr_t *addr,
+    ngx_uint_t *holds)
+{
+    ngx_uint_t                load, best_load;
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w, *best;
+
+    best = NULL;
+    best_load = 0;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (w->draining || w->slots == 0
+            || (w->inflight && w->inflight + count > 2 * w->slots)
+            || !ngx_http_judge_list_has(w->languages.data, w->languages.len,
+                                        language->data, language->len)
+            || (compile
+                && !ngx_http_judge_list_has(w->tags.data, w->tags.len,
+                                            (u_char *) "can_compile", 11))
+            || (abi && (abi->len != w->abi.len
+                        || ngx_strncmp(abi->data, w->abi.data, abi->len)
+                           != 0)))
+        {
+            continue;
+        }
+
+        load = w->inflight * 1000 / w->slots;
+
+        if (best == NULL || load < best_load) {
+            best = w;
+            best_load = load;
+        }
+    }
+
+    if (best == NULL) {
+        return NGX_DECLINED;
+    }
+
+    best->inflight += count;
+
+    addr->pid = best->owner_pid;
+    addr->generation = best->generation;
+    addr->id = best->stream_id;
+
+    *holds = hash && ngx_memcmp(best->last_artifact, hash,
+                                NGX_HTTP_JUDGE_HASH_LEN) == 0;
+
+    if (hash) {
+        ngx_memcpy(best->last_artifact, hash, NGX_HTTP_JUDGE_HASH_LEN);
+    }
+
+    return NGX_OK;
+}
+
+
+/* tests or a compile of the worker on "stream_id" are over */
+
+void
+ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
+    uint64_t stream_id, ngx_uint_t n)
+{
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (w->stream_id == stream_id) {
+            w->inflight = (w->inflight > n) ? w->inflight - n : 0;
+            return;
+        }
+    }
+}
+
+
+ngx_int_t
+ngx_http_judge_registry_abi_locked(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *abi)
+{
+    ngx_http_judge_worker_t  *w;
+
+    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    if (w == NULL) {
+        return NGX_DECLINED;
+    }
+
+    *abi = w->abi;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_judge_registry_holds_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, u_char *hash)
+{
+    ngx_http_judge_worker_t  *w;
+
+    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    if (w) {
+        ngx_memcpy(w->last_artifact, hash, NGX_HTTP_JUDGE_HASH_LEN);
+    }
+}
+
+
+/*
+ * GET /languages: the union of what live workers offer, one object per
+ * language id with the first worker's name and version, how many workers
+ * have it and their free slots; "only" restricts it to one id.
+ */
+
+ngx_buf_t *
+ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool, ngx_str_t *only, ngx_str_t *defaults)
+{
+    u_char                   *p, *last, *name, *version;
+    size_t                    size;
+    ngx_buf_t                *b;
+    ngx_str_t                 id, n, v;
+    ngx_uint_t                i, nlangs, found;
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    typedef struct {
+        ngx_str_t   id;
+        ngx_str_t   name;
+        ngx_str_t   version;
+        ngx_uint_t  compiled;
+        ngx_uint_t  workers;
+        ngx_uint_t  free_slots;
+    } lang_t;
+
+    lang_t   *langs;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    nlangs = 0;
+    size = 0;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+        nlangs += w->languages.len;
+        size += w->langtab.len;
+    }
+
+    langs = ngx_palloc(pool, (nlangs + 1) * sizeof(lang_t));
+    p = ngx_pnalloc(pool, size + 1);
+
+    if (langs == NULL || p == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NULL;
+    }
+
+    nlangs = 0;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (w->draining) {
+            continue;
+        }
+
+        /* a private copy: the strings outlive the lock */
+        ngx_memcpy(p, w->langtab.data, w->langtab.len);
+        last = p + w->langtab.len;
+
+        while (p < last) {
+            id.data = p;
+            id.len = ngx_strlen(p);
+            name = p + id.len + 1;
+            n.data = name;
+            n.len = ngx_strlen(name);
+            version = name + n.len + 1;
+            v.data = version;
+            v.len = ngx_strlen(version);
+            p = version + v.len + 1;
+
+            if (only && (only->len != id.len
+                         || ngx_strncmp(only->data, id.data, id.len) != 0))
+            {
+                continue;
+            }
+
+            found = 0;
+
+            for (i = 0; i < nlangs; i++) {
+                if (langs[i].id.len == id.len
+                    && ngx_strncmp(langs[i].id.data, id.data, id.len) == 0)
+                {
+                    langs[i].workers++;
+                    langs[i].free_slots += w->free_slots;
+                    found = 1;
+                    break;
+                }
+            }
+
+            if (!found) {
+                langs[nlangs].id = id;
+                langs[nlangs].name = n;
+                langs[nlangs].version = v;
+                langs[nlangs].compiled = ngx_http_judge_list_has(
+                                w->compiled.data, w->compiled.len,
+                                id.data, id.len);
+                langs[nlangs].workers = 1;
+                langs[nlangs].free_slots = w->free_slots;
+                nlangs++;
+            }
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (only && nlangs == 0) {
+        return NULL;
+    }
+
+    size = sizeof("{\"languages\":[]}\n") + nlangs * defaults->len;
+
+    for (i = 0; i < nlangs; i++) {
+        size += sizeof("{\"id\":,\"name\":,\"version\":,\"compiled\":false,"
+                       "\"workers\":,\"free_slots\":,\"defaults\":{}},")
+                + 2 * NGX_INT_T_LEN
+                + ngx_http_judge_json_str_len(&langs[i].id)
+                + ngx_http_judge_json_str_len(&langs[i].name)
+                + ngx_http_judge_json_str_len(&langs[i].version);
+    }
+
+    b = ngx_create_temp_buf(pool, size);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    if (!only) {
+        b->last = ngx_cpymem(b->last, "{\"languages\":[", 14);
+    }
+
+    for (i = 0; i < nlangs; i++) {
+        if (i) {
+            *b->last++ = ',';
+        }
+
+        b->last = ngx_cpymem(b->last, "{\"id\":", 6);
+        b->last = ngx_http_judge_json_str(b->last, &langs[i].id);
+        b->last = ngx_cpymem(b->last, ",\"name\":", 8);
+        b->last = ngx_http_judge_json_str(b->last, &langs[i].name);
+        b->last = ngx_cpymem(b->last, ",\"version\":", 11);
+        b->last = ngx_http_judge_json_str(b->last, &langs[i].version);
+        b->last = ngx_sprintf(b->last, ",\"compiled\":%s,\"workers\":%ui,"
+                              "\"free_slots\":%ui,\"defaults\":{%V}}",
+                              langs[i].compiled ? "true" : "false",
+                              langs[i].workers, langs[i].free_slots,
+                              defaults);
+    }
+
+    if (!only) {
+        b->last = ngx_cpymem(b->last, "]}", 2);
+    }
+
+    *b->last++ = '\n';
+
+    return b;
 }

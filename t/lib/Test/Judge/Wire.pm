@@ -16,11 +16,16 @@ use Time::HiRes qw(time);
 our @EXPORT_OK = qw(
     pb_varint pb_field_varint pb_field_bytes pb_field_double pb_decode
     register_msg heartbeat_msg leaving_msg frame
+    compile_result_msg test_result_msg batch_result_msg
+    %STATUS
     dial
 );
 
 my %MASTER_BODY = (1 => 'welcome', 2 => 'compile', 3 => 'execute_batch',
                    4 => 'cancel', 5 => 'drain', 6 => 'shutdown');
+
+our %STATUS = (OK => 1, TLE => 2, WLE => 3, MLE => 4, OLE => 5, RE => 6,
+               SV => 7, CE => 8, IE => 9, AC => 10, WA => 11);
 
 sub pb_varint {
     my $n = shift;
@@ -116,6 +121,48 @@ sub leaving_msg {
     my (%o) = @_;
     return pb_field_bytes(6, pb_field_bytes(1, $o{reason} // 'bye')
                              . pb_field_varint(2, 1));
+}
+
+sub usage_msg {
+    my (%o) = @_;
+    return pb_field_varint(1, $o{cpu} // 1) . pb_field_varint(2, $o{wall} // 2)
+         . pb_field_varint(3, $o{mem} // 1024)
+         . pb_field_varint(4, $o{exit_code} // 0);
+}
+
+sub compile_result_msg {
+    my (%o) = @_;
+    my $m = pb_field_bytes(1, $o{job_id} // '')
+          . pb_field_varint(2, $o{task_id})
+          . pb_field_varint(3, $STATUS{ $o{status} // 'OK' })
+          . pb_field_bytes(4, $o{output} // '')
+          . pb_field_bytes(5, $o{artifact} // "\x7fELF")
+          . pb_field_bytes(6, $o{hash})
+          . pb_field_bytes(8, usage_msg());
+    return pb_field_bytes(3, $m);
+}
+
+sub test_result_msg {
+    my (%o) = @_;
+    my $m = pb_field_bytes(1, $o{job_id})
+          . pb_field_varint(2, $o{task_id})
+          . pb_field_bytes(3, $o{test_id} // '')
+          . pb_field_varint(4, $o{index})
+          . pb_field_varint(5, $STATUS{ $o{status} // 'AC' })
+          . pb_field_bytes(6, usage_msg())
+          . pb_field_bytes(7, $o{stdout} // '')
+          . pb_field_bytes(8, $o{stderr} // '');
+    return pb_field_bytes(5, $m);
+}
+
+sub batch_result_msg {
+    my (%o) = @_;
+    my $m = pb_field_bytes(1, $o{job_id})
+          . pb_field_varint(2, $o{task_id})
+          . pb_field_varint(3, $o{tests_run} // 0)
+          . ($o{system_error} ? pb_field_varint(4, 1) : '')
+          . ($o{need_artifact} ? pb_field_varint(6, 1) : '');
+    return pb_field_bytes(4, $m);
 }
 
 # Dial nginx and upgrade.  Returns a connection object; ->{status} is the

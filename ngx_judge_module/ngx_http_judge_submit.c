@@ -1,0 +1,1153 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <jansson.h>
+#include <openssl/sha.h>
+
+#include "ngx_http_judge_module.h"
+#include "judge.pb-c.h"
+
+
+/*
+ * POST /submissions: the body is parsed with jansson, checked field by
+ * field, and turned into the two protobuf messages the pipeline sends
+ * (a CompileTask for compiled languages, an ExecuteBatchTask template with
+ * every test).  Errors name the field that is wrong.
+ */
+
+
+#define NGX_HTTP_JUDGE_MAX_FLAGS      32
+#define NGX_HTTP_JUDGE_MAX_FILES      64
+
+
+typedef struct {
+    ngx_uint_t                   status;
+    char                        *code;
+    u_char                       message[256];
+} ngx_http_judge_invalid_t;
+
+
+static void ngx_http_judge_submit_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_submit_read(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_judge_submit_parse(ngx_http_request_t *r,
+    json_t *root, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
+    json_t *root, Judge__SourceFile ***files, size_t *n,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
+    Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_limits(json_t *limits,
+    ngx_http_judge_loc_conf_t *jlcf, Judge__Limits *l,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_checker(ngx_pool_t *pool,
+    json_t *checker, Judge__Checker *c, ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_invalid(ngx_http_judge_invalid_t *err,
+    ngx_uint_t status, char *code, const char *fmt, ...);
+
+
+ngx_int_t
+ngx_http_judge_submit_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                   rc;
+    ngx_table_elt_t            *ct;
+    ngx_http_judge_loc_conf_t  *jlcf;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+
+    ct = r->headers_in.content_type;
+
+    if (ct && !(ct->value.len >= sizeof("application/json") - 1
+                && ngx_strncasecmp(ct->value.data,
+                                   (u_char *) "application/json",
+                                   sizeof("application/json") - 1) == 0))
+    {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_judge_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                         "unsupported_media_type",
+                                         "the body must be application/json");
+    }
+
+    if (r->headers_in.content_length_n > (off_t) jlcf->max_body_size) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "body_too_large",
+                                         "the body is larger than "
+                                         "judge_max_body_size");
+    }
+
+    r->request_body_in_single_buf = 1;
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_judge_submit_body);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_judge_submit_body(ngx_http_request_t *r)
+{
+    json_t                       *root;
+    ngx_int_t                     rc;
+    ngx_str_t                     body;
+    json_error_t                  jerr;
+    ngx_http_judge_invalid_t      err;
+    ngx_http_judge_loc_conf_t    *jlcf;
+    ngx_http_judge_submission_t   sub;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_submit_read(r, &body);
+
+    if (rc == NGX_DECLINED) {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the body is larger than "
+                                      "judge_max_body_size"));
+        return;
+    }
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (body.len > jlcf->max_body_size) {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the body is larger than "
+                                      "judge_max_body_size"));
+        return;
+    }
+
+    root = json_loadb((char *) body.data, body.len, JSON_REJECT_DUPLICATES,
+                      &jerr);
+
+    if (root == NULL) {
+        (void) ngx_http_judge_invalid(&err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_json",
+                                      "line %d column %d: %s",
+                                      jerr.line, jerr.column, jerr.text);
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, err.status, err.code,
+                                      (char *) err.message));
+        return;
+    }
+
+    ngx_memzero(&sub, sizeof(ngx_http_judge_submission_t));
+
+    rc = ngx_http_judge_submit_parse(r, root, &sub, &err);
+
+    json_decref(root);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, err.status, err.code,
+                                      (char *) err.message));
+        return;
+    }
+
+    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, &sub));
+}
+
+
+/* the body as one piece of memory; NGX_DECLINED when it is too large */
+
+static ngx_int_t
+ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
+{
+    u_char                     *p;
+    off_t                       len;
+    ssize_t                     n;
+    ngx_buf_t                  *b;
+    ngx_chain_t                *cl;
+    ngx_http_judge_loc_conf_t  *jlcf;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+
+    ngx_str_null(body);
+
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return NGX_OK;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        len += ngx_buf_size(cl->buf);
+    }
+
+    if (len > (off_t) jlcf->max_body_size) {
+        return NGX_DECLINED;
+    }
+
+    b = r->request_body->bufs->buf;
+
+    if (r->request_body->bufs->next == NULL && !b->in_file) {
+        body->data = b->pos;
+        body->len = b->last - b->pos;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    body->data = p;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                return NGX_ERROR;
+            }
+
+            p += n;
+            continue;
+        }
+
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    }
+
+    body->len = p - body->data;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
+    char *code, const char *fmt, ...)
+{
+    u_char   *p;
+    va_list   args;
+
+    err->status = status;
+    err->code = code;
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(err->message, err->message + sizeof(err->message) - 1,
+                      fmt, args);
+    va_end(args);
+
+    *p = '\0';
+
+    return NGX_ERROR;
+}
+
+
+/* a JSON string as a NUL-terminated copy in the pool */
+
+static char *
+ngx_http_judge_json_cstr(ngx_pool_t *pool, json_t *v)
+{
+    u_char  *p;
+    size_t   len;
+
+    len = json_string_length(v);
+
+    p = ngx_pnalloc(pool, len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, json_string_value(v), len);
+    p[len] = '\0';
+
+    return (char *) p;
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err)
+{
+    u_char                      *p;
+    size_t                       i, len;
+    json_t                      *v, *flag;
+    ngx_str_t                    language;
+    ngx_uint_t                   compiled;
+    const char                  *key;
+    SHA256_CTX                   sha;
+    Judge__CompileTask          *compile;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+    Judge__ExecuteBatchTask     *run;
+    u_char                       digest[SHA256_DIGEST_LENGTH];
+
+    static const char  *fields[] = {
+        "language", "source", "files", "compiler_flags", "tests", "limits",
+        "checker", "stop_on_first_failure", NULL
+    };
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (!json_is_object(root)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "the body must be a JSON object");
+    }
+
+    json_object_foreach(root, key, v) {
+        for (i = 0; fields[i]; i++) {
+            if (ngx_strcmp(key, fields[i]) == 0) {
+                break;
+            }
+        }
+
+        if (fields[i] == NULL) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "unknown_field",
+                                          "unknown field \"%s\"", key);
+        }
+    }
+
+    /* language */
+
+    v = json_object_get(root, "language");
+    if (!json_is_string(v)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "\"language\" must be a string");
+    }
+
+    language.data = (u_char *) ngx_http_judge_json_cstr(r->pool, v);
+    if (language.data == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error", "out of memory");
+    }
+
+    language.len = json_string_length(v);
+
+    switch (ngx_http_judge_registry_language(jmcf->zone, &language,
+                                             &compiled))
+    {
+    case NGX_DECLINED:
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "unknown_language",
+                                      "unknown language \"%V\"", &language);
+
+    case NGX_BUSY:
+        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "no_worker",
+                                      "no live worker can run \"%V\"",
+                                      &language);
+    }
+
+    sub->language = language;
+    sub->compiled = compiled;
+
+    run = ngx_pcalloc(r->pool, sizeof(Judge__ExecuteBatchTask));
+    if (run == NULL) {
+        goto nomem;
+    }
+
+    judge__execute_batch_task__init(run);
+    run->language = (char *) language.data;
+    run->max_capture = jlcf->max_capture;
+
+    /* sources */
+
+    if (ngx_http_judge_submit_sources(r->pool, root, &run->sources,
+                                      &run->n_sources, err)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* tests, limits, checker */
+
+    if (ngx_http_judge_submit_tests(r->pool, json_object_get(root, "tests"),
+                                    run, jlcf->max_tests, err)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    run->limits = ngx_pcalloc(r->pool, sizeof(Judge__Limits));
+    if (run->limits == NULL) {
+        goto nomem;
+    }
+
+    judge__limits__init(run->limits);
+
+    if (ngx_http_judge_submit_limits(json_object_get(root, "limits"), jlcf,
+                                     run->limits, err)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    run->checker = ngx_pcalloc(r->pool, sizeof(Judge__Checker));
+    if (run->checker == NULL) {
+        goto nomem;
+    }
+
+    judge__checker__init(run->checker);
+
+    if (ngx_http_judge_submit_checker(r->pool,
+                                      json_object_get(root, "checker"),
+                                      run->checker, err)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    v = json_object_get(root, "stop_on_first_failure");
+    if (v) {
+        if (!json_is_boolean(v)) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "\"stop_on_first_failure\" must "
+                                          "be true or false");
+        }
+
+        run->stop_on_first_failure = json_is_true(v);
+    }
+
+    /* compiler flags go with the compile task, and into the hash */
+
+    compile = NULL;
+    v = json_object_get(root, "compiler_flags");
+
+    if (v && !json_is_array(v)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "\"compiler_flags\" must be an array "
+                                      "of strings");
+    }
+
+    if (v && json_array_size(v) > NGX_HTTP_JUDGE_MAX_FLAGS) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "invalid_request",
+                                      "at most %d compiler flags",
+                                      NGX_HTTP_JUDGE_MAX_FLAGS);
+    }
+
+    if (sub->compiled) {
+        compile = ngx_pcalloc(r->pool, sizeof(Judge__CompileTask));
+        if (compile == NULL) {
+            goto nomem;
+        }
+
+        judge__compile_task__init(compile);
+        compile->language = run->language;
+        compile->sources = run->sources;
+        compile->n_sources = run->n_sources;
+
+        if (v && json_array_size(v)) {
+            compile->compiler_flags = ngx_palloc(r->pool,
+                                          json_array_size(v) * sizeof(char *));
+            if (compile->compiler_flags == NULL) {
+                goto nomem;
+            }
+        }
+
+        json_array_foreach(v, i, flag) {
+            if (!json_is_string(flag) || json_string_length(flag) == 0
+                || json_string_length(flag) > 128
+                || json_string_value(flag)[0] != '-'
+                || ngx_strlen(json_string_value(flag))
+                   != json_string_length(flag))
+            {
+                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "compiler_flags[%uz] must be "
+                                              "a string starting with '-'",
+                                              i);
+            }
+
+            compile->compiler_flags[i] =
+                                 ngx_http_judge_json_cstr(r->pool, flag);
+            if (compile->compiler_flags[i] == NULL) {
+                goto nomem;
+            }
+        }
+
+        compile->n_compiler_flags = v ? json_array_size(v) : 0;
+
+        /* the artifact's name: language, flags and sources */
+
+        SHA256_Init(&sha);
+        SHA256_Update(&sha, language.data, language.len + 1);
+
+        for (i = 0; i < compile->n_compiler_flags; i++) {
+            SHA256_Update(&sha, compile->compiler_flags[i],
+                          ngx_strlen(compile->compiler_flags[i]) + 1);
+        }
+
+        for (i = 0; i < run->n_sources; i++) {
+            len = run->sources[i]->content.len;
+            SHA256_Update(&sha, run->sources[i]->name,
+                          ngx_strlen(run->sources[i]->name) + 1);
+            SHA256_Update(&sha, &len, sizeof(size_t));
+            SHA256_Update(&sha, run->sources[i]->content.data, len);
+        }
+
+        SHA256_Final(digest, &sha);
+        ngx_hex_dump(sub->hash, digest, SHA256_DIGEST_LENGTH);
+
+        compile->artifact_hash = ngx_pnalloc(r->pool,
+                                             NGX_HTTP_JUDGE_HASH_LEN + 1);
+        if (compile->artifact_hash == NULL) {
+            goto nomem;
+        }
+
+        p = ngx_cpymem(compile->artifact_hash, sub->hash,
+                       NGX_HTTP_JUDGE_HASH_LEN);
+        *p = '\0';
+
+        run->artifact_hash = compile->artifact_hash;
+
+        /* the compiled program is what runs: no need to ship the source */
+        run->sources = NULL;
+        run->n_sources = 0;
+
+        sub->compile_spec.len = judge__compile_task__get_packed_size(compile);
+        sub->compile_spec.data = ngx_pnalloc(r->pool, sub->compile_spec.len);
+        if (sub->compile_spec.data == NULL) {
+            goto nomem;
+        }
+
+        judge__compile_task__pack(compile, sub->compile_spec.data);
+    }
+
+    sub->ntests = run->n_tests;
+    sub->stop_on_failure = run->stop_on_first_failure;
+
+    sub->run_spec.len = judge__execute_batch_task__get_packed_size(run);
+    sub->run_spec.data = ngx_pnalloc(r->pool, sub->run_spec.len);
+    if (sub->run_spec.data == NULL) {
+        goto nomem;
+    }
+
+    judge__execute_batch_task__pack(run, sub->run_spec.data);
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/* file names: a plain name, no path, no leading dot */
+
+static ngx_int_t
+ngx_http_judge_file_name_ok(const char *name, size_t len)
+{
+    size_t  i;
+    u_char  ch;
+
+    if (len == 0 || len > 64 || name[0] == '.') {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        ch = (u_char) name[i];
+
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
+              || ch == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * "source" (one file, named by the language on the worker) or "files"
+ * ([{"name","content"}], the first is the main file).
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root,
+    Judge__SourceFile ***files, size_t *n, ngx_http_judge_invalid_t *err)
+{
+    size_t              i, count;
+    json_t             *source, *list, *f, *name, *content;
+    Judge__SourceFile  *sf;
+
+    source = json_object_get(root, "source");
+    list = json_object_get(root, "files");
+
+    if ((source == NULL) == (list == NULL)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "give either \"source\" or \"files\"");
+    }
+
+    if (source) {
+        if (!json_is_string(source)) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "\"source\" must be a string");
+        }
+
+        count = 1;
+
+    } else {
+        if (!json_is_array(list) || json_array_size(list) == 0
+            || json_array_size(list) > NGX_HTTP_JUDGE_MAX_FILES)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "\"files\" must be an array of 1 "
+                                          "to %d files",
+                                          NGX_HTTP_JUDGE_MAX_FILES);
+        }
+
+        count = json_array_size(list);
+    }
+
+    *files = ngx_palloc(pool, count * sizeof(Judge__SourceFile *));
+    if (*files == NULL) {
+        goto nomem;
+    }
+
+    for (i = 0; i < count; i++) {
+        sf = ngx_palloc(pool, sizeof(Judge__SourceFile));
+        if (sf == NULL) {
+            goto nomem;
+        }
+
+        judge__source_file__init(sf);
+        (*files)[i] = sf;
+
+        if (source) {
+            content = source;
+
+        } else {
+            f = json_array_get(list, i);
+            name = json_object_get(f, "name");
+            content = json_object_get(f, "content");
+
+            if (!json_is_object(f) || !json_is_string(name)
+                || !json_is_string(content)
+                || !ngx_http_judge_file_name_ok(json_string_value(name),
+                                                json_string_length(name)))
+            {
+                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "files[%uz] needs a \"name\" "
+                                              "(letters, digits, \"._-\") "
+                                              "and a \"content\" string", i);
+            }
+
+            sf->name = ngx_http_judge_json_cstr(pool, name);
+            if (sf->name == NULL) {
+                goto nomem;
+            }
+        }
+
+        sf->content.len = json_string_length(content);
+        sf->content.data = ngx_pnalloc(pool, sf->content.len + 1);
+        if (sf->content.data == NULL) {
+            goto nomem;
+        }
+
+        ngx_memcpy(sf->content.data, json_string_value(content),
+                   sf->content.len);
+    }
+
+    *n = count;
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_bytes(ngx_pool_t *pool, json_t *v, ProtobufCBinaryData *b)
+{
+    b->len = json_string_length(v);
+    b->data = ngx_pnalloc(pool, b->len + 1);
+    if (b->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(b->data, json_string_value(v), b->len);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_assertions(ngx_pool_t *pool, json_t *list,
+    Judge__TestCase *tc, size_t index, ngx_http_judge_invalid_t *err)
+{
+    size_t            i, k;
+    json_t           *a, *v;
+    const char       *key;
+    Judge__Assertion *as;
+
+    static const char  *kinds[] = {
+        "stdoutContains", "stdoutEquals", "stdoutMatches", "stderrContains",
+        "exitCode", NULL
+    };
+
+    if (!json_is_array(list) || json_array_size(list) > 64) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "tests[%uz].assertions must be an "
+                                      "array of at most 64", index);
+    }
+
+    tc->n_assertions = json_array_size(list);
+    tc->assertions = ngx_palloc(pool, (tc->n_assertions + 1)
+                                      * sizeof(Judge__Assertion *));
+    if (tc->assertions == NULL) {
+        return NGX_ERROR;
+    }
+
+    json_array_foreach(list, i, a) {
+        as = ngx_palloc(pool, sizeof(Judge__Assertion));
+        if (as == NULL) {
+            return NGX_ERROR;
+        }
+
+        judge__assertion__init(as);
+        tc->assertions[i] = as;
+
+        if (!json_is_object(a) || json_object_size(a) != 1) {
+            goto invalid;
+        }
+
+        json_object_foreach(a, key, v) {
+            for (k = 0; kinds[k]; k++) {
+                if (ngx_strcmp(key, kinds[k]) == 0) {
+                    break;
+                }
+            }
+
+            if (kinds[k] == NULL) {
+                goto invalid;
+            }
+
+            as->kind = (Judge__Assertion__Kind) k;
+
+            if (as->kind == JUDGE__ASSERTION__KIND__EXIT_CODE) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0
+                    || json_integer_value(v) > 255)
+                {
+                    goto invalid;
+                }
+
+                as->code = (int32_t) json_integer_value(v);
+
+            } else {
+                if (!json_is_string(v)) {
+                    goto invalid;
+                }
+
+                as->value = ngx_http_judge_json_cstr(pool, v);
+                if (as->value == NULL) {
+                    return NGX_ERROR;
+                }
+            }
+        }
+    }
+
+    return NGX_OK;
+
+invalid:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                  "invalid_request",
+                                  "tests[%uz].assertions[%uz] must be one of "
+                                  "{\"stdoutContains\":s}, "
+                                  "{\"stdoutEquals\":s}, "
+                                  "{\"stdoutMatches\":s}, "
+                                  "{\"stderrContains\":s}, "
+                                  "{\"exitCode\":0-255}", index, i);
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
+    Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
+    ngx_http_judge_invalid_t *err)
+{
+    u_char           *p;
+    size_t            i;
+    json_t           *t, *v;
+    const char       *key;
+    Judge__TestCase  *tc;
+
+    if (!json_is_array(tests) || json_array_size(tests) == 0) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "\"tests\" must be a non-empty array");
+    }
+
+    if (json_array_size(tests) > max_tests) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "too_many_tests",
+                                      "at most %ui tests", max_tests);
+    }
+
+    run->n_tests = json_array_size(tests);
+    run->tests = ngx_palloc(pool, run->n_tests * sizeof(Judge__TestCase *));
+    if (run->tests == NULL) {
+        goto nomem;
+    }
+
+    json_array_foreach(tests, i, t) {
+        if (!json_is_object(t)) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "tests[%uz] must be an object", i);
+        }
+
+        json_object_foreach(t, key, v) {
+            if (ngx_strcmp(key, "id") != 0 && ngx_strcmp(key, "input") != 0
+                && ngx_strcmp(key, "expected_output") != 0
+                && ngx_strcmp(key, "assertions") != 0)
+            {
+                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                              "unknown_field",
+                                              "unknown field \"%s\" in "
+                                              "tests[%uz]", key, i);
+            }
+        }
+
+        tc = ngx_palloc(pool, sizeof(Judge__TestCase));
+        if (tc == NULL) {
+            goto nomem;
+        }
+
+        judge__test_case__init(tc);
+        run->tests[i] = tc;
+        tc->index = i;
+
+        v = json_object_get(t, "id");
+
+        if (v == NULL) {
+            p = ngx_pnalloc(pool, NGX_INT_T_LEN + 1);
+            if (p == NULL) {
+                goto nomem;
+            }
+
+            *ngx_sprintf(p, "%uz", i + 1) = '\0';
+            tc->id = (char *) p;
+
+        } else if (json_is_string(v) && json_string_length(v) > 0
+                   && json_string_length(v) <= 64
+                   && ngx_strlen(json_string_value(v))
+                      == json_string_length(v))
+        {
+            tc->id = ngx_http_judge_json_cstr(pool, v);
+            if (tc->id == NULL) {
+                goto nomem;
+            }
+
+        } else if (json_is_integer(v)) {
+            p = ngx_pnalloc(pool, NGX_INT64_LEN + 1);
+            if (p == NULL) {
+                goto nomem;
+            }
+
+            *ngx_sprintf(p, "%L", (int64_t) json_integer_value(v)) = '\0';
+            tc->id = (char *) p;
+
+        } else {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "tests[%uz].id must be a string of "
+                                          "1 to 64 characters", i);
+        }
+
+        v = json_object_get(t, "input");
+        if (v) {
+            if (!json_is_string(v)) {
+                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "tests[%uz].input must be a "
+                                              "string", i);
+            }
+
+            if (ngx_http_judge_submit_bytes(pool, v, &tc->input) != NGX_OK) {
+                goto nomem;
+            }
+        }
+
+        v = json_object_get(t, "expected_output");
+        if (v) {
+            if (!json_is_string(v)) {
+                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "tests[%uz].expected_output "
+                                              "must be a string", i);
+            }
+
+            if (ngx_http_judge_submit_bytes(pool, v, &tc->expected_output)
+                != NGX_OK)
+            {
+                goto nomem;
+            }
+
+            tc->has_expected = 1;
+        }
+
+        v = json_object_get(t, "assertions");
+        if (v) {
+            if (ngx_http_judge_submit_assertions(pool, v, tc, i, err)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+
+        if (!tc->has_expected && tc->n_assertions == 0) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "tests[%uz] needs "
+                                          "\"expected_output\" or "
+                                          "\"assertions\"", i);
+        }
+    }
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/* one limit: absent takes the default; above the maximum is refused */
+
+static ngx_int_t
+ngx_http_judge_submit_limit(json_t *limits, char *name,
+    ngx_http_judge_limit_t *conf, uint64_t *value,
+    ngx_http_judge_invalid_t *err)
+{
+    json_t  *v;
+
+    *value = conf->value;
+
+    v = json_object_get(limits, name);
+    if (v == NULL) {
+        return NGX_OK;
+    }
+
+    if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "limits.%s must be a positive integer",
+                                      name);
+    }
+
+    if ((uint64_t) json_integer_value(v) > conf->max) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "limit_too_high",
+                                      "limits.%s is above the maximum %uL",
+                                      name, conf->max);
+    }
+
+    *value = json_integer_value(v);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_limits(json_t *limits, ngx_http_judge_loc_conf_t *jlcf,
+    Judge__Limits *l, ngx_http_judge_invalid_t *err)
+{
+    json_t      *v;
+    uint64_t     processes;
+    const char  *key;
+
+    if (limits && !json_is_object(limits)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "\"limits\" must be an object");
+    }
+
+    json_object_foreach(limits, key, v) {
+        if (ngx_strcmp(key, "cpu_time_ms") != 0
+            && ngx_strcmp(key, "wall_time_ms") != 0
+            && ngx_strcmp(key, "memory_kb") != 0
+            && ngx_strcmp(key, "output_kb") != 0
+            && ngx_strcmp(key, "stack_kb") != 0
+            && ngx_strcmp(key, "processes") != 0)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "unknown_field",
+                                          "unknown field \"%s\" in limits",
+                                          key);
+        }
+    }
+
+    if (ngx_http_judge_submit_limit(limits, "cpu_time_ms", &jlcf->cpu_time,
+                                    &l->cpu_time_ms, err) != NGX_OK
+        || ngx_http_judge_submit_limit(limits, "wall_time_ms",
+                                       &jlcf->wall_time, &l->wall_time_ms,
+                                       err) != NGX_OK
+        || ngx_http_judge_submit_limit(limits, "memory_kb", &jlcf->memory,
+                                       &l->memory_kb, err) != NGX_OK
+        || ngx_http_judge_submit_limit(limits, "output_kb", &jlcf->output,
+                                       &l->output_kb, err) != NGX_OK
+        || ngx_http_judge_submit_limit(limits, "stack_kb", &jlcf->stack,
+                                       &l->stack_kb, err) != NGX_OK
+        || ngx_http_judge_submit_limit(limits, "processes",
+                                       &jlcf->processes, &processes, err)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    l->processes = (uint32_t) processes;
+
+    if (l->wall_time_ms < l->cpu_time_ms) {
+        l->wall_time_ms = ngx_min(2 * l->cpu_time_ms + 1000,
+                                  jlcf->wall_time.max);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
+    Judge__Checker *c, ngx_http_judge_invalid_t *err)
+{
+    json_t      *type, *v;
+    const char  *t, *key;
+
+    if (checker == NULL) {
+        return NGX_OK;
+    }
+
+    if (!json_is_object(checker)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "\"checker\" must be an object");
+    }
+
+    json_object_foreach(checker, key, v) {
+        if (ngx_strcmp(key, "type") != 0
+            && ngx_strcmp(key, "abs_tolerance") != 0
+            && ngx_strcmp(key, "rel_tolerance") != 0
+            && ngx_strcmp(key, "language") != 0
+            && ngx_strcmp(key, "source") != 0)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "unknown_field",
+                                          "unknown field \"%s\" in checker",
+                                          key);
+        }
+    }
+
+    type = json_object_get(checker, "type");
+    t = json_is_string(type) ? json_string_value(type) : "";
+
+    if (ngx_strcmp(t, "default") == 0) {
+        c->kind = JUDGE__CHECKER__KIND__DEFAULT;
+
+    } else if (ngx_strcmp(t, "exact") == 0) {
+        c->kind = JUDGE__CHECKER__KIND__EXACT;
+
+    } else if (ngx_strcmp(t, "tokens") == 0) {
+        c->kind = JUDGE__CHECKER__KIND__TOKENS;
+
+    } else if (ngx_strcmp(t, "float") == 0) {
+        c->kind = JUDGE__CHECKER__KIND__FLOAT;
+
+    } else if (ngx_strcmp(t, "custom") == 0) {
+        c->kind = JUDGE__CHECKER__KIND__CUSTOM;
+
+    } else {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "checker.type must be one of default, "
+                                      "exact, tokens, float, custom");
+    }
+
+    v = json_object_get(checker, "abs_tolerance");
+    if (v) {
+        if (!json_is_number(v) || json_number_value(v) < 0) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "checker.abs_tolerance must be a "
+                                          "number >= 0");
+        }
+
+        c->abs_tolerance = json_number_value(v);
+    }
+
+    v = json_object_get(checker, "rel_tolerance");
+    if (v) {
+        if (!json_is_number(v) || json_number_value(v) < 0) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "checker.rel_tolerance must be a "
+                                          "number >= 0");
+        }
+
+        c->rel_tolerance = json_number_value(v);
+    }
+
+    if (c->kind != JUDGE__CHECKER__KIND__CUSTOM) {
+        return NGX_OK;
+    }
+
+    v = json_object_get(checker, "language");
+    if (!json_is_string(v)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "a custom checker needs \"language\"");
+    }
+
+    c->language = ngx_http_judge_json_cstr(pool, v);
+    if (c->language == NULL) {
+        return NGX_ERROR;
+    }
+
+    v = json_object_get(checker, "source");
+    if (!json_is_string(v)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "a custom checker needs \"source\"");
+    }
+
+    return ngx_http_judge_submit_bytes(pool, v, &c->source);
+}

@@ -1,0 +1,297 @@
+# The pipeline as a worker sees it, played from Perl so that every step
+# (and every failure) is under the test's control: compile once, batches,
+# results, verdicts, reassignment when a worker dies.  t/pipeline/*.t with
+# real judge-worker processes check the same through the real thing.
+
+use Test::Judge::Nginx;
+use Test::Judge::Wire qw(dial register_msg compile_result_msg test_result_msg
+                         batch_result_msg pb_decode);
+use JSON::PP;
+
+our $Http = <<'CONF';
+    judge_zone judge:4m;
+    judge_worker_token t;
+CONF
+
+sub worker {
+    my ($id, %o) = @_;
+    my $w = dial(port => nginx_port(), token => 't');
+    $w->send_msg(register_msg(id => $id, slots => $o{slots} // 2,
+                              tags => ['can_compile'],
+                              languages => [['cpp', 'C++', '12', 1],
+                                            ['python', 'Python', '3']]));
+    my ($name) = $w->recv_cmd(5);
+    die "not welcomed\n" unless ($name // '') eq 'welcome';
+    return $w;
+}
+
+sub submit {
+    my ($body, $query) = @_;
+    my ($code, $r, $resp) = http_json(POST => '/submissions' . ($query // ''),
+                                      encode_json($body));
+    return ($code, $r, $resp);
+}
+
+sub tests_of { map { pb_decode($_) } @{ $_[0]->{7} // [] } }
+
+run_tests();
+
+__DATA__
+
+=== compile once, run the batch, verdict from the first failing test
+--- http_config eval: $::Http . "    judge_batch_size 2;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('p1');
+my ($code, $r, $resp) = submit({language => 'cpp', source => 'int main(){}',
+    compiler_flags => ['-O2'],
+    tests => [{id => 'a', input => "1\n", expected_output => "1\n"},
+              {id => 'b', input => "2\n", expected_output => "2\n"}]});
+is($code, 202, 'accepted');
+like($resp->header('Location'), qr{^/submissions/[0-9a-f]{24}$}, 'Location');
+my $id = $r->{id};
+
+my ($name, $c) = $w->recv_cmd(5);
+is($name, 'compile', 'compile task');
+my $src = pb_decode($c->{4}[0]);
+is($src->{2}[0], 'int main(){}', 'with the source');
+is($c->{5}[0], '-O2', 'and the flags');
+is($c->{3}[0], 'cpp', 'and the language');
+like($c->{7}[0], qr/^[0-9a-f]{64}$/, 'named by its hash');
+my (undef, $s) = http_json(GET => "/submissions/$id");
+is($s->{status}, 'COMPILING', 'compiling');
+
+$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
+                                artifact => 'BINARY', output => 'warning: x'));
+my ($bn, $b) = $w->recv_cmd(5);
+is($bn, 'execute_batch', 'batch task');
+is($b->{1}[0], $id, 'for the job');
+ok(!defined $b->{4}, 'the compiling worker has the artifact: not sent');
+is($b->{5}[0], $c->{7}[0], 'named by its hash');
+my @t = tests_of($b);
+is(scalar @t, 2, 'both tests');
+is($t[1]{3}[0], "2\n", 'inputs travel');
+is($t[1]{1}[0], 'b', 'ids travel');
+
+$w->send_msg(test_result_msg(job_id => $id, task_id => $b->{2}[0], index => 1,
+                             test_id => 'b', status => 'WA', stdout => "3\n"));
+$w->send_msg(test_result_msg(job_id => $id, task_id => $b->{2}[0], index => 0,
+                             test_id => 'a', status => 'AC', stdout => "1\n"));
+$w->send_msg(batch_result_msg(job_id => $id, task_id => $b->{2}[0], tests_run => 2));
+
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$id");
+                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+json_subset_ok($done, {verdict => 'WA', passed => 1, total => 2,
+    score => '/^0\.5/', language => 'cpp',
+    compile => {status => 'OK', output => 'warning: x', cached => JSON::PP::false,
+                worker => 'p1'},
+    created_at => '/^\d{4}-\d\d-\d\dT/', finished_at => '/Z$/'}, 'verdict');
+is(join(',', map { "$_->{id}:$_->{verdict}:$_->{worker}" } @{ $done->{tests} }),
+   'a:AC:p1,b:WA:p1', 'tests in test order, with the worker');
+
+# the same source again: no compile, the cached artifact
+($code, $r) = submit({language => 'cpp', source => 'int main(){}',
+    compiler_flags => ['-O2'], tests => [{input => "1\n", expected_output => "1\n"}]});
+($name, $b) = $w->recv_cmd(5);
+is($name, 'execute_batch', 'straight to the batch');
+ok(!defined $b->{4}, 'the worker holds the artifact: not sent again');
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC'));
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+is($done->{compile}{cached}, JSON::PP::true, 'cached');
+is($done->{verdict}, 'AC', 'AC');
+
+
+=== a compile error ends the job with CE and the compiler output
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('p1');
+my ($code, $r) = submit({language => 'cpp', source => 'oops',
+                         tests => [{input => '', expected_output => ''}]});
+my ($name, $c) = $w->recv_cmd(5);
+$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
+                                status => 'CE', output => "main.cpp:1: error\n",
+                                artifact => ''));
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+json_subset_ok($done, {verdict => 'CE', passed => 0,
+                       compile => {status => 'CE', output => "main.cpp:1: error\n"}},
+               'CE with output');
+
+
+=== ten identical submissions at once compile once
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('p1', slots => 8);
+my @ids;
+for (1 .. 10) {
+    my ($code, $r) = submit({language => 'cpp', source => 'same',
+                             tests => [{input => '', expected_output => ''}]});
+    push @ids, $r->{id};
+}
+my ($name, $c) = $w->recv_cmd(5);
+is($name, 'compile', 'one compile');
+my ($again) = $w->recv_cmd(1);
+ok(!defined $again, 'and no second one');
+$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0]));
+my %batches;
+while (my ($n, $b) = $w->recv_cmd(2)) {
+    $batches{ $b->{1}[0] } = $b;
+    last if keys %batches == 10;
+}
+is(scalar keys %batches, 10, 'ten batches after one compile');
+for my $id (keys %batches) {
+    $w->send_msg(test_result_msg(job_id => $id, task_id => $batches{$id}{2}[0],
+                                 index => 0, status => 'AC'));
+}
+ok(wait_until(sub { !grep { (http_json(GET => "/submissions/$_"))[1]{status} ne 'COMPLETED' } @ids }, 5),
+   'all ten completed');
+my $cached = grep { (http_json(GET => "/submissions/$_"))[1]{compile}{cached} } @ids;
+is($cached, 9, 'nine of them used the cached artifact');
+
+
+=== a worker that dies mid-batch: the batch goes to another, every test judged once
+--- http_config eval: $::Http . "    judge_batch_size 3;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w1 = worker('w1', slots => 1);
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+    tests => [map { {input => "$_", expected_output => "1\n"} } 1 .. 3]});
+my ($name, $b) = $w1->recv_cmd(5);
+is($name, 'execute_batch', 'w1 got the batch');
+is($b->{6} ? pb_decode($b->{6}[0])->{2}[0] : '', 'print(1)', 'interpreted: the source travels');
+$w1->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                              index => 0, status => 'AC'));
+sleep 0.3;
+$w1->close;
+my $w2 = worker('w2', slots => 1);
+my ($n2, $b2) = $w2->recv_cmd(5);
+is($n2, 'execute_batch', 'w2 got the batch again');
+is($b2->{11}[0], 1, 'as attempt 1');
+for my $i (0 .. 2) {
+    $w2->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b2->{2}[0],
+                                  index => $i, status => 'AC'));
+}
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+is($done->{verdict}, 'AC', 'AC');
+is(scalar @{ $done->{tests} }, 3, 'three results, each test once');
+is(join(',', map { $_->{worker} } @{ $done->{tests} }), 'w1,w2,w2',
+   'the one judged before the death is kept');
+
+
+=== a batch that keeps failing ends the job FAILED with IE after judge_max_attempts
+--- http_config eval: $::Http . "    judge_max_attempts 2;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => '', expected_output => ''}]});
+for (1 .. 2) {
+    my ($name, $b) = $w->recv_cmd(5);
+    is($name, 'execute_batch', "attempt $_");
+    $w->send_msg(batch_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                  system_error => 1));
+}
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'FAILED' }, 5), 'failed');
+is($done->{verdict}, 'IE', 'IE');
+
+
+=== wait=true holds the request until the verdict, across processes
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my $pid = fork // die;
+if ($pid == 0) {
+    my ($name, $b) = $w->recv_cmd(5);
+    my $job = $b->{1}[0];
+    sleep 0.3;
+    $w->send_msg(test_result_msg(job_id => $job, task_id => $b->{2}[0],
+                                 index => 0, status => 'AC'));
+    sleep 0.5;
+    POSIX::_exit(0);
+}
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => '', expected_output => ''}]}, '?wait=true');
+is($code, 200, '200 when done');
+is($r->{status}, 'COMPLETED', 'completed');
+is($r->{verdict}, 'AC', 'AC');
+waitpid $pid, 0;
+
+
+=== Server-Sent Events: one per test as it finishes, then the verdict; late join replays
+--- http_config eval: $::Http . "    judge_batch_size 10;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'x',
+    tests => [map { {id => "t$_", input => '', expected_output => ''} } 1 .. 3]});
+my ($name, $b) = $w->recv_cmd(5);
+my $pid = fork // die;
+if ($pid == 0) {
+    for my $i (2, 0, 1) {
+        sleep 0.2;
+        $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                     index => $i, test_id => "t" . ($i + 1),
+                                     status => $i == 0 ? 'WA' : 'AC'));
+    }
+    sleep 0.5;
+    POSIX::_exit(0);
+}
+my $resp = http_request('GET', "/submissions/$r->{id}/events");
+waitpid $pid, 0;
+is($resp->code, 200, 'stream');
+is($resp->header('Content-Type'), 'text/event-stream', 'event stream');
+my @events = $resp->content =~ /^event: (\w+)\ndata: (.*)$/mg;
+my @tests = map { decode_json($events[2 * $_ + 1])->{id} }
+            grep { $events[2 * $_] eq 'test' } 0 .. $#events / 2;
+is(join(',', @tests), 't3,t1,t2', 'tests in finishing order');
+is($events[-2], 'verdict', 'verdict last');
+is(decode_json($events[-1])->{verdict}, 'WA', 'verdict WA');
+
+my $late = http_request('GET', "/submissions/$r->{id}/events");
+my @again = $late->content =~ /^event: (\w+)$/mg;
+is(join(',', @again), 'test,test,test,verdict', 'a late client gets it all');
+
+
+=== cancel tells the worker and ends the job
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => '', expected_output => ''}]});
+my ($name, $b) = $w->recv_cmd(5);
+my ($dc, $d) = http_json(DELETE => "/submissions/$r->{id}");
+is($dc, 200, 'cancelled');
+is($d->{status}, 'CANCELLED', 'status CANCELLED');
+my ($cn, $cancel) = $w->recv_cmd(5);
+is($cn, 'cancel', 'the worker is told');
+is($cancel->{1}[0], $r->{id}, 'which job');
+my ($again) = http_json(DELETE => "/submissions/$r->{id}");
+is($again, 409, 'cancelling again: 409');
