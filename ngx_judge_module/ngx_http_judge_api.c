@@ -68,6 +68,7 @@ static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
 static void ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 static ngx_int_t ngx_http_judge_languages(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_metrics_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_wait(ngx_http_request_t *r,
     ngx_http_judge_api_ctx_t *ctx, ngx_http_judge_wake_pt wake,
     ngx_msec_t timeout, ngx_http_judge_addr_t *self);
@@ -87,6 +88,10 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
     { ngx_string("/workers"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
       ngx_http_judge_workers },
+
+    { ngx_string("/metrics"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_metrics_handler },
 
     { ngx_string("/workers/*/drain"),
       NGX_HTTP_POST,
@@ -1036,4 +1041,42 @@ ngx_http_judge_languages(ngx_http_request_t *r)
     }
 
     return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
+}
+
+
+static ngx_int_t
+ngx_http_judge_metrics_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_chain_t                  out;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    b = ngx_http_judge_metrics(jmcf->zone, r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = b->last - b->pos;
+    ngx_str_set(&r->headers_out.content_type, "text/plain; version=0.0.4");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->last_buf = 1;
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }

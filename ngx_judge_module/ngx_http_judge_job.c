@@ -517,6 +517,7 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     ngx_queue_remove(&job->queue);
     ngx_queue_insert_head(&zone->sh->finished, &job->queue);
     zone->sh->nactive--;
+    zone->sh->verdicts[job->verdict & 15]++;
 
     while (!ngx_queue_empty(&job->waiters)) {
         q = ngx_queue_head(&job->waiters);

@@ -232,6 +232,7 @@ typedef struct {
     uint64_t                     cache_hits;
     uint64_t                     tests_judged;
     uint64_t                     retries;
+    uint64_t                     verdicts[16];  /* by Judge__Status */
 } ngx_http_judge_shctx_t;
 
 
@@ -333,6 +334,8 @@ ngx_int_t ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t *stream);
 void ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
     ngx_uint_t *workers, ngx_uint_t *free_slots);
+ngx_buf_t *ngx_http_judge_metrics(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool);
 ngx_buf_t *ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool);
 void ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone);

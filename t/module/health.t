@@ -117,3 +117,16 @@ invalid zone "judge", expected name:size
 --- must_die
 --- error_log
 is too small
+
+
+=== metrics in the Prometheus text format
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- request
+GET /metrics
+--- response_headers
+Content-Type: text/plain; version=0.0.4
+--- response_body_like
+# TYPE judge_workers gauge\njudge_workers 0\n.*judge_submissions_total 0\n.*judge_verdicts_total\{verdict="AC"\} 0\n

@@ -104,6 +104,11 @@ ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
                     $done->{status} eq 'COMPLETED' }, 5), 'completed');
 is($done->{compile}{cached}, JSON::PP::true, 'cached');
 is($done->{verdict}, 'AC', 'AC');
+my $m = http_get('/metrics')->content;
+like($m, qr/^judge_compiles_total 1$/m, 'metrics: one compile');
+like($m, qr/^judge_cache_hits_total 1$/m, 'metrics: one cache hit');
+like($m, qr/^judge_verdicts_total\{verdict="WA"\} 1$/m, 'metrics: one WA');
+like($m, qr/^judge_tests_total 3$/m, 'metrics: three tests');
 
 
 === a compile error ends the job with CE and the compiler output
