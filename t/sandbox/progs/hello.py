@@ -1,2 +1,0 @@
-import sys
-print("hello from python", sys.version_info[0])
