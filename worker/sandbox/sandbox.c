@@ -1,0 +1,800 @@
+/*
+ * sandbox.c: the public calls of sandbox.h for the native backend: set-up
+ * of an instance, one run from spec to verdict, and the naming helpers.
+ *
+ * A run, from the caller's thread:
+ *   1. cgroup.c resets the pooled cgroup's counters and sets its limits;
+ *   2. the request (argv, env, files, rlimits from rlimit.c) goes to init
+ *      with the program's stdin and the write ends of two pipes;
+ *   3. supervise.c watches wall time, tree CPU and output until DONE;
+ *   4. the verdict is decided here from what init, the cgroup and the
+ *      supervisor saw, in a fixed order of precedence (see sbx_verdict).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "internal.h"
+
+
+static const char *const  sbx_default_env[] = {
+    "PATH=/usr/local/bin:/usr/bin:/bin",
+    "HOME=/tmp",
+    "LANG=C.UTF-8",
+    NULL
+};
+
+
+void
+sandbox_limits_default(sandbox_limits_t *l)
+{
+    if (l->cpu_time_ms == 0) {
+        l->cpu_time_ms = 1000;
+    }
+    if (l->wall_time_ms == 0) {
+        l->wall_time_ms = 2 * l->cpu_time_ms + 1000;
+    }
+    if (l->memory_kb == 0) {
+        l->memory_kb = 256 * 1024;
+    }
+    if (l->stack_kb == 0) {
+        l->stack_kb = l->memory_kb;         /* recursion may use it all */
+    }
+    if (l->output_kb == 0) {
+        l->output_kb = 8 * 1024;
+    }
+    if (l->file_size_kb == 0) {
+        l->file_size_kb = 64 * 1024;
+    }
+    if (l->work_dir_kb == 0) {
+        l->work_dir_kb = 64 * 1024;
+    }
+    if (l->processes == 0) {
+        l->processes = 64;
+    }
+    if (l->open_files == 0) {
+        l->open_files = 64;
+    }
+}
+
+
+static void
+sbx_free_binds(sbx_bind_t *b, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        free(b[i].host);
+        free(b[i].inside);
+    }
+    free(b);
+}
+
+
+static sbx_bind_t *
+sbx_copy_binds(const sandbox_bind_t *src, size_t n)
+{
+    sbx_bind_t  *b;
+    size_t       i;
+
+    b = calloc(n ? n : 1, sizeof(*b));
+    if (b == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        b[i].host = sbx_strdup(src[i].host_path);
+        b[i].inside = sbx_strdup(src[i].inside_path);
+        b[i].writable = src[i].writable;
+        if (b[i].host == NULL || b[i].inside == NULL) {
+            sbx_free_binds(b, i + 1);
+            return NULL;
+        }
+    }
+    return b;
+}
+
+
+sandbox_t *
+sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
+{
+    sandbox_t       *sb;
+    sbx_err_t        err;
+    cpu_set_t        cpus;
+    struct rlimit    rl;
+
+    err.msg[0] = '\0';
+
+    if (cfg->nbinds > SBX_MAX_BINDS) {
+        sbx_fail(&err, 0, "too many binds");
+        goto failed_early;
+    }
+
+    sb = calloc(1, sizeof(*sb));
+    if (sb == NULL) {
+        sbx_fail(&err, ENOMEM, "allocating the sandbox");
+        goto failed_early;
+    }
+    sb->ctl = sb->init_pidfd = sb->devnull = -1;
+    sb->cg.version = 0;
+    sb->cg.mem.procs_fd = sb->cg.pids.procs_fd = sb->cg.cpu.procs_fd = -1;
+    sb->cg.mem_limit_fd = sb->cg.memsw_limit_fd = sb->cg.mem_peak_fd = -1;
+    sb->cg.mem_usage_fd = sb->cg.mem_oom_fd = sb->cg.pids_max_fd = -1;
+    sb->cg.cpu_usage_fd = sb->cg.tasks_fd = -1;
+
+    sb->slot = cfg->slot;
+    sb->filter_mode = cfg->filter;
+    sb->rootless = geteuid() != 0;
+    if (sb->rootless) {
+        sb->uid_out = getuid();
+        sb->gid_out = getgid();
+    } else {
+        sb->uid_out = (cfg->uid_base ? cfg->uid_base : 60000) + cfg->slot;
+        sb->gid_out = sb->uid_out;
+    }
+
+    sb->ncpus = 1;
+    if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
+        sb->ncpus = CPU_COUNT(&cpus);
+    }
+
+    sb->hard_stack = getrlimit(RLIMIT_STACK, &rl) == 0 ? rl.rlim_max
+                                                         : RLIM_INFINITY;
+    sb->hard_nofile = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_max
+                                                           : RLIM_INFINITY;
+    sb->hard_nproc = getrlimit(RLIMIT_NPROC, &rl) == 0 ? rl.rlim_max
+                                                         : RLIM_INFINITY;
+
+    sb->binds = sbx_copy_binds(cfg->binds, cfg->nbinds);
+    sb->nbinds = cfg->nbinds;
+    sb->cgroup_parent = strdup(cfg->cgroup_parent ? cfg->cgroup_parent
+                                                  : "judge-sandbox");
+    if (sb->binds == NULL || sb->cgroup_parent == NULL) {
+        sbx_fail(&err, ENOMEM, "copying the config");
+        goto failed;
+    }
+
+    sb->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (sb->devnull < 0) {
+        sbx_fail(&err, errno, "open /dev/null");
+        goto failed;
+    }
+
+    if (cfg->filter == SANDBOX_FILTER_DEFAULT
+        && sbx_filter_build(&sb->filter, &err) < 0)
+    {
+        goto failed;
+    }
+
+    /* no cgroup is not an error: the rlimit fallback takes over */
+    (void) sbx_cgroup_setup(sb, NULL);
+
+    if (sbx_init_spawn(sb, NULL, 0, &err) < 0
+        || sbx_cgroup_after_init(sb, &err) < 0)
+    {
+        goto failed;
+    }
+
+    return sb;
+
+failed:
+
+    sandbox_destroy(sb);
+
+failed_early:
+
+    if (errbuf != NULL && errlen > 0) {
+        snprintf(errbuf, errlen, "%s", err.msg);
+    }
+    return NULL;
+}
+
+
+void
+sandbox_destroy(sandbox_t *sb)
+{
+    if (sb == NULL) {
+        return;
+    }
+    sbx_init_kill(sb);
+    sbx_cgroup_teardown(sb);
+    sbx_filter_free(&sb->filter);
+    sbx_close(&sb->devnull);
+    sbx_free_binds(sb->binds, sb->nbinds);
+    free(sb->cgroup_parent);
+    free(sb);
+}
+
+
+void
+sandbox_host_info(const sandbox_t *sb, sandbox_host_info_t *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->backend = "native";
+    if (sb != NULL) {
+        info->cgroup_version = sb->cg.version;
+        info->cpu_exact = sb->cg.cpu_usage_fd >= 0;
+        info->rootless = sb->rootless;
+        info->syscall_names = sb->filter.enabled;
+    } else {
+        info->rootless = geteuid() != 0;
+        info->cgroup_version = info->rootless ? 0 : sbx_cgroup_probe();
+        info->cpu_exact = info->cgroup_version != 0;
+        info->syscall_names = 1;
+    }
+    info->memory_exact = info->cgroup_version != 0;
+}
+
+
+/* Appends to the payload; *len grows even past cap so that sizing works. */
+static void
+sbx_put(char *buf, size_t cap, size_t *len, const void *p, size_t n)
+{
+    if (buf != NULL && *len + n <= cap) {
+        memcpy(buf + *len, p, n);
+    }
+    *len += n;
+}
+
+
+/*
+ * The run payload: cwd\0 argv\0... env\0... then per file
+ * { u64 mode, u64 size } name\0 data, then collect names\0...
+ * Called twice: once to size (buf NULL), once to fill.
+ */
+static size_t
+sbx_payload_build(const sandbox_spec_t *spec, const char *const *env,
+    char *buf, size_t cap)
+{
+    size_t    len = 0, i;
+    uint64_t  hdr[2];
+    const char *cwd = spec->cwd ? spec->cwd : SBX_BOX;
+
+    sbx_put(buf, cap, &len, cwd, strlen(cwd) + 1);
+    for (i = 0; spec->argv[i] != NULL; i++) {
+        sbx_put(buf, cap, &len, spec->argv[i], strlen(spec->argv[i]) + 1);
+    }
+    for (i = 0; env[i] != NULL; i++) {
+        sbx_put(buf, cap, &len, env[i], strlen(env[i]) + 1);
+    }
+    for (i = 0; i < spec->nfiles; i++) {
+        hdr[0] = spec->files[i].mode;
+        hdr[1] = spec->files[i].len;
+        sbx_put(buf, cap, &len, hdr, sizeof(hdr));
+        sbx_put(buf, cap, &len, spec->files[i].name,
+                strlen(spec->files[i].name) + 1);
+        sbx_put(buf, cap, &len, spec->files[i].data, spec->files[i].len);
+    }
+    for (i = 0; i < spec->ncollect; i++) {
+        sbx_put(buf, cap, &len, spec->collect[i], strlen(spec->collect[i]) + 1);
+    }
+    return len;
+}
+
+
+static int
+sbx_stdin_fd(sandbox_t *sb, const sandbox_spec_t *spec, sbx_err_t *err)
+{
+    int      fd;
+    size_t   off;
+    ssize_t  n;
+
+    if (spec->stdin_path != NULL) {
+        fd = open(spec->stdin_path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            return sbx_fail(err, errno, "open stdin file %s",
+                            spec->stdin_path);
+        }
+        return fd;
+    }
+
+    if (spec->stdin_len == 0) {
+        return dup(sb->devnull);
+    }
+
+    /* a sealed memfd: any size, no writer to feed, not writable inside */
+    fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) {
+        return sbx_fail(err, errno, "memfd_create for stdin");
+    }
+    for (off = 0; off < spec->stdin_len; off += n) {
+        n = write(fd, (const char *) spec->stdin_data + off,
+                  spec->stdin_len - off);
+        if (n < 0) {
+            int  e = errno;
+            close(fd);
+            return sbx_fail(err, e, "writing stdin to a memfd");
+        }
+    }
+    if (lseek(fd, 0, SEEK_SET) < 0
+        || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK
+                                  | F_SEAL_SEAL) < 0)
+    {
+        int  e = errno;
+        close(fd);
+        return sbx_fail(err, e, "sealing the stdin memfd");
+    }
+    return fd;
+}
+
+
+static void
+sbx_read_collected(const sandbox_spec_t *spec, sbx_watch_t *w,
+    sandbox_result_t *res)
+{
+    struct stat  st;
+    size_t       i, off;
+    ssize_t      n;
+    int          k = 0, fd;
+
+    if (spec->ncollect == 0) {
+        return;
+    }
+    res->files = calloc(spec->ncollect, sizeof(*res->files));
+    if (res->files == NULL) {
+        return;
+    }
+    res->nfiles = spec->ncollect;
+
+    for (i = 0; i < spec->ncollect; i++) {
+        sandbox_collected_t  *f = &res->files[i];
+
+        f->name = strdup(spec->collect[i]);
+        f->error = i < w->done.ncollect ? w->done.collect_errno[i] : ENOENT;
+        if (f->error != 0) {
+            continue;
+        }
+        if (k >= w->ncollected) {
+            f->error = EIO;
+            continue;
+        }
+        fd = w->collected_fds[k++];
+        if (fstat(fd, &st) < 0 || (f->data = malloc(st.st_size + 1)) == NULL) {
+            f->error = errno ? errno : ENOMEM;
+            continue;
+        }
+        for (off = 0; off < (size_t) st.st_size; off += n) {
+            n = pread(fd, f->data + off, st.st_size - off, off);
+            if (n <= 0) {
+                break;
+            }
+        }
+        f->len = off;
+        f->data[off] = '\0';
+    }
+}
+
+
+static const char *
+sbx_errno_text(int e, char *buf, size_t size)
+{
+    return strerror_r(e, buf, size);
+}
+
+
+/*
+ * The verdict, first match wins: the sandbox failed (IE); a forbidden
+ * call (SV); the OOM killer fired (MLE); the supervisor ended the run for
+ * output, CPU or wall time (OLE, TLE, WLE); the kernel's per-process
+ * limits (SIGXFSZ: OLE, SIGXCPU or CPU over the limit: TLE); without a
+ * memory cgroup, an abnormal end near the address-space limit (MLE,
+ * inexact); a signal or a non-zero exit (RE); else OK.
+ */
+static void
+sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
+    const sandbox_limits_t *lim, const sbx_watch_t *w, uint64_t peak,
+    int oom, uint64_t cg_cpu_ns, sandbox_result_t *res)
+{
+    const sbx_done_msg_t  *d = &w->done;
+    char                   ebuf[128], name[64];
+    int                    st = d->wstatus;
+
+    res->wall_time_ms = d->wall_us / 1000;
+    res->cpu_time_ms = d->cpu_us / 1000;
+    res->memory_kb = sb->cg.version != 0 ? peak / 1024 : d->maxrss_kb;
+    if (WIFEXITED(st)) {
+        res->exit_code = WEXITSTATUS(st);
+    } else if (WIFSIGNALED(st)) {
+        res->signal = WTERMSIG(st);
+    }
+
+    if (w->kill_reason == SANDBOX_TLE) {
+        /* the tree's counter crossed the limit: report at least that */
+        uint64_t  at = (w->cpu_at_kill_ns > cg_cpu_ns ? w->cpu_at_kill_ns
+                                                      : cg_cpu_ns) / 1000000;
+        if (at > res->cpu_time_ms) {
+            res->cpu_time_ms = at;
+        }
+    }
+
+    if (d->fail_msg[0] != '\0') {
+        res->status = SANDBOX_IE;
+        snprintf(res->message, sizeof(res->message), "%s", d->fail_msg);
+        return;
+    }
+
+    if (d->exec_errno != 0) {
+        if (d->exec_errno == ENOEXEC) {
+            res->status = SANDBOX_RE;
+            res->exit_code = 127;
+            res->signal = 0;
+            snprintf(res->message, sizeof(res->message),
+                     "cannot execute %s: %s", spec->argv[0],
+                     sbx_errno_text(d->exec_errno, ebuf, sizeof(ebuf)));
+        } else {
+            res->status = SANDBOX_IE;
+            snprintf(res->message, sizeof(res->message), "execve %s: %s",
+                     spec->argv[0],
+                     sbx_errno_text(d->exec_errno, ebuf, sizeof(ebuf)));
+        }
+        return;
+    }
+
+    if (d->sv_nr >= 0) {
+        res->status = SANDBOX_SV;
+        snprintf(res->message, sizeof(res->message), "forbidden syscall %s",
+                 sbx_syscall_name(d->sv_nr, d->sv_arch, name, sizeof(name)));
+    } else if (res->signal == SIGSYS) {
+        res->status = SANDBOX_SV;
+        snprintf(res->message, sizeof(res->message),
+                 "forbidden syscall (killed by SIGSYS: a denied argument "
+                 "or a non-native ABI)");
+    } else if (oom) {
+        res->status = SANDBOX_MLE;
+        snprintf(res->message, sizeof(res->message),
+                 "memory limit %llu KB exceeded",
+                 (unsigned long long) lim->memory_kb);
+        if (res->memory_kb < lim->memory_kb) {
+            res->memory_kb = lim->memory_kb;
+        }
+    } else if (res->signal == SIGSEGV && sb->cg.version != 0
+               && lim->stack_kb >= lim->memory_kb
+               && res->memory_kb * 100 >= lim->memory_kb * 97)
+    {
+        /* a stack that grew into the memory limit: the same thing */
+        res->status = SANDBOX_MLE;
+        snprintf(res->message, sizeof(res->message),
+                 "memory limit %llu KB exceeded (stack)",
+                 (unsigned long long) lim->memory_kb);
+    } else if (w->kill_reason == SANDBOX_OLE) {
+        res->status = SANDBOX_OLE;
+        snprintf(res->message, sizeof(res->message),
+                 "output limit %llu KB exceeded on %s",
+                 (unsigned long long) lim->output_kb,
+                 w->out_truncated ? "stdout" : "stderr");
+    } else if (w->kill_reason == SANDBOX_TLE) {
+        res->status = SANDBOX_TLE;
+        snprintf(res->message, sizeof(res->message),
+                 "cpu time limit %llu ms exceeded",
+                 (unsigned long long) lim->cpu_time_ms);
+    } else if (w->kill_reason == SANDBOX_WLE) {
+        res->status = SANDBOX_WLE;
+        snprintf(res->message, sizeof(res->message),
+                 "wall time limit %llu ms exceeded",
+                 (unsigned long long) lim->wall_time_ms);
+    } else if (res->signal == SIGXFSZ) {
+        res->status = SANDBOX_OLE;
+        snprintf(res->message, sizeof(res->message),
+                 "file size limit %llu KB exceeded",
+                 (unsigned long long) lim->file_size_kb);
+    } else if (res->signal == SIGXCPU || res->cpu_time_ms > lim->cpu_time_ms) {
+        res->status = SANDBOX_TLE;
+        snprintf(res->message, sizeof(res->message),
+                 "cpu time limit %llu ms exceeded",
+                 (unsigned long long) lim->cpu_time_ms);
+    } else if (sb->cg.version == 0 && (res->signal != 0 || res->exit_code != 0)
+               && d->maxrss_kb * 10 >= lim->memory_kb * 8)
+    {
+        res->status = SANDBOX_MLE;
+        snprintf(res->message, sizeof(res->message),
+                 "memory limit %llu KB probably exceeded (address-space "
+                 "limit, no memory cgroup)",
+                 (unsigned long long) lim->memory_kb);
+    } else if (res->signal != 0) {
+        res->status = SANDBOX_RE;
+        snprintf(res->message, sizeof(res->message), "killed by %s",
+                 sandbox_signal_name(res->signal));
+    } else if (res->exit_code != 0) {
+        res->status = SANDBOX_RE;
+        snprintf(res->message, sizeof(res->message), "exit code %d",
+                 res->exit_code);
+    } else {
+        res->status = SANDBOX_OK;
+        res->message[0] = '\0';
+    }
+}
+
+
+static int
+sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
+    sandbox_result_t *res)
+{
+    sandbox_config_t   cfg;
+    sandbox_bind_t    *all;
+    sandbox_spec_t     sub;
+    sandbox_t         *tmp;
+    size_t             i;
+    int                rc;
+
+    if (sb->nbinds + spec->nbinds > SBX_MAX_BINDS) {
+        res->status = SANDBOX_IE;
+        snprintf(res->message, sizeof(res->message), "too many binds");
+        return -1;
+    }
+
+    all = calloc(sb->nbinds + spec->nbinds, sizeof(*all));
+    if (all == NULL) {
+        res->status = SANDBOX_IE;
+        snprintf(res->message, sizeof(res->message), "out of memory");
+        return -1;
+    }
+    for (i = 0; i < sb->nbinds; i++) {
+        all[i].host_path = sb->binds[i].host;
+        all[i].inside_path = sb->binds[i].inside;
+        all[i].writable = sb->binds[i].writable;
+    }
+    memcpy(all + sb->nbinds, spec->binds, spec->nbinds * sizeof(*all));
+
+    /*
+     * A one-off instance with the binds (mount trees are built once per
+     * init): costs a cold start, only for runs that ask for their own.
+     */
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.slot = sb->slot;
+    cfg.uid_base = sb->uid_out - sb->slot;
+    cfg.binds = all;
+    cfg.nbinds = sb->nbinds + spec->nbinds;
+    cfg.filter = sb->filter_mode;
+    cfg.cgroup_parent = sb->cgroup_parent;
+
+    tmp = sandbox_create(&cfg, res->message, sizeof(res->message));
+    free(all);
+    if (tmp == NULL) {
+        res->status = SANDBOX_IE;
+        return -1;
+    }
+
+    sub = *spec;
+    sub.binds = NULL;
+    sub.nbinds = 0;
+    rc = sandbox_run(tmp, &sub, res);
+    sandbox_destroy(tmp);
+    return rc;
+}
+
+
+int
+sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
+{
+    sandbox_limits_t   lim = spec->limits;
+    sbx_run_msg_t     *msg = NULL;
+    sbx_watch_t        w;
+    sbx_err_t          err;
+    const char *const *env = spec->env ? spec->env : sbx_default_env;
+    size_t             plen, envc, argc, i;
+    uint64_t           peak = 0, cg_cpu = 0;
+    int                oom = 0, fds[4], nfds = 3, pfd = -1;
+    int                out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in = -1;
+    int                rc;
+
+    memset(res, 0, sizeof(*res));
+    memset(&w, 0, sizeof(w));
+    res->status = SANDBOX_IE;
+    err.msg[0] = '\0';
+
+    if (spec->argv == NULL || spec->argv[0] == NULL) {
+        snprintf(res->message, sizeof(res->message), "empty argv");
+        return -1;
+    }
+    if (spec->ncollect > SBX_MAX_COLLECT) {
+        snprintf(res->message, sizeof(res->message), "too many files to "
+                 "collect (at most %d)", SBX_MAX_COLLECT);
+        return -1;
+    }
+    if (spec->nbinds > 0) {
+        return sbx_run_extra_binds(sb, spec, res);
+    }
+
+    sandbox_limits_default(&lim);
+
+    /* an init that died (or was killed after a protocol error) is redone */
+    if (sb->init_pid == 0) {
+        if (sbx_init_spawn(sb, NULL, 0, &err) < 0
+            || sbx_cgroup_after_init(sb, &err) < 0)
+        {
+            goto failed;
+        }
+    }
+
+    if (sbx_cgroup_prepare_run(sb, &lim, &err) < 0) {
+        goto failed;
+    }
+
+    for (argc = 0; spec->argv[argc] != NULL; argc++) { /* count */ }
+    for (envc = 0; env[envc] != NULL; envc++) { /* count */ }
+
+    plen = sbx_payload_build(spec, env, NULL, 0);
+    msg = calloc(1, sizeof(*msg) + (plen <= SBX_MAX_INLINE ? plen : 0));
+    if (msg == NULL) {
+        sbx_fail(&err, ENOMEM, "building the run request");
+        goto failed;
+    }
+    msg->type = SBX_MSG_RUN;
+    msg->argc = (uint32_t) argc;
+    msg->envc = (uint32_t) envc;
+    msg->nfiles = (uint32_t) spec->nfiles;
+    msg->ncollect = (uint32_t) spec->ncollect;
+    msg->collect_max = (spec->collect_max_kb ? spec->collect_max_kb
+                                             : 64 * 1024) * 1024;
+    msg->payload_len = (uint32_t) plen;
+    msg->box_bytes = lim.work_dir_kb * 1024;
+    msg->box_inodes = 4096 + spec->nfiles;
+    sbx_rlimits_plan(sb, &lim, msg);
+
+    if (plen <= SBX_MAX_INLINE) {
+        sbx_payload_build(spec, env, (char *) (msg + 1), plen);
+    } else {
+        char  *map;
+
+        msg->flags |= SBX_RUN_PAYLOAD_FD;
+        pfd = memfd_create("run", MFD_CLOEXEC);
+        if (pfd < 0 || ftruncate(pfd, plen) < 0) {
+            sbx_fail(&err, errno, "memfd for the run request");
+            goto failed;
+        }
+        map = mmap(NULL, plen, PROT_WRITE, MAP_SHARED, pfd, 0);
+        if (map == MAP_FAILED) {
+            sbx_fail(&err, errno, "mapping the run request");
+            goto failed;
+        }
+        sbx_payload_build(spec, env, map, plen);
+        munmap(map, plen);
+    }
+
+    in = sbx_stdin_fd(sb, spec, &err);
+    if (in < 0) {
+        goto failed;
+    }
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+        sbx_fail(&err, errno, "pipe for the program's output");
+        goto failed;
+    }
+    if (fcntl(out[0], F_SETFL, O_NONBLOCK) < 0
+        || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0)
+    {
+        sbx_fail(&err, errno, "O_NONBLOCK on the output pipes");
+        goto failed;
+    }
+
+    fds[0] = in;
+    fds[1] = out[1];
+    fds[2] = errp[1];
+    if (pfd >= 0) {
+        fds[nfds++] = pfd;
+    }
+
+    if (sbx_send(sb->ctl, msg,
+                 sizeof(*msg) + (plen <= SBX_MAX_INLINE ? plen : 0),
+                 fds, nfds) < 0)
+    {
+        sbx_fail(&err, errno, "sending the run request to the sandbox init");
+        sbx_init_kill(sb);
+        goto failed;
+    }
+
+    /* only the program may hold the write ends now */
+    sbx_close(&out[1]);
+    sbx_close(&errp[1]);
+    sbx_close(&in);
+    sbx_close(&pfd);
+
+    if (sbx_supervise(sb, &lim, out[0], errp[0], &w, &err) < 0) {
+        /* init is out of step or gone: start over on the next run */
+        sbx_init_kill(sb);
+        goto failed;
+    }
+
+    if (sbx_cgroup_finish_run(sb, &peak, &oom, &cg_cpu) < 0) {
+        sbx_fail(&err, errno, "reading the cgroup after the run");
+        goto failed;
+    }
+
+    sbx_verdict(sb, spec, &lim, &w, peak, oom, cg_cpu, res);
+    sbx_read_collected(spec, &w, res);
+
+    rc = res->status == SANDBOX_IE ? -1 : 0;
+    goto done;
+
+failed:
+
+    res->status = SANDBOX_IE;
+    snprintf(res->message, sizeof(res->message), "%s", err.msg);
+    rc = -1;
+
+done:
+
+    res->out = w.out;
+    res->out_len = w.out_len;
+    res->out_truncated = w.out_truncated;
+    res->err = w.err;
+    res->err_len = w.err_len;
+    res->err_truncated = w.err_truncated;
+    if (res->out != NULL) {
+        res->out[res->out_len] = '\0';
+    }
+    if (res->err != NULL) {
+        res->err[res->err_len] = '\0';
+    }
+
+    for (i = 0; i < (size_t) w.ncollected; i++) {
+        close(w.collected_fds[i]);
+    }
+    sbx_close(&out[0]);
+    sbx_close(&out[1]);
+    sbx_close(&errp[0]);
+    sbx_close(&errp[1]);
+    sbx_close(&in);
+    sbx_close(&pfd);
+    free(msg);
+    return rc;
+}
+
+
+void
+sandbox_result_free(sandbox_result_t *res)
+{
+    size_t  i;
+
+    free(res->out);
+    free(res->err);
+    for (i = 0; i < res->nfiles; i++) {
+        free(res->files[i].name);
+        free(res->files[i].data);
+    }
+    free(res->files);
+    res->out = res->err = NULL;
+    res->files = NULL;
+    res->nfiles = 0;
+}
+
+
+const char *
+sandbox_status_name(sandbox_status_t status)
+{
+    static const char *const  names[] = {
+        "OK", "TLE", "WLE", "MLE", "OLE", "RE", "SV", "IE"
+    };
+
+    if ((unsigned) status < sizeof(names) / sizeof(names[0])) {
+        return names[status];
+    }
+    return "IE";
+}
+
+
+const char *
+sandbox_signal_name(int sig)
+{
+    static const char *const  names[] = {
+        "SIG0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+        "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
+        "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD",
+        "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",
+        "SIGPWR", "SIGSYS"
+    };
+
+    if (sig >= 0 && (size_t) sig < sizeof(names) / sizeof(names[0])) {
+        return names[sig];
+    }
+    return sig >= SIGRTMIN && sig <= SIGRTMAX ? "SIGRT" : "SIG?";
+}
