@@ -17,7 +17,12 @@ nginx_args=(-p "$prefix/" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log")
 
 stop() {
     if [ -f "$prefix/worker.pid" ]; then
-        kill "$(cat "$prefix/worker.pid")" 2>/dev/null || true
+        pid=$(cat "$prefix/worker.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
         rm -f "$prefix/worker.pid"
     fi
     if [ -f "$prefix/nginx.pid" ] && kill -0 "$(cat "$prefix/nginx.pid")" 2>/dev/null; then
@@ -32,7 +37,12 @@ stop() {
 
 start() {
     stop >/dev/null
-    mkdir -p "$prefix/logs" "$prefix/tmp"
+    mkdir -p "$prefix/logs" "$prefix/tmp" "$prefix/worker"
+
+    if [ ! -s "$prefix/worker.token" ]; then
+        (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' \
+            > "$prefix/worker.token")
+    fi
 
     user="# nginx runs as $(id -un)"
     if [ "$(id -u)" -eq 0 ]; then
@@ -49,16 +59,36 @@ start() {
     "$nginx" "${nginx_args[@]}" -t -q
     "$nginx" "${nginx_args[@]}"
 
+    "$build/judge-worker" --master "http://127.0.0.1:$port/worker" \
+        --token-file "$prefix/worker.token" --state-dir "$prefix/worker" \
+        --pid-file "$prefix/worker.pid" --log "$prefix/logs/worker.log"
+
     for _ in $(seq 100); do
-        curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-        sleep 0.05
+        curl -fsS "http://127.0.0.1:$port/health" 2>/dev/null \
+            | grep -q '"workers":[1-9]' && break
+        sleep 0.1
     done
 
     cat <<MSG
-ngx_judge is running: nginx on http://127.0.0.1:$port (logs in $prefix/logs)
+ngx_judge is running: nginx on http://127.0.0.1:$port with one local
+judge-worker (logs in $prefix/logs)
 
 Try:
     curl -s http://127.0.0.1:$port/health
+    curl -s http://127.0.0.1:$port/languages
+
+Judge a C++ submission (sum of two numbers) and wait for the verdict:
+    curl -s 'http://127.0.0.1:$port/submissions?wait=true' --json '{
+      "language": "cpp",
+      "source": "#include <iostream>\\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\\"\\\\n\\";}",
+      "tests": [{"input": "1 2\\n", "expected_output": "3\\n"},
+                {"input": "20 22\\n", "expected_output": "42\\n"}]}'
+
+And a Python one, followed live as Server-Sent Events:
+    id=\$(curl -s http://127.0.0.1:$port/submissions --json '{
+      "language": "python", "source": "print(sum(map(int, input().split())))",
+      "tests": [{"input": "1 2", "expected_output": "3"}]}' | sed 's/.*"id":"\\([0-9a-f]*\\)".*/\\1/')
+    curl -sN http://127.0.0.1:$port/submissions/\$id/events
 
 Stop it with: make stop
 MSG

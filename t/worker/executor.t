@@ -1,0 +1,384 @@
+# judge-worker's executor against a scripted master: a real judge-worker
+# dials in to this test, which plays nginx's part of the judge/1 protocol
+# frame by frame.  What only the wire shows is checked here: results
+# streamed per test and before their batch's end, artifacts kept by hash
+# (need_artifact when not), a batch spread over both slots, queueing past
+# the slots, cancel of queued work, drain.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use IO::Select;
+use IO::Socket::INET;
+use File::Temp qw(tempdir);
+use Digest::SHA qw(sha256_hex);
+use Time::HiRes qw(time sleep);
+use POSIX qw(WNOHANG);
+use Test::Judge::Wire qw(pb_field_varint pb_field_bytes pb_decode frame
+                         %STATUS);
+
+my $build = $ENV{JUDGE_BUILD} || "$FindBin::Bin/../../build";
+my $worker_bin = "$build/judge-worker";
+
+plan skip_all => "judge-worker not built" unless -x $worker_bin;
+plan skip_all => "needs root (the sandbox's root path)" if $> != 0;
+plan skip_all => "needs gcc and python3"
+    unless -x '/usr/bin/gcc' && -x '/usr/bin/python3';
+
+my %NAME = (1 => 'register', 2 => 'heartbeat', 3 => 'compile_result',
+            4 => 'batch_result', 5 => 'test_result', 6 => 'leaving');
+my %STATUS_NAME = reverse %STATUS;
+$STATUS_NAME{12} = 'CANCELLED';
+
+# A table of its own: two real languages and "parts", whose compile leaves
+# two files behind, so the archive of a multi-file artifact is exercised
+# on any host.
+my $dir = tempdir('judge-exec-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+open my $fh, '>', "$dir/languages.conf" or die;
+print $fh <<'CONF';
+[c]
+name    = C
+version = gcc -dumpfullversion
+source  = main.c
+compile = gcc -O2 -static -o main main.c
+artifact = main
+run     = ./main
+
+[python]
+name    = Python
+version = /usr/bin/python3 --version
+source  = main.py
+run     = /usr/bin/python3 -S main.py
+
+[parts]
+name    = Parts
+version = echo 1.0
+source  = src.txt
+compile = /bin/sh -c 'cut -c1-3 src.txt > a.part && cut -c4- src.txt > b.part'
+artifact = *.part
+run     = /bin/cat a.part b.part
+CONF
+close $fh;
+
+my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1:0', Listen => 1,
+                                   ReuseAddr => 1) or die "listen: $!";
+my $port = $listen->sockport;
+
+my $pid = fork // die "fork: $!";
+if ($pid == 0) {
+    open STDIN, '<', '/dev/null';
+    open STDOUT, '>>', "$dir/worker.out";
+    open STDERR, '>&', \*STDOUT;
+    exec $worker_bin, '--foreground', '--master',
+         "http://127.0.0.1:$port/worker", '--token', 't', '--id', 'w-exec',
+         '--slots', 2, '--state-dir', $dir, '--languages',
+         "$dir/languages.conf", '--log', "$dir/worker.log";
+    exit 127;
+}
+
+END {
+    if ($pid) {
+        kill 'KILL', $pid;
+        waitpid $pid, 0;
+    }
+}
+
+# --- the upgrade and Register, as nginx would take them
+my $sel = IO::Select->new($listen);
+ok($sel->can_read(10), 'the worker dials in') or BAIL_OUT('no worker');
+my $sock = $listen->accept;
+my $buf = '';
+while (index($buf, "\r\n\r\n") < 0) {
+    IO::Select->new($sock)->can_read(5) or BAIL_OUT('no upgrade request');
+    sysread($sock, $buf, 65536, length $buf) or BAIL_OUT('eof');
+}
+$buf = substr($buf, index($buf, "\r\n\r\n") + 4);
+syswrite $sock, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: judge/1\r\n"
+              . "Connection: Upgrade\r\n\r\n";
+
+my @heartbeats;
+
+sub send_cmd {
+    my ($field, $body) = @_;
+    syswrite $sock, frame(pb_field_bytes($field, $body));
+}
+
+# The next WorkerMessage but heartbeats (kept in @heartbeats), as
+# (name, fields) with nested messages decoded one level; () on timeout.
+sub recv_msg {
+    my $timeout = shift // 20;
+    my $deadline = time + $timeout;
+    while (1) {
+        if (length $buf >= 4) {
+            my $len = unpack 'N', $buf;
+            if (length $buf >= 4 + $len) {
+                my $m = pb_decode(substr(substr($buf, 0, 4 + $len, ''), 4));
+                my ($f) = keys %$m;
+                my $body = pb_decode($m->{$f}[0]);
+                if ($NAME{$f} eq 'heartbeat') {
+                    push @heartbeats, { time => time, %$body };
+                    next;
+                }
+                return ($NAME{$f}, $body);
+            }
+        }
+        my $left = $deadline - time;
+        return () if $left <= 0 || !IO::Select->new($sock)->can_read($left);
+        sysread($sock, $buf, 65536, length $buf) or return ();
+    }
+}
+
+sub val { my ($m, $f) = @_; $m->{$f} ? $m->{$f}[0] : undef }
+
+my ($name, $reg) = recv_msg();
+is($name, 'register', 'Register first');
+is(val($reg, 8), 2, 'two slots');
+my @langs = sort map { val(pb_decode($_), 1) } @{ $reg->{7} };
+is_deeply(\@langs, [qw(c parts python)], 'the table\'s languages offered');
+
+send_cmd(1, pb_field_bytes(1, 'w-exec') . pb_field_varint(2, 200));
+
+# --- commands
+sub source { my ($name, $text) = @_;
+             pb_field_bytes(1, $name // '') . pb_field_bytes(2, $text) }
+
+sub compile_task {
+    my (%o) = @_;
+    return pb_field_bytes(1, $o{job} // '') . pb_field_varint(2, $o{task})
+         . pb_field_bytes(3, $o{lang}) . pb_field_bytes(4, source(undef, $o{src}))
+         . pb_field_bytes(7, $o{hash});
+}
+
+sub test_case {
+    my ($i, $in, $out, @assert) = @_;
+    return pb_field_bytes(7, pb_field_bytes(1, "t$i") . pb_field_varint(2, $i)
+                             . pb_field_bytes(3, $in)
+                             . (defined $out ? pb_field_bytes(4, $out)
+                                               . pb_field_varint(5, 1) : '')
+                             . join('', map { pb_field_bytes(6, $_) } @assert));
+}
+
+sub batch_task {
+    my (%o) = @_;
+    my $limits = pb_field_varint(1, $o{cpu} // 1000)
+               . pb_field_varint(2, $o{wall} // 3000)
+               . pb_field_varint(3, 262144) . pb_field_varint(5, 1);
+    return pb_field_bytes(1, $o{job}) . pb_field_varint(2, $o{task})
+         . pb_field_bytes(3, $o{lang})
+         . (defined $o{artifact} ? pb_field_bytes(4, $o{artifact}) : '')
+         . (defined $o{hash} ? pb_field_bytes(5, $o{hash}) : '')
+         . (defined $o{src} ? pb_field_bytes(6, source(undef, $o{src})) : '')
+         . join('', @{ $o{tests} })
+         . pb_field_bytes(8, $limits)
+         . (defined $o{checker} ? pb_field_bytes(9, $o{checker}) : '')
+         . ($o{stop} ? pb_field_varint(10, 1) : '')
+         . (defined $o{max_capture} ? pb_field_varint(12, $o{max_capture}) : '');
+}
+
+# Every message of one task up to its final one: (tests, end)
+sub collect_batch {
+    my ($job, $task) = @_;
+    my (@tests, $end);
+    while (my ($n, $m) = recv_msg()) {
+        next unless val($m, 1) eq $job && val($m, 2) == $task;
+        if ($n eq 'test_result') {
+            push @tests, $m;
+            next;
+        }
+        $end = $m if $n eq 'batch_result';
+        last;
+    }
+    return (\@tests, $end);
+}
+
+sub verdicts { join ' ', map { $STATUS_NAME{ val($_, 5) // 0 } } @{ $_[0] } }
+
+my $sum_c = "#include <stdio.h>\nint main(void){long a,b;"
+          . "if(scanf(\"%ld %ld\",&a,&b)!=2)return 1;printf(\"%ld\\n\",a+b);"
+          . "return 0;}\n";
+my $hash = 'a' x 64;
+
+# --- a compile: the artifact, its SHA-256, the hash echoed
+send_cmd(2, compile_task(task => 1, lang => 'c', src => $sum_c,
+                         hash => $hash));
+($name, my $cr) = recv_msg(60);
+is($name, 'compile_result', 'CompileResult');
+is($STATUS_NAME{ val($cr, 3) }, 'OK', 'compiled OK');
+my $artifact = val($cr, 5) // '';
+like($artifact, qr/^\x7fELF/, 'the artifact is the executable');
+is(val($cr, 7), sha256_hex($artifact), 'artifact_sha256 is its SHA-256');
+is(val($cr, 6), $hash, 'artifact_hash echoed');
+ok(pb_decode(val($cr, 8))->{2}, 'usage reported');
+
+# --- a batch naming the artifact by hash only: the worker holds it
+send_cmd(3, batch_task(job => 'j1', task => 2, lang => 'c', hash => $hash,
+                       tests => [test_case(0, "1 2\n", "3\n"),
+                                 test_case(1, "2 2\n", "5\n"),
+                                 test_case(2, "x\n", "0\n"),
+                                 test_case(3, "40 2\n", "42\n")]));
+my ($tests, $end) = collect_batch('j1', 2);
+is(scalar @$tests, 4, 'one TestResult per test, all before the end');
+my %by = map { (val($_, 4) // 0) => $_ } @$tests;   # 0 is not on the wire
+is(join(' ', map { $STATUS_NAME{ val($by{$_}, 5) } } 0 .. 3), 'AC WA RE AC',
+   'AC, WA, RE (exit 1), AC by index');
+is(val($by{0}, 7), "3\n", 'stdout sent back');
+like(val($by{1}, 11), qr/expected "5", got "4"/, 'checker message');
+is(pb_decode(val($by{2}, 6))->{4}[0], 1, 'exit code in usage');
+is(val($by{3}, 3), 't3', 'test id echoed');
+ok($end && val($end, 3) == 4, 'BatchExecutionResult: tests_run 4');
+
+# --- an artifact hash the worker does not hold
+send_cmd(3, batch_task(job => 'j2', task => 3, lang => 'c', hash => 'b' x 64,
+                       tests => [test_case(0, "1 2\n", "3\n")]));
+($tests, $end) = collect_batch('j2', 3);
+is(scalar @$tests, 0, 'unknown hash: no test run');
+ok($end && val($end, 6), 'need_artifact asked for');
+
+# --- the artifact sent inline under a new hash, then reused by hash
+send_cmd(3, batch_task(job => 'j3', task => 4, lang => 'c', hash => 'c' x 64,
+                       artifact => $artifact,
+                       tests => [test_case(0, "5 5\n", "10\n")]));
+($tests) = collect_batch('j3', 4);
+is(verdicts($tests), 'AC', 'inline artifact runs');
+send_cmd(3, batch_task(job => 'j3', task => 5, lang => 'c', hash => 'c' x 64,
+                       tests => [test_case(0, "6 5\n", "11\n")]));
+($tests) = collect_batch('j3', 5);
+is(verdicts($tests), 'AC', 'and is kept under its hash');
+
+# --- a compile error
+send_cmd(2, compile_task(task => 6, lang => 'c', src => "int main(){return x;}",
+                         hash => 'd' x 64));
+(undef, $cr) = recv_msg(60);
+is($STATUS_NAME{ val($cr, 3) }, 'CE', 'CE');
+like(val($cr, 4), qr/error/, 'with the compiler\'s output');
+ok(!defined val($cr, 5), 'and no artifact');
+
+# --- several files as one artifact
+send_cmd(2, compile_task(task => 7, lang => 'parts', src => "abcdef\n",
+                         hash => 'e' x 64));
+(undef, $cr) = recv_msg(60);
+is($STATUS_NAME{ val($cr, 3) }, 'OK', 'a two-file artifact compiles');
+like(val($cr, 5), qr/^judge-archive 1\n4 a.part\nabc\n4 b.part\ndef\n\z/,
+     'packed as an archive');
+send_cmd(3, batch_task(job => 'j4', task => 8, lang => 'parts',
+                       hash => 'e' x 64,
+                       tests => [test_case(0, '', "abc\ndef\n")]));
+($tests) = collect_batch('j4', 8);
+is(verdicts($tests), 'AC', 'both files are placed for the run');
+
+# --- one batch on both slots, more tests than slots queued
+my $sleepy = "import time\ntime.sleep(0.4)\nprint(input())\n";
+my $t0 = time;
+send_cmd(3, batch_task(job => 'j5', task => 9, lang => 'python', src => $sleepy,
+                       tests => [map { test_case($_, "$_\n", "$_\n") } 0 .. 5]));
+@heartbeats = ();
+($tests, $end) = collect_batch('j5', 9);
+my $took = time - $t0;
+is(verdicts($tests), 'AC AC AC AC AC AC', 'six tests of 0.4 s on two slots');
+ok($took < 6 * 0.4, sprintf('ran in parallel (%.2f s)', $took));
+ok((grep { ($_->{6}[0] // 0) == 0 && ($_->{5}[0] // 0) == 1 } @heartbeats),
+   'heartbeat while busy: no free slot, one active task');
+
+# --- assertions and stop_on_first_failure
+send_cmd(3, batch_task(job => 'j6', task => 10, lang => 'python',
+                       src => "import sys\nprint('hi')\nsys.exit(3)\n",
+                       tests => [test_case(0, '', undef,
+                                           pb_field_varint(1, 4)
+                                           . pb_field_varint(3, 3),
+                                           pb_field_bytes(2, 'hi'))]));
+($tests) = collect_batch('j6', 10);
+is(verdicts($tests), 'AC', 'an exitCode assertion makes exit 3 expected');
+
+send_cmd(3, batch_task(job => 'j7', task => 11, lang => 'python',
+                       src => "print(int(input()) * 2)\n", stop => 1,
+                       tests => [test_case(0, "1\n", "2\n"),
+                                 test_case(1, "2\n", "5\n"),
+                                 map { test_case($_, "1\n", "2\n") } 2 .. 9]));
+($tests, $end) = collect_batch('j7', 11);
+ok(@$tests < 10 && (grep { $STATUS_NAME{ val($_, 5) } eq 'WA' } @$tests),
+   'stop_on_first_failure: the rest is skipped after the WA ('
+   . scalar(@$tests) . ' run)');
+is(val($end, 3), scalar @$tests, 'tests_run counts what ran');
+
+# --- empty source, empty input, no expected output; a custom checker
+send_cmd(3, batch_task(job => 'j12', task => 16, lang => 'python', src => '',
+                       tests => [test_case(0, '', undef),
+                                 test_case(1, '', '')]));
+($tests) = collect_batch('j12', 16);
+is(verdicts($tests), 'AC AC', 'an empty program with empty input runs');
+
+my $checker = "import sys\nout = open(sys.argv[2]).read().split()\n"
+            . "ans = open(sys.argv[3]).read().split()\n"
+            . "sys.stderr.write('%s vs %s' % (out, ans))\n"
+            . "sys.exit(0 if out == ans else 1)\n";
+send_cmd(3, batch_task(job => 'j13', task => 17, lang => 'python',
+                       src => "print(input())\n",
+                       checker => pb_field_varint(1, 4)
+                                  . pb_field_bytes(4, 'python')
+                                  . pb_field_bytes(5, $checker),
+                       tests => [test_case(0, "7\n", " 7 \n"),
+                                 test_case(1, "8\n", "9\n"),
+                                 test_case(2, "\n", undef)]));
+($tests) = collect_batch('j13', 17);
+my %cm = map { (val($_, 4) // 0) => $_ } @$tests;
+is(join(' ', map { $STATUS_NAME{ val($cm{$_}, 5) } } 0 .. 2), 'AC WA AC',
+   'custom checker: its exit status is the verdict');
+is(val($cm{1}, 11), "['8'] vs ['9']", 'its stderr is the checker message');
+
+# --- max_capture
+send_cmd(3, batch_task(job => 'j8', task => 12, lang => 'python',
+                       src => "print('x' * 1000)\n", max_capture => 10,
+                       tests => [test_case(0, '', undef)]));
+($tests) = collect_batch('j8', 12);
+is(val($tests->[0], 7), 'x' x 10, 'stdout capped to max_capture');
+ok(val($tests->[0], 9), 'and flagged truncated');
+
+# --- cancel: queued tests dropped, running ones finish, the end still comes
+send_cmd(3, batch_task(job => 'j9', task => 13, lang => 'python', src => $sleepy,
+                       tests => [map { test_case($_, "$_\n", "$_\n") } 0 .. 9]));
+send_cmd(2, compile_task(job => 'j10', task => 14, lang => 'c', src => $sum_c,
+                         hash => 'f' x 64));
+sleep 0.2;
+send_cmd(4, pb_field_bytes(1, 'j9'));
+send_cmd(4, pb_field_bytes(1, 'j10') . pb_field_varint(2, 14));
+my (%ends, @j9tests);
+while (keys %ends < 2 and my ($n, $m) = recv_msg()) {
+    push @j9tests, $m if $n eq 'test_result';
+    $ends{ val($m, 1) } = [$n, $m] unless $n eq 'test_result';
+}
+is($ends{j10}[0], 'compile_result', 'the queued compile answers');
+is($STATUS_NAME{ val($ends{j10}[1], 3) }, 'CANCELLED', 'as CANCELLED');
+ok(@j9tests < 10, 'cancelled batch: ' . scalar(@j9tests)
+   . ' of 10 tests ran (those already running)');
+is(val($ends{j9}[1], 3), scalar @j9tests, 'its end counts them');
+
+# --- a language the worker does not have
+send_cmd(3, batch_task(job => 'j11', task => 15, lang => 'cobol', src => 'x',
+                       tests => [test_case(0, '', '')]));
+($tests, $end) = collect_batch('j11', 15);
+ok(val($end, 4), 'unknown language: system_error');
+like(val($end, 5), qr/cobol/, 'naming it');
+
+# --- drain: the worker says goodbye and exits 0
+send_cmd(5, pb_field_bytes(1, 'test over'));
+($name, my $leaving) = recv_msg(10);
+is($name, 'leaving', 'Leaving after the drain');
+ok(val($leaving, 2), 'drained');
+
+my $deadline = time + 10;
+my $reaped = 0;
+while (time < $deadline) {
+    $reaped = waitpid($pid, WNOHANG);
+    last if $reaped == $pid;
+    sleep 0.05;
+}
+is($reaped, $pid, 'the worker exits');
+is($? >> 8, 0, 'with status 0');
+$pid = 0;
+
+open my $log, '<', "$dir/worker.out";
+my $out = do { local $/; <$log> // '' };
+unlike($out, qr/Sanitizer|runtime error/, 'no sanitizer report') or diag $out;
+
+done_testing();

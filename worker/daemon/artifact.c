@@ -1,0 +1,299 @@
+/*
+ * The artifact cache (see artifact.h) and the SHA-256 helper its keys and
+ * the CompileResult's artifact_sha256 are made with.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "artifact.h"
+
+
+/*
+ * Prepares an empty cache of at most "max_bytes" of artifact data.
+ * Returns 0, or -1 with the reason in "err".
+ */
+int
+artifact_cache_init(struct artifact_cache *c, size_t max_bytes, char *err,
+                    size_t errlen)
+{
+    int  rc;
+
+    memset(c, 0, sizeof(*c));
+    c->max_bytes = max_bytes;
+
+    rc = pthread_mutex_init(&c->lock, NULL);
+    if (rc != 0) {
+        snprintf(err, errlen, "pthread_mutex_init() failed: %s",
+                 strerror(rc));
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Frees one entry.
+ */
+static void
+artifact_free(struct artifact *a)
+{
+    free(a->key);
+    free(a->data);
+    free(a);
+}
+
+
+/*
+ * Takes "a" out of the LRU list.  Called with the lock held.
+ */
+static void
+artifact_unlink(struct artifact_cache *c, struct artifact *a)
+{
+    if (a->prev != NULL) {
+        a->prev->next = a->next;
+    } else {
+        c->newest = a->next;
+    }
+
+    if (a->next != NULL) {
+        a->next->prev = a->prev;
+    } else {
+        c->oldest = a->prev;
+    }
+
+    a->prev = NULL;
+    a->next = NULL;
+    a->cached = false;
+    c->bytes -= a->len;
+    c->n--;
+}
+
+
+/*
+ * Puts "a" at the most recent end of the LRU list.  Called with the lock
+ * held, "a" not in the list.
+ */
+static void
+artifact_link_newest(struct artifact_cache *c, struct artifact *a)
+{
+    a->prev = NULL;
+    a->next = c->newest;
+
+    if (c->newest != NULL) {
+        c->newest->prev = a;
+    } else {
+        c->oldest = a;
+    }
+
+    c->newest = a;
+    a->cached = true;
+    c->bytes += a->len;
+    c->n++;
+}
+
+
+/*
+ * The cached entry under "key", or NULL.  Called with the lock held.
+ */
+static struct artifact *
+artifact_find(struct artifact_cache *c, const char *key)
+{
+    struct artifact  *a;
+
+    for (a = c->newest; a != NULL; a = a->next) {
+        if (strcmp(a->key, key) == 0) {
+            return a;
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * The entry under "key", pinned (release it with artifact_release()) and
+ * made the most recently used; NULL when the cache does not hold it.
+ */
+struct artifact *
+artifact_get(struct artifact_cache *c, const char *key)
+{
+    struct artifact  *a;
+
+    pthread_mutex_lock(&c->lock);
+
+    a = artifact_find(c, key);
+
+    if (a != NULL) {
+        artifact_unlink(c, a);
+        artifact_link_newest(c, a);
+        a->refs++;
+    }
+
+    pthread_mutex_unlock(&c->lock);
+
+    return a;
+}
+
+
+/*
+ * Files a copy of "data" under "key" and returns it pinned.  When the key
+ * is already cached the entry there is returned instead (the same key
+ * names the same program).  Unpinned entries are evicted, oldest first,
+ * until the new one fits; if it cannot fit even then (it is larger than
+ * the cache less its pinned entries), nothing is evicted and it is
+ * returned uncached.
+ * Returns NULL on ENOMEM.
+ */
+struct artifact *
+artifact_put(struct artifact_cache *c, const char *key, const void *data,
+             size_t len)
+{
+    struct artifact  *a, *old, *prev;
+    size_t            pinned;
+
+    a = calloc(1, sizeof(*a));
+    if (a == NULL) {
+        return NULL;
+    }
+
+    a->key = strdup(key);
+    a->data = malloc(len ? len : 1);
+
+    if (a->key == NULL || a->data == NULL) {
+        artifact_free(a);
+        return NULL;
+    }
+
+    memcpy(a->data, data, len);
+    a->len = len;
+    a->refs = 1;
+
+    pthread_mutex_lock(&c->lock);
+
+    old = artifact_find(c, key);
+
+    if (old != NULL) {
+        artifact_unlink(c, old);
+        artifact_link_newest(c, old);
+        old->refs++;
+        pthread_mutex_unlock(&c->lock);
+        artifact_free(a);
+        return old;
+    }
+
+    /* evict only when that makes room: never empty the cache in vain */
+    pinned = 0;
+
+    for (old = c->newest; old != NULL; old = old->next) {
+        pinned += old->refs > 0 ? old->len : 0;
+    }
+
+    if (pinned + len <= c->max_bytes) {
+        for (old = c->oldest; old != NULL && c->bytes + len > c->max_bytes;
+             old = prev)
+        {
+            prev = old->prev;
+
+            if (old->refs == 0) {
+                artifact_unlink(c, old);
+                artifact_free(old);
+            }
+        }
+
+        artifact_link_newest(c, a);
+    }
+
+    pthread_mutex_unlock(&c->lock);
+
+    return a;
+}
+
+
+/*
+ * Drops a reference from artifact_get() or artifact_put().  An uncached
+ * entry goes with its last reference; a cached one stays for later.
+ * NULL is fine.
+ */
+void
+artifact_release(struct artifact_cache *c, struct artifact *a)
+{
+    bool  gone;
+
+    if (a == NULL) {
+        return;
+    }
+
+    pthread_mutex_lock(&c->lock);
+    gone = --a->refs == 0 && !a->cached;
+    pthread_mutex_unlock(&c->lock);
+
+    if (gone) {
+        artifact_free(a);
+    }
+}
+
+
+/*
+ * Frees every cached entry; nothing may be pinned any more.
+ */
+void
+artifact_cache_free(struct artifact_cache *c)
+{
+    struct artifact  *a, *next;
+
+    for (a = c->newest; a != NULL; a = next) {
+        next = a->next;
+        artifact_free(a);
+    }
+
+    pthread_mutex_destroy(&c->lock);
+    memset(c, 0, sizeof(*c));
+}
+
+
+/*
+ * The SHA-256 of the concatenated "parts" as 64 lowercase hex digits.
+ * Returns 0, or -1 when OpenSSL failed (out of memory).
+ */
+int
+sha256_hex(const struct iovec *parts, size_t n, char out[SHA256_HEX_LEN + 1])
+{
+    static const char  hex[] = "0123456789abcdef";
+    EVP_MD_CTX        *ctx;
+    unsigned char      md[32];
+    unsigned int       md_len;
+    size_t             i;
+    int                ok;
+
+    ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) {
+        return -1;
+    }
+
+    ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+
+    for (i = 0; ok && i < n; i++) {
+        ok = EVP_DigestUpdate(ctx, parts[i].iov_base, parts[i].iov_len);
+    }
+
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len);
+    EVP_MD_CTX_free(ctx);
+
+    if (!ok || md_len != sizeof(md)) {
+        return -1;
+    }
+
+    for (i = 0; i < sizeof(md); i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 0xf];
+    }
+
+    out[SHA256_HEX_LEN] = '\0';
+
+    return 0;
+}

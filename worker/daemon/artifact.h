@@ -1,0 +1,61 @@
+/*
+ * The worker's artifact cache: compiled programs kept in memory by key
+ * (the master's artifact hash, or a checker's source hash), bounded in
+ * bytes, least recently used evicted first.
+ *
+ * Entries are shared by reference count: a batch pins its artifact for as
+ * long as it runs, so eviction never pulls bytes from under a running
+ * test.  Pinned entries are never evicted; an entry that cannot fit even
+ * after evicting everything unpinned is handed out uncached (it lives
+ * until its last reference goes).  Every call is thread-safe.  Lookups
+ * walk the list: a cache holds hundreds of artifacts, not millions.
+ */
+
+#ifndef JUDGE_WORKER_ARTIFACT_H
+#define JUDGE_WORKER_ARTIFACT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+
+#define SHA256_HEX_LEN  64
+
+
+struct artifact {
+    char              *key;
+    uint8_t           *data;
+    size_t             len;
+
+    /* the cache's own: guarded by its lock */
+    unsigned           refs;
+    bool               cached;          /* in the LRU list */
+    struct artifact   *prev;            /* towards the most recent */
+    struct artifact   *next;            /* towards the least recent */
+};
+
+struct artifact_cache {
+    pthread_mutex_t    lock;
+    size_t             max_bytes;
+    size_t             bytes;           /* of the cached entries */
+    size_t             n;
+    struct artifact   *newest;
+    struct artifact   *oldest;
+};
+
+
+int   artifact_cache_init(struct artifact_cache *c, size_t max_bytes,
+                          char *err, size_t errlen);
+void  artifact_cache_free(struct artifact_cache *c);
+struct artifact *artifact_get(struct artifact_cache *c, const char *key);
+struct artifact *artifact_put(struct artifact_cache *c, const char *key,
+                              const void *data, size_t len);
+void  artifact_release(struct artifact_cache *c, struct artifact *a);
+
+int   sha256_hex(const struct iovec *parts, size_t n,
+                 char out[SHA256_HEX_LEN + 1]);
+
+
+#endif /* JUDGE_WORKER_ARTIFACT_H */

@@ -1,0 +1,75 @@
+/*
+ * judge-worker's configuration: command-line flags and an optional
+ * "key = value" file whose keys are the long flag names.  Flags win over
+ * the file.
+ */
+
+#ifndef JUDGE_WORKER_CONFIG_H
+#define JUDGE_WORKER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "url.h"
+
+
+#define CONFIG_DEFAULT_STATE_DIR   "/var/lib/judge-worker"
+#define CONFIG_SYSTEM_LANGUAGES    "/etc/judge-worker/languages.conf"
+#define CONFIG_DAEMON_LOG          "/var/log/judge-worker.log"
+#define CONFIG_DEFAULT_HEARTBEAT   2000            /* ms */
+#define CONFIG_DEFAULT_MAX_FRAME   (16 * 1024 * 1024)
+#define CONFIG_ID_MAX              64
+
+
+struct config {
+    /* as given */
+    char      *config_file;
+    char      *master;
+    char      *ca_file;
+    bool       insecure;
+    char      *token;
+    char      *token_file;
+    char      *id;
+    char      *state_dir;
+    uint32_t   slots;              /* 0: one per online core */
+    char      *tags;               /* comma-separated */
+    char      *abi;
+    char      *languages;
+    uint32_t   heartbeat_ms;
+    char      *log_file;
+    char      *pid_file;
+    uint64_t   max_frame;
+    bool       foreground;
+    uint32_t   verbose;
+
+    /* derived by config_finish() */
+    struct url   url;
+    char       **tag_list;
+    size_t       n_tags;
+};
+
+
+enum config_parse_result {
+    CONFIG_RUN,
+    CONFIG_HELP,
+    CONFIG_VERSION,
+    CONFIG_ERROR
+};
+
+
+void config_init(struct config *cfg);
+enum config_parse_result config_parse_args(struct config *cfg, int argc,
+                                           char **argv, char *err,
+                                           size_t errlen);
+int  config_parse_file_text(struct config *cfg, const char *text,
+                            const char *origin, char *err, size_t errlen);
+int  config_finish(struct config *cfg, char *err, size_t errlen);
+int  config_add_tag(struct config *cfg, const char *tag, char *err,
+                    size_t errlen);
+void config_usage(FILE *out, const char *program);
+void config_free(struct config *cfg);
+
+
+#endif /* JUDGE_WORKER_CONFIG_H */

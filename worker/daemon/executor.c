@@ -1,0 +1,1045 @@
+/*
+ * The executor (see executor.h): slot threads, the work queue, and the
+ * bookkeeping that turns tests finishing on any thread into an ordered
+ * stream of results per task.
+ *
+ * Life of a task:
+ *
+ *   1. executor_submit() (main loop) checks what can be checked at once
+ *      and answers errors right there: an unknown language, an artifact
+ *      hash the cache does not hold (need_artifact), a broken artifact.
+ *      Otherwise the task becomes live and joins the queue's tail with
+ *      n_items units of work: its tests, or 1 for a compile.
+ *   2. Threads take units from the task at the queue's head, in order;
+ *      the task leaves the queue when its last unit is handed out.  Each
+ *      unit's result is completed before the unit is counted as done.
+ *   3. A cancel, or a failed test under stop_on_first_failure, takes the
+ *      task's units that have not started out of the queue; those that
+ *      run finish and report.
+ *   4. When no unit of the task is left or running, whoever noticed it
+ *      (a thread, or the main loop in a cancel) sends the final result
+ *      and frees the task.
+ *
+ * Locking: "lock" guards the queue, the live list and every task's
+ * counters; it is never held while a sandbox runs or a result is built.
+ * "checker_lock" serialises the preparation of custom checkers, which may
+ * compile one.  The caches have locks of their own.
+ */
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "executor.h"
+#include "message.h"
+#include "runner.h"
+#include "task.h"
+
+
+#define EXECUTOR_ARTIFACT_CACHE   (256 * 1024 * 1024)
+#define EXECUTOR_CHECKER_CACHE    (64 * 1024 * 1024)
+
+
+enum checker_state {
+    CHECKER_UNPREPARED,
+    CHECKER_READY,
+    CHECKER_FAILED
+};
+
+struct exec_task {
+    struct exec_task                *next_live;
+    struct exec_task                *next_queued;
+    Judge__MasterCommand            *cmd;           /* owned */
+    const char                      *job_id;        /* in cmd */
+    uint64_t                         task_id;
+    char                             label[96];     /* for the log */
+    uint64_t                         session;
+    const struct language           *lang;
+
+    /* compile: cmd->compile; batch: cmd->execute_batch */
+    const Judge__CompileTask        *compile;
+    const Judge__ExecuteBatchTask   *batch;
+
+    struct program                   prog;      /* sources or artifact */
+    struct artifact                 *artifact;  /* pinned, when cached */
+    struct test_setup                setup;
+
+    /* a custom checker: under checker_lock until READY or FAILED */
+    enum checker_state               checker_state;
+    struct artifact                 *checker_artifact;
+    struct program                   checker_prog;
+    char                             checker_error[300];
+
+    /* under the executor's lock */
+    size_t                           n_items;
+    size_t                           next_item;
+    unsigned                         running;
+    uint32_t                         tests_run;
+    bool                             queued;
+    bool                             cancelled;
+    bool                             started;
+};
+
+struct exec_thread {
+    struct executor     *ex;
+    unsigned             slot;
+    sandbox_t           *sb;
+    pthread_t            id;
+    bool                 started;
+};
+
+struct executor {
+    pthread_mutex_t          lock;
+    pthread_cond_t           wake;
+    struct exec_task        *live;
+    struct exec_task        *queue_head;
+    struct exec_task        *queue_tail;
+    size_t                   pending;           /* units not started */
+    uint32_t                 running;           /* units on threads */
+    bool                     stopping;
+
+    pthread_mutex_t          checker_lock;
+    struct artifact_cache    artifacts;         /* by the master's hash */
+    struct artifact_cache    checkers;          /* by language + source */
+
+    uint32_t                 n_threads;
+    struct exec_thread      *threads;
+    const struct languages  *languages;
+    struct tasks            *tasks;
+    struct log              *log;
+};
+
+
+/* ------------------------------------------------------------ results */
+
+
+/*
+ * "AC", "CE", ... for the log.
+ */
+static const char *
+exec_status_name(Judge__Status status)
+{
+    const ProtobufCEnumValue  *v;
+
+    v = protobuf_c_enum_descriptor_get_value(&judge__status__descriptor,
+                                             (int) status);
+
+    return v != NULL ? v->name : "?";
+}
+
+
+/*
+ * Queues a packed "msg" for the main loop.  "last" ends the task.  A
+ * result that cannot be allocated is logged and lost: the master times
+ * the task out.
+ */
+static void
+exec_send(struct executor *ex, const struct exec_task *t,
+          Judge__WorkerMessage *msg, bool last)
+{
+    struct task_result  *r;
+
+    r = task_result_new(&msg->base, last, t->session);
+    if (r == NULL) {
+        log_error(ex->log, "%s: out of memory for a result", t->label);
+        return;
+    }
+
+    tasks_complete(ex->tasks, r);
+}
+
+
+/*
+ * Sends the BatchExecutionResult that closes a batch.
+ */
+static void
+exec_send_batch_end(struct executor *ex, const struct exec_task *t,
+                    const char *message, bool system_error,
+                    bool need_artifact)
+{
+    Judge__WorkerMessage          msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__BatchExecutionResult   end = JUDGE__BATCH_EXECUTION_RESULT__INIT;
+
+    end.job_id = (char *) t->job_id;
+    end.task_id = t->task_id;
+    end.tests_run = t->tests_run;
+    end.system_error = system_error;
+    end.need_artifact = need_artifact;
+    end.message = (char *) message;
+
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
+    msg.batch_result = &end;
+
+    exec_send(ex, t, &msg, true);
+}
+
+
+/*
+ * Sends a CompileResult without a compile behind it: IE for a task that
+ * cannot run here, CANCELLED for one cancelled before it started.
+ */
+static void
+exec_send_compile_status(struct executor *ex, const struct exec_task *t,
+                         Judge__Status status, const char *message)
+{
+    Judge__WorkerMessage   msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__CompileResult   res = JUDGE__COMPILE_RESULT__INIT;
+
+    res.job_id = (char *) t->job_id;
+    res.task_id = t->task_id;
+    res.status = status;
+    res.artifact_hash = t->compile->artifact_hash;
+    res.message = (char *) message;
+
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
+    msg.compile_result = &res;
+
+    exec_send(ex, t, &msg, true);
+}
+
+
+/* ------------------------------------------------------------ tasks */
+
+
+/*
+ * Frees a task that is over (or never started).
+ */
+static void
+exec_task_free(struct executor *ex, struct exec_task *t)
+{
+    program_free(&t->prog);
+    program_free(&t->checker_prog);
+    artifact_release(&ex->artifacts, t->artifact);
+    artifact_release(&ex->checkers, t->checker_artifact);
+    message_free(t->cmd);
+    free(t);
+}
+
+
+/*
+ * True when nothing of "t" is left to run or running.  Called with the
+ * lock held.
+ */
+static bool
+exec_task_over(const struct exec_task *t)
+{
+    return t->running == 0 && t->next_item == t->n_items;
+}
+
+
+/*
+ * Takes "t" out of the live list.  Called with the lock held.
+ */
+static void
+exec_unlink_live(struct executor *ex, struct exec_task *t)
+{
+    struct exec_task  **pp;
+
+    for (pp = &ex->live; *pp != NULL; pp = &(*pp)->next_live) {
+        if (*pp == t) {
+            *pp = t->next_live;
+            break;
+        }
+    }
+
+    t->next_live = NULL;
+}
+
+
+/*
+ * Drops the units of "t" that have not started: out of the queue, and
+ * counted as handed out.  Called with the lock held.
+ */
+static void
+exec_stop_locked(struct executor *ex, struct exec_task *t)
+{
+    struct exec_task  **pp, *prev;
+
+    if (t->queued) {
+        prev = NULL;
+
+        for (pp = &ex->queue_head; *pp != NULL; pp = &(*pp)->next_queued) {
+            if (*pp == t) {
+                *pp = t->next_queued;
+                if (ex->queue_tail == t) {
+                    ex->queue_tail = prev;
+                }
+                break;
+            }
+            prev = *pp;
+        }
+
+        t->next_queued = NULL;
+        t->queued = false;
+    }
+
+    ex->pending -= t->n_items - t->next_item;
+    t->next_item = t->n_items;
+}
+
+
+/*
+ * Sends the final result of a task that is over and frees it.  Called
+ * without the lock, the task already out of the live list.
+ */
+static void
+exec_finish(struct executor *ex, struct exec_task *t)
+{
+    if (t->batch != NULL) {
+        exec_send_batch_end(ex, t, t->cancelled ? "cancelled" : "", false,
+                            false);
+        log_info(ex->log, "%s done: %" PRIu32 " of %zu test(s) run%s",
+                 t->label, t->tests_run, t->n_items,
+                 t->cancelled ? ", cancelled" : "");
+
+    } else if (!t->started) {
+        exec_send_compile_status(ex, t, JUDGE__STATUS__CANCELLED,
+                                 "cancelled before it started");
+        log_info(ex->log, "%s cancelled before it started", t->label);
+    }
+
+    /* a compile that ran has sent its CompileResult already */
+
+    exec_task_free(ex, t);
+}
+
+
+/* ------------------------------------------------------------ units */
+
+
+/*
+ * Runs a CompileTask and sends its CompileResult, which ends the task.
+ * An artifact that compiled is filed in the cache under the task's hash.
+ */
+static void
+exec_compile(struct exec_thread *th, struct exec_task *t)
+{
+    struct executor          *ex = th->ex;
+    Judge__WorkerMessage      msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__CompileResult      res = JUDGE__COMPILE_RESULT__INIT;
+    struct compile_outcome    out;
+    struct iovec              part;
+    struct artifact          *a;
+    char                      sha[SHA256_HEX_LEN + 1];
+
+    runner_compile(th->sb, t->lang, &t->prog, t->compile->compiler_flags,
+                   t->compile->n_compiler_flags, t->compile->limits, &out);
+
+    sha[0] = '\0';
+
+    if (out.status == JUDGE__STATUS__OK) {
+        part.iov_base = out.artifact;
+        part.iov_len = out.artifact_len;
+
+        if (sha256_hex(&part, 1, sha) != 0) {
+            out.status = JUDGE__STATUS__IE;
+            snprintf(out.message, sizeof(out.message), "SHA-256 of the "
+                     "artifact failed");
+
+        } else if (t->compile->artifact_hash[0] != '\0') {
+            a = artifact_put(&ex->artifacts, t->compile->artifact_hash,
+                             out.artifact, out.artifact_len);
+            if (a == NULL) {
+                log_warn(ex->log, "%s: no memory to cache the artifact",
+                         t->label);
+            }
+            artifact_release(&ex->artifacts, a);
+        }
+    }
+
+    log_info(ex->log, "%s: %s in %" PRIu64 " ms (slot %u)%s%s", t->label,
+             exec_status_name(out.status), out.usage.wall_time_ms, th->slot, out.message[0] ? ": " : "",
+             out.message);
+
+    res.job_id = (char *) t->job_id;
+    res.task_id = t->task_id;
+    res.status = out.status;
+    res.output = out.output != NULL ? out.output : (char *) "";
+    res.artifact_hash = t->compile->artifact_hash;
+    res.usage = &out.usage;
+    res.message = out.message;
+
+    if (out.status == JUDGE__STATUS__OK) {
+        res.artifact.data = out.artifact;
+        res.artifact.len = out.artifact_len;
+        res.artifact_sha256 = sha;
+    }
+
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
+    msg.compile_result = &res;
+
+    exec_send(ex, t, &msg, true);
+    compile_outcome_free(&out);
+}
+
+
+/*
+ * Compiles a custom checker's source in "th"'s sandbox, or takes it from
+ * the checker cache (keyed by the SHA-256 of language and source), and
+ * pins it on "t".  Returns 0, or -1 with the reason in t->checker_error.
+ * Called with checker_lock held.
+ */
+static int
+exec_checker_compiled(struct exec_thread *th, struct exec_task *t,
+                      const struct language *l, const Judge__Checker *c)
+{
+    struct executor         *ex = th->ex;
+    Judge__SourceFile        src = JUDGE__SOURCE_FILE__INIT;
+    Judge__SourceFile       *srcp = &src;
+    struct iovec             parts[3];
+    struct program           prog;
+    struct compile_outcome   out;
+    char                     key[SHA256_HEX_LEN + 1];
+
+    parts[0].iov_base = (void *) l->id;
+    parts[0].iov_len = strlen(l->id);
+    parts[1].iov_base = (void *) "";
+    parts[1].iov_len = 1;
+    parts[2].iov_base = c->source.data;
+    parts[2].iov_len = c->source.len;
+
+    if (sha256_hex(parts, 3, key) != 0) {
+        snprintf(t->checker_error, sizeof(t->checker_error),
+                 "SHA-256 of the checker failed");
+        return -1;
+    }
+
+    t->checker_artifact = artifact_get(&ex->checkers, key);
+    if (t->checker_artifact != NULL) {
+        return 0;
+    }
+
+    src.content = c->source;
+
+    if (program_from_sources(&prog, l, &srcp, 1, t->checker_error,
+                             sizeof(t->checker_error)) != 0)
+    {
+        return -1;
+    }
+
+    runner_compile(th->sb, l, &prog, NULL, 0, NULL, &out);
+    program_free(&prog);
+
+    if (out.status != JUDGE__STATUS__OK) {
+        snprintf(t->checker_error, sizeof(t->checker_error),
+                 "it does not compile (%s): %.200s",
+                 exec_status_name(out.status), out.output != NULL && out.output[0] != '\0' ? out.output
+                                                             : out.message);
+        compile_outcome_free(&out);
+        return -1;
+    }
+
+    t->checker_artifact = artifact_put(&ex->checkers, key, out.artifact,
+                                       out.artifact_len);
+    compile_outcome_free(&out);
+
+    if (t->checker_artifact == NULL) {
+        snprintf(t->checker_error, sizeof(t->checker_error),
+                 "out of memory");
+        return -1;
+    }
+
+    log_info(ex->log, "custom checker in %s compiled (slot %u)", l->id,
+             th->slot);
+
+    return 0;
+}
+
+
+/*
+ * Makes the batch's custom checker ready to run, once per task: an
+ * interpreted checker runs from its source, a compiled one from the
+ * artifact the master sent or from the checker cache.  On failure every
+ * test of the batch is IE with the reason.
+ */
+static void
+exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
+{
+    struct executor          *ex = th->ex;
+    const Judge__Checker     *c = t->batch->checker;
+    const struct language    *l;
+    Judge__SourceFile         src = JUDGE__SOURCE_FILE__INIT;
+    Judge__SourceFile        *srcp = &src;
+    int                       rc;
+
+    pthread_mutex_lock(&ex->checker_lock);
+
+    if (t->checker_state != CHECKER_UNPREPARED) {
+        pthread_mutex_unlock(&ex->checker_lock);
+        return;
+    }
+
+    l = languages_find(ex->languages, c->language);
+    rc = -1;
+
+    if (l == NULL) {
+        snprintf(t->checker_error, sizeof(t->checker_error),
+                 "language \"%s\" is not offered by this worker",
+                 c->language);
+
+    } else if (c->artifact.len > 0 && l->artifact != NULL) {
+        rc = program_from_artifact(&t->checker_prog, l, c->artifact.data,
+                                   c->artifact.len, t->checker_error,
+                                   sizeof(t->checker_error));
+
+    } else if (c->source.len == 0) {
+        snprintf(t->checker_error, sizeof(t->checker_error),
+                 "no source or artifact given");
+
+    } else if (l->compile_argv == NULL) {
+        src.content = c->source;
+        rc = program_from_sources(&t->checker_prog, l, &srcp, 1,
+                                  t->checker_error,
+                                  sizeof(t->checker_error));
+
+    } else if (exec_checker_compiled(th, t, l, c) == 0) {
+        rc = program_from_artifact(&t->checker_prog, l,
+                                   t->checker_artifact->data,
+                                   t->checker_artifact->len,
+                                   t->checker_error,
+                                   sizeof(t->checker_error));
+    }
+
+    if (rc == 0) {
+        t->setup.checker_lang = l;
+        t->setup.checker_prog = &t->checker_prog;
+        t->checker_state = CHECKER_READY;
+
+    } else {
+        t->setup.checker_error = t->checker_error;
+        t->checker_state = CHECKER_FAILED;
+        log_warn(ex->log, "%s: custom checker not usable: %s", t->label,
+                 t->checker_error);
+    }
+
+    pthread_mutex_unlock(&ex->checker_lock);
+}
+
+
+/*
+ * Runs test number "i" of a batch and sends its TestResult.  Returns true
+ * when the test was accepted.
+ */
+static bool
+exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
+{
+    struct executor          *ex = th->ex;
+    const Judge__TestCase    *tc = t->batch->tests[i];
+    Judge__WorkerMessage      msg = JUDGE__WORKER_MESSAGE__INIT;
+    struct test_outcome       out;
+    bool                      accepted;
+
+    if (t->batch->checker != NULL
+        && t->batch->checker->kind == JUDGE__CHECKER__KIND__CUSTOM)
+    {
+        exec_prepare_checker(th, t);
+    }
+
+    runner_test(th->sb, &t->setup, tc, &out);
+
+    out.result.job_id = (char *) t->job_id;
+    out.result.task_id = t->task_id;
+    out.result.test_id = tc->id;
+    out.result.index = tc->index;
+
+    log_debug(ex->log, "%s: test %s: %s in %" PRIu64 " ms (slot %u)",
+              t->label, tc->id,
+              exec_status_name(out.result.status), out.usage.cpu_time_ms, th->slot);
+
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_TEST_RESULT;
+    msg.test_result = &out.result;
+
+    exec_send(ex, t, &msg, false);
+
+    accepted = out.result.status == JUDGE__STATUS__AC;
+    test_outcome_free(&out);
+
+    return accepted;
+}
+
+
+/*
+ * A slot's thread: takes units from the queue until the executor stops.
+ */
+static void *
+exec_thread_main(void *arg)
+{
+    struct exec_thread  *th = arg;
+    struct executor     *ex = th->ex;
+    struct exec_task    *t;
+    size_t               item;
+    bool                 accepted;
+
+    pthread_mutex_lock(&ex->lock);
+
+    for ( ;; ) {
+        while (!ex->stopping && ex->queue_head == NULL) {
+            pthread_cond_wait(&ex->wake, &ex->lock);
+        }
+
+        if (ex->stopping) {
+            break;
+        }
+
+        t = ex->queue_head;
+        item = t->next_item++;
+
+        if (t->next_item == t->n_items) {
+            ex->queue_head = t->next_queued;
+            if (ex->queue_head == NULL) {
+                ex->queue_tail = NULL;
+            }
+            t->next_queued = NULL;
+            t->queued = false;
+        }
+
+        ex->pending--;
+        ex->running++;
+        t->running++;
+        t->started = true;
+
+        pthread_mutex_unlock(&ex->lock);
+
+        if (t->batch != NULL) {
+            accepted = exec_test(th, t, item);
+        } else {
+            exec_compile(th, t);
+            accepted = true;
+        }
+
+        pthread_mutex_lock(&ex->lock);
+
+        ex->running--;
+        t->running--;
+
+        if (t->batch != NULL) {
+            t->tests_run++;
+
+            if (!accepted && t->batch->stop_on_first_failure) {
+                exec_stop_locked(ex, t);
+            }
+        }
+
+        if (exec_task_over(t)) {
+            exec_unlink_live(ex, t);
+            pthread_mutex_unlock(&ex->lock);
+
+            exec_finish(ex, t);
+            pthread_mutex_lock(&ex->lock);
+        }
+    }
+
+    pthread_mutex_unlock(&ex->lock);
+
+    return NULL;
+}
+
+
+/* ------------------------------------------------------------ submit */
+
+
+/*
+ * Prepares a CompileTask.  Returns 0, or -1 with the reason in "err"
+ * (the task cannot run on this worker).
+ */
+static int
+exec_prepare_compile(struct exec_task *t, char *err, size_t errlen)
+{
+    if (t->lang->compile_argv == NULL) {
+        snprintf(err, errlen, "language \"%s\" is not compiled",
+                 t->lang->id);
+        return -1;
+    }
+
+    t->n_items = 1;
+
+    return program_from_sources(&t->prog, t->lang, t->compile->sources,
+                                t->compile->n_sources, err, errlen);
+}
+
+
+/*
+ * Prepares an ExecuteBatchTask: the program every test places (the
+ * artifact, from the message or the cache, or the sources) and the test
+ * set-up.  Returns 0; 1 when the artifact is only named by a hash the
+ * cache lacks; -1 with the reason in "err".
+ */
+static int
+exec_prepare_batch(struct executor *ex, struct exec_task *t, char *err,
+                   size_t errlen)
+{
+    const Judge__ExecuteBatchTask  *b = t->batch;
+    const uint8_t                  *data;
+    size_t                          len;
+
+    t->n_items = b->n_tests;
+
+    t->setup.lang = t->lang;
+    t->setup.prog = &t->prog;
+    t->setup.limits = b->limits;
+    t->setup.checker = b->checker;
+    t->setup.max_capture = b->max_capture;
+
+    if (t->lang->compile_argv == NULL) {
+        return program_from_sources(&t->prog, t->lang, b->sources,
+                                    b->n_sources, err, errlen);
+    }
+
+    if (b->artifact.len > 0) {
+        data = b->artifact.data;
+        len = b->artifact.len;
+
+        if (b->artifact_hash[0] != '\0') {
+            t->artifact = artifact_put(&ex->artifacts, b->artifact_hash,
+                                       data, len);
+            if (t->artifact == NULL) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            data = t->artifact->data;
+            len = t->artifact->len;
+        }
+
+    } else if (b->artifact_hash[0] != '\0') {
+        t->artifact = artifact_get(&ex->artifacts, b->artifact_hash);
+        if (t->artifact == NULL) {
+            return 1;
+        }
+        data = t->artifact->data;
+        len = t->artifact->len;
+
+    } else {
+        snprintf(err, errlen, "no artifact and no artifact hash for the "
+                 "compiled language \"%s\"", t->lang->id);
+        return -1;
+    }
+
+    if (program_from_artifact(&t->prog, t->lang, data, len, err, errlen)
+        != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Takes a CompileTask or ExecuteBatchTask.  The executor owns "cmd" from
+ * now on (even when the answer is an immediate error result).  Tasks are
+ * queued whatever the number of idle slots.  Returns 0, or -1 when not
+ * even an answer could be made (out of memory; "cmd" is then freed too).
+ */
+int
+executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
+                uint64_t session)
+{
+    struct exec_task  *t;
+    const char        *language;
+    char               err[512];
+    int                rc;
+
+    t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        message_free(cmd);
+        return -1;
+    }
+
+    t->cmd = cmd;
+    t->session = session;
+
+    if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
+        t->compile = cmd->compile;
+        t->job_id = t->compile->job_id;
+        t->task_id = t->compile->task_id;
+        language = t->compile->language;
+        snprintf(t->label, sizeof(t->label), "compile %" PRIu64 " (%s, "
+                 "artifact %.12s)", t->task_id, language,
+                 t->compile->artifact_hash);
+    } else {
+        t->batch = cmd->execute_batch;
+        t->job_id = t->batch->job_id;
+        t->task_id = t->batch->task_id;
+        language = t->batch->language;
+        snprintf(t->label, sizeof(t->label), "batch %.32s/%" PRIu64 " (%s)",
+                 t->job_id, t->task_id, language);
+    }
+
+    t->lang = languages_find(ex->languages, language);
+
+    if (t->lang == NULL) {
+        snprintf(err, sizeof(err), "language \"%s\" is not offered by this "
+                 "worker", language);
+        rc = -1;
+
+    } else if (t->compile != NULL) {
+        rc = exec_prepare_compile(t, err, sizeof(err));
+
+    } else {
+        rc = exec_prepare_batch(ex, t, err, sizeof(err));
+    }
+
+    if (rc != 0) {
+        if (rc == 1) {
+            log_info(ex->log, "%s: artifact %s not held here, asking for "
+                     "it", t->label, t->batch->artifact_hash);
+            exec_send_batch_end(ex, t, "artifact not in this worker's cache",
+                                false, true);
+
+        } else if (t->compile != NULL) {
+            log_warn(ex->log, "%s: %s", t->label, err);
+            exec_send_compile_status(ex, t, JUDGE__STATUS__IE, err);
+
+        } else {
+            log_warn(ex->log, "%s: %s", t->label, err);
+            exec_send_batch_end(ex, t, err, true, false);
+        }
+
+        exec_task_free(ex, t);
+        return 0;
+    }
+
+    if (t->n_items == 0) {
+        exec_send_batch_end(ex, t, "", false, false);
+        exec_task_free(ex, t);
+        return 0;
+    }
+
+    log_info(ex->log, "%s: %zu unit(s) queued%s", t->label, t->n_items,
+             t->batch != NULL && t->batch->attempt > 0 ? ", a retry" : "");
+
+    pthread_mutex_lock(&ex->lock);
+
+    t->next_live = ex->live;
+    ex->live = t;
+
+    if (ex->queue_tail != NULL) {
+        ex->queue_tail->next_queued = t;
+    } else {
+        ex->queue_head = t;
+    }
+    ex->queue_tail = t;
+    t->queued = true;
+    ex->pending += t->n_items;
+
+    pthread_cond_broadcast(&ex->wake);
+    pthread_mutex_unlock(&ex->lock);
+
+    return 0;
+}
+
+
+/*
+ * Cancels the tasks of "job_id" (every task when NULL), only "task_id"
+ * unless it is 0: their units that have not started are dropped, those
+ * running finish and report, then the final result goes as usual.
+ * Returns how many tasks were cancelled.
+ */
+unsigned
+executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
+{
+    struct exec_task   *t, *next, *over, **pp;
+    unsigned            n;
+
+    n = 0;
+    over = NULL;
+
+    pthread_mutex_lock(&ex->lock);
+
+    pp = &ex->live;
+
+    while ((t = *pp) != NULL) {
+        if ((job_id != NULL && strcmp(t->job_id, job_id) != 0)
+            || (task_id != 0 && t->task_id != task_id)
+            || t->cancelled)
+        {
+            pp = &t->next_live;
+            continue;
+        }
+
+        t->cancelled = true;
+        exec_stop_locked(ex, t);
+        n++;
+
+        if (exec_task_over(t)) {
+            *pp = t->next_live;
+            t->next_live = over;
+            over = t;
+        } else {
+            pp = &t->next_live;
+        }
+    }
+
+    pthread_mutex_unlock(&ex->lock);
+
+    for (t = over; t != NULL; t = next) {
+        next = t->next_live;
+        t->next_live = NULL;
+        exec_finish(ex, t);
+    }
+
+    return n;
+}
+
+
+/*
+ * Slots that would start work at once if given some: threads neither
+ * running a unit nor spoken for by one already queued.
+ */
+uint32_t
+executor_free_slots(struct executor *ex)
+{
+    uint64_t  busy;
+    uint32_t  free_slots;
+
+    pthread_mutex_lock(&ex->lock);
+
+    busy = (uint64_t) ex->running + ex->pending;
+    free_slots = busy >= ex->n_threads ? 0
+                                       : ex->n_threads - (uint32_t) busy;
+
+    pthread_mutex_unlock(&ex->lock);
+
+    return free_slots;
+}
+
+
+/* ------------------------------------------------------------ life */
+
+
+/*
+ * Creates the executor: the caches, one sandbox per slot (slot numbers
+ * 0..threads-1) and a thread for each.  Results go to "tasks".  Returns
+ * NULL with the reason in "err"; nothing is left running then.
+ */
+struct executor *
+executor_create(uint32_t threads, const struct languages *languages,
+                struct tasks *tasks, struct log *lg, char *err,
+                size_t errlen)
+{
+    struct executor     *ex;
+    struct exec_thread  *th;
+    sandbox_config_t     cfg;
+    uint32_t             i;
+    int                  rc;
+    char                 why[512];
+
+    ex = calloc(1, sizeof(*ex));
+    if (ex == NULL) {
+        snprintf(err, errlen, "out of memory for the executor");
+        return NULL;
+    }
+
+    ex->languages = languages;
+    ex->tasks = tasks;
+    ex->log = lg;
+
+    ex->threads = calloc(threads, sizeof(*ex->threads));
+    if (ex->threads == NULL) {
+        snprintf(err, errlen, "out of memory for %u executor threads",
+                 threads);
+        free(ex);
+        return NULL;
+    }
+
+    if ((rc = pthread_mutex_init(&ex->lock, NULL)) != 0
+        || (rc = pthread_mutex_init(&ex->checker_lock, NULL)) != 0
+        || (rc = pthread_cond_init(&ex->wake, NULL)) != 0)
+    {
+        snprintf(err, errlen, "pthread init failed: %s", strerror(rc));
+        free(ex->threads);
+        free(ex);
+        return NULL;
+    }
+
+    if (artifact_cache_init(&ex->artifacts, EXECUTOR_ARTIFACT_CACHE, err,
+                            errlen) != 0
+        || artifact_cache_init(&ex->checkers, EXECUTOR_CHECKER_CACHE, err,
+                               errlen) != 0)
+    {
+        executor_destroy(ex);
+        return NULL;
+    }
+
+    /* every sandbox before the first thread: setting one up may unshare
+     * a user namespace, which a multi-threaded process cannot do */
+    for (i = 0; i < threads; i++) {
+        th = &ex->threads[i];
+        th->ex = ex;
+        th->slot = i;
+
+        memset(&cfg, 0, sizeof(cfg));
+        cfg.slot = i;
+
+        th->sb = sandbox_create(&cfg, why, sizeof(why));
+        if (th->sb == NULL) {
+            snprintf(err, errlen, "sandbox for slot %u: %s", i, why);
+            executor_destroy(ex);
+            return NULL;
+        }
+
+        ex->n_threads++;
+    }
+
+    for (i = 0; i < threads; i++) {
+        th = &ex->threads[i];
+
+        rc = pthread_create(&th->id, NULL, exec_thread_main, th);
+        if (rc != 0) {
+            snprintf(err, errlen, "cannot start the thread of slot %u: %s",
+                     i, strerror(rc));
+            executor_destroy(ex);
+            return NULL;
+        }
+
+        th->started = true;
+    }
+
+    log_info(lg, "executor: %u slot(s), each with its own sandbox", threads);
+
+    return ex;
+}
+
+
+/*
+ * Stops the threads (each finishes the unit it is running), drops every
+ * task still queued without answering it, and frees everything.
+ */
+void
+executor_destroy(struct executor *ex)
+{
+    struct exec_task  *t, *next;
+    uint32_t           i;
+
+    pthread_mutex_lock(&ex->lock);
+    ex->stopping = true;
+    pthread_cond_broadcast(&ex->wake);
+    pthread_mutex_unlock(&ex->lock);
+
+    for (i = 0; i < ex->n_threads; i++) {
+        if (ex->threads[i].started) {
+            pthread_join(ex->threads[i].id, NULL);
+        }
+    }
+
+    for (t = ex->live; t != NULL; t = next) {
+        next = t->next_live;
+        exec_task_free(ex, t);
+    }
+
+    for (i = 0; i < ex->n_threads; i++) {
+        sandbox_destroy(ex->threads[i].sb);
+    }
+
+    artifact_cache_free(&ex->artifacts);
+    artifact_cache_free(&ex->checkers);
+    pthread_cond_destroy(&ex->wake);
+    pthread_mutex_destroy(&ex->checker_lock);
+    pthread_mutex_destroy(&ex->lock);
+    free(ex->threads);
+    free(ex);
+}

@@ -1,0 +1,745 @@
+/*
+ * The languages table: parsing conf/languages.conf and probing the host's
+ * toolchains.
+ *
+ * The file is a list of sections, one per language:
+ *
+ *     [cpp]
+ *     name    = C++ (GCC {version})
+ *     version = g++ -dumpfullversion
+ *     source  = main.cpp
+ *     compile = g++ -O2 -o main main.cpp
+ *     run     = ./main
+ *
+ * "compile" is left out for interpreted languages; compiled ones name
+ * what the compile leaves behind with "artifact": one file ("main"), or a
+ * pattern of * and ? ("*.class") for several, which travel as an archive
+ * (archive.h).  "processes" (default 1) is the least number of processes
+ * and threads the language's runtime needs (a JVM starts a dozen threads
+ * before main()); a test's own limit never goes below it.  "compile" and
+ * "run" are split into words by argv_split() when the table is read, so a
+ * malformed command is refused at start-up.  Blank lines and lines
+ * starting with "#" are ignored.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "languages.h"
+#include "util.h"
+
+
+#define LANGUAGES_MAX_FILE     (256 * 1024)
+#define LANGUAGES_MAX_OUTPUT   4096
+#define LANGUAGES_MAX_PROCESSES 4096
+
+/* The environment of version probes: nothing inherited from the caller. */
+static char *const probe_env[] = {
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "LC_ALL=C",
+    NULL
+};
+
+
+/*
+ * True for an id the master can use as a map key and in URLs:
+ * 1-32 characters of [a-z0-9_+-].
+ */
+static bool
+language_id_ok(const char *id)
+{
+    size_t  len;
+
+    len = strlen(id);
+
+    return len > 0 && len <= 32
+           && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_+-") == len;
+}
+
+
+/*
+ * Frees one entry's strings.
+ */
+static void
+language_free(struct language *l)
+{
+    free(l->id);
+    free(l->name);
+    free(l->version_command);
+    free(l->source_file);
+    free(l->compile_command);
+    free(l->run_command);
+    free(l->artifact);
+    free(l->compile_argv);
+    free(l->run_argv);
+    free(l->version);
+    memset(l, 0, sizeof(*l));
+}
+
+
+/*
+ * Checks that the section just finished has every key a language needs,
+ * and fills the defaults.
+ */
+static int
+language_check(struct language *l, const char *origin, char *err,
+               size_t errlen)
+{
+    const char  *missing;
+
+    missing = l->name == NULL ? "name"
+              : l->version_command == NULL ? "version"
+              : l->source_file == NULL ? "source"
+              : l->run_command == NULL ? "run"
+              : NULL;
+
+    if (missing == NULL && l->compile_command != NULL && l->artifact == NULL)
+    {
+        missing = "artifact";
+    }
+
+    if (missing != NULL) {
+        snprintf(err, errlen, "%s: language \"%s\" has no \"%s\"",
+                 origin, l->id, missing);
+        return -1;
+    }
+
+    if (l->artifact != NULL && l->compile_command == NULL) {
+        snprintf(err, errlen, "%s: language \"%s\" has an \"artifact\" but "
+                 "no \"compile\"", origin, l->id);
+        return -1;
+    }
+
+    if (l->processes == 0) {
+        l->processes = 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * True for an artifact name the compile step can hand back: a plain file
+ * name, or a pattern of it with * and ? (no "/", no other shell syntax,
+ * since the pattern is expanded by the shell that packs the archive).
+ */
+static bool
+language_artifact_ok(const char *a)
+{
+    size_t  len;
+
+    len = strlen(a);
+
+    return len <= 255 && strcmp(a, ".") != 0 && strcmp(a, "..") != 0
+           && strspn(a, "abcdefghijklmnopqrstuvwxyz"
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*?") == len;
+}
+
+
+/*
+ * True when the artifact is a pattern matching several files.
+ */
+bool
+language_artifact_is_pattern(const struct language *l)
+{
+    return l->artifact != NULL && strpbrk(l->artifact, "*?") != NULL;
+}
+
+
+/*
+ * Reads the "processes" value: 1 to LANGUAGES_MAX_PROCESSES.
+ */
+static int
+language_set_processes(struct language *l, const char *value,
+                       const char *origin, unsigned line, char *err,
+                       size_t errlen)
+{
+    char           *end;
+    unsigned long   n;
+
+    if (l->processes != 0) {
+        snprintf(err, errlen, "%s:%u: \"processes\" given twice for \"%s\"",
+                 origin, line, l->id);
+        return -1;
+    }
+
+    errno = 0;
+    n = strtoul(value, &end, 10);
+
+    if (errno != 0 || *end != '\0' || value[0] < '0' || value[0] > '9'
+        || n == 0 || n > LANGUAGES_MAX_PROCESSES)
+    {
+        snprintf(err, errlen, "%s:%u: \"processes\" must be 1-%d, not "
+                 "\"%s\"", origin, line, LANGUAGES_MAX_PROCESSES, value);
+        return -1;
+    }
+
+    l->processes = (uint32_t) n;
+
+    return 0;
+}
+
+
+/*
+ * Stores "value" under "key" in "l".  Returns 0, or -1 with the reason.
+ */
+static int
+language_set(struct language *l, const char *key, const char *value,
+             const char *origin, unsigned line, char *err, size_t errlen)
+{
+    char  **slot, ***argv, why[512];
+
+    argv = NULL;
+
+    if (strcmp(key, "processes") == 0) {
+        return language_set_processes(l, value, origin, line, err, errlen);
+    }
+
+    if (strcmp(key, "name") == 0) {
+        slot = &l->name;
+    } else if (strcmp(key, "version") == 0) {
+        slot = &l->version_command;
+    } else if (strcmp(key, "source") == 0) {
+        slot = &l->source_file;
+    } else if (strcmp(key, "compile") == 0) {
+        slot = &l->compile_command;
+        argv = &l->compile_argv;
+    } else if (strcmp(key, "run") == 0) {
+        slot = &l->run_command;
+        argv = &l->run_argv;
+    } else if (strcmp(key, "artifact") == 0) {
+        slot = &l->artifact;
+    } else {
+        snprintf(err, errlen, "%s:%u: unknown key \"%s\" (expected name, "
+                 "version, source, compile, run, artifact or processes)",
+                 origin, line, key);
+        return -1;
+    }
+
+    if (*slot != NULL) {
+        snprintf(err, errlen, "%s:%u: \"%s\" given twice for \"%s\"",
+                 origin, line, key, l->id);
+        return -1;
+    }
+
+    if (*value == '\0') {
+        snprintf(err, errlen, "%s:%u: empty value for \"%s\"",
+                 origin, line, key);
+        return -1;
+    }
+
+    if (slot == &l->artifact && !language_artifact_ok(value)) {
+        snprintf(err, errlen, "%s:%u: \"artifact\" must be a file name or a "
+                 "pattern of one with * and ?, not \"%s\"", origin, line,
+                 value);
+        return -1;
+    }
+
+    if (argv != NULL) {
+        *argv = argv_split(value, NULL, why, sizeof(why));
+        if (*argv == NULL) {
+            snprintf(err, errlen, "%s:%u: \"%s\": %s", origin, line, key,
+                     why);
+            return -1;
+        }
+    }
+
+    *slot = strdup(value);
+    if (*slot == NULL) {
+        snprintf(err, errlen, "%s: out of memory", origin);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Parses the table in "text" ("origin" names it in messages) into "ls",
+ * which must be zeroed.  On error "ls" is left empty and "err" says which
+ * line is wrong.
+ */
+int
+languages_parse(struct languages *ls, const char *text, const char *origin,
+                char *err, size_t errlen)
+{
+    char              *copy, *line, *next, *p, *eq, *key, *value;
+    unsigned           lineno;
+    size_t             i;
+    struct language   *items, *cur;
+
+    copy = strdup(text);
+    if (copy == NULL) {
+        snprintf(err, errlen, "%s: out of memory", origin);
+        return -1;
+    }
+
+    cur = NULL;
+    lineno = 0;
+
+    for (line = copy; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+
+        lineno++;
+        p = str_trim(line);
+
+        if (*p == '\0' || *p == '#') {
+            continue;
+        }
+
+        if (*p == '[') {
+            if (p[strlen(p) - 1] != ']') {
+                snprintf(err, errlen, "%s:%u: section header without \"]\"",
+                         origin, lineno);
+                goto failed;
+            }
+
+            p[strlen(p) - 1] = '\0';
+            p = str_trim(p + 1);
+
+            if (!language_id_ok(p)) {
+                snprintf(err, errlen, "%s:%u: bad language id \"%s\" "
+                         "(1-32 of a-z 0-9 _ + -)", origin, lineno, p);
+                goto failed;
+            }
+
+            for (i = 0; i < ls->n; i++) {
+                if (strcmp(ls->items[i].id, p) == 0) {
+                    snprintf(err, errlen, "%s:%u: language \"%s\" defined "
+                             "twice", origin, lineno, p);
+                    goto failed;
+                }
+            }
+
+            if (cur != NULL && language_check(cur, origin, err, errlen) != 0) {
+                goto failed;
+            }
+
+            items = realloc(ls->items, (ls->n + 1) * sizeof(*items));
+            if (items == NULL) {
+                snprintf(err, errlen, "%s: out of memory", origin);
+                goto failed;
+            }
+
+            ls->items = items;
+            cur = &ls->items[ls->n++];
+            memset(cur, 0, sizeof(*cur));
+
+            cur->id = strdup(p);
+            if (cur->id == NULL) {
+                snprintf(err, errlen, "%s: out of memory", origin);
+                goto failed;
+            }
+
+            continue;
+        }
+
+        eq = strchr(p, '=');
+        if (eq == NULL) {
+            snprintf(err, errlen, "%s:%u: expected \"key = value\" or "
+                     "\"[id]\"", origin, lineno);
+            goto failed;
+        }
+
+        if (cur == NULL) {
+            snprintf(err, errlen, "%s:%u: \"%s\" before the first [id] "
+                     "section", origin, lineno, p);
+            goto failed;
+        }
+
+        *eq = '\0';
+        key = str_trim(p);
+        value = str_trim(eq + 1);
+
+        if (language_set(cur, key, value, origin, lineno, err, errlen) != 0) {
+            goto failed;
+        }
+    }
+
+    if (cur != NULL && language_check(cur, origin, err, errlen) != 0) {
+        goto failed;
+    }
+
+    if (ls->n == 0) {
+        snprintf(err, errlen, "%s: no languages defined", origin);
+        goto failed;
+    }
+
+    free(copy);
+    return 0;
+
+failed:
+
+    free(copy);
+    languages_free(ls);
+    return -1;
+}
+
+
+/*
+ * Reads and parses the table at "path" into a zeroed "ls".
+ */
+int
+languages_load(struct languages *ls, const char *path, char *err,
+               size_t errlen)
+{
+    char  *text, why[512];
+    int    rc;
+
+    text = read_small_file(path, LANGUAGES_MAX_FILE, why, sizeof(why));
+    if (text == NULL) {
+        snprintf(err, errlen, "languages table: %s", why);
+        return -1;
+    }
+
+    rc = languages_parse(ls, text, path, err, errlen);
+    free(text);
+
+    return rc;
+}
+
+
+/*
+ * Picks the version out of a toolchain's banner: the first run of digits
+ * with at least one dot ("javac 17.0.15" -> "17.0.15", "v20.1.0" ->
+ * "20.1.0", "go1.22.1" -> "1.22.1"), or else the first non-empty line.
+ * Returns a malloc'd string, NULL for empty output or ENOMEM.
+ */
+char *
+languages_extract_version(const char *output)
+{
+    const char  *p, *start, *end;
+    size_t       len;
+    char        *v;
+
+    for (p = output; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9' || (p > output && p[-1] >= '0'
+                                     && p[-1] <= '9'))
+        {
+            continue;
+        }
+
+        end = p + strspn(p, "0123456789");
+
+        while (*end == '.' && end[1] >= '0' && end[1] <= '9') {
+            end++;
+            end += strspn(end, "0123456789");
+        }
+
+        if (memchr(p, '.', (size_t) (end - p)) != NULL) {
+            return strndup(p, (size_t) (end - p));
+        }
+    }
+
+    start = output + strspn(output, " \t\r\n");
+    len = strcspn(start, "\r\n");
+
+    while (len > 0 && (start[len - 1] == ' ' || start[len - 1] == '\t')) {
+        len--;
+    }
+
+    if (len == 0) {
+        return NULL;
+    }
+
+    v = strndup(start, len > 128 ? 128 : len);
+
+    return v;
+}
+
+
+/*
+ * The name shown to users, "{version}" replaced by the probed version.
+ * Returns a malloc'd string or NULL on ENOMEM.
+ */
+char *
+languages_display_name(const struct language *l)
+{
+    const char  *mark, *version;
+    char        *name;
+    size_t       len;
+
+    mark = strstr(l->name, "{version}");
+    version = l->version != NULL ? l->version : "";
+
+    if (mark == NULL) {
+        return strdup(l->name);
+    }
+
+    len = strlen(l->name) - strlen("{version}") + strlen(version) + 1;
+
+    name = malloc(len);
+    if (name == NULL) {
+        return NULL;
+    }
+
+    snprintf(name, len, "%.*s%s%s", (int) (mark - l->name), l->name, version,
+             mark + strlen("{version}"));
+
+    return name;
+}
+
+
+/*
+ * Starts "/bin/sh -c command" in a clean environment with stdin from
+ * /dev/null, stdout and stderr on "out_fd", in its own process group so a
+ * timeout can kill a whole pipeline.  Returns 0 or an errno value.
+ */
+static int
+probe_spawn(const char *command, int out_fd, pid_t *pid)
+{
+    int                         rc;
+    posix_spawn_file_actions_t  fa;
+    posix_spawnattr_t           attr;
+    sigset_t                    none, defaults;
+    char                       *argv[] = { "sh", "-c", (char *) command, NULL };
+
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGHUP);
+    sigaddset(&defaults, SIGPIPE);
+
+    rc = posix_spawn_file_actions_init(&fa);
+    if (rc != 0) {
+        return rc;
+    }
+
+    rc = posix_spawnattr_init(&attr);
+    if (rc != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        return rc;
+    }
+
+    /* the daemon blocks its signals for signalfd and ignores SIGPIPE; the
+     * child must start with neither */
+    rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+                                          O_RDONLY, 0);
+    if (rc == 0) {
+        rc = posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+    }
+    if (rc == 0) {
+        rc = posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
+    }
+    if (rc == 0) {
+        rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK
+                                      | POSIX_SPAWN_SETSIGDEF
+                                      | POSIX_SPAWN_SETPGROUP);
+    }
+    if (rc == 0) {
+        rc = posix_spawnattr_setsigmask(&attr, &none);
+    }
+    if (rc == 0) {
+        rc = posix_spawnattr_setsigdefault(&attr, &defaults);
+    }
+    if (rc == 0) {
+        rc = posix_spawnattr_setpgroup(&attr, 0);
+    }
+    if (rc == 0) {
+        rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, probe_env);
+    }
+
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+
+    return rc;
+}
+
+
+/*
+ * Runs "command" (see probe_spawn()) with its output captured into "out"
+ * (cut at "outlen" - 1 bytes, the rest read and dropped) for at most
+ * "timeout_ms".  Returns the exit status (0-255), 256 + signal when
+ * killed, or -1 with "out" holding the reason when it could not run or
+ * timed out.
+ */
+static int
+probe_run(const char *command, int timeout_ms, char *out, size_t outlen)
+{
+    int             pipefd[2], rc, status, n;
+    size_t          len;
+    pid_t           pid;
+    int64_t         deadline, left;
+    struct pollfd   pfd;
+    char            scratch[1024];
+    ssize_t         got;
+    bool            timed_out;
+
+    if (pipe2(pipefd, O_CLOEXEC) == -1) {
+        snprintf(out, outlen, "pipe2() failed: %s", strerror(errno));
+        return -1;
+    }
+
+    rc = probe_spawn(command, pipefd[1], &pid);
+
+    (void) close(pipefd[1]);
+
+    if (rc != 0) {
+        (void) close(pipefd[0]);
+        snprintf(out, outlen, "cannot start /bin/sh: %s", strerror(rc));
+        return -1;
+    }
+
+    len = 0;
+    timed_out = false;
+    deadline = now_ms() + timeout_ms;
+    pfd.fd = pipefd[0];
+    pfd.events = POLLIN;
+
+    for ( ;; ) {
+        left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+
+        n = poll(&pfd, 1, (int) left);
+        if (n == -1 && errno != EINTR) {
+            timed_out = true;
+            break;
+        }
+
+        if (n <= 0) {
+            continue;
+        }
+
+        if (len + 1 < outlen) {
+            got = read(pipefd[0], out + len, outlen - 1 - len);
+        } else {
+            got = read(pipefd[0], scratch, sizeof(scratch));
+        }
+
+        if (got == -1 && errno == EINTR) {
+            continue;
+        }
+
+        if (got <= 0) {
+            break;
+        }
+
+        if (len + 1 < outlen) {
+            len += (size_t) got;
+        }
+    }
+
+    (void) close(pipefd[0]);
+    out[len] = '\0';
+
+    /* ESRCH, the group already gone, is the only way this can fail */
+    if (timed_out) {
+        (void) kill(-pid, SIGKILL);
+    }
+
+    while (waitpid(pid, &status, 0) == -1) {
+        if (errno != EINTR) {
+            snprintf(out, outlen, "waitpid() failed: %s", strerror(errno));
+            return -1;
+        }
+    }
+
+    if (timed_out) {
+        snprintf(out, outlen, "timed out after %d ms", timeout_ms);
+        return -1;
+    }
+
+    if (WIFSIGNALED(status)) {
+        return 256 + WTERMSIG(status);
+    }
+
+    return WEXITSTATUS(status);
+}
+
+
+/*
+ * Runs every language's version command (each bounded by "timeout_ms")
+ * and records the version of those that answer with exit status 0.
+ * Languages whose toolchain is missing keep version NULL and are not
+ * advertised; each outcome is logged.
+ */
+void
+languages_probe(struct languages *ls, struct log *lg, int timeout_ms)
+{
+    char              out[LANGUAGES_MAX_OUTPUT];
+    size_t            i;
+    int               rc;
+    struct language  *l;
+
+    for (i = 0; i < ls->n; i++) {
+        l = &ls->items[i];
+
+        free(l->version);
+        l->version = NULL;
+
+        rc = probe_run(l->version_command, timeout_ms, out, sizeof(out));
+
+        if (rc == 0) {
+            l->version = languages_extract_version(out);
+        }
+
+        if (l->version != NULL) {
+            log_info(lg, "language %s: version %s", l->id, l->version);
+
+        } else if (rc == 0) {
+            log_info(lg, "language %s not offered: \"%s\" printed no "
+                     "version", l->id, l->version_command);
+
+        } else if (rc == -1) {
+            log_info(lg, "language %s not offered: \"%s\": %s",
+                     l->id, l->version_command, out);
+
+        } else {
+            log_info(lg, "language %s not offered: \"%s\" exited with %d: "
+                     "%.200s", l->id, l->version_command, rc, str_trim(out));
+        }
+    }
+}
+
+
+/*
+ * Frees the table; "ls" is left empty and reusable.
+ */
+void
+languages_free(struct languages *ls)
+{
+    size_t  i;
+
+    for (i = 0; i < ls->n; i++) {
+        language_free(&ls->items[i]);
+    }
+
+    free(ls->items);
+    ls->items = NULL;
+    ls->n = 0;
+}
+
+
+/*
+ * The language "id" if the table has it and its toolchain answered the
+ * probe, else NULL.
+ */
+const struct language *
+languages_find(const struct languages *ls, const char *id)
+{
+    size_t  i;
+
+    for (i = 0; i < ls->n; i++) {
+        if (strcmp(ls->items[i].id, id) == 0) {
+            return ls->items[i].version != NULL ? &ls->items[i] : NULL;
+        }
+    }
+
+    return NULL;
+}

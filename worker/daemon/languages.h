@@ -1,0 +1,51 @@
+/*
+ * The languages table (conf/languages.conf): what each language is called,
+ * how to ask its toolchain for a version, and how submissions are compiled
+ * and run.  Only languages whose version command succeeds on this host are
+ * offered to the master.
+ */
+
+#ifndef JUDGE_WORKER_LANGUAGES_H
+#define JUDGE_WORKER_LANGUAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+
+
+struct language {
+    char      *id;              /* "cpp" */
+    char      *name;            /* "C++ (GCC {version})" */
+    char      *version_command;
+    char      *source_file;     /* "main.cpp" */
+    char      *compile_command; /* NULL for interpreted languages */
+    char      *run_command;
+    char      *artifact;        /* "main", "*.class"; NULL: interpreted */
+    uint32_t   processes;       /* the runtime's own floor, at least 1 */
+    char     **compile_argv;    /* split by argv_split(); NULL likewise */
+    char     **run_argv;
+    char      *version;         /* set by languages_probe(), NULL if absent */
+};
+
+struct languages {
+    struct language  *items;
+    size_t            n;
+};
+
+
+int   languages_parse(struct languages *ls, const char *text,
+                      const char *origin, char *err, size_t errlen);
+int   languages_load(struct languages *ls, const char *path, char *err,
+                     size_t errlen);
+void  languages_probe(struct languages *ls, struct log *lg, int timeout_ms);
+const struct language *languages_find(const struct languages *ls,
+                                      const char *id);
+bool  language_artifact_is_pattern(const struct language *l);
+char *languages_extract_version(const char *output);
+char *languages_display_name(const struct language *l);
+void  languages_free(struct languages *ls);
+
+
+#endif /* JUDGE_WORKER_LANGUAGES_H */

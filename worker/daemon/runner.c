@@ -1,0 +1,843 @@
+/*
+ * The sandboxed steps of tasks: compiling, running a test, checking its
+ * output.  Each function takes the calling thread's sandbox and fills an
+ * outcome; nothing here keeps state between calls.
+ *
+ * Verdicts, in the order they are decided for a test:
+ *
+ *   1. the sandbox's own: TLE, WLE, MLE, OLE, SV, IE as reported; RE for
+ *      a signal, and for a non-zero exit code unless an exitCode
+ *      assertion of the test expects exactly that code;
+ *   2. the checker, when the run completed: the expected output through
+ *      checker_compare() or a custom checker program, then the
+ *      assertions; the first that is not AC decides (WA, or IE when the
+ *      test or the checker itself is broken).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv.h"
+#include "checker.h"
+#include "runner.h"
+#include "text.h"
+
+
+#define RUNNER_COMPILE_OUTPUT_MAX   (64 * 1024)
+#define RUNNER_DEFAULT_CAPTURE      (16 * 1024)
+#define RUNNER_ARCHIVE_NAME         ".judge-artifact"
+
+/* the compile's limits when the task sets none */
+#define RUNNER_COMPILE_CPU_MS       10000
+#define RUNNER_COMPILE_WALL_MS      20000
+#define RUNNER_COMPILE_MEMORY_KB    (1024 * 1024)
+#define RUNNER_COMPILE_PROCESSES    64          /* gcc forks cc1, as, ld */
+#define RUNNER_COMPILE_OUTPUT_KB    1024
+#define RUNNER_COMPILE_FILE_KB      (256 * 1024)
+
+/* a custom checker's limits: it is trusted code, but still bounded */
+#define RUNNER_CHECKER_CPU_MS       10000
+#define RUNNER_CHECKER_WALL_MS      20000
+#define RUNNER_CHECKER_MEMORY_KB    (512 * 1024)
+#define RUNNER_CHECKER_OUTPUT_KB    1024
+
+/* room in the work dir on top of the files placed and the largest file
+ * the program may write */
+#define RUNNER_WORK_DIR_SLACK_KB    1024
+
+
+/*
+ * The compile step of a language whose artifact is a pattern: the
+ * compiler runs, then the files matching the pattern are packed into one
+ * archive (archive.h) that the sandbox hands back.  The sandbox collects
+ * files by name only, so the packing has to happen inside, and a POSIX
+ * shell with printf, wc and cat is what every host has there.  The
+ * pattern and the compiler's argv are arguments, never part of the
+ * script's text: $1 is the pattern, the rest is the compiler's argv.
+ */
+static const char  runner_pack_script[] =
+    "pattern=$1; shift\n"
+    "\"$@\" || exit\n"
+    "set -- $pattern\n"
+    "if [ ! -f \"$1\" ]; then\n"
+    "    echo \"the compiler made no file matching $pattern\" >&2\n"
+    "    exit 1\n"
+    "fi\n"
+    "{\n"
+    "    printf 'judge-archive 1\\n'\n"
+    "    for f; do\n"
+    "        printf '%s %s\\n' \"$(wc -c < \"$f\")\" \"$f\"\n"
+    "        cat -- \"$f\"\n"
+    "    done\n"
+    "} > " RUNNER_ARCHIVE_NAME "\n";
+
+
+/*
+ * The bytes of "b", never NULL: an empty protobuf bytes field may have no
+ * buffer, and the sandbox copies file data with memcpy().
+ */
+static const void *
+runner_bytes(const ProtobufCBinaryData *b)
+{
+    return b->data != NULL ? (const void *) b->data : (const void *) "";
+}
+
+
+/*
+ * Makes "p" place the artifact "data" of language "l": the one file the
+ * table names, executable, or every file of an archive for a pattern.
+ * "data" must outlive "p".  Returns 0, or -1 with the reason in "err".
+ */
+int
+program_from_artifact(struct program *p, const struct language *l,
+                      const uint8_t *data, size_t len, char *err,
+                      size_t errlen)
+{
+    size_t  i;
+
+    memset(p, 0, sizeof(*p));
+
+    if (language_artifact_is_pattern(l)) {
+        if (archive_parse(&p->archive, data, len, err, errlen) != 0) {
+            return -1;
+        }
+
+        p->files = calloc(p->archive.n, sizeof(*p->files));
+        if (p->files == NULL) {
+            snprintf(err, errlen, "out of memory");
+            archive_free(&p->archive);
+            return -1;
+        }
+
+        for (i = 0; i < p->archive.n; i++) {
+            p->files[i].name = p->archive.files[i].name;
+            p->files[i].data = p->archive.files[i].data;
+            p->files[i].len = p->archive.files[i].len;
+            p->files[i].mode = 0755;
+        }
+
+        p->n = p->archive.n;
+        return 0;
+    }
+
+    p->files = calloc(1, sizeof(*p->files));
+    if (p->files == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    p->files[0].name = l->artifact;
+    p->files[0].data = data;
+    p->files[0].len = len;
+    p->files[0].mode = 0755;
+    p->n = 1;
+
+    return 0;
+}
+
+
+/*
+ * Makes "p" place the source files of a submission in language "l".  A
+ * single source without a name takes the table's name for it ("main.cpp");
+ * with several, each must be named (the sandbox checks that names are
+ * plain file names).  The sources must outlive "p".  Returns 0, or -1
+ * with the reason in "err".
+ */
+int
+program_from_sources(struct program *p, const struct language *l,
+                     Judge__SourceFile *const *sources, size_t n, char *err,
+                     size_t errlen)
+{
+    size_t  i;
+
+    memset(p, 0, sizeof(*p));
+
+    if (n == 0) {
+        snprintf(err, errlen, "no source file");
+        return -1;
+    }
+
+    p->files = calloc(n, sizeof(*p->files));
+    if (p->files == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (sources[i]->name[0] == '\0' && n > 1) {
+            snprintf(err, errlen, "source file %zu of %zu has no name",
+                     i + 1, n);
+            free(p->files);
+            p->files = NULL;
+            return -1;
+        }
+
+        p->files[i].name = sources[i]->name[0] != '\0' ? sources[i]->name
+                                                       : l->source_file;
+        p->files[i].data = runner_bytes(&sources[i]->content);
+        p->files[i].len = sources[i]->content.len;
+        p->files[i].mode = 0644;
+    }
+
+    p->n = n;
+
+    return 0;
+}
+
+
+/*
+ * Frees what program_from_*() allocated; a zeroed program is fine.
+ */
+void
+program_free(struct program *p)
+{
+    free(p->files);
+    archive_free(&p->archive);
+    memset(p, 0, sizeof(*p));
+}
+
+
+/*
+ * Fills "out" from the task's limits "given" (NULL or zero fields: the
+ * step's "defaults", then the sandbox's), never fewer processes than
+ * "floor", and a work dir (the sandbox's default size, or more) big
+ * enough for "placed" bytes of files plus the largest file the program
+ * may write.
+ */
+static void
+runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
+              uint32_t floor, size_t placed, sandbox_limits_t *out)
+{
+    uint64_t  need;
+
+    *out = *defaults;
+
+    if (given != NULL) {
+        out->cpu_time_ms = given->cpu_time_ms ? given->cpu_time_ms
+                                              : out->cpu_time_ms;
+        out->wall_time_ms = given->wall_time_ms ? given->wall_time_ms
+                                                : out->wall_time_ms;
+        out->memory_kb = given->memory_kb ? given->memory_kb
+                                          : out->memory_kb;
+        out->stack_kb = given->stack_kb ? given->stack_kb : out->stack_kb;
+        out->processes = given->processes ? given->processes
+                                          : out->processes;
+        out->output_kb = given->output_kb ? given->output_kb
+                                          : out->output_kb;
+        out->file_size_kb = given->file_size_kb ? given->file_size_kb
+                                                : out->file_size_kb;
+        out->open_files = given->open_files ? given->open_files
+                                            : out->open_files;
+    }
+
+    if (out->processes < floor) {
+        out->processes = floor;
+    }
+
+    sandbox_limits_default(out);
+
+    need = placed / 1024 + out->file_size_kb + RUNNER_WORK_DIR_SLACK_KB;
+
+    if (out->work_dir_kb < need) {
+        out->work_dir_kb = need;
+    }
+}
+
+
+/*
+ * The bytes of the files a program places.
+ */
+static size_t
+program_bytes(const struct program *p)
+{
+    size_t  i, n;
+
+    n = 0;
+
+    for (i = 0; i < p->n; i++) {
+        n += p->files[i].len;
+    }
+
+    return n;
+}
+
+
+/*
+ * Copies a run's figures into "u".
+ */
+static void
+runner_usage(const sandbox_result_t *res, Judge__Usage *u)
+{
+    judge__usage__init(u);
+    u->cpu_time_ms = res->cpu_time_ms;
+    u->wall_time_ms = res->wall_time_ms;
+    u->memory_kb = res->memory_kb;
+    u->exit_code = res->signal == 0 ? res->exit_code : 0;
+    u->signal = res->signal;
+}
+
+
+/*
+ * The compiler's stdout then stderr as one UTF-8 text of at most
+ * RUNNER_COMPILE_OUTPUT_MAX bytes.  NULL on ENOMEM.
+ */
+static char *
+runner_compile_output(const sandbox_result_t *res)
+{
+    char    *joined, *text;
+    size_t   len;
+
+    len = res->out_len + res->err_len;
+
+    joined = malloc(len + 1);
+    if (joined == NULL) {
+        return NULL;
+    }
+
+    if (res->out_len > 0) {
+        memcpy(joined, res->out, res->out_len);
+    }
+
+    if (res->err_len > 0) {
+        memcpy(joined + res->out_len, res->err, res->err_len);
+    }
+
+    text = utf8_clean_copy(joined, len, RUNNER_COMPILE_OUTPUT_MAX);
+    free(joined);
+
+    return text;
+}
+
+
+/*
+ * Takes the compile's artifact out of the sandbox's result into "out":
+ * OK with the bytes, CE when the compiler made none, OLE when it was too
+ * big to collect, IE when an archive came back broken.
+ */
+static void
+runner_take_artifact(const struct language *l, sandbox_result_t *res,
+                     struct compile_outcome *out)
+{
+    sandbox_collected_t  *f;
+    struct archive        ar;
+    char                  why[200];
+
+    f = &res->files[0];
+
+    if (f->data == NULL) {
+        if (f->error == ENOENT) {
+            out->status = JUDGE__STATUS__CE;
+            snprintf(out->message, sizeof(out->message), "the compiler "
+                     "made no \"%s\"", l->artifact);
+
+        } else if (f->error == EFBIG) {
+            out->status = JUDGE__STATUS__OLE;
+            snprintf(out->message, sizeof(out->message), "the compiled "
+                     "\"%s\" is too large to collect", l->artifact);
+
+        } else {
+            out->status = JUDGE__STATUS__IE;
+            snprintf(out->message, sizeof(out->message), "collecting "
+                     "\"%s\" failed: %s", l->artifact, strerror(f->error));
+        }
+        return;
+    }
+
+    if (language_artifact_is_pattern(l)) {
+        if (archive_parse(&ar, (const uint8_t *) f->data, f->len, why,
+                          sizeof(why)) != 0)
+        {
+            out->status = JUDGE__STATUS__IE;
+            snprintf(out->message, sizeof(out->message), "the packed "
+                     "\"%s\" files are broken: %s", l->artifact, why);
+            return;
+        }
+        archive_free(&ar);
+    }
+
+    out->status = JUDGE__STATUS__OK;
+    out->artifact = (uint8_t *) f->data;
+    out->artifact_len = f->len;
+
+    /* the outcome owns the bytes now */
+    f->data = NULL;
+}
+
+
+/*
+ * Compiles "src" with language "l" in "sb": the table's compile command
+ * with "flags" right after the compiler's name, with the task's limits
+ * or the compile defaults.  Fills "out" (always; IE when the sandbox
+ * failed).  A compiler that exits non-zero or is killed is CE; one that
+ * runs out of time, memory or output keeps that status; a forbidden
+ * system call is the host's problem (IE), not the submission's.
+ */
+void
+runner_compile(sandbox_t *sb, const struct language *l,
+               const struct program *src, char *const *flags, size_t nflags,
+               const Judge__Limits *limits, struct compile_outcome *out)
+{
+    static const sandbox_limits_t  defaults = {
+        .cpu_time_ms = RUNNER_COMPILE_CPU_MS,
+        .wall_time_ms = RUNNER_COMPILE_WALL_MS,
+        .memory_kb = RUNNER_COMPILE_MEMORY_KB,
+        .processes = RUNNER_COMPILE_PROCESSES,
+        .output_kb = RUNNER_COMPILE_OUTPUT_KB,
+        .file_size_kb = RUNNER_COMPILE_FILE_KB
+    };
+
+    sandbox_spec_t     spec;
+    sandbox_result_t   res;
+    const char       **argv, *collect;
+    size_t             argc, i, n;
+    int                pattern;
+
+    memset(out, 0, sizeof(*out));
+    judge__usage__init(&out->usage);
+    out->status = JUDGE__STATUS__IE;
+
+    pattern = language_artifact_is_pattern(l);
+    argc = argv_count(l->compile_argv);
+
+    argv = calloc(argc + nflags + 6, sizeof(*argv));
+    if (argv == NULL) {
+        snprintf(out->message, sizeof(out->message), "out of memory");
+        return;
+    }
+
+    n = 0;
+
+    if (pattern) {
+        argv[n++] = "/bin/sh";
+        argv[n++] = "-c";
+        argv[n++] = runner_pack_script;
+        argv[n++] = "sh";
+        argv[n++] = l->artifact;
+    }
+
+    argv[n++] = l->compile_argv[0];
+
+    for (i = 0; i < nflags; i++) {
+        argv[n++] = flags[i];
+    }
+
+    for (i = 1; i < argc; i++) {
+        argv[n++] = l->compile_argv[i];
+    }
+
+    argv[n] = NULL;
+
+    collect = pattern ? RUNNER_ARCHIVE_NAME : l->artifact;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = argv;
+    spec.files = src->files;
+    spec.nfiles = src->n;
+    spec.collect = &collect;
+    spec.ncollect = 1;
+    runner_limits(limits, &defaults, l->processes, program_bytes(src),
+                  &spec.limits);
+
+    (void) sandbox_run(sb, &spec, &res);
+    free(argv);
+
+    runner_usage(&res, &out->usage);
+    snprintf(out->message, sizeof(out->message), "%s", res.message);
+
+    out->output = runner_compile_output(&res);
+    if (out->output == NULL) {
+        out->status = JUDGE__STATUS__IE;
+        snprintf(out->message, sizeof(out->message), "out of memory");
+        sandbox_result_free(&res);
+        return;
+    }
+
+    switch (res.status) {
+
+    case SANDBOX_OK:
+        runner_take_artifact(l, &res, out);
+        break;
+
+    case SANDBOX_RE:
+        out->status = JUDGE__STATUS__CE;
+        break;
+
+    case SANDBOX_TLE:
+    case SANDBOX_WLE:
+        out->status = JUDGE__STATUS__TLE;
+        break;
+
+    case SANDBOX_MLE:
+        out->status = JUDGE__STATUS__MLE;
+        break;
+
+    case SANDBOX_OLE:
+        out->status = JUDGE__STATUS__OLE;
+        break;
+
+    case SANDBOX_SV:
+        out->status = JUDGE__STATUS__IE;
+        snprintf(out->message, sizeof(out->message), "the compiler was "
+                 "stopped by the sandbox: %.200s", res.message);
+        break;
+
+    case SANDBOX_IE:
+        out->status = JUDGE__STATUS__IE;
+        break;
+    }
+
+    sandbox_result_free(&res);
+}
+
+
+/*
+ * Frees what runner_compile() allocated.
+ */
+void
+compile_outcome_free(struct compile_outcome *out)
+{
+    free(out->output);
+    free(out->artifact);
+    out->output = NULL;
+    out->artifact = NULL;
+}
+
+
+/*
+ * Runs the custom checker of "ts" on a test: "checker input output
+ * answer" in a fresh sandbox run with the three files in its work dir.
+ * Its verdict (checker_custom_verdict) goes back, its stderr is the
+ * message.  A checker that cannot be had or that fails is CHECK_ERROR.
+ */
+static check_verdict_t
+runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
+                      const Judge__TestCase *tc, const char *output,
+                      size_t output_len, char *msg, size_t msg_size)
+{
+    static const sandbox_limits_t  defaults = {
+        .cpu_time_ms = RUNNER_CHECKER_CPU_MS,
+        .wall_time_ms = RUNNER_CHECKER_WALL_MS,
+        .memory_kb = RUNNER_CHECKER_MEMORY_KB,
+        .output_kb = RUNNER_CHECKER_OUTPUT_KB
+    };
+
+    sandbox_spec_t      spec;
+    sandbox_result_t    res;
+    sandbox_file_t     *files;
+    const char        **argv;
+    size_t              argc, n, i, placed;
+    check_verdict_t     v;
+
+    if (ts->checker_prog == NULL) {
+        snprintf(msg, msg_size, "the custom checker is not usable: %s",
+                 ts->checker_error);
+        return CHECK_ERROR;
+    }
+
+    n = ts->checker_prog->n;
+    argc = argv_count(ts->checker_lang->run_argv);
+
+    files = calloc(n + 3, sizeof(*files));
+    argv = calloc(argc + 4, sizeof(*argv));
+
+    if (files == NULL || argv == NULL) {
+        free(files);
+        free(argv);
+        snprintf(msg, msg_size, "out of memory");
+        return CHECK_ERROR;
+    }
+
+    memcpy(files, ts->checker_prog->files, n * sizeof(*files));
+
+    files[n] = (sandbox_file_t) { "input", runner_bytes(&tc->input),
+                                  tc->input.len, 0644 };
+    files[n + 1] = (sandbox_file_t) { "output", output != NULL ? output : "",
+                                      output_len, 0644 };
+    files[n + 2] = (sandbox_file_t) { "answer",
+                                      runner_bytes(&tc->expected_output),
+                                      tc->expected_output.len, 0644 };
+
+    for (i = 0; i < argc; i++) {
+        argv[i] = ts->checker_lang->run_argv[i];
+    }
+
+    argv[argc] = "input";
+    argv[argc + 1] = "output";
+    argv[argc + 2] = "answer";
+    argv[argc + 3] = NULL;
+
+    placed = program_bytes(ts->checker_prog) + tc->input.len + output_len
+             + tc->expected_output.len;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = argv;
+    spec.files = files;
+    spec.nfiles = n + 3;
+    runner_limits(NULL, &defaults, ts->checker_lang->processes, placed,
+                  &spec.limits);
+
+    (void) sandbox_run(sb, &spec, &res);
+    free(files);
+    free(argv);
+
+    if (res.status == SANDBOX_OK || res.status == SANDBOX_RE) {
+        v = checker_custom_verdict(res.exit_code, res.signal, res.err,
+                                   res.err_len, msg, msg_size);
+    } else {
+        snprintf(msg, msg_size, "the custom checker failed: %s %s",
+                 sandbox_status_name(res.status), res.message);
+        v = CHECK_ERROR;
+    }
+
+    sandbox_result_free(&res);
+
+    return v;
+}
+
+
+/*
+ * Checks the assertions of "tc" against a run.
+ */
+static check_verdict_t
+runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
+                  char *msg, size_t msg_size)
+{
+    assertion_t      *a;
+    size_t            i;
+    check_verdict_t   v;
+
+    a = calloc(tc->n_assertions, sizeof(*a));
+    if (a == NULL) {
+        snprintf(msg, msg_size, "out of memory");
+        return CHECK_ERROR;
+    }
+
+    for (i = 0; i < tc->n_assertions; i++) {
+        a[i].kind = (assertion_kind_t) tc->assertions[i]->kind;
+        a[i].value = tc->assertions[i]->value;
+        a[i].value_len = strlen(tc->assertions[i]->value);
+        a[i].code = tc->assertions[i]->code;
+    }
+
+    v = checker_assert(a, tc->n_assertions, res->out, res->out_len, res->err,
+                       res->err_len, res->exit_code, msg, msg_size);
+    free(a);
+
+    return v;
+}
+
+
+/*
+ * Judges a run that completed: the expected output (through the batch's
+ * checker) and then the assertions.  AC, WA, or IE for a broken test or
+ * checker; "msg" says why.
+ */
+static Judge__Status
+runner_judge(sandbox_t *sb, const struct test_setup *ts,
+             const Judge__TestCase *tc, const sandbox_result_t *res,
+             char *msg, size_t msg_size)
+{
+    checker_spec_t    spec;
+    check_verdict_t   v;
+    int               custom;
+
+    v = CHECK_AC;
+    msg[0] = '\0';
+    custom = ts->checker != NULL
+             && ts->checker->kind == JUDGE__CHECKER__KIND__CUSTOM;
+
+    if (custom) {
+        v = runner_custom_checker(sb, ts, tc, res->out, res->out_len, msg,
+                                  msg_size);
+
+    } else if (tc->has_expected) {
+        memset(&spec, 0, sizeof(spec));
+
+        if (ts->checker != NULL) {
+            spec.kind = (checker_kind_t) ts->checker->kind;
+            spec.abs_tolerance = ts->checker->abs_tolerance;
+            spec.rel_tolerance = ts->checker->rel_tolerance;
+        }
+
+        v = checker_compare(&spec, res->out, res->out_len,
+                            (const char *) tc->expected_output.data,
+                            tc->expected_output.len, msg, msg_size);
+    }
+
+    if (v == CHECK_AC && tc->n_assertions > 0) {
+        v = runner_assertions(tc, res, msg, msg_size);
+    }
+
+    switch (v) {
+    case CHECK_AC:
+        return JUDGE__STATUS__AC;
+    case CHECK_WA:
+        return JUDGE__STATUS__WA;
+    default:
+        return JUDGE__STATUS__IE;
+    }
+}
+
+
+/*
+ * True when an exitCode assertion of "tc" expects "code": such a run
+ * completed as the test wants, it did not crash.
+ */
+static int
+runner_exit_expected(const Judge__TestCase *tc, int code)
+{
+    size_t  i;
+
+    for (i = 0; i < tc->n_assertions; i++) {
+        if (tc->assertions[i]->kind == JUDGE__ASSERTION__KIND__EXIT_CODE
+            && tc->assertions[i]->code == code)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * Copies at most "cap" bytes of a stream into "dst"; "truncated" when
+ * something was left out, here or by the sandbox's output limit.
+ */
+static int
+runner_capture(ProtobufCBinaryData *dst, protobuf_c_boolean *truncated,
+               const char *src, size_t len, int sandbox_truncated, size_t cap)
+{
+    size_t  n;
+
+    n = len < cap ? len : cap;
+    *truncated = len > cap || sandbox_truncated;
+
+    dst->len = 0;
+    dst->data = NULL;
+
+    if (n == 0) {
+        return 0;
+    }
+
+    dst->data = malloc(n);
+    if (dst->data == NULL) {
+        return -1;
+    }
+
+    memcpy(dst->data, src, n);
+    dst->len = n;
+
+    return 0;
+}
+
+
+/*
+ * Runs test "tc" of a batch in "sb" and judges it.  Fills "out" (always;
+ * IE with a message when the judge itself failed) but for the ids.
+ */
+void
+runner_test(sandbox_t *sb, const struct test_setup *ts,
+            const Judge__TestCase *tc, struct test_outcome *out)
+{
+    static const sandbox_limits_t  none;
+
+    sandbox_spec_t      spec;
+    sandbox_result_t    res;
+    Judge__TestResult  *r;
+    Judge__Status       status;
+    char                msg[CHECKER_MSG_SIZE];
+    size_t              cap;
+    int                 completed;
+
+    r = &out->result;
+    judge__test_result__init(r);
+    r->usage = &out->usage;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = (const char *const *) ts->lang->run_argv;
+    spec.files = ts->prog->files;
+    spec.nfiles = ts->prog->n;
+    spec.stdin_data = tc->input.data;
+    spec.stdin_len = tc->input.len;
+    runner_limits(ts->limits, &none, ts->lang->processes,
+                  program_bytes(ts->prog) + tc->input.len, &spec.limits);
+
+    (void) sandbox_run(sb, &spec, &res);
+
+    runner_usage(&res, &out->usage);
+    msg[0] = '\0';
+
+    completed = res.status == SANDBOX_OK
+                || (res.status == SANDBOX_RE && res.signal == 0
+                    && runner_exit_expected(tc, res.exit_code));
+
+    if (completed) {
+        status = runner_judge(sb, ts, tc, &res, msg, sizeof(msg));
+
+    } else {
+        switch (res.status) {
+        case SANDBOX_TLE: status = JUDGE__STATUS__TLE; break;
+        case SANDBOX_WLE: status = JUDGE__STATUS__WLE; break;
+        case SANDBOX_MLE: status = JUDGE__STATUS__MLE; break;
+        case SANDBOX_OLE: status = JUDGE__STATUS__OLE; break;
+        case SANDBOX_RE:  status = JUDGE__STATUS__RE;  break;
+        case SANDBOX_SV:  status = JUDGE__STATUS__SV;  break;
+        default:          status = JUDGE__STATUS__IE;  break;
+        }
+    }
+
+    cap = ts->max_capture ? ts->max_capture : RUNNER_DEFAULT_CAPTURE;
+
+    r->status = status;
+    r->checker_message = utf8_clean_copy(msg, strlen(msg), sizeof(msg));
+    r->message = utf8_clean_copy(res.message, strlen(res.message),
+                                 sizeof(res.message));
+
+    if (r->checker_message == NULL || r->message == NULL
+        || runner_capture(&r->stdout, &r->stdout_truncated, res.out,
+                          res.out_len, res.out_truncated, cap) != 0
+        || runner_capture(&r->stderr, &r->stderr_truncated, res.err,
+                          res.err_len, res.err_truncated, cap) != 0)
+    {
+        test_outcome_free(out);
+        r->status = JUDGE__STATUS__IE;
+        r->message = strdup("out of memory on the worker");
+        if (r->message == NULL) {
+            r->message = (char *) protobuf_c_empty_string;
+        }
+    }
+
+    sandbox_result_free(&res);
+}
+
+
+/*
+ * Frees what runner_test() allocated; the result's fields go back to
+ * empty.
+ */
+void
+test_outcome_free(struct test_outcome *out)
+{
+    Judge__TestResult  *r = &out->result;
+
+    if (r->checker_message != protobuf_c_empty_string) {
+        free(r->checker_message);
+    }
+
+    if (r->message != protobuf_c_empty_string) {
+        free(r->message);
+    }
+
+    free(r->stdout.data);
+    free(r->stderr.data);
+
+    r->checker_message = (char *) protobuf_c_empty_string;
+    r->message = (char *) protobuf_c_empty_string;
+    r->stdout.data = NULL;
+    r->stdout.len = 0;
+    r->stderr.data = NULL;
+    r->stderr.len = 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * One sandboxed step of a task, from the master's message to a result:
+ * a compile, a test (its run, then the checker), a custom checker's run.
+ * Everything here runs on an executor thread with that thread's sandbox;
+ * nothing is shared, so any number of threads may call in at once.
+ */
+
+#ifndef JUDGE_WORKER_RUNNER_H
+#define JUDGE_WORKER_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "judge.pb-c.h"
+#include "sandbox.h"
+
+#include "archive.h"
+#include "languages.h"
+
+
+/* What a run finds in its work dir: a program's artifact or sources. */
+struct program {
+    sandbox_file_t   *files;        /* data point into the caller's bytes */
+    size_t            n;
+    struct archive    archive;      /* a multi-file artifact, unpacked */
+};
+
+struct compile_outcome {
+    Judge__Status     status;       /* OK, CE, TLE, MLE, OLE, IE */
+    char             *output;       /* stdout + stderr, capped, UTF-8 */
+    uint8_t          *artifact;     /* with OK */
+    size_t            artifact_len;
+    Judge__Usage      usage;
+    char              message[256];
+};
+
+/* Everything a test of a batch needs but the test itself. */
+struct test_setup {
+    const struct language    *lang;
+    const struct program     *prog;
+    const Judge__Limits      *limits;        /* NULL: defaults */
+    const Judge__Checker     *checker;       /* NULL: the default checker */
+    const struct language    *checker_lang;  /* custom checker only */
+    const struct program     *checker_prog;  /* NULL: see checker_error */
+    const char               *checker_error;
+    size_t                    max_capture;   /* bytes of stdout/stderr */
+};
+
+struct test_outcome {
+    Judge__TestResult         result;   /* ids are left to the caller */
+    Judge__Usage              usage;    /* result.usage points here */
+};
+
+
+int   program_from_artifact(struct program *p, const struct language *l,
+                            const uint8_t *data, size_t len, char *err,
+                            size_t errlen);
+int   program_from_sources(struct program *p, const struct language *l,
+                           Judge__SourceFile *const *sources, size_t n,
+                           char *err, size_t errlen);
+void  program_free(struct program *p);
+
+void  runner_compile(sandbox_t *sb, const struct language *l,
+                     const struct program *src, char *const *flags,
+                     size_t nflags, const Judge__Limits *limits,
+                     struct compile_outcome *out);
+void  compile_outcome_free(struct compile_outcome *out);
+
+void  runner_test(sandbox_t *sb, const struct test_setup *ts,
+                  const Judge__TestCase *tc, struct test_outcome *out);
+void  test_outcome_free(struct test_outcome *out);
+
+
+#endif /* JUDGE_WORKER_RUNNER_H */

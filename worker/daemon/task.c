@@ -1,0 +1,333 @@
+/*
+ * Task bookkeeping and the completion queue between the executor's
+ * threads and the main loop.  The executor (executor.c) runs the tasks;
+ * this file counts them, refuses them while draining, and carries their
+ * results to the main loop in order.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "message.h"
+#include "task.h"
+
+
+/*
+ * Prepares the completion queue, then the executor with "slots" threads
+ * running the tasks of the "languages" table.  Returns 0, or -1 with the
+ * reason in "err" and nothing to free (t->executor NULL).
+ */
+int
+tasks_init(struct tasks *t, uint32_t slots, const struct languages *languages,
+           struct log *lg, char *err, size_t errlen)
+{
+    int  rc;
+
+    memset(t, 0, sizeof(*t));
+    t->event_fd = -1;
+    t->accepting = true;
+    t->n_slots = slots;
+
+    rc = pthread_mutex_init(&t->lock, NULL);
+    if (rc != 0) {
+        snprintf(err, errlen, "pthread_mutex_init() failed: %s",
+                 strerror(rc));
+        return -1;
+    }
+
+    t->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (t->event_fd == -1) {
+        snprintf(err, errlen, "eventfd() failed: %s", strerror(errno));
+        pthread_mutex_destroy(&t->lock);
+        return -1;
+    }
+
+    t->executor = executor_create(slots, languages, t, lg, err, errlen);
+    if (t->executor == NULL) {
+        (void) close(t->event_fd);
+        t->event_fd = -1;
+        pthread_mutex_destroy(&t->lock);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Stops the executor (running units finish first), then releases
+ * everything, results not collected included.
+ */
+void
+tasks_free(struct tasks *t)
+{
+    struct task_result  *r, *next;
+
+    executor_destroy(t->executor);
+
+    for (r = t->head; r != NULL; r = next) {
+        next = r->next;
+        task_result_free(r);
+    }
+
+    if (t->event_fd != -1) {
+        (void) close(t->event_fd);
+    }
+
+    pthread_mutex_destroy(&t->lock);
+    memset(t, 0, sizeof(*t));
+    t->event_fd = -1;
+}
+
+
+/*
+ * The stream is gone.  Its tasks are cancelled at once, so that their
+ * queued tests stop taking slots: the master reassigns them when it loses
+ * the stream.  What the running ones still report belongs to the old
+ * stream and is dropped by tasks_collect().
+ */
+void
+tasks_end_session(struct tasks *t)
+{
+    t->session++;
+    (void) executor_cancel(t->executor, NULL, 0);
+}
+
+
+/*
+ * Wraps a packed WorkerMessage in a result record; "last" when it is the
+ * final result of its task.  Safe from any thread.  NULL on ENOMEM.
+ */
+struct task_result *
+task_result_new(const ProtobufCMessage *msg, bool last, uint64_t session)
+{
+    struct task_result  *r;
+
+    r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        return NULL;
+    }
+
+    r->len = protobuf_c_message_get_packed_size(msg);
+    r->payload = malloc(r->len ? r->len : 1);
+    if (r->payload == NULL) {
+        free(r);
+        return NULL;
+    }
+
+    protobuf_c_message_pack(msg, r->payload);
+    r->last = last;
+    r->session = session;
+
+    return r;
+}
+
+
+/*
+ * The error answer to "cmd" while the worker takes no tasks:
+ * CompileResult{IE} for a CompileTask, BatchExecutionResult{system_error}
+ * for an ExecuteBatchTask.
+ */
+static struct task_result *
+task_refusal(const Judge__MasterCommand *cmd, const char *why,
+             uint64_t session)
+{
+    Judge__WorkerMessage          msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__CompileResult          compile = JUDGE__COMPILE_RESULT__INIT;
+    Judge__BatchExecutionResult   batch = JUDGE__BATCH_EXECUTION_RESULT__INIT;
+
+    if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
+        compile.job_id = cmd->compile->job_id;
+        compile.task_id = cmd->compile->task_id;
+        compile.status = JUDGE__STATUS__IE;
+        compile.artifact_hash = cmd->compile->artifact_hash;
+        compile.message = (char *) why;
+
+        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
+        msg.compile_result = &compile;
+
+    } else {
+        batch.job_id = cmd->execute_batch->job_id;
+        batch.task_id = cmd->execute_batch->task_id;
+        batch.tests_run = 0;
+        batch.system_error = 1;
+        batch.message = (char *) why;
+
+        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
+        msg.batch_result = &batch;
+    }
+
+    return task_result_new(&msg.base, true, session);
+}
+
+
+/*
+ * Accepts a CompileTask or ExecuteBatchTask and takes "cmd" over (it is
+ * freed here or by the executor).  The executor queues it even when every
+ * slot is busy; only a draining worker answers at once with an error
+ * result.  Returns 0, or -1 when not even an answer could be made (out of
+ * memory).
+ */
+int
+tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd, struct log *lg)
+{
+    const char          *job_id;
+    uint64_t             task_id;
+    struct task_result  *r;
+
+    if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
+        job_id = cmd->compile->job_id;
+        task_id = cmd->compile->task_id;
+    } else {
+        job_id = cmd->execute_batch->job_id;
+        task_id = cmd->execute_batch->task_id;
+    }
+
+    if (!t->accepting) {
+        log_warn(lg, "task %s/%" PRIu64 " refused: the worker is draining",
+                 job_id, task_id);
+
+        r = task_refusal(cmd, "the worker is draining and takes no new "
+                         "tasks", t->session);
+        message_free(cmd);
+
+        if (r == NULL) {
+            return -1;
+        }
+
+        t->active++;
+        tasks_complete(t, r);
+        return 0;
+    }
+
+    t->active++;
+
+    if (executor_submit(t->executor, cmd, t->session) != 0) {
+        t->active--;
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Slots that would start a unit of work at once.
+ */
+uint32_t
+tasks_free_slots(struct tasks *t)
+{
+    return executor_free_slots(t->executor);
+}
+
+
+/*
+ * Hands a finished task's result to the main loop.  Safe from any thread.
+ */
+void
+tasks_complete(struct tasks *t, struct task_result *r)
+{
+    uint64_t  one = 1;
+    ssize_t   n;
+
+    r->next = NULL;
+
+    pthread_mutex_lock(&t->lock);
+
+    if (t->tail != NULL) {
+        t->tail->next = r;
+    } else {
+        t->head = r;
+    }
+    t->tail = r;
+
+    pthread_mutex_unlock(&t->lock);
+
+    /* EAGAIN means the counter is saturated: the loop is woken anyway */
+    do {
+        n = write(t->event_fd, &one, sizeof(one));
+    } while (n == -1 && errno == EINTR);
+}
+
+
+/*
+ * Cancels the tasks of "job_id" (all of them when "task_id" is 0): their
+ * tests not started yet are dropped, the running ones finish, and the
+ * final results still come.  Returns how many tasks were cancelled.
+ */
+unsigned
+tasks_cancel(struct tasks *t, const char *job_id, uint64_t task_id)
+{
+    return executor_cancel(t->executor, job_id, task_id);
+}
+
+
+/*
+ * Takes every result off the queue, counts the tasks they end, and
+ * returns the results of the current stream as a list in queue order
+ * (results of an older stream are dropped here).  Call when the eventfd
+ * is readable.
+ */
+struct task_result *
+tasks_collect(struct tasks *t, struct log *lg)
+{
+    struct task_result  *list, *r, *next, *keep, **tail;
+    uint64_t             count;
+    ssize_t              n;
+
+    do {
+        n = read(t->event_fd, &count, sizeof(count));
+    } while (n == -1 && errno == EINTR);
+
+    if (n == -1 && errno != EAGAIN) {
+        log_error(lg, "reading the task eventfd failed: %s", strerror(errno));
+    }
+
+    pthread_mutex_lock(&t->lock);
+    list = t->head;
+    t->head = NULL;
+    t->tail = NULL;
+    pthread_mutex_unlock(&t->lock);
+
+    keep = NULL;
+    tail = &keep;
+
+    for (r = list; r != NULL; r = next) {
+        next = r->next;
+        r->next = NULL;
+
+        if (r->last) {
+            t->active--;
+            t->done++;
+        }
+
+        if (r->session != t->session) {
+            log_info(lg, "dropping a result for an earlier stream");
+            task_result_free(r);
+            continue;
+        }
+
+        *tail = r;
+        tail = &r->next;
+    }
+
+    return keep;
+}
+
+
+/*
+ * Frees a result record; NULL is fine.
+ */
+void
+task_result_free(struct task_result *r)
+{
+    if (r != NULL) {
+        free(r->payload);
+        free(r);
+    }
+}

@@ -1,0 +1,66 @@
+/*
+ * Tasks from the master (CompileTask, ExecuteBatchTask) and their results.
+ *
+ * The main loop hands each task to the executor with tasks_dispatch()
+ * (never refused for want of a free slot: the executor queues it).  The
+ * executor's threads report with tasks_complete(), which queues the
+ * packed result and wakes the main loop through an eventfd; a task sends
+ * any number of results, the last one flagged.  The main loop then calls
+ * tasks_collect() and sends the results in the order they were queued.
+ */
+
+#ifndef JUDGE_WORKER_TASK_H
+#define JUDGE_WORKER_TASK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "judge.pb-c.h"
+
+#include "executor.h"
+#include "languages.h"
+#include "log.h"
+
+
+struct task_result {
+    struct task_result  *next;
+    bool                 last;        /* the task's final result */
+    uint64_t             session;     /* stream the task came on */
+    uint8_t             *payload;     /* a packed WorkerMessage */
+    size_t               len;
+};
+
+struct tasks {
+    uint32_t             n_slots;
+    struct executor     *executor;
+    uint32_t             active;      /* dispatched, final result not in */
+    uint64_t             done;
+    bool                 accepting;
+    uint64_t             session;     /* bumped for every new stream */
+
+    pthread_mutex_t      lock;        /* guards the queue below */
+    struct task_result  *head;
+    struct task_result  *tail;
+    int                  event_fd;    /* readable while results wait */
+};
+
+
+int   tasks_init(struct tasks *t, uint32_t slots,
+                 const struct languages *languages, struct log *lg,
+                 char *err, size_t errlen);
+void  tasks_free(struct tasks *t);
+void  tasks_end_session(struct tasks *t);
+int   tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd,
+                     struct log *lg);
+uint32_t tasks_free_slots(struct tasks *t);
+struct task_result *task_result_new(const ProtobufCMessage *msg, bool last,
+                                    uint64_t session);
+void  tasks_complete(struct tasks *t, struct task_result *r);
+unsigned tasks_cancel(struct tasks *t, const char *job_id, uint64_t task_id);
+struct task_result *tasks_collect(struct tasks *t, struct log *lg);
+void  task_result_free(struct task_result *r);
+
+
+#endif /* JUDGE_WORKER_TASK_H */

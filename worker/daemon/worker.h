@@ -1,0 +1,41 @@
+/*
+ * The daemon's context, passed to every part of the main loop.  There is
+ * one, made by main(); nothing else is global.
+ */
+
+#ifndef JUDGE_WORKER_WORKER_H
+#define JUDGE_WORKER_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "backoff.h"
+#include "config.h"
+#include "languages.h"
+#include "log.h"
+#include "sysinfo.h"
+#include "task.h"
+
+
+struct worker {
+    struct config       cfg;
+    struct log          log;
+    struct languages    languages;
+    struct host_facts   host;
+    struct tasks        tasks;
+    SSL_CTX            *tls;            /* NULL for http:// masters */
+    int                 signal_fd;
+    struct cpu_sample   cpu_prev;       /* for the next heartbeat's CPU % */
+    struct backoff      backoff;
+
+    /* SIGTERM/SIGINT received: 1 = drain and leave, 2+ = leave now */
+    unsigned            stop_requests;
+};
+
+
+void worker_take_signals(struct worker *w);
+
+
+#endif /* JUDGE_WORKER_WORKER_H */

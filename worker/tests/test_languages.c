@@ -1,0 +1,177 @@
+/*
+ * The languages table: parsing, errors naming the line, version
+ * extraction from toolchain banners, display names, and probing.
+ */
+
+#include <stdlib.h>
+
+#include "daemon/languages.h"
+#include "tap.h"
+
+
+static const char *table =
+    "# comment\n"
+    "\n"
+    "[cpp]\n"
+    "name    = C++ (GCC {version})\n"
+    "version = echo 'g++ (Debian 12.2.0-14) 12.2.0'\n"
+    "source  = main.cpp\n"
+    "compile = g++ -O2 -o main main.cpp -DX=a=b\n"
+    "artifact = main\n"
+    "run     = ./main\n"
+    "\n"
+    "  [ python ]  \n"
+    "name=Python {version}\n"
+    "version=echo Python 3.11.2\n"
+    "source=main.py\n"
+    "run=python3 main.py\n"
+    "[missing]\n"
+    "name = Nope\n"
+    "version = exit 127\n"
+    "source = x\n"
+    "run = x\n"
+    "[slow]\n"
+    "name = Slow\n"
+    "version = sleep 5; echo 1.0\n"
+    "source = x\n"
+    "run = x\n";
+
+
+static void
+refuses(const char *text, const char *needle, const char *name)
+{
+    struct languages  ls = { NULL, 0 };
+    char              err[512];
+    int               rc;
+
+    rc = languages_parse(&ls, text, "t.conf", err, sizeof(err));
+    if (!ok(rc == -1 && strstr(err, needle) != NULL && ls.n == 0, name)) {
+        printf("#   rc %d, error: %s\n", rc, rc ? err : "");
+    }
+}
+
+
+static void
+version_is(const char *banner, const char *want)
+{
+    char  *v, name[256];
+
+    v = languages_extract_version(banner);
+    snprintf(name, sizeof(name), "version of \"%.40s\"", banner);
+    is_str(v, want, name);
+    free(v);
+}
+
+
+int
+main(void)
+{
+    struct languages  ls = { NULL, 0 };
+    struct log        lg;
+    char              err[512], *name;
+    int               rc;
+
+    rc = languages_parse(&ls, table, "t.conf", err, sizeof(err));
+    if (!ok(rc == 0, "the table parses")) {
+        printf("#   %s\n", err);
+        return done_testing();
+    }
+
+    is_int(ls.n, 4, "four languages");
+    is_str(ls.items[0].id, "cpp", "ids in file order");
+    is_str(ls.items[0].compile_command, "g++ -O2 -o main main.cpp -DX=a=b",
+           "a value may contain '='");
+    is_str(ls.items[1].id, "python", "spaces around a section id are ignored");
+    ok(ls.items[1].compile_command == NULL, "interpreted: no compile command");
+    is_str(ls.items[1].run_command, "python3 main.py", "key=value unspaced");
+    is_str(ls.items[0].artifact, "main", "the artifact of a compiled one");
+    ok(ls.items[1].artifact == NULL, "interpreted: no artifact");
+    is_int(ls.items[0].processes, 1, "processes default to 1");
+    ok(ls.items[0].compile_argv != NULL
+       && strcmp(ls.items[0].compile_argv[5], "-DX=a=b") == 0
+       && ls.items[0].compile_argv[6] == NULL,
+       "compile split into argv at load");
+    ok(ls.items[1].run_argv != NULL
+       && strcmp(ls.items[1].run_argv[1], "main.py") == 0,
+       "run split into argv at load");
+    ok(!language_artifact_is_pattern(&ls.items[0]), "main is one file");
+
+    log_open(&lg, "/dev/null", LOG_DEBUG, err, sizeof(err));
+    languages_probe(&ls, &lg, 1000);
+    log_close(&lg);
+
+    is_str(ls.items[0].version, "12.2.0", "probe: cpp version from banner");
+    is_str(ls.items[1].version, "3.11.2", "probe: python version");
+    ok(ls.items[2].version == NULL, "probe: failing command, not offered");
+    ok(ls.items[3].version == NULL, "probe: command past the timeout, not "
+       "offered");
+
+    name = languages_display_name(&ls.items[0]);
+    is_str(name, "C++ (GCC 12.2.0)", "{version} in the name is filled in");
+    free(name);
+
+    languages_free(&ls);
+    ok(ls.n == 0 && ls.items == NULL, "free leaves an empty table");
+
+    refuses("name = x\n", "before the first", "key before a section");
+    refuses("[a]\nname=x\nversion=x\nsource=x\n", "has no \"run\"",
+            "missing run");
+    refuses("[a]\nname=x\nversion=x\nsource=x\nrun=x\n[a]\n",
+            "defined twice", "duplicate id");
+    refuses("[A B]\n", "bad language id", "bad id");
+    refuses("[a]\ncolour = red\n", "t.conf:2: unknown key", "unknown key, "
+            "with its line");
+    refuses("[a]\nname\n", "t.conf:2", "line without '='");
+    refuses("[a\n", "without \"]\"", "unterminated section");
+    refuses("[a]\nname=x\nname=y\n", "given twice", "key given twice");
+    refuses("[a]\nname=\n", "empty value", "empty value");
+    refuses("# nothing\n", "no languages", "empty table");
+
+#define LANG_HEAD  "[j]\nname=J\nversion=x\nsource=M.java\nrun=java M\n"
+
+    refuses(LANG_HEAD "compile=javac M.java\n", "has no \"artifact\"",
+            "compile without an artifact");
+    refuses(LANG_HEAD "artifact=main\n", "but no \"compile\"",
+            "an artifact without a compile");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=out/*.class\n",
+            "must be a file name or a pattern", "an artifact with a path");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=$(x)\n",
+            "must be a file name or a pattern", "an artifact with shell");
+    refuses(LANG_HEAD "processes=0\n", "must be 1-4096", "processes 0");
+    refuses(LANG_HEAD "processes=many\n", "must be 1-4096",
+            "processes not a number");
+    refuses(LANG_HEAD "processes=-3\n", "must be 1-4096",
+            "processes negative");
+    refuses(LANG_HEAD "processes=2\nprocesses=3\n", "given twice",
+            "processes twice");
+    refuses("[j]\nname=J\nversion=x\nsource=M.java\nrun=java 'M\n",
+            "t.conf:5: \"run\": unterminated '", "run that does not split");
+    refuses(LANG_HEAD "compile=javac M.java && jar\nartifact=a\n",
+            "unquoted '&'", "compile relying on a shell");
+
+    rc = languages_parse(&ls, LANG_HEAD "compile = javac M.java\n"
+                         "artifact = *.class\nprocesses = 64\n", "t.conf",
+                         err, sizeof(err));
+    ok(rc == 0 && language_artifact_is_pattern(&ls.items[0])
+       && ls.items[0].processes == 64, "a pattern artifact and processes");
+    ok(languages_find(&ls, "j") == NULL,
+       "languages_find: not offered before its probe");
+    ls.items[0].version = strdup("1");
+    ok(languages_find(&ls, "j") == &ls.items[0], "found once probed");
+    ok(languages_find(&ls, "k") == NULL, "an unknown id is not found");
+    languages_free(&ls);
+
+    version_is("javac 17.0.15\n", "17.0.15");
+    version_is("v20.20.2\n", "20.20.2");
+    version_is("go version go1.22.1 linux/amd64\n", "1.22.1");
+    version_is("GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)\n",
+               "5.2.15");
+    version_is("rustc 1.95.0 (59807616e 2026-04-14)\n", "1.95.0");
+    version_is("ruby 3.1.2p20 (2022-04-12 revision 4491bb740a)\n", "3.1.2");
+    version_is("12\n", "12");
+    version_is("\n\n  weird build  \nmore\n", "weird build");
+    ok(languages_extract_version("  \n") == NULL, "no version in blank "
+       "output");
+
+    return done_testing();
+}
