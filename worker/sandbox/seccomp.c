@@ -158,11 +158,39 @@ sbx_filter_libseccomp(uint32_t deny, struct sock_fprog *prog, sbx_err_t *err)
         }
     }
 
-    /* sockets: only AF_UNIX (there is no network inside anyway) */
-    rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
-                          SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+    /*
+     * sockets: AF_UNIX only.  IPv4 and IPv6 sockets fail with
+     * EAFNOSUPPORT instead of ending the run: runtimes probe them at
+     * start-up (the JVM does, for javac and for any program using NIO),
+     * and there is no network inside to reach anyway.  Every other
+     * family (netlink, packet, ...) is a forbidden call.
+     */
+    rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket),
+                          1, SCMP_A0(SCMP_CMP_EQ, AF_INET));
     if (rc < 0) {
         goto failed;
+    }
+    rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket),
+                          1, SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+    if (rc < 0) {
+        goto failed;
+    }
+    rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
+                          SCMP_A0(SCMP_CMP_GT, AF_INET6));
+    if (rc < 0) {
+        goto failed;
+    }
+    rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
+                          SCMP_A0(SCMP_CMP_EQ, AF_UNSPEC));
+    if (rc < 0) {
+        goto failed;
+    }
+    for (i = AF_INET + 1; i < AF_INET6; i++) {
+        rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
+                              SCMP_A0(SCMP_CMP_EQ, i));
+        if (rc < 0) {
+            goto failed;
+        }
     }
 
     /* no nested namespaces: one rule per flag, rules for a call are ORed */

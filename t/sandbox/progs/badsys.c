@@ -1,5 +1,6 @@
 /* badsys WHAT: tries one forbidden thing, prints what happened if it
- * survives.  Expected: killed (SV) before "survived" is printed. */
+ * survives.  Expected: killed (SV) before "survived" is printed; the
+ * IPv4/IPv6 cases instead survive with a failed call (no network). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +34,10 @@ int main(int argc, char **argv)
                                  .sin_port = htons(argc > 2 ? atoi(argv[2]) : 80) };
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         r = connect(s, (struct sockaddr *) &a, sizeof(a));
+    } else if (strcmp(what, "netlink") == 0) {
+        r = socket(AF_NETLINK, SOCK_RAW, 0);
+    } else if (strcmp(what, "packet") == 0) {
+        r = socket(AF_PACKET, SOCK_RAW, 0);
     } else if (strcmp(what, "unix") == 0) {
         /* allowed: AF_UNIX sockets work */
         int sv[2];
