@@ -845,7 +845,7 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
 {
     u_char                     *p, *json;
     size_t                      len;
-    ngx_str_t                   output, abi;
+    ngx_str_t                   output, message, abi;
     Judge__Usage               *u;
     ngx_http_judge_artifact_t  *a;
 
@@ -857,10 +857,13 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
 
     output.data = (u_char *) res->output;
     output.len = res->output ? ngx_strlen(res->output) : 0;
+    message.data = (u_char *) res->message;
+    message.len = res->message ? ngx_strlen(res->message) : 0;
 
-    len = sizeof("\"status\":\"\",\"output\":,\"time_ms\":,\"memory_kb\":,"
-                 "\"worker\":") + 16 + 2 * NGX_INT64_LEN
+    len = sizeof("\"status\":\"\",\"output\":,\"message\":,\"time_ms\":,"
+                 "\"memory_kb\":,\"worker\":") + 16 + 2 * NGX_INT64_LEN
           + ngx_http_judge_json_utf8_len(&output)
+          + ngx_http_judge_json_utf8_len(&message)
           + ngx_http_judge_json_str_len(worker);
 
     json = ngx_alloc(len, ngx_cycle->log);
@@ -873,6 +876,8 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     p = ngx_sprintf(json, "\"status\":\"%s\",\"output\":",
                     ngx_http_judge_status_name(res->status));
     p = ngx_http_judge_json_utf8(p, &output);
+    p = ngx_cpymem(p, ",\"message\":", 11);
+    p = ngx_http_judge_json_utf8(p, &message);
     p = ngx_sprintf(p, ",\"time_ms\":%uL,\"memory_kb\":%uL,\"worker\":",
                     u ? u->wall_time_ms : 0, u ? u->memory_kb : 0);
     p = ngx_http_judge_json_str(p, worker);
