@@ -180,6 +180,13 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       offsetof(ngx_http_judge_loc_conf_t, max_body_size),
       NULL },
 
+    { ngx_string("judge_max_source_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_source_size),
+      NULL },
+
     { ngx_string("judge_max_capture"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_size_slot,
@@ -308,6 +315,7 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->max_attempts = NGX_CONF_UNSET_UINT;
     jlcf->queue_size = NGX_CONF_UNSET_UINT;
     jlcf->max_body_size = NGX_CONF_UNSET_SIZE;
+    jlcf->max_source_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_capture = NGX_CONF_UNSET_SIZE;
     jlcf->result_ttl = NGX_CONF_UNSET_MSEC;
     jlcf->wait_timeout = NGX_CONF_UNSET_MSEC;
@@ -342,6 +350,8 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->queue_size, prev->queue_size, 1024);
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size,
                               16 * 1024 * 1024);
+    ngx_conf_merge_size_value(conf->max_source_size, prev->max_source_size,
+                              1024 * 1024);
     ngx_conf_merge_size_value(conf->max_capture, prev->max_capture,
                               16 * 1024);
     ngx_conf_merge_msec_value(conf->result_ttl, prev->result_ttl,

@@ -271,6 +271,7 @@ typedef struct {
     ngx_uint_t                   max_attempts;
     ngx_uint_t                   queue_size;
     size_t                       max_body_size;
+    size_t                       max_source_size;
     size_t                       max_capture;
     ngx_msec_t                   result_ttl;
     ngx_msec_t                   wait_timeout;

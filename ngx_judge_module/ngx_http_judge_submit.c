@@ -41,7 +41,7 @@ static ngx_int_t ngx_http_judge_submit_parse(ngx_http_request_t *r,
     json_t *root, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
-    json_t *root, Judge__SourceFile ***files, size_t *n,
+    json_t *root, size_t max, Judge__SourceFile ***files, size_t *n,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
@@ -376,8 +376,8 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
     /* sources */
 
-    if (ngx_http_judge_submit_sources(r->pool, root, &run->sources,
-                                      &run->n_sources, err)
+    if (ngx_http_judge_submit_sources(r->pool, root, jlcf->max_source_size,
+                                      &run->sources, &run->n_sources, err)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -593,10 +593,10 @@ ngx_http_judge_file_name_ok(const char *name, size_t len)
  */
 
 static ngx_int_t
-ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root,
+ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root, size_t max,
     Judge__SourceFile ***files, size_t *n, ngx_http_judge_invalid_t *err)
 {
-    size_t              i, count;
+    size_t              i, count, total;
     json_t             *source, *list, *f, *name, *content;
     Judge__SourceFile  *sf;
 
@@ -637,6 +637,8 @@ ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root,
         goto nomem;
     }
 
+    total = 0;
+
     for (i = 0; i < count; i++) {
         sf = ngx_palloc(pool, sizeof(Judge__SourceFile));
         if (sf == NULL) {
@@ -673,6 +675,16 @@ ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root,
         }
 
         sf->content.len = json_string_length(content);
+
+        total += sf->content.len;
+        if (total > max) {
+            return ngx_http_judge_invalid(err,
+                                          NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                          "source_too_large",
+                                          "the source is larger than %uz "
+                                          "bytes", max);
+        }
+
         sf->content.data = ngx_pnalloc(pool, sf->content.len + 1);
         if (sf->content.data == NULL) {
             goto nomem;

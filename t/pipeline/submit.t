@@ -8,6 +8,7 @@ our $Http = <<'CONF';
     judge_zone judge:4m;
     judge_worker_token t;
     judge_max_body_size 1m;
+    judge_max_source_size 512k;
     judge_max_tests 50;
     judge_cpu_time_limit 1s 5s;
 CONF
@@ -95,6 +96,11 @@ error_is(qq({$ok,"compiler_flags":"-O2"}), 400, 'invalid_request',
          qr/compiler_flags/, 'flags not an array');
 
 my ($c, $j) = post('{"language":"python","source":"' . ('x' x (2 << 20)) . '","tests":[]}');
+is($c, 413, 'a body over judge_max_body_size: 413');
+($c, $j) = post('{"language":"python","source":"' . ('x' x (600 << 10)) . '","tests":[{"expected_output":""}]}');
+is($c, 413, 'a source over judge_max_source_size: 413');
+is($j && $j->{error}{code}, 'source_too_large', 'source_too_large');
+($c, $j) = post('{"language":"python","source":"' . ('x' x (2 << 20)) . '","tests":[]}');
 is($c, 413, 'a body over judge_max_body_size: 413');
 is($j && $j->{error}{code}, 'body_too_large', 'body_too_large');
 

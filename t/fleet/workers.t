@@ -1,0 +1,115 @@
+# The fleet with real judge-worker processes: they dial in, register and
+# heartbeat; nginx sees them from every process; killed ones go within the
+# heartbeat timeout; reloads and restarts bring them back by themselves.
+
+use Test::Judge::Nginx;
+
+our $Http = <<'CONF';
+    judge_zone judge:4m;
+    judge_worker_token t;
+    judge_heartbeat_interval 300ms;
+    judge_heartbeat_timeout 1500ms;
+CONF
+
+our $Config = <<'CONF';
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+CONF
+
+our %Pid;
+
+sub start_workers {
+    my ($from, $to) = @_;
+    for my $i ($from .. $to) {
+        mkdir servroot() . "/w$i";
+        $Pid{"w$i"} = spawn([build_dir() . '/judge-worker', '--foreground',
+            '--master', 'http://127.0.0.1:' . nginx_port() . '/worker',
+            '--token', 't', '--id', "w$i", '--slots', 1,
+            '--languages', repo_root() . '/t/fleet/bash-only.conf',
+            '--state-dir', servroot() . "/w$i",
+            '--log', servroot() . "/logs/worker-$i.log"]);
+    }
+}
+
+sub count { (http_json(GET => '/health'))[1]{workers} // -1 }
+
+run_tests();
+
+__DATA__
+
+=== two, then twenty real workers; each nginx process sees them all
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+start_workers(1, 2);
+ok(wait_until(sub { count() == 2 }, 20), 'two registered');
+my (undef, $l) = http_json(GET => '/workers');
+json_subset_ok($l->{workers}[0], {slots => 1, abi => '/linux/',
+    languages => [{id => 'bash', version => '/^\d+\.\d+/'}],
+    sandbox => {backend => 'native'}}, 'capacity and languages');
+start_workers(3, 20);
+ok(wait_until(sub { count() == 20 }, 30), 'twenty registered');
+my %seen;
+for (1 .. 30) {
+    my (undef, $h) = http_json(GET => '/health');
+    $seen{ $h->{pid} } = $h->{workers};
+}
+is(scalar keys %seen, 2, 'asked both nginx processes');
+is((grep { $_ == 20 } values %seen), 2, 'both see twenty');
+ok(wait_until(sub {
+    my (undef, $l) = http_json(GET => '/workers');
+    !grep { $_->{heartbeat_age_ms} > 1000 } @{ $l->{workers} };
+}, 5), 'all heartbeating');
+
+
+=== killed and frozen workers are gone within the heartbeat timeout; a stopped one says goodbye
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+start_workers(1, 3);
+ok(wait_until(sub { count() == 3 }, 20), 'three registered');
+kill 'KILL', $::Pid{w1};
+ok(wait_until(sub { count() == 2 }, 3), 'SIGKILL: dropped within the timeout');
+kill 'STOP', $::Pid{w3};
+ok(wait_until(sub { count() == 1 }, 4), 'a frozen worker: dropped at the timeout');
+kill 'CONT', $::Pid{w3};
+kill 'TERM', $::Pid{w2};
+ok(wait_until(sub { count() <= 1 && !grep { $_->{id} eq 'w2' } @{ (http_json(GET => '/workers'))[1]{workers} } }, 5),
+   'SIGTERM: left at once');
+--- error_log
+judge: worker "w1" disconnected
+judge: worker "w3" silent for 1500 ms, closing
+judge: worker "w2" is leaving
+
+
+=== nginx reload with connected workers: they come back, old processes exit
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+start_workers(1, 4);
+ok(wait_until(sub { count() == 4 }, 20), 'four registered');
+my @old = nginx_pids();
+ok(reload_nginx(), 'reloaded');
+ok(wait_until(sub { !grep { kill 0, $_ } @old }, 10), 'old worker processes exited');
+ok(wait_until(sub {
+    my (undef, $l) = http_json(GET => '/workers');
+    $l->{count} == 4 && !grep { $_->{nginx}{generation} != 2 } @{ $l->{workers} };
+}, 15), 'all four back, held by the new generation');
+--- no_error_log
+[alert]
+
+
+=== nginx restarted while workers run: they come back on their own
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+start_workers(1, 3);
+ok(wait_until(sub { count() == 3 }, 20), 'three registered');
+Test::Judge::Nginx::stop_nginx();
+sleep 1;
+ok(Test::Judge::Nginx::start_nginx(), 'nginx started again');
+ok(wait_until(sub { count() == 3 }, 20), 'the workers reconnected');
