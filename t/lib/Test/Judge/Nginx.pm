@@ -34,7 +34,8 @@ package Test::Judge::Nginx;
 #   wait                               seconds to sleep before log checks
 #
 # Any [alert], [crit] or [emerg] line in error.log fails the block, as do
-# sanitizer reports.
+# sanitizer reports in any log of the block (nginx's or a spawned
+# worker's).
 
 use Test::Base -Base;
 
@@ -550,8 +551,8 @@ sub run_block ($) {
     stop_spawned();
     stop_nginx();
 
-    my $log = slurp("$ServRoot/logs/error.log")
-              . slurp("$ServRoot/logs/stderr.log");
+    # nginx's logs, and whatever spawned processes (workers) printed
+    my $log = join '', map { slurp($_) } glob("$ServRoot/logs/*.log");
     my @allowed = defined $block->allow_alerts
                   ? log_patterns($block->allow_alerts) : ();
     my @bad = grep { /\[(alert|crit|emerg)\]|AddressSanitizer|runtime error:/ }
