@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "message.h"
+#include "sandbox.h"
 #include "version.h"
 
 
@@ -26,6 +27,7 @@ message_put_register(struct frame_writer *out, size_t max_frame,
     Judge__WorkerMessage    msg = JUDGE__WORKER_MESSAGE__INIT;
     Judge__Register         reg = JUDGE__REGISTER__INIT;
     Judge__SandboxInfo      sandbox = JUDGE__SANDBOX_INFO__INIT;
+    sandbox_host_info_t     sandbox_info;
     Judge__Language        *langs, **lang_ptrs;
     const struct language  *l;
     size_t                  i, n;
@@ -72,12 +74,11 @@ message_put_register(struct frame_writer *out, size_t max_frame,
     }
 
     if (rc == 0) {
-        sandbox.backend = "native";
-        sandbox.cgroup_version = host->cgroup_version;
+        sandbox_host_info(NULL, &sandbox_info);
 
-        /* exact peak memory comes with the sandbox's cgroup accounting,
-         * which this worker does not run tasks under yet */
-        sandbox.exact_memory = 0;
+        sandbox.backend = (char *) sandbox_info.backend;
+        sandbox.cgroup_version = sandbox_info.cgroup_version;
+        sandbox.exact_memory = sandbox_info.memory_exact;
 
         reg.worker_id = cfg->id;
         reg.hostname = (char *) host->hostname;
