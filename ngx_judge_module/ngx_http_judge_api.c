@@ -534,30 +534,13 @@ ngx_http_judge_waiter_timeout(ngx_event_t *ev)
 void
 ngx_http_judge_waiter_deliver(uint64_t id)
 {
-    ngx_rbtree_node_t  *node, *sentinel;
+    ngx_http_judge_api_ctx_t  *ctx;
 
-    if (ngx_http_judge_waiters.root == NULL) {
-        return;
-    }
-
-    node = ngx_http_judge_waiters.root;
-    sentinel = ngx_http_judge_waiters.sentinel;
-
-    while (node != sentinel) {
-
-        if ((ngx_rbtree_key_t) id < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if ((ngx_rbtree_key_t) id > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        ((ngx_http_judge_api_ctx_t *) node)->wake(
-                                   (ngx_http_judge_api_ctx_t *) node, 0);
-        return;
+    ctx = (ngx_http_judge_api_ctx_t *)
+              ngx_http_judge_rbtree_find(&ngx_http_judge_waiters,
+                                         (ngx_rbtree_key_t) id);
+    if (ctx) {
+        ctx->wake(ctx, 0);
     }
 }
 

@@ -22,8 +22,6 @@
  */
 
 
-static void ngx_http_judge_job_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 static u_char *ngx_http_judge_job_render(u_char *p, ngx_http_judge_job_t *job);
@@ -63,48 +61,11 @@ ngx_http_judge_now_ms(void)
 }
 
 
-static void
-ngx_http_judge_job_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
-    ngx_rbtree_node_t *sentinel)
-{
-    ngx_rbtree_node_t     **p;
-    ngx_http_judge_job_t   *j, *jt;
-
-    for ( ;; ) {
-
-        if (node->key < temp->key) {
-            p = &temp->left;
-
-        } else if (node->key > temp->key) {
-            p = &temp->right;
-
-        } else {
-            j = (ngx_http_judge_job_t *) node;
-            jt = (ngx_http_judge_job_t *) temp;
-
-            p = (ngx_memcmp(j->id, jt->id, NGX_HTTP_JUDGE_JOB_ID_LEN) < 0)
-                ? &temp->left : &temp->right;
-        }
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
-}
-
-
 void
 ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh)
 {
-    ngx_rbtree_init(&sh->jobs, &sh->jobs_sentinel, ngx_http_judge_job_insert);
+    ngx_rbtree_init(&sh->jobs, &sh->jobs_sentinel,
+                    ngx_str_rbtree_insert_value);
     ngx_queue_init(&sh->active);
     ngx_queue_init(&sh->finished);
 }
@@ -114,44 +75,11 @@ ngx_http_judge_job_t *
 ngx_http_judge_job_lookup_locked(ngx_http_judge_shctx_t *sh, u_char *id,
     size_t len)
 {
-    ngx_int_t              rc;
-    uint32_t               hash;
-    ngx_rbtree_node_t     *node, *sentinel;
-    ngx_http_judge_job_t  *job;
-
     if (len != NGX_HTTP_JUDGE_JOB_ID_LEN) {
         return NULL;
     }
 
-    hash = ngx_crc32_short(id, len);
-
-    node = sh->jobs.root;
-    sentinel = sh->jobs.sentinel;
-
-    while (node != sentinel) {
-
-        if (hash < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if (hash > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        job = (ngx_http_judge_job_t *) node;
-
-        rc = ngx_memcmp(id, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-
-        if (rc == 0) {
-            return job;
-        }
-
-        node = (rc < 0) ? node->left : node->right;
-    }
-
-    return NULL;
+    return ngx_http_judge_rbtree_lookup(&sh->jobs, id, len);
 }
 
 
@@ -217,8 +145,8 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 
     pool = zone->shpool;
 
-    if (job->node.parent) {
-        ngx_rbtree_delete(&zone->sh->jobs, &job->node);
+    if (job->sn.node.parent) {
+        ngx_rbtree_delete(&zone->sh->jobs, &job->sn.node);
     }
 
     if (job->queue.next) {
@@ -466,8 +394,8 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
         return NGX_DECLINED;
     }
 
-    job->node.key = ngx_crc32_short(job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    ngx_rbtree_insert(&zone->sh->jobs, &job->node);
+    ngx_http_judge_rbtree_insert(&zone->sh->jobs, &job->sn, job->id,
+                                 NGX_HTTP_JUDGE_JOB_ID_LEN);
     ngx_queue_insert_tail(&zone->sh->active, &job->queue);
     zone->sh->nactive++;
     zone->sh->submissions++;

@@ -308,3 +308,33 @@ ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s)
 
     return p;
 }
+
+
+/*
+ * Names that travel into JSON, lists and file names unescaped: worker ids,
+ * tags, language ids, file names.  1 to 64 of [A-Za-z0-9._-].
+ */
+
+ngx_int_t
+ngx_http_judge_name_ok(u_char *name, size_t len)
+{
+    size_t  i;
+    u_char  ch;
+
+    if (len == 0 || len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        ch = name[i];
+
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
+              || ch == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

@@ -38,7 +38,7 @@ typedef struct {
 
 /* a judge-worker as the whole fleet sees it; one slab allocation */
 typedef struct {
-    ngx_rbtree_node_t            node;        /* key: crc32 of the id */
+    ngx_str_node_t               sn;          /* by id (crc32, then bytes) */
     ngx_queue_t                  queue;
 
     ngx_str_t                    id;
@@ -139,7 +139,7 @@ typedef struct {
 
 /* a compiled artifact, or a compilation under way, by source hash */
 typedef struct {
-    ngx_rbtree_node_t            node;        /* key: crc32 of the hash */
+    ngx_str_node_t               sn;          /* by hash (crc32, then bytes) */
     ngx_queue_t                  queue;       /* LRU, most recent first */
     u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
     ngx_uint_t                   status;      /* Judge__Status; 0: none yet */
@@ -162,7 +162,7 @@ typedef struct {
 
 
 typedef struct {
-    ngx_rbtree_node_t            node;        /* key: crc32 of the id */
+    ngx_str_node_t               sn;          /* by id (crc32, then bytes) */
     ngx_queue_t                  queue;       /* active or finished list */
     u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
 
@@ -388,6 +388,12 @@ void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);
 const char *ngx_http_judge_status_name(ngx_uint_t status);
 
 void ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh);
+void *ngx_http_judge_rbtree_lookup(ngx_rbtree_t *tree, u_char *key,
+    size_t len);
+void ngx_http_judge_rbtree_insert(ngx_rbtree_t *tree, ngx_str_node_t *sn,
+    u_char *key, size_t len);
+ngx_rbtree_node_t *ngx_http_judge_rbtree_find(ngx_rbtree_t *tree,
+    ngx_rbtree_key_t key);
 void *ngx_http_judge_zone_alloc_locked(ngx_http_judge_zone_t *zone,
     size_t size);
 ngx_int_t ngx_http_judge_job_store_locked(ngx_http_judge_zone_t *zone,
@@ -431,6 +437,7 @@ ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
 size_t ngx_http_judge_json_str_len(ngx_str_t *s);
 u_char *ngx_http_judge_json_str(u_char *p, ngx_str_t *s);
 size_t ngx_http_judge_json_list_len(ngx_str_t *list);
+ngx_int_t ngx_http_judge_name_ok(u_char *name, size_t len);
 size_t ngx_http_judge_json_utf8_len(ngx_str_t *s);
 u_char *ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s);
 u_char *ngx_http_judge_json_list(u_char *p, ngx_str_t *list);

@@ -37,10 +37,6 @@ typedef struct {
 } ngx_http_judge_send_t;
 
 
-static ngx_http_judge_artifact_t *ngx_http_judge_cache_lookup_locked(
-    ngx_http_judge_shctx_t *sh, u_char *hash);
-static void ngx_http_judge_cache_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_artifact_t *a);
 static void *ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone,
@@ -63,90 +59,12 @@ static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
 /* ------------------------------------------------------------ the cache */
 
 
-static void
-ngx_http_judge_cache_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
-    ngx_rbtree_node_t *sentinel)
-{
-    ngx_rbtree_node_t          **p;
-    ngx_http_judge_artifact_t   *a, *at;
-
-    for ( ;; ) {
-
-        if (node->key < temp->key) {
-            p = &temp->left;
-
-        } else if (node->key > temp->key) {
-            p = &temp->right;
-
-        } else {
-            a = (ngx_http_judge_artifact_t *) node;
-            at = (ngx_http_judge_artifact_t *) temp;
-
-            p = (ngx_memcmp(a->hash, at->hash, NGX_HTTP_JUDGE_HASH_LEN) < 0)
-                ? &temp->left : &temp->right;
-        }
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
-}
-
-
 void
 ngx_http_judge_cache_init_zone(ngx_http_judge_shctx_t *sh)
 {
     ngx_rbtree_init(&sh->artifacts, &sh->artifacts_sentinel,
-                    ngx_http_judge_cache_insert);
+                    ngx_str_rbtree_insert_value);
     ngx_queue_init(&sh->artifacts_lru);
-}
-
-
-static ngx_http_judge_artifact_t *
-ngx_http_judge_cache_lookup_locked(ngx_http_judge_shctx_t *sh, u_char *hash)
-{
-    ngx_int_t                   rc;
-    uint32_t                    key;
-    ngx_rbtree_node_t          *node, *sentinel;
-    ngx_http_judge_artifact_t  *a;
-
-    key = ngx_crc32_short(hash, NGX_HTTP_JUDGE_HASH_LEN);
-
-    node = sh->artifacts.root;
-    sentinel = sh->artifacts.sentinel;
-
-    while (node != sentinel) {
-
-        if (key < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if (key > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        a = (ngx_http_judge_artifact_t *) node;
-
-        rc = ngx_memcmp(hash, a->hash, NGX_HTTP_JUDGE_HASH_LEN);
-
-        if (rc == 0) {
-            return a;
-        }
-
-        node = (rc < 0) ? node->left : node->right;
-    }
-
-    return NULL;
 }
 
 
@@ -157,7 +75,7 @@ ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t  *s[5];
     ngx_uint_t  i;
 
-    ngx_rbtree_delete(&zone->sh->artifacts, &a->node);
+    ngx_rbtree_delete(&zone->sh->artifacts, &a->sn.node);
     ngx_queue_remove(&a->queue);
 
     s[0] = &a->spec;
@@ -224,7 +142,8 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone, u_char *hash,
 {
     ngx_http_judge_artifact_t  *a;
 
-    a = ngx_http_judge_cache_lookup_locked(zone->sh, hash);
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
 
     if (a) {
         ngx_queue_remove(&a->queue);
@@ -256,8 +175,8 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone, u_char *hash,
         return NGX_ERROR;
     }
 
-    a->node.key = ngx_crc32_short(hash, NGX_HTTP_JUDGE_HASH_LEN);
-    ngx_rbtree_insert(&zone->sh->artifacts, &a->node);
+    ngx_http_judge_rbtree_insert(&zone->sh->artifacts, &a->sn, a->hash,
+                                 NGX_HTTP_JUDGE_HASH_LEN);
     ngx_queue_insert_head(&zone->sh->artifacts_lru, &a->queue);
 
     return NGX_OK;
@@ -597,7 +516,8 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     a = NULL;
 
     if (job->compiled) {
-        a = ngx_http_judge_cache_lookup_locked(zone->sh, job->hash);
+        a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
+                                         NGX_HTTP_JUDGE_HASH_LEN);
 
         if (a == NULL) {
             /* evicted while still needed: compile again */
@@ -884,8 +804,9 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    a = ngx_http_judge_cache_lookup_locked(zone->sh,
-                                           (u_char *) res->artifact_hash);
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
+                                     (u_char *) res->artifact_hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
 
     if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
         && a->task.task_id == res->task_id && a->task.worker.id == stream_id)

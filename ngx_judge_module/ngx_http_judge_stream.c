@@ -75,8 +75,11 @@ static ngx_int_t ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s,
     u_char *data, size_t len);
 static ngx_int_t ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     Judge__Register *reg);
+static ngx_int_t ngx_http_judge_stream_name_ok(char *name);
 static ngx_int_t ngx_http_judge_stream_detail(ngx_pool_t *pool,
     Judge__Register *reg, ngx_http_judge_worker_info_t *info);
+static u_char *ngx_http_judge_stream_frame_alloc(ngx_http_judge_stream_t *s,
+    size_t len);
 static ngx_int_t ngx_http_judge_stream_send(ngx_http_judge_stream_t *s,
     Judge__MasterCommand *cmd);
 static ngx_int_t ngx_http_judge_stream_queue(ngx_http_judge_stream_t *s,
@@ -552,30 +555,10 @@ done:
 }
 
 
-/* ids, tags and language ids: 1 to 64 of [A-Za-z0-9._-] */
-
 static ngx_int_t
-ngx_http_judge_stream_id_ok(char *id, size_t len)
+ngx_http_judge_stream_name_ok(char *name)
 {
-    u_char  ch;
-    size_t  i;
-
-    if (len == 0 || len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        ch = (u_char) id[i];
-
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-              || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
-              || ch == '.'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return ngx_http_judge_name_ok((u_char *) name, ngx_strlen(name));
 }
 
 
@@ -596,9 +579,7 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
 
     c = s->request->connection;
 
-    if (!ngx_http_judge_stream_id_ok(reg->worker_id,
-                                     ngx_strlen(reg->worker_id)))
-    {
+    if (!ngx_http_judge_stream_name_ok(reg->worker_id)) {
         ngx_log_error(NGX_LOG_ERR, c->log, 0,
                       "judge: worker registered with an invalid id");
         return NGX_ERROR;
@@ -628,9 +609,7 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
 
     len = 1;
     for (i = 0; i < reg->n_tags; i++) {
-        if (!ngx_http_judge_stream_id_ok(reg->tags[i],
-                                         ngx_strlen(reg->tags[i])))
-        {
+        if (!ngx_http_judge_stream_name_ok(reg->tags[i])) {
             goto invalid;
         }
 
@@ -638,9 +617,7 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     }
 
     for (i = 0; i < reg->n_languages; i++) {
-        if (!ngx_http_judge_stream_id_ok(reg->languages[i]->id,
-                                         ngx_strlen(reg->languages[i]->id)))
-        {
+        if (!ngx_http_judge_stream_name_ok(reg->languages[i]->id)) {
             goto invalid;
         }
 
@@ -865,68 +842,69 @@ ngx_http_judge_stream_detail(ngx_pool_t *pool, Judge__Register *reg,
 }
 
 
-/* packs a command into a frame and queues it */
+/* a frame of "len" payload bytes with its length prefix, at the queue's end */
+
+static u_char *
+ngx_http_judge_stream_frame_alloc(ngx_http_judge_stream_t *s, size_t len)
+{
+    ngx_http_judge_frame_t  *f;
+
+    f = ngx_alloc(offsetof(ngx_http_judge_frame_t, data) + 4 + len,
+                  s->request->connection->log);
+    if (f == NULL) {
+        return NULL;
+    }
+
+    f->data[0] = (u_char) (len >> 24);
+    f->data[1] = (u_char) (len >> 16);
+    f->data[2] = (u_char) (len >> 8);
+    f->data[3] = (u_char) len;
+
+    f->len = 4 + len;
+    f->sent = 0;
+    f->next = NULL;
+
+    *s->out_last = f;
+    s->out_last = &f->next;
+
+    return f->data + 4;
+}
+
+
+/* packs a command into a frame and sends it */
 
 static ngx_int_t
 ngx_http_judge_stream_send(ngx_http_judge_stream_t *s,
     Judge__MasterCommand *cmd)
 {
-    size_t                   len;
-    ngx_http_judge_frame_t  *f;
+    u_char  *p;
 
-    len = judge__master_command__get_packed_size(cmd);
-
-    f = ngx_alloc(offsetof(ngx_http_judge_frame_t, data) + 4 + len,
-                  s->request->connection->log);
-    if (f == NULL) {
+    p = ngx_http_judge_stream_frame_alloc(s,
+                               judge__master_command__get_packed_size(cmd));
+    if (p == NULL) {
         return NGX_ERROR;
     }
 
-    f->data[0] = (u_char) (len >> 24);
-    f->data[1] = (u_char) (len >> 16);
-    f->data[2] = (u_char) (len >> 8);
-    f->data[3] = (u_char) len;
-
-    judge__master_command__pack(cmd, f->data + 4);
-
-    f->len = 4 + len;
-    f->sent = 0;
-    f->next = NULL;
-
-    *s->out_last = f;
-    s->out_last = &f->next;
+    judge__master_command__pack(cmd, p);
 
     return ngx_http_judge_stream_flush(s);
 }
 
 
-/* queues an already packed command (from another process's mailbox) */
+/* sends an already packed command (from another process's mailbox) */
 
 static ngx_int_t
 ngx_http_judge_stream_queue(ngx_http_judge_stream_t *s, u_char *frame,
     size_t len)
 {
-    ngx_http_judge_frame_t  *f;
+    u_char  *p;
 
-    f = ngx_alloc(offsetof(ngx_http_judge_frame_t, data) + 4 + len,
-                  s->request->connection->log);
-    if (f == NULL) {
+    p = ngx_http_judge_stream_frame_alloc(s, len);
+    if (p == NULL) {
         return NGX_ERROR;
     }
 
-    f->data[0] = (u_char) (len >> 24);
-    f->data[1] = (u_char) (len >> 16);
-    f->data[2] = (u_char) (len >> 8);
-    f->data[3] = (u_char) len;
-
-    ngx_memcpy(f->data + 4, frame, len);
-
-    f->len = 4 + len;
-    f->sent = 0;
-    f->next = NULL;
-
-    *s->out_last = f;
-    s->out_last = &f->next;
+    ngx_memcpy(p, frame, len);
 
     return ngx_http_judge_stream_flush(s);
 }
@@ -1096,31 +1074,9 @@ ngx_http_judge_stream_cleanup(void *data)
 static ngx_http_judge_stream_t *
 ngx_http_judge_stream_lookup(uint64_t id)
 {
-    ngx_rbtree_node_t  *node, *sentinel;
-
-    if (ngx_http_judge_streams.root == NULL) {
-        return NULL;
-    }
-
-    node = ngx_http_judge_streams.root;
-    sentinel = ngx_http_judge_streams.sentinel;
-
-    while (node != sentinel) {
-
-        if ((ngx_rbtree_key_t) id < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if ((ngx_rbtree_key_t) id > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        return (ngx_http_judge_stream_t *) node;
-    }
-
-    return NULL;
+    return (ngx_http_judge_stream_t *)
+               ngx_http_judge_rbtree_find(&ngx_http_judge_streams,
+                                          (ngx_rbtree_key_t) id);
 }
 
 

@@ -263,6 +263,38 @@ ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
 }
 
 
+/*
+ * Every key of "obj" must be one of "known" (NULL-terminated); "where"
+ * names the object in the error ("" for the top level).
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_known(json_t *obj, const char **known, char *where,
+    ngx_http_judge_invalid_t *err)
+{
+    json_t      *v;
+    ngx_uint_t   i;
+    const char  *key;
+
+    json_object_foreach(obj, key, v) {
+        for (i = 0; known[i]; i++) {
+            if (ngx_strcmp(key, known[i]) == 0) {
+                break;
+            }
+        }
+
+        if (known[i] == NULL) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "unknown_field",
+                                          "unknown field \"%s\"%s%s", key,
+                                          where[0] ? " in " : "", where);
+        }
+    }
+
+    return NGX_OK;
+}
+
+
 /* a JSON string as a NUL-terminated copy in the pool */
 
 static char *
@@ -294,7 +326,6 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     json_t                      *v, *flag;
     ngx_str_t                    language;
     ngx_uint_t                   compiled;
-    const char                  *key;
     SHA256_CTX                   sha;
     Judge__CompileTask          *compile;
     ngx_http_judge_loc_conf_t   *jlcf;
@@ -316,18 +347,8 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
                                       "the body must be a JSON object");
     }
 
-    json_object_foreach(root, key, v) {
-        for (i = 0; fields[i]; i++) {
-            if (ngx_strcmp(key, fields[i]) == 0) {
-                break;
-            }
-        }
-
-        if (fields[i] == NULL) {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                          "unknown_field",
-                                          "unknown field \"%s\"", key);
-        }
+    if (ngx_http_judge_submit_known(root, fields, "", err) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     /* language */
@@ -565,25 +586,8 @@ nomem:
 static ngx_int_t
 ngx_http_judge_file_name_ok(const char *name, size_t len)
 {
-    size_t  i;
-    u_char  ch;
-
-    if (len == 0 || len > 64 || name[0] == '.') {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        ch = (u_char) name[i];
-
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-              || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
-              || ch == '.'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return len > 0 && name[0] != '.'
+           && ngx_http_judge_name_ok((u_char *) name, len);
 }
 
 
@@ -819,8 +823,11 @@ ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     u_char           *p;
     size_t            i;
     json_t           *t, *v;
-    const char       *key;
     Judge__TestCase  *tc;
+
+    static const char  *test_fields[] = {
+        "id", "input", "expected_output", "assertions", NULL
+    };
 
     if (!json_is_array(tests) || json_array_size(tests) == 0) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
@@ -847,16 +854,10 @@ ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
                                           "tests[%uz] must be an object", i);
         }
 
-        json_object_foreach(t, key, v) {
-            if (ngx_strcmp(key, "id") != 0 && ngx_strcmp(key, "input") != 0
-                && ngx_strcmp(key, "expected_output") != 0
-                && ngx_strcmp(key, "assertions") != 0)
-            {
-                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "unknown_field",
-                                              "unknown field \"%s\" in "
-                                              "tests[%uz]", key, i);
-            }
+        if (ngx_http_judge_submit_known(t, test_fields, "a test", err)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
         }
 
         tc = ngx_palloc(pool, sizeof(Judge__TestCase));
@@ -1004,9 +1005,12 @@ static ngx_int_t
 ngx_http_judge_submit_limits(json_t *limits, ngx_http_judge_loc_conf_t *jlcf,
     Judge__Limits *l, ngx_http_judge_invalid_t *err)
 {
-    json_t      *v;
-    uint64_t     processes;
-    const char  *key;
+    uint64_t  processes;
+
+    static const char  *fields[] = {
+        "cpu_time_ms", "wall_time_ms", "memory_kb", "output_kb", "stack_kb",
+        "processes", NULL
+    };
 
     if (limits && !json_is_object(limits)) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
@@ -1014,19 +1018,11 @@ ngx_http_judge_submit_limits(json_t *limits, ngx_http_judge_loc_conf_t *jlcf,
                                       "\"limits\" must be an object");
     }
 
-    json_object_foreach(limits, key, v) {
-        if (ngx_strcmp(key, "cpu_time_ms") != 0
-            && ngx_strcmp(key, "wall_time_ms") != 0
-            && ngx_strcmp(key, "memory_kb") != 0
-            && ngx_strcmp(key, "output_kb") != 0
-            && ngx_strcmp(key, "stack_kb") != 0
-            && ngx_strcmp(key, "processes") != 0)
-        {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                          "unknown_field",
-                                          "unknown field \"%s\" in limits",
-                                          key);
-        }
+    if (limits
+        && ngx_http_judge_submit_known(limits, fields, "limits", err)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     if (ngx_http_judge_submit_limit(limits, "cpu_time_ms", &jlcf->cpu_time,
@@ -1059,11 +1055,39 @@ ngx_http_judge_submit_limits(json_t *limits, ngx_http_judge_loc_conf_t *jlcf,
 
 
 static ngx_int_t
+ngx_http_judge_submit_tolerance(json_t *checker, char *name, double *value,
+    ngx_http_judge_invalid_t *err)
+{
+    json_t  *v;
+
+    v = json_object_get(checker, name);
+    if (v == NULL) {
+        return NGX_OK;
+    }
+
+    if (!json_is_number(v) || json_number_value(v) < 0) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "checker.%s must be a number >= 0",
+                                      name);
+    }
+
+    *value = json_number_value(v);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
 ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
     Judge__Checker *c, ngx_http_judge_invalid_t *err)
 {
     json_t      *type, *v;
-    const char  *t, *key;
+    const char  *t;
+
+    static const char  *fields[] = {
+        "type", "abs_tolerance", "rel_tolerance", "language", "source", NULL
+    };
 
     if (checker == NULL) {
         return NGX_OK;
@@ -1075,18 +1099,10 @@ ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
                                       "\"checker\" must be an object");
     }
 
-    json_object_foreach(checker, key, v) {
-        if (ngx_strcmp(key, "type") != 0
-            && ngx_strcmp(key, "abs_tolerance") != 0
-            && ngx_strcmp(key, "rel_tolerance") != 0
-            && ngx_strcmp(key, "language") != 0
-            && ngx_strcmp(key, "source") != 0)
-        {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                          "unknown_field",
-                                          "unknown field \"%s\" in checker",
-                                          key);
-        }
+    if (ngx_http_judge_submit_known(checker, fields, "checker", err)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     type = json_object_get(checker, "type");
@@ -1114,28 +1130,12 @@ ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
                                       "exact, tokens, float, custom");
     }
 
-    v = json_object_get(checker, "abs_tolerance");
-    if (v) {
-        if (!json_is_number(v) || json_number_value(v) < 0) {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                          "invalid_request",
-                                          "checker.abs_tolerance must be a "
-                                          "number >= 0");
-        }
-
-        c->abs_tolerance = json_number_value(v);
-    }
-
-    v = json_object_get(checker, "rel_tolerance");
-    if (v) {
-        if (!json_is_number(v) || json_number_value(v) < 0) {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                          "invalid_request",
-                                          "checker.rel_tolerance must be a "
-                                          "number >= 0");
-        }
-
-        c->rel_tolerance = json_number_value(v);
+    if (ngx_http_judge_submit_tolerance(checker, "abs_tolerance",
+                                        &c->abs_tolerance, err) != NGX_OK
+        || ngx_http_judge_submit_tolerance(checker, "rel_tolerance",
+                                           &c->rel_tolerance, err) != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     if (c->kind != JUDGE__CHECKER__KIND__CUSTOM) {

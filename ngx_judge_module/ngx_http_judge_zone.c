@@ -11,10 +11,6 @@
 #include "ngx_http_judge_module.h"
 
 
-static void ngx_http_judge_registry_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
-static ngx_http_judge_worker_t *ngx_http_judge_registry_lookup(
-    ngx_http_judge_shctx_t *sh, ngx_str_t *id);
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w);
 static void ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
@@ -70,7 +66,7 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     zone->generation = 1;
 
     ngx_rbtree_init(&zone->sh->workers, &zone->sh->workers_sentinel,
-                    ngx_http_judge_registry_insert);
+                    ngx_str_rbtree_insert_value);
     ngx_queue_init(&zone->sh->workers_queue);
 
     ngx_http_judge_job_init_zone(zone->sh);
@@ -127,90 +123,12 @@ ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone)
 
 
 static void
-ngx_http_judge_registry_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
-{
-    ngx_rbtree_node_t        **p;
-    ngx_http_judge_worker_t   *w, *wt;
-
-    for ( ;; ) {
-
-        if (node->key < temp->key) {
-            p = &temp->left;
-
-        } else if (node->key > temp->key) {
-            p = &temp->right;
-
-        } else {
-            w = (ngx_http_judge_worker_t *) node;
-            wt = (ngx_http_judge_worker_t *) temp;
-
-            p = (ngx_memn2cmp(w->id.data, wt->id.data, w->id.len, wt->id.len)
-                 < 0) ? &temp->left : &temp->right;
-        }
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
-}
-
-
-static ngx_http_judge_worker_t *
-ngx_http_judge_registry_lookup(ngx_http_judge_shctx_t *sh, ngx_str_t *id)
-{
-    ngx_int_t                 rc;
-    uint32_t                  hash;
-    ngx_rbtree_node_t        *node, *sentinel;
-    ngx_http_judge_worker_t  *w;
-
-    hash = ngx_crc32_short(id->data, id->len);
-
-    node = sh->workers.root;
-    sentinel = sh->workers.sentinel;
-
-    while (node != sentinel) {
-
-        if (hash < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if (hash > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        w = (ngx_http_judge_worker_t *) node;
-
-        rc = ngx_memn2cmp(id->data, w->id.data, id->len, w->id.len);
-
-        if (rc == 0) {
-            return w;
-        }
-
-        node = (rc < 0) ? node->left : node->right;
-    }
-
-    return NULL;
-}
-
-
-static void
 ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w)
 {
     ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id);
 
-    ngx_rbtree_delete(&zone->sh->workers, &w->node);
+    ngx_rbtree_delete(&zone->sh->workers, &w->sn.node);
     ngx_queue_remove(&w->queue);
     zone->sh->nworkers--;
 
@@ -296,7 +214,8 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    w = ngx_http_judge_registry_lookup(zone->sh, &info->id);
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, info->id.data,
+                                     info->id.len);
 
     if (w) {
         old->pid = w->owner_pid;
@@ -338,8 +257,8 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     w->last_seen = ngx_current_msec;
     w->timeout = info->timeout;
 
-    w->node.key = ngx_crc32_short(w->id.data, w->id.len);
-    ngx_rbtree_insert(&zone->sh->workers, &w->node);
+    ngx_http_judge_rbtree_insert(&zone->sh->workers, &w->sn, w->id.data,
+                                 w->id.len);
     ngx_queue_insert_head(&zone->sh->workers_queue, &w->queue);
     zone->sh->nworkers++;
     zone->sh->free_slots += w->free_slots;
@@ -360,7 +279,7 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
     if (w && w->stream_id == stream_id) {
         if (!w->draining) {
@@ -399,7 +318,7 @@ ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
     if (w && w->stream_id == stream_id) {
         waiter->pid = w->waiter_pid;
@@ -428,7 +347,7 @@ ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
     if (w) {
         if (!w->draining) {
@@ -798,7 +717,7 @@ ngx_http_judge_registry_abi_locked(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 {
     ngx_http_judge_worker_t  *w;
 
-    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
     if (w == NULL) {
         return NGX_DECLINED;
     }
@@ -815,7 +734,7 @@ ngx_http_judge_registry_holds_locked(ngx_http_judge_zone_t *zone,
 {
     ngx_http_judge_worker_t  *w;
 
-    w = ngx_http_judge_registry_lookup(zone->sh, id);
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
     if (w) {
         ngx_memcpy(w->last_artifact, hash, NGX_HTTP_JUDGE_HASH_LEN);
     }
@@ -1052,4 +971,61 @@ ngx_http_judge_metrics(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     return b;
+}
+
+
+/*
+ * The zone's trees are of ngx_str_node_t keyed by the crc32 of a byte
+ * string (worker id, job id, artifact hash), ties broken by the bytes: the
+ * records embed the node first, so a found node is the record.
+ */
+
+void *
+ngx_http_judge_rbtree_lookup(ngx_rbtree_t *tree, u_char *key, size_t len)
+{
+    ngx_str_t  name;
+
+    name.data = key;
+    name.len = len;
+
+    return ngx_str_rbtree_lookup(tree, &name, ngx_crc32_short(key, len));
+}
+
+
+void
+ngx_http_judge_rbtree_insert(ngx_rbtree_t *tree, ngx_str_node_t *sn,
+    u_char *key, size_t len)
+{
+    sn->str.data = key;
+    sn->str.len = len;
+    sn->node.key = ngx_crc32_short(key, len);
+
+    ngx_rbtree_insert(tree, &sn->node);
+}
+
+
+/* the node of a process-local tree with unique integer keys */
+
+ngx_rbtree_node_t *
+ngx_http_judge_rbtree_find(ngx_rbtree_t *tree, ngx_rbtree_key_t key)
+{
+    ngx_rbtree_node_t  *node, *sentinel;
+
+    if (tree->root == NULL) {
+        return NULL;
+    }
+
+    node = tree->root;
+    sentinel = tree->sentinel;
+
+    while (node != sentinel) {
+
+        if (key == node->key) {
+            return node;
+        }
+
+        node = (key < node->key) ? node->left : node->right;
+    }
+
+    return NULL;
 }
