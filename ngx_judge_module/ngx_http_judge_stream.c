@@ -9,7 +9,7 @@
 #include <ngx_http.h>
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
 #include "judge.pb-c.h"
@@ -303,12 +303,16 @@ ngx_http_judge_stream_check(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_judge_stream_token_ok(ngx_str_t *given, ngx_str_t *token)
 {
-    u_char  a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+    u_char        a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+    unsigned int  alen, blen;
 
-    SHA256(given->data, given->len, a);
-    SHA256(token->data, token->len, b);
+    if (!EVP_Digest(given->data, given->len, a, &alen, EVP_sha256(), NULL)
+        || !EVP_Digest(token->data, token->len, b, &blen, EVP_sha256(), NULL))
+    {
+        return 0;
+    }
 
-    return CRYPTO_memcmp(a, b, SHA256_DIGEST_LENGTH) == 0;
+    return alen == blen && CRYPTO_memcmp(a, b, alen) == 0;
 }
 
 

@@ -9,7 +9,7 @@
 #include <ngx_http.h>
 
 #include <jansson.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
 #include "judge.pb-c.h"
@@ -326,12 +326,12 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     json_t                      *v, *flag;
     ngx_str_t                    language;
     ngx_uint_t                   compiled;
-    SHA256_CTX                   sha;
+    EVP_MD_CTX                  *md;
     Judge__CompileTask          *compile;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
     Judge__ExecuteBatchTask     *run;
-    u_char                       digest[SHA256_DIGEST_LENGTH];
+    u_char                       digest[EVP_MAX_MD_SIZE];
 
     static const char  *fields[] = {
         "language", "source", "files", "compiler_flags", "tests", "limits",
@@ -517,24 +517,31 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
         /* the artifact's name: language, flags and sources */
 
-        SHA256_Init(&sha);
-        SHA256_Update(&sha, language.data, language.len + 1);
+        md = EVP_MD_CTX_new();
+        if (md == NULL) {
+            goto nomem;
+        }
+
+        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+        EVP_DigestUpdate(md, language.data, language.len + 1);
 
         for (i = 0; i < compile->n_compiler_flags; i++) {
-            SHA256_Update(&sha, compile->compiler_flags[i],
-                          ngx_strlen(compile->compiler_flags[i]) + 1);
+            EVP_DigestUpdate(md, compile->compiler_flags[i],
+                             ngx_strlen(compile->compiler_flags[i]) + 1);
         }
 
         for (i = 0; i < run->n_sources; i++) {
             len = run->sources[i]->content.len;
-            SHA256_Update(&sha, run->sources[i]->name,
-                          ngx_strlen(run->sources[i]->name) + 1);
-            SHA256_Update(&sha, &len, sizeof(size_t));
-            SHA256_Update(&sha, run->sources[i]->content.data, len);
+            EVP_DigestUpdate(md, run->sources[i]->name,
+                             ngx_strlen(run->sources[i]->name) + 1);
+            EVP_DigestUpdate(md, &len, sizeof(size_t));
+            EVP_DigestUpdate(md, run->sources[i]->content.data, len);
         }
 
-        SHA256_Final(digest, &sha);
-        ngx_hex_dump(sub->hash, digest, SHA256_DIGEST_LENGTH);
+        EVP_DigestFinal_ex(md, digest, NULL);
+        EVP_MD_CTX_free(md);
+
+        ngx_hex_dump(sub->hash, digest, NGX_HTTP_JUDGE_HASH_LEN / 2);
 
         compile->artifact_hash = ngx_pnalloc(r->pool,
                                              NGX_HTTP_JUDGE_HASH_LEN + 1);
