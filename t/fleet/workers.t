@@ -113,3 +113,33 @@ Test::Judge::Nginx::stop_nginx();
 sleep 1;
 ok(Test::Judge::Nginx::start_nginx(), 'nginx started again');
 ok(wait_until(sub { count() == 3 }, 20), 'the workers reconnected');
+
+
+=== over TLS: the worker verifies nginx's certificate and registers
+--- http_config eval: $::Http
+--- config eval: $::Config . "    listen 127.0.0.1:\$TEST_NGINX_TLS_PORT ssl;\n    ssl_certificate \$TEST_NGINX_SERVROOT/cert.pem;\n    ssl_certificate_key \$TEST_NGINX_SERVROOT/key.pem;\n"
+--- timeout: 60
+--- setup
+my $dir = servroot();
+system("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+       . "-addext subjectAltName=DNS:localhost -keyout $dir/key.pem "
+       . "-out $dir/cert.pem 2>/dev/null") == 0
+    or die "openssl failed\n";
+--- perl
+my $dir = servroot();
+my $port = $ENV{TEST_NGINX_TLS_PORT};
+mkdir "$dir/tls";
+spawn([build_dir() . '/judge-worker', '--foreground',
+       '--master', "https://localhost:$port/worker", '--ca-file', "$dir/cert.pem",
+       '--token', 't', '--id', 'tls1', '--slots', 1,
+       '--languages', repo_root() . '/t/fleet/bash-only.conf',
+       '--state-dir', "$dir/tls", '--log', "$dir/logs/worker-tls.log"]);
+ok(wait_until(sub { count() == 1 }, 20), 'registered over TLS');
+mkdir "$dir/bad";
+spawn([build_dir() . '/judge-worker', '--foreground',
+       '--master', "https://127.0.0.2:$port/worker", '--ca-file', "$dir/cert.pem",
+       '--token', 't', '--id', 'wrongname', '--slots', 1,
+       '--languages', repo_root() . '/t/fleet/bash-only.conf',
+       '--state-dir', "$dir/bad", '--log', "$dir/logs/worker-bad.log"]);
+sleep 2;
+is(count(), 1, 'a certificate for another name is refused by the worker');

@@ -26,6 +26,8 @@ package Test::Judge::Nginx;
 #                                      what it printed
 #   reload                             send HUP (and wait for the new
 #                                      generation) before the request
+#   setup                              code run before nginx starts (to
+#                                      make files the config names)
 #   perl                               code run after the request checks,
 #                                      with the helpers below in scope
 #   allow_alerts                       alert lines the block causes on
@@ -96,6 +98,7 @@ sub write_config ($) {
             : $1 eq 'SERVROOT' ? $ServRoot
             : $1 eq 'BUILD' ? $Build
             : $1 eq 'REPO' ? $RepoRoot
+            : $1 eq 'TLS_PORT' ? ($ENV{TEST_NGINX_TLS_PORT} \/\/= free_port())
             : ($ENV{"TEST_NGINX_$1"} \/\/ '')/ge;
     }
 
@@ -500,6 +503,12 @@ sub run_block ($) {
     make_path("$ServRoot/$_") for qw(conf logs html);
     open my $touch, '>', "$ServRoot/logs/error.log";
     close $touch;
+
+    if (defined $block->setup) {
+        my $code = $block->setup;
+        eval "package main; $code; 1"
+            or Test::More::fail("$name - setup: $@");
+    }
 
     write_config($block);
 
