@@ -254,3 +254,15 @@ is($c404, 404, 'unknown worker: 404');
 --- error_log
 judge: draining worker "d1"
 judge: worker "d1" is leaving: drained
+
+
+=== over HTTP/2 a worker cannot upgrade: a JSON 400 says so
+--- http_config
+    judge_zone judge:1m;
+    judge_worker_token t;
+--- config
+    listen 127.0.0.1:$TEST_NGINX_TLS_PORT http2;
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $out = `curl -s --http2-prior-knowledge -H 'Authorization: Bearer t' -w ' %{http_version} %{http_code}' http://127.0.0.1:$ENV{TEST_NGINX_TLS_PORT}/worker`;
+like($out, qr/"code":"http2_not_supported".* 2 400$/s, 'refused over HTTP/2') or diag $out;
