@@ -341,6 +341,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     job->batch_size = jlcf->batch_size;
     job->max_attempts = jlcf->max_attempts;
     job->ttl = jlcf->result_ttl;
+    job->orphan_limit = jlcf->no_worker_timeout;
     ngx_memcpy(job->hash, sub->hash, NGX_HTTP_JUDGE_HASH_LEN);
 
     job->tests = ngx_http_judge_zone_alloc_locked(zone, n * sizeof(ngx_str_t));
@@ -376,10 +377,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     }
 
     if (rc == NGX_OK && sub->compiled) {
-        rc = ngx_http_judge_cache_want_locked(zone, sub->hash,
-                                              &sub->language,
-                                              &sub->compile_spec,
-                                              jlcf->max_attempts);
+        rc = ngx_http_judge_cache_want_locked(zone, job);
 
         if (rc == NGX_DONE) {
             job->cached = 1;

@@ -208,6 +208,13 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       offsetof(ngx_http_judge_loc_conf_t, wait_timeout),
       NULL },
 
+    { ngx_string("judge_no_worker_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, no_worker_timeout),
+      NULL },
+
     { ngx_string("judge_drain_timeout"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -319,6 +326,7 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->max_capture = NGX_CONF_UNSET_SIZE;
     jlcf->result_ttl = NGX_CONF_UNSET_MSEC;
     jlcf->wait_timeout = NGX_CONF_UNSET_MSEC;
+    jlcf->no_worker_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->max_frame_size = NGX_CONF_UNSET_SIZE;
     jlcf->heartbeat_interval = NGX_CONF_UNSET_MSEC;
     jlcf->heartbeat_timeout = NGX_CONF_UNSET_MSEC;
@@ -358,6 +366,8 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               3600 * 1000);
     ngx_conf_merge_msec_value(conf->wait_timeout, prev->wait_timeout,
                               60000);
+    ngx_conf_merge_msec_value(conf->no_worker_timeout,
+                              prev->no_worker_timeout, 30000);
 
     if (conf->max_attempts == 0 || conf->max_tests == 0
         || conf->queue_size == 0)

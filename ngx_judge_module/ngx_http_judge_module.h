@@ -23,6 +23,13 @@
 #define NGX_HTTP_JUDGE_JOB_ID_LEN    24
 #define NGX_HTTP_JUDGE_HASH_LEN      64      /* hex SHA-256 */
 #define NGX_HTTP_JUDGE_MAX_WAITERS   64
+#define NGX_HTTP_JUDGE_MAX_LANGS     64
+
+/*
+ * How long a language stays runnable after its last worker went: workers
+ * reconnect after an nginx reload or a restart of their own.
+ */
+#define NGX_HTTP_JUDGE_REJOIN_GRACE  15000
 
 #define NGX_HTTP_JUDGE_UNPROCESSABLE      422
 #define NGX_HTTP_JUDGE_UPGRADE_REQUIRED   426
@@ -150,6 +157,8 @@ typedef struct {
     ngx_str_t                    compile;     /* JSON members of "compile" */
     ngx_http_judge_task_t        task;
     ngx_uint_t                   max_attempts;
+    ngx_msec_t                   orphan_since;  /* no worker can compile */
+    ngx_msec_t                   orphan_limit;
 } ngx_http_judge_artifact_t;
 
 
@@ -194,11 +203,22 @@ typedef struct {
     ngx_msec_t                   ttl;
 
     ngx_queue_t                  waiters;
+    ngx_msec_t                   orphan_since;  /* no worker can run it */
+    ngx_msec_t                   orphan_limit;
 
     unsigned                     compiled:1;
     unsigned                     cached:1;
     unsigned                     stop_on_failure:1;
 } ngx_http_judge_job_t;
+
+
+/* a language some worker offered: when one last could run it */
+typedef struct {
+    u_char                       id[NGX_HTTP_JUDGE_MAX_ID_LEN];
+    size_t                       len;
+    ngx_msec_t                   last_live;
+    unsigned                     compiled:1;
+} ngx_http_judge_lang_t;
 
 
 /* the root object of the shared zone, hung on shpool->data */
@@ -225,7 +245,7 @@ typedef struct {
     ngx_rbtree_node_t            artifacts_sentinel;
     ngx_queue_t                  artifacts_lru;
 
-    u_char                       known_languages[512];  /* ",c,cpp," */
+    ngx_http_judge_lang_t        languages[NGX_HTTP_JUDGE_MAX_LANGS];
 
     uint64_t                     submissions;
     uint64_t                     compiles;
@@ -275,6 +295,7 @@ typedef struct {
     size_t                       max_capture;
     ngx_msec_t                   result_ttl;
     ngx_msec_t                   wait_timeout;
+    ngx_msec_t                   no_worker_timeout;
 
     ngx_str_t                    token;
     size_t                       max_frame_size;
@@ -401,8 +422,7 @@ ngx_int_t ngx_http_judge_job_store_locked(ngx_http_judge_zone_t *zone,
 
 void ngx_http_judge_cache_init_zone(ngx_http_judge_shctx_t *sh);
 ngx_int_t ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
-    u_char *hash, ngx_str_t *language, ngx_str_t *spec,
-    ngx_uint_t max_attempts);
+    ngx_http_judge_job_t *job);
 
 void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
     uint64_t stream_id, ngx_uint_t n);

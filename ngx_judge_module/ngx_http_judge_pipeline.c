@@ -52,6 +52,11 @@ static ngx_int_t ngx_http_judge_pipeline_batch_frame(ngx_http_judge_job_t *job,
     ngx_http_judge_send_t *send);
 static void ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t *t, ngx_uint_t max_attempts);
+static void ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
+    ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
+    ngx_str_t *compile, ngx_str_t *language);
+static void ngx_http_judge_pipeline_orphan_job_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
 static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify);
 
@@ -132,23 +137,40 @@ ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone, size_t size)
 /*
  * A job needs the artifact of "hash": a known entry (compiled, or being
  * compiled for another job) is touched and NGX_DONE returned; otherwise
- * one is made with a pending compile task.  So concurrent identical
- * submissions share a single compilation.
+ * one is made (or an entry the judge failed on is reset) with a pending
+ * compile task.  So concurrent identical submissions share one compile.
  */
 
 ngx_int_t
-ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone, u_char *hash,
-    ngx_str_t *language, ngx_str_t *spec, ngx_uint_t max_attempts)
+ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
 {
     ngx_http_judge_artifact_t  *a;
 
-    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, hash,
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
                                      NGX_HTTP_JUDGE_HASH_LEN);
 
     if (a) {
         ngx_queue_remove(&a->queue);
         ngx_queue_insert_head(&zone->sh->artifacts_lru, &a->queue);
-        return NGX_DONE;
+
+        if (a->status != JUDGE__STATUS__IE) {
+            return NGX_DONE;
+        }
+
+        /* the judge failing is no answer to keep: compile again */
+
+        if (a->compile.data) {
+            ngx_slab_free_locked(zone->shpool, a->compile.data);
+            ngx_str_null(&a->compile);
+        }
+
+        a->status = 0;
+        a->orphan_since = 0;
+        ngx_memzero(&a->task, sizeof(ngx_http_judge_task_t));
+        a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
+
+        return NGX_OK;
     }
 
     a = ngx_http_judge_cache_alloc_locked(zone,
@@ -157,14 +179,17 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone, u_char *hash,
         return NGX_ERROR;
     }
 
-    ngx_memcpy(a->hash, hash, NGX_HTTP_JUDGE_HASH_LEN);
-    a->max_attempts = max_attempts;
+    ngx_memcpy(a->hash, job->hash, NGX_HTTP_JUDGE_HASH_LEN);
+    a->max_attempts = job->max_attempts;
+    a->orphan_limit = job->orphan_limit;
     a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
 
-    if (ngx_http_judge_job_store_locked(zone, &a->spec, spec->data, spec->len)
+    if (ngx_http_judge_job_store_locked(zone, &a->spec, job->compile_spec.data,
+                                        job->compile_spec.len)
         != NGX_OK
-        || ngx_http_judge_job_store_locked(zone, &a->language, language->data,
-                                           language->len)
+        || ngx_http_judge_job_store_locked(zone, &a->language,
+                                           job->language.data,
+                                           job->language.len)
            != NGX_OK)
     {
         if (a->spec.data) {
@@ -426,6 +451,7 @@ static void
 ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
+    ngx_int_t                   rc;
     ngx_uint_t                  held;
     ngx_queue_t                *q;
     ngx_http_judge_send_t      *send;
@@ -443,11 +469,20 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
             continue;
         }
 
-        if (ngx_http_judge_registry_pick_locked(zone, &a->language, 1, NULL,
-                                                1, NULL, &a->task.worker,
-                                                &held)
-            != NGX_OK)
-        {
+        rc = ngx_http_judge_registry_pick_locked(zone, &a->language, 1, NULL,
+                                                 1, NULL, &a->task.worker,
+                                                 &held);
+
+        if (rc == NGX_ABORT) {
+            ngx_http_judge_pipeline_orphan_locked(zone, &a->orphan_since,
+                                                  a->orphan_limit, &a->status,
+                                                  &a->compile, &a->language);
+            continue;
+        }
+
+        a->orphan_since = 0;
+
+        if (rc != NGX_OK) {
             continue;
         }
 
@@ -507,6 +542,7 @@ static void
 ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify)
 {
+    ngx_int_t                   rc;
     ngx_str_t                   abi;
     ngx_uint_t                  i, done, held;
     ngx_http_judge_task_t      *b;
@@ -521,10 +557,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
         if (a == NULL) {
             /* evicted while still needed: compile again */
-            (void) ngx_http_judge_cache_want_locked(zone, job->hash,
-                                                    &job->language,
-                                                    &job->compile_spec,
-                                                    job->max_attempts);
+            (void) ngx_http_judge_cache_want_locked(zone, job);
             return;
         }
 
@@ -578,12 +611,19 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             continue;
         }
 
-        if (ngx_http_judge_registry_pick_locked(zone, &job->language, 0,
-                                                abi.len ? &abi : NULL,
-                                                b->count, a ? a->hash : NULL,
-                                                &b->worker, &held)
-            != NGX_OK)
-        {
+        rc = ngx_http_judge_registry_pick_locked(zone, &job->language, 0,
+                                                 abi.len ? &abi : NULL,
+                                                 b->count, a ? a->hash : NULL,
+                                                 &b->worker, &held);
+
+        if (rc == NGX_ABORT) {
+            ngx_http_judge_pipeline_orphan_job_locked(zone, job);
+            break;
+        }
+
+        job->orphan_since = 0;
+
+        if (rc != NGX_OK) {
             break;
         }
 
@@ -618,6 +658,76 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
                                          ? NGX_HTTP_JUDGE_COMPLETED
                                          : NGX_HTTP_JUDGE_FAILED, notify);
     }
+}
+
+
+/*
+ * Nobody can run this work now.  That is fine for a while (workers come
+ * back after a reload); past judge_no_worker_timeout it fails with IE.
+ * Returns 1 when the wait is over.
+ */
+
+static ngx_uint_t
+ngx_http_judge_pipeline_orphaned(ngx_msec_t *since, ngx_msec_t limit)
+{
+    if (*since == 0) {
+        *since = ngx_current_msec;
+        return 0;
+    }
+
+    return (ngx_msec_int_t) (ngx_current_msec - *since) > (ngx_msec_int_t) limit;
+}
+
+
+static void
+ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
+    ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
+    ngx_str_t *compile, ngx_str_t *language)
+{
+    u_char  *p;
+    u_char   buf[sizeof("\"status\":\"IE\",\"output\":\"\",\"message\":"
+                     "\"no worker able to compile  came\"")
+                 + NGX_HTTP_JUDGE_MAX_ID_LEN];
+
+    if (!ngx_http_judge_pipeline_orphaned(since, limit)) {
+        return;
+    }
+
+    p = ngx_sprintf(buf, "\"status\":\"IE\",\"output\":\"\",\"message\":"
+                    "\"no worker able to compile %V came\"", language);
+
+    if (ngx_http_judge_job_store_locked(zone, compile, buf, p - buf)
+        == NGX_OK)
+    {
+        *status = JUDGE__STATUS__IE;
+    }
+}
+
+
+static void
+ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
+{
+    u_char      *p;
+    ngx_uint_t   i;
+    u_char       buf[sizeof("no worker able to run  came")
+                     + NGX_HTTP_JUDGE_MAX_ID_LEN];
+
+    if (!ngx_http_judge_pipeline_orphaned(&job->orphan_since,
+                                          job->orphan_limit))
+    {
+        return;
+    }
+
+    for (i = 0; i < job->nbatches; i++) {
+        if (job->batches[i].state == NGX_HTTP_JUDGE_TASK_PENDING) {
+            job->batches[i].state = NGX_HTTP_JUDGE_TASK_DONE;
+        }
+    }
+
+    p = ngx_sprintf(buf, "no worker able to run %V came", &job->language);
+
+    (void) ngx_http_judge_job_store_locked(zone, &job->message, buf, p - buf);
 }
 
 

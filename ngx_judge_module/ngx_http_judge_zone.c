@@ -14,7 +14,7 @@
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w);
 static void ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
-    ngx_str_t *languages);
+    ngx_http_judge_worker_t *w);
 
 
 /*
@@ -127,6 +127,7 @@ ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w)
 {
     ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id);
+    ngx_http_judge_registry_learn_locked(zone->sh, w);
 
     ngx_rbtree_delete(&zone->sh->workers, &w->sn.node);
     ngx_queue_remove(&w->queue);
@@ -150,44 +151,55 @@ ngx_http_judge_copy_str(u_char *p, ngx_str_t *dst, ngx_str_t *src)
 }
 
 
-/* remembers every language id a worker ever offered (",a,b,") */
+/*
+ * Notes that the worker's languages can run (while it registers) or could
+ * until now (while it goes): for a while after the last worker of a
+ * language went, submissions in it are still taken and wait for it.
+ */
 
 static void
 ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
-    ngx_str_t *languages)
+    ngx_http_judge_worker_t *w)
 {
-    u_char  *s, *e, *last, *known;
-    size_t   len, klen;
+    u_char                 *s, *e, *last;
+    size_t                  len;
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
 
-    known = sh->known_languages;
-    last = languages->data + languages->len;
+    last = w->languages.data + w->languages.len;
 
-    if (known[0] == '\0') {
-        known[0] = ',';
-    }
-
-    for (s = languages->data; s < last; s = e + 1) {
+    for (s = w->languages.data; s < last; s = e + 1) {
         e = ngx_strlchr(s, last, ',');
         if (e == NULL) {
             e = last;
         }
 
         len = e - s;
-        if (len == 0) {
+        if (len == 0 || len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
             continue;
         }
 
-        klen = ngx_strlen(known);
+        l = NULL;
 
-        if (ngx_http_judge_list_has(known, klen, s, len)
-            || klen + len + 2 > sizeof(sh->known_languages))
-        {
+        for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+            if (sh->languages[i].len == 0
+                || (sh->languages[i].len == len
+                    && ngx_memcmp(sh->languages[i].id, s, len) == 0))
+            {
+                l = &sh->languages[i];
+                break;
+            }
+        }
+
+        if (l == NULL) {
             continue;
         }
 
-        ngx_memcpy(known + klen, s, len);
-        known[klen + len] = ',';
-        known[klen + len + 1] = '\0';
+        ngx_memcpy(l->id, s, len);
+        l->len = len;
+        l->last_live = ngx_current_msec;
+        l->compiled = ngx_http_judge_list_has(w->compiled.data,
+                                              w->compiled.len, s, len);
     }
 }
 
@@ -242,7 +254,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     p = ngx_http_judge_copy_str(p, &w->langtab, &info->langtab);
     (void) ngx_http_judge_copy_str(p, &w->detail, &info->detail);
 
-    ngx_http_judge_registry_learn_locked(zone->sh, &info->languages);
+    ngx_http_judge_registry_learn_locked(zone->sh, w);
 
     w->cores = info->cores;
     w->slots = info->slots;
@@ -554,8 +566,9 @@ ngx_http_judge_list_has(u_char *list, size_t len, u_char *item, size_t n)
 
 
 /*
- * Can "language" be run: NGX_OK (with *compiled set), NGX_BUSY (known,
- * but no live worker has it now), NGX_DECLINED (never heard of).
+ * Can "language" be run: NGX_OK (with *compiled set: a live worker has it,
+ * or had it moments ago), NGX_BUSY (known, but no worker has it now),
+ * NGX_DECLINED (never heard of).
  */
 
 ngx_int_t
@@ -565,6 +578,7 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
     ngx_int_t                 rc;
     ngx_uint_t                i;
     ngx_queue_t              *q;
+    ngx_http_judge_lang_t    *l;
     ngx_http_judge_worker_t  *w;
 
     static ngx_str_t  standard[] = {
@@ -587,11 +601,26 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    if (ngx_http_judge_list_has(zone->sh->known_languages,
-                                ngx_strlen(zone->sh->known_languages),
-                                language->data, language->len))
-    {
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &zone->sh->languages[i];
+
+        if (l->len != language->len
+            || ngx_memcmp(l->id, language->data, l->len) != 0)
+        {
+            continue;
+        }
+
         rc = NGX_BUSY;
+
+        /* its workers went moments ago: they are likely on their way back */
+        if ((ngx_msec_int_t) (ngx_current_msec - l->last_live)
+            < NGX_HTTP_JUDGE_REJOIN_GRACE)
+        {
+            *compiled = l->compiled;
+            rc = NGX_OK;
+        }
+
+        break;
     }
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
@@ -623,7 +652,8 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
  * The least loaded live worker that runs "language" (and compiles, and
  * has the ABI, when asked) with room for "count" more tests.  Its load is
  * taken at once.  *holds says whether it has the artifact "hash" already;
- * it is then noted as having it.
+ * it is then noted as having it.  NGX_DECLINED: all such workers are
+ * busy; NGX_ABORT: there is no such worker.
  */
 
 ngx_int_t
@@ -632,12 +662,13 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     ngx_uint_t count, u_char *hash, ngx_http_judge_addr_t *addr,
     ngx_uint_t *holds)
 {
-    ngx_uint_t                load, best_load;
+    ngx_uint_t                load, best_load, capable;
     ngx_queue_t              *q;
     ngx_http_judge_worker_t  *w, *best;
 
     best = NULL;
     best_load = 0;
+    capable = 0;
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
          q != ngx_queue_sentinel(&zone->sh->workers_queue);
@@ -646,7 +677,6 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
 
         if (w->draining || w->slots == 0
-            || (w->inflight && w->inflight + count > 2 * w->slots)
             || !ngx_http_judge_list_has(w->languages.data, w->languages.len,
                                         language->data, language->len)
             || (compile
@@ -659,6 +689,12 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
             continue;
         }
 
+        capable = 1;
+
+        if (w->inflight && w->inflight + count > 2 * w->slots) {
+            continue;
+        }
+
         load = w->inflight * 1000 / w->slots;
 
         if (best == NULL || load < best_load) {
@@ -668,7 +704,7 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (best == NULL) {
-        return NGX_DECLINED;
+        return capable ? NGX_DECLINED : NGX_ABORT;
     }
 
     best->inflight += count;

@@ -300,3 +300,56 @@ is($cn, 'cancel', 'the worker is told');
 is($cancel->{1}[0], $r->{id}, 'which job');
 my ($again) = http_json(DELETE => "/submissions/$r->{id}");
 is($again, 409, 'cancelling again: 409');
+
+
+=== a submission while the workers reconnect waits for them
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+$w->close;
+ok(wait_until(sub { (http_json(GET => '/health'))[1]{workers} == 0 }, 5), 'gone');
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => '', expected_output => ''}]});
+is($code, 202, 'taken all the same: its workers left moments ago');
+my $w2 = worker('w2');
+my ($name, $b) = $w2->recv_cmd(5);
+is($name, 'execute_batch', 'the worker that comes back gets it');
+$w2->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                              index => 0, status => 'AC'));
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+
+
+=== when no worker comes back, the submission fails after judge_no_worker_timeout
+--- http_config eval: $::Http . "    judge_no_worker_timeout 1s;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+$w->close;
+ok(wait_until(sub { (http_json(GET => '/health'))[1]{workers} == 0 }, 5), 'gone');
+my ($c1, $py) = submit({language => 'python', source => 'x',
+                        tests => [{input => '', expected_output => ''}]});
+my ($c2, $cc) = submit({language => 'cpp', source => 'int main(){}',
+                        tests => [{input => '', expected_output => ''}]});
+is("$c1 $c2", '202 202', 'both taken');
+my ($a, $b);
+ok(wait_until(sub { (undef, $a) = http_json(GET => "/submissions/$py->{id}");
+                    (undef, $b) = http_json(GET => "/submissions/$cc->{id}");
+                    $a->{status} eq 'FAILED' && $b->{status} eq 'FAILED' }, 5),
+   'both failed');
+json_subset_ok($a, {verdict => 'IE', message => '/no worker able to run python/'},
+               'interpreted: IE, saying why');
+json_subset_ok($b, {verdict => 'IE', compile => {status => 'IE',
+                    message => '/no worker able to compile cpp/'}},
+               'compiled: IE, saying why');
+my $w2 = worker('w2');
+my ($c3, $again) = submit({language => 'cpp', source => 'int main(){}',
+                           tests => [{input => '', expected_output => ''}]});
+my ($name) = $w2->recv_cmd(5);
+is($name, 'compile', 'a failed compile is not cached: compiled afresh');
