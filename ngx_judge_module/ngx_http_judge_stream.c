@@ -88,6 +88,7 @@ static ngx_int_t ngx_http_judge_stream_flush(ngx_http_judge_stream_t *s);
 static void ngx_http_judge_stream_say_goodbye(ngx_http_judge_stream_t *s,
     char *reason);
 static void ngx_http_judge_stream_close(ngx_http_judge_stream_t *s);
+static void ngx_http_judge_stream_unregister(ngx_http_judge_stream_t *s);
 static void ngx_http_judge_stream_cleanup(void *data);
 static ngx_http_judge_stream_t *ngx_http_judge_stream_lookup(uint64_t id);
 
@@ -462,7 +463,6 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
     ngx_connection_t      *c;
     Judge__Heartbeat      *hb;
     Judge__WorkerMessage  *msg;
-    ngx_http_judge_addr_t  waiter;
 
     c = s->request->connection;
 
@@ -514,16 +514,7 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
                       "judge: worker \"%V\" is leaving: %s",
                       &s->worker_id, msg->leaving->reason);
 
-        ngx_http_judge_registry_remove(s->zone, &s->worker_id, s->node.key,
-                                       &waiter);
-        if (waiter.pid) {
-            (void) ngx_http_judge_ipc_send(s->zone, &waiter,
-                                           NGX_HTTP_JUDGE_MSG_NOTIFY,
-                                           NULL, 0);
-        }
-
-        s->registered = 0;
-        ngx_http_judge_pipeline_run(s->zone);
+        ngx_http_judge_stream_unregister(s);
         rc = NGX_DONE;
         break;
 
@@ -1028,6 +1019,32 @@ ngx_http_judge_stream_close(ngx_http_judge_stream_t *s)
 }
 
 
+/*
+ * The worker is no longer ours to use: its record goes (its running work
+ * is handed out again), whoever waited for it to go is told, and the work
+ * it held goes to the others.
+ */
+
+static void
+ngx_http_judge_stream_unregister(ngx_http_judge_stream_t *s)
+{
+    ngx_http_judge_addr_t  waiter;
+
+    ngx_http_judge_registry_remove(s->zone, &s->worker_id, s->node.key,
+                                   &waiter);
+    if (waiter.pid) {
+        (void) ngx_http_judge_ipc_send(s->zone, &waiter,
+                                       NGX_HTTP_JUDGE_MSG_NOTIFY, NULL, 0);
+    }
+
+    s->registered = 0;
+
+    if (!ngx_exiting) {
+        ngx_http_judge_pipeline_run(s->zone);
+    }
+}
+
+
 /* runs however the request ends: frees what the stream holds */
 
 static void
@@ -1035,26 +1052,13 @@ ngx_http_judge_stream_cleanup(void *data)
 {
     ngx_http_judge_stream_t  *s = data;
 
-    ngx_http_judge_addr_t    waiter;
     ngx_http_judge_frame_t  *f;
 
     if (s->registered) {
         ngx_log_error(NGX_LOG_NOTICE, s->request->connection->log, 0,
                       "judge: worker \"%V\" disconnected", &s->worker_id);
 
-        ngx_http_judge_registry_remove(s->zone, &s->worker_id, s->node.key,
-                                       &waiter);
-        if (waiter.pid) {
-            (void) ngx_http_judge_ipc_send(s->zone, &waiter,
-                                           NGX_HTTP_JUDGE_MSG_NOTIFY,
-                                           NULL, 0);
-        }
-
-        s->registered = 0;
-
-        if (!ngx_exiting) {
-            ngx_http_judge_pipeline_run(s->zone);
-        }
+        ngx_http_judge_stream_unregister(s);
     }
 
     if (s->in_tree) {
