@@ -287,8 +287,8 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
         return NGX_DECLINED;
     }
 
-    msg = ngx_slab_alloc_locked(zone->shpool,
-                                offsetof(ngx_http_judge_msg_t, data) + len);
+    msg = ngx_http_judge_zone_alloc_locked(zone,
+                                   offsetof(ngx_http_judge_msg_t, data) + len);
     if (msg == NULL) {
         ngx_shmtx_unlock(&zone->shpool->mutex);
         ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,

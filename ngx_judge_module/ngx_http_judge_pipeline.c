@@ -34,6 +34,9 @@ typedef struct {
     ngx_http_judge_addr_t        to;
     u_char                      *frame;       /* ngx_alloc()ed */
     size_t                       len;
+    u_char                       key[NGX_HTTP_JUDGE_HASH_LEN];
+    size_t                       key_len;     /* job id or artifact hash */
+    uint64_t                     task_id;
 } ngx_http_judge_send_t;
 
 
@@ -59,6 +62,10 @@ static void ngx_http_judge_pipeline_orphan_job_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
 static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify);
+static void ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_send_t *send);
+static void ngx_http_judge_pipeline_compile_retry_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_artifact_t *a);
 
 
 /* ------------------------------------------------------------ the cache */
@@ -431,6 +438,8 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
                                     s[i].frame, s[i].len)
             != NGX_OK)
         {
+            ngx_http_judge_pipeline_undeliverable(zone, &s[i]);
+
             ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                           "judge: a task for process %P could not be "
                           "delivered; it will be retried", s[i].to.pid);
@@ -442,6 +451,65 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     sends->nelts = 0;
 
     ngx_http_judge_notify(zone, notify);
+}
+
+
+/*
+ * A task could not be mailed to the process holding its worker's stream
+ * (that process is gone, or the zone is full): it counts as a failed
+ * attempt and is handed out again, if it is still where it was left.
+ */
+
+static void
+ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_send_t *send)
+{
+    ngx_uint_t                  i, max_attempts;
+    ngx_http_judge_job_t       *job;
+    ngx_http_judge_task_t      *t;
+    ngx_http_judge_artifact_t  *a;
+
+    t = NULL;
+    a = NULL;
+    max_attempts = 1;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    if (send->key_len == NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        job = ngx_http_judge_job_lookup_locked(zone->sh, send->key,
+                                               send->key_len);
+
+        for (i = 0; job && i < job->nbatches; i++) {
+            if (job->batches[i].task_id == send->task_id) {
+                t = &job->batches[i];
+                max_attempts = job->max_attempts;
+            }
+        }
+
+    } else {
+        a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, send->key,
+                                         send->key_len);
+        if (a && a->task.task_id == send->task_id) {
+            t = &a->task;
+
+        } else {
+            a = NULL;
+        }
+    }
+
+    if (t && t->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
+        ngx_http_judge_registry_release_locked(zone, t->worker.id,
+                                               t->count ? t->count
+                                                        - t->reported : 1);
+        if (a) {
+            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+
+        } else {
+            ngx_http_judge_pipeline_retry_locked(zone, t, max_attempts);
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
 }
 
 
@@ -504,6 +572,9 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
         }
 
         send->to = a->task.worker;
+        ngx_memcpy(send->key, a->hash, NGX_HTTP_JUDGE_HASH_LEN);
+        send->key_len = NGX_HTTP_JUDGE_HASH_LEN;
+        send->task_id = a->task.task_id;
         zone->sh->compiles++;
     }
 }
@@ -650,6 +721,9 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
         }
 
         send->to = b->worker;
+        ngx_memcpy(send->key, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        send->key_len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+        send->task_id = b->task_id;
     }
 
     if (done && job->nbatches) {
@@ -792,6 +866,25 @@ ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/* a compile lost with its worker: again, or the judge gives up (IE) */
+
+static void
+ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_artifact_t *a)
+{
+    static u_char  lost[] = "\"status\":\"IE\",\"output\":\"\",\"message\":"
+                            "\"the compile was lost too often\"";
+
+    ngx_http_judge_pipeline_retry_locked(zone, &a->task, a->max_attempts);
+
+    if (a->task.state == NGX_HTTP_JUDGE_TASK_DONE) {
+        (void) ngx_http_judge_job_store_locked(zone, &a->compile, lost,
+                                               sizeof(lost) - 1);
+        a->status = JUDGE__STATUS__IE;
+    }
+}
+
+
 /*
  * A worker's stream is gone (called under the lock by the registry):
  * what it had in hand is handed out again.
@@ -816,15 +909,7 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
         if (a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
             && a->task.worker.id == stream_id)
         {
-            ngx_http_judge_pipeline_retry_locked(zone, &a->task,
-                                                 a->max_attempts);
-
-            if (a->task.state == NGX_HTTP_JUDGE_TASK_DONE) {
-                a->status = JUDGE__STATUS__IE;
-                (void) ngx_http_judge_job_store_locked(zone, &a->compile,
-                    (u_char *) "\"status\":\"IE\",\"output\":\"the compiling "
-                    "worker was lost too often\"", 67);
-            }
+            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
         }
     }
 
@@ -1112,6 +1197,7 @@ void
 ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
     uint64_t stream_id, Judge__BatchExecutionResult *res)
 {
+    ngx_uint_t              failed;
     ngx_http_judge_job_t   *job;
     ngx_http_judge_task_t  *b;
 
@@ -1120,6 +1206,8 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
     {
         return;
     }
+
+    failed = 0;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
@@ -1138,10 +1226,8 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
             b->send_artifact = 1;
 
         } else if (res->system_error || b->reported < b->count) {
-            ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                          "judge: batch of job %s failed on the worker: %s",
-                          res->job_id, res->message ? res->message : "");
             ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
+            failed = 1;
 
         } else {
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
@@ -1149,6 +1235,12 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (failed) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: a batch of job %s failed on the worker: %s",
+                      res->job_id, res->message ? res->message : "");
+    }
 
     ngx_http_judge_pipeline_run(zone);
 }

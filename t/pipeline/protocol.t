@@ -353,3 +353,25 @@ my ($c3, $again) = submit({language => 'cpp', source => 'int main(){}',
                            tests => [{input => '', expected_output => ''}]});
 my ($name) = $w2->recv_cmd(5);
 is($name, 'compile', 'a failed compile is not cached: compiled afresh');
+
+
+=== a batch that cannot be delivered (zone too small for it) fails with IE, never hangs
+--- http_config
+    judge_zone judge:512k;
+    judge_worker_token t;
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => 'x' x (270 << 10), expected_output => ''}]});
+is($code, 202, 'accepted: the job itself fits');
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'FAILED' }, 10), 'failed, not stuck');
+is($done->{verdict}, 'IE', 'IE');
+my ($name) = $w->recv_cmd(1);
+ok(!defined $name, 'the worker never got a torn frame');
+--- error_log
+could not be delivered; it will be retried
