@@ -135,6 +135,13 @@ verdict_is('python', 'print("hello world")',
            'AC', 'assertions hold');
 verdict_is('python', 'import sys; print("x"); sys.exit(4)',
            [{input => '', assertions => [{exitCode => 4}]}], 'AC', 'an expected exit code');
+my $r = verdict_is('python', 'import sys; sys.stdout.buffer.write(b"ok\xff\xfe\x00\x01 \xc3\xa9\n")',
+                   [{input => '', expected_output => 'x'}], 'WA', 'binary output');
+is($r->{tests}[0]{stdout}, "ok\x{fffd}\x{fffd}\x{0}\x{1} \x{e9}\n",
+   'binary output comes back as valid JSON: bad bytes as U+FFFD') if $r;
+$r = verdict_is('python', 'print("y" * 100000)', [{input => '', expected_output => 'x'}],
+                'WA', 'long output');
+ok($r->{tests}[0]{stdout_truncated}, 'long output is cut and says so') if $r;
 
 
 === two hundred tests spread over two workers; identical resubmission is cached
