@@ -190,3 +190,36 @@ is(scalar(@{ $r->{tests} }), 60, 'sixty results');
 my %seen;
 $seen{ $_->{id} }++ for @{ $r->{tests} };
 is(scalar(grep { $_ != 1 } values %seen), 0, 'each test once');
+
+
+=== custom checkers (testlib convention) and stop_on_first_failure
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_workers(1), 'worker up');
+# accepts any output whose number is within 1 of the answer
+my $checker = join "\n",
+    'import sys',
+    'inp, out, ans = (open(f).read() for f in sys.argv[1:4])',
+    'try:',
+    '    ok = abs(int(out.split()[0]) - int(ans.split()[0])) <= 1',
+    'except Exception:',
+    '    ok = False',
+    'sys.stderr.write("close enough" if ok else "too far")',
+    'sys.exit(0 if ok else 1)';
+my $r = verdict_is('python', 'print(int(input()) + 1)',
+    [{input => "5\n", expected_output => "5\n"}, {input => "5\n", expected_output => "9\n"}],
+    'WA', 'custom checker', checker => {type => 'custom', language => 'python', source => $checker});
+if ($r) {
+    is($r->{tests}[0]{verdict}, 'AC', 'within one: AC');
+    is($r->{tests}[0]{checker_message}, 'close enough', "the checker's words");
+    is($r->{tests}[1]{checker_message}, 'too far', 'and for WA');
+}
+$r = verdict_is('python', 'print(int(input()) * 2)',
+    [map { {input => "$_\n", expected_output => ($_ == 2 ? "0" : 2 * $_) . "\n"} } 1 .. 6],
+    'WA', 'stop at the first failure', stop_on_first_failure => JSON::PP::true);
+if ($r) {
+    is($r->{passed}, 1, 'one passed before');
+    ok(@{ $r->{tests} } < 6, 'the rest was not run');
+}
