@@ -338,6 +338,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     job->created_ms = ngx_http_judge_now_ms();
     job->compiled = sub->compiled;
     job->stop_on_failure = sub->stop_on_failure;
+    job->stop_at = n;
     job->batch_size = jlcf->batch_size;
     job->max_attempts = jlcf->max_attempts;
     job->ttl = jlcf->result_ttl;
@@ -709,7 +710,8 @@ ngx_http_judge_job_render_len(ngx_http_judge_job_t *job)
     size_t      len;
     ngx_uint_t  i;
 
-    len = sizeof("{\"id\":\"\",\"status\":\"CANCELLED\",\"verdict\":\"CANCELLED\","
+    len = sizeof("{\"id\":\"\",\"status\":\"CANCELLED\","
+                 "\"verdict\":\"CANCELLED\","
                  "\"score\":0.0000,\"passed\":,\"total\":,\"language\":,"
                  "\"compile\":{},\"message\":,\"tests\":[],\"created_at\":,"
                  "\"finished_at\":}\n")

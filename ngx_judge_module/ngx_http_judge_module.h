@@ -180,6 +180,8 @@ typedef struct {
     uint32_t                     ntests;
     uint32_t                     nresults;
     uint32_t                     passed;
+    uint32_t                     stop_at;     /* first failing index, when
+                                                 stopping at the first */
     uint64_t                     created_ms;
     uint64_t                     finished_ms;
     ngx_msec_t                   expires;

@@ -64,6 +64,8 @@ static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify);
 static void ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
     ngx_http_judge_send_t *send);
+static ngx_uint_t ngx_http_judge_pipeline_stopped_locked(
+    ngx_http_judge_job_t *job);
 static void ngx_http_judge_pipeline_compile_retry_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_artifact_t *a);
 
@@ -250,8 +252,8 @@ ngx_http_judge_varint(u_char *p, uint64_t v)
 static size_t
 ngx_http_judge_field_len(ngx_uint_t field, size_t len)
 {
-    return ngx_http_judge_varint_len(field << 3) + ngx_http_judge_varint_len(len)
-           + len;
+    return ngx_http_judge_varint_len(field << 3)
+           + ngx_http_judge_varint_len(len) + len;
 }
 
 
@@ -615,7 +617,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 {
     ngx_int_t                   rc;
     ngx_str_t                   abi;
-    ngx_uint_t                  i, done, held;
+    ngx_uint_t                  i, done, held, complete;
     ngx_http_judge_task_t      *b;
     ngx_http_judge_send_t      *send;
     ngx_http_judge_artifact_t  *a;
@@ -676,6 +678,14 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             done = 0;
         }
 
+        if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
+            && b->first > job->stop_at)
+        {
+            /* past a failure, with stop_on_first_failure: not needed */
+            b->state = NGX_HTTP_JUDGE_TASK_DONE;
+            continue;
+        }
+
         if (b->state != NGX_HTTP_JUDGE_TASK_PENDING
             || (ngx_msec_int_t) (ngx_current_msec - b->not_before) < 0)
         {
@@ -727,10 +737,13 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (done && job->nbatches) {
+        complete = job->nresults == job->ntests
+                   || ngx_http_judge_pipeline_stopped_locked(job);
+
         ngx_http_judge_job_finish_locked(zone, job,
-                                         job->nresults == job->ntests
-                                         ? NGX_HTTP_JUDGE_COMPLETED
-                                         : NGX_HTTP_JUDGE_FAILED, notify);
+                                         complete ? NGX_HTTP_JUDGE_COMPLETED
+                                                  : NGX_HTTP_JUDGE_FAILED,
+                                         notify);
     }
 }
 
@@ -749,7 +762,8 @@ ngx_http_judge_pipeline_orphaned(ngx_msec_t *since, ngx_msec_t limit)
         return 0;
     }
 
-    return (ngx_msec_int_t) (ngx_current_msec - *since) > (ngx_msec_int_t) limit;
+    return (ngx_msec_int_t) (ngx_current_msec - *since)
+           > (ngx_msec_int_t) limit;
 }
 
 
@@ -1165,8 +1179,14 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
 
         ngx_http_judge_job_progress_locked(job, notify);
 
+        if (job->stop_on_failure && res->status != JUDGE__STATUS__AC
+            && res->index < job->stop_at)
+        {
+            job->stop_at = res->index;
+        }
+
         if (job->nresults == job->ntests
-            || (job->stop_on_failure && res->status != JUDGE__STATUS__AC))
+            || ngx_http_judge_pipeline_stopped_locked(job))
         {
             ngx_http_judge_job_stop_batches_locked(zone, job, stop);
             ngx_http_judge_job_finish_locked(zone, job,
@@ -1188,6 +1208,31 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     ngx_destroy_pool(pool);
 
     ngx_http_judge_pipeline_run(zone);
+}
+
+
+/*
+ * With stop_on_first_failure the job ends once a test failed and every
+ * test before it in test order has its result: tests run in parallel, so
+ * a later test may fail first, and the verdict is the first in order.
+ */
+
+static ngx_uint_t
+ngx_http_judge_pipeline_stopped_locked(ngx_http_judge_job_t *job)
+{
+    uint32_t  i;
+
+    if (job->stop_at == job->ntests) {
+        return 0;
+    }
+
+    for (i = 0; i < job->stop_at; i++) {
+        if (job->results[i].len == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

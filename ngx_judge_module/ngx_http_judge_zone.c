@@ -403,8 +403,8 @@ ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
 
 /* the fixed part of one worker's JSON object, numbers at their widest */
 #define NGX_HTTP_JUDGE_WORKER_JSON_LEN                                        \
-    (sizeof("{\"id\":,\"abi\":,\"cores\":,\"slots\":,\"free_slots\":,"          \
-            "\"active_tasks\":,\"load\":.00,\"cpu_percent\":,\"ram_kb\":,"      \
+    (sizeof("{\"id\":,\"abi\":,\"cores\":,\"slots\":,\"free_slots\":,"        \
+            "\"active_tasks\":,\"load\":.00,\"cpu_percent\":,\"ram_kb\":,"    \
             "\"ram_used_kb\":,\"tasks_done\":,\"draining\":false,"             \
             "\"connected_at\":,\"heartbeat_age_ms\":,\"nginx\":{\"pid\":,"     \
             "\"worker\":,\"generation\":},\"tags\":[],}")                     \

@@ -220,6 +220,6 @@ $r = verdict_is('python', 'print(int(input()) * 2)',
     [map { {input => "$_\n", expected_output => ($_ == 2 ? "0" : 2 * $_) . "\n"} } 1 .. 6],
     'WA', 'stop at the first failure', stop_on_first_failure => JSON::PP::true);
 if ($r) {
-    is($r->{passed}, 1, 'one passed before');
+    is($r->{passed}, 1, 'the test before the failure passed');
     ok(@{ $r->{tests} } < 6, 'the rest was not run');
 }

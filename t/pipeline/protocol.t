@@ -375,3 +375,34 @@ my ($name) = $w->recv_cmd(1);
 ok(!defined $name, 'the worker never got a torn frame');
 --- error_log
 could not be delivered; it will be retried
+
+
+=== stop_on_first_failure: a later test failing first waits for the earlier ones
+--- http_config eval: $::Http . "    judge_batch_size 1;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1', slots => 4);
+my ($code, $r) = submit({language => 'python', source => 'x', stop_on_first_failure => JSON::PP::true,
+    tests => [map { {id => "t$_", input => '', expected_output => ''} } 1 .. 6]});
+my %task;
+while (my ($n, $b) = $w->recv_cmd(1)) {
+    my ($t) = map { pb_decode($_) } @{ $b->{7} };
+    $task{ $t->{2}[0] // 0 } = $b->{2}[0];
+}
+ok(exists $task{0} && exists $task{2}, 'tests 1 and 3 are out');
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $task{2}, index => 2,
+                             test_id => 't3', status => 'WA'));
+sleep 0.3;
+my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
+is($s->{status}, 'RUNNING', 'test 3 failed, but tests 1 and 2 are not in yet');
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $task{0}, index => 0,
+                             test_id => 't1', status => 'AC'));
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $task{1}, index => 1,
+                             test_id => 't2', status => 'TLE'));
+my $done;
+ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
+                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+is($done->{verdict}, 'TLE', 'the verdict is the first failure in test order');
+is($done->{passed}, 1, 'one passed');
