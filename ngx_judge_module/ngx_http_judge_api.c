@@ -23,6 +23,7 @@ typedef struct {
     ngx_str_t                    path;
     ngx_uint_t                   methods;
     ngx_http_judge_route_pt      handler;
+    ngx_uint_t                   body;        /* the handler reads it */
 } ngx_http_judge_route_t;
 
 
@@ -58,7 +59,6 @@ static ngx_int_t ngx_http_judge_drained(ngx_http_request_t *r,
     ngx_uint_t done);
 static void ngx_http_judge_drain_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
-static ngx_int_t ngx_http_judge_submissions(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_json(ngx_http_request_t *r,
     ngx_uint_t status);
@@ -83,41 +83,41 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
 
     { ngx_string("/health"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_health },
+      ngx_http_judge_health, 0 },
 
     { ngx_string("/workers"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_workers },
+      ngx_http_judge_workers, 0 },
 
     { ngx_string("/metrics"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_metrics_handler },
+      ngx_http_judge_metrics_handler, 0 },
 
     { ngx_string("/workers/*/drain"),
       NGX_HTTP_POST,
-      ngx_http_judge_worker_drain },
+      ngx_http_judge_worker_drain, 0 },
 
     { ngx_string("/submissions"),
       NGX_HTTP_POST,
-      ngx_http_judge_submissions },
+      ngx_http_judge_submit_handler, 1 },
 
     { ngx_string("/submissions/*"),
       NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE,
-      ngx_http_judge_submission },
+      ngx_http_judge_submission, 0 },
 
     { ngx_string("/submissions/*/events"),
       NGX_HTTP_GET,
-      ngx_http_judge_events },
+      ngx_http_judge_events, 0 },
 
     { ngx_string("/languages"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_languages },
+      ngx_http_judge_languages, 0 },
 
     { ngx_string("/languages/*"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_languages },
+      ngx_http_judge_languages, 0 },
 
-    { ngx_null_string, 0, NULL }
+    { ngx_null_string, 0, NULL, 0 }
 };
 
 
@@ -137,41 +137,41 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
     ngx_http_judge_api_path(r, &path);
 
     for (route = ngx_http_judge_routes; route->handler; route++) {
-
-        if (!ngx_http_judge_route_match(&route->path, &path, &arg)) {
-            continue;
+        if (ngx_http_judge_route_match(&route->path, &path, &arg)) {
+            break;
         }
-
-        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_api_ctx_t));
-        if (ctx == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ctx->request = r;
-        ctx->arg = arg;
-        ngx_http_set_ctx(r, ctx, ngx_http_judge_module);
-
-        if (!(r->method & route->methods)) {
-            rc = ngx_http_discard_request_body(r);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                                             "method_not_allowed",
-                                             "method not allowed here");
-        }
-
-        return route->handler(r);
     }
 
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
+    /* only a route that reads the body gets it; anything else drops it */
+
+    if (!(route->handler && (r->method & route->methods) && route->body)) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
     }
 
-    return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                     "no such resource");
+    if (route->handler == NULL) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                         "no such resource");
+    }
+
+    if (!(r->method & route->methods)) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
+                                         "method_not_allowed",
+                                         "method not allowed here");
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_api_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->request = r;
+    ctx->arg = arg;
+    ngx_http_set_ctx(r, ctx, ngx_http_judge_module);
+
+    return route->handler(r);
 }
 
 
@@ -258,15 +258,9 @@ ngx_http_judge_health(ngx_http_request_t *r)
 {
     size_t                       size, free;
     time_t                       created;
-    ngx_int_t                    rc;
     ngx_buf_t                   *b;
     ngx_uint_t                   generation, workers, free_slots;
     ngx_http_judge_main_conf_t  *jmcf;
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
 
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
@@ -298,14 +292,8 @@ ngx_http_judge_health(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_workers(ngx_http_request_t *r)
 {
-    ngx_int_t                    rc;
     ngx_buf_t                   *b;
     ngx_http_judge_main_conf_t  *jmcf;
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
 
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
@@ -339,11 +327,6 @@ ngx_http_judge_worker_drain(ngx_http_request_t *r)
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
@@ -576,13 +559,6 @@ ngx_http_judge_wants_wait(ngx_http_request_t *r)
 }
 
 
-static ngx_int_t
-ngx_http_judge_submissions(ngx_http_request_t *r)
-{
-    return ngx_http_judge_submit_handler(r);
-}
-
-
 /*
  * A checked submission goes into the zone and the pipeline starts on it.
  * Without ?wait=true the answer is 202 with the id and a Location; with
@@ -738,11 +714,6 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
@@ -805,11 +776,6 @@ ngx_http_judge_events(ngx_http_request_t *r)
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_main_conf_t  *jmcf;
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
@@ -979,17 +945,11 @@ static ngx_int_t
 ngx_http_judge_languages(ngx_http_request_t *r)
 {
     u_char                      *p;
-    ngx_int_t                    rc;
     ngx_buf_t                   *b;
     ngx_str_t                    defaults;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
@@ -1030,15 +990,10 @@ ngx_http_judge_languages(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_metrics_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                    rc;
     ngx_buf_t                   *b;
-    ngx_chain_t                  out;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
+    static ngx_str_t  type = ngx_string("text/plain; version=0.0.4");
 
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
@@ -1047,19 +1002,5 @@ ngx_http_judge_metrics_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = b->last - b->pos;
-    ngx_str_set(&r->headers_out.content_type, "text/plain; version=0.0.4");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-
-    rc = ngx_http_send_header(r);
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b->last_buf = 1;
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_judge_send(r, NGX_HTTP_OK, &type, b);
 }

@@ -82,6 +82,18 @@ ngx_int_t
 ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b)
 {
+    static ngx_str_t  json = ngx_string("application/json");
+
+    return ngx_http_judge_send(r, status, &json, b);
+}
+
+
+/* a whole answer in one buffer */
+
+ngx_int_t
+ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b)
+{
     ngx_int_t    rc;
     ngx_chain_t  out;
 
@@ -101,7 +113,7 @@ ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
         break;
     }
 
-    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type = *type;
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = NULL;
 

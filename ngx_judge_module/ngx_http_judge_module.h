@@ -452,6 +452,8 @@ void ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
     uint64_t stream_id);
 ngx_int_t ngx_http_judge_stream_handler(ngx_http_request_t *r);
 
+ngx_int_t ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b);
 ngx_int_t ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
 ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
