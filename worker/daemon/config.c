@@ -274,7 +274,7 @@ int
 config_parse_file_text(struct config *cfg, const char *text,
                        const char *origin, char *err, size_t errlen)
 {
-    char                     *copy, *line, *next, *p, *eq, *key, *value;
+    char                     *copy, *rest, *p, *eq, *key, *value;
     char                      why[512];
     unsigned                  lineno;
     const struct option_def  *def;
@@ -285,21 +285,10 @@ config_parse_file_text(struct config *cfg, const char *text,
         return -1;
     }
 
+    rest = copy;
     lineno = 0;
 
-    for (line = copy; line != NULL; line = next) {
-        next = strchr(line, '\n');
-        if (next != NULL) {
-            *next++ = '\0';
-        }
-
-        lineno++;
-        p = str_trim(line);
-
-        if (*p == '\0' || *p == '#') {
-            continue;
-        }
-
+    while ((p = settings_next_line(&rest, &lineno)) != NULL) {
         eq = strchr(p, '=');
         if (eq == NULL) {
             snprintf(err, errlen, "%s:%u: expected \"key = value\"",

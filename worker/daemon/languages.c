@@ -272,7 +272,7 @@ int
 languages_parse(struct languages *ls, const char *text, const char *origin,
                 char *err, size_t errlen)
 {
-    char              *copy, *line, *next, *p, *eq, *key, *value;
+    char              *copy, *rest, *p, *eq, *key, *value;
     unsigned           lineno;
     size_t             i;
     struct language   *items, *cur;
@@ -284,21 +284,10 @@ languages_parse(struct languages *ls, const char *text, const char *origin,
     }
 
     cur = NULL;
+    rest = copy;
     lineno = 0;
 
-    for (line = copy; line != NULL; line = next) {
-        next = strchr(line, '\n');
-        if (next != NULL) {
-            *next++ = '\0';
-        }
-
-        lineno++;
-        p = str_trim(line);
-
-        if (*p == '\0' || *p == '#') {
-            continue;
-        }
-
+    while ((p = settings_next_line(&rest, &lineno)) != NULL) {
         if (*p == '[') {
             if (p[strlen(p) - 1] != ']') {
                 snprintf(err, errlen, "%s:%u: section header without \"]\"",

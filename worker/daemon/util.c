@@ -199,3 +199,33 @@ str_trim(char *s)
 
     return s;
 }
+
+
+/*
+ * Reads settings text ("key = value" files: the config file, the languages
+ * table) line by line, in place: cuts the next line off "*rest", counts it
+ * in "*lineno", and returns it trimmed.  Blank lines and "#" comments are
+ * counted and skipped.  NULL when the text is used up.
+ */
+char *
+settings_next_line(char **rest, unsigned *lineno)
+{
+    char  *line, *next;
+
+    while ((line = *rest) != NULL) {
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+
+        *rest = next;
+        (*lineno)++;
+        line = str_trim(line);
+
+        if (*line != '\0' && *line != '#') {
+            return line;
+        }
+    }
+
+    return NULL;
+}

@@ -1,6 +1,6 @@
 /*
  * Small helpers shared by the daemon's files: clocks, randomness, reading
- * small files, string trimming.
+ * small files, string trimming, settings text line by line.
  */
 
 #ifndef JUDGE_WORKER_UTIL_H
@@ -16,6 +16,7 @@ int      random_hex(char *out, size_t bytes);
 char    *read_small_file(const char *path, size_t max, char *err,
                          size_t errlen);
 char    *str_trim(char *s);
+char    *settings_next_line(char **rest, unsigned *lineno);
 
 
 #endif /* JUDGE_WORKER_UTIL_H */
