@@ -406,14 +406,15 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
 
 
 /*
- * A job is over: its waiters are collected into "notify" (an array of
- * ngx_http_judge_addr_t) to be told once the lock is released.
+ * A job is over, with "verdict", or (0) the verdict its tests give.  Its
+ * waiters are collected into "notify" (an array of ngx_http_judge_addr_t)
+ * to be told once the lock is released.
  */
 
 void
 ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_job_status_e status,
-    ngx_array_t *notify)
+    ngx_uint_t verdict, ngx_array_t *notify)
 {
     ngx_uint_t                i;
     ngx_queue_t              *q;
@@ -428,18 +429,29 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     job->finished_ms = ngx_http_judge_now_ms();
     job->expires = ngx_current_msec + job->ttl;
 
-    /* the first failing test in test order decides; unjudged ones (left
-     * by stop_on_first_failure) do not */
+    /*
+     * Otherwise the first failing test in test order decides; unjudged
+     * ones (left by stop_on_first_failure) do not.  A job that failed is
+     * the judge's fault.
+     */
 
-    job->verdict = (status == NGX_HTTP_JUDGE_COMPLETED) ? JUDGE__STATUS__AC
-                                                        : JUDGE__STATUS__IE;
+    if (verdict == 0) {
+        verdict = (status == NGX_HTTP_JUDGE_COMPLETED) ? JUDGE__STATUS__AC
+                                                       : JUDGE__STATUS__IE;
 
-    for (i = 0; status == NGX_HTTP_JUDGE_COMPLETED && i < job->ntests; i++) {
-        if (job->test_status[i] && job->test_status[i] != JUDGE__STATUS__AC) {
-            job->verdict = job->test_status[i];
-            break;
+        for (i = 0; status == NGX_HTTP_JUDGE_COMPLETED && i < job->ntests;
+             i++)
+        {
+            if (job->test_status[i]
+                && job->test_status[i] != JUDGE__STATUS__AC)
+            {
+                verdict = job->test_status[i];
+                break;
+            }
         }
     }
+
+    job->verdict = verdict;
 
     ngx_queue_remove(&job->queue);
     ngx_queue_insert_head(&zone->sh->finished, &job->queue);
@@ -662,9 +674,8 @@ ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone, ngx_str_t *id)
 
     } else {
         ngx_http_judge_job_stop_batches_locked(zone, job, stop);
-        ngx_http_judge_job_finish_locked(zone, job,
-                                         NGX_HTTP_JUDGE_CANCELLED, notify);
-        job->verdict = JUDGE__STATUS__CANCELLED;
+        ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_CANCELLED,
+                                         JUDGE__STATUS__CANCELLED, notify);
         rc = NGX_OK;
     }
 

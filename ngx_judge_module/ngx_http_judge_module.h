@@ -404,7 +404,7 @@ ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
     ngx_http_judge_shctx_t *sh, u_char *id, size_t len);
 void ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_job_status_e status,
-    ngx_array_t *notify);
+    ngx_uint_t verdict, ngx_array_t *notify);
 void ngx_http_judge_job_progress_locked(ngx_http_judge_job_t *job,
     ngx_array_t *notify);
 void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);

@@ -647,15 +647,14 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
         if (a->status == JUDGE__STATUS__IE) {
             ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_FAILED,
-                                             notify);
-            job->verdict = JUDGE__STATUS__IE;
+                                             JUDGE__STATUS__IE, notify);
             return;
         }
 
         if (a->status != JUDGE__STATUS__OK) {
             ngx_http_judge_job_finish_locked(zone, job,
-                                             NGX_HTTP_JUDGE_COMPLETED, notify);
-            job->verdict = JUDGE__STATUS__CE;
+                                             NGX_HTTP_JUDGE_COMPLETED,
+                                             JUDGE__STATUS__CE, notify);
             return;
         }
     }
@@ -743,7 +742,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
         ngx_http_judge_job_finish_locked(zone, job,
                                          complete ? NGX_HTTP_JUDGE_COMPLETED
                                                   : NGX_HTTP_JUDGE_FAILED,
-                                         notify);
+                                         0, notify);
     }
 }
 
@@ -1190,7 +1189,8 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
         {
             ngx_http_judge_job_stop_batches_locked(zone, job, stop);
             ngx_http_judge_job_finish_locked(zone, job,
-                                             NGX_HTTP_JUDGE_COMPLETED, notify);
+                                             NGX_HTTP_JUDGE_COMPLETED, 0,
+                                             notify);
         }
     }
 

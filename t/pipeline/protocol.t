@@ -130,6 +130,8 @@ ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
 json_subset_ok($done, {verdict => 'CE', passed => 0,
                        compile => {status => 'CE', output => "main.cpp:1: error\n"}},
                'CE with output');
+like(http_get('/metrics')->content, qr/^judge_verdicts_total\{verdict="CE"\} 1$/m,
+     'metrics count it as CE');
 
 
 === ten identical submissions at once compile once
@@ -300,6 +302,8 @@ is($cn, 'cancel', 'the worker is told');
 is($cancel->{1}[0], $r->{id}, 'which job');
 my ($again) = http_json(DELETE => "/submissions/$r->{id}");
 is($again, 409, 'cancelling again: 409');
+like(http_get('/metrics')->content, qr/^judge_verdicts_total\{verdict="CANCELLED"\} 1$/m,
+     'metrics count it as CANCELLED');
 
 
 === a submission while the workers reconnect waits for them
