@@ -134,10 +134,10 @@ exec_status_name(Judge__Status status)
 
 /*
  * Queues a packed "msg" for the main loop.  "last" ends the task.  A
- * result that cannot be allocated is logged and lost: the master times
- * the task out.
+ * result that cannot be allocated is logged and lost (-1): the master
+ * times the task out.
  */
-static void
+static int
 exec_send(struct executor *ex, const struct exec_task *t,
           Judge__WorkerMessage *msg, bool last)
 {
@@ -146,17 +146,19 @@ exec_send(struct executor *ex, const struct exec_task *t,
     r = task_result_new(&msg->base, last, t->session);
     if (r == NULL) {
         log_error(ex->log, "%s: out of memory for a result", t->label);
-        return;
+        return -1;
     }
 
     tasks_complete(ex->tasks, r);
+
+    return 0;
 }
 
 
 /*
  * Sends the BatchExecutionResult that closes a batch.
  */
-static void
+static int
 exec_send_batch_end(struct executor *ex, const struct exec_task *t,
                     const char *message, bool system_error,
                     bool need_artifact)
@@ -174,7 +176,7 @@ exec_send_batch_end(struct executor *ex, const struct exec_task *t,
     msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
     msg.batch_result = &end;
 
-    exec_send(ex, t, &msg, true);
+    return exec_send(ex, t, &msg, true);
 }
 
 
@@ -182,7 +184,7 @@ exec_send_batch_end(struct executor *ex, const struct exec_task *t,
  * Sends a CompileResult without a compile behind it: IE for a task that
  * cannot run here, CANCELLED for one cancelled before it started.
  */
-static void
+static int
 exec_send_compile_status(struct executor *ex, const struct exec_task *t,
                          Judge__Status status, const char *message)
 {
@@ -198,11 +200,64 @@ exec_send_compile_status(struct executor *ex, const struct exec_task *t,
     msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
     msg.compile_result = &res;
 
-    exec_send(ex, t, &msg, true);
+    return exec_send(ex, t, &msg, true);
+}
+
+
+/*
+ * Sends the error that ends a task which cannot run: CompileResult{IE}
+ * for a compile, BatchExecutionResult{system_error} for a batch.
+ */
+static int
+exec_send_error(struct executor *ex, const struct exec_task *t,
+                const char *message)
+{
+    if (t->compile != NULL) {
+        return exec_send_compile_status(ex, t, JUDGE__STATUS__IE, message);
+    }
+
+    return exec_send_batch_end(ex, t, message, true, false);
 }
 
 
 /* ------------------------------------------------------------ tasks */
+
+
+/*
+ * A task record for "cmd" (a CompileTask or ExecuteBatchTask), which it
+ * owns from now on; nothing is checked or prepared yet.  NULL on ENOMEM,
+ * "cmd" then still the caller's.
+ */
+static struct exec_task *
+exec_task_new(Judge__MasterCommand *cmd, uint64_t session)
+{
+    struct exec_task  *t;
+
+    t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return NULL;
+    }
+
+    t->cmd = cmd;
+    t->session = session;
+
+    if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
+        t->compile = cmd->compile;
+        t->job_id = t->compile->job_id;
+        t->task_id = t->compile->task_id;
+        snprintf(t->label, sizeof(t->label), "compile %" PRIu64 " (%s, "
+                 "artifact %.12s)", t->task_id, t->compile->language,
+                 t->compile->artifact_hash);
+    } else {
+        t->batch = cmd->execute_batch;
+        t->job_id = t->batch->job_id;
+        t->task_id = t->batch->task_id;
+        snprintf(t->label, sizeof(t->label), "batch %.32s/%" PRIu64 " (%s)",
+                 t->job_id, t->task_id, t->batch->language);
+    }
+
+    return t;
+}
 
 
 /*
@@ -743,32 +798,14 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
     char               err[512];
     int                rc;
 
-    t = calloc(1, sizeof(*t));
+    t = exec_task_new(cmd, session);
     if (t == NULL) {
         message_free(cmd);
         return -1;
     }
 
-    t->cmd = cmd;
-    t->session = session;
-
-    if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
-        t->compile = cmd->compile;
-        t->job_id = t->compile->job_id;
-        t->task_id = t->compile->task_id;
-        language = t->compile->language;
-        snprintf(t->label, sizeof(t->label), "compile %" PRIu64 " (%s, "
-                 "artifact %.12s)", t->task_id, language,
-                 t->compile->artifact_hash);
-    } else {
-        t->batch = cmd->execute_batch;
-        t->job_id = t->batch->job_id;
-        t->task_id = t->batch->task_id;
-        language = t->batch->language;
-        snprintf(t->label, sizeof(t->label), "batch %.32s/%" PRIu64 " (%s)",
-                 t->job_id, t->task_id, language);
-    }
-
+    language = t->compile != NULL ? t->compile->language
+                                  : t->batch->language;
     t->lang = languages_find(ex->languages, language);
 
     if (t->lang == NULL) {
@@ -790,13 +827,9 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
             exec_send_batch_end(ex, t, "artifact not in this worker's cache",
                                 false, true);
 
-        } else if (t->compile != NULL) {
-            log_warn(ex->log, "%s: %s", t->label, err);
-            exec_send_compile_status(ex, t, JUDGE__STATUS__IE, err);
-
         } else {
             log_warn(ex->log, "%s: %s", t->label, err);
-            exec_send_batch_end(ex, t, err, true, false);
+            exec_send_error(ex, t, err);
         }
 
         exec_task_free(ex, t);
@@ -830,6 +863,31 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
     pthread_mutex_unlock(&ex->lock);
 
     return 0;
+}
+
+
+/*
+ * Answers "cmd" (a CompileTask or ExecuteBatchTask) at once with the
+ * error "why" instead of running it, and frees it.  Returns 0, or -1 when
+ * not even the answer could be made (out of memory).
+ */
+int
+executor_refuse(struct executor *ex, Judge__MasterCommand *cmd,
+                uint64_t session, const char *why)
+{
+    struct exec_task  *t;
+    int                rc;
+
+    t = exec_task_new(cmd, session);
+    if (t == NULL) {
+        message_free(cmd);
+        return -1;
+    }
+
+    rc = exec_send_error(ex, t, why);
+    exec_task_free(ex, t);
+
+    return rc;
 }
 
 

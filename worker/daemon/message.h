@@ -1,7 +1,7 @@
 /*
  * The worker's side of proto/judge.proto: building the WorkerMessage
  * frames the daemon itself sends (Register, Heartbeat, Leaving) and
- * decoding MasterCommand frames.  Task results are built by task.c.
+ * decoding MasterCommand frames.  Task results are built by executor.c.
  */
 
 #ifndef JUDGE_WORKER_MESSAGE_H

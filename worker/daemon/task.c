@@ -129,56 +129,17 @@ task_result_new(const ProtobufCMessage *msg, bool last, uint64_t session)
 
 
 /*
- * The error answer to "cmd" while the worker takes no tasks:
- * CompileResult{IE} for a CompileTask, BatchExecutionResult{system_error}
- * for an ExecuteBatchTask.
- */
-static struct task_result *
-task_refusal(const Judge__MasterCommand *cmd, const char *why,
-             uint64_t session)
-{
-    Judge__WorkerMessage          msg = JUDGE__WORKER_MESSAGE__INIT;
-    Judge__CompileResult          compile = JUDGE__COMPILE_RESULT__INIT;
-    Judge__BatchExecutionResult   batch = JUDGE__BATCH_EXECUTION_RESULT__INIT;
-
-    if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
-        compile.job_id = cmd->compile->job_id;
-        compile.task_id = cmd->compile->task_id;
-        compile.status = JUDGE__STATUS__IE;
-        compile.artifact_hash = cmd->compile->artifact_hash;
-        compile.message = (char *) why;
-
-        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
-        msg.compile_result = &compile;
-
-    } else {
-        batch.job_id = cmd->execute_batch->job_id;
-        batch.task_id = cmd->execute_batch->task_id;
-        batch.tests_run = 0;
-        batch.system_error = 1;
-        batch.message = (char *) why;
-
-        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
-        msg.batch_result = &batch;
-    }
-
-    return task_result_new(&msg.base, true, session);
-}
-
-
-/*
- * Accepts a CompileTask or ExecuteBatchTask and takes "cmd" over (it is
- * freed here or by the executor).  The executor queues it even when every
- * slot is busy; only a draining worker answers at once with an error
- * result.  Returns 0, or -1 when not even an answer could be made (out of
+ * Accepts a CompileTask or ExecuteBatchTask and hands "cmd" over to the
+ * executor, which frees it.  The executor queues it even when every slot
+ * is busy; only a draining worker answers at once with an error result.  Returns 0, or -1 when not even an answer could be made (out of
  * memory).
  */
 int
 tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd, struct log *lg)
 {
-    const char          *job_id;
-    uint64_t             task_id;
-    struct task_result  *r;
+    const char  *job_id;
+    uint64_t     task_id;
+    int          rc;
 
     if (cmd->body_case == JUDGE__MASTER_COMMAND__BODY_COMPILE) {
         job_id = cmd->compile->job_id;
@@ -188,26 +149,19 @@ tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd, struct log *lg)
         task_id = cmd->execute_batch->task_id;
     }
 
-    if (!t->accepting) {
-        log_warn(lg, "task %s/%" PRIu64 " refused: the worker is draining",
-                 job_id, task_id);
-
-        r = task_refusal(cmd, "the worker is draining and takes no new "
-                         "tasks", t->session);
-        message_free(cmd);
-
-        if (r == NULL) {
-            return -1;
-        }
-
-        t->active++;
-        tasks_complete(t, r);
-        return 0;
-    }
-
     t->active++;
 
-    if (executor_submit(t->executor, cmd, t->session) != 0) {
+    if (t->accepting) {
+        rc = executor_submit(t->executor, cmd, t->session);
+
+    } else {
+        log_warn(lg, "task %s/%" PRIu64 " refused: the worker is draining",
+                 job_id, task_id);
+        rc = executor_refuse(t->executor, cmd, t->session, "the worker is "
+                             "draining and takes no new tasks");
+    }
+
+    if (rc != 0) {
         t->active--;
         return -1;
     }
