@@ -494,7 +494,7 @@ ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
         b = &job->batches[i];
 
         if (b->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
-            ngx_http_judge_registry_release_locked(zone, b->worker.id,
+            ngx_http_judge_registry_release_locked(zone, NULL, b->worker.id,
                                                    b->count - b->reported);
             a = ngx_array_push(stop);
             if (a) {

@@ -427,7 +427,7 @@ ngx_int_t ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 
 void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
-    uint64_t stream_id, ngx_uint_t n);
+    ngx_str_t *id, uint64_t stream_id, ngx_uint_t n);
 ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
     ngx_uint_t count, u_char *hash, ngx_http_judge_addr_t *addr,
@@ -447,7 +447,8 @@ void ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
 void ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id, Judge__TestResult *res);
 void ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
-    uint64_t stream_id, Judge__BatchExecutionResult *res);
+    ngx_str_t *worker, uint64_t stream_id,
+    Judge__BatchExecutionResult *res);
 void ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
     uint64_t stream_id);
 ngx_int_t ngx_http_judge_stream_handler(ngx_http_request_t *r);

@@ -500,7 +500,7 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
     }
 
     if (t && t->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
-        ngx_http_judge_registry_release_locked(zone, t->worker.id,
+        ngx_http_judge_registry_release_locked(zone, NULL, t->worker.id,
                                                t->count ? t->count
                                                         - t->reported : 1);
         if (a) {
@@ -567,8 +567,8 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
                 sends->nelts--;
             }
 
-            ngx_http_judge_registry_release_locked(zone, a->task.worker.id,
-                                                   1);
+            ngx_http_judge_registry_release_locked(zone, NULL,
+                                                   a->task.worker.id, 1);
             a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
             continue;
         }
@@ -723,7 +723,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
                 sends->nelts--;
             }
 
-            ngx_http_judge_registry_release_locked(zone, b->worker.id,
+            ngx_http_judge_registry_release_locked(zone, NULL, b->worker.id,
                                                    b->count);
             b->state = NGX_HTTP_JUDGE_TASK_PENDING;
             break;
@@ -1019,7 +1019,7 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
         && a->task.task_id == res->task_id && a->task.worker.id == stream_id)
     {
-        ngx_http_judge_registry_release_locked(zone, stream_id, 1);
+        ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
 
         a->task.state = NGX_HTTP_JUDGE_TASK_DONE;
 
@@ -1170,7 +1170,7 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
 
         b->reported++;
         zone->sh->tests_judged++;
-        ngx_http_judge_registry_release_locked(zone, stream_id, 1);
+        ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
 
         if (b->reported == b->count) {
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
@@ -1240,7 +1240,7 @@ ngx_http_judge_pipeline_stopped_locked(ngx_http_judge_job_t *job)
 
 void
 ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
-    uint64_t stream_id, Judge__BatchExecutionResult *res)
+    ngx_str_t *worker, uint64_t stream_id, Judge__BatchExecutionResult *res)
 {
     ngx_uint_t              failed;
     ngx_http_judge_job_t   *job;
@@ -1263,7 +1263,7 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
         ? ngx_http_judge_pipeline_batch_locked(job, res->task_id) : NULL;
 
     if (b && b->worker.id == stream_id) {
-        ngx_http_judge_registry_release_locked(zone, stream_id,
+        ngx_http_judge_registry_release_locked(zone, worker, stream_id,
                                                b->count - b->reported);
 
         if (res->need_artifact) {

@@ -530,7 +530,8 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT:
-        ngx_http_judge_pipeline_batch_result(s->zone, s->node.key,
+        ngx_http_judge_pipeline_batch_result(s->zone, &s->worker_id,
+                                             s->node.key,
                                              msg->batch_result);
         break;
 

@@ -724,25 +724,40 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* tests or a compile of the worker on "stream_id" are over */
+/*
+ * Tests or a compile of the worker on "stream_id" are over.  Results name
+ * their worker ("id"): the tree finds it; the rarer callers that know
+ * only the stream walk the list.
+ */
 
 void
 ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
-    uint64_t stream_id, ngx_uint_t n)
+    ngx_str_t *id, uint64_t stream_id, ngx_uint_t n)
 {
     ngx_queue_t              *q;
     ngx_http_judge_worker_t  *w;
 
-    for (q = ngx_queue_head(&zone->sh->workers_queue);
-         q != ngx_queue_sentinel(&zone->sh->workers_queue);
-         q = ngx_queue_next(q))
-    {
-        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+    w = NULL;
 
-        if (w->stream_id == stream_id) {
-            w->inflight = (w->inflight > n) ? w->inflight - n : 0;
-            return;
+    if (id) {
+        w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data,
+                                         id->len);
+
+    } else {
+        for (q = ngx_queue_head(&zone->sh->workers_queue);
+             q != ngx_queue_sentinel(&zone->sh->workers_queue);
+             q = ngx_queue_next(q))
+        {
+            w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+            if (w->stream_id == stream_id) {
+                break;
+            }
         }
+    }
+
+    if (w && w->stream_id == stream_id) {
+        w->inflight = (w->inflight > n) ? w->inflight - n : 0;
     }
 }
 
