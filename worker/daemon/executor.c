@@ -407,8 +407,8 @@ exec_compile(struct exec_thread *th, struct exec_task *t)
     }
 
     log_info(ex->log, "%s: %s in %" PRIu64 " ms (slot %u)%s%s", t->label,
-             exec_status_name(out.status), out.usage.wall_time_ms, th->slot, out.message[0] ? ": " : "",
-             out.message);
+             exec_status_name(out.status), out.usage.wall_time_ms, th->slot,
+             out.message[0] ? ": " : "", out.message);
 
     res.job_id = (char *) t->job_id;
     res.task_id = t->task_id;
@@ -482,7 +482,8 @@ exec_checker_compiled(struct exec_thread *th, struct exec_task *t,
     if (out.status != JUDGE__STATUS__OK) {
         snprintf(t->checker_error, sizeof(t->checker_error),
                  "it does not compile (%s): %.200s",
-                 exec_status_name(out.status), out.output != NULL && out.output[0] != '\0' ? out.output
+                 exec_status_name(out.status),
+                 out.output != NULL && out.output[0] != '\0' ? out.output
                                                              : out.message);
         compile_outcome_free(&out);
         return -1;
@@ -602,8 +603,8 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
     out.result.index = tc->index;
 
     log_debug(ex->log, "%s: test %s: %s in %" PRIu64 " ms (slot %u)",
-              t->label, tc->id,
-              exec_status_name(out.result.status), out.usage.cpu_time_ms, th->slot);
+              t->label, tc->id, exec_status_name(out.result.status),
+              out.usage.cpu_time_ms, th->slot);
 
     msg.body_case = JUDGE__WORKER_MESSAGE__BODY_TEST_RESULT;
     msg.test_result = &out.result;

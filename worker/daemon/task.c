@@ -131,8 +131,8 @@ task_result_new(const ProtobufCMessage *msg, bool last, uint64_t session)
 /*
  * Accepts a CompileTask or ExecuteBatchTask and hands "cmd" over to the
  * executor, which frees it.  The executor queues it even when every slot
- * is busy; only a draining worker answers at once with an error result.  Returns 0, or -1 when not even an answer could be made (out of
- * memory).
+ * is busy; only a draining worker answers at once with an error result.
+ * Returns 0, or -1 when not even an answer could be made (out of memory).
  */
 int
 tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd, struct log *lg)
