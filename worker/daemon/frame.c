@@ -47,6 +47,21 @@ buffer_reserve(uint8_t **buf, size_t *cap, size_t need)
 }
 
 
+/*
+ * Drops the bytes before "*start" (consumed frames, or bytes the socket
+ * took), moving the rest to the front, so that a buffer does not creep.
+ */
+static void
+buffer_compact(uint8_t *buf, size_t *start, size_t *len)
+{
+    if (*start > 0) {
+        memmove(buf, buf + *start, *len - *start);
+        *len -= *start;
+        *start = 0;
+    }
+}
+
+
 /* The length prefix is in network byte order, whatever the host's. */
 static uint32_t
 get_be32(const uint8_t *p)
@@ -97,11 +112,7 @@ frame_reader_free(struct frame_reader *r)
 enum frame_status
 frame_reader_feed(struct frame_reader *r, const uint8_t *data, size_t len)
 {
-    if (r->start > 0) {
-        memmove(r->buf, r->buf + r->start, r->len - r->start);
-        r->len -= r->start;
-        r->start = 0;
-    }
+    buffer_compact(r->buf, &r->start, &r->len);
 
     if (buffer_reserve(&r->buf, &r->cap, r->len + len) != 0) {
         return FRAME_NO_MEMORY;
@@ -204,11 +215,7 @@ frame_writer_append(struct frame_writer *w, size_t size, size_t max_frame)
         return NULL;
     }
 
-    if (w->start > 0) {
-        memmove(w->buf, w->buf + w->start, w->len - w->start);
-        w->len -= w->start;
-        w->start = 0;
-    }
+    buffer_compact(w->buf, &w->start, &w->len);
 
     if (buffer_reserve(&w->buf, &w->cap, w->len + FRAME_HEADER_SIZE + size)
         != 0)

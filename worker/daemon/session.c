@@ -470,21 +470,16 @@ session_results(struct session *s)
 
 
 /*
- * The poll() timeout until the next timer: heartbeat, Welcome deadline or
- * closing deadline.
+ * The poll() timeout until the next timer: the closing or Welcome
+ * deadline while there is one, else the heartbeat.
  */
 static int
 session_timeout(const struct session *s, int64_t now)
 {
     int64_t  at;
 
-    if (s->state == STATE_CLOSING) {
-        at = s->deadline;
-    } else if (!s->welcomed) {
-        at = s->deadline;
-    } else {
-        at = s->next_heartbeat;
-    }
+    at = s->state == STATE_CLOSING || !s->welcomed ? s->deadline
+                                                   : s->next_heartbeat;
 
     return at <= now ? 0 : (int) (at - now);
 }
