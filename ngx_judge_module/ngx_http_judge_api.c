@@ -67,6 +67,8 @@ static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
 static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
 static void ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
+static ngx_int_t ngx_http_judge_events_comment(ngx_http_request_t *r,
+    char *text);
 static ngx_int_t ngx_http_judge_languages(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_metrics_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_wait(ngx_http_request_t *r,
@@ -770,8 +772,6 @@ static ngx_int_t
 ngx_http_judge_events(ngx_http_request_t *r)
 {
     ngx_int_t                    rc;
-    ngx_buf_t                   *b;
-    ngx_chain_t                  out;
     ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
@@ -836,22 +836,8 @@ ngx_http_judge_events(ngx_http_request_t *r)
         return rc;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
+    if (ngx_http_judge_events_comment(r, ": judge\n\n") == NGX_ERROR) {
         return NGX_ERROR;
-    }
-
-    b->pos = (u_char *) ": judge\n\n";
-    b->last = b->pos + sizeof(": judge\n\n") - 1;
-    b->memory = 1;
-    b->flush = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    rc = ngx_http_output_filter(r, &out);
-    if (rc == NGX_ERROR) {
-        return rc;
     }
 
     r->main->count++;
@@ -863,13 +849,37 @@ ngx_http_judge_events(ngx_http_request_t *r)
 }
 
 
+/* an SSE comment line, sent at once */
+
+static ngx_int_t
+ngx_http_judge_events_comment(ngx_http_request_t *r, char *text)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = (u_char *) text;
+    b->last = b->pos + ngx_strlen(text);
+    b->memory = 1;
+    b->flush = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
 static void
 ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
 {
     ngx_int_t                    rc;
-    ngx_buf_t                   *b;
     ngx_uint_t                   finished;
-    ngx_chain_t                 *out, ping;
+    ngx_chain_t                 *out;
     ngx_connection_t            *c;
     ngx_http_request_t          *r;
     ngx_http_judge_main_conf_t  *jmcf;
@@ -880,21 +890,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
 
     if (timedout) {
         /* a comment line keeps proxies and clients from giving up */
-        b = ngx_calloc_buf(r->pool);
-        if (b == NULL) {
-            ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
-            return;
-        }
-
-        b->pos = (u_char *) ": ping\n\n";
-        b->last = b->pos + sizeof(": ping\n\n") - 1;
-        b->memory = 1;
-        b->flush = 1;
-
-        ping.buf = b;
-        ping.next = NULL;
-
-        if (ngx_http_output_filter(r, &ping) == NGX_ERROR) {
+        if (ngx_http_judge_events_comment(r, ": ping\n\n") == NGX_ERROR) {
             ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
             return;
         }
