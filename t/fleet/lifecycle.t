@@ -1,7 +1,7 @@
 # Streams across nginx reloads and crashes, and the zone's memory.
 
 use Test::Judge::Nginx;
-use Test::Judge::Wire qw(dial register_msg heartbeat_msg);
+use Test::Judge::Wire qw(registered);
 
 sub zone_free { (http_json(GET => '/health'))[1]{zone}{free} }
 
@@ -9,10 +9,9 @@ sub connect_workers {
     my ($n, $prefix) = @_;
     my @w;
     for my $i (1 .. $n) {
-        my $w = dial(port => nginx_port(), token => 't');
-        $w->send_msg(register_msg(id => "$prefix-$i", languages => [['c']]));
-        my ($name) = $w->recv_cmd(5);
-        return () unless ($name // '') eq 'welcome';
+        my $w = registered(nginx_port(), 't', id => "$prefix-$i",
+                           languages => [['c']]);
+        return () unless $w;
         push @w, $w;
     }
     return @w;

@@ -21,13 +21,8 @@ our %Pid;
 sub start_workers {
     my ($from, $to) = @_;
     for my $i ($from .. $to) {
-        mkdir servroot() . "/w$i";
-        $Pid{"w$i"} = spawn([build_dir() . '/judge-worker', '--foreground',
-            '--master', 'http://127.0.0.1:' . nginx_port() . '/worker',
-            '--token', 't', '--id', "w$i", '--slots', 1,
-            '--languages', repo_root() . '/t/fleet/bash-only.conf',
-            '--state-dir', servroot() . "/w$i",
-            '--log', servroot() . "/logs/worker-$i.log"]);
+        $Pid{"w$i"} = spawn_worker("w$i",
+            languages => repo_root() . '/t/fleet/bash-only.conf');
     }
 }
 
@@ -128,18 +123,12 @@ system("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
 --- perl
 my $dir = servroot();
 my $port = $ENV{TEST_NGINX_TLS_PORT};
-mkdir "$dir/tls";
-spawn([build_dir() . '/judge-worker', '--foreground',
-       '--master', "https://localhost:$port/worker", '--ca-file', "$dir/cert.pem",
-       '--token', 't', '--id', 'tls1', '--slots', 1,
-       '--languages', repo_root() . '/t/fleet/bash-only.conf',
-       '--state-dir', "$dir/tls", '--log', "$dir/logs/worker-tls.log"]);
+my $bash = repo_root() . '/t/fleet/bash-only.conf';
+# the later --master wins over the plain one spawn_worker gives
+spawn_worker('tls1', languages => $bash, args => [
+    '--master', "https://localhost:$port/worker", '--ca-file', "$dir/cert.pem"]);
 ok(wait_until(sub { count() == 1 }, 20), 'registered over TLS');
-mkdir "$dir/bad";
-spawn([build_dir() . '/judge-worker', '--foreground',
-       '--master', "https://127.0.0.2:$port/worker", '--ca-file', "$dir/cert.pem",
-       '--token', 't', '--id', 'wrongname', '--slots', 1,
-       '--languages', repo_root() . '/t/fleet/bash-only.conf',
-       '--state-dir', "$dir/bad", '--log', "$dir/logs/worker-bad.log"]);
+spawn_worker('wrongname', languages => $bash, args => [
+    '--master', "https://127.0.0.2:$port/worker", '--ca-file', "$dir/cert.pem"]);
 sleep 2;
 is(count(), 1, 'a certificate for another name is refused by the worker');

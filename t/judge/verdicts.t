@@ -23,12 +23,7 @@ our %Pid;
 sub start_workers {
     my ($n, %o) = @_;
     for my $i (1 .. $n) {
-        mkdir servroot() . "/w$i";
-        $Pid{"w$i"} = spawn([build_dir() . '/judge-worker', '--foreground',
-               '--master', 'http://127.0.0.1:' . nginx_port() . '/worker',
-               '--token', 't', '--id', "w$i", '--slots', $o{slots} // 2,
-               '--state-dir', servroot() . "/w$i",
-               '--log', servroot() . "/logs/worker-$i.log"]);
+        $Pid{"w$i"} = spawn_worker("w$i", slots => $o{slots} // 2);
     }
     return wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == $n }, 20);
 }

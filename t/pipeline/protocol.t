@@ -4,7 +4,7 @@
 # real judge-worker processes check the same through the real thing.
 
 use Test::Judge::Nginx;
-use Test::Judge::Wire qw(dial register_msg compile_result_msg test_result_msg
+use Test::Judge::Wire qw(registered compile_result_msg test_result_msg
                          batch_result_msg pb_decode);
 use JSON::PP;
 
@@ -15,14 +15,20 @@ CONF
 
 sub worker {
     my ($id, %o) = @_;
-    my $w = dial(port => nginx_port(), token => 't');
-    $w->send_msg(register_msg(id => $id, slots => $o{slots} // 2,
-                              tags => ['can_compile'],
-                              languages => [['cpp', 'C++', '12', 1],
-                                            ['python', 'Python', '3']]));
-    my ($name) = $w->recv_cmd(5);
-    die "not welcomed\n" unless ($name // '') eq 'welcome';
-    return $w;
+    return registered(nginx_port(), 't', id => $id, slots => $o{slots} // 2,
+                      tags => ['can_compile'],
+                      languages => [['cpp', 'C++', '12', 1],
+                                    ['python', 'Python', '3']])
+        // die "not welcomed\n";
+}
+
+# waits until submission $id has $status; returns it as it then stands
+sub finished {
+    my ($id, $status) = @_;
+    my $s;
+    wait_until(sub { (undef, $s) = http_json(GET => "/submissions/$id");
+                     $s->{status} eq $status }, 10);
+    return $s;
 }
 
 sub submit {
@@ -82,8 +88,8 @@ $w->send_msg(test_result_msg(job_id => $id, task_id => $b->{2}[0], index => 0,
 $w->send_msg(batch_result_msg(job_id => $id, task_id => $b->{2}[0], tests_run => 2));
 
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$id");
-                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+$done = finished($id, 'COMPLETED');
+is($done->{status}, 'COMPLETED', 'completed');
 json_subset_ok($done, {verdict => 'WA', passed => 1, total => 2,
     score => '/^0\.5/', language => 'cpp',
     compile => {status => 'OK', output => 'warning: x', cached => JSON::PP::false,
@@ -100,8 +106,8 @@ is($name, 'execute_batch', 'straight to the batch');
 ok(!defined $b->{4}, 'the worker holds the artifact: not sent again');
 $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
                              index => 0, status => 'AC'));
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+$done = finished($r->{id}, 'COMPLETED');
+is($done->{status}, 'COMPLETED', 'completed');
 is($done->{compile}{cached}, JSON::PP::true, 'cached');
 is($done->{verdict}, 'AC', 'AC');
 my $m = http_get('/metrics')->content;
@@ -125,8 +131,8 @@ $w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
                                 status => 'CE', output => "main.cpp:1: error\n",
                                 artifact => ''));
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+$done = finished($r->{id}, 'COMPLETED');
+is($done->{status}, 'COMPLETED', 'completed');
 json_subset_ok($done, {verdict => 'CE', passed => 0,
                        compile => {status => 'CE', output => "main.cpp:1: error\n"}},
                'CE with output');
@@ -193,8 +199,8 @@ for my $i (0 .. 2) {
                                   index => $i, status => 'AC'));
 }
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+$done = finished($r->{id}, 'COMPLETED');
+is($done->{status}, 'COMPLETED', 'completed');
 is($done->{verdict}, 'AC', 'AC');
 is(scalar @{ $done->{tests} }, 3, 'three results, each test once');
 is(join(',', map { $_->{worker} } @{ $done->{tests} }), 'w1,w2,w2',
@@ -217,8 +223,8 @@ for (1 .. 2) {
                                   system_error => 1));
 }
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'FAILED' }, 5), 'failed');
+$done = finished($r->{id}, 'FAILED');
+is($done->{status}, 'FAILED', 'failed');
 is($done->{verdict}, 'IE', 'IE');
 
 
@@ -324,8 +330,8 @@ is($name, 'execute_batch', 'the worker that comes back gets it');
 $w2->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
                               index => 0, status => 'AC'));
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+$done = finished($r->{id}, 'COMPLETED');
+is($done->{status}, 'COMPLETED', 'completed');
 
 
 === when no worker comes back, the submission fails after judge_no_worker_timeout
@@ -372,8 +378,8 @@ my ($code, $r) = submit({language => 'python', source => 'x',
                          tests => [{input => 'x' x (270 << 10), expected_output => ''}]});
 is($code, 202, 'accepted: the job itself fits');
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'FAILED' }, 10), 'failed, not stuck');
+$done = finished($r->{id}, 'FAILED');
+is($done->{status}, 'FAILED', 'failed, not stuck');
 is($done->{verdict}, 'IE', 'IE');
 my ($name) = $w->recv_cmd(1);
 ok(!defined $name, 'the worker never got a torn frame');
@@ -406,7 +412,7 @@ $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $task{0}, index => 0
 $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $task{1}, index => 1,
                              test_id => 't2', status => 'TLE'));
 my $done;
-ok(wait_until(sub { (undef, $done) = http_json(GET => "/submissions/$r->{id}");
-                    $done->{status} eq 'COMPLETED' }, 5), 'completed');
+$done = finished($r->{id}, 'COMPLETED');
+is($done->{status}, 'COMPLETED', 'completed');
 is($done->{verdict}, 'TLE', 'the verdict is the first failure in test order');
 is($done->{passed}, 1, 'one passed');

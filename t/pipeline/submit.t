@@ -2,7 +2,7 @@
 # the right status, and nothing breaks.
 
 use Test::Judge::Nginx;
-use Test::Judge::Wire qw(dial register_msg);
+use Test::Judge::Wire qw(dial register_msg registered);
 
 our $Http = <<'CONF';
     judge_zone judge:4m;
@@ -22,10 +22,8 @@ CONF
 # a Perl worker offering python, so submissions are not refused for
 # want of workers; it never answers, which these tests don't need
 sub python_worker {
-    my $w = dial(port => nginx_port(), token => 't');
-    $w->send_msg(register_msg(id => 'py', languages => [['python', 'Python', '3']]));
-    $w->recv_cmd(5);
-    return $w;
+    return registered(nginx_port(), 't', id => 'py',
+                      languages => [['python', 'Python', '3']]);
 }
 
 sub post {

@@ -55,7 +55,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
     http_request http_get http_json json_subset_ok
-    spawn stop_spawned reload_nginx nginx_pids error_log_since
+    spawn stop_spawned reload_nginx nginx_pids error_log_since spawn_worker
     wait_until
 );
 
@@ -263,6 +263,21 @@ sub spawn (@) {
     }
     push @Spawned, $pid;
     return $pid;
+}
+
+# Start a real judge-worker for this block, dialling this block's nginx
+# with the token "t"; returns its pid.  Options: slots (1), languages (a
+# table file), args (more flags).
+sub spawn_worker (@) {
+    my ($id, %o) = @_;
+    mkdir "$ServRoot/$id";
+    return spawn([$Build . '/judge-worker', '--foreground',
+                  '--master', "http://127.0.0.1:$Port/worker",
+                  '--token', 't', '--id', $id, '--slots', $o{slots} // 1,
+                  ($o{languages} ? ('--languages', $o{languages}) : ()),
+                  @{ $o{args} // [] },
+                  '--state-dir', "$ServRoot/$id",
+                  '--log', "$ServRoot/logs/worker-$id.log"]);
 }
 
 sub stop_spawned (;$) {

@@ -18,7 +18,7 @@ our @EXPORT_OK = qw(
     register_msg heartbeat_msg leaving_msg frame
     compile_result_msg test_result_msg batch_result_msg
     %STATUS
-    dial
+    dial registered
 );
 
 my %MASTER_BODY = (1 => 'welcome', 2 => 'compile', 3 => 'execute_batch',
@@ -189,6 +189,17 @@ sub dial {
         $self->{body} = $self->read_all(2);
     }
     return $self;
+}
+
+# Dial, register with register_msg(%reg) and wait for Welcome: the
+# connection, or undef when the worker was not welcomed.
+sub registered {
+    my ($port, $token, %reg) = @_;
+    my $w = dial(port => $port, token => $token);
+    return undef unless $w->{status} == 101;
+    $w->send_msg(register_msg(%reg));
+    my ($name) = $w->recv_cmd(5);
+    return ($name // '') eq 'welcome' ? $w : undef;
 }
 
 sub read_until {
