@@ -3,7 +3,8 @@
 # frame by frame.  What only the wire shows is checked here: results
 # streamed per test and before their batch's end, artifacts kept by hash
 # (need_artifact when not), a batch spread over both slots, queueing past
-# the slots, cancel of queued work, drain.
+# the slots, cancel of queued work, results too big for a frame, the
+# artifacts listed in Register after a reconnect, drain.
 use strict;
 use warnings;
 use FindBin;
@@ -73,7 +74,8 @@ if ($pid == 0) {
     exec $worker_bin, '--foreground', '--master',
          "http://127.0.0.1:$port/worker", '--token', 't', '--id', 'w-exec',
          '--slots', 2, '--state-dir', $dir, '--languages',
-         "$dir/languages.conf", '--log', "$dir/worker.log";
+         "$dir/languages.conf", '--log', "$dir/worker.log",
+         '--max-frame', '4m';
     exit 127;
 }
 
@@ -84,20 +86,25 @@ END {
     }
 }
 
-# --- the upgrade and Register, as nginx would take them
-my $sel = IO::Select->new($listen);
-ok($sel->can_read(10), 'the worker dials in') or BAIL_OUT('no worker');
-my $sock = $listen->accept;
-my $buf = '';
-while (index($buf, "\r\n\r\n") < 0) {
-    IO::Select->new($sock)->can_read(5) or BAIL_OUT('no upgrade request');
-    sysread($sock, $buf, 65536, length $buf) or BAIL_OUT('eof');
-}
-$buf = substr($buf, index($buf, "\r\n\r\n") + 4);
-syswrite $sock, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: judge/1\r\n"
-              . "Connection: Upgrade\r\n\r\n";
-
+my ($sock, $buf);
 my @heartbeats;
+
+# The worker's next connection, taken as nginx would: the upgrade, then
+# its first message (Register), returned as recv_msg() does; () when the
+# worker does not dial in.  The Welcome is the caller's.
+sub accept_worker {
+    return () unless IO::Select->new($listen)->can_read(10);
+    $sock = $listen->accept;
+    $buf = '';
+    while (index($buf, "\r\n\r\n") < 0) {
+        IO::Select->new($sock)->can_read(5) or BAIL_OUT('no upgrade request');
+        sysread($sock, $buf, 65536, length $buf) or BAIL_OUT('eof');
+    }
+    $buf = substr($buf, index($buf, "\r\n\r\n") + 4);
+    syswrite $sock, "HTTP/1.1 101 Switching Protocols\r\n"
+                  . "Upgrade: judge/1\r\nConnection: Upgrade\r\n\r\n";
+    return recv_msg();
+}
 
 sub send_cmd {
     my ($field, $body) = @_;
@@ -131,11 +138,14 @@ sub recv_msg {
 
 sub val { my ($m, $f) = @_; $m->{$f} ? $m->{$f}[0] : undef }
 
-my ($name, $reg) = recv_msg();
+# --- the upgrade and Register, as nginx would take them
+my ($name, $reg) = accept_worker() or BAIL_OUT('the worker does not dial in');
 is($name, 'register', 'Register first');
 is(val($reg, 8), 2, 'two slots');
 my @langs = sort map { val(pb_decode($_), 1) } @{ $reg->{7} };
 is_deeply(\@langs, [qw(c parts python)], 'the table\'s languages offered');
+is(val($reg, 12), 4 << 20, 'max_frame_size: the worker\'s --max-frame');
+ok(!$reg->{11}, 'no cached artifacts on a first start');
 
 send_cmd(1, pb_field_bytes(1, 'w-exec') . pb_field_varint(2, 200));
 
@@ -147,7 +157,9 @@ sub compile_task {
     my (%o) = @_;
     return pb_field_bytes(1, $o{job} // '') . pb_field_varint(2, $o{task})
          . pb_field_bytes(3, $o{lang}) . pb_field_bytes(4, source(undef, $o{src}))
-         . pb_field_bytes(7, $o{hash});
+         . pb_field_bytes(7, $o{hash})
+         . (defined $o{max_artifact} ? pb_field_varint(8, $o{max_artifact})
+                                     : '');
 }
 
 sub test_case {
@@ -359,6 +371,75 @@ send_cmd(3, batch_task(job => 'j11', task => 15, lang => 'cobol', src => 'x',
 ($tests, $end) = collect_batch('j11', 15);
 ok(val($end, 4), 'unknown language: system_error');
 like(val($end, 5), qr/cobol/, 'naming it');
+
+# --- an artifact over the judge's max_artifact_size: CE, saying why
+my $big_c = "static char a[20 << 20] = {1};\n"
+          . "int main(int argc, char **argv) { (void) argv; "
+          . "return a[argc] - 1; }\n";
+my $limit_msg = qr/the compiled program is (\d+) bytes; /
+              . qr/the judge accepts at most 8388608/;
+send_cmd(2, compile_task(job => 'j15', task => 20, lang => 'c', src => $big_c,
+                         hash => '1' x 64, max_artifact => 8 << 20));
+(undef, $cr) = recv_msg(60);
+is($STATUS_NAME{ val($cr, 3) }, 'CE',
+   '20 MB artifact, max_artifact_size 8 MiB: CE');
+like(val($cr, 9), qr/^$limit_msg\z/, 'the message gives both sizes');
+my ($program_size) = (val($cr, 9) // '') =~ $limit_msg;
+ok(($program_size // 0) > 20 << 20, 'the program\'s size, over 20 MiB');
+like(val($cr, 4), qr/(?:^|\n)$limit_msg\z/,
+     'the compiler output ends with it too');
+ok(!defined val($cr, 5) && !defined val($cr, 7), 'no artifact, no SHA-256');
+
+# --- a result over the frame limit (--max-frame 4m, none in the Welcome)
+# does not vanish: the compile comes back CE without its artifact
+send_cmd(2, compile_task(job => 'j15', task => 21, lang => 'c', src => $big_c,
+                         hash => '2' x 64));
+(undef, $cr) = recv_msg(60);
+is(val($cr, 2), 21, 'a CompileResult too big for a frame is answered');
+is($STATUS_NAME{ val($cr, 3) }, 'CE', 'as CE');
+my $frame_msg = qr/too large for the judge's frames of at most 4194304 bytes/;
+like(val($cr, 9), qr/^the compiled program is \d+ bytes, $frame_msg\z/,
+     'saying why');
+like(val($cr, 4), qr/$frame_msg\z/, 'in the output too');
+ok(!defined val($cr, 5), 'without the artifact');
+
+# ... and a test's output is cut to share the frame
+send_cmd(3, batch_task(job => 'j16', task => 22, lang => 'python',
+                       src => "import sys\nsys.stdout.write('o' * 3000000)\n"
+                            . "sys.stderr.write('e' * 3000000)\n",
+                       max_capture => 8 << 20,
+                       tests => [test_case(0, '', undef)]));
+($tests, $end) = collect_batch('j16', 22);
+is(verdicts($tests), 'AC', 'a TestResult too big for a frame is sent');
+my ($so, $se) = map { length(val($tests->[0], $_) // '') } 7, 8;
+ok($so + $se < 4 << 20 && $so > 1.9e6 && $se > 1.9e6,
+   "stdout and stderr cut to half the frame each ($so, $se)");
+ok(val($tests->[0], 9) && val($tests->[0], 10), 'both flagged truncated');
+is(val($end, 3), 1, 'and the batch ends');
+
+open my $wlog, '<', "$dir/worker.log" or die;
+my $logged = do { local $/; <$wlog> };
+my $over = qr/is \d+ bytes, over the master's frame limit of 4194304/;
+like($logged, qr{CompileResult of j15/21 $over: artifact of \d+ bytes left},
+     'the cut compile is logged with its sizes');
+like($logged, qr{TestResult of j16/22, test t0 $over: stdout cut to \d+ of},
+     'the cut test too');
+
+# --- a reconnect: Register states the frame limit again and lists the
+# artifacts held, most recently used first; not the one the master was
+# told is CE
+send_cmd(6, pb_field_bytes(1, 'nginx reload') . pb_field_varint(2, 1));
+($name, $reg) = accept_worker();
+is($name, 'register', 'after Shutdown{reconnect} the worker registers again');
+is(val($reg, 12), 4 << 20, 'with max_frame_size');
+is_deeply($reg->{11}, ['e' x 64, 'c' x 64, $hash],
+          'and cached_artifacts, the most recently used first');
+send_cmd(1, pb_field_bytes(1, 'w-exec') . pb_field_varint(2, 200));
+
+send_cmd(3, batch_task(job => 'j17', task => 23, lang => 'c', hash => $hash,
+                       tests => [test_case(0, "20 22\n", "42\n")]));
+($tests) = collect_batch('j17', 23);
+is(verdicts($tests), 'AC', 'a listed artifact runs by its hash alone');
 
 # --- drain: the worker says goodbye and exits 0
 send_cmd(5, pb_field_bytes(1, 'test over'));

@@ -239,6 +239,77 @@ artifact_release(struct artifact_cache *c, struct artifact *a)
 
 
 /*
+ * Takes the entry under "key" out of the cache, if there: later lookups
+ * miss it.  A pinned entry lives on, uncached, until its last reference
+ * goes.
+ */
+void
+artifact_remove(struct artifact_cache *c, const char *key)
+{
+    struct artifact  *a;
+    bool              gone;
+
+    pthread_mutex_lock(&c->lock);
+
+    a = artifact_find(c, key);
+    gone = false;
+
+    if (a != NULL) {
+        artifact_unlink(c, a);
+        gone = a->refs == 0;
+    }
+
+    pthread_mutex_unlock(&c->lock);
+
+    if (gone) {
+        artifact_free(a);
+    }
+}
+
+
+/*
+ * The keys of at most "max" cached entries, most recently used first, as
+ * one malloc'ed block (free() it): "*n" pointers to NUL-terminated copies
+ * that live in the same block.  Keys longer than a hex SHA-256 are left
+ * out: they are not the master's hashes, and each listed key has room for
+ * SHA256_HEX_LEN bytes only.  NULL on ENOMEM.
+ */
+char **
+artifact_cache_keys(struct artifact_cache *c, size_t max, size_t *n)
+{
+    struct artifact  *a;
+    char            **keys, *copy;
+    size_t            len;
+
+    keys = malloc(max * (sizeof(char *) + SHA256_HEX_LEN + 1) + 1);
+    if (keys == NULL) {
+        return NULL;
+    }
+
+    copy = (char *) (keys + max);
+    *n = 0;
+
+    pthread_mutex_lock(&c->lock);
+
+    for (a = c->newest; a != NULL && *n < max; a = a->next) {
+        len = strlen(a->key);
+
+        if (len > SHA256_HEX_LEN) {
+            continue;
+        }
+
+        memcpy(copy, a->key, len + 1);
+        keys[(*n)++] = copy;
+        copy += SHA256_HEX_LEN + 1;
+    }
+
+    pthread_mutex_unlock(&c->lock);
+
+    return keys;
+}
+
+
+/*
  * Frees every cached entry; nothing may be pinned any more.
  */
 void

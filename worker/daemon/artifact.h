@@ -7,8 +7,10 @@
  * long as it runs, so eviction never pulls bytes from under a running
  * test.  Pinned entries are never evicted; an entry that cannot fit even
  * after evicting everything unpinned is handed out uncached (it lives
- * until its last reference goes).  Every call is thread-safe.  Lookups
- * walk the list: a cache holds hundreds of artifacts, not millions.
+ * until its last reference goes).  The keys can be listed, most recent
+ * first (Register tells the master what it need not resend), and an entry
+ * taken out.  Every call is thread-safe.  Lookups walk the list: a cache
+ * holds hundreds of artifacts, not millions.
  */
 
 #ifndef JUDGE_WORKER_ARTIFACT_H
@@ -53,6 +55,8 @@ struct artifact *artifact_get(struct artifact_cache *c, const char *key);
 struct artifact *artifact_put(struct artifact_cache *c, const char *key,
                               const void *data, size_t len);
 void  artifact_release(struct artifact_cache *c, struct artifact *a);
+void  artifact_remove(struct artifact_cache *c, const char *key);
+char **artifact_cache_keys(struct artifact_cache *c, size_t max, size_t *n);
 
 int   sha256_hex(const struct iovec *parts, size_t n,
                  char out[SHA256_HEX_LEN + 1]);

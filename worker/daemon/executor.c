@@ -368,7 +368,8 @@ exec_finish(struct executor *ex, struct exec_task *t)
 
 /*
  * Runs a CompileTask and sends its CompileResult, which ends the task.
- * An artifact that compiled is filed in the cache under the task's hash.
+ * An artifact that compiled is filed in the cache under the task's hash;
+ * one over the task's max_artifact_size is CE and kept nowhere.
  */
 static void
 exec_compile(struct exec_thread *th, struct exec_task *t)
@@ -383,6 +384,7 @@ exec_compile(struct exec_thread *th, struct exec_task *t)
 
     runner_compile(th->sb, t->lang, &t->prog, t->compile->compiler_flags,
                    t->compile->n_compiler_flags, t->compile->limits, &out);
+    compile_outcome_limit_artifact(&out, t->compile->max_artifact_size);
 
     sha[0] = '\0';
 
@@ -964,6 +966,28 @@ executor_free_slots(struct executor *ex)
     pthread_mutex_unlock(&ex->lock);
 
     return free_slots;
+}
+
+
+/*
+ * The hashes of at most "max" artifacts in the cache, most recently used
+ * first: see artifact_cache_keys().  NULL on ENOMEM.
+ */
+char **
+executor_artifact_keys(struct executor *ex, size_t max, size_t *n)
+{
+    return artifact_cache_keys(&ex->artifacts, max, n);
+}
+
+
+/*
+ * Drops the artifact under "hash" from the cache: the master was not
+ * given it, so the worker must not claim to hold it.
+ */
+void
+executor_forget_artifact(struct executor *ex, const char *hash)
+{
+    artifact_remove(&ex->artifacts, hash);
 }
 
 

@@ -43,6 +43,8 @@ int       executor_refuse(struct executor *ex, Judge__MasterCommand *cmd,
 unsigned  executor_cancel(struct executor *ex, const char *job_id,
                           uint64_t task_id);
 uint32_t  executor_free_slots(struct executor *ex);
+char    **executor_artifact_keys(struct executor *ex, size_t max, size_t *n);
+void      executor_forget_artifact(struct executor *ex, const char *hash);
 void      executor_destroy(struct executor *ex);
 
 

@@ -6,23 +6,31 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "message.h"
 #include "sandbox.h"
+#include "text.h"
 #include "version.h"
 
 
 /*
  * Queues Register, the first frame of every stream: who this worker is,
- * what it runs on and which languages it offers (only those whose
- * toolchain answered the version probe).  Returns 0 or -1 with errno set.
+ * what it runs on, which languages it offers (only those whose toolchain
+ * answered the version probe), the largest frame it accepts, and the
+ * "n_cached" artifact hashes in "cached" (most recently used first) that
+ * the master need not send again.  Hashes are left out from the end when
+ * Register would not fit in "max_frame": one not listed costs a resend
+ * only.  Returns 0 or -1 with errno set.
  */
 int
 message_put_register(struct frame_writer *out, size_t max_frame,
                      const struct config *cfg, const struct languages *ls,
-                     const struct host_facts *host)
+                     const struct host_facts *host, char **cached,
+                     size_t n_cached)
 {
     Judge__WorkerMessage    msg = JUDGE__WORKER_MESSAGE__INIT;
     Judge__Register         reg = JUDGE__REGISTER__INIT;
@@ -92,9 +100,18 @@ message_put_register(struct frame_writer *out, size_t max_frame,
         reg.slots = cfg->slots;
         reg.version = JUDGE_WORKER_VERSION;
         reg.sandbox = &sandbox;
+        reg.max_frame_size = cfg->max_frame;
+        reg.n_cached_artifacts = n_cached;
+        reg.cached_artifacts = cached;
 
         msg.body_case = JUDGE__WORKER_MESSAGE__BODY_REGISTER;
         msg.register_ = &reg;
+
+        while (reg.n_cached_artifacts > 0
+               && protobuf_c_message_get_packed_size(&msg.base) > max_frame)
+        {
+            reg.n_cached_artifacts--;
+        }
 
         rc = frame_writer_put(out, &msg.base, max_frame);
     }
@@ -147,6 +164,279 @@ message_put_leaving(struct frame_writer *out, size_t max_frame,
     msg.leaving = &leaving;
 
     return frame_writer_put(out, &msg.base, max_frame);
+}
+
+
+/*
+ * How many bytes "msg" packs to beyond "max": 0 when it fits.
+ */
+static size_t
+fit_excess(const Judge__WorkerMessage *msg, size_t max)
+{
+    size_t  size;
+
+    size = protobuf_c_message_get_packed_size(&msg->base);
+
+    return size > max ? size - max : 0;
+}
+
+
+/*
+ * What is left of "have" bytes with "excess" of them cut.
+ */
+static size_t
+fit_keep(size_t have, size_t excess)
+{
+    return have > excess ? have - excess : 0;
+}
+
+
+/*
+ * Cuts the text "*field" of "msg", between characters, by as many bytes
+ * as "msg" is over "max" (shorter content never packs longer).  The cut
+ * copy is kept in "*owned", whose earlier text is freed.  Returns 0, or
+ * -1 on ENOMEM.
+ */
+static int
+fit_text(const Judge__WorkerMessage *msg, size_t max, char **field,
+         char **owned)
+{
+    char    *cut;
+    size_t   excess, len;
+
+    excess = fit_excess(msg, max);
+
+    if (excess == 0) {
+        return 0;
+    }
+
+    len = strlen(*field);
+
+    cut = utf8_clean_copy(*field, len, fit_keep(len, excess));
+    if (cut == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+
+    free(*owned);
+    *owned = cut;
+    *field = cut;
+
+    return 0;
+}
+
+
+/*
+ * A CompileResult too big: its artifact is left out and it becomes CE,
+ * with a notice in the message and at the end of the compiler output
+ * (cut to make room when needed).  "notice" holds the notice's text.
+ */
+static int
+fit_compile(Judge__WorkerMessage *msg, size_t max, struct message_fit *fit,
+            char *notice, size_t notice_size, char **owned)
+{
+    Judge__CompileResult  *cr = msg->compile_result;
+    const char            *output;
+    size_t                 output_len, excess;
+
+    snprintf(fit->label, sizeof(fit->label), "CompileResult of %.64s/%"
+             PRIu64, cr->job_id, cr->task_id);
+
+    output = cr->output;
+    output_len = strlen(output);
+
+    if (cr->artifact.len == 0) {
+        if (fit_text(msg, max, &cr->output, &owned[0]) != 0) {
+            return -1;
+        }
+
+        snprintf(fit->what, sizeof(fit->what), "compiler output cut to %zu "
+                 "of %zu bytes", strlen(cr->output), output_len);
+        return 0;
+    }
+
+    snprintf(notice, notice_size, "the compiled program is %zu bytes, too "
+             "large for the judge's frames of at most %zu bytes",
+             cr->artifact.len, max);
+    snprintf(fit->what, sizeof(fit->what), "artifact of %zu bytes left out, "
+             "sent as CE", cr->artifact.len);
+
+    if (strlen(cr->artifact_hash) <= SHA256_HEX_LEN) {
+        strcpy(fit->dropped_artifact, cr->artifact_hash);
+    }
+
+    cr->status = JUDGE__STATUS__CE;
+    cr->artifact.data = NULL;
+    cr->artifact.len = 0;
+    cr->artifact_sha256 = (char *) "";
+    cr->message = notice;
+
+    cr->output = text_append_line(output, output_len, notice, SIZE_MAX);
+    if (cr->output == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+
+    owned[0] = cr->output;
+    excess = fit_excess(msg, max);
+
+    if (excess > 0) {
+        cr->output = text_append_line(output, output_len, notice,
+                                      fit_keep(strlen(owned[0]), excess));
+        if (cr->output == NULL) {
+            errno = ENOMEM;
+            return -1;
+        }
+
+        free(owned[0]);
+        owned[0] = cr->output;
+    }
+
+    return 0;
+}
+
+
+/*
+ * A TestResult too big: stdout and stderr are cut, half of the room
+ * each (what one does not need goes to the other), and flagged
+ * truncated; then the messages, should that not be enough.
+ */
+static int
+fit_test(Judge__WorkerMessage *msg, size_t max, struct message_fit *fit,
+         char **owned)
+{
+    Judge__TestResult  *tr = msg->test_result;
+    size_t              out_len, err_len, room, keep_out, keep_err;
+    int                 pass;
+
+    snprintf(fit->label, sizeof(fit->label), "TestResult of %.64s/%" PRIu64
+             ", test %.64s", tr->job_id, tr->task_id, tr->test_id);
+
+    out_len = tr->stdout.len;
+    err_len = tr->stderr.len;
+
+    /* a *_truncated flag the first pass sets packs into two more bytes:
+     * the second pass cuts again with the flags in the count */
+    for (pass = 0; pass < 2; pass++) {
+        tr->stdout.len = out_len;
+        tr->stderr.len = err_len;
+        room = fit_keep(out_len + err_len, fit_excess(msg, max));
+
+        keep_out = out_len < room / 2 ? out_len : room / 2;
+        keep_err = err_len < room - keep_out ? err_len : room - keep_out;
+        keep_out = out_len < room - keep_err ? out_len : room - keep_err;
+
+        tr->stdout.len = keep_out;
+        tr->stderr.len = keep_err;
+        tr->stdout_truncated = tr->stdout_truncated || keep_out < out_len;
+        tr->stderr_truncated = tr->stderr_truncated || keep_err < err_len;
+    }
+
+    snprintf(fit->what, sizeof(fit->what), "stdout cut to %zu of %zu bytes, "
+             "stderr to %zu of %zu", keep_out, out_len, keep_err, err_len);
+
+    if (fit_text(msg, max, &tr->checker_message, &owned[0]) != 0
+        || fit_text(msg, max, &tr->message, &owned[1]) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * A packed task result (CompileResult, TestResult, BatchExecutionResult)
+ * longer than "max_frame", the master's limit, remade to fit, so that the
+ * master learns how the task ended instead of waiting for a result that
+ * never comes: see fit_compile() and fit_test(); a BatchExecutionResult
+ * has only its message to cut.  "fit" gets the new payload (free() it)
+ * and what was cut, for the log.  Returns 0, or -1 with errno set:
+ * EMSGSIZE when it cannot be made to fit (not a result; a limit too small
+ * even for its fixed fields), EINVAL when it does not decode, ENOMEM.
+ */
+int
+message_fit_result(const uint8_t *payload, size_t len, size_t max_frame,
+                   struct message_fit *fit)
+{
+    Judge__WorkerMessage          *in, msg;
+    Judge__CompileResult           compile;
+    Judge__TestResult              test;
+    Judge__BatchExecutionResult    batch;
+    char                           notice[200], *owned[2];
+    int                            rc, saved;
+
+    memset(fit, 0, sizeof(*fit));
+    snprintf(fit->label, sizeof(fit->label), "a task result");
+
+    in = judge__worker_message__unpack(NULL, len, payload);
+    if (in == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+
+    /* the cuts go into shallow copies, pointing at new text or at fewer
+     * of the old bytes, so "in" is freed just as it was unpacked */
+    msg = *in;
+    owned[0] = NULL;
+    owned[1] = NULL;
+
+    switch (in->body_case) {
+
+    case JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT:
+        compile = *in->compile_result;
+        msg.compile_result = &compile;
+        rc = fit_compile(&msg, max_frame, fit, notice, sizeof(notice),
+                         owned);
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_TEST_RESULT:
+        test = *in->test_result;
+        msg.test_result = &test;
+        rc = fit_test(&msg, max_frame, fit, owned);
+        break;
+
+    case JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT:
+        batch = *in->batch_result;
+        msg.batch_result = &batch;
+        snprintf(fit->label, sizeof(fit->label), "BatchExecutionResult of "
+                 "%.64s/%" PRIu64, batch.job_id, batch.task_id);
+        snprintf(fit->what, sizeof(fit->what), "message cut");
+        rc = fit_text(&msg, max_frame, &batch.message, &owned[0]);
+        break;
+
+    default:
+        /* not a result: nothing of it may be cut */
+        errno = EMSGSIZE;
+        rc = -1;
+        break;
+    }
+
+    if (rc == 0 && fit_excess(&msg, max_frame) > 0) {
+        errno = EMSGSIZE;
+        rc = -1;
+    }
+
+    if (rc == 0) {
+        fit->len = protobuf_c_message_get_packed_size(&msg.base);
+        fit->payload = malloc(fit->len ? fit->len : 1);
+
+        if (fit->payload == NULL) {
+            errno = ENOMEM;
+            rc = -1;
+
+        } else {
+            protobuf_c_message_pack(&msg.base, fit->payload);
+        }
+    }
+
+    saved = errno;
+    free(owned[0]);
+    free(owned[1]);
+    judge__worker_message__free_unpacked(in, NULL);
+    errno = saved;
+
+    return rc;
 }
 
 

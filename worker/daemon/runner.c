@@ -15,6 +15,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +490,43 @@ runner_compile(sandbox_t *sb, const struct language *l,
     }
 
     sandbox_result_free(&res);
+}
+
+
+/*
+ * Turns a compile whose artifact is larger than "max" bytes (the judge's
+ * limit; 0 for none) into CE without the artifact.  The message says
+ * why, and so does the last line of the compiler output, which is what
+ * users are shown.
+ */
+void
+compile_outcome_limit_artifact(struct compile_outcome *out, uint64_t max)
+{
+    char  *output;
+
+    if (out->status != JUDGE__STATUS__OK || max == 0
+        || out->artifact_len <= max)
+    {
+        return;
+    }
+
+    snprintf(out->message, sizeof(out->message), "the compiled program is "
+             "%zu bytes; the judge accepts at most %" PRIu64,
+             out->artifact_len, max);
+
+    output = text_append_line(out->output, strlen(out->output),
+                              out->message, RUNNER_COMPILE_OUTPUT_MAX);
+
+    /* out of memory: the compiler output stays, the message says it */
+    if (output != NULL) {
+        free(out->output);
+        out->output = output;
+    }
+
+    free(out->artifact);
+    out->artifact = NULL;
+    out->artifact_len = 0;
+    out->status = JUDGE__STATUS__CE;
 }
 
 

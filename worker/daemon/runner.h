@@ -64,6 +64,8 @@ void  runner_compile(sandbox_t *sb, const struct language *l,
                      const struct program *src, char *const *flags,
                      size_t nflags, const Judge__Limits *limits,
                      struct compile_outcome *out);
+void  compile_outcome_limit_artifact(struct compile_outcome *out,
+                                     uint64_t max);
 void  compile_outcome_free(struct compile_outcome *out);
 
 void  runner_test(sandbox_t *sb, const struct test_setup *ts,

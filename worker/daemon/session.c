@@ -29,6 +29,10 @@
 #define SESSION_CLOSE_TIMEOUT     3000    /* ms to flush the last frames */
 #define SESSION_READ_CHUNK        65536
 
+/* artifact hashes listed in Register: 256 of 64 bytes keep it near 17 KiB,
+ * far below any frame limit that can carry an artifact at all */
+#define SESSION_REGISTER_ARTIFACTS  256
+
 
 enum session_state {
     STATE_ACTIVE,
@@ -443,9 +447,62 @@ session_flush(struct session *s)
 
 
 /*
- * Queues the results of finished tasks.  A result the master could not
- * take (over its frame limit) is logged and dropped; the master then
- * times the task out.
+ * Queues one task result.  One over the master's frame limit cannot go
+ * as it is (the master would close the stream), and dropping it would
+ * leave its task waiting on the master; it is remade to fit instead
+ * (message_fit_result(): a compile's artifact left out and CE, a test's
+ * output cut), and the cut is logged.  A compile's artifact the master
+ * was not given is forgotten too, so that no later Register lists it.
+ */
+static void
+session_send_result(struct session *s, const struct task_result *r)
+{
+    struct worker       *w = s->w;
+    struct message_fit   fit;
+
+    if (frame_writer_put_packed(&s->out, r->payload, r->len,
+                                s->peer_max_frame) == 0)
+    {
+        return;
+    }
+
+    if (errno != EMSGSIZE) {
+        log_error(&w->log, "cannot queue a task result of %zu bytes: %s",
+                  r->len, strerror(errno));
+        return;
+    }
+
+    if (message_fit_result(r->payload, r->len, s->peer_max_frame, &fit)
+        != 0)
+    {
+        log_error(&w->log, "%s is %zu bytes, over the master's frame limit "
+                  "of %zu, and cannot be cut to fit: %s", fit.label, r->len,
+                  s->peer_max_frame, strerror(errno));
+        return;
+    }
+
+    if (frame_writer_put_packed(&s->out, fit.payload, fit.len,
+                                s->peer_max_frame) != 0)
+    {
+        log_error(&w->log, "cannot queue a task result of %zu bytes: %s",
+                  fit.len, strerror(errno));
+
+    } else {
+        log_warn(&w->log, "%s is %zu bytes, over the master's frame limit "
+                 "of %zu: %s; %zu bytes sent", fit.label, r->len,
+                 s->peer_max_frame, fit.what, fit.len);
+
+        if (fit.dropped_artifact[0] != '\0') {
+            tasks_forget_artifact(&w->tasks, fit.dropped_artifact);
+        }
+    }
+
+    free(fit.payload);
+}
+
+
+/*
+ * Queues the results of finished tasks, in the order they were made.
  */
 static void
 session_results(struct session *s)
@@ -456,16 +513,42 @@ session_results(struct session *s)
     for (r = tasks_collect(&w->tasks, &w->log); r != NULL; r = next) {
         next = r->next;
 
-        if (s->state != STATE_CLOSING
-            && frame_writer_put_packed(&s->out, r->payload, r->len,
-                                       s->peer_max_frame) != 0)
-        {
-            log_error(&w->log, "cannot send a task result of %zu bytes: %s",
-                      r->len, strerror(errno));
+        if (s->state != STATE_CLOSING) {
+            session_send_result(s, r);
         }
 
         task_result_free(r);
     }
+}
+
+
+/*
+ * Queues Register with the hashes of the artifacts this worker holds,
+ * most recently used first, so that after a reconnect the master does
+ * not send them again.  Returns 0 or -1 with errno set.
+ */
+static int
+session_register(struct session *s)
+{
+    struct worker  *w = s->w;
+    char          **cached;
+    size_t          n;
+    int             rc, saved;
+
+    cached = tasks_artifact_keys(&w->tasks, SESSION_REGISTER_ARTIFACTS, &n);
+    if (cached == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+
+    rc = message_put_register(&s->out, s->peer_max_frame, &w->cfg,
+                              &w->languages, &w->host, cached, n);
+    saved = errno;
+
+    free(cached);
+    errno = saved;
+
+    return rc;
 }
 
 
@@ -637,9 +720,7 @@ session_run(struct worker *w, int64_t *lived_ms)
         log_warn(&w->log, "%s", s.conn.err);
     }
 
-    if (message_put_register(&s.out, s.peer_max_frame, &w->cfg,
-                             &w->languages, &w->host) != 0)
-    {
+    if (session_register(&s) != 0) {
         log_error(&w->log, "cannot build Register: %s", strerror(errno));
 
     } else {

@@ -181,6 +181,28 @@ tasks_free_slots(struct tasks *t)
 
 
 /*
+ * The hashes of at most "max" artifacts this worker holds, most recently
+ * used first, as one block to free(); "*n" of them.  NULL on ENOMEM.
+ */
+char **
+tasks_artifact_keys(struct tasks *t, size_t max, size_t *n)
+{
+    return executor_artifact_keys(t->executor, max, n);
+}
+
+
+/*
+ * Forgets the artifact under "hash": the master was told the compile
+ * failed, so later Registers must not list it.
+ */
+void
+tasks_forget_artifact(struct tasks *t, const char *hash)
+{
+    executor_forget_artifact(t->executor, hash);
+}
+
+
+/*
  * Hands a finished task's result to the main loop.  Safe from any thread.
  */
 void

@@ -55,6 +55,8 @@ void  tasks_end_session(struct tasks *t);
 int   tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd,
                      struct log *lg);
 uint32_t tasks_free_slots(struct tasks *t);
+char **tasks_artifact_keys(struct tasks *t, size_t max, size_t *n);
+void  tasks_forget_artifact(struct tasks *t, const char *hash);
 struct task_result *task_result_new(const ProtobufCMessage *msg, bool last,
                                     uint64_t session);
 void  tasks_complete(struct tasks *t, struct task_result *r);

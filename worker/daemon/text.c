@@ -105,3 +105,49 @@ utf8_clean_copy(const char *s, size_t len, size_t max)
 
     return out;
 }
+
+
+/*
+ * A copy of "text" as utf8_clean_copy() makes it, then "line" on a line
+ * of its own, at most "max" bytes in all: the text is cut first, so that
+ * the line (a notice from the judge) survives; the line is cut only when
+ * it does not fit even alone.  Returns NULL on ENOMEM.
+ */
+char *
+text_append_line(const char *text, size_t len, const char *line, size_t max)
+{
+    char    *head, *out;
+    size_t   head_len, line_len, o;
+
+    line_len = strlen(line);
+
+    if (line_len >= max) {
+        return utf8_clean_copy(line, line_len, max);
+    }
+
+    /* one byte for the newline that may be needed between them */
+    head = utf8_clean_copy(text, len, max - line_len - 1);
+    if (head == NULL) {
+        return NULL;
+    }
+
+    head_len = strlen(head);
+
+    out = malloc(head_len + 1 + line_len + 1);
+    if (out == NULL) {
+        free(head);
+        return NULL;
+    }
+
+    memcpy(out, head, head_len);
+    o = head_len;
+
+    if (head_len > 0 && head[head_len - 1] != '\n') {
+        out[o++] = '\n';
+    }
+
+    memcpy(out + o, line, line_len + 1);
+    free(head);
+
+    return out;
+}

@@ -11,6 +11,8 @@
 
 
 char *utf8_clean_copy(const char *s, size_t len, size_t max);
+char *text_append_line(const char *text, size_t len, const char *line,
+                       size_t max);
 
 
 #endif /* JUDGE_WORKER_TEXT_H */

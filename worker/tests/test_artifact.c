@@ -1,7 +1,8 @@
 /*
  * The artifact cache: bounded in bytes, least recently used out first,
- * pinned entries never evicted, oversized ones handed out uncached; and
- * the SHA-256 helper against known digests.
+ * pinned entries never evicted, oversized ones handed out uncached, keys
+ * listed most recent first, entries removed; and the SHA-256 helper
+ * against known digests.
  */
 
 #include <pthread.h>
@@ -86,8 +87,10 @@ main(void)
     pthread_t               th[4];
     struct hammer           hm[4];
     char                    hex[SHA256_HEX_LEN + 1], err[256];
+    char                    long_key[SHA256_HEX_LEN + 2], **keys;
     void                   *bad;
     long                    total_bad;
+    size_t                  n;
     int                     i;
 
     ok(artifact_cache_init(&c, 1000, err, sizeof(err)) == 0, "init");
@@ -157,6 +160,49 @@ main(void)
     artifact_release(&c, pinned);
     put(&c, "t", 999);
     ok(!holds(&c, "p"), "once released, the old pinned entry can go");
+
+    artifact_cache_free(&c);
+
+    /* --- listing the keys, most recently used first */
+    artifact_cache_init(&c, 1000, err, sizeof(err));
+
+    keys = artifact_cache_keys(&c, 4, &n);
+    ok(keys != NULL && n == 0, "an empty cache lists no key");
+    free(keys);
+
+    memset(long_key, 'k', SHA256_HEX_LEN + 1);
+    long_key[SHA256_HEX_LEN + 1] = '\0';
+    put(&c, "a", 10);
+    put(&c, long_key, 10);
+    put(&c, "b", 10);
+    put(&c, "c", 10);
+    ok(holds(&c, "a"), "a is used again");
+
+    keys = artifact_cache_keys(&c, 4, &n);
+    is_int(n, 3, "three keys listed, the one longer than a hash left out");
+    ok(n == 3 && strcmp(keys[0], "a") == 0 && strcmp(keys[1], "c") == 0
+       && strcmp(keys[2], "b") == 0, "most recently used first: a, c, b");
+    free(keys);
+
+    keys = artifact_cache_keys(&c, 2, &n);
+    ok(n == 2 && strcmp(keys[0], "a") == 0 && strcmp(keys[1], "c") == 0,
+       "at most as many as asked for, the most recent ones");
+    free(keys);
+
+    /* --- removing */
+    artifact_remove(&c, "c");
+    ok(!holds(&c, "c") && c.n == 3 && c.bytes == 30,
+       "a removed entry is gone from the cache and its books");
+    artifact_remove(&c, "nothing");
+    is_int(c.n, 3, "removing a key not held changes nothing");
+
+    pinned = artifact_get(&c, "a");
+    artifact_remove(&c, "a");
+    ok(!holds(&c, "a"), "a pinned entry removed is no longer found");
+    ok(pinned->len == 10 && pinned->data[9] == 'a',
+       "but its bytes stay while it is pinned");
+    artifact_release(&c, pinned);
+    is_int(c.n, 2, "and go with its last reference");
 
     artifact_cache_free(&c);
 

@@ -1,6 +1,7 @@
 /*
  * Text for protobuf string fields: always valid UTF-8, cut between
- * characters, bad bytes and NULs shown as '?'.
+ * characters, bad bytes and NULs shown as '?'; a notice appended on a
+ * line of its own survives the cut.
  */
 
 #include <stdlib.h>
@@ -16,6 +17,18 @@ cleans(const char *in, size_t len, size_t max, const char *want,
     char  *out;
 
     out = utf8_clean_copy(in, len, max);
+    is_str(out, want, name);
+    free(out);
+}
+
+
+static void
+appends(const char *text, const char *line, size_t max, const char *want,
+        const char *name)
+{
+    char  *out;
+
+    out = text_append_line(text, strlen(text), line, max);
     is_str(out, want, name);
     free(out);
 }
@@ -40,6 +53,19 @@ main(void)
            "a four-byte character stays");
     cleans("x\xe2\x80", 3, 10, "x??", "a sequence cut short by the input");
     cleans("\x80\x80", 2, 1, "?", "the cut counts replaced bytes too");
+
+    appends("warning\n", "too big", 100, "warning\ntoo big",
+            "a line after text that ends in a newline");
+    appends("warning", "too big", 100, "warning\ntoo big",
+            "a newline put in between when the text lacks one");
+    appends("", "too big", 100, "too big", "no text: the line alone");
+    appends("abcdefgh", "too big", 12, "abcd\ntoo big",
+            "the text is cut so that the line fits");
+    appends("ab\xe2\x80\x98" "cd", "too big", 12, "ab\ntoo big",
+            "not inside a character");
+    appends("a\xff", "x", 10, "a?\nx", "the text is cleaned");
+    appends("abc", "too big", 7, "too big", "a line that fills it: alone");
+    appends("abc", "too big", 4, "too ", "a line longer than it: cut");
 
     return done_testing();
 }
