@@ -530,6 +530,61 @@ ngx_http_judge_waiter_deliver(uint64_t id)
 }
 
 
+/*
+ * The zone was reset: what our requests wait for may be gone, so every
+ * one of them looks again (and answers 404 when it is).
+ */
+
+void
+ngx_http_judge_waiter_reset(void)
+{
+    ngx_uint_t          i;
+    ngx_array_t        *ids;
+    ngx_pool_t         *pool;
+    ngx_rbtree_node_t  *node, *sentinel;
+    uint64_t           *id;
+
+    sentinel = &ngx_http_judge_waiters_sentinel;
+
+    if (ngx_http_judge_waiters.root == NULL
+        || ngx_http_judge_waiters.root == sentinel)
+    {
+        return;
+    }
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    ids = ngx_array_create(pool, 16, sizeof(uint64_t));
+    if (ids == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    for (node = ngx_rbtree_min(ngx_http_judge_waiters.root, sentinel);
+         node;
+         node = ngx_rbtree_next(&ngx_http_judge_waiters, node))
+    {
+        id = ngx_array_push(ids);
+        if (id == NULL) {
+            break;
+        }
+
+        *id = node->key;
+    }
+
+    id = ids->elts;
+
+    for (i = 0; i < ids->nelts; i++) {
+        ngx_http_judge_waiter_deliver(id[i]);
+    }
+
+    ngx_destroy_pool(pool);
+}
+
+
 /* the client went away before the answer */
 
 static void
@@ -667,24 +722,29 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
 {
-    ngx_buf_t                   *b;
+    off_t                        len;
+    ngx_int_t                    rc;
     ngx_uint_t                   finished;
+    ngx_chain_t                 *out;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_main_conf_t  *jmcf;
+
+    static ngx_str_t  json = ngx_string("application/json");
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    b = ngx_http_judge_job_json(jmcf->zone, &ctx->arg, r->pool, &finished);
+    rc = ngx_http_judge_job_json(jmcf->zone, &ctx->arg, r->pool, &out, &len,
+                                 &finished);
 
-    if (b == NULL) {
-        if (finished == 2) {
-            return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
-                                             "submission_not_found",
-                                             "no submission with that id "
-                                             "(it may have expired)");
-        }
+    if (rc == NGX_DECLINED) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "submission_not_found",
+                                         "no submission with that id "
+                                         "(it may have expired)");
+    }
 
+    if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -692,7 +752,7 @@ ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
         status = NGX_HTTP_ACCEPTED;
     }
 
-    return ngx_http_judge_send_json(r, status, b);
+    return ngx_http_judge_send_chain(r, status, &json, out, len);
 }
 
 
@@ -879,7 +939,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
 {
     ngx_int_t                    rc;
     ngx_uint_t                   finished;
-    ngx_chain_t                 *out;
+    ngx_chain_t                 *out, *last;
     ngx_connection_t            *c;
     ngx_http_request_t          *r;
     ngx_http_judge_main_conf_t  *jmcf;
@@ -913,8 +973,10 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     }
 
     if (out) {
-        out->buf->flush = 1;
-        out->buf->last_buf = finished;
+        for (last = out; last->next; last = last->next) { /* void */ }
+
+        last->buf->flush = 1;
+        last->buf->last_buf = finished;
 
         if (ngx_http_output_filter(r, out) == NGX_ERROR) {
             ngx_http_judge_waiter_finish(ctx, NGX_ERROR);

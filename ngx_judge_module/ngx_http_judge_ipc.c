@@ -10,6 +10,7 @@
 #include <ngx_channel.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_shm.h"
 
 
 /*
@@ -19,6 +20,14 @@
  * doorbell only reaches processes of the sender's own generation (the
  * pairs are made per cycle), so a cancelable timer also drains the
  * mailbox: a lost ring or a message across a reload costs latency only.
+ *
+ * The timer also looks after the others: a process that is gone (it
+ * crashed, or an old generation exited) gets no more mail, its unread
+ * mail is freed and its workers' records dropped, so their work moves at
+ * once.  And it notices a reset of the zone (ngx_http_judge_shm.c): this
+ * process's worker streams and waiting requests then refer to records
+ * that are no more, so the streams are closed (their workers register
+ * again) and the requests woken.
  */
 
 
@@ -34,10 +43,14 @@ static void ngx_http_judge_ipc_free_mail(ngx_http_judge_zone_t *zone,
     ngx_queue_t *mail);
 static ngx_http_judge_proc_t *ngx_http_judge_ipc_find(
     ngx_http_judge_shctx_t *sh, ngx_pid_t pid);
+static void ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone);
 
 
-/* this process's mailbox slot and poll timer; set in init_process */
-static ngx_http_judge_proc_t  *ngx_http_judge_ipc_proc;
+/*
+ * this process's mailbox slot (an index: the root object moves when the
+ * zone is reset) and poll timer; set in init_process
+ */
+static ngx_int_t               ngx_http_judge_ipc_slot = -1;
 static ngx_event_t             ngx_http_judge_ipc_timer;
 static ngx_uint_t              ngx_http_judge_ipc_ticks;
 
@@ -154,10 +167,12 @@ ngx_http_judge_ipc_close_doorbells(void *data)
 ngx_int_t
 ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
 {
-    ngx_uint_t                   i;
+    ngx_int_t                    slot;
+    ngx_uint_t                   i, ngone;
     ngx_http_judge_zone_t       *zone;
-    ngx_http_judge_proc_t       *proc, *free;
+    ngx_http_judge_proc_t       *proc;
     ngx_http_judge_main_conf_t  *jmcf;
+    ngx_pid_t                    gone[NGX_HTTP_JUDGE_MAX_PROCS];
 
     jmcf = ngx_http_judge_ipc_conf(cycle);
 
@@ -169,47 +184,52 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
     }
 
     zone = jmcf->zone;
-    free = NULL;
+    slot = -1;
+    ngone = 0;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
         proc = &zone->sh->procs[i];
 
-        if (proc->pid == 0) {
-            if (free == NULL) {
-                free = proc;
-            }
-            continue;
-        }
-
-        if (kill(proc->pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+        if (proc->pid != 0
+            && kill(proc->pid, 0) == -1 && ngx_errno == NGX_ESRCH)
+        {
+            gone[ngone++] = proc->pid;
             ngx_http_judge_ipc_free_mail(zone, &proc->mail);
             proc->pid = 0;
+        }
 
-            if (free == NULL) {
-                free = proc;
-            }
+        if (proc->pid == 0 && slot == -1) {
+            slot = i;
         }
     }
 
-    if (free) {
-        free->pid = ngx_pid;
-        free->generation = zone->generation;
-        free->worker = ngx_worker;
-        ngx_queue_init(&free->mail);
+    if (slot != -1) {
+        proc = &zone->sh->procs[slot];
+        proc->pid = ngx_pid;
+        proc->generation = zone->generation;
+        proc->worker = ngx_worker;
+        ngx_queue_init(&proc->mail);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    zone->resets = zone->sh->resets;
 
-    if (free == NULL) {
+    ngx_http_judge_zone_unlock(zone);
+
+    if (slot == -1) {
         ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
                       "judge: more than %d nginx processes share the zone",
                       NGX_HTTP_JUDGE_MAX_PROCS);
         return NGX_ERROR;
     }
 
-    ngx_http_judge_ipc_proc = free;
+    ngx_http_judge_ipc_slot = slot;
+
+    /* the process this one replaces may have crashed holding streams */
+    if (ngone) {
+        ngx_http_judge_registry_expire(zone, gone, ngone);
+    }
 
     for (i = 0; i < jmcf->ndoorbells; i++) {
         if (i != ngx_worker) {
@@ -243,23 +263,28 @@ ngx_http_judge_ipc_exit_process(ngx_cycle_t *cycle)
 {
     ngx_http_judge_zone_t       *zone;
     ngx_http_judge_main_conf_t  *jmcf;
+    ngx_http_judge_proc_t       *proc;
 
     jmcf = ngx_http_judge_ipc_conf(cycle);
 
-    if (jmcf == NULL || ngx_http_judge_ipc_proc == NULL) {
+    if (jmcf == NULL || ngx_http_judge_ipc_slot == -1) {
         return;
     }
 
     zone = jmcf->zone;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
-    ngx_http_judge_ipc_free_mail(zone, &ngx_http_judge_ipc_proc->mail);
-    ngx_http_judge_ipc_proc->pid = 0;
+    proc = &zone->sh->procs[ngx_http_judge_ipc_slot];
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    if (proc->pid == ngx_pid) {
+        ngx_http_judge_ipc_free_mail(zone, &proc->mail);
+        proc->pid = 0;
+    }
 
-    ngx_http_judge_ipc_proc = NULL;
+    ngx_http_judge_zone_unlock(zone);
+
+    ngx_http_judge_ipc_slot = -1;
 }
 
 
@@ -278,19 +303,19 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
     ngx_http_judge_proc_t       *proc;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     proc = ngx_http_judge_ipc_find(zone->sh, to->pid);
 
     if (proc == NULL || proc->generation != to->generation) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }
 
     msg = ngx_http_judge_zone_alloc_locked(zone,
                                    offsetof(ngx_http_judge_msg_t, data) + len);
     if (msg == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_http_judge_zone_unlock(zone);
         ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
                       "judge: no room in the zone for a message to "
                       "process %P", to->pid);
@@ -309,7 +334,7 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
 
     worker = proc->worker;
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     if (to->generation != zone->generation) {
         return NGX_OK;
@@ -384,9 +409,9 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
     ngx_http_judge_zone_t  *zone = ev->data;
 
     ngx_http_judge_ipc_drain(zone);
+    ngx_http_judge_ipc_watch(zone);
 
     if (++ngx_http_judge_ipc_ticks % NGX_HTTP_JUDGE_EXPIRE_EVERY == 0) {
-        ngx_http_judge_registry_expire(zone);
         ngx_http_judge_job_expire(zone);
     }
 
@@ -404,23 +429,29 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
 static void
 ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
 {
-    ngx_queue_t            mail, *q;
-    ngx_http_judge_msg_t  *msg;
+    ngx_uint_t              resets;
+    ngx_queue_t             mail, *q;
+    ngx_http_judge_msg_t   *msg;
+    ngx_http_judge_proc_t  *proc;
 
-    if (ngx_http_judge_ipc_proc == NULL) {
+    if (ngx_http_judge_ipc_slot == -1) {
         return;
     }
 
     ngx_queue_init(&mail);
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
-    if (!ngx_queue_empty(&ngx_http_judge_ipc_proc->mail)) {
-        ngx_queue_add(&mail, &ngx_http_judge_ipc_proc->mail);
-        ngx_queue_init(&ngx_http_judge_ipc_proc->mail);
+    proc = &zone->sh->procs[ngx_http_judge_ipc_slot];
+
+    if (!ngx_queue_empty(&proc->mail)) {
+        ngx_queue_add(&mail, &proc->mail);
+        ngx_queue_init(&proc->mail);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    resets = zone->sh->resets;
+
+    ngx_http_judge_zone_unlock(zone);
 
     if (ngx_queue_empty(&mail)) {
         return;
@@ -436,7 +467,8 @@ ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
 
         case NGX_HTTP_JUDGE_MSG_SEND:
         case NGX_HTTP_JUDGE_MSG_CLOSE:
-            ngx_http_judge_stream_deliver(msg);
+        case NGX_HTTP_JUDGE_MSG_TASK:
+            ngx_http_judge_stream_deliver(zone, msg);
             break;
 
         case NGX_HTTP_JUDGE_MSG_NOTIFY:
@@ -445,9 +477,81 @@ ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
         }
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    ngx_http_judge_ipc_free_mail(zone, &mail);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    /* mail taken before a reset lived in the old pool: it is gone */
+
+    ngx_http_judge_zone_lock(zone);
+
+    if (zone->sh->resets == resets) {
+        ngx_http_judge_ipc_free_mail(zone, &mail);
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
+/*
+ * Finds processes that are gone and, once a tick, a reset of the zone.
+ * Liveness is checked outside the lock; the pids are checked again
+ * inside it.
+ */
+
+static void
+ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
+{
+    ngx_uint_t              i, n, ngone, reset;
+    ngx_http_judge_proc_t  *proc;
+    ngx_pid_t               pids[NGX_HTTP_JUDGE_MAX_PROCS];
+    ngx_pid_t               gone[NGX_HTTP_JUDGE_MAX_PROCS];
+
+    n = 0;
+
+    ngx_http_judge_zone_lock(zone);
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+        pids[i] = zone->sh->procs[i].pid;
+    }
+
+    reset = (zone->resets != zone->sh->resets);
+    zone->resets = zone->sh->resets;
+
+    ngx_http_judge_zone_unlock(zone);
+
+    ngone = 0;
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+        if (pids[i] && pids[i] != ngx_pid
+            && kill(pids[i], 0) == -1 && ngx_errno == NGX_ESRCH)
+        {
+            gone[ngone++] = pids[i];
+        }
+    }
+
+    if (ngone) {
+        ngx_http_judge_zone_lock(zone);
+
+        for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+            proc = &zone->sh->procs[i];
+
+            for (n = 0; n < ngone; n++) {
+                if (proc->pid == gone[n]) {
+                    ngx_http_judge_ipc_free_mail(zone, &proc->mail);
+                    proc->pid = 0;
+                }
+            }
+        }
+
+        ngx_http_judge_zone_unlock(zone);
+    }
+
+    if (ngone || ngx_http_judge_ipc_ticks % NGX_HTTP_JUDGE_EXPIRE_EVERY == 0)
+    {
+        ngx_http_judge_registry_expire(zone, gone, ngone);
+    }
+
+    if (reset) {
+        ngx_http_judge_stream_reset();
+        ngx_http_judge_waiter_reset();
+    }
 }
 
 

@@ -11,21 +11,49 @@
 #include <openssl/rand.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_blobs.h"
 
 
 /*
- * Jobs in the zone.  A job holds what the pipeline needs to send (the
- * packed run template and one packed TestCase per test), what it learned
- * (each test's result already rendered as JSON by the process that
- * received it, the compile result likewise) and who waits for news.
- * Rendering an answer is then copying under the lock, never parsing.
+ * Jobs in the zone.  A job holds what the pipeline needs to send, as
+ * references to blobs in the cache directory (the run template, the
+ * tests, the compile task), what it learned (each test's result rendered
+ * as JSON once, by the process that received it, into the job's results
+ * file; the compile answer likewise as a blob) and who waits for news.
+ * The zone keeps only offsets, lengths and states, so its use per job
+ * does not depend on what the tests and results hold.
+ *
+ * An answer is planned under the lock (memory parts and file ranges) and
+ * sent from the files: nothing bulky is copied.
  */
+
+
+/* an answer being put together: memory and ranges of two files */
+typedef struct {
+    ngx_pool_t                  *pool;
+    ngx_chain_t                 *out;
+    ngx_chain_t                **last;
+    ngx_buf_t                   *mem;         /* the memory part growing */
+    off_t                        len;
+    ngx_file_t                  *results;
+    ngx_file_t                  *compile;
+    unsigned                     failed:1;
+} ngx_http_judge_out_t;
 
 
 static void ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
-static u_char *ngx_http_judge_job_render(u_char *p, ngx_http_judge_job_t *job);
-static size_t ngx_http_judge_job_render_len(ngx_http_judge_job_t *job);
+static void ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job);
+static void ngx_http_judge_out_mem(ngx_http_judge_out_t *o, u_char *data,
+    size_t len);
+static void ngx_http_judge_out_file(ngx_http_judge_out_t *o, ngx_file_t *file,
+    off_t off, size_t len);
+static ngx_file_t *ngx_http_judge_out_file_new(ngx_http_judge_out_t *o,
+    u_char *name);
+static ngx_int_t ngx_http_judge_out_open(ngx_http_judge_out_t *o,
+    ngx_file_t *file);
 
 
 static const char  *ngx_http_judge_job_states[] = {
@@ -84,52 +112,28 @@ ngx_http_judge_job_lookup_locked(ngx_http_judge_shctx_t *sh, u_char *id,
 
 
 /*
- * Slab allocation that makes room when the zone is full: finished jobs go,
- * oldest first.  Accepted, unfinished jobs are never dropped.
+ * The zone needs room: the finished job finished longest ago goes, if it
+ * has been kept for its minimum.  NGX_DECLINED: none may go yet.
  */
 
-void *
-ngx_http_judge_zone_alloc_locked(ngx_http_judge_zone_t *zone, size_t size)
+ngx_int_t
+ngx_http_judge_job_evict_locked(ngx_http_judge_zone_t *zone)
 {
-    void                  *p;
     ngx_queue_t           *q;
     ngx_http_judge_job_t  *job;
 
-    for ( ;; ) {
-        p = ngx_slab_calloc_locked(zone->shpool, size);
-        if (p) {
-            return p;
-        }
-
-        if (ngx_queue_empty(&zone->sh->finished)) {
-            return NULL;
-        }
-
-        q = ngx_queue_last(&zone->sh->finished);
-        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
-        ngx_http_judge_job_free_locked(zone, job);
-    }
-}
-
-
-ngx_int_t
-ngx_http_judge_job_store_locked(ngx_http_judge_zone_t *zone, ngx_str_t *dst,
-    u_char *src, size_t len)
-{
-    dst->len = 0;
-    dst->data = NULL;
-
-    if (len == 0) {
-        return NGX_OK;
+    if (ngx_queue_empty(&zone->sh->finished)) {
+        return NGX_DECLINED;
     }
 
-    dst->data = ngx_http_judge_zone_alloc_locked(zone, len);
-    if (dst->data == NULL) {
-        return NGX_ERROR;
+    q = ngx_queue_last(&zone->sh->finished);
+    job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+    if ((ngx_msec_int_t) (ngx_current_msec - job->keep_until) < 0) {
+        return NGX_DECLINED;
     }
 
-    ngx_memcpy(dst->data, src, len);
-    dst->len = len;
+    ngx_http_judge_job_free_locked(zone, job);
 
     return NGX_OK;
 }
@@ -139,14 +143,17 @@ static void
 ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job)
 {
-    ngx_uint_t        i;
     ngx_queue_t      *q;
     ngx_slab_pool_t  *pool;
+    u_char            name[NGX_MAX_PATH];
 
     pool = zone->shpool;
 
-    if (job->sn.node.parent) {
+    /* the tree's root has no parent: membership is a flag of its own */
+
+    if (job->in_tree) {
         ngx_rbtree_delete(&zone->sh->jobs, &job->sn.node);
+        job->in_tree = 0;
     }
 
     if (job->queue.next) {
@@ -163,20 +170,18 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         ngx_slab_free_locked(pool, q);
     }
 
-    for (i = 0; job->tests && i < job->ntests; i++) {
-        if (job->tests[i].data) {
-            ngx_slab_free_locked(pool, job->tests[i].data);
-        }
+    if (job->results_size) {
+        ngx_http_judge_zone_unlink_later(
+            ngx_http_judge_results_name(zone, name, job->serial));
     }
 
-    for (i = 0; job->results && i < job->ntests; i++) {
-        if (job->results[i].data) {
-            ngx_slab_free_locked(pool, job->results[i].data);
-        }
-    }
+    ngx_http_judge_blob_release_locked(zone, &job->run_spec);
+    ngx_http_judge_blob_release_locked(zone, &job->tests);
+    ngx_http_judge_blob_release_locked(zone, &job->compile_spec);
+    ngx_http_judge_blob_release_locked(zone, &job->compile);
 
-    if (job->tests) {
-        ngx_slab_free_locked(pool, job->tests);
+    if (job->test_off) {
+        ngx_slab_free_locked(pool, job->test_off);
     }
 
     if (job->results) {
@@ -195,108 +200,18 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         ngx_slab_free_locked(pool, job->batches);
     }
 
-    if (job->run_spec.data) {
-        ngx_slab_free_locked(pool, job->run_spec.data);
-    }
-
-    if (job->compile.data) {
-        ngx_slab_free_locked(pool, job->compile.data);
-    }
-
-    if (job->compile_spec.data) {
-        ngx_slab_free_locked(pool, job->compile_spec.data);
-    }
-
-    if (job->message.data) {
-        ngx_slab_free_locked(pool, job->message.data);
-    }
-
-    if (job->language.data) {
-        ngx_slab_free_locked(pool, job->language.data);
-    }
+    ngx_http_judge_zone_free_str_locked(zone, &job->note);
+    ngx_http_judge_zone_free_str_locked(zone, &job->message);
+    ngx_http_judge_zone_free_str_locked(zone, &job->language);
 
     ngx_slab_free_locked(pool, job);
 }
 
 
-/* the packed TestCases of the run template, one by one, from its bytes */
-
-static ngx_int_t
-ngx_http_judge_job_split_tests(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job, ngx_str_t *run)
-{
-    size_t                    i;
-    Judge__TestCase          *tc;
-    Judge__ExecuteBatchTask  *task;
-    u_char                   *buf;
-    size_t                    len;
-
-    task = judge__execute_batch_task__unpack(NULL, run->len, run->data);
-    if (task == NULL) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < task->n_tests; i++) {
-        tc = task->tests[i];
-
-        len = judge__test_case__get_packed_size(tc);
-
-        buf = ngx_alloc(len, ngx_cycle->log);
-        if (buf == NULL) {
-            judge__execute_batch_task__free_unpacked(task, NULL);
-            return NGX_ERROR;
-        }
-
-        judge__test_case__pack(tc, buf);
-
-        ngx_shmtx_lock(&zone->shpool->mutex);
-        if (ngx_http_judge_job_store_locked(zone, &job->tests[i], buf, len)
-            != NGX_OK)
-        {
-            ngx_shmtx_unlock(&zone->shpool->mutex);
-            ngx_free(buf);
-            judge__execute_batch_task__free_unpacked(task, NULL);
-            return NGX_ERROR;
-        }
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-
-        ngx_free(buf);
-    }
-
-    /* the template keeps everything but the tests */
-
-    for (i = 0; i < task->n_tests; i++) {
-        judge__test_case__free_unpacked(task->tests[i], NULL);
-    }
-
-    task->n_tests = 0;
-    free(task->tests);
-    task->tests = NULL;
-
-    len = judge__execute_batch_task__get_packed_size(task);
-
-    buf = ngx_alloc(len, ngx_cycle->log);
-    if (buf == NULL) {
-        judge__execute_batch_task__free_unpacked(task, NULL);
-        return NGX_ERROR;
-    }
-
-    judge__execute_batch_task__pack(task, buf);
-    judge__execute_batch_task__free_unpacked(task, NULL);
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    i = ngx_http_judge_job_store_locked(zone, &job->run_spec, buf, len);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    ngx_free(buf);
-
-    return i == NGX_OK ? NGX_OK : NGX_ERROR;
-}
-
-
 /*
  * Files an accepted submission.  NGX_BUSY: the queue is full;
- * NGX_DECLINED: no room in the zone.  On NGX_OK "id" holds the job id.
+ * NGX_DECLINED: no room in the zone or in the cache directory.  On NGX_OK
+ * "id" holds the job id.
  */
 
 ngx_int_t
@@ -304,10 +219,11 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
     u_char *id)
 {
-    size_t                 n;
-    ngx_int_t              rc;
-    ngx_http_judge_job_t  *job;
-    u_char                 rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
+    size_t                      n;
+    ngx_int_t                   rc;
+    ngx_http_judge_job_t       *job;
+    ngx_http_judge_blob_ref_t   run, tests, spec;
+    u_char                      rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
 
     if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
         return NGX_ERROR;
@@ -317,17 +233,61 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
 
     n = sub->ntests;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    /* refused early, before any file is written */
+
+    ngx_http_judge_zone_lock(zone);
+
+    rc = NGX_OK;
 
     if (zone->sh->nactive >= jlcf->queue_size) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_BUSY;
+        rc = NGX_BUSY;
+
+    } else if (ngx_http_judge_zone_room_locked(zone) != NGX_OK) {
+        rc = NGX_DECLINED;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ngx_memzero(&spec, sizeof(ngx_http_judge_blob_ref_t));
+    ngx_memzero(&tests, sizeof(ngx_http_judge_blob_ref_t));
+
+    rc = ngx_http_judge_blob_put(zone, sub->run_spec.data, sub->run_spec.len,
+                                 &run);
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_judge_blob_put(zone, sub->tests.data, sub->tests.len,
+                                     &tests);
+    }
+
+    if (rc == NGX_OK && sub->compiled) {
+        rc = ngx_http_judge_blob_put(zone, sub->compile_spec.data,
+                                     sub->compile_spec.len, &spec);
+    }
+
+    ngx_http_judge_zone_lock(zone);
+
+    if (rc != NGX_OK) {
+        goto failed;
+    }
+
+    if (zone->sh->nactive >= jlcf->queue_size) {
+        rc = NGX_BUSY;
+        goto failed;
+    }
+
+    rc = NGX_DECLINED;
+
+    if (ngx_http_judge_zone_room_locked(zone) != NGX_OK) {
+        goto failed;
     }
 
     job = ngx_http_judge_zone_alloc_locked(zone, sizeof(ngx_http_judge_job_t));
     if (job == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_DECLINED;
+        goto failed;
     }
 
     ngx_memcpy(job->id, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
@@ -341,67 +301,77 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     job->stop_at = n;
     job->batch_size = jlcf->batch_size;
     job->max_attempts = jlcf->max_attempts;
+    job->max_artifact = jlcf->max_artifact_size;
     job->ttl = jlcf->result_ttl;
+    job->min_ttl = jlcf->result_min_ttl;
     job->orphan_limit = jlcf->no_worker_timeout;
+    job->test_time = sub->test_time;
+    job->grace = jlcf->task_grace;
     ngx_memcpy(job->hash, sub->hash, NGX_HTTP_JUDGE_HASH_LEN);
 
-    job->tests = ngx_http_judge_zone_alloc_locked(zone, n * sizeof(ngx_str_t));
+    job->run_spec = run;
+    job->tests = tests;
+    job->compile_spec = spec;
+    ngx_memzero(&run, sizeof(ngx_http_judge_blob_ref_t));
+    ngx_memzero(&tests, sizeof(ngx_http_judge_blob_ref_t));
+    ngx_memzero(&spec, sizeof(ngx_http_judge_blob_ref_t));
+
+    job->test_off = ngx_http_judge_zone_alloc_locked(zone,
+                                                 (n + 1) * sizeof(uint64_t));
     job->results = ngx_http_judge_zone_alloc_locked(zone,
-                                                   n * sizeof(ngx_str_t));
+                                       n * sizeof(ngx_http_judge_result_t));
     job->order = ngx_http_judge_zone_alloc_locked(zone, n * sizeof(uint32_t));
     job->test_status = ngx_http_judge_zone_alloc_locked(zone, n);
 
-    if (job->tests == NULL || job->results == NULL || job->order == NULL
+    if (job->test_off == NULL || job->results == NULL || job->order == NULL
         || job->test_status == NULL
-        || ngx_http_judge_job_store_locked(zone, &job->language,
-                                           sub->language.data,
-                                           sub->language.len)
+        || ngx_http_judge_zone_store_locked(zone, &job->language,
+                                            sub->language.data,
+                                            sub->language.len)
            != NGX_OK)
     {
         ngx_http_judge_job_free_locked(zone, job);
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_DECLINED;
+        goto failed;
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_memcpy(job->test_off, sub->test_off, (n + 1) * sizeof(uint64_t));
 
-    /* not yet in the tree: nobody else can see the job while it fills */
-
-    rc = ngx_http_judge_job_split_tests(zone, job, &sub->run_spec);
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-
-    if (rc == NGX_OK && sub->compiled) {
-        rc = ngx_http_judge_job_store_locked(zone, &job->compile_spec,
-                                             sub->compile_spec.data,
-                                             sub->compile_spec.len);
-    }
-
-    if (rc == NGX_OK && sub->compiled) {
+    if (sub->compiled) {
         rc = ngx_http_judge_cache_want_locked(zone, job);
 
         if (rc == NGX_DONE) {
             job->cached = 1;
             zone->sh->cache_hits++;
-            rc = NGX_OK;
+
+        } else if (rc != NGX_OK) {
+            ngx_http_judge_job_free_locked(zone, job);
+            rc = NGX_DECLINED;
+            goto failed;
         }
     }
 
-    if (rc != NGX_OK) {
-        ngx_http_judge_job_free_locked(zone, job);
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_DECLINED;
-    }
+    job->serial = zone->sh->next_id++;
 
     ngx_http_judge_rbtree_insert(&zone->sh->jobs, &job->sn, job->id,
                                  NGX_HTTP_JUDGE_JOB_ID_LEN);
+    job->in_tree = 1;
     ngx_queue_insert_tail(&zone->sh->active, &job->queue);
     zone->sh->nactive++;
     zone->sh->submissions++;
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return NGX_OK;
+
+failed:
+
+    ngx_http_judge_blob_release_locked(zone, &run);
+    ngx_http_judge_blob_release_locked(zone, &tests);
+    ngx_http_judge_blob_release_locked(zone, &spec);
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return rc;
 }
 
 
@@ -428,6 +398,7 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     job->status = status;
     job->finished_ms = ngx_http_judge_now_ms();
     job->expires = ngx_current_msec + job->ttl;
+    job->keep_until = ngx_current_msec + ngx_min(job->min_ttl, job->ttl);
 
     /*
      * Otherwise the first failing test in test order decides; unjudged
@@ -566,7 +537,7 @@ ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_http_judge_job_t     *job;
     ngx_http_judge_waiter_t  *w;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
 
@@ -588,8 +559,8 @@ ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         w = NULL;
 
         if (n < NGX_HTTP_JUDGE_MAX_WAITERS) {
-            w = ngx_slab_alloc_locked(zone->shpool,
-                                      sizeof(ngx_http_judge_waiter_t));
+            w = ngx_http_judge_zone_alloc_locked(zone,
+                                            sizeof(ngx_http_judge_waiter_t));
         }
 
         if (w == NULL) {
@@ -603,7 +574,7 @@ ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return rc;
 }
@@ -617,7 +588,7 @@ ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone)
     ngx_queue_t           *q;
     ngx_http_judge_job_t  *job;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     while (!ngx_queue_empty(&zone->sh->finished)) {
         q = ngx_queue_last(&zone->sh->finished);
@@ -630,7 +601,7 @@ ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone)
         ngx_http_judge_job_free_locked(zone, job);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 }
 
 
@@ -662,7 +633,7 @@ ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone, ngx_str_t *id)
         return NGX_ERROR;
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
 
@@ -679,11 +650,11 @@ ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone, ngx_str_t *id)
         rc = NGX_OK;
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     a = stop->elts;
     for (i = 0; i < stop->nelts; i++) {
-        ngx_http_judge_pipeline_send_cancel(zone, &a[i], id);
+        ngx_http_judge_pipeline_send_cancel(zone, &a[i], id, 0);
     }
 
     ngx_http_judge_notify(zone, notify);
@@ -691,13 +662,6 @@ ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone, ngx_str_t *id)
     ngx_destroy_pool(pool);
 
     return rc;
-}
-
-
-static size_t
-ngx_http_judge_time_len(void)
-{
-    return sizeof("\"2026-01-01T00:00:00.000Z\"") - 1;
 }
 
 
@@ -715,37 +679,195 @@ ngx_http_judge_time(u_char *p, uint64_t ms)
 }
 
 
-static size_t
-ngx_http_judge_job_render_len(ngx_http_judge_job_t *job)
+/* ----------------------------------------------------------- answers */
+
+
+static void
+ngx_http_judge_out_link(ngx_http_judge_out_t *o, ngx_buf_t *b)
 {
-    size_t      len;
-    ngx_uint_t  i;
+    ngx_chain_t  *cl;
 
-    len = sizeof("{\"id\":\"\",\"status\":\"CANCELLED\","
-                 "\"verdict\":\"CANCELLED\","
-                 "\"score\":0.0000,\"passed\":,\"total\":,\"language\":,"
-                 "\"compile\":{},\"message\":,\"tests\":[],\"created_at\":,"
-                 "\"finished_at\":}\n")
-          + NGX_HTTP_JUDGE_JOB_ID_LEN + 2 * NGX_INT_T_LEN
-          + ngx_http_judge_json_str_len(&job->language)
-          + job->compile.len
-          + ngx_http_judge_json_str_len(&job->message)
-          + 2 * ngx_http_judge_time_len();
-
-    for (i = 0; i < job->ntests; i++) {
-        len += job->results[i].len + 1;
+    cl = ngx_alloc_chain_link(o->pool);
+    if (cl == NULL) {
+        o->failed = 1;
+        return;
     }
 
-    return len;
+    cl->buf = b;
+    cl->next = NULL;
+    *o->last = cl;
+    o->last = &cl->next;
 }
 
 
-static u_char *
-ngx_http_judge_job_render(u_char *p, ngx_http_judge_job_t *job)
-{
-    ngx_uint_t  i, first;
+/* bytes copied out of the zone into the answer's memory */
 
-    p = ngx_sprintf(p, "{\"id\":\"%*s\",\"status\":\"%s\",",
+static void
+ngx_http_judge_out_mem(ngx_http_judge_out_t *o, u_char *data, size_t len)
+{
+    if (len == 0 || o->failed) {
+        return;
+    }
+
+    if (o->mem == NULL || (size_t) (o->mem->end - o->mem->last) < len) {
+        o->mem = ngx_create_temp_buf(o->pool, ngx_max(len, 4096));
+        if (o->mem == NULL) {
+            o->failed = 1;
+            return;
+        }
+
+        ngx_http_judge_out_link(o, o->mem);
+    }
+
+    o->mem->last = ngx_cpymem(o->mem->last, data, len);
+    o->len += len;
+}
+
+
+static void
+ngx_http_judge_out_file(ngx_http_judge_out_t *o, ngx_file_t *file, off_t off,
+    size_t len)
+{
+    ngx_buf_t  *b;
+
+    if (len == 0 || o->failed) {
+        return;
+    }
+
+    b = ngx_calloc_buf(o->pool);
+    if (b == NULL) {
+        o->failed = 1;
+        return;
+    }
+
+    b->in_file = 1;
+    b->file = file;
+    b->file_pos = off;
+    b->file_last = off + len;
+
+    ngx_http_judge_out_link(o, b);
+
+    o->mem = NULL;
+    o->len += len;
+}
+
+
+/* a file named now, under the lock, and opened after it */
+
+static ngx_file_t *
+ngx_http_judge_out_file_new(ngx_http_judge_out_t *o, u_char *name)
+{
+    ngx_file_t  *file;
+
+    file = ngx_pcalloc(o->pool, sizeof(ngx_file_t));
+    if (file == NULL) {
+        o->failed = 1;
+        return NULL;
+    }
+
+    file->name.len = ngx_strlen(name);
+    file->name.data = name;
+    file->name.data = ngx_pstrdup(o->pool, &file->name);
+    if (file->name.data == NULL) {
+        o->failed = 1;
+        return NULL;
+    }
+
+    file->fd = NGX_INVALID_FILE;
+    file->log = ngx_cycle->log;
+
+    return file;
+}
+
+
+/* NGX_DECLINED: the file is gone (its job expired meanwhile) */
+
+static ngx_int_t
+ngx_http_judge_out_open(ngx_http_judge_out_t *o, ngx_file_t *file)
+{
+    u_char              *name;
+    ngx_pool_cleanup_t  *cln;
+    ngx_pool_cleanup_file_t  *clnf;
+
+    if (file == NULL) {
+        return NGX_OK;
+    }
+
+    name = ngx_pnalloc(o->pool, file->name.len + 1);
+    if (name == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) ngx_cpystrn(name, file->name.data, file->name.len + 1);
+
+    cln = ngx_pool_cleanup_add(o->pool, sizeof(ngx_pool_cleanup_file_t));
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    file->fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (file->fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, ngx_errno,
+                      "judge: " ngx_open_file_n " \"%s\" failed", name);
+        return NGX_DECLINED;
+    }
+
+    clnf = cln->data;
+    clnf->fd = file->fd;
+    clnf->name = name;
+    clnf->log = ngx_cycle->log;
+    cln->handler = ngx_pool_cleanup_file;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_out_finish(ngx_http_judge_out_t *o)
+{
+    ngx_int_t  rc;
+
+    if (o->failed) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_judge_out_open(o, o->results);
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_judge_out_open(o, o->compile);
+    }
+
+    return rc;
+}
+
+
+static ngx_file_t *
+ngx_http_judge_out_results_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job)
+{
+    u_char  name[NGX_MAX_PATH];
+
+    if (o->results == NULL) {
+        o->results = ngx_http_judge_out_file_new(o,
+                       ngx_http_judge_results_name(zone, name, job->serial));
+    }
+
+    return o->results;
+}
+
+
+static void
+ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job)
+{
+    u_char       *p;
+    ngx_uint_t    i, first;
+    ngx_file_t   *results;
+    u_char        buf[512 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
+    u_char        name[NGX_MAX_PATH];
+
+    p = ngx_sprintf(buf, "{\"id\":\"%*s\",\"status\":\"%s\",",
                     (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
                     ngx_http_judge_job_states[job->status]);
 
@@ -763,37 +885,56 @@ ngx_http_judge_job_render(u_char *p, ngx_http_judge_job_t *job)
                     job->passed, job->ntests);
     p = ngx_http_judge_json_str(p, &job->language);
 
-    if (job->compile.len) {
+    if (job->compile.serial || job->note.len) {
         p = ngx_cpymem(p, ",\"compile\":{", 12);
-        p = ngx_cpymem(p, job->compile.data, job->compile.len);
-        *p++ = '}';
+        ngx_http_judge_out_mem(o, buf, p - buf);
+
+        if (job->compile.serial) {
+            o->compile = ngx_http_judge_out_file_new(o,
+                        ngx_http_judge_blob_name(zone, name, &job->compile));
+            ngx_http_judge_out_file(o, o->compile, 0, job->compile.len);
+
+        } else {
+            ngx_http_judge_out_mem(o, job->note.data, job->note.len);
+        }
+
+        p = ngx_sprintf(buf, ",\"cached\":%s}",
+                        job->cached ? "true" : "false");
     }
+
+    ngx_http_judge_out_mem(o, buf, p - buf);
 
     if (job->message.len) {
-        p = ngx_cpymem(p, ",\"message\":", 11);
-        p = ngx_http_judge_json_str(p, &job->message);
+        ngx_http_judge_out_mem(o, (u_char *) ",\"message\":", 11);
+        p = ngx_http_judge_json_str(buf, &job->message);
+        ngx_http_judge_out_mem(o, buf, p - buf);
     }
 
-    p = ngx_cpymem(p, ",\"tests\":[", 10);
+    ngx_http_judge_out_mem(o, (u_char *) ",\"tests\":[", 10);
 
     first = 1;
+    results = NULL;
 
     for (i = 0; i < job->ntests; i++) {
         if (job->results[i].len == 0) {
             continue;
         }
 
+        if (results == NULL) {
+            results = ngx_http_judge_out_results_locked(zone, o, job);
+        }
+
         if (!first) {
-            *p++ = ',';
+            ngx_http_judge_out_mem(o, (u_char *) ",", 1);
         }
 
         first = 0;
-        p = ngx_cpymem(p, job->results[i].data, job->results[i].len);
+        ngx_http_judge_out_file(o, results, job->results[i].off,
+                                job->results[i].len);
     }
 
-    p = ngx_cpymem(p, "],\"created_at\":", 15);
+    p = ngx_cpymem(buf, "],\"created_at\":", 15);
     p = ngx_http_judge_time(p, job->created_ms);
-
     p = ngx_cpymem(p, ",\"finished_at\":", 15);
 
     if (job->finished_ms) {
@@ -805,48 +946,53 @@ ngx_http_judge_job_render(u_char *p, ngx_http_judge_job_t *job)
 
     *p++ = '}';
 
-    return p;
+    ngx_http_judge_out_mem(o, buf, p - buf);
 }
 
 
-/* GET /submissions/{id}; NULL with *finished == 2 when there is no such */
+/*
+ * GET /submissions/{id}: the answer as a chain of memory and file parts.
+ * NGX_DECLINED: there is no such job (or it expired while being read).
+ */
 
-ngx_buf_t *
+ngx_int_t
 ngx_http_judge_job_json(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    ngx_pool_t *pool, ngx_uint_t *finished)
+    ngx_pool_t *pool, ngx_chain_t **out, off_t *len, ngx_uint_t *finished)
 {
-    ngx_buf_t             *b;
     ngx_http_judge_job_t  *job;
+    ngx_http_judge_out_t   o;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_memzero(&o, sizeof(ngx_http_judge_out_t));
+    o.pool = pool;
+    o.last = &o.out;
+
+    ngx_http_judge_zone_lock(zone);
 
     job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
 
     if (job == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        *finished = 2;
-        return NULL;
+        ngx_http_judge_zone_unlock(zone);
+        return NGX_DECLINED;
     }
 
     *finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
 
-    b = ngx_create_temp_buf(pool, ngx_http_judge_job_render_len(job));
+    ngx_http_judge_job_render_locked(zone, &o, job);
+    ngx_http_judge_out_mem(&o, (u_char *) "\n", 1);
 
-    if (b) {
-        b->last = ngx_http_judge_job_render(b->last, job);
-        *b->last++ = '\n';
-    }
+    ngx_http_judge_zone_unlock(zone);
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    *out = o.out;
+    *len = o.len;
 
-    return b;
+    return ngx_http_judge_out_finish(&o);
 }
 
 
 /*
  * Server-Sent Events for results finished since "*sent" (in finishing
  * order), then, once the job is over, the final "verdict" event.
- * NGX_DECLINED: no such job.
+ * NGX_DECLINED: no such job.  "*out" is NULL when there is nothing new.
  */
 
 ngx_int_t
@@ -854,72 +1000,59 @@ ngx_http_judge_job_events(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
     ngx_uint_t *finished)
 {
-    size_t                 len;
-    ngx_buf_t             *b;
+    ngx_int_t              rc;
     ngx_uint_t             i, k;
+    ngx_file_t            *results;
     ngx_http_judge_job_t  *job;
+    ngx_http_judge_out_t   o;
+
+    ngx_memzero(&o, sizeof(ngx_http_judge_out_t));
+    o.pool = pool;
+    o.last = &o.out;
 
     *out = NULL;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
 
     if (job == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }
 
     *finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
 
-    len = 0;
+    results = NULL;
 
     for (i = *sent; i < job->nresults; i++) {
         k = job->order[i];
-        len += sizeof("event: test\ndata: \n\n") + job->results[k].len;
-    }
 
-    if (*finished) {
-        len += sizeof("event: verdict\ndata: \n\n")
-               + ngx_http_judge_job_render_len(job);
-    }
+        if (results == NULL) {
+            results = ngx_http_judge_out_results_locked(zone, &o, job);
+        }
 
-    if (len == 0) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_OK;
-    }
-
-    b = ngx_create_temp_buf(pool, len);
-    if (b == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_ERROR;
-    }
-
-    for (i = *sent; i < job->nresults; i++) {
-        k = job->order[i];
-        b->last = ngx_cpymem(b->last, "event: test\ndata: ", 18);
-        b->last = ngx_cpymem(b->last, job->results[k].data,
-                             job->results[k].len);
-        b->last = ngx_cpymem(b->last, "\n\n", 2);
+        ngx_http_judge_out_mem(&o, (u_char *) "event: test\ndata: ", 18);
+        ngx_http_judge_out_file(&o, results, job->results[k].off,
+                                job->results[k].len);
+        ngx_http_judge_out_mem(&o, (u_char *) "\n\n", 2);
     }
 
     *sent = job->nresults;
 
     if (*finished) {
-        b->last = ngx_cpymem(b->last, "event: verdict\ndata: ", 21);
-        b->last = ngx_http_judge_job_render(b->last, job);
-        b->last = ngx_cpymem(b->last, "\n\n", 2);
+        ngx_http_judge_out_mem(&o, (u_char *) "event: verdict\ndata: ", 21);
+        ngx_http_judge_job_render_locked(zone, &o, job);
+        ngx_http_judge_out_mem(&o, (u_char *) "\n\n", 2);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
-    *out = ngx_alloc_chain_link(pool);
-    if (*out == NULL) {
-        return NGX_ERROR;
+    rc = ngx_http_judge_out_finish(&o);
+
+    if (rc == NGX_OK) {
+        *out = o.out;
     }
 
-    (*out)->buf = b;
-    (*out)->next = NULL;
-
-    return NGX_OK;
+    return rc;
 }

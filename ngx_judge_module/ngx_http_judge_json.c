@@ -94,11 +94,26 @@ ngx_int_t
 ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_buf_t *b)
 {
-    ngx_int_t    rc;
     ngx_chain_t  out;
 
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_judge_send_chain(r, status, type, &out, b->last - b->pos);
+}
+
+
+/* a whole answer of "len" bytes in memory and file parts */
+
+ngx_int_t
+ngx_http_judge_send_chain(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_chain_t *out, off_t len)
+{
+    ngx_int_t     rc;
+    ngx_chain_t  *cl;
+
     r->headers_out.status = status;
-    r->headers_out.content_length_n = b->last - b->pos;
+    r->headers_out.content_length_n = len;
 
     /* reason phrases nginx's header filter does not know */
 
@@ -117,7 +132,7 @@ ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = NULL;
 
-    if (r->method == NGX_HTTP_HEAD || b->last == b->pos) {
+    if (r->method == NGX_HTTP_HEAD || len == 0) {
         r->header_only = 1;
     }
 
@@ -127,20 +142,14 @@ ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
         return rc;
     }
 
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
+    for (cl = out; cl->next; cl = cl->next) { /* void */ }
 
-    out.buf = b;
-    out.next = NULL;
+    cl->buf->last_buf = (r == r->main) ? 1 : 0;
+    cl->buf->last_in_chain = 1;
 
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_output_filter(r, out);
 }
 
-
-/*
- * {"error":{"code":"...","message":"..."}} with the given status; a 503
- * says when to come back.
- */
 
 ngx_int_t
 ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,

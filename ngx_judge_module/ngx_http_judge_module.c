@@ -9,6 +9,8 @@
 #include <ngx_http.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_blobs.h"
 
 
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
@@ -37,6 +39,10 @@ static ngx_uint_t  ngx_http_judge_limit_kb = NGX_HTTP_JUDGE_LIMIT_KB;
 static ngx_uint_t  ngx_http_judge_limit_count = NGX_HTTP_JUDGE_LIMIT_COUNT;
 static char *ngx_http_judge_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static void ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh);
+static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
 static char *ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_judge_worker_endpoint(ngx_conf_t *cf,
@@ -50,6 +56,13 @@ static ngx_command_t  ngx_http_judge_commands[] = {
     { ngx_string("judge_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_judge_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_cache_path"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_cache_path,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -194,6 +207,27 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       offsetof(ngx_http_judge_loc_conf_t, max_capture),
       NULL },
 
+    { ngx_string("judge_max_artifact_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_artifact_size),
+      NULL },
+
+    { ngx_string("judge_result_min_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, result_min_ttl),
+      NULL },
+
+    { ngx_string("judge_task_grace"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, task_grace),
+      NULL },
+
     { ngx_string("judge_result_ttl"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -271,8 +305,11 @@ ngx_http_judge_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     jmcf->zone = NULL;
+     *     jmcf->cache = NULL;
      *     jmcf->used = 0;
      */
+
+    jmcf->cache_max = NGX_CONF_UNSET;
 
     return jmcf;
 }
@@ -283,6 +320,9 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_judge_main_conf_t *jmcf = conf;
 
+    ngx_str_t                    name;
+    ngx_http_judge_shm_hooks_t   hooks;
+
     if (jmcf->used && jmcf->zone == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "judge_api and judge_worker_endpoint need "
@@ -290,7 +330,64 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (jmcf->zone == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    if (jmcf->cache == NULL) {
+        jmcf->cache = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+        if (jmcf->cache == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_str_set(&name, "judge_cache");
+        jmcf->cache->name = name;
+
+        if (ngx_conf_full_name(cf->cycle, &jmcf->cache->name, 0) != NGX_OK
+            || ngx_add_path(cf, &jmcf->cache) != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    ngx_conf_init_value(jmcf->cache_max, 1024 * 1024 * 1024);
+
+    jmcf->zone->cache = jmcf->cache;
+    jmcf->zone->cache_max = jmcf->cache_max;
+
+    hooks.init = ngx_http_judge_init_records;
+    hooks.evict = ngx_http_judge_job_evict_locked;
+    hooks.sweep = ngx_http_judge_blob_sweep;
+
+    ngx_http_judge_shm_set_hooks(&hooks);
+    ngx_http_judge_blob_set_evict(ngx_http_judge_make_room_locked);
+
     return NGX_CONF_OK;
+}
+
+
+/* every record structure of a new root object of the zone */
+
+static void
+ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh)
+{
+    ngx_http_judge_registry_init_zone(sh);
+    ngx_http_judge_job_init_zone(sh);
+    ngx_http_judge_cache_init_zone(sh);
+    ngx_http_judge_blob_init_zone(sh);
+}
+
+
+/* the cache directory is full of blobs in use: artifacts go, then jobs */
+
+static ngx_int_t
+ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone)
+{
+    if (ngx_http_judge_cache_evict_locked(zone) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    return ngx_http_judge_job_evict_locked(zone);
 }
 
 
@@ -324,7 +421,10 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->max_body_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_source_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_capture = NGX_CONF_UNSET_SIZE;
+    jlcf->max_artifact_size = NGX_CONF_UNSET_SIZE;
     jlcf->result_ttl = NGX_CONF_UNSET_MSEC;
+    jlcf->result_min_ttl = NGX_CONF_UNSET_MSEC;
+    jlcf->task_grace = NGX_CONF_UNSET_MSEC;
     jlcf->wait_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->no_worker_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->max_frame_size = NGX_CONF_UNSET_SIZE;
@@ -362,8 +462,13 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               1024 * 1024);
     ngx_conf_merge_size_value(conf->max_capture, prev->max_capture,
                               16 * 1024);
+    ngx_conf_merge_size_value(conf->max_artifact_size,
+                              prev->max_artifact_size, 8 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->result_ttl, prev->result_ttl,
                               3600 * 1000);
+    ngx_conf_merge_msec_value(conf->result_min_ttl, prev->result_min_ttl,
+                              60000);
+    ngx_conf_merge_msec_value(conf->task_grace, prev->task_grace, 10000);
     ngx_conf_merge_msec_value(conf->wait_timeout, prev->wait_timeout,
                               60000);
     ngx_conf_merge_msec_value(conf->no_worker_timeout,
@@ -565,6 +670,73 @@ ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jlcf->token.data = p;
     jlcf->token.len = last - p;
+
+    return NGX_CONF_OK;
+}
+
+
+/* judge_cache_path path [max_size=size] */
+
+static char *
+ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_main_conf_t *jmcf = conf;
+
+    ngx_str_t  *value, s;
+
+    if (jmcf->cache) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    jmcf->cache = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+    if (jmcf->cache == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf->cache->name = value[1];
+
+    if (jmcf->cache->name.len > 1
+        && jmcf->cache->name.data[jmcf->cache->name.len - 1] == '/')
+    {
+        jmcf->cache->name.len--;
+    }
+
+    if (jmcf->cache->name.len + NGX_HTTP_JUDGE_CACHE_NAME_LEN
+        >= NGX_MAX_PATH)
+    {
+        return "is too long";
+    }
+
+    if (ngx_conf_full_name(cf->cycle, &jmcf->cache->name, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf->cache->conf_file = cf->conf_file->file.name.data;
+    jmcf->cache->line = cf->conf_file->line;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "max_size=", 9) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[2].data + 9;
+        s.len = value[2].len - 9;
+
+        jmcf->cache_max = ngx_parse_offset(&s);
+        if (jmcf->cache_max <= 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid max_size \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (ngx_add_path(cf, &jmcf->cache) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }

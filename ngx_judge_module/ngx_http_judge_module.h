@@ -24,6 +24,8 @@
 #define NGX_HTTP_JUDGE_HASH_LEN      64      /* hex SHA-256 */
 #define NGX_HTTP_JUDGE_MAX_WAITERS   64
 #define NGX_HTTP_JUDGE_MAX_LANGS     64
+#define NGX_HTTP_JUDGE_SHA256_LEN    32      /* binary SHA-256 */
+#define NGX_HTTP_JUDGE_HELD          16      /* artifacts known per worker */
 
 /*
  * How long a language stays runnable after its last worker went: workers
@@ -43,6 +45,36 @@ typedef struct {
 } ngx_http_judge_addr_t;
 
 
+/*
+ * Bytes kept in the cache directory (ngx_http_judge_blobs.c), named by
+ * their SHA-256 and the serial of the index entry that made the file.
+ * A zero serial is no blob.
+ */
+typedef struct {
+    u_char                       hash[NGX_HTTP_JUDGE_SHA256_LEN];
+    uint64_t                     serial;
+    uint64_t                     len;
+} ngx_http_judge_blob_ref_t;
+
+
+/* the zone's index entry of one blob file */
+typedef struct {
+    ngx_str_node_t               sn;          /* by hash */
+    ngx_queue_t                  lru;         /* unreferenced, newest first */
+    u_char                       hash[NGX_HTTP_JUDGE_SHA256_LEN];
+    uint64_t                     serial;
+    uint64_t                     len;
+    ngx_uint_t                   refs;
+} ngx_http_judge_blob_t;
+
+
+/* where one test's rendered result lies in its job's results file */
+typedef struct {
+    uint64_t                     off;
+    uint32_t                     len;
+} ngx_http_judge_result_t;
+
+
 /* a judge-worker as the whole fleet sees it; one slab allocation */
 typedef struct {
     ngx_str_node_t               sn;          /* by id (crc32, then bytes) */
@@ -57,7 +89,12 @@ typedef struct {
     ngx_str_t                    detail;      /* JSON members, rendered once */
 
     ngx_uint_t                   inflight;    /* tests and compiles sent */
-    u_char                       last_artifact[NGX_HTTP_JUDGE_HASH_LEN];
+    size_t                       max_frame;   /* the largest it accepts */
+
+    /* artifacts it holds (hex hashes), a ring of the latest */
+    u_char                       held[NGX_HTTP_JUDGE_HELD]
+                                     [NGX_HTTP_JUDGE_HASH_LEN];
+    ngx_uint_t                   held_next;
 
     ngx_uint_t                   cores;
     ngx_uint_t                   slots;
@@ -91,7 +128,9 @@ typedef struct {
 typedef enum {
     NGX_HTTP_JUDGE_MSG_SEND = 1,       /* send the frame on stream_id */
     NGX_HTTP_JUDGE_MSG_CLOSE,          /* close stream_id */
-    NGX_HTTP_JUDGE_MSG_NOTIFY          /* wake waiter id */
+    NGX_HTTP_JUDGE_MSG_NOTIFY,         /* wake waiter id */
+    NGX_HTTP_JUDGE_MSG_TASK            /* make the frame of a recipe of
+                                          bytes and blob ranges, send it */
 } ngx_http_judge_msg_type_e;
 
 
@@ -140,6 +179,7 @@ typedef struct {
     ngx_http_judge_task_state_e  state;
     ngx_uint_t                   attempt;
     ngx_msec_t                   not_before;
+    ngx_msec_t                   deadline;    /* running: given up after */
     unsigned                     send_artifact:1;
 } ngx_http_judge_task_t;
 
@@ -150,13 +190,17 @@ typedef struct {
     ngx_queue_t                  queue;       /* LRU, most recent first */
     u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
     ngx_uint_t                   status;      /* Judge__Status; 0: none yet */
-    ngx_str_t                    spec;        /* packed CompileTask */
+    ngx_http_judge_blob_ref_t    spec;        /* packed CompileTask */
     ngx_str_t                    language;
-    ngx_str_t                    artifact;
+    ngx_http_judge_blob_ref_t    artifact;
     ngx_str_t                    abi;
-    ngx_str_t                    compile;     /* JSON members of "compile" */
+    ngx_http_judge_blob_ref_t    compile;     /* JSON members of "compile",
+                                                 as the worker told it */
+    ngx_str_t                    note;        /* or as the judge decided */
     ngx_http_judge_task_t        task;
     ngx_uint_t                   max_attempts;
+    size_t                       max_artifact;
+    ngx_msec_t                   grace;       /* beyond the compile limit */
     ngx_msec_t                   orphan_since;  /* no worker can compile */
     ngx_msec_t                   orphan_limit;
 } ngx_http_judge_artifact_t;
@@ -188,13 +232,21 @@ typedef struct {
 
     ngx_str_t                    language;
     u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
-    ngx_str_t                    compile_spec; /* packed CompileTask */
-    ngx_str_t                    run_spec;    /* ExecuteBatchTask, no tests */
-    ngx_str_t                   *tests;       /* [ntests] packed TestCase */
-    ngx_str_t                    compile;     /* JSON members of "compile" */
+    ngx_http_judge_blob_ref_t    compile_spec; /* packed CompileTask */
+    ngx_http_judge_blob_ref_t    run_spec;    /* ExecuteBatchTask, no tests */
+    ngx_http_judge_blob_ref_t    tests;       /* the tests, each a framed
+                                                 ExecuteBatchTask.tests */
+    uint64_t                    *test_off;    /* [ntests + 1] in "tests" */
+    ngx_http_judge_blob_ref_t    compile;     /* JSON members of "compile" */
+    ngx_str_t                    note;        /* or the judge's own */
     ngx_str_t                    message;
+    size_t                       max_artifact;
+    ngx_msec_t                   test_time;   /* the longest a test may take */
+    ngx_msec_t                   grace;       /* a task's deadline beyond */
 
-    ngx_str_t                   *results;     /* [ntests] test JSON */
+    uint64_t                     serial;      /* names the results file */
+    uint64_t                     results_size; /* bytes claimed in it */
+    ngx_http_judge_result_t     *results;     /* [ntests] test JSON */
     uint32_t                    *order;       /* [ntests] finishing order */
     u_char                      *test_status; /* [ntests] Judge__Status */
 
@@ -203,6 +255,8 @@ typedef struct {
     ngx_uint_t                   batch_size;
     ngx_uint_t                   max_attempts;
     ngx_msec_t                   ttl;
+    ngx_msec_t                   keep_until;  /* not evicted before */
+    ngx_msec_t                   min_ttl;
 
     ngx_queue_t                  waiters;
     ngx_msec_t                   orphan_since;  /* no worker can run it */
@@ -211,6 +265,7 @@ typedef struct {
     unsigned                     compiled:1;
     unsigned                     cached:1;
     unsigned                     stop_on_failure:1;
+    unsigned                     in_tree:1;
 } ngx_http_judge_job_t;
 
 
@@ -228,6 +283,12 @@ typedef struct {
     time_t                       created;
     ngx_uint_t                   generation;
     uint64_t                     next_id;
+
+    /* the process inside the lock; a dead one left the zone half-changed */
+    ngx_pid_t                    holder;
+    ngx_uint_t                   resets;
+    uint64_t                     reset_serial; /* files below are stale */
+    ngx_uint_t                   reserve;     /* pages kept for what runs */
 
     ngx_rbtree_t                 workers;
     ngx_rbtree_node_t            workers_sentinel;
@@ -247,6 +308,12 @@ typedef struct {
     ngx_rbtree_node_t            artifacts_sentinel;
     ngx_queue_t                  artifacts_lru;
 
+    ngx_rbtree_t                 blobs;
+    ngx_rbtree_node_t            blobs_sentinel;
+    ngx_queue_t                  blobs_lru;
+    uint64_t                     blob_bytes;
+    ngx_uint_t                   nblobs;
+
     ngx_http_judge_lang_t        languages[NGX_HTTP_JUDGE_MAX_LANGS];
 
     uint64_t                     submissions;
@@ -254,21 +321,28 @@ typedef struct {
     uint64_t                     cache_hits;
     uint64_t                     tests_judged;
     uint64_t                     retries;
+    uint64_t                     deadlines;   /* tasks given up on in time */
     uint64_t                     verdicts[16];  /* by Judge__Status */
 } ngx_http_judge_shctx_t;
 
 
 /* process-local handle of the zone, allocated from the cycle's conf pool */
 typedef struct {
-    ngx_http_judge_shctx_t      *sh;
+    ngx_http_judge_shctx_t      *sh;          /* valid under the lock */
     ngx_slab_pool_t             *shpool;
     ngx_shm_zone_t              *shm_zone;
     ngx_uint_t                   generation;
+    ngx_uint_t                   resets;      /* as this process knows */
+
+    ngx_path_t                  *cache;       /* judge_cache_path */
+    off_t                        cache_max;
 } ngx_http_judge_zone_t;
 
 
 typedef struct {
     ngx_http_judge_zone_t       *zone;
+    ngx_path_t                  *cache;
+    off_t                        cache_max;
     ngx_socket_t                *doorbells;   /* [2 * worker_processes] */
     ngx_uint_t                   ndoorbells;
     unsigned                     used:1;
@@ -295,7 +369,10 @@ typedef struct {
     size_t                       max_body_size;
     size_t                       max_source_size;
     size_t                       max_capture;
+    size_t                       max_artifact_size;
     ngx_msec_t                   result_ttl;
+    ngx_msec_t                   result_min_ttl;
+    ngx_msec_t                   task_grace;
     ngx_msec_t                   wait_timeout;
     ngx_msec_t                   no_worker_timeout;
 
@@ -322,6 +399,9 @@ typedef struct {
     uint64_t                     ram_kb;
     uint64_t                     stream_id;
     ngx_msec_t                   timeout;
+    size_t                       max_frame;
+    char                       **cached;      /* hex hashes it holds */
+    size_t                       ncached;
 } ngx_http_judge_worker_info_t;
 
 
@@ -330,7 +410,11 @@ typedef struct {
     ngx_str_t                    language;
     u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN];
     ngx_str_t                    compile_spec;
-    ngx_str_t                    run_spec;
+    ngx_str_t                    run_spec;    /* without the tests */
+    ngx_str_t                    tests;       /* framed tests, one after
+                                                 another */
+    uint64_t                    *test_off;    /* [ntests + 1] */
+    ngx_msec_t                   test_time;
     ngx_uint_t                   ntests;
     unsigned                     compiled:1;
     unsigned                     stop_on_failure:1;
@@ -345,6 +429,7 @@ void ngx_http_judge_zone_stats(ngx_http_judge_zone_t *zone,
     ngx_uint_t *generation, time_t *created, size_t *size, size_t *free);
 uint64_t ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone);
 
+void ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh);
 ngx_int_t ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_info_t *info, ngx_http_judge_addr_t *old);
 void ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone,
@@ -362,7 +447,8 @@ ngx_buf_t *ngx_http_judge_metrics(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool);
 ngx_buf_t *ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool);
-void ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone);
+void ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone,
+    ngx_pid_t *gone, ngx_uint_t ngone);
 
 ngx_int_t ngx_http_judge_ipc_init_module(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle);
@@ -371,8 +457,11 @@ ngx_int_t ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t *to, ngx_http_judge_msg_type_e type,
     u_char *data, size_t len);
 
-void ngx_http_judge_stream_deliver(ngx_http_judge_msg_t *msg);
+void ngx_http_judge_stream_deliver(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_msg_t *msg);
+void ngx_http_judge_stream_reset(void);
 void ngx_http_judge_waiter_deliver(uint64_t id);
+void ngx_http_judge_waiter_reset(void);
 
 ngx_int_t ngx_http_judge_api_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
@@ -387,11 +476,14 @@ ngx_buf_t *ngx_http_judge_registry_languages_json(
     ngx_http_judge_zone_t *zone, ngx_pool_t *pool, ngx_str_t *only,
     ngx_str_t *defaults);
 
+void ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh);
+ngx_int_t ngx_http_judge_job_evict_locked(ngx_http_judge_zone_t *zone);
 ngx_int_t ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
     u_char *id);
-ngx_buf_t *ngx_http_judge_job_json(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *finished);
+ngx_int_t ngx_http_judge_job_json(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_pool_t *pool, ngx_chain_t **out, off_t *len,
+    ngx_uint_t *finished);
 ngx_int_t ngx_http_judge_job_events(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
     ngx_uint_t *finished);
@@ -410,28 +502,30 @@ void ngx_http_judge_job_progress_locked(ngx_http_judge_job_t *job,
 void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);
 const char *ngx_http_judge_status_name(ngx_uint_t status);
 
-void ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh);
 void *ngx_http_judge_rbtree_lookup(ngx_rbtree_t *tree, u_char *key,
     size_t len);
 void ngx_http_judge_rbtree_insert(ngx_rbtree_t *tree, ngx_str_node_t *sn,
     u_char *key, size_t len);
 ngx_rbtree_node_t *ngx_http_judge_rbtree_find(ngx_rbtree_t *tree,
     ngx_rbtree_key_t key);
-void *ngx_http_judge_zone_alloc_locked(ngx_http_judge_zone_t *zone,
-    size_t size);
-ngx_int_t ngx_http_judge_job_store_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *dst, u_char *src, size_t len);
 
 void ngx_http_judge_cache_init_zone(ngx_http_judge_shctx_t *sh);
 ngx_int_t ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
+ngx_int_t ngx_http_judge_cache_evict_locked(ngx_http_judge_zone_t *zone);
 
 void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t stream_id, ngx_uint_t n);
 ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
-    ngx_uint_t count, u_char *hash, ngx_http_judge_addr_t *addr,
-    ngx_uint_t *holds);
+    ngx_uint_t count, u_char *hash, size_t frame,
+    ngx_http_judge_worker_t **worker);
+size_t ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language);
+ngx_uint_t ngx_http_judge_registry_held_locked(ngx_http_judge_worker_t *w,
+    u_char *hash);
+void ngx_http_judge_registry_hold_locked(ngx_http_judge_worker_t *w,
+    u_char *hash);
 ngx_int_t ngx_http_judge_registry_abi_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_str_t *abi);
 void ngx_http_judge_registry_holds_locked(ngx_http_judge_zone_t *zone,
@@ -441,7 +535,7 @@ void ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
 
 void ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone);
 void ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_addr_t *to, ngx_str_t *job_id);
+    ngx_http_judge_addr_t *to, ngx_str_t *job_id, uint64_t task_id);
 void ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id, Judge__CompileResult *res);
 void ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
@@ -455,6 +549,8 @@ ngx_int_t ngx_http_judge_stream_handler(ngx_http_request_t *r);
 
 ngx_int_t ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_buf_t *b);
+ngx_int_t ngx_http_judge_send_chain(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_chain_t *out, off_t len);
 ngx_int_t ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
 ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,

@@ -9,6 +9,8 @@
 #include <ngx_http.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_blobs.h"
 
 
 /*
@@ -20,20 +22,30 @@
  * happens to run ngx_http_judge_pipeline_run(): the one that accepted a
  * submission, the one that received a result, or any one on its poll
  * timer.  Decisions are written into the zone first; the frames they call
- * for are assembled under the lock by copying bytes (protobuf fields may
- * simply be concatenated) and mailed to the process holding the worker's
- * stream once the lock is released.
+ * for are described under the lock as recipes of bytes and blob ranges
+ * (protobuf fields may simply be concatenated) and mailed to the process
+ * holding the worker's stream once the lock is released; that process
+ * reads the blobs and sends.
+ *
+ * Every task sent has a deadline from its limits (a compile: the worker's
+ * compile limit; a batch: its tests, and those already queued before it,
+ * over the worker's slots) plus judge_task_grace.  A task past it is
+ * handed out again as a failed attempt and its worker's load released,
+ * whatever the worker does with it later.
  */
 
 
 #define NGX_HTTP_JUDGE_MAX_BATCH      64
 #define NGX_HTTP_JUDGE_RETRY_BASE     100     /* ms, doubled per attempt */
+#define NGX_HTTP_JUDGE_COMPILE_TIME   20000   /* the worker's compile limit */
+#define NGX_HTTP_JUDGE_TEST_SLACK     2000    /* ms per test: checker, I/O */
+#define NGX_HTTP_JUDGE_FRAME_SLACK    1024    /* ids, numbers, keys */
+#define NGX_HTTP_JUDGE_DEFAULT_FRAME  (16 * 1024 * 1024)
 
 
 typedef struct {
     ngx_http_judge_addr_t        to;
-    u_char                      *frame;       /* ngx_alloc()ed */
-    size_t                       len;
+    ngx_http_judge_recipe_t      recipe;
     u_char                       key[NGX_HTTP_JUDGE_HASH_LEN];
     size_t                       key_len;     /* job id or artifact hash */
     uint64_t                     task_id;
@@ -47,21 +59,20 @@ static void *ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone,
 static void ngx_http_judge_pipeline_compiles_locked(
     ngx_http_judge_zone_t *zone, ngx_array_t *sends);
 static void ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify);
+    ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify,
+    ngx_array_t *stop);
 static ngx_int_t ngx_http_judge_pipeline_batches_locked(
-    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
-static ngx_int_t ngx_http_judge_pipeline_batch_frame(ngx_http_judge_job_t *job,
-    ngx_http_judge_task_t *b, ngx_http_judge_artifact_t *a,
-    ngx_http_judge_send_t *send);
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
+    ngx_http_judge_artifact_t *a);
 static void ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t *t, ngx_uint_t max_attempts);
 static void ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
     ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
-    ngx_str_t *compile, ngx_str_t *language);
+    ngx_str_t *note, ngx_str_t *language);
 static void ngx_http_judge_pipeline_orphan_job_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
 static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
-    ngx_array_t *sends, ngx_array_t *notify);
+    ngx_array_t *sends, ngx_array_t *notify, ngx_array_t *stop);
 static void ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
     ngx_http_judge_send_t *send);
 static ngx_uint_t ngx_http_judge_pipeline_stopped_locked(
@@ -86,36 +97,55 @@ static void
 ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_artifact_t *a)
 {
-    ngx_str_t  *s[5];
-    ngx_uint_t  i;
-
     ngx_rbtree_delete(&zone->sh->artifacts, &a->sn.node);
     ngx_queue_remove(&a->queue);
 
-    s[0] = &a->spec;
-    s[1] = &a->language;
-    s[2] = &a->artifact;
-    s[3] = &a->abi;
-    s[4] = &a->compile;
+    ngx_http_judge_blob_release_locked(zone, &a->spec);
+    ngx_http_judge_blob_release_locked(zone, &a->artifact);
+    ngx_http_judge_blob_release_locked(zone, &a->compile);
 
-    for (i = 0; i < 5; i++) {
-        if (s[i]->data) {
-            ngx_slab_free_locked(zone->shpool, s[i]->data);
-        }
-    }
+    ngx_http_judge_zone_free_str_locked(zone, &a->language);
+    ngx_http_judge_zone_free_str_locked(zone, &a->abi);
+    ngx_http_judge_zone_free_str_locked(zone, &a->note);
 
     ngx_slab_free_locked(zone->shpool, a);
 }
 
 
-/* room for an artifact: finished jobs go first, then old artifacts */
+/*
+ * The least recently wanted artifact that is done with goes (NGX_OK), to
+ * make room in the zone or the cache directory; a job still needing it
+ * has it compiled again.  NGX_DECLINED: none is done with.
+ */
+
+ngx_int_t
+ngx_http_judge_cache_evict_locked(ngx_http_judge_zone_t *zone)
+{
+    ngx_queue_t                *q;
+    ngx_http_judge_artifact_t  *a;
+
+    for (q = ngx_queue_last(&zone->sh->artifacts_lru);
+         q != ngx_queue_sentinel(&zone->sh->artifacts_lru);
+         q = ngx_queue_prev(q))
+    {
+        a = ngx_queue_data(q, ngx_http_judge_artifact_t, queue);
+
+        if (a->status) {
+            ngx_http_judge_cache_free_locked(zone, a);
+            return NGX_OK;
+        }
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/* room for an artifact entry: finished jobs go first, then old artifacts */
 
 static void *
 ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone, size_t size)
 {
-    void                       *p;
-    ngx_queue_t                *q;
-    ngx_http_judge_artifact_t  *a;
+    void  *p;
 
     for ( ;; ) {
         p = ngx_http_judge_zone_alloc_locked(zone, size);
@@ -123,22 +153,9 @@ ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone, size_t size)
             return p;
         }
 
-        for (q = ngx_queue_last(&zone->sh->artifacts_lru);
-             q != ngx_queue_sentinel(&zone->sh->artifacts_lru);
-             q = ngx_queue_prev(q))
-        {
-            a = ngx_queue_data(q, ngx_http_judge_artifact_t, queue);
-
-            if (a->status) {
-                break;
-            }
-        }
-
-        if (q == ngx_queue_sentinel(&zone->sh->artifacts_lru)) {
+        if (ngx_http_judge_cache_evict_locked(zone) != NGX_OK) {
             return NULL;
         }
-
-        ngx_http_judge_cache_free_locked(zone, a);
     }
 }
 
@@ -169,10 +186,8 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
 
         /* the judge failing is no answer to keep: compile again */
 
-        if (a->compile.data) {
-            ngx_slab_free_locked(zone->shpool, a->compile.data);
-            ngx_str_null(&a->compile);
-        }
+        ngx_http_judge_blob_release_locked(zone, &a->compile);
+        ngx_http_judge_zone_free_str_locked(zone, &a->note);
 
         a->status = 0;
         a->orphan_since = 0;
@@ -190,24 +205,22 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
 
     ngx_memcpy(a->hash, job->hash, NGX_HTTP_JUDGE_HASH_LEN);
     a->max_attempts = job->max_attempts;
+    a->max_artifact = job->max_artifact;
     a->orphan_limit = job->orphan_limit;
+    a->grace = job->grace;
     a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
 
-    if (ngx_http_judge_job_store_locked(zone, &a->spec, job->compile_spec.data,
-                                        job->compile_spec.len)
-        != NGX_OK
-        || ngx_http_judge_job_store_locked(zone, &a->language,
-                                           job->language.data,
-                                           job->language.len)
-           != NGX_OK)
+    if (ngx_http_judge_zone_store_locked(zone, &a->language,
+                                         job->language.data,
+                                         job->language.len)
+        != NGX_OK)
     {
-        if (a->spec.data) {
-            ngx_slab_free_locked(zone->shpool, a->spec.data);
-        }
-
         ngx_slab_free_locked(zone->shpool, a);
         return NGX_ERROR;
     }
+
+    a->spec = job->compile_spec;
+    ngx_http_judge_blob_hold_locked(zone, &a->spec);
 
     ngx_http_judge_rbtree_insert(&zone->sh->artifacts, &a->sn, a->hash,
                                  NGX_HTTP_JUDGE_HASH_LEN);
@@ -217,146 +230,96 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* --------------------------------------------------- frames, by bytes */
-
-
-static size_t
-ngx_http_judge_varint_len(uint64_t v)
-{
-    size_t  n;
-
-    for (n = 1; v >= 0x80; v >>= 7) {
-        n++;
-    }
-
-    return n;
-}
-
-
-static u_char *
-ngx_http_judge_varint(u_char *p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (u_char) (v | 0x80);
-        v >>= 7;
-    }
-
-    *p++ = (u_char) v;
-
-    return p;
-}
-
-
-/* a length-delimited field: key, length, bytes */
-
-static size_t
-ngx_http_judge_field_len(ngx_uint_t field, size_t len)
-{
-    return ngx_http_judge_varint_len(field << 3)
-           + ngx_http_judge_varint_len(len) + len;
-}
-
-
-static u_char *
-ngx_http_judge_field(u_char *p, ngx_uint_t field, u_char *data, size_t len)
-{
-    p = ngx_http_judge_varint(p, (field << 3) | 2);
-    p = ngx_http_judge_varint(p, len);
-
-    return ngx_cpymem(p, data, len);
-}
-
-
-static u_char *
-ngx_http_judge_field_varint(u_char *p, ngx_uint_t field, uint64_t v)
-{
-    p = ngx_http_judge_varint(p, field << 3);
-
-    return ngx_http_judge_varint(p, v);
-}
+/* ------------------------------------------------------------ frames */
 
 
 /*
- * MasterCommand{compile: spec + task_id}.  The stored CompileTask holds
- * everything else; a field appended later wins, as protobuf says.
+ * MasterCommand{compile: spec + task_id + max_artifact_size}.  The stored
+ * CompileTask holds everything else; a field appended later wins, as
+ * protobuf says.
  */
 
-static ngx_int_t
+static void
 ngx_http_judge_pipeline_compile_frame(ngx_http_judge_artifact_t *a,
-    ngx_http_judge_send_t *send)
+    ngx_http_judge_recipe_t *r)
 {
-    u_char  *p;
-    size_t   inner;
+    size_t  inner;
 
-    inner = a->spec.len + 1 + ngx_http_judge_varint_len(a->task.task_id);
+    inner = a->spec.len
+            + 1 + ngx_http_judge_varint_len(a->task.task_id)
+            + 1 + ngx_http_judge_varint_len(a->max_artifact);
 
-    send->len = ngx_http_judge_field_len(2, inner);
-    send->frame = ngx_alloc(send->len, ngx_cycle->log);
-    if (send->frame == NULL) {
-        return NGX_ERROR;
+    ngx_http_judge_recipe_field(r, 2, inner);
+    ngx_http_judge_recipe_blob(r, &a->spec, 0, a->spec.len);
+    ngx_http_judge_recipe_varint(r, a->task.task_id, 2);
+    ngx_http_judge_recipe_varint(r, a->max_artifact, 8);
+}
+
+
+/* the bytes of a batch's frame; the artifact counted when it goes too */
+
+static size_t
+ngx_http_judge_pipeline_batch_size(ngx_http_judge_job_t *job,
+    ngx_uint_t first, ngx_uint_t count, ngx_http_judge_artifact_t *a)
+{
+    size_t  inner;
+
+    inner = job->run_spec.len
+            + job->test_off[first + count] - job->test_off[first]
+            + NGX_HTTP_JUDGE_FRAME_SLACK;
+
+    if (a) {
+        inner += ngx_http_judge_field_len(4, a->artifact.len);
     }
 
-    p = ngx_http_judge_varint(send->frame, (2 << 3) | 2);
-    p = ngx_http_judge_varint(p, inner);
-    p = ngx_cpymem(p, a->spec.data, a->spec.len);
-    (void) ngx_http_judge_field_varint(p, 2, a->task.task_id);
-
-    return NGX_OK;
+    return ngx_http_judge_field_len(3, inner);
 }
 
 
 /* MasterCommand{execute_batch: template + ids + artifact + tests} */
 
-static ngx_int_t
+static void
 ngx_http_judge_pipeline_batch_frame(ngx_http_judge_job_t *job,
     ngx_http_judge_task_t *b, ngx_http_judge_artifact_t *a,
-    ngx_http_judge_send_t *send)
+    ngx_http_judge_recipe_t *r)
 {
-    u_char      *p;
-    size_t       inner;
-    ngx_uint_t   i;
+    size_t    inner;
+    uint64_t  off, len;
+
+    off = job->test_off[b->first];
+    len = job->test_off[b->first + b->count] - off;
 
     inner = job->run_spec.len
             + ngx_http_judge_field_len(1, NGX_HTTP_JUDGE_JOB_ID_LEN)
             + 1 + ngx_http_judge_varint_len(b->task_id)
-            + 1 + ngx_http_judge_varint_len(b->attempt);
+            + 1 + ngx_http_judge_varint_len(b->attempt)
+            + len;
 
     if (a && b->send_artifact) {
         inner += ngx_http_judge_field_len(4, a->artifact.len);
     }
 
-    for (i = b->first; i < b->first + b->count; i++) {
-        inner += ngx_http_judge_field_len(7, job->tests[i].len);
-    }
-
-    send->len = ngx_http_judge_field_len(3, inner);
-    send->frame = ngx_alloc(send->len, ngx_cycle->log);
-    if (send->frame == NULL) {
-        return NGX_ERROR;
-    }
-
-    p = ngx_http_judge_varint(send->frame, (3 << 3) | 2);
-    p = ngx_http_judge_varint(p, inner);
-    p = ngx_cpymem(p, job->run_spec.data, job->run_spec.len);
-    p = ngx_http_judge_field(p, 1, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    p = ngx_http_judge_field_varint(p, 2, b->task_id);
-    p = ngx_http_judge_field_varint(p, 11, b->attempt);
+    ngx_http_judge_recipe_field(r, 3, inner);
+    ngx_http_judge_recipe_blob(r, &job->run_spec, 0, job->run_spec.len);
+    ngx_http_judge_recipe_field(r, 1, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    ngx_http_judge_recipe_bytes(r, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    ngx_http_judge_recipe_varint(r, b->task_id, 2);
+    ngx_http_judge_recipe_varint(r, b->attempt, 11);
 
     if (a && b->send_artifact) {
-        p = ngx_http_judge_field(p, 4, a->artifact.data, a->artifact.len);
+        ngx_http_judge_recipe_field(r, 4, a->artifact.len);
+        ngx_http_judge_recipe_blob(r, &a->artifact, 0, a->artifact.len);
     }
 
-    for (i = b->first; i < b->first + b->count; i++) {
-        p = ngx_http_judge_field(p, 7, job->tests[i].data, job->tests[i].len);
-    }
-
-    return NGX_OK;
+    ngx_http_judge_recipe_blob(r, &job->tests, off, len);
 }
 
 
+/* Cancel{job_id, task_id}: task 0 stops every task of the job */
+
 void
 ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_addr_t *to, ngx_str_t *job_id)
+    ngx_http_judge_addr_t *to, ngx_str_t *job_id, uint64_t task_id)
 {
     u_char                buf[128];
     size_t                len;
@@ -369,6 +332,7 @@ ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
 
     judge__cancel__init(&cancel);
     cancel.job_id = (char *) id;
+    cancel.task_id = task_id;
 
     judge__master_command__init(&cmd);
     cmd.body_case = JUDGE__MASTER_COMMAND__BODY_CANCEL;
@@ -388,7 +352,7 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 {
     ngx_pool_t            *pool;
     ngx_queue_t           *q, *next;
-    ngx_array_t           *sends, *notify;
+    ngx_array_t           *sends, *notify, *stop;
     ngx_http_judge_job_t  *job;
 
     pool = ngx_create_pool(4096, ngx_cycle->log);
@@ -398,13 +362,14 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 
     sends = ngx_array_create(pool, 16, sizeof(ngx_http_judge_send_t));
     notify = ngx_array_create(pool, 16, sizeof(ngx_http_judge_addr_t));
+    stop = ngx_array_create(pool, 4, sizeof(ngx_http_judge_send_t));
 
-    if (sends == NULL || notify == NULL) {
+    if (sends == NULL || notify == NULL || stop == NULL) {
         ngx_destroy_pool(pool);
         return;
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     ngx_http_judge_pipeline_compiles_locked(zone, sends);
 
@@ -415,12 +380,12 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
         next = ngx_queue_next(q);
         job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        ngx_http_judge_pipeline_job_locked(zone, job, sends, notify);
+        ngx_http_judge_pipeline_job_locked(zone, job, sends, notify, stop);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
-    ngx_http_judge_pipeline_flush(zone, sends, notify);
+    ngx_http_judge_pipeline_flush(zone, sends, notify, stop);
 
     ngx_destroy_pool(pool);
 }
@@ -428,17 +393,19 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 
 static void
 ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
-    ngx_array_t *sends, ngx_array_t *notify)
+    ngx_array_t *sends, ngx_array_t *notify, ngx_array_t *stop)
 {
     ngx_uint_t              i;
+    ngx_str_t               id;
     ngx_http_judge_send_t  *s;
 
     s = sends->elts;
 
     for (i = 0; i < sends->nelts; i++) {
-        if (ngx_http_judge_ipc_send(zone, &s[i].to, NGX_HTTP_JUDGE_MSG_SEND,
-                                    s[i].frame, s[i].len)
-            != NGX_OK)
+        if (s[i].recipe.failed
+            || ngx_http_judge_ipc_send(zone, &s[i].to, NGX_HTTP_JUDGE_MSG_TASK,
+                                       s[i].recipe.buf, s[i].recipe.len)
+               != NGX_OK)
         {
             ngx_http_judge_pipeline_undeliverable(zone, &s[i]);
 
@@ -447,10 +414,25 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
                           "delivered; it will be retried", s[i].to.pid);
         }
 
-        ngx_free(s[i].frame);
+        if (s[i].recipe.buf) {
+            ngx_free(s[i].recipe.buf);
+        }
     }
 
     sends->nelts = 0;
+
+    /* tasks past their deadline: their workers are told to drop them */
+
+    s = stop->elts;
+
+    for (i = 0; i < stop->nelts; i++) {
+        id.data = s[i].key;
+        id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+        ngx_http_judge_pipeline_send_cancel(zone, &s[i].to, &id,
+                                            s[i].task_id);
+    }
+
+    stop->nelts = 0;
 
     ngx_http_judge_notify(zone, notify);
 }
@@ -475,7 +457,7 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
     a = NULL;
     max_attempts = 1;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     if (send->key_len == NGX_HTTP_JUDGE_JOB_ID_LEN) {
         job = ngx_http_judge_job_lookup_locked(zone->sh, send->key,
@@ -511,7 +493,28 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
+/* a running task's deadline passed: NGX_OK and the task is let go */
+
+static ngx_int_t
+ngx_http_judge_pipeline_overdue_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_task_t *t)
+{
+    if (t->state != NGX_HTTP_JUDGE_TASK_RUNNING
+        || (ngx_msec_int_t) (ngx_current_msec - t->deadline) < 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    ngx_http_judge_registry_release_locked(zone, NULL, t->worker.id,
+                                           t->count ? t->count - t->reported
+                                                    : 1);
+    zone->sh->deadlines++;
+
+    return NGX_OK;
 }
 
 
@@ -522,9 +525,9 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
     ngx_int_t                   rc;
-    ngx_uint_t                  held;
     ngx_queue_t                *q;
     ngx_http_judge_send_t      *send;
+    ngx_http_judge_worker_t    *w;
     ngx_http_judge_artifact_t  *a;
 
     for (q = ngx_queue_head(&zone->sh->artifacts_lru);
@@ -533,6 +536,17 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
     {
         a = ngx_queue_data(q, ngx_http_judge_artifact_t, queue);
 
+        if (a->status == 0
+            && ngx_http_judge_pipeline_overdue_locked(zone, &a->task)
+               == NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                          "judge: a compile of %*s was not answered in "
+                          "time; it is handed out again",
+                          (size_t) 16, a->hash);
+            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+        }
+
         if (a->status || a->task.state != NGX_HTTP_JUDGE_TASK_PENDING
             || (ngx_msec_int_t) (ngx_current_msec - a->task.not_before) < 0)
         {
@@ -540,13 +554,12 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
         }
 
         rc = ngx_http_judge_registry_pick_locked(zone, &a->language, 1, NULL,
-                                                 1, NULL, &a->task.worker,
-                                                 &held);
+                                                 1, NULL, 0, &w);
 
         if (rc == NGX_ABORT) {
             ngx_http_judge_pipeline_orphan_locked(zone, &a->orphan_since,
                                                   a->orphan_limit, &a->status,
-                                                  &a->compile, &a->language);
+                                                  &a->note, &a->language);
             continue;
         }
 
@@ -556,22 +569,26 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
             continue;
         }
 
+        a->task.worker.pid = w->owner_pid;
+        a->task.worker.generation = w->generation;
+        a->task.worker.id = w->stream_id;
         a->task.task_id = zone->sh->next_id++;
         a->task.state = NGX_HTTP_JUDGE_TASK_RUNNING;
+        a->task.deadline = ngx_current_msec + NGX_HTTP_JUDGE_COMPILE_TIME
+                           + (w->inflight - 1) / w->slots
+                             * NGX_HTTP_JUDGE_COMPILE_TIME
+                           + a->grace;
 
         send = ngx_array_push(sends);
-        if (send == NULL
-            || ngx_http_judge_pipeline_compile_frame(a, send) != NGX_OK)
-        {
-            if (send) {
-                sends->nelts--;
-            }
-
+        if (send == NULL) {
             ngx_http_judge_registry_release_locked(zone, NULL,
                                                    a->task.worker.id, 1);
             a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
             continue;
         }
+
+        ngx_memzero(send, sizeof(ngx_http_judge_send_t));
+        ngx_http_judge_pipeline_compile_frame(a, &send->recipe);
 
         send->to = a->task.worker;
         ngx_memcpy(send->key, a->hash, NGX_HTTP_JUDGE_HASH_LEN);
@@ -582,44 +599,39 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* copies the compile answer into the job, marked as cached or not */
+/* the compile answer goes with the job too, marked as cached or not */
 
-static ngx_int_t
+static void
 ngx_http_judge_pipeline_take_compile_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
-    u_char  *p;
-    size_t   len;
-
-    if (job->compile.data) {
-        return NGX_OK;
+    if (job->compile.serial || job->note.len) {
+        return;
     }
 
-    len = a->compile.len + sizeof(",\"cached\":false") - 1;
-
-    p = ngx_http_judge_zone_alloc_locked(zone, len);
-    if (p == NULL) {
-        return NGX_ERROR;
+    if (a->compile.serial) {
+        job->compile = a->compile;
+        ngx_http_judge_blob_hold_locked(zone, &job->compile);
+        return;
     }
 
-    job->compile.data = p;
-    p = ngx_cpymem(p, a->compile.data, a->compile.len);
-    p = ngx_sprintf(p, ",\"cached\":%s", job->cached ? "true" : "false");
-    job->compile.len = p - job->compile.data;
-
-    return NGX_OK;
+    (void) ngx_http_judge_zone_store_locked(zone, &job->note, a->note.data,
+                                            a->note.len);
 }
 
 
 static void
 ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify)
+    ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify,
+    ngx_array_t *stop)
 {
+    size_t                      frame;
     ngx_int_t                   rc;
     ngx_str_t                   abi;
-    ngx_uint_t                  i, done, held, complete;
+    ngx_uint_t                  i, done, complete, held, ahead;
     ngx_http_judge_task_t      *b;
     ngx_http_judge_send_t      *send;
+    ngx_http_judge_worker_t    *w;
     ngx_http_judge_artifact_t  *a;
 
     a = NULL;
@@ -639,11 +651,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             return;
         }
 
-        if (ngx_http_judge_pipeline_take_compile_locked(zone, job, a)
-            != NGX_OK)
-        {
-            return;
-        }
+        ngx_http_judge_pipeline_take_compile_locked(zone, job, a);
 
         if (a->status == JUDGE__STATUS__IE) {
             ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_FAILED,
@@ -660,7 +668,15 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (job->batches == NULL) {
-        if (ngx_http_judge_pipeline_batches_locked(zone, job) != NGX_OK) {
+        rc = ngx_http_judge_pipeline_batches_locked(zone, job, a);
+
+        if (rc == NGX_DECLINED) {
+            ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_FAILED,
+                                             JUDGE__STATUS__IE, notify);
+            return;
+        }
+
+        if (rc != NGX_OK) {
             return;
         }
 
@@ -672,6 +688,23 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
     for (i = 0; i < job->nbatches; i++) {
         b = &job->batches[i];
+
+        if (ngx_http_judge_pipeline_overdue_locked(zone, b) == NGX_OK) {
+            ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                          "judge: a batch of job %*s was not done in time; "
+                          "it is handed out again",
+                          (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id);
+
+            send = ngx_array_push(stop);
+            if (send) {
+                ngx_memzero(send, sizeof(ngx_http_judge_send_t));
+                send->to = b->worker;
+                ngx_memcpy(send->key, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+                send->task_id = b->task_id;
+            }
+
+            ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
+        }
 
         if (b->state != NGX_HTTP_JUDGE_TASK_DONE) {
             done = 0;
@@ -691,10 +724,13 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             continue;
         }
 
+        frame = ngx_http_judge_pipeline_batch_size(job, b->first, b->count,
+                                                   a);
+
         rc = ngx_http_judge_registry_pick_locked(zone, &job->language, 0,
                                                  abi.len ? &abi : NULL,
                                                  b->count, a ? a->hash : NULL,
-                                                 &b->worker, &held);
+                                                 frame, &w);
 
         if (rc == NGX_ABORT) {
             ngx_http_judge_pipeline_orphan_job_locked(zone, job);
@@ -707,27 +743,39 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             break;
         }
 
+        held = a && ngx_http_judge_registry_held_locked(w, a->hash);
+
         if (a && !held) {
             b->send_artifact = 1;
         }
 
+        if (a) {
+            ngx_http_judge_registry_hold_locked(w, a->hash);
+        }
+
+        /* what the worker had before ours is done first */
+        ahead = w->inflight - b->count;
+
+        b->worker.pid = w->owner_pid;
+        b->worker.generation = w->generation;
+        b->worker.id = w->stream_id;
         b->task_id = zone->sh->next_id++;
         b->state = NGX_HTTP_JUDGE_TASK_RUNNING;
         b->reported = 0;
+        b->deadline = ngx_current_msec + job->grace
+                      + (ahead + b->count + w->slots - 1) / w->slots
+                        * (job->test_time + NGX_HTTP_JUDGE_TEST_SLACK);
 
         send = ngx_array_push(sends);
-        if (send == NULL
-            || ngx_http_judge_pipeline_batch_frame(job, b, a, send) != NGX_OK)
-        {
-            if (send) {
-                sends->nelts--;
-            }
-
+        if (send == NULL) {
             ngx_http_judge_registry_release_locked(zone, NULL, b->worker.id,
                                                    b->count);
             b->state = NGX_HTTP_JUDGE_TASK_PENDING;
             break;
         }
+
+        ngx_memzero(send, sizeof(ngx_http_judge_send_t));
+        ngx_http_judge_pipeline_batch_frame(job, b, a, &send->recipe);
 
         send->to = b->worker;
         ngx_memcpy(send->key, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
@@ -769,7 +817,7 @@ ngx_http_judge_pipeline_orphaned(ngx_msec_t *since, ngx_msec_t limit)
 static void
 ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
     ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
-    ngx_str_t *compile, ngx_str_t *language)
+    ngx_str_t *note, ngx_str_t *language)
 {
     u_char  *p;
     u_char   buf[sizeof("\"status\":\"IE\",\"output\":\"\",\"message\":"
@@ -783,9 +831,7 @@ ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
     p = ngx_sprintf(buf, "\"status\":\"IE\",\"output\":\"\",\"message\":"
                     "\"no worker able to compile %V came\"", language);
 
-    if (ngx_http_judge_job_store_locked(zone, compile, buf, p - buf)
-        == NGX_OK)
-    {
+    if (ngx_http_judge_zone_store_locked(zone, note, buf, p - buf) == NGX_OK) {
         *status = JUDGE__STATUS__IE;
     }
 }
@@ -814,21 +860,27 @@ ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
 
     p = ngx_sprintf(buf, "no worker able to run %V came", &job->language);
 
-    (void) ngx_http_judge_job_store_locked(zone, &job->message, buf, p - buf);
+    (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf,
+                                            p - buf);
 }
 
 
 /*
  * Cuts the tests into batches: judge_batch_size when set, otherwise
- * enough batches to give every slot of the fleet some work.
+ * enough batches to give every slot of the fleet some work; and never
+ * more bytes than the fleet's workers take in one frame.  NGX_DECLINED:
+ * one test alone is too large (the job fails, saying so).
  */
 
 static ngx_int_t
 ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job)
+    ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
-    ngx_uint_t              i, size, slots, n;
+    u_char                 *p;
+    size_t                  limit;
+    ngx_uint_t              i, k, size, slots, n, first;
     ngx_http_judge_task_t  *b;
+    u_char                  buf[128];
 
     size = job->batch_size;
 
@@ -838,18 +890,56 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
     }
 
     size = ngx_max(1, ngx_min(size, NGX_HTTP_JUDGE_MAX_BATCH));
-    n = (job->ntests + size - 1) / size;
 
-    b = ngx_http_judge_zone_alloc_locked(zone,
-                                         n * sizeof(ngx_http_judge_task_t));
-    if (b == NULL) {
-        return NGX_ERROR;
+    limit = ngx_http_judge_registry_frame_locked(zone, &job->language);
+    if (limit == 0) {
+        limit = NGX_HTTP_JUDGE_DEFAULT_FRAME;
     }
 
-    for (i = 0; i < n; i++) {
-        b[i].first = i * size;
-        b[i].count = ngx_min(size, job->ntests - i * size);
-        b[i].state = NGX_HTTP_JUDGE_TASK_PENDING;
+    for (i = 0; i < job->ntests; i++) {
+        if (ngx_http_judge_pipeline_batch_size(job, i, 1, a) > limit) {
+            p = ngx_sprintf(buf, "test %ui is too large to send to a worker "
+                            "(its frames are at most %uz bytes)", i, limit);
+            (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf,
+                                                    p - buf);
+            return NGX_DECLINED;
+        }
+    }
+
+    /* two passes: count the batches, then fill them */
+
+    b = NULL;
+
+    for ( ;; ) {
+        n = 0;
+
+        for (first = 0; first < job->ntests; first += k) {
+            for (k = 1; first + k < job->ntests && k < size; k++) {
+                if (ngx_http_judge_pipeline_batch_size(job, first, k + 1, a)
+                    > limit)
+                {
+                    break;
+                }
+            }
+
+            if (b) {
+                b[n].first = first;
+                b[n].count = k;
+                b[n].state = NGX_HTTP_JUDGE_TASK_PENDING;
+            }
+
+            n++;
+        }
+
+        if (b) {
+            break;
+        }
+
+        b = ngx_http_judge_zone_alloc_locked(zone,
+                                             n * sizeof(ngx_http_judge_task_t));
+        if (b == NULL) {
+            return NGX_ERROR;
+        }
     }
 
     job->batches = b;
@@ -891,8 +981,8 @@ ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_pipeline_retry_locked(zone, &a->task, a->max_attempts);
 
     if (a->task.state == NGX_HTTP_JUDGE_TASK_DONE) {
-        (void) ngx_http_judge_job_store_locked(zone, &a->compile, lost,
-                                               sizeof(lost) - 1);
+        (void) ngx_http_judge_zone_store_locked(zone, &a->note, lost,
+                                                sizeof(lost) - 1);
         a->status = JUDGE__STATUS__IE;
     }
 }
@@ -967,15 +1057,25 @@ ngx_http_judge_pipeline_batch_locked(ngx_http_judge_job_t *job,
 }
 
 
+/*
+ * A compile is over.  The answer (as JSON members) and the artifact go
+ * to the cache directory first, then into the entry if it still waits for
+ * this very task.  An artifact above the entry's limit is a CE.
+ */
+
 void
 ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id, Judge__CompileResult *res)
 {
     u_char                     *p, *json;
-    size_t                      len;
+    size_t                      len, max_artifact;
+    ngx_int_t                   rc;
     ngx_str_t                   output, message, abi;
+    ngx_uint_t                  status, taken;
     Judge__Usage               *u;
+    ngx_http_judge_blob_ref_t   compile, artifact;
     ngx_http_judge_artifact_t  *a;
+    u_char                      big[160];
 
     if (res->artifact_hash == NULL
         || ngx_strlen(res->artifact_hash) != NGX_HTTP_JUDGE_HASH_LEN)
@@ -983,10 +1083,48 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
         return;
     }
 
+    /* is it awaited at all, and how large may the artifact be */
+
+    ngx_http_judge_zone_lock(zone);
+
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
+                                     (u_char *) res->artifact_hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
+
+    max_artifact = 0;
+    taken = 0;
+
+    if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
+        && a->task.task_id == res->task_id && a->task.worker.id == stream_id)
+    {
+        max_artifact = a->max_artifact;
+        taken = 1;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (!taken) {
+        return;
+    }
+
+    status = res->status ? res->status : JUDGE__STATUS__IE;
+
     output.data = (u_char *) res->output;
     output.len = res->output ? ngx_strlen(res->output) : 0;
     message.data = (u_char *) res->message;
     message.len = res->message ? ngx_strlen(res->message) : 0;
+
+    if (status == JUDGE__STATUS__OK && max_artifact
+        && res->artifact.len > max_artifact)
+    {
+        status = JUDGE__STATUS__CE;
+        output.data = big;
+        output.len = ngx_sprintf(big, "the compiled program is %uz bytes; "
+                                 "the judge accepts at most %uz",
+                                 res->artifact.len, max_artifact)
+                     - big;
+        message = output;
+    }
 
     len = sizeof("\"status\":\"\",\"output\":,\"message\":,\"time_ms\":,"
                  "\"memory_kb\":,\"worker\":") + 16 + 2 * NGX_INT64_LEN
@@ -1002,7 +1140,7 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     u = res->usage;
 
     p = ngx_sprintf(json, "\"status\":\"%s\",\"output\":",
-                    ngx_http_judge_status_name(res->status));
+                    ngx_http_judge_status_name(status));
     p = ngx_http_judge_json_utf8(p, &output);
     p = ngx_cpymem(p, ",\"message\":", 11);
     p = ngx_http_judge_json_utf8(p, &message);
@@ -1010,7 +1148,26 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
                     u ? u->wall_time_ms : 0, u ? u->memory_kb : 0);
     p = ngx_http_judge_json_str(p, worker);
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
+
+    ngx_free(json);
+
+    ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
+
+    if (rc == NGX_OK && status == JUDGE__STATUS__OK) {
+        rc = ngx_http_judge_blob_put(zone, res->artifact.data,
+                                     res->artifact.len, &artifact);
+    }
+
+    if (rc != NGX_OK) {
+        /* no room on disk: the compile counts as lost and is redone */
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "judge: the answer of a compile could not be filed "
+                      "in the cache directory");
+        ngx_http_judge_blob_release(zone, &compile);
+    }
+
+    ngx_http_judge_zone_lock(zone);
 
     a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
                                      (u_char *) res->artifact_hash,
@@ -1021,42 +1178,68 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     {
         ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
 
-        a->task.state = NGX_HTTP_JUDGE_TASK_DONE;
-
-        if (ngx_http_judge_registry_abi_locked(zone, worker, &abi) != NGX_OK
-            || ngx_http_judge_job_store_locked(zone, &a->compile, json,
-                                               p - json) != NGX_OK
-            || ngx_http_judge_job_store_locked(zone, &a->abi, abi.data,
-                                               abi.len) != NGX_OK)
+        if (rc != NGX_OK
+            || ngx_http_judge_registry_abi_locked(zone, worker, &abi) != NGX_OK
+            || ngx_http_judge_zone_store_locked(zone, &a->abi, abi.data,
+                                                abi.len) != NGX_OK)
         {
-            a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
-
-        } else if (res->status == JUDGE__STATUS__OK) {
-            a->artifact.data = ngx_http_judge_cache_alloc_locked(zone,
-                                                     res->artifact.len + 1);
-            if (a->artifact.data == NULL) {
-                ngx_slab_free_locked(zone->shpool, a->compile.data);
-                ngx_str_null(&a->compile);
-                a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
-
-            } else {
-                ngx_memcpy(a->artifact.data, res->artifact.data,
-                           res->artifact.len);
-                a->artifact.len = res->artifact.len;
-                a->status = JUDGE__STATUS__OK;
-                ngx_http_judge_registry_holds_locked(zone, worker, a->hash);
-            }
+            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
 
         } else {
-            a->status = res->status ? res->status : JUDGE__STATUS__IE;
+            a->task.state = NGX_HTTP_JUDGE_TASK_DONE;
+            a->compile = compile;
+            a->artifact = artifact;
+            a->status = status;
+            ngx_memzero(&compile, sizeof(ngx_http_judge_blob_ref_t));
+            ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
+
+            if (status == JUDGE__STATUS__OK) {
+                ngx_http_judge_registry_holds_locked(zone, worker, a->hash);
+            }
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_blob_release_locked(zone, &compile);
+    ngx_http_judge_blob_release_locked(zone, &artifact);
 
-    ngx_free(json);
+    ngx_http_judge_zone_unlock(zone);
 
     ngx_http_judge_pipeline_run(zone);
+}
+
+
+/*
+ * The job a test result is for, when it is still wanted: the job runs,
+ * the batch is the one sent to this stream, the index is the batch's and
+ * has no result yet.
+ */
+
+static ngx_http_judge_job_t *
+ngx_http_judge_pipeline_result_job_locked(ngx_http_judge_zone_t *zone,
+    Judge__TestResult *res, uint64_t stream_id, ngx_http_judge_task_t **batch)
+{
+    ngx_http_judge_job_t   *job;
+    ngx_http_judge_task_t  *b;
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    if (job == NULL || job->status >= NGX_HTTP_JUDGE_COMPLETED) {
+        return NULL;
+    }
+
+    b = ngx_http_judge_pipeline_batch_locked(job, res->task_id);
+
+    if (b == NULL || b->worker.id != stream_id
+        || res->index < b->first || res->index >= b->first + b->count
+        || job->results[res->index].len != 0)
+    {
+        return NULL;
+    }
+
+    *batch = b;
+
+    return job;
 }
 
 
@@ -1077,6 +1260,7 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t  *a;
     ngx_http_judge_task_t  *b;
     ngx_str_t               job_id;
+    uint64_t                off, serial;
 
     if (res->job_id == NULL
         || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
@@ -1147,20 +1331,40 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     p = ngx_http_judge_json_str(p, worker);
     *p++ = '}';
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    /*
+     * Two rounds under the lock: one claims a range of the job's results
+     * file for a result it would take, the other takes it once written.
+     * Between them the result may have become moot (a late duplicate, the
+     * job cancelled); its bytes then stay unused in the file.
+     */
 
-    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
-                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+    ngx_http_judge_zone_lock(zone);
 
-    b = (job && job->status < NGX_HTTP_JUDGE_COMPLETED)
-        ? ngx_http_judge_pipeline_batch_locked(job, res->task_id) : NULL;
+    job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id, &b);
 
-    if (b && b->worker.id == stream_id
-        && res->index >= b->first && res->index < b->first + b->count
-        && job->results[res->index].len == 0
-        && ngx_http_judge_job_store_locked(zone, &job->results[res->index],
-                                           json, p - json) == NGX_OK)
+    if (job) {
+        off = job->results_size;
+        job->results_size += p - json;
+        serial = job->serial;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (job == NULL
+        || ngx_http_judge_results_write(zone, serial, off, json, p - json)
+           != NGX_OK)
     {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id, &b);
+
+    if (job) {
+        job->results[res->index].off = off;
+        job->results[res->index].len = p - json;
         job->test_status[res->index] = (u_char) res->status;
         job->order[job->nresults++] = res->index;
 
@@ -1194,14 +1398,14 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     job_id.data = (u_char *) res->job_id;
     job_id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
 
     a = stop->elts;
     for (i = 0; i < stop->nelts; i++) {
-        ngx_http_judge_pipeline_send_cancel(zone, &a[i], &job_id);
+        ngx_http_judge_pipeline_send_cancel(zone, &a[i], &job_id, 0);
     }
 
     ngx_http_judge_notify(zone, notify);
@@ -1254,7 +1458,7 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
 
     failed = 0;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
                                            NGX_HTTP_JUDGE_JOB_ID_LEN);
@@ -1279,7 +1483,7 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     if (failed) {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,

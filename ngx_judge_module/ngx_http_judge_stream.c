@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_blobs.h"
 #include "judge.pb-c.h"
 
 
@@ -600,6 +601,9 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     info.ram_kb = reg->ram_kb;
     info.stream_id = s->node.key;
     info.timeout = s->conf->heartbeat_timeout;
+    info.max_frame = reg->max_frame_size;
+    info.cached = reg->cached_artifacts;
+    info.ncached = reg->n_cached_artifacts;
 
     /* ",tag,tag," and ",lang,lang," make membership a substring search */
 
@@ -838,10 +842,10 @@ ngx_http_judge_stream_detail(ngx_pool_t *pool, Judge__Register *reg,
 }
 
 
-/* a frame of "len" payload bytes with its length prefix, at the queue's end */
+/* a frame of "len" payload bytes with its length prefix, not queued yet */
 
-static u_char *
-ngx_http_judge_stream_frame_alloc(ngx_http_judge_stream_t *s, size_t len)
+static ngx_http_judge_frame_t *
+ngx_http_judge_stream_frame_new(ngx_http_judge_stream_t *s, size_t len)
 {
     ngx_http_judge_frame_t  *f;
 
@@ -860,8 +864,30 @@ ngx_http_judge_stream_frame_alloc(ngx_http_judge_stream_t *s, size_t len)
     f->sent = 0;
     f->next = NULL;
 
+    return f;
+}
+
+
+static void
+ngx_http_judge_stream_frame_queue(ngx_http_judge_stream_t *s,
+    ngx_http_judge_frame_t *f)
+{
     *s->out_last = f;
     s->out_last = &f->next;
+}
+
+
+static u_char *
+ngx_http_judge_stream_frame_alloc(ngx_http_judge_stream_t *s, size_t len)
+{
+    ngx_http_judge_frame_t  *f;
+
+    f = ngx_http_judge_stream_frame_new(s, len);
+    if (f == NULL) {
+        return NULL;
+    }
+
+    ngx_http_judge_stream_frame_queue(s, f);
 
     return f->data + 4;
 }
@@ -1089,10 +1115,89 @@ ngx_http_judge_stream_lookup(uint64_t id)
 }
 
 
+/*
+ * A task's frame, made of its recipe: the blobs are read from the cache
+ * directory.  A frame that cannot be made is not sent; its task then
+ * meets its deadline and goes elsewhere.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_task(ngx_http_judge_stream_t *s,
+    ngx_http_judge_zone_t *zone, ngx_http_judge_msg_t *msg)
+{
+    size_t                   len;
+    ngx_http_judge_frame_t  *f;
+
+    len = ngx_http_judge_recipe_size(msg->data, msg->len);
+
+    f = ngx_http_judge_stream_frame_new(s, len);
+    if (f == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_judge_recipe_make(zone, msg->data, msg->len, f->data + 4)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, s->request->connection->log, 0,
+                      "judge: a task for worker \"%V\" could not be read "
+                      "from the cache directory", &s->worker_id);
+        ngx_free(f);
+        return NGX_OK;
+    }
+
+    ngx_http_judge_stream_frame_queue(s, f);
+
+    return ngx_http_judge_stream_flush(s);
+}
+
+
+/*
+ * The zone was reset: our streams' records are gone.  Each worker is
+ * asked to come back, and registers anew.
+ */
+
+void
+ngx_http_judge_stream_reset(void)
+{
+    ngx_uint_t                 i, n;
+    ngx_rbtree_node_t         *node, *root, *sentinel;
+    ngx_http_judge_stream_t   *s;
+    ngx_http_judge_stream_t   *list[64];
+
+    do {
+        n = 0;
+
+        sentinel = ngx_http_judge_streams.sentinel;
+        root = ngx_http_judge_streams.root;
+
+        if (root == NULL || root == sentinel) {
+            return;
+        }
+
+        for (node = ngx_rbtree_min(root, sentinel);
+             node && n < 64;
+             node = ngx_rbtree_next(&ngx_http_judge_streams, node))
+        {
+            list[n++] = (ngx_http_judge_stream_t *) node;
+        }
+
+        for (i = 0; i < n; i++) {
+            s = list[i];
+            ngx_http_judge_stream_say_goodbye(s, "the judge's state was "
+                                                 "reset");
+            s->registered = 0;
+            ngx_http_judge_stream_close(s);
+        }
+
+    } while (n == 64);
+}
+
+
 /* a message from another process about one of our streams */
 
 void
-ngx_http_judge_stream_deliver(ngx_http_judge_msg_t *msg)
+ngx_http_judge_stream_deliver(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_msg_t *msg)
 {
     ngx_connection_t         *c;
     ngx_http_judge_stream_t  *s;
@@ -1108,6 +1213,12 @@ ngx_http_judge_stream_deliver(ngx_http_judge_msg_t *msg)
 
     case NGX_HTTP_JUDGE_MSG_SEND:
         if (ngx_http_judge_stream_queue(s, msg->data, msg->len) != NGX_OK) {
+            ngx_http_judge_stream_close(s);
+        }
+        break;
+
+    case NGX_HTTP_JUDGE_MSG_TASK:
+        if (ngx_http_judge_stream_task(s, zone, msg) != NGX_OK) {
             ngx_http_judge_stream_close(s);
         }
         break;

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_blobs.h"
 #include "judge.pb-c.h"
 
 
@@ -322,7 +323,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err)
 {
     u_char                      *p;
-    size_t                       i, len;
+    size_t                       i, len, n;
     json_t                      *v, *flag;
     ngx_str_t                    language;
     ngx_uint_t                   compiled;
@@ -570,6 +571,51 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
     sub->ntests = run->n_tests;
     sub->stop_on_failure = run->stop_on_first_failure;
+    sub->test_time = run->limits->wall_time_ms;
+
+    /*
+     * The tests, each as the field ExecuteBatchTask.tests it will be in
+     * a batch's frame, one after another: a batch is then one range of
+     * these bytes.  The run template is packed without them.
+     */
+
+    sub->test_off = ngx_palloc(r->pool, (run->n_tests + 1) * sizeof(uint64_t));
+    if (sub->test_off == NULL) {
+        goto nomem;
+    }
+
+    len = 0;
+    for (i = 0; i < run->n_tests; i++) {
+        len += ngx_http_judge_field_len(7,
+                            judge__test_case__get_packed_size(run->tests[i]));
+    }
+
+    sub->tests.data = ngx_pnalloc(r->pool, len);
+    if (sub->tests.data == NULL) {
+        goto nomem;
+    }
+
+    p = sub->tests.data;
+
+    for (i = 0; i < run->n_tests; i++) {
+        sub->test_off[i] = p - sub->tests.data;
+
+        len = judge__test_case__get_packed_size(run->tests[i]);
+
+        *p++ = (7 << 3) | 2;
+        for (n = len; n >= 0x80; n >>= 7) {
+            *p++ = (u_char) (n | 0x80);
+        }
+        *p++ = (u_char) n;
+
+        p += judge__test_case__pack(run->tests[i], p);
+    }
+
+    sub->test_off[run->n_tests] = p - sub->tests.data;
+    sub->tests.len = p - sub->tests.data;
+
+    run->n_tests = 0;
+    run->tests = NULL;
 
     sub->run_spec.len = judge__execute_batch_task__get_packed_size(run);
     sub->run_spec.data = ngx_pnalloc(r->pool, sub->run_spec.len);

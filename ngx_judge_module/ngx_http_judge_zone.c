@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_shm.h"
 
 
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
@@ -17,108 +18,12 @@ static void ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
     ngx_http_judge_worker_t *w);
 
 
-/*
- * Runs in the master, before workers are forked.  On reload the old
- * cycle's handle arrives as "data": the mapping is reused and only the
- * generation moves on, so records made by older worker processes can be
- * told from those of the new ones.
- */
-
-ngx_int_t
-ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
-{
-    ngx_http_judge_zone_t  *ozone = data;
-
-    size_t                  len;
-    ngx_http_judge_zone_t  *zone;
-
-    zone = shm_zone->data;
-
-    if (ozone) {
-        zone->sh = ozone->sh;
-        zone->shpool = ozone->shpool;
-
-        ngx_shmtx_lock(&zone->shpool->mutex);
-        zone->generation = ++zone->sh->generation;
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-
-        return NGX_OK;
-    }
-
-    zone->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
-
-    if (shm_zone->shm.exists) {
-        zone->sh = zone->shpool->data;
-        zone->generation = zone->sh->generation;
-        return NGX_OK;
-    }
-
-    zone->sh = ngx_slab_calloc(zone->shpool, sizeof(ngx_http_judge_shctx_t));
-    if (zone->sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    zone->shpool->data = zone->sh;
-
-    zone->sh->created = ngx_time();
-    zone->sh->generation = 1;
-    zone->sh->next_id = 1;
-    zone->generation = 1;
-
-    ngx_rbtree_init(&zone->sh->workers, &zone->sh->workers_sentinel,
-                    ngx_str_rbtree_insert_value);
-    ngx_queue_init(&zone->sh->workers_queue);
-
-    ngx_http_judge_job_init_zone(zone->sh);
-    ngx_http_judge_cache_init_zone(zone->sh);
-
-    len = sizeof(" in judge zone \"\"") + shm_zone->shm.name.len;
-
-    zone->shpool->log_ctx = ngx_slab_alloc(zone->shpool, len);
-    if (zone->shpool->log_ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(zone->shpool->log_ctx, " in judge zone \"%V\"%Z",
-                &shm_zone->shm.name);
-
-    zone->shpool->log_nomem = 0;
-
-    return NGX_OK;
-}
-
-
 void
-ngx_http_judge_zone_stats(ngx_http_judge_zone_t *zone, ngx_uint_t *generation,
-    time_t *created, size_t *size, size_t *free)
+ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh)
 {
-    ngx_slab_pool_t  *shpool;
-
-    shpool = zone->shpool;
-
-    ngx_shmtx_lock(&shpool->mutex);
-
-    *generation = zone->sh->generation;
-    *created = zone->sh->created;
-
-    *free = shpool->pfree * ngx_pagesize;
-
-    ngx_shmtx_unlock(&shpool->mutex);
-
-    *size = zone->shm_zone->shm.size;
-}
-
-
-uint64_t
-ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone)
-{
-    uint64_t  id;
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    id = zone->sh->next_id++;
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    return id;
+    ngx_rbtree_init(&sh->workers, &sh->workers_sentinel,
+                    ngx_str_rbtree_insert_value);
+    ngx_queue_init(&sh->workers_queue);
 }
 
 
@@ -216,6 +121,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
 {
     u_char                   *p;
     size_t                    size;
+    ngx_uint_t                i;
     ngx_http_judge_worker_t  *w;
 
     size = sizeof(ngx_http_judge_worker_t) + info->id.len + info->abi.len
@@ -224,7 +130,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
 
     old->pid = 0;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, info->id.data,
                                      info->id.len);
@@ -237,13 +143,11 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
         ngx_http_judge_registry_delete(zone, w);
     }
 
-    w = ngx_slab_alloc_locked(zone->shpool, size);
+    w = ngx_http_judge_zone_alloc_locked(zone, size);
     if (w == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }
-
-    ngx_memzero(w, sizeof(ngx_http_judge_worker_t));
 
     p = (u_char *) (w + 1);
     p = ngx_http_judge_copy_str(p, &w->id, &info->id);
@@ -256,6 +160,14 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
 
     ngx_http_judge_registry_learn_locked(zone->sh, w);
 
+    for (i = 0; i < info->ncached && i < NGX_HTTP_JUDGE_HELD; i++) {
+        if (ngx_strlen(info->cached[i]) == NGX_HTTP_JUDGE_HASH_LEN) {
+            ngx_http_judge_registry_hold_locked(w,
+                                                (u_char *) info->cached[i]);
+        }
+    }
+
+    w->max_frame = info->max_frame;
     w->cores = info->cores;
     w->slots = info->slots;
     w->free_slots = info->slots;
@@ -275,7 +187,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     zone->sh->nworkers++;
     zone->sh->free_slots += w->free_slots;
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return NGX_OK;
 }
@@ -289,7 +201,7 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 {
     ngx_http_judge_worker_t  *w;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
@@ -311,7 +223,7 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         w->last_seen = ngx_current_msec;
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 }
 
 
@@ -328,7 +240,7 @@ ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     waiter->pid = 0;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
@@ -340,7 +252,7 @@ ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         ngx_http_judge_registry_delete(zone, w);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 }
 
 
@@ -357,7 +269,7 @@ ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_int_t                 rc;
     ngx_http_judge_worker_t  *w;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
@@ -382,7 +294,7 @@ ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         rc = NGX_DECLINED;
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return rc;
 }
@@ -392,12 +304,12 @@ void
 ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
     ngx_uint_t *workers, ngx_uint_t *free_slots)
 {
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     *workers = zone->sh->nworkers;
     *free_slots = zone->sh->free_slots;
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 }
 
 
@@ -424,7 +336,7 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
     ngx_queue_t              *q;
     ngx_http_judge_worker_t  *w;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     size = sizeof("{\"count\":,\"workers\":[]}\n") + NGX_INT_T_LEN;
 
@@ -442,7 +354,7 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
 
     b = ngx_create_temp_buf(pool, size);
     if (b == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_http_judge_zone_unlock(zone);
         return NULL;
     }
 
@@ -492,28 +404,30 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
 
     b->last = ngx_cpymem(b->last, "]}\n", 3);
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return b;
 }
 
 
 /*
- * Drops workers not heard of for twice their heartbeat timeout.  Their
- * own process closes a silent stream at the timeout; this catches the
- * records of a process that crashed and so never could.
+ * Drops workers not heard of for twice their heartbeat timeout, and those
+ * whose streams were held by the processes "gone" (which exited or
+ * crashed): their own process closes a silent stream at the timeout; this
+ * catches the records of a process that no longer can.
  */
 
 void
-ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone)
+ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone, ngx_pid_t *gone,
+    ngx_uint_t ngone)
 {
-    ngx_uint_t                n;
+    ngx_uint_t                n, i;
     ngx_queue_t              *q, *next;
     ngx_http_judge_worker_t  *w;
 
     n = 0;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
          q != ngx_queue_sentinel(&zone->sh->workers_queue);
@@ -522,20 +436,27 @@ ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone)
         next = ngx_queue_next(q);
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
 
-        if ((ngx_msec_int_t) (ngx_current_msec - w->last_seen)
-            > (ngx_msec_int_t) (2 * w->timeout))
+        for (i = 0; i < ngone; i++) {
+            if (w->owner_pid == gone[i]) {
+                break;
+            }
+        }
+
+        if (i < ngone
+            || (ngx_msec_int_t) (ngx_current_msec - w->last_seen)
+               > (ngx_msec_int_t) (2 * w->timeout))
         {
             ngx_http_judge_registry_delete(zone, w);
             n++;
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     if (n) {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                      "judge: %ui silent worker(s) of a lost nginx process "
-                      "expired", n);
+                      "judge: %ui worker(s) of a lost nginx process were "
+                      "dropped", n);
     }
 }
 
@@ -599,7 +520,7 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
         l = &zone->sh->languages[i];
@@ -642,7 +563,7 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return rc;
 }
@@ -650,24 +571,24 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
 
 /*
  * The least loaded live worker that runs "language" (and compiles, and
- * has the ABI, when asked) with room for "count" more tests.  Its load is
- * taken at once.  *holds says whether it has the artifact "hash" already;
- * it is then noted as having it.  NGX_DECLINED: all such workers are
- * busy; NGX_ABORT: there is no such worker.
+ * has the ABI, when asked) with room for "count" more tests and a frame
+ * of "frame" bytes.  Its load is taken at once.  NGX_DECLINED: all such
+ * workers are busy; NGX_ABORT: there is no such worker.
  */
 
 ngx_int_t
 ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
-    ngx_uint_t count, u_char *hash, ngx_http_judge_addr_t *addr,
-    ngx_uint_t *holds)
+    ngx_uint_t count, u_char *hash, size_t frame,
+    ngx_http_judge_worker_t **worker)
 {
-    ngx_uint_t                load, best_load, capable;
+    ngx_uint_t                load, best_load, capable, held, best_held;
     ngx_queue_t              *q;
     ngx_http_judge_worker_t  *w, *best;
 
     best = NULL;
     best_load = 0;
+    best_held = 0;
     capable = 0;
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
@@ -677,6 +598,7 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
 
         if (w->draining || w->slots == 0
+            || (w->max_frame && frame > w->max_frame)
             || !ngx_http_judge_list_has(w->languages.data, w->languages.len,
                                         language->data, language->len)
             || (compile
@@ -696,10 +618,16 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
         }
 
         load = w->inflight * 1000 / w->slots;
+        held = hash && ngx_http_judge_registry_held_locked(w, hash);
 
-        if (best == NULL || load < best_load) {
+        /* among the least loaded, one that has the artifact already */
+
+        if (best == NULL || load < best_load
+            || (load == best_load && held && !best_held))
+        {
             best = w;
             best_load = load;
+            best_held = held;
         }
     }
 
@@ -708,19 +636,69 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     }
 
     best->inflight += count;
-
-    addr->pid = best->owner_pid;
-    addr->generation = best->generation;
-    addr->id = best->stream_id;
-
-    *holds = hash && ngx_memcmp(best->last_artifact, hash,
-                                NGX_HTTP_JUDGE_HASH_LEN) == 0;
-
-    if (hash) {
-        ngx_memcpy(best->last_artifact, hash, NGX_HTTP_JUDGE_HASH_LEN);
-    }
+    *worker = best;
 
     return NGX_OK;
+}
+
+
+/* the largest frame every live worker of "language" accepts; 0: none */
+
+size_t
+ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language)
+{
+    size_t                    frame;
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    frame = 0;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (w->max_frame && !w->draining
+            && ngx_http_judge_list_has(w->languages.data, w->languages.len,
+                                       language->data, language->len)
+            && (frame == 0 || w->max_frame < frame))
+        {
+            frame = w->max_frame;
+        }
+    }
+
+    return frame;
+}
+
+
+/* whether the worker is known to hold the artifact "hash" */
+
+ngx_uint_t
+ngx_http_judge_registry_held_locked(ngx_http_judge_worker_t *w, u_char *hash)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_JUDGE_HELD; i++) {
+        if (ngx_memcmp(w->held[i], hash, NGX_HTTP_JUDGE_HASH_LEN) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+ngx_http_judge_registry_hold_locked(ngx_http_judge_worker_t *w, u_char *hash)
+{
+    if (ngx_http_judge_registry_held_locked(w, hash)) {
+        return;
+    }
+
+    ngx_memcpy(w->held[w->held_next], hash, NGX_HTTP_JUDGE_HASH_LEN);
+    w->held_next = (w->held_next + 1) % NGX_HTTP_JUDGE_HELD;
 }
 
 
@@ -787,7 +765,7 @@ ngx_http_judge_registry_holds_locked(ngx_http_judge_zone_t *zone,
 
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
     if (w) {
-        ngx_memcpy(w->last_artifact, hash, NGX_HTTP_JUDGE_HASH_LEN);
+        ngx_http_judge_registry_hold_locked(w, hash);
     }
 }
 
@@ -821,7 +799,7 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
 
     lang_t   *langs;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_http_judge_zone_lock(zone);
 
     nlangs = 0;
     size = 0;
@@ -839,7 +817,7 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
     p = ngx_pnalloc(pool, size + 1);
 
     if (langs == NULL || p == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
+        ngx_http_judge_zone_unlock(zone);
         return NULL;
     }
 
@@ -903,7 +881,7 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     if (only && nlangs == 0) {
         return NULL;
@@ -971,9 +949,9 @@ ngx_http_judge_metrics(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
         return NULL;
     }
 
-    sh = zone->sh;
+    ngx_http_judge_zone_lock(zone);
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
+    sh = zone->sh;
 
     b->last = ngx_sprintf(b->last,
         "# HELP judge_workers Live workers.\n"
@@ -1003,11 +981,25 @@ ngx_http_judge_metrics(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
         "# HELP judge_zone_free_bytes Free pages of the shared zone.\n"
         "# TYPE judge_zone_free_bytes gauge\n"
         "judge_zone_free_bytes %uz\n"
+        "# HELP judge_zone_resets_total Zone resets after a process died "
+        "in its lock.\n"
+        "# TYPE judge_zone_resets_total counter\n"
+        "judge_zone_resets_total %ui\n"
+        "# HELP judge_deadlines_total Tasks given up on at their deadline.\n"
+        "# TYPE judge_deadlines_total counter\n"
+        "judge_deadlines_total %uL\n"
+        "# HELP judge_cache_bytes Bytes in the cache directory's index.\n"
+        "# TYPE judge_cache_bytes gauge\n"
+        "judge_cache_bytes %uL\n"
+        "# HELP judge_cache_files Files in the cache directory's index.\n"
+        "# TYPE judge_cache_files gauge\n"
+        "judge_cache_files %ui\n"
         "# HELP judge_verdicts_total Finished submissions by verdict.\n"
         "# TYPE judge_verdicts_total counter\n",
         sh->nworkers, sh->free_slots, sh->nactive, sh->submissions,
         sh->compiles, sh->cache_hits, sh->tests_judged, sh->retries,
-        zone->shpool->pfree * ngx_pagesize);
+        zone->shpool->pfree * ngx_pagesize, sh->resets, sh->deadlines,
+        sh->blob_bytes, sh->nblobs);
 
     for (i = 2; i <= JUDGE__STATUS__CANCELLED; i++) {
         if (i == JUDGE__STATUS__OK) {
@@ -1019,7 +1011,7 @@ ngx_http_judge_metrics(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
                               ngx_http_judge_status_name(i), sh->verdicts[i]);
     }
 
-    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_http_judge_zone_unlock(zone);
 
     return b;
 }

@@ -365,26 +365,41 @@ my ($name) = $w2->recv_cmd(5);
 is($name, 'compile', 'a failed compile is not cached: compiled afresh');
 
 
-=== a batch that cannot be delivered (zone too small for it) fails with IE, never hangs
+=== bulk bytes live in the cache directory: a 512k zone carries a 270 KiB test and a 1 MiB artifact
 --- http_config
     judge_zone judge:512k;
     judge_worker_token t;
+    judge_batch_size 2;
 --- config
     location / { judge_api; }
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = worker('w1');
-my ($code, $r) = submit({language => 'python', source => 'x',
-                         tests => [{input => 'x' x (270 << 10), expected_output => ''}]});
-is($code, 202, 'accepted: the job itself fits');
-my $done;
-$done = finished($r->{id}, 'FAILED');
-is($done->{status}, 'FAILED', 'failed, not stuck');
-is($done->{verdict}, 'IE', 'IE');
-my ($name) = $w->recv_cmd(1);
-ok(!defined $name, 'the worker never got a torn frame');
---- error_log
-could not be delivered; it will be retried
+my $input = join '', map { chr(65 + $_ % 26) } 1 .. (270 << 10);
+my ($code, $r) = submit({language => 'cpp', source => 'big',
+                         tests => [{input => $input, expected_output => 'x'},
+                                   {input => $input, expected_output => 'y'}]});
+is($code, 202, 'accepted');
+my ($name, $c) = $w->recv_cmd(5);
+is($name, 'compile', 'compile task');
+my $artifact = 'A' x (1 << 20);
+$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
+                                artifact => $artifact));
+my ($bn, $b) = $w->recv_cmd(5);
+is($bn, 'execute_batch', 'the batch arrives');
+my @t = tests_of($b);
+is(scalar @t, 2, 'with both tests');
+ok($t[0]{3}[0] eq $input && $t[1]{3}[0] eq $input, 'inputs whole');
+for my $i (0, 1) {
+    $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                 index => $i, status => 'AC', stdout => 'o' x 100000));
+}
+my $done = finished($r->{id}, 'COMPLETED');
+is($done->{verdict}, 'AC', 'judged');
+is(length $done->{tests}[1]{stdout}, 100000, 'results come back from the files whole');
+my $m = http_get('/metrics')->content;
+my ($files) = $m =~ /^judge_cache_files (\d+)$/m;
+ok($files >= 4, "the cache directory holds them ($files files)");
 
 
 === stop_on_first_failure: a later test failing first waits for the earlier ones

@@ -1,0 +1,717 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <openssl/evp.h>
+
+#include "ngx_http_judge_module.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_blobs.h"
+
+
+#define NGX_HTTP_JUDGE_PART_BYTES    'b'
+#define NGX_HTTP_JUDGE_PART_BLOB     'f'
+
+
+typedef struct {
+    ngx_http_judge_blob_ref_t    ref;
+    uint64_t                     off;
+    uint64_t                     len;
+} ngx_http_judge_part_blob_t;
+
+
+static ngx_int_t ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone,
+    u_char *hash, size_t len, ngx_http_judge_blob_ref_t *ref);
+static void ngx_http_judge_blob_drop_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_t *b);
+static ngx_int_t ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone,
+    u_char *name, u_char *data, size_t len);
+static ngx_int_t ngx_http_judge_read_range(u_char *name, uint64_t off,
+    uint64_t len, u_char *dst);
+static void ngx_http_judge_recipe_grow(ngx_http_judge_recipe_t *r,
+    size_t len);
+
+
+static ngx_http_judge_blob_evict_pt  ngx_http_judge_blob_evict;
+static ngx_uint_t                    ngx_http_judge_tmp_seq;
+
+
+void
+ngx_http_judge_blob_set_evict(ngx_http_judge_blob_evict_pt evict)
+{
+    ngx_http_judge_blob_evict = evict;
+}
+
+
+void
+ngx_http_judge_blob_init_zone(ngx_http_judge_shctx_t *sh)
+{
+    ngx_rbtree_init(&sh->blobs, &sh->blobs_sentinel,
+                    ngx_str_rbtree_insert_value);
+    ngx_queue_init(&sh->blobs_lru);
+}
+
+
+u_char *
+ngx_http_judge_blob_name(ngx_http_judge_zone_t *zone, u_char *buf,
+    ngx_http_judge_blob_ref_t *ref)
+{
+    u_char  *p;
+
+    p = ngx_cpymem(buf, zone->cache->name.data, zone->cache->name.len);
+    p = ngx_cpymem(p, "/b-", 3);
+    p = ngx_hex_dump(p, ref->hash, NGX_HTTP_JUDGE_SHA256_LEN);
+    p = ngx_sprintf(p, "-%uL%Z", ref->serial);
+
+    return buf;
+}
+
+
+u_char *
+ngx_http_judge_results_name(ngx_http_judge_zone_t *zone, u_char *buf,
+    uint64_t serial)
+{
+    u_char  *p;
+
+    p = ngx_cpymem(buf, zone->cache->name.data, zone->cache->name.len);
+    (void) ngx_sprintf(p, "/r-%uL%Z", serial);
+
+    return buf;
+}
+
+
+/*
+ * A reference to the index entry of "hash", made when there is none; its
+ * bytes then count against the directory's size.  NGX_DECLINED: they do
+ * not fit, even with every unreferenced blob (and what finished records
+ * may let go of) gone.
+ */
+
+static ngx_int_t
+ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
+    size_t len, ngx_http_judge_blob_ref_t *ref)
+{
+    ngx_queue_t             *q;
+    ngx_http_judge_blob_t   *b;
+    ngx_http_judge_shctx_t  *sh;
+
+    sh = zone->sh;
+
+    b = ngx_http_judge_rbtree_lookup(&sh->blobs, hash,
+                                     NGX_HTTP_JUDGE_SHA256_LEN);
+
+    if (b == NULL) {
+        while (sh->blob_bytes + len > (uint64_t) zone->cache_max) {
+
+            if (!ngx_queue_empty(&sh->blobs_lru)) {
+                q = ngx_queue_last(&sh->blobs_lru);
+                ngx_http_judge_blob_drop_locked(zone,
+                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
+                continue;
+            }
+
+            if (ngx_http_judge_blob_evict == NULL
+                || ngx_http_judge_blob_evict(zone) != NGX_OK)
+            {
+                return NGX_DECLINED;
+            }
+        }
+
+        b = ngx_http_judge_zone_alloc_locked(zone,
+                                             sizeof(ngx_http_judge_blob_t));
+        if (b == NULL) {
+            return NGX_DECLINED;
+        }
+
+        ngx_memcpy(b->hash, hash, NGX_HTTP_JUDGE_SHA256_LEN);
+        b->serial = sh->next_id++;
+        b->len = len;
+
+        ngx_http_judge_rbtree_insert(&sh->blobs, &b->sn, b->hash,
+                                     NGX_HTTP_JUDGE_SHA256_LEN);
+        sh->blob_bytes += len;
+        sh->nblobs++;
+
+    } else if (b->refs == 0) {
+        ngx_queue_remove(&b->lru);
+    }
+
+    b->refs++;
+
+    ngx_memcpy(ref->hash, b->hash, NGX_HTTP_JUDGE_SHA256_LEN);
+    ref->serial = b->serial;
+    ref->len = b->len;
+
+    return NGX_OK;
+}
+
+
+/* the entry and (after the lock) its file go */
+
+static void
+ngx_http_judge_blob_drop_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_t *b)
+{
+    ngx_http_judge_blob_ref_t  ref;
+    u_char                     name[NGX_MAX_PATH];
+
+    ngx_memcpy(ref.hash, b->hash, NGX_HTTP_JUDGE_SHA256_LEN);
+    ref.serial = b->serial;
+    ref.len = b->len;
+
+    ngx_http_judge_zone_unlink_later(ngx_http_judge_blob_name(zone, name,
+                                                              &ref));
+
+    ngx_queue_remove(&b->lru);
+    ngx_rbtree_delete(&zone->sh->blobs, &b->sn.node);
+    zone->sh->blob_bytes -= b->len;
+    zone->sh->nblobs--;
+
+    ngx_slab_free_locked(zone->shpool, b);
+}
+
+
+ngx_int_t
+ngx_http_judge_blob_put(ngx_http_judge_zone_t *zone, u_char *data,
+    size_t len, ngx_http_judge_blob_ref_t *ref)
+{
+    ngx_int_t        rc;
+    ngx_file_info_t  fi;
+    u_char           hash[NGX_HTTP_JUDGE_SHA256_LEN];
+    u_char           name[NGX_MAX_PATH];
+
+    ngx_memzero(ref, sizeof(ngx_http_judge_blob_ref_t));
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    if (EVP_Digest(data, len, hash, NULL, EVP_sha256(), NULL) != 1) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_judge_zone_lock(zone);
+    rc = ngx_http_judge_blob_ref_locked(zone, hash, len, ref);
+    ngx_http_judge_zone_unlock(zone);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* renamed into place whole: a file of the name is complete */
+
+    ngx_http_judge_blob_name(zone, name, ref);
+
+    if (ngx_file_info(name, &fi) == 0 && (uint64_t) ngx_file_size(&fi) == len)
+    {
+        return NGX_OK;
+    }
+
+    if (ngx_http_judge_blob_write(zone, name, data, len) != NGX_OK) {
+        ngx_http_judge_blob_release(zone, ref);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone, u_char *name,
+    u_char *data, size_t len)
+{
+    u_char     *p;
+    ssize_t     n;
+    ngx_fd_t    fd;
+    u_char      tmp[NGX_MAX_PATH];
+
+    p = ngx_cpymem(tmp, zone->cache->name.data, zone->cache->name.len);
+    (void) ngx_sprintf(p, "/t-%P-%ui%Z", ngx_pid, ngx_http_judge_tmp_seq++);
+
+    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      "judge: " ngx_open_file_n " \"%s\" failed", tmp);
+        return NGX_ERROR;
+    }
+
+    for (p = data; len; p += n, len -= n) {
+        n = write(fd, p, len);
+
+        if (n == -1) {
+            if (ngx_errno == NGX_EINTR) {
+                n = 0;
+                continue;
+            }
+
+            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                          "judge: writing \"%s\" failed", tmp);
+            (void) ngx_close_file(fd);
+            (void) ngx_delete_file(tmp);
+            return NGX_ERROR;
+        }
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR
+        || ngx_rename_file(tmp, name) == NGX_FILE_ERROR)
+    {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      "judge: filing \"%s\" failed", name);
+        (void) ngx_delete_file(tmp);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_judge_blob_hold_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref)
+{
+    ngx_http_judge_blob_t  *b;
+
+    if (ref->serial == 0) {
+        return;
+    }
+
+    b = ngx_http_judge_rbtree_lookup(&zone->sh->blobs, ref->hash,
+                                     NGX_HTTP_JUDGE_SHA256_LEN);
+
+    if (b == NULL || b->serial != ref->serial) {
+        /* cannot happen while the reference is held; be safe */
+        ngx_memzero(ref, sizeof(ngx_http_judge_blob_ref_t));
+        return;
+    }
+
+    if (b->refs == 0) {
+        ngx_queue_remove(&b->lru);
+    }
+
+    b->refs++;
+}
+
+
+void
+ngx_http_judge_blob_release_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref)
+{
+    ngx_http_judge_blob_t  *b;
+
+    if (ref->serial == 0) {
+        return;
+    }
+
+    b = ngx_http_judge_rbtree_lookup(&zone->sh->blobs, ref->hash,
+                                     NGX_HTTP_JUDGE_SHA256_LEN);
+
+    if (b && b->serial == ref->serial && b->refs) {
+        if (--b->refs == 0) {
+            ngx_queue_insert_head(&zone->sh->blobs_lru, &b->lru);
+        }
+    }
+
+    ngx_memzero(ref, sizeof(ngx_http_judge_blob_ref_t));
+}
+
+
+void
+ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref)
+{
+    if (ref->serial == 0) {
+        return;
+    }
+
+    ngx_http_judge_zone_lock(zone);
+    ngx_http_judge_blob_release_locked(zone, ref);
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
+/*
+ * Removes the files of the cache directory made before "below": after a
+ * reset of the zone nothing knows them.  Temporary files of writers that
+ * died go too.
+ */
+
+void
+ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
+{
+    u_char     *name, *dash;
+    size_t      len;
+    uint64_t    serial;
+    ngx_dir_t   dir;
+    u_char      path[NGX_MAX_PATH];
+
+    if (ngx_open_dir(&zone->cache->name, &dir) == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      ngx_open_dir_n " \"%V\" failed", &zone->cache->name);
+        return;
+    }
+
+    while (ngx_read_dir(&dir) == NGX_OK) {
+        name = ngx_de_name(&dir);
+        len = ngx_de_namelen(&dir);
+
+        if (len < 3 || name[1] != '-') {
+            continue;
+        }
+
+        serial = 0;
+
+        if (name[0] == 'b' || name[0] == 'r') {
+            dash = name + len;
+            while (dash > name + 2 && dash[-1] != '-') {
+                dash--;
+            }
+
+            serial = (uint64_t) ngx_atoof(dash, name + len - dash);
+
+            if (serial >= below) {
+                continue;
+            }
+
+        } else if (name[0] != 't') {
+            continue;
+        }
+
+        if (zone->cache->name.len + 1 + len + 1 > sizeof(path)) {
+            continue;
+        }
+
+        (void) ngx_sprintf(path, "%V/%*s%Z", &zone->cache->name, len, name);
+
+        if (ngx_delete_file(path) == NGX_FILE_ERROR
+            && ngx_errno != NGX_ENOENT)
+        {
+            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                          ngx_delete_file_n " \"%s\" failed", path);
+        }
+    }
+
+    (void) ngx_close_dir(&dir);
+}
+
+
+ngx_int_t
+ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
+    uint64_t off, u_char *data, size_t len)
+{
+    ssize_t   n;
+    ngx_fd_t  fd;
+    u_char    name[NGX_MAX_PATH];
+
+    ngx_http_judge_results_name(zone, name, serial);
+
+    fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_CREATE_OR_OPEN,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      "judge: " ngx_open_file_n " \"%s\" failed", name);
+        return NGX_ERROR;
+    }
+
+    while (len) {
+        n = pwrite(fd, data, len, (off_t) off);
+
+        if (n == -1) {
+            if (ngx_errno == NGX_EINTR) {
+                continue;
+            }
+
+            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                          "judge: writing \"%s\" failed", name);
+            (void) ngx_close_file(fd);
+            return NGX_ERROR;
+        }
+
+        data += n;
+        len -= n;
+        off += n;
+    }
+
+    (void) ngx_close_file(fd);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_read_range(u_char *name, uint64_t off, uint64_t len,
+    u_char *dst)
+{
+    ssize_t   n;
+    ngx_fd_t  fd;
+
+    fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, ngx_errno,
+                      "judge: " ngx_open_file_n " \"%s\" failed", name);
+        return NGX_ERROR;
+    }
+
+    while (len) {
+        n = pread(fd, dst, len, (off_t) off);
+
+        if (n == -1 && ngx_errno == NGX_EINTR) {
+            continue;
+        }
+
+        if (n <= 0) {
+            ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, ngx_errno,
+                          "judge: reading \"%s\" failed", name);
+            (void) ngx_close_file(fd);
+            return NGX_ERROR;
+        }
+
+        dst += n;
+        len -= n;
+        off += n;
+    }
+
+    (void) ngx_close_file(fd);
+
+    return NGX_OK;
+}
+
+
+/* ------------------------------------------------------------ recipes */
+
+
+size_t
+ngx_http_judge_varint_len(uint64_t v)
+{
+    size_t  n;
+
+    for (n = 1; v >= 0x80; v >>= 7) {
+        n++;
+    }
+
+    return n;
+}
+
+
+/* a length-delimited protobuf field: key, length, bytes */
+
+size_t
+ngx_http_judge_field_len(ngx_uint_t field, size_t len)
+{
+    return ngx_http_judge_varint_len(field << 3)
+           + ngx_http_judge_varint_len(len) + len;
+}
+
+
+static void
+ngx_http_judge_recipe_grow(ngx_http_judge_recipe_t *r, size_t len)
+{
+    u_char  *p;
+    size_t   size;
+
+    if (r->len + len <= r->size) {
+        return;
+    }
+
+    size = ngx_max(2 * r->size, r->len + len + 64);
+
+    p = ngx_alloc(size, ngx_cycle->log);
+    if (p == NULL) {
+        r->failed = 1;
+        return;
+    }
+
+    if (r->buf) {
+        ngx_memcpy(p, r->buf, r->len);
+        ngx_free(r->buf);
+    }
+
+    r->buf = p;
+    r->size = size;
+}
+
+
+/* inline bytes; they join the previous part when it is inline too */
+
+void
+ngx_http_judge_recipe_bytes(ngx_http_judge_recipe_t *r, u_char *data,
+    size_t len)
+{
+    size_t  have;
+
+    if (len == 0 || r->failed) {
+        return;
+    }
+
+    ngx_http_judge_recipe_grow(r, 1 + sizeof(size_t) + len);
+    if (r->failed) {
+        return;
+    }
+
+    r->total += len;
+
+    if (r->inline_at) {
+        ngx_memcpy(&have, r->buf + r->inline_at, sizeof(size_t));
+        have += len;
+        ngx_memcpy(r->buf + r->inline_at, &have, sizeof(size_t));
+
+    } else {
+        r->buf[r->len++] = NGX_HTTP_JUDGE_PART_BYTES;
+        r->inline_at = r->len;
+        ngx_memcpy(r->buf + r->len, &len, sizeof(size_t));
+        r->len += sizeof(size_t);
+    }
+
+    r->len = ngx_cpymem(r->buf + r->len, data, len) - r->buf;
+}
+
+
+void
+ngx_http_judge_recipe_varint(ngx_http_judge_recipe_t *r, uint64_t v,
+    ngx_uint_t field)
+{
+    u_char   buf[2 * NGX_INT64_LEN], *p;
+    uint64_t key;
+
+    p = buf;
+
+    for (key = field << 3; key >= 0x80; key >>= 7) {
+        *p++ = (u_char) (key | 0x80);
+    }
+
+    *p++ = (u_char) key;
+
+    while (v >= 0x80) {
+        *p++ = (u_char) (v | 0x80);
+        v >>= 7;
+    }
+
+    *p++ = (u_char) v;
+
+    ngx_http_judge_recipe_bytes(r, buf, p - buf);
+}
+
+
+/* the key and length of a length-delimited field whose bytes follow */
+
+void
+ngx_http_judge_recipe_field(ngx_http_judge_recipe_t *r, ngx_uint_t field,
+    size_t len)
+{
+    u_char    buf[2 * NGX_INT64_LEN], *p;
+    uint64_t  v;
+
+    p = buf;
+
+    for (v = (field << 3) | 2; v >= 0x80; v >>= 7) {
+        *p++ = (u_char) (v | 0x80);
+    }
+
+    *p++ = (u_char) v;
+
+    for (v = len; v >= 0x80; v >>= 7) {
+        *p++ = (u_char) (v | 0x80);
+    }
+
+    *p++ = (u_char) v;
+
+    ngx_http_judge_recipe_bytes(r, buf, p - buf);
+}
+
+
+void
+ngx_http_judge_recipe_blob(ngx_http_judge_recipe_t *r,
+    ngx_http_judge_blob_ref_t *ref, uint64_t off, uint64_t len)
+{
+    ngx_http_judge_part_blob_t  part;
+
+    if (len == 0 || r->failed) {
+        return;
+    }
+
+    ngx_http_judge_recipe_grow(r, 1 + sizeof(part));
+    if (r->failed) {
+        return;
+    }
+
+    part.ref = *ref;
+    part.off = off;
+    part.len = len;
+
+    r->inline_at = 0;
+    r->buf[r->len++] = NGX_HTTP_JUDGE_PART_BLOB;
+    ngx_memcpy(r->buf + r->len, &part, sizeof(part));
+    r->len += sizeof(part);
+    r->total += len;
+}
+
+
+size_t
+ngx_http_judge_recipe_size(u_char *recipe, size_t len)
+{
+    u_char                      *p, *last;
+    size_t                       n, total;
+    ngx_http_judge_part_blob_t   part;
+
+    total = 0;
+    last = recipe + len;
+
+    for (p = recipe; p < last; /* void */) {
+        if (*p++ == NGX_HTTP_JUDGE_PART_BYTES) {
+            ngx_memcpy(&n, p, sizeof(size_t));
+            p += sizeof(size_t) + n;
+            total += n;
+
+        } else {
+            ngx_memcpy(&part, p, sizeof(part));
+            p += sizeof(part);
+            total += part.len;
+        }
+    }
+
+    return total;
+}
+
+
+/* the frame's bytes into "dst" (of ngx_http_judge_recipe_size() bytes) */
+
+ngx_int_t
+ngx_http_judge_recipe_make(ngx_http_judge_zone_t *zone, u_char *recipe,
+    size_t len, u_char *dst)
+{
+    u_char                      *p, *last;
+    size_t                       n;
+    ngx_http_judge_part_blob_t   part;
+    u_char                       name[NGX_MAX_PATH];
+
+    last = recipe + len;
+
+    for (p = recipe; p < last; /* void */) {
+        if (*p++ == NGX_HTTP_JUDGE_PART_BYTES) {
+            ngx_memcpy(&n, p, sizeof(size_t));
+            dst = ngx_cpymem(dst, p + sizeof(size_t), n);
+            p += sizeof(size_t) + n;
+            continue;
+        }
+
+        ngx_memcpy(&part, p, sizeof(part));
+        p += sizeof(part);
+
+        if (ngx_http_judge_read_range(ngx_http_judge_blob_name(zone, name,
+                                                               &part.ref),
+                                      part.off, part.len, dst)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        dst += part.len;
+    }
+
+    return NGX_OK;
+}

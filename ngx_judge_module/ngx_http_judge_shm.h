@@ -1,0 +1,57 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#ifndef _NGX_HTTP_JUDGE_SHM_H_INCLUDED_
+#define _NGX_HTTP_JUDGE_SHM_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_judge_module.h"
+
+
+/*
+ * What the zone needs from the records it holds, registered at
+ * configuration time so that this layer names none of them:
+ *
+ *   init   lays out every record structure in a new root object;
+ *   evict  frees one finished record that may go (NGX_OK), or says that
+ *          none may (NGX_DECLINED);
+ *   sweep  removes the cache directory's files older than a serial
+ *          (outside the lock; -1 for all of them).
+ */
+typedef struct {
+    void                       (*init)(ngx_http_judge_shctx_t *sh);
+    ngx_int_t                  (*evict)(ngx_http_judge_zone_t *zone);
+    void                       (*sweep)(ngx_http_judge_zone_t *zone,
+                                        uint64_t below);
+} ngx_http_judge_shm_hooks_t;
+
+
+void ngx_http_judge_shm_set_hooks(ngx_http_judge_shm_hooks_t *hooks);
+
+/*
+ * The zone's lock.  zone->sh is valid between the two; a holder that
+ * died inside is found here and the zone reset (see the .c file).
+ * Unlock removes the files queued with ngx_http_judge_zone_unlink_later().
+ */
+void ngx_http_judge_zone_lock(ngx_http_judge_zone_t *zone);
+void ngx_http_judge_zone_unlock(ngx_http_judge_zone_t *zone);
+
+/* an allocation that frees finished jobs when it must; NULL: none may go */
+void *ngx_http_judge_zone_alloc_locked(ngx_http_judge_zone_t *zone,
+    size_t size);
+/* NGX_OK: new work fits beyond the reserve; NGX_DECLINED: it does not */
+ngx_int_t ngx_http_judge_zone_room_locked(ngx_http_judge_zone_t *zone);
+ngx_int_t ngx_http_judge_zone_store_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *dst, u_char *src, size_t len);
+void ngx_http_judge_zone_free_str_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *s);
+void ngx_http_judge_zone_unlink_later(u_char *name);
+
+
+#endif /* _NGX_HTTP_JUDGE_SHM_H_INCLUDED_ */
