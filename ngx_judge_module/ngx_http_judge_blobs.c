@@ -151,6 +151,35 @@ ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
 }
 
 
+/*
+ * Results files count against the directory's size too.  Bytes of
+ * accepted work are never refused: unused blobs make room if they can.
+ */
+
+void
+ngx_http_judge_blob_charge_locked(ngx_http_judge_zone_t *zone, off_t len)
+{
+    ngx_queue_t  *q;
+
+    zone->sh->blob_bytes += len;
+
+    while (zone->sh->blob_bytes > (uint64_t) zone->cache_max
+           && !ngx_queue_empty(&zone->sh->blobs_lru))
+    {
+        q = ngx_queue_last(&zone->sh->blobs_lru);
+        ngx_http_judge_blob_drop_locked(zone,
+                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
+    }
+}
+
+
+void
+ngx_http_judge_blob_credit_locked(ngx_http_judge_zone_t *zone, off_t len)
+{
+    zone->sh->blob_bytes -= ngx_min((uint64_t) len, zone->sh->blob_bytes);
+}
+
+
 /* the entry and (after the lock) its file go */
 
 static void

@@ -73,6 +73,11 @@ void ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
 u_char *ngx_http_judge_blob_name(ngx_http_judge_zone_t *zone, u_char *buf,
     ngx_http_judge_blob_ref_t *ref);
 
+void ngx_http_judge_blob_charge_locked(ngx_http_judge_zone_t *zone,
+    off_t len);
+void ngx_http_judge_blob_credit_locked(ngx_http_judge_zone_t *zone,
+    off_t len);
+
 u_char *ngx_http_judge_results_name(ngx_http_judge_zone_t *zone, u_char *buf,
     uint64_t serial);
 ngx_int_t ngx_http_judge_results_write(ngx_http_judge_zone_t *zone,

@@ -173,6 +173,7 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     if (job->results_size) {
         ngx_http_judge_zone_unlink_later(
             ngx_http_judge_results_name(zone, name, job->serial));
+        ngx_http_judge_blob_credit_locked(zone, job->results_size);
     }
 
     ngx_http_judge_blob_release_locked(zone, &job->run_spec);

@@ -1346,6 +1346,7 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
         off = job->results_size;
         job->results_size += p - json;
         serial = job->serial;
+        ngx_http_judge_blob_charge_locked(zone, p - json);
     }
 
     ngx_http_judge_zone_unlock(zone);

@@ -32,6 +32,7 @@
 
 
 #define NGX_HTTP_JUDGE_READ_BUF          16384
+#define NGX_HTTP_JUDGE_MIN_FRAME         (64 * 1024)
 
 
 typedef struct ngx_http_judge_frame_s  ngx_http_judge_frame_t;
@@ -585,6 +586,18 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     s->worker_id.data = s->worker_id_data;
     s->worker_id.len = ngx_strlen(reg->worker_id);
     ngx_memcpy(s->worker_id_data, reg->worker_id, s->worker_id.len);
+
+    /* batches are cut to the smallest frame of the fleet: keep it sane */
+
+    if (reg->max_frame_size && reg->max_frame_size < NGX_HTTP_JUDGE_MIN_FRAME)
+    {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker \"%V\" accepts frames of at most %uL "
+                      "bytes, less than the %uz the judge needs",
+                      &s->worker_id, reg->max_frame_size,
+                      (size_t) NGX_HTTP_JUDGE_MIN_FRAME);
+        return NGX_ERROR;
+    }
 
     pool = ngx_create_pool(4096, c->log);
     if (pool == NULL) {
