@@ -115,7 +115,14 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     zone->generation = 1;
 
-    ngx_http_judge_shm_hooks.sweep(zone, (uint64_t) -1);
+    /*
+     * "nginx -t" and "nginx -s" make a zone of their own too: the files
+     * belong to the running instance then
+     */
+
+    if (!ngx_test_config && ngx_process != NGX_PROCESS_SIGNALLER) {
+        ngx_http_judge_shm_hooks.sweep(zone, (uint64_t) -1);
+    }
 
     return NGX_OK;
 }

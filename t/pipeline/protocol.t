@@ -431,3 +431,31 @@ $done = finished($r->{id}, 'COMPLETED');
 is($done->{status}, 'COMPLETED', 'completed');
 is($done->{verdict}, 'TLE', 'the verdict is the first failure in test order');
 is($done->{passed}, 1, 'one passed');
+
+
+=== "nginx -t" and "nginx -s reload" leave the running instance's cache directory alone
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+                         tests => [{input => '', expected_output => "1\n"}]});
+my ($name, $b) = $w->recv_cmd(5);
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC', stdout => "kept\n"));
+finished($r->{id}, 'COMPLETED');
+my @files = glob(servroot() . '/judge_cache/*');
+ok(@files >= 3, 'the cache directory holds the job\'s files');
+local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
+my $nginx = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
+my @args = ('-p', servroot() . '/', '-c', 'conf/nginx.conf',
+            '-e', servroot() . '/logs/error.log');
+is(system("$nginx @args -t -q 2>/dev/null"), 0, 'nginx -t');
+is(system("$nginx @args -s reload 2>/dev/null"), 0, 'nginx -s reload');
+sleep 0.5;
+is(scalar(() = glob(servroot() . '/judge_cache/*')), scalar @files,
+   'the files are all there');
+my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
+is($s->{tests}[0]{stdout}, "kept\n", 'the result is read from them');
