@@ -45,6 +45,9 @@ struct ngx_http_judge_api_ctx_s {
     ngx_str_t                    arg;
     ngx_http_judge_wake_pt       wake;
     ngx_uint_t                   sent;        /* SSE: results sent */
+    ngx_file_t                  *results;     /* SSE: opened once */
+    ngx_chain_t                 *free;        /* SSE: buffers to reuse */
+    ngx_chain_t                 *busy;
     unsigned                     waiting:1;
 };
 
@@ -530,6 +533,16 @@ ngx_http_judge_waiter_deliver(uint64_t id)
 }
 
 
+/* whether requests of this process wait for word from another */
+
+ngx_uint_t
+ngx_http_judge_waiter_pending(void)
+{
+    return ngx_http_judge_waiters.root != NULL
+           && ngx_http_judge_waiters.root != &ngx_http_judge_waiters_sentinel;
+}
+
+
 /*
  * The zone was reset: what our requests wait for may be gone, so every
  * one of them looks again (and answers 404 when it is).
@@ -643,13 +656,30 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
 
     rc = ngx_http_judge_job_create(jmcf->zone, jlcf, sub, id);
 
-    if (rc == NGX_BUSY || rc == NGX_DECLINED) {
+    switch (rc) {
+
+    case NGX_BUSY:
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         rc == NGX_BUSY ? "queue_full"
-                                                        : "zone_full",
-                                         rc == NGX_BUSY
-                                         ? "too many submissions in progress"
-                                         : "no room for the submission");
+                                         "queue_full",
+                                         "too many submissions in progress");
+
+    case NGX_DECLINED:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "zone_full",
+                                         "no room for the submission in the "
+                                         "judge's memory");
+
+    case NGX_AGAIN:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "cache_full",
+                                         "no room for the submission in the "
+                                         "judge's cache directory");
+
+    case NGX_ABORT:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "cache_unavailable",
+                                         "the judge's cache directory cannot "
+                                         "be written");
     }
 
     if (rc != NGX_OK) {
@@ -760,6 +790,29 @@ static void
 ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout)
 {
+    ngx_http_judge_addr_t        self;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    /*
+     * Woken before its job ended (the zone was reset, say, and every
+     * waiter looks again): it waits on while the job runs.
+     */
+
+    if (!timedout) {
+        jmcf = ngx_http_get_module_main_conf(ctx->request,
+                                             ngx_http_judge_module);
+
+        self.pid = ngx_pid;
+        self.generation = jmcf->zone->generation;
+        self.id = (uint64_t) ctx->node.key;
+
+        if (ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 0)
+            == NGX_OK)
+        {
+            return;
+        }
+    }
+
     ngx_http_judge_waiter_finish(ctx,
                   ngx_http_judge_submission_json(ctx->request, NGX_HTTP_OK));
 }
@@ -961,7 +1014,8 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     }
 
     rc = ngx_http_judge_job_events(jmcf->zone, &ctx->arg, r->pool,
-                                   &ctx->sent, &out, &finished);
+                                   &ctx->sent, &out, &finished,
+                                   &ctx->results, &ctx->free);
 
     if (rc == NGX_DECLINED) {
         finished = 1;
@@ -982,6 +1036,10 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
             ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
             return;
         }
+
+        /* a stream lives long: what was sent is used again */
+        ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+                                (ngx_buf_tag_t) &ngx_http_judge_module);
 
     } else if (finished) {
         if (ngx_http_send_special(r, NGX_HTTP_LAST) == NGX_ERROR) {

@@ -96,7 +96,6 @@ static ngx_int_t
 ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
     size_t len, ngx_http_judge_blob_ref_t *ref)
 {
-    ngx_queue_t             *q;
     ngx_http_judge_blob_t   *b;
     ngx_http_judge_shctx_t  *sh;
 
@@ -106,25 +105,14 @@ ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
                                      NGX_HTTP_JUDGE_SHA256_LEN);
 
     if (b == NULL) {
-        while (sh->blob_bytes + len > (uint64_t) zone->cache_max) {
-
-            if (!ngx_queue_empty(&sh->blobs_lru)) {
-                q = ngx_queue_last(&sh->blobs_lru);
-                ngx_http_judge_blob_drop_locked(zone,
-                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
-                continue;
-            }
-
-            if (ngx_http_judge_blob_evict == NULL
-                || ngx_http_judge_blob_evict(zone) != NGX_OK)
-            {
-                return NGX_DECLINED;
-            }
+        if (ngx_http_judge_blob_reserve_locked(zone, len) != NGX_OK) {
+            return NGX_DECLINED;
         }
 
         b = ngx_http_judge_zone_alloc_locked(zone,
                                              sizeof(ngx_http_judge_blob_t));
         if (b == NULL) {
+            ngx_http_judge_blob_credit_locked(zone, len);
             return NGX_DECLINED;
         }
 
@@ -134,7 +122,6 @@ ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
 
         ngx_http_judge_rbtree_insert(&sh->blobs, &b->sn, b->hash,
                                      NGX_HTTP_JUDGE_SHA256_LEN);
-        sh->blob_bytes += len;
         sh->nblobs++;
 
     } else if (b->refs == 0) {
@@ -152,24 +139,56 @@ ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
 
 
 /*
- * Results files count against the directory's size too.  Bytes of
- * accepted work are never refused: unused blobs make room if they can.
+ * Room for "len" more bytes of results files: unused blobs go, then what
+ * the evict hook lets go of.  NGX_DECLINED: there is none.
  */
 
-void
-ngx_http_judge_blob_charge_locked(ngx_http_judge_zone_t *zone, off_t len)
+ngx_int_t
+ngx_http_judge_blob_reserve_locked(ngx_http_judge_zone_t *zone, off_t len)
+{
+    ngx_queue_t             *q;
+    ngx_http_judge_shctx_t  *sh;
+
+    sh = zone->sh;
+
+    while (sh->blob_bytes + len > (uint64_t) zone->cache_max) {
+
+        if (!ngx_queue_empty(&sh->blobs_lru)) {
+            q = ngx_queue_last(&sh->blobs_lru);
+            ngx_http_judge_blob_drop_locked(zone,
+                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
+            continue;
+        }
+
+        if (ngx_http_judge_blob_evict == NULL
+            || ngx_http_judge_blob_evict(zone) != NGX_OK)
+        {
+            return NGX_DECLINED;
+        }
+    }
+
+    sh->blob_bytes += len;
+
+    return NGX_OK;
+}
+
+
+/* the least recently used blob no record holds goes (NGX_OK) */
+
+ngx_int_t
+ngx_http_judge_blob_evict_unused_locked(ngx_http_judge_zone_t *zone)
 {
     ngx_queue_t  *q;
 
-    zone->sh->blob_bytes += len;
-
-    while (zone->sh->blob_bytes > (uint64_t) zone->cache_max
-           && !ngx_queue_empty(&zone->sh->blobs_lru))
-    {
-        q = ngx_queue_last(&zone->sh->blobs_lru);
-        ngx_http_judge_blob_drop_locked(zone,
-                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
+    if (ngx_queue_empty(&zone->sh->blobs_lru)) {
+        return NGX_DECLINED;
     }
+
+    q = ngx_queue_last(&zone->sh->blobs_lru);
+    ngx_http_judge_blob_drop_locked(zone,
+                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
+
+    return NGX_OK;
 }
 
 
@@ -365,17 +384,83 @@ ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
 
 
 /*
+ * The serial in a name of ours: "b-<64 hex>-<serial>", "r-<serial>" or
+ * "t-<pid>-<n>" (always stale once found here: 0).  -1: not ours.
+ */
+
+static int64_t
+ngx_http_judge_blob_serial(u_char *name, size_t len)
+{
+    u_char  *p, *last;
+
+    last = name + len;
+
+    if (len < 3 || name[1] != '-') {
+        return -1;
+    }
+
+    p = name + 2;
+
+    switch (name[0]) {
+
+    case 'b':
+        for ( /* void */ ; p < last && p < name + 2 + 64; p++) {
+            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+                return -1;
+            }
+        }
+
+        if (p != name + 2 + 64 || p == last || *p++ != '-') {
+            return -1;
+        }
+
+        break;
+
+    case 'r':
+        break;
+
+    case 't':
+        while (p < last && *p >= '0' && *p <= '9') {
+            p++;
+        }
+
+        if (p == name + 2 || p == last || *p++ != '-') {
+            return -1;
+        }
+
+        break;
+
+    default:
+        return -1;
+    }
+
+    if (p == last || last - p > 19) {
+        return -1;
+    }
+
+    for (len = 0; p + len < last; len++) {
+        if (p[len] < '0' || p[len] > '9') {
+            return -1;
+        }
+    }
+
+    return (name[0] == 't') ? 0 : (int64_t) ngx_atoof(p, len);
+}
+
+
+/*
  * Removes the files of the cache directory made before "below": after a
- * reset of the zone nothing knows them.  Temporary files of writers that
- * died go too.
+ * reset of the zone nothing knows them.  At start (below is -1) the
+ * temporary files of writers that died go too.  Only names the judge
+ * makes are touched.
  */
 
 void
 ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
 {
-    u_char     *name, *dash;
+    u_char     *name;
     size_t      len;
-    uint64_t    serial;
+    int64_t     serial;
     ngx_dir_t   dir;
     u_char      path[NGX_MAX_PATH];
 
@@ -389,29 +474,14 @@ ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
         name = ngx_de_name(&dir);
         len = ngx_de_namelen(&dir);
 
-        if (len < 3 || name[1] != '-') {
-            continue;
-        }
+        serial = ngx_http_judge_blob_serial(name, len);
 
-        serial = 0;
+        /* temporary files may be a live writer's, but at start */
 
-        if (name[0] == 'b' || name[0] == 'r') {
-            dash = name + len;
-            while (dash > name + 2 && dash[-1] != '-') {
-                dash--;
-            }
-
-            serial = (uint64_t) ngx_atoof(dash, name + len - dash);
-
-            if (serial >= below) {
-                continue;
-            }
-
-        } else if (name[0] != 't') {
-            continue;
-        }
-
-        if (zone->cache->name.len + 1 + len + 1 > sizeof(path)) {
+        if (serial < 0 || (uint64_t) serial >= below
+            || (name[0] == 't' && below != (uint64_t) -1)
+            || zone->cache->name.len + 1 + len + 1 > sizeof(path))
+        {
             continue;
         }
 

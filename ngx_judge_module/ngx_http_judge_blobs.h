@@ -73,7 +73,9 @@ void ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
 u_char *ngx_http_judge_blob_name(ngx_http_judge_zone_t *zone, u_char *buf,
     ngx_http_judge_blob_ref_t *ref);
 
-void ngx_http_judge_blob_charge_locked(ngx_http_judge_zone_t *zone,
+ngx_int_t ngx_http_judge_blob_evict_unused_locked(
+    ngx_http_judge_zone_t *zone);
+ngx_int_t ngx_http_judge_blob_reserve_locked(ngx_http_judge_zone_t *zone,
     off_t len);
 void ngx_http_judge_blob_credit_locked(ngx_http_judge_zone_t *zone,
     off_t len);

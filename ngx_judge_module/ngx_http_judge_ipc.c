@@ -420,48 +420,75 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
 
     if (!ngx_exiting) {
         ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
+        return;
+    }
+
+    /*
+     * An old process after a reload: nobody rings its doorbell any more,
+     * and its requests still waiting (?wait=true, event streams) hear of
+     * their jobs through this timer only.  It keeps the process for them
+     * (a cancelable timer would not), and no longer.
+     */
+
+    if (ngx_http_judge_waiter_pending()) {
+        ev->cancelable = 0;
+        ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
     }
 }
 
 
-/* takes every message out of our mailbox, handles them, frees them */
+/*
+ * Takes every message out of our mailbox into process memory (under the
+ * lock: a reset of the zone may recycle the mailbox's memory as soon as
+ * it is released), frees them in the zone, then handles the copies.
+ */
 
 static void
 ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
 {
-    ngx_uint_t              resets;
-    ngx_queue_t             mail, *q;
-    ngx_http_judge_msg_t   *msg;
+    size_t                  size;
+    ngx_queue_t            *q;
+    ngx_http_judge_msg_t   *msg, *copy, *first, **last;
     ngx_http_judge_proc_t  *proc;
 
     if (ngx_http_judge_ipc_slot == -1) {
         return;
     }
 
-    ngx_queue_init(&mail);
+    first = NULL;
+    last = &first;
 
     ngx_http_judge_zone_lock(zone);
 
     proc = &zone->sh->procs[ngx_http_judge_ipc_slot];
 
-    if (!ngx_queue_empty(&proc->mail)) {
-        ngx_queue_add(&mail, &proc->mail);
-        ngx_queue_init(&proc->mail);
-    }
+    while (!ngx_queue_empty(&proc->mail)) {
+        q = ngx_queue_head(&proc->mail);
+        msg = ngx_queue_data(q, ngx_http_judge_msg_t, queue);
 
-    resets = zone->sh->resets;
+        size = offsetof(ngx_http_judge_msg_t, data) + msg->len;
+
+        copy = ngx_alloc(size, ngx_cycle->log);
+        if (copy == NULL) {
+            break;
+        }
+
+        ngx_memcpy(copy, msg, size);
+
+        /* the copies are chained through the queue's next pointer */
+        copy->queue.next = NULL;
+        *last = copy;
+        last = (ngx_http_judge_msg_t **) &copy->queue.next;
+
+        ngx_queue_remove(q);
+        ngx_slab_free_locked(zone->shpool, msg);
+    }
 
     ngx_http_judge_zone_unlock(zone);
 
-    if (ngx_queue_empty(&mail)) {
-        return;
-    }
-
-    for (q = ngx_queue_head(&mail);
-         q != ngx_queue_sentinel(&mail);
-         q = ngx_queue_next(q))
-    {
-        msg = ngx_queue_data(q, ngx_http_judge_msg_t, queue);
+    while (first) {
+        msg = first;
+        first = (ngx_http_judge_msg_t *) msg->queue.next;
 
         switch (msg->type) {
 
@@ -475,17 +502,9 @@ ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
             ngx_http_judge_waiter_deliver(msg->id);
             break;
         }
+
+        ngx_free(msg);
     }
-
-    /* mail taken before a reset lived in the old pool: it is gone */
-
-    ngx_http_judge_zone_lock(zone);
-
-    if (zone->sh->resets == resets) {
-        ngx_http_judge_ipc_free_mail(zone, &mail);
-    }
-
-    ngx_http_judge_zone_unlock(zone);
 }
 
 
@@ -553,6 +572,7 @@ ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
         ngx_http_judge_waiter_reset();
     }
 }
+
 
 
 /* the zone must be locked */

@@ -32,6 +32,7 @@
 /* an answer being put together: memory and ranges of two files */
 typedef struct {
     ngx_pool_t                  *pool;
+    ngx_chain_t                **free;        /* buffers to reuse, or NULL */
     ngx_chain_t                 *out;
     ngx_chain_t                **last;
     ngx_buf_t                   *mem;         /* the memory part growing */
@@ -54,6 +55,10 @@ static ngx_file_t *ngx_http_judge_out_file_new(ngx_http_judge_out_t *o,
     u_char *name);
 static ngx_int_t ngx_http_judge_out_open(ngx_http_judge_out_t *o,
     ngx_file_t *file);
+
+
+/* per test, beyond its two outputs: ids, numbers, messages as JSON */
+#define NGX_HTTP_JUDGE_RESULT_SLACK  8192
 
 
 static const char  *ngx_http_judge_job_states[] = {
@@ -173,8 +178,9 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     if (job->results_size) {
         ngx_http_judge_zone_unlink_later(
             ngx_http_judge_results_name(zone, name, job->serial));
-        ngx_http_judge_blob_credit_locked(zone, job->results_size);
     }
+
+    ngx_http_judge_blob_credit_locked(zone, job->charged);
 
     ngx_http_judge_blob_release_locked(zone, &job->run_spec);
     ngx_http_judge_blob_release_locked(zone, &job->tests);
@@ -211,8 +217,14 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * Files an accepted submission.  NGX_BUSY: the queue is full;
- * NGX_DECLINED: no room in the zone or in the cache directory.  On NGX_OK
+ * NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
+ * directory; NGX_ABORT: the cache directory cannot be written.  On NGX_OK
  * "id" holds the job id.
+ *
+ * The cache directory's size is charged at once with the most its
+ * results can take (every output cut to judge_max_capture), so accepted
+ * work never finds it full; what is not used is given back when the job
+ * ends.
  */
 
 ngx_int_t
@@ -221,6 +233,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     u_char *id)
 {
     size_t                      n;
+    off_t                       promise;
     ngx_int_t                   rc;
     ngx_http_judge_job_t       *job;
     ngx_http_judge_blob_ref_t   run, tests, spec;
@@ -272,6 +285,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_http_judge_zone_lock(zone);
 
     if (rc != NGX_OK) {
+        rc = (rc == NGX_DECLINED) ? NGX_AGAIN : NGX_ABORT;
         goto failed;
     }
 
@@ -286,10 +300,24 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
         goto failed;
     }
 
-    job = ngx_http_judge_zone_alloc_locked(zone, sizeof(ngx_http_judge_job_t));
-    if (job == NULL) {
+    rc = NGX_AGAIN;
+
+    promise = n * (2 * jlcf->max_capture + NGX_HTTP_JUDGE_RESULT_SLACK);
+
+    if (ngx_http_judge_blob_reserve_locked(zone, promise) != NGX_OK) {
         goto failed;
     }
+
+    rc = NGX_DECLINED;
+
+    job = ngx_http_judge_zone_alloc_locked(zone, sizeof(ngx_http_judge_job_t));
+    if (job == NULL) {
+        ngx_http_judge_blob_credit_locked(zone, promise);
+        goto failed;
+    }
+
+    job->charged = promise;
+    job->max_capture = jlcf->max_capture;
 
     ngx_memcpy(job->id, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
     ngx_queue_init(&job->waiters);
@@ -399,7 +427,14 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     job->status = status;
     job->finished_ms = ngx_http_judge_now_ms();
     job->expires = ngx_current_msec + job->ttl;
-    job->keep_until = ngx_current_msec + ngx_min(job->min_ttl, job->ttl);
+    job->keep_until = ngx_current_msec + job->min_ttl;
+
+    /* what its results did not take of the charge goes back */
+    if (job->charged > job->results_size) {
+        ngx_http_judge_blob_credit_locked(zone,
+                                          job->charged - job->results_size);
+        job->charged = job->results_size;
+    }
 
     /*
      * Otherwise the first failing test in test order decides; unjudged
@@ -683,21 +718,43 @@ ngx_http_judge_time(u_char *p, uint64_t ms)
 /* ----------------------------------------------------------- answers */
 
 
-static void
-ngx_http_judge_out_link(ngx_http_judge_out_t *o, ngx_buf_t *b)
+/* a blank buffer at the answer's end, reused when there is one to reuse */
+
+static ngx_buf_t *
+ngx_http_judge_out_buf(ngx_http_judge_out_t *o)
 {
+    ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
-    cl = ngx_alloc_chain_link(o->pool);
-    if (cl == NULL) {
-        o->failed = 1;
-        return;
+    if (o->free) {
+        cl = ngx_chain_get_free_buf(o->pool, o->free);
+        if (cl == NULL) {
+            o->failed = 1;
+            return NULL;
+        }
+
+        b = cl->buf;
+        ngx_memzero(b, sizeof(ngx_buf_t));
+
+    } else {
+        b = ngx_calloc_buf(o->pool);
+        cl = ngx_alloc_chain_link(o->pool);
+
+        if (b == NULL || cl == NULL) {
+            o->failed = 1;
+            return NULL;
+        }
+
+        cl->buf = b;
     }
 
-    cl->buf = b;
+    b->tag = (ngx_buf_tag_t) &ngx_http_judge_module;
+
     cl->next = NULL;
     *o->last = cl;
     o->last = &cl->next;
+
+    return b;
 }
 
 
@@ -706,21 +763,54 @@ ngx_http_judge_out_link(ngx_http_judge_out_t *o, ngx_buf_t *b)
 static void
 ngx_http_judge_out_mem(ngx_http_judge_out_t *o, u_char *data, size_t len)
 {
+    ngx_buf_t  *b;
+
     if (len == 0 || o->failed) {
         return;
     }
 
     if (o->mem == NULL || (size_t) (o->mem->end - o->mem->last) < len) {
-        o->mem = ngx_create_temp_buf(o->pool, ngx_max(len, 4096));
-        if (o->mem == NULL) {
+        b = ngx_http_judge_out_buf(o);
+        if (b == NULL) {
+            return;
+        }
+
+        b->start = ngx_palloc(o->pool, ngx_max(len, 4096));
+        if (b->start == NULL) {
             o->failed = 1;
             return;
         }
 
-        ngx_http_judge_out_link(o, o->mem);
+        b->pos = b->start;
+        b->last = b->start;
+        b->end = b->start + ngx_max(len, 4096);
+        b->temporary = 1;
+
+        o->mem = b;
     }
 
     o->mem->last = ngx_cpymem(o->mem->last, data, len);
+    o->len += len;
+}
+
+
+/* constant text: pointed at, not copied */
+
+static void
+ngx_http_judge_out_text(ngx_http_judge_out_t *o, char *text, size_t len)
+{
+    ngx_buf_t  *b;
+
+    b = ngx_http_judge_out_buf(o);
+    if (b == NULL) {
+        return;
+    }
+
+    b->pos = (u_char *) text;
+    b->last = b->pos + len;
+    b->memory = 1;
+
+    o->mem = NULL;
     o->len += len;
 }
 
@@ -731,13 +821,12 @@ ngx_http_judge_out_file(ngx_http_judge_out_t *o, ngx_file_t *file, off_t off,
 {
     ngx_buf_t  *b;
 
-    if (len == 0 || o->failed) {
+    if (len == 0 || o->failed || file == NULL) {
         return;
     }
 
-    b = ngx_calloc_buf(o->pool);
+    b = ngx_http_judge_out_buf(o);
     if (b == NULL) {
-        o->failed = 1;
         return;
     }
 
@@ -745,8 +834,6 @@ ngx_http_judge_out_file(ngx_http_judge_out_t *o, ngx_file_t *file, off_t off,
     b->file = file;
     b->file_pos = off;
     b->file_last = off + len;
-
-    ngx_http_judge_out_link(o, b);
 
     o->mem = NULL;
     o->len += len;
@@ -790,7 +877,7 @@ ngx_http_judge_out_open(ngx_http_judge_out_t *o, ngx_file_t *file)
     ngx_pool_cleanup_t  *cln;
     ngx_pool_cleanup_file_t  *clnf;
 
-    if (file == NULL) {
+    if (file == NULL || file->fd != NGX_INVALID_FILE) {
         return NGX_OK;
     }
 
@@ -999,17 +1086,18 @@ ngx_http_judge_job_json(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 ngx_int_t
 ngx_http_judge_job_events(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
-    ngx_uint_t *finished)
+    ngx_uint_t *finished, ngx_file_t **results, ngx_chain_t **free)
 {
     ngx_int_t              rc;
     ngx_uint_t             i, k;
-    ngx_file_t            *results;
     ngx_http_judge_job_t  *job;
     ngx_http_judge_out_t   o;
 
     ngx_memzero(&o, sizeof(ngx_http_judge_out_t));
     o.pool = pool;
     o.last = &o.out;
+    o.free = free;
+    o.results = *results;
 
     *out = NULL;
 
@@ -1024,32 +1112,31 @@ ngx_http_judge_job_events(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     *finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
 
-    results = NULL;
-
     for (i = *sent; i < job->nresults; i++) {
         k = job->order[i];
 
-        if (results == NULL) {
-            results = ngx_http_judge_out_results_locked(zone, &o, job);
-        }
-
-        ngx_http_judge_out_mem(&o, (u_char *) "event: test\ndata: ", 18);
-        ngx_http_judge_out_file(&o, results, job->results[k].off,
-                                job->results[k].len);
-        ngx_http_judge_out_mem(&o, (u_char *) "\n\n", 2);
+        ngx_http_judge_out_text(&o, "event: test\ndata: ", 18);
+        ngx_http_judge_out_file(&o,
+                                ngx_http_judge_out_results_locked(zone, &o,
+                                                                  job),
+                                job->results[k].off, job->results[k].len);
+        ngx_http_judge_out_text(&o, "\n\n", 2);
     }
 
     *sent = job->nresults;
 
     if (*finished) {
-        ngx_http_judge_out_mem(&o, (u_char *) "event: verdict\ndata: ", 21);
+        ngx_http_judge_out_text(&o, "event: verdict\ndata: ", 21);
         ngx_http_judge_job_render_locked(zone, &o, job);
-        ngx_http_judge_out_mem(&o, (u_char *) "\n\n", 2);
+        ngx_http_judge_out_text(&o, "\n\n", 2);
     }
 
     ngx_http_judge_zone_unlock(zone);
 
     rc = ngx_http_judge_out_finish(&o);
+
+    /* the results file stays open for the stream's next events */
+    *results = o.results;
 
     if (rc == NGX_OK) {
         *out = o.out;

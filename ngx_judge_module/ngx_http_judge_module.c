@@ -356,7 +356,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     jmcf->zone->cache_max = jmcf->cache_max;
 
     hooks.init = ngx_http_judge_init_records;
-    hooks.evict = ngx_http_judge_job_evict_locked;
+    hooks.evict = ngx_http_judge_make_room_locked;
     hooks.sweep = ngx_http_judge_blob_sweep;
 
     ngx_http_judge_shm_set_hooks(&hooks);
@@ -378,12 +378,18 @@ ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh)
 }
 
 
-/* the cache directory is full of blobs in use: artifacts go, then jobs */
+/*
+ * Room in the zone or the cache directory, one record at a time, the
+ * least valuable first: a blob nothing holds, a compiled artifact, a
+ * finished job kept for its minimum.
+ */
 
 static ngx_int_t
 ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone)
 {
-    if (ngx_http_judge_cache_evict_locked(zone) == NGX_OK) {
+    if (ngx_http_judge_blob_evict_unused_locked(zone) == NGX_OK
+        || ngx_http_judge_cache_evict_locked(zone) == NGX_OK)
+    {
         return NGX_OK;
     }
 

@@ -246,6 +246,11 @@ typedef struct {
 
     uint64_t                     serial;      /* names the results file */
     uint64_t                     results_size; /* bytes claimed in it */
+    uint64_t                     charged;     /* of the cache directory's
+                                                 size: its results' most
+                                                 while it runs, then what
+                                                 they took */
+    size_t                       max_capture;
     ngx_http_judge_result_t     *results;     /* [ntests] test JSON */
     uint32_t                    *order;       /* [ntests] finishing order */
     u_char                      *test_status; /* [ntests] Judge__Status */
@@ -281,7 +286,7 @@ typedef struct {
 /* the root object of the shared zone, hung on shpool->data */
 typedef struct {
     time_t                       created;
-    ngx_uint_t                   generation;
+    ngx_atomic_t                 generation;  /* moved on without the lock */
     uint64_t                     next_id;
 
     /* the process inside the lock; a dead one left the zone half-changed */
@@ -462,6 +467,7 @@ void ngx_http_judge_stream_deliver(ngx_http_judge_zone_t *zone,
 void ngx_http_judge_stream_reset(void);
 void ngx_http_judge_waiter_deliver(uint64_t id);
 void ngx_http_judge_waiter_reset(void);
+ngx_uint_t ngx_http_judge_waiter_pending(void);
 
 ngx_int_t ngx_http_judge_api_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
@@ -486,7 +492,7 @@ ngx_int_t ngx_http_judge_job_json(ngx_http_judge_zone_t *zone,
     ngx_uint_t *finished);
 ngx_int_t ngx_http_judge_job_events(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
-    ngx_uint_t *finished);
+    ngx_uint_t *finished, ngx_file_t **results, ngx_chain_t **free);
 ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_http_judge_addr_t *addr, ngx_uint_t progress);
 ngx_int_t ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone,

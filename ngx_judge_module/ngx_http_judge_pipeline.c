@@ -41,6 +41,7 @@
 #define NGX_HTTP_JUDGE_TEST_SLACK     2000    /* ms per test: checker, I/O */
 #define NGX_HTTP_JUDGE_FRAME_SLACK    1024    /* ids, numbers, keys */
 #define NGX_HTTP_JUDGE_DEFAULT_FRAME  (16 * 1024 * 1024)
+#define NGX_HTTP_JUDGE_RESULT_TEXT    512     /* checker message, message */
 
 
 typedef struct {
@@ -1130,7 +1131,8 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
                  "\"memory_kb\":,\"worker\":") + 16 + 2 * NGX_INT64_LEN
           + ngx_http_judge_json_utf8_len(&output)
           + ngx_http_judge_json_utf8_len(&message)
-          + ngx_http_judge_json_str_len(worker);
+          + ngx_http_judge_json_str_len(worker)
+          + 6 * sizeof(big);      /* room for a message of the judge's own */
 
     json = ngx_alloc(len, ngx_cycle->log);
     if (json == NULL) {
@@ -1150,14 +1152,31 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
 
     rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
 
-    ngx_free(json);
-
     ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
 
     if (rc == NGX_OK && status == JUDGE__STATUS__OK) {
         rc = ngx_http_judge_blob_put(zone, res->artifact.data,
                                      res->artifact.len, &artifact);
+
+        if (rc == NGX_DECLINED) {
+            /* the cache directory is full of work in progress: say so */
+            ngx_http_judge_blob_release(zone, &compile);
+
+            status = JUDGE__STATUS__IE;
+            output.data = big;
+            output.len = ngx_sprintf(big, "no room in the judge's cache "
+                                     "directory for the compiled program "
+                                     "of %uz bytes", res->artifact.len)
+                         - big;
+            p = ngx_sprintf(json, "\"status\":\"IE\",\"output\":\"\","
+                            "\"message\":");
+            p = ngx_http_judge_json_utf8(p, &output);
+
+            rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
+        }
     }
+
+    ngx_free(json);
 
     if (rc != NGX_OK) {
         /* no room on disk: the compile counts as lost and is redone */
@@ -1243,6 +1262,45 @@ ngx_http_judge_pipeline_result_job_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/*
+ * Cuts "s" so that as a JSON string it takes at most "max" bytes (quotes
+ * aside); escapes may make it up to six times longer.  1: it was cut.
+ */
+
+static ngx_uint_t
+ngx_http_judge_pipeline_fit(ngx_pool_t *pool, ngx_str_t *s, size_t max)
+{
+    u_char      *buf, *p;
+    size_t       len;
+    ngx_uint_t   cut;
+
+    cut = 0;
+
+    if (s->len > max) {
+        s->len = max;
+        cut = 1;
+    }
+
+    buf = ngx_pnalloc(pool, ngx_http_judge_json_utf8_len(s));
+    if (buf == NULL) {
+        s->len = 0;
+        return 1;
+    }
+
+    for ( ;; ) {
+        p = ngx_http_judge_json_utf8(buf, s);
+        len = p - buf - 2;
+
+        if (len <= max) {
+            return cut;
+        }
+
+        s->len = ngx_min(s->len - 1, s->len * max / len);
+        cut = 1;
+    }
+}
+
+
 /* one test's result, rendered once into the JSON every answer reuses */
 
 void
@@ -1260,13 +1318,38 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t  *a;
     ngx_http_judge_task_t  *b;
     ngx_str_t               job_id;
+    size_t                  capture;
     uint64_t                off, serial;
+    ngx_uint_t              out_cut, err_cut;
 
     if (res->job_id == NULL
         || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
     {
         return;
     }
+
+    /* is it wanted at all, and how much output may it keep */
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id, &b);
+    capture = job ? job->max_capture : 0;
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (job == NULL) {
+        return;
+    }
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    /*
+     * What a worker sends is bounded here, not trusted: the outputs to
+     * judge_max_capture bytes of JSON each, the texts to a few hundred.
+     */
 
     out.data = res->stdout.data;
     out.len = res->stdout.len;
@@ -1278,6 +1361,12 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     message.len = message.data ? ngx_strlen(res->message) : 0;
     id.data = (u_char *) res->test_id;
     id.len = id.data ? ngx_strlen(res->test_id) : 0;
+
+    out_cut = ngx_http_judge_pipeline_fit(pool, &out, capture);
+    err_cut = ngx_http_judge_pipeline_fit(pool, &err, capture);
+    checker.len = ngx_min(checker.len, NGX_HTTP_JUDGE_RESULT_TEXT);
+    message.len = ngx_min(message.len, NGX_HTTP_JUDGE_RESULT_TEXT);
+    id.len = ngx_min(id.len, NGX_HTTP_JUDGE_MAX_ID_LEN);
 
     len = sizeof("{\"id\":,\"index\":,\"verdict\":\"CANCELLED\","
                  "\"cpu_time_ms\":,\"wall_time_ms\":,\"memory_kb\":,"
@@ -1291,11 +1380,6 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
           + ngx_http_judge_json_utf8_len(&checker)
           + ngx_http_judge_json_utf8_len(&message)
           + ngx_http_judge_json_str_len(worker);
-
-    pool = ngx_create_pool(1024, ngx_cycle->log);
-    if (pool == NULL) {
-        return;
-    }
 
     json = ngx_pnalloc(pool, len);
     notify = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
@@ -1321,8 +1405,8 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     p = ngx_cpymem(p, ",\"stderr\":", 10);
     p = ngx_http_judge_json_utf8(p, &err);
     p = ngx_sprintf(p, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s",
-                    res->stdout_truncated ? "true" : "false",
-                    res->stderr_truncated ? "true" : "false");
+                    (res->stdout_truncated || out_cut) ? "true" : "false",
+                    (res->stderr_truncated || err_cut) ? "true" : "false");
     p = ngx_cpymem(p, ",\"checker_message\":", 19);
     p = ngx_http_judge_json_utf8(p, &checker);
     p = ngx_cpymem(p, ",\"message\":", 11);
@@ -1346,7 +1430,6 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
         off = job->results_size;
         job->results_size += p - json;
         serial = job->serial;
-        ngx_http_judge_blob_charge_locked(zone, p - json);
     }
 
     ngx_http_judge_zone_unlock(zone);
@@ -1471,9 +1554,15 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
         ngx_http_judge_registry_release_locked(zone, worker, stream_id,
                                                b->count - b->reported);
 
-        if (res->need_artifact) {
+        if (res->need_artifact && !b->send_artifact) {
+            /* it lost the artifact it was thought to hold: send it along */
             b->state = NGX_HTTP_JUDGE_TASK_PENDING;
             b->send_artifact = 1;
+
+        } else if (res->need_artifact) {
+            /* it was sent the artifact and still lacks it: a failure */
+            ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
+            failed = 1;
 
         } else if (res->system_error || b->reported < b->count) {
             ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);

@@ -78,12 +78,26 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     zone = shm_zone->data;
 
     if (ozone) {
-        zone->shpool = ozone->shpool;
+        /*
+         * The master never waits for the lock: a worker process may hold
+         * it, or die holding it, and only the master (which is here, with
+         * signals blocked) could reap that process and release the lock.
+         * The root object's address and the generation are read and
+         * moved on atomically instead.
+         */
 
-        ngx_http_judge_zone_lock(zone);
-        zone->generation = ++zone->sh->generation;
+        zone->shpool = ozone->shpool;
+        zone->sh = (ngx_http_judge_shctx_t *) zone->shpool->data;
+
+        if (zone->sh == NULL) {
+            /* a reset died halfway; the next lock holder lays it out */
+            zone->generation = ozone->generation + 1;
+            return NGX_OK;
+        }
+
+        zone->generation = ngx_atomic_fetch_add(&zone->sh->generation, 1)
+                           + 1;
         zone->resets = zone->sh->resets;
-        ngx_http_judge_zone_unlock(zone);
 
         return NGX_OK;
     }
@@ -196,7 +210,9 @@ ngx_http_judge_zone_lock(ngx_http_judge_zone_t *zone)
 
     zone->sh = zone->shpool->data;
 
-    if (zone->sh->holder) {
+    /* no root object: the process resetting the zone died doing it */
+
+    if (zone->sh == NULL || zone->sh->holder) {
         ngx_http_judge_zone_reset_locked(zone);
     }
 
@@ -229,10 +245,21 @@ ngx_http_judge_zone_reset_locked(ngx_http_judge_zone_t *zone)
     ngx_http_judge_shctx_t   old;
     u_char                   name[128];
 
-    old = *zone->sh;
+    if (zone->sh) {
+        old = *zone->sh;
+
+    } else {
+        ngx_memzero(&old, sizeof(ngx_http_judge_shctx_t));
+        old.created = ngx_time();
+        old.next_id = (uint64_t) ngx_time() << 20;
+    }
+
     holder = old.holder;
     jobs = old.nactive;
     workers = old.nworkers;
+
+    /* until the new root object is whole, there is none */
+    zone->shpool->data = NULL;
 
     /* the zone's name for the allocator's messages lives in the pool too */
     ngx_cpystrn(name, zone->shpool->log_ctx, sizeof(name));
@@ -253,14 +280,14 @@ ngx_http_judge_zone_reset_locked(ngx_http_judge_zone_t *zone)
     if (ngx_http_judge_zone_create(zone, &old) != NGX_OK) {
         ngx_log_error(NGX_LOG_EMERG, ngx_cycle->log, 0,
                       "judge: the zone cannot be laid out again");
-        return;
+        ngx_abort();
     }
 
     ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
                   "judge: process %P died inside the zone lock; the zone "
-                  "was reset: %ui unfinished submissions and %ui workers' "
-                  "records are gone (the workers register again)",
-                  holder, jobs, workers);
+                  "was reset: every submission (%ui of them unfinished) "
+                  "and %ui workers' records are gone (the workers "
+                  "register again)", holder, jobs, workers);
 
     ngx_http_judge_sweep_below = zone->sh->reset_serial;
 }

@@ -33,6 +33,9 @@
 
 #define NGX_HTTP_JUDGE_READ_BUF          16384
 #define NGX_HTTP_JUDGE_MIN_FRAME         (64 * 1024)
+#define NGX_HTTP_JUDGE_MAX_WORKER_LANGS  256
+#define NGX_HTTP_JUDGE_MAX_WORKER_TAGS   64
+#define NGX_HTTP_JUDGE_MAX_TEXT          256     /* names, versions */
 
 
 typedef struct ngx_http_judge_frame_s  ngx_http_judge_frame_t;
@@ -587,7 +590,47 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     s->worker_id.len = ngx_strlen(reg->worker_id);
     ngx_memcpy(s->worker_id_data, reg->worker_id, s->worker_id.len);
 
-    /* batches are cut to the smallest frame of the fleet: keep it sane */
+    /* what goes into the zone is bounded, whatever a worker claims */
+
+    if (reg->n_languages > NGX_HTTP_JUDGE_MAX_WORKER_LANGS
+        || reg->n_tags > NGX_HTTP_JUDGE_MAX_WORKER_TAGS)
+    {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker \"%V\" registered %uz languages and "
+                      "%uz tags, more than %d and %d", &s->worker_id,
+                      reg->n_languages, reg->n_tags,
+                      NGX_HTTP_JUDGE_MAX_WORKER_LANGS,
+                      NGX_HTTP_JUDGE_MAX_WORKER_TAGS);
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        if (ngx_strlen(reg->languages[i]->name) > NGX_HTTP_JUDGE_MAX_TEXT
+            || ngx_strlen(reg->languages[i]->version)
+               > NGX_HTTP_JUDGE_MAX_TEXT)
+        {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "judge: worker \"%V\" registered a language name "
+                          "or version longer than %d bytes", &s->worker_id,
+                          NGX_HTTP_JUDGE_MAX_TEXT);
+            return NGX_ERROR;
+        }
+    }
+
+    if (ngx_strlen(reg->abi) > NGX_HTTP_JUDGE_MAX_TEXT
+        || ngx_strlen(reg->hostname) > NGX_HTTP_JUDGE_MAX_TEXT
+        || ngx_strlen(reg->version) > NGX_HTTP_JUDGE_MAX_TEXT
+        || (reg->sandbox
+            && ngx_strlen(reg->sandbox->backend) > NGX_HTTP_JUDGE_MAX_TEXT))
+    {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker \"%V\" registered an abi, host name, "
+                      "version or sandbox longer than %d bytes", &s->worker_id,
+                      NGX_HTTP_JUDGE_MAX_TEXT);
+        return NGX_ERROR;
+    }
+
+    /* batches are cut to the frames workers take: keep them sane */
 
     if (reg->max_frame_size && reg->max_frame_size < NGX_HTTP_JUDGE_MIN_FRAME)
     {

@@ -642,7 +642,11 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* the largest frame every live worker of "language" accepts; 0: none */
+/*
+ * The largest frame a live worker of "language" accepts (0: none says).
+ * Batches are cut to it, and go only to workers that accept them: one
+ * worker announcing small frames must not shrink everyone's work.
+ */
 
 size_t
 ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
@@ -660,10 +664,9 @@ ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
     {
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
 
-        if (w->max_frame && !w->draining
+        if (w->max_frame > frame && w->slots && !w->draining
             && ngx_http_judge_list_has(w->languages.data, w->languages.len,
-                                       language->data, language->len)
-            && (frame == 0 || w->max_frame < frame))
+                                       language->data, language->len))
         {
             frame = w->max_frame;
         }

@@ -83,7 +83,8 @@ sub pb_decode {
 
 sub frame { my $msg = shift; pack('N', length $msg) . $msg }
 
-# A Register for a worker: id, slots, languages [[id, name, version], ...]
+# A Register for a worker: id, slots, languages [[id, name, version], ...];
+# optionally cached_artifacts [hash, ...] and max_frame_size (bytes)
 sub register_msg {
     my (%o) = @_;
     my $reg = pb_field_bytes(1, $o{id})
@@ -101,7 +102,11 @@ sub register_msg {
             . pb_field_varint(8, $o{slots} // 2)
             . pb_field_bytes(9, $o{version} // 'test')
             . pb_field_bytes(10, pb_field_bytes(1, 'native')
-                                 . pb_field_varint(2, 1));
+                                 . pb_field_varint(2, 1))
+            . join('', map { pb_field_bytes(11, $_) }
+                           @{ $o{cached_artifacts} // [] })
+            . (defined $o{max_frame_size}
+               ? pb_field_varint(12, $o{max_frame_size}) : '');
     return pb_field_bytes(1, $reg);
 }
 
@@ -238,7 +243,8 @@ sub send_raw {
 
 sub send_msg { my ($self, $msg) = @_; $self->send_raw(frame($msg)) }
 
-# Next MasterCommand as (name, fields) or () on EOF/timeout.
+# Next MasterCommand as (name, fields) or () on EOF/timeout.  The whole
+# frame's length (4-byte prefix included) is left in ->{last_frame_len}.
 sub recv_cmd {
     my ($self, $timeout) = @_;
     my $sel = IO::Select->new($self->{sock});
@@ -248,6 +254,7 @@ sub recv_cmd {
             my $len = unpack 'N', $self->{buf};
             if (length $self->{buf} >= 4 + $len) {
                 my $msg = substr($self->{buf}, 0, 4 + $len, '');
+                $self->{last_frame_len} = 4 + $len;
                 my $m = pb_decode(substr($msg, 4));
                 my ($f) = keys %$m;
                 return ($MASTER_BODY{$f} // $f, pb_decode($m->{$f}[0]));
