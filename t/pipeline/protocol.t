@@ -396,7 +396,9 @@ for my $i (0, 1) {
 }
 my $done = finished($r->{id}, 'COMPLETED');
 is($done->{verdict}, 'AC', 'judged');
-is(length $done->{tests}[1]{stdout}, 100000, 'results come back from the files whole');
+is(length $done->{tests}[1]{stdout}, 16384,
+   'results come back from the files, a worker\'s output cut to judge_max_capture');
+ok($done->{tests}[1]{stdout_truncated}, 'and flagged as cut');
 my $m = http_get('/metrics')->content;
 my ($files) = $m =~ /^judge_cache_files (\d+)$/m;
 ok($files >= 4, "the cache directory holds them ($files files)");
