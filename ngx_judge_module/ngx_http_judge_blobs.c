@@ -8,6 +8,8 @@
 #include <ngx_core.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/file.h>
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_shm.h"
@@ -63,8 +65,8 @@ ngx_http_judge_blob_name(ngx_http_judge_zone_t *zone, u_char *buf,
 {
     u_char  *p;
 
-    p = ngx_cpymem(buf, zone->cache->name.data, zone->cache->name.len);
-    p = ngx_cpymem(p, "/b-", 3);
+    p = ngx_sprintf(buf, "%V/b-%*s-", &zone->cache->name,
+                    (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance);
     p = ngx_hex_dump(p, ref->hash, NGX_HTTP_JUDGE_SHA256_LEN);
     p = ngx_sprintf(p, "-%uL%Z", ref->serial);
 
@@ -76,10 +78,9 @@ u_char *
 ngx_http_judge_results_name(ngx_http_judge_zone_t *zone, u_char *buf,
     uint64_t serial)
 {
-    u_char  *p;
-
-    p = ngx_cpymem(buf, zone->cache->name.data, zone->cache->name.len);
-    (void) ngx_sprintf(p, "/r-%uL%Z", serial);
+    (void) ngx_sprintf(buf, "%V/r-%*s-%uL%Z", &zone->cache->name,
+                       (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance,
+                       serial);
 
     return buf;
 }
@@ -278,8 +279,10 @@ ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone, u_char *name,
     ngx_fd_t    fd;
     u_char      tmp[NGX_MAX_PATH];
 
-    p = ngx_cpymem(tmp, zone->cache->name.data, zone->cache->name.len);
-    (void) ngx_sprintf(p, "/t-%P-%ui%Z", ngx_pid, ngx_http_judge_tmp_seq++);
+
+    (void) ngx_sprintf(tmp, "%V/t-%*s-%P-%ui%Z", &zone->cache->name,
+                       (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance,
+                       ngx_pid, ngx_http_judge_tmp_seq++);
 
     fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
                        NGX_FILE_DEFAULT_ACCESS);
@@ -384,83 +387,235 @@ ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
 
 
 /*
- * The serial in a name of ours: "b-<64 hex>-<serial>", "r-<serial>" or
- * "t-<pid>-<n>" (always stale once found here: 0).  -1: not ours.
+ * The parts of a name of ours, "<kind>-<instance>-<rest>": blobs
+ * "b-<i>-<64 hex>-<serial>", results "r-<i>-<serial>", temporary files
+ * "t-<i>-<pid>-<n>", and the instance's lock "l-<i>".  NGX_DECLINED: a
+ * name the judge does not make.
  */
 
-static int64_t
-ngx_http_judge_blob_serial(u_char *name, size_t len)
+static ngx_int_t
+ngx_http_judge_cache_name(u_char *name, size_t len, u_char **instance,
+    uint64_t *serial)
 {
     u_char  *p, *last;
+    size_t   i;
 
     last = name + len;
 
-    if (len < 3 || name[1] != '-') {
-        return -1;
+    if (len < 2 + NGX_HTTP_JUDGE_INSTANCE_LEN || name[1] != '-') {
+        return NGX_DECLINED;
     }
 
-    p = name + 2;
+    *instance = name + 2;
+
+    for (i = 0; i < NGX_HTTP_JUDGE_INSTANCE_LEN; i++) {
+        if (ngx_hextoi(name + 2 + i, 1) == NGX_ERROR) {
+            return NGX_DECLINED;
+        }
+    }
+
+    p = name + 2 + NGX_HTTP_JUDGE_INSTANCE_LEN;
+    *serial = 0;
+
+    if (name[0] == 'l') {
+        return (p == last) ? NGX_OK : NGX_DECLINED;
+    }
+
+    if (p == last || *p++ != '-') {
+        return NGX_DECLINED;
+    }
 
     switch (name[0]) {
 
     case 'b':
-        for ( /* void */ ; p < last && p < name + 2 + 64; p++) {
-            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
-                return -1;
-            }
+        if (last - p < 66 || ngx_hextoi(p, 64) == NGX_ERROR || p[64] != '-') {
+            return NGX_DECLINED;
         }
 
-        if (p != name + 2 + 64 || p == last || *p++ != '-') {
-            return -1;
-        }
-
+        p += 65;
         break;
 
     case 'r':
-        break;
-
     case 't':
-        while (p < last && *p >= '0' && *p <= '9') {
-            p++;
-        }
-
-        if (p == name + 2 || p == last || *p++ != '-') {
-            return -1;
-        }
-
         break;
 
     default:
-        return -1;
+        return NGX_DECLINED;
+    }
+
+    if (name[0] == 't') {
+        return NGX_OK;
     }
 
     if (p == last || last - p > 19) {
-        return -1;
+        return NGX_DECLINED;
     }
 
-    for (len = 0; p + len < last; len++) {
-        if (p[len] < '0' || p[len] > '9') {
-            return -1;
+    for (i = 0; p + i < last; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return NGX_DECLINED;
         }
     }
 
-    return (name[0] == 't') ? 0 : (int64_t) ngx_atoof(p, len);
+    *serial = (uint64_t) ngx_atoof(p, last - p);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_cache_lock(ngx_http_judge_zone_t *zone, u_char *instance,
+    ngx_fd_t *fd)
+{
+    u_char  name[NGX_MAX_PATH];
+
+    (void) ngx_sprintf(name, "%V/l-%*s%Z", &zone->cache->name,
+                       (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, instance);
+
+    *fd = ngx_open_file(name, NGX_FILE_RDWR, NGX_FILE_CREATE_OR_OPEN,
+                        NGX_FILE_DEFAULT_ACCESS);
+    if (*fd == NGX_INVALID_FILE) {
+        return NGX_ERROR;
+    }
+
+    if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+        (void) ngx_close_file(*fd);
+        *fd = NGX_INVALID_FILE;
+        return NGX_BUSY;
+    }
+
+    return NGX_OK;
 }
 
 
 /*
- * Removes the files of the cache directory made before "below": after a
- * reset of the zone nothing knows them.  At start (below is -1) the
- * temporary files of writers that died go too.  Only names the judge
- * makes are touched.
+ * Runs in the master for a zone made new.  The zone's files are named
+ * after a fresh instance, whose lock file the master holds for its life
+ * (worker processes share the lock; it ends with the last of them).  The
+ * directory may hold the files of other instances: of this directory's
+ * earlier nginx, or of one still running (a binary upgrade, a second
+ * start that fails, a zone resized on reload); those whose lock can be
+ * taken have no process left, and go.
+ */
+
+ngx_int_t
+ngx_http_judge_blob_claim(ngx_http_judge_zone_t *zone)
+{
+    u_char      *name, *instance;
+    size_t       len;
+    uint64_t     serial;
+    ngx_fd_t     fd;
+    ngx_int_t    rc;
+    ngx_uint_t   i, n, dead;
+    ngx_dir_t    dir;
+    u_char       rnd[NGX_HTTP_JUDGE_INSTANCE_LEN / 2];
+    u_char       seen[64][NGX_HTTP_JUDGE_INSTANCE_LEN];
+    ngx_uint_t   gone[64];
+    ngx_fd_t     locks[64];
+    u_char       path[NGX_MAX_PATH];
+
+    if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+        return NGX_ERROR;
+    }
+
+    ngx_hex_dump(zone->instance, rnd, sizeof(rnd));
+
+    if (ngx_http_judge_cache_lock(zone, zone->instance, &fd) != NGX_OK) {
+        ngx_log_error(NGX_LOG_EMERG, ngx_cycle->log, ngx_errno,
+                      "judge: cannot lock a file in \"%V\"",
+                      &zone->cache->name);
+        return NGX_ERROR;
+    }
+
+    (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+
+    if (ngx_open_dir(&zone->cache->name, &dir) == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_EMERG, ngx_cycle->log, ngx_errno,
+                      ngx_open_dir_n " \"%V\" failed", &zone->cache->name);
+        return NGX_ERROR;
+    }
+
+    n = 0;
+
+    while (ngx_read_dir(&dir) == NGX_OK) {
+        name = ngx_de_name(&dir);
+        len = ngx_de_namelen(&dir);
+
+        if (ngx_http_judge_cache_name(name, len, &instance, &serial)
+            != NGX_OK
+            || ngx_strncmp(instance, zone->instance,
+                           NGX_HTTP_JUDGE_INSTANCE_LEN) == 0
+            || zone->cache->name.len + 1 + len + 1 > sizeof(path))
+        {
+            continue;
+        }
+
+        for (i = 0; i < n; i++) {
+            if (ngx_strncmp(seen[i], instance, NGX_HTTP_JUDGE_INSTANCE_LEN)
+                == 0)
+            {
+                break;
+            }
+        }
+
+        if (i == n) {
+            if (n == 64) {
+                continue;
+            }
+
+            ngx_memcpy(seen[n], instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
+            rc = ngx_http_judge_cache_lock(zone, instance, &locks[n]);
+            gone[n] = (rc == NGX_OK);
+            n++;
+        }
+
+        dead = gone[i];
+
+        if (!dead || name[0] == 'l') {
+            continue;
+        }
+
+        (void) ngx_sprintf(path, "%V/%*s%Z", &zone->cache->name, len, name);
+
+        if (ngx_delete_file(path) == NGX_FILE_ERROR
+            && ngx_errno != NGX_ENOENT)
+        {
+            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                          ngx_delete_file_n " \"%s\" failed", path);
+        }
+    }
+
+    (void) ngx_close_dir(&dir);
+
+    /* the lock files of the instances that are gone go last */
+
+    for (i = 0; i < n; i++) {
+        if (!gone[i]) {
+            continue;
+        }
+
+        (void) ngx_sprintf(path, "%V/l-%*s%Z", &zone->cache->name,
+                           (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, seen[i]);
+        (void) ngx_delete_file(path);
+        (void) ngx_close_file(locks[i]);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * After a reset of the zone nothing knows this instance's files made
+ * before "below": they go.  Only blobs and results; a temporary file may
+ * be a live writer's.
  */
 
 void
 ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
 {
-    u_char     *name;
+    u_char     *name, *instance;
     size_t      len;
-    int64_t     serial;
+    uint64_t    serial;
     ngx_dir_t   dir;
     u_char      path[NGX_MAX_PATH];
 
@@ -474,12 +629,12 @@ ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
         name = ngx_de_name(&dir);
         len = ngx_de_namelen(&dir);
 
-        serial = ngx_http_judge_blob_serial(name, len);
-
-        /* temporary files may be a live writer's, but at start */
-
-        if (serial < 0 || (uint64_t) serial >= below
-            || (name[0] == 't' && below != (uint64_t) -1)
+        if (ngx_http_judge_cache_name(name, len, &instance, &serial)
+            != NGX_OK
+            || (name[0] != 'b' && name[0] != 'r')
+            || serial >= below
+            || ngx_strncmp(instance, zone->instance,
+                           NGX_HTTP_JUDGE_INSTANCE_LEN) != 0
             || zone->cache->name.len + 1 + len + 1 > sizeof(path))
         {
             continue;

@@ -19,23 +19,27 @@
  * zone: submissions' sources and tests, compiled artifacts, compile
  * answers, and every job's rendered results.  The zone indexes them.
  *
- *   blob      immutable bytes named by SHA-256 ("b-<hash>-<serial>"),
+ *   blob      immutable bytes named by SHA-256 ("b-<i>-<hash>-<serial>"),
  *             reference counted; unreferenced ones stay for reuse and go,
  *             least recently used first, when the directory would pass
  *             its max_size
- *   results   one append-only file per job ("r-<serial>"); a result's
+ *   results   one append-only file per job ("r-<i>-<serial>"); a result's
  *             range is claimed under the lock and written outside it
  *   recipe    how an outgoing frame is made from bytes and blob ranges;
  *             it travels through the mailbox instead of the bytes, and
  *             the process holding the stream reads the files
  *
- * Files are written to a temporary name and renamed, and read with plain
- * reads (they are in the page cache); nothing is synced.
+ * "<i>" is the zone's instance, made when the zone is: an instance's
+ * files are its own, and removed by the next nginx once the instance's
+ * master is gone (see ngx_http_judge_blob_claim()).  Files are written to
+ * a temporary name and renamed, and read with plain reads (they are in
+ * the page cache); nothing is synced.
  */
 
 
-/* the longest name of a cache file, "/b-" + 64 + "-" + serial */
-#define NGX_HTTP_JUDGE_CACHE_NAME_LEN   (sizeof("/b--") + 64 + NGX_INT64_LEN)
+/* the longest name of a cache file, "/b-<i>-" + 64 + "-" + serial */
+#define NGX_HTTP_JUDGE_CACHE_NAME_LEN                                        \
+    (sizeof("/b---") + NGX_HTTP_JUDGE_INSTANCE_LEN + 64 + NGX_INT64_LEN)
 
 
 typedef struct {
@@ -55,6 +59,7 @@ typedef ngx_int_t (*ngx_http_judge_blob_evict_pt)(ngx_http_judge_zone_t *zone);
 
 void ngx_http_judge_blob_set_evict(ngx_http_judge_blob_evict_pt evict);
 void ngx_http_judge_blob_init_zone(ngx_http_judge_shctx_t *sh);
+ngx_int_t ngx_http_judge_blob_claim(ngx_http_judge_zone_t *zone);
 void ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below);
 
 /*

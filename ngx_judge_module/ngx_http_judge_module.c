@@ -357,6 +357,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 
     hooks.init = ngx_http_judge_init_records;
     hooks.evict = ngx_http_judge_make_room_locked;
+    hooks.claim = ngx_http_judge_blob_claim;
     hooks.sweep = ngx_http_judge_blob_sweep;
 
     ngx_http_judge_shm_set_hooks(&hooks);

@@ -26,6 +26,7 @@
 #define NGX_HTTP_JUDGE_MAX_LANGS     64
 #define NGX_HTTP_JUDGE_SHA256_LEN    32      /* binary SHA-256 */
 #define NGX_HTTP_JUDGE_HELD          16      /* artifacts known per worker */
+#define NGX_HTTP_JUDGE_INSTANCE_LEN  8       /* hex: names the zone's files */
 
 /*
  * How long a language stays runnable after its last worker went: workers
@@ -294,6 +295,7 @@ typedef struct {
     ngx_uint_t                   resets;
     uint64_t                     reset_serial; /* files below are stale */
     ngx_uint_t                   reserve;     /* pages kept for what runs */
+    u_char                       instance[NGX_HTTP_JUDGE_INSTANCE_LEN];
 
     ngx_rbtree_t                 workers;
     ngx_rbtree_node_t            workers_sentinel;
@@ -341,6 +343,7 @@ typedef struct {
 
     ngx_path_t                  *cache;       /* judge_cache_path */
     off_t                        cache_max;
+    u_char                       instance[NGX_HTTP_JUDGE_INSTANCE_LEN];
 } ngx_http_judge_zone_t;
 
 

@@ -95,6 +95,21 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
             return NGX_OK;
         }
 
+        if (ozone->cache->name.len != zone->cache->name.len
+            || ngx_strncmp(ozone->cache->name.data, zone->cache->name.data,
+                           zone->cache->name.len)
+               != 0)
+        {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "judge zone \"%V\" keeps its files in \"%V\": "
+                          "judge_cache_path changes with a restart, not a "
+                          "reload", &shm_zone->shm.name, &ozone->cache->name);
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(zone->instance, ozone->instance,
+                   NGX_HTTP_JUDGE_INSTANCE_LEN);
+
         zone->generation = ngx_atomic_fetch_add(&zone->sh->generation, 1)
                            + 1;
         zone->resets = zone->sh->resets;
@@ -108,6 +123,8 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         zone->sh = zone->shpool->data;
         zone->generation = zone->sh->generation;
         zone->resets = zone->sh->resets;
+        ngx_memcpy(zone->instance, zone->sh->instance,
+                   NGX_HTTP_JUDGE_INSTANCE_LEN);
         return NGX_OK;
     }
 
@@ -123,20 +140,22 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     zone->shpool->log_nomem = 0;
 
+    /*
+     * "nginx -t" and "nginx -s" make a zone of their own too, and touch
+     * no file: the directory may well be a running instance's
+     */
+
+    if (!ngx_test_config && ngx_process != NGX_PROCESS_SIGNALLER
+        && ngx_http_judge_shm_hooks.claim(zone) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     if (ngx_http_judge_zone_create(zone, NULL) != NGX_OK) {
         return NGX_ERROR;
     }
 
     zone->generation = 1;
-
-    /*
-     * "nginx -t" and "nginx -s" make a zone of their own too: the files
-     * belong to the running instance then
-     */
-
-    if (!ngx_test_config && ngx_process != NGX_PROCESS_SIGNALLER) {
-        ngx_http_judge_shm_hooks.sweep(zone, (uint64_t) -1);
-    }
 
     return NGX_OK;
 }
@@ -162,6 +181,7 @@ ngx_http_judge_zone_create(ngx_http_judge_zone_t *zone,
     if (old) {
         sh->created = old->created;
         sh->generation = old->generation;
+        ngx_memcpy(sh->instance, old->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
         sh->next_id = old->next_id;
         sh->resets = old->resets + 1;
         sh->reset_serial = old->next_id;
@@ -185,6 +205,7 @@ ngx_http_judge_zone_create(ngx_http_judge_zone_t *zone,
         sh->created = ngx_time();
         sh->generation = 1;
         sh->next_id = 1;
+        ngx_memcpy(sh->instance, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
     }
 
     for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
@@ -252,6 +273,7 @@ ngx_http_judge_zone_reset_locked(ngx_http_judge_zone_t *zone)
         ngx_memzero(&old, sizeof(ngx_http_judge_shctx_t));
         old.created = ngx_time();
         old.next_id = (uint64_t) ngx_time() << 20;
+        ngx_memcpy(old.instance, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
     }
 
     holder = old.holder;

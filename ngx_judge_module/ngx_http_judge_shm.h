@@ -21,12 +21,17 @@
  *   init   lays out every record structure in a new root object;
  *   evict  frees one finished record that may go (NGX_OK), or says that
  *          none may (NGX_DECLINED);
- *   sweep  removes the cache directory's files older than a serial
- *          (outside the lock; -1 for all of them).
+ *   claim  takes the cache directory for a new zone (in the master):
+ *          its files are named after the zone's instance, which the
+ *          master keeps locked; files of instances whose master is gone
+ *          are removed;
+ *   sweep  removes this instance's files older than a serial (outside
+ *          the lock, after a reset).
  */
 typedef struct {
     void                       (*init)(ngx_http_judge_shctx_t *sh);
     ngx_int_t                  (*evict)(ngx_http_judge_zone_t *zone);
+    ngx_int_t                  (*claim)(ngx_http_judge_zone_t *zone);
     void                       (*sweep)(ngx_http_judge_zone_t *zone,
                                         uint64_t below);
 } ngx_http_judge_shm_hooks_t;

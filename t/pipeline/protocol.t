@@ -435,7 +435,7 @@ is($done->{verdict}, 'TLE', 'the verdict is the first failure in test order');
 is($done->{passed}, 1, 'one passed');
 
 
-=== "nginx -t" and "nginx -s reload" leave the running instance's cache directory alone
+=== "nginx -t", "nginx -s reload" and a second nginx that fails to start leave the running instance's cache directory alone
 --- http_config eval: $::Http
 --- config
     location / { judge_api; }
@@ -448,7 +448,7 @@ my ($name, $b) = $w->recv_cmd(5);
 $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
                              index => 0, status => 'AC', stdout => "kept\n"));
 finished($r->{id}, 'COMPLETED');
-my @files = glob(servroot() . '/judge_cache/*');
+my @files = glob(servroot() . '/judge_cache/[br]-*');
 ok(@files >= 3, 'the cache directory holds the job\'s files');
 local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
 my $nginx = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
@@ -456,8 +456,45 @@ my @args = ('-p', servroot() . '/', '-c', 'conf/nginx.conf',
             '-e', servroot() . '/logs/error.log');
 is(system("$nginx @args -t -q 2>/dev/null"), 0, 'nginx -t');
 is(system("$nginx @args -s reload 2>/dev/null"), 0, 'nginx -s reload');
+isnt(system("$nginx @args 2>/dev/null"), 0,
+     'a second nginx on the same configuration fails (the port is taken)');
 sleep 0.5;
-is(scalar(() = glob(servroot() . '/judge_cache/*')), scalar @files,
+is(scalar(() = glob(servroot() . '/judge_cache/[br]-*')), scalar @files,
    'the files are all there');
 my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
 is($s->{tests}[0]{stdout}, "kept\n", 'the result is read from them');
+--- allow_alerts
+Address already in use
+still could not bind
+
+
+=== judge_cache_path changes with a restart, not a reload: the reload is refused and the judge goes on
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+                         tests => [{input => '', expected_output => "1\n"}]});
+my ($name, $b) = $w->recv_cmd(5);
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC', stdout => "kept\n"));
+finished($r->{id}, 'COMPLETED');
+my $conf = servroot() . '/conf/nginx.conf';
+open my $in, '<', $conf or die $!;
+my $text = do { local $/; <$in> };
+close $in;
+$text =~ s/judge_zone /judge_cache_path elsewhere;\n    judge_zone /;
+open my $out, '>', $conf or die $!;
+print $out $text;
+close $out;
+local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
+my $nginx = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
+system("$nginx -p " . servroot() . "/ -c conf/nginx.conf -s reload 2>/dev/null");
+ok(wait_until(sub { error_log_since(0) =~ /judge_cache_path changes with a restart/ }, 5),
+   'the reload is refused, saying why');
+my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
+is($s->{tests}[0]{stdout}, "kept\n", 'the result is still read from the files');
+--- allow_alerts
+judge_cache_path changes with a restart
