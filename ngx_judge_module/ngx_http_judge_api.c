@@ -680,6 +680,14 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
                                          "cache_unavailable",
                                          "the judge's cache directory cannot "
                                          "be written");
+
+    case NGX_DONE:
+        return ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "too_large_for_cache",
+                                         "the tests and the most their "
+                                         "results can take do not fit in the "
+                                         "judge's cache directory "
+                                         "(judge_cache_path max_size)");
     }
 
     if (rc != NGX_OK) {

@@ -31,6 +31,10 @@ static ngx_int_t ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone,
     u_char *hash, size_t len, ngx_http_judge_blob_ref_t *ref);
 static void ngx_http_judge_blob_drop_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_t *b);
+static ngx_uint_t ngx_http_judge_blob_free_disk(ngx_http_judge_zone_t *zone,
+    size_t len);
+static void ngx_http_judge_blob_forget(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref);
 static ngx_int_t ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone,
     u_char *name, u_char *data, size_t len);
 static ngx_int_t ngx_http_judge_read_range(u_char *name, uint64_t off,
@@ -261,12 +265,75 @@ ngx_http_judge_blob_put(ngx_http_judge_zone_t *zone, u_char *data,
         return NGX_OK;
     }
 
-    if (ngx_http_judge_blob_write(zone, name, data, len) != NGX_OK) {
-        ngx_http_judge_blob_release(zone, ref);
-        return NGX_ERROR;
+    if (ngx_http_judge_blob_write(zone, name, data, len) == NGX_OK) {
+        return NGX_OK;
     }
 
-    return NGX_OK;
+    /*
+     * The disk may be smaller than max_size: unused blobs go, as many as
+     * it takes bytes, and the write is tried once more.
+     */
+
+    if (ngx_errno == NGX_ENOSPC && ngx_http_judge_blob_free_disk(zone, len)
+        && ngx_http_judge_blob_write(zone, name, data, len) == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    ngx_http_judge_blob_forget(zone, ref);
+
+    return NGX_ERROR;
+}
+
+
+/* unused blobs of at least "len" bytes go; 0: there were none */
+
+static ngx_uint_t
+ngx_http_judge_blob_free_disk(ngx_http_judge_zone_t *zone, size_t len)
+{
+    size_t                  freed;
+    ngx_uint_t              n;
+    ngx_http_judge_blob_t  *b;
+
+    freed = 0;
+    n = 0;
+
+    ngx_http_judge_zone_lock(zone);
+
+    while (freed < 2 * len && !ngx_queue_empty(&zone->sh->blobs_lru)) {
+        b = ngx_queue_data(ngx_queue_last(&zone->sh->blobs_lru),
+                           ngx_http_judge_blob_t, lru);
+        freed += b->len;
+        ngx_http_judge_blob_drop_locked(zone, b);
+        n++;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return n;
+}
+
+
+/* a reference whose file could not be written: the entry goes at once */
+
+static void
+ngx_http_judge_blob_forget(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref)
+{
+    ngx_http_judge_blob_t  *b;
+
+    ngx_http_judge_zone_lock(zone);
+
+    b = ngx_http_judge_rbtree_lookup(&zone->sh->blobs, ref->hash,
+                                     NGX_HTTP_JUDGE_SHA256_LEN);
+
+    ngx_http_judge_blob_release_locked(zone, ref);
+
+    if (b && b->refs == 0) {
+        ngx_http_judge_blob_drop_locked(zone, b);
+    }
+
+    ngx_http_judge_zone_unlock(zone);
 }
 
 
@@ -277,6 +344,7 @@ ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone, u_char *name,
     u_char     *p;
     ssize_t     n;
     ngx_fd_t    fd;
+    ngx_err_t   err;
     u_char      tmp[NGX_MAX_PATH];
 
 
@@ -301,10 +369,12 @@ ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone, u_char *name,
                 continue;
             }
 
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+            err = ngx_errno;
+            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, err,
                           "judge: writing \"%s\" failed", tmp);
             (void) ngx_close_file(fd);
             (void) ngx_delete_file(tmp);
+            ngx_set_errno(err);
             return NGX_ERROR;
         }
     }
@@ -654,15 +724,13 @@ ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
 }
 
 
-ngx_int_t
-ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
-    uint64_t off, u_char *data, size_t len)
+static ngx_int_t
+ngx_http_judge_results_pwrite(u_char *name, uint64_t off, u_char *data,
+    size_t len)
 {
-    ssize_t   n;
-    ngx_fd_t  fd;
-    u_char    name[NGX_MAX_PATH];
-
-    ngx_http_judge_results_name(zone, name, serial);
+    ssize_t    n;
+    ngx_fd_t   fd;
+    ngx_err_t  err;
 
     fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_CREATE_OR_OPEN,
                        NGX_FILE_DEFAULT_ACCESS);
@@ -676,13 +744,16 @@ ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
         n = pwrite(fd, data, len, (off_t) off);
 
         if (n == -1) {
-            if (ngx_errno == NGX_EINTR) {
+            err = ngx_errno;
+
+            if (err == NGX_EINTR) {
                 continue;
             }
 
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, err,
                           "judge: writing \"%s\" failed", name);
             (void) ngx_close_file(fd);
+            ngx_set_errno(err);
             return NGX_ERROR;
         }
 
@@ -694,6 +765,31 @@ ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
     (void) ngx_close_file(fd);
 
     return NGX_OK;
+}
+
+
+/* a result's bytes at the range claimed for them; a full disk is tried
+ * once more after unused blobs went */
+
+ngx_int_t
+ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
+    uint64_t off, u_char *data, size_t len)
+{
+    u_char  name[NGX_MAX_PATH];
+
+    ngx_http_judge_results_name(zone, name, serial);
+
+    if (ngx_http_judge_results_pwrite(name, off, data, len) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    if (ngx_errno == NGX_ENOSPC && ngx_http_judge_blob_free_disk(zone, len)
+        && ngx_http_judge_results_pwrite(name, off, data, len) == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    return NGX_ERROR;
 }
 
 

@@ -218,8 +218,8 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 /*
  * Files an accepted submission.  NGX_BUSY: the queue is full;
  * NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
- * directory; NGX_ABORT: the cache directory cannot be written.  On NGX_OK
- * "id" holds the job id.
+ * directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
+ * the submission could never fit in it.  On NGX_OK "id" holds the job id.
  *
  * The cache directory's size is charged at once with the most its
  * results can take (every output cut to judge_max_capture), so accepted
@@ -248,6 +248,15 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     n = sub->ntests;
 
     /* refused early, before any file is written */
+
+    promise = n * (2 * jlcf->max_capture + NGX_HTTP_JUDGE_RESULT_SLACK);
+
+    if (promise + (off_t) (sub->run_spec.len + sub->tests.len
+                           + sub->compile_spec.len)
+        > zone->cache_max)
+    {
+        return NGX_DONE;
+    }
 
     ngx_http_judge_zone_lock(zone);
 
@@ -301,8 +310,6 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     }
 
     rc = NGX_AGAIN;
-
-    promise = n * (2 * jlcf->max_capture + NGX_HTTP_JUDGE_RESULT_SLACK);
 
     if (ngx_http_judge_blob_reserve_locked(zone, promise) != NGX_OK) {
         goto failed;

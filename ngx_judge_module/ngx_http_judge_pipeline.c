@@ -71,7 +71,7 @@ static void ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
     ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
     ngx_str_t *note, ngx_str_t *language);
 static void ngx_http_judge_pipeline_orphan_job_locked(
-    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, size_t frame);
 static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify, ngx_array_t *stop);
 static void ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
@@ -626,7 +626,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify,
     ngx_array_t *stop)
 {
-    size_t                      frame;
+    size_t                      frame, largest;
     ngx_int_t                   rc;
     ngx_str_t                   abi;
     ngx_uint_t                  i, done, complete, held, ahead;
@@ -669,15 +669,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (job->batches == NULL) {
-        rc = ngx_http_judge_pipeline_batches_locked(zone, job, a);
-
-        if (rc == NGX_DECLINED) {
-            ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_FAILED,
-                                             JUDGE__STATUS__IE, notify);
-            return;
-        }
-
-        if (rc != NGX_OK) {
+        if (ngx_http_judge_pipeline_batches_locked(zone, job, a) != NGX_OK) {
             return;
         }
 
@@ -734,7 +726,10 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
                                                  frame, &w);
 
         if (rc == NGX_ABORT) {
-            ngx_http_judge_pipeline_orphan_job_locked(zone, job);
+            largest = ngx_http_judge_registry_frame_locked(zone,
+                                                           &job->language);
+            ngx_http_judge_pipeline_orphan_job_locked(zone, job,
+                                      (largest && frame > largest) ? frame : 0);
             break;
         }
 
@@ -838,14 +833,16 @@ ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/* "frame": what no worker takes, or 0 when no worker has the language */
+
 static void
 ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job)
+    ngx_http_judge_job_t *job, size_t frame)
 {
     u_char      *p;
     ngx_uint_t   i;
-    u_char       buf[sizeof("no worker able to run  came")
-                     + NGX_HTTP_JUDGE_MAX_ID_LEN];
+    u_char       buf[sizeof("no worker taking frames of  bytes came")
+                     + NGX_INT64_LEN + NGX_HTTP_JUDGE_MAX_ID_LEN];
 
     if (!ngx_http_judge_pipeline_orphaned(&job->orphan_since,
                                           job->orphan_limit))
@@ -859,7 +856,13 @@ ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
         }
     }
 
-    p = ngx_sprintf(buf, "no worker able to run %V came", &job->language);
+    if (frame) {
+        p = ngx_sprintf(buf, "no worker taking frames of %uz bytes came",
+                        frame);
+
+    } else {
+        p = ngx_sprintf(buf, "no worker able to run %V came", &job->language);
+    }
 
     (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf,
                                             p - buf);
@@ -869,19 +872,16 @@ ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
 /*
  * Cuts the tests into batches: judge_batch_size when set, otherwise
  * enough batches to give every slot of the fleet some work; and never
- * more bytes than the fleet's workers take in one frame.  NGX_DECLINED:
- * one test alone is too large (the job fails, saying so).
+ * more bytes than the fleet's workers take in one frame.
  */
 
 static ngx_int_t
 ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
-    u_char                 *p;
     size_t                  limit;
     ngx_uint_t              i, k, size, slots, n, first;
     ngx_http_judge_task_t  *b;
-    u_char                  buf[128];
 
     size = job->batch_size;
 
@@ -897,14 +897,15 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
         limit = NGX_HTTP_JUDGE_DEFAULT_FRAME;
     }
 
+    /*
+     * A test too large for every worker here now goes in a batch of its
+     * own and waits, as work nobody can take does, for a worker that
+     * takes it (judge_no_worker_timeout).
+     */
+
     for (i = 0; i < job->ntests; i++) {
-        if (ngx_http_judge_pipeline_batch_size(job, i, 1, a) > limit) {
-            p = ngx_sprintf(buf, "test %ui is too large to send to a worker "
-                            "(its frames are at most %uz bytes)", i, limit);
-            (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf,
-                                                    p - buf);
-            return NGX_DECLINED;
-        }
+        limit = ngx_max(limit, ngx_http_judge_pipeline_batch_size(job, i, 1,
+                                                                  a));
     }
 
     /* two passes: count the batches, then fill them */
@@ -1578,7 +1579,9 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
     if (failed) {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                       "judge: a batch of job %s failed on the worker: %s",
-                      res->job_id, res->message ? res->message : "");
+                      res->job_id,
+                      (res->message && res->message[0])
+                      ? res->message : "(no reason given)");
     }
 
     ngx_http_judge_pipeline_run(zone);

@@ -573,6 +573,7 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     ngx_pool_t                    *pool;
     ngx_connection_t              *c;
     Judge__Welcome                 welcome;
+    Judge__Shutdown                bye;
     Judge__MasterCommand           cmd;
     ngx_http_judge_addr_t          old;
     ngx_http_judge_stream_t       *os;
@@ -639,6 +640,18 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
                       "bytes, less than the %uz the judge needs",
                       &s->worker_id, reg->max_frame_size,
                       (size_t) NGX_HTTP_JUDGE_MIN_FRAME);
+
+        /* a worker that cannot work here is told so, and stays away */
+        judge__shutdown__init(&bye);
+        bye.reason = "--max-frame is below the judge's minimum of 64k";
+        bye.reconnect = 0;
+
+        judge__master_command__init(&cmd);
+        cmd.body_case = JUDGE__MASTER_COMMAND__BODY_SHUTDOWN;
+        cmd.shutdown = &bye;
+
+        (void) ngx_http_judge_stream_send(s, &cmd);
+
         return NGX_ERROR;
     }
 

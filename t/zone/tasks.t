@@ -118,6 +118,7 @@ exited on signal
 $::Http . <<'CONF';
     judge_zone judge:16m;
     judge_batch_size 4;
+    judge_no_worker_timeout 2s;
 CONF
 --- config eval: $::Loc
 --- timeout: 30
@@ -163,15 +164,16 @@ is(join(',', map { ($inputs{$_} // '') eq $inputs[$_] ? 1 : 0 } 0 .. 3),
 my $done = wait_job($r->{id}, 'COMPLETED|FAILED', 5);
 is("$done->{status} $done->{verdict}", 'COMPLETED AC', 'the job completes');
 
-# a test alone too large for any worker's frame
+# a test alone too large for any worker's frame waits for one that takes
+# it, as work nobody can run does, then fails saying why
 my ($c2, $r2) = submit({language => 'python', source => 'print(1)',
                         tests => [{input => 'x' x (1536 << 10),
                                    expected_output => ''}]});
 is($c2, 202, 'a 1.5 MiB test is accepted');
-my $f = wait_job($r2->{id}, 'FAILED|COMPLETED', 5);
+my $f = wait_job($r2->{id}, 'FAILED|COMPLETED', 10);
 json_subset_ok($f, {status => 'FAILED', verdict => 'IE',
-                    message => '/test \d+ is too large to send to a worker/'},
-               'and fails with IE, saying why');
+                    message => '/no worker taking frames of \d+ bytes came/'},
+               'and fails with IE after judge_no_worker_timeout, saying why');
 my ($none) = $wr->recv_cmd(0.5);
 ok(!defined $none, 'nothing was sent for it');
 --- no_error_log
