@@ -675,6 +675,38 @@ ngx_http_judge_blob_claim(ngx_http_judge_zone_t *zone)
 
 
 /*
+ * In a worker process, once: can it write the directory?  A directory
+ * the user of the worker processes cannot write answers every submission
+ * with 503; this says why, at start.
+ */
+
+void
+ngx_http_judge_blob_check(ngx_http_judge_zone_t *zone)
+{
+    ngx_fd_t  fd;
+    u_char    name[NGX_MAX_PATH];
+
+    (void) ngx_sprintf(name, "%V/t-%*s-%P-check%Z", &zone->cache->name,
+                       (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance,
+                       ngx_pid);
+
+    fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_EMERG, ngx_cycle->log, ngx_errno,
+                      "judge: the worker processes cannot write the cache "
+                      "directory \"%V\" (judge_cache_path): every "
+                      "submission will be refused", &zone->cache->name);
+        return;
+    }
+
+    (void) ngx_close_file(fd);
+    (void) ngx_delete_file(name);
+}
+
+
+/*
  * After a reset of the zone nothing knows this instance's files made
  * before "below": they go.  Only blobs and results; a temporary file may
  * be a live writer's.

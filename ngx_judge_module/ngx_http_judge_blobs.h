@@ -60,6 +60,7 @@ typedef ngx_int_t (*ngx_http_judge_blob_evict_pt)(ngx_http_judge_zone_t *zone);
 void ngx_http_judge_blob_set_evict(ngx_http_judge_blob_evict_pt evict);
 void ngx_http_judge_blob_init_zone(ngx_http_judge_shctx_t *sh);
 ngx_int_t ngx_http_judge_blob_claim(ngx_http_judge_zone_t *zone);
+void ngx_http_judge_blob_check(ngx_http_judge_zone_t *zone);
 void ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below);
 
 /*

@@ -40,6 +40,7 @@ typedef struct {
     ngx_file_t                  *results;
     ngx_file_t                  *compile;
     unsigned                     failed:1;
+    unsigned                     memory_only:1;  /* files are missing */
 } ngx_http_judge_out_t;
 
 
@@ -55,6 +56,11 @@ static ngx_file_t *ngx_http_judge_out_file_new(ngx_http_judge_out_t *o,
     u_char *name);
 static ngx_int_t ngx_http_judge_out_open(ngx_http_judge_out_t *o,
     ngx_file_t *file);
+static ngx_int_t ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_pool_t *pool, ngx_chain_t **out, off_t *len,
+    ngx_uint_t *finished, ngx_uint_t memory_only);
+static void ngx_http_judge_out_text(ngx_http_judge_out_t *o, char *text,
+    size_t len);
 
 
 /* per test, beyond its two outputs: ids, numbers, messages as JSON */
@@ -962,6 +968,9 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     u_char        buf[512 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
     u_char        name[NGX_MAX_PATH];
 
+    static char   gone[] = ",\"message\":\"the results are gone from the "
+                           "cache directory\"";
+
     p = ngx_sprintf(buf, "{\"id\":\"%*s\",\"status\":\"%s\",",
                     (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
                     ngx_http_judge_job_states[job->status]);
@@ -980,11 +989,11 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
                     job->passed, job->ntests);
     p = ngx_http_judge_json_str(p, &job->language);
 
-    if (job->compile.serial || job->note.len) {
+    if ((job->compile.serial && !o->memory_only) || job->note.len) {
         p = ngx_cpymem(p, ",\"compile\":{", 12);
         ngx_http_judge_out_mem(o, buf, p - buf);
 
-        if (job->compile.serial) {
+        if (job->compile.serial && !o->memory_only) {
             o->compile = ngx_http_judge_out_file_new(o,
                         ngx_http_judge_blob_name(zone, name, &job->compile));
             ngx_http_judge_out_file(o, o->compile, 0, job->compile.len);
@@ -1003,6 +1012,9 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
         ngx_http_judge_out_mem(o, (u_char *) ",\"message\":", 11);
         p = ngx_http_judge_json_str(buf, &job->message);
         ngx_http_judge_out_mem(o, buf, p - buf);
+
+    } else if (o->memory_only) {
+        ngx_http_judge_out_text(o, gone, sizeof(gone) - 1);
     }
 
     ngx_http_judge_out_mem(o, (u_char *) ",\"tests\":[", 10);
@@ -1011,7 +1023,7 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     results = NULL;
 
     for (i = 0; i < job->ntests; i++) {
-        if (job->results[i].len == 0) {
+        if (job->results[i].len == 0 || o->memory_only) {
             continue;
         }
 
@@ -1054,12 +1066,35 @@ ngx_int_t
 ngx_http_judge_job_json(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_chain_t **out, off_t *len, ngx_uint_t *finished)
 {
+    ngx_int_t  rc;
+
+    rc = ngx_http_judge_job_answer(zone, id, pool, out, len, finished, 0);
+
+    /*
+     * A file of the job was gone: it expired meanwhile (it is then not
+     * found again), or someone removed it; what the zone knows is told.
+     */
+
+    if (rc == NGX_DECLINED) {
+        rc = ngx_http_judge_job_answer(zone, id, pool, out, len, finished, 1);
+    }
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    ngx_pool_t *pool, ngx_chain_t **out, off_t *len, ngx_uint_t *finished,
+    ngx_uint_t memory_only)
+{
     ngx_http_judge_job_t  *job;
     ngx_http_judge_out_t   o;
 
     ngx_memzero(&o, sizeof(ngx_http_judge_out_t));
     o.pool = pool;
     o.last = &o.out;
+    o.memory_only = memory_only;
 
     ngx_http_judge_zone_lock(zone);
 

@@ -42,6 +42,7 @@ static char *ngx_http_judge_zone(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh);
+static ngx_int_t ngx_http_judge_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
 static char *ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -282,7 +283,7 @@ ngx_module_t  ngx_http_judge_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     ngx_http_judge_ipc_init_module,        /* init module */
-    ngx_http_judge_ipc_init_process,       /* init process */
+    ngx_http_judge_init_process,           /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     ngx_http_judge_ipc_exit_process,       /* exit process */
@@ -364,6 +365,29 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_http_judge_blob_set_evict(ngx_http_judge_make_room_locked);
 
     return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    if (ngx_http_judge_ipc_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_cycle_get_module_main_conf(cycle, ngx_http_module) == NULL) {
+        return NGX_OK;
+    }
+
+    jmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_judge_module);
+
+    if (jmcf && jmcf->zone && ngx_process == NGX_PROCESS_WORKER) {
+        ngx_http_judge_blob_check(jmcf->zone);
+    }
+
+    return NGX_OK;
 }
 
 

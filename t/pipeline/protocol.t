@@ -498,3 +498,25 @@ my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
 is($s->{tests}[0]{stdout}, "kept\n", 'the result is still read from the files');
 --- allow_alerts
 judge_cache_path changes with a restart
+
+
+=== a job whose files someone removed is still shown, saying its results are gone
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+                         tests => [{input => '', expected_output => "1\n"}]});
+my ($name, $b) = $w->recv_cmd(5);
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC', stdout => "1\n"));
+finished($r->{id}, 'COMPLETED');
+unlink glob(servroot() . '/judge_cache/r-*');
+my ($c, $s) = http_json(GET => "/submissions/$r->{id}");
+is($c, 200, 'found');
+json_subset_ok($s, {status => 'COMPLETED', verdict => 'AC', passed => 1,
+                    message => 'the results are gone from the cache directory'},
+               'what the zone knows, and why the tests are missing');
+is(scalar @{ $s->{tests} }, 0, 'no tests');
