@@ -49,6 +49,7 @@ struct ngx_http_judge_api_ctx_s {
     ngx_chain_t                 *free;        /* SSE: buffers to reuse */
     ngx_chain_t                 *busy;
     unsigned                     waiting:1;
+    unsigned                     watching:1;  /* filed with its job */
 };
 
 
@@ -81,6 +82,8 @@ static void ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx,
     ngx_int_t rc);
 static void ngx_http_judge_waiter_timeout(ngx_event_t *ev);
 static void ngx_http_judge_waiter_cleanup(void *data);
+static ngx_int_t ngx_http_judge_watch(ngx_http_judge_api_ctx_t *ctx,
+    ngx_http_judge_addr_t *self, ngx_uint_t progress);
 
 
 
@@ -598,12 +601,46 @@ ngx_http_judge_waiter_reset(void)
 }
 
 
-/* the client went away before the answer */
+/* files the request with its job; NGX_OK: it is told when the job moves */
+
+static ngx_int_t
+ngx_http_judge_watch(ngx_http_judge_api_ctx_t *ctx,
+    ngx_http_judge_addr_t *self, ngx_uint_t progress)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_get_module_main_conf(ctx->request, ngx_http_judge_module);
+
+    rc = ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, self, progress);
+
+    if (rc == NGX_OK) {
+        ctx->watching = 1;
+    }
+
+    return rc;
+}
+
+
+/* the client went away before the answer, or the answer is out */
 
 static void
 ngx_http_judge_waiter_cleanup(void *data)
 {
     ngx_http_judge_api_ctx_t  *ctx = data;
+
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    /* its job no longer keeps a place for it among the job's listeners */
+
+    if (ctx->watching) {
+        ctx->watching = 0;
+
+        jmcf = ngx_http_get_module_main_conf(ctx->request,
+                                             ngx_http_judge_module);
+        ngx_http_judge_job_unwatch(jmcf->zone, &ctx->arg,
+                                   (uint64_t) ctx->node.key);
+    }
 
     if (!ctx->waiting) {
         return;
@@ -709,7 +746,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
             return rc;
         }
 
-        rc = ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 0);
+        rc = ngx_http_judge_watch(ctx, &self, 0);
 
         ngx_http_judge_pipeline_run(jmcf->zone);
 
@@ -814,7 +851,7 @@ ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
         self.generation = jmcf->zone->generation;
         self.id = (uint64_t) ctx->node.key;
 
-        if (ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 0)
+        if (ngx_http_judge_watch(ctx, &self, 0)
             == NGX_OK)
         {
             return;
@@ -869,7 +906,7 @@ ngx_http_judge_submission(ngx_http_request_t *r)
             return rc;
         }
 
-        if (ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 0)
+        if (ngx_http_judge_watch(ctx, &self, 0)
             == NGX_OK)
         {
             r->main->count++;
@@ -896,10 +933,8 @@ ngx_http_judge_events(ngx_http_request_t *r)
     ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_main_conf_t  *jmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_events_wake, 15000,
                              &self);
@@ -907,7 +942,7 @@ ngx_http_judge_events(ngx_http_request_t *r)
         return rc;
     }
 
-    rc = ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, &self, 1);
+    rc = ngx_http_judge_watch(ctx, &self, 1);
 
     if (rc == NGX_DECLINED) {
         ngx_http_judge_waiter_cleanup(ctx);

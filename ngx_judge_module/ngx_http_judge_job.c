@@ -629,6 +629,39 @@ ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 }
 
 
+/* a request of this process no longer listens to the job */
+
+void
+ngx_http_judge_job_unwatch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    uint64_t waiter)
+{
+    ngx_queue_t              *q;
+    ngx_http_judge_job_t     *job;
+    ngx_http_judge_waiter_t  *w;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
+
+    if (job && job->status < NGX_HTTP_JUDGE_COMPLETED) {
+        for (q = ngx_queue_head(&job->waiters);
+             q != ngx_queue_sentinel(&job->waiters);
+             q = ngx_queue_next(q))
+        {
+            w = ngx_queue_data(q, ngx_http_judge_waiter_t, queue);
+
+            if (w->addr.id == waiter && w->addr.pid == ngx_pid) {
+                ngx_queue_remove(q);
+                ngx_slab_free_locked(zone->shpool, w);
+                break;
+            }
+        }
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
 /* frees finished jobs past judge_result_ttl; runs on the poll timer */
 
 void

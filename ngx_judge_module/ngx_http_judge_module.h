@@ -498,6 +498,8 @@ ngx_int_t ngx_http_judge_job_events(ngx_http_judge_zone_t *zone,
     ngx_uint_t *finished, ngx_file_t **results, ngx_chain_t **free);
 ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_http_judge_addr_t *addr, ngx_uint_t progress);
+void ngx_http_judge_job_unwatch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    uint64_t waiter);
 ngx_int_t ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone,
     ngx_str_t *id);
 void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);

@@ -520,3 +520,43 @@ json_subset_ok($s, {status => 'COMPLETED', verdict => 'AC', passed => 1,
                     message => 'the results are gone from the cache directory'},
                'what the zone knows, and why the tests are missing');
 is(scalar @{ $s->{tests} }, 0, 'no tests');
+
+
+=== event-stream clients that leave give their place back: 100 open-and-close cycles, then one more is served
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+use IO::Socket::INET;
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+                         tests => [{input => '', expected_output => "1\n"}]});
+my ($name, $b) = $w->recv_cmd(5);
+my $served = 0;
+for (1 .. 100) {
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . nginx_port(),
+                                  Timeout => 5) or next;
+    print $s "GET /submissions/$r->{id}/events HTTP/1.1\r\nHost: x\r\n\r\n";
+    my $head = '';
+    while ($head !~ /: judge/) {
+        sysread($s, my $chunk, 4096) or last;
+        $head .= $chunk;
+    }
+    $served++ if $head =~ m{^HTTP/1.1 200};
+    close $s;
+}
+is($served, 100, 'every one was served');
+sleep 0.3;
+my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . nginx_port(), Timeout => 5);
+print $s "GET /submissions/$r->{id}/events HTTP/1.1\r\nHost: x\r\n\r\n";
+sysread($s, my $head, 4096);
+like($head, qr{^HTTP/1.1 200}, 'and the next one too');
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC', stdout => "1\n"));
+my $all = $head;
+while ($all !~ /event: verdict/) {
+    sysread($s, my $chunk, 65536) or last;
+    $all .= $chunk;
+}
+like($all, qr/event: verdict/, 'which gets the verdict');
