@@ -59,6 +59,7 @@ static ngx_int_t ngx_http_judge_invalid(ngx_http_judge_invalid_t *err,
 ngx_int_t
 ngx_http_judge_submit_handler(ngx_http_request_t *r)
 {
+    size_t                      n;
     ngx_int_t                   rc;
     ngx_table_elt_t            *ct;
     ngx_http_judge_loc_conf_t  *jlcf;
@@ -67,10 +68,16 @@ ngx_http_judge_submit_handler(ngx_http_request_t *r)
 
     ct = r->headers_in.content_type;
 
-    if (ct && !(ct->value.len >= sizeof("application/json") - 1
+    /* "application/json", perhaps with parameters; nothing else */
+
+    n = sizeof("application/json") - 1;
+
+    if (ct && !(ct->value.len >= n
                 && ngx_strncasecmp(ct->value.data,
-                                   (u_char *) "application/json",
-                                   sizeof("application/json") - 1) == 0))
+                                   (u_char *) "application/json", n) == 0
+                && (ct->value.len == n || ct->value.data[n] == ';'
+                    || ct->value.data[n] == ' '
+                    || ct->value.data[n] == '\t')))
     {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -325,8 +332,8 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     u_char                      *p;
     size_t                       i, len, n;
     json_t                      *v, *flag;
-    ngx_str_t                    language;
-    ngx_uint_t                   compiled;
+    ngx_str_t                    language, checker;
+    ngx_uint_t                   compiled, checker_compiled;
     EVP_MD_CTX                  *md;
     Judge__CompileTask          *compile;
     ngx_http_judge_loc_conf_t   *jlcf;
@@ -441,6 +448,32 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
         != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    /* a custom checker is a program like the submission: the same rules */
+
+    if (run->checker->kind == JUDGE__CHECKER__KIND__CUSTOM) {
+        checker.data = (u_char *) run->checker->language;
+        checker.len = ngx_strlen(run->checker->language);
+
+        if (!ngx_http_judge_name_ok(checker.data, checker.len)
+            || ngx_http_judge_registry_language(jmcf->zone, &checker,
+                                                &checker_compiled)
+               == NGX_DECLINED)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                          "unknown_language",
+                                          "unknown checker language");
+        }
+
+        if (run->checker->source.len > jlcf->max_source_size) {
+            return ngx_http_judge_invalid(err,
+                                          NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                          "source_too_large",
+                                          "the checker's source is larger "
+                                          "than %uz bytes",
+                                          jlcf->max_source_size);
+        }
     }
 
     v = json_object_get(root, "stop_on_first_failure");

@@ -105,6 +105,18 @@ is($j && $j->{error}{code}, 'body_too_large', 'body_too_large');
 ($c, $j) = post($ok, 'Content-Type: text/plain');
 ($c, $j) = post("{$ok}", 'Content-Type: text/plain');
 is($c, 415, 'not JSON: 415');
+($c, $j) = post("{$ok}", 'Content-Type: application/jsonx');
+is($c, 415, 'a type that only starts like JSON: 415');
+($c, $j) = post("{$ok}", 'Content-Type: application/json; charset=utf-8');
+is($c, 202, 'JSON with parameters is JSON');
+
+error_is(qq({$ok,"checker":{"type":"custom","language":"../../bin/sh","source":"x"}}),
+         422, 'unknown_language', qr/checker language/, 'a checker language that is a path');
+error_is(qq({$ok,"checker":{"type":"custom","language":"cobol","source":"x"}}),
+         422, 'unknown_language', qr/checker language/, 'a checker language nobody has');
+($c, $j) = post(qq({$ok,"checker":{"type":"custom","language":"python","source":") . ('x' x (600 << 10)) . '"}}');
+is($c, 413, 'a checker over judge_max_source_size: 413');
+is($j && $j->{error}{code}, 'source_too_large', 'source_too_large');
 
 ($c, $j) = post("{$ok}");
 is($c, 202, 'and a good one is still accepted');
