@@ -254,7 +254,7 @@ static ngx_int_t
 ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
     char *code, const char *fmt, ...)
 {
-    u_char   *p;
+    u_char   *p, *last;
     va_list   args;
 
     err->status = status;
@@ -264,6 +264,20 @@ ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
     p = ngx_vslprintf(err->message, err->message + sizeof(err->message) - 1,
                       fmt, args);
     va_end(args);
+
+    /* a message cut short ends before a character, not inside one */
+
+    if (p == err->message + sizeof(err->message) - 1) {
+        for (last = p; last > err->message && (last[-1] & 0xc0) == 0x80;
+             last--)
+        {
+            /* void */
+        }
+
+        if (last > err->message && last[-1] >= 0xc0) {
+            p = last - 1;
+        }
+    }
 
     *p = '\0';
 

@@ -110,6 +110,9 @@ is($c, 415, 'a type that only starts like JSON: 415');
 ($c, $j) = post("{$ok}", 'Content-Type: application/json; charset=utf-8');
 is($c, 202, 'JSON with parameters is JSON');
 
+error_is('{"language":"' . ("\xc3\xa9" x 200) . '","source":"x","tests":[{"expected_output":""}]}',
+         422, 'unknown_language', qr/unknown language/,
+         'a long name cut short in the message stays valid UTF-8');
 error_is(qq({$ok,"checker":{"type":"custom","language":"../../bin/sh","source":"x"}}),
          422, 'unknown_language', qr/checker language/, 'a checker language that is a path');
 error_is(qq({$ok,"checker":{"type":"custom","language":"cobol","source":"x"}}),
