@@ -1363,6 +1363,25 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     id.data = (u_char *) res->test_id;
     id.len = id.data ? ngx_strlen(res->test_id) : 0;
 
+    /* a test ends in a verdict; anything else from a worker is its fault */
+
+    switch (res->status) {
+
+    case JUDGE__STATUS__AC:
+    case JUDGE__STATUS__WA:
+    case JUDGE__STATUS__TLE:
+    case JUDGE__STATUS__WLE:
+    case JUDGE__STATUS__MLE:
+    case JUDGE__STATUS__OLE:
+    case JUDGE__STATUS__RE:
+    case JUDGE__STATUS__SV:
+    case JUDGE__STATUS__IE:
+        break;
+
+    default:
+        res->status = JUDGE__STATUS__IE;
+    }
+
     out_cut = ngx_http_judge_pipeline_fit(pool, &out, capture);
     err_cut = ngx_http_judge_pipeline_fit(pool, &err, capture);
     checker.len = ngx_min(checker.len, NGX_HTTP_JUDGE_RESULT_TEXT);

@@ -510,7 +510,8 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
 
         ngx_http_judge_registry_heartbeat(s->zone, &s->worker_id,
             s->node.key, hb->free_slots, hb->active_tasks,
-            (ngx_uint_t) (hb->load1 * 100 + 0.5), hb->cpu_percent,
+            (hb->load1 >= 0 && hb->load1 < 1e6)
+            ? (ngx_uint_t) (hb->load1 * 100 + 0.5) : 0, hb->cpu_percent,
             hb->ram_used_kb, hb->ram_total_kb, hb->tasks_done);
         break;
 

@@ -560,3 +560,24 @@ while ($all !~ /event: verdict/) {
     $all .= $chunk;
 }
 like($all, qr/event: verdict/, 'which gets the verdict');
+
+
+=== a test result whose status is no verdict counts as the judge's failure, never as passed
+--- http_config eval: $::Http . "    judge_batch_size 3;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+                         tests => [map { {input => '', expected_output => "1\n"} } 1 .. 3]});
+my ($name, $b) = $w->recv_cmd(5);
+my @status = (256, 0, 1);
+for my $i (0 .. 2) {
+    $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                 index => $i, status => $status[$i]));
+}
+my $done = finished($r->{id}, 'COMPLETED');
+json_subset_ok($done, {verdict => 'IE', passed => 0}, 'IE, none passed');
+is(join(',', map { $_->{verdict} } @{ $done->{tests} }), 'IE,IE,IE',
+   'statuses 256, 0 and OK are no verdicts');

@@ -153,7 +153,7 @@ sub test_result_msg {
           . pb_field_varint(2, $o{task_id})
           . pb_field_bytes(3, $o{test_id} // '')
           . pb_field_varint(4, $o{index})
-          . pb_field_varint(5, $STATUS{ $o{status} // 'AC' })
+          . pb_field_varint(5, $STATUS{ $o{status} // 'AC' } // $o{status})
           . pb_field_bytes(6, usage_msg())
           . pb_field_bytes(7, $o{stdout} // '')
           . pb_field_bytes(8, $o{stderr} // '');
