@@ -37,6 +37,10 @@ static void ngx_http_judge_blob_forget(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_ref_t *ref);
 static ngx_int_t ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone,
     u_char *name, u_char *data, size_t len);
+static ngx_int_t ngx_http_judge_file_write(u_char *name, ngx_uint_t mode,
+    off_t off, u_char *data, size_t len);
+static void ngx_http_judge_cache_delete(ngx_http_judge_zone_t *zone,
+    u_char *name, size_t len);
 static ngx_int_t ngx_http_judge_read_range(u_char *name, uint64_t off,
     uint64_t len, u_char *dst);
 static void ngx_http_judge_recipe_grow(ngx_http_judge_recipe_t *r,
@@ -151,22 +155,15 @@ ngx_http_judge_blob_ref_locked(ngx_http_judge_zone_t *zone, u_char *hash,
 ngx_int_t
 ngx_http_judge_blob_reserve_locked(ngx_http_judge_zone_t *zone, off_t len)
 {
-    ngx_queue_t             *q;
     ngx_http_judge_shctx_t  *sh;
 
     sh = zone->sh;
 
     while (sh->blob_bytes + len > (uint64_t) zone->cache_max) {
 
-        if (!ngx_queue_empty(&sh->blobs_lru)) {
-            q = ngx_queue_last(&sh->blobs_lru);
-            ngx_http_judge_blob_drop_locked(zone,
-                               ngx_queue_data(q, ngx_http_judge_blob_t, lru));
-            continue;
-        }
-
-        if (ngx_http_judge_blob_evict == NULL
-            || ngx_http_judge_blob_evict(zone) != NGX_OK)
+        if (ngx_http_judge_blob_evict_unused_locked(zone) != NGX_OK
+            && (ngx_http_judge_blob_evict == NULL
+                || ngx_http_judge_blob_evict(zone) != NGX_OK))
         {
             return NGX_DECLINED;
         }
@@ -341,50 +338,71 @@ static ngx_int_t
 ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone, u_char *name,
     u_char *data, size_t len)
 {
-    u_char     *p;
-    ssize_t     n;
-    ngx_fd_t    fd;
-    ngx_err_t   err;
-    u_char      tmp[NGX_MAX_PATH];
-
+    ngx_err_t  err;
+    u_char     tmp[NGX_MAX_PATH];
 
     (void) ngx_sprintf(tmp, "%V/t-%*s-%P-%ui%Z", &zone->cache->name,
                        (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance,
                        ngx_pid, ngx_http_judge_tmp_seq++);
 
-    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
-                       NGX_FILE_DEFAULT_ACCESS);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                      "judge: " ngx_open_file_n " \"%s\" failed", tmp);
+    if (ngx_http_judge_file_write(tmp, NGX_FILE_TRUNCATE, 0, data, len)
+        != NGX_OK)
+    {
+        err = ngx_errno;
+        (void) ngx_delete_file(tmp);
+        ngx_set_errno(err);
         return NGX_ERROR;
     }
 
-    for (p = data; len; p += n, len -= n) {
-        n = write(fd, p, len);
-
-        if (n == -1) {
-            if (ngx_errno == NGX_EINTR) {
-                n = 0;
-                continue;
-            }
-
-            err = ngx_errno;
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, err,
-                          "judge: writing \"%s\" failed", tmp);
-            (void) ngx_close_file(fd);
-            (void) ngx_delete_file(tmp);
-            ngx_set_errno(err);
-            return NGX_ERROR;
-        }
+    if (ngx_rename_file(tmp, name) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      ngx_rename_file_n " \"%s\" to \"%s\" failed",
+                      tmp, name);
+        (void) ngx_delete_file(tmp);
+        return NGX_ERROR;
     }
 
-    if (ngx_close_file(fd) == NGX_FILE_ERROR
-        || ngx_rename_file(tmp, name) == NGX_FILE_ERROR)
-    {
+    return NGX_OK;
+}
+
+
+/*
+ * "len" bytes at "off" of the file "name" (opened with "mode"), through
+ * nginx's own writer.  NGX_ERROR is logged, and leaves errno as the
+ * failing call set it (ENOSPC is looked at).
+ */
+
+static ngx_int_t
+ngx_http_judge_file_write(u_char *name, ngx_uint_t mode, off_t off,
+    u_char *data, size_t len)
+{
+    ngx_err_t   err;
+    ngx_file_t  file;
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+
+    file.name.data = name;
+    file.name.len = ngx_strlen(name);
+    file.log = ngx_cycle->log;
+
+    file.fd = ngx_open_file(name, NGX_FILE_WRONLY, mode,
+                            NGX_FILE_DEFAULT_ACCESS);
+    if (file.fd == NGX_INVALID_FILE) {
         ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                      "judge: filing \"%s\" failed", name);
-        (void) ngx_delete_file(tmp);
+                      ngx_open_file_n " \"%s\" failed", name);
+        return NGX_ERROR;
+    }
+
+    if (ngx_write_file(&file, data, len, off) == NGX_ERROR) {
+        err = ngx_errno;
+        (void) ngx_close_file(file.fd);
+        ngx_set_errno(err);
+        return NGX_ERROR;
+    }
+
+    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      ngx_close_file_n " \"%s\" failed", name);
         return NGX_ERROR;
     }
 
@@ -614,8 +632,7 @@ ngx_http_judge_blob_claim(ngx_http_judge_zone_t *zone)
         if (ngx_http_judge_cache_name(name, len, &instance, &serial)
             != NGX_OK
             || ngx_strncmp(instance, zone->instance,
-                           NGX_HTTP_JUDGE_INSTANCE_LEN) == 0
-            || zone->cache->name.len + 1 + len + 1 > sizeof(path))
+                           NGX_HTTP_JUDGE_INSTANCE_LEN) == 0)
         {
             continue;
         }
@@ -641,17 +658,8 @@ ngx_http_judge_blob_claim(ngx_http_judge_zone_t *zone)
 
         dead = gone[i];
 
-        if (!dead || name[0] == 'l') {
-            continue;
-        }
-
-        (void) ngx_sprintf(path, "%V/%*s%Z", &zone->cache->name, len, name);
-
-        if (ngx_delete_file(path) == NGX_FILE_ERROR
-            && ngx_errno != NGX_ENOENT)
-        {
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                          ngx_delete_file_n " \"%s\" failed", path);
+        if (dead && name[0] != 'l') {
+            ngx_http_judge_cache_delete(zone, name, len);
         }
     }
 
@@ -706,6 +714,27 @@ ngx_http_judge_blob_check(ngx_http_judge_zone_t *zone)
 }
 
 
+/* removes the file "name" of the directory; it may be gone already */
+
+static void
+ngx_http_judge_cache_delete(ngx_http_judge_zone_t *zone, u_char *name,
+    size_t len)
+{
+    u_char  path[NGX_MAX_PATH];
+
+    if (zone->cache->name.len + 1 + len + 1 > sizeof(path)) {
+        return;
+    }
+
+    (void) ngx_sprintf(path, "%V/%*s%Z", &zone->cache->name, len, name);
+
+    if (ngx_delete_file(path) == NGX_FILE_ERROR && ngx_errno != NGX_ENOENT) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      ngx_delete_file_n " \"%s\" failed", path);
+    }
+}
+
+
 /*
  * After a reset of the zone nothing knows this instance's files made
  * before "below": they go.  Only blobs and results; a temporary file may
@@ -719,7 +748,6 @@ ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
     size_t      len;
     uint64_t    serial;
     ngx_dir_t   dir;
-    u_char      path[NGX_MAX_PATH];
 
     if (ngx_open_dir(&zone->cache->name, &dir) == NGX_ERROR) {
         ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
@@ -732,71 +760,17 @@ ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
         len = ngx_de_namelen(&dir);
 
         if (ngx_http_judge_cache_name(name, len, &instance, &serial)
-            != NGX_OK
-            || (name[0] != 'b' && name[0] != 'r')
-            || serial >= below
-            || ngx_strncmp(instance, zone->instance,
-                           NGX_HTTP_JUDGE_INSTANCE_LEN) != 0
-            || zone->cache->name.len + 1 + len + 1 > sizeof(path))
+            == NGX_OK
+            && (name[0] == 'b' || name[0] == 'r')
+            && serial < below
+            && ngx_strncmp(instance, zone->instance,
+                           NGX_HTTP_JUDGE_INSTANCE_LEN) == 0)
         {
-            continue;
-        }
-
-        (void) ngx_sprintf(path, "%V/%*s%Z", &zone->cache->name, len, name);
-
-        if (ngx_delete_file(path) == NGX_FILE_ERROR
-            && ngx_errno != NGX_ENOENT)
-        {
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                          ngx_delete_file_n " \"%s\" failed", path);
+            ngx_http_judge_cache_delete(zone, name, len);
         }
     }
 
     (void) ngx_close_dir(&dir);
-}
-
-
-static ngx_int_t
-ngx_http_judge_results_pwrite(u_char *name, uint64_t off, u_char *data,
-    size_t len)
-{
-    ssize_t    n;
-    ngx_fd_t   fd;
-    ngx_err_t  err;
-
-    fd = ngx_open_file(name, NGX_FILE_WRONLY, NGX_FILE_CREATE_OR_OPEN,
-                       NGX_FILE_DEFAULT_ACCESS);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                      "judge: " ngx_open_file_n " \"%s\" failed", name);
-        return NGX_ERROR;
-    }
-
-    while (len) {
-        n = pwrite(fd, data, len, (off_t) off);
-
-        if (n == -1) {
-            err = ngx_errno;
-
-            if (err == NGX_EINTR) {
-                continue;
-            }
-
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, err,
-                          "judge: writing \"%s\" failed", name);
-            (void) ngx_close_file(fd);
-            ngx_set_errno(err);
-            return NGX_ERROR;
-        }
-
-        data += n;
-        len -= n;
-        off += n;
-    }
-
-    (void) ngx_close_file(fd);
-
-    return NGX_OK;
 }
 
 
@@ -811,12 +785,17 @@ ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
 
     ngx_http_judge_results_name(zone, name, serial);
 
-    if (ngx_http_judge_results_pwrite(name, off, data, len) == NGX_OK) {
+    if (ngx_http_judge_file_write(name, NGX_FILE_CREATE_OR_OPEN, off, data,
+                                  len)
+        == NGX_OK)
+    {
         return NGX_OK;
     }
 
     if (ngx_errno == NGX_ENOSPC && ngx_http_judge_blob_free_disk(zone, len)
-        && ngx_http_judge_results_pwrite(name, off, data, len) == NGX_OK)
+        && ngx_http_judge_file_write(name, NGX_FILE_CREATE_OR_OPEN, off,
+                                     data, len)
+           == NGX_OK)
     {
         return NGX_OK;
     }
@@ -829,36 +808,35 @@ static ngx_int_t
 ngx_http_judge_read_range(u_char *name, uint64_t off, uint64_t len,
     u_char *dst)
 {
-    ssize_t   n;
-    ngx_fd_t  fd;
+    ssize_t     n;
+    ngx_file_t  file;
 
-    fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
+    ngx_memzero(&file, sizeof(ngx_file_t));
+
+    file.name.data = name;
+    file.name.len = ngx_strlen(name);
+    file.log = ngx_cycle->log;
+
+    file.fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
         ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, ngx_errno,
-                      "judge: " ngx_open_file_n " \"%s\" failed", name);
+                      ngx_open_file_n " \"%s\" failed", name);
         return NGX_ERROR;
     }
 
-    while (len) {
-        n = pread(fd, dst, len, (off_t) off);
+    n = ngx_read_file(&file, dst, len, (off_t) off);
 
-        if (n == -1 && ngx_errno == NGX_EINTR) {
-            continue;
+    (void) ngx_close_file(file.fd);
+
+    if (n != (ssize_t) len) {
+        if (n != NGX_ERROR) {
+            ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                          "judge: \"%s\" is shorter than it should be",
+                          name);
         }
 
-        if (n <= 0) {
-            ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, ngx_errno,
-                          "judge: reading \"%s\" failed", name);
-            (void) ngx_close_file(fd);
-            return NGX_ERROR;
-        }
-
-        dst += n;
-        len -= n;
-        off += n;
+        return NGX_ERROR;
     }
-
-    (void) ngx_close_file(fd);
 
     return NGX_OK;
 }

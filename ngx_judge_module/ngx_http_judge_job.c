@@ -899,13 +899,15 @@ ngx_http_judge_out_file_new(ngx_http_judge_out_t *o, u_char *name)
         return NULL;
     }
 
+    /* kept with its terminating zero: it is opened by this name */
     file->name.len = ngx_strlen(name);
-    file->name.data = name;
-    file->name.data = ngx_pstrdup(o->pool, &file->name);
+    file->name.data = ngx_pnalloc(o->pool, file->name.len + 1);
     if (file->name.data == NULL) {
         o->failed = 1;
         return NULL;
     }
+
+    ngx_memcpy(file->name.data, name, file->name.len + 1);
 
     file->fd = NGX_INVALID_FILE;
     file->log = ngx_cycle->log;
@@ -919,37 +921,33 @@ ngx_http_judge_out_file_new(ngx_http_judge_out_t *o, u_char *name)
 static ngx_int_t
 ngx_http_judge_out_open(ngx_http_judge_out_t *o, ngx_file_t *file)
 {
-    u_char              *name;
-    ngx_pool_cleanup_t  *cln;
+    ngx_pool_cleanup_t       *cln;
     ngx_pool_cleanup_file_t  *clnf;
 
     if (file == NULL || file->fd != NGX_INVALID_FILE) {
         return NGX_OK;
     }
 
-    name = ngx_pnalloc(o->pool, file->name.len + 1);
-    if (name == NULL) {
-        return NGX_ERROR;
-    }
-
-    (void) ngx_cpystrn(name, file->name.data, file->name.len + 1);
-
-    cln = ngx_pool_cleanup_add(o->pool, sizeof(ngx_pool_cleanup_file_t));
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    file->fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    file->fd = ngx_open_file(file->name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN,
+                             0);
 
     if (file->fd == NGX_INVALID_FILE) {
         ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, ngx_errno,
-                      "judge: " ngx_open_file_n " \"%s\" failed", name);
+                      "judge: " ngx_open_file_n " \"%V\" failed",
+                      &file->name);
         return NGX_DECLINED;
+    }
+
+    cln = ngx_pool_cleanup_add(o->pool, sizeof(ngx_pool_cleanup_file_t));
+    if (cln == NULL) {
+        (void) ngx_close_file(file->fd);
+        file->fd = NGX_INVALID_FILE;
+        return NGX_ERROR;
     }
 
     clnf = cln->data;
     clnf->fd = file->fd;
-    clnf->name = name;
+    clnf->name = file->name.data;
     clnf->log = ngx_cycle->log;
     cln->handler = ngx_pool_cleanup_file;
 
