@@ -63,8 +63,8 @@ ngx_http_judge_shm_set_hooks(ngx_http_judge_shm_hooks_t *hooks)
  * Runs in the master, before workers are forked.  On reload the old
  * cycle's handle arrives as "data": the mapping is reused and only the
  * generation moves on, so records made by older worker processes can be
- * told from those of the new ones.  A new zone starts with an empty
- * cache directory: nothing in it is known.
+ * told from those of the new ones; the zone keeps its instance and so its
+ * files.  A new zone claims the cache directory with a new instance.
  */
 
 ngx_int_t
@@ -86,15 +86,6 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
          * moved on atomically instead.
          */
 
-        zone->shpool = ozone->shpool;
-        zone->sh = (ngx_http_judge_shctx_t *) zone->shpool->data;
-
-        if (zone->sh == NULL) {
-            /* a reset died halfway; the next lock holder lays it out */
-            zone->generation = ozone->generation + 1;
-            return NGX_OK;
-        }
-
         if (ozone->cache->name.len != zone->cache->name.len
             || ngx_strncmp(ozone->cache->name.data, zone->cache->name.data,
                            zone->cache->name.len)
@@ -109,6 +100,15 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
         ngx_memcpy(zone->instance, ozone->instance,
                    NGX_HTTP_JUDGE_INSTANCE_LEN);
+
+        zone->shpool = ozone->shpool;
+        zone->sh = (ngx_http_judge_shctx_t *) zone->shpool->data;
+
+        if (zone->sh == NULL) {
+            /* a reset died halfway; the next lock holder lays it out */
+            zone->generation = ozone->generation + 1;
+            return NGX_OK;
+        }
 
         zone->generation = ngx_atomic_fetch_add(&zone->sh->generation, 1)
                            + 1;
