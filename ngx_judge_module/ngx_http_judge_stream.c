@@ -90,6 +90,8 @@ static ngx_int_t ngx_http_judge_stream_send(ngx_http_judge_stream_t *s,
 static ngx_int_t ngx_http_judge_stream_queue(ngx_http_judge_stream_t *s,
     u_char *frame, size_t len);
 static ngx_int_t ngx_http_judge_stream_flush(ngx_http_judge_stream_t *s);
+static void ngx_http_judge_stream_shutdown(ngx_http_judge_stream_t *s,
+    char *reason, ngx_uint_t reconnect);
 static void ngx_http_judge_stream_say_goodbye(ngx_http_judge_stream_t *s,
     char *reason);
 static void ngx_http_judge_stream_close(ngx_http_judge_stream_t *s);
@@ -574,7 +576,6 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     ngx_pool_t                    *pool;
     ngx_connection_t              *c;
     Judge__Welcome                 welcome;
-    Judge__Shutdown                bye;
     Judge__MasterCommand           cmd;
     ngx_http_judge_addr_t          old;
     ngx_http_judge_stream_t       *os;
@@ -643,16 +644,8 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
                       (size_t) NGX_HTTP_JUDGE_MIN_FRAME);
 
         /* a worker that cannot work here is told so, and stays away */
-        judge__shutdown__init(&bye);
-        bye.reason = "--max-frame is below the judge's minimum of 64k";
-        bye.reconnect = 0;
-
-        judge__master_command__init(&cmd);
-        cmd.body_case = JUDGE__MASTER_COMMAND__BODY_SHUTDOWN;
-        cmd.shutdown = &bye;
-
-        (void) ngx_http_judge_stream_send(s, &cmd);
-
+        ngx_http_judge_stream_shutdown(s, "--max-frame is below the judge's "
+                                          "minimum of 64k", 0);
         return NGX_ERROR;
     }
 
@@ -1079,16 +1072,24 @@ ngx_http_judge_stream_write_handler(ngx_event_t *wev)
 static void
 ngx_http_judge_stream_say_goodbye(ngx_http_judge_stream_t *s, char *reason)
 {
+    if (s->registered) {
+        ngx_http_judge_stream_shutdown(s, reason, 1);
+    }
+}
+
+
+/* Shutdown{reason, reconnect}, sent at once */
+
+static void
+ngx_http_judge_stream_shutdown(ngx_http_judge_stream_t *s, char *reason,
+    ngx_uint_t reconnect)
+{
     Judge__Shutdown       bye;
     Judge__MasterCommand  cmd;
 
-    if (!s->registered) {
-        return;
-    }
-
     judge__shutdown__init(&bye);
     bye.reason = reason;
-    bye.reconnect = 1;
+    bye.reconnect = reconnect;
 
     judge__master_command__init(&cmd);
     cmd.body_case = JUDGE__MASTER_COMMAND__BODY_SHUTDOWN;
