@@ -40,6 +40,28 @@ sub submit {
 
 sub tests_of { map { pb_decode($_) } @{ $_[0]->{7} // [] } }
 
+# a one-test Python submission that worker $w judges AC with $stdout
+sub judged_ac {
+    my ($w, $stdout) = @_;
+    my (undef, $r) = submit({language => 'python', source => 'print(1)',
+                             tests => [{input => '', expected_output => "1\n"}]});
+    my (undef, $b) = $w->recv_cmd(5);
+    $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                 index => 0, status => 'AC', stdout => $stdout));
+    finished($r->{id}, 'COMPLETED');
+    return $r;
+}
+
+# runs the nginx binary of the block's server root with more arguments;
+# returns its exit status
+sub run_nginx {
+    my ($args) = @_;
+    local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
+    my $nginx = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
+    return system("$nginx -p " . servroot() . '/ -c conf/nginx.conf -e '
+                  . servroot() . "/logs/error.log $args 2>/dev/null");
+}
+
 run_tests();
 
 __DATA__
@@ -442,21 +464,12 @@ is($done->{passed}, 1, 'one passed');
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = worker('w1');
-my ($code, $r) = submit({language => 'python', source => 'print(1)',
-                         tests => [{input => '', expected_output => "1\n"}]});
-my ($name, $b) = $w->recv_cmd(5);
-$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
-                             index => 0, status => 'AC', stdout => "kept\n"));
-finished($r->{id}, 'COMPLETED');
+my $r = judged_ac($w, "kept\n");
 my @files = glob(servroot() . '/judge_cache/[br]-*');
 ok(@files >= 3, 'the cache directory holds the job\'s files');
-local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
-my $nginx = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
-my @args = ('-p', servroot() . '/', '-c', 'conf/nginx.conf',
-            '-e', servroot() . '/logs/error.log');
-is(system("$nginx @args -t -q 2>/dev/null"), 0, 'nginx -t');
-is(system("$nginx @args -s reload 2>/dev/null"), 0, 'nginx -s reload');
-isnt(system("$nginx @args 2>/dev/null"), 0,
+is(run_nginx('-t -q'), 0, 'nginx -t');
+is(run_nginx('-s reload'), 0, 'nginx -s reload');
+isnt(run_nginx(''), 0,
      'a second nginx on the same configuration fails (the port is taken)');
 sleep 0.5;
 is(scalar(() = glob(servroot() . '/judge_cache/[br]-*')), scalar @files,
@@ -475,12 +488,7 @@ still could not bind
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = worker('w1');
-my ($code, $r) = submit({language => 'python', source => 'print(1)',
-                         tests => [{input => '', expected_output => "1\n"}]});
-my ($name, $b) = $w->recv_cmd(5);
-$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
-                             index => 0, status => 'AC', stdout => "kept\n"));
-finished($r->{id}, 'COMPLETED');
+my $r = judged_ac($w, "kept\n");
 my $conf = servroot() . '/conf/nginx.conf';
 open my $in, '<', $conf or die $!;
 my $text = do { local $/; <$in> };
@@ -489,9 +497,7 @@ $text =~ s/judge_zone /judge_cache_path elsewhere;\n    judge_zone /;
 open my $out, '>', $conf or die $!;
 print $out $text;
 close $out;
-local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD} if $ENV{TEST_NGINX_PRELOAD};
-my $nginx = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
-system("$nginx -p " . servroot() . "/ -c conf/nginx.conf -s reload 2>/dev/null");
+run_nginx('-s reload');
 ok(wait_until(sub { error_log_since(0) =~ /judge_cache_path changes with a restart/ }, 5),
    'the reload is refused, saying why');
 my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
@@ -507,12 +513,7 @@ judge_cache_path changes with a restart
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = worker('w1');
-my ($code, $r) = submit({language => 'python', source => 'print(1)',
-                         tests => [{input => '', expected_output => "1\n"}]});
-my ($name, $b) = $w->recv_cmd(5);
-$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
-                             index => 0, status => 'AC', stdout => "1\n"));
-finished($r->{id}, 'COMPLETED');
+my $r = judged_ac($w, "1\n");
 unlink glob(servroot() . '/judge_cache/r-*');
 my ($c, $s) = http_json(GET => "/submissions/$r->{id}");
 is($c, 200, 'found');
