@@ -1,7 +1,7 @@
 # What the pipeline does for the zone and the workers, played step by step
 # by scripted workers in this process (Test::Judge::Wire): every running
-# task has a deadline, a cancel frees capacity at once, frames fit the
-# smallest frame a worker announced, artifacts above
+# task has a deadline, a cancel frees capacity at once, a worker only gets
+# frames it announced it takes, artifacts above
 # judge_max_artifact_size are CE, and artifacts a worker holds are named by
 # hash instead of sent.  Helpers in t/zone/helpers.pl.
 
