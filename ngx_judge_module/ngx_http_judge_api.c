@@ -7,6 +7,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
+#include <ngx_md5.h>
 
 #include "ngx_http_judge_module.h"
 #include "judge.pb-c.h"
@@ -18,12 +19,15 @@ typedef ngx_int_t (*ngx_http_judge_route_pt)(ngx_http_request_t *r);
 /*
  * A route is a path; a path ending in "/{id}/<action>" or "/{id}" is
  * written with "*" for the id, which the handler finds in ctx->arg.
+ * Admin routes are served only where judge_admin is, to a request with
+ * the admin token; that location serves every other route too.
  */
 typedef struct {
     ngx_str_t                    path;
     ngx_uint_t                   methods;
     ngx_http_judge_route_pt      handler;
-    ngx_uint_t                   body;        /* the handler reads it */
+    unsigned                     body:1;      /* the handler reads it */
+    unsigned                     admin:1;
 } ngx_http_judge_route_t;
 
 
@@ -91,41 +95,41 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
 
     { ngx_string("/health"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_health, 0 },
+      ngx_http_judge_health, 0, 0 },
 
     { ngx_string("/workers"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_workers, 0 },
+      ngx_http_judge_workers, 0, 0 },
 
     { ngx_string("/metrics"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_metrics_handler, 0 },
+      ngx_http_judge_metrics_handler, 0, 0 },
 
     { ngx_string("/workers/*/drain"),
       NGX_HTTP_POST,
-      ngx_http_judge_worker_drain, 0 },
+      ngx_http_judge_worker_drain, 0, 1 },
 
     { ngx_string("/submissions"),
       NGX_HTTP_POST,
-      ngx_http_judge_submit_handler, 1 },
+      ngx_http_judge_submit_handler, 1, 0 },
 
     { ngx_string("/submissions/*"),
       NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE,
-      ngx_http_judge_submission, 0 },
+      ngx_http_judge_submission, 0, 0 },
 
     { ngx_string("/submissions/*/events"),
       NGX_HTTP_GET,
-      ngx_http_judge_events, 0 },
+      ngx_http_judge_events, 0, 0 },
 
     { ngx_string("/languages"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_languages, 0 },
+      ngx_http_judge_languages, 0, 0 },
 
     { ngx_string("/languages/*"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
-      ngx_http_judge_languages, 0 },
+      ngx_http_judge_languages, 0, 0 },
 
-    { ngx_null_string, 0, NULL, 0 }
+    { ngx_null_string, 0, NULL, 0, 0 }
 };
 
 
@@ -137,10 +141,43 @@ static ngx_rbtree_node_t  ngx_http_judge_waiters_sentinel;
 ngx_int_t
 ngx_http_judge_api_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                  rc;
-    ngx_str_t                  path, arg;
-    ngx_http_judge_route_t    *route;
-    ngx_http_judge_api_ctx_t  *ctx;
+    ngx_int_t                   rc;
+    ngx_str_t                   path, arg;
+    ngx_table_elt_t            *h;
+    ngx_http_judge_route_t     *route;
+    ngx_http_judge_api_ctx_t   *ctx;
+    ngx_http_judge_loc_conf_t  *jlcf;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+
+    if (jlcf->admin) {
+        rc = ngx_http_judge_bearer_ok(r, &jlcf->admin_token);
+
+        if (rc != NGX_OK) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "judge: admin request refused: %s",
+                          rc == NGX_DECLINED ? "no bearer token"
+                                             : "wrong token");
+
+            rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            h = ngx_list_push(&r->headers_out.headers);
+            if (h == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            h->hash = 1;
+            ngx_str_set(&h->key, "WWW-Authenticate");
+            ngx_str_set(&h->value, "Bearer realm=\"judge admin\"");
+
+            return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
+                                             "unauthorized",
+                                             "the admin token is required");
+        }
+    }
 
     ngx_http_judge_api_path(r, &path);
 
@@ -168,6 +205,14 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
         return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
                                          "method_not_allowed",
                                          "method not allowed here");
+    }
+
+    if (route->admin && !jlcf->admin) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_FORBIDDEN,
+                                         "admin_only",
+                                         "an admin operation: it is served "
+                                         "where judge_admin is, with the "
+                                         "admin token");
     }
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_api_ctx_t));
@@ -297,15 +342,23 @@ ngx_http_judge_health(ngx_http_request_t *r)
 }
 
 
+/*
+ * GET /workers: capacity and load for everyone; who the workers are
+ * (ids, hosts, versions, tags, which nginx process holds them) for the
+ * admin API only.
+ */
+
 static ngx_int_t
 ngx_http_judge_workers(ngx_http_request_t *r)
 {
     ngx_buf_t                   *b;
+    ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    b = ngx_http_judge_registry_json(jmcf->zone, r->pool);
+    b = ngx_http_judge_registry_json(jmcf->zone, r->pool, jlcf->admin);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -678,7 +731,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub)
 {
     u_char                      *p;
+    ngx_md5_t                    md5;
     ngx_int_t                    rc;
+    ngx_str_t                    key;
     ngx_buf_t                   *b;
     ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
@@ -691,9 +746,30 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
+    /* whose job it is, for fair shares and judge_client_jobs */
+
+    if (jlcf->client_key) {
+        if (ngx_http_complex_value(r, jlcf->client_key, &key) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+    } else {
+        key = r->connection->addr_text;
+    }
+
+    ngx_md5_init(&md5);
+    ngx_md5_update(&md5, key.data, key.len);
+    ngx_md5_final(sub->client, &md5);
+
     rc = ngx_http_judge_job_create(jmcf->zone, jlcf, sub, id);
 
     switch (rc) {
+
+    case NGX_HTTP_TOO_MANY_REQUESTS:
+        return ngx_http_judge_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                         "too_many_jobs",
+                                         "this client has judge_client_jobs "
+                                         "submissions unfinished already");
 
     case NGX_BUSY:
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,

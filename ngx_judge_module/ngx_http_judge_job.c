@@ -107,6 +107,69 @@ ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh)
                     ngx_str_rbtree_insert_value);
     ngx_queue_init(&sh->active);
     ngx_queue_init(&sh->finished);
+    ngx_rbtree_init(&sh->clients, &sh->clients_sentinel,
+                    ngx_str_rbtree_insert_value);
+}
+
+
+/*
+ * The client "key" may file one more job: its record, made when it has
+ * none.  NULL: it has judge_client_jobs unfinished already (*busy set),
+ * or there is no room.
+ */
+
+static ngx_http_judge_client_t *
+ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone, u_char *key,
+    ngx_uint_t limit, ngx_uint_t *busy)
+{
+    ngx_http_judge_client_t  *c;
+
+    *busy = 0;
+
+    c = ngx_http_judge_rbtree_lookup(&zone->sh->clients, key,
+                                     NGX_HTTP_JUDGE_CLIENT_LEN);
+
+    if (c && limit && c->jobs >= limit) {
+        *busy = 1;
+        return NULL;
+    }
+
+    if (c == NULL) {
+        c = ngx_http_judge_zone_alloc_locked(zone,
+                                             sizeof(ngx_http_judge_client_t));
+        if (c == NULL) {
+            return NULL;
+        }
+
+        ngx_memzero(c, sizeof(ngx_http_judge_client_t));
+        ngx_memcpy(c->key, key, NGX_HTTP_JUDGE_CLIENT_LEN);
+        ngx_http_judge_rbtree_insert(&zone->sh->clients, &c->sn, c->key,
+                                     NGX_HTTP_JUDGE_CLIENT_LEN);
+    }
+
+    c->jobs++;
+
+    return c;
+}
+
+
+/* a job of the client is over: the record goes with its last */
+
+static void
+ngx_http_judge_client_release_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
+{
+    ngx_http_judge_client_t  *c;
+
+    c = job->client;
+    job->client = NULL;
+
+    if (c == NULL || --c->jobs) {
+        return;
+    }
+
+    ngx_rbtree_delete(&zone->sh->clients, &c->sn.node);
+    ngx_slab_free_locked(zone->shpool, c);
 }
 
 
@@ -175,6 +238,8 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         }
     }
 
+    ngx_http_judge_client_release_locked(zone, job);
+
     while (job->waiters.next && !ngx_queue_empty(&job->waiters)) {
         q = ngx_queue_head(&job->waiters);
         ngx_queue_remove(q);
@@ -223,7 +288,8 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * Files an accepted submission.  NGX_BUSY: the queue is full;
- * NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
+ * NGX_HTTP_TOO_MANY_REQUESTS: its client has judge_client_jobs unfinished
+ * already; NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
  * directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
  * the submission could never fit in it.  On NGX_OK "id" holds the job id.
  *
@@ -241,7 +307,9 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     size_t                      n;
     off_t                       promise;
     ngx_int_t                   rc;
+    ngx_uint_t                  busy;
     ngx_http_judge_job_t       *job;
+    ngx_http_judge_client_t    *client;
     ngx_http_judge_blob_ref_t   run, tests, spec;
     u_char                      rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
 
@@ -267,9 +335,16 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_http_judge_zone_lock(zone);
 
     rc = NGX_OK;
+    client = ngx_http_judge_rbtree_lookup(&zone->sh->clients, sub->client,
+                                          NGX_HTTP_JUDGE_CLIENT_LEN);
 
     if (zone->sh->nactive >= jlcf->queue_size) {
         rc = NGX_BUSY;
+
+    } else if (client && jlcf->client_jobs
+               && client->jobs >= jlcf->client_jobs)
+    {
+        rc = NGX_HTTP_TOO_MANY_REQUESTS;
 
     } else if (ngx_http_judge_zone_room_locked(zone) != NGX_OK) {
         rc = NGX_DECLINED;
@@ -331,6 +406,14 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
 
     job->charged = promise;
     job->max_capture = jlcf->max_capture;
+
+    job->client = ngx_http_judge_client_take_locked(zone, sub->client,
+                                                    jlcf->client_jobs, &busy);
+    if (job->client == NULL) {
+        ngx_http_judge_job_free_locked(zone, job);
+        rc = busy ? NGX_HTTP_TOO_MANY_REQUESTS : NGX_DECLINED;
+        goto failed;
+    }
 
     ngx_memcpy(job->id, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
     ngx_queue_init(&job->waiters);
@@ -476,6 +559,7 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     ngx_queue_remove(&job->queue);
     ngx_queue_insert_head(&zone->sh->finished, &job->queue);
     zone->sh->nactive--;
+    ngx_http_judge_client_release_locked(zone, job);
     zone->sh->verdicts[job->verdict & 15]++;
 
     while (!ngx_queue_empty(&job->waiters)) {

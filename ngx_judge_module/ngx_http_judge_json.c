@@ -160,7 +160,9 @@ ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t         c, m;
     ngx_table_elt_t  *h;
 
-    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE
+        || status == NGX_HTTP_TOO_MANY_REQUESTS)
+    {
         h = ngx_list_push(&r->headers_out.headers);
         if (h == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -8,6 +8,9 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_blobs.h"
@@ -46,6 +49,8 @@ static ngx_int_t ngx_http_judge_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
 static char *ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_judge_admin(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_judge_worker_endpoint(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_judge_set_handler(ngx_conf_t *cf,
@@ -73,6 +78,20 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       ngx_http_judge_api,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("judge_admin"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_judge_admin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_admin_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_judge_token_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, admin_token),
       NULL },
 
     { ngx_string("judge_worker_endpoint"),
@@ -185,6 +204,27 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       ngx_conf_set_num_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_judge_loc_conf_t, queue_size),
+      NULL },
+
+    { ngx_string("judge_client_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, client_key),
+      NULL },
+
+    { ngx_string("judge_client_jobs"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, client_jobs),
+      NULL },
+
+    { ngx_string("judge_max_job_time"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_job_time),
       NULL },
 
     { ngx_string("judge_max_body_size"),
@@ -449,6 +489,8 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->max_tests = NGX_CONF_UNSET_UINT;
     jlcf->max_attempts = NGX_CONF_UNSET_UINT;
     jlcf->queue_size = NGX_CONF_UNSET_UINT;
+    jlcf->client_jobs = NGX_CONF_UNSET_UINT;
+    jlcf->max_job_time = NGX_CONF_UNSET_MSEC;
     jlcf->max_body_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_source_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_capture = NGX_CONF_UNSET_SIZE;
@@ -487,6 +529,13 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->max_tests, prev->max_tests, 1000);
     ngx_conf_merge_uint_value(conf->max_attempts, prev->max_attempts, 3);
     ngx_conf_merge_uint_value(conf->queue_size, prev->queue_size, 1024);
+    ngx_conf_merge_uint_value(conf->client_jobs, prev->client_jobs, 64);
+    ngx_conf_merge_msec_value(conf->max_job_time, prev->max_job_time,
+                              3600 * 1000);
+
+    if (conf->client_key == NULL) {
+        conf->client_key = prev->client_key;
+    }
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size,
                               16 * 1024 * 1024);
     ngx_conf_merge_size_value(conf->max_source_size, prev->max_source_size,
@@ -515,6 +564,13 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     ngx_conf_merge_str_value(conf->token, prev->token, "");
+    ngx_conf_merge_str_value(conf->admin_token, prev->admin_token, "");
+
+    if (conf->admin && conf->admin_token.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_admin needs judge_admin_token_file");
+        return NGX_CONF_ERROR;
+    }
     ngx_conf_merge_size_value(conf->max_frame_size, prev->max_frame_size,
                               16 * 1024 * 1024);
     ngx_conf_merge_msec_value(conf->heartbeat_interval,
@@ -632,7 +688,7 @@ ngx_http_judge_limit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static char *
 ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_judge_loc_conf_t *jlcf = conf;
+    ngx_str_t  *token = (ngx_str_t *) ((u_char *) conf + cmd->offset);
 
     u_char          *p, *last;
     ssize_t          n;
@@ -640,7 +696,7 @@ ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_file_t       file;
     ngx_file_info_t  fi;
 
-    if (jlcf->token.data) {
+    if (token->data) {
         return "is duplicate";
     }
 
@@ -699,8 +755,8 @@ ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    jlcf->token.data = p;
-    jlcf->token.len = last - p;
+    token->data = p;
+    token->len = last - p;
 
     return NGX_CONF_OK;
 }
@@ -854,6 +910,19 @@ ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* the admin API: the same routes, and those only an operator may use */
+
+static char *
+ngx_http_judge_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_loc_conf_t *jlcf = conf;
+
+    jlcf->admin = 1;
+
+    return ngx_http_judge_set_handler(cf, ngx_http_judge_api_handler);
+}
+
+
 static char *
 ngx_http_judge_worker_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
@@ -884,4 +953,41 @@ ngx_http_judge_set_handler(ngx_conf_t *cf, ngx_http_handler_pt handler)
     jmcf->used = 1;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * "Authorization: Bearer <token>" against the configured token.  Digests
+ * are compared, so that neither content nor length leaks by timing.
+ * NGX_DECLINED: no bearer token; NGX_ERROR: a wrong one.
+ */
+
+ngx_int_t
+ngx_http_judge_bearer_ok(ngx_http_request_t *r, ngx_str_t *token)
+{
+    u_char           a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+    ngx_str_t        given;
+    unsigned int     alen, blen;
+    ngx_table_elt_t  *h;
+
+    h = r->headers_in.authorization;
+
+    if (h == NULL || h->value.len <= sizeof("Bearer ") - 1
+        || ngx_strncasecmp(h->value.data, (u_char *) "Bearer ",
+                           sizeof("Bearer ") - 1) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    given.data = h->value.data + sizeof("Bearer ") - 1;
+    given.len = h->value.len - (sizeof("Bearer ") - 1);
+
+    if (!EVP_Digest(given.data, given.len, a, &alen, EVP_sha256(), NULL)
+        || !EVP_Digest(token->data, token->len, b, &blen, EVP_sha256(), NULL)
+        || alen != blen || CRYPTO_memcmp(a, b, alen) != 0)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }

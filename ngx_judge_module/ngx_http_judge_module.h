@@ -22,6 +22,7 @@
 #define NGX_HTTP_JUDGE_MAX_ID_LEN    64
 #define NGX_HTTP_JUDGE_JOB_ID_LEN    24
 #define NGX_HTTP_JUDGE_HASH_LEN      64      /* hex SHA-256 */
+#define NGX_HTTP_JUDGE_CLIENT_LEN    16      /* MD5 of judge_client_key */
 #define NGX_HTTP_JUDGE_MAX_WAITERS   64
 #define NGX_HTTP_JUDGE_MAX_LANGS     64
 #define NGX_HTTP_JUDGE_SHA256_LEN    32      /* binary SHA-256 */
@@ -207,6 +208,20 @@ typedef struct {
 } ngx_http_judge_artifact_t;
 
 
+/*
+ * A client, as judge_client_key tells clients apart, while it has
+ * unfinished jobs.  Scheduling shares the workers' slots out between
+ * clients first, then between a client's jobs.
+ */
+typedef struct {
+    ngx_str_node_t               sn;          /* by key */
+    u_char                       key[NGX_HTTP_JUDGE_CLIENT_LEN];
+    ngx_uint_t                   jobs;        /* unfinished */
+    ngx_uint_t                   running;     /* tests out: counted afresh
+                                                 by every scheduling pass */
+} ngx_http_judge_client_t;
+
+
 /* someone (a request in some process) to tell about a job's progress */
 typedef struct {
     ngx_queue_t                  queue;
@@ -259,6 +274,11 @@ typedef struct {
     ngx_http_judge_task_t       *batches;
     ngx_uint_t                   nbatches;
     ngx_uint_t                   batch_size;
+    ngx_http_judge_client_t     *client;
+
+    /* a scheduling pass's own view: tests out, the next batch to send */
+    ngx_uint_t                   running;
+    ngx_uint_t                   next_batch;
     ngx_uint_t                   max_attempts;
     ngx_msec_t                   ttl;
     ngx_msec_t                   keep_until;  /* not evicted before */
@@ -272,6 +292,7 @@ typedef struct {
     unsigned                     cached:1;
     unsigned                     stop_on_failure:1;
     unsigned                     in_tree:1;
+    unsigned                     ready:1;     /* has a batch to send now */
 } ngx_http_judge_job_t;
 
 
@@ -310,6 +331,9 @@ typedef struct {
     ngx_queue_t                  active;      /* jobs not finished */
     ngx_queue_t                  finished;    /* oldest last */
     ngx_uint_t                   nactive;
+
+    ngx_rbtree_t                 clients;
+    ngx_rbtree_node_t            clients_sentinel;
 
     ngx_rbtree_t                 artifacts;
     ngx_rbtree_node_t            artifacts_sentinel;
@@ -374,6 +398,10 @@ typedef struct {
     ngx_uint_t                   max_tests;
     ngx_uint_t                   max_attempts;
     ngx_uint_t                   queue_size;
+    ngx_http_complex_value_t    *client_key;  /* whose jobs these are */
+    ngx_uint_t                   client_jobs; /* unfinished, per client;
+                                                 0: any number */
+    ngx_msec_t                   max_job_time; /* tests x wall time */
     size_t                       max_body_size;
     size_t                       max_source_size;
     size_t                       max_capture;
@@ -385,11 +413,13 @@ typedef struct {
     ngx_msec_t                   no_worker_timeout;
 
     ngx_str_t                    token;
+    ngx_str_t                    admin_token;
     size_t                       max_frame_size;
     ngx_msec_t                   heartbeat_interval;
     ngx_msec_t                   heartbeat_timeout;
     ngx_msec_t                   drain_timeout;
     unsigned                     endpoint:1;
+    unsigned                     admin:1;     /* judge_admin */
 } ngx_http_judge_loc_conf_t;
 
 
@@ -424,6 +454,7 @@ typedef struct {
     uint64_t                    *test_off;    /* [ntests + 1] */
     ngx_msec_t                   test_time;
     ngx_uint_t                   ntests;
+    u_char                       client[NGX_HTTP_JUDGE_CLIENT_LEN];
     unsigned                     compiled:1;
     unsigned                     stop_on_failure:1;
 } ngx_http_judge_submission_t;
@@ -454,7 +485,7 @@ void ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
 ngx_buf_t *ngx_http_judge_metrics(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool);
 ngx_buf_t *ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone,
-    ngx_pool_t *pool);
+    ngx_pool_t *pool, ngx_uint_t full);
 void ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone,
     ngx_pid_t *gone, ngx_uint_t ngone);
 
@@ -513,6 +544,7 @@ void ngx_http_judge_job_progress_locked(ngx_http_judge_job_t *job,
 void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);
 const char *ngx_http_judge_status_name(ngx_uint_t status);
 
+ngx_int_t ngx_http_judge_bearer_ok(ngx_http_request_t *r, ngx_str_t *token);
 void *ngx_http_judge_rbtree_lookup(ngx_rbtree_t *tree, u_char *key,
     size_t len);
 void ngx_http_judge_rbtree_insert(ngx_rbtree_t *tree, ngx_str_node_t *sn,
@@ -531,6 +563,8 @@ ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
     ngx_uint_t count, u_char *hash, size_t frame,
     ngx_http_judge_worker_t **worker);
+ngx_uint_t ngx_http_judge_registry_slots_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language);
 size_t ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *language);
 ngx_uint_t ngx_http_judge_registry_held_locked(ngx_http_judge_worker_t *w,

@@ -60,8 +60,14 @@ static void *ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone,
 static void ngx_http_judge_pipeline_compiles_locked(
     ngx_http_judge_zone_t *zone, ngx_array_t *sends);
 static void ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify,
-    ngx_array_t *stop);
+    ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop);
+static void ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
+    ngx_array_t *sends);
+static void ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
+    ngx_uint_t from);
+static ngx_int_t ngx_http_judge_pipeline_send_batch_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, ngx_uint_t i,
+    ngx_array_t *sends);
 static ngx_int_t ngx_http_judge_pipeline_batches_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
     ngx_http_judge_artifact_t *a);
@@ -376,19 +382,115 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 
     for (q = ngx_queue_head(&zone->sh->active);
          q != ngx_queue_sentinel(&zone->sh->active);
+         q = ngx_queue_next(q))
+    {
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+        job->client->running = 0;
+    }
+
+    for (q = ngx_queue_head(&zone->sh->active);
+         q != ngx_queue_sentinel(&zone->sh->active);
          q = next)
     {
         next = ngx_queue_next(q);
         job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        ngx_http_judge_pipeline_job_locked(zone, job, sends, notify, stop);
+        ngx_http_judge_pipeline_job_locked(zone, job, notify, stop);
     }
+
+    ngx_http_judge_pipeline_share_locked(zone, sends);
 
     ngx_http_judge_zone_unlock(zone);
 
     ngx_http_judge_pipeline_flush(zone, sends, notify, stop);
 
     ngx_destroy_pool(pool);
+}
+
+
+/*
+ * Free slots go, one batch at a time, to the client with the fewest
+ * tests out, and among its jobs to the one with the fewest, the oldest
+ * first on a tie.  Batches are never larger than a worker's slots and a
+ * worker holds at most twice its slots, so a job that comes in behind a
+ * long one waits about one test's time for a slot, not for the long one.
+ */
+
+static void
+ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
+    ngx_array_t *sends)
+{
+    ngx_uint_t             i, count;
+    ngx_queue_t           *q;
+    ngx_http_judge_job_t  *job, *best;
+
+    for ( ;; ) {
+        best = NULL;
+
+        for (q = ngx_queue_head(&zone->sh->active);
+             q != ngx_queue_sentinel(&zone->sh->active);
+             q = ngx_queue_next(q))
+        {
+            job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+            if (!job->ready) {
+                continue;
+            }
+
+            if (best == NULL
+                || job->client->running < best->client->running
+                || (job->client == best->client
+                    && job->running < best->running))
+            {
+                best = job;
+            }
+        }
+
+        if (best == NULL) {
+            return;
+        }
+
+        i = best->next_batch;
+        count = best->batches[i].count;
+
+        if (ngx_http_judge_pipeline_send_batch_locked(zone, best, i, sends)
+            != NGX_OK)
+        {
+            /* no worker has room for it now, or none can take it */
+            best->ready = 0;
+            continue;
+        }
+
+        best->running += count;
+        best->client->running += count;
+
+        ngx_http_judge_pipeline_next_batch(best, i + 1);
+    }
+}
+
+
+/* the next batch of the job that may be sent now, from "from" on */
+
+static void
+ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
+    ngx_uint_t from)
+{
+    ngx_uint_t              i;
+    ngx_http_judge_task_t  *b;
+
+    for (i = from; i < job->nbatches; i++) {
+        b = &job->batches[i];
+
+        if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
+            && (ngx_msec_int_t) (ngx_current_msec - b->not_before) >= 0)
+        {
+            job->ready = 1;
+            job->next_batch = i;
+            return;
+        }
+    }
+
+    job->ready = 0;
 }
 
 
@@ -621,21 +723,24 @@ ngx_http_judge_pipeline_take_compile_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/*
+ * A job's own bookkeeping in a pass: its compile, tasks past their
+ * deadlines, its end; and what it has out and may send now, for
+ * ngx_http_judge_pipeline_share_locked().
+ */
+
 static void
 ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job, ngx_array_t *sends, ngx_array_t *notify,
-    ngx_array_t *stop)
+    ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop)
 {
-    size_t                      frame, largest;
-    ngx_int_t                   rc;
-    ngx_str_t                   abi;
-    ngx_uint_t                  i, done, complete, held, ahead;
+    ngx_uint_t                  i, done, complete;
     ngx_http_judge_task_t      *b;
     ngx_http_judge_send_t      *send;
-    ngx_http_judge_worker_t    *w;
     ngx_http_judge_artifact_t  *a;
 
     a = NULL;
+    job->ready = 0;
+    job->running = 0;
 
     if (job->compiled) {
         a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
@@ -676,7 +781,6 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
         job->status = NGX_HTTP_JUDGE_RUNNING;
     }
 
-    abi = a ? a->abi : (ngx_str_t) ngx_null_string;
     done = 1;
 
     for (i = 0; i < job->nbatches; i++) {
@@ -699,84 +803,20 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
         }
 
-        if (b->state != NGX_HTTP_JUDGE_TASK_DONE) {
-            done = 0;
-        }
-
         if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
             && b->first > job->stop_at)
         {
             /* past a failure, with stop_on_first_failure: not needed */
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
-            continue;
         }
 
-        if (b->state != NGX_HTTP_JUDGE_TASK_PENDING
-            || (ngx_msec_int_t) (ngx_current_msec - b->not_before) < 0)
-        {
-            continue;
+        if (b->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
+            job->running += b->count - b->reported;
         }
 
-        frame = ngx_http_judge_pipeline_batch_size(job, b->first, b->count,
-                                                   a);
-
-        rc = ngx_http_judge_registry_pick_locked(zone, &job->language, 0,
-                                                 abi.len ? &abi : NULL,
-                                                 b->count, a ? a->hash : NULL,
-                                                 frame, &w);
-
-        if (rc == NGX_ABORT) {
-            largest = ngx_http_judge_registry_frame_locked(zone,
-                                                           &job->language);
-            ngx_http_judge_pipeline_orphan_job_locked(zone, job,
-                                      (largest && frame > largest) ? frame : 0);
-            break;
+        if (b->state != NGX_HTTP_JUDGE_TASK_DONE) {
+            done = 0;
         }
-
-        job->orphan_since = 0;
-
-        if (rc != NGX_OK) {
-            break;
-        }
-
-        held = a && ngx_http_judge_registry_held_locked(w, a->hash);
-
-        if (a && !held) {
-            b->send_artifact = 1;
-        }
-
-        if (a) {
-            ngx_http_judge_registry_hold_locked(w, a->hash);
-        }
-
-        /* what the worker had before ours is done first */
-        ahead = w->inflight - b->count;
-
-        b->worker.pid = w->owner_pid;
-        b->worker.generation = w->generation;
-        b->worker.id = w->stream_id;
-        b->task_id = zone->sh->next_id++;
-        b->state = NGX_HTTP_JUDGE_TASK_RUNNING;
-        b->reported = 0;
-        b->deadline = ngx_current_msec + job->grace
-                      + (ahead + b->count + w->slots - 1) / w->slots
-                        * (job->test_time + NGX_HTTP_JUDGE_TEST_SLACK);
-
-        send = ngx_array_push(sends);
-        if (send == NULL) {
-            ngx_http_judge_registry_release_locked(zone, NULL, b->worker.id,
-                                                   b->count);
-            b->state = NGX_HTTP_JUDGE_TASK_PENDING;
-            break;
-        }
-
-        ngx_memzero(send, sizeof(ngx_http_judge_send_t));
-        ngx_http_judge_pipeline_batch_frame(job, b, a, &send->recipe);
-
-        send->to = b->worker;
-        ngx_memcpy(send->key, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-        send->key_len = NGX_HTTP_JUDGE_JOB_ID_LEN;
-        send->task_id = b->task_id;
     }
 
     if (done && job->nbatches) {
@@ -787,7 +827,107 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
                                          complete ? NGX_HTTP_JUDGE_COMPLETED
                                                   : NGX_HTTP_JUDGE_FAILED,
                                          0, notify);
+        return;
     }
+
+    job->client->running += job->running;
+
+    ngx_http_judge_pipeline_next_batch(job, 0);
+}
+
+
+/*
+ * Sends batch "i" of the job to the least loaded worker that can take it.
+ * NGX_DECLINED: none has room now; NGX_ABORT: none can ever take it
+ * (the job waits for one as long as judge_no_worker_timeout).
+ */
+
+static ngx_int_t
+ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_uint_t i, ngx_array_t *sends)
+{
+    size_t                      frame, largest;
+    ngx_int_t                   rc;
+    ngx_str_t                   abi;
+    ngx_uint_t                  held, ahead;
+    ngx_http_judge_task_t      *b;
+    ngx_http_judge_send_t      *send;
+    ngx_http_judge_worker_t    *w;
+    ngx_http_judge_artifact_t  *a;
+
+    b = &job->batches[i];
+    a = NULL;
+
+    if (job->compiled) {
+        a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
+                                         NGX_HTTP_JUDGE_HASH_LEN);
+        if (a == NULL) {
+            return NGX_DECLINED;
+        }
+    }
+
+    abi = a ? a->abi : (ngx_str_t) ngx_null_string;
+
+    frame = ngx_http_judge_pipeline_batch_size(job, b->first, b->count, a);
+
+    rc = ngx_http_judge_registry_pick_locked(zone, &job->language, 0,
+                                             abi.len ? &abi : NULL,
+                                             b->count, a ? a->hash : NULL,
+                                             frame, &w);
+
+    if (rc == NGX_ABORT) {
+        largest = ngx_http_judge_registry_frame_locked(zone, &job->language);
+        ngx_http_judge_pipeline_orphan_job_locked(zone, job,
+                                      (largest && frame > largest) ? frame : 0);
+        return NGX_ABORT;
+    }
+
+    job->orphan_since = 0;
+
+    if (rc != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    held = a && ngx_http_judge_registry_held_locked(w, a->hash);
+
+    if (a && !held) {
+        b->send_artifact = 1;
+    }
+
+    if (a) {
+        ngx_http_judge_registry_hold_locked(w, a->hash);
+    }
+
+    /* what the worker had before ours is done first */
+    ahead = w->inflight - b->count;
+
+    b->worker.pid = w->owner_pid;
+    b->worker.generation = w->generation;
+    b->worker.id = w->stream_id;
+    b->task_id = zone->sh->next_id++;
+    b->state = NGX_HTTP_JUDGE_TASK_RUNNING;
+    b->reported = 0;
+    b->deadline = ngx_current_msec + job->grace
+                  + (ahead + b->count + w->slots - 1) / w->slots
+                    * (job->test_time + NGX_HTTP_JUDGE_TEST_SLACK);
+
+    send = ngx_array_push(sends);
+    if (send == NULL) {
+        ngx_http_judge_registry_release_locked(zone, NULL, b->worker.id,
+                                               b->count);
+        b->state = NGX_HTTP_JUDGE_TASK_PENDING;
+        return NGX_DECLINED;
+    }
+
+    ngx_memzero(send, sizeof(ngx_http_judge_send_t));
+    ngx_http_judge_pipeline_batch_frame(job, b, a, &send->recipe);
+
+    send->to = b->worker;
+    ngx_memcpy(send->key, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    send->key_len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+    send->task_id = b->task_id;
+
+    return NGX_OK;
 }
 
 
@@ -871,8 +1011,10 @@ ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * Cuts the tests into batches: judge_batch_size when set, otherwise
- * enough batches to give every slot of the fleet some work; and never
- * more bytes than the fleet's workers take in one frame.
+ * enough batches to give every slot of the fleet some work, and no more
+ * tests than one worker has slots, so that other jobs get their turns
+ * between a long job's batches; and never more bytes than the fleet's
+ * workers take in one frame.
  */
 
 static ngx_int_t
@@ -888,6 +1030,11 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
     if (size == 0) {
         slots = ngx_max(zone->sh->free_slots, 1);
         size = (job->ntests + slots - 1) / slots;
+
+        slots = ngx_http_judge_registry_slots_locked(zone, &job->language);
+        if (slots) {
+            size = ngx_min(size, slots);
+        }
     }
 
     size = ngx_max(1, ngx_min(size, NGX_HTTP_JUDGE_MAX_BATCH));

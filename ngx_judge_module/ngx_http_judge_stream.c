@@ -8,9 +8,6 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_blobs.h"
 #include "judge.pb-c.h"
@@ -71,8 +68,6 @@ typedef struct {
 
 static ngx_int_t ngx_http_judge_stream_check(ngx_http_request_t *r,
     ngx_http_judge_loc_conf_t *jlcf);
-static ngx_int_t ngx_http_judge_stream_token_ok(ngx_str_t *given,
-    ngx_str_t *token);
 static void ngx_http_judge_stream_read_handler(ngx_event_t *rev);
 static void ngx_http_judge_stream_write_handler(ngx_event_t *wev);
 static ngx_int_t ngx_http_judge_stream_frames(ngx_http_judge_stream_t *s);
@@ -228,7 +223,6 @@ ngx_http_judge_stream_check(ngx_http_request_t *r,
     ngx_http_judge_loc_conf_t *jlcf)
 {
     ngx_int_t         rc;
-    ngx_str_t         given;
     ngx_table_elt_t  *h;
 
     if (r != r->main) {
@@ -256,29 +250,17 @@ ngx_http_judge_stream_check(ngx_http_request_t *r,
                                          "workers connect with GET");
     }
 
-    if (r->headers_in.authorization == NULL
-        || r->headers_in.authorization->value.len <= sizeof("Bearer ") - 1
-        || ngx_strncasecmp(r->headers_in.authorization->value.data,
-                           (u_char *) "Bearer ", sizeof("Bearer ") - 1)
-           != 0)
-    {
+    rc = ngx_http_judge_bearer_ok(r, &jlcf->token);
+
+    if (rc != NGX_OK) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "judge: worker refused: no bearer token");
+                      "judge: worker refused: %s",
+                      rc == NGX_DECLINED ? "no bearer token" : "wrong token");
         return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
                                          "unauthorized",
-                                         "a bearer token is required");
-    }
-
-    given.data = r->headers_in.authorization->value.data
-                 + sizeof("Bearer ") - 1;
-    given.len = r->headers_in.authorization->value.len
-                - (sizeof("Bearer ") - 1);
-
-    if (!ngx_http_judge_stream_token_ok(&given, &jlcf->token)) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "judge: worker refused: wrong token");
-        return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
-                                         "unauthorized", "wrong token");
+                                         rc == NGX_DECLINED
+                                         ? "a bearer token is required"
+                                         : "wrong token");
     }
 
     h = r->headers_in.upgrade;
@@ -303,24 +285,6 @@ ngx_http_judge_stream_check(ngx_http_request_t *r,
     }
 
     return NGX_DECLINED;
-}
-
-
-/* compares digests so that neither content nor length leaks by timing */
-
-static ngx_int_t
-ngx_http_judge_stream_token_ok(ngx_str_t *given, ngx_str_t *token)
-{
-    u_char        a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
-    unsigned int  alen, blen;
-
-    if (!EVP_Digest(given->data, given->len, a, &alen, EVP_sha256(), NULL)
-        || !EVP_Digest(token->data, token->len, b, &blen, EVP_sha256(), NULL))
-    {
-        return 0;
-    }
-
-    return alen == blen && CRYPTO_memcmp(a, b, alen) == 0;
 }
 
 

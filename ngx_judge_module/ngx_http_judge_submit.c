@@ -449,6 +449,22 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
         return NGX_ERROR;
     }
 
+    /* what one submission may ask of the fleet at most */
+
+    if ((uint64_t) run->n_tests * run->limits->wall_time_ms
+        > jlcf->max_job_time)
+    {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "job_too_long",
+                                      "%uz tests of up to %ui ms each may "
+                                      "take more than judge_max_job_time "
+                                      "(%M ms); send fewer tests or a "
+                                      "lower wall_time",
+                                      run->n_tests,
+                                      (ngx_uint_t) run->limits->wall_time_ms,
+                                      jlcf->max_job_time);
+    }
+
     run->checker = ngx_pcalloc(r->pool, sizeof(Judge__Checker));
     if (run->checker == NULL) {
         goto nomem;

@@ -324,12 +324,14 @@ ngx_http_judge_registry_counts(ngx_http_judge_zone_t *zone,
 
 
 /*
- * Renders every live worker as a JSON object {"workers":[...]}.  The
- * detail members were rendered and escaped when the worker registered.
+ * Renders every live worker as a JSON object {"workers":[...]}; "full"
+ * adds who each is: id, tags, the nginx process holding its stream and
+ * the detail members (rendered and escaped when the worker registered).
  */
 
 ngx_buf_t *
-ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
+ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
+    ngx_uint_t full)
 {
     size_t                    size;
     ngx_buf_t                *b;
@@ -346,10 +348,13 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
     {
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
         size += NGX_HTTP_JUDGE_WORKER_JSON_LEN
-                + ngx_http_judge_json_str_len(&w->id)
-                + ngx_http_judge_json_str_len(&w->abi)
-                + ngx_http_judge_json_list_len(&w->tags)
-                + w->detail.len;
+                + ngx_http_judge_json_str_len(&w->abi);
+
+        if (full) {
+            size += ngx_http_judge_json_str_len(&w->id)
+                    + ngx_http_judge_json_list_len(&w->tags)
+                    + w->detail.len;
+        }
     }
 
     b = ngx_create_temp_buf(pool, size);
@@ -371,9 +376,15 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
             *b->last++ = ',';
         }
 
-        b->last = ngx_cpymem(b->last, "{\"id\":", 6);
-        b->last = ngx_http_judge_json_str(b->last, &w->id);
-        b->last = ngx_cpymem(b->last, ",\"abi\":", 7);
+        *b->last++ = '{';
+
+        if (full) {
+            b->last = ngx_cpymem(b->last, "\"id\":", 5);
+            b->last = ngx_http_judge_json_str(b->last, &w->id);
+            *b->last++ = ',';
+        }
+
+        b->last = ngx_cpymem(b->last, "\"abi\":", 6);
         b->last = ngx_http_judge_json_str(b->last, &w->abi);
 
         b->last = ngx_sprintf(b->last,
@@ -381,22 +392,27 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
                      "\"active_tasks\":%ui,\"load\":%ui.%02ui,"
                      "\"cpu_percent\":%ui,\"ram_kb\":%uL,\"ram_used_kb\":%uL,"
                      "\"tasks_done\":%uL,\"draining\":%s,"
-                     "\"connected_at\":%T,\"heartbeat_age_ms\":%M,"
-                     "\"nginx\":{\"pid\":%P,\"worker\":%ui,"
-                     "\"generation\":%ui},\"tags\":[",
+                     "\"connected_at\":%T,\"heartbeat_age_ms\":%M",
                      w->cores, w->slots, w->free_slots, w->active_tasks,
                      w->load100 / 100, w->load100 % 100, w->cpu_percent,
                      w->ram_kb, w->ram_used_kb, w->tasks_done,
                      w->draining ? "true" : "false", w->connected,
-                     (ngx_msec_t) (ngx_current_msec - w->last_seen),
-                     w->owner_pid, w->owner_worker, w->generation);
+                     (ngx_msec_t) (ngx_current_msec - w->last_seen));
 
-        b->last = ngx_http_judge_json_list(b->last, &w->tags);
-        *b->last++ = ']';
+        if (full) {
+            b->last = ngx_sprintf(b->last,
+                                  ",\"nginx\":{\"pid\":%P,\"worker\":%ui,"
+                                  "\"generation\":%ui},\"tags\":[",
+                                  w->owner_pid, w->owner_worker,
+                                  w->generation);
 
-        if (w->detail.len) {
-            *b->last++ = ',';
-            b->last = ngx_cpymem(b->last, w->detail.data, w->detail.len);
+            b->last = ngx_http_judge_json_list(b->last, &w->tags);
+            *b->last++ = ']';
+
+            if (w->detail.len) {
+                *b->last++ = ',';
+                b->last = ngx_cpymem(b->last, w->detail.data, w->detail.len);
+            }
         }
 
         *b->last++ = '}';
@@ -673,6 +689,36 @@ ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
     }
 
     return frame;
+}
+
+
+/* the most slots one live worker of "language" has (0: none) */
+
+ngx_uint_t
+ngx_http_judge_registry_slots_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language)
+{
+    ngx_uint_t                slots;
+    ngx_queue_t              *q;
+    ngx_http_judge_worker_t  *w;
+
+    slots = 0;
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (w->slots > slots && !w->draining
+            && ngx_http_judge_list_has(w->languages.data, w->languages.len,
+                                       language->data, language->len))
+        {
+            slots = w->slots;
+        }
+    }
+
+    return slots;
 }
 
 

@@ -17,6 +17,7 @@ __DATA__
     judge_heartbeat_interval 500ms;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = dial(port => nginx_port(), token => 's3cret');
@@ -30,7 +31,7 @@ my ($name, $f) = $w->recv_cmd(5);
 is($name, 'welcome', 'welcomed');
 is($f->{1}[0], 'w-1', 'welcome names the worker');
 is($f->{2}[0], 500, 'heartbeat interval from the config');
-my ($code, $list) = http_json(GET => '/workers');
+my ($code, $list) = admin_json(GET => '/workers');
 is($code, 200, '/workers answers');
 json_subset_ok($list, {count => 1, workers => [{
     id => 'w-1', slots => 3, free_slots => 3, cores => 4,
@@ -43,16 +44,16 @@ json_subset_ok($list, {count => 1, workers => [{
 $w->send_msg(heartbeat_msg(free_slots => 1, active_tasks => 2,
                            load1 => 1.25, tasks_done => 7));
 ok(wait_until(sub {
-    my (undef, $l) = http_json(GET => '/workers');
+    my (undef, $l) = admin_json(GET => '/workers');
     $l->{workers}[0]{free_slots} == 1;
 }, 5), 'heartbeat updates free slots');
-(undef, $list) = http_json(GET => '/workers');
+(undef, $list) = admin_json(GET => '/workers');
 json_subset_ok($list->{workers}[0], {active_tasks => 2, load => '1.25',
                                      tasks_done => 7}, 'heartbeat figures');
 my (undef, $h) = http_json(GET => '/health');
 json_subset_ok($h, {workers => 1, free_slots => 1}, 'health counts it');
 $w->close;
-ok(wait_until(sub { (http_json(GET => '/workers'))[1]{count} == 0 }, 5),
+ok(wait_until(sub { (admin_json(GET => '/workers'))[1]{count} == 0 }, 5),
    'a closed stream leaves the registry');
 --- error_log
 judge: worker "w-1" registered: 3 slots, 2 languages
@@ -120,6 +121,7 @@ is($w->{status}, 101, 'token from the file accepted');
     judge_worker_token t;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $reg = frame(register_msg(id => 'pipelined'));
@@ -129,7 +131,7 @@ my $hb = frame(heartbeat_msg(free_slots => 1)) x 3;
 for my $byte (split //, $hb) {
     $w->send_raw($byte);
 }
-ok(wait_until(sub { (http_json(GET => '/workers'))[1]{workers}[0]{free_slots} == 1 }, 5),
+ok(wait_until(sub { (admin_json(GET => '/workers'))[1]{workers}[0]{free_slots} == 1 }, 5),
    'frames sent a byte at a time are put together');
 
 
@@ -140,6 +142,7 @@ ok(wait_until(sub { (http_json(GET => '/workers'))[1]{workers}[0]{free_slots} ==
     judge_max_frame_size 4k;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $good = dial(port => nginx_port(), token => 't');
@@ -168,7 +171,7 @@ $trunc->close;
 
 $good->send_msg(heartbeat_msg(free_slots => 1));
 ok(wait_until(sub {
-    my (undef, $l) = http_json(GET => '/workers');
+    my (undef, $l) = admin_json(GET => '/workers');
     $l->{count} == 1 && $l->{workers}[0]{id} eq 'good'
         && $l->{workers}[0]{free_slots} == 1;
 }, 5), 'the good worker is undisturbed');
@@ -187,14 +190,15 @@ registered with an invalid id
     judge_heartbeat_timeout 600ms;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = dial(port => nginx_port(), token => 't');
 $w->send_msg(register_msg(id => 'quiet'));
 is(($w->recv_cmd(5))[0], 'welcome', 'registered');
-is((http_json(GET => '/workers'))[1]{count}, 1, 'listed');
+is((admin_json(GET => '/workers'))[1]{count}, 1, 'listed');
 ok($w->closed_within(3), 'stream closed by nginx');
-is((http_json(GET => '/workers'))[1]{count}, 0, 'gone from the registry');
+is((admin_json(GET => '/workers'))[1]{count}, 0, 'gone from the registry');
 --- error_log
 judge: worker "quiet" silent for 600 ms, closing
 
@@ -205,6 +209,7 @@ judge: worker "quiet" silent for 600 ms, closing
     judge_worker_token t;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my @old;
@@ -216,9 +221,9 @@ for my $i (1 .. 6) {
 }
 my $last = pop @old;
 ok($_->closed_within(5), 'older stream closed') for @old;
-is((http_json(GET => '/workers'))[1]{count}, 1, 'one record');
+is((admin_json(GET => '/workers'))[1]{count}, 1, 'one record');
 $last->send_msg(heartbeat_msg(free_slots => 1));
-ok(wait_until(sub { (http_json(GET => '/workers'))[1]{workers}[0]{free_slots} == 1 }, 5),
+ok(wait_until(sub { (admin_json(GET => '/workers'))[1]{workers}[0]{free_slots} == 1 }, 5),
    'the newest stream is the live one');
 
 
@@ -228,6 +233,7 @@ ok(wait_until(sub { (http_json(GET => '/workers'))[1]{workers}[0]{free_slots} ==
     judge_worker_token t;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $w = dial(port => nginx_port(), token => 't');
@@ -243,13 +249,13 @@ if ($pid == 0) {
     sleep 0.2;
     POSIX::_exit(0);
 }
-my ($code, $r) = http_json(POST => '/workers/d1/drain?wait=true');
+my ($code, $r) = admin_json(POST => '/workers/d1/drain?wait=true');
 is($code, 200, 'drain answered when the worker left');
 json_subset_ok($r, {id => 'd1', drained => JSON::PP::true}, 'drained');
 waitpid $pid, 0;
 is($? >> 8, 0, 'the worker got Drain');
-is((http_json(GET => '/workers'))[1]{count}, 0, 'gone');
-my ($c404) = http_json(POST => '/workers/nope/drain');
+is((admin_json(GET => '/workers'))[1]{count}, 0, 'gone');
+my ($c404) = admin_json(POST => '/workers/nope/drain');
 is($c404, 404, 'unknown worker: 404');
 --- error_log
 judge: draining worker "d1"

@@ -27,12 +27,13 @@ __DATA__
     judge_worker_token t;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $baseline = zone_free();
 my @w = connect_workers(10, 'r');
 is(scalar @w, 10, 'ten workers registered');
-is((http_json(GET => '/workers'))[1]{count}, 10, 'listed');
+is((admin_json(GET => '/workers'))[1]{count}, 10, 'listed');
 cmp_ok(zone_free(), '<', $baseline, 'records take zone memory');
 my @before = nginx_pids();
 
@@ -46,11 +47,11 @@ for my $w (@w) {
 }
 ok(wait_until(sub { !grep { kill 0, $_ } @before }, 10),
    'old worker processes exited');
-is((http_json(GET => '/workers'))[1]{count}, 0, 'registry empty');
+is((admin_json(GET => '/workers'))[1]{count}, 0, 'registry empty');
 
 @w = connect_workers(10, 'r');
 is(scalar @w, 10, 'workers reconnect to the new generation');
-my (undef, $l) = http_json(GET => '/workers');
+my (undef, $l) = admin_json(GET => '/workers');
 is(scalar(grep { $_->{nginx}{generation} == 2 } @{ $l->{workers} }), 10,
    'held by the new generation');
 $_->close for @w;
@@ -69,17 +70,18 @@ ok(wait_until(sub { zone_free() == $baseline }, 5),
     judge_heartbeat_timeout 30s;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my $baseline = zone_free();
 my @w = connect_workers(6, 'c');
 is(scalar @w, 6, 'registered');
-my (undef, $l) = http_json(GET => '/workers');
+my (undef, $l) = admin_json(GET => '/workers');
 my %owners = map { $_->{nginx}{pid} => 1 } @{ $l->{workers} };
 my ($victim) = keys %owners;
 kill 'KILL', $victim;
 ok(wait_until(sub {
-    my (undef, $l) = http_json(GET => '/workers');
+    my (undef, $l) = admin_json(GET => '/workers');
     $l && !grep { $_->{nginx}{pid} == $victim } @{ $l->{workers} };
 }, 3), 'workers of the killed process leave the registry within seconds');
 $_->close for @w;
@@ -97,6 +99,7 @@ exited on signal 9
     judge_worker_token t;
 --- config
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 --- perl
 my @w = connect_workers(20, 'many');
@@ -106,7 +109,7 @@ my %held_by;
 for (1 .. 20) {
     my (undef, $h) = http_json(GET => '/health');
     $seen_by{ $h->{pid} } = $h->{workers};
-    my (undef, $l) = http_json(GET => '/workers');
+    my (undef, $l) = admin_json(GET => '/workers');
     $held_by{ $_->{nginx}{pid} }++ for @{ $l->{workers} };
 }
 is(scalar keys %seen_by, 2, 'both nginx processes answered');

@@ -13,6 +13,7 @@ CONF
 
 our $Config = <<'CONF';
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 CONF
 
@@ -39,7 +40,7 @@ __DATA__
 --- perl
 start_workers(1, 2);
 ok(wait_until(sub { count() == 2 }, 20), 'two registered');
-my (undef, $l) = http_json(GET => '/workers');
+my (undef, $l) = admin_json(GET => '/workers');
 json_subset_ok($l->{workers}[0], {slots => 1, abi => '/linux/',
     languages => [{id => 'bash', version => '/^\d+\.\d+/'}],
     sandbox => {backend => 'native'}}, 'capacity and languages');
@@ -53,7 +54,7 @@ for (1 .. 30) {
 is(scalar keys %seen, 2, 'asked both nginx processes');
 is((grep { $_ == 20 } values %seen), 2, 'both see twenty');
 ok(wait_until(sub {
-    my (undef, $l) = http_json(GET => '/workers');
+    my (undef, $l) = admin_json(GET => '/workers');
     !grep { $_->{heartbeat_age_ms} > 1000 } @{ $l->{workers} };
 }, 5), 'all heartbeating');
 
@@ -71,7 +72,7 @@ kill 'STOP', $::Pid{w3};
 ok(wait_until(sub { count() == 1 }, 4), 'a frozen worker: dropped at the timeout');
 kill 'CONT', $::Pid{w3};
 kill 'TERM', $::Pid{w2};
-ok(wait_until(sub { count() <= 1 && !grep { $_->{id} eq 'w2' } @{ (http_json(GET => '/workers'))[1]{workers} } }, 5),
+ok(wait_until(sub { count() <= 1 && !grep { $_->{id} eq 'w2' } @{ (admin_json(GET => '/workers'))[1]{workers} } }, 5),
    'SIGTERM: left at once');
 --- error_log
 judge: worker "w1" disconnected
@@ -90,7 +91,7 @@ my @old = nginx_pids();
 ok(reload_nginx(), 'reloaded');
 ok(wait_until(sub { !grep { kill 0, $_ } @old }, 10), 'old worker processes exited');
 ok(wait_until(sub {
-    my (undef, $l) = http_json(GET => '/workers');
+    my (undef, $l) = admin_json(GET => '/workers');
     $l->{count} == 4 && !grep { $_->{nginx}{generation} != 2 } @{ $l->{workers} };
 }, 15), 'all four back, held by the new generation');
 --- no_error_log

@@ -15,6 +15,7 @@ CONF
 our $Config = <<'CONF';
     client_max_body_size 16m;
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 CONF
 
@@ -172,7 +173,7 @@ my ($code, $sub) = http_json(POST => '/submissions', {language => 'python',
 is($code, 202, 'accepted');
 ok(wait_until(sub { my (undef, $s) = http_json(GET => "/submissions/$sub->{id}");
                     @{ $s->{tests} // [] } >= 5 }, 30), 'tests are being judged');
-my (undef, $w) = http_json(GET => '/workers');
+my (undef, $w) = admin_json(GET => '/workers');
 my ($victim) = grep { $_->{id} eq 'w1' } @{ $w->{workers} };
 ok($victim, 'w1 is there');
 kill 'KILL', $::Pid{w1};

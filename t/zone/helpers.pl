@@ -16,6 +16,7 @@ CONF
 
 our $Loc = <<'CONF';
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 CONF
 

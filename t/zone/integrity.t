@@ -361,7 +361,7 @@ for my $k (1 .. $kills) {
     wait_until(sub { my @l = live_pids(); @l == 2 && !grep { $_ == $victim } @l }, 5);
     # the registry forgets the workers of a dead process within a second
     push @lingered, $victim unless wait_until(sub {
-        my ($c, $l) = http_json(GET => '/workers');
+        my ($c, $l) = admin_json(GET => '/workers');
         $c == 200 && !grep { $_->{nginx}{pid} == $victim } @{ $l->{workers} };
     }, 1.5);
 }

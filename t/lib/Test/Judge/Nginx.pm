@@ -54,7 +54,7 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
-    http_request http_get http_json json_subset_ok
+    http_request http_get http_json admin_json json_subset_ok
     spawn stop_spawned reload_nginx nginx_pids error_log_since spawn_worker
     wait_until
 );
@@ -67,6 +67,7 @@ my $Module = $ENV{TEST_NGINX_MODULE} || "$Build/ngx_http_judge_module.so";
 sub json_diff (@);
 
 my ($ServRoot, $Port, $MasterPid, $LogOffset, @Spawned);
+my $AdminToken = 'admin-secret-of-the-tests';
 
 sub repo_root () { $RepoRoot }
 sub build_dir () { $Build }
@@ -92,9 +93,16 @@ sub write_config ($) {
     my $http = $block->http_config // '';
     my $server = $block->config // '';
 
+    # $TEST_NGINX_ADMIN is the admin API at /admin/, for admin_json()
+    open my $tf, '>', "$ServRoot/conf/admin.token" or die $!;
+    print $tf "$AdminToken\n";
+    close $tf;
+
     for my $text ($main, $http, $server) {
         $text =~ s/\$TEST_NGINX_(\w+)/
             $1 eq 'PORT' ? $Port
+            : $1 eq 'ADMIN' ? "location \/admin\/ { judge_admin; "
+                              . "judge_admin_token_file $ServRoot\/conf\/admin.token; }"
             : $1 eq 'SERVROOT' ? $ServRoot
             : $1 eq 'BUILD' ? $Build
             : $1 eq 'REPO' ? $RepoRoot
@@ -393,6 +401,20 @@ sub http_json (@) {
         : '';
     my @h = length $body ? ('Content-Type: application/json') : ();
     my $r = http_request($method, $uri, $body, \@h);
+    my $json = eval { decode_json($r->content) };
+    return ($r->code, $json, $r);
+}
+
+# http_json against the admin API ($TEST_NGINX_ADMIN in the config), with
+# its token.
+sub admin_json (@) {
+    my ($method, $uri, $data) = @_;
+    my $body = defined $data
+        ? (ref $data ? JSON::PP->new->canonical->encode($data) : $data)
+        : '';
+    my @h = ("Authorization: Bearer $AdminToken");
+    push @h, 'Content-Type: application/json' if length $body;
+    my $r = http_request($method, "/admin$uri", $body, \@h);
     my $json = eval { decode_json($r->content) };
     return ($r->code, $json, $r);
 }
