@@ -75,6 +75,9 @@ static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
 static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
 static void ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
+static ngx_uint_t ngx_http_judge_events_blocked(ngx_http_request_t *r,
+    ngx_http_judge_api_ctx_t *ctx);
+static void ngx_http_judge_events_writer(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_events_comment(ngx_http_request_t *r,
     char *text);
 static ngx_int_t ngx_http_judge_languages(ngx_http_request_t *r);
@@ -1120,6 +1123,15 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     c = r->connection;
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
+    if (ngx_http_judge_events_blocked(r, ctx)) {
+        /* the writer catches up once the client has read what is out */
+        if (timedout) {
+            ngx_add_timer(&ctx->timer, ctx->timeout);
+        }
+
+        return;
+    }
+
     if (timedout) {
         /* a comment line keeps proxies and clients from giving up */
         if (ngx_http_judge_events_comment(r, ": ping\n\n") == NGX_ERROR) {
@@ -1173,6 +1185,84 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     }
 
     ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * Whether the client has not read what was sent yet.  Then no more
+ * events are made (memory per stream stays at what is out), the request
+ * waits to be writable, and send_timeout without progress ends it.
+ */
+
+static ngx_uint_t
+ngx_http_judge_events_blocked(ngx_http_request_t *r,
+    ngx_http_judge_api_ctx_t *ctx)
+{
+    ngx_event_t               *wev;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (ctx->busy == NULL && !r->connection->buffered && r->out == NULL) {
+        return 0;
+    }
+
+    wev = r->connection->write;
+    clcf = ngx_http_get_module_loc_conf(r->main, ngx_http_core_module);
+
+    r->write_event_handler = ngx_http_judge_events_writer;
+
+    if (!wev->timer_set) {
+        ngx_add_timer(wev, clcf->send_timeout);
+    }
+
+    if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+        ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+    }
+
+    return 1;
+}
+
+
+static void
+ngx_http_judge_events_writer(ngx_http_request_t *r)
+{
+    ngx_event_t               *wev;
+    ngx_chain_t               *out;
+    ngx_connection_t          *c;
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    c = r->connection;
+    wev = c->write;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (wev->timedout) {
+        ngx_log_error(NGX_LOG_INFO, c->log, NGX_ETIMEDOUT,
+                      "judge: events client timed out");
+        c->timedout = 1;
+        ngx_http_judge_waiter_finish(ctx, NGX_HTTP_REQUEST_TIME_OUT);
+        return;
+    }
+
+    if (ngx_http_output_filter(r, NULL) == NGX_ERROR) {
+        ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+        return;
+    }
+
+    out = NULL;
+    ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+                            (ngx_buf_tag_t) &ngx_http_judge_module);
+
+    if (wev->timer_set) {
+        ngx_del_timer(wev);
+    }
+
+    if (ngx_http_judge_events_blocked(r, ctx)) {
+        return;
+    }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    /* what came meanwhile */
+    ngx_http_judge_events_wake(ctx, 0);
 }
 
 
