@@ -39,10 +39,12 @@ start() {
     stop >/dev/null
     mkdir -p "$prefix/logs" "$prefix/tmp" "$prefix/worker"
 
-    if [ ! -s "$prefix/worker.token" ]; then
-        (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' \
-            > "$prefix/worker.token")
-    fi
+    for token in worker admin; do
+        if [ ! -s "$prefix/$token.token" ]; then
+            (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' \
+                > "$prefix/$token.token")
+        fi
+    done
 
     user="# nginx runs as $(id -un)"
     if [ "$(id -u)" -eq 0 ]; then
@@ -89,6 +91,11 @@ And a Python one, followed live as Server-Sent Events:
       "language": "python", "source": "print(sum(map(int, input().split())))",
       "tests": [{"input": "1 2", "expected_output": "3"}]}' | sed 's/.*"id":"\\([0-9a-f]*\\)".*/\\1/')
     curl -sN http://127.0.0.1:$port/submissions/\$id/events
+
+The admin API (drain a worker, the full fleet list) is at /admin/ with
+the token in $prefix/admin.token:
+    curl -s -H "Authorization: Bearer \$(cat $prefix/admin.token)" \\
+        http://127.0.0.1:$port/admin/workers
 
 Stop it with: make stop
 MSG
