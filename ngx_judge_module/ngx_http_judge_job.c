@@ -36,6 +36,8 @@ typedef struct {
     ngx_chain_t                 *out;
     ngx_chain_t                **last;
     ngx_buf_t                   *mem;         /* the memory part growing */
+    u_char                      *arena;       /* where the next one goes */
+    u_char                      *arena_end;
     off_t                        len;
     ngx_file_t                  *results;
     ngx_file_t                  *compile;
@@ -888,38 +890,52 @@ ngx_http_judge_out_buf(ngx_http_judge_out_t *o)
 }
 
 
-/* bytes copied out of the zone into the answer's memory */
+/*
+ * Bytes copied out of the zone into the answer's memory.  The parts
+ * between file ranges share 4k blocks, so an answer of many tests takes
+ * a few bytes of memory per test, not a block.
+ */
 
 static void
 ngx_http_judge_out_mem(ngx_http_judge_out_t *o, u_char *data, size_t len)
 {
+    size_t      size;
     ngx_buf_t  *b;
 
     if (len == 0 || o->failed) {
         return;
     }
 
-    if (o->mem == NULL || (size_t) (o->mem->end - o->mem->last) < len) {
+    if ((size_t) (o->arena_end - o->arena) < len) {
+        size = ngx_max(len, 4096);
+
+        o->arena = ngx_palloc(o->pool, size);
+        if (o->arena == NULL) {
+            o->failed = 1;
+            return;
+        }
+
+        o->arena_end = o->arena + size;
+        o->mem = NULL;
+    }
+
+    if (o->mem == NULL) {
         b = ngx_http_judge_out_buf(o);
         if (b == NULL) {
             return;
         }
 
-        b->start = ngx_palloc(o->pool, ngx_max(len, 4096));
-        if (b->start == NULL) {
-            o->failed = 1;
-            return;
-        }
-
-        b->pos = b->start;
-        b->last = b->start;
-        b->end = b->start + ngx_max(len, 4096);
+        b->start = o->arena;
+        b->pos = o->arena;
+        b->last = o->arena;
+        b->end = o->arena_end;
         b->temporary = 1;
 
         o->mem = b;
     }
 
     o->mem->last = ngx_cpymem(o->mem->last, data, len);
+    o->arena = o->mem->last;
     o->len += len;
 }
 
