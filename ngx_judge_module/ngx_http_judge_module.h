@@ -292,7 +292,8 @@ typedef struct {
     unsigned                     cached:1;
     unsigned                     stop_on_failure:1;
     unsigned                     in_tree:1;
-    unsigned                     ready:1;     /* has a batch to send now */
+    unsigned                     ready:1;     /* has work to send now */
+    unsigned                     compile_ready:1;  /* that is its compile */
 } ngx_http_judge_job_t;
 
 

@@ -58,7 +58,10 @@ static void ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
 static void *ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone,
     size_t size);
 static void ngx_http_judge_pipeline_compiles_locked(
-    ngx_http_judge_zone_t *zone, ngx_array_t *sends);
+    ngx_http_judge_zone_t *zone);
+static ngx_int_t ngx_http_judge_pipeline_send_compile_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_artifact_t *a,
+    ngx_array_t *sends);
 static void ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop);
 static void ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
@@ -378,7 +381,7 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 
     ngx_http_judge_zone_lock(zone);
 
-    ngx_http_judge_pipeline_compiles_locked(zone, sends);
+    ngx_http_judge_pipeline_compiles_locked(zone);
 
     for (q = ngx_queue_head(&zone->sh->active);
          q != ngx_queue_sentinel(&zone->sh->active);
@@ -409,9 +412,9 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 
 
 /*
- * Free slots go, one batch at a time, to the client with the fewest
- * tests out, and among its jobs to the one with the fewest, the oldest
- * first on a tie.  Batches are never larger than a worker's slots and a
+ * Free slots go, one compile or batch at a time, to the client with the
+ * fewest tests out, and among its jobs to the one with the fewest, the
+ * oldest first on a tie.  Batches are never larger than a worker's slots and a
  * worker holds at most twice its slots, so a job that comes in behind a
  * long one waits about one test's time for a slot, not for the long one.
  */
@@ -420,9 +423,10 @@ static void
 ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
-    ngx_uint_t             i, count;
-    ngx_queue_t           *q;
-    ngx_http_judge_job_t  *job, *best;
+    ngx_uint_t                  i, count;
+    ngx_queue_t                *q;
+    ngx_http_judge_job_t       *job, *best;
+    ngx_http_judge_artifact_t  *a;
 
     for ( ;; ) {
         best = NULL;
@@ -448,6 +452,27 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
 
         if (best == NULL) {
             return;
+        }
+
+        if (best->compile_ready) {
+            /* its compile, which jobs of the same sources share */
+            best->ready = 0;
+            best->compile_ready = 0;
+
+            a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
+                                             best->hash,
+                                             NGX_HTTP_JUDGE_HASH_LEN);
+
+            if (a && a->status == 0
+                && a->task.state == NGX_HTTP_JUDGE_TASK_PENDING
+                && ngx_http_judge_pipeline_send_compile_locked(zone, a, sends)
+                   == NGX_OK)
+            {
+                best->running++;
+                best->client->running++;
+            }
+
+            continue;
         }
 
         i = best->next_batch;
@@ -621,16 +646,12 @@ ngx_http_judge_pipeline_overdue_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* pending compilations go to the least loaded worker able to compile */
+/* compiles past their deadlines are handed out again */
 
 static void
-ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
-    ngx_array_t *sends)
+ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone)
 {
-    ngx_int_t                   rc;
     ngx_queue_t                *q;
-    ngx_http_judge_send_t      *send;
-    ngx_http_judge_worker_t    *w;
     ngx_http_judge_artifact_t  *a;
 
     for (q = ngx_queue_head(&zone->sh->artifacts_lru);
@@ -649,56 +670,68 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone,
                           (size_t) 16, a->hash);
             ngx_http_judge_pipeline_compile_retry_locked(zone, a);
         }
-
-        if (a->status || a->task.state != NGX_HTTP_JUDGE_TASK_PENDING
-            || (ngx_msec_int_t) (ngx_current_msec - a->task.not_before) < 0)
-        {
-            continue;
-        }
-
-        rc = ngx_http_judge_registry_pick_locked(zone, &a->language, 1, NULL,
-                                                 1, NULL, 0, &w);
-
-        if (rc == NGX_ABORT) {
-            ngx_http_judge_pipeline_orphan_locked(zone, &a->orphan_since,
-                                                  a->orphan_limit, &a->status,
-                                                  &a->note, &a->language);
-            continue;
-        }
-
-        a->orphan_since = 0;
-
-        if (rc != NGX_OK) {
-            continue;
-        }
-
-        a->task.worker.pid = w->owner_pid;
-        a->task.worker.generation = w->generation;
-        a->task.worker.id = w->stream_id;
-        a->task.task_id = zone->sh->next_id++;
-        a->task.state = NGX_HTTP_JUDGE_TASK_RUNNING;
-        a->task.deadline = ngx_current_msec + NGX_HTTP_JUDGE_COMPILE_TIME
-                           + (w->inflight - 1) / w->slots
-                             * NGX_HTTP_JUDGE_COMPILE_TIME
-                           + a->grace;
-
-        send = ngx_array_push(sends);
-        if (send == NULL) {
-            ngx_http_judge_registry_release_locked(zone, NULL,
-                                                   a->task.worker.id, 1);
-            a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
-            continue;
-        }
-
-        ngx_memzero(send, sizeof(ngx_http_judge_send_t));
-        ngx_http_judge_pipeline_compile_frame(a, &send->recipe);
-
-        send->to = a->task.worker;
-        ngx_memcpy(send->key, a->hash, NGX_HTTP_JUDGE_HASH_LEN);
-        send->key_len = NGX_HTTP_JUDGE_HASH_LEN;
-        send->task_id = a->task.task_id;
-        zone->sh->compiles++;
     }
+}
+
+
+/*
+ * A pending compilation goes to the least loaded worker able to compile.
+ * NGX_DECLINED: none has room now; NGX_ABORT: none can compile it (it
+ * fails with IE after judge_no_worker_timeout).
+ */
+
+static ngx_int_t
+ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_artifact_t *a, ngx_array_t *sends)
+{
+    ngx_int_t                 rc;
+    ngx_http_judge_send_t    *send;
+    ngx_http_judge_worker_t  *w;
+
+    rc = ngx_http_judge_registry_pick_locked(zone, &a->language, 1, NULL,
+                                             1, NULL, 0, &w);
+
+    if (rc == NGX_ABORT) {
+        ngx_http_judge_pipeline_orphan_locked(zone, &a->orphan_since,
+                                              a->orphan_limit, &a->status,
+                                              &a->note, &a->language);
+        return NGX_ABORT;
+    }
+
+    a->orphan_since = 0;
+
+    if (rc != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    a->task.worker.pid = w->owner_pid;
+    a->task.worker.generation = w->generation;
+    a->task.worker.id = w->stream_id;
+    a->task.task_id = zone->sh->next_id++;
+    a->task.state = NGX_HTTP_JUDGE_TASK_RUNNING;
+    a->task.deadline = ngx_current_msec + NGX_HTTP_JUDGE_COMPILE_TIME
+                       + (w->inflight - 1) / w->slots
+                         * NGX_HTTP_JUDGE_COMPILE_TIME
+                       + a->grace;
+
+    send = ngx_array_push(sends);
+    if (send == NULL) {
+        ngx_http_judge_registry_release_locked(zone, NULL,
+                                               a->task.worker.id, 1);
+        a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
+        return NGX_DECLINED;
+    }
+
+    ngx_memzero(send, sizeof(ngx_http_judge_send_t));
+    ngx_http_judge_pipeline_compile_frame(a, &send->recipe);
+
+    send->to = a->task.worker;
+    ngx_memcpy(send->key, a->hash, NGX_HTTP_JUDGE_HASH_LEN);
+    send->key_len = NGX_HTTP_JUDGE_HASH_LEN;
+    send->task_id = a->task.task_id;
+    zone->sh->compiles++;
+
+    return NGX_OK;
 }
 
 
@@ -724,9 +757,9 @@ ngx_http_judge_pipeline_take_compile_locked(ngx_http_judge_zone_t *zone,
 
 
 /*
- * A job's own bookkeeping in a pass: its compile, tasks past their
- * deadlines, its end; and what it has out and may send now, for
- * ngx_http_judge_pipeline_share_locked().
+ * A job's own bookkeeping in a pass: its compile's outcome, tasks past
+ * their deadlines, its end; and what it has out and may send now (its
+ * compile, or a batch), for ngx_http_judge_pipeline_share_locked().
  */
 
 static void
@@ -740,6 +773,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
     a = NULL;
     job->ready = 0;
+    job->compile_ready = 0;
     job->running = 0;
 
     if (job->compiled) {
@@ -754,6 +788,18 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
         if (a->status == 0) {
             job->status = NGX_HTTP_JUDGE_COMPILING;
+
+            if (a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING) {
+                job->running = 1;
+                job->client->running++;
+
+            } else if ((ngx_msec_int_t) (ngx_current_msec
+                                         - a->task.not_before) >= 0)
+            {
+                job->ready = 1;
+                job->compile_ready = 1;
+            }
+
             return;
         }
 
