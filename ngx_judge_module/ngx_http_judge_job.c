@@ -558,6 +558,21 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
 
     job->verdict = verdict;
 
+    /*
+     * Stopped at a failure: the score is of the tests before it; tests
+     * after it that happened to run in parallel are listed, not counted.
+     */
+
+    if (job->stop_on_failure && job->stop_at < job->ntests) {
+        job->passed = 0;
+
+        for (i = 0; i < job->stop_at; i++) {
+            if (job->test_status[i] == JUDGE__STATUS__AC) {
+                job->passed++;
+            }
+        }
+    }
+
     ngx_queue_remove(&job->queue);
     ngx_queue_insert_head(&zone->sh->finished, &job->queue);
     zone->sh->nactive--;
