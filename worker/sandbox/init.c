@@ -4,12 +4,13 @@
  * Built once (ns.c starts it, mount.c gives it its root), it then serves
  * runs over the control socket until the worker closes it:
  *
- *   RUN    fresh work dir, place files, spawn the program (exec.c) as a
- *          CLONE_VM|CLONE_VFORK child in a new ipc namespace, then wait for
- *          whichever comes first: the program's exit, a seccomp
- *          notification (a forbidden call: kill, remember its number), or
- *          ABORT from the supervisor (a limit: kill).  Then kill(-1) and
- *          reap until no child is left, collect files, answer DONE.
+ *   RUN    fresh work dir, place files, take the memory baseline (cgroup.c),
+ *          spawn the program (exec.c) as a CLONE_VM|CLONE_VFORK child in a new
+ *          ipc namespace, then wait for whichever comes first: the program's
+ *          exit, a seccomp notification (a forbidden call: kill, remember its
+ *          number), or ABORT from the supervisor (a limit: kill).  Then
+ *          kill(-1) and reap until no child is left, collect files, answer
+ *          DONE.
  *   ABORT  outside a run: a late one, ignored.
  *   EOF    the worker is gone: exit, and the kernel kills the namespace.
  *
@@ -243,9 +244,12 @@ sbx_name_ok(const char *name)
 }
 
 
-/* Writes the run's files into the fresh work dir, owned by the program. */
+/*
+ * Writes the run's files into the fresh work dir, owned by the program;
+ * *placed: the bytes they hold in the tmpfs, in whole pages.
+ */
 static int
-sbx_place_files(const sbx_parsed_t *r, sbx_err_t *err)
+sbx_place_files(const sbx_parsed_t *r, uint64_t *placed, sbx_err_t *err)
 {
     const char  *p = r->files, *name;
     uint64_t     hdr[2];
@@ -253,6 +257,8 @@ sbx_place_files(const sbx_parsed_t *r, sbx_err_t *err)
     size_t       off;
     ssize_t      n;
     int          fd, dir;
+
+    *placed = 0;
 
     if (r->nfiles == 0) {
         return 0;
@@ -297,6 +303,7 @@ sbx_place_files(const sbx_parsed_t *r, sbx_err_t *err)
         }
         close(fd);
         p += hdr[1];
+        *placed += (hdr[1] + 4095) & ~(uint64_t) 4095;
     }
 
     close(dir);
@@ -427,7 +434,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     const char      *payload = NULL;
     void            *map = MAP_FAILED;
     size_t           plen = 0;
-    uint64_t         t0, cpu0, cpu1;
+    uint64_t         t0, cpu0, cpu1, placed, mem_base;
     pid_t            pid;
     int              pidfd = -1, listener = -1, wstatus = 0, i, k;
     int              out_fds[SBX_MAX_COLLECT], nout = 0;
@@ -467,7 +474,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
 
     if (sbx_parse(m, payload, plen, &r, &err) < 0
         || sbx_box_prepare(&ini->box, m->box_bytes, m->box_inodes, &err) < 0
-        || sbx_place_files(&r, &err) < 0)
+        || sbx_place_files(&r, &placed, &err) < 0)
     {
         goto failed;
     }
@@ -481,6 +488,12 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     c.msg = &ctl_msg;
     c.filter = ini->sb->filter.enabled ? &ini->sb->filter : &ini->no_filter;
     c.listener = -1;
+
+    if (sbx_cgroup_run_begin(&ini->sb->cg, m->mem_limit, placed, &mem_base,
+                             &err) < 0)
+    {
+        goto failed;
+    }
 
     /* the program's stdio at 0-2; CLONE_FILES shares this table with it */
     if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
@@ -564,6 +577,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
            + (uint64_t) ru1.ru_stime.tv_sec * 1000000 + ru1.ru_stime.tv_usec;
     d.cpu_us = cpu1 - cpu0;
     d.maxrss_kb = ru.ru_maxrss;
+    d.mem_peak = sbx_cgroup_run_peak(&ini->sb->cg, mem_base);
     d.wstatus = wstatus;
     d.exec_errno = c.exec_errno;
 
