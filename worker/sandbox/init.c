@@ -4,10 +4,11 @@
  * Built once (ns.c starts it, mount.c gives it its root), it then serves
  * runs over the control socket until the worker closes it:
  *
- *   RUN    fresh work dir, place files, take the memory baseline (cgroup.c),
- *          spawn the program (exec.c) as a CLONE_VM|CLONE_VFORK child in a new
- *          ipc namespace, then wait for whichever comes first: the program's
- *          exit, a seccomp notification (a forbidden call: kill, remember its
+ *   RUN    fresh work dir, place files, start the run's accounting (the pid
+ *          counter back to 1, the memory baseline in cgroup.c), spawn the
+ *          program (exec.c) as a CLONE_VM|CLONE_VFORK child in a new ipc
+ *          namespace, then wait for whichever comes first: the program's exit,
+ *          a seccomp notification (a forbidden call: kill, remember its
  *          number), or ABORT from the supervisor (a limit: kill).  Then
  *          kill(-1) and reap until no child is left, collect files, answer
  *          DONE.
@@ -19,6 +20,11 @@
  * sent from inside the namespace cannot reach it (it sets no handlers).
  * The tree's CPU time is init's RUSAGE_CHILDREN before and after the run:
  * it includes every process of the run, killed or not, and nothing else.
+ *
+ * Every run starts from the same pid counter: the program is pid 2 and
+ * its children follow, so neither its pid nor ns_last_pid tells how many
+ * processes earlier runs made.  The namespace is empty but for init when
+ * the counter is set, so no pid is taken twice.
  */
 
 #include <errno.h>
@@ -55,6 +61,7 @@ typedef struct {
     sandbox_t      *sb;
     int             ctl;
     int             devnull;
+    int             last_pid;       /* /proc/sys/kernel/ns_last_pid, or -1 */
     sbx_box_t       box;
     char           *stack;
     size_t          notif_size;
@@ -489,6 +496,10 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     c.filter = ini->sb->filter.enabled ? &ini->sb->filter : &ini->no_filter;
     c.listener = -1;
 
+    if (ini->last_pid >= 0 && sbx_write_str(ini->last_pid, "1") < 0) {
+        sbx_fail(&err, errno, "resetting ns_last_pid");
+        goto failed;
+    }
     if (sbx_cgroup_run_begin(&ini->sb->cg, m->mem_limit, placed, &mem_base,
                              &err) < 0)
     {
@@ -676,6 +687,17 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
     dup2(ini.devnull, 0);
     dup2(ini.devnull, 1);
     dup2(ini.devnull, 2);
+
+    /*
+     * The pid counter of our namespace, reset before every run.  Kernels
+     * without checkpoint/restore have no such file: pids then go on
+     * counting from run to run.
+     */
+    ini.last_pid = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+    if (ini.last_pid < 0 && errno != ENOENT) {
+        sbx_fail(&err, errno, "open /proc/sys/kernel/ns_last_pid");
+        sbx_init_fail(ctl, &err);
+    }
 
     /* nobody may ptrace or read the memory of init (a copy of the worker) */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
