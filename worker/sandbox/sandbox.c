@@ -53,11 +53,19 @@ sandbox_limits_default(sandbox_limits_t *l)
     if (l->output_kb == 0) {
         l->output_kb = 8 * 1024;
     }
+
+    /*
+     * Files in the work dir are tmpfs pages, charged to the memory cgroup:
+     * by default a file bomb fills the file size limit (OLE) or the work
+     * dir (ENOSPC) well before the memory limit, never MLE.
+     */
     if (l->file_size_kb == 0) {
-        l->file_size_kb = 64 * 1024;
+        l->file_size_kb = l->memory_kb / 4 < 64 * 1024 ? l->memory_kb / 4
+                                                       : 64 * 1024;
     }
     if (l->work_dir_kb == 0) {
-        l->work_dir_kb = 64 * 1024;
+        l->work_dir_kb = l->memory_kb / 2 < 64 * 1024 ? l->memory_kb / 2
+                                                      : 64 * 1024;
     }
     if (l->processes == 0) {
         l->processes = 64;
