@@ -62,6 +62,7 @@ typedef struct {
     int             ctl;
     int             devnull;
     int             last_pid;       /* /proc/sys/kernel/ns_last_pid, or -1 */
+    int             clear_refs;     /* /proc/self/clear_refs */
     sbx_box_t       box;
     char           *stack;
     size_t          notif_size;
@@ -505,6 +506,10 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     {
         goto failed;
     }
+    if (sbx_write_str(ini->clear_refs, "5") < 0) {
+        sbx_fail(&err, errno, "resetting init's peak RSS");
+        goto failed;
+    }
 
     /* the program's stdio at 0-2; CLONE_FILES shares this table with it */
     if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
@@ -672,6 +677,18 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
     }
     if (sethostname("sandbox", 7) < 0) {
         sbx_fail(&err, errno, "sethostname");
+        sbx_init_fail(ctl, &err);
+    }
+
+    /*
+     * The program is spawned on init's memory (CLONE_VM) and execve
+     * records that memory's high-water mark as the program's maxrss: it
+     * is brought down to init's resident size before every spawn.  The
+     * file is opened now, while init's fs uid still owns it.
+     */
+    ini.clear_refs = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (ini.clear_refs < 0) {
+        sbx_fail(&err, errno, "open /proc/self/clear_refs");
         sbx_init_fail(ctl, &err);
     }
 
