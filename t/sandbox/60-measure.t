@@ -100,13 +100,20 @@ like($r[22]{stdout}, qr/^wrote 48 MiB/, 'a run left 48 MiB of page cache')
 
 for my $set (['a+b', $sum_kb, \@sum_r], ['python list', $py_kb, \@py_r]) {
     my ($name, $ref, $list) = @$set;
-    my @kb = map { $_->{memory_kb} } @$list;
-    my @off = grep { abs($_ - $ref) > 1024 } @kb;
-    is_deeply(\@off, [], "$name: every peak within 1 MB of $ref KB, in both "
-                         . "slots, after a compile, a full /box, page cache")
-        or diag "peaks: @kb";
-    my ($lo, $hi) = (sort { $a <=> $b } @kb)[0, -1];
-    cmp_ok($hi - $lo, '<=', 1024, "$name: peaks stable ($lo..$hi KB)");
+    SKIP: {
+        # a figure never falls below init's resident size, and init is a
+        # copy of the library's caller: under ASan, several MiB of shadow
+        skip "$name: under ASan init alone is larger", 2
+            if @san && $ref < 16 * 1024;
+        my @kb = map { $_->{memory_kb} } @$list;
+        my @off = grep { abs($_ - $ref) > 1024 } @kb;
+        is_deeply(\@off, [], "$name: every peak within 1 MB of $ref KB, in "
+                             . "both slots, after a compile, a full /box, "
+                             . "page cache")
+            or diag "peaks: @kb";
+        my ($lo, $hi) = (sort { $a <=> $b } @kb)[0, -1];
+        cmp_ok($hi - $lo, '<=', 1024, "$name: peaks stable ($lo..$hi KB)");
+    }
 }
 
 # --- the limit is the one asked for, whatever earlier runs left charged
