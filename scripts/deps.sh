@@ -17,7 +17,7 @@ packages=(
     python3 redis-server curl ca-certificates
     # test
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
-    libhttp-message-perl openssl
+    libhttp-message-perl openssl time
     # bench
     bubblewrap wrk
 )

@@ -4,8 +4,12 @@
  * One pooled cgroup per instance, created in sandbox_create() and kept:
  * per-run mkdir/rmdir costs about 0.3 ms, resetting counters a few us.
  * Init lives in it, so every process of a run starts inside without an
- * attach step; init's own charge (a few hundred KiB) is measured once as
- * the baseline and added to the limit and subtracted from the peak.
+ * attach step.  The memory side of a run is init's (sbx_cgroup_run_begin
+ * and sbx_cgroup_run_peak, through descriptors the helper leaves it): just
+ * before the spawn, with the run's files placed, what the cgroup holds is
+ * the run's baseline, added to the limit and subtracted from the peak.
+ * Page cache left by earlier runs is reclaimed first, so it neither hides
+ * in the baseline nor stretches the limit while it is evicted.
  *
  * cgroup v2 is used when the unified hierarchy has the memory controller,
  * otherwise v1 with memory, pids and cpuacct as separate hierarchies (as on
@@ -40,7 +44,7 @@ sbx_cg_init(sbx_cgroup_t *cg)
     cg->mem.procs_fd = cg->pids.procs_fd = cg->cpu.procs_fd = -1;
     cg->mem_limit_fd = cg->memsw_limit_fd = cg->mem_peak_fd = -1;
     cg->mem_usage_fd = cg->mem_oom_fd = cg->pids_max_fd = -1;
-    cg->cpu_usage_fd = cg->tasks_fd = -1;
+    cg->mem_reclaim_fd = cg->cpu_usage_fd = cg->tasks_fd = -1;
 }
 
 
@@ -225,6 +229,7 @@ sbx_cg_setup_v1(sandbox_t *sb, const char *mem, const char *pids,
     const char *cpu, sbx_err_t *err)
 {
     sbx_cgroup_t  *cg = &sb->cg;
+    int            fd;
 
     if (sbx_cg_make(cg, &cg->mem, mem, sb->cgroup_parent, 0, err) < 0) {
         return -1;
@@ -245,6 +250,17 @@ sbx_cg_setup_v1(sandbox_t *sb, const char *mem, const char *pids,
         return sbx_fail(err, errno, "opening files in %s", cg->mem.path);
     }
     cg->peak_resettable = 1;
+
+    /*
+     * Reclaim between runs (sbx_cg_reclaim) takes page cache only: on a
+     * host with swap it would otherwise page init out (the memsw limit
+     * keeps a run from gaining anything by swapping anyway).
+     */
+    fd = sbx_cg_open(&cg->mem, "memory.swappiness", O_WRONLY);
+    if (fd >= 0) {
+        (void) sbx_write_str(fd, "0");
+        close(fd);
+    }
 
     if (pids[0] != '\0') {
         if (sbx_cg_make(cg, &cg->pids, pids, sb->cgroup_parent, 0, err) < 0) {
@@ -289,6 +305,7 @@ sbx_cg_setup_v2(sandbox_t *sb, const char *mnt, sbx_err_t *err)
     cg->mem_peak_fd = sbx_cg_open(&cg->mem, "memory.peak", O_RDWR);
     cg->mem_usage_fd = sbx_cg_open(&cg->mem, "memory.current", O_RDONLY);
     cg->mem_oom_fd = sbx_cg_open(&cg->mem, "memory.events", O_RDONLY);
+    cg->mem_reclaim_fd = sbx_cg_open(&cg->mem, "memory.reclaim", O_WRONLY);
     cg->pids_max_fd = sbx_cg_open(&cg->mem, "pids.max", O_RDWR);
     cg->cpu_usage_fd = sbx_cg_open(&cg->mem, "cpu.stat", O_RDONLY);
     cg->tasks_fd = sbx_cg_open(&cg->mem, "cgroup.procs", O_RDONLY);
@@ -298,7 +315,7 @@ sbx_cg_setup_v2(sandbox_t *sb, const char *mnt, sbx_err_t *err)
         return sbx_fail(err, errno, "opening files in %s", cg->mem.path);
     }
 
-    /* no swapping past the limit */
+    /* no swapping past the limit, and reclaim takes page cache only */
     fd = sbx_cg_open(&cg->mem, "memory.swap.max", O_WRONLY);
     if (fd >= 0) {
         (void) sbx_write_str(fd, "0");
@@ -392,6 +409,7 @@ sbx_cgroup_teardown(sandbox_t *sb)
     sbx_close(&cg->mem_peak_fd);
     sbx_close(&cg->mem_usage_fd);
     sbx_close(&cg->mem_oom_fd);
+    sbx_close(&cg->mem_reclaim_fd);
     sbx_close(&cg->pids_max_fd);
     sbx_close(&cg->cpu_usage_fd);
     sbx_close(&cg->tasks_fd);
@@ -428,22 +446,36 @@ sbx_cgroup_attach_self(const sbx_cgroup_t *cg)
 }
 
 
-/* Init is up and idle: what it holds is the baseline of every run. */
+/*
+ * Also in the helper, before it closes what it does not need: lists in
+ * keep the descriptors init uses for the memory side of each run and
+ * forgets the others in this copy (the supervisor keeps its own).
+ * Returns how many were listed, at most SBX_CG_INIT_FDS.
+ */
 int
-sbx_cgroup_after_init(sandbox_t *sb, sbx_err_t *err)
+sbx_cgroup_for_init(sbx_cgroup_t *cg, int *keep)
 {
-    sbx_cgroup_t  *cg = &sb->cg;
+    int  n = 0;
 
     if (cg->version == 0) {
         return 0;
     }
-    if (sbx_read_u64(cg->mem_usage_fd, &cg->baseline) < 0) {
-        return sbx_fail(err, errno, "reading memory usage of %s",
-                        cg->mem.path);
+
+    keep[n++] = cg->mem_limit_fd;
+    keep[n++] = cg->mem_usage_fd;
+    if (cg->memsw_limit_fd >= 0) {
+        keep[n++] = cg->memsw_limit_fd;
     }
-    cg->mem_limit = 0;
-    cg->pids_max = 0;
-    return 0;
+    if (cg->mem_peak_fd >= 0) {
+        keep[n++] = cg->mem_peak_fd;
+    }
+    if (cg->mem_reclaim_fd >= 0) {
+        keep[n++] = cg->mem_reclaim_fd;
+    }
+
+    cg->mem.procs_fd = cg->pids.procs_fd = cg->cpu.procs_fd = -1;
+    cg->mem_oom_fd = cg->pids_max_fd = cg->cpu_usage_fd = cg->tasks_fd = -1;
+    return n;
 }
 
 
@@ -504,25 +536,17 @@ sbx_cg_counter(int fd, const char *key, uint64_t *v)
 }
 
 
+/* The supervisor's part before a run: process limit, CPU counter. */
 int
 sbx_cgroup_prepare_run(sandbox_t *sb, const sandbox_limits_t *lim,
     sbx_err_t *err)
 {
     sbx_cgroup_t  *cg = &sb->cg;
-    uint64_t       bytes, pids, usage;
+    uint64_t       pids, usage;
     char           buf[32];
 
     if (cg->version == 0) {
         return 0;
-    }
-
-    bytes = lim->memory_kb * 1024 + cg->baseline;
-    if (bytes != cg->mem_limit) {
-        if (sbx_cg_set_mem_limit(cg, bytes) < 0) {
-            return sbx_fail(err, errno, "setting the memory limit of %s",
-                            cg->mem.path);
-        }
-        cg->mem_limit = bytes;
     }
 
     pids = (uint64_t) lim->processes + 1;          /* + init */
@@ -533,16 +557,6 @@ sbx_cgroup_prepare_run(sandbox_t *sb, const sandbox_limits_t *lim,
                             cg->pids.path);
         }
         cg->pids_max = pids;
-    }
-
-    /* peak: v1 resets max_usage to the current usage */
-    if (cg->peak_resettable) {
-        if (sbx_write_str(cg->mem_peak_fd, cg->version == 1 ? "0" : "reset")
-            < 0)
-        {
-            return sbx_fail(err, errno, "resetting the memory peak of %s",
-                            cg->mem.path);
-        }
     }
 
     if (cg->version == 1) {
@@ -560,6 +574,111 @@ sbx_cgroup_prepare_run(sandbox_t *sb, const sandbox_limits_t *lim,
     }
 
     return 0;
+}
+
+
+/*
+ * Reclaims what earlier runs left charged here, down to floor bytes if it
+ * can.  v1: the limit set to floor makes the kernel reclaim until usage
+ * fits (EBUSY when it cannot: fine); memsw is left above it.  v2: lowering
+ * memory.max would end in the OOM killer, memory.reclaim asks for the
+ * surplus instead (EAGAIN when less could go: fine).  Both take page cache
+ * only (swappiness 0, swap.max 0) and cost what they reclaim.
+ */
+static void
+sbx_cg_reclaim(sbx_cgroup_t *cg, uint64_t usage, uint64_t floor)
+{
+    char  buf[32];
+
+    if (cg->version == 1) {
+        snprintf(buf, sizeof(buf), "%llu", (unsigned long long) floor);
+        if (sbx_write_str(cg->mem_limit_fd, buf) == 0) {
+            cg->mem_limit = floor;
+        }
+    } else if (cg->mem_reclaim_fd >= 0) {
+        snprintf(buf, sizeof(buf), "%llu",
+                 (unsigned long long) (usage - floor));
+        (void) sbx_write_str(cg->mem_reclaim_fd, buf);
+    }
+}
+
+
+/*
+ * Init's part, just before it spawns the program, with the work dir made
+ * and placed bytes of the run's files in it (tmpfs, charged here).  What
+ * the cgroup holds then is the run's baseline: the run may add limit
+ * bytes to it, and its peak is measured from it (*base).
+ *
+ * Whatever an earlier run left charged (page cache of the files it read
+ * or compiled) would sit in that baseline: the peak would still be right,
+ * but the program could grow past its limit while that cache is evicted
+ * for it.  So when the cgroup holds more than init's idle charge (taken
+ * at the first run), the placed files and SBX_CG_SLACK, it is reclaimed
+ * first.  What could not go (slab still in use) becomes the idle charge,
+ * so that a cgroup that cannot shrink is not reclaimed on every run.
+ */
+int
+sbx_cgroup_run_begin(sbx_cgroup_t *cg, uint64_t limit, uint64_t placed,
+    uint64_t *base, sbx_err_t *err)
+{
+    uint64_t  usage, floor;
+
+    *base = 0;
+
+    if (cg->version == 0) {
+        return 0;
+    }
+
+    if (sbx_read_u64(cg->mem_usage_fd, &usage) < 0) {
+        return sbx_fail(err, errno, "reading the memory usage");
+    }
+    floor = cg->idle + placed;
+    if (cg->idle != 0 && usage > floor + SBX_CG_SLACK) {
+        sbx_cg_reclaim(cg, usage, floor);
+        if (sbx_read_u64(cg->mem_usage_fd, &usage) < 0) {
+            return sbx_fail(err, errno, "reading the memory usage");
+        }
+    }
+    if (cg->idle == 0 || usage > floor + SBX_CG_SLACK) {
+        cg->idle = usage > placed ? usage - placed : usage;
+    }
+
+    if (limit + usage != cg->mem_limit) {
+        if (sbx_cg_set_mem_limit(cg, limit + usage) < 0) {
+            return sbx_fail(err, errno, "setting the memory limit");
+        }
+        cg->mem_limit = limit + usage;
+    }
+
+    /* v1 resets max_usage to the current usage, v2 this fd's peak */
+    if (cg->peak_resettable
+        && sbx_write_str(cg->mem_peak_fd, cg->version == 1 ? "0" : "reset")
+           < 0)
+    {
+        return sbx_fail(err, errno, "resetting the memory peak");
+    }
+
+    *base = usage;
+    return 0;
+}
+
+
+/*
+ * After the run, its processes reaped: the most the run held above its
+ * baseline.  0 when the peak cannot be reset (cgroup v2 before 6.12): the
+ * caller then has the processes' own peak RSS only.
+ */
+uint64_t
+sbx_cgroup_run_peak(const sbx_cgroup_t *cg, uint64_t base)
+{
+    uint64_t  v;
+
+    if (cg->version == 0 || !cg->peak_resettable
+        || sbx_read_u64(cg->mem_peak_fd, &v) < 0)
+    {
+        return 0;
+    }
+    return v > base ? v - base : 0;
 }
 
 
@@ -585,26 +704,20 @@ sbx_cgroup_cpu_ns(sandbox_t *sb, uint64_t *ns)
 
 
 /*
- * After a run (the tree is gone): the peak above init's baseline, whether
- * the OOM killer fired during the run, the tree's CPU in the cgroup.
+ * After a run (the tree is gone): whether the OOM killer fired during the
+ * run, the tree's CPU in the cgroup.
  */
 int
-sbx_cgroup_finish_run(sandbox_t *sb, uint64_t *peak, int *oom_killed,
-    uint64_t *cpu_ns)
+sbx_cgroup_finish_run(sandbox_t *sb, int *oom_killed, uint64_t *cpu_ns)
 {
     sbx_cgroup_t  *cg = &sb->cg;
-    uint64_t       v, kills;
+    uint64_t       kills;
 
-    *peak = 0;
     *oom_killed = 0;
     *cpu_ns = 0;
 
     if (cg->version == 0) {
         return 0;
-    }
-
-    if (cg->mem_peak_fd >= 0 && sbx_read_u64(cg->mem_peak_fd, &v) == 0) {
-        *peak = v > cg->baseline ? v - cg->baseline : 0;
     }
 
     if (sbx_cg_counter(cg->mem_oom_fd, "oom_kill", &kills) < 0) {

@@ -4,12 +4,14 @@
  * Built once (ns.c starts it, mount.c gives it its root), it then serves
  * runs over the control socket until the worker closes it:
  *
- *   RUN    fresh work dir, place files, spawn the program (exec.c) as a
- *          CLONE_VM|CLONE_VFORK child in a new ipc namespace, then wait for
- *          whichever comes first: the program's exit, a seccomp
- *          notification (a forbidden call: kill, remember its number), or
- *          ABORT from the supervisor (a limit: kill).  Then kill(-1) and
- *          reap until no child is left, collect files, answer DONE.
+ *   RUN    fresh work dir, place files, start the run's accounting (the pid
+ *          counter back to 1, the memory baseline in cgroup.c), spawn the
+ *          program (exec.c) as a CLONE_VM|CLONE_VFORK child in a new ipc
+ *          namespace, then wait for whichever comes first: the program's exit,
+ *          a seccomp notification (a forbidden call: kill, remember its
+ *          number), or ABORT from the supervisor (a limit: kill).  Then
+ *          kill(-1) and reap until no child is left, collect files, answer
+ *          DONE.
  *   ABORT  outside a run: a late one, ignored.
  *   EOF    the worker is gone: exit, and the kernel kills the namespace.
  *
@@ -18,6 +20,11 @@
  * sent from inside the namespace cannot reach it (it sets no handlers).
  * The tree's CPU time is init's RUSAGE_CHILDREN before and after the run:
  * it includes every process of the run, killed or not, and nothing else.
+ *
+ * Every run starts from the same pid counter: the program is pid 2 and
+ * its children follow, so neither its pid nor ns_last_pid tells how many
+ * processes earlier runs made.  The namespace is empty but for init when
+ * the counter is set, so no pid is taken twice.
  */
 
 #include <errno.h>
@@ -54,6 +61,8 @@ typedef struct {
     sandbox_t      *sb;
     int             ctl;
     int             devnull;
+    int             last_pid;       /* /proc/sys/kernel/ns_last_pid, or -1 */
+    int             clear_refs;     /* /proc/self/clear_refs */
     sbx_box_t       box;
     char           *stack;
     size_t          notif_size;
@@ -243,9 +252,12 @@ sbx_name_ok(const char *name)
 }
 
 
-/* Writes the run's files into the fresh work dir, owned by the program. */
+/*
+ * Writes the run's files into the fresh work dir, owned by the program;
+ * *placed: the bytes they hold in the tmpfs, in whole pages.
+ */
 static int
-sbx_place_files(const sbx_parsed_t *r, sbx_err_t *err)
+sbx_place_files(const sbx_parsed_t *r, uint64_t *placed, sbx_err_t *err)
 {
     const char  *p = r->files, *name;
     uint64_t     hdr[2];
@@ -253,6 +265,8 @@ sbx_place_files(const sbx_parsed_t *r, sbx_err_t *err)
     size_t       off;
     ssize_t      n;
     int          fd, dir;
+
+    *placed = 0;
 
     if (r->nfiles == 0) {
         return 0;
@@ -297,6 +311,7 @@ sbx_place_files(const sbx_parsed_t *r, sbx_err_t *err)
         }
         close(fd);
         p += hdr[1];
+        *placed += (hdr[1] + 4095) & ~(uint64_t) 4095;
     }
 
     close(dir);
@@ -427,7 +442,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     const char      *payload = NULL;
     void            *map = MAP_FAILED;
     size_t           plen = 0;
-    uint64_t         t0, cpu0, cpu1;
+    uint64_t         t0, cpu0, cpu1, placed, mem_base;
     pid_t            pid;
     int              pidfd = -1, listener = -1, wstatus = 0, i, k;
     int              out_fds[SBX_MAX_COLLECT], nout = 0;
@@ -467,7 +482,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
 
     if (sbx_parse(m, payload, plen, &r, &err) < 0
         || sbx_box_prepare(&ini->box, m->box_bytes, m->box_inodes, &err) < 0
-        || sbx_place_files(&r, &err) < 0)
+        || sbx_place_files(&r, &placed, &err) < 0)
     {
         goto failed;
     }
@@ -481,6 +496,20 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     c.msg = &ctl_msg;
     c.filter = ini->sb->filter.enabled ? &ini->sb->filter : &ini->no_filter;
     c.listener = -1;
+
+    if (ini->last_pid >= 0 && sbx_write_str(ini->last_pid, "1") < 0) {
+        sbx_fail(&err, errno, "resetting ns_last_pid");
+        goto failed;
+    }
+    if (sbx_cgroup_run_begin(&ini->sb->cg, m->mem_limit, placed, &mem_base,
+                             &err) < 0)
+    {
+        goto failed;
+    }
+    if (sbx_write_str(ini->clear_refs, "5") < 0) {
+        sbx_fail(&err, errno, "resetting init's peak RSS");
+        goto failed;
+    }
 
     /* the program's stdio at 0-2; CLONE_FILES shares this table with it */
     if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
@@ -564,6 +593,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
            + (uint64_t) ru1.ru_stime.tv_sec * 1000000 + ru1.ru_stime.tv_usec;
     d.cpu_us = cpu1 - cpu0;
     d.maxrss_kb = ru.ru_maxrss;
+    d.mem_peak = sbx_cgroup_run_peak(&ini->sb->cg, mem_base);
     d.wstatus = wstatus;
     d.exec_errno = c.exec_errno;
 
@@ -650,6 +680,18 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
         sbx_init_fail(ctl, &err);
     }
 
+    /*
+     * The program is spawned on init's memory (CLONE_VM) and execve
+     * records that memory's high-water mark as the program's maxrss: it
+     * is brought down to init's resident size before every spawn.  The
+     * file is opened now, while init's fs uid still owns it.
+     */
+    ini.clear_refs = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (ini.clear_refs < 0) {
+        sbx_fail(&err, errno, "open /proc/self/clear_refs");
+        sbx_init_fail(ctl, &err);
+    }
+
     if (sbx_root_build(sb, extra, nextra, &err) < 0) {
         sbx_init_fail(ctl, &err);
     }
@@ -662,6 +704,17 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
     dup2(ini.devnull, 0);
     dup2(ini.devnull, 1);
     dup2(ini.devnull, 2);
+
+    /*
+     * The pid counter of our namespace, reset before every run.  Kernels
+     * without checkpoint/restore have no such file: pids then go on
+     * counting from run to run.
+     */
+    ini.last_pid = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+    if (ini.last_pid < 0 && errno != ENOENT) {
+        sbx_fail(&err, errno, "open /proc/sys/kernel/ns_last_pid");
+        sbx_init_fail(ctl, &err);
+    }
 
     /* nobody may ptrace or read the memory of init (a copy of the worker) */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {

@@ -32,6 +32,8 @@
 #define SBX_MAX_COLLECT     32
 #define SBX_MAX_INLINE      (48 * 1024) /* larger run payloads go in a memfd */
 #define SBX_MAX_BINDS       64
+#define SBX_CG_INIT_FDS     5           /* cgroup files init keeps */
+#define SBX_CG_SLACK        (1024 * 1024)   /* left charged, not reclaimed */
 
 
 /* An error: what was being done, and errno text. */
@@ -73,6 +75,7 @@ typedef struct {
     int         mem_peak_fd;            /* max_usage_in_bytes | memory.peak */
     int         mem_usage_fd;           /* usage_in_bytes | memory.current */
     int         mem_oom_fd;             /* oom_control | memory.events */
+    int         mem_reclaim_fd;         /* -1 | memory.reclaim */
     int         pids_max_fd;
     int         cpu_usage_fd;           /* cpuacct.usage | cpu.stat */
     int         tasks_fd;               /* cgroup.procs, for reading */
@@ -81,7 +84,7 @@ typedef struct {
     uint64_t    pids_max;
     uint64_t    oom_kills;              /* counter value after last run */
     uint64_t    cpu_base_ns;            /* v2: usage at run start */
-    uint64_t    baseline;               /* init's own charge, bytes */
+    uint64_t    idle;                   /* init: charge between runs */
     unsigned    generation;             /* memory dir rotations */
     char        name[96];               /* instance dir name */
 } sbx_cgroup_t;
@@ -131,6 +134,7 @@ typedef struct {
     uint64_t    rl_as;
     uint64_t    box_bytes;
     uint64_t    box_inodes;
+    uint64_t    mem_limit;              /* bytes above the run's baseline */
     uint32_t    argc;
     uint32_t    envc;
     uint32_t    nfiles;
@@ -152,7 +156,8 @@ typedef struct {
     uint32_t    sv_arch;
     uint32_t    ncollect;
     uint64_t    cpu_us;                 /* the whole tree, from rusage */
-    uint64_t    maxrss_kb;
+    uint64_t    maxrss_kb;              /* the program's and its waited-for */
+    uint64_t    mem_peak;               /* cgroup, bytes above the baseline */
     uint64_t    wall_us;
     int32_t     collect_errno[SBX_MAX_COLLECT];
 } sbx_done_msg_t;
@@ -210,13 +215,15 @@ int sbx_cgroup_probe(void);
 int sbx_cgroup_setup(sandbox_t *sb, sbx_err_t *err);
 void sbx_cgroup_teardown(sandbox_t *sb);
 int sbx_cgroup_attach_self(const sbx_cgroup_t *cg);
-int sbx_cgroup_after_init(sandbox_t *sb, sbx_err_t *err);
+int sbx_cgroup_for_init(sbx_cgroup_t *cg, int *keep);
 int sbx_cgroup_prepare_run(sandbox_t *sb, const sandbox_limits_t *lim,
     sbx_err_t *err);
+int sbx_cgroup_run_begin(sbx_cgroup_t *cg, uint64_t limit, uint64_t placed,
+    uint64_t *base, sbx_err_t *err);
+uint64_t sbx_cgroup_run_peak(const sbx_cgroup_t *cg, uint64_t base);
 int sbx_cgroup_cpu_ns(sandbox_t *sb, uint64_t *ns);
 void sbx_cgroup_kill(sandbox_t *sb);
-int sbx_cgroup_finish_run(sandbox_t *sb, uint64_t *peak, int *oom_killed,
-    uint64_t *cpu_ns);
+int sbx_cgroup_finish_run(sandbox_t *sb, int *oom_killed, uint64_t *cpu_ns);
 
 /* rlimit.c */
 void sbx_rlimits_plan(const sandbox_t *sb, const sandbox_limits_t *lim,

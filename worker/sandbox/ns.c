@@ -67,19 +67,30 @@ sbx_helper_fail(int sync, const char *what)
 }
 
 
-/* Closes every fd but the two kept (the worker's fds are not ours). */
+/* Closes every fd from 3 up but the n in keep (the worker's are not ours). */
 static void
-sbx_close_all_but(int a, int b)
+sbx_close_all_but(int *keep, int n)
 {
-    int  lo = a < b ? a : b, hi = a < b ? b : a;
+    int  i, j, fd, from;
 
-    if (lo > 3) {
-        syscall(SYS_close_range, 3, lo - 1, 0);
+    for (i = 1; i < n; i++) {
+        fd = keep[i];
+        for (j = i; j > 0 && keep[j - 1] > fd; j--) {
+            keep[j] = keep[j - 1];
+        }
+        keep[j] = fd;
     }
-    if (hi > lo + 1) {
-        syscall(SYS_close_range, lo + 1, hi - 1, 0);
+
+    from = 3;
+    for (i = 0; i < n; i++) {
+        if (keep[i] > from) {
+            syscall(SYS_close_range, from, keep[i] - 1, 0);
+        }
+        if (keep[i] + 1 > from) {
+            from = keep[i] + 1;
+        }
     }
-    syscall(SYS_close_range, hi + 1, ~0U, 0);
+    syscall(SYS_close_range, from, ~0U, 0);
 }
 
 
@@ -89,13 +100,17 @@ sbx_helper(sandbox_t *sb, int ctl, int sync, const sbx_bind_t *extra,
 {
     sbx_sync_t  m;
     pid_t       pid;
+    int         keep[2 + SBX_CG_INIT_FDS], n;
 
     /* into the pooled cgroup first, so init and all it forks start there */
     if (sb->cg.version != 0 && sbx_cgroup_attach_self(&sb->cg) < 0) {
         sbx_helper_fail(sync, "joining the instance cgroup");
     }
 
-    sbx_close_all_but(ctl, sync);
+    keep[0] = ctl;
+    keep[1] = sync;
+    n = 2 + sbx_cgroup_for_init(&sb->cg, keep + 2);
+    sbx_close_all_but(keep, n);
 
     if (unshare(SBX_NS_FLAGS) < 0) {
         sbx_helper_fail(sync, "unshare(user, mnt, ipc, uts, net, pid)");

@@ -53,11 +53,19 @@ sandbox_limits_default(sandbox_limits_t *l)
     if (l->output_kb == 0) {
         l->output_kb = 8 * 1024;
     }
+
+    /*
+     * Files in the work dir are tmpfs pages, charged to the memory cgroup:
+     * by default a file bomb fills the file size limit (OLE) or the work
+     * dir (ENOSPC) well before the memory limit, never MLE.
+     */
     if (l->file_size_kb == 0) {
-        l->file_size_kb = 64 * 1024;
+        l->file_size_kb = l->memory_kb / 4 < 64 * 1024 ? l->memory_kb / 4
+                                                       : 64 * 1024;
     }
     if (l->work_dir_kb == 0) {
-        l->work_dir_kb = 64 * 1024;
+        l->work_dir_kb = l->memory_kb / 2 < 64 * 1024 ? l->memory_kb / 2
+                                                      : 64 * 1024;
     }
     if (l->processes == 0) {
         l->processes = 64;
@@ -129,7 +137,7 @@ sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
     sb->cg.mem.procs_fd = sb->cg.pids.procs_fd = sb->cg.cpu.procs_fd = -1;
     sb->cg.mem_limit_fd = sb->cg.memsw_limit_fd = sb->cg.mem_peak_fd = -1;
     sb->cg.mem_usage_fd = sb->cg.mem_oom_fd = sb->cg.pids_max_fd = -1;
-    sb->cg.cpu_usage_fd = sb->cg.tasks_fd = -1;
+    sb->cg.mem_reclaim_fd = sb->cg.cpu_usage_fd = sb->cg.tasks_fd = -1;
 
     sb->slot = cfg->slot;
     sb->filter_mode = cfg->filter;
@@ -178,9 +186,7 @@ sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
     /* no cgroup is not an error: the rlimit fallback takes over */
     (void) sbx_cgroup_setup(sb, NULL);
 
-    if (sbx_init_spawn(sb, NULL, 0, &err) < 0
-        || sbx_cgroup_after_init(sb, &err) < 0)
-    {
+    if (sbx_init_spawn(sb, NULL, 0, &err) < 0) {
         goto failed;
     }
 
@@ -391,8 +397,8 @@ sbx_errno_text(int e, char *buf, size_t size)
  */
 static void
 sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
-    const sandbox_limits_t *lim, const sbx_watch_t *w, uint64_t peak,
-    int oom, uint64_t cg_cpu_ns, sandbox_result_t *res)
+    const sandbox_limits_t *lim, const sbx_watch_t *w, int oom,
+    uint64_t cg_cpu_ns, sandbox_result_t *res)
 {
     const sbx_done_msg_t  *d = &w->done;
     char                   ebuf[128], name[64];
@@ -400,7 +406,18 @@ sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
 
     res->wall_time_ms = d->wall_us / 1000;
     res->cpu_time_ms = d->cpu_us / 1000;
-    res->memory_kb = sb->cg.version != 0 ? peak / 1024 : d->maxrss_kb;
+
+    /*
+     * Memory: the program's peak RSS (with the children it waited for, as
+     * wait4 and /usr/bin/time give it: shared libraries count, wherever
+     * their page cache is charged), or what the whole run added to the
+     * cgroup at its peak (several processes at once, files in the work
+     * dir, page tables) when that is more.
+     */
+    res->memory_kb = d->maxrss_kb;
+    if (d->mem_peak / 1024 > res->memory_kb) {
+        res->memory_kb = d->mem_peak / 1024;
+    }
     if (WIFEXITED(st)) {
         res->exit_code = WEXITSTATUS(st);
     } else if (WIFSIGNALED(st)) {
@@ -581,7 +598,7 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     sbx_err_t          err;
     const char *const *env = spec->env ? spec->env : sbx_default_env;
     size_t             plen, envc, argc, i;
-    uint64_t           peak = 0, cg_cpu = 0;
+    uint64_t           cg_cpu = 0;
     int                oom = 0, fds[4], nfds = 3, pfd = -1;
     int                out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in = -1;
     int                rc;
@@ -607,12 +624,8 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     sandbox_limits_default(&lim);
 
     /* an init that died (or was killed after a protocol error) is redone */
-    if (sb->init_pid == 0) {
-        if (sbx_init_spawn(sb, NULL, 0, &err) < 0
-            || sbx_cgroup_after_init(sb, &err) < 0)
-        {
-            goto failed;
-        }
+    if (sb->init_pid == 0 && sbx_init_spawn(sb, NULL, 0, &err) < 0) {
+        goto failed;
     }
 
     if (sbx_cgroup_prepare_run(sb, &lim, &err) < 0) {
@@ -638,6 +651,7 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     msg->payload_len = (uint32_t) plen;
     msg->box_bytes = lim.work_dir_kb * 1024;
     msg->box_inodes = 4096 + spec->nfiles;
+    msg->mem_limit = lim.memory_kb * 1024;
     sbx_rlimits_plan(sb, &lim, msg);
 
     if (plen <= SBX_MAX_INLINE) {
@@ -703,12 +717,12 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
         goto failed;
     }
 
-    if (sbx_cgroup_finish_run(sb, &peak, &oom, &cg_cpu) < 0) {
+    if (sbx_cgroup_finish_run(sb, &oom, &cg_cpu) < 0) {
         sbx_fail(&err, errno, "reading the cgroup after the run");
         goto failed;
     }
 
-    sbx_verdict(sb, spec, &lim, &w, peak, oom, cg_cpu, res);
+    sbx_verdict(sb, spec, &lim, &w, oom, cg_cpu, res);
     sbx_read_collected(spec, &w, res);
 
     rc = res->status == SANDBOX_IE ? -1 : 0;
