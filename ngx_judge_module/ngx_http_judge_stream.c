@@ -944,6 +944,14 @@ ngx_http_judge_stream_langs(ngx_pool_t *pool, Judge__Register *reg,
         wl->version.len = ngx_strlen(l->version);
         wl->compiled = l->compiled;
 
+        /* none is an empty list: nothing for the language table to keep */
+
+        ngx_str_null(&wl->flags);
+
+        if (l->n_allowed_flags == 0) {
+            continue;
+        }
+
         len = 1;
         for (j = 0; j < l->n_allowed_flags; j++) {
             len += ngx_strlen(l->allowed_flags[j]) + 1;

@@ -523,7 +523,9 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool)
  * Drops workers not heard of for twice their heartbeat timeout, and those
  * whose streams were held by the processes "gone" (which exited or
  * crashed): their own process closes a silent stream at the timeout; this
- * catches the records of a process that no longer can.
+ * catches the records of a process that no longer can.  Lets go of the
+ * flags the language table kept for languages whose workers did not come
+ * back in time.
  */
 
 void
@@ -532,11 +534,25 @@ ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone, ngx_pid_t *gone,
 {
     ngx_uint_t                n, i;
     ngx_queue_t              *q, *next;
+    ngx_http_judge_lang_t    *l;
     ngx_http_judge_worker_t  *w;
 
     n = 0;
 
     ngx_http_judge_zone_lock(zone);
+
+    /* languages whose workers did not come back: their flags go */
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &zone->sh->languages[i];
+
+        if (l->flags.data && l->workers == 0
+            && (ngx_msec_int_t) (ngx_current_msec - l->last_live)
+               >= NGX_HTTP_JUDGE_REJOIN_GRACE)
+        {
+            ngx_http_judge_zone_free_str_locked(zone, &l->flags);
+        }
+    }
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
          q != ngx_queue_sentinel(&zone->sh->workers_queue);
