@@ -72,11 +72,17 @@ ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
 }
 
 
+/* an empty string may have no data at all (ngx_str_null) */
+
 static u_char *
 ngx_http_judge_copy_str(u_char *p, ngx_str_t *dst, ngx_str_t *src)
 {
     dst->data = p;
     dst->len = src->len;
+
+    if (src->len == 0) {
+        return p;
+    }
 
     return ngx_cpymem(p, src->data, src->len);
 }
