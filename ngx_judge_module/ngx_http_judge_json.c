@@ -334,6 +334,38 @@ ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s)
 
 
 /*
+ * Text a worker sent (names, versions, its host name) is shown as JSON:
+ * each byte that is not part of a valid UTF-8 sequence becomes "?" in
+ * place, so the text keeps its length.  Returns how many were replaced.
+ */
+
+ngx_uint_t
+ngx_http_judge_utf8_clean(u_char *p, size_t len)
+{
+    size_t       n;
+    u_char      *last;
+    ngx_uint_t   bad;
+
+    bad = 0;
+    last = p + len;
+
+    while (p < last) {
+        n = ngx_http_judge_utf8_seq(p, last);
+
+        if (n == 0) {
+            *p++ = '?';
+            bad++;
+            continue;
+        }
+
+        p += n;
+    }
+
+    return bad;
+}
+
+
+/*
  * Names that travel into JSON, lists and file names unescaped: worker ids,
  * tags, language ids, file names.  1 to 64 of [A-Za-z0-9._-].
  */

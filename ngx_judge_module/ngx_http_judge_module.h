@@ -77,6 +77,20 @@ typedef struct {
 } ngx_http_judge_result_t;
 
 
+/*
+ * One language a worker offers.  In the registry its strings lie in the
+ * worker's record; "flags" are the patterns of the compiler flags it
+ * takes, comma-wrapped (",-O2,-std=*,").
+ */
+typedef struct {
+    ngx_str_t                    id;
+    ngx_str_t                    name;
+    ngx_str_t                    version;
+    ngx_str_t                    flags;
+    unsigned                     compiled:1;
+} ngx_http_judge_worker_lang_t;
+
+
 /* a judge-worker as the whole fleet sees it; one slab allocation */
 typedef struct {
     ngx_str_node_t               sn;          /* by id (crc32, then bytes) */
@@ -87,7 +101,8 @@ typedef struct {
     ngx_str_t                    tags;        /* ",tag,tag," */
     ngx_str_t                    languages;   /* ",c,cpp," */
     ngx_str_t                    compiled;    /* ",c,cpp," of those compiled */
-    ngx_str_t                    langtab;     /* "id\0name\0version\0"... */
+    ngx_http_judge_worker_lang_t *langs;
+    ngx_uint_t                   nlangs;
     ngx_str_t                    detail;      /* JSON members, rendered once */
 
     ngx_uint_t                   inflight;    /* tests and compiles sent */
@@ -297,11 +312,17 @@ typedef struct {
 } ngx_http_judge_job_t;
 
 
-/* a language some worker offered: when one last could run it */
+/*
+ * A language some worker offered: how many live workers offer it, when
+ * one last could run it, and the flags its latest worker took (in the
+ * slab pool), which stand while its workers are away.
+ */
 typedef struct {
     u_char                       id[NGX_HTTP_JUDGE_MAX_ID_LEN];
     size_t                       len;
+    ngx_uint_t                   workers;
     ngx_msec_t                   last_live;
+    ngx_str_t                    flags;
     unsigned                     compiled:1;
 } ngx_http_judge_lang_t;
 
@@ -431,7 +452,8 @@ typedef struct {
     ngx_str_t                    tags;
     ngx_str_t                    languages;
     ngx_str_t                    compiled;
-    ngx_str_t                    langtab;
+    ngx_http_judge_worker_lang_t *langs;
+    ngx_uint_t                   nlangs;
     ngx_str_t                    detail;
     ngx_uint_t                   cores;
     ngx_uint_t                   slots;
@@ -513,6 +535,9 @@ ngx_int_t ngx_http_judge_list_has(u_char *list, size_t len, u_char *item,
     size_t n);
 ngx_int_t ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t *compiled);
+ngx_int_t ngx_http_judge_registry_flags(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool, ngx_str_t *language, char **flags, size_t nflags,
+    size_t *refused);
 ngx_buf_t *ngx_http_judge_registry_languages_json(
     ngx_http_judge_zone_t *zone, ngx_pool_t *pool, ngx_str_t *only,
     ngx_str_t *defaults);
@@ -607,6 +632,7 @@ size_t ngx_http_judge_json_list_len(ngx_str_t *list);
 ngx_int_t ngx_http_judge_name_ok(u_char *name, size_t len);
 size_t ngx_http_judge_json_utf8_len(ngx_str_t *s);
 u_char *ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s);
+ngx_uint_t ngx_http_judge_utf8_clean(u_char *p, size_t len);
 u_char *ngx_http_judge_json_list(u_char *p, ngx_str_t *list);
 
 

@@ -33,6 +33,8 @@
 #define NGX_HTTP_JUDGE_MAX_WORKER_LANGS  256
 #define NGX_HTTP_JUDGE_MAX_WORKER_TAGS   64
 #define NGX_HTTP_JUDGE_MAX_TEXT          256     /* names, versions */
+#define NGX_HTTP_JUDGE_MAX_WORKER_FLAGS  32      /* patterns per language */
+#define NGX_HTTP_JUDGE_MAX_FLAG_LEN      64
 
 
 typedef struct ngx_http_judge_frame_s  ngx_http_judge_frame_t;
@@ -76,6 +78,12 @@ static ngx_int_t ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s,
 static ngx_int_t ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     Judge__Register *reg);
 static ngx_int_t ngx_http_judge_stream_name_ok(char *name);
+static ngx_int_t ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
+    Judge__Register *reg);
+static void ngx_http_judge_stream_clean_text(ngx_http_judge_stream_t *s,
+    Judge__Register *reg);
+static ngx_int_t ngx_http_judge_stream_langs(ngx_pool_t *pool,
+    Judge__Register *reg, ngx_http_judge_worker_info_t *info);
 static ngx_int_t ngx_http_judge_stream_detail(ngx_pool_t *pool,
     Judge__Register *reg, ngx_http_judge_worker_info_t *info);
 static u_char *ngx_http_judge_stream_frame_alloc(ngx_http_judge_stream_t *s,
@@ -597,6 +605,16 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
         return NGX_ERROR;
     }
 
+    if (ngx_http_judge_stream_flags_ok(s, reg) != NGX_OK) {
+        /* the worker's own table is wrong: a reconnect would say the same */
+        ngx_http_judge_stream_shutdown(s, "the languages table allows "
+                                          "compiler flags the judge refuses; "
+                                          "see the judge's error log", 0);
+        return NGX_ERROR;
+    }
+
+    ngx_http_judge_stream_clean_text(s, reg);
+
     /* batches are cut to the frames workers take: keep them sane */
 
     if (reg->max_frame_size && reg->max_frame_size < NGX_HTTP_JUDGE_MIN_FRAME)
@@ -684,26 +702,9 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     }
     info.compiled.len = p - info.compiled.data;
 
-    len = 0;
-    for (i = 0; i < reg->n_languages; i++) {
-        len += ngx_strlen(reg->languages[i]->id)
-               + ngx_strlen(reg->languages[i]->name)
-               + ngx_strlen(reg->languages[i]->version) + 3;
-    }
-
-    p = ngx_pnalloc(pool, len + 1);
-    if (p == NULL) {
-        goto failed;
-    }
-
-    info.langtab.data = p;
-    for (i = 0; i < reg->n_languages; i++) {
-        p = ngx_sprintf(p, "%s%Z%s%Z%s%Z", reg->languages[i]->id,
-                        reg->languages[i]->name, reg->languages[i]->version);
-    }
-    info.langtab.len = p - info.langtab.data;
-
-    if (ngx_http_judge_stream_detail(pool, reg, &info) != NGX_OK) {
+    if (ngx_http_judge_stream_langs(pool, reg, &info) != NGX_OK
+        || ngx_http_judge_stream_detail(pool, reg, &info) != NGX_OK)
+    {
         goto failed;
     }
 
@@ -765,6 +766,177 @@ failed:
 
     ngx_destroy_pool(pool);
     return NGX_ERROR;
+}
+
+
+/*
+ * Each language's flag patterns: at most NGX_HTTP_JUDGE_MAX_WORKER_FLAGS,
+ * each "-" and 1 to NGX_HTTP_JUDGE_MAX_FLAG_LEN - 1 more printable ASCII
+ * characters, no ",", "*" only last.  They are listed in GET /languages
+ * and kept comma-wrapped, hence no comma; a lone "-" or "*" would allow
+ * too much.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
+    Judge__Register *reg)
+{
+    u_char           *f;
+    size_t            i, j, k, len;
+    Judge__Language  *l;
+
+    for (i = 0; i < reg->n_languages; i++) {
+        l = reg->languages[i];
+
+        if (l->n_allowed_flags > NGX_HTTP_JUDGE_MAX_WORKER_FLAGS) {
+            ngx_log_error(NGX_LOG_ERR, s->request->connection->log, 0,
+                          "judge: worker \"%V\" allows %uz compiler flags "
+                          "for \"%s\", more than %d", &s->worker_id,
+                          l->n_allowed_flags, l->id,
+                          NGX_HTTP_JUDGE_MAX_WORKER_FLAGS);
+            return NGX_ERROR;
+        }
+
+        for (j = 0; j < l->n_allowed_flags; j++) {
+            f = (u_char *) l->allowed_flags[j];
+            len = ngx_strlen(f);
+
+            for (k = 1; k < len; k++) {
+                if (f[k] <= 0x20 || f[k] >= 0x7f || f[k] == ','
+                    || (f[k] == '*' && k != len - 1))
+                {
+                    break;
+                }
+            }
+
+            if (len < 2 || len > NGX_HTTP_JUDGE_MAX_FLAG_LEN || f[0] != '-'
+                || k != len || (len == 2 && f[1] == '*'))
+            {
+                ngx_log_error(NGX_LOG_ERR, s->request->connection->log, 0,
+                              "judge: worker \"%V\" allows an invalid "
+                              "compiler flag pattern for \"%s\": 1 to %d "
+                              "printable characters after \"-\", no \",\", "
+                              "\"*\" only last", &s->worker_id, l->id,
+                              NGX_HTTP_JUDGE_MAX_FLAG_LEN - 1);
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * What a worker sends as free text is shown as JSON: bytes that are not
+ * UTF-8 become "?" (ids and tags are names, checked apart).
+ */
+
+static void
+ngx_http_judge_stream_clean_text(ngx_http_judge_stream_t *s,
+    Judge__Register *reg)
+{
+    char        *text[4];
+    size_t       i;
+    ngx_uint_t   bad;
+
+    text[0] = reg->hostname;
+    text[1] = reg->version;
+    text[2] = reg->abi;
+    text[3] = reg->sandbox ? reg->sandbox->backend : NULL;
+
+    bad = 0;
+
+    for (i = 0; i < 4; i++) {
+        if (text[i]) {
+            bad += ngx_http_judge_utf8_clean((u_char *) text[i],
+                                             ngx_strlen(text[i]));
+        }
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        bad += ngx_http_judge_utf8_clean((u_char *) reg->languages[i]->name,
+                                         ngx_strlen(reg->languages[i]->name));
+        bad += ngx_http_judge_utf8_clean(
+                                      (u_char *) reg->languages[i]->version,
+                                      ngx_strlen(reg->languages[i]->version));
+    }
+
+    if (bad) {
+        ngx_log_error(NGX_LOG_WARN, s->request->connection->log, 0,
+                      "judge: worker \"%V\" registered %ui bytes that are "
+                      "not UTF-8, shown as \"?\"", &s->worker_id, bad);
+    }
+}
+
+
+/*
+ * The languages as the registry keeps them; the strings stay the
+ * Register's until the registry copies them.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_langs(ngx_pool_t *pool, Judge__Register *reg,
+    ngx_http_judge_worker_info_t *info)
+{
+    u_char                        *p;
+    size_t                         i, j, len;
+    Judge__Language               *l;
+    ngx_http_judge_worker_lang_t  *wl;
+
+    info->nlangs = reg->n_languages;
+
+    if (reg->n_languages == 0) {
+        return NGX_OK;
+    }
+
+    info->langs = ngx_palloc(pool, reg->n_languages
+                                   * sizeof(ngx_http_judge_worker_lang_t));
+    if (info->langs == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        l = reg->languages[i];
+        wl = &info->langs[i];
+
+        wl->id.data = (u_char *) l->id;
+        wl->id.len = ngx_strlen(l->id);
+        wl->name.data = (u_char *) l->name;
+        wl->name.len = ngx_strlen(l->name);
+        wl->version.data = (u_char *) l->version;
+        wl->version.len = ngx_strlen(l->version);
+        wl->compiled = l->compiled;
+
+        /* none is an empty list: nothing for the language table to keep */
+
+        ngx_str_null(&wl->flags);
+
+        if (l->n_allowed_flags == 0) {
+            continue;
+        }
+
+        len = 1;
+        for (j = 0; j < l->n_allowed_flags; j++) {
+            len += ngx_strlen(l->allowed_flags[j]) + 1;
+        }
+
+        p = ngx_pnalloc(pool, len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        wl->flags.data = p;
+        *p++ = ',';
+        for (j = 0; j < l->n_allowed_flags; j++) {
+            p = ngx_cpymem(p, l->allowed_flags[j],
+                           ngx_strlen(l->allowed_flags[j]));
+            *p++ = ',';
+        }
+        wl->flags.len = p - wl->flags.data;
+    }
+
+    return NGX_OK;
 }
 
 

@@ -344,7 +344,8 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err)
 {
     u_char                      *p;
-    size_t                       i, len, n;
+    char                       **flags;
+    size_t                       i, len, n, nflags;
     json_t                      *v, *flag;
     ngx_str_t                    language, checker;
     ngx_uint_t                   compiled, checker_compiled;
@@ -537,6 +538,51 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
                                       NGX_HTTP_JUDGE_MAX_FLAGS);
     }
 
+    nflags = v ? json_array_size(v) : 0;
+    flags = NULL;
+
+    if (nflags) {
+        flags = ngx_palloc(r->pool, nflags * sizeof(char *));
+        if (flags == NULL) {
+            goto nomem;
+        }
+    }
+
+    json_array_foreach(v, i, flag) {
+        if (!json_is_string(flag) || json_string_length(flag) == 0
+            || json_string_length(flag) > 128
+            || json_string_value(flag)[0] != '-'
+            || ngx_strlen(json_string_value(flag))
+               != json_string_length(flag))
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "compiler_flags[%uz] must be "
+                                          "a string starting with '-'",
+                                          i);
+        }
+
+        flags[i] = ngx_http_judge_json_cstr(r->pool, flag);
+        if (flags[i] == NULL) {
+            goto nomem;
+        }
+    }
+
+    /* only what the language's workers allow: no -specs=, -wrapper, ... */
+
+    switch (ngx_http_judge_registry_flags(jmcf->zone, r->pool, &language,
+                                          flags, nflags, &i))
+    {
+    case NGX_ERROR:
+        goto nomem;
+
+    case NGX_DECLINED:
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "flag_not_allowed",
+                                      "compiler flag \"%s\" is not allowed "
+                                      "for \"%V\"", flags[i], &language);
+    }
+
     if (sub->compiled) {
         compile = ngx_pcalloc(r->pool, sizeof(Judge__CompileTask));
         if (compile == NULL) {
@@ -547,37 +593,8 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
         compile->language = run->language;
         compile->sources = run->sources;
         compile->n_sources = run->n_sources;
-
-        if (v && json_array_size(v)) {
-            compile->compiler_flags = ngx_palloc(r->pool,
-                                          json_array_size(v) * sizeof(char *));
-            if (compile->compiler_flags == NULL) {
-                goto nomem;
-            }
-        }
-
-        json_array_foreach(v, i, flag) {
-            if (!json_is_string(flag) || json_string_length(flag) == 0
-                || json_string_length(flag) > 128
-                || json_string_value(flag)[0] != '-'
-                || ngx_strlen(json_string_value(flag))
-                   != json_string_length(flag))
-            {
-                return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "compiler_flags[%uz] must be "
-                                              "a string starting with '-'",
-                                              i);
-            }
-
-            compile->compiler_flags[i] =
-                                 ngx_http_judge_json_cstr(r->pool, flag);
-            if (compile->compiler_flags[i] == NULL) {
-                goto nomem;
-            }
-        }
-
-        compile->n_compiler_flags = v ? json_array_size(v) : 0;
+        compile->compiler_flags = flags;
+        compile->n_compiler_flags = nflags;
 
         /* the artifact's name: language, flags and sources */
 

@@ -14,16 +14,42 @@
 
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w);
-static void ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
+static ngx_uint_t ngx_http_judge_registry_offer_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
+static void ngx_http_judge_registry_withdraw_locked(ngx_http_judge_shctx_t *sh,
     ngx_http_judge_worker_t *w);
+static ngx_http_judge_lang_t *ngx_http_judge_registry_lang_locked(
+    ngx_http_judge_shctx_t *sh, u_char *id, size_t len);
+static ngx_uint_t ngx_http_judge_flag_allowed(ngx_str_t *patterns,
+    u_char *flag, size_t len);
 
+
+/*
+ * An empty registry.  After a reset the language table is the old one's:
+ * its workers are gone with the old records (they come back at once), and
+ * its flags were in the old pool.
+ */
 
 void
 ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh)
 {
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
+
     ngx_rbtree_init(&sh->workers, &sh->workers_sentinel,
                     ngx_str_rbtree_insert_value);
     ngx_queue_init(&sh->workers_queue);
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &sh->languages[i];
+
+        if (l->workers) {
+            l->workers = 0;
+            l->last_live = ngx_current_msec;
+        }
+
+        ngx_str_null(&l->flags);
+    }
 }
 
 
@@ -32,7 +58,7 @@ ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w)
 {
     ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id);
-    ngx_http_judge_registry_learn_locked(zone->sh, w);
+    ngx_http_judge_registry_withdraw_locked(zone->sh, w);
 
     ngx_rbtree_delete(&zone->sh->workers, &w->sn.node);
     ngx_queue_remove(&w->queue);
@@ -46,65 +72,126 @@ ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
 }
 
 
+/* an empty string may have no data at all (ngx_str_null) */
+
 static u_char *
 ngx_http_judge_copy_str(u_char *p, ngx_str_t *dst, ngx_str_t *src)
 {
     dst->data = p;
     dst->len = src->len;
 
+    if (src->len == 0) {
+        return p;
+    }
+
     return ngx_cpymem(p, src->data, src->len);
 }
 
 
 /*
- * Notes that the worker's languages can run (while it registers) or could
- * until now (while it goes): for a while after the last worker of a
- * language went, submissions in it are still taken and wait for it.
+ * The language table remembers, for a while after the last worker of a
+ * language went, that submissions in it may still be taken and wait for
+ * it (NGX_HTTP_JUDGE_REJOIN_GRACE).  An entry is free again once no live
+ * worker offers its language and that while has passed, so workers that
+ * offered junk and left do not keep it.  A language that finds the table
+ * full runs as long as its workers are there, without that while.
  */
 
-static void
-ngx_http_judge_registry_learn_locked(ngx_http_judge_shctx_t *sh,
-    ngx_http_judge_worker_t *w)
+static ngx_http_judge_lang_t *
+ngx_http_judge_registry_lang_locked(ngx_http_judge_shctx_t *sh, u_char *id,
+    size_t len)
 {
-    u_char                 *s, *e, *last;
-    size_t                  len;
     ngx_uint_t              i;
     ngx_http_judge_lang_t  *l;
 
-    last = w->languages.data + w->languages.len;
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &sh->languages[i];
 
-    for (s = w->languages.data; s < last; s = e + 1) {
-        e = ngx_strlchr(s, last, ',');
-        if (e == NULL) {
-            e = last;
+        if (l->len == len && ngx_memcmp(l->id, id, len) == 0) {
+            return l;
         }
+    }
 
-        len = e - s;
-        if (len == 0 || len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
-            continue;
-        }
+    return NULL;
+}
 
-        l = NULL;
 
-        for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
-            if (sh->languages[i].len == 0
-                || (sh->languages[i].len == len
-                    && ngx_memcmp(sh->languages[i].id, s, len) == 0))
+/* the worker's languages have one more live worker: returns those left out */
+
+static ngx_uint_t
+ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_worker_t *w)
+{
+    ngx_uint_t                     i, j, full;
+    ngx_http_judge_lang_t         *l, *e;
+    ngx_http_judge_worker_lang_t  *wl;
+
+    full = 0;
+
+    for (i = 0; i < w->nlangs; i++) {
+        wl = &w->langs[i];
+
+        l = ngx_http_judge_registry_lang_locked(zone->sh, wl->id.data,
+                                                wl->id.len);
+
+        for (j = 0; l == NULL && j < NGX_HTTP_JUDGE_MAX_LANGS; j++) {
+            e = &zone->sh->languages[j];
+
+            if (e->len == 0
+                || (e->workers == 0
+                    && (ngx_msec_int_t) (ngx_current_msec - e->last_live)
+                       >= NGX_HTTP_JUDGE_REJOIN_GRACE))
             {
-                l = &sh->languages[i];
-                break;
+                l = e;
+                ngx_memcpy(l->id, wl->id.data, wl->id.len);
+                l->len = wl->id.len;
             }
         }
 
         if (l == NULL) {
+            full++;
             continue;
         }
 
-        ngx_memcpy(l->id, s, len);
-        l->len = len;
+        l->workers++;
         l->last_live = ngx_current_msec;
-        l->compiled = ngx_http_judge_list_has(w->compiled.data,
-                                              w->compiled.len, s, len);
+        l->compiled = wl->compiled;
+
+        /*
+         * Its flags stand for the language while its workers are away;
+         * with no room for them, no flag does.
+         */
+
+        ngx_http_judge_zone_free_str_locked(zone, &l->flags);
+        (void) ngx_http_judge_zone_store_locked(zone, &l->flags,
+                                                wl->flags.data, wl->flags.len);
+    }
+
+    return full;
+}
+
+
+/* the worker goes: its languages could run until now */
+
+static void
+ngx_http_judge_registry_withdraw_locked(ngx_http_judge_shctx_t *sh,
+    ngx_http_judge_worker_t *w)
+{
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
+
+    for (i = 0; i < w->nlangs; i++) {
+        l = ngx_http_judge_registry_lang_locked(sh, w->langs[i].id.data,
+                                                w->langs[i].id.len);
+        if (l == NULL) {
+            continue;
+        }
+
+        if (l->workers) {
+            l->workers--;
+        }
+
+        l->last_live = ngx_current_msec;
     }
 }
 
@@ -119,14 +206,22 @@ ngx_int_t
 ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_info_t *info, ngx_http_judge_addr_t *old)
 {
-    u_char                   *p;
-    size_t                    size;
-    ngx_uint_t                i;
-    ngx_http_judge_worker_t  *w;
+    u_char                        *p;
+    size_t                         size;
+    ngx_uint_t                     i, full;
+    ngx_http_judge_worker_t       *w;
+    ngx_http_judge_worker_lang_t  *wl, *from;
 
     size = sizeof(ngx_http_judge_worker_t) + info->id.len + info->abi.len
            + info->tags.len + info->languages.len + info->compiled.len
-           + info->langtab.len + info->detail.len;
+           + info->detail.len
+           + info->nlangs * sizeof(ngx_http_judge_worker_lang_t);
+
+    for (i = 0; i < info->nlangs; i++) {
+        from = &info->langs[i];
+        size += from->id.len + from->name.len + from->version.len
+                + from->flags.len;
+    }
 
     old->pid = 0;
 
@@ -149,16 +244,29 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
         return NGX_DECLINED;
     }
 
-    p = (u_char *) (w + 1);
+    w->langs = (ngx_http_judge_worker_lang_t *) (w + 1);
+    w->nlangs = info->nlangs;
+
+    p = (u_char *) (w->langs + w->nlangs);
     p = ngx_http_judge_copy_str(p, &w->id, &info->id);
     p = ngx_http_judge_copy_str(p, &w->abi, &info->abi);
     p = ngx_http_judge_copy_str(p, &w->tags, &info->tags);
     p = ngx_http_judge_copy_str(p, &w->languages, &info->languages);
     p = ngx_http_judge_copy_str(p, &w->compiled, &info->compiled);
-    p = ngx_http_judge_copy_str(p, &w->langtab, &info->langtab);
-    (void) ngx_http_judge_copy_str(p, &w->detail, &info->detail);
+    p = ngx_http_judge_copy_str(p, &w->detail, &info->detail);
 
-    ngx_http_judge_registry_learn_locked(zone->sh, w);
+    for (i = 0; i < w->nlangs; i++) {
+        wl = &w->langs[i];
+        from = &info->langs[i];
+
+        p = ngx_http_judge_copy_str(p, &wl->id, &from->id);
+        p = ngx_http_judge_copy_str(p, &wl->name, &from->name);
+        p = ngx_http_judge_copy_str(p, &wl->version, &from->version);
+        p = ngx_http_judge_copy_str(p, &wl->flags, &from->flags);
+        wl->compiled = from->compiled;
+    }
+
+    full = ngx_http_judge_registry_offer_locked(zone, w);
 
     for (i = 0; i < info->ncached && i < NGX_HTTP_JUDGE_HELD; i++) {
         if (ngx_strlen(info->cached[i]) == NGX_HTTP_JUDGE_HASH_LEN) {
@@ -188,6 +296,13 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     zone->sh->free_slots += w->free_slots;
 
     ngx_http_judge_zone_unlock(zone);
+
+    if (full) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: the language table is full: %ui language(s) "
+                      "of worker \"%V\" run only while it is there",
+                      full, &info->id);
+    }
 
     return NGX_OK;
 }
@@ -430,7 +545,9 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
  * Drops workers not heard of for twice their heartbeat timeout, and those
  * whose streams were held by the processes "gone" (which exited or
  * crashed): their own process closes a silent stream at the timeout; this
- * catches the records of a process that no longer can.
+ * catches the records of a process that no longer can.  Lets go of the
+ * flags the language table kept for languages whose workers did not come
+ * back in time.
  */
 
 void
@@ -439,11 +556,25 @@ ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone, ngx_pid_t *gone,
 {
     ngx_uint_t                n, i;
     ngx_queue_t              *q, *next;
+    ngx_http_judge_lang_t    *l;
     ngx_http_judge_worker_t  *w;
 
     n = 0;
 
     ngx_http_judge_zone_lock(zone);
+
+    /* languages whose workers did not come back: their flags go */
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &zone->sh->languages[i];
+
+        if (l->flags.data && l->workers == 0
+            && (ngx_msec_int_t) (ngx_current_msec - l->last_live)
+               >= NGX_HTTP_JUDGE_REJOIN_GRACE)
+        {
+            ngx_http_judge_zone_free_str_locked(zone, &l->flags);
+        }
+    }
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
          q != ngx_queue_sentinel(&zone->sh->workers_queue);
@@ -819,34 +950,69 @@ ngx_http_judge_registry_holds_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/* one language of one worker, copied out of the zone for GET /languages */
+typedef struct {
+    ngx_str_t                    id;
+    ngx_str_t                    name;
+    ngx_str_t                    version;
+    ngx_str_t                    flags;
+    ngx_uint_t                   compiled;
+    ngx_uint_t                   free_slots;
+    ngx_uint_t                   seq;         /* the order of the copy */
+} ngx_http_judge_lang_copy_t;
+
+
+static int ngx_libc_cdecl
+ngx_http_judge_lang_copy_cmp(const void *one, const void *two)
+{
+    size_t                              len;
+    ngx_int_t                           rc;
+    const ngx_http_judge_lang_copy_t   *a, *b;
+
+    a = one;
+    b = two;
+
+    len = ngx_min(a->id.len, b->id.len);
+    rc = ngx_memcmp(a->id.data, b->id.data, len);
+
+    if (rc == 0) {
+        rc = (a->id.len > b->id.len) - (a->id.len < b->id.len);
+    }
+
+    if (rc == 0) {
+        rc = (a->seq > b->seq) - (a->seq < b->seq);
+    }
+
+    return (int) rc;
+}
+
+
+static ngx_uint_t
+ngx_http_judge_lang_wanted(ngx_http_judge_worker_lang_t *wl, ngx_str_t *only)
+{
+    return only == NULL
+           || (only->len == wl->id.len
+               && ngx_memcmp(only->data, wl->id.data, only->len) == 0);
+}
+
+
 /*
- * GET /languages: the union of what live workers offer, one object per
- * language id with the first worker's name and version, how many workers
- * have it and their free slots; "only" restricts it to one id.
+ * The languages of live workers (the one "only" names, when given) copied
+ * into the pool: under the lock this is a copy, linear in what the
+ * workers registered; the caller sorts and merges them afterwards.
  */
 
-ngx_buf_t *
-ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
-    ngx_pool_t *pool, ngx_str_t *only, ngx_str_t *defaults)
+static ngx_http_judge_lang_copy_t *
+ngx_http_judge_registry_langs_copy(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool, ngx_str_t *only, ngx_uint_t *n)
 {
-    u_char                   *p, *last, *name, *version;
-    size_t                    size;
-    ngx_buf_t                *b;
-    ngx_str_t                 id, n, v;
-    ngx_uint_t                i, nlangs, found;
-    ngx_queue_t              *q;
-    ngx_http_judge_worker_t  *w;
-
-    typedef struct {
-        ngx_str_t   id;
-        ngx_str_t   name;
-        ngx_str_t   version;
-        ngx_uint_t  compiled;
-        ngx_uint_t  workers;
-        ngx_uint_t  free_slots;
-    } lang_t;
-
-    lang_t   *langs;
+    u_char                        *p;
+    size_t                         size;
+    ngx_uint_t                     i, nlangs;
+    ngx_queue_t                   *q;
+    ngx_http_judge_worker_t       *w;
+    ngx_http_judge_lang_copy_t    *langs, *c;
+    ngx_http_judge_worker_lang_t  *wl;
 
     ngx_http_judge_zone_lock(zone);
 
@@ -858,11 +1024,20 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
          q = ngx_queue_next(q))
     {
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
-        nlangs += w->languages.len;
-        size += w->langtab.len;
+
+        for (i = 0; !w->draining && i < w->nlangs; i++) {
+            wl = &w->langs[i];
+
+            if (ngx_http_judge_lang_wanted(wl, only)) {
+                nlangs++;
+                size += wl->id.len + wl->name.len + wl->version.len
+                        + wl->flags.len;
+            }
+        }
     }
 
-    langs = ngx_palloc(pool, (nlangs + 1) * sizeof(lang_t));
+    langs = ngx_palloc(pool,
+                       (nlangs + 1) * sizeof(ngx_http_judge_lang_copy_t));
     p = ngx_pnalloc(pool, size + 1);
 
     if (langs == NULL || p == NULL) {
@@ -878,73 +1053,74 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
     {
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
 
-        if (w->draining) {
-            continue;
-        }
+        for (i = 0; !w->draining && i < w->nlangs; i++) {
+            wl = &w->langs[i];
 
-        /* a private copy: the strings outlive the lock */
-        ngx_memcpy(p, w->langtab.data, w->langtab.len);
-        last = p + w->langtab.len;
-
-        while (p < last) {
-            id.data = p;
-            id.len = ngx_strlen(p);
-            name = p + id.len + 1;
-            n.data = name;
-            n.len = ngx_strlen(name);
-            version = name + n.len + 1;
-            v.data = version;
-            v.len = ngx_strlen(version);
-            p = version + v.len + 1;
-
-            if (only && (only->len != id.len
-                         || ngx_strncmp(only->data, id.data, id.len) != 0))
-            {
+            if (!ngx_http_judge_lang_wanted(wl, only)) {
                 continue;
             }
 
-            found = 0;
+            c = &langs[nlangs];
+            c->seq = nlangs++;
+            c->compiled = wl->compiled;
+            c->free_slots = w->free_slots;
 
-            for (i = 0; i < nlangs; i++) {
-                if (langs[i].id.len == id.len
-                    && ngx_strncmp(langs[i].id.data, id.data, id.len) == 0)
-                {
-                    langs[i].workers++;
-                    langs[i].free_slots += w->free_slots;
-                    found = 1;
-                    break;
-                }
-            }
-
-            if (!found) {
-                langs[nlangs].id = id;
-                langs[nlangs].name = n;
-                langs[nlangs].version = v;
-                langs[nlangs].compiled = ngx_http_judge_list_has(
-                                w->compiled.data, w->compiled.len,
-                                id.data, id.len);
-                langs[nlangs].workers = 1;
-                langs[nlangs].free_slots = w->free_slots;
-                nlangs++;
-            }
+            /* a private copy: the strings outlive the lock */
+            p = ngx_http_judge_copy_str(p, &c->id, &wl->id);
+            p = ngx_http_judge_copy_str(p, &c->name, &wl->name);
+            p = ngx_http_judge_copy_str(p, &c->version, &wl->version);
+            p = ngx_http_judge_copy_str(p, &c->flags, &wl->flags);
         }
     }
 
     ngx_http_judge_zone_unlock(zone);
 
+    *n = nlangs;
+
+    return langs;
+}
+
+
+/*
+ * GET /languages: the union of what live workers offer, one object per
+ * language id (sorted by id) with the name, version and flags of the
+ * worker that registered last, how many workers have it and their free
+ * slots; "only" restricts it to one id.  Sorting the copies makes it
+ * n log n in the languages.
+ */
+
+ngx_buf_t *
+ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool, ngx_str_t *only, ngx_str_t *defaults)
+{
+    size_t                       size;
+    ngx_buf_t                   *b;
+    ngx_uint_t                   i, n, nlangs, workers, free_slots;
+    ngx_http_judge_lang_copy_t  *langs, *l;
+
+    langs = ngx_http_judge_registry_langs_copy(zone, pool, only, &nlangs);
+    if (langs == NULL) {
+        return NULL;
+    }
+
     if (only && nlangs == 0) {
         return NULL;
     }
 
-    size = sizeof("{\"languages\":[]}\n") + nlangs * defaults->len;
+    ngx_qsort(langs, nlangs, sizeof(ngx_http_judge_lang_copy_t),
+              ngx_http_judge_lang_copy_cmp);
+
+    size = sizeof("{\"languages\":[]}\n");
 
     for (i = 0; i < nlangs; i++) {
         size += sizeof("{\"id\":,\"name\":,\"version\":,\"compiled\":false,"
-                       "\"workers\":,\"free_slots\":,\"defaults\":{}},")
-                + 2 * NGX_INT_T_LEN
+                       "\"flags\":[],\"workers\":,\"free_slots\":,"
+                       "\"defaults\":{}},")
+                + 2 * NGX_INT_T_LEN + defaults->len
                 + ngx_http_judge_json_str_len(&langs[i].id)
                 + ngx_http_judge_json_str_len(&langs[i].name)
-                + ngx_http_judge_json_str_len(&langs[i].version);
+                + ngx_http_judge_json_str_len(&langs[i].version)
+                + ngx_http_judge_json_list_len(&langs[i].flags);
     }
 
     b = ngx_create_temp_buf(pool, size);
@@ -956,22 +1132,37 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
         b->last = ngx_cpymem(b->last, "{\"languages\":[", 14);
     }
 
-    for (i = 0; i < nlangs; i++) {
+    for (i = 0; i < nlangs; i = n) {
+        l = &langs[i];
+
+        workers = 0;
+        free_slots = 0;
+
+        for (n = i;
+             n < nlangs && langs[n].id.len == l->id.len
+             && ngx_memcmp(langs[n].id.data, l->id.data, l->id.len) == 0;
+             n++)
+        {
+            workers++;
+            free_slots += langs[n].free_slots;
+        }
+
         if (i) {
             *b->last++ = ',';
         }
 
         b->last = ngx_cpymem(b->last, "{\"id\":", 6);
-        b->last = ngx_http_judge_json_str(b->last, &langs[i].id);
+        b->last = ngx_http_judge_json_str(b->last, &l->id);
         b->last = ngx_cpymem(b->last, ",\"name\":", 8);
-        b->last = ngx_http_judge_json_str(b->last, &langs[i].name);
+        b->last = ngx_http_judge_json_str(b->last, &l->name);
         b->last = ngx_cpymem(b->last, ",\"version\":", 11);
-        b->last = ngx_http_judge_json_str(b->last, &langs[i].version);
-        b->last = ngx_sprintf(b->last, ",\"compiled\":%s,\"workers\":%ui,"
-                              "\"free_slots\":%ui,\"defaults\":{%V}}",
-                              langs[i].compiled ? "true" : "false",
-                              langs[i].workers, langs[i].free_slots,
-                              defaults);
+        b->last = ngx_http_judge_json_str(b->last, &l->version);
+        b->last = ngx_sprintf(b->last, ",\"compiled\":%s,\"flags\":[",
+                              l->compiled ? "true" : "false");
+        b->last = ngx_http_judge_json_list(b->last, &l->flags);
+        b->last = ngx_sprintf(b->last, "],\"workers\":%ui,\"free_slots\":%ui,"
+                              "\"defaults\":{%V}}",
+                              workers, free_slots, defaults);
     }
 
     if (!only) {
@@ -981,6 +1172,139 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
     *b->last++ = '\n';
 
     return b;
+}
+
+
+/*
+ * Whether "flag" matches one of the comma-wrapped "patterns": a pattern
+ * is the flag itself, or ends in "*" and is a prefix of it followed by at
+ * least one character (a lone "-D" would take the next argument, one of
+ * the languages table's, as its value).
+ */
+
+static ngx_uint_t
+ngx_http_judge_flag_allowed(ngx_str_t *patterns, u_char *flag, size_t len)
+{
+    u_char  *s, *e, *last;
+    size_t   n;
+
+    last = patterns->data + patterns->len;
+
+    for (s = patterns->data; s < last; s = e + 1) {
+        e = ngx_strlchr(s, last, ',');
+        if (e == NULL) {
+            e = last;
+        }
+
+        n = e - s;
+
+        if (n == 0) {
+            continue;
+        }
+
+        if (s[n - 1] == '*') {
+            if (len >= n && ngx_memcmp(s, flag, n - 1) == 0) {
+                return 1;
+            }
+
+        } else if (n == len && ngx_memcmp(s, flag, n) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * Whether every flag is allowed for "language" by some live worker that
+ * offers it or, when none is there, by the flags the language table kept
+ * for it.  NGX_DECLINED with *refused, the index of the first flag none
+ * allows; NGX_ERROR when out of memory.
+ */
+
+ngx_int_t
+ngx_http_judge_registry_flags(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
+    ngx_str_t *language, char **flags, size_t nflags, size_t *refused)
+{
+    size_t                         i;
+    u_char                        *allowed;
+    ngx_uint_t                     j, live;
+    ngx_queue_t                   *q;
+    ngx_http_judge_lang_t         *l;
+    ngx_http_judge_worker_t       *w;
+    ngx_http_judge_worker_lang_t  *wl;
+
+    if (nflags == 0) {
+        return NGX_OK;
+    }
+
+    allowed = ngx_pcalloc(pool, nflags);
+    if (allowed == NULL) {
+        return NGX_ERROR;
+    }
+
+    live = 0;
+
+    ngx_http_judge_zone_lock(zone);
+
+    for (q = ngx_queue_head(&zone->sh->workers_queue);
+         q != ngx_queue_sentinel(&zone->sh->workers_queue);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
+
+        if (w->draining) {
+            continue;
+        }
+
+        for (j = 0; j < w->nlangs; j++) {
+            wl = &w->langs[j];
+
+            if (wl->id.len != language->len
+                || ngx_memcmp(wl->id.data, language->data, language->len)
+                   != 0)
+            {
+                continue;
+            }
+
+            live = 1;
+
+            for (i = 0; i < nflags; i++) {
+                if (!allowed[i]
+                    && ngx_http_judge_flag_allowed(&wl->flags,
+                                                   (u_char *) flags[i],
+                                                   ngx_strlen(flags[i])))
+                {
+                    allowed[i] = 1;
+                }
+            }
+
+            break;
+        }
+    }
+
+    if (!live) {
+        l = ngx_http_judge_registry_lang_locked(zone->sh, language->data,
+                                                language->len);
+
+        for (i = 0; l && i < nflags; i++) {
+            allowed[i] = ngx_http_judge_flag_allowed(&l->flags,
+                                                     (u_char *) flags[i],
+                                                     ngx_strlen(flags[i]));
+        }
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    for (i = 0; i < nflags; i++) {
+        if (!allowed[i]) {
+            *refused = i;
+            return NGX_DECLINED;
+        }
+    }
+
+    return NGX_OK;
 }
 
 

@@ -17,7 +17,7 @@ sub worker {
     my ($id, %o) = @_;
     return registered(nginx_port(), 't', id => $id, slots => $o{slots} // 2,
                       tags => ['can_compile'],
-                      languages => [['cpp', 'C++', '12', 1],
+                      languages => [['cpp', 'C++', '12', 1, ['-O2']],
                                     ['python', 'Python', '3']])
         // die "not welcomed\n";
 }

@@ -10,6 +10,7 @@
  *     source  = main.cpp
  *     compile = g++ -O2 -o main main.cpp
  *     run     = ./main
+ *     flags   = -O0 -O2 -std=* -D*
  *
  * "compile" is left out for interpreted languages; compiled ones name
  * what the compile leaves behind with "artifact": one file ("main"), or a
@@ -20,6 +21,12 @@
  * "run" are split into words by argv_split() when the table is read, so a
  * malformed command is refused at start-up.  Blank lines and lines
  * starting with "#" are ignored.
+ *
+ * "flags" lists the compiler flags a submission may add, separated by
+ * blanks: a word allows itself, a word ending in "*" allows what starts
+ * with the rest and goes on (see language_flag_allowed()).  Nothing else
+ * reaches the compiler, so a submission cannot run commands of its own
+ * through -specs=, -wrapper, -fplugin= or @file.
  */
 
 #include <errno.h>
@@ -41,6 +48,10 @@
 #define LANGUAGES_MAX_FILE     (256 * 1024)
 #define LANGUAGES_MAX_OUTPUT   4096
 #define LANGUAGES_MAX_PROCESSES 4096
+
+/* the master's bounds on a language's flag patterns (proto/judge.proto) */
+#define LANGUAGES_MAX_FLAGS    32
+#define LANGUAGES_MAX_FLAG_LEN 64
 
 /* The environment of version probes: nothing inherited from the caller. */
 static char *const probe_env[] = {
@@ -81,6 +92,7 @@ language_free(struct language *l)
     free(l->artifact);
     free(l->compile_argv);
     free(l->run_argv);
+    free(l->flags);
     free(l->version);
     memset(l, 0, sizeof(*l));
 }
@@ -119,6 +131,12 @@ language_check(struct language *l, const char *origin, char *err,
         return -1;
     }
 
+    if (l->flags != NULL && l->compile_command == NULL) {
+        snprintf(err, errlen, "%s: language \"%s\" has \"flags\" but no "
+                 "\"compile\"", origin, l->id);
+        return -1;
+    }
+
     if (l->processes == 0) {
         l->processes = 1;
     }
@@ -152,6 +170,113 @@ bool
 language_artifact_is_pattern(const struct language *l)
 {
     return l->artifact != NULL && strpbrk(l->artifact, "*?") != NULL;
+}
+
+
+/*
+ * True when "flag" is one of the language's flags, or starts with one
+ * that ends in "*" and goes on after it: "-D*" allows "-DLOCAL" but not
+ * "-D" alone, which would take the table's next word as its value.
+ */
+bool
+language_flag_allowed(const struct language *l, const char *flag)
+{
+    size_t  i, len;
+
+    for (i = 0; i < l->n_flags; i++) {
+        len = strlen(l->flags[i]);
+
+        if (l->flags[i][len - 1] == '*') {
+            if (strncmp(flag, l->flags[i], len - 1) == 0
+                && strlen(flag) >= len)
+            {
+                return true;
+            }
+
+        } else if (strcmp(flag, l->flags[i]) == 0) {
+            return true;
+        }
+    }
+
+    return false;
+}
+
+
+/*
+ * Reads the "flags" value: at most LANGUAGES_MAX_FLAGS words of "-" and
+ * 1 to LANGUAGES_MAX_FLAG_LEN - 1 printable characters, no "," (the
+ * master keeps them in a comma list) and "*" only last; "-*" would allow
+ * everything.  The words are kept in one allocation with their pointers.
+ */
+static int
+language_set_flags(struct language *l, const char *value, const char *origin,
+                   unsigned line, char *err, size_t errlen)
+{
+    char         **flags, *p, *save;
+    const char    *s;
+    size_t         n, len, i;
+
+    if (l->flags != NULL) {
+        snprintf(err, errlen, "%s:%u: \"flags\" given twice for \"%s\"",
+                 origin, line, l->id);
+        return -1;
+    }
+
+    n = 0;
+    for (s = value + strspn(value, " \t"); *s != '\0';
+         s += len, s += strspn(s, " \t"))
+    {
+        len = strcspn(s, " \t");
+
+        for (i = 1; i < len; i++) {
+            if (s[i] < 0x21 || s[i] > 0x7e || s[i] == ','
+                || (s[i] == '*' && i != len - 1))
+            {
+                break;
+            }
+        }
+
+        if (s[0] != '-' || len < 2 || len > LANGUAGES_MAX_FLAG_LEN
+            || i != len || (len == 2 && s[1] == '*'))
+        {
+            snprintf(err, errlen, "%s:%u: flag \"%.*s\" of \"%s\" must be "
+                     "\"-\" and 1-%d printable characters, no \",\", \"*\" "
+                     "only last", origin, line, (int) len, s, l->id,
+                     LANGUAGES_MAX_FLAG_LEN - 1);
+            return -1;
+        }
+
+        n++;
+    }
+
+    if (n > LANGUAGES_MAX_FLAGS) {
+        snprintf(err, errlen, "%s:%u: \"%s\" allows %zu flags, more than "
+                 "%d", origin, line, l->id, n, LANGUAGES_MAX_FLAGS);
+        return -1;
+    }
+
+    flags = malloc((n + 1) * sizeof(char *) + strlen(value) + 1);
+    if (flags == NULL) {
+        snprintf(err, errlen, "%s: out of memory", origin);
+        return -1;
+    }
+
+    p = (char *) (flags + n + 1);
+    strcpy(p, value);
+
+    n = 0;
+    for (p = strtok_r(p, " \t", &save); p != NULL;
+         p = strtok_r(NULL, " \t", &save))
+    {
+        flags[n++] = p;
+    }
+
+    flags[n] = NULL;
+
+    l->flags = flags;
+    l->n_flags = n;
+
+    return 0;
 }
 
 
@@ -204,6 +329,10 @@ language_set(struct language *l, const char *key, const char *value,
         return language_set_processes(l, value, origin, line, err, errlen);
     }
 
+    if (strcmp(key, "flags") == 0) {
+        return language_set_flags(l, value, origin, line, err, errlen);
+    }
+
     if (strcmp(key, "name") == 0) {
         slot = &l->name;
     } else if (strcmp(key, "version") == 0) {
@@ -220,7 +349,8 @@ language_set(struct language *l, const char *key, const char *value,
         slot = &l->artifact;
     } else {
         snprintf(err, errlen, "%s:%u: unknown key \"%s\" (expected name, "
-                 "version, source, compile, run, artifact or processes)",
+                 "version, source, compile, run, artifact, processes or "
+                 "flags)",
                  origin, line, key);
         return -1;
     }

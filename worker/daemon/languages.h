@@ -26,6 +26,9 @@ struct language {
     uint32_t   processes;       /* the runtime's own floor, at least 1 */
     char     **compile_argv;    /* split by argv_split(); NULL likewise */
     char     **run_argv;
+    char     **flags;           /* compiler flags a submission may add:
+                                   words, or prefixes ending in "*" */
+    size_t     n_flags;
     char      *version;         /* set by languages_probe(), NULL if absent */
 };
 
@@ -43,6 +46,7 @@ void  languages_probe(struct languages *ls, struct log *lg, int timeout_ms);
 const struct language *languages_find(const struct languages *ls,
                                       const char *id);
 bool  language_artifact_is_pattern(const struct language *l);
+bool  language_flag_allowed(const struct language *l, const char *flag);
 char *languages_extract_version(const char *output);
 char *languages_display_name(const struct language *l);
 void  languages_free(struct languages *ls);

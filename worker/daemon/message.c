@@ -70,6 +70,8 @@ message_put_register(struct frame_writer *out, size_t max_frame,
         langs[n].compile_command = l->compile_command ? l->compile_command
                                                       : "";
         langs[n].run_command = l->run_command;
+        langs[n].n_allowed_flags = l->n_flags;
+        langs[n].allowed_flags = l->flags;
 
         if (langs[n].name == NULL) {
             errno = ENOMEM;

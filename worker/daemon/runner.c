@@ -399,6 +399,24 @@ runner_compile(sandbox_t *sb, const struct language *l,
     judge__usage__init(&out->usage);
     out->status = JUDGE__STATUS__IE;
 
+    /* the master checks the flags too; what this table refuses never runs */
+    for (i = 0; i < nflags; i++) {
+        if (!language_flag_allowed(l, flags[i])) {
+            out->status = JUDGE__STATUS__CE;
+            snprintf(out->message, sizeof(out->message), "compiler flag "
+                     "\"%.128s\" is not allowed for %s", flags[i], l->id);
+
+            /* the flag is the submission's: cut, it may not be UTF-8 */
+            out->output = utf8_clean_copy(out->message, strlen(out->message),
+                                          sizeof(out->message) - 1);
+            if (out->output != NULL) {
+                strcpy(out->message, out->output);
+            }
+
+            return;
+        }
+    }
+
     pattern = language_artifact_is_pattern(l);
     argc = argv_count(l->compile_argv);
 

@@ -1,6 +1,7 @@
 /*
  * The languages table: parsing, errors naming the line, version
- * extraction from toolchain banners, display names, and probing.
+ * extraction from toolchain banners, display names, probing, and the
+ * compiler flags a submission may add.
  */
 
 #include <stdlib.h>
@@ -159,6 +160,64 @@ main(void)
     ls.items[0].version = strdup("1");
     ok(languages_find(&ls, "j") == &ls.items[0], "found once probed");
     ok(languages_find(&ls, "k") == NULL, "an unknown id is not found");
+    languages_free(&ls);
+
+    refuses(LANG_HEAD "flags=-O2\n", "has \"flags\" but no \"compile\"",
+            "flags of an interpreted language");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "flags=-O2 O3\n", "flag \"O3\" of \"j\" must be",
+            "a flag not starting with -");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "flags=-*\n", "flag \"-*\"", "a flag pattern allowing all");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "flags=-Wl,*\n", "no \",\"", "a comma in a flag pattern");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "flags=-a*b\n", "\"*\" only last", "a star inside a pattern");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "flags=-a\nflags=-b\n", "given twice", "flags twice");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "flags=-a -b -c -d -e -f -g -h -i -j -k -l -m -n -o -p -q -r -s "
+            "-t -u -v -w -x -y -z -A -B -C -D -E -F -G\n",
+            "allows 33 flags, more than 32", "33 flags");
+
+    rc = languages_parse(&ls, LANG_HEAD "compile = javac M.java\n"
+                         "artifact = M.class\n"
+                         "flags = -O2  -std=*\t-D*\n", "t.conf",
+                         err, sizeof(err));
+    ok(rc == 0 && ls.items[0].n_flags == 3
+       && strcmp(ls.items[0].flags[2], "-D*") == 0
+       && ls.items[0].flags[3] == NULL, "flags split on blanks");
+    ok(language_flag_allowed(&ls.items[0], "-O2"), "an exact flag");
+    ok(!language_flag_allowed(&ls.items[0], "-O2x"), "exact means exact");
+    ok(!language_flag_allowed(&ls.items[0], "-O"), "not a prefix of one");
+    ok(language_flag_allowed(&ls.items[0], "-std=c++20"), "a prefix pattern");
+    ok(language_flag_allowed(&ls.items[0], "-DX=a b"), "-D with any value");
+    ok(!language_flag_allowed(&ls.items[0], "-D"),
+       "a prefix pattern wants more than the prefix");
+    ok(!language_flag_allowed(&ls.items[0], "-specs=x.specs"), "-specs=");
+    ok(!language_flag_allowed(&ls.items[0], "-wrapper"), "-wrapper");
+    ok(!language_flag_allowed(&ls.items[0], "@flags.txt"), "@file");
+    languages_free(&ls);
+
+    rc = languages_parse(&ls, LANG_HEAD "compile = javac M.java\n"
+                         "artifact = M.class\n", "t.conf", err, sizeof(err));
+    ok(rc == 0 && ls.items[0].n_flags == 0
+       && !language_flag_allowed(&ls.items[0], "-O2"),
+       "no flags key: no flag allowed");
+    languages_free(&ls);
+
+    rc = languages_load(&ls, "../conf/languages.conf", err, sizeof(err));
+    if (rc != 0) {
+        rc = languages_load(&ls, "conf/languages.conf", err, sizeof(err));
+    }
+    ok(rc == 0, "the shipped table parses");
+    ok(rc == 0 && language_flag_allowed(&ls.items[1], "-O2")
+       && language_flag_allowed(&ls.items[1], "-std=c++20")
+       && !language_flag_allowed(&ls.items[1], "-specs=x.specs")
+       && !language_flag_allowed(&ls.items[1], "-wrapper")
+       && !language_flag_allowed(&ls.items[1], "-Wl,-T,x")
+       && !language_flag_allowed(&ls.items[1], "-fplugin=./x.so"),
+       "the shipped C++ flags");
     languages_free(&ls);
 
     version_is("javac 17.0.15\n", "17.0.15");

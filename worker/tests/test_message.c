@@ -51,6 +51,7 @@ test_register(void)
     struct frame_writer    w;
     Judge__WorkerMessage  *m;
     char                   keys[300][SHA256_HEX_LEN + 1], *cached[300];
+    char                   why[256];
     size_t                 i, full;
 
     config_init(&cfg);
@@ -107,6 +108,24 @@ test_register(void)
     ok(message_put_register(&w, 10, &cfg, &ls, &host, cached, 300) == -1
        && errno == EMSGSIZE, "a frame too small for Register alone: EMSGSIZE");
     frame_writer_free(&w);
+
+    ok(languages_parse(&ls, "[cpp]\nname=C++\nversion=x\nsource=a.cpp\n"
+                       "compile=g++ a.cpp\nartifact=a.out\nrun=./a.out\n"
+                       "flags=-O2 -std=*\n", "t.conf", why, sizeof(why))
+       == 0, "a table with flags");
+    ls.items[0].version = strdup("12");
+    frame_writer_init(&w);
+    ok(message_put_register(&w, 1 << 20, &cfg, &ls, &host, cached, 0) == 0,
+       "Register with a language");
+    m = queued(&w);
+    ok(m != NULL && m->register_->n_languages == 1
+       && m->register_->languages[0]->n_allowed_flags == 2,
+       "the language carries its flags");
+    is_str(m != NULL ? m->register_->languages[0]->allowed_flags[1] : NULL,
+           "-std=*", "as the table lists them");
+    judge__worker_message__free_unpacked(m, NULL);
+    frame_writer_free(&w);
+    languages_free(&ls);
 }
 
 

@@ -1,7 +1,8 @@
 /*
  * The runner's judgement of a compile against the judge's artifact limit:
  * an artifact over it ends as CE without its bytes, saying why in the
- * message and on the compiler output's last line.
+ * message and on the compiler output's last line.  A compiler flag the
+ * languages table does not allow is CE before anything runs.
  */
 
 #include <stdlib.h>
@@ -27,6 +28,29 @@ int
 main(void)
 {
     struct compile_outcome  out;
+    struct language         lang;
+    char                   *allowed[] = { "-O2", "-D*", NULL };
+    char                   *flags[] = { "-DLOCAL", "-specs=x.specs" };
+    char                   *bad[] = { "-D\xff\xfe" };
+
+    /* no sandbox: a refused flag must not reach one */
+    memset(&lang, 0, sizeof(lang));
+    lang.id = "cpp";
+    lang.flags = allowed;
+    lang.n_flags = 2;
+
+    runner_compile(NULL, &lang, NULL, flags, 2, NULL, &out);
+    is_int(out.status, JUDGE__STATUS__CE, "a flag outside the table: CE");
+    is_str(out.message, "compiler flag \"-specs=x.specs\" is not allowed "
+           "for cpp", "the message names the flag");
+    is_str(out.output, out.message, "so does the output");
+    compile_outcome_free(&out);
+
+    lang.n_flags = 1;
+    runner_compile(NULL, &lang, NULL, bad, 1, NULL, &out);
+    is_str(out.output, "compiler flag \"-D??\" is not allowed for cpp",
+           "a flag that is not UTF-8 is shown cleaned");
+    compile_outcome_free(&out);
 
     compiled(&out, "", 21000000);
     compile_outcome_limit_artifact(&out, 8388608);

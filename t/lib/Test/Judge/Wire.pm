@@ -83,8 +83,9 @@ sub pb_decode {
 
 sub frame { my $msg = shift; pack('N', length $msg) . $msg }
 
-# A Register for a worker: id, slots, languages [[id, name, version], ...];
-# optionally cached_artifacts [hash, ...] and max_frame_size (bytes)
+# A Register for a worker: id, slots, languages [[id, name, version,
+# compiled, [allowed flag, ...]], ...]; optionally cached_artifacts
+# [hash, ...] and max_frame_size (bytes)
 sub register_msg {
     my (%o) = @_;
     my $reg = pb_field_bytes(1, $o{id})
@@ -97,7 +98,9 @@ sub register_msg {
                   pb_field_bytes(7, pb_field_bytes(1, $_->[0])
                                     . pb_field_bytes(2, $_->[1] // $_->[0])
                                     . pb_field_bytes(3, $_->[2] // '1')
-                                    . pb_field_varint(4, $_->[3] ? 1 : 0))
+                                    . pb_field_varint(4, $_->[3] ? 1 : 0)
+                                    . join('', map { pb_field_bytes(8, $_) }
+                                                   @{ $_->[4] // [] }))
               } @{ $o{languages} // [] })
             . pb_field_varint(8, $o{slots} // 2)
             . pb_field_bytes(9, $o{version} // 'test')
