@@ -21,6 +21,7 @@ CONF
 
 our $Config = <<'CONF';
     location / { judge_api; }
+    $TEST_NGINX_ADMIN
     location = /worker { judge_worker_endpoint; }
 CONF
 
@@ -33,10 +34,13 @@ sub junk_worker {
         // die "$id not welcomed\n";
 }
 
-# GET, the body decoded strictly: invalid UTF-8 fails the test
+# GET, the body decoded strictly: invalid UTF-8 fails the test; "/admin"
+# URIs with the admin token
 sub get_strict {
     my ($uri) = @_;
-    my $r = http_get($uri);
+    my $r = http_request('GET', $uri, '',
+                         $uri =~ m{^/admin/}
+                         ? ['Authorization: Bearer ' . admin_token()] : []);
     my $text = eval { Encode::decode('UTF-8', $r->content, Encode::FB_CROAK) };
     Test::More::ok(defined $text, "$uri: valid UTF-8") or Test::More::diag($@);
     return ($r->code, eval { JSON::PP->new->decode($text // '') });
@@ -119,12 +123,12 @@ my $w = junk_worker('bad', languages => [['cpp', "C\xff\xfe+\x01+\x1f", "12\xc0\
 my ($code, $l) = get_strict('/languages');
 is($l->{languages}[0]{name}, "C??+\x01+\x1f", 'the name: invalid bytes as ?, control characters kept');
 is($l->{languages}[0]{version}, '12????', 'the version');
-(undef, $l) = get_strict('/workers');
+(undef, $l) = get_strict('/admin/workers');
 is($l->{workers}[0]{host}, "host?\n", 'the host name');
 is($l->{workers}[0]{version}, 'v?', 'the worker version');
 is($l->{workers}[0]{abi}, 'x86?', 'the abi');
 is($l->{workers}[0]{languages}[0]{name}, "C??+\x01+\x1f", 'the language, in GET /workers');
-my $raw = http_get('/workers')->content;
+my $raw = (admin_json(GET => '/workers'))[2]->content;
 $raw =~ s/\n\z//;
 unlike($raw, qr/[\x00-\x1f]/, 'no raw control character in the JSON');
 like(error_log_since(0), qr/worker "bad" registered 9 bytes that are not UTF-8/, 'logged once');

@@ -54,7 +54,7 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
-    http_request http_get http_json admin_json json_subset_ok
+    http_request http_get http_json admin_json admin_token json_subset_ok
     spawn stop_spawned reload_nginx nginx_pids error_log_since spawn_worker
     wait_until
 );
@@ -404,6 +404,8 @@ sub http_json (@) {
     my $json = eval { decode_json($r->content) };
     return ($r->code, $json, $r);
 }
+
+sub admin_token () { $AdminToken }
 
 # http_json against the admin API ($TEST_NGINX_ADMIN in the config), with
 # its token.
