@@ -5,7 +5,7 @@ use strict;
 use warnings;
 
 use JSON::PP;
-use Time::HiRes qw(time);
+use Time::HiRes qw(time sleep);
 
 # Limits up to two minutes may be asked for, so that a program sleeping
 # "forever" outlasts whatever the test waits for.
@@ -49,7 +49,10 @@ sub workers { ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }
 sub submit {
     my ($job) = @_;
     my ($code, $r) = http_json(POST => '/submissions', $job);
-    return $code == 202 ? $r->{id} : undef;
+    return $r->{id} if $code == 202;
+    Test::More::diag("submission refused: $code "
+                     . JSON::PP->new->canonical->encode($r // {}));
+    return undef;
 }
 
 # The submission "$id" once it is no longer QUEUED or RUNNING (or its
@@ -70,6 +73,18 @@ sub judge_within {
     my ($secs, $job) = @_;
     my $id = submit($job) or return { status => 'not accepted' };
     return finished_within($secs, $id);
+}
+
+# Waits until submission "$id" is RUNNING, then a second more so that its
+# programs are running in their sandboxes; false after "$secs" seconds
+sub running {
+    my ($id, $secs) = @_;
+    my $ok = wait_until(sub {
+        (((http_json(GET => "/submissions/$id"))[1] // {})->{status} // '')
+            eq 'RUNNING';
+    }, $secs);
+    sleep 1;
+    return $ok;
 }
 
 1;
