@@ -5,6 +5,7 @@ use strict;
 use warnings;
 
 use JSON::PP;
+use POSIX ();
 use Time::HiRes qw(time sleep);
 
 # Limits up to two minutes may be asked for, so that a program sleeping
@@ -85,6 +86,15 @@ sub running {
     }, $secs);
     sleep 1;
     return $ok;
+}
+
+# Seconds until process "$pid" (spawned by this block) has exited, or
+# undef after "$secs"
+sub exits_within {
+    my ($pid, $secs) = @_;
+    my $t0 = time;
+    return wait_until(sub { waitpid($pid, POSIX::WNOHANG()) == $pid }, $secs)
+           ? time - $t0 : undef;
 }
 
 1;
