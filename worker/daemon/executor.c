@@ -53,11 +53,11 @@ enum checker_state {
     CHECKER_FAILED
 };
 
-/* How a test unit ended */
-enum test_end {
-    TEST_ACCEPTED,
-    TEST_FAILED,            /* reported, not AC */
-    TEST_DROPPED            /* not reported: its task was cancelled */
+/* How a unit of work ended */
+enum unit_end {
+    UNIT_PASSED,            /* a test reported AC, or a compile */
+    UNIT_FAILED,            /* a test reported, not AC */
+    UNIT_DROPPED            /* a test not reported: its task was cancelled */
 };
 
 struct exec_task {
@@ -647,14 +647,14 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
  * task was cancelled meanwhile (its run was killed, or it does not
  * matter any more).
  */
-static enum test_end
+static enum unit_end
 exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
 {
     struct executor          *ex = th->ex;
     const Judge__TestCase    *tc = t->batch->tests[i];
     Judge__WorkerMessage      msg = JUDGE__WORKER_MESSAGE__INIT;
     struct test_outcome       out;
-    enum test_end             end;
+    enum unit_end             end;
 
     if (t->batch->checker != NULL
         && t->batch->checker->kind == JUDGE__CHECKER__KIND__CUSTOM)
@@ -668,7 +668,7 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
         log_debug(ex->log, "%s: test %s not reported: cancelled (slot %u)",
                   t->label, tc->id, th->slot);
         test_outcome_free(&out);
-        return TEST_DROPPED;
+        return UNIT_DROPPED;
     }
 
     out.result.job_id = (char *) t->job_id;
@@ -685,8 +685,7 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
 
     exec_send(ex, t, &msg, false);
 
-    end = out.result.status == JUDGE__STATUS__AC ? TEST_ACCEPTED
-                                                 : TEST_FAILED;
+    end = out.result.status == JUDGE__STATUS__AC ? UNIT_PASSED : UNIT_FAILED;
     test_outcome_free(&out);
 
     return end;
@@ -703,7 +702,7 @@ exec_thread_main(void *arg)
     struct executor     *ex = th->ex;
     struct exec_task    *t;
     size_t               item;
-    enum test_end        end;
+    enum unit_end        end;
 
     pthread_mutex_lock(&ex->lock);
 
@@ -743,7 +742,7 @@ exec_thread_main(void *arg)
             end = exec_test(th, t, item);
         } else {
             exec_compile(th, t);
-            end = TEST_ACCEPTED;
+            end = UNIT_PASSED;
         }
 
         pthread_mutex_lock(&ex->lock);
@@ -752,10 +751,10 @@ exec_thread_main(void *arg)
         ex->running--;
         t->running--;
 
-        if (t->batch != NULL && end != TEST_DROPPED) {
+        if (t->batch != NULL && end != UNIT_DROPPED) {
             t->tests_run++;
 
-            if (end == TEST_FAILED && t->batch->stop_on_first_failure) {
+            if (end == UNIT_FAILED && t->batch->stop_on_first_failure) {
                 exec_stop_locked(ex, t);
             }
         }
