@@ -35,4 +35,3 @@ is($r->{verdict}, 'AC', 'the next job is judged');
 cmp_ok($took, '<', 3, sprintf('right after the DELETE (%.1f s)', $took));
 is((http_json(GET => "/submissions/$id"))[1]{status}, 'CANCELLED',
    'the first job stays CANCELLED');
---- error_log
