@@ -12,7 +12,7 @@ packages=(
     gcc g++ make libc6-dev pkg-config
     nginx nginx-dev
     protobuf-c-compiler libprotobuf-c-dev
-    libjansson-dev libhiredis-dev libseccomp-dev libssl-dev
+    libjansson-dev libhiredis-dev libseccomp-dev libssl-dev libpcre2-dev
     # run: the stock nginx above, languages the quickstart worker offers
     python3 redis-server curl ca-certificates
     # test

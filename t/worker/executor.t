@@ -3,7 +3,8 @@
 # frame by frame.  What only the wire shows is checked here: results
 # streamed per test and before their batch's end, artifacts kept by hash
 # (need_artifact when not), a batch spread over both slots, queueing past
-# the slots, cancel of queued work, results too big for a frame, the
+# the slots, cancel of queued and running work, results too big for a
+# frame, the
 # artifacts listed in Register after a reconnect, drain.
 use strict;
 use warnings;
@@ -346,7 +347,8 @@ send_cmd(3, batch_task(job => 'j8', task => 12, lang => 'python',
 is(val($tests->[0], 7), 'x' x 10, 'stdout capped to max_capture');
 ok(val($tests->[0], 9), 'and flagged truncated');
 
-# --- cancel: queued tests dropped, running ones finish, the end still comes
+# --- cancel: queued tests dropped, running ones killed, neither reported;
+# the end still comes
 send_cmd(3, batch_task(job => 'j9', task => 13, lang => 'python', src => $sleepy,
                        tests => [map { test_case($_, "$_\n", "$_\n") } 0 .. 9]));
 send_cmd(2, compile_task(job => 'j10', task => 14, lang => 'c', src => $sum_c,
@@ -361,9 +363,24 @@ while (keys %ends < 2 and my ($n, $m) = recv_msg()) {
 }
 is($ends{j10}[0], 'compile_result', 'the queued compile answers');
 is($STATUS_NAME{ val($ends{j10}[1], 3) }, 'CANCELLED', 'as CANCELLED');
-ok(@j9tests < 10, 'cancelled batch: ' . scalar(@j9tests)
-   . ' of 10 tests ran (those already running)');
-is(val($ends{j9}[1], 3), scalar @j9tests, 'its end counts them');
+is(scalar @j9tests, 0, 'cancelled batch: no test reported, not even the '
+   . 'two that were running');
+is(val($ends{j9}[1], 3) // 0, 0, 'its end counts none');
+
+# --- Cancel{job, task} (a task past its deadline on the master): the
+# task's running test is killed at once, not left to its wall limit
+send_cmd(3, batch_task(job => 'j18', task => 24, lang => 'python',
+                       src => "import time\ntime.sleep(60)\n", wall => 60000,
+                       tests => [test_case(0, '', undef)]));
+sleep 0.5;
+$t0 = time;
+send_cmd(4, pb_field_bytes(1, 'j18') . pb_field_varint(2, 24));
+($tests, $end) = collect_batch('j18', 24);
+$took = time - $t0;
+ok($end && $took < 2,
+   sprintf('a test sleeping for a minute is killed at once (%.3f s)', $took));
+is(scalar @$tests, 0, 'and not reported');
+is(val($end, 3) // 0, 0, 'its end counts no test run');
 
 # --- a language the worker does not have
 send_cmd(3, batch_task(job => 'j11', task => 15, lang => 'cobol', src => 'x',

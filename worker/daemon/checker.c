@@ -2,17 +2,21 @@
  * The built-in checkers and the assertions of stage-based tests; checker.h
  * says what each accepts.  Everything walks (pointer, length) pairs once,
  * with offsets rather than pointers so that nothing points past a buffer.
- * The only allocations are for a regex (its pattern must be
- * NUL-terminated) and, for a number token too long for a stack buffer,
- * one buffer grown as needed and freed before returning.
+ * The only allocations are PCRE2's for a regex and, for a number token
+ * too long for a stack buffer, one buffer grown as needed; both are freed
+ * before returning.
  */
 
 #include <math.h>
-#include <regex.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define PCRE2_CODE_UNIT_WIDTH  8
+#include <pcre2.h>
 
 #include "checker.h"
 
@@ -21,6 +25,7 @@
 #define NUMBER_LOCAL_MAX    128     /* shorter numbers parse without malloc */
 #define FLOAT_DEFAULT_TOL   1e-6
 #define COMPARE_BLOCK       4096
+#define REGEX_CPU_NS_MAX    (UINT64_MAX - CHECKER_REGEX_CPU_MS * 1000000ull)
 
 
 /* A message being built in the caller's buffer: never overflows it. */
@@ -30,6 +35,14 @@ typedef struct {
     size_t   len;
     int      closed;        /* a piece did not fit: append nothing more */
 } msg_t;
+
+
+/* The CPU budget of one regex search, kept by its callout. */
+typedef struct {
+    uint64_t   deadline_ns;     /* on the thread's CPU clock */
+    unsigned   items;           /* callouts since the clock was read */
+    int        spent;
+} regex_budget_t;
 
 
 /* Where a number token is copied so that strtod() finds a terminator. */
@@ -735,68 +748,173 @@ check_contains(const char *subject, const char *text, size_t len,
 
 
 /*
- * Whether the extended regex (pattern, pattern_len) matches somewhere in
- * (text, len).  The pattern is copied to be NUL-terminated; the text is
- * bounded by REG_STARTEND instead, so its NUL bytes do not end it.
+ * The CPU time the calling thread has used, in ns; UINT64_MAX if the
+ * clock cannot be read, so that a budget then runs out at once.
+ */
+static uint64_t
+thread_cpu_ns(void)
+{
+    struct timespec  ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
+        return UINT64_MAX;
+    }
+
+    return (uint64_t) ts.tv_sec * 1000000000 + (uint64_t) ts.tv_nsec;
+}
+
+
+/*
+ * Called by PCRE2 before every item of the pattern (PCRE2_AUTO_CALLOUT):
+ * every CHECKER_REGEX_CLOCK_EVERY items, ends the search once the thread
+ * has spent its budget.  A negative return abandons the match.
+ */
+static int
+regex_callout(pcre2_callout_block *block, void *data)
+{
+    regex_budget_t  *budget = data;
+
+    (void) block;
+
+    if (++budget->items < CHECKER_REGEX_CLOCK_EVERY) {
+        return 0;
+    }
+
+    budget->items = 0;
+
+    if (thread_cpu_ns() < budget->deadline_ns) {
+        return 0;
+    }
+
+    budget->spent = 1;
+
+    return PCRE2_ERROR_CALLOUT;
+}
+
+
+/*
+ * Says why pcre2_match() gave up ("rc" < 0, not NOMATCH) on the pattern
+ * quoted by the caller.
+ */
+static void
+msg_regex_failure(msg_t *m, int rc, const regex_budget_t *budget)
+{
+    PCRE2_UCHAR  reason[128];
+
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT:
+        msg_printf(m, "more than %u backtracking steps from one position "
+                   "(match limit)", CHECKER_REGEX_MATCH_LIMIT);
+        return;
+    case PCRE2_ERROR_DEPTHLIMIT:
+        msg_printf(m, "backtracking nested deeper than %u (depth limit)",
+                   CHECKER_REGEX_DEPTH_LIMIT);
+        return;
+    case PCRE2_ERROR_HEAPLIMIT:
+        msg_printf(m, "more than %u KiB of backtracking memory (heap limit)",
+                   CHECKER_REGEX_HEAP_KB);
+        return;
+    case PCRE2_ERROR_NOMEMORY:
+        msg_printf(m, "out of memory");
+        return;
+    }
+
+    if (rc == PCRE2_ERROR_CALLOUT && budget->spent) {
+        msg_printf(m, "more than %u ms of CPU time (time limit)",
+                   CHECKER_REGEX_CPU_MS);
+        return;
+    }
+
+    if (pcre2_get_error_message(rc, reason, sizeof(reason)) < 0) {
+        msg_printf(m, "error %d", rc);
+        return;
+    }
+
+    msg_printf(m, "%s", (const char *) reason);
+}
+
+
+/*
+ * Whether the regex (pattern, pattern_len) matches somewhere in (text,
+ * len), as checker.h says, within the CHECKER_REGEX_* limits.  Both are
+ * given by length, so NUL bytes are ordinary characters.  The pattern is
+ * interpreted, not JIT-compiled: the depth and heap limits and the
+ * callouts apply to the interpreter only.
  */
 static check_verdict_t
 check_matches(const char *text, size_t len, const char *pattern,
               size_t pattern_len, msg_t *m)
 {
-    regex_t      re;
-    regmatch_t   whole;
-    char        *terminated, reason[128];
-    int          rc;
+    check_verdict_t         verdict;
+    pcre2_code             *re;
+    pcre2_match_data       *match;
+    pcre2_match_context    *limits;
+    regex_budget_t          budget;
+    PCRE2_UCHAR             reason[128];
+    PCRE2_SIZE              offset;
+    int                     rc;
 
-    if (memchr(pattern, '\0', pattern_len) != NULL) {
-        msg_printf(m, "the pattern holds a NUL byte");
-        return CHECK_ERROR;
-    }
+    re = pcre2_compile((PCRE2_SPTR) pattern, pattern_len,
+                       PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP
+                       | PCRE2_AUTO_CALLOUT, &rc, &offset, NULL);
 
-    whole.rm_so = 0;
-    whole.rm_eo = (regoff_t) len;
-    if ((size_t) whole.rm_eo != len) {
-        msg_printf(m, "stdout is too large for regexec (%zu bytes)", len);
-        return CHECK_ERROR;
-    }
-
-    terminated = strndup(pattern, pattern_len);
-    if (terminated == NULL) {
-        msg_printf(m, "out of memory compiling the pattern");
-        return CHECK_ERROR;
-    }
-
-    rc = regcomp(&re, terminated, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
-    free(terminated);
-
-    if (rc != 0) {
-        regerror(rc, &re, reason, sizeof(reason));
+    if (re == NULL) {
+        if (pcre2_get_error_message(rc, reason, sizeof(reason)) < 0) {
+            reason[0] = '\0';
+        }
         msg_printf(m, "invalid regex ");
         msg_quote(m, pattern, pattern_len);
-        msg_printf(m, ": %s", reason);
+        msg_printf(m, " at offset %zu: %s", (size_t) offset,
+                   (const char *) reason);
         return CHECK_ERROR;
     }
 
-    rc = regexec(&re, text, 1, &whole, REG_STARTEND);
+    match = pcre2_match_data_create(1, NULL);
+    limits = pcre2_match_context_create(NULL);
 
-    if (rc != 0 && rc != REG_NOMATCH) {
-        regerror(rc, &re, reason, sizeof(reason));
-        regfree(&re);
-        msg_printf(m, "regexec failed: %s", reason);
-        return CHECK_ERROR;
+    if (match == NULL || limits == NULL) {
+        msg_printf(m, "out of memory matching the pattern");
+        verdict = CHECK_ERROR;
+        goto done;
     }
 
-    regfree(&re);
+    budget.deadline_ns = thread_cpu_ns();
+    budget.deadline_ns += budget.deadline_ns < REGEX_CPU_NS_MAX
+                          ? (uint64_t) CHECKER_REGEX_CPU_MS * 1000000 : 0;
+    budget.items = 0;
+    budget.spent = 0;
 
-    if (rc == 0) {
-        return CHECK_AC;
+    (void) pcre2_set_match_limit(limits, CHECKER_REGEX_MATCH_LIMIT);
+    (void) pcre2_set_depth_limit(limits, CHECKER_REGEX_DEPTH_LIMIT);
+    (void) pcre2_set_heap_limit(limits, CHECKER_REGEX_HEAP_KB);
+    (void) pcre2_set_callout(limits, regex_callout, &budget);
+
+    rc = pcre2_match(re, (PCRE2_SPTR) text, len, 0, 0, match, limits);
+
+    if (rc >= 0) {
+        verdict = CHECK_AC;
+
+    } else if (rc == PCRE2_ERROR_NOMATCH) {
+        msg_printf(m, "no match for ");
+        msg_quote(m, pattern, pattern_len);
+        msg_printf(m, " in stdout");
+        verdict = CHECK_WA;
+
+    } else {
+        msg_printf(m, "the regex ");
+        msg_quote(m, pattern, pattern_len);
+        msg_printf(m, " could not be evaluated on stdout: ");
+        msg_regex_failure(m, rc, &budget);
+        verdict = CHECK_ERROR;
     }
 
-    msg_printf(m, "no match for ");
-    msg_quote(m, pattern, pattern_len);
-    msg_printf(m, " in stdout");
+done:
 
-    return CHECK_WA;
+    pcre2_match_context_free(limits);
+    pcre2_match_data_free(match);
+    pcre2_code_free(re);
+
+    return verdict;
 }
 
 

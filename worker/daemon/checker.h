@@ -5,7 +5,9 @@
  * so any executor thread may call any function at any time.  Outputs are
  * (pointer, length) pairs: they may be megabytes long and hold NUL bytes,
  * and nothing here reads past the given length.  Every comparison is
- * linear in the size of its inputs.
+ * linear in the size of its inputs, but for stdoutMatches: a regex may
+ * backtrack without end, so its search is bounded instead by the limits
+ * below, and one that reaches a limit is a CHECK_ERROR.
  *
  * Each call writes a short message into (msg, msg_size), always
  * NUL-terminated when msg_size > 0 and truncated to fit: empty on AC, on
@@ -27,6 +29,21 @@
 
 
 #define CHECKER_MSG_SIZE  512
+
+/*
+ * The bounds of one stdoutMatches search (PCRE2, interpreted).  The first
+ * three are PCRE2's own: backtracking steps from one start position,
+ * nesting of backtracking points, and memory for them.  Its step count
+ * starts over at every position of stdout, so the whole search also has
+ * a budget of the calling thread's CPU time, read every
+ * CHECKER_REGEX_CLOCK_EVERY pattern items; one item costs at most a pass
+ * over stdout, so the budget is overrun by no more than that.
+ */
+#define CHECKER_REGEX_MATCH_LIMIT   10000000
+#define CHECKER_REGEX_DEPTH_LIMIT   250000
+#define CHECKER_REGEX_HEAP_KB       131072
+#define CHECKER_REGEX_CPU_MS        2000
+#define CHECKER_REGEX_CLOCK_EVERY   1024
 
 
 typedef enum {
@@ -92,11 +109,14 @@ typedef enum {
     ASSERT_STDOUT_EQUALS = 1,
 
     /*
-     * The POSIX extended regex "value" matches somewhere in stdout
-     * (regexec, unanchored).  Compiled with REG_NEWLINE: '^' and '$'
-     * match at the start and end of every line, and '.' and bracket
-     * expressions do not match a newline.  NUL bytes in stdout do not
-     * end it.  An invalid pattern is a CHECK_ERROR.
+     * The regex "value" (PCRE2 syntax, a superset of POSIX extended
+     * regexes) matches somewhere in stdout (unanchored).  Compiled with
+     * PCRE2_MULTILINE: '^' and '$' match at the start and end of every
+     * line; '.' does not match a newline, but a negated class such as
+     * "[^a]" does (write "[^a\n]" to stay on a line).  Bytes, not UTF-8
+     * characters ("(*UTF)" is refused); NUL bytes in the pattern and in
+     * stdout are ordinary characters.  An invalid pattern, and a search
+     * that reaches one of the CHECKER_REGEX_* limits, are CHECK_ERROR.
      */
     ASSERT_STDOUT_MATCHES = 2,
 
@@ -129,8 +149,9 @@ check_verdict_t checker_compare(const checker_spec_t *spec,
 /*
  * A run against a test's assertions: AC when all hold (or n is 0), else
  * WA naming the first that fails.  A broken assertion (invalid regex,
- * unknown kind) gives CHECK_ERROR wherever it stands in the list, so a
- * broken test is reported as such whatever the program printed.
+ * unknown kind) or one that cannot be evaluated (a regex search past its
+ * limits) gives CHECK_ERROR wherever it stands in the list, so a broken
+ * test is reported as such whatever the program printed.
  */
 check_verdict_t checker_assert(const assertion_t *assertions, size_t n,
                                const char *out, size_t out_len,

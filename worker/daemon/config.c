@@ -67,6 +67,8 @@ static const struct option_def option_defs[] = {
       "languages table (default: see docs/WORKER.md)" },
     { "heartbeat", 0, OPT_SECONDS, CFG(heartbeat_ms), "SECONDS",
       "heartbeat interval unless Welcome sets one (2)" },
+    { "drain-timeout", 0, OPT_SECONDS, CFG(drain_timeout_ms), "SECS",
+      "a drain waits this long, then kills the tasks (30)" },
     { "log", 0, OPT_STRING, CFG(log_file), "FILE",
       "log file, reopened on SIGHUP (default: stderr)" },
     { "pid-file", 0, OPT_STRING, CFG(pid_file), "FILE",
@@ -90,6 +92,7 @@ config_init(struct config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->heartbeat_ms = CONFIG_DEFAULT_HEARTBEAT;
+    cfg->drain_timeout_ms = CONFIG_DEFAULT_DRAIN;
     cfg->max_frame = CONFIG_DEFAULT_MAX_FRAME;
 }
 

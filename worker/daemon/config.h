@@ -19,6 +19,7 @@
 #define CONFIG_SYSTEM_LANGUAGES    "/etc/judge-worker/languages.conf"
 #define CONFIG_DAEMON_LOG          "/var/log/judge-worker.log"
 #define CONFIG_DEFAULT_HEARTBEAT   2000            /* ms */
+#define CONFIG_DEFAULT_DRAIN       30000           /* ms */
 #define CONFIG_DEFAULT_MAX_FRAME   (16 * 1024 * 1024)
 #define CONFIG_ID_MAX              64
 
@@ -38,6 +39,7 @@ struct config {
     char      *abi;
     char      *languages;
     uint32_t   heartbeat_ms;
+    uint32_t   drain_timeout_ms;   /* then running tasks are killed */
     char      *log_file;
     char      *pid_file;
     uint64_t   max_frame;

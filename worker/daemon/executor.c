@@ -13,15 +13,18 @@
  *   2. Threads take units from the task at the queue's head, in order;
  *      the task leaves the queue when its last unit is handed out.  Each
  *      unit's result is completed before the unit is counted as done.
- *   3. A cancel, or a failed test under stop_on_first_failure, takes the
- *      task's units that have not started out of the queue; those that
- *      run finish and report.
+ *   3. A failed test under stop_on_first_failure takes the task's units
+ *      that have not started out of the queue; those that run finish and
+ *      report.  A cancel does the same, and also kills the sandbox runs
+ *      of the units that are running (sandbox_kill()): they end at once
+ *      and, like the units never started, are not reported.
  *   4. When no unit of the task is left or running, whoever noticed it
  *      (a thread, or the main loop in a cancel) sends the final result
  *      and frees the task.
  *
- * Locking: "lock" guards the queue, the live list and every task's
- * counters; it is never held while a sandbox runs or a result is built.
+ * Locking: "lock" guards the queue, the live list, every task's counters
+ * and which task each thread runs; it is never held while a sandbox runs
+ * or a result is built (sandbox_kill() is one write, fine under it).
  * "checker_lock" serialises the preparation of custom checkers, which may
  * compile one.  The caches have locks of their own.
  */
@@ -48,6 +51,13 @@ enum checker_state {
     CHECKER_UNPREPARED,
     CHECKER_READY,
     CHECKER_FAILED
+};
+
+/* How a unit of work ended */
+enum unit_end {
+    UNIT_PASSED,            /* a test reported AC, or a compile */
+    UNIT_FAILED,            /* a test reported, not AC */
+    UNIT_DROPPED            /* a test not reported: its task was cancelled */
 };
 
 struct exec_task {
@@ -88,6 +98,7 @@ struct exec_thread {
     struct executor     *ex;
     unsigned             slot;
     sandbox_t           *sb;
+    struct exec_task    *task;      /* whose unit runs now, under the lock */
     pthread_t            id;
     bool                 started;
 };
@@ -338,6 +349,48 @@ exec_stop_locked(struct executor *ex, struct exec_task *t)
 
 
 /*
+ * Kills the sandbox runs of the units of "t" that are running; "t" NULL:
+ * of every unit.  Returns how many.  Called with the lock held.
+ */
+static unsigned
+exec_kill_running_locked(struct executor *ex, const struct exec_task *t)
+{
+    struct exec_thread  *th;
+    unsigned             n;
+    uint32_t             i;
+
+    n = 0;
+
+    for (i = 0; i < ex->n_threads; i++) {
+        th = &ex->threads[i];
+
+        if (th->task != NULL && (t == NULL || th->task == t)) {
+            sandbox_kill(th->sb);
+            n++;
+        }
+    }
+
+    return n;
+}
+
+
+/*
+ * Whether "t" was cancelled: what its units made is then not reported.
+ */
+static bool
+exec_cancelled(struct executor *ex, const struct exec_task *t)
+{
+    bool  cancelled;
+
+    pthread_mutex_lock(&ex->lock);
+    cancelled = t->cancelled;
+    pthread_mutex_unlock(&ex->lock);
+
+    return cancelled;
+}
+
+
+/*
  * Sends the final result of a task that is over and frees it.  Called
  * without the lock, the task already out of the live list.
  */
@@ -369,7 +422,8 @@ exec_finish(struct executor *ex, struct exec_task *t)
 /*
  * Runs a CompileTask and sends its CompileResult, which ends the task.
  * An artifact that compiled is filed in the cache under the task's hash;
- * one over the task's max_artifact_size is CE and kept nowhere.
+ * one over the task's max_artifact_size is CE and kept nowhere.  A
+ * compile cancelled while it ran answers CANCELLED, whatever it made.
  */
 static void
 exec_compile(struct exec_thread *th, struct exec_task *t)
@@ -384,6 +438,16 @@ exec_compile(struct exec_thread *th, struct exec_task *t)
 
     runner_compile(th->sb, t->lang, &t->prog, t->compile->compiler_flags,
                    t->compile->n_compiler_flags, t->compile->limits, &out);
+
+    if (exec_cancelled(ex, t)) {
+        exec_send_compile_status(ex, t, JUDGE__STATUS__CANCELLED,
+                                 "cancelled while it ran");
+        log_info(ex->log, "%s cancelled while it ran (slot %u)", t->label,
+                 th->slot);
+        compile_outcome_free(&out);
+        return;
+    }
+
     compile_outcome_limit_artifact(&out, t->compile->max_artifact_size);
 
     sha[0] = '\0';
@@ -579,17 +643,18 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
 
 
 /*
- * Runs test number "i" of a batch and sends its TestResult.  Returns true
- * when the test was accepted.
+ * Runs test number "i" of a batch and sends its TestResult, unless the
+ * task was cancelled meanwhile (its run was killed, or it does not
+ * matter any more).
  */
-static bool
+static enum unit_end
 exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
 {
     struct executor          *ex = th->ex;
     const Judge__TestCase    *tc = t->batch->tests[i];
     Judge__WorkerMessage      msg = JUDGE__WORKER_MESSAGE__INIT;
     struct test_outcome       out;
-    bool                      accepted;
+    enum unit_end             end;
 
     if (t->batch->checker != NULL
         && t->batch->checker->kind == JUDGE__CHECKER__KIND__CUSTOM)
@@ -598,6 +663,13 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
     }
 
     runner_test(th->sb, &t->setup, tc, &out);
+
+    if (exec_cancelled(ex, t)) {
+        log_debug(ex->log, "%s: test %s not reported: cancelled (slot %u)",
+                  t->label, tc->id, th->slot);
+        test_outcome_free(&out);
+        return UNIT_DROPPED;
+    }
 
     out.result.job_id = (char *) t->job_id;
     out.result.task_id = t->task_id;
@@ -613,10 +685,10 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
 
     exec_send(ex, t, &msg, false);
 
-    accepted = out.result.status == JUDGE__STATUS__AC;
+    end = out.result.status == JUDGE__STATUS__AC ? UNIT_PASSED : UNIT_FAILED;
     test_outcome_free(&out);
 
-    return accepted;
+    return end;
 }
 
 
@@ -630,7 +702,7 @@ exec_thread_main(void *arg)
     struct executor     *ex = th->ex;
     struct exec_task    *t;
     size_t               item;
-    bool                 accepted;
+    enum unit_end        end;
 
     pthread_mutex_lock(&ex->lock);
 
@@ -660,24 +732,29 @@ exec_thread_main(void *arg)
         t->running++;
         t->started = true;
 
+        /* a kill meant for this slot's previous unit must not hit this one */
+        sandbox_kill_clear(th->sb);
+        th->task = t;
+
         pthread_mutex_unlock(&ex->lock);
 
         if (t->batch != NULL) {
-            accepted = exec_test(th, t, item);
+            end = exec_test(th, t, item);
         } else {
             exec_compile(th, t);
-            accepted = true;
+            end = UNIT_PASSED;
         }
 
         pthread_mutex_lock(&ex->lock);
 
+        th->task = NULL;
         ex->running--;
         t->running--;
 
-        if (t->batch != NULL) {
+        if (t->batch != NULL && end != UNIT_DROPPED) {
             t->tests_run++;
 
-            if (!accepted && t->batch->stop_on_first_failure) {
+            if (end == UNIT_FAILED && t->batch->stop_on_first_failure) {
                 exec_stop_locked(ex, t);
             }
         }
@@ -896,17 +973,19 @@ executor_refuse(struct executor *ex, Judge__MasterCommand *cmd,
 
 /*
  * Cancels the tasks of "job_id" (every task when NULL), only "task_id"
- * unless it is 0: their units that have not started are dropped, those
- * running finish and report, then the final result goes as usual.
+ * unless it is 0: their units that have not started are dropped, the
+ * sandbox runs of those running are killed, and neither is reported;
+ * then the final result goes as usual, once the killed units are back.
  * Returns how many tasks were cancelled.
  */
 unsigned
 executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
 {
     struct exec_task   *t, *next, *over, **pp;
-    unsigned            n;
+    unsigned            n, killed;
 
     n = 0;
+    killed = 0;
     over = NULL;
 
     pthread_mutex_lock(&ex->lock);
@@ -924,6 +1003,7 @@ executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
 
         t->cancelled = true;
         exec_stop_locked(ex, t);
+        killed += exec_kill_running_locked(ex, t);
         n++;
 
         if (exec_task_over(t)) {
@@ -936,6 +1016,10 @@ executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
     }
 
     pthread_mutex_unlock(&ex->lock);
+
+    if (killed > 0) {
+        log_info(ex->log, "cancel: %u running unit(s) killed", killed);
+    }
 
     for (t = over; t != NULL; t = next) {
         next = t->next_live;
@@ -1089,8 +1173,9 @@ executor_create(uint32_t threads, const struct languages *languages,
 
 
 /*
- * Stops the threads (each finishes the unit it is running), drops every
- * task still queued without answering it, and frees everything.
+ * Stops the threads (the sandbox runs of the units they run are killed),
+ * drops every task still queued without answering it, and frees
+ * everything.
  */
 void
 executor_destroy(struct executor *ex)
@@ -1100,6 +1185,7 @@ executor_destroy(struct executor *ex)
 
     pthread_mutex_lock(&ex->lock);
     ex->stopping = true;
+    (void) exec_kill_running_locked(ex, NULL);
     pthread_cond_broadcast(&ex->wake);
     pthread_mutex_unlock(&ex->lock);
 

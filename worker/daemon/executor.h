@@ -6,8 +6,11 @@
  *   main loop                         executor threads (one per slot)
  *   ---------                         -------------------------------
  *   executor_submit(task)  ──queue──►  take the next test or compile
- *   executor_cancel(job)               run it in the thread's sandbox
+ *   executor_cancel(job)   ──kill───►  run it in the thread's sandbox
  *   executor_free_slots()              tasks_complete(result)  ──► eventfd
+ *
+ * A cancel drops the task's queued units and kills the sandbox runs of
+ * its running ones (sandbox_kill()); neither is reported.
  *
  * Each task's results reach tasks_complete() in the order they are made:
  * one TestResult per test as soon as it is judged, and the batch's

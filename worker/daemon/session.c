@@ -6,7 +6,8 @@
  *     the signalfd    SIGTERM/SIGINT drain and leave, SIGHUP reopens logs
  *     the task fd     finished tasks' results, sent as they come
  *
- * with a timer for heartbeats (and for the Welcome and closing deadlines).
+ * with a timer for heartbeats (and for the Welcome, drain and closing
+ * deadlines).
  * It returns how the stream ended; main() decides when to dial again.
  */
 
@@ -53,6 +54,7 @@ struct session {
     uint32_t              heartbeat_ms;
     int64_t               next_heartbeat;
     int64_t               deadline;     /* Welcome, or closing flush */
+    int64_t               drain_deadline;   /* running tasks killed then */
     unsigned              stops_seen;   /* w->stop_requests handled */
     char                  leave_reason[128];
 };
@@ -105,15 +107,16 @@ session_dial(struct session *s)
 
 
 /*
- * Starts draining: no new tasks; once the running ones have reported,
- * the stream closes with "end" ("reason" goes into Leaving when the
- * worker exits).
+ * Starts draining: no new tasks; once the running ones have reported, or
+ * at the latest after --drain-timeout, the stream closes with "end"
+ * ("reason" goes into Leaving when the worker exits).
  */
 static void
 session_drain(struct session *s, enum session_end end, const char *reason)
 {
     s->state = STATE_DRAINING;
     s->end = end;
+    s->drain_deadline = now_ms() + s->w->cfg.drain_timeout_ms;
     s->w->tasks.accepting = false;
     snprintf(s->leave_reason, sizeof(s->leave_reason), "%s", reason);
 }
@@ -146,6 +149,32 @@ session_close(struct session *s, enum session_end end, bool drained)
 
 
 /*
+ * The drain outlasted --drain-timeout: the tasks still running are
+ * killed (tasks_cancel()) and the stream closes without waiting for their
+ * results, as after a second SIGTERM.  The master hands their work to
+ * another worker once the stream is gone.
+ */
+static void
+session_drain_expired(struct session *s)
+{
+    struct worker  *w = s->w;
+    unsigned        n;
+    size_t          len;
+
+    n = tasks_cancel(&w->tasks, NULL, 0);
+
+    log_warn(&w->log, "drain timeout of %" PRIu32 " ms passed: %u "
+             "unfinished task(s) cancelled", w->cfg.drain_timeout_ms, n);
+
+    len = strlen(s->leave_reason);
+    snprintf(s->leave_reason + len, sizeof(s->leave_reason) - len,
+             "; %u unfinished task(s) cancelled at the drain timeout", n);
+
+    session_close(s, s->end, false);
+}
+
+
+/*
  * Applies SIGTERM/SIGINT counted by worker_take_signals(): the first
  * drains, a second one leaves without waiting for tasks.
  */
@@ -166,7 +195,7 @@ session_check_stop(struct session *s)
         session_drain(s, SESSION_EXIT, "worker stopped by signal");
 
     } else if (s->state == STATE_DRAINING) {
-        log_info(&w->log, "stopping now: %u task(s) abandoned",
+        log_info(&w->log, "stopping now: %u task(s) killed and abandoned",
                  w->tasks.active);
         snprintf(s->leave_reason, sizeof(s->leave_reason),
                  "worker stopped by signal");
@@ -554,7 +583,8 @@ session_register(struct session *s)
 
 /*
  * The poll() timeout until the next timer: the closing or Welcome
- * deadline while there is one, else the heartbeat.
+ * deadline while there is one, else the heartbeat; the drain deadline
+ * when it comes first.
  */
 static int
 session_timeout(const struct session *s, int64_t now)
@@ -563,6 +593,10 @@ session_timeout(const struct session *s, int64_t now)
 
     at = s->state == STATE_CLOSING || !s->welcomed ? s->deadline
                                                    : s->next_heartbeat;
+
+    if (s->state == STATE_DRAINING && s->drain_deadline < at) {
+        at = s->drain_deadline;
+    }
 
     return at <= now ? 0 : (int) (at - now);
 }
@@ -604,6 +638,11 @@ session_tick(struct session *s)
     if (s->state == STATE_DRAINING && w->tasks.active == 0) {
         log_info(&w->log, "drained");
         session_close(s, s->end, true);
+        return 0;
+    }
+
+    if (s->state == STATE_DRAINING && now >= s->drain_deadline) {
+        session_drain_expired(s);
         return 0;
     }
 

@@ -109,6 +109,8 @@ struct sandbox_s {
     pid_t               init_pid;       /* 0 when not running */
     int                 init_pidfd;
     int                 ctl;            /* supervisor end of the socket */
+    int                 kill_fd;        /* eventfd: readable while a
+                                           sandbox_kill() is pending */
 };
 
 
@@ -252,6 +254,8 @@ void sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra,
     size_t nextra) __attribute__((noreturn));
 
 /* supervise.c */
+#define SBX_KILL_REQUESTED  SANDBOX_IE  /* kill_reason of sandbox_kill() */
+
 typedef struct {
     sandbox_status_t    kill_reason;    /* OK when not killed by us */
     uint64_t            cpu_at_kill_ns;
@@ -269,6 +273,7 @@ typedef struct {
 
 int sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
     int err_r, sbx_watch_t *w, sbx_err_t *err);
+int sbx_kill_pending(const sandbox_t *sb);
 
 
 #endif /* SANDBOX_INTERNAL_H */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -132,7 +133,7 @@ sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
         sbx_fail(&err, ENOMEM, "allocating the sandbox");
         goto failed_early;
     }
-    sb->ctl = sb->init_pidfd = sb->devnull = -1;
+    sb->ctl = sb->init_pidfd = sb->devnull = sb->kill_fd = -1;
     sb->cg.version = 0;
     sb->cg.mem.procs_fd = sb->cg.pids.procs_fd = sb->cg.cpu.procs_fd = -1;
     sb->cg.mem_limit_fd = sb->cg.memsw_limit_fd = sb->cg.mem_peak_fd = -1;
@@ -177,6 +178,12 @@ sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
         goto failed;
     }
 
+    sb->kill_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (sb->kill_fd < 0) {
+        sbx_fail(&err, errno, "eventfd for kill requests");
+        goto failed;
+    }
+
     if (cfg->filter == SANDBOX_FILTER_DEFAULT
         && sbx_filter_build(&sb->filter, &err) < 0)
     {
@@ -215,9 +222,37 @@ sandbox_destroy(sandbox_t *sb)
     sbx_cgroup_teardown(sb);
     sbx_filter_free(&sb->filter);
     sbx_close(&sb->devnull);
+    sbx_close(&sb->kill_fd);
     sbx_free_binds(sb->binds, sb->nbinds);
     free(sb->cgroup_parent);
     free(sb);
+}
+
+
+/*
+ * The request is an eventfd's counter above zero: write(2) is all a
+ * signal handler or another thread does, and the supervisor's ppoll()
+ * wakes on it.  EAGAIN (the counter saturated) leaves it pending anyway.
+ */
+void
+sandbox_kill(sandbox_t *sb)
+{
+    uint64_t  one = 1;
+
+    while (write(sb->kill_fd, &one, sizeof(one)) < 0 && errno == EINTR) {
+        /* retry */
+    }
+}
+
+
+void
+sandbox_kill_clear(sandbox_t *sb)
+{
+    uint64_t  count;
+
+    while (read(sb->kill_fd, &count, sizeof(count)) < 0 && errno == EINTR) {
+        /* retry; EAGAIN: nothing was pending */
+    }
 }
 
 
@@ -388,7 +423,8 @@ sbx_errno_text(int e, char *buf, size_t size)
 
 
 /*
- * The verdict, first match wins: the sandbox failed (IE); a forbidden
+ * The verdict, first match wins: killed by sandbox_kill() or the sandbox
+ * failed (IE); a forbidden
  * call (SV); the OOM killer fired (MLE); the supervisor ended the run for
  * output, CPU or wall time (OLE, TLE, WLE); the kernel's per-process
  * limits (SIGXFSZ: OLE, SIGXCPU or CPU over the limit: TLE); without a
@@ -431,6 +467,12 @@ sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
         if (at > res->cpu_time_ms) {
             res->cpu_time_ms = at;
         }
+    }
+
+    if (w->kill_reason == SBX_KILL_REQUESTED) {
+        res->status = SANDBOX_IE;
+        snprintf(res->message, sizeof(res->message), "killed on request");
+        return;
     }
 
     if (d->fail_msg[0] != '\0') {
@@ -580,6 +622,17 @@ sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
         return -1;
     }
 
+    /* the same eventfd, so that a sandbox_kill(sb) reaches this run */
+    sbx_close(&tmp->kill_fd);
+    tmp->kill_fd = fcntl(sb->kill_fd, F_DUPFD_CLOEXEC, 0);
+    if (tmp->kill_fd < 0) {
+        res->status = SANDBOX_IE;
+        snprintf(res->message, sizeof(res->message), "dup of the kill "
+                 "eventfd: %s", strerror(errno));
+        sandbox_destroy(tmp);
+        return -1;
+    }
+
     sub = *spec;
     sub.binds = NULL;
     sub.nbinds = 0;
@@ -615,6 +668,10 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     if (spec->ncollect > SBX_MAX_COLLECT) {
         snprintf(res->message, sizeof(res->message), "too many files to "
                  "collect (at most %d)", SBX_MAX_COLLECT);
+        return -1;
+    }
+    if (sbx_kill_pending(sb)) {
+        snprintf(res->message, sizeof(res->message), "killed on request");
         return -1;
     }
     if (spec->nbinds > 0) {

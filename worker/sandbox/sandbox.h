@@ -165,6 +165,19 @@ int sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec,
 
 void sandbox_result_free(sandbox_result_t *res);
 
+/*
+ * Asks that the run in progress on sb end now, from any thread (or a
+ * signal handler: it is one write(2)).  The run is killed within a poll
+ * cycle and sandbox_run() returns SANDBOX_IE with the message "killed on
+ * request"; a run that had already ended keeps its result.  The request
+ * stays until sandbox_kill_clear(): every run started meanwhile returns
+ * at once the same way, so a kill cannot fall between two runs.
+ */
+void sandbox_kill(sandbox_t *sb);
+
+/* Drops a kill request, before sb is used for new work. */
+void sandbox_kill_clear(sandbox_t *sb);
+
 /* Kills whatever still runs and releases every resource of the instance. */
 void sandbox_destroy(sandbox_t *sb);
 

@@ -14,8 +14,10 @@
  *     caught within about ncpu ms of CPU past its limit.  Nothing polls
  *     at a fixed rate.
  *
- * Output beyond the limit ends the run (OLE).  Every kill is a single
- * ABORT to init, which kills the whole namespace and answers DONE.
+ * Output beyond the limit ends the run (OLE), and so does a sandbox_kill()
+ * from another thread: its eventfd is polled with the pipes.  Every kill
+ * is a single ABORT to init, which kills the whole namespace and answers
+ * DONE.
  */
 
 #include <errno.h>
@@ -176,11 +178,24 @@ sbx_abort(sandbox_t *sb, sbx_watch_t *w, sandbox_status_t why,
 }
 
 
+/* Whether a sandbox_kill() waits to be cleared. */
+int
+sbx_kill_pending(const sandbox_t *sb)
+{
+    struct pollfd  pfd;
+
+    pfd.fd = sb->kill_fd;
+    pfd.events = POLLIN;
+
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
+}
+
+
 int
 sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
     int err_r, sbx_watch_t *w, sbx_err_t *err)
 {
-    struct pollfd    pfd[3];
+    struct pollfd    pfd[4];
     struct timespec  ts;
     uint64_t         start, now, wall_deadline, next_check, wake, used;
     uint64_t         cpu_limit, abort_at = 0, step;
@@ -242,8 +257,11 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
         pfd[1].events = POLLIN;
         pfd[2].fd = err_r;
         pfd[2].events = POLLIN;
+        /* the request stays readable: watched only until it is acted on */
+        pfd[3].fd = w->kill_reason == SANDBOX_OK ? sb->kill_fd : -1;
+        pfd[3].events = POLLIN;
 
-        k = ppoll(pfd, 3, &ts, NULL);
+        k = ppoll(pfd, 4, &ts, NULL);
         if (k < 0) {
             if (errno == EINTR) {
                 continue;
@@ -252,6 +270,10 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
         }
         if (k == 0) {
             continue;
+        }
+
+        if (pfd[3].revents) {
+            sbx_abort(sb, w, SBX_KILL_REQUESTED, &abort_at);
         }
 
         if (pfd[1].revents) {

@@ -45,7 +45,8 @@ main(void)
 
     f = fopen(conf, "w");
     fprintf(f, "# judge-worker\nmaster = http://file:1/w\nslots = 3\n"
-            "heartbeat = 0.5\ninsecure = yes\ntags = gpu, big-ram\n"
+            "heartbeat = 0.5\ndrain-timeout = 2.5\ninsecure = yes\n"
+            "tags = gpu, big-ram\n"
             "token-file = %s\nstate-dir = %s\nmax-frame = 1m\n", token, state);
     fclose(f);
 
@@ -60,6 +61,7 @@ main(void)
                "flags and a config file");
         is_int(cfg.slots, 5, "a flag wins over the file");
         is_int(cfg.heartbeat_ms, 500, "fractional heartbeat seconds");
+        is_int(cfg.drain_timeout_ms, 2500, "drain-timeout in seconds");
         ok(cfg.insecure, "boolean from the file");
         is_int(cfg.max_frame, 1024 * 1024, "byte suffix");
         is_int(cfg.verbose, 1, "-v");
@@ -114,6 +116,23 @@ main(void)
         parse(&cfg, argv, err, sizeof(err));
         ok(config_finish(&cfg, err, sizeof(err)) == -1
            && strstr(err, "--master") != NULL, "--master is required");
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "-m", "http://h/", NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        is_int(cfg.drain_timeout_ms, CONFIG_DEFAULT_DRAIN,
+               "drain-timeout: 30 s by default");
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "--drain-timeout", "0", NULL };
+
+        is_int(parse(&cfg, argv, err, sizeof(err)), CONFIG_ERROR,
+               "a drain timeout of 0 is refused");
         config_free(&cfg);
     }
 

@@ -1,0 +1,87 @@
+# The hostile-client suite (see regex.t): stopping a worker whose tests
+# would run for as long as their limits allow.  SIGTERM drains, but only
+# for --drain-timeout: then the running tests are killed, the worker
+# leaves, and the master has another worker judge them; a second SIGTERM
+# does the same at once.
+
+use Test::Judge::Nginx;
+use FindBin;
+use Time::HiRes qw(time);
+
+require "$FindBin::Bin/helpers.pl";
+
+our $Sleepy = {language => 'python',
+               source => "import time\ntime.sleep(6)\nprint('ok')",
+               limits => {cpu_time_ms => 1000, wall_time_ms => 60000},
+               tests => [map { {id => "t$_", input => '',
+                                expected_output => "ok\n"} } 1 .. 2]};
+
+run_tests();
+
+__DATA__
+
+=== SIGTERM: the worker leaves at the drain timeout, the job completes on another worker
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_workers(1, slots => 2, args => ['--drain-timeout', '1']),
+   'w1 up, drain timeout 1 s');
+my $id = submit($::Sleepy);
+ok(running($id, 10), 'its two tests sleep on w1');
+ok(start_workers(1, slots => 2), 'w2 up');
+kill 'TERM', $::Pid{w1};
+my $took = exits_within($::Pid{w1}, 10);
+ok(defined $took && $took < 2.5,
+   sprintf('w1 exits at the drain timeout (%.1f s)', $took // -1));
+my $r = finished_within(30, $id);
+is($r->{status}, 'COMPLETED', 'the job completes');
+is($r->{verdict}, 'AC', 'AC');
+is(join(',', map { $_->{worker} } @{ $r->{tests} // [] }), 'w2,w2',
+   'both tests judged by w2');
+my $log = do { local (@ARGV, $/) = servroot() . '/logs/worker-w1.log'; <> };
+like($log, qr/cancel: 2 running unit\(s\) killed/, 'w1 kills both tests');
+ok(index($log, 'leaving the master (worker stopped by signal; 2 unfinished '
+              . 'task(s) cancelled at the drain timeout, tasks abandoned)')
+   >= 0, 'and says why it left undrained');
+
+
+=== a second SIGTERM leaves at once, the running tests killed
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_workers(1, slots => 2), 'w1 up, drain timeout 30 s');
+my $id = submit($::Sleepy);
+ok(running($id, 10), 'its two tests sleep on w1');
+ok(start_workers(1, slots => 2), 'w2 up');
+kill 'TERM', $::Pid{w1};
+ok(!defined exits_within($::Pid{w1}, 1), 'the first SIGTERM drains');
+kill 'TERM', $::Pid{w1};
+my $took = exits_within($::Pid{w1}, 10);
+ok(defined $took && $took < 1.5,
+   sprintf('the second leaves at once (%.1f s)', $took // -1));
+my $r = finished_within(30, $id);
+is($r->{verdict}, 'AC', 'the job completes, AC');
+is(join(',', map { $_->{worker} } @{ $r->{tests} // [] }), 'w2,w2',
+   'judged by w2');
+
+
+=== a drain that ends in time is not cut short
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_workers(1, slots => 2, args => ['--drain-timeout', '20']),
+   'w1 up, drain timeout 20 s');
+my $id = submit($::Sleepy);
+ok(running($id, 10), 'its two tests sleep on w1');
+kill 'TERM', $::Pid{w1};
+my $r = finished_within(30, $id);
+is($r->{verdict}, 'AC', 'the job completes, AC');
+is(join(',', map { $_->{worker} } @{ $r->{tests} // [] }), 'w1,w1',
+   'on w1, which drained');
+ok(defined exits_within($::Pid{w1}, 5), 'w1 exits');
+my $log = do { local (@ARGV, $/) = servroot() . '/logs/worker-w1.log'; <> };
+like($log, qr/leaving the master \(worker stopped by signal, drained\)/,
+     'drained');
