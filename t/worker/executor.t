@@ -3,7 +3,7 @@
 # frame by frame.  What only the wire shows is checked here: results
 # streamed per test and before their batch's end, artifacts kept by hash
 # (need_artifact when not), a batch spread over both slots, queueing past
-# the slots, cancel of queued and running work, results too big for a
+# the slots, a job behind another's batch taking the next free slot, cancel of queued and running work, results too big for a
 # frame, the
 # artifacts listed in Register after a reconnect, drain.
 use strict;
@@ -292,6 +292,21 @@ is(verdicts($tests), 'AC AC AC AC AC AC', 'six tests of 0.4 s on two slots');
 ok($took < 6 * 0.4, sprintf('ran in parallel (%.2f s)', $took));
 ok((grep { ($_->{6}[0] // 0) == 0 && ($_->{5}[0] // 0) == 1 } @heartbeats),
    'heartbeat while busy: no free slot, one active task');
+
+# --- a job sent behind another's batch takes the next free slot, not the
+# place after every queued test of the first
+send_cmd(3, batch_task(job => 'j6a', task => 10, lang => 'python', src => $sleepy,
+                       tests => [map { test_case($_, "$_\n", "$_\n") } 0 .. 5]));
+send_cmd(3, batch_task(job => 'j6b', task => 11, lang => 'python', src => $sleepy,
+                       tests => [test_case(0, "7\n", "7\n")]));
+my (@order, %done);
+while (keys %done < 2 and my ($n, $m) = recv_msg()) {
+    push @order, val($m, 1) if $n eq 'test_result';
+    $done{ val($m, 1) } = 1 if $n eq 'batch_result';
+}
+my ($ahead) = grep { $order[$_] eq 'j6b' } 0 .. $#order;
+ok(defined $ahead && $ahead <= 3,
+   "the one-test job ran after at most one round of the other's tests (@order)");
 
 # --- assertions and stop_on_first_failure
 send_cmd(3, batch_task(job => 'j6', task => 10, lang => 'python',

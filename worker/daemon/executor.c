@@ -10,8 +10,9 @@
  *      hash the cache does not hold (need_artifact), a broken artifact.
  *      Otherwise the task becomes live and joins the queue's tail with
  *      n_items units of work: its tests, or 1 for a compile.
- *   2. Threads take units from the task at the queue's head, in order;
- *      the task leaves the queue when its last unit is handed out.  Each
+ *   2. Threads take units from the queued task whose job has the fewest
+ *      units running (the first queued on a tie), in order within a
+ *      task; the task leaves the queue when its last unit is handed out.  Each
  *      unit's result is completed before the unit is counted as done.
  *   3. A failed test under stop_on_first_failure takes the task's units
  *      that have not started out of the queue; those that run finish and
@@ -692,6 +693,62 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
 }
 
 
+/* units of the job "job_id" running now, over all its tasks */
+static unsigned
+exec_job_running_locked(struct executor *ex, const char *job_id)
+{
+    unsigned           n;
+    struct exec_task  *t;
+
+    n = 0;
+
+    for (t = ex->live; t != NULL; t = t->next_live) {
+        if (strcmp(t->job_id, job_id) == 0) {
+            n += t->running;
+        }
+    }
+
+    return n;
+}
+
+
+/*
+ * The queued task to take a unit from: the one whose job has the fewest
+ * units running here, the first queued on a tie.  A job sent behind a
+ * long job's batch so starts at the next free slot.  "link" is where the
+ * task is linked from, "prev" the task queued before it (NULL: none).
+ */
+static struct exec_task *
+exec_next_locked(struct executor *ex, struct exec_task ***link,
+    struct exec_task **prev)
+{
+    unsigned           n, least;
+    struct exec_task  *t, *before, *best, **pp;
+
+    best = NULL;
+    least = 0;
+    before = NULL;
+    *link = &ex->queue_head;
+    *prev = NULL;
+
+    for (pp = &ex->queue_head; *pp != NULL; pp = &(*pp)->next_queued) {
+        t = *pp;
+        n = exec_job_running_locked(ex, t->job_id);
+
+        if (best == NULL || n < least) {
+            best = t;
+            least = n;
+            *link = pp;
+            *prev = before;
+        }
+
+        before = t;
+    }
+
+    return best;
+}
+
+
 /*
  * A slot's thread: takes units from the queue until the executor stops.
  */
@@ -700,7 +757,7 @@ exec_thread_main(void *arg)
 {
     struct exec_thread  *th = arg;
     struct executor     *ex = th->ex;
-    struct exec_task    *t;
+    struct exec_task    *t, *prev, **link;
     size_t               item;
     enum unit_end        end;
 
@@ -715,13 +772,13 @@ exec_thread_main(void *arg)
             break;
         }
 
-        t = ex->queue_head;
+        t = exec_next_locked(ex, &link, &prev);
         item = t->next_item++;
 
         if (t->next_item == t->n_items) {
-            ex->queue_head = t->next_queued;
-            if (ex->queue_head == NULL) {
-                ex->queue_tail = NULL;
+            *link = t->next_queued;
+            if (ex->queue_tail == t) {
+                ex->queue_tail = prev;
             }
             t->next_queued = NULL;
             t->queued = false;
