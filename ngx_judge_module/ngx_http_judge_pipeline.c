@@ -1572,6 +1572,10 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
         break;
 
     default:
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: a worker sent status %d for test %uD of "
+                      "job %s, taken as IE",
+                      (int) res->status, res->index, res->job_id);
         res->status = JUDGE__STATUS__IE;
     }
 
