@@ -589,10 +589,8 @@ ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t compile, ngx_str_t *abi,
     ngx_uint_t count, u_char *hash, size_t frame,
     ngx_http_judge_worker_t **worker);
-ngx_uint_t ngx_http_judge_registry_slots_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *language);
-size_t ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *language);
+void ngx_http_judge_registry_largest_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, size_t *frame, ngx_uint_t *slots);
 ngx_uint_t ngx_http_judge_registry_held_locked(ngx_http_judge_worker_t *w,
     u_char *hash);
 void ngx_http_judge_registry_hold_locked(ngx_http_judge_worker_t *w,

@@ -895,7 +895,7 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
     size_t                      frame, largest;
     ngx_int_t                   rc;
     ngx_str_t                   abi;
-    ngx_uint_t                  held, ahead;
+    ngx_uint_t                  held, ahead, slots;
     ngx_http_judge_task_t      *b;
     ngx_http_judge_send_t      *send;
     ngx_http_judge_worker_t    *w;
@@ -922,7 +922,8 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
                                              frame, &w);
 
     if (rc == NGX_ABORT) {
-        largest = ngx_http_judge_registry_frame_locked(zone, &job->language);
+        ngx_http_judge_registry_largest_locked(zone, &job->language,
+                                               &largest, &slots);
         ngx_http_judge_pipeline_orphan_job_locked(zone, job,
                                       (largest && frame > largest) ? frame : 0);
         return NGX_ABORT;
@@ -1071,13 +1072,15 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
     ngx_uint_t              i, k, size, slots, n, first;
     ngx_http_judge_task_t  *b;
 
+    ngx_http_judge_registry_largest_locked(zone, &job->language, &limit,
+                                           &slots);
+
     size = job->batch_size;
 
     if (size == 0) {
-        slots = ngx_max(zone->sh->free_slots, 1);
-        size = (job->ntests + slots - 1) / slots;
+        size = (job->ntests + ngx_max(zone->sh->free_slots, 1) - 1)
+               / ngx_max(zone->sh->free_slots, 1);
 
-        slots = ngx_http_judge_registry_slots_locked(zone, &job->language);
         if (slots) {
             size = ngx_min(size, slots);
         }
@@ -1085,7 +1088,6 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
 
     size = ngx_max(1, ngx_min(size, NGX_HTTP_JUDGE_MAX_BATCH));
 
-    limit = ngx_http_judge_registry_frame_locked(zone, &job->language);
     if (limit == 0) {
         limit = NGX_HTTP_JUDGE_DEFAULT_FRAME;
     }

@@ -790,20 +790,21 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
 
 
 /*
- * The largest frame a live worker of "language" accepts (0: none says).
- * Batches are cut to it, and go only to workers that accept them: one
- * worker announcing small frames must not shrink everyone's work.
+ * The largest frame a live worker of "language" accepts (0: none says),
+ * and the most slots one has (0: none).  Batches are cut to both, and go
+ * only to workers that accept them: one worker announcing small frames
+ * must not shrink everyone's work.
  */
 
-size_t
-ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *language)
+void
+ngx_http_judge_registry_largest_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, size_t *frame, ngx_uint_t *slots)
 {
-    size_t                    frame;
     ngx_queue_t              *q;
     ngx_http_judge_worker_t  *w;
 
-    frame = 0;
+    *frame = 0;
+    *slots = 0;
 
     for (q = ngx_queue_head(&zone->sh->workers_queue);
          q != ngx_queue_sentinel(&zone->sh->workers_queue);
@@ -811,45 +812,16 @@ ngx_http_judge_registry_frame_locked(ngx_http_judge_zone_t *zone,
     {
         w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
 
-        if (w->max_frame > frame && w->slots && !w->draining
-            && ngx_http_judge_list_has(w->languages.data, w->languages.len,
-                                       language->data, language->len))
+        if (w->slots == 0 || w->draining
+            || !ngx_http_judge_list_has(w->languages.data, w->languages.len,
+                                        language->data, language->len))
         {
-            frame = w->max_frame;
+            continue;
         }
+
+        *frame = ngx_max(*frame, w->max_frame);
+        *slots = ngx_max(*slots, w->slots);
     }
-
-    return frame;
-}
-
-
-/* the most slots one live worker of "language" has (0: none) */
-
-ngx_uint_t
-ngx_http_judge_registry_slots_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *language)
-{
-    ngx_uint_t                slots;
-    ngx_queue_t              *q;
-    ngx_http_judge_worker_t  *w;
-
-    slots = 0;
-
-    for (q = ngx_queue_head(&zone->sh->workers_queue);
-         q != ngx_queue_sentinel(&zone->sh->workers_queue);
-         q = ngx_queue_next(q))
-    {
-        w = ngx_queue_data(q, ngx_http_judge_worker_t, queue);
-
-        if (w->slots > slots && !w->draining
-            && ngx_http_judge_list_has(w->languages.data, w->languages.len,
-                                       language->data, language->len))
-        {
-            slots = w->slots;
-        }
-    }
-
-    return slots;
 }
 
 

@@ -28,16 +28,6 @@ sub client_submit {
     return ($r->code, eval { decode_json($r->content) });
 }
 
-# the next execute_batch a scripted worker gets: (job id, task id, tests)
-sub next_batch {
-    my ($w, $timeout) = @_;
-    while (my ($name, $b) = $w->recv_cmd($timeout // 3)) {
-        return ($b->{1}[0], $b->{2}[0], scalar tests_of($b))
-            if $name eq 'execute_batch';
-    }
-    return ();
-}
-
 run_tests();
 
 __DATA__

@@ -15,15 +15,6 @@ use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/../zone/helpers.pl";
 
-sub next_batch {
-    my ($w, $timeout) = @_;
-    while (my ($name, $b) = $w->recv_cmd($timeout // 3)) {
-        return ($b->{1}[0], $b->{2}[0], scalar tests_of($b), $b)
-            if $name eq 'execute_batch';
-    }
-    return ();
-}
-
 run_tests();
 
 __DATA__

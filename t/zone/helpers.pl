@@ -94,6 +94,17 @@ sub py_job {
 
 sub tests_of { map { pb_decode($_) } @{ $_[0]->{7} // [] } }
 
+# the next execute_batch a scripted worker gets, other commands skipped:
+# (job id, task id, number of tests, the batch) or () at the timeout
+sub next_batch {
+    my ($w, $timeout) = @_;
+    while (my ($name, $b) = $w->recv_cmd($timeout // 3)) {
+        return ($b->{1}[0], $b->{2}[0], scalar tests_of($b), $b)
+            if $name eq 'execute_batch';
+    }
+    return ();
+}
+
 # Runs $code->($i) for $i in 0 .. $n-1 spread over $procs child processes
 # running at once; each call returns a list of strings, gathered as lines.
 # Returns a handle for collect().  The children leave by _exit: the
