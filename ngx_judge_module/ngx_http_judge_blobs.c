@@ -474,6 +474,21 @@ ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
 }
 
 
+static ngx_uint_t
+ngx_http_judge_cache_hex(u_char *p, size_t n)
+{
+    while (n--) {
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+            return 0;
+        }
+
+        p++;
+    }
+
+    return 1;
+}
+
+
 /*
  * The parts of a name of ours, "<kind>-<instance>-<rest>": blobs
  * "b-<i>-<64 hex>-<serial>", results "r-<i>-<serial>", temporary files
@@ -496,10 +511,8 @@ ngx_http_judge_cache_name(u_char *name, size_t len, u_char **instance,
 
     *instance = name + 2;
 
-    for (i = 0; i < NGX_HTTP_JUDGE_INSTANCE_LEN; i++) {
-        if (ngx_hextoi(name + 2 + i, 1) == NGX_ERROR) {
-            return NGX_DECLINED;
-        }
+    if (!ngx_http_judge_cache_hex(name + 2, NGX_HTTP_JUDGE_INSTANCE_LEN)) {
+        return NGX_DECLINED;
     }
 
     p = name + 2 + NGX_HTTP_JUDGE_INSTANCE_LEN;
@@ -516,7 +529,9 @@ ngx_http_judge_cache_name(u_char *name, size_t len, u_char **instance,
     switch (name[0]) {
 
     case 'b':
-        if (last - p < 66 || ngx_hextoi(p, 64) == NGX_ERROR || p[64] != '-') {
+        if (last - p < 66 || !ngx_http_judge_cache_hex(p, 64)
+            || p[64] != '-')
+        {
             return NGX_DECLINED;
         }
 

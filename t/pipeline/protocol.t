@@ -481,6 +481,28 @@ Address already in use
 still could not bind
 
 
+=== a restart starts a new instance and sweeps the files of the one before
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+judged_ac($w, "gone\n");
+my $dir = servroot() . '/judge_cache';
+my @old = glob("$dir/[br]-*");
+ok(scalar(grep { m{/b-} } @old), 'blobs in the cache directory');
+ok(scalar(grep { m{/r-} } @old), 'and results');
+$w->close;
+ok(restart_nginx(), 'nginx restarted');
+my @left = grep { -e } @old;
+is(scalar @left, 0, 'nothing of the instance before is left') or diag("@left");
+$w = worker('w2');
+my $r = judged_ac($w, "new\n");
+my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
+is($s->{tests}[0]{stdout}, "new\n", 'the new instance judges');
+
+
 === judge_cache_path changes with a restart, not a reload: the reload is refused and the judge goes on
 --- http_config eval: $::Http
 --- config

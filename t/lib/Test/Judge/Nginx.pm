@@ -55,7 +55,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
     http_request http_get http_json admin_json admin_token json_subset_ok
-    spawn stop_spawned reload_nginx nginx_pids error_log_since spawn_worker
+    spawn stop_spawned reload_nginx restart_nginx nginx_pids error_log_since spawn_worker
     wait_until
 );
 
@@ -224,6 +224,12 @@ sub nginx_pids () {
         push @pids, $p;
     }
     return @pids;
+}
+
+# stops the block's nginx and starts it again on the same configuration
+sub restart_nginx () {
+    stop_nginx();
+    return start_nginx();
 }
 
 sub reload_nginx () {
