@@ -499,7 +499,8 @@ void ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone,
     ngx_uint_t active_tasks, ngx_uint_t load100, ngx_uint_t cpu_percent,
     uint64_t ram_used_kb, uint64_t ram_total_kb, uint64_t tasks_done);
 void ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, uint64_t stream_id, ngx_http_judge_addr_t *waiter);
+    ngx_str_t *id, uint64_t stream_id, ngx_uint_t lost,
+    ngx_http_judge_addr_t *waiter);
 ngx_int_t ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_http_judge_addr_t *waiter,
     ngx_http_judge_addr_t *stream);
@@ -613,7 +614,7 @@ void ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id,
     Judge__BatchExecutionResult *res);
 void ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
-    uint64_t stream_id);
+    uint64_t stream_id, ngx_uint_t lost);
 ngx_int_t ngx_http_judge_stream_handler(ngx_http_request_t *r);
 
 ngx_int_t ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,

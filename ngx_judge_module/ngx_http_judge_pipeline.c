@@ -74,6 +74,9 @@ static ngx_int_t ngx_http_judge_pipeline_send_batch_locked(
 static ngx_int_t ngx_http_judge_pipeline_batches_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
     ngx_http_judge_artifact_t *a);
+static void ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t);
+static void ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job);
 static void ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t *t, ngx_uint_t max_attempts);
 static void ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
@@ -869,6 +872,10 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
         complete = job->nresults == job->ntests
                    || ngx_http_judge_pipeline_stopped_locked(job);
 
+        if (!complete && job->message.len == 0) {
+            ngx_http_judge_pipeline_given_up_locked(zone, job);
+        }
+
         ngx_http_judge_job_finish_locked(zone, job,
                                          complete ? NGX_HTTP_JUDGE_COMPLETED
                                                   : NGX_HTTP_JUDGE_FAILED,
@@ -879,6 +886,40 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     job->client->running += job->running;
 
     ngx_http_judge_pipeline_next_batch(job, 0);
+}
+
+
+/* a job ends without all its tests: says why, to its client and the log */
+
+static void
+ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
+{
+    u_char      *p;
+    ngx_uint_t   i, lost;
+    u_char       buf[sizeof("the judge gave up on  tests after  failed "
+                            "attempts: their workers were lost or failing")
+                     + 2 * NGX_INT_T_LEN];
+
+    lost = 0;
+
+    for (i = 0; i < job->nbatches; i++) {
+        if (job->batches[i].reported < job->batches[i].count) {
+            lost += job->batches[i].count - job->batches[i].reported;
+        }
+    }
+
+    p = ngx_sprintf(buf, "the judge gave up on %ui tests after %ui failed "
+                    "attempts: their workers were lost or failing",
+                    lost, job->max_attempts);
+
+    (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf, p - buf);
+
+    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                  "judge: job %*s failed: it gave up on %ui of its %ui tests "
+                  "after %ui failed attempts",
+                  (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id, lost,
+                  job->ntests, job->max_attempts);
 }
 
 
@@ -1166,6 +1207,16 @@ ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/* a task its worker was let go with: again at once, no attempt counted */
+
+static void
+ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t)
+{
+    t->state = NGX_HTTP_JUDGE_TASK_PENDING;
+    t->not_before = ngx_current_msec;
+}
+
+
 /* a compile lost with its worker: again, or the judge gives up (IE) */
 
 static void
@@ -1187,12 +1238,13 @@ ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * A worker's stream is gone (called under the lock by the registry):
- * what it had in hand is handed out again.
+ * what it had in hand is handed out again, as a failed attempt when the
+ * worker was "lost", at once and as if never sent when nginx let it go.
  */
 
 void
 ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
-    uint64_t stream_id)
+    uint64_t stream_id, ngx_uint_t lost)
 {
     ngx_uint_t                  i;
     ngx_queue_t                *q;
@@ -1209,7 +1261,12 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
         if (a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
             && a->task.worker.id == stream_id)
         {
-            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+            if (lost) {
+                ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+
+            } else {
+                ngx_http_judge_pipeline_requeue_locked(&a->task);
+            }
         }
     }
 
@@ -1222,11 +1279,18 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
         for (i = 0; i < job->nbatches; i++) {
             b = &job->batches[i];
 
-            if (b->state == NGX_HTTP_JUDGE_TASK_RUNNING
-                && b->worker.id == stream_id)
+            if (b->state != NGX_HTTP_JUDGE_TASK_RUNNING
+                || b->worker.id != stream_id)
             {
+                continue;
+            }
+
+            if (lost) {
                 ngx_http_judge_pipeline_retry_locked(zone, b,
                                                      job->max_attempts);
+
+            } else {
+                ngx_http_judge_pipeline_requeue_locked(b);
             }
         }
     }

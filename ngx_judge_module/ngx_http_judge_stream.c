@@ -1255,8 +1255,9 @@ ngx_http_judge_stream_close(ngx_http_judge_stream_t *s)
 
 /*
  * The worker is no longer ours to use: its record goes (its running work
- * is handed out again), whoever waited for it to go is told, and the work
- * it held goes to the others.
+ * is handed out again, as a failed attempt unless this process is the one
+ * going away), whoever waited for it to go is told, and the work it held
+ * goes to the others.
  */
 
 static void
@@ -1265,7 +1266,7 @@ ngx_http_judge_stream_unregister(ngx_http_judge_stream_t *s)
     ngx_http_judge_addr_t  waiter;
 
     ngx_http_judge_registry_remove(s->zone, &s->worker_id, s->node.key,
-                                   &waiter);
+                                   !ngx_exiting, &waiter);
     if (waiter.pid) {
         (void) ngx_http_judge_ipc_send(s->zone, &waiter,
                                        NGX_HTTP_JUDGE_MSG_NOTIFY, NULL, 0);

@@ -13,7 +13,7 @@
 
 
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_worker_t *w);
+    ngx_http_judge_worker_t *w, ngx_uint_t lost);
 static ngx_uint_t ngx_http_judge_registry_offer_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
 static void ngx_http_judge_registry_withdraw_locked(ngx_http_judge_shctx_t *sh,
@@ -53,11 +53,17 @@ ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh)
 }
 
 
+/*
+ * "lost": the worker went on its own (its stream broke, it came back
+ * under a new stream, its nginx process died); not "lost": this nginx
+ * process let it go, on reload or quit.
+ */
+
 static void
 ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_worker_t *w)
+    ngx_http_judge_worker_t *w, ngx_uint_t lost)
 {
-    ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id);
+    ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id, lost);
     ngx_http_judge_registry_withdraw_locked(zone->sh, w);
 
     ngx_rbtree_delete(&zone->sh->workers, &w->sn.node);
@@ -235,7 +241,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
         old->generation = w->generation;
         old->id = w->stream_id;
 
-        ngx_http_judge_registry_delete(zone, w);
+        ngx_http_judge_registry_delete(zone, w, 1);
     }
 
     w = ngx_http_judge_zone_alloc_locked(zone, size);
@@ -349,7 +355,7 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
 void
 ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    uint64_t stream_id, ngx_http_judge_addr_t *waiter)
+    uint64_t stream_id, ngx_uint_t lost, ngx_http_judge_addr_t *waiter)
 {
     ngx_http_judge_worker_t  *w;
 
@@ -364,7 +370,7 @@ ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         waiter->generation = w->waiter_generation;
         waiter->id = w->waiter_id;
 
-        ngx_http_judge_registry_delete(zone, w);
+        ngx_http_judge_registry_delete(zone, w, lost);
     }
 
     ngx_http_judge_zone_unlock(zone);
@@ -593,7 +599,7 @@ ngx_http_judge_registry_expire(ngx_http_judge_zone_t *zone, ngx_pid_t *gone,
             || (ngx_msec_int_t) (ngx_current_msec - w->last_seen)
                > (ngx_msec_int_t) (2 * w->timeout))
         {
-            ngx_http_judge_registry_delete(zone, w);
+            ngx_http_judge_registry_delete(zone, w, 1);
             n++;
         }
     }

@@ -248,6 +248,38 @@ my $done;
 $done = finished($r->{id}, 'FAILED');
 is($done->{status}, 'FAILED', 'failed');
 is($done->{verdict}, 'IE', 'IE');
+like($done->{message}, qr/gave up on 1 tests after 2 failed attempts/,
+     'saying why');
+like(error_log_since(0), qr/job \Q$r->{id}\E failed: it gave up on 1 of its 1 tests/,
+     'and the log says so too');
+
+
+=== reloads let workers go without counting it against their batches: three reloads under judge_max_attempts 2, and the job still completes
+--- http_config eval: $::Http . "    judge_max_attempts 2;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => '', expected_output => "1\n"}]});
+my ($name, $b);
+for my $n (1 .. 3) {
+    ($name, $b) = $w->recv_cmd(5);
+    is($name, 'execute_batch', "the batch is out ($n)");
+    ok(!$b->{11}[0], 'as attempt 0');
+    ok(reload_nginx(), "reload $n");
+    my ($bye) = $w->recv_cmd(5);
+    is($bye, 'shutdown', 'the worker is let go');
+    $w->close;
+    $w = worker('w1');
+}
+($name, $b) = $w->recv_cmd(5);
+is($name, 'execute_batch', 'out again after the last reload');
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC', stdout => "1\n"));
+my $done = finished($r->{id}, 'COMPLETED');
+is($done->{verdict}, 'AC', 'and it completes AC');
 
 
 === wait=true holds the request until the verdict, across processes
