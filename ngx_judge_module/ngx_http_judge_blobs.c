@@ -911,6 +911,25 @@ ngx_http_judge_recipe_grow(ngx_http_judge_recipe_t *r, size_t len)
 }
 
 
+/*
+ * Bytes before the recipe proper, not part of the frame (its reader takes
+ * them off first); only at the start.
+ */
+
+void
+ngx_http_judge_recipe_head(ngx_http_judge_recipe_t *r, void *head,
+    size_t len)
+{
+    ngx_http_judge_recipe_grow(r, len);
+    if (r->failed) {
+        return;
+    }
+
+    ngx_memcpy(r->buf + r->len, head, len);
+    r->len += len;
+}
+
+
 /* inline bytes; they join the previous part when it is inline too */
 
 void

@@ -91,6 +91,8 @@ u_char *ngx_http_judge_results_name(ngx_http_judge_zone_t *zone, u_char *buf,
 ngx_int_t ngx_http_judge_results_write(ngx_http_judge_zone_t *zone,
     uint64_t serial, uint64_t off, u_char *data, size_t len);
 
+void ngx_http_judge_recipe_head(ngx_http_judge_recipe_t *r, void *head,
+    size_t len);
 void ngx_http_judge_recipe_bytes(ngx_http_judge_recipe_t *r, u_char *data,
     size_t len);
 void ngx_http_judge_recipe_varint(ngx_http_judge_recipe_t *r, uint64_t v,

@@ -146,9 +146,20 @@ typedef enum {
     NGX_HTTP_JUDGE_MSG_SEND = 1,       /* send the frame on stream_id */
     NGX_HTTP_JUDGE_MSG_CLOSE,          /* close stream_id */
     NGX_HTTP_JUDGE_MSG_NOTIFY,         /* wake waiter id */
-    NGX_HTTP_JUDGE_MSG_TASK            /* make the frame of a recipe of
-                                          bytes and blob ranges, send it */
+    NGX_HTTP_JUDGE_MSG_TASK            /* a task head, then a recipe of
+                                          bytes and blob ranges: make the
+                                          frame and send it, if the task
+                                          is still out to this stream */
 } ngx_http_judge_msg_type_e;
+
+
+/* which task a NGX_HTTP_JUDGE_MSG_TASK carries */
+
+typedef struct {
+    u_char                       key[NGX_HTTP_JUDGE_HASH_LEN];
+    size_t                       key_len;     /* job id or artifact hash */
+    uint64_t                     task_id;
+} ngx_http_judge_task_head_t;
 
 
 typedef struct {
@@ -604,6 +615,8 @@ void ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *stop);
 
 void ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone);
+ngx_uint_t ngx_http_judge_pipeline_task_out(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_task_head_t *head, uint64_t stream_id);
 void ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t *to, ngx_str_t *job_id, uint64_t task_id);
 void ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,

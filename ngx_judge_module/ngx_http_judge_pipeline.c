@@ -46,7 +46,7 @@
 
 typedef struct {
     ngx_http_judge_addr_t        to;
-    ngx_http_judge_recipe_t      recipe;
+    ngx_http_judge_recipe_t      recipe;      /* after a task head */
     u_char                       key[NGX_HTTP_JUDGE_HASH_LEN];
     size_t                       key_len;     /* job id or artifact hash */
     uint64_t                     task_id;
@@ -86,6 +86,11 @@ static void ngx_http_judge_pipeline_orphan_job_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, size_t frame);
 static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify, ngx_array_t *stop);
+static ngx_http_judge_task_t *ngx_http_judge_pipeline_task_locked(
+    ngx_http_judge_zone_t *zone, u_char *key, size_t key_len,
+    uint64_t task_id, ngx_http_judge_artifact_t **a,
+    ngx_uint_t *max_attempts);
+static void ngx_http_judge_pipeline_task_head(ngx_http_judge_send_t *send);
 static void ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
     ngx_http_judge_send_t *send);
 static ngx_uint_t ngx_http_judge_pipeline_stopped_locked(
@@ -569,6 +574,95 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
 }
 
 
+/* the task a head names, with its job's attempts, or NULL; "a": a compile */
+
+static ngx_http_judge_task_t *
+ngx_http_judge_pipeline_task_locked(ngx_http_judge_zone_t *zone,
+    u_char *key, size_t key_len, uint64_t task_id,
+    ngx_http_judge_artifact_t **a, ngx_uint_t *max_attempts)
+{
+    ngx_uint_t             i;
+    ngx_http_judge_job_t  *job;
+
+    *a = NULL;
+    *max_attempts = 1;
+
+    if (key_len == NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        job = ngx_http_judge_job_lookup_locked(zone->sh, key, key_len);
+
+        for (i = 0; job && i < job->nbatches; i++) {
+            if (job->batches[i].task_id == task_id) {
+                *max_attempts = job->max_attempts;
+                return &job->batches[i];
+            }
+        }
+
+        return NULL;
+    }
+
+    if (key_len != NGX_HTTP_JUDGE_HASH_LEN) {
+        return NULL;
+    }
+
+    *a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, key, key_len);
+
+    if (*a && (*a)->task.task_id == task_id) {
+        return &(*a)->task;
+    }
+
+    *a = NULL;
+
+    return NULL;
+}
+
+
+/* the head of a task's message: which task it is */
+
+static void
+ngx_http_judge_pipeline_task_head(ngx_http_judge_send_t *send)
+{
+    ngx_http_judge_task_head_t  head;
+
+    ngx_memzero(&head, sizeof(ngx_http_judge_task_head_t));
+    ngx_memcpy(head.key, send->key, send->key_len);
+    head.key_len = send->key_len;
+    head.task_id = send->task_id;
+
+    ngx_http_judge_recipe_head(&send->recipe, &head, sizeof(head));
+}
+
+
+/*
+ * Whether a task mailed to the process holding its worker's stream is
+ * still out to that stream.  It may not be: a cancel, a deadline or the
+ * worker's end can come between the choice, made under the lock, and the
+ * mail, sent after it, and a cancel mailed from a third process can then
+ * arrive first.  Such a task is not sent: its worker would run it with
+ * capacity the judge already counts as free.
+ */
+
+ngx_uint_t
+ngx_http_judge_pipeline_task_out(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_task_head_t *head, uint64_t stream_id)
+{
+    ngx_uint_t                  out, max_attempts;
+    ngx_http_judge_task_t      *t;
+    ngx_http_judge_artifact_t  *a;
+
+    ngx_http_judge_zone_lock(zone);
+
+    t = ngx_http_judge_pipeline_task_locked(zone, head->key, head->key_len,
+                                            head->task_id, &a, &max_attempts);
+
+    out = t && t->state == NGX_HTTP_JUDGE_TASK_RUNNING
+          && t->worker.id == stream_id;
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return out;
+}
+
+
 /*
  * A task could not be mailed to the process holding its worker's stream
  * (that process is gone, or the zone is full): it counts as a failed
@@ -579,38 +673,14 @@ static void
 ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
     ngx_http_judge_send_t *send)
 {
-    ngx_uint_t                  i, max_attempts;
-    ngx_http_judge_job_t       *job;
+    ngx_uint_t                  max_attempts;
     ngx_http_judge_task_t      *t;
     ngx_http_judge_artifact_t  *a;
 
-    t = NULL;
-    a = NULL;
-    max_attempts = 1;
-
     ngx_http_judge_zone_lock(zone);
 
-    if (send->key_len == NGX_HTTP_JUDGE_JOB_ID_LEN) {
-        job = ngx_http_judge_job_lookup_locked(zone->sh, send->key,
-                                               send->key_len);
-
-        for (i = 0; job && i < job->nbatches; i++) {
-            if (job->batches[i].task_id == send->task_id) {
-                t = &job->batches[i];
-                max_attempts = job->max_attempts;
-            }
-        }
-
-    } else {
-        a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, send->key,
-                                         send->key_len);
-        if (a && a->task.task_id == send->task_id) {
-            t = &a->task;
-
-        } else {
-            a = NULL;
-        }
-    }
+    t = ngx_http_judge_pipeline_task_locked(zone, send->key, send->key_len,
+                                            send->task_id, &a, &max_attempts);
 
     if (t && t->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
         ngx_http_judge_registry_release_locked(zone, NULL, t->worker.id,
@@ -726,12 +796,14 @@ ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
     }
 
     ngx_memzero(send, sizeof(ngx_http_judge_send_t));
-    ngx_http_judge_pipeline_compile_frame(a, &send->recipe);
 
     send->to = a->task.worker;
     ngx_memcpy(send->key, a->hash, NGX_HTTP_JUDGE_HASH_LEN);
     send->key_len = NGX_HTTP_JUDGE_HASH_LEN;
     send->task_id = a->task.task_id;
+
+    ngx_http_judge_pipeline_task_head(send);
+    ngx_http_judge_pipeline_compile_frame(a, &send->recipe);
     zone->sh->compiles++;
 
     return NGX_OK;
@@ -1008,12 +1080,14 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
     }
 
     ngx_memzero(send, sizeof(ngx_http_judge_send_t));
-    ngx_http_judge_pipeline_batch_frame(job, b, a, &send->recipe);
 
     send->to = b->worker;
     ngx_memcpy(send->key, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
     send->key_len = NGX_HTTP_JUDGE_JOB_ID_LEN;
     send->task_id = b->task_id;
+
+    ngx_http_judge_pipeline_task_head(send);
+    ngx_http_judge_pipeline_batch_frame(job, b, a, &send->recipe);
 
     return NGX_OK;
 }

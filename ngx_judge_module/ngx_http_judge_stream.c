@@ -1333,18 +1333,35 @@ static ngx_int_t
 ngx_http_judge_stream_task(ngx_http_judge_stream_t *s,
     ngx_http_judge_zone_t *zone, ngx_http_judge_msg_t *msg)
 {
-    size_t                   len;
-    ngx_http_judge_frame_t  *f;
+    u_char                      *recipe;
+    size_t                       len, rlen;
+    ngx_http_judge_frame_t      *f;
+    ngx_http_judge_task_head_t   head;
 
-    len = ngx_http_judge_recipe_size(msg->data, msg->len);
+    if (msg->len < sizeof(ngx_http_judge_task_head_t)) {
+        return NGX_OK;
+    }
+
+    ngx_memcpy(&head, msg->data, sizeof(ngx_http_judge_task_head_t));
+
+    if (!ngx_http_judge_pipeline_task_out(zone, &head, s->node.key)) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, s->request->connection->log, 0,
+                       "judge: task %uL was called back before it went out",
+                       head.task_id);
+        return NGX_OK;
+    }
+
+    recipe = msg->data + sizeof(ngx_http_judge_task_head_t);
+    rlen = msg->len - sizeof(ngx_http_judge_task_head_t);
+
+    len = ngx_http_judge_recipe_size(recipe, rlen);
 
     f = ngx_http_judge_stream_frame_new(s, len);
     if (f == NULL) {
         return NGX_ERROR;
     }
 
-    if (ngx_http_judge_recipe_make(zone, msg->data, msg->len, f->data + 4)
-        != NGX_OK)
+    if (ngx_http_judge_recipe_make(zone, recipe, rlen, f->data + 4) != NGX_OK)
     {
         ngx_log_error(NGX_LOG_ERR, s->request->connection->log, 0,
                       "judge: a task for worker \"%V\" could not be read "

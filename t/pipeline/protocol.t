@@ -366,6 +366,38 @@ like(http_get('/metrics')->content, qr/^judge_verdicts_total\{verdict="CANCELLED
      'metrics count it as CANCELLED');
 
 
+=== a task called back before its mail reached the stream's process is not sent: only the cancel arrives
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    $TEST_NGINX_ADMIN
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my (undef, $l) = admin_json(GET => '/workers');
+my $owner = $l->{workers}[0]{nginx}{pid};
+ok($owner, "the stream is held by process $owner");
+# stopped, that process takes no requests and reads no mail: the other
+# one takes the submission and mails it the batch, then takes the cancel
+kill 'STOP', $owner;
+my ($code, $r) = submit({language => 'python', source => 'x',
+                         tests => [{input => '', expected_output => ''}]});
+is($code, 202, 'accepted by the other process');
+my ($dc) = http_json(DELETE => "/submissions/$r->{id}");
+is($dc, 200, 'and cancelled there');
+kill 'CONT', $owner;
+my ($name) = $w->recv_cmd(5);
+is($name, 'cancel', 'the worker hears of the cancel');
+ok(!defined(($w->recv_cmd(1))[0]), 'and of nothing else: no batch');
+my ($c2, $r2) = submit({language => 'python', source => 'x',
+                        tests => [{input => '', expected_output => "1\n"}]});
+my ($n2, $b2) = $w->recv_cmd(5);
+is($n2, 'execute_batch', 'the next job goes to the worker');
+$w->send_msg(test_result_msg(job_id => $r2->{id}, task_id => $b2->{2}[0],
+                             index => 0, status => 'AC', stdout => "1\n"));
+is(finished($r2->{id}, 'COMPLETED')->{verdict}, 'AC', 'and is judged');
+
+
 === a submission while the workers reconnect waits for them
 --- http_config eval: $::Http
 --- config
