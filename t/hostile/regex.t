@@ -68,9 +68,27 @@ my $r = judge_within(20, {language => 'python',
     limits => {output_kb => 4096},
     tests => [{input => '', assertions => [{stdoutMatches => '(a|aa)*[bc]'}]}]});
 is($r->{verdict}, 'IE', 'IE');
-like($r->{tests}[0]{checker_message}, qr/more than 2000 ms of CPU time \(time limit\)$/,
+like($r->{tests}[0]{checker_message},
+     qr/more than 2000 ms of CPU time for the test's regexes together \(time limit\)$/,
      'the time limit is named');
 cmp_ok(time - $t0, '<', 10, 'in seconds');
+
+
+=== forty slow regexes on one test share one budget: the slot is free again in seconds, not in forty budgets
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1, slots => 1), 'worker up');
+my $t0 = time;
+my $r = judge_within(20, {language => 'python',
+    source => 'import sys; sys.stdout.write(("a" * 18 + "\n") * 200 + "x\n")',
+    tests => [{input => '', assertions => [
+        map { {stdoutMatches => '(a|aa)*[xc]'} } 1 .. 40]}]});
+is($r->{verdict}, 'IE', 'IE');
+like($r->{tests}[0]{checker_message}, qr/for the test's regexes together \(time limit\)$/,
+     'the shared budget ran out');
+cmp_ok(time - $t0, '<', 8, sprintf('in %.1f s', time - $t0));
 
 
 === regex semantics: lines, back-references, and a broken pattern

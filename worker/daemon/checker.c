@@ -37,7 +37,7 @@ typedef struct {
 } msg_t;
 
 
-/* The CPU budget of one regex search, kept by its callout. */
+/* The CPU budget of a test's regex searches, kept by their callout. */
 typedef struct {
     uint64_t   deadline_ns;     /* on the thread's CPU clock */
     unsigned   items;           /* callouts since the clock was read */
@@ -820,8 +820,8 @@ msg_regex_failure(msg_t *m, int rc, const regex_budget_t *budget)
     }
 
     if (rc == PCRE2_ERROR_CALLOUT && budget->spent) {
-        msg_printf(m, "more than %u ms of CPU time (time limit)",
-                   CHECKER_REGEX_CPU_MS);
+        msg_printf(m, "more than %u ms of CPU time for the test's regexes "
+                   "together (time limit)", CHECKER_REGEX_CPU_MS);
         return;
     }
 
@@ -843,7 +843,7 @@ msg_regex_failure(msg_t *m, int rc, const regex_budget_t *budget)
  */
 static check_verdict_t
 check_matches(const char *text, size_t len, const char *pattern,
-              size_t pattern_len, msg_t *m)
+              size_t pattern_len, uint64_t deadline_ns, msg_t *m)
 {
     check_verdict_t         verdict;
     pcre2_code             *re;
@@ -878,10 +878,8 @@ check_matches(const char *text, size_t len, const char *pattern,
         goto done;
     }
 
-    budget.deadline_ns = thread_cpu_ns();
-    budget.deadline_ns += budget.deadline_ns < REGEX_CPU_NS_MAX
-                          ? (uint64_t) CHECKER_REGEX_CPU_MS * 1000000 : 0;
-    budget.items = 0;
+    budget.deadline_ns = deadline_ns;
+    budget.items = CHECKER_REGEX_CLOCK_EVERY - 1;   /* the clock at once */
     budget.spent = 0;
 
     (void) pcre2_set_match_limit(limits, CHECKER_REGEX_MATCH_LIMIT);
@@ -920,11 +918,13 @@ done:
 
 /*
  * One assertion against a run whose buffers are not NULL; the message
- * (after the caller's "assertion N (kind): ") says why it fails.
+ * (after the caller's "assertion N (kind): ") says why it fails.  A
+ * regex search stops at "deadline_ns" on the thread's CPU clock.
  */
 static check_verdict_t
 check_assertion(const assertion_t *a, const char *out, size_t out_len,
-                const char *err, size_t err_len, int exit_code, msg_t *m)
+                const char *err, size_t err_len, int exit_code,
+                uint64_t deadline_ns, msg_t *m)
 {
     const char  *value;
 
@@ -940,7 +940,8 @@ check_assertion(const assertion_t *a, const char *out, size_t out_len,
                              m);
 
     case ASSERT_STDOUT_MATCHES:
-        return check_matches(out, out_len, value, a->value_len, m);
+        return check_matches(out, out_len, value, a->value_len, deadline_ns,
+                             m);
 
     case ASSERT_STDERR_CONTAINS:
         return check_contains("stderr", err, err_len, value, a->value_len, m);
@@ -963,7 +964,8 @@ check_assertion(const assertion_t *a, const char *out, size_t out_len,
  * Checks every assertion (see checker.h): the first CHECK_ERROR ends the
  * walk and is reported; otherwise the first WA is, once all were checked
  * for errors.  Each assertion's message is built in a CHECKER_MSG_SIZE
- * buffer, then copied to the caller's.
+ * buffer, then copied to the caller's.  The regex searches share one CPU
+ * budget, so many of them cost no more than one.
  */
 check_verdict_t
 checker_assert(const assertion_t *assertions, size_t n, const char *out,
@@ -975,6 +977,11 @@ checker_assert(const assertion_t *assertions, size_t n, const char *out,
     char              detail[CHECKER_MSG_SIZE];
     const char       *name;
     size_t            i;
+    uint64_t          deadline_ns;
+
+    deadline_ns = thread_cpu_ns();
+    deadline_ns += deadline_ns < REGEX_CPU_NS_MAX
+                   ? (uint64_t) CHECKER_REGEX_CPU_MS * 1000000 : 0;
 
     out = out != NULL ? out : "";
     err = err != NULL ? err : "";
@@ -995,7 +1002,7 @@ checker_assert(const assertion_t *assertions, size_t n, const char *out,
         }
 
         v = check_assertion(&assertions[i], out, out_len, err, err_len,
-                            exit_code, &m);
+                            exit_code, deadline_ns, &m);
 
         if (v == CHECK_ERROR || (v == CHECK_WA && verdict == CHECK_AC)) {
             verdict = v;

@@ -31,13 +31,15 @@
 #define CHECKER_MSG_SIZE  512
 
 /*
- * The bounds of one stdoutMatches search (PCRE2, interpreted).  The first
- * three are PCRE2's own: backtracking steps from one start position,
- * nesting of backtracking points, and memory for them.  Its step count
- * starts over at every position of stdout, so the whole search also has
- * a budget of the calling thread's CPU time, read every
- * CHECKER_REGEX_CLOCK_EVERY pattern items; one item costs at most a pass
- * over stdout, so the budget is overrun by no more than that.
+ * The bounds of stdoutMatches searches (PCRE2, interpreted).  The first
+ * three are PCRE2's own, for each search: backtracking steps from one
+ * start position, nesting of backtracking points, and memory for them.
+ * The step count starts over at every position of stdout, so the
+ * searches also have a budget of the calling thread's CPU time, one for
+ * all the regexes of a checker_assert() call, read at the start of each
+ * search and every CHECKER_REGEX_CLOCK_EVERY pattern items; one item
+ * costs at most a pass over stdout, so the budget is overrun by no more
+ * than that.
  */
 #define CHECKER_REGEX_MATCH_LIMIT   10000000
 #define CHECKER_REGEX_DEPTH_LIMIT   250000

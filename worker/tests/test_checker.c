@@ -704,7 +704,8 @@ test_regex_limits(void)
     regex_bounded("(a|aa)*[bc]", 100000, 25, 0,
                   CHECK_ERROR, "assertion 1 (stdoutMatches): the regex "
                   "\"(a|aa)*[bc]\" could not be evaluated on stdout: more "
-                  "than 2000 ms of CPU time (time limit)",
+                  "than 2000 ms of CPU time for the test's regexes together "
+                  "(time limit)",
                   CHECKER_REGEX_CPU_MS + 1000,
                   "under the match limit at every position: CPU time");
 
@@ -732,6 +733,54 @@ test_regex_limits(void)
                   "more than 131072 KiB of backtracking memory (heap limit)",
                   CHECKER_REGEX_CPU_MS + 1000,
                   "forty captures per backtracking point: heap limit");
+}
+
+
+/*
+ * A test's regexes share one CPU budget: a slow search that fits it
+ * alone does not, many times over, hold the slot many times as long.
+ */
+static void
+test_regex_shared_budget(void)
+{
+    assertion_t      a[16];
+    check_verdict_t  v;
+    struct timespec  start;
+    double           one, all;
+    size_t           i, len;
+    char            *text, msg[CHECKER_MSG_SIZE];
+
+    text = lines_of_a(200, 18, 1, &len);
+    if (text == NULL) {
+        ok(0, "shared budget: text");
+        return;
+    }
+
+    for (i = 0; i < 16; i++) {
+        a[i] = (assertion_t) { ASSERT_STDOUT_MATCHES, "(a|aa)*[xc]", 11, 0 };
+    }
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    v = checker_assert(a, 1, text, len, "", 0, 0, msg, sizeof(msg));
+    one = ms_since(&start);
+    verdict_is(v, msg, CHECK_AC, "", "a slow regex that matches in its "
+               "budget");
+    printf("# one search took %.0f ms\n", one);
+    ok(one * 16 > CHECKER_REGEX_CPU_MS + 1000,
+       "... slow enough that sixteen would overrun the budget");
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    v = checker_assert(a, 16, text, len, "", 0, 0, msg, sizeof(msg));
+    all = ms_since(&start);
+    is_int(v, CHECK_ERROR, "sixteen of it: the budget runs out");
+    ok(strstr(msg, "for the test's regexes together (time limit)") != NULL,
+       "... saying so");
+    if (!ok(all <= CHECKER_REGEX_CPU_MS + 1000, "... in the time of one "
+            "budget")) {
+        printf("#     took %.0f ms\n", all);
+    }
+
+    free(text);
 }
 
 
@@ -800,6 +849,7 @@ main(void)
     test_message_buffer();
     test_assertions();
     test_regex_limits();
+    test_regex_shared_budget();
     test_custom_verdicts();
     test_huge();
 
