@@ -42,6 +42,16 @@
 #define NGX_HTTP_JUDGE_FRAME_SLACK    1024    /* ids, numbers, keys */
 #define NGX_HTTP_JUDGE_DEFAULT_FRAME  (16 * 1024 * 1024)
 #define NGX_HTTP_JUDGE_RESULT_TEXT    512     /* checker message, message */
+#define NGX_HTTP_JUDGE_DECLINES       8       /* per language and pass */
+
+
+/* a pass's count of jobs of a language that found no room */
+
+typedef struct {
+    ngx_str_t                    language;
+    ngx_uint_t                   compile;     /* for compiles, or batches */
+    ngx_uint_t                   count;
+} ngx_http_judge_declined_t;
 
 
 typedef struct {
@@ -66,6 +76,9 @@ static void ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop);
 static void ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends);
+static void ngx_http_judge_pipeline_declined_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
+    ngx_uint_t compile, ngx_http_judge_declined_t *declined, ngx_uint_t *n);
 static void ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from);
 static ngx_int_t ngx_http_judge_pipeline_send_batch_locked(
@@ -425,16 +438,25 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
  * oldest first on a tie.  Batches are never larger than a worker's slots and a
  * worker holds at most twice its slots, so a job that comes in behind a
  * long one waits about one test's time for a slot, not for the long one.
+ *
+ * A job whose work finds no room waits for the next pass.  Once
+ * NGX_HTTP_JUDGE_DECLINES jobs of a language found none, the workers of
+ * that language are taken to be full and its other jobs wait too: a
+ * queue of thousands then costs a pass one walk per job sent, not one
+ * per job waiting.
  */
 
 static void
 ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
-    ngx_uint_t                  i, count;
+    ngx_uint_t                  i, count, n;
     ngx_queue_t                *q;
     ngx_http_judge_job_t       *job, *best;
     ngx_http_judge_artifact_t  *a;
+    ngx_http_judge_declined_t   declined[NGX_HTTP_JUDGE_MAX_LANGS];
+
+    n = 0;
 
     for ( ;; ) {
         best = NULL;
@@ -471,13 +493,21 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
                                              best->hash,
                                              NGX_HTTP_JUDGE_HASH_LEN);
 
-            if (a && a->status == 0
-                && a->task.state == NGX_HTTP_JUDGE_TASK_PENDING
-                && ngx_http_judge_pipeline_send_compile_locked(zone, a, sends)
-                   == NGX_OK)
+            if (a == NULL || a->status != 0
+                || a->task.state != NGX_HTTP_JUDGE_TASK_PENDING)
+            {
+                continue;
+            }
+
+            if (ngx_http_judge_pipeline_send_compile_locked(zone, a, sends)
+                == NGX_OK)
             {
                 best->running++;
                 best->client->running++;
+
+            } else {
+                ngx_http_judge_pipeline_declined_locked(zone, best, 1,
+                                                        declined, &n);
             }
 
             continue;
@@ -491,6 +521,8 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
         {
             /* no worker has room for it now, or none can take it */
             best->ready = 0;
+            ngx_http_judge_pipeline_declined_locked(zone, best, 0,
+                                                    declined, &n);
             continue;
         }
 
@@ -498,6 +530,68 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
         best->client->running += count;
 
         ngx_http_judge_pipeline_next_batch(best, i + 1);
+    }
+}
+
+
+/*
+ * A job's compile ("compile") or batch found no worker with room: counted
+ * for its language; at NGX_HTTP_JUDGE_DECLINES the language's other jobs
+ * with the same kind of work wait for the next pass.
+ */
+
+static void
+ngx_http_judge_pipeline_declined_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_uint_t compile,
+    ngx_http_judge_declined_t *declined, ngx_uint_t *n)
+{
+    ngx_uint_t                  i;
+    ngx_queue_t                *q;
+    ngx_http_judge_job_t       *j;
+    ngx_http_judge_declined_t  *d;
+
+    d = NULL;
+
+    for (i = 0; i < *n; i++) {
+        if (declined[i].compile == compile
+            && declined[i].language.len == job->language.len
+            && ngx_memcmp(declined[i].language.data, job->language.data,
+                          job->language.len) == 0)
+        {
+            d = &declined[i];
+            break;
+        }
+    }
+
+    if (d == NULL) {
+        if (*n == NGX_HTTP_JUDGE_MAX_LANGS) {
+            return;
+        }
+
+        d = &declined[(*n)++];
+        d->language = job->language;
+        d->compile = compile;
+        d->count = 0;
+    }
+
+    if (++d->count != NGX_HTTP_JUDGE_DECLINES) {
+        return;
+    }
+
+    for (q = ngx_queue_head(&zone->sh->active);
+         q != ngx_queue_sentinel(&zone->sh->active);
+         q = ngx_queue_next(q))
+    {
+        j = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+        if (j->ready && j->compile_ready == compile
+            && j->language.len == job->language.len
+            && ngx_memcmp(j->language.data, job->language.data,
+                          job->language.len) == 0)
+        {
+            j->ready = 0;
+            j->compile_ready = 0;
+        }
     }
 }
 

@@ -398,6 +398,36 @@ $w->send_msg(test_result_msg(job_id => $r2->{id}, task_id => $b2->{2}[0],
 is(finished($r2->{id}, 'COMPLETED')->{verdict}, 'AC', 'and is judged');
 
 
+=== a full language's queue does not hold up another's: twenty Python jobs wait, a Bash job goes at once
+--- http_config eval: $::Http . "    judge_client_jobs 0;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $py = registered(nginx_port(), 't', id => 'py', slots => 1,
+                    languages => [['python', 'Python', '3']]) // die;
+my $sh = registered(nginx_port(), 't', id => 'sh', slots => 1,
+                    languages => [['bash', 'Bash', '5']]) // die;
+my @ids;
+for (1 .. 22) {
+    my ($c, $r) = submit({language => 'python', source => "print($_)",
+                          tests => [{input => '', expected_output => ''}]});
+    push @ids, $r->{id};
+}
+my $n = 0;
+$n++ while ($py->recv_cmd(1))[0];
+is($n, 2, 'the Python worker holds two batches (twice its slot), twenty wait');
+my ($c, $r) = submit({language => 'bash', source => 'echo 1',
+                      tests => [{input => '', expected_output => "1\n"}]});
+my ($name, $b) = $sh->recv_cmd(5);
+is($name, 'execute_batch', 'the Bash job goes to its worker at once');
+$sh->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                              index => 0, status => 'AC', stdout => "1\n"));
+is(finished($r->{id}, 'COMPLETED')->{verdict}, 'AC', 'and is judged');
+like((http_json(GET => "/submissions/$ids[-1]"))[1]{status}, qr/^(QUEUED|RUNNING)$/,
+     'while the last Python job still waits');
+
+
 === a submission while the workers reconnect waits for them
 --- http_config eval: $::Http
 --- config
