@@ -57,6 +57,7 @@ struct ngx_http_judge_api_ctx_s {
 };
 
 
+static void ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key);
 static ngx_int_t ngx_http_judge_health(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_workers(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_worker_drain(ngx_http_request_t *r);
@@ -723,6 +724,33 @@ ngx_http_judge_wants_wait(ngx_http_request_t *r)
 
 
 /*
+ * Who a client is without judge_client_key: its IPv4 address, or the /64
+ * network of its IPv6 address (a host gets a /64 of its own, so one with
+ * many addresses is still one client).
+ */
+
+static void
+ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key)
+{
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6  *sin6;
+
+    if (c->sockaddr->sa_family == AF_INET6) {
+        sin6 = (struct sockaddr_in6 *) c->sockaddr;
+
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            key->data = sin6->sin6_addr.s6_addr;
+            key->len = 8;
+            return;
+        }
+    }
+#endif
+
+    *key = c->addr_text;
+}
+
+
+/*
  * A checked submission goes into the zone and the pipeline starts on it.
  * Without ?wait=true the answer is 202 with the id and a Location; with
  * it, the answer is the finished job (or where it stands at
@@ -757,7 +785,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         }
 
     } else {
-        key = r->connection->addr_text;
+        ngx_http_judge_client_addr(r->connection, &key);
     }
 
     ngx_md5_init(&md5);

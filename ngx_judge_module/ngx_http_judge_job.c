@@ -115,9 +115,34 @@ ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh)
 
 
 /*
+ * How many unfinished jobs a client may have now: judge_client_jobs, and,
+ * once the queue is half full, no more than an equal share of the
+ * queue's size among the clients that have any.  So clients that filled
+ * half the queue get no more of it, and one that comes later finds room.
+ */
+
+static ngx_uint_t
+ngx_http_judge_client_limit_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_loc_conf_t *jlcf)
+{
+    ngx_uint_t  limit, share;
+
+    limit = jlcf->client_jobs ? jlcf->client_jobs : jlcf->queue_size;
+
+    if (zone->sh->nactive < jlcf->queue_size / 2) {
+        return limit;
+    }
+
+    share = jlcf->queue_size / (2 * ngx_max(zone->sh->nclients, 1));
+
+    return ngx_min(limit, ngx_max(share, 1));
+}
+
+
+/*
  * The client "key" may file one more job: its record, made when it has
- * none.  NULL: it has judge_client_jobs unfinished already (*busy set),
- * or there is no room.
+ * none.  NULL: it has as many unfinished jobs as it may have already
+ * (*busy set), or there is no room.
  */
 
 static ngx_http_judge_client_t *
@@ -131,7 +156,7 @@ ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone, u_char *key,
     c = ngx_http_judge_rbtree_lookup(&zone->sh->clients, key,
                                      NGX_HTTP_JUDGE_CLIENT_LEN);
 
-    if (c && limit && c->jobs >= limit) {
+    if (c && c->jobs >= limit) {
         *busy = 1;
         return NULL;
     }
@@ -147,6 +172,7 @@ ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone, u_char *key,
         ngx_memcpy(c->key, key, NGX_HTTP_JUDGE_CLIENT_LEN);
         ngx_http_judge_rbtree_insert(&zone->sh->clients, &c->sn, c->key,
                                      NGX_HTTP_JUDGE_CLIENT_LEN);
+        zone->sh->nclients++;
     }
 
     c->jobs++;
@@ -172,6 +198,7 @@ ngx_http_judge_client_release_locked(ngx_http_judge_zone_t *zone,
 
     ngx_rbtree_delete(&zone->sh->clients, &c->sn.node);
     ngx_slab_free_locked(zone->shpool, c);
+    zone->sh->nclients--;
 }
 
 
@@ -290,8 +317,8 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * Files an accepted submission.  NGX_BUSY: the queue is full;
- * NGX_HTTP_TOO_MANY_REQUESTS: its client has judge_client_jobs unfinished
- * already; NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
+ * NGX_HTTP_TOO_MANY_REQUESTS: its client has as many unfinished as it may
+ * (ngx_http_judge_client_limit_locked()); NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
  * directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
  * the submission could never fit in it.  On NGX_OK "id" holds the job id.
  *
@@ -343,8 +370,9 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     if (zone->sh->nactive >= jlcf->queue_size) {
         rc = NGX_BUSY;
 
-    } else if (client && jlcf->client_jobs
-               && client->jobs >= jlcf->client_jobs)
+    } else if (client
+               && client->jobs
+                  >= ngx_http_judge_client_limit_locked(zone, jlcf))
     {
         rc = NGX_HTTP_TOO_MANY_REQUESTS;
 
@@ -410,7 +438,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     job->max_capture = jlcf->max_capture;
 
     job->client = ngx_http_judge_client_take_locked(zone, sub->client,
-                                                    jlcf->client_jobs, &busy);
+                        ngx_http_judge_client_limit_locked(zone, jlcf), &busy);
     if (job->client == NULL) {
         ngx_http_judge_job_free_locked(zone, job);
         rc = busy ? NGX_HTTP_TOO_MANY_REQUESTS : NGX_DECLINED;

@@ -367,6 +367,7 @@ typedef struct {
 
     ngx_rbtree_t                 clients;
     ngx_rbtree_node_t            clients_sentinel;
+    ngx_uint_t                   nclients;    /* with unfinished jobs */
 
     ngx_rbtree_t                 artifacts;
     ngx_rbtree_node_t            artifacts_sentinel;

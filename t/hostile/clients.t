@@ -120,6 +120,36 @@ ok(wait_until(sub { (client_submit('greedy', py_job(1)))[0] == 202 }, 5),
 [alert]
 
 
+=== past half the queue a client gets no more than an equal share: four clients cannot fill it, a fifth finds room
+--- http_config eval
+$::Http . <<'CONF';
+    judge_zone judge:4m;
+    judge_client_key $http_x_client;
+    judge_client_jobs 0;
+    judge_queue_size 16;
+CONF
+--- config eval: $::Loc
+--- perl
+my $w = worker('w1', slots => 1);
+my %took;
+for my $round (1 .. 10) {
+    for my $c (1 .. 4) {
+        $took{$c}++ if (client_submit("c$c", py_job(1)))[0] == 202;
+    }
+}
+my $held = 0;
+$held += $_ for values %took;
+is($held, 8, 'four clients hold half the queue (16), two each: their share')
+    or diag(join ', ', map { "c$_: $took{$_}" } sort keys %took);
+my ($code, $r) = client_submit('c1', py_job(1));
+is($code, 429, 'one more from them is refused');
+is($r->{error}{code}, 'too_many_jobs', 'as too many jobs');
+my @late = map { (client_submit("late$_", py_job(1)))[0] } 1 .. 3;
+is("@late", '202 202 202', 'clients that come later are taken');
+--- no_error_log
+[alert]
+
+
 === judge_max_job_time: tests x wall time of one submission is bounded (422)
 --- http_config eval
 $::Http . <<'CONF';
