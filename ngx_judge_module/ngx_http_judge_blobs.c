@@ -39,6 +39,7 @@ static ngx_int_t ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone,
     u_char *name, u_char *data, size_t len);
 static ngx_int_t ngx_http_judge_file_write(u_char *name, ngx_uint_t mode,
     off_t off, u_char *data, size_t len);
+static ngx_uint_t ngx_http_judge_disk_full(ngx_err_t err);
 static void ngx_http_judge_cache_delete(ngx_http_judge_zone_t *zone,
     u_char *name, size_t len);
 static ngx_int_t ngx_http_judge_read_range(u_char *name, uint64_t off,
@@ -262,24 +263,61 @@ ngx_http_judge_blob_put(ngx_http_judge_zone_t *zone, u_char *data,
         return NGX_OK;
     }
 
-    if (ngx_http_judge_blob_write(zone, name, data, len) == NGX_OK) {
-        return NGX_OK;
-    }
+    rc = ngx_http_judge_blob_write(zone, name, data, len);
 
     /*
      * The disk may be smaller than max_size: unused blobs go, as many as
      * it takes bytes, and the write is tried once more.
      */
 
-    if (ngx_errno == NGX_ENOSPC && ngx_http_judge_blob_free_disk(zone, len)
-        && ngx_http_judge_blob_write(zone, name, data, len) == NGX_OK)
-    {
+    if (rc != NGX_OK && ngx_http_judge_disk_full(ngx_errno)) {
+        rc = NGX_DECLINED;
+
+        if (ngx_http_judge_blob_free_disk(zone, len)
+            && ngx_http_judge_blob_write(zone, name, data, len) == NGX_OK)
+        {
+            rc = NGX_OK;
+        }
+    }
+
+    if (rc == NGX_OK) {
         return NGX_OK;
     }
 
     ngx_http_judge_blob_forget(zone, ref);
 
-    return NGX_ERROR;
+    return rc;
+}
+
+
+/*
+ * Whether a write failed for want of room on the cache directory's disk
+ * (it may be smaller than judge_cache_max_size, or shared): then a blob
+ * or result that does not fit is NGX_DECLINED, said in the log once in a
+ * while, not at every write.
+ */
+
+static ngx_uint_t
+ngx_http_judge_disk_full(ngx_err_t err)
+{
+    static time_t  logged;
+
+    if (err != NGX_ENOSPC
+#if defined(EDQUOT)
+        && err != EDQUOT
+#endif
+       )
+    {
+        return 0;
+    }
+
+    if (ngx_time() - logged >= 10) {
+        logged = ngx_time();
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, err,
+                      "judge: the cache directory's disk is full");
+    }
+
+    return 1;
 }
 
 
@@ -367,40 +405,57 @@ ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone, u_char *name,
 
 
 /*
- * "len" bytes at "off" of the file "name" (opened with "mode"), through
- * nginx's own writer.  NGX_ERROR is logged, and leaves errno as the
- * failing call set it (ENOSPC is looked at).
+ * "len" bytes at "off" of the file "name" (opened with "mode").  NGX_ERROR
+ * leaves errno as the failing call set it; it is logged unless the disk
+ * is full (ngx_http_judge_disk_full() says that).
  */
 
 static ngx_int_t
 ngx_http_judge_file_write(u_char *name, ngx_uint_t mode, off_t off,
     u_char *data, size_t len)
 {
-    ngx_err_t   err;
-    ngx_file_t  file;
+    ssize_t    n;
+    ngx_fd_t   fd;
+    ngx_err_t  err;
 
-    ngx_memzero(&file, sizeof(ngx_file_t));
-
-    file.name.data = name;
-    file.name.len = ngx_strlen(name);
-    file.log = ngx_cycle->log;
-
-    file.fd = ngx_open_file(name, NGX_FILE_WRONLY, mode,
-                            NGX_FILE_DEFAULT_ACCESS);
-    if (file.fd == NGX_INVALID_FILE) {
+    fd = ngx_open_file(name, NGX_FILE_WRONLY, mode, NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
         ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
                       ngx_open_file_n " \"%s\" failed", name);
         return NGX_ERROR;
     }
 
-    if (ngx_write_file(&file, data, len, off) == NGX_ERROR) {
-        err = ngx_errno;
-        (void) ngx_close_file(file.fd);
-        ngx_set_errno(err);
-        return NGX_ERROR;
+    while (len) {
+        n = pwrite(fd, data, len, off);
+
+        if (n == -1 && ngx_errno == NGX_EINTR) {
+            continue;
+        }
+
+        if (n == -1) {
+            err = ngx_errno;
+
+            if (err != NGX_ENOSPC
+#if defined(EDQUOT)
+                && err != EDQUOT
+#endif
+               )
+            {
+                ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, err,
+                              "pwrite() \"%s\" failed", name);
+            }
+
+            (void) ngx_close_file(fd);
+            ngx_set_errno(err);
+            return NGX_ERROR;
+        }
+
+        data += n;
+        len -= n;
+        off += n;
     }
 
-    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
                       ngx_close_file_n " \"%s\" failed", name);
         return NGX_ERROR;
@@ -789,8 +844,10 @@ ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below)
 }
 
 
-/* a result's bytes at the range claimed for them; a full disk is tried
- * once more after unused blobs went */
+/*
+ * A result's bytes at the range claimed for them; a full disk is tried
+ * once more after unused blobs went, and is NGX_DECLINED.
+ */
 
 ngx_int_t
 ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
@@ -807,7 +864,11 @@ ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
         return NGX_OK;
     }
 
-    if (ngx_errno == NGX_ENOSPC && ngx_http_judge_blob_free_disk(zone, len)
+    if (!ngx_http_judge_disk_full(ngx_errno)) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_judge_blob_free_disk(zone, len)
         && ngx_http_judge_file_write(name, NGX_FILE_CREATE_OR_OPEN, off,
                                      data, len)
            == NGX_OK)
@@ -815,7 +876,7 @@ ngx_http_judge_results_write(ngx_http_judge_zone_t *zone, uint64_t serial,
         return NGX_OK;
     }
 
-    return NGX_ERROR;
+    return NGX_DECLINED;
 }
 
 

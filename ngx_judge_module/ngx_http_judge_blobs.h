@@ -65,8 +65,8 @@ void ngx_http_judge_blob_sweep(ngx_http_judge_zone_t *zone, uint64_t below);
 
 /*
  * Files "len" bytes and returns a held reference.  NGX_DECLINED: the
- * directory is full of blobs in use; NGX_ERROR: the file could not be
- * written.
+ * directory is full of blobs in use, or its disk is full; NGX_ERROR: the
+ * file could not be written.
  */
 ngx_int_t ngx_http_judge_blob_put(ngx_http_judge_zone_t *zone, u_char *data,
     size_t len, ngx_http_judge_blob_ref_t *ref);
@@ -88,6 +88,7 @@ void ngx_http_judge_blob_credit_locked(ngx_http_judge_zone_t *zone,
 
 u_char *ngx_http_judge_results_name(ngx_http_judge_zone_t *zone, u_char *buf,
     uint64_t serial);
+/* NGX_DECLINED: the disk is full */
 ngx_int_t ngx_http_judge_results_write(ngx_http_judge_zone_t *zone,
     uint64_t serial, uint64_t off, u_char *data, size_t len);
 

@@ -320,6 +320,8 @@ typedef struct {
     unsigned                     in_tree:1;
     unsigned                     ready:1;     /* has work to send now */
     unsigned                     compile_ready:1;  /* that is its compile */
+    unsigned                     unwritten:2; /* a result was not kept:
+                                                 1 failed, 2 a full disk */
 } ngx_http_judge_job_t;
 
 

@@ -90,6 +90,7 @@ static ngx_int_t ngx_http_judge_pipeline_batches_locked(
 static void ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t);
 static void ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
+
 static void ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t *t, ngx_uint_t max_attempts);
 static void ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
@@ -1064,7 +1065,8 @@ ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
     u_char      *p;
     ngx_uint_t   i, lost;
     u_char       buf[sizeof("the judge gave up on  tests after  failed "
-                            "attempts: their workers were lost or failing")
+                            "attempts: the disk of its cache directory is "
+                            "full")
                      + 2 * NGX_INT_T_LEN];
 
     lost = 0;
@@ -1076,8 +1078,12 @@ ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
     }
 
     p = ngx_sprintf(buf, "the judge gave up on %ui tests after %ui failed "
-                    "attempts: their workers were lost or failing",
-                    lost, job->max_attempts);
+                    "attempts: %s", lost, job->max_attempts,
+                    job->unwritten == 2
+                    ? "the disk of its cache directory is full"
+                    : job->unwritten
+                      ? "their results could not be written"
+                      : "their workers were lost or failing");
 
     (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf, p - buf);
 
@@ -1737,6 +1743,7 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
 {
     u_char                 *p, *json;
     size_t                  len;
+    ngx_int_t               rc;
     ngx_str_t               out, err, checker, message, id;
     ngx_uint_t              i;
     ngx_pool_t             *pool;
@@ -1885,10 +1892,24 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
 
     ngx_http_judge_zone_unlock(zone);
 
-    if (job == NULL
-        || ngx_http_judge_results_write(zone, serial, off, json, p - json)
-           != NGX_OK)
-    {
+    if (job == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    rc = ngx_http_judge_results_write(zone, serial, off, json, p - json);
+
+    if (rc != NGX_OK) {
+        /* the test is run again; if it never fits, the job says why */
+        ngx_http_judge_zone_lock(zone);
+
+        job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id,
+                                                        &b);
+        if (job) {
+            job->unwritten = (rc == NGX_DECLINED) ? 2 : 1;
+        }
+
+        ngx_http_judge_zone_unlock(zone);
         ngx_destroy_pool(pool);
         return;
     }

@@ -622,6 +622,59 @@ is($s->{tests}[0]{stdout}, "kept\n", 'the result is still read from the files');
 judge_cache_path changes with a restart
 
 
+=== a full disk under the cache directory: new submissions get 503 cache_full, a result that cannot be kept is run again, and the log is not flooded
+--- setup
+mkdir servroot() . "/small" or die $!;
+$main::Small = system('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs',
+                      servroot() . '/small') == 0;
+--- http_config eval
+$::Http . "    judge_cache_path \$TEST_NGINX_SERVROOT/small max_size=64m;\n    judge_max_attempts 2;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+SKIP: {
+skip 'a tmpfs cannot be mounted here (not root?)', 10 unless $main::Small;
+my $dir = servroot() . '/small';
+my $w = worker('w1');
+my ($code, $r) = submit({language => 'python', source => 'print(1)',
+                         tests => [{input => '', expected_output => "1\n"}]});
+is($code, 202, 'taken while there is room');
+my (undef, $b) = $w->recv_cmd(5);
+# someone else fills the disk
+system("dd if=/dev/zero of=$dir/filler bs=64k 2>/dev/null");
+my ($c2, $r2) = submit({language => 'python', source => 'print(2)',
+                        tests => [{input => '', expected_output => "2\n"}]});
+is($c2, 503, 'a new submission: 503');
+is($r2->{error}{code}, 'cache_full', 'cache_full, not a broken cache');
+for my $n (1 .. 2) {
+    $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                 index => 0, status => 'AC',
+                                 stdout => 'x' x 20000));
+    $w->send_msg(batch_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                  tests_run => 1));
+    (undef, $b) = $w->recv_cmd(5) if $n == 1;
+}
+my $done = finished($r->{id}, 'FAILED');
+is($done->{status}, 'FAILED', 'the result never fits: the job fails');
+like($done->{message}, qr/the disk of its cache directory is full/, 'saying why');
+my @full = error_log_since(0) =~ /the cache directory's disk is full/g;
+ok(@full >= 1 && @full <= 2, 'the full disk is logged, not at every write ('
+   . scalar(@full) . ')');
+unlink "$dir/filler";
+my ($c3, $r3) = submit({language => 'python', source => 'print(3)',
+                        tests => [{input => '', expected_output => "3\n"}]});
+is($c3, 202, 'room again: taken');
+my (undef, $b3) = $w->recv_cmd(5);
+$w->send_msg(test_result_msg(job_id => $r3->{id}, task_id => $b3->{2}[0],
+                             index => 0, status => 'AC', stdout => "3\n"));
+is(finished($r3->{id}, 'COMPLETED')->{verdict}, 'AC', 'and judged');
+system('umount', '-l', $dir);
+}
+--- no_error_log
+[crit]
+
+
 === a job whose files someone removed is still shown, saying its results are gone
 --- http_config eval: $::Http
 --- config
