@@ -511,7 +511,8 @@ ngx_int_t ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
 void ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t stream_id, ngx_uint_t free_slots,
     ngx_uint_t active_tasks, ngx_uint_t load100, ngx_uint_t cpu_percent,
-    uint64_t ram_used_kb, uint64_t ram_total_kb, uint64_t tasks_done);
+    uint64_t ram_used_kb, uint64_t ram_total_kb, uint64_t tasks_done,
+    ngx_uint_t draining);
 void ngx_http_judge_registry_remove(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t stream_id, ngx_uint_t lost,
     ngx_http_judge_addr_t *waiter);
@@ -598,6 +599,8 @@ ngx_int_t ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 ngx_int_t ngx_http_judge_cache_evict_locked(ngx_http_judge_zone_t *zone);
 
+void ngx_http_judge_registry_returned_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, uint64_t stream_id, ngx_uint_t n);
 void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t stream_id, ngx_uint_t n);
 ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,

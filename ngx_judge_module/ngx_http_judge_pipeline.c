@@ -1534,11 +1534,23 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
     {
         max_artifact = a->max_artifact;
         taken = 1;
+
+        if (res->returned) {
+            /* handed back unstarted by a draining worker: to another */
+            ngx_http_judge_registry_returned_locked(zone, worker, stream_id,
+                                                    1);
+            ngx_http_judge_pipeline_requeue_locked(&a->task);
+            taken = 0;
+        }
     }
 
     ngx_http_judge_zone_unlock(zone);
 
     if (!taken) {
+        if (res->returned) {
+            ngx_http_judge_pipeline_run(zone);
+        }
+
         return;
     }
 
@@ -2026,7 +2038,13 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
         ngx_http_judge_registry_release_locked(zone, worker, stream_id,
                                                b->count - b->reported);
 
-        if (res->need_artifact && !b->send_artifact) {
+        if (res->returned && b->reported == 0) {
+            /* handed back unstarted by a draining worker: to another */
+            ngx_http_judge_registry_returned_locked(zone, worker, stream_id,
+                                                    0);
+            ngx_http_judge_pipeline_requeue_locked(b);
+
+        } else if (res->need_artifact && !b->send_artifact) {
             /* it lost the artifact it was thought to hold: send it along */
             b->state = NGX_HTTP_JUDGE_TASK_PENDING;
             b->send_artifact = 1;

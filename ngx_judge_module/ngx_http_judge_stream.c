@@ -486,7 +486,7 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
             s->node.key, hb->free_slots, hb->active_tasks,
             (hb->load1 >= 0 && hb->load1 < 1e6)
             ? (ngx_uint_t) (hb->load1 * 100 + 0.5) : 0, hb->cpu_percent,
-            hb->ram_used_kb, hb->ram_total_kb, hb->tasks_done);
+            hb->ram_used_kb, hb->ram_total_kb, hb->tasks_done, hb->draining);
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_LEAVING:

@@ -14,6 +14,8 @@
 
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w, ngx_uint_t lost);
+static void ngx_http_judge_registry_draining_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
 static ngx_uint_t ngx_http_judge_registry_offer_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
 static void ngx_http_judge_registry_withdraw_locked(ngx_http_judge_shctx_t *sh,
@@ -318,7 +320,7 @@ void
 ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     uint64_t stream_id, ngx_uint_t free_slots, ngx_uint_t active_tasks,
     ngx_uint_t load100, ngx_uint_t cpu_percent, uint64_t ram_used_kb,
-    uint64_t ram_total_kb, uint64_t tasks_done)
+    uint64_t ram_total_kb, uint64_t tasks_done, ngx_uint_t draining)
 {
     ngx_http_judge_worker_t  *w;
 
@@ -330,6 +332,10 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         if (!w->draining) {
             zone->sh->free_slots -= w->free_slots;
             zone->sh->free_slots += ngx_min(free_slots, w->slots);
+        }
+
+        if (draining) {
+            ngx_http_judge_registry_draining_locked(zone, w);
         }
 
         w->free_slots = ngx_min(free_slots, w->slots);
@@ -857,6 +863,40 @@ ngx_http_judge_registry_hold_locked(ngx_http_judge_worker_t *w, u_char *hash)
 
     ngx_memcpy(w->held[w->held_next], hash, NGX_HTTP_JUDGE_HASH_LEN);
     w->held_next = (w->held_next + 1) % NGX_HTTP_JUDGE_HELD;
+}
+
+
+/* the worker drains on its own (SIGTERM): it gets no new work either */
+
+static void
+ngx_http_judge_registry_draining_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_worker_t *w)
+{
+    if (!w->draining) {
+        zone->sh->free_slots -= w->free_slots;
+        w->draining = 1;
+    }
+}
+
+
+/*
+ * Work the worker on "stream_id" had not started came back: it drains,
+ * so it gets no more.
+ */
+
+void
+ngx_http_judge_registry_returned_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, uint64_t stream_id, ngx_uint_t n)
+{
+    ngx_http_judge_worker_t  *w;
+
+    ngx_http_judge_registry_release_locked(zone, id, stream_id, n);
+
+    w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
+
+    if (w && w->stream_id == stream_id) {
+        ngx_http_judge_registry_draining_locked(zone, w);
+    }
 }
 
 

@@ -85,3 +85,55 @@ ok(defined exits_within($::Pid{w1}, 5), 'w1 exits');
 my $log = do { local (@ARGV, $/) = servroot() . '/logs/worker-w1.log'; <> };
 like($log, qr/leaving the master \(worker stopped by signal, drained\)/,
      'drained');
+
+
+=== a draining worker gets no new work: a job that comes during the drain waits for another worker, its compile and tests intact
+--- http_config eval: $::Http . "    judge_max_attempts 2;\n"
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_workers(1, slots => 1, args => ['--drain-timeout', '20']),
+   'w1 up, one slot, drain timeout 20 s');
+my $id = submit({%$::Sleepy, tests => [$::Sleepy->{tests}[0]]});
+ok(running($id, 10), 'a test sleeps on w1');
+kill 'TERM', $::Pid{w1};
+sleep 0.5;
+my $c = submit({language => 'c', source => "#include <stdio.h>\nint main(void){puts(\"7\");return 0;}\n",
+                tests => [{input => '', expected_output => "7\n"}]});
+my $py = submit({language => 'python', source => 'print(8)',
+                 tests => [{input => '', expected_output => "8\n"}]});
+sleep 2;
+for my $j ($c, $py) {
+    my (undef, $s) = http_json(GET => "/submissions/$j");
+    like($s->{status}, qr/^(QUEUED|COMPILING|RUNNING)$/,
+         "a job that came during the drain waits ($s->{status})");
+}
+ok(start_workers(1, slots => 2), 'w2 up');
+my $r = finished_within(30, $c);
+is($r->{verdict}, 'AC', 'the C job is compiled and judged AC');
+$r = finished_within(30, $py);
+is($r->{verdict}, 'AC', 'the Python job is judged AC');
+is(join(',', map { $_->{worker} } @{ $r->{tests} }), 'w2', 'by w2');
+$r = finished_within(30, $id);
+is($r->{verdict}, 'AC', 'and the drained job completes on w1 all the same');
+
+
+=== a draining worker hands back at once the batches it had not started; another worker runs them while it finishes its own
+--- http_config eval: $::Http . "    judge_max_attempts 2;\n"
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_workers(1, slots => 1, args => ['--drain-timeout', '20']),
+   'w1 up, one slot');
+my $id = submit($::Sleepy);
+ok(running($id, 10), 'one test sleeps on w1, the other waits in its queue');
+ok(start_workers(1, slots => 1), 'w2 up');
+my $t0 = time;
+kill 'TERM', $::Pid{w1};
+my $r = finished_within(30, $id);
+is($r->{verdict}, 'AC', 'the job completes AC');
+is(join(',', sort map { $_->{worker} } @{ $r->{tests} }), 'w1,w2',
+   'one test on each worker');
+cmp_ok(time - $t0, '<', 6.5, sprintf('in about one test\'s time (%.1f s)', time - $t0));
+my $log = do { local (@ARGV, $/) = servroot() . '/logs/worker-w1.log'; <> };
+like($log, qr/draining: 1 task\(s\) not started handed back/, 'w1 says so');

@@ -93,6 +93,7 @@ struct exec_task {
     bool                             queued;
     bool                             cancelled;
     bool                             started;
+    bool                             returned;  /* handed back unstarted */
 };
 
 struct exec_thread {
@@ -211,6 +212,44 @@ exec_send_compile_status(struct executor *ex, const struct exec_task *t,
 
     msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
     msg.compile_result = &res;
+
+    return exec_send(ex, t, &msg, true);
+}
+
+
+/*
+ * Hands back a task that was not started (the worker drains): the result
+ * says "returned", and the master gives the work to another worker
+ * without counting it as a failed attempt.
+ */
+static int
+exec_send_returned(struct executor *ex, const struct exec_task *t)
+{
+    Judge__WorkerMessage          msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__CompileResult          res = JUDGE__COMPILE_RESULT__INIT;
+    Judge__BatchExecutionResult   end = JUDGE__BATCH_EXECUTION_RESULT__INIT;
+    static char                   why[] = "the worker is draining";
+
+    if (t->compile != NULL) {
+        res.job_id = (char *) t->job_id;
+        res.task_id = t->task_id;
+        res.status = JUDGE__STATUS__CANCELLED;
+        res.artifact_hash = t->compile->artifact_hash;
+        res.message = why;
+        res.returned = true;
+
+        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
+        msg.compile_result = &res;
+
+    } else {
+        end.job_id = (char *) t->job_id;
+        end.task_id = t->task_id;
+        end.message = why;
+        end.returned = true;
+
+        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
+        msg.batch_result = &end;
+    }
 
     return exec_send(ex, t, &msg, true);
 }
@@ -398,7 +437,12 @@ exec_cancelled(struct executor *ex, const struct exec_task *t)
 static void
 exec_finish(struct executor *ex, struct exec_task *t)
 {
-    if (t->batch != NULL) {
+    if (t->returned) {
+        exec_send_returned(ex, t);
+        log_info(ex->log, "%s handed back unstarted: the worker drains",
+                 t->label);
+
+    } else if (t->batch != NULL) {
         exec_send_batch_end(ex, t, t->cancelled ? "cancelled" : "", false,
                             false);
         log_info(ex->log, "%s done: %" PRIu32 " of %zu test(s) run%s",
@@ -1004,13 +1048,13 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
 
 
 /*
- * Answers "cmd" (a CompileTask or ExecuteBatchTask) at once with the
- * error "why" instead of running it, and frees it.  Returns 0, or -1 when
+ * Hands "cmd" (a CompileTask or ExecuteBatchTask) back at once instead of
+ * running it (the worker drains), and frees it.  Returns 0, or -1 when
  * not even the answer could be made (out of memory).
  */
 int
-executor_refuse(struct executor *ex, Judge__MasterCommand *cmd,
-                uint64_t session, const char *why)
+executor_return(struct executor *ex, Judge__MasterCommand *cmd,
+                uint64_t session)
 {
     struct exec_task  *t;
     int                rc;
@@ -1021,10 +1065,56 @@ executor_refuse(struct executor *ex, Judge__MasterCommand *cmd,
         return -1;
     }
 
-    rc = exec_send_error(ex, t, why);
+    rc = exec_send_returned(ex, t);
     exec_task_free(ex, t);
 
     return rc;
+}
+
+
+/*
+ * Hands back every task none of whose units started (the worker drains),
+ * so that the master gives them to other workers at once.  Returns how
+ * many.
+ */
+unsigned
+executor_return_unstarted(struct executor *ex)
+{
+    struct exec_task   *t, *next, *over, **pp;
+    unsigned            n;
+
+    n = 0;
+    over = NULL;
+
+    pthread_mutex_lock(&ex->lock);
+
+    pp = &ex->live;
+
+    while ((t = *pp) != NULL) {
+        if (t->started || t->cancelled || t->running > 0) {
+            pp = &t->next_live;
+            continue;
+        }
+
+        t->returned = true;
+        t->cancelled = true;
+        exec_stop_locked(ex, t);
+        n++;
+
+        *pp = t->next_live;
+        t->next_live = over;
+        over = t;
+    }
+
+    pthread_mutex_unlock(&ex->lock);
+
+    for (t = over; t != NULL; t = next) {
+        next = t->next_live;
+        t->next_live = NULL;
+        exec_finish(ex, t);
+    }
+
+    return n;
 }
 
 

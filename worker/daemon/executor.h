@@ -41,8 +41,9 @@ struct executor *executor_create(uint32_t threads,
                                  char *err, size_t errlen);
 int       executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
                           uint64_t session);
-int       executor_refuse(struct executor *ex, Judge__MasterCommand *cmd,
-                          uint64_t session, const char *why);
+int       executor_return(struct executor *ex, Judge__MasterCommand *cmd,
+                          uint64_t session);
+unsigned  executor_return_unstarted(struct executor *ex);
 unsigned  executor_cancel(struct executor *ex, const char *job_id,
                           uint64_t task_id);
 uint32_t  executor_free_slots(struct executor *ex);

@@ -60,6 +60,9 @@ struct session {
 };
 
 
+static int session_heartbeat(struct session *s);
+
+
 /*
  * Dials until connected, the dial fails, or a stop is requested.  A SIGHUP
  * interrupting the dial only reopens the log and dials again.
@@ -107,18 +110,31 @@ session_dial(struct session *s)
 
 
 /*
- * Starts draining: no new tasks; once the running ones have reported, or
- * at the latest after --drain-timeout, the stream closes with "end"
- * ("reason" goes into Leaving when the worker exits).
+ * Starts draining: no new tasks, and those not started yet go back to the
+ * master at once, as does a heartbeat that says so; once the running
+ * ones have reported, or at the latest after --drain-timeout, the stream
+ * closes with "end" ("reason" goes into Leaving when the worker exits).
  */
 static void
 session_drain(struct session *s, enum session_end end, const char *reason)
 {
+    unsigned  n;
+
     s->state = STATE_DRAINING;
     s->end = end;
     s->drain_deadline = now_ms() + s->w->cfg.drain_timeout_ms;
     s->w->tasks.accepting = false;
     snprintf(s->leave_reason, sizeof(s->leave_reason), "%s", reason);
+
+    n = tasks_return_unstarted(&s->w->tasks);
+    if (n > 0) {
+        log_info(&s->w->log, "draining: %u task(s) not started handed back",
+                 n);
+    }
+
+    if (s->welcomed) {
+        (void) session_heartbeat(s);
+    }
 }
 
 
@@ -232,6 +248,7 @@ session_heartbeat(struct session *s)
 
     hb.active_tasks = w->tasks.active;
     hb.free_slots = w->tasks.accepting ? tasks_free_slots(&w->tasks) : 0;
+    hb.draining = !w->tasks.accepting;
     hb.tasks_done = w->tasks.done;
 
     if (message_put_heartbeat(&s->out, s->peer_max_frame, &hb) != 0) {

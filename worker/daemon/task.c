@@ -155,10 +155,9 @@ tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd, struct log *lg)
         rc = executor_submit(t->executor, cmd, t->session);
 
     } else {
-        log_warn(lg, "task %s/%" PRIu64 " refused: the worker is draining",
-                 job_id, task_id);
-        rc = executor_refuse(t->executor, cmd, t->session, "the worker is "
-                             "draining and takes no new tasks");
+        log_info(lg, "task %s/%" PRIu64 " handed back: the worker is "
+                 "draining", job_id, task_id);
+        rc = executor_return(t->executor, cmd, t->session);
     }
 
     if (rc != 0) {
@@ -228,6 +227,17 @@ tasks_complete(struct tasks *t, struct task_result *r)
     do {
         n = write(t->event_fd, &one, sizeof(one));
     } while (n == -1 && errno == EINTR);
+}
+
+
+/*
+ * The worker drains: the tasks none of whose tests started go back to the
+ * master at once.  Returns how many.
+ */
+unsigned
+tasks_return_unstarted(struct tasks *t)
+{
+    return executor_return_unstarted(t->executor);
 }
 
 

@@ -61,6 +61,7 @@ struct task_result *task_result_new(const ProtobufCMessage *msg, bool last,
                                     uint64_t session);
 void  tasks_complete(struct tasks *t, struct task_result *r);
 unsigned tasks_cancel(struct tasks *t, const char *job_id, uint64_t task_id);
+unsigned tasks_return_unstarted(struct tasks *t);
 struct task_result *tasks_collect(struct tasks *t, struct log *lg);
 void  task_result_free(struct task_result *r);
 
