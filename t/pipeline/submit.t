@@ -148,13 +148,15 @@ GET /submissions/0123456789abcdef01234567
 
 
 === the queue is bounded: past judge_queue_size, 503 with Retry-After
---- http_config eval: $::Http . "    judge_queue_size 2;\n"
+--- http_config eval: $::Http . "    judge_queue_size 2;\n    judge_client_key \$http_x_client;\n"
 --- config eval: $::Config
 --- perl
 my $w = python_worker();
 my $ok = '{"language":"python","source":"print(1)","tests":[{"expected_output":"1\n"}]}';
-my @codes = map { (post($ok))[0] } 1 .. 3;
-is("@codes", '202 202 503', 'third refused');
+my @res = map { [post($ok, 'Content-Type: application/json', "X-Client: c$_")] } 1 .. 3;
+is(join(' ', map { $_->[0] } @res), '202 202 503', 'third refused');
+is($res[2][1]{error}{code}, 'queue_full', 'queue_full');
+is($res[2][2]->header('Retry-After'), '1', 'with Retry-After');
 
 
 === languages list the union of what live workers offer

@@ -1023,8 +1023,8 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
         return 0;
     }
 
-    log_info(ex->log, "%s: %zu unit(s) queued%s", t->label, t->n_items,
-             t->batch != NULL && t->batch->attempt > 0 ? ", a retry" : "");
+    log_debug(ex->log, "%s: %zu unit(s) queued%s", t->label, t->n_items,
+              t->batch != NULL && t->batch->attempt > 0 ? ", a retry" : "");
 
     pthread_mutex_lock(&ex->lock);
 
