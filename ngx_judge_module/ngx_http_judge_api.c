@@ -57,7 +57,8 @@ struct ngx_http_judge_api_ctx_s {
 };
 
 
-static void ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key);
+static void ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key,
+    u_char *buf);
 static ngx_int_t ngx_http_judge_health(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_workers(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_worker_drain(ngx_http_request_t *r);
@@ -726,11 +727,12 @@ ngx_http_judge_wants_wait(ngx_http_request_t *r)
 /*
  * Who a client is without judge_client_key: its IPv4 address, or the /64
  * network of its IPv6 address (a host gets a /64 of its own, so one with
- * many addresses is still one client).
+ * many addresses is still one client), after a '/' that no address text
+ * holds, in "buf" (9 bytes).
  */
 
 static void
-ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key)
+ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key, u_char *buf)
 {
 #if (NGX_HAVE_INET6)
     struct sockaddr_in6  *sin6;
@@ -739,8 +741,10 @@ ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key)
         sin6 = (struct sockaddr_in6 *) c->sockaddr;
 
         if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-            key->data = sin6->sin6_addr.s6_addr;
-            key->len = 8;
+            buf[0] = '/';
+            ngx_memcpy(buf + 1, sin6->sin6_addr.s6_addr, 8);
+            key->data = buf;
+            key->len = 9;
             return;
         }
     }
@@ -772,6 +776,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
     u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    u_char                       v6[9];
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
@@ -785,7 +790,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         }
 
     } else {
-        ngx_http_judge_client_addr(r->connection, &key);
+        ngx_http_judge_client_addr(r->connection, &key, v6);
     }
 
     ngx_md5_init(&md5);

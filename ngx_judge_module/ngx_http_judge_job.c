@@ -116,16 +116,19 @@ ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh)
 
 /*
  * How many unfinished jobs a client may have now: judge_client_jobs, and,
- * once the queue is half full, no more than an equal share of the
- * queue's size among the clients that have any.  So clients that filled
- * half the queue get no more of it, and one that comes later finds room.
+ * once the queue is half full, no more than an equal share of the free
+ * places among the clients that have jobs ("known": this one has) and one
+ * more to come, though at least one.  A client holding more than that
+ * keeps what it has but gets no more, so the free places shrink ever more
+ * slowly as clients come: a few cannot fill the queue, and one that comes
+ * later finds room.
  */
 
 static ngx_uint_t
 ngx_http_judge_client_limit_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_loc_conf_t *jlcf)
+    ngx_http_judge_loc_conf_t *jlcf, ngx_uint_t known)
 {
-    ngx_uint_t  limit, share;
+    ngx_uint_t  limit, share, free, clients;
 
     limit = jlcf->client_jobs ? jlcf->client_jobs : jlcf->queue_size;
 
@@ -133,7 +136,10 @@ ngx_http_judge_client_limit_locked(ngx_http_judge_zone_t *zone,
         return limit;
     }
 
-    share = jlcf->queue_size / (2 * ngx_max(zone->sh->nclients, 1));
+    free = (zone->sh->nactive < jlcf->queue_size)
+           ? jlcf->queue_size - zone->sh->nactive : 0;
+    clients = zone->sh->nclients + (known ? 0 : 1);
+    share = free / (clients + 1);
 
     return ngx_min(limit, ngx_max(share, 1));
 }
@@ -146,8 +152,8 @@ ngx_http_judge_client_limit_locked(ngx_http_judge_zone_t *zone,
  */
 
 static ngx_http_judge_client_t *
-ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone, u_char *key,
-    ngx_uint_t limit, ngx_uint_t *busy)
+ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_loc_conf_t *jlcf, u_char *key, ngx_uint_t *busy)
 {
     ngx_http_judge_client_t  *c;
 
@@ -156,7 +162,7 @@ ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone, u_char *key,
     c = ngx_http_judge_rbtree_lookup(&zone->sh->clients, key,
                                      NGX_HTTP_JUDGE_CLIENT_LEN);
 
-    if (c && c->jobs >= limit) {
+    if (c && c->jobs >= ngx_http_judge_client_limit_locked(zone, jlcf, 1)) {
         *busy = 1;
         return NULL;
     }
@@ -318,8 +324,8 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 /*
  * Files an accepted submission.  NGX_BUSY: the queue is full;
  * NGX_HTTP_TOO_MANY_REQUESTS: its client has as many unfinished as it may
- * (ngx_http_judge_client_limit_locked()); NGX_DECLINED: no room in the zone; NGX_AGAIN: no room in the cache
- * directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
+ * (ngx_http_judge_client_limit_locked()); NGX_DECLINED: no room in the
+ * zone; NGX_AGAIN: no room in the cache directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
  * the submission could never fit in it.  On NGX_OK "id" holds the job id.
  *
  * The cache directory's size is charged at once with the most its
@@ -372,7 +378,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
 
     } else if (client
                && client->jobs
-                  >= ngx_http_judge_client_limit_locked(zone, jlcf))
+                  >= ngx_http_judge_client_limit_locked(zone, jlcf, 1))
     {
         rc = NGX_HTTP_TOO_MANY_REQUESTS;
 
@@ -437,8 +443,8 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     job->charged = promise;
     job->max_capture = jlcf->max_capture;
 
-    job->client = ngx_http_judge_client_take_locked(zone, sub->client,
-                        ngx_http_judge_client_limit_locked(zone, jlcf), &busy);
+    job->client = ngx_http_judge_client_take_locked(zone, jlcf, sub->client,
+                                                    &busy);
     if (job->client == NULL) {
         ngx_http_judge_job_free_locked(zone, job);
         rc = busy ? NGX_HTTP_TOO_MANY_REQUESTS : NGX_DECLINED;

@@ -150,6 +150,28 @@ is("@late", '202 202 202', 'clients that come later are taken');
 [alert]
 
 
+=== clients that each take all they may, one after the other, still leave room for the next ones
+--- http_config eval
+$::Http . <<'CONF';
+    judge_zone judge:4m;
+    judge_client_key $http_x_client;
+    judge_queue_size 20;
+CONF
+--- config eval: $::Loc
+--- perl
+my $w = worker('w1', slots => 1);
+my %took;
+for my $c ('A' .. 'F') {
+    $took{$c} = 0;
+    $took{$c}++ while (client_submit($c, py_job(1)))[0] == 202;
+}
+my $line = join ' ', map { "$_=$took{$_}" } 'A' .. 'F';
+ok(!grep({ $took{$_} < 1 } 'A' .. 'F'), "each of six greedy clients got a place ($line)");
+cmp_ok($took{A}, '<=', 10, 'the first took half the queue at most');
+--- no_error_log
+[alert]
+
+
 === judge_max_job_time: tests x wall time of one submission is bounded (422)
 --- http_config eval
 $::Http . <<'CONF';
