@@ -45,10 +45,11 @@
 #define NGX_HTTP_JUDGE_DECLINES       8       /* per language and pass */
 
 
-/* a pass's count of jobs of a language that found no room */
+/* a pass's count of jobs of a language (and ABI) that found no room */
 
 typedef struct {
     ngx_str_t                    language;
+    ngx_str_t                    abi;         /* of the batches' artifact */
     ngx_uint_t                   compile;     /* for compiles, or batches */
     ngx_uint_t                   count;
 } ngx_http_judge_declined_t;
@@ -79,6 +80,9 @@ static void ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
 static void ngx_http_judge_pipeline_declined_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
     ngx_uint_t compile, ngx_http_judge_declined_t *declined, ngx_uint_t *n);
+static ngx_str_t ngx_http_judge_pipeline_abi_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
+static ngx_uint_t ngx_http_judge_str_eq(ngx_str_t *a, ngx_str_t *b);
 static void ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from);
 static ngx_int_t ngx_http_judge_pipeline_send_batch_locked(
@@ -451,6 +455,7 @@ static void
 ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
+    ngx_int_t                   rc;
     ngx_uint_t                  i, count, n;
     ngx_queue_t                *q;
     ngx_http_judge_job_t       *job, *best;
@@ -500,13 +505,13 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
                 continue;
             }
 
-            if (ngx_http_judge_pipeline_send_compile_locked(zone, a, sends)
-                == NGX_OK)
-            {
+            rc = ngx_http_judge_pipeline_send_compile_locked(zone, a, sends);
+
+            if (rc == NGX_OK) {
                 best->running++;
                 best->client->running++;
 
-            } else {
+            } else if (rc == NGX_DECLINED) {
                 ngx_http_judge_pipeline_declined_locked(zone, best, 1,
                                                         declined, &n);
             }
@@ -517,13 +522,17 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
         i = best->next_batch;
         count = best->batches[i].count;
 
-        if (ngx_http_judge_pipeline_send_batch_locked(zone, best, i, sends)
-            != NGX_OK)
-        {
-            /* no worker has room for it now, or none can take it */
+        rc = ngx_http_judge_pipeline_send_batch_locked(zone, best, i, sends);
+
+        if (rc != NGX_OK) {
+            /* no worker has room for it now (counted), or none can take it */
             best->ready = 0;
-            ngx_http_judge_pipeline_declined_locked(zone, best, 0,
-                                                    declined, &n);
+
+            if (rc == NGX_DECLINED) {
+                ngx_http_judge_pipeline_declined_locked(zone, best, 0,
+                                                        declined, &n);
+            }
+
             continue;
         }
 
@@ -537,8 +546,10 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * A job's compile ("compile") or batch found no worker with room: counted
- * for its language; at NGX_HTTP_JUDGE_DECLINES the language's other jobs
- * with the same kind of work wait for the next pass.
+ * for its language (and, for batches, its artifact's ABI: workers of
+ * another ABI are others); at NGX_HTTP_JUDGE_DECLINES the other jobs with
+ * the same kind of work wait for the next pass.  Work no worker can ever
+ * take is not counted: it must not hold up what others can run.
  */
 
 static void
@@ -546,18 +557,20 @@ ngx_http_judge_pipeline_declined_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_uint_t compile,
     ngx_http_judge_declined_t *declined, ngx_uint_t *n)
 {
+    ngx_str_t                   abi;
     ngx_uint_t                  i;
     ngx_queue_t                *q;
     ngx_http_judge_job_t       *j;
     ngx_http_judge_declined_t  *d;
 
+    abi = compile ? (ngx_str_t) ngx_null_string
+                  : ngx_http_judge_pipeline_abi_locked(zone, job);
     d = NULL;
 
     for (i = 0; i < *n; i++) {
         if (declined[i].compile == compile
-            && declined[i].language.len == job->language.len
-            && ngx_memcmp(declined[i].language.data, job->language.data,
-                          job->language.len) == 0)
+            && ngx_http_judge_str_eq(&declined[i].language, &job->language)
+            && ngx_http_judge_str_eq(&declined[i].abi, &abi))
         {
             d = &declined[i];
             break;
@@ -571,6 +584,7 @@ ngx_http_judge_pipeline_declined_locked(ngx_http_judge_zone_t *zone,
 
         d = &declined[(*n)++];
         d->language = job->language;
+        d->abi = abi;
         d->compile = compile;
         d->count = 0;
     }
@@ -585,15 +599,51 @@ ngx_http_judge_pipeline_declined_locked(ngx_http_judge_zone_t *zone,
     {
         j = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        if (j->ready && j->compile_ready == compile
-            && j->language.len == job->language.len
-            && ngx_memcmp(j->language.data, job->language.data,
-                          job->language.len) == 0)
+        if (!j->ready || j->compile_ready != compile
+            || !ngx_http_judge_str_eq(&j->language, &job->language))
         {
-            j->ready = 0;
-            j->compile_ready = 0;
+            continue;
         }
+
+        if (!compile) {
+            abi = ngx_http_judge_pipeline_abi_locked(zone, j);
+
+            if (!ngx_http_judge_str_eq(&abi, &d->abi)) {
+                continue;
+            }
+        }
+
+        j->ready = 0;
+        j->compile_ready = 0;
     }
+}
+
+
+/* the ABI a job's batches need: its artifact's, or none (interpreted) */
+
+static ngx_str_t
+ngx_http_judge_pipeline_abi_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
+{
+    ngx_str_t                   none = ngx_null_string;
+    ngx_http_judge_artifact_t  *a;
+
+    if (!job->compiled) {
+        return none;
+    }
+
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
+
+    return a ? a->abi : none;
+}
+
+
+static ngx_uint_t
+ngx_http_judge_str_eq(ngx_str_t *a, ngx_str_t *b)
+{
+    return a->len == b->len
+           && (a->len == 0 || ngx_memcmp(a->data, b->data, a->len) == 0);
 }
 
 

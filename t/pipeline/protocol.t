@@ -428,6 +428,32 @@ like((http_json(GET => "/submissions/$ids[-1]"))[1]{status}, qr/^(QUEUED|RUNNING
      'while the last Python job still waits');
 
 
+=== jobs no worker can ever take do not hold up the ones it can: ten Python jobs too large for any frame, then a small one goes at once
+--- http_config eval: $::Http . "    judge_client_jobs 0;\n    judge_client_key \$http_x_client;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $py = registered(nginx_port(), 't', id => 'py', slots => 2,
+                    max_frame_size => 262144,
+                    languages => [['python', 'Python', '3']]) // die;
+for (1 .. 10) {
+    my $r = http_request(POST => '/submissions',
+        encode_json({language => 'python', source => "print($_)",
+                     tests => [{input => 'x' x 300000, expected_output => ''}]}),
+        ['Content-Type: application/json', 'X-Client: big']);
+    is($r->code, 202, "a job too large for the worker's frames ($_)");
+}
+my $r = http_request(POST => '/submissions',
+    encode_json({language => 'python', source => 'print(1)',
+                 tests => [{input => '', expected_output => "1\n"}]}),
+    ['Content-Type: application/json', 'X-Client: small']);
+my $id = decode_json($r->content)->{id};
+my ($name, $b) = $py->recv_cmd(3);
+is($name, 'execute_batch', 'the small job goes to the worker at once');
+is($b->{1}[0], $id, 'that one');
+
+
 === a submission while the workers reconnect waits for them
 --- http_config eval: $::Http
 --- config
