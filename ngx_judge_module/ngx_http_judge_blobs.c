@@ -18,6 +18,8 @@
 
 #define NGX_HTTP_JUDGE_PART_BYTES    'b'
 #define NGX_HTTP_JUDGE_PART_BLOB     'f'
+#define NGX_HTTP_JUDGE_DISK_JOBS     16    /* finished jobs a full disk may
+                                              take at one write */
 
 
 typedef struct {
@@ -321,25 +323,45 @@ ngx_http_judge_disk_full(ngx_err_t err)
 }
 
 
-/* unused blobs of at least "len" bytes go; 0: there were none */
+/*
+ * Room on a full disk: unused blobs of at least "len" bytes go, and when
+ * there are none left, finished jobs past their minimum, oldest first (a
+ * few: their results' sizes are not known here), with the blobs they
+ * alone held.  0: nothing could go.
+ */
 
 static ngx_uint_t
 ngx_http_judge_blob_free_disk(ngx_http_judge_zone_t *zone, size_t len)
 {
     size_t                  freed;
-    ngx_uint_t              n;
+    ngx_uint_t              n, jobs;
     ngx_http_judge_blob_t  *b;
 
     freed = 0;
     n = 0;
+    jobs = 0;
 
     ngx_http_judge_zone_lock(zone);
 
-    while (freed < 2 * len && !ngx_queue_empty(&zone->sh->blobs_lru)) {
-        b = ngx_queue_data(ngx_queue_last(&zone->sh->blobs_lru),
-                           ngx_http_judge_blob_t, lru);
-        freed += b->len;
-        ngx_http_judge_blob_drop_locked(zone, b);
+    while (freed < 2 * len) {
+
+        if (!ngx_queue_empty(&zone->sh->blobs_lru)) {
+            b = ngx_queue_data(ngx_queue_last(&zone->sh->blobs_lru),
+                               ngx_http_judge_blob_t, lru);
+            freed += b->len;
+            ngx_http_judge_blob_drop_locked(zone, b);
+            n++;
+            continue;
+        }
+
+        if (jobs == NGX_HTTP_JUDGE_DISK_JOBS
+            || ngx_http_judge_blob_evict == NULL
+            || ngx_http_judge_blob_evict(zone) != NGX_OK)
+        {
+            break;
+        }
+
+        jobs++;
         n++;
     }
 

@@ -1115,8 +1115,7 @@ ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
     u_char      *p;
     ngx_uint_t   i, lost;
     u_char       buf[sizeof("the judge gave up on  tests after  failed "
-                            "attempts: the disk of its cache directory is "
-                            "full")
+                            "attempts: their workers were lost or failing")
                      + 2 * NGX_INT_T_LEN];
 
     lost = 0;
@@ -1127,21 +1126,25 @@ ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
         }
     }
 
-    p = ngx_sprintf(buf, "the judge gave up on %ui tests after %ui failed "
-                    "attempts: %s", lost, job->max_attempts,
-                    job->unwritten == 2
-                    ? "the disk of its cache directory is full"
-                    : job->unwritten
-                      ? "their results could not be written"
-                      : "their workers were lost or failing");
+    if (job->unwritten) {
+        p = ngx_sprintf(buf, "the results of %ui tests could not be kept: %s",
+                        lost, job->unwritten == 2
+                              ? "the disk of the judge's cache directory is "
+                                "full"
+                              : "the judge's cache directory failed");
+
+    } else {
+        p = ngx_sprintf(buf, "the judge gave up on %ui tests after %ui failed "
+                        "attempts: their workers were lost or failing",
+                        lost, job->max_attempts);
+    }
 
     (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf, p - buf);
 
     ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
-                  "judge: job %*s failed: it gave up on %ui of its %ui tests "
-                  "after %ui failed attempts",
-                  (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id, lost,
-                  job->ntests, job->max_attempts);
+                  "judge: job %*s failed: %*s",
+                  (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
+                  (size_t) (p - buf), buf);
 }
 
 
@@ -2103,6 +2106,12 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
             /* it was sent the artifact and still lacks it: a failure */
             ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
             failed = 1;
+
+        } else if (!res->system_error && b->reported < b->count
+                   && job->unwritten)
+        {
+            /* what was not kept is nginx's failure, not the worker's */
+            b->state = NGX_HTTP_JUDGE_TASK_DONE;
 
         } else if (res->system_error || b->reported < b->count) {
             ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);

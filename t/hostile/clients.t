@@ -244,7 +244,7 @@ CONF
 --- config eval: $::Loc
 --- perl
 my $w = worker('w1', slots => 2);
-my (undef, $job) = submit(py_job(200));
+my (undef, $job) = submit(py_job(1000));
 my $slow = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ENV{TEST_NGINX_SLOW_PORT}")
     or die $!;
 setsockopt($slow, SOL_SOCKET, SO_RCVBUF, 4096);
@@ -252,7 +252,7 @@ print $slow "GET /submissions/$job->{id}/events HTTP/1.1\r\nHost: x\r\n\r\n";
 sleep 0.3;
 my $sent = 0;
 my $deadline = time + 20;
-while ($sent < 200 && time < $deadline) {
+while ($sent < 1000 && time < $deadline) {
     my ($id, $task, $n) = next_batch($w, 2);
     last unless $id;
     for my $i (0 .. $n - 1) {

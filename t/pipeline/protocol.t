@@ -250,7 +250,7 @@ is($done->{status}, 'FAILED', 'failed');
 is($done->{verdict}, 'IE', 'IE');
 like($done->{message}, qr/gave up on 1 tests after 2 failed attempts/,
      'saying why');
-like(error_log_since(0), qr/job \Q$r->{id}\E failed: it gave up on 1 of its 1 tests/,
+like(error_log_since(0), qr/job \Q$r->{id}\E failed: the judge gave up on 1 tests after 2 failed attempts/,
      'and the log says so too');
 
 
@@ -648,7 +648,7 @@ is($s->{tests}[0]{stdout}, "kept\n", 'the result is still read from the files');
 judge_cache_path changes with a restart
 
 
-=== a full disk under the cache directory: new submissions get 503 cache_full, a result that cannot be kept is run again, and the log is not flooded
+=== a full disk under the cache directory: new submissions get 503 cache_full, a job whose result cannot be kept fails saying so, and the log is not flooded
 --- setup
 mkdir servroot() . "/small" or die $!;
 $main::Small = system('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs',
@@ -660,7 +660,7 @@ $::Http . "    judge_cache_path \$TEST_NGINX_SERVROOT/small max_size=64m;\n    j
     location = /worker { judge_worker_endpoint; }
 --- perl
 SKIP: {
-skip 'a tmpfs cannot be mounted here (not root?)', 10 unless $main::Small;
+skip 'a tmpfs cannot be mounted here (not root?)', 12 unless $main::Small;
 my $dir = servroot() . '/small';
 my $w = worker('w1');
 my ($code, $r) = submit({language => 'python', source => 'print(1)',
@@ -673,17 +673,17 @@ my ($c2, $r2) = submit({language => 'python', source => 'print(2)',
                         tests => [{input => '', expected_output => "2\n"}]});
 is($c2, 503, 'a new submission: 503');
 is($r2->{error}{code}, 'cache_full', 'cache_full, not a broken cache');
-for my $n (1 .. 2) {
-    $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
-                                 index => 0, status => 'AC',
-                                 stdout => 'x' x 20000));
-    $w->send_msg(batch_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
-                                  tests_run => 1));
-    (undef, $b) = $w->recv_cmd(5) if $n == 1;
-}
+$w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                             index => 0, status => 'AC',
+                             stdout => 'x' x 20000));
+$w->send_msg(batch_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                              tests_run => 1));
 my $done = finished($r->{id}, 'FAILED');
-is($done->{status}, 'FAILED', 'the result never fits: the job fails');
-like($done->{message}, qr/the disk of its cache directory is full/, 'saying why');
+is($done->{status}, 'FAILED', 'the result does not fit: the job fails');
+like($done->{message}, qr/the results of 1 tests could not be kept: the disk of the judge's cache directory is full/,
+     'saying why');
+ok(!defined(($w->recv_cmd(1))[0]), 'the worker is not made to run it again');
+unlike(error_log_since(0), qr/failed on the worker/, 'nor blamed');
 my @full = error_log_since(0) =~ /the cache directory's disk is full/g;
 ok(@full >= 1 && @full <= 2, 'the full disk is logged, not at every write ('
    . scalar(@full) . ')');
@@ -695,6 +695,45 @@ my (undef, $b3) = $w->recv_cmd(5);
 $w->send_msg(test_result_msg(job_id => $r3->{id}, task_id => $b3->{2}[0],
                              index => 0, status => 'AC', stdout => "3\n"));
 is(finished($r3->{id}, 'COMPLETED')->{verdict}, 'AC', 'and judged');
+system('umount', '-l', $dir);
+}
+--- no_error_log
+[crit]
+
+
+=== a disk smaller than max_size fills with results: finished jobs past their minimum make room, and the judge goes on
+--- setup
+mkdir servroot() . "/small" or die $!;
+$main::Small = system('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs',
+                      servroot() . '/small') == 0;
+--- http_config eval
+$::Http . "    judge_cache_path \$TEST_NGINX_SERVROOT/small max_size=64m;\n    judge_result_min_ttl 0;\n    judge_max_capture 256k;\n"
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+SKIP: {
+skip 'a tmpfs cannot be mounted here (not root?)', 4 unless $main::Small;
+my $dir = servroot() . '/small';
+my $w = worker('w1');
+my (@ids, @bad);
+for my $n (1 .. 12) {
+    my ($code, $r) = submit({language => 'python', source => "print($n)",
+                             tests => [{input => '', expected_output => ''}]});
+    push(@bad, "$n: $code"), next unless $code == 202;
+    my (undef, $b) = $w->recv_cmd(5);
+    $w->send_msg(test_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
+                                 index => 0, status => 'AC',
+                                 stdout => chr(64 + $n) x 200000));
+    my $s = finished($r->{id}, 'COMPLETED');
+    push @bad, "$n: $s->{status}" unless $s->{status} eq 'COMPLETED';
+    push @ids, $r->{id};
+}
+is("@bad", '', 'twelve jobs of 200 KB results on a 1 MB disk all taken and completed');
+my (undef, $last) = http_json(GET => "/submissions/$ids[-1]");
+is(length($last->{tests}[0]{stdout} // ''), 200000, 'the last one\'s result whole');
+my ($first) = http_json(GET => "/submissions/$ids[0]");
+is($first, 404, 'the first one made room');
 system('umount', '-l', $dir);
 }
 --- no_error_log
