@@ -804,8 +804,10 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     case NGX_HTTP_TOO_MANY_REQUESTS:
         return ngx_http_judge_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
                                          "too_many_jobs",
-                                         "this client has judge_client_jobs "
-                                         "submissions unfinished already");
+                                         "this client has as many unfinished "
+                                         "submissions as it may have now "
+                                         "(judge_client_jobs, or its share "
+                                         "of a queue half full)");
 
     case NGX_BUSY:
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,

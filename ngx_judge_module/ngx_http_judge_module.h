@@ -209,6 +209,7 @@ typedef struct {
     ngx_msec_t                   not_before;
     ngx_msec_t                   deadline;    /* running: given up after */
     unsigned                     send_artifact:1;
+    unsigned                     returns:4;   /* handed back unstarted */
 } ngx_http_judge_task_t;
 
 

@@ -43,6 +43,7 @@
 #define NGX_HTTP_JUDGE_DEFAULT_FRAME  (16 * 1024 * 1024)
 #define NGX_HTTP_JUDGE_RESULT_TEXT    512     /* checker message, message */
 #define NGX_HTTP_JUDGE_DECLINES       8       /* per language and pass */
+#define NGX_HTTP_JUDGE_MAX_RETURNS    8       /* free handings back */
 
 
 /* a pass's count of jobs of a language (and ABI) that found no room */
@@ -92,6 +93,8 @@ static ngx_int_t ngx_http_judge_pipeline_batches_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
     ngx_http_judge_artifact_t *a);
 static void ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t);
+static ngx_uint_t ngx_http_judge_pipeline_returned_locked(
+    ngx_http_judge_task_t *t);
 static void ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 
@@ -1444,6 +1447,27 @@ ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t)
 }
 
 
+/*
+ * A task handed back unstarted by a draining worker is pending again at
+ * once (1), but past NGX_HTTP_JUDGE_MAX_RETURNS handings back (workers
+ * that drain as soon as they come) it is not (0): the caller counts a
+ * failed attempt.
+ */
+
+static ngx_uint_t
+ngx_http_judge_pipeline_returned_locked(ngx_http_judge_task_t *t)
+{
+    if (t->returns == NGX_HTTP_JUDGE_MAX_RETURNS) {
+        return 0;
+    }
+
+    t->returns++;
+    ngx_http_judge_pipeline_requeue_locked(t);
+
+    return 1;
+}
+
+
 /* a compile lost with its worker: again, or the judge gives up (IE) */
 
 static void
@@ -1592,7 +1616,9 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
             /* handed back unstarted by a draining worker: to another */
             ngx_http_judge_registry_returned_locked(zone, worker, stream_id,
                                                     1);
-            ngx_http_judge_pipeline_requeue_locked(&a->task);
+            if (!ngx_http_judge_pipeline_returned_locked(&a->task)) {
+                ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+            }
             taken = 0;
         }
     }
@@ -2095,7 +2121,10 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
             /* handed back unstarted by a draining worker: to another */
             ngx_http_judge_registry_returned_locked(zone, worker, stream_id,
                                                     0);
-            ngx_http_judge_pipeline_requeue_locked(b);
+            if (!ngx_http_judge_pipeline_returned_locked(b)) {
+                ngx_http_judge_pipeline_retry_locked(zone, b,
+                                                     job->max_attempts);
+            }
 
         } else if (res->need_artifact && !b->send_artifact) {
             /* it lost the artifact it was thought to hold: send it along */

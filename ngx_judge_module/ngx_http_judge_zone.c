@@ -334,11 +334,12 @@ ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone, ngx_str_t *id,
             zone->sh->free_slots += ngx_min(free_slots, w->slots);
         }
 
+        w->free_slots = ngx_min(free_slots, w->slots);
+
         if (draining) {
             ngx_http_judge_registry_draining_locked(zone, w);
         }
 
-        w->free_slots = ngx_min(free_slots, w->slots);
         w->active_tasks = active_tasks;
         w->load100 = load100;
         w->cpu_percent = cpu_percent;

@@ -108,7 +108,11 @@ for my $j ($c, $py) {
     like($s->{status}, qr/^(QUEUED|COMPILING|RUNNING)$/,
          "a job that came during the drain waits ($s->{status})");
 }
+is((http_json(GET => '/health'))[1]{free_slots}, 0,
+   'the draining worker\'s slot is counted out once');
 ok(start_workers(1, slots => 2), 'w2 up');
+ok(wait_until(sub { (http_json(GET => '/health'))[1]{free_slots} <= 2 }, 3),
+   'free slots stay within the fleet\'s');
 my $r = finished_within(30, $c);
 is($r->{verdict}, 'AC', 'the C job is compiled and judged AC');
 $r = finished_within(30, $py);
@@ -137,3 +141,18 @@ is(join(',', sort map { $_->{worker} } @{ $r->{tests} }), 'w1,w2',
 cmp_ok(time - $t0, '<', 6.5, sprintf('in about one test\'s time (%.1f s)', time - $t0));
 my $log = do { local (@ARGV, $/) = servroot() . '/logs/worker-w1.log'; <> };
 like($log, qr/draining: 1 task\(s\) not started handed back/, 'w1 says so');
+
+
+=== an idle worker that drains leaves the fleet's free slots as they should be
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(start_workers(2, slots => 2), 'w1 and w2 up');
+ok(wait_until(sub { (http_json(GET => '/health'))[1]{free_slots} == 4 }, 5),
+   'four free slots');
+kill 'TERM', $::Pid{w1};
+ok(defined exits_within($::Pid{w1}, 5), 'w1 drains and leaves');
+ok(wait_until(sub { (http_json(GET => '/health'))[1]{workers} == 1 }, 5),
+   'one worker left');
+is((http_json(GET => '/health'))[1]{free_slots}, 2, 'with its two free slots');
