@@ -41,6 +41,7 @@ static ngx_int_t ngx_http_judge_blob_write(ngx_http_judge_zone_t *zone,
     u_char *name, u_char *data, size_t len);
 static ngx_int_t ngx_http_judge_file_write(u_char *name, ngx_uint_t mode,
     off_t off, u_char *data, size_t len);
+static ngx_uint_t ngx_http_judge_no_room(ngx_err_t err);
 static ngx_uint_t ngx_http_judge_disk_full(ngx_err_t err);
 static void ngx_http_judge_cache_delete(ngx_http_judge_zone_t *zone,
     u_char *name, size_t len);
@@ -292,6 +293,21 @@ ngx_http_judge_blob_put(ngx_http_judge_zone_t *zone, u_char *data,
 }
 
 
+/* an error that says the disk (or the user's quota) is full */
+
+static ngx_uint_t
+ngx_http_judge_no_room(ngx_err_t err)
+{
+#if defined(EDQUOT)
+    if (err == EDQUOT) {
+        return 1;
+    }
+#endif
+
+    return err == NGX_ENOSPC;
+}
+
+
 /*
  * Whether a write failed for want of room on the cache directory's disk
  * (it may be smaller than judge_cache_max_size, or shared): then a blob
@@ -304,12 +320,7 @@ ngx_http_judge_disk_full(ngx_err_t err)
 {
     static time_t  logged;
 
-    if (err != NGX_ENOSPC
-#if defined(EDQUOT)
-        && err != EDQUOT
-#endif
-       )
-    {
+    if (!ngx_http_judge_no_room(err)) {
         return 0;
     }
 
@@ -457,12 +468,7 @@ ngx_http_judge_file_write(u_char *name, ngx_uint_t mode, off_t off,
         if (n == -1) {
             err = ngx_errno;
 
-            if (err != NGX_ENOSPC
-#if defined(EDQUOT)
-                && err != EDQUOT
-#endif
-               )
-            {
+            if (!ngx_http_judge_no_room(err)) {
                 ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, err,
                               "pwrite() \"%s\" failed", name);
             }

@@ -128,7 +128,7 @@ static ngx_uint_t
 ngx_http_judge_client_limit_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_loc_conf_t *jlcf, ngx_uint_t known)
 {
-    ngx_uint_t  limit, share, free, clients;
+    ngx_uint_t  limit, share, places, clients;
 
     limit = jlcf->client_jobs ? jlcf->client_jobs : jlcf->queue_size;
 
@@ -136,10 +136,10 @@ ngx_http_judge_client_limit_locked(ngx_http_judge_zone_t *zone,
         return limit;
     }
 
-    free = (zone->sh->nactive < jlcf->queue_size)
+    places = (zone->sh->nactive < jlcf->queue_size)
            ? jlcf->queue_size - zone->sh->nactive : 0;
     clients = zone->sh->nclients + (known ? 0 : 1);
-    share = free / (clients + 1);
+    share = places / (clients + 1);
 
     return ngx_min(limit, ngx_max(share, 1));
 }

@@ -601,7 +601,7 @@ ngx_int_t ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
 ngx_int_t ngx_http_judge_cache_evict_locked(ngx_http_judge_zone_t *zone);
 
 void ngx_http_judge_registry_returned_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, uint64_t stream_id, ngx_uint_t n);
+    ngx_str_t *id, uint64_t stream_id);
 void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t stream_id, ngx_uint_t n);
 ngx_int_t ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,

@@ -1130,16 +1130,17 @@ ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (job->unwritten) {
-        p = ngx_sprintf(buf, "the results of %ui tests could not be kept: %s",
-                        lost, job->unwritten == 2
-                              ? "the disk of the judge's cache directory is "
-                                "full"
-                              : "the judge's cache directory failed");
+        p = ngx_snprintf(buf, sizeof(buf),
+                         "the results of %ui tests could not be kept: %s",
+                         lost, job->unwritten == 2
+                               ? "the disk of the judge's cache directory is "
+                                 "full"
+                               : "the judge's cache directory failed");
 
     } else {
-        p = ngx_sprintf(buf, "the judge gave up on %ui tests after %ui failed "
-                        "attempts: their workers were lost or failing",
-                        lost, job->max_attempts);
+        p = ngx_snprintf(buf, sizeof(buf), "the judge gave up on %ui tests "
+                         "after %ui failed attempts: their workers were lost "
+                         "or failing", lost, job->max_attempts);
     }
 
     (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf, p - buf);
@@ -1614,8 +1615,9 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
 
         if (res->returned) {
             /* handed back unstarted by a draining worker: to another */
-            ngx_http_judge_registry_returned_locked(zone, worker, stream_id,
-                                                    1);
+            ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
+            ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
+
             if (!ngx_http_judge_pipeline_returned_locked(&a->task)) {
                 ngx_http_judge_pipeline_compile_retry_locked(zone, a);
             }
@@ -1991,7 +1993,7 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
     rc = ngx_http_judge_results_write(zone, serial, off, json, p - json);
 
     if (rc != NGX_OK) {
-        /* the test is run again; if it never fits, the job says why */
+        /* not kept: the job will end without it, saying why */
         ngx_http_judge_zone_lock(zone);
 
         job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id,
@@ -2119,8 +2121,8 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
 
         if (res->returned && b->reported == 0) {
             /* handed back unstarted by a draining worker: to another */
-            ngx_http_judge_registry_returned_locked(zone, worker, stream_id,
-                                                    0);
+            ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
+
             if (!ngx_http_judge_pipeline_returned_locked(b)) {
                 ngx_http_judge_pipeline_retry_locked(zone, b,
                                                      job->max_attempts);

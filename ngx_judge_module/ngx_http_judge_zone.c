@@ -402,10 +402,7 @@ ngx_http_judge_registry_drain(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 
     if (w) {
-        if (!w->draining) {
-            zone->sh->free_slots -= w->free_slots;
-            w->draining = 1;
-        }
+        ngx_http_judge_registry_draining_locked(zone, w);
 
         if (waiter) {
             w->waiter_pid = waiter->pid;
@@ -867,7 +864,7 @@ ngx_http_judge_registry_hold_locked(ngx_http_judge_worker_t *w, u_char *hash)
 }
 
 
-/* the worker drains on its own (SIGTERM): it gets no new work either */
+/* the worker drains (asked to, or on its own): it gets no new work */
 
 static void
 ngx_http_judge_registry_draining_locked(ngx_http_judge_zone_t *zone,
@@ -881,17 +878,15 @@ ngx_http_judge_registry_draining_locked(ngx_http_judge_zone_t *zone,
 
 
 /*
- * Work the worker on "stream_id" had not started came back: it drains,
- * so it gets no more.
+ * The worker on "stream_id" handed back work it had not started: it
+ * drains, so it gets no more.
  */
 
 void
 ngx_http_judge_registry_returned_locked(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, uint64_t stream_id, ngx_uint_t n)
+    ngx_str_t *id, uint64_t stream_id)
 {
     ngx_http_judge_worker_t  *w;
-
-    ngx_http_judge_registry_release_locked(zone, id, stream_id, n);
 
     w = ngx_http_judge_rbtree_lookup(&zone->sh->workers, id->data, id->len);
 

@@ -38,6 +38,22 @@ sub submit {
     return ($code, $r, $resp);
 }
 
+# A 1 MiB tmpfs as the cache directory (a disk smaller than max_size),
+# unmounted when the test ends; undef when it cannot be mounted.
+our $SmallCache = "    judge_cache_path \$TEST_NGINX_SERVROOT/small max_size=64m;\n";
+our @Mounted;
+
+sub small_disk {
+    my $dir = servroot() . '/small';
+    mkdir $dir or die "$dir: $!";
+    return undef if system('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs',
+                           $dir) != 0;
+    push @Mounted, $dir;
+    return $dir;
+}
+
+END { system('umount', '-l', $_) for @Mounted }
+
 sub tests_of { map { pb_decode($_) } @{ $_[0]->{7} // [] } }
 
 # a one-test Python submission that worker $w judges AC with $stdout
@@ -650,18 +666,16 @@ judge_cache_path changes with a restart
 
 === a full disk under the cache directory: new submissions get 503 cache_full, a job whose result cannot be kept fails saying so, and the log is not flooded
 --- setup
-mkdir servroot() . "/small" or die $!;
-$main::Small = system('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs',
-                      servroot() . '/small') == 0;
+$main::Small = small_disk();
 --- http_config eval
-$::Http . "    judge_cache_path \$TEST_NGINX_SERVROOT/small max_size=64m;\n    judge_max_attempts 2;\n"
+$::Http . $::SmallCache . "    judge_max_attempts 2;\n"
 --- config
     location / { judge_api; }
     location = /worker { judge_worker_endpoint; }
 --- perl
 SKIP: {
 skip 'a tmpfs cannot be mounted here (not root?)', 12 unless $main::Small;
-my $dir = servroot() . '/small';
+my $dir = $main::Small;
 my $w = worker('w1');
 my ($code, $r) = submit({language => 'python', source => 'print(1)',
                          tests => [{input => '', expected_output => "1\n"}]});
@@ -695,7 +709,6 @@ my (undef, $b3) = $w->recv_cmd(5);
 $w->send_msg(test_result_msg(job_id => $r3->{id}, task_id => $b3->{2}[0],
                              index => 0, status => 'AC', stdout => "3\n"));
 is(finished($r3->{id}, 'COMPLETED')->{verdict}, 'AC', 'and judged');
-system('umount', '-l', $dir);
 }
 --- no_error_log
 [crit]
@@ -703,18 +716,16 @@ system('umount', '-l', $dir);
 
 === a disk smaller than max_size fills with results: finished jobs past their minimum make room, and the judge goes on
 --- setup
-mkdir servroot() . "/small" or die $!;
-$main::Small = system('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs',
-                      servroot() . '/small') == 0;
+$main::Small = small_disk();
 --- http_config eval
-$::Http . "    judge_cache_path \$TEST_NGINX_SERVROOT/small max_size=64m;\n    judge_result_min_ttl 0;\n    judge_max_capture 256k;\n"
+$::Http . $::SmallCache . "    judge_result_min_ttl 0;\n    judge_max_capture 256k;\n"
 --- config
     location / { judge_api; }
     location = /worker { judge_worker_endpoint; }
 --- perl
 SKIP: {
 skip 'a tmpfs cannot be mounted here (not root?)', 4 unless $main::Small;
-my $dir = servroot() . '/small';
+my $dir = $main::Small;
 my $w = worker('w1');
 my (@ids, @bad);
 for my $n (1 .. 12) {
@@ -734,7 +745,6 @@ my (undef, $last) = http_json(GET => "/submissions/$ids[-1]");
 is(length($last->{tests}[0]{stdout} // ''), 200000, 'the last one\'s result whole');
 my ($first) = http_json(GET => "/submissions/$ids[0]");
 is($first, 404, 'the first one made room');
-system('umount', '-l', $dir);
 }
 --- no_error_log
 [crit]
