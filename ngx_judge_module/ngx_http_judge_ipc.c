@@ -41,6 +41,7 @@ static void ngx_http_judge_ipc_timer_handler(ngx_event_t *ev);
 static void ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_ipc_free_mail(ngx_http_judge_zone_t *zone,
     ngx_queue_t *mail);
+static ngx_int_t ngx_http_judge_ipc_grow_locked(ngx_http_judge_zone_t *zone);
 static ngx_http_judge_proc_t *ngx_http_judge_ipc_find(
     ngx_http_judge_shctx_t *sh, ngx_pid_t pid);
 static void ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone);
@@ -169,10 +170,10 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
 {
     ngx_int_t                    slot;
     ngx_uint_t                   i, ngone;
+    ngx_pid_t                   *gone;
     ngx_http_judge_zone_t       *zone;
     ngx_http_judge_proc_t       *proc;
     ngx_http_judge_main_conf_t  *jmcf;
-    ngx_pid_t                    gone[NGX_HTTP_JUDGE_MAX_PROCS];
 
     jmcf = ngx_http_judge_ipc_conf(cycle);
 
@@ -189,7 +190,13 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
 
     ngx_http_judge_zone_lock(zone);
 
-    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+    gone = ngx_alloc(zone->sh->nprocs * sizeof(ngx_pid_t), cycle->log);
+    if (gone == NULL) {
+        ngx_http_judge_zone_unlock(zone);
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < zone->sh->nprocs; i++) {
         proc = &zone->sh->procs[i];
 
         if (proc->pid != 0
@@ -205,6 +212,11 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
         }
     }
 
+    if (slot == -1) {
+        /* old generations still serving long requests fill it: it grows */
+        slot = ngx_http_judge_ipc_grow_locked(zone);
+    }
+
     if (slot != -1) {
         proc = &zone->sh->procs[slot];
         proc->pid = ngx_pid;
@@ -218,9 +230,11 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
     ngx_http_judge_zone_unlock(zone);
 
     if (slot == -1) {
+        ngx_free(gone);
         ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
-                      "judge: more than %d nginx processes share the zone",
-                      NGX_HTTP_JUDGE_MAX_PROCS);
+                      "judge: no room in the zone for the process table of "
+                      "more than %ui nginx processes; make judge_zone larger",
+                      zone->sh->nprocs);
         return NGX_ERROR;
     }
 
@@ -230,6 +244,8 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
     if (ngone) {
         ngx_http_judge_registry_expire(zone, gone, ngone);
     }
+
+    ngx_free(gone);
 
     for (i = 0; i < jmcf->ndoorbells; i++) {
         if (i != ngx_worker) {
@@ -359,12 +375,64 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
 }
 
 
+/*
+ * The process table is full: it is twice as large from now on.  The
+ * index of the first new slot, or -1 when the zone has no room.
+ */
+
+static ngx_int_t
+ngx_http_judge_ipc_grow_locked(ngx_http_judge_zone_t *zone)
+{
+    ngx_uint_t              i, n;
+    ngx_queue_t            *q;
+    ngx_http_judge_proc_t  *procs, *old;
+
+    old = zone->sh->procs;
+    n = zone->sh->nprocs;
+
+    procs = ngx_http_judge_zone_alloc_locked(zone,
+                                        2 * n * sizeof(ngx_http_judge_proc_t));
+    if (procs == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < 2 * n; i++) {
+        ngx_queue_init(&procs[i].mail);
+
+        if (i >= n) {
+            continue;
+        }
+
+        procs[i].pid = old[i].pid;
+        procs[i].generation = old[i].generation;
+        procs[i].worker = old[i].worker;
+
+        /* the mail moves with its box */
+        while (!ngx_queue_empty(&old[i].mail)) {
+            q = ngx_queue_head(&old[i].mail);
+            ngx_queue_remove(q);
+            ngx_queue_insert_tail(&procs[i].mail, q);
+        }
+    }
+
+    zone->sh->procs = procs;
+    zone->sh->nprocs = 2 * n;
+    ngx_slab_free_locked(zone->shpool, old);
+
+    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                  "judge: the zone's process table holds %ui processes now",
+                  2 * n);
+
+    return n;
+}
+
+
 static ngx_http_judge_proc_t *
 ngx_http_judge_ipc_find(ngx_http_judge_shctx_t *sh, ngx_pid_t pid)
 {
     ngx_uint_t  i;
 
-    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+    for (i = 0; i < sh->nprocs; i++) {
         if (sh->procs[i].pid == pid) {
             return &sh->procs[i];
         }
@@ -517,16 +585,16 @@ ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
 static void
 ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
 {
-    ngx_uint_t              i, n, ngone, reset;
+    ngx_uint_t              i, n, nprocs, ngone, reset;
+    ngx_pid_t              *pids, *gone;
     ngx_http_judge_proc_t  *proc;
-    ngx_pid_t               pids[NGX_HTTP_JUDGE_MAX_PROCS];
-    ngx_pid_t               gone[NGX_HTTP_JUDGE_MAX_PROCS];
-
-    n = 0;
 
     ngx_http_judge_zone_lock(zone);
 
-    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+    nprocs = zone->sh->nprocs;
+    pids = ngx_alloc(2 * nprocs * sizeof(ngx_pid_t), ngx_cycle->log);
+
+    for (i = 0; pids && i < nprocs; i++) {
         pids[i] = zone->sh->procs[i].pid;
     }
 
@@ -535,9 +603,14 @@ ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
 
     ngx_http_judge_zone_unlock(zone);
 
+    if (pids == NULL) {
+        return;
+    }
+
+    gone = pids + nprocs;
     ngone = 0;
 
-    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+    for (i = 0; i < nprocs; i++) {
         if (pids[i] && pids[i] != ngx_pid
             && kill(pids[i], 0) == -1 && ngx_errno == NGX_ESRCH)
         {
@@ -548,7 +621,7 @@ ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
     if (ngone) {
         ngx_http_judge_zone_lock(zone);
 
-        for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+        for (i = 0; i < zone->sh->nprocs; i++) {
             proc = &zone->sh->procs[i];
 
             for (n = 0; n < ngone; n++) {
@@ -566,6 +639,8 @@ ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
     {
         ngx_http_judge_registry_expire(zone, gone, ngone);
     }
+
+    ngx_free(pids);
 
     if (reset) {
         ngx_http_judge_stream_reset();

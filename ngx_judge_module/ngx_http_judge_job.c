@@ -13,6 +13,7 @@
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_ready.h"
 
 
 /*
@@ -176,6 +177,7 @@ ngx_http_judge_client_take_locked(ngx_http_judge_zone_t *zone,
 
         ngx_memzero(c, sizeof(ngx_http_judge_client_t));
         ngx_memcpy(c->key, key, NGX_HTTP_JUDGE_CLIENT_LEN);
+        ngx_queue_init(&c->entries);
         ngx_http_judge_rbtree_insert(&zone->sh->clients, &c->sn, c->key,
                                      NGX_HTTP_JUDGE_CLIENT_LEN);
         zone->sh->nclients++;
@@ -271,6 +273,10 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         if (job->status < NGX_HTTP_JUDGE_COMPLETED) {
             zone->sh->nactive--;
         }
+    }
+
+    if (job->client) {
+        ngx_http_judge_ready_forget_locked(zone, job);
     }
 
     ngx_http_judge_client_release_locked(zone, job);
@@ -519,6 +525,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_queue_insert_tail(&zone->sh->active, &job->queue);
     zone->sh->nactive++;
     zone->sh->submissions++;
+    ngx_http_judge_ready_dirty_locked(zone, job);
 
     ngx_http_judge_zone_unlock(zone);
 
@@ -606,6 +613,8 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
             }
         }
     }
+
+    ngx_http_judge_ready_forget_locked(zone, job);
 
     ngx_queue_remove(&job->queue);
     ngx_queue_insert_head(&zone->sh->finished, &job->queue);

@@ -14,6 +14,7 @@
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_ready.h"
 
 
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
@@ -361,8 +362,10 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_judge_main_conf_t *jmcf = conf;
 
-    ngx_str_t                    name;
-    ngx_http_judge_shm_hooks_t   hooks;
+    ngx_str_t                        name;
+    ngx_core_conf_t                 *ccf;
+    ngx_http_judge_shm_hooks_t       hooks;
+    ngx_http_judge_registry_hooks_t  registry;
 
     if (jmcf->used && jmcf->zone == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
@@ -396,12 +399,32 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     jmcf->zone->cache = jmcf->cache;
     jmcf->zone->cache_max = jmcf->cache_max;
 
+    /*
+     * The process table of a new zone: room for this many processes and
+     * three generations more that a reload leaves serving long requests;
+     * it grows beyond, while the zone has room.
+     */
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(cf->cycle->conf_ctx,
+                                           ngx_core_module);
+
+    jmcf->zone->nprocs = NGX_HTTP_JUDGE_MIN_PROCS;
+
+    if (ccf->worker_processes != NGX_CONF_UNSET) {
+        jmcf->zone->nprocs = ngx_max(NGX_HTTP_JUDGE_MIN_PROCS,
+                                     4 * (ngx_uint_t) ccf->worker_processes);
+    }
+
     hooks.init = ngx_http_judge_init_records;
     hooks.evict = ngx_http_judge_make_room_locked;
     hooks.claim = ngx_http_judge_blob_claim;
     hooks.sweep = ngx_http_judge_blob_sweep;
 
     ngx_http_judge_shm_set_hooks(&hooks);
+
+    registry.gone = ngx_http_judge_pipeline_worker_gone_locked;
+    registry.came = ngx_http_judge_pipeline_worker_came_locked;
+    ngx_http_judge_registry_set_hooks(&registry);
     ngx_http_judge_blob_set_evict(ngx_http_judge_make_room_locked);
 
     return NGX_CONF_OK;
@@ -439,6 +462,7 @@ ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh)
     ngx_http_judge_registry_init_zone(sh);
     ngx_http_judge_job_init_zone(sh);
     ngx_http_judge_cache_init_zone(sh);
+    ngx_http_judge_ready_init_zone(sh);
     ngx_http_judge_blob_init_zone(sh);
 }
 

@@ -18,7 +18,7 @@
 #define NGX_HTTP_JUDGE_VERSION  "0.1.0"
 
 
-#define NGX_HTTP_JUDGE_MAX_PROCS     64
+#define NGX_HTTP_JUDGE_MIN_PROCS     64      /* process table, at least */
 #define NGX_HTTP_JUDGE_MAX_ID_LEN    64
 #define NGX_HTTP_JUDGE_JOB_ID_LEN    24
 #define NGX_HTTP_JUDGE_HASH_LEN      64      /* hex SHA-256 */
@@ -232,6 +232,8 @@ typedef struct {
     ngx_msec_t                   grace;       /* beyond the compile limit */
     ngx_msec_t                   orphan_since;  /* no worker can compile */
     ngx_msec_t                   orphan_limit;
+    ngx_queue_t                  compiling;   /* sh->compiling, while sent */
+    unsigned                     in_compiling:1;
 } ngx_http_judge_artifact_t;
 
 
@@ -244,9 +246,12 @@ typedef struct {
     ngx_str_node_t               sn;          /* by key */
     u_char                       key[NGX_HTTP_JUDGE_CLIENT_LEN];
     ngx_uint_t                   jobs;        /* unfinished */
-    ngx_uint_t                   running;     /* tests out: counted afresh
-                                                 by every scheduling pass */
+    ngx_uint_t                   running;     /* tests out, of all its jobs */
+    ngx_queue_t                  entries;     /* its ready sets, by class */
 } ngx_http_judge_client_t;
+
+
+typedef struct ngx_http_judge_entry_s  ngx_http_judge_entry_t;
 
 
 /* someone (a request in some process) to tell about a job's progress */
@@ -303,9 +308,14 @@ typedef struct {
     ngx_uint_t                   batch_size;
     ngx_http_judge_client_t     *client;
 
-    /* a scheduling pass's own view: tests out, the next batch to send */
+    /* the scheduler's: tests out, the next batch to send, and where the
+       job is in its structures (ngx_http_judge_ready.h) */
     ngx_uint_t                   running;
     ngx_uint_t                   next_batch;
+    ngx_http_judge_entry_t      *entry;       /* ready: in this set */
+    ngx_rbtree_node_t            ready_node;
+    ngx_rbtree_node_t            timer;
+    ngx_queue_t                  dirty_link;
     ngx_uint_t                   max_attempts;
     ngx_msec_t                   ttl;
     ngx_msec_t                   keep_until;  /* not evicted before */
@@ -319,8 +329,8 @@ typedef struct {
     unsigned                     cached:1;
     unsigned                     stop_on_failure:1;
     unsigned                     in_tree:1;
-    unsigned                     ready:1;     /* has work to send now */
-    unsigned                     compile_ready:1;  /* that is its compile */
+    unsigned                     in_timer:1;
+    unsigned                     dirty:1;
     unsigned                     unwritten:2; /* a result was not kept:
                                                  1 failed, 2 a full disk */
 } ngx_http_judge_job_t;
@@ -360,7 +370,8 @@ typedef struct {
     ngx_uint_t                   nworkers;
     ngx_uint_t                   free_slots;  /* of workers not draining */
 
-    ngx_http_judge_proc_t        procs[NGX_HTTP_JUDGE_MAX_PROCS];
+    ngx_http_judge_proc_t       *procs;       /* grows when full */
+    ngx_uint_t                   nprocs;
 
     ngx_rbtree_t                 jobs;
     ngx_rbtree_node_t            jobs_sentinel;
@@ -375,6 +386,13 @@ typedef struct {
     ngx_rbtree_t                 artifacts;
     ngx_rbtree_node_t            artifacts_sentinel;
     ngx_queue_t                  artifacts_lru;
+    ngx_queue_t                  compiling;   /* artifacts being compiled */
+
+    /* the scheduler's (ngx_http_judge_ready.h) */
+    ngx_queue_t                  classes;
+    ngx_queue_t                  dirty;
+    ngx_rbtree_t                 timers;
+    ngx_rbtree_node_t            timers_sentinel;
 
     ngx_rbtree_t                 blobs;
     ngx_rbtree_node_t            blobs_sentinel;
@@ -405,6 +423,7 @@ typedef struct {
     ngx_path_t                  *cache;       /* judge_cache_path */
     off_t                        cache_max;
     u_char                       instance[NGX_HTTP_JUDGE_INSTANCE_LEN];
+    ngx_uint_t                   nprocs;      /* a new table's size */
 } ngx_http_judge_zone_t;
 
 
@@ -506,6 +525,21 @@ void ngx_http_judge_zone_stats(ngx_http_judge_zone_t *zone,
     ngx_uint_t *generation, time_t *created, size_t *size, size_t *free);
 uint64_t ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone);
 
+/*
+ * What the registry tells the scheduler, registered at configuration time
+ * so that the registry names none of it; both under the lock:
+ *
+ *   gone  a worker's stream is gone: what it had in hand goes out again,
+ *         as a failed attempt when the worker was "lost";
+ *   came  a worker registered: work nobody could take may go to it.
+ */
+typedef struct {
+    void                       (*gone)(ngx_http_judge_zone_t *zone,
+                                       uint64_t stream_id, ngx_uint_t lost);
+    void                       (*came)(ngx_http_judge_zone_t *zone);
+} ngx_http_judge_registry_hooks_t;
+
+void ngx_http_judge_registry_set_hooks(ngx_http_judge_registry_hooks_t *hooks);
 void ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh);
 ngx_int_t ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_info_t *info, ngx_http_judge_addr_t *old);
@@ -635,6 +669,7 @@ void ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
     Judge__BatchExecutionResult *res);
 void ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
     uint64_t stream_id, ngx_uint_t lost);
+void ngx_http_judge_pipeline_worker_came_locked(ngx_http_judge_zone_t *zone);
 ngx_int_t ngx_http_judge_stream_handler(ngx_http_request_t *r);
 
 ngx_int_t ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,

@@ -11,6 +11,7 @@
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_ready.h"
 
 
 /*
@@ -46,16 +47,6 @@
 #define NGX_HTTP_JUDGE_MAX_RETURNS    8       /* free handings back */
 
 
-/* a pass's count of jobs of a language (and ABI) that found no room */
-
-typedef struct {
-    ngx_str_t                    language;
-    ngx_str_t                    abi;         /* of the batches' artifact */
-    ngx_uint_t                   compile;     /* for compiles, or batches */
-    ngx_uint_t                   count;
-} ngx_http_judge_declined_t;
-
-
 typedef struct {
     ngx_http_judge_addr_t        to;
     ngx_http_judge_recipe_t      recipe;      /* after a task head */
@@ -78,14 +69,18 @@ static void ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop);
 static void ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends);
-static void ngx_http_judge_pipeline_declined_locked(
-    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
-    ngx_uint_t compile, ngx_http_judge_declined_t *declined, ngx_uint_t *n);
 static ngx_str_t ngx_http_judge_pipeline_abi_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
-static ngx_uint_t ngx_http_judge_str_eq(ngx_str_t *a, ngx_str_t *b);
-static void ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
+static ngx_int_t ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from);
+static void ngx_http_judge_pipeline_orphan_wait_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
+    ngx_msec_t since, ngx_msec_t limit);
+static void ngx_http_judge_pipeline_wake_locked(ngx_http_judge_zone_t *zone,
+    u_char *hash);
+static ngx_msec_t ngx_http_judge_pipeline_sooner(ngx_msec_t a, ngx_msec_t b);
+static void ngx_http_judge_pipeline_later_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job);
 static ngx_int_t ngx_http_judge_pipeline_send_batch_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, ngx_uint_t i,
     ngx_array_t *sends);
@@ -129,6 +124,7 @@ ngx_http_judge_cache_init_zone(ngx_http_judge_shctx_t *sh)
     ngx_rbtree_init(&sh->artifacts, &sh->artifacts_sentinel,
                     ngx_str_rbtree_insert_value);
     ngx_queue_init(&sh->artifacts_lru);
+    ngx_queue_init(&sh->compiling);
 }
 
 
@@ -138,6 +134,10 @@ ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
 {
     ngx_rbtree_delete(&zone->sh->artifacts, &a->sn.node);
     ngx_queue_remove(&a->queue);
+
+    if (a->in_compiling) {
+        ngx_queue_remove(&a->compiling);
+    }
 
     ngx_http_judge_blob_release_locked(zone, &a->spec);
     ngx_http_judge_blob_release_locked(zone, &a->artifact);
@@ -386,11 +386,16 @@ ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
 /* ------------------------------------------------------- scheduling */
 
 
+/*
+ * A pass: compiles past their deadlines, jobs whose timers came, then
+ * the bookkeeping of every dirty job (what happened to it since), then
+ * free slots shared out.  Jobs nothing happened to are not looked at.
+ */
+
 void
 ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 {
     ngx_pool_t            *pool;
-    ngx_queue_t           *q, *next;
     ngx_array_t           *sends, *notify, *stop;
     ngx_http_judge_job_t  *job;
 
@@ -411,21 +416,13 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
     ngx_http_judge_zone_lock(zone);
 
     ngx_http_judge_pipeline_compiles_locked(zone);
+    ngx_http_judge_ready_expire_timers_locked(zone);
 
-    for (q = ngx_queue_head(&zone->sh->active);
-         q != ngx_queue_sentinel(&zone->sh->active);
-         q = ngx_queue_next(q))
-    {
-        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
-        job->client->running = 0;
-    }
-
-    for (q = ngx_queue_head(&zone->sh->active);
-         q != ngx_queue_sentinel(&zone->sh->active);
-         q = next)
-    {
-        next = ngx_queue_next(q);
-        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+    for ( ;; ) {
+        job = ngx_http_judge_ready_next_dirty_locked(zone);
+        if (job == NULL) {
+            break;
+        }
 
         ngx_http_judge_pipeline_job_locked(zone, job, notify, stop);
     }
@@ -447,11 +444,13 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
  * worker holds at most twice its slots, so a job that comes in behind a
  * long one waits about one test's time for a slot, not for the long one.
  *
- * A job whose work finds no room waits for the next pass.  Once
- * NGX_HTTP_JUDGE_DECLINES jobs of a language found none, the workers of
- * that language are taken to be full and its other jobs wait too: a
- * queue of thousands then costs a pass one walk per job sent, not one
- * per job waiting.
+ * A job whose work finds no room leaves the ready set and waits for the
+ * next pass.  Once NGX_HTTP_JUDGE_DECLINES jobs of a class (language,
+ * compile or run, ABI) found none, the class's workers are taken to be
+ * full and its other jobs are not tried in this pass: a queue of
+ * thousands costs a pass a few tree operations per job sent, not one
+ * step per job waiting.  Work no worker can ever take is not counted: it
+ * must not hold up what others can run.
  */
 
 static void
@@ -459,64 +458,54 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
     ngx_int_t                   rc;
-    ngx_uint_t                  i, count, n;
-    ngx_queue_t                *q;
-    ngx_http_judge_job_t       *job, *best;
+    ngx_uint_t                  i, count;
+    ngx_http_judge_job_t       *best;
+    ngx_http_judge_class_t     *class;
     ngx_http_judge_artifact_t  *a;
-    ngx_http_judge_declined_t   declined[NGX_HTTP_JUDGE_MAX_LANGS];
 
-    n = 0;
+    ngx_http_judge_ready_pass_locked(zone);
 
     for ( ;; ) {
-        best = NULL;
-
-        for (q = ngx_queue_head(&zone->sh->active);
-             q != ngx_queue_sentinel(&zone->sh->active);
-             q = ngx_queue_next(q))
-        {
-            job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
-
-            if (!job->ready) {
-                continue;
-            }
-
-            if (best == NULL
-                || job->client->running < best->client->running
-                || (job->client == best->client
-                    && job->running < best->running))
-            {
-                best = job;
-            }
-        }
-
+        best = ngx_http_judge_ready_best_locked(zone,
+                                                NGX_HTTP_JUDGE_DECLINES);
         if (best == NULL) {
             return;
         }
 
-        if (best->compile_ready) {
+        class = best->entry->class;
+
+        if (class->compile) {
             /* its compile, which jobs of the same sources share */
-            best->ready = 0;
-            best->compile_ready = 0;
 
             a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
                                              best->hash,
                                              NGX_HTTP_JUDGE_HASH_LEN);
 
+            ngx_http_judge_ready_remove_locked(zone, best);
+
             if (a == NULL || a->status != 0
                 || a->task.state != NGX_HTTP_JUDGE_TASK_PENDING)
             {
+                ngx_http_judge_ready_dirty_locked(zone, best);
                 continue;
             }
 
             rc = ngx_http_judge_pipeline_send_compile_locked(zone, a, sends);
 
             if (rc == NGX_OK) {
-                best->running++;
-                best->client->running++;
+                ngx_http_judge_ready_running_locked(zone, best, 1);
 
             } else if (rc == NGX_DECLINED) {
-                ngx_http_judge_pipeline_declined_locked(zone, best, 1,
-                                                        declined, &n);
+                class->declines++;
+                ngx_http_judge_ready_dirty_locked(zone, best);
+
+            } else {
+                ngx_http_judge_pipeline_orphan_wait_locked(zone, best,
+                                                           a->orphan_since,
+                                                           a->orphan_limit);
+                if (a->status) {
+                    ngx_http_judge_pipeline_wake_locked(zone, a->hash);
+                }
             }
 
             continue;
@@ -527,97 +516,101 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
 
         rc = ngx_http_judge_pipeline_send_batch_locked(zone, best, i, sends);
 
-        if (rc != NGX_OK) {
-            /* no worker has room for it now (counted), or none can take it */
-            best->ready = 0;
+        if (rc == NGX_DECLINED) {
+            /* no worker has room for it now */
+            class->declines++;
+            ngx_http_judge_ready_remove_locked(zone, best);
+            ngx_http_judge_ready_dirty_locked(zone, best);
+            continue;
+        }
 
-            if (rc == NGX_DECLINED) {
-                ngx_http_judge_pipeline_declined_locked(zone, best, 0,
-                                                        declined, &n);
+        if (rc != NGX_OK) {
+            /* no worker can take it: it waits for one, or it is over */
+            ngx_http_judge_ready_remove_locked(zone, best);
+
+            if (best->orphan_since) {
+                ngx_http_judge_pipeline_orphan_wait_locked(zone, best,
+                                                           best->orphan_since,
+                                                           best->orphan_limit);
+            } else {
+                ngx_http_judge_ready_dirty_locked(zone, best);
             }
 
             continue;
         }
 
-        best->running += count;
-        best->client->running += count;
+        ngx_http_judge_ready_running_locked(zone, best, count);
+        ngx_http_judge_ready_timer_by_locked(zone, best,
+                                             best->batches[i].deadline);
 
-        ngx_http_judge_pipeline_next_batch(best, i + 1);
+        if (ngx_http_judge_pipeline_next_batch(best, i + 1) != NGX_OK) {
+            ngx_http_judge_ready_remove_locked(zone, best);
+        }
     }
 }
 
 
+/* the job is looked at again when the wait for a worker is over */
+
+static void
+ngx_http_judge_pipeline_orphan_wait_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_msec_t since, ngx_msec_t limit)
+{
+    ngx_http_judge_ready_remove_locked(zone, job);
+
+    if (since == 0) {
+        ngx_http_judge_ready_dirty_locked(zone, job);
+        return;
+    }
+
+    ngx_http_judge_ready_timer_by_locked(zone, job, since + limit + 1);
+}
+
+
 /*
- * A job's compile ("compile") or batch found no worker with room: counted
- * for its language (and, for batches, its artifact's ABI: workers of
- * another ABI are others); at NGX_HTTP_JUDGE_DECLINES the other jobs with
- * the same kind of work wait for the next pass.  Work no worker can ever
- * take is not counted: it must not hold up what others can run.
+ * Jobs waiting for the artifact of "hash" are looked at again: it was
+ * compiled, or its compile failed or was handed out again.  Rare enough
+ * (once per compile) to find them by walking the jobs that run.
  */
 
 static void
-ngx_http_judge_pipeline_declined_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job, ngx_uint_t compile,
-    ngx_http_judge_declined_t *declined, ngx_uint_t *n)
+ngx_http_judge_pipeline_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
 {
-    ngx_str_t                   abi;
-    ngx_uint_t                  i;
-    ngx_queue_t                *q;
-    ngx_http_judge_job_t       *j;
-    ngx_http_judge_declined_t  *d;
-
-    abi = compile ? (ngx_str_t) ngx_null_string
-                  : ngx_http_judge_pipeline_abi_locked(zone, job);
-    d = NULL;
-
-    for (i = 0; i < *n; i++) {
-        if (declined[i].compile == compile
-            && ngx_http_judge_str_eq(&declined[i].language, &job->language)
-            && ngx_http_judge_str_eq(&declined[i].abi, &abi))
-        {
-            d = &declined[i];
-            break;
-        }
-    }
-
-    if (d == NULL) {
-        if (*n == NGX_HTTP_JUDGE_MAX_LANGS) {
-            return;
-        }
-
-        d = &declined[(*n)++];
-        d->language = job->language;
-        d->abi = abi;
-        d->compile = compile;
-        d->count = 0;
-    }
-
-    if (++d->count != NGX_HTTP_JUDGE_DECLINES) {
-        return;
-    }
+    ngx_queue_t           *q;
+    ngx_http_judge_job_t  *job;
 
     for (q = ngx_queue_head(&zone->sh->active);
          q != ngx_queue_sentinel(&zone->sh->active);
          q = ngx_queue_next(q))
     {
-        j = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        if (!j->ready || j->compile_ready != compile
-            || !ngx_http_judge_str_eq(&j->language, &job->language))
+        if (job->compiled && job->batches == NULL
+            && ngx_memcmp(job->hash, hash, NGX_HTTP_JUDGE_HASH_LEN) == 0)
         {
-            continue;
+            ngx_http_judge_ready_dirty_locked(zone, job);
         }
+    }
+}
 
-        if (!compile) {
-            abi = ngx_http_judge_pipeline_abi_locked(zone, j);
 
-            if (!ngx_http_judge_str_eq(&abi, &d->abi)) {
-                continue;
-            }
-        }
+/*
+ * Every unfinished job is looked at again: a worker came, and work that
+ * nobody could take may go to it now.
+ */
 
-        j->ready = 0;
-        j->compile_ready = 0;
+void
+ngx_http_judge_pipeline_worker_came_locked(ngx_http_judge_zone_t *zone)
+{
+    ngx_queue_t           *q;
+    ngx_http_judge_job_t  *job;
+
+    for (q = ngx_queue_head(&zone->sh->active);
+         q != ngx_queue_sentinel(&zone->sh->active);
+         q = ngx_queue_next(q))
+    {
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+        ngx_http_judge_ready_dirty_locked(zone, job);
     }
 }
 
@@ -642,17 +635,9 @@ ngx_http_judge_pipeline_abi_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-static ngx_uint_t
-ngx_http_judge_str_eq(ngx_str_t *a, ngx_str_t *b)
-{
-    return a->len == b->len
-           && (a->len == 0 || ngx_memcmp(a->data, b->data, a->len) == 0);
-}
-
-
 /* the next batch of the job that may be sent now, from "from" on */
 
-static void
+static ngx_int_t
 ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from)
 {
@@ -665,13 +650,12 @@ ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
         if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
             && (ngx_msec_int_t) (ngx_current_msec - b->not_before) >= 0)
         {
-            job->ready = 1;
             job->next_batch = i;
-            return;
+            return NGX_OK;
         }
     }
 
-    job->ready = 0;
+    return NGX_DECLINED;
 }
 
 
@@ -839,6 +823,9 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
 
         } else {
             ngx_http_judge_pipeline_retry_locked(zone, t, max_attempts);
+            ngx_http_judge_ready_dirty_locked(zone,
+                ngx_http_judge_job_lookup_locked(zone->sh, send->key,
+                                                 send->key_len));
         }
     }
 
@@ -867,19 +854,24 @@ ngx_http_judge_pipeline_overdue_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* compiles past their deadlines are handed out again */
+/*
+ * Compiles past their deadlines are handed out again.  The queue holds
+ * the compiles sent (few: no more than the fleet's slots); one that ended
+ * otherwise leaves it here.
+ */
 
 static void
 ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone)
 {
-    ngx_queue_t                *q;
+    ngx_queue_t                *q, *next;
     ngx_http_judge_artifact_t  *a;
 
-    for (q = ngx_queue_head(&zone->sh->artifacts_lru);
-         q != ngx_queue_sentinel(&zone->sh->artifacts_lru);
-         q = ngx_queue_next(q))
+    for (q = ngx_queue_head(&zone->sh->compiling);
+         q != ngx_queue_sentinel(&zone->sh->compiling);
+         q = next)
     {
-        a = ngx_queue_data(q, ngx_http_judge_artifact_t, queue);
+        next = ngx_queue_next(q);
+        a = ngx_queue_data(q, ngx_http_judge_artifact_t, compiling);
 
         if (a->status == 0
             && ngx_http_judge_pipeline_overdue_locked(zone, &a->task)
@@ -890,6 +882,11 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone)
                           "time; it is handed out again",
                           (size_t) 16, a->hash);
             ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+        }
+
+        if (a->status || a->task.state != NGX_HTTP_JUDGE_TASK_RUNNING) {
+            ngx_queue_remove(&a->compiling);
+            a->in_compiling = 0;
         }
     }
 }
@@ -930,6 +927,12 @@ ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
     a->task.worker.id = w->stream_id;
     a->task.task_id = zone->sh->next_id++;
     a->task.state = NGX_HTTP_JUDGE_TASK_RUNNING;
+
+    if (!a->in_compiling) {
+        ngx_queue_insert_tail(&zone->sh->compiling, &a->compiling);
+        a->in_compiling = 1;
+    }
+
     a->task.deadline = ngx_current_msec + NGX_HTTP_JUDGE_COMPILE_TIME
                        + (w->inflight - 1) / w->slots
                          * NGX_HTTP_JUDGE_COMPILE_TIME
@@ -980,24 +983,27 @@ ngx_http_judge_pipeline_take_compile_locked(ngx_http_judge_zone_t *zone,
 
 
 /*
- * A job's own bookkeeping in a pass: its compile's outcome, tasks past
- * their deadlines, its end; and what it has out and may send now (its
- * compile, or a batch), for ngx_http_judge_pipeline_share_locked().
+ * A dirty job's bookkeeping: its compile's outcome, tasks past their
+ * deadlines, its end; what it has out; whether it has work to send now
+ * (its compile, or a batch: then it is in the ready set of that class);
+ * and when it must be looked at again if nothing happens to it.
  */
 
 static void
 ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop)
 {
-    ngx_uint_t                  i, done, complete;
+    ngx_str_t                   none = ngx_null_string;
+    ngx_str_t                   abi;
+    ngx_msec_t                  when;
+    ngx_uint_t                  i, done, complete, running;
     ngx_http_judge_task_t      *b;
     ngx_http_judge_send_t      *send;
     ngx_http_judge_artifact_t  *a;
 
     a = NULL;
-    job->ready = 0;
-    job->compile_ready = 0;
-    job->running = 0;
+    when = 0;
+    running = 0;
 
     if (job->compiled) {
         a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
@@ -1005,24 +1011,46 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
         if (a == NULL) {
             /* evicted while still needed: compile again */
-            (void) ngx_http_judge_cache_want_locked(zone, job);
-            return;
+            if (ngx_http_judge_cache_want_locked(zone, job) == NGX_ERROR) {
+                ngx_http_judge_pipeline_later_locked(zone, job);
+                return;
+            }
+
+            a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
+                                             NGX_HTTP_JUDGE_HASH_LEN);
         }
 
         if (a->status == 0) {
             job->status = NGX_HTTP_JUDGE_COMPILING;
 
             if (a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING) {
-                job->running = 1;
-                job->client->running++;
+                running = 1;
+                ngx_http_judge_ready_remove_locked(zone, job);
 
             } else if ((ngx_msec_int_t) (ngx_current_msec
                                          - a->task.not_before) >= 0)
             {
-                job->ready = 1;
-                job->compile_ready = 1;
+                if (ngx_http_judge_ready_add_locked(zone, job, 1, &none)
+                    != NGX_OK)
+                {
+                    when = ngx_current_msec + NGX_HTTP_JUDGE_RETRY_BASE;
+                }
+
+            } else {
+                ngx_http_judge_ready_remove_locked(zone, job);
+                when = a->task.not_before;
             }
 
+            if (a->orphan_since) {
+                when = ngx_http_judge_pipeline_sooner(when, a->orphan_since
+                                                            + a->orphan_limit
+                                                            + 1);
+            }
+
+            ngx_http_judge_ready_running_locked(zone, job,
+                                                (ngx_int_t) running
+                                                - (ngx_int_t) job->running);
+            ngx_http_judge_ready_timer_locked(zone, job, when);
             return;
         }
 
@@ -1044,6 +1072,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
     if (job->batches == NULL) {
         if (ngx_http_judge_pipeline_batches_locked(zone, job, a) != NGX_OK) {
+            ngx_http_judge_pipeline_later_locked(zone, job);
             return;
         }
 
@@ -1079,12 +1108,24 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
         }
 
-        if (b->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
-            job->running += b->count - b->reported;
-        }
+        switch (b->state) {
 
-        if (b->state != NGX_HTTP_JUDGE_TASK_DONE) {
+        case NGX_HTTP_JUDGE_TASK_RUNNING:
+            running += b->count - b->reported;
+            when = ngx_http_judge_pipeline_sooner(when, b->deadline);
             done = 0;
+            break;
+
+        case NGX_HTTP_JUDGE_TASK_PENDING:
+            if ((ngx_msec_int_t) (ngx_current_msec - b->not_before) < 0) {
+                when = ngx_http_judge_pipeline_sooner(when, b->not_before);
+            }
+
+            done = 0;
+            break;
+
+        default:
+            break;
         }
     }
 
@@ -1103,9 +1144,51 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
         return;
     }
 
-    job->client->running += job->running;
+    if (job->orphan_since) {
+        when = ngx_http_judge_pipeline_sooner(when, job->orphan_since
+                                                    + job->orphan_limit + 1);
+    }
 
-    ngx_http_judge_pipeline_next_batch(job, 0);
+    ngx_http_judge_ready_running_locked(zone, job,
+                                        (ngx_int_t) running
+                                        - (ngx_int_t) job->running);
+    ngx_http_judge_ready_timer_locked(zone, job, when);
+
+    if (ngx_http_judge_pipeline_next_batch(job, 0) != NGX_OK) {
+        ngx_http_judge_ready_remove_locked(zone, job);
+        return;
+    }
+
+    abi = ngx_http_judge_pipeline_abi_locked(zone, job);
+
+    if (ngx_http_judge_ready_add_locked(zone, job, 0, &abi) != NGX_OK) {
+        ngx_http_judge_pipeline_later_locked(zone, job);
+    }
+}
+
+
+/* the earlier of two moments; 0 is none */
+
+static ngx_msec_t
+ngx_http_judge_pipeline_sooner(ngx_msec_t a, ngx_msec_t b)
+{
+    if (a == 0 || (b && (ngx_msec_int_t) (b - a) < 0)) {
+        return b;
+    }
+
+    return a;
+}
+
+
+/* no room in the zone for the job's bookkeeping now: the next pass tries */
+
+static void
+ngx_http_judge_pipeline_later_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
+{
+    ngx_http_judge_ready_remove_locked(zone, job);
+    ngx_http_judge_ready_timer_locked(zone, job, ngx_current_msec
+                                      + NGX_HTTP_JUDGE_RETRY_BASE);
 }
 
 
@@ -1485,6 +1568,8 @@ ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
                                                 sizeof(lost) - 1);
         a->status = JUDGE__STATUS__IE;
     }
+
+    ngx_http_judge_pipeline_wake_locked(zone, a->hash);
 }
 
 
@@ -1504,11 +1589,11 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t      *b;
     ngx_http_judge_artifact_t  *a;
 
-    for (q = ngx_queue_head(&zone->sh->artifacts_lru);
-         q != ngx_queue_sentinel(&zone->sh->artifacts_lru);
+    for (q = ngx_queue_head(&zone->sh->compiling);
+         q != ngx_queue_sentinel(&zone->sh->compiling);
          q = ngx_queue_next(q))
     {
-        a = ngx_queue_data(q, ngx_http_judge_artifact_t, queue);
+        a = ngx_queue_data(q, ngx_http_judge_artifact_t, compiling);
 
         if (a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
             && a->task.worker.id == stream_id)
@@ -1518,6 +1603,7 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
 
             } else {
                 ngx_http_judge_pipeline_requeue_locked(&a->task);
+                ngx_http_judge_pipeline_wake_locked(zone, a->hash);
             }
         }
     }
@@ -1544,6 +1630,8 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
             } else {
                 ngx_http_judge_pipeline_requeue_locked(b);
             }
+
+            ngx_http_judge_ready_dirty_locked(zone, job);
         }
     }
 }
@@ -1618,9 +1706,13 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
             ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
             ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
 
-            if (!ngx_http_judge_pipeline_returned_locked(&a->task)) {
+            if (ngx_http_judge_pipeline_returned_locked(&a->task)) {
+                ngx_http_judge_pipeline_wake_locked(zone, a->hash);
+
+            } else {
                 ngx_http_judge_pipeline_compile_retry_locked(zone, a);
             }
+
             taken = 0;
         }
     }
@@ -1742,6 +1834,8 @@ ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
             if (status == JUDGE__STATUS__OK) {
                 ngx_http_judge_registry_holds_locked(zone, worker, a->hash);
             }
+
+            ngx_http_judge_pipeline_wake_locked(zone, a->hash);
         }
     }
 
@@ -2029,6 +2123,7 @@ ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
         }
 
+        ngx_http_judge_ready_dirty_locked(zone, job);
         ngx_http_judge_job_progress_locked(job, notify);
 
         if (job->stop_on_failure && res->status != JUDGE__STATUS__AC
@@ -2151,6 +2246,8 @@ ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
         } else {
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
         }
+
+        ngx_http_judge_ready_dirty_locked(zone, job);
     }
 
     ngx_http_judge_zone_unlock(zone);

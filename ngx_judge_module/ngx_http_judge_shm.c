@@ -195,12 +195,6 @@ ngx_http_judge_zone_create(ngx_http_judge_zone_t *zone,
         ngx_memcpy(sh->verdicts, old->verdicts, sizeof(sh->verdicts));
         ngx_memcpy(sh->languages, old->languages, sizeof(sh->languages));
 
-        for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
-            sh->procs[i].pid = old->procs[i].pid;
-            sh->procs[i].generation = old->procs[i].generation;
-            sh->procs[i].worker = old->procs[i].worker;
-        }
-
     } else {
         sh->created = ngx_time();
         sh->generation = 1;
@@ -208,7 +202,21 @@ ngx_http_judge_zone_create(ngx_http_judge_zone_t *zone,
         ngx_memcpy(sh->instance, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
     }
 
-    for (i = 0; i < NGX_HTTP_JUDGE_MAX_PROCS; i++) {
+    sh->nprocs = (old && old->nprocs) ? old->nprocs : zone->nprocs;
+    sh->procs = ngx_slab_calloc_locked(zone->shpool,
+                                       sh->nprocs
+                                       * sizeof(ngx_http_judge_proc_t));
+    if (sh->procs == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < sh->nprocs; i++) {
+        if (old && old->procs) {
+            sh->procs[i].pid = old->procs[i].pid;
+            sh->procs[i].generation = old->procs[i].generation;
+            sh->procs[i].worker = old->procs[i].worker;
+        }
+
         ngx_queue_init(&sh->procs[i].mail);
     }
 
@@ -263,11 +271,24 @@ ngx_http_judge_zone_reset_locked(ngx_http_judge_zone_t *zone)
 {
     ngx_uint_t               jobs, workers;
     ngx_pid_t                holder;
+    ngx_http_judge_proc_t   *procs;
     ngx_http_judge_shctx_t   old;
     u_char                   name[128];
 
+    procs = NULL;
+
     if (zone->sh) {
         old = *zone->sh;
+
+        /* the process table is plain data too; it lives in the pool */
+        procs = ngx_alloc(old.nprocs * sizeof(ngx_http_judge_proc_t),
+                          ngx_cycle->log);
+        if (procs) {
+            ngx_memcpy(procs, old.procs,
+                       old.nprocs * sizeof(ngx_http_judge_proc_t));
+        }
+
+        old.procs = procs;
 
     } else {
         ngx_memzero(&old, sizeof(ngx_http_judge_shctx_t));
@@ -303,6 +324,10 @@ ngx_http_judge_zone_reset_locked(ngx_http_judge_zone_t *zone)
         ngx_log_error(NGX_LOG_EMERG, ngx_cycle->log, 0,
                       "judge: the zone cannot be laid out again");
         ngx_abort();
+    }
+
+    if (procs) {
+        ngx_free(procs);
     }
 
     ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,

@@ -32,6 +32,16 @@ static ngx_uint_t ngx_http_judge_flag_allowed(ngx_str_t *patterns,
  * its flags were in the old pool.
  */
 
+static ngx_http_judge_registry_hooks_t  ngx_http_judge_registry_hooks;
+
+
+void
+ngx_http_judge_registry_set_hooks(ngx_http_judge_registry_hooks_t *hooks)
+{
+    ngx_http_judge_registry_hooks = *hooks;
+}
+
+
 void
 ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh)
 {
@@ -65,7 +75,7 @@ static void
 ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w, ngx_uint_t lost)
 {
-    ngx_http_judge_pipeline_worker_gone_locked(zone, w->stream_id, lost);
+    ngx_http_judge_registry_hooks.gone(zone, w->stream_id, lost);
     ngx_http_judge_registry_withdraw_locked(zone->sh, w);
 
     ngx_rbtree_delete(&zone->sh->workers, &w->sn.node);
@@ -302,6 +312,8 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_queue_insert_head(&zone->sh->workers_queue, &w->queue);
     zone->sh->nworkers++;
     zone->sh->free_slots += w->free_slots;
+
+    ngx_http_judge_registry_hooks.came(zone);
 
     ngx_http_judge_zone_unlock(zone);
 

@@ -130,3 +130,21 @@ GET /metrics
 Content-Type: text/plain; version=0.0.4
 --- response_body_like
 # TYPE judge_workers gauge\njudge_workers 0\n.*judge_submissions_total 0\n.*judge_verdicts_total\{verdict="AC"\} 0\n
+
+
+=== more nginx processes than the smallest process table: every one takes its mailbox, none exits
+--- worker_processes: 70
+--- http_config
+    judge_zone judge:4m;
+--- config
+    location / { judge_api; }
+--- timeout: 30
+--- perl
+ok(wait_until(sub { nginx_pids() == 70 }, 10), '70 worker processes run')
+    or diag(scalar(nginx_pids()) . ' run');
+sleep 1;
+is(scalar(nginx_pids()), 70, 'and none of them exited');
+my ($code, $h) = http_json(GET => '/health');
+is($code, 200, 'the judge answers');
+unlike(error_log_since(0), qr/share the zone|process table/,
+       'no process was refused a mailbox');
