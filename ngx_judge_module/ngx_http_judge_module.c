@@ -18,6 +18,8 @@
 
 
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_judge_languages(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_judge_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent,
@@ -70,6 +72,13 @@ static ngx_command_t  ngx_http_judge_commands[] = {
     { ngx_string("judge_cache_path"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_http_judge_cache_path,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_languages"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_judge_languages,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -398,6 +407,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 
     jmcf->zone->cache = jmcf->cache;
     jmcf->zone->cache_max = jmcf->cache_max;
+    jmcf->zone->known = jmcf->languages;
 
     /*
      * The process table of a new zone: room for this many processes and
@@ -419,6 +429,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     hooks.evict = ngx_http_judge_make_room_locked;
     hooks.claim = ngx_http_judge_blob_claim;
     hooks.sweep = ngx_http_judge_blob_sweep;
+    hooks.restore = ngx_http_judge_registry_restore;
 
     ngx_http_judge_shm_set_hooks(&hooks);
 
@@ -483,6 +494,51 @@ ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone)
     }
 
     return ngx_http_judge_job_evict_locked(zone);
+}
+
+
+/*
+ * judge_languages id ...: languages a submission may name while no
+ * worker offers them (it waits, 503 no_worker) rather than being refused
+ * (422 unknown_language), e.g. the first minutes of a fresh install.
+ * Languages workers offered are remembered anyway (the zone, and the
+ * cache directory's "languages" file across restarts).
+ */
+
+static char *
+ngx_http_judge_languages(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_main_conf_t *jmcf = conf;
+
+    ngx_str_t   *value, *id;
+    ngx_uint_t   i;
+
+    if (jmcf->languages == NULL) {
+        jmcf->languages = ngx_array_create(cf->pool, 8, sizeof(ngx_str_t));
+        if (jmcf->languages == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (!ngx_http_judge_name_ok(value[i].data, value[i].len))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid language id \"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        id = ngx_array_push(jmcf->languages);
+        if (id == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *id = value[i];
+    }
+
+    return NGX_CONF_OK;
 }
 
 

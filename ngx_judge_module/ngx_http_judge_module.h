@@ -138,6 +138,7 @@ typedef struct {
     uint64_t                     waiter_id;
 
     unsigned                     draining:1;
+    unsigned                     can_compile:1;
 } ngx_http_judge_worker_t;
 
 
@@ -424,6 +425,7 @@ typedef struct {
     off_t                        cache_max;
     u_char                       instance[NGX_HTTP_JUDGE_INSTANCE_LEN];
     ngx_uint_t                   nprocs;      /* a new table's size */
+    ngx_array_t                 *known;       /* judge_languages */
 } ngx_http_judge_zone_t;
 
 
@@ -431,6 +433,7 @@ typedef struct {
     ngx_http_judge_zone_t       *zone;
     ngx_path_t                  *cache;
     off_t                        cache_max;
+    ngx_array_t                 *languages;   /* judge_languages */
     ngx_socket_t                *doorbells;   /* [2 * worker_processes] */
     ngx_uint_t                   ndoorbells;
     unsigned                     used:1;
@@ -497,6 +500,7 @@ typedef struct {
     size_t                       max_frame;
     char                       **cached;      /* hex hashes it holds */
     size_t                       ncached;
+    unsigned                     can_compile:1;
 } ngx_http_judge_worker_info_t;
 
 
@@ -541,6 +545,7 @@ typedef struct {
 
 void ngx_http_judge_registry_set_hooks(ngx_http_judge_registry_hooks_t *hooks);
 void ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh);
+void ngx_http_judge_registry_restore(ngx_http_judge_zone_t *zone);
 ngx_int_t ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_info_t *info, ngx_http_judge_addr_t *old);
 void ngx_http_judge_registry_heartbeat(ngx_http_judge_zone_t *zone,

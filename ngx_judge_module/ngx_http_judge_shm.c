@@ -155,6 +155,10 @@ ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         return NGX_ERROR;
     }
 
+    if (!ngx_test_config && ngx_process != NGX_PROCESS_SIGNALLER) {
+        ngx_http_judge_shm_hooks.restore(zone);
+    }
+
     zone->generation = 1;
 
     return NGX_OK;

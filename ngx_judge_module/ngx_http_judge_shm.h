@@ -26,7 +26,9 @@
  *          master keeps locked; files of instances whose master is gone
  *          are removed;
  *   sweep  removes this instance's files older than a serial (outside
- *          the lock, after a reset).
+ *          the lock, after a reset);
+ *   restore  fills a new zone (in the master) with what outlives it in
+ *          the cache directory.
  */
 typedef struct {
     void                       (*init)(ngx_http_judge_shctx_t *sh);
@@ -34,6 +36,7 @@ typedef struct {
     ngx_int_t                  (*claim)(ngx_http_judge_zone_t *zone);
     void                       (*sweep)(ngx_http_judge_zone_t *zone,
                                         uint64_t below);
+    void                       (*restore)(ngx_http_judge_zone_t *zone);
 } ngx_http_judge_shm_hooks_t;
 
 

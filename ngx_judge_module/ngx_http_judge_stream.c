@@ -555,6 +555,16 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
 
     c = s->request->connection;
 
+    /*
+     * A stream that reached a process shutting down (accepted just before
+     * its listening sockets closed) is sent on to the next generation.
+     */
+
+    if (ngx_exiting || ngx_quit || ngx_terminate) {
+        ngx_http_judge_stream_shutdown(s, "nginx is shutting down", 1);
+        return NGX_ERROR;
+    }
+
     if (!ngx_http_judge_stream_name_ok(reg->worker_id)) {
         ngx_log_error(NGX_LOG_ERR, c->log, 0,
                       "judge: worker registered with an invalid id");
@@ -647,6 +657,7 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     info.stream_id = s->node.key;
     info.timeout = s->conf->heartbeat_timeout;
     info.max_frame = reg->max_frame_size;
+    info.can_compile = reg->can_compile;
     info.cached = reg->cached_artifacts;
     info.ncached = reg->n_cached_artifacts;
 
@@ -978,7 +989,8 @@ ngx_http_judge_stream_detail(ngx_pool_t *pool, Judge__Register *reg,
     Judge__Language      *l;
     Judge__SandboxInfo   *sb;
 
-    len = sizeof("\"host\":,\"version\":,\"sandbox\":{\"backend\":,"
+    len = sizeof("\"host\":,\"version\":,\"can_compile\":false,"
+                 "\"sandbox\":{\"backend\":,"
                  "\"cgroup_version\":,\"exact_memory\":false},"
                  "\"languages\":[]") + NGX_INT_T_LEN
           + ngx_http_judge_cstr_len(reg->hostname)
@@ -1005,6 +1017,8 @@ ngx_http_judge_stream_detail(ngx_pool_t *pool, Judge__Register *reg,
     p = ngx_http_judge_cstr(p, reg->hostname);
     p = ngx_cpymem(p, ",\"version\":", 11);
     p = ngx_http_judge_cstr(p, reg->version);
+    p = ngx_sprintf(p, ",\"can_compile\":%s",
+                    reg->can_compile ? "true" : "false");
 
     sb = reg->sandbox;
 

@@ -17,7 +17,12 @@ static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
 static void ngx_http_judge_registry_draining_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
 static ngx_uint_t ngx_http_judge_registry_offer_locked(
-    ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
+    ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w,
+    ngx_uint_t *added);
+static size_t ngx_http_judge_registry_known_locked(ngx_http_judge_shctx_t *sh,
+    u_char *buf);
+static void ngx_http_judge_registry_save(ngx_http_judge_zone_t *zone,
+    u_char *ids, size_t len);
 static void ngx_http_judge_registry_withdraw_locked(ngx_http_judge_shctx_t *sh,
     ngx_http_judge_worker_t *w);
 static ngx_http_judge_lang_t *ngx_http_judge_registry_lang_locked(
@@ -25,12 +30,6 @@ static ngx_http_judge_lang_t *ngx_http_judge_registry_lang_locked(
 static ngx_uint_t ngx_http_judge_flag_allowed(ngx_str_t *patterns,
     u_char *flag, size_t len);
 
-
-/*
- * An empty registry.  After a reset the language table is the old one's:
- * its workers are gone with the old records (they come back at once), and
- * its flags were in the old pool.
- */
 
 static ngx_http_judge_registry_hooks_t  ngx_http_judge_registry_hooks;
 
@@ -41,6 +40,12 @@ ngx_http_judge_registry_set_hooks(ngx_http_judge_registry_hooks_t *hooks)
     ngx_http_judge_registry_hooks = *hooks;
 }
 
+
+/*
+ * An empty registry.  After a reset the language table is the old one's:
+ * its workers are gone with the old records (they come back at once), and
+ * its flags were in the old pool.
+ */
 
 void
 ngx_http_judge_registry_init_zone(ngx_http_judge_shctx_t *sh)
@@ -134,11 +139,14 @@ ngx_http_judge_registry_lang_locked(ngx_http_judge_shctx_t *sh, u_char *id,
 }
 
 
-/* the worker's languages have one more live worker: returns those left out */
+/*
+ * The worker's languages have one more live worker: returns those left
+ * out; "added" counts those new to the table.
+ */
 
 static ngx_uint_t
 ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_worker_t *w)
+    ngx_http_judge_worker_t *w, ngx_uint_t *added)
 {
     ngx_uint_t                     i, j, full;
     ngx_http_judge_lang_t         *l, *e;
@@ -163,6 +171,7 @@ ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
                 l = e;
                 ngx_memcpy(l->id, wl->id.data, wl->id.len);
                 l->len = wl->id.len;
+                (*added)++;
             }
         }
 
@@ -186,6 +195,126 @@ ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
     }
 
     return full;
+}
+
+
+/*
+ * The languages workers offered outlive the zone in the cache directory's
+ * "languages" file, one id a line: after a restart, submissions in them
+ * wait for their workers (503 no_worker) rather than being refused as
+ * unknown.  Written (rarely: when a language is new to the table) to a
+ * temporary name and renamed, never synced.
+ */
+
+static size_t
+ngx_http_judge_registry_known_locked(ngx_http_judge_shctx_t *sh, u_char *buf)
+{
+    u_char                 *p;
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
+
+    p = buf;
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &sh->languages[i];
+
+        if (l->len) {
+            p = ngx_cpymem(p, l->id, l->len);
+            *p++ = '\n';
+        }
+    }
+
+    return p - buf;
+}
+
+
+static void
+ngx_http_judge_registry_save(ngx_http_judge_zone_t *zone, u_char *ids,
+    size_t len)
+{
+    ngx_fd_t   fd;
+    ngx_int_t  rc;
+    u_char     tmp[NGX_MAX_PATH], name[NGX_MAX_PATH];
+
+    if (zone->cache == NULL) {
+        return;
+    }
+
+    ngx_snprintf(tmp, sizeof(tmp), "%V/languages.%P%Z", &zone->cache->name,
+                 ngx_pid);
+    ngx_snprintf(name, sizeof(name), "%V/languages%Z", &zone->cache->name);
+
+    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, ngx_errno,
+                      ngx_open_file_n " \"%s\" failed", tmp);
+        return;
+    }
+
+    rc = (ngx_write_fd(fd, ids, len) == (ssize_t) len) ? NGX_OK : NGX_ERROR;
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        rc = NGX_ERROR;
+    }
+
+    if (rc != NGX_OK || ngx_rename_file(tmp, name) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, ngx_errno,
+                      "judge: the languages seen could not be kept in "
+                      "\"%s\"", name);
+        (void) ngx_delete_file(tmp);
+    }
+}
+
+
+/* in the master, into a new zone: the languages of the last run */
+
+void
+ngx_http_judge_registry_restore(ngx_http_judge_zone_t *zone)
+{
+    u_char                 *p, *last, *end;
+    ssize_t                 n;
+    ngx_fd_t                fd;
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
+    u_char                  name[NGX_MAX_PATH];
+    u_char                  ids[NGX_HTTP_JUDGE_MAX_LANGS
+                                * (NGX_HTTP_JUDGE_MAX_ID_LEN + 1)];
+
+    ngx_snprintf(name, sizeof(name), "%V/languages%Z", &zone->cache->name);
+
+    fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        return;
+    }
+
+    n = ngx_read_fd(fd, ids, sizeof(ids));
+    (void) ngx_close_file(fd);
+
+    if (n <= 0) {
+        return;
+    }
+
+    i = 0;
+    last = ids + n;
+
+    for (p = ids; p < last && i < NGX_HTTP_JUDGE_MAX_LANGS; p = end + 1) {
+        end = ngx_strlchr(p, last, '\n');
+        if (end == NULL) {
+            break;
+        }
+
+        if (!ngx_http_judge_name_ok(p, end - p))
+        {
+            continue;
+        }
+
+        l = &zone->sh->languages[i++];
+        ngx_memcpy(l->id, p, end - p);
+        l->len = end - p;
+        l->workers = 0;
+        l->last_live = ngx_current_msec - NGX_HTTP_JUDGE_REJOIN_GRACE;
+    }
 }
 
 
@@ -225,10 +354,12 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_info_t *info, ngx_http_judge_addr_t *old)
 {
     u_char                        *p;
-    size_t                         size;
-    ngx_uint_t                     i, full;
+    size_t                         size, known;
+    ngx_uint_t                     i, full, added;
     ngx_http_judge_worker_t       *w;
     ngx_http_judge_worker_lang_t  *wl, *from;
+    u_char                         ids[NGX_HTTP_JUDGE_MAX_LANGS
+                                       * (NGX_HTTP_JUDGE_MAX_ID_LEN + 1)];
 
     size = sizeof(ngx_http_judge_worker_t) + info->id.len + info->abi.len
            + info->tags.len + info->languages.len + info->compiled.len
@@ -284,7 +415,9 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
         wl->compiled = from->compiled;
     }
 
-    full = ngx_http_judge_registry_offer_locked(zone, w);
+    added = 0;
+    full = ngx_http_judge_registry_offer_locked(zone, w, &added);
+    known = added ? ngx_http_judge_registry_known_locked(zone->sh, ids) : 0;
 
     for (i = 0; i < info->ncached && i < NGX_HTTP_JUDGE_HELD; i++) {
         if (ngx_strlen(info->cached[i]) == NGX_HTTP_JUDGE_HASH_LEN) {
@@ -294,6 +427,7 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     }
 
     w->max_frame = info->max_frame;
+    w->can_compile = info->can_compile;
     w->cores = info->cores;
     w->slots = info->slots;
     w->free_slots = info->slots;
@@ -316,6 +450,10 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     ngx_http_judge_registry_hooks.came(zone);
 
     ngx_http_judge_zone_unlock(zone);
+
+    if (known) {
+        ngx_http_judge_registry_save(zone, ids, known);
+    }
 
     if (full) {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
@@ -666,24 +804,21 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t *compiled)
 {
     ngx_int_t                 rc;
+    ngx_str_t                *known;
     ngx_uint_t                i;
     ngx_queue_t              *q;
     ngx_http_judge_lang_t    *l;
     ngx_http_judge_worker_t  *w;
 
-    static ngx_str_t  standard[] = {
-        ngx_string("c"), ngx_string("cpp"), ngx_string("python"),
-        ngx_string("javascript"), ngx_string("go"), ngx_string("java"),
-        ngx_string("rust"), ngx_string("ruby"), ngx_string("php"),
-        ngx_string("bash"), ngx_null_string
-    };
-
     rc = NGX_DECLINED;
 
-    for (i = 0; standard[i].len; i++) {
-        if (standard[i].len == language->len
-            && ngx_strncmp(standard[i].data, language->data, language->len)
-               == 0)
+    /* judge_languages: known, whether or not a worker offered it yet */
+
+    for (i = 0; zone->known && i < zone->known->nelts; i++) {
+        known = &((ngx_str_t *) zone->known->elts)[i];
+
+        if (known->len == language->len
+            && ngx_strncmp(known->data, language->data, language->len) == 0)
         {
             rc = NGX_BUSY;
         }
@@ -770,9 +905,7 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
             || (w->max_frame && frame > w->max_frame)
             || !ngx_http_judge_list_has(w->languages.data, w->languages.len,
                                         language->data, language->len)
-            || (compile
-                && !ngx_http_judge_list_has(w->tags.data, w->tags.len,
-                                            (u_char *) "can_compile", 11))
+            || (compile && !w->can_compile)
             || (abi && (abi->len != w->abi.len
                         || ngx_strncmp(abi->data, w->abi.data, abi->len)
                            != 0)))

@@ -24,7 +24,7 @@ my $w = dial(port => nginx_port(), token => 's3cret');
 is($w->{status}, 101, '101 Switching Protocols');
 like($w->{head}, qr/^Upgrade: judge\/1\r$/mi, 'upgrade header');
 $w->send_msg(register_msg(id => 'w-1', slots => 3, cores => 4,
-                          tags => ['can_compile'],
+                          tags => ['fast'],
                           languages => [['cpp', 'C++', '12.2.0', 1],
                                         ['python', 'Python', '3.11.2']]));
 my ($name, $f) = $w->recv_cmd(5);
@@ -35,7 +35,7 @@ my ($code, $list) = admin_json(GET => '/workers');
 is($code, 200, '/workers answers');
 json_subset_ok($list, {count => 1, workers => [{
     id => 'w-1', slots => 3, free_slots => 3, cores => 4,
-    abi => 'x86_64-linux-gnu', tags => ['can_compile'], draining => JSON::PP::false,
+    abi => 'x86_64-linux-gnu', tags => ['fast'], draining => JSON::PP::false,
     host => 'test-host',
     languages => [{id => 'cpp', version => '12.2.0', compiled => JSON::PP::true},
                   {id => 'python', compiled => JSON::PP::false}],

@@ -26,7 +26,7 @@ our @CppFlags = ('-O2', '-std=*', '-D*', '-Wall');
 
 sub cpp_worker {
     my ($id, %o) = @_;
-    return registered(nginx_port(), 't', id => $id, tags => ['can_compile'],
+    return registered(nginx_port(), 't', id => $id, tags => ['fast'],
                       slots => $o{slots} // 2,
                       languages => [['cpp', 'C++', '12', 1,
                                      $o{flags} // \@::CppFlags],
@@ -137,7 +137,7 @@ my @cases = (
 for my $case (@cases) {
     my ($what, $flags, $log) = @$case;
     my $w = dial(port => nginx_port(), token => 't');
-    $w->send_msg(register_msg(id => 'bad', tags => ['can_compile'],
+    $w->send_msg(register_msg(id => 'bad', tags => ['fast'],
                               languages => [['cpp', 'C++', '12', 1, $flags]]));
     my ($name, $m) = $w->recv_cmd(5);
     is($name, 'shutdown', "$what: Shutdown");

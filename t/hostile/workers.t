@@ -27,7 +27,7 @@ CONF
 
 sub junk_worker {
     my ($id, %o) = @_;
-    return registered(nginx_port(), 't', id => $id, tags => ['can_compile'],
+    return registered(nginx_port(), 't', id => $id, tags => ['fast'],
                       languages => $o{languages}
                                    // [map { ["$id-junk-$_", 'J', '1', 1] } 1 .. 256],
                       %{ $o{reg} // {} })

@@ -127,14 +127,36 @@ my ($hc) = http_json(GET => '/health');
 is($hc, 200, 'nginx is fine');
 
 
-=== a known language no live worker has: 503 with Retry-After
---- http_config eval: $::Http
+=== a language judge_languages names that no live worker has: 503 with Retry-After
+--- http_config eval: $::Http . "    judge_languages cpp c;\n"
 --- config eval: $::Config
 --- perl
 my ($c, $j, $r) = post('{"language":"cpp","source":"x","tests":[{"expected_output":""}]}');
 is($c, 503, 'no worker: 503');
 is($j->{error}{code}, 'no_worker', 'no_worker');
 is($r->header('Retry-After'), '1', 'Retry-After');
+($c, $j) = post('{"language":"rust","source":"x","tests":[{"expected_output":""}]}');
+is("$c $j->{error}{code}", '422 unknown_language',
+   'one it does not name, that no worker offered: 422 (the module knows no list of its own)');
+
+
+=== the languages workers offered are remembered across a restart: submissions in them wait for their workers
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- perl
+my $w = registered(nginx_port(), 't', id => 'z',
+                   languages => [['zig', 'Zig', '0.10', 1], ['python', 'Python', '3']])
+    // die "not welcomed\n";
+$w->close;
+restart_nginx();
+my ($c, $j) = post('{"language":"zig","source":"x","tests":[{"expected_output":""}]}');
+is("$c $j->{error}{code}", '503 no_worker', 'after a restart, a language a worker offered: 503 no_worker');
+($c, $j) = post('{"language":"python","source":"x","tests":[{"expected_output":""}]}');
+is("$c $j->{error}{code}", '503 no_worker', 'and its other one');
+($c, $j) = post('{"language":"klingon","source":"x","tests":[{"expected_output":""}]}');
+is("$c $j->{error}{code}", '422 unknown_language', 'one nobody offered: 422');
+ok(-s servroot() . '/judge_cache/languages' || glob(servroot() . '/*/languages'),
+   'kept in the cache directory');
 
 
 === unknown submissions are a JSON 404

@@ -51,7 +51,7 @@ sub records {
 sub worker {
     my ($id, %o) = @_;
     return registered(nginx_port(), 't', id => $id, slots => $o{slots} // 2,
-                      tags => $o{tags} // ['can_compile'],
+                      tags => $o{tags} // [],
                       languages => $o{languages}
                                    // [['cpp', 'C++', '12', 1],
                                        ['python', 'Python', '3']],

@@ -54,7 +54,7 @@ my @langs = map { my ($id, $c) = split /:/; [$id, $id, '1', $c] }
 sub connect_once {
     my $w = eval {
         registered($o{port}, 't', id => $o{id}, slots => $o{slots},
-                   tags => ['can_compile'], languages => \@langs,
+                   tags => ['fast'], languages => \@langs,
                    (defined $o{'max-frame'}
                     ? (max_frame_size => $o{'max-frame'}) : ()));
     };

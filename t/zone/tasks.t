@@ -131,8 +131,8 @@ my $limit = 1 << 20;
 # the compiling worker goes (drains) before the batches are cut, so the
 # runner that announced 1 MiB gets the artifact's bytes with its tests
 my $wc = worker('wc', slots => 1, languages => [['cpp', 'C++', '12', 1]]);
-my $wr = worker('wr', slots => 4, tags => [],
-                reg => {max_frame_size => $limit});
+my $wr = worker('wr', slots => 4,
+                reg => {can_compile => 0, max_frame_size => $limit});
 my @inputs = map { my $u = "test $_ " . join('', 'a' .. 'z');
                    substr($u x (400_000 / length($u) + 1), 0, 400_000) } 0 .. 3;
 my ($code, $r) = submit({language => 'cpp', source => 'int main(){}',

@@ -60,7 +60,7 @@ static const struct option_def option_defs[] = {
     { "slots", 's', OPT_UINT, CFG(slots), "N",
       "tasks run at once (default: online cores)" },
     { "tags", 0, OPT_STRING, CFG(tags), "LIST",
-      "comma list; can_compile added if a compiler works" },
+      "comma list of labels shown to the operator" },
     { "abi", 0, OPT_STRING, CFG(abi), "TAG",
       "artifact ABI tag (default: <machine>-linux-<libc>)" },
     { "languages", 'l', OPT_STRING, CFG(languages), "FILE",

@@ -269,13 +269,13 @@ pid_file_write(const char *path, char *err, size_t errlen)
 
 
 /*
- * Probes the languages and advertises can_compile when a compiler works.
+ * Probes the languages: those whose toolchain answers are offered (and a
+ * worker offering a compiled one compiles, see message.c).
  */
 static int
 worker_languages(struct worker *w, char *err, size_t errlen)
 {
     size_t  i, offered;
-    bool    compiler;
 
     if (languages_load(&w->languages, w->cfg.languages, err, errlen) != 0) {
         return -1;
@@ -284,22 +284,16 @@ worker_languages(struct worker *w, char *err, size_t errlen)
     languages_probe(&w->languages, &w->log, WORKER_PROBE_TIMEOUT);
 
     offered = 0;
-    compiler = false;
 
     for (i = 0; i < w->languages.n; i++) {
         if (w->languages.items[i].version != NULL) {
             offered++;
-            compiler |= w->languages.items[i].compile_command != NULL;
         }
     }
 
     if (offered == 0) {
         log_warn(&w->log, "no language of %s has its toolchain on this host",
                  w->cfg.languages);
-    }
-
-    if (compiler) {
-        return config_add_tag(&w->cfg, "can_compile", err, errlen);
     }
 
     return 0;

@@ -109,7 +109,8 @@ sub register_msg {
             . join('', map { pb_field_bytes(11, $_) }
                            @{ $o{cached_artifacts} // [] })
             . (defined $o{max_frame_size}
-               ? pb_field_varint(12, $o{max_frame_size}) : '');
+               ? pb_field_varint(12, $o{max_frame_size}) : '')
+            . pb_field_varint(13, $o{can_compile} // 1);
     return pb_field_bytes(1, $reg);
 }
 
