@@ -10,7 +10,16 @@
 #include <ngx_md5.h>
 
 #include "ngx_http_judge_module.h"
-#include "judge.pb-c.h"
+#include "ngx_http_judge_ipc.h"
+#include "ngx_http_judge_job.h"
+#include "ngx_http_judge_json.h"
+#include "ngx_http_judge_metrics.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_submit.h"
+#include "ngx_http_judge_wire.h"
+#include "ngx_http_judge_api.h"
 
 
 typedef ngx_int_t (*ngx_http_judge_route_pt)(ngx_http_request_t *r);
@@ -382,13 +391,9 @@ ngx_http_judge_workers(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_worker_drain(ngx_http_request_t *r)
 {
-    u_char                      *frame;
-    size_t                       len;
     ngx_int_t                    rc;
-    ngx_str_t                    wait;
+    ngx_str_t                    wait, frame;
     ngx_uint_t                   wait_for_it;
-    Judge__Drain                 drain;
-    Judge__MasterCommand         cmd;
     ngx_http_judge_addr_t        self, stream;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
@@ -420,25 +425,14 @@ ngx_http_judge_worker_drain(ngx_http_request_t *r)
                                          "no worker with that id");
     }
 
-    judge__drain__init(&drain);
-    drain.reason = "drained by the API";
-    drain.reconnect = 0;
-
-    judge__master_command__init(&cmd);
-    cmd.body_case = JUDGE__MASTER_COMMAND__BODY_DRAIN;
-    cmd.drain = &drain;
-
-    len = judge__master_command__get_packed_size(&cmd);
-
-    frame = ngx_pnalloc(r->pool, len);
-    if (frame == NULL) {
+    if (ngx_http_judge_wire_drain(r->pool, "drained by the API", 0, &frame)
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    judge__master_command__pack(&cmd, frame);
-
     if (ngx_http_judge_ipc_send(jmcf->zone, &stream, NGX_HTTP_JUDGE_MSG_SEND,
-                                frame, len)
+                                frame.data, frame.len)
         == NGX_ERROR)
     {
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
@@ -862,7 +856,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
 
         rc = ngx_http_judge_watch(ctx, &self, 0);
 
-        ngx_http_judge_pipeline_run(jmcf->zone);
+        ngx_http_judge_sched_run(jmcf->zone);
 
         if (rc == NGX_OK) {
             r->main->count++;
@@ -874,7 +868,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
     }
 
-    ngx_http_judge_pipeline_run(jmcf->zone);
+    ngx_http_judge_sched_run(jmcf->zone);
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
@@ -993,7 +987,7 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (r->method == NGX_HTTP_DELETE) {
-        rc = ngx_http_judge_job_cancel(jmcf->zone, &ctx->arg);
+        rc = ngx_http_judge_sched_cancel_job(jmcf->zone, &ctx->arg);
 
         if (rc == NGX_DONE) {
             return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,

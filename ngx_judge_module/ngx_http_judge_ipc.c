@@ -11,6 +11,7 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_ipc.h"
 
 
 /*
@@ -54,6 +55,14 @@ static void ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone);
 static ngx_int_t               ngx_http_judge_ipc_slot = -1;
 static ngx_event_t             ngx_http_judge_ipc_timer;
 static ngx_uint_t              ngx_http_judge_ipc_ticks;
+static ngx_http_judge_ipc_handlers_t  ngx_http_judge_ipc_handlers;
+
+
+void
+ngx_http_judge_ipc_set_handlers(ngx_http_judge_ipc_handlers_t *h)
+{
+    ngx_http_judge_ipc_handlers = *h;
+}
 
 
 static ngx_http_judge_main_conf_t *
@@ -242,7 +251,7 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
 
     /* the process this one replaces may have crashed holding streams */
     if (ngone) {
-        ngx_http_judge_registry_expire(zone, gone, ngone);
+        ngx_http_judge_ipc_handlers.gone(zone, gone, ngone);
     }
 
     ngx_free(gone);
@@ -479,12 +488,9 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
     ngx_http_judge_ipc_drain(zone);
     ngx_http_judge_ipc_watch(zone);
 
-    if (++ngx_http_judge_ipc_ticks % NGX_HTTP_JUDGE_EXPIRE_EVERY == 0) {
-        ngx_http_judge_job_expire(zone);
-    }
-
-    /* retries that are due, and work that waited for a free slot */
-    ngx_http_judge_pipeline_run(zone);
+    ngx_http_judge_ipc_handlers.tick(zone, ++ngx_http_judge_ipc_ticks
+                                           % NGX_HTTP_JUDGE_EXPIRE_EVERY
+                                           == 0);
 
     if (!ngx_exiting) {
         ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
@@ -498,7 +504,7 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
      * (a cancelable timer would not), and no longer.
      */
 
-    if (ngx_http_judge_waiter_pending()) {
+    if (ngx_http_judge_ipc_handlers.waiting()) {
         ev->cancelable = 0;
         ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
     }
@@ -563,11 +569,11 @@ ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
         case NGX_HTTP_JUDGE_MSG_SEND:
         case NGX_HTTP_JUDGE_MSG_CLOSE:
         case NGX_HTTP_JUDGE_MSG_TASK:
-            ngx_http_judge_stream_deliver(zone, msg);
+            ngx_http_judge_ipc_handlers.stream(zone, msg);
             break;
 
         case NGX_HTTP_JUDGE_MSG_NOTIFY:
-            ngx_http_judge_waiter_deliver(msg->id);
+            ngx_http_judge_ipc_handlers.waiter(msg->id);
             break;
         }
 
@@ -637,14 +643,13 @@ ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone)
 
     if (ngone || ngx_http_judge_ipc_ticks % NGX_HTTP_JUDGE_EXPIRE_EVERY == 0)
     {
-        ngx_http_judge_registry_expire(zone, gone, ngone);
+        ngx_http_judge_ipc_handlers.gone(zone, gone, ngone);
     }
 
     ngx_free(pids);
 
     if (reset) {
-        ngx_http_judge_stream_reset();
-        ngx_http_judge_waiter_reset();
+        ngx_http_judge_ipc_handlers.reset();
     }
 }
 

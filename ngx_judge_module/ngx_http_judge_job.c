@@ -11,9 +11,15 @@
 #include <openssl/rand.h>
 
 #include "ngx_http_judge_module.h"
-#include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_cache.h"
+#include "ngx_http_judge_ipc.h"
+#include "ngx_http_judge_json.h"
 #include "ngx_http_judge_ready.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_wire.h"
+#include "ngx_http_judge_job.h"
 
 
 /*
@@ -73,23 +79,6 @@ static void ngx_http_judge_out_text(ngx_http_judge_out_t *o, char *text,
 static const char  *ngx_http_judge_job_states[] = {
     "QUEUED", "COMPILING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"
 };
-
-
-static const char  *ngx_http_judge_statuses[] = {
-    "", "OK", "TLE", "WLE", "MLE", "OLE", "RE", "SV", "CE", "IE", "AC",
-    "WA", "CANCELLED"
-};
-
-
-const char *
-ngx_http_judge_status_name(ngx_uint_t status)
-{
-    if (status >= sizeof(ngx_http_judge_statuses) / sizeof(char *)) {
-        return "IE";
-    }
-
-    return ngx_http_judge_statuses[status];
-}
 
 
 static uint64_t
@@ -671,6 +660,31 @@ ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/*
+ * With stop_on_first_failure the job ends once a test failed and every
+ * test before it in test order has its result: tests run in parallel, so
+ * a later test may fail first, and the verdict is the first in order.
+ */
+
+ngx_uint_t
+ngx_http_judge_job_stopped_locked(ngx_http_judge_job_t *job)
+{
+    uint32_t  i;
+
+    if (job->stop_at == job->ntests) {
+        return 0;
+    }
+
+    for (i = 0; i < job->stop_at; i++) {
+        if (job->results[i].len == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* a test finished: waiters for progress (event streams) want to know */
 
 void
@@ -828,66 +842,6 @@ ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone)
     }
 
     ngx_http_judge_zone_unlock(zone);
-}
-
-
-/*
- * DELETE /submissions/{id}.  NGX_DECLINED: unknown; NGX_DONE: it had
- * ended already.  Workers running its batches are told to stop.
- */
-
-ngx_int_t
-ngx_http_judge_job_cancel(ngx_http_judge_zone_t *zone, ngx_str_t *id)
-{
-    ngx_int_t                rc;
-    ngx_uint_t               i;
-    ngx_array_t             *notify, *stop;
-    ngx_pool_t              *pool;
-    ngx_http_judge_job_t    *job;
-    ngx_http_judge_addr_t   *a;
-
-    pool = ngx_create_pool(1024, ngx_cycle->log);
-    if (pool == NULL) {
-        return NGX_ERROR;
-    }
-
-    notify = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
-    stop = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
-
-    if (notify == NULL || stop == NULL) {
-        ngx_destroy_pool(pool);
-        return NGX_ERROR;
-    }
-
-    ngx_http_judge_zone_lock(zone);
-
-    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
-
-    if (job == NULL) {
-        rc = NGX_DECLINED;
-
-    } else if (job->status >= NGX_HTTP_JUDGE_COMPLETED) {
-        rc = NGX_DONE;
-
-    } else {
-        ngx_http_judge_job_stop_batches_locked(zone, job, stop);
-        ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_CANCELLED,
-                                         JUDGE__STATUS__CANCELLED, notify);
-        rc = NGX_OK;
-    }
-
-    ngx_http_judge_zone_unlock(zone);
-
-    a = stop->elts;
-    for (i = 0; i < stop->nelts; i++) {
-        ngx_http_judge_pipeline_send_cancel(zone, &a[i], id, 0);
-    }
-
-    ngx_http_judge_notify(zone, notify);
-
-    ngx_destroy_pool(pool);
-
-    return rc;
 }
 
 

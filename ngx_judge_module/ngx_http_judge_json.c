@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_json.h"
 
 
 /* length of s as a quoted, escaped JSON string */

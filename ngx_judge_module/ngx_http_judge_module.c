@@ -12,9 +12,18 @@
 #include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
-#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_api.h"
 #include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_cache.h"
+#include "ngx_http_judge_ipc.h"
+#include "ngx_http_judge_job.h"
+#include "ngx_http_judge_json.h"
 #include "ngx_http_judge_ready.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_stream.h"
+#include "ngx_http_judge_wire.h"
 
 
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
@@ -50,6 +59,9 @@ static char *ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
 static void ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh);
 static ngx_int_t ngx_http_judge_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_tick(ngx_http_judge_zone_t *zone,
+    ngx_uint_t expire);
+static void ngx_http_judge_reset(void);
 static char *ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_judge_admin(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -375,6 +387,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_core_conf_t                 *ccf;
     ngx_http_judge_shm_hooks_t       hooks;
     ngx_http_judge_registry_hooks_t  registry;
+    ngx_http_judge_ipc_handlers_t    ipc;
 
     if (jmcf->used && jmcf->zone == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
@@ -385,6 +398,10 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (jmcf->zone == NULL) {
         return NGX_CONF_OK;
+    }
+
+    if (ngx_http_judge_wire_check(cf->log) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (jmcf->cache == NULL) {
@@ -433,8 +450,16 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_http_judge_shm_set_hooks(&hooks);
 
-    registry.gone = ngx_http_judge_pipeline_worker_gone_locked;
-    registry.came = ngx_http_judge_pipeline_worker_came_locked;
+    ipc.stream = ngx_http_judge_stream_deliver;
+    ipc.waiter = ngx_http_judge_waiter_deliver;
+    ipc.waiting = ngx_http_judge_waiter_pending;
+    ipc.tick = ngx_http_judge_tick;
+    ipc.gone = ngx_http_judge_registry_expire;
+    ipc.reset = ngx_http_judge_reset;
+    ngx_http_judge_ipc_set_handlers(&ipc);
+
+    registry.gone = ngx_http_judge_sched_worker_gone_locked;
+    registry.came = ngx_http_judge_sched_worker_came_locked;
     ngx_http_judge_registry_set_hooks(&registry);
     ngx_http_judge_blob_set_evict(ngx_http_judge_make_room_locked);
 
@@ -483,6 +508,29 @@ ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh)
  * least valuable first: a blob nothing holds, a compiled artifact, a
  * finished job kept for its minimum.
  */
+
+/* the poll timer: finished jobs past their ttl go; due work goes out */
+
+static void
+ngx_http_judge_tick(ngx_http_judge_zone_t *zone, ngx_uint_t expire)
+{
+    if (expire) {
+        ngx_http_judge_job_expire(zone);
+    }
+
+    ngx_http_judge_sched_run(zone);
+}
+
+
+/* after a reset of the zone: this process's streams and waiters go */
+
+static void
+ngx_http_judge_reset(void)
+{
+    ngx_http_judge_stream_reset();
+    ngx_http_judge_waiter_reset();
+}
+
 
 static ngx_int_t
 ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone)

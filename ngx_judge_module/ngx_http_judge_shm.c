@@ -509,3 +509,60 @@ ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone)
 
     return id;
 }
+
+
+/*
+ * The zone's trees are of ngx_str_node_t keyed by the crc32 of a byte
+ * string (worker id, job id, artifact hash), ties broken by the bytes: the
+ * records embed the node first, so a found node is the record.
+ */
+
+void *
+ngx_http_judge_rbtree_lookup(ngx_rbtree_t *tree, u_char *key, size_t len)
+{
+    ngx_str_t  name;
+
+    name.data = key;
+    name.len = len;
+
+    return ngx_str_rbtree_lookup(tree, &name, ngx_crc32_short(key, len));
+}
+
+
+void
+ngx_http_judge_rbtree_insert(ngx_rbtree_t *tree, ngx_str_node_t *sn,
+    u_char *key, size_t len)
+{
+    sn->str.data = key;
+    sn->str.len = len;
+    sn->node.key = ngx_crc32_short(key, len);
+
+    ngx_rbtree_insert(tree, &sn->node);
+}
+
+
+/* the node of a process-local tree with unique integer keys */
+
+ngx_rbtree_node_t *
+ngx_http_judge_rbtree_find(ngx_rbtree_t *tree, ngx_rbtree_key_t key)
+{
+    ngx_rbtree_node_t  *node, *sentinel;
+
+    if (tree->root == NULL) {
+        return NULL;
+    }
+
+    node = tree->root;
+    sentinel = tree->sentinel;
+
+    while (node != sentinel) {
+
+        if (key == node->key) {
+            return node;
+        }
+
+        node = (key < node->key) ? node->left : node->right;
+    }
+
+    return NULL;
+}

@@ -62,4 +62,16 @@ void ngx_http_judge_zone_free_str_locked(ngx_http_judge_zone_t *zone,
 void ngx_http_judge_zone_unlink_later(u_char *name);
 
 
+ngx_int_t ngx_http_judge_init_zone(ngx_shm_zone_t *shm_zone, void *data);
+void ngx_http_judge_zone_stats(ngx_http_judge_zone_t *zone,
+    ngx_uint_t *generation, time_t *created, size_t *size, size_t *free);
+uint64_t ngx_http_judge_zone_next_id(ngx_http_judge_zone_t *zone);
+void *ngx_http_judge_rbtree_lookup(ngx_rbtree_t *tree, u_char *key,
+    size_t len);
+void ngx_http_judge_rbtree_insert(ngx_rbtree_t *tree, ngx_str_node_t *sn,
+    u_char *key, size_t len);
+ngx_rbtree_node_t *ngx_http_judge_rbtree_find(ngx_rbtree_t *tree,
+    ngx_rbtree_key_t key);
+
+
 #endif /* _NGX_HTTP_JUDGE_SHM_H_INCLUDED_ */

@@ -10,7 +10,13 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_blobs.h"
-#include "judge.pb-c.h"
+#include "ngx_http_judge_ipc.h"
+#include "ngx_http_judge_json.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_results.h"
+#include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_stream.h"
 
 
 /*
@@ -499,18 +505,18 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT:
-        ngx_http_judge_pipeline_compile_result(s->zone, &s->worker_id,
+        ngx_http_judge_results_compile(s->zone, &s->worker_id,
                                                s->node.key,
                                                msg->compile_result);
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_TEST_RESULT:
-        ngx_http_judge_pipeline_test_result(s->zone, &s->worker_id,
+        ngx_http_judge_results_test(s->zone, &s->worker_id,
                                             s->node.key, msg->test_result);
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT:
-        ngx_http_judge_pipeline_batch_result(s->zone, &s->worker_id,
+        ngx_http_judge_results_batch(s->zone, &s->worker_id,
                                              s->node.key,
                                              msg->batch_result);
         break;
@@ -763,7 +769,7 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     rc = ngx_http_judge_stream_send(s, &cmd);
 
     /* a new worker is new capacity: queued work may go now */
-    ngx_http_judge_pipeline_run(s->zone);
+    ngx_http_judge_sched_run(s->zone);
 
     return rc;
 
@@ -1289,7 +1295,7 @@ ngx_http_judge_stream_unregister(ngx_http_judge_stream_t *s)
     s->registered = 0;
 
     if (!ngx_exiting) {
-        ngx_http_judge_pipeline_run(s->zone);
+        ngx_http_judge_sched_run(s->zone);
     }
 }
 
@@ -1358,7 +1364,7 @@ ngx_http_judge_stream_task(ngx_http_judge_stream_t *s,
 
     ngx_memcpy(&head, msg->data, sizeof(ngx_http_judge_task_head_t));
 
-    if (!ngx_http_judge_pipeline_task_out(zone, &head, s->node.key)) {
+    if (!ngx_http_judge_sched_task_out(zone, &head, s->node.key)) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, s->request->connection->log, 0,
                        "judge: task %uL was called back before it went out",
                        head.task_id);

@@ -12,8 +12,11 @@
 #include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_api.h"
 #include "ngx_http_judge_blobs.h"
-#include "judge.pb-c.h"
+#include "ngx_http_judge_json.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_submit.h"
 
 
 /*

@@ -9,18 +9,26 @@
 #include <ngx_http.h>
 
 #include "ngx_http_judge_module.h"
-#include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_cache.h"
+#include "ngx_http_judge_ipc.h"
+#include "ngx_http_judge_job.h"
 #include "ngx_http_judge_ready.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_wire.h"
+#include "ngx_http_judge_scheduler.h"
 
 
 /*
- * The pipeline: compile once (per source hash, on a worker that can),
- * cut the tests into batches, spread them over free slots, take the
- * results in as they come, and end the job with a verdict.
+ * The scheduler: compile once (per source hash, on a worker that can),
+ * cut the tests into batches, spread them over free slots, hand out again
+ * what was lost, and end the job with a verdict once its results are in
+ * (ngx_http_judge_results.c takes them in).  What it looks at is kept by
+ * ngx_http_judge_ready.c: a pass costs what moves, not what waits.
  *
  * Every decision is taken under the zone lock by whichever nginx process
- * happens to run ngx_http_judge_pipeline_run(): the one that accepted a
+ * happens to run ngx_http_judge_sched_run(): the one that accepted a
  * submission, the one that received a result, or any one on its poll
  * timer.  Decisions are written into the zone first; the frames they call
  * for are described under the lock as recipes of bytes and blob ranges
@@ -38,13 +46,11 @@
 
 #define NGX_HTTP_JUDGE_MAX_BATCH      64
 #define NGX_HTTP_JUDGE_RETRY_BASE     100     /* ms, doubled per attempt */
+#define NGX_HTTP_JUDGE_MAX_RETURNS    8       /* free handings back */
 #define NGX_HTTP_JUDGE_COMPILE_TIME   20000   /* the worker's compile limit */
 #define NGX_HTTP_JUDGE_TEST_SLACK     2000    /* ms per test: checker, I/O */
-#define NGX_HTTP_JUDGE_FRAME_SLACK    1024    /* ids, numbers, keys */
 #define NGX_HTTP_JUDGE_DEFAULT_FRAME  (16 * 1024 * 1024)
-#define NGX_HTTP_JUDGE_RESULT_TEXT    512     /* checker message, message */
 #define NGX_HTTP_JUDGE_DECLINES       8       /* per language and pass */
-#define NGX_HTTP_JUDGE_MAX_RETURNS    8       /* free handings back */
 
 
 typedef struct {
@@ -56,331 +62,49 @@ typedef struct {
 } ngx_http_judge_send_t;
 
 
-static void ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_artifact_t *a);
-static void *ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone,
-    size_t size);
-static void ngx_http_judge_pipeline_compiles_locked(
+static void ngx_http_judge_sched_compiles_locked(
     ngx_http_judge_zone_t *zone);
-static ngx_int_t ngx_http_judge_pipeline_send_compile_locked(
+static ngx_int_t ngx_http_judge_sched_send_compile_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_artifact_t *a,
     ngx_array_t *sends);
-static void ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
+static void ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop);
-static void ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
+static void ngx_http_judge_sched_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends);
-static ngx_str_t ngx_http_judge_pipeline_abi_locked(
+static ngx_str_t ngx_http_judge_sched_abi_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
-static ngx_int_t ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
+static ngx_int_t ngx_http_judge_sched_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from);
-static void ngx_http_judge_pipeline_orphan_wait_locked(
+static void ngx_http_judge_sched_orphan_wait_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
     ngx_msec_t since, ngx_msec_t limit);
-static void ngx_http_judge_pipeline_wake_locked(ngx_http_judge_zone_t *zone,
-    u_char *hash);
-static ngx_msec_t ngx_http_judge_pipeline_sooner(ngx_msec_t a, ngx_msec_t b);
-static void ngx_http_judge_pipeline_later_locked(ngx_http_judge_zone_t *zone,
+static ngx_msec_t ngx_http_judge_sched_sooner(ngx_msec_t a, ngx_msec_t b);
+static void ngx_http_judge_sched_later_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
-static ngx_int_t ngx_http_judge_pipeline_send_batch_locked(
+static ngx_int_t ngx_http_judge_sched_send_batch_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, ngx_uint_t i,
     ngx_array_t *sends);
-static ngx_int_t ngx_http_judge_pipeline_batches_locked(
+static ngx_int_t ngx_http_judge_sched_batches_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job,
     ngx_http_judge_artifact_t *a);
-static void ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t);
-static ngx_uint_t ngx_http_judge_pipeline_returned_locked(
-    ngx_http_judge_task_t *t);
-static void ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
+static void ngx_http_judge_sched_requeue_locked(ngx_http_judge_task_t *t);
+static void ngx_http_judge_sched_given_up_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 
-static void ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_task_t *t, ngx_uint_t max_attempts);
-static void ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
+static void ngx_http_judge_sched_orphan_locked(ngx_http_judge_zone_t *zone,
     ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
     ngx_str_t *note, ngx_str_t *language);
-static void ngx_http_judge_pipeline_orphan_job_locked(
+static void ngx_http_judge_sched_orphan_job_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, size_t frame);
-static void ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
+static void ngx_http_judge_sched_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify, ngx_array_t *stop);
-static ngx_http_judge_task_t *ngx_http_judge_pipeline_task_locked(
+static ngx_http_judge_task_t *ngx_http_judge_sched_task_locked(
     ngx_http_judge_zone_t *zone, u_char *key, size_t key_len,
     uint64_t task_id, ngx_http_judge_artifact_t **a,
     ngx_uint_t *max_attempts);
-static void ngx_http_judge_pipeline_task_head(ngx_http_judge_send_t *send);
-static void ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
+static void ngx_http_judge_sched_task_head(ngx_http_judge_send_t *send);
+static void ngx_http_judge_sched_undeliverable(ngx_http_judge_zone_t *zone,
     ngx_http_judge_send_t *send);
-static ngx_uint_t ngx_http_judge_pipeline_stopped_locked(
-    ngx_http_judge_job_t *job);
-static void ngx_http_judge_pipeline_compile_retry_locked(
-    ngx_http_judge_zone_t *zone, ngx_http_judge_artifact_t *a);
-
-
-/* ------------------------------------------------------------ the cache */
-
-
-void
-ngx_http_judge_cache_init_zone(ngx_http_judge_shctx_t *sh)
-{
-    ngx_rbtree_init(&sh->artifacts, &sh->artifacts_sentinel,
-                    ngx_str_rbtree_insert_value);
-    ngx_queue_init(&sh->artifacts_lru);
-    ngx_queue_init(&sh->compiling);
-}
-
-
-static void
-ngx_http_judge_cache_free_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_artifact_t *a)
-{
-    ngx_rbtree_delete(&zone->sh->artifacts, &a->sn.node);
-    ngx_queue_remove(&a->queue);
-
-    if (a->in_compiling) {
-        ngx_queue_remove(&a->compiling);
-    }
-
-    ngx_http_judge_blob_release_locked(zone, &a->spec);
-    ngx_http_judge_blob_release_locked(zone, &a->artifact);
-    ngx_http_judge_blob_release_locked(zone, &a->compile);
-
-    ngx_http_judge_zone_free_str_locked(zone, &a->language);
-    ngx_http_judge_zone_free_str_locked(zone, &a->abi);
-    ngx_http_judge_zone_free_str_locked(zone, &a->note);
-
-    ngx_slab_free_locked(zone->shpool, a);
-}
-
-
-/*
- * The least recently wanted artifact that is done with goes (NGX_OK), to
- * make room in the zone or the cache directory; a job still needing it
- * has it compiled again.  NGX_DECLINED: none is done with.
- */
-
-ngx_int_t
-ngx_http_judge_cache_evict_locked(ngx_http_judge_zone_t *zone)
-{
-    ngx_queue_t                *q;
-    ngx_http_judge_artifact_t  *a;
-
-    for (q = ngx_queue_last(&zone->sh->artifacts_lru);
-         q != ngx_queue_sentinel(&zone->sh->artifacts_lru);
-         q = ngx_queue_prev(q))
-    {
-        a = ngx_queue_data(q, ngx_http_judge_artifact_t, queue);
-
-        if (a->status) {
-            ngx_http_judge_cache_free_locked(zone, a);
-            return NGX_OK;
-        }
-    }
-
-    return NGX_DECLINED;
-}
-
-
-/* room for an artifact entry: finished jobs go first, then old artifacts */
-
-static void *
-ngx_http_judge_cache_alloc_locked(ngx_http_judge_zone_t *zone, size_t size)
-{
-    void  *p;
-
-    for ( ;; ) {
-        p = ngx_http_judge_zone_alloc_locked(zone, size);
-        if (p) {
-            return p;
-        }
-
-        if (ngx_http_judge_cache_evict_locked(zone) != NGX_OK) {
-            return NULL;
-        }
-    }
-}
-
-
-/*
- * A job needs the artifact of "hash": a known entry (compiled, or being
- * compiled for another job) is touched and NGX_DONE returned; otherwise
- * one is made (or an entry the judge failed on is reset) with a pending
- * compile task.  So concurrent identical submissions share one compile.
- */
-
-ngx_int_t
-ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_job_t *job)
-{
-    ngx_http_judge_artifact_t  *a;
-
-    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, job->hash,
-                                     NGX_HTTP_JUDGE_HASH_LEN);
-
-    if (a) {
-        ngx_queue_remove(&a->queue);
-        ngx_queue_insert_head(&zone->sh->artifacts_lru, &a->queue);
-
-        if (a->status != JUDGE__STATUS__IE) {
-            return NGX_DONE;
-        }
-
-        /* the judge failing is no answer to keep: compile again */
-
-        ngx_http_judge_blob_release_locked(zone, &a->compile);
-        ngx_http_judge_zone_free_str_locked(zone, &a->note);
-
-        a->status = 0;
-        a->orphan_since = 0;
-        ngx_memzero(&a->task, sizeof(ngx_http_judge_task_t));
-        a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
-
-        return NGX_OK;
-    }
-
-    a = ngx_http_judge_cache_alloc_locked(zone,
-                                          sizeof(ngx_http_judge_artifact_t));
-    if (a == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(a->hash, job->hash, NGX_HTTP_JUDGE_HASH_LEN);
-    a->max_attempts = job->max_attempts;
-    a->max_artifact = job->max_artifact;
-    a->orphan_limit = job->orphan_limit;
-    a->grace = job->grace;
-    a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
-
-    if (ngx_http_judge_zone_store_locked(zone, &a->language,
-                                         job->language.data,
-                                         job->language.len)
-        != NGX_OK)
-    {
-        ngx_slab_free_locked(zone->shpool, a);
-        return NGX_ERROR;
-    }
-
-    a->spec = job->compile_spec;
-    ngx_http_judge_blob_hold_locked(zone, &a->spec);
-
-    ngx_http_judge_rbtree_insert(&zone->sh->artifacts, &a->sn, a->hash,
-                                 NGX_HTTP_JUDGE_HASH_LEN);
-    ngx_queue_insert_head(&zone->sh->artifacts_lru, &a->queue);
-
-    return NGX_OK;
-}
-
-
-/* ------------------------------------------------------------ frames */
-
-
-/*
- * MasterCommand{compile: spec + task_id + max_artifact_size}.  The stored
- * CompileTask holds everything else; a field appended later wins, as
- * protobuf says.
- */
-
-static void
-ngx_http_judge_pipeline_compile_frame(ngx_http_judge_artifact_t *a,
-    ngx_http_judge_recipe_t *r)
-{
-    size_t  inner;
-
-    inner = a->spec.len
-            + 1 + ngx_http_judge_varint_len(a->task.task_id)
-            + 1 + ngx_http_judge_varint_len(a->max_artifact);
-
-    ngx_http_judge_recipe_field(r, 2, inner);
-    ngx_http_judge_recipe_blob(r, &a->spec, 0, a->spec.len);
-    ngx_http_judge_recipe_varint(r, a->task.task_id, 2);
-    ngx_http_judge_recipe_varint(r, a->max_artifact, 8);
-}
-
-
-/* the bytes of a batch's frame; the artifact counted when it goes too */
-
-static size_t
-ngx_http_judge_pipeline_batch_size(ngx_http_judge_job_t *job,
-    ngx_uint_t first, ngx_uint_t count, ngx_http_judge_artifact_t *a)
-{
-    size_t  inner;
-
-    inner = job->run_spec.len
-            + job->test_off[first + count] - job->test_off[first]
-            + NGX_HTTP_JUDGE_FRAME_SLACK;
-
-    if (a) {
-        inner += ngx_http_judge_field_len(4, a->artifact.len);
-    }
-
-    return ngx_http_judge_field_len(3, inner);
-}
-
-
-/* MasterCommand{execute_batch: template + ids + artifact + tests} */
-
-static void
-ngx_http_judge_pipeline_batch_frame(ngx_http_judge_job_t *job,
-    ngx_http_judge_task_t *b, ngx_http_judge_artifact_t *a,
-    ngx_http_judge_recipe_t *r)
-{
-    size_t    inner;
-    uint64_t  off, len;
-
-    off = job->test_off[b->first];
-    len = job->test_off[b->first + b->count] - off;
-
-    inner = job->run_spec.len
-            + ngx_http_judge_field_len(1, NGX_HTTP_JUDGE_JOB_ID_LEN)
-            + 1 + ngx_http_judge_varint_len(b->task_id)
-            + 1 + ngx_http_judge_varint_len(b->attempt)
-            + len;
-
-    if (a && b->send_artifact) {
-        inner += ngx_http_judge_field_len(4, a->artifact.len);
-    }
-
-    ngx_http_judge_recipe_field(r, 3, inner);
-    ngx_http_judge_recipe_blob(r, &job->run_spec, 0, job->run_spec.len);
-    ngx_http_judge_recipe_field(r, 1, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    ngx_http_judge_recipe_bytes(r, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    ngx_http_judge_recipe_varint(r, b->task_id, 2);
-    ngx_http_judge_recipe_varint(r, b->attempt, 11);
-
-    if (a && b->send_artifact) {
-        ngx_http_judge_recipe_field(r, 4, a->artifact.len);
-        ngx_http_judge_recipe_blob(r, &a->artifact, 0, a->artifact.len);
-    }
-
-    ngx_http_judge_recipe_blob(r, &job->tests, off, len);
-}
-
-
-/* Cancel{job_id, task_id}: task 0 stops every task of the job */
-
-void
-ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_addr_t *to, ngx_str_t *job_id, uint64_t task_id)
-{
-    u_char                buf[128];
-    size_t                len;
-    Judge__Cancel         cancel;
-    Judge__MasterCommand  cmd;
-    u_char                id[NGX_HTTP_JUDGE_JOB_ID_LEN + 1];
-
-    ngx_memcpy(id, job_id->data, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    id[NGX_HTTP_JUDGE_JOB_ID_LEN] = '\0';
-
-    judge__cancel__init(&cancel);
-    cancel.job_id = (char *) id;
-    cancel.task_id = task_id;
-
-    judge__master_command__init(&cmd);
-    cmd.body_case = JUDGE__MASTER_COMMAND__BODY_CANCEL;
-    cmd.cancel = &cancel;
-
-    len = judge__master_command__pack(&cmd, buf);
-
-    (void) ngx_http_judge_ipc_send(zone, to, NGX_HTTP_JUDGE_MSG_SEND, buf, len);
-}
 
 
 /* ------------------------------------------------------- scheduling */
@@ -393,7 +117,7 @@ ngx_http_judge_pipeline_send_cancel(ngx_http_judge_zone_t *zone,
  */
 
 void
-ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
+ngx_http_judge_sched_run(ngx_http_judge_zone_t *zone)
 {
     ngx_pool_t            *pool;
     ngx_array_t           *sends, *notify, *stop;
@@ -415,7 +139,7 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
 
     ngx_http_judge_zone_lock(zone);
 
-    ngx_http_judge_pipeline_compiles_locked(zone);
+    ngx_http_judge_sched_compiles_locked(zone);
     ngx_http_judge_ready_expire_timers_locked(zone);
 
     for ( ;; ) {
@@ -424,14 +148,14 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
             break;
         }
 
-        ngx_http_judge_pipeline_job_locked(zone, job, notify, stop);
+        ngx_http_judge_sched_job_locked(zone, job, notify, stop);
     }
 
-    ngx_http_judge_pipeline_share_locked(zone, sends);
+    ngx_http_judge_sched_share_locked(zone, sends);
 
     ngx_http_judge_zone_unlock(zone);
 
-    ngx_http_judge_pipeline_flush(zone, sends, notify, stop);
+    ngx_http_judge_sched_flush(zone, sends, notify, stop);
 
     ngx_destroy_pool(pool);
 }
@@ -454,7 +178,7 @@ ngx_http_judge_pipeline_run(ngx_http_judge_zone_t *zone)
  */
 
 static void
-ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_share_locked(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends)
 {
     ngx_int_t                   rc;
@@ -490,7 +214,7 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
                 continue;
             }
 
-            rc = ngx_http_judge_pipeline_send_compile_locked(zone, a, sends);
+            rc = ngx_http_judge_sched_send_compile_locked(zone, a, sends);
 
             if (rc == NGX_OK) {
                 ngx_http_judge_ready_running_locked(zone, best, 1);
@@ -500,11 +224,11 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
                 ngx_http_judge_ready_dirty_locked(zone, best);
 
             } else {
-                ngx_http_judge_pipeline_orphan_wait_locked(zone, best,
+                ngx_http_judge_sched_orphan_wait_locked(zone, best,
                                                            a->orphan_since,
                                                            a->orphan_limit);
                 if (a->status) {
-                    ngx_http_judge_pipeline_wake_locked(zone, a->hash);
+                    ngx_http_judge_sched_wake_locked(zone, a->hash);
                 }
             }
 
@@ -514,7 +238,7 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
         i = best->next_batch;
         count = best->batches[i].count;
 
-        rc = ngx_http_judge_pipeline_send_batch_locked(zone, best, i, sends);
+        rc = ngx_http_judge_sched_send_batch_locked(zone, best, i, sends);
 
         if (rc == NGX_DECLINED) {
             /* no worker has room for it now */
@@ -529,7 +253,7 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
             ngx_http_judge_ready_remove_locked(zone, best);
 
             if (best->orphan_since) {
-                ngx_http_judge_pipeline_orphan_wait_locked(zone, best,
+                ngx_http_judge_sched_orphan_wait_locked(zone, best,
                                                            best->orphan_since,
                                                            best->orphan_limit);
             } else {
@@ -543,7 +267,7 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
         ngx_http_judge_ready_timer_by_locked(zone, best,
                                              best->batches[i].deadline);
 
-        if (ngx_http_judge_pipeline_next_batch(best, i + 1) != NGX_OK) {
+        if (ngx_http_judge_sched_next_batch(best, i + 1) != NGX_OK) {
             ngx_http_judge_ready_remove_locked(zone, best);
         }
     }
@@ -553,7 +277,7 @@ ngx_http_judge_pipeline_share_locked(ngx_http_judge_zone_t *zone,
 /* the job is looked at again when the wait for a worker is over */
 
 static void
-ngx_http_judge_pipeline_orphan_wait_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_orphan_wait_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_msec_t since, ngx_msec_t limit)
 {
     ngx_http_judge_ready_remove_locked(zone, job);
@@ -573,8 +297,8 @@ ngx_http_judge_pipeline_orphan_wait_locked(ngx_http_judge_zone_t *zone,
  * (once per compile) to find them by walking the jobs that run.
  */
 
-static void
-ngx_http_judge_pipeline_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
+void
+ngx_http_judge_sched_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
 {
     ngx_queue_t           *q;
     ngx_http_judge_job_t  *job;
@@ -600,7 +324,7 @@ ngx_http_judge_pipeline_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
  */
 
 void
-ngx_http_judge_pipeline_worker_came_locked(ngx_http_judge_zone_t *zone)
+ngx_http_judge_sched_worker_came_locked(ngx_http_judge_zone_t *zone)
 {
     ngx_queue_t           *q;
     ngx_http_judge_job_t  *job;
@@ -618,7 +342,7 @@ ngx_http_judge_pipeline_worker_came_locked(ngx_http_judge_zone_t *zone)
 /* the ABI a job's batches need: its artifact's, or none (interpreted) */
 
 static ngx_str_t
-ngx_http_judge_pipeline_abi_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_abi_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job)
 {
     ngx_str_t                   none = ngx_null_string;
@@ -638,7 +362,7 @@ ngx_http_judge_pipeline_abi_locked(ngx_http_judge_zone_t *zone,
 /* the next batch of the job that may be sent now, from "from" on */
 
 static ngx_int_t
-ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
+ngx_http_judge_sched_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from)
 {
     ngx_uint_t              i;
@@ -660,7 +384,7 @@ ngx_http_judge_pipeline_next_batch(ngx_http_judge_job_t *job,
 
 
 static void
-ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_flush(ngx_http_judge_zone_t *zone,
     ngx_array_t *sends, ngx_array_t *notify, ngx_array_t *stop)
 {
     ngx_uint_t              i;
@@ -675,7 +399,7 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
                                        s[i].recipe.buf, s[i].recipe.len)
                != NGX_OK)
         {
-            ngx_http_judge_pipeline_undeliverable(zone, &s[i]);
+            ngx_http_judge_sched_undeliverable(zone, &s[i]);
 
             ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                           "judge: a task for process %P could not be "
@@ -696,7 +420,7 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
     for (i = 0; i < stop->nelts; i++) {
         id.data = s[i].key;
         id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
-        ngx_http_judge_pipeline_send_cancel(zone, &s[i].to, &id,
+        ngx_http_judge_sched_cancel(zone, &s[i].to, &id,
                                             s[i].task_id);
     }
 
@@ -709,7 +433,7 @@ ngx_http_judge_pipeline_flush(ngx_http_judge_zone_t *zone,
 /* the task a head names, with its job's attempts, or NULL; "a": a compile */
 
 static ngx_http_judge_task_t *
-ngx_http_judge_pipeline_task_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_task_locked(ngx_http_judge_zone_t *zone,
     u_char *key, size_t key_len, uint64_t task_id,
     ngx_http_judge_artifact_t **a, ngx_uint_t *max_attempts)
 {
@@ -751,7 +475,7 @@ ngx_http_judge_pipeline_task_locked(ngx_http_judge_zone_t *zone,
 /* the head of a task's message: which task it is */
 
 static void
-ngx_http_judge_pipeline_task_head(ngx_http_judge_send_t *send)
+ngx_http_judge_sched_task_head(ngx_http_judge_send_t *send)
 {
     ngx_http_judge_task_head_t  head;
 
@@ -774,7 +498,7 @@ ngx_http_judge_pipeline_task_head(ngx_http_judge_send_t *send)
  */
 
 ngx_uint_t
-ngx_http_judge_pipeline_task_out(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_task_out(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_head_t *head, uint64_t stream_id)
 {
     ngx_uint_t                  out, max_attempts;
@@ -783,7 +507,7 @@ ngx_http_judge_pipeline_task_out(ngx_http_judge_zone_t *zone,
 
     ngx_http_judge_zone_lock(zone);
 
-    t = ngx_http_judge_pipeline_task_locked(zone, head->key, head->key_len,
+    t = ngx_http_judge_sched_task_locked(zone, head->key, head->key_len,
                                             head->task_id, &a, &max_attempts);
 
     out = t && t->state == NGX_HTTP_JUDGE_TASK_RUNNING
@@ -802,7 +526,7 @@ ngx_http_judge_pipeline_task_out(ngx_http_judge_zone_t *zone,
  */
 
 static void
-ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_undeliverable(ngx_http_judge_zone_t *zone,
     ngx_http_judge_send_t *send)
 {
     ngx_uint_t                  max_attempts;
@@ -811,7 +535,7 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
 
     ngx_http_judge_zone_lock(zone);
 
-    t = ngx_http_judge_pipeline_task_locked(zone, send->key, send->key_len,
+    t = ngx_http_judge_sched_task_locked(zone, send->key, send->key_len,
                                             send->task_id, &a, &max_attempts);
 
     if (t && t->state == NGX_HTTP_JUDGE_TASK_RUNNING) {
@@ -819,10 +543,10 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
                                                t->count ? t->count
                                                         - t->reported : 1);
         if (a) {
-            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+            ngx_http_judge_sched_compile_retry_locked(zone, a);
 
         } else {
-            ngx_http_judge_pipeline_retry_locked(zone, t, max_attempts);
+            ngx_http_judge_sched_retry_locked(zone, t, max_attempts);
             ngx_http_judge_ready_dirty_locked(zone,
                 ngx_http_judge_job_lookup_locked(zone->sh, send->key,
                                                  send->key_len));
@@ -836,7 +560,7 @@ ngx_http_judge_pipeline_undeliverable(ngx_http_judge_zone_t *zone,
 /* a running task's deadline passed: NGX_OK and the task is let go */
 
 static ngx_int_t
-ngx_http_judge_pipeline_overdue_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_overdue_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t *t)
 {
     if (t->state != NGX_HTTP_JUDGE_TASK_RUNNING
@@ -861,7 +585,7 @@ ngx_http_judge_pipeline_overdue_locked(ngx_http_judge_zone_t *zone,
  */
 
 static void
-ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone)
+ngx_http_judge_sched_compiles_locked(ngx_http_judge_zone_t *zone)
 {
     ngx_queue_t                *q, *next;
     ngx_http_judge_artifact_t  *a;
@@ -874,14 +598,14 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone)
         a = ngx_queue_data(q, ngx_http_judge_artifact_t, compiling);
 
         if (a->status == 0
-            && ngx_http_judge_pipeline_overdue_locked(zone, &a->task)
+            && ngx_http_judge_sched_overdue_locked(zone, &a->task)
                == NGX_OK)
         {
             ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                           "judge: a compile of %*s was not answered in "
                           "time; it is handed out again",
                           (size_t) 16, a->hash);
-            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+            ngx_http_judge_sched_compile_retry_locked(zone, a);
         }
 
         if (a->status || a->task.state != NGX_HTTP_JUDGE_TASK_RUNNING) {
@@ -899,7 +623,7 @@ ngx_http_judge_pipeline_compiles_locked(ngx_http_judge_zone_t *zone)
  */
 
 static ngx_int_t
-ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_send_compile_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_artifact_t *a, ngx_array_t *sends)
 {
     ngx_int_t                 rc;
@@ -910,7 +634,7 @@ ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
                                              1, NULL, 0, &w);
 
     if (rc == NGX_ABORT) {
-        ngx_http_judge_pipeline_orphan_locked(zone, &a->orphan_since,
+        ngx_http_judge_sched_orphan_locked(zone, &a->orphan_since,
                                               a->orphan_limit, &a->status,
                                               &a->note, &a->language);
         return NGX_ABORT;
@@ -953,8 +677,8 @@ ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
     send->key_len = NGX_HTTP_JUDGE_HASH_LEN;
     send->task_id = a->task.task_id;
 
-    ngx_http_judge_pipeline_task_head(send);
-    ngx_http_judge_pipeline_compile_frame(a, &send->recipe);
+    ngx_http_judge_sched_task_head(send);
+    ngx_http_judge_wire_compile(a, &send->recipe);
     zone->sh->compiles++;
 
     return NGX_OK;
@@ -964,7 +688,7 @@ ngx_http_judge_pipeline_send_compile_locked(ngx_http_judge_zone_t *zone,
 /* the compile answer goes with the job too, marked as cached or not */
 
 static void
-ngx_http_judge_pipeline_take_compile_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_take_compile_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
     if (job->compile.serial || job->note.len) {
@@ -990,7 +714,7 @@ ngx_http_judge_pipeline_take_compile_locked(ngx_http_judge_zone_t *zone,
  */
 
 static void
-ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop)
 {
     ngx_str_t                   none = ngx_null_string;
@@ -1012,7 +736,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
         if (a == NULL) {
             /* evicted while still needed: compile again */
             if (ngx_http_judge_cache_want_locked(zone, job) == NGX_ERROR) {
-                ngx_http_judge_pipeline_later_locked(zone, job);
+                ngx_http_judge_sched_later_locked(zone, job);
                 return;
             }
 
@@ -1042,7 +766,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             }
 
             if (a->orphan_since) {
-                when = ngx_http_judge_pipeline_sooner(when, a->orphan_since
+                when = ngx_http_judge_sched_sooner(when, a->orphan_since
                                                             + a->orphan_limit
                                                             + 1);
             }
@@ -1054,7 +778,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
             return;
         }
 
-        ngx_http_judge_pipeline_take_compile_locked(zone, job, a);
+        ngx_http_judge_sched_take_compile_locked(zone, job, a);
 
         if (a->status == JUDGE__STATUS__IE) {
             ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_FAILED,
@@ -1071,8 +795,8 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (job->batches == NULL) {
-        if (ngx_http_judge_pipeline_batches_locked(zone, job, a) != NGX_OK) {
-            ngx_http_judge_pipeline_later_locked(zone, job);
+        if (ngx_http_judge_sched_batches_locked(zone, job, a) != NGX_OK) {
+            ngx_http_judge_sched_later_locked(zone, job);
             return;
         }
 
@@ -1084,7 +808,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     for (i = 0; i < job->nbatches; i++) {
         b = &job->batches[i];
 
-        if (ngx_http_judge_pipeline_overdue_locked(zone, b) == NGX_OK) {
+        if (ngx_http_judge_sched_overdue_locked(zone, b) == NGX_OK) {
             ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                           "judge: a batch of job %*s was not done in time; "
                           "it is handed out again",
@@ -1098,7 +822,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
                 send->task_id = b->task_id;
             }
 
-            ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
+            ngx_http_judge_sched_retry_locked(zone, b, job->max_attempts);
         }
 
         if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
@@ -1112,13 +836,13 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
         case NGX_HTTP_JUDGE_TASK_RUNNING:
             running += b->count - b->reported;
-            when = ngx_http_judge_pipeline_sooner(when, b->deadline);
+            when = ngx_http_judge_sched_sooner(when, b->deadline);
             done = 0;
             break;
 
         case NGX_HTTP_JUDGE_TASK_PENDING:
             if ((ngx_msec_int_t) (ngx_current_msec - b->not_before) < 0) {
-                when = ngx_http_judge_pipeline_sooner(when, b->not_before);
+                when = ngx_http_judge_sched_sooner(when, b->not_before);
             }
 
             done = 0;
@@ -1131,10 +855,10 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 
     if (done && job->nbatches) {
         complete = job->nresults == job->ntests
-                   || ngx_http_judge_pipeline_stopped_locked(job);
+                   || ngx_http_judge_job_stopped_locked(job);
 
         if (!complete && job->message.len == 0) {
-            ngx_http_judge_pipeline_given_up_locked(zone, job);
+            ngx_http_judge_sched_given_up_locked(zone, job);
         }
 
         ngx_http_judge_job_finish_locked(zone, job,
@@ -1145,7 +869,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
     }
 
     if (job->orphan_since) {
-        when = ngx_http_judge_pipeline_sooner(when, job->orphan_since
+        when = ngx_http_judge_sched_sooner(when, job->orphan_since
                                                     + job->orphan_limit + 1);
     }
 
@@ -1154,15 +878,15 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
                                         - (ngx_int_t) job->running);
     ngx_http_judge_ready_timer_locked(zone, job, when);
 
-    if (ngx_http_judge_pipeline_next_batch(job, 0) != NGX_OK) {
+    if (ngx_http_judge_sched_next_batch(job, 0) != NGX_OK) {
         ngx_http_judge_ready_remove_locked(zone, job);
         return;
     }
 
-    abi = ngx_http_judge_pipeline_abi_locked(zone, job);
+    abi = ngx_http_judge_sched_abi_locked(zone, job);
 
     if (ngx_http_judge_ready_add_locked(zone, job, 0, &abi) != NGX_OK) {
-        ngx_http_judge_pipeline_later_locked(zone, job);
+        ngx_http_judge_sched_later_locked(zone, job);
     }
 }
 
@@ -1170,7 +894,7 @@ ngx_http_judge_pipeline_job_locked(ngx_http_judge_zone_t *zone,
 /* the earlier of two moments; 0 is none */
 
 static ngx_msec_t
-ngx_http_judge_pipeline_sooner(ngx_msec_t a, ngx_msec_t b)
+ngx_http_judge_sched_sooner(ngx_msec_t a, ngx_msec_t b)
 {
     if (a == 0 || (b && (ngx_msec_int_t) (b - a) < 0)) {
         return b;
@@ -1183,7 +907,7 @@ ngx_http_judge_pipeline_sooner(ngx_msec_t a, ngx_msec_t b)
 /* no room in the zone for the job's bookkeeping now: the next pass tries */
 
 static void
-ngx_http_judge_pipeline_later_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_later_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job)
 {
     ngx_http_judge_ready_remove_locked(zone, job);
@@ -1195,7 +919,7 @@ ngx_http_judge_pipeline_later_locked(ngx_http_judge_zone_t *zone,
 /* a job ends without all its tests: says why, to its client and the log */
 
 static void
-ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_given_up_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job)
 {
     u_char      *p;
@@ -1242,7 +966,7 @@ ngx_http_judge_pipeline_given_up_locked(ngx_http_judge_zone_t *zone,
  */
 
 static ngx_int_t
-ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_send_batch_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_uint_t i, ngx_array_t *sends)
 {
     size_t                      frame, largest;
@@ -1267,7 +991,7 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
 
     abi = a ? a->abi : (ngx_str_t) ngx_null_string;
 
-    frame = ngx_http_judge_pipeline_batch_size(job, b->first, b->count, a);
+    frame = ngx_http_judge_wire_batch_size(job, b->first, b->count, a);
 
     rc = ngx_http_judge_registry_pick_locked(zone, &job->language, 0,
                                              abi.len ? &abi : NULL,
@@ -1277,7 +1001,7 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
     if (rc == NGX_ABORT) {
         ngx_http_judge_registry_largest_locked(zone, &job->language,
                                                &largest, &slots);
-        ngx_http_judge_pipeline_orphan_job_locked(zone, job,
+        ngx_http_judge_sched_orphan_job_locked(zone, job,
                                       (largest && frame > largest) ? frame : 0);
         return NGX_ABORT;
     }
@@ -1326,8 +1050,8 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
     send->key_len = NGX_HTTP_JUDGE_JOB_ID_LEN;
     send->task_id = b->task_id;
 
-    ngx_http_judge_pipeline_task_head(send);
-    ngx_http_judge_pipeline_batch_frame(job, b, a, &send->recipe);
+    ngx_http_judge_sched_task_head(send);
+    ngx_http_judge_wire_batch(job, b, a, &send->recipe);
 
     return NGX_OK;
 }
@@ -1340,7 +1064,7 @@ ngx_http_judge_pipeline_send_batch_locked(ngx_http_judge_zone_t *zone,
  */
 
 static ngx_uint_t
-ngx_http_judge_pipeline_orphaned(ngx_msec_t *since, ngx_msec_t limit)
+ngx_http_judge_sched_orphaned(ngx_msec_t *since, ngx_msec_t limit)
 {
     if (*since == 0) {
         *since = ngx_current_msec;
@@ -1353,7 +1077,7 @@ ngx_http_judge_pipeline_orphaned(ngx_msec_t *since, ngx_msec_t limit)
 
 
 static void
-ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_orphan_locked(ngx_http_judge_zone_t *zone,
     ngx_msec_t *since, ngx_msec_t limit, ngx_uint_t *status,
     ngx_str_t *note, ngx_str_t *language)
 {
@@ -1362,7 +1086,7 @@ ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
                      "\"no worker able to compile  came\"")
                  + NGX_HTTP_JUDGE_MAX_ID_LEN];
 
-    if (!ngx_http_judge_pipeline_orphaned(since, limit)) {
+    if (!ngx_http_judge_sched_orphaned(since, limit)) {
         return;
     }
 
@@ -1378,7 +1102,7 @@ ngx_http_judge_pipeline_orphan_locked(ngx_http_judge_zone_t *zone,
 /* "frame": what no worker takes, or 0 when no worker has the language */
 
 static void
-ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_orphan_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, size_t frame)
 {
     u_char      *p;
@@ -1386,7 +1110,7 @@ ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
     u_char       buf[sizeof("no worker taking frames of  bytes came")
                      + NGX_INT64_LEN + NGX_HTTP_JUDGE_MAX_ID_LEN];
 
-    if (!ngx_http_judge_pipeline_orphaned(&job->orphan_since,
+    if (!ngx_http_judge_sched_orphaned(&job->orphan_since,
                                           job->orphan_limit))
     {
         return;
@@ -1420,7 +1144,7 @@ ngx_http_judge_pipeline_orphan_job_locked(ngx_http_judge_zone_t *zone,
  */
 
 static ngx_int_t
-ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_batches_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
     size_t                  limit;
@@ -1454,7 +1178,7 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
      */
 
     for (i = 0; i < job->ntests; i++) {
-        limit = ngx_max(limit, ngx_http_judge_pipeline_batch_size(job, i, 1,
+        limit = ngx_max(limit, ngx_http_judge_wire_batch_size(job, i, 1,
                                                                   a));
     }
 
@@ -1467,7 +1191,7 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
 
         for (first = 0; first < job->ntests; first += k) {
             for (k = 1; first + k < job->ntests && k < size; k++) {
-                if (ngx_http_judge_pipeline_batch_size(job, first, k + 1, a)
+                if (ngx_http_judge_wire_batch_size(job, first, k + 1, a)
                     > limit)
                 {
                     break;
@@ -1503,8 +1227,8 @@ ngx_http_judge_pipeline_batches_locked(ngx_http_judge_zone_t *zone,
 
 /* a task lost with its worker: again later, or given up on */
 
-static void
-ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
+void
+ngx_http_judge_sched_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_task_t *t, ngx_uint_t max_attempts)
 {
     t->attempt++;
@@ -1524,7 +1248,7 @@ ngx_http_judge_pipeline_retry_locked(ngx_http_judge_zone_t *zone,
 /* a task its worker was let go with: again at once, no attempt counted */
 
 static void
-ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t)
+ngx_http_judge_sched_requeue_locked(ngx_http_judge_task_t *t)
 {
     t->state = NGX_HTTP_JUDGE_TASK_PENDING;
     t->not_before = ngx_current_msec;
@@ -1538,15 +1262,15 @@ ngx_http_judge_pipeline_requeue_locked(ngx_http_judge_task_t *t)
  * failed attempt.
  */
 
-static ngx_uint_t
-ngx_http_judge_pipeline_returned_locked(ngx_http_judge_task_t *t)
+ngx_uint_t
+ngx_http_judge_sched_returned_locked(ngx_http_judge_task_t *t)
 {
     if (t->returns == NGX_HTTP_JUDGE_MAX_RETURNS) {
         return 0;
     }
 
     t->returns++;
-    ngx_http_judge_pipeline_requeue_locked(t);
+    ngx_http_judge_sched_requeue_locked(t);
 
     return 1;
 }
@@ -1554,14 +1278,14 @@ ngx_http_judge_pipeline_returned_locked(ngx_http_judge_task_t *t)
 
 /* a compile lost with its worker: again, or the judge gives up (IE) */
 
-static void
-ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
+void
+ngx_http_judge_sched_compile_retry_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_artifact_t *a)
 {
     static u_char  lost[] = "\"status\":\"IE\",\"output\":\"\",\"message\":"
                             "\"the compile was lost too often\"";
 
-    ngx_http_judge_pipeline_retry_locked(zone, &a->task, a->max_attempts);
+    ngx_http_judge_sched_retry_locked(zone, &a->task, a->max_attempts);
 
     if (a->task.state == NGX_HTTP_JUDGE_TASK_DONE) {
         (void) ngx_http_judge_zone_store_locked(zone, &a->note, lost,
@@ -1569,7 +1293,7 @@ ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
         a->status = JUDGE__STATUS__IE;
     }
 
-    ngx_http_judge_pipeline_wake_locked(zone, a->hash);
+    ngx_http_judge_sched_wake_locked(zone, a->hash);
 }
 
 
@@ -1580,7 +1304,7 @@ ngx_http_judge_pipeline_compile_retry_locked(ngx_http_judge_zone_t *zone,
  */
 
 void
-ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
+ngx_http_judge_sched_worker_gone_locked(ngx_http_judge_zone_t *zone,
     uint64_t stream_id, ngx_uint_t lost)
 {
     ngx_uint_t                  i;
@@ -1599,11 +1323,11 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
             && a->task.worker.id == stream_id)
         {
             if (lost) {
-                ngx_http_judge_pipeline_compile_retry_locked(zone, a);
+                ngx_http_judge_sched_compile_retry_locked(zone, a);
 
             } else {
-                ngx_http_judge_pipeline_requeue_locked(&a->task);
-                ngx_http_judge_pipeline_wake_locked(zone, a->hash);
+                ngx_http_judge_sched_requeue_locked(&a->task);
+                ngx_http_judge_sched_wake_locked(zone, a->hash);
             }
         }
     }
@@ -1624,11 +1348,11 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
             }
 
             if (lost) {
-                ngx_http_judge_pipeline_retry_locked(zone, b,
+                ngx_http_judge_sched_retry_locked(zone, b,
                                                      job->max_attempts);
 
             } else {
-                ngx_http_judge_pipeline_requeue_locked(b);
+                ngx_http_judge_sched_requeue_locked(b);
             }
 
             ngx_http_judge_ready_dirty_locked(zone, job);
@@ -1637,628 +1361,79 @@ ngx_http_judge_pipeline_worker_gone_locked(ngx_http_judge_zone_t *zone,
 }
 
 
-/* ------------------------------------------------------------ results */
+/* ------------------------------------------------------- cancels */
 
 
-static ngx_http_judge_task_t *
-ngx_http_judge_pipeline_batch_locked(ngx_http_judge_job_t *job,
-    uint64_t task_id)
-{
-    ngx_uint_t  i;
-
-    for (i = 0; i < job->nbatches; i++) {
-        if (job->batches[i].task_id == task_id
-            && job->batches[i].state == NGX_HTTP_JUDGE_TASK_RUNNING)
-        {
-            return &job->batches[i];
-        }
-    }
-
-    return NULL;
-}
-
-
-/*
- * A compile is over.  The answer (as JSON members) and the artifact go
- * to the cache directory first, then into the entry if it still waits for
- * this very task.  An artifact above the entry's limit is a CE.
- */
+/* Cancel{job_id, task_id} to the stream "to": task 0 stops the whole job */
 
 void
-ngx_http_judge_pipeline_compile_result(ngx_http_judge_zone_t *zone,
-    ngx_str_t *worker, uint64_t stream_id, Judge__CompileResult *res)
+ngx_http_judge_sched_cancel(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_addr_t *to, ngx_str_t *job_id, uint64_t task_id)
 {
-    u_char                     *p, *json;
-    size_t                      len, max_artifact;
-    ngx_int_t                   rc;
-    ngx_str_t                   output, message, abi;
-    ngx_uint_t                  status, taken;
-    Judge__Usage               *u;
-    ngx_http_judge_blob_ref_t   compile, artifact;
-    ngx_http_judge_artifact_t  *a;
-    u_char                      big[160];
+    size_t  len;
+    u_char  buf[128];
 
-    if (res->artifact_hash == NULL
-        || ngx_strlen(res->artifact_hash) != NGX_HTTP_JUDGE_HASH_LEN)
-    {
-        return;
-    }
+    len = ngx_http_judge_wire_cancel(buf, job_id, task_id);
 
-    /* is it awaited at all, and how large may the artifact be */
-
-    ngx_http_judge_zone_lock(zone);
-
-    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
-                                     (u_char *) res->artifact_hash,
-                                     NGX_HTTP_JUDGE_HASH_LEN);
-
-    max_artifact = 0;
-    taken = 0;
-
-    if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
-        && a->task.task_id == res->task_id && a->task.worker.id == stream_id)
-    {
-        max_artifact = a->max_artifact;
-        taken = 1;
-
-        if (res->returned) {
-            /* handed back unstarted by a draining worker: to another */
-            ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
-            ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
-
-            if (ngx_http_judge_pipeline_returned_locked(&a->task)) {
-                ngx_http_judge_pipeline_wake_locked(zone, a->hash);
-
-            } else {
-                ngx_http_judge_pipeline_compile_retry_locked(zone, a);
-            }
-
-            taken = 0;
-        }
-    }
-
-    ngx_http_judge_zone_unlock(zone);
-
-    if (!taken) {
-        if (res->returned) {
-            ngx_http_judge_pipeline_run(zone);
-        }
-
-        return;
-    }
-
-    status = res->status ? res->status : JUDGE__STATUS__IE;
-
-    output.data = (u_char *) res->output;
-    output.len = res->output ? ngx_strlen(res->output) : 0;
-    message.data = (u_char *) res->message;
-    message.len = res->message ? ngx_strlen(res->message) : 0;
-
-    if (status == JUDGE__STATUS__OK && max_artifact
-        && res->artifact.len > max_artifact)
-    {
-        status = JUDGE__STATUS__CE;
-        output.data = big;
-        output.len = ngx_sprintf(big, "the compiled program is %uz bytes; "
-                                 "the judge accepts at most %uz",
-                                 res->artifact.len, max_artifact)
-                     - big;
-        message = output;
-    }
-
-    len = sizeof("\"status\":\"\",\"output\":,\"message\":,\"time_ms\":,"
-                 "\"memory_kb\":,\"worker\":") + 16 + 2 * NGX_INT64_LEN
-          + ngx_http_judge_json_utf8_len(&output)
-          + ngx_http_judge_json_utf8_len(&message)
-          + ngx_http_judge_json_str_len(worker)
-          + 6 * sizeof(big);      /* room for a message of the judge's own */
-
-    json = ngx_alloc(len, ngx_cycle->log);
-    if (json == NULL) {
-        return;
-    }
-
-    u = res->usage;
-
-    p = ngx_sprintf(json, "\"status\":\"%s\",\"output\":",
-                    ngx_http_judge_status_name(status));
-    p = ngx_http_judge_json_utf8(p, &output);
-    p = ngx_cpymem(p, ",\"message\":", 11);
-    p = ngx_http_judge_json_utf8(p, &message);
-    p = ngx_sprintf(p, ",\"time_ms\":%uL,\"memory_kb\":%uL,\"worker\":",
-                    u ? u->wall_time_ms : 0, u ? u->memory_kb : 0);
-    p = ngx_http_judge_json_str(p, worker);
-
-    rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
-
-    ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
-
-    if (rc == NGX_OK && status == JUDGE__STATUS__OK) {
-        rc = ngx_http_judge_blob_put(zone, res->artifact.data,
-                                     res->artifact.len, &artifact);
-
-        if (rc == NGX_DECLINED) {
-            /* the cache directory is full of work in progress: say so */
-            ngx_http_judge_blob_release(zone, &compile);
-
-            status = JUDGE__STATUS__IE;
-            output.data = big;
-            output.len = ngx_sprintf(big, "no room in the judge's cache "
-                                     "directory for the compiled program "
-                                     "of %uz bytes", res->artifact.len)
-                         - big;
-            p = ngx_sprintf(json, "\"status\":\"IE\",\"output\":\"\","
-                            "\"message\":");
-            p = ngx_http_judge_json_utf8(p, &output);
-
-            rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
-        }
-    }
-
-    ngx_free(json);
-
-    if (rc != NGX_OK) {
-        /* no room on disk: the compile counts as lost and is redone */
-        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
-                      "judge: the answer of a compile could not be filed "
-                      "in the cache directory");
-        ngx_http_judge_blob_release(zone, &compile);
-    }
-
-    ngx_http_judge_zone_lock(zone);
-
-    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
-                                     (u_char *) res->artifact_hash,
-                                     NGX_HTTP_JUDGE_HASH_LEN);
-
-    if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
-        && a->task.task_id == res->task_id && a->task.worker.id == stream_id)
-    {
-        ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
-
-        if (rc != NGX_OK
-            || ngx_http_judge_registry_abi_locked(zone, worker, &abi) != NGX_OK
-            || ngx_http_judge_zone_store_locked(zone, &a->abi, abi.data,
-                                                abi.len) != NGX_OK)
-        {
-            ngx_http_judge_pipeline_compile_retry_locked(zone, a);
-
-        } else {
-            a->task.state = NGX_HTTP_JUDGE_TASK_DONE;
-            a->compile = compile;
-            a->artifact = artifact;
-            a->status = status;
-            ngx_memzero(&compile, sizeof(ngx_http_judge_blob_ref_t));
-            ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
-
-            if (status == JUDGE__STATUS__OK) {
-                ngx_http_judge_registry_holds_locked(zone, worker, a->hash);
-            }
-
-            ngx_http_judge_pipeline_wake_locked(zone, a->hash);
-        }
-    }
-
-    ngx_http_judge_blob_release_locked(zone, &compile);
-    ngx_http_judge_blob_release_locked(zone, &artifact);
-
-    ngx_http_judge_zone_unlock(zone);
-
-    ngx_http_judge_pipeline_run(zone);
+    (void) ngx_http_judge_ipc_send(zone, to, NGX_HTTP_JUDGE_MSG_SEND, buf, len);
 }
 
 
 /*
- * The job a test result is for, when it is still wanted: the job runs,
- * the batch is the one sent to this stream, the index is the batch's and
- * has no result yet.
+ * DELETE /submissions/{id}.  NGX_DECLINED: unknown; NGX_DONE: it had
+ * ended already.  Workers running its batches are told to stop.
  */
 
-static ngx_http_judge_job_t *
-ngx_http_judge_pipeline_result_job_locked(ngx_http_judge_zone_t *zone,
-    Judge__TestResult *res, uint64_t stream_id, ngx_http_judge_task_t **batch)
+ngx_int_t
+ngx_http_judge_sched_cancel_job(ngx_http_judge_zone_t *zone, ngx_str_t *id)
 {
-    ngx_http_judge_job_t   *job;
-    ngx_http_judge_task_t  *b;
-
-    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
-                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
-
-    if (job == NULL || job->status >= NGX_HTTP_JUDGE_COMPLETED) {
-        return NULL;
-    }
-
-    b = ngx_http_judge_pipeline_batch_locked(job, res->task_id);
-
-    if (b == NULL || b->worker.id != stream_id
-        || res->index < b->first || res->index >= b->first + b->count
-        || job->results[res->index].len != 0)
-    {
-        return NULL;
-    }
-
-    *batch = b;
-
-    return job;
-}
-
-
-/*
- * Cuts "s" so that as a JSON string it takes at most "max" bytes (quotes
- * aside); escapes may make it up to six times longer.  1: it was cut.
- */
-
-static ngx_uint_t
-ngx_http_judge_pipeline_fit(ngx_pool_t *pool, ngx_str_t *s, size_t max)
-{
-    u_char      *buf, *p;
-    size_t       len;
-    ngx_uint_t   cut;
-
-    cut = 0;
-
-    if (s->len > max) {
-        s->len = max;
-        cut = 1;
-    }
-
-    buf = ngx_pnalloc(pool, ngx_http_judge_json_utf8_len(s));
-    if (buf == NULL) {
-        s->len = 0;
-        return 1;
-    }
-
-    for ( ;; ) {
-        p = ngx_http_judge_json_utf8(buf, s);
-        len = p - buf - 2;
-
-        if (len <= max) {
-            return cut;
-        }
-
-        s->len = ngx_min(s->len - 1, s->len * max / len);
-        cut = 1;
-    }
-}
-
-
-/* one test's result, rendered once into the JSON every answer reuses */
-
-void
-ngx_http_judge_pipeline_test_result(ngx_http_judge_zone_t *zone,
-    ngx_str_t *worker, uint64_t stream_id, Judge__TestResult *res)
-{
-    u_char                 *p, *json;
-    size_t                  len;
-    ngx_int_t               rc;
-    ngx_str_t               out, err, checker, message, id;
-    ngx_uint_t              i;
-    ngx_pool_t             *pool;
-    ngx_array_t            *notify, *stop;
-    Judge__Usage           *u;
-    ngx_http_judge_job_t   *job;
-    ngx_http_judge_addr_t  *a;
-    ngx_http_judge_task_t  *b;
-    ngx_str_t               job_id;
-    size_t                  capture;
-    uint64_t                off, serial;
-    ngx_uint_t              out_cut, err_cut;
-
-    if (res->job_id == NULL
-        || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
-    {
-        return;
-    }
-
-    /* is it wanted at all, and how much output may it keep */
-
-    ngx_http_judge_zone_lock(zone);
-
-    job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id, &b);
-    capture = job ? job->max_capture : 0;
-
-    ngx_http_judge_zone_unlock(zone);
-
-    if (job == NULL) {
-        return;
-    }
+    ngx_int_t                rc;
+    ngx_uint_t               i;
+    ngx_array_t             *notify, *stop;
+    ngx_pool_t              *pool;
+    ngx_http_judge_job_t    *job;
+    ngx_http_judge_addr_t   *a;
 
     pool = ngx_create_pool(1024, ngx_cycle->log);
     if (pool == NULL) {
-        return;
+        return NGX_ERROR;
     }
 
-    /*
-     * What a worker sends is bounded here, not trusted: the outputs to
-     * judge_max_capture bytes of JSON each, the texts to a few hundred.
-     */
-
-    out.data = res->stdout.data;
-    out.len = res->stdout.len;
-    err.data = res->stderr.data;
-    err.len = res->stderr.len;
-    checker.data = (u_char *) res->checker_message;
-    checker.len = checker.data ? ngx_strlen(res->checker_message) : 0;
-    message.data = (u_char *) res->message;
-    message.len = message.data ? ngx_strlen(res->message) : 0;
-    id.data = (u_char *) res->test_id;
-    id.len = id.data ? ngx_strlen(res->test_id) : 0;
-
-    /* a test ends in a verdict; anything else from a worker is its fault */
-
-    switch (res->status) {
-
-    case JUDGE__STATUS__AC:
-    case JUDGE__STATUS__WA:
-    case JUDGE__STATUS__TLE:
-    case JUDGE__STATUS__WLE:
-    case JUDGE__STATUS__MLE:
-    case JUDGE__STATUS__OLE:
-    case JUDGE__STATUS__RE:
-    case JUDGE__STATUS__SV:
-    case JUDGE__STATUS__IE:
-        break;
-
-    default:
-        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                      "judge: a worker sent status %d for test %uD of "
-                      "job %s, taken as IE",
-                      (int) res->status, res->index, res->job_id);
-        res->status = JUDGE__STATUS__IE;
-    }
-
-    out_cut = ngx_http_judge_pipeline_fit(pool, &out, capture);
-    err_cut = ngx_http_judge_pipeline_fit(pool, &err, capture);
-    checker.len = ngx_min(checker.len, NGX_HTTP_JUDGE_RESULT_TEXT);
-    message.len = ngx_min(message.len, NGX_HTTP_JUDGE_RESULT_TEXT);
-    id.len = ngx_min(id.len, NGX_HTTP_JUDGE_MAX_ID_LEN);
-
-    len = sizeof("{\"id\":,\"index\":,\"verdict\":\"CANCELLED\","
-                 "\"cpu_time_ms\":,\"wall_time_ms\":,\"memory_kb\":,"
-                 "\"exit_code\":,\"signal\":,\"stdout\":,\"stderr\":,"
-                 "\"stdout_truncated\":false,\"stderr_truncated\":false,"
-                 "\"checker_message\":,\"message\":,\"worker\":}")
-          + 7 * NGX_INT64_LEN
-          + ngx_http_judge_json_utf8_len(&id)
-          + ngx_http_judge_json_utf8_len(&out)
-          + ngx_http_judge_json_utf8_len(&err)
-          + ngx_http_judge_json_utf8_len(&checker)
-          + ngx_http_judge_json_utf8_len(&message)
-          + ngx_http_judge_json_str_len(worker);
-
-    json = ngx_pnalloc(pool, len);
     notify = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
-    stop = ngx_array_create(pool, 4, sizeof(ngx_http_judge_addr_t));
+    stop = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
 
-    if (json == NULL || notify == NULL || stop == NULL) {
+    if (notify == NULL || stop == NULL) {
         ngx_destroy_pool(pool);
-        return;
+        return NGX_ERROR;
     }
-
-    u = res->usage;
-
-    p = ngx_cpymem(json, "{\"id\":", 6);
-    p = ngx_http_judge_json_utf8(p, &id);
-    p = ngx_sprintf(p, ",\"index\":%uD,\"verdict\":\"%s\",\"cpu_time_ms\":%uL,"
-                    "\"wall_time_ms\":%uL,\"memory_kb\":%uL,\"exit_code\":%D,"
-                    "\"signal\":%D,\"stdout\":",
-                    res->index, ngx_http_judge_status_name(res->status),
-                    u ? u->cpu_time_ms : 0, u ? u->wall_time_ms : 0,
-                    u ? u->memory_kb : 0, u ? u->exit_code : 0,
-                    u ? u->signal : 0);
-    p = ngx_http_judge_json_utf8(p, &out);
-    p = ngx_cpymem(p, ",\"stderr\":", 10);
-    p = ngx_http_judge_json_utf8(p, &err);
-    p = ngx_sprintf(p, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s",
-                    (res->stdout_truncated || out_cut) ? "true" : "false",
-                    (res->stderr_truncated || err_cut) ? "true" : "false");
-    p = ngx_cpymem(p, ",\"checker_message\":", 19);
-    p = ngx_http_judge_json_utf8(p, &checker);
-    p = ngx_cpymem(p, ",\"message\":", 11);
-    p = ngx_http_judge_json_utf8(p, &message);
-    p = ngx_cpymem(p, ",\"worker\":", 10);
-    p = ngx_http_judge_json_str(p, worker);
-    *p++ = '}';
-
-    /*
-     * Two rounds under the lock: one claims a range of the job's results
-     * file for a result it would take, the other takes it once written.
-     * Between them the result may have become moot (a late duplicate, the
-     * job cancelled); its bytes then stay unused in the file.
-     */
 
     ngx_http_judge_zone_lock(zone);
 
-    job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id, &b);
-
-    if (job) {
-        off = job->results_size;
-        job->results_size += p - json;
-        serial = job->serial;
-    }
-
-    ngx_http_judge_zone_unlock(zone);
+    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
 
     if (job == NULL) {
-        ngx_destroy_pool(pool);
-        return;
-    }
+        rc = NGX_DECLINED;
 
-    rc = ngx_http_judge_results_write(zone, serial, off, json, p - json);
+    } else if (job->status >= NGX_HTTP_JUDGE_COMPLETED) {
+        rc = NGX_DONE;
 
-    if (rc != NGX_OK) {
-        /* not kept: the job will end without it, saying why */
-        ngx_http_judge_zone_lock(zone);
-
-        job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id,
-                                                        &b);
-        if (job) {
-            job->unwritten = (rc == NGX_DECLINED) ? 2 : 1;
-        }
-
-        ngx_http_judge_zone_unlock(zone);
-        ngx_destroy_pool(pool);
-        return;
-    }
-
-    ngx_http_judge_zone_lock(zone);
-
-    job = ngx_http_judge_pipeline_result_job_locked(zone, res, stream_id, &b);
-
-    if (job) {
-        job->results[res->index].off = off;
-        job->results[res->index].len = p - json;
-        job->test_status[res->index] = (u_char) res->status;
-        job->order[job->nresults++] = res->index;
-
-        if (res->status == JUDGE__STATUS__AC) {
-            job->passed++;
-        }
-
-        b->reported++;
-        zone->sh->tests_judged++;
-        ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
-
-        if (b->reported == b->count) {
-            b->state = NGX_HTTP_JUDGE_TASK_DONE;
-        }
-
-        ngx_http_judge_ready_dirty_locked(zone, job);
-        ngx_http_judge_job_progress_locked(job, notify);
-
-        if (job->stop_on_failure && res->status != JUDGE__STATUS__AC
-            && res->index < job->stop_at)
-        {
-            job->stop_at = res->index;
-        }
-
-        if (job->nresults == job->ntests
-            || ngx_http_judge_pipeline_stopped_locked(job))
-        {
-            ngx_http_judge_job_stop_batches_locked(zone, job, stop);
-            ngx_http_judge_job_finish_locked(zone, job,
-                                             NGX_HTTP_JUDGE_COMPLETED, 0,
-                                             notify);
-        }
+    } else {
+        ngx_http_judge_job_stop_batches_locked(zone, job, stop);
+        ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_CANCELLED,
+                                         JUDGE__STATUS__CANCELLED, notify);
+        rc = NGX_OK;
     }
 
     ngx_http_judge_zone_unlock(zone);
-
-    job_id.data = (u_char *) res->job_id;
-    job_id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
 
     a = stop->elts;
     for (i = 0; i < stop->nelts; i++) {
-        ngx_http_judge_pipeline_send_cancel(zone, &a[i], &job_id, 0);
+        ngx_http_judge_sched_cancel(zone, &a[i], id, 0);
     }
 
     ngx_http_judge_notify(zone, notify);
+
     ngx_destroy_pool(pool);
 
-    ngx_http_judge_pipeline_run(zone);
-}
-
-
-/*
- * With stop_on_first_failure the job ends once a test failed and every
- * test before it in test order has its result: tests run in parallel, so
- * a later test may fail first, and the verdict is the first in order.
- */
-
-static ngx_uint_t
-ngx_http_judge_pipeline_stopped_locked(ngx_http_judge_job_t *job)
-{
-    uint32_t  i;
-
-    if (job->stop_at == job->ntests) {
-        return 0;
-    }
-
-    for (i = 0; i < job->stop_at; i++) {
-        if (job->results[i].len == 0) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/* a batch is over on the worker; what it did not report is redone */
-
-void
-ngx_http_judge_pipeline_batch_result(ngx_http_judge_zone_t *zone,
-    ngx_str_t *worker, uint64_t stream_id, Judge__BatchExecutionResult *res)
-{
-    ngx_uint_t              failed;
-    ngx_http_judge_job_t   *job;
-    ngx_http_judge_task_t  *b;
-
-    if (res->job_id == NULL
-        || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
-    {
-        return;
-    }
-
-    failed = 0;
-
-    ngx_http_judge_zone_lock(zone);
-
-    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
-                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
-
-    b = (job && job->status < NGX_HTTP_JUDGE_COMPLETED)
-        ? ngx_http_judge_pipeline_batch_locked(job, res->task_id) : NULL;
-
-    if (b && b->worker.id == stream_id) {
-        ngx_http_judge_registry_release_locked(zone, worker, stream_id,
-                                               b->count - b->reported);
-
-        if (res->returned && b->reported == 0) {
-            /* handed back unstarted by a draining worker: to another */
-            ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
-
-            if (!ngx_http_judge_pipeline_returned_locked(b)) {
-                ngx_http_judge_pipeline_retry_locked(zone, b,
-                                                     job->max_attempts);
-            }
-
-        } else if (res->need_artifact && !b->send_artifact) {
-            /* it lost the artifact it was thought to hold: send it along */
-            b->state = NGX_HTTP_JUDGE_TASK_PENDING;
-            b->send_artifact = 1;
-
-        } else if (res->need_artifact) {
-            /* it was sent the artifact and still lacks it: a failure */
-            ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
-            failed = 1;
-
-        } else if (!res->system_error && b->reported < b->count
-                   && job->unwritten)
-        {
-            /* what was not kept is nginx's failure, not the worker's */
-            b->state = NGX_HTTP_JUDGE_TASK_DONE;
-
-        } else if (res->system_error || b->reported < b->count) {
-            ngx_http_judge_pipeline_retry_locked(zone, b, job->max_attempts);
-            failed = 1;
-
-        } else {
-            b->state = NGX_HTTP_JUDGE_TASK_DONE;
-        }
-
-        ngx_http_judge_ready_dirty_locked(zone, job);
-    }
-
-    ngx_http_judge_zone_unlock(zone);
-
-    if (failed) {
-        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                      "judge: a batch of job %s failed on the worker: %s",
-                      res->job_id,
-                      (res->message && res->message[0])
-                      ? res->message : "(no reason given)");
-    }
-
-    ngx_http_judge_pipeline_run(zone);
+    return rc;
 }

@@ -1,0 +1,48 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#ifndef _NGX_HTTP_JUDGE_JOB_H_INCLUDED_
+#define _NGX_HTTP_JUDGE_JOB_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_judge_module.h"
+
+
+/* jobs in the zone: the job store (ngx_http_judge_job.c) */
+
+void ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh);
+ngx_int_t ngx_http_judge_job_evict_locked(ngx_http_judge_zone_t *zone);
+ngx_int_t ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
+    u_char *id);
+ngx_int_t ngx_http_judge_job_json(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_pool_t *pool, ngx_chain_t **out, off_t *len,
+    ngx_uint_t *finished);
+ngx_int_t ngx_http_judge_job_events(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
+    ngx_uint_t *finished, ngx_file_t **results, ngx_chain_t **free);
+ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_http_judge_addr_t *addr, ngx_uint_t progress);
+void ngx_http_judge_job_unwatch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    uint64_t waiter);
+void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
+ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
+    ngx_http_judge_shctx_t *sh, u_char *id, size_t len);
+void ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_http_judge_job_status_e status,
+    ngx_uint_t verdict, ngx_array_t *notify);
+void ngx_http_judge_job_progress_locked(ngx_http_judge_job_t *job,
+    ngx_array_t *notify);
+void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);
+void ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_array_t *stop);
+ngx_uint_t ngx_http_judge_job_stopped_locked(ngx_http_judge_job_t *job);
+
+
+#endif /* _NGX_HTTP_JUDGE_JOB_H_INCLUDED_ */

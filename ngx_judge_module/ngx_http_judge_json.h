@@ -1,0 +1,38 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#ifndef _NGX_HTTP_JUDGE_JSON_H_INCLUDED_
+#define _NGX_HTTP_JUDGE_JSON_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_judge_module.h"
+
+
+/* JSON output, errors, names (ngx_http_judge_json.c) */
+
+ngx_int_t ngx_http_judge_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b);
+ngx_int_t ngx_http_judge_send_chain(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_chain_t *out, off_t len);
+ngx_int_t ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b);
+ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    char *code, char *message);
+size_t ngx_http_judge_json_str_len(ngx_str_t *s);
+u_char *ngx_http_judge_json_str(u_char *p, ngx_str_t *s);
+size_t ngx_http_judge_json_list_len(ngx_str_t *list);
+ngx_int_t ngx_http_judge_name_ok(u_char *name, size_t len);
+size_t ngx_http_judge_json_utf8_len(ngx_str_t *s);
+u_char *ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s);
+ngx_uint_t ngx_http_judge_utf8_clean(u_char *p, size_t len);
+u_char *ngx_http_judge_json_list(u_char *p, ngx_str_t *list);
+
+
+#endif /* _NGX_HTTP_JUDGE_JSON_H_INCLUDED_ */

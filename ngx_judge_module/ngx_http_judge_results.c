@@ -1,0 +1,644 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_judge_module.h"
+#include "ngx_http_judge_blobs.h"
+#include "ngx_http_judge_job.h"
+#include "ngx_http_judge_json.h"
+#include "ngx_http_judge_ready.h"
+#include "ngx_http_judge_registry.h"
+#include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_wire.h"
+#include "ngx_http_judge_results.h"
+
+
+/*
+ * What workers report, taken in: a compile's answer and artifact, one
+ * test's result, the end of a batch.  Nothing a worker sends is trusted:
+ * it must answer a task that is out to its very stream, outputs are cut
+ * to judge_max_capture, texts to a few hundred bytes, statuses to the
+ * verdicts a test may end in.  A test's result is rendered once into the
+ * JSON every answer reuses and filed in the job's results file; then the
+ * scheduler runs.
+ */
+
+
+#define NGX_HTTP_JUDGE_RESULT_TEXT    512     /* checker message, message */
+
+
+static ngx_http_judge_task_t *ngx_http_judge_results_batch_locked(
+    ngx_http_judge_job_t *job, uint64_t task_id);
+static ngx_http_judge_job_t *ngx_http_judge_results_job_locked(
+    ngx_http_judge_zone_t *zone, Judge__TestResult *res, uint64_t stream_id,
+    ngx_http_judge_task_t **batch);
+static ngx_uint_t ngx_http_judge_results_fit(ngx_pool_t *pool, ngx_str_t *s,
+    size_t max);
+
+
+/* ------------------------------------------------------------ results */
+
+
+static ngx_http_judge_task_t *
+ngx_http_judge_results_batch_locked(ngx_http_judge_job_t *job,
+    uint64_t task_id)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < job->nbatches; i++) {
+        if (job->batches[i].task_id == task_id
+            && job->batches[i].state == NGX_HTTP_JUDGE_TASK_RUNNING)
+        {
+            return &job->batches[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * A compile is over.  The answer (as JSON members) and the artifact go
+ * to the cache directory first, then into the entry if it still waits for
+ * this very task.  An artifact above the entry's limit is a CE.
+ */
+
+void
+ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__CompileResult *res)
+{
+    u_char                     *p, *json;
+    size_t                      len, max_artifact;
+    ngx_int_t                   rc;
+    ngx_str_t                   output, message, abi;
+    ngx_uint_t                  status, taken;
+    Judge__Usage               *u;
+    ngx_http_judge_blob_ref_t   compile, artifact;
+    ngx_http_judge_artifact_t  *a;
+    u_char                      big[160];
+
+    if (res->artifact_hash == NULL
+        || ngx_strlen(res->artifact_hash) != NGX_HTTP_JUDGE_HASH_LEN)
+    {
+        return;
+    }
+
+    /* is it awaited at all, and how large may the artifact be */
+
+    ngx_http_judge_zone_lock(zone);
+
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
+                                     (u_char *) res->artifact_hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
+
+    max_artifact = 0;
+    taken = 0;
+
+    if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
+        && a->task.task_id == res->task_id && a->task.worker.id == stream_id)
+    {
+        max_artifact = a->max_artifact;
+        taken = 1;
+
+        if (res->returned) {
+            /* handed back unstarted by a draining worker: to another */
+            ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
+            ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
+
+            if (ngx_http_judge_sched_returned_locked(&a->task)) {
+                ngx_http_judge_sched_wake_locked(zone, a->hash);
+
+            } else {
+                ngx_http_judge_sched_compile_retry_locked(zone, a);
+            }
+
+            taken = 0;
+        }
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (!taken) {
+        if (res->returned) {
+            ngx_http_judge_sched_run(zone);
+        }
+
+        return;
+    }
+
+    status = res->status ? res->status : JUDGE__STATUS__IE;
+
+    output.data = (u_char *) res->output;
+    output.len = res->output ? ngx_strlen(res->output) : 0;
+    message.data = (u_char *) res->message;
+    message.len = res->message ? ngx_strlen(res->message) : 0;
+
+    if (status == JUDGE__STATUS__OK && max_artifact
+        && res->artifact.len > max_artifact)
+    {
+        status = JUDGE__STATUS__CE;
+        output.data = big;
+        output.len = ngx_sprintf(big, "the compiled program is %uz bytes; "
+                                 "the judge accepts at most %uz",
+                                 res->artifact.len, max_artifact)
+                     - big;
+        message = output;
+    }
+
+    len = sizeof("\"status\":\"\",\"output\":,\"message\":,\"time_ms\":,"
+                 "\"memory_kb\":,\"worker\":") + 16 + 2 * NGX_INT64_LEN
+          + ngx_http_judge_json_utf8_len(&output)
+          + ngx_http_judge_json_utf8_len(&message)
+          + ngx_http_judge_json_str_len(worker)
+          + 6 * sizeof(big);      /* room for a message of the judge's own */
+
+    json = ngx_alloc(len, ngx_cycle->log);
+    if (json == NULL) {
+        return;
+    }
+
+    u = res->usage;
+
+    p = ngx_sprintf(json, "\"status\":\"%s\",\"output\":",
+                    ngx_http_judge_status_name(status));
+    p = ngx_http_judge_json_utf8(p, &output);
+    p = ngx_cpymem(p, ",\"message\":", 11);
+    p = ngx_http_judge_json_utf8(p, &message);
+    p = ngx_sprintf(p, ",\"time_ms\":%uL,\"memory_kb\":%uL,\"worker\":",
+                    u ? u->wall_time_ms : 0, u ? u->memory_kb : 0);
+    p = ngx_http_judge_json_str(p, worker);
+
+    rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
+
+    ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
+
+    if (rc == NGX_OK && status == JUDGE__STATUS__OK) {
+        rc = ngx_http_judge_blob_put(zone, res->artifact.data,
+                                     res->artifact.len, &artifact);
+
+        if (rc == NGX_DECLINED) {
+            /* the cache directory is full of work in progress: say so */
+            ngx_http_judge_blob_release(zone, &compile);
+
+            status = JUDGE__STATUS__IE;
+            output.data = big;
+            output.len = ngx_sprintf(big, "no room in the judge's cache "
+                                     "directory for the compiled program "
+                                     "of %uz bytes", res->artifact.len)
+                         - big;
+            p = ngx_sprintf(json, "\"status\":\"IE\",\"output\":\"\","
+                            "\"message\":");
+            p = ngx_http_judge_json_utf8(p, &output);
+
+            rc = ngx_http_judge_blob_put(zone, json, p - json, &compile);
+        }
+    }
+
+    ngx_free(json);
+
+    if (rc != NGX_OK) {
+        /* no room on disk: the compile counts as lost and is redone */
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "judge: the answer of a compile could not be filed "
+                      "in the cache directory");
+        ngx_http_judge_blob_release(zone, &compile);
+    }
+
+    ngx_http_judge_zone_lock(zone);
+
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts,
+                                     (u_char *) res->artifact_hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
+
+    if (a && a->status == 0 && a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING
+        && a->task.task_id == res->task_id && a->task.worker.id == stream_id)
+    {
+        ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
+
+        if (rc != NGX_OK
+            || ngx_http_judge_registry_abi_locked(zone, worker, &abi) != NGX_OK
+            || ngx_http_judge_zone_store_locked(zone, &a->abi, abi.data,
+                                                abi.len) != NGX_OK)
+        {
+            ngx_http_judge_sched_compile_retry_locked(zone, a);
+
+        } else {
+            a->task.state = NGX_HTTP_JUDGE_TASK_DONE;
+            a->compile = compile;
+            a->artifact = artifact;
+            a->status = status;
+            ngx_memzero(&compile, sizeof(ngx_http_judge_blob_ref_t));
+            ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
+
+            if (status == JUDGE__STATUS__OK) {
+                ngx_http_judge_registry_holds_locked(zone, worker, a->hash);
+            }
+
+            ngx_http_judge_sched_wake_locked(zone, a->hash);
+        }
+    }
+
+    ngx_http_judge_blob_release_locked(zone, &compile);
+    ngx_http_judge_blob_release_locked(zone, &artifact);
+
+    ngx_http_judge_zone_unlock(zone);
+
+    ngx_http_judge_sched_run(zone);
+}
+
+
+/*
+ * The job a test result is for, when it is still wanted: the job runs,
+ * the batch is the one sent to this stream, the index is the batch's and
+ * has no result yet.
+ */
+
+static ngx_http_judge_job_t *
+ngx_http_judge_results_job_locked(ngx_http_judge_zone_t *zone,
+    Judge__TestResult *res, uint64_t stream_id, ngx_http_judge_task_t **batch)
+{
+    ngx_http_judge_job_t   *job;
+    ngx_http_judge_task_t  *b;
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    if (job == NULL || job->status >= NGX_HTTP_JUDGE_COMPLETED) {
+        return NULL;
+    }
+
+    b = ngx_http_judge_results_batch_locked(job, res->task_id);
+
+    if (b == NULL || b->worker.id != stream_id
+        || res->index < b->first || res->index >= b->first + b->count
+        || job->results[res->index].len != 0)
+    {
+        return NULL;
+    }
+
+    *batch = b;
+
+    return job;
+}
+
+
+/*
+ * Cuts "s" so that as a JSON string it takes at most "max" bytes (quotes
+ * aside); escapes may make it up to six times longer.  1: it was cut.
+ */
+
+static ngx_uint_t
+ngx_http_judge_results_fit(ngx_pool_t *pool, ngx_str_t *s, size_t max)
+{
+    u_char      *buf, *p;
+    size_t       len;
+    ngx_uint_t   cut;
+
+    cut = 0;
+
+    if (s->len > max) {
+        s->len = max;
+        cut = 1;
+    }
+
+    buf = ngx_pnalloc(pool, ngx_http_judge_json_utf8_len(s));
+    if (buf == NULL) {
+        s->len = 0;
+        return 1;
+    }
+
+    for ( ;; ) {
+        p = ngx_http_judge_json_utf8(buf, s);
+        len = p - buf - 2;
+
+        if (len <= max) {
+            return cut;
+        }
+
+        s->len = ngx_min(s->len - 1, s->len * max / len);
+        cut = 1;
+    }
+}
+
+
+/* one test's result, rendered once into the JSON every answer reuses */
+
+void
+ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__TestResult *res)
+{
+    u_char                 *p, *json;
+    size_t                  len;
+    ngx_int_t               rc;
+    ngx_str_t               out, err, checker, message, id;
+    ngx_uint_t              i;
+    ngx_pool_t             *pool;
+    ngx_array_t            *notify, *stop;
+    Judge__Usage           *u;
+    ngx_http_judge_job_t   *job;
+    ngx_http_judge_addr_t  *a;
+    ngx_http_judge_task_t  *b;
+    ngx_str_t               job_id;
+    size_t                  capture;
+    uint64_t                off, serial;
+    ngx_uint_t              out_cut, err_cut;
+
+    if (res->job_id == NULL
+        || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
+    {
+        return;
+    }
+
+    /* is it wanted at all, and how much output may it keep */
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_results_job_locked(zone, res, stream_id, &b);
+    capture = job ? job->max_capture : 0;
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (job == NULL) {
+        return;
+    }
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    /*
+     * What a worker sends is bounded here, not trusted: the outputs to
+     * judge_max_capture bytes of JSON each, the texts to a few hundred.
+     */
+
+    out.data = res->stdout.data;
+    out.len = res->stdout.len;
+    err.data = res->stderr.data;
+    err.len = res->stderr.len;
+    checker.data = (u_char *) res->checker_message;
+    checker.len = checker.data ? ngx_strlen(res->checker_message) : 0;
+    message.data = (u_char *) res->message;
+    message.len = message.data ? ngx_strlen(res->message) : 0;
+    id.data = (u_char *) res->test_id;
+    id.len = id.data ? ngx_strlen(res->test_id) : 0;
+
+    /* a test ends in a verdict; anything else from a worker is its fault */
+
+    switch (res->status) {
+
+    case JUDGE__STATUS__AC:
+    case JUDGE__STATUS__WA:
+    case JUDGE__STATUS__TLE:
+    case JUDGE__STATUS__WLE:
+    case JUDGE__STATUS__MLE:
+    case JUDGE__STATUS__OLE:
+    case JUDGE__STATUS__RE:
+    case JUDGE__STATUS__SV:
+    case JUDGE__STATUS__IE:
+        break;
+
+    default:
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: a worker sent status %d for test %uD of "
+                      "job %s, taken as IE",
+                      (int) res->status, res->index, res->job_id);
+        res->status = JUDGE__STATUS__IE;
+    }
+
+    out_cut = ngx_http_judge_results_fit(pool, &out, capture);
+    err_cut = ngx_http_judge_results_fit(pool, &err, capture);
+    checker.len = ngx_min(checker.len, NGX_HTTP_JUDGE_RESULT_TEXT);
+    message.len = ngx_min(message.len, NGX_HTTP_JUDGE_RESULT_TEXT);
+    id.len = ngx_min(id.len, NGX_HTTP_JUDGE_MAX_ID_LEN);
+
+    len = sizeof("{\"id\":,\"index\":,\"verdict\":\"CANCELLED\","
+                 "\"cpu_time_ms\":,\"wall_time_ms\":,\"memory_kb\":,"
+                 "\"exit_code\":,\"signal\":,\"stdout\":,\"stderr\":,"
+                 "\"stdout_truncated\":false,\"stderr_truncated\":false,"
+                 "\"checker_message\":,\"message\":,\"worker\":}")
+          + 7 * NGX_INT64_LEN
+          + ngx_http_judge_json_utf8_len(&id)
+          + ngx_http_judge_json_utf8_len(&out)
+          + ngx_http_judge_json_utf8_len(&err)
+          + ngx_http_judge_json_utf8_len(&checker)
+          + ngx_http_judge_json_utf8_len(&message)
+          + ngx_http_judge_json_str_len(worker);
+
+    json = ngx_pnalloc(pool, len);
+    notify = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
+    stop = ngx_array_create(pool, 4, sizeof(ngx_http_judge_addr_t));
+
+    if (json == NULL || notify == NULL || stop == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    u = res->usage;
+
+    p = ngx_cpymem(json, "{\"id\":", 6);
+    p = ngx_http_judge_json_utf8(p, &id);
+    p = ngx_sprintf(p, ",\"index\":%uD,\"verdict\":\"%s\",\"cpu_time_ms\":%uL,"
+                    "\"wall_time_ms\":%uL,\"memory_kb\":%uL,\"exit_code\":%D,"
+                    "\"signal\":%D,\"stdout\":",
+                    res->index, ngx_http_judge_status_name(res->status),
+                    u ? u->cpu_time_ms : 0, u ? u->wall_time_ms : 0,
+                    u ? u->memory_kb : 0, u ? u->exit_code : 0,
+                    u ? u->signal : 0);
+    p = ngx_http_judge_json_utf8(p, &out);
+    p = ngx_cpymem(p, ",\"stderr\":", 10);
+    p = ngx_http_judge_json_utf8(p, &err);
+    p = ngx_sprintf(p, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s",
+                    (res->stdout_truncated || out_cut) ? "true" : "false",
+                    (res->stderr_truncated || err_cut) ? "true" : "false");
+    p = ngx_cpymem(p, ",\"checker_message\":", 19);
+    p = ngx_http_judge_json_utf8(p, &checker);
+    p = ngx_cpymem(p, ",\"message\":", 11);
+    p = ngx_http_judge_json_utf8(p, &message);
+    p = ngx_cpymem(p, ",\"worker\":", 10);
+    p = ngx_http_judge_json_str(p, worker);
+    *p++ = '}';
+
+    /*
+     * Two rounds under the lock: one claims a range of the job's results
+     * file for a result it would take, the other takes it once written.
+     * Between them the result may have become moot (a late duplicate, the
+     * job cancelled); its bytes then stay unused in the file.
+     */
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_results_job_locked(zone, res, stream_id, &b);
+
+    if (job) {
+        off = job->results_size;
+        job->results_size += p - json;
+        serial = job->serial;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (job == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    rc = ngx_http_judge_results_write(zone, serial, off, json, p - json);
+
+    if (rc != NGX_OK) {
+        /* not kept: the job will end without it, saying why */
+        ngx_http_judge_zone_lock(zone);
+
+        job = ngx_http_judge_results_job_locked(zone, res, stream_id,
+                                                        &b);
+        if (job) {
+            job->unwritten = (rc == NGX_DECLINED) ? 2 : 1;
+        }
+
+        ngx_http_judge_zone_unlock(zone);
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_results_job_locked(zone, res, stream_id, &b);
+
+    if (job) {
+        job->results[res->index].off = off;
+        job->results[res->index].len = p - json;
+        job->test_status[res->index] = (u_char) res->status;
+        job->order[job->nresults++] = res->index;
+
+        if (res->status == JUDGE__STATUS__AC) {
+            job->passed++;
+        }
+
+        b->reported++;
+        zone->sh->tests_judged++;
+        ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
+
+        if (b->reported == b->count) {
+            b->state = NGX_HTTP_JUDGE_TASK_DONE;
+        }
+
+        ngx_http_judge_ready_dirty_locked(zone, job);
+        ngx_http_judge_job_progress_locked(job, notify);
+
+        if (job->stop_on_failure && res->status != JUDGE__STATUS__AC
+            && res->index < job->stop_at)
+        {
+            job->stop_at = res->index;
+        }
+
+        if (job->nresults == job->ntests
+            || ngx_http_judge_job_stopped_locked(job))
+        {
+            ngx_http_judge_job_stop_batches_locked(zone, job, stop);
+            ngx_http_judge_job_finish_locked(zone, job,
+                                             NGX_HTTP_JUDGE_COMPLETED, 0,
+                                             notify);
+        }
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    job_id.data = (u_char *) res->job_id;
+    job_id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+    a = stop->elts;
+    for (i = 0; i < stop->nelts; i++) {
+        ngx_http_judge_sched_cancel(zone, &a[i], &job_id, 0);
+    }
+
+    ngx_http_judge_notify(zone, notify);
+    ngx_destroy_pool(pool);
+
+    ngx_http_judge_sched_run(zone);
+}
+
+
+/* a batch is over on the worker; what it did not report is redone */
+
+void
+ngx_http_judge_results_batch(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__BatchExecutionResult *res)
+{
+    ngx_uint_t              failed;
+    ngx_http_judge_job_t   *job;
+    ngx_http_judge_task_t  *b;
+
+    if (res->job_id == NULL
+        || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
+    {
+        return;
+    }
+
+    failed = 0;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) res->job_id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    b = (job && job->status < NGX_HTTP_JUDGE_COMPLETED)
+        ? ngx_http_judge_results_batch_locked(job, res->task_id) : NULL;
+
+    if (b && b->worker.id == stream_id) {
+        ngx_http_judge_registry_release_locked(zone, worker, stream_id,
+                                               b->count - b->reported);
+
+        if (res->returned && b->reported == 0) {
+            /* handed back unstarted by a draining worker: to another */
+            ngx_http_judge_registry_returned_locked(zone, worker, stream_id);
+
+            if (!ngx_http_judge_sched_returned_locked(b)) {
+                ngx_http_judge_sched_retry_locked(zone, b,
+                                                     job->max_attempts);
+            }
+
+        } else if (res->need_artifact && !b->send_artifact) {
+            /* it lost the artifact it was thought to hold: send it along */
+            b->state = NGX_HTTP_JUDGE_TASK_PENDING;
+            b->send_artifact = 1;
+
+        } else if (res->need_artifact) {
+            /* it was sent the artifact and still lacks it: a failure */
+            ngx_http_judge_sched_retry_locked(zone, b, job->max_attempts);
+            failed = 1;
+
+        } else if (!res->system_error && b->reported < b->count
+                   && job->unwritten)
+        {
+            /* what was not kept is nginx's failure, not the worker's */
+            b->state = NGX_HTTP_JUDGE_TASK_DONE;
+
+        } else if (res->system_error || b->reported < b->count) {
+            ngx_http_judge_sched_retry_locked(zone, b, job->max_attempts);
+            failed = 1;
+
+        } else {
+            b->state = NGX_HTTP_JUDGE_TASK_DONE;
+        }
+
+        ngx_http_judge_ready_dirty_locked(zone, job);
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (failed) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: a batch of job %s failed on the worker: %s",
+                      res->job_id,
+                      (res->message && res->message[0])
+                      ? res->message : "(no reason given)");
+    }
+
+    ngx_http_judge_sched_run(zone);
+}
