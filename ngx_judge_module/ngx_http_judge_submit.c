@@ -275,6 +275,10 @@ ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
         }
     }
 
+    /* jansson quotes the body where it fails, whatever bytes are there */
+
+    (void) ngx_http_judge_utf8_clean(err->message, p - err->message);
+
     *p = '\0';
 
     return NGX_ERROR;
@@ -388,6 +392,7 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
     char                    **flags;
     size_t                    i, len, n, nflags;
     json_t                   *v, *flag;
+    ngx_int_t                 rc;
     ngx_str_t                 language, checker;
     ngx_uint_t                compiled, checker_compiled;
     EVP_MD_CTX               *md;
@@ -427,7 +432,16 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
 
     language.len = json_string_length(v);
 
-    switch (langs->language(langs->data, &language, &compiled)) {
+    /*
+     * Workers' languages are kept comma-wrapped (",cpp,python,"): only a
+     * name can be looked up there, where "cpp,python" would be found.
+     */
+
+    rc = ngx_http_judge_name_ok(language.data, language.len)
+         ? langs->language(langs->data, &language, &compiled)
+         : NGX_DECLINED;
+
+    switch (rc) {
     case NGX_DECLINED:
         return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
                                       "unknown_language",

@@ -160,6 +160,13 @@ static refusal_t  refusals[] = {
       "\"-O2\",\"-O2\",\"-O2\",\"-O2\",\"-O2\",\"-O2\",\"-O2\",\"-O2\","
       "\"-O2\",\"-O2\",\"-O2\"]}",
       422, "invalid_request", "at most 32" },
+    /* regressions */
+
+    { "JSON broken on a byte that is not UTF-8 is quoted as valid UTF-8",
+      "\"$\\\xdc\xab", 400, "invalid_json", "invalid escape near" },
+    { "a language that is not a name is not looked up",
+      "{\"language\":\"cpp,python\",\"source\":\"x\"," OK_TESTS "}",
+      422, "unknown_language", "\"cpp,python\"" },
 };
 
 
