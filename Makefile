@@ -7,7 +7,8 @@
 #                 summary)
 #   make deps     install every Debian package the project needs
 #   make asan     build instrumented worker binaries into build-asan/
-#   make fuzz-module  build the module's libFuzzer targets (t/fuzz/module.t
+#   make module-tests  build the module's C unit tests (t/unit/module_*.t)
+#   make fuzz-module   build the module's libFuzzer targets (t/fuzz/module.t
 #                 runs them)
 
 SHELL      := /bin/bash

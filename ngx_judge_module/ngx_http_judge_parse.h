@@ -32,8 +32,9 @@
  * location's limits, the languages, whether the stream has registered),
  * and what went wrong goes out as text for the caller to send or log.
  * They read no byte past the length they are given, whatever the bytes
- * are; the unit tests and the fuzz targets of ngx_judge_module/tests/
- * call them as the request handler and the stream's read path do.
+ * are; the unit tests (ngx_judge_module/tests/) and the fuzz targets
+ * (ngx_judge_module/fuzz/) call them as the request handler and the
+ * stream's read path do.
  */
 
 
