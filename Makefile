@@ -7,6 +7,9 @@
 #                 summary)
 #   make deps     install every Debian package the project needs
 #   make asan     build instrumented worker binaries into build-asan/
+#   make module-tests  build the module's C unit tests (t/unit/module_*.t)
+#   make fuzz-module   build the module's libFuzzer targets (t/fuzz/module.t
+#                 runs them)
 
 SHELL      := /bin/bash
 BUILD      ?= build
@@ -63,7 +66,18 @@ $(MODULE_SO): $(BUILD)/nginx/objs/Makefile $(MODULE_SRCS)
 	cp $(BUILD)/nginx/objs/ngx_http_judge_module.so $@.tmp
 	mv $@.tmp $@
 
-test: all
+# The module's C unit tests and libFuzzer targets, linked with nginx's own
+# core outside nginx (ngx_judge_module/tests/), which needs the nginx
+# release's sources.
+module-tests: module
+	scripts/deps.sh nginx-source $(BUILD)/nginx-src
+	$(MAKE) -C ngx_judge_module/tests BUILD=$(ABS_BUILD) tests
+
+fuzz-module: module
+	scripts/deps.sh nginx-source $(BUILD)/nginx-src
+	$(MAKE) -C ngx_judge_module/tests BUILD=$(ABS_BUILD) fuzz
+
+test: all module-tests
 	prove $(PROVE_ARGS)
 
 run: all
@@ -75,4 +89,5 @@ stop:
 clean:
 	rm -rf $(BUILD) build-asan run t/servroot*
 
-.PHONY: all deps deps-check module worker asan test test-asan run stop clean
+.PHONY: all deps deps-check module worker asan module-tests fuzz-module \
+        test test-asan run stop clean

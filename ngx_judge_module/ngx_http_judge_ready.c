@@ -42,6 +42,7 @@ static ngx_rbtree_key_t ngx_http_judge_ready_job_key(
     ngx_http_judge_job_t *job);
 static ngx_uint_t ngx_http_judge_ready_before(ngx_http_judge_job_t *a,
     ngx_http_judge_job_t *b);
+static ngx_uint_t ngx_http_judge_ready_str_eq(ngx_str_t *a, ngx_str_t *b);
 
 
 void
@@ -176,8 +177,7 @@ ngx_http_judge_ready_add_locked(ngx_http_judge_zone_t *zone,
         class = job->entry->class;
 
         if (class->compile == compile
-            && class->abi.len == abi->len
-            && ngx_memcmp(class->abi.data, abi->data, abi->len) == 0)
+            && ngx_http_judge_ready_str_eq(&class->abi, abi))
         {
             return NGX_OK;
         }
@@ -368,6 +368,14 @@ ngx_http_judge_ready_before(ngx_http_judge_job_t *a, ngx_http_judge_job_t *b)
 }
 
 
+static ngx_uint_t
+ngx_http_judge_ready_str_eq(ngx_str_t *a, ngx_str_t *b)
+{
+    return a->len == b->len
+           && (a->len == 0 || ngx_memcmp(a->data, b->data, a->len) == 0);
+}
+
+
 static ngx_rbtree_key_t
 ngx_http_judge_ready_job_key(ngx_http_judge_job_t *job)
 {
@@ -396,11 +404,8 @@ ngx_http_judge_ready_class_locked(ngx_http_judge_zone_t *zone,
         class = ngx_queue_data(q, ngx_http_judge_class_t, queue);
 
         if (class->compile == compile
-            && class->language.len == language->len
-            && class->abi.len == abi->len
-            && ngx_memcmp(class->language.data, language->data,
-                          language->len) == 0
-            && ngx_memcmp(class->abi.data, abi->data, abi->len) == 0)
+            && ngx_http_judge_ready_str_eq(&class->language, language)
+            && ngx_http_judge_ready_str_eq(&class->abi, abi))
         {
             return class;
         }
@@ -411,7 +416,9 @@ ngx_http_judge_ready_class_locked(ngx_http_judge_zone_t *zone,
         return NULL;
     }
 
-    ngx_memcpy(copy, abi->data, abi->len);
+    if (abi->len) {
+        ngx_memcpy(copy, abi->data, abi->len);
+    }
 
     class = ngx_http_judge_zone_alloc_locked(zone,
                                              sizeof(ngx_http_judge_class_t)
@@ -431,7 +438,9 @@ ngx_http_judge_ready_class_locked(ngx_http_judge_zone_t *zone,
 
     class->abi.data = p;
     class->abi.len = abi->len;
-    ngx_memcpy(p, copy, abi->len);
+    if (abi->len) {
+        ngx_memcpy(p, copy, abi->len);
+    }
     ngx_free(copy);
 
     class->compile = compile;

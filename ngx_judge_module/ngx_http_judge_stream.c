@@ -12,6 +12,7 @@
 #include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_json.h"
+#include "ngx_http_judge_parse.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_results.h"
 #include "ngx_http_judge_scheduler.h"
@@ -80,14 +81,17 @@ static void ngx_http_judge_stream_read_handler(ngx_event_t *rev);
 static void ngx_http_judge_stream_write_handler(ngx_event_t *wev);
 static ngx_int_t ngx_http_judge_stream_frames(ngx_http_judge_stream_t *s);
 static ngx_int_t ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s,
-    u_char *data, size_t len);
+    ngx_int_t decoded, ngx_http_judge_frame_in_t *in);
+static ngx_int_t ngx_http_judge_stream_refuse(ngx_http_judge_frame_in_t *in,
+    const char *fmt, ...);
+static ngx_int_t ngx_http_judge_stream_name_ok(char *name);
+static ngx_int_t ngx_http_judge_stream_check_register(Judge__Register *reg,
+    ngx_http_judge_frame_in_t *in);
 static ngx_int_t ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     Judge__Register *reg);
-static ngx_int_t ngx_http_judge_stream_name_ok(char *name);
-static ngx_int_t ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
-    Judge__Register *reg);
-static void ngx_http_judge_stream_clean_text(ngx_http_judge_stream_t *s,
-    Judge__Register *reg);
+static ngx_int_t ngx_http_judge_stream_flags_ok(Judge__Register *reg,
+    ngx_http_judge_frame_in_t *in);
+static ngx_uint_t ngx_http_judge_stream_clean_text(Judge__Register *reg);
 static ngx_int_t ngx_http_judge_stream_langs(ngx_pool_t *pool,
     Judge__Register *reg, ngx_http_judge_worker_info_t *info);
 static ngx_int_t ngx_http_judge_stream_detail(ngx_pool_t *pool,
@@ -401,48 +405,51 @@ ngx_http_judge_stream_read_handler(ngx_event_t *rev)
 static ngx_int_t
 ngx_http_judge_stream_frames(ngx_http_judge_stream_t *s)
 {
-    u_char            *p;
-    size_t             len;
-    ngx_connection_t  *c;
+    u_char                     *p, *last;
+    ngx_int_t                   rc;
+    ngx_connection_t           *c;
+    ngx_http_judge_frame_in_t   in;
 
     c = s->request->connection;
     p = s->in;
+    last = s->in + s->in_len;
 
-    while (s->in + s->in_len - p >= 4) {
-
-        len = ((size_t) p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
-
-        if (len > s->conf->max_frame_size) {
-            ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                          "judge: worker \"%V\" sent a frame of %uz bytes, "
-                          "more than judge_max_frame_size %uz",
-                          &s->worker_id, len, s->conf->max_frame_size);
-            return NGX_ERROR;
-        }
-
-        if ((size_t) (s->in + s->in_len - p) < 4 + len) {
+    for ( ;; ) {
+        rc = ngx_http_judge_stream_decode(p, last - p,
+                                          s->conf->max_frame_size,
+                                          &s->worker_id, s->registered, &in);
+        if (rc == NGX_AGAIN) {
             break;
         }
 
-        if (ngx_http_judge_stream_frame(s, p + 4, len) != NGX_OK) {
+        rc = ngx_http_judge_stream_frame(s, rc, &in);
+
+        ngx_http_judge_stream_decoded(&in);
+
+        if (rc != NGX_OK) {
             return NGX_ERROR;
         }
 
-        p += 4 + len;
+        p += in.size;
 
         ngx_add_timer(c->read, s->conf->heartbeat_timeout);
     }
 
-    s->in_len = s->in + s->in_len - p;
+    s->in_len = last - p;
     ngx_memmove(s->in, p, s->in_len);
 
     return NGX_OK;
 }
 
 
+/*
+ * Acts on one decoded frame: "decoded" is what ngx_http_judge_stream_decode()
+ * returned for it.  NGX_ERROR closes the stream.
+ */
+
 static ngx_int_t
-ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
-    size_t len)
+ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, ngx_int_t decoded,
+    ngx_http_judge_frame_in_t *in)
 {
     ngx_int_t              rc;
     ngx_connection_t      *c;
@@ -451,37 +458,36 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
 
     c = s->request->connection;
 
-    msg = judge__worker_message__unpack(NULL, len, data);
-    if (msg == NULL) {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "judge: worker \"%V\" sent an undecodable frame "
-                      "of %uz bytes", &s->worker_id, len);
+    if (in->worker_id.len) {
+        s->worker_id.data = s->worker_id_data;
+        s->worker_id.len = in->worker_id.len;
+        ngx_memcpy(s->worker_id_data, in->worker_id.data, in->worker_id.len);
+    }
+
+    if (in->not_utf8) {
+        ngx_log_error(NGX_LOG_WARN, c->log, 0,
+                      "judge: worker \"%V\" registered %ui bytes that are "
+                      "not UTF-8, shown as \"?\"", &s->worker_id,
+                      in->not_utf8);
+    }
+
+    if (decoded != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0, "%s", in->reason);
+
+        if (in->goodbye) {
+            /* the worker cannot work here: a reconnect would say the same */
+            ngx_http_judge_stream_shutdown(s, in->goodbye, 0);
+        }
+
         return NGX_ERROR;
     }
 
+    msg = in->msg;
     rc = NGX_OK;
-
-    if (!s->registered
-        && msg->body_case != JUDGE__WORKER_MESSAGE__BODY_REGISTER)
-    {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "judge: worker sent message %d before registering",
-                      (int) msg->body_case);
-        rc = NGX_ERROR;
-        goto done;
-    }
 
     switch (msg->body_case) {
 
     case JUDGE__WORKER_MESSAGE__BODY_REGISTER:
-        if (s->registered) {
-            ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                          "judge: worker \"%V\" registered twice",
-                          &s->worker_id);
-            rc = NGX_ERROR;
-            break;
-        }
-
         rc = ngx_http_judge_stream_register(s, msg->register_);
         break;
 
@@ -489,10 +495,9 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
         hb = msg->heartbeat;
 
         ngx_http_judge_registry_heartbeat(s->zone, &s->worker_id,
-            s->node.key, hb->free_slots, hb->active_tasks,
-            (hb->load1 >= 0 && hb->load1 < 1e6)
-            ? (ngx_uint_t) (hb->load1 * 100 + 0.5) : 0, hb->cpu_percent,
-            hb->ram_used_kb, hb->ram_total_kb, hb->tasks_done, hb->draining);
+            s->node.key, hb->free_slots, hb->active_tasks, in->load100,
+            hb->cpu_percent, hb->ram_used_kb, hb->ram_total_kb,
+            hb->tasks_done, hb->draining);
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_LEAVING:
@@ -501,7 +506,9 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
                       &s->worker_id, msg->leaving->reason);
 
         ngx_http_judge_stream_unregister(s);
-        rc = NGX_DONE;
+
+        /* after Leaving the worker only closes; nothing more is read */
+        rc = NGX_ERROR;
         break;
 
     case JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT:
@@ -528,12 +535,125 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, u_char *data,
         break;
     }
 
-done:
+    return rc;
+}
 
-    judge__worker_message__free_unpacked(msg, NULL);
 
-    /* after Leaving the worker only closes; nothing more is read from it */
-    return rc == NGX_DONE ? NGX_ERROR : rc;
+/*
+ * The frame at the front of the "len" bytes at "data", which a worker
+ * sent: NGX_AGAIN while it is not all there; NGX_OK with in->msg
+ * unpacked and checked, in->size bytes long; NGX_ERROR when the stream
+ * must close, in->reason saying why for the error log and in->goodbye,
+ * when set, the Shutdown reason the worker is told so that it stays
+ * away.  "worker_id" and "registered" are the stream's so far.  After
+ * NGX_OK and NGX_ERROR, ngx_http_judge_stream_decoded() frees in->msg.
+ */
+
+ngx_int_t
+ngx_http_judge_stream_decode(u_char *data, size_t len, size_t max_frame_size,
+    ngx_str_t *worker_id, ngx_uint_t registered,
+    ngx_http_judge_frame_in_t *in)
+{
+    size_t                 size;
+    Judge__Heartbeat      *hb;
+    Judge__WorkerMessage  *msg;
+
+    in->msg = NULL;
+    in->size = 0;
+    ngx_str_null(&in->worker_id);
+    in->not_utf8 = 0;
+    in->load100 = 0;
+    in->goodbye = NULL;
+    in->reason[0] = '\0';
+
+    if (len < 4) {
+        return NGX_AGAIN;
+    }
+
+    size = ((size_t) data[0] << 24) | (data[1] << 16) | (data[2] << 8)
+           | data[3];
+
+    if (size > max_frame_size) {
+        return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" sent "
+                                            "a frame of %uz bytes, more "
+                                            "than judge_max_frame_size %uz",
+                                            worker_id, size, max_frame_size);
+    }
+
+    if (len - 4 < size) {
+        return NGX_AGAIN;
+    }
+
+    in->size = 4 + size;
+
+    msg = judge__worker_message__unpack(NULL, size, data + 4);
+    if (msg == NULL) {
+        return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" sent "
+                                            "an undecodable frame of %uz "
+                                            "bytes", worker_id, size);
+    }
+
+    in->msg = msg;
+
+    if (!registered
+        && msg->body_case != JUDGE__WORKER_MESSAGE__BODY_REGISTER)
+    {
+        return ngx_http_judge_stream_refuse(in, "judge: worker sent message "
+                                            "%d before registering",
+                                            (int) msg->body_case);
+    }
+
+    switch (msg->body_case) {
+
+    case JUDGE__WORKER_MESSAGE__BODY_REGISTER:
+        if (registered) {
+            return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" "
+                                                "registered twice",
+                                                worker_id);
+        }
+
+        return ngx_http_judge_stream_check_register(msg->register_, in);
+
+    case JUDGE__WORKER_MESSAGE__BODY_HEARTBEAT:
+        hb = msg->heartbeat;
+
+        in->load100 = (hb->load1 >= 0 && hb->load1 < 1e6)
+                      ? (ngx_uint_t) (hb->load1 * 100 + 0.5) : 0;
+        break;
+
+    default:
+        break;
+    }
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_judge_stream_decoded(ngx_http_judge_frame_in_t *in)
+{
+    if (in->msg) {
+        judge__worker_message__free_unpacked(in->msg, NULL);
+        in->msg = NULL;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_judge_stream_refuse(ngx_http_judge_frame_in_t *in, const char *fmt,
+    ...)
+{
+    u_char   *p;
+    va_list   args;
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(in->reason, in->reason + sizeof(in->reason) - 1, fmt,
+                      args);
+    va_end(args);
+
+    *p = '\0';
+
+    return NGX_ERROR;
 }
 
 
@@ -544,12 +664,119 @@ ngx_http_judge_stream_name_ok(char *name)
 }
 
 
+/*
+ * What a Register must be before anything of it goes into the zone, in
+ * the order the checks are made; its free text is made valid UTF-8 on
+ * the way (in->not_utf8 counts the bytes replaced).
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_check_register(Judge__Register *reg,
+    ngx_http_judge_frame_in_t *in)
+{
+    size_t      i;
+    ngx_str_t  *id;
+
+    if (!ngx_http_judge_stream_name_ok(reg->worker_id)) {
+        return ngx_http_judge_stream_refuse(in, "judge: worker registered "
+                                            "with an invalid id");
+    }
+
+    id = &in->worker_id;
+    id->data = (u_char *) reg->worker_id;
+    id->len = ngx_strlen(reg->worker_id);
+
+    /* what goes into the zone is bounded, whatever a worker claims */
+
+    if (reg->n_languages > NGX_HTTP_JUDGE_MAX_WORKER_LANGS
+        || reg->n_tags > NGX_HTTP_JUDGE_MAX_WORKER_TAGS)
+    {
+        return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" "
+                                            "registered %uz languages and "
+                                            "%uz tags, more than %d and %d",
+                                            id, reg->n_languages, reg->n_tags,
+                                            NGX_HTTP_JUDGE_MAX_WORKER_LANGS,
+                                            NGX_HTTP_JUDGE_MAX_WORKER_TAGS);
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        if (ngx_strlen(reg->languages[i]->name) > NGX_HTTP_JUDGE_MAX_TEXT
+            || ngx_strlen(reg->languages[i]->version)
+               > NGX_HTTP_JUDGE_MAX_TEXT)
+        {
+            return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" "
+                                                "registered a language name "
+                                                "or version longer than %d "
+                                                "bytes", id,
+                                                NGX_HTTP_JUDGE_MAX_TEXT);
+        }
+    }
+
+    if (ngx_strlen(reg->abi) > NGX_HTTP_JUDGE_MAX_TEXT
+        || ngx_strlen(reg->hostname) > NGX_HTTP_JUDGE_MAX_TEXT
+        || ngx_strlen(reg->version) > NGX_HTTP_JUDGE_MAX_TEXT
+        || (reg->sandbox
+            && ngx_strlen(reg->sandbox->backend) > NGX_HTTP_JUDGE_MAX_TEXT))
+    {
+        return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" "
+                                            "registered an abi, host name, "
+                                            "version or sandbox longer than "
+                                            "%d bytes", id,
+                                            NGX_HTTP_JUDGE_MAX_TEXT);
+    }
+
+    if (ngx_http_judge_stream_flags_ok(reg, in) != NGX_OK) {
+        /* the worker's own table is wrong */
+        in->goodbye = "the languages table allows compiler flags the judge "
+                      "refuses; see the judge's error log";
+        return NGX_ERROR;
+    }
+
+    in->not_utf8 = ngx_http_judge_stream_clean_text(reg);
+
+    /* batches are cut to the frames workers take: keep them sane */
+
+    if (reg->max_frame_size && reg->max_frame_size < NGX_HTTP_JUDGE_MIN_FRAME)
+    {
+        in->goodbye = "--max-frame is below the judge's minimum of 64k";
+
+        return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" "
+                                            "accepts frames of at most %uL "
+                                            "bytes, less than the %uz the "
+                                            "judge needs", id,
+                                            reg->max_frame_size,
+                                            (size_t) NGX_HTTP_JUDGE_MIN_FRAME);
+    }
+
+    /* tags and language ids are kept comma-wrapped: names only */
+
+    for (i = 0; i < reg->n_tags; i++) {
+        if (!ngx_http_judge_stream_name_ok(reg->tags[i])) {
+            goto invalid;
+        }
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        if (!ngx_http_judge_stream_name_ok(reg->languages[i]->id)) {
+            goto invalid;
+        }
+    }
+
+    return NGX_OK;
+
+invalid:
+
+    return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" registered "
+                                        "an invalid tag or language id", id);
+}
+
+
+/* a checked Register into the zone, answered with Welcome */
+
 static ngx_int_t
 ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     Judge__Register *reg)
 {
-    u_char                        *p;
-    size_t                         i, len;
     ngx_int_t                      rc;
     ngx_pool_t                    *pool;
     ngx_connection_t              *c;
@@ -571,159 +798,19 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
         return NGX_ERROR;
     }
 
-    if (!ngx_http_judge_stream_name_ok(reg->worker_id)) {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "judge: worker registered with an invalid id");
-        return NGX_ERROR;
-    }
-
-    s->worker_id.data = s->worker_id_data;
-    s->worker_id.len = ngx_strlen(reg->worker_id);
-    ngx_memcpy(s->worker_id_data, reg->worker_id, s->worker_id.len);
-
-    /* what goes into the zone is bounded, whatever a worker claims */
-
-    if (reg->n_languages > NGX_HTTP_JUDGE_MAX_WORKER_LANGS
-        || reg->n_tags > NGX_HTTP_JUDGE_MAX_WORKER_TAGS)
-    {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "judge: worker \"%V\" registered %uz languages and "
-                      "%uz tags, more than %d and %d", &s->worker_id,
-                      reg->n_languages, reg->n_tags,
-                      NGX_HTTP_JUDGE_MAX_WORKER_LANGS,
-                      NGX_HTTP_JUDGE_MAX_WORKER_TAGS);
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < reg->n_languages; i++) {
-        if (ngx_strlen(reg->languages[i]->name) > NGX_HTTP_JUDGE_MAX_TEXT
-            || ngx_strlen(reg->languages[i]->version)
-               > NGX_HTTP_JUDGE_MAX_TEXT)
-        {
-            ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                          "judge: worker \"%V\" registered a language name "
-                          "or version longer than %d bytes", &s->worker_id,
-                          NGX_HTTP_JUDGE_MAX_TEXT);
-            return NGX_ERROR;
-        }
-    }
-
-    if (ngx_strlen(reg->abi) > NGX_HTTP_JUDGE_MAX_TEXT
-        || ngx_strlen(reg->hostname) > NGX_HTTP_JUDGE_MAX_TEXT
-        || ngx_strlen(reg->version) > NGX_HTTP_JUDGE_MAX_TEXT
-        || (reg->sandbox
-            && ngx_strlen(reg->sandbox->backend) > NGX_HTTP_JUDGE_MAX_TEXT))
-    {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "judge: worker \"%V\" registered an abi, host name, "
-                      "version or sandbox longer than %d bytes", &s->worker_id,
-                      NGX_HTTP_JUDGE_MAX_TEXT);
-        return NGX_ERROR;
-    }
-
-    if (ngx_http_judge_stream_flags_ok(s, reg) != NGX_OK) {
-        /* the worker's own table is wrong: a reconnect would say the same */
-        ngx_http_judge_stream_shutdown(s, "the languages table allows "
-                                          "compiler flags the judge refuses; "
-                                          "see the judge's error log", 0);
-        return NGX_ERROR;
-    }
-
-    ngx_http_judge_stream_clean_text(s, reg);
-
-    /* batches are cut to the frames workers take: keep them sane */
-
-    if (reg->max_frame_size && reg->max_frame_size < NGX_HTTP_JUDGE_MIN_FRAME)
-    {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "judge: worker \"%V\" accepts frames of at most %uL "
-                      "bytes, less than the %uz the judge needs",
-                      &s->worker_id, reg->max_frame_size,
-                      (size_t) NGX_HTTP_JUDGE_MIN_FRAME);
-
-        /* a worker that cannot work here is told so, and stays away */
-        ngx_http_judge_stream_shutdown(s, "--max-frame is below the judge's "
-                                          "minimum of 64k", 0);
-        return NGX_ERROR;
-    }
-
     pool = ngx_create_pool(4096, c->log);
     if (pool == NULL) {
         return NGX_ERROR;
     }
 
-    ngx_memzero(&info, sizeof(ngx_http_judge_worker_info_t));
+    if (ngx_http_judge_stream_info(pool, reg, &info) != NGX_OK) {
+        ngx_destroy_pool(pool);
+        return NGX_ERROR;
+    }
 
     info.id = s->worker_id;
-    info.abi.data = (u_char *) reg->abi;
-    info.abi.len = ngx_strlen(reg->abi);
-    info.cores = reg->cores;
-    info.slots = reg->slots;
-    info.ram_kb = reg->ram_kb;
     info.stream_id = s->node.key;
     info.timeout = s->conf->heartbeat_timeout;
-    info.max_frame = reg->max_frame_size;
-    info.can_compile = reg->can_compile;
-    info.cached = reg->cached_artifacts;
-    info.ncached = reg->n_cached_artifacts;
-
-    /* ",tag,tag," and ",lang,lang," make membership a substring search */
-
-    len = 1;
-    for (i = 0; i < reg->n_tags; i++) {
-        if (!ngx_http_judge_stream_name_ok(reg->tags[i])) {
-            goto invalid;
-        }
-
-        len += ngx_strlen(reg->tags[i]) + 1;
-    }
-
-    for (i = 0; i < reg->n_languages; i++) {
-        if (!ngx_http_judge_stream_name_ok(reg->languages[i]->id)) {
-            goto invalid;
-        }
-
-        len += ngx_strlen(reg->languages[i]->id) + 1;
-    }
-
-    p = ngx_pnalloc(pool, 2 + len);
-    if (p == NULL) {
-        goto failed;
-    }
-
-    info.tags.data = p;
-    *p++ = ',';
-    for (i = 0; i < reg->n_tags; i++) {
-        p = ngx_sprintf(p, "%s,", reg->tags[i]);
-    }
-    info.tags.len = p - info.tags.data;
-
-    info.languages.data = p;
-    *p++ = ',';
-    for (i = 0; i < reg->n_languages; i++) {
-        p = ngx_sprintf(p, "%s,", reg->languages[i]->id);
-    }
-    info.languages.len = p - info.languages.data;
-
-    p = ngx_pnalloc(pool, 2 + len);
-    if (p == NULL) {
-        goto failed;
-    }
-
-    info.compiled.data = p;
-    *p++ = ',';
-    for (i = 0; i < reg->n_languages; i++) {
-        if (reg->languages[i]->compiled) {
-            p = ngx_sprintf(p, "%s,", reg->languages[i]->id);
-        }
-    }
-    info.compiled.len = p - info.compiled.data;
-
-    if (ngx_http_judge_stream_langs(pool, reg, &info) != NGX_OK
-        || ngx_http_judge_stream_detail(pool, reg, &info) != NGX_OK)
-    {
-        goto failed;
-    }
 
     rc = ngx_http_judge_registry_add(s->zone, &info, &old);
 
@@ -772,17 +859,88 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     ngx_http_judge_sched_run(s->zone);
 
     return rc;
+}
 
-invalid:
 
-    ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                  "judge: worker \"%V\" registered an invalid tag or "
-                  "language id", &s->worker_id);
+/*
+ * A Register that ngx_http_judge_stream_decode() took, as the registry
+ * keeps it, made in "pool"; the strings stay the Register's until the
+ * registry copies them.  What only the stream knows (its id, its
+ * timeout) is left for the stream to fill in.
+ */
 
-failed:
+ngx_int_t
+ngx_http_judge_stream_info(ngx_pool_t *pool, Judge__Register *reg,
+    ngx_http_judge_worker_info_t *info)
+{
+    u_char  *p;
+    size_t   i, len;
 
-    ngx_destroy_pool(pool);
-    return NGX_ERROR;
+    ngx_memzero(info, sizeof(ngx_http_judge_worker_info_t));
+
+    info->id.data = (u_char *) reg->worker_id;
+    info->id.len = ngx_strlen(reg->worker_id);
+    info->abi.data = (u_char *) reg->abi;
+    info->abi.len = ngx_strlen(reg->abi);
+    info->cores = reg->cores;
+    info->slots = reg->slots;
+    info->ram_kb = reg->ram_kb;
+    info->max_frame = reg->max_frame_size;
+    info->can_compile = reg->can_compile;
+    info->cached = reg->cached_artifacts;
+    info->ncached = reg->n_cached_artifacts;
+
+    /* ",tag,tag," and ",lang,lang," make membership a substring search */
+
+    len = 1;
+    for (i = 0; i < reg->n_tags; i++) {
+        len += ngx_strlen(reg->tags[i]) + 1;
+    }
+
+    for (i = 0; i < reg->n_languages; i++) {
+        len += ngx_strlen(reg->languages[i]->id) + 1;
+    }
+
+    p = ngx_pnalloc(pool, 2 + len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    info->tags.data = p;
+    *p++ = ',';
+    for (i = 0; i < reg->n_tags; i++) {
+        p = ngx_sprintf(p, "%s,", reg->tags[i]);
+    }
+    info->tags.len = p - info->tags.data;
+
+    info->languages.data = p;
+    *p++ = ',';
+    for (i = 0; i < reg->n_languages; i++) {
+        p = ngx_sprintf(p, "%s,", reg->languages[i]->id);
+    }
+    info->languages.len = p - info->languages.data;
+
+    p = ngx_pnalloc(pool, 2 + len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    info->compiled.data = p;
+    *p++ = ',';
+    for (i = 0; i < reg->n_languages; i++) {
+        if (reg->languages[i]->compiled) {
+            p = ngx_sprintf(p, "%s,", reg->languages[i]->id);
+        }
+    }
+    info->compiled.len = p - info->compiled.data;
+
+    if (ngx_http_judge_stream_langs(pool, reg, info) != NGX_OK
+        || ngx_http_judge_stream_detail(pool, reg, info) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -795,8 +953,8 @@ failed:
  */
 
 static ngx_int_t
-ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
-    Judge__Register *reg)
+ngx_http_judge_stream_flags_ok(Judge__Register *reg,
+    ngx_http_judge_frame_in_t *in)
 {
     u_char           *f;
     size_t            i, j, k, len;
@@ -806,12 +964,11 @@ ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
         l = reg->languages[i];
 
         if (l->n_allowed_flags > NGX_HTTP_JUDGE_MAX_WORKER_FLAGS) {
-            ngx_log_error(NGX_LOG_ERR, s->request->connection->log, 0,
-                          "judge: worker \"%V\" allows %uz compiler flags "
-                          "for \"%s\", more than %d", &s->worker_id,
-                          l->n_allowed_flags, l->id,
-                          NGX_HTTP_JUDGE_MAX_WORKER_FLAGS);
-            return NGX_ERROR;
+            return ngx_http_judge_stream_refuse(in,
+                       "judge: worker \"%V\" allows %uz compiler flags for "
+                       "\"%s\", more than %d", &in->worker_id,
+                       l->n_allowed_flags, l->id,
+                       NGX_HTTP_JUDGE_MAX_WORKER_FLAGS);
         }
 
         for (j = 0; j < l->n_allowed_flags; j++) {
@@ -829,13 +986,12 @@ ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
             if (len < 2 || len > NGX_HTTP_JUDGE_MAX_FLAG_LEN || f[0] != '-'
                 || k != len || (len == 2 && f[1] == '*'))
             {
-                ngx_log_error(NGX_LOG_ERR, s->request->connection->log, 0,
-                              "judge: worker \"%V\" allows an invalid "
-                              "compiler flag pattern for \"%s\": 1 to %d "
-                              "printable characters after \"-\", no \",\", "
-                              "\"*\" only last", &s->worker_id, l->id,
-                              NGX_HTTP_JUDGE_MAX_FLAG_LEN - 1);
-                return NGX_ERROR;
+                return ngx_http_judge_stream_refuse(in,
+                           "judge: worker \"%V\" allows an invalid compiler "
+                           "flag pattern for \"%s\": 1 to %d printable "
+                           "characters after \"-\", no \",\", \"*\" only "
+                           "last", &in->worker_id, l->id,
+                           NGX_HTTP_JUDGE_MAX_FLAG_LEN - 1);
             }
         }
     }
@@ -846,12 +1002,12 @@ ngx_http_judge_stream_flags_ok(ngx_http_judge_stream_t *s,
 
 /*
  * What a worker sends as free text is shown as JSON: bytes that are not
- * UTF-8 become "?" (ids and tags are names, checked apart).
+ * UTF-8 become "?" (ids and tags are names, checked apart).  Returns how
+ * many were replaced.
  */
 
-static void
-ngx_http_judge_stream_clean_text(ngx_http_judge_stream_t *s,
-    Judge__Register *reg)
+static ngx_uint_t
+ngx_http_judge_stream_clean_text(Judge__Register *reg)
 {
     char        *text[4];
     size_t       i;
@@ -879,11 +1035,7 @@ ngx_http_judge_stream_clean_text(ngx_http_judge_stream_t *s,
                                       ngx_strlen(reg->languages[i]->version));
     }
 
-    if (bad) {
-        ngx_log_error(NGX_LOG_WARN, s->request->connection->log, 0,
-                      "judge: worker \"%V\" registered %ui bytes that are "
-                      "not UTF-8, shown as \"?\"", &s->worker_id, bad);
-    }
+    return bad;
 }
 
 
@@ -983,7 +1135,8 @@ ngx_http_judge_cstr(u_char *p, char *s)
 
 /*
  * The parts of a worker only shown, never matched on, rendered once as
- * JSON members: "host", "version", "sandbox" and "languages".
+ * JSON members: "host", "version", "can_compile", "sandbox" and
+ * "languages".
  */
 
 static ngx_int_t

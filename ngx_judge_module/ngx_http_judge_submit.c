@@ -15,6 +15,7 @@
 #include "ngx_http_judge_api.h"
 #include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_json.h"
+#include "ngx_http_judge_parse.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_submit.h"
 
@@ -31,17 +32,15 @@
 #define NGX_HTTP_JUDGE_MAX_FILES      64
 
 
-typedef struct {
-    ngx_uint_t                   status;
-    char                        *code;
-    u_char                       message[256];
-} ngx_http_judge_invalid_t;
-
-
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submit_read(ngx_http_request_t *r,
     ngx_str_t *body);
-static ngx_int_t ngx_http_judge_submit_parse(ngx_http_request_t *r,
+static ngx_int_t ngx_http_judge_submit_language(void *data,
+    ngx_str_t *language, ngx_uint_t *compiled);
+static ngx_int_t ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
+    ngx_str_t *language, char **flags, size_t nflags, size_t *refused);
+static ngx_int_t ngx_http_judge_submit_check(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
     json_t *root, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
@@ -119,15 +118,16 @@ ngx_http_judge_submit_handler(ngx_http_request_t *r)
 static void
 ngx_http_judge_submit_body(ngx_http_request_t *r)
 {
-    json_t                       *root;
     ngx_int_t                     rc;
     ngx_str_t                     body;
-    json_error_t                  jerr;
+    ngx_http_judge_langs_t        langs;
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_loc_conf_t    *jlcf;
+    ngx_http_judge_main_conf_t   *jmcf;
     ngx_http_judge_submission_t   sub;
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     rc = ngx_http_judge_submit_read(r, &body);
 
@@ -145,36 +145,13 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
         return;
     }
 
-    if (body.len > jlcf->max_body_size) {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                      "body_too_large",
-                                      "the body is larger than "
-                                      "judge_max_body_size"));
-        return;
-    }
+    langs.language = ngx_http_judge_submit_language;
+    langs.flags = ngx_http_judge_submit_flags;
+    langs.data = jmcf->zone;
 
-    root = json_loadb((char *) body.data, body.len, JSON_REJECT_DUPLICATES,
-                      &jerr);
-
-    if (root == NULL) {
-        (void) ngx_http_judge_invalid(&err, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_json",
-                                      "line %d column %d: %s",
-                                      jerr.line, jerr.column, jerr.text);
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, err.status, err.code,
-                                      (char *) err.message));
-        return;
-    }
-
-    ngx_memzero(&sub, sizeof(ngx_http_judge_submission_t));
-
-    rc = ngx_http_judge_submit_parse(r, root, &sub, &err);
-
-    json_decref(root);
-
-    if (rc != NGX_OK) {
+    if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &body, &sub, &err)
+        != NGX_OK)
+    {
         ngx_http_finalize_request(r,
             ngx_http_judge_send_error(r, err.status, err.code,
                                       (char *) err.message));
@@ -182,6 +159,25 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
     }
 
     ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, &sub));
+}
+
+
+/* the languages as the registry in the zone knows them */
+
+static ngx_int_t
+ngx_http_judge_submit_language(void *data, ngx_str_t *language,
+    ngx_uint_t *compiled)
+{
+    return ngx_http_judge_registry_language(data, language, compiled);
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
+    ngx_str_t *language, char **flags, size_t nflags, size_t *refused)
+{
+    return ngx_http_judge_registry_flags(data, pool, language, flags, nflags,
+                                         refused);
 }
 
 
@@ -282,6 +278,10 @@ ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
         }
     }
 
+    /* jansson quotes the body where it fails, whatever bytes are there */
+
+    (void) ngx_http_judge_utf8_clean(err->message, p - err->message);
+
     *p = '\0';
 
     return NGX_ERROR;
@@ -342,30 +342,71 @@ ngx_http_judge_json_cstr(ngx_pool_t *pool, json_t *v)
 }
 
 
-static ngx_int_t
-ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
-    ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err)
+/*
+ * The body of POST /submissions, checked against the location's limits
+ * and the languages "langs" knows: NGX_OK with "sub" filled from "pool",
+ * else NGX_ERROR with the answer in "err".
+ */
+
+ngx_int_t
+ngx_http_judge_submit_parse(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    ngx_str_t *body, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err)
 {
-    u_char                      *p;
-    char                       **flags;
-    size_t                       i, len, n, nflags;
-    json_t                      *v, *flag;
-    ngx_str_t                    language, checker;
-    ngx_uint_t                   compiled, checker_compiled;
-    EVP_MD_CTX                  *md;
-    Judge__CompileTask          *compile;
-    ngx_http_judge_loc_conf_t   *jlcf;
-    ngx_http_judge_main_conf_t  *jmcf;
-    Judge__ExecuteBatchTask     *run;
-    u_char                       digest[EVP_MAX_MD_SIZE];
+    json_t        *root;
+    ngx_int_t      rc;
+    json_error_t   jerr;
+
+    if (body->len > jlcf->max_body_size) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the body is larger than "
+                                      "judge_max_body_size");
+    }
+
+    root = json_loadb((char *) body->data, body->len, JSON_REJECT_DUPLICATES,
+                      &jerr);
+
+    if (root == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_json",
+                                      "line %d column %d: %s",
+                                      jerr.line, jerr.column, jerr.text);
+    }
+
+    ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
+
+    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, sub, err);
+
+    json_decref(root);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_judge_submit_check(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    json_t *root, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err)
+{
+    u_char                   *p;
+    char                    **flags;
+    size_t                    i, len, n, nflags;
+    json_t                   *v, *flag;
+    ngx_int_t                 rc;
+    ngx_str_t                 language, checker;
+    ngx_uint_t                compiled, checker_compiled;
+    EVP_MD_CTX               *md;
+    Judge__CompileTask       *compile;
+    Judge__ExecuteBatchTask  *run;
+    u_char                    digest[EVP_MAX_MD_SIZE];
 
     static const char  *fields[] = {
         "language", "source", "files", "compiler_flags", "tests", "limits",
         "checker", "stop_on_first_failure", NULL
     };
-
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (!json_is_object(root)) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
@@ -386,7 +427,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
                                       "\"language\" must be a string");
     }
 
-    language.data = (u_char *) ngx_http_judge_json_cstr(r->pool, v);
+    language.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
     if (language.data == NULL) {
         return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                       "internal_error", "out of memory");
@@ -394,9 +435,16 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
     language.len = json_string_length(v);
 
-    switch (ngx_http_judge_registry_language(jmcf->zone, &language,
-                                             &compiled))
-    {
+    /*
+     * Workers' languages are kept comma-wrapped (",cpp,python,"): only a
+     * name can be looked up there, where "cpp,python" would be found.
+     */
+
+    rc = ngx_http_judge_name_ok(language.data, language.len)
+         ? langs->language(langs->data, &language, &compiled)
+         : NGX_DECLINED;
+
+    switch (rc) {
     case NGX_DECLINED:
         return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
                                       "unknown_language",
@@ -412,7 +460,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     sub->language = language;
     sub->compiled = compiled;
 
-    run = ngx_pcalloc(r->pool, sizeof(Judge__ExecuteBatchTask));
+    run = ngx_pcalloc(pool, sizeof(Judge__ExecuteBatchTask));
     if (run == NULL) {
         goto nomem;
     }
@@ -423,7 +471,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
     /* sources */
 
-    if (ngx_http_judge_submit_sources(r->pool, root, jlcf->max_source_size,
+    if (ngx_http_judge_submit_sources(pool, root, jlcf->max_source_size,
                                       &run->sources, &run->n_sources, err)
         != NGX_OK)
     {
@@ -432,14 +480,14 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
     /* tests, limits, checker */
 
-    if (ngx_http_judge_submit_tests(r->pool, json_object_get(root, "tests"),
+    if (ngx_http_judge_submit_tests(pool, json_object_get(root, "tests"),
                                     run, jlcf->max_tests, err)
         != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    run->limits = ngx_pcalloc(r->pool, sizeof(Judge__Limits));
+    run->limits = ngx_pcalloc(pool, sizeof(Judge__Limits));
     if (run->limits == NULL) {
         goto nomem;
     }
@@ -469,14 +517,14 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
                                       jlcf->max_job_time);
     }
 
-    run->checker = ngx_pcalloc(r->pool, sizeof(Judge__Checker));
+    run->checker = ngx_pcalloc(pool, sizeof(Judge__Checker));
     if (run->checker == NULL) {
         goto nomem;
     }
 
     judge__checker__init(run->checker);
 
-    if (ngx_http_judge_submit_checker(r->pool,
+    if (ngx_http_judge_submit_checker(pool,
                                       json_object_get(root, "checker"),
                                       run->checker, err)
         != NGX_OK)
@@ -491,8 +539,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
         checker.len = ngx_strlen(run->checker->language);
 
         if (!ngx_http_judge_name_ok(checker.data, checker.len)
-            || ngx_http_judge_registry_language(jmcf->zone, &checker,
-                                                &checker_compiled)
+            || langs->language(langs->data, &checker, &checker_compiled)
                == NGX_DECLINED)
         {
             return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
@@ -545,7 +592,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     flags = NULL;
 
     if (nflags) {
-        flags = ngx_palloc(r->pool, nflags * sizeof(char *));
+        flags = ngx_palloc(pool, nflags * sizeof(char *));
         if (flags == NULL) {
             goto nomem;
         }
@@ -565,7 +612,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
                                           i);
         }
 
-        flags[i] = ngx_http_judge_json_cstr(r->pool, flag);
+        flags[i] = ngx_http_judge_json_cstr(pool, flag);
         if (flags[i] == NULL) {
             goto nomem;
         }
@@ -573,9 +620,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
     /* only what the language's workers allow: no -specs=, -wrapper, ... */
 
-    switch (ngx_http_judge_registry_flags(jmcf->zone, r->pool, &language,
-                                          flags, nflags, &i))
-    {
+    switch (langs->flags(langs->data, pool, &language, flags, nflags, &i)) {
     case NGX_ERROR:
         goto nomem;
 
@@ -587,7 +632,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     }
 
     if (sub->compiled) {
-        compile = ngx_pcalloc(r->pool, sizeof(Judge__CompileTask));
+        compile = ngx_pcalloc(pool, sizeof(Judge__CompileTask));
         if (compile == NULL) {
             goto nomem;
         }
@@ -627,7 +672,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
 
         ngx_hex_dump(sub->hash, digest, NGX_HTTP_JUDGE_HASH_LEN / 2);
 
-        compile->artifact_hash = ngx_pnalloc(r->pool,
+        compile->artifact_hash = ngx_pnalloc(pool,
                                              NGX_HTTP_JUDGE_HASH_LEN + 1);
         if (compile->artifact_hash == NULL) {
             goto nomem;
@@ -644,7 +689,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
         run->n_sources = 0;
 
         sub->compile_spec.len = judge__compile_task__get_packed_size(compile);
-        sub->compile_spec.data = ngx_pnalloc(r->pool, sub->compile_spec.len);
+        sub->compile_spec.data = ngx_pnalloc(pool, sub->compile_spec.len);
         if (sub->compile_spec.data == NULL) {
             goto nomem;
         }
@@ -662,7 +707,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
      * these bytes.  The run template is packed without them.
      */
 
-    sub->test_off = ngx_palloc(r->pool, (run->n_tests + 1) * sizeof(uint64_t));
+    sub->test_off = ngx_palloc(pool, (run->n_tests + 1) * sizeof(uint64_t));
     if (sub->test_off == NULL) {
         goto nomem;
     }
@@ -673,7 +718,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
                             judge__test_case__get_packed_size(run->tests[i]));
     }
 
-    sub->tests.data = ngx_pnalloc(r->pool, len);
+    sub->tests.data = ngx_pnalloc(pool, len);
     if (sub->tests.data == NULL) {
         goto nomem;
     }
@@ -701,7 +746,7 @@ ngx_http_judge_submit_parse(ngx_http_request_t *r, json_t *root,
     run->tests = NULL;
 
     sub->run_spec.len = judge__execute_batch_task__get_packed_size(run);
-    sub->run_spec.data = ngx_pnalloc(r->pool, sub->run_spec.len);
+    sub->run_spec.data = ngx_pnalloc(pool, sub->run_spec.len);
     if (sub->run_spec.data == NULL) {
         goto nomem;
     }
@@ -885,13 +930,13 @@ ngx_http_judge_submit_assertions(ngx_pool_t *pool, json_t *list,
     tc->assertions = ngx_palloc(pool, (tc->n_assertions + 1)
                                       * sizeof(Judge__Assertion *));
     if (tc->assertions == NULL) {
-        return NGX_ERROR;
+        goto nomem;
     }
 
     json_array_foreach(list, i, a) {
         as = ngx_palloc(pool, sizeof(Judge__Assertion));
         if (as == NULL) {
-            return NGX_ERROR;
+            goto nomem;
         }
 
         judge__assertion__init(as);
@@ -930,7 +975,7 @@ ngx_http_judge_submit_assertions(ngx_pool_t *pool, json_t *list,
 
                 as->value = ngx_http_judge_json_cstr(pool, v);
                 if (as->value == NULL) {
-                    return NGX_ERROR;
+                    goto nomem;
                 }
             }
         }
@@ -948,6 +993,11 @@ invalid:
                                   "{\"stdoutMatches\":s}, "
                                   "{\"stderrContains\":s}, "
                                   "{\"exitCode\":0-255}", index, i);
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
 }
 
 
@@ -1287,7 +1337,7 @@ ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
 
     c->language = ngx_http_judge_json_cstr(pool, v);
     if (c->language == NULL) {
-        return NGX_ERROR;
+        goto nomem;
     }
 
     v = json_object_get(checker, "source");
@@ -1297,5 +1347,14 @@ ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
                                       "a custom checker needs \"source\"");
     }
 
-    return ngx_http_judge_submit_bytes(pool, v, &c->source);
+    if (ngx_http_judge_submit_bytes(pool, v, &c->source) != NGX_OK) {
+        goto nomem;
+    }
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
 }

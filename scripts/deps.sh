@@ -4,6 +4,10 @@
 #
 #   scripts/deps.sh check     exit 1 when something is missing
 #   scripts/deps.sh install   install what is missing
+#   scripts/deps.sh nginx-source DIR
+#                             unpack the sources of the nginx release that
+#                             nginx-dev's headers are of into DIR (for the
+#                             module's unit tests and fuzz targets)
 
 set -euo pipefail
 
@@ -18,6 +22,9 @@ packages=(
     # test
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
     libhttp-message-perl openssl time
+    # the module's unit tests and fuzz targets: clang, its sanitizer and
+    # libFuzzer runtimes, llvm-symbolizer for their reports
+    clang libclang-rt-14-dev llvm
     # bench
     bubblewrap wrk
 )
@@ -28,6 +35,62 @@ missing() {
         status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         [ "$status" = "install ok installed" ] || echo "$p"
     done
+}
+
+# Debian's source package of nginx, fetched with apt-get through a private
+# state of its own (the machine's sources as deb-src), so that the system's
+# apt configuration is left as it is.  Only the upstream tarball is used:
+# nginx-dev's headers, Debian's patches applied, stay the ones compiled
+# against.
+nginx_source() {
+    local dest=$1 version tmp apt v
+    [ -f "$dest/src/core/ngx_palloc.c" ] && return 0
+
+    version=$(sed -n 's/^#define NGINX_VERSION *"\(.*\)"/\1/p' \
+                  /usr/share/nginx/src/src/core/nginx.h)
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' RETURN
+
+    mkdir -p "$tmp/sources" "$tmp/lists/partial" "$tmp/get"
+    if [ -f /etc/apt/sources.list ]; then
+        sed -n 's/^deb /deb-src /p' /etc/apt/sources.list \
+            > "$tmp/sources/system.list"
+    fi
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        sed 's/^Types: deb$/Types: deb-src/' "$f" \
+            > "$tmp/sources/$(basename "$f")"
+    done
+    for f in /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        sed -n 's/^deb /deb-src /p' "$f" \
+            > "$tmp/sources/$(basename "$f")"
+    done
+
+    apt=(-o "Dir::Etc::SourceList=/dev/null"
+         -o "Dir::Etc::SourceParts=$tmp/sources"
+         -o "Dir::State::Lists=$tmp/lists"
+         -o "APT::Sandbox::User=root")
+    apt-get "${apt[@]}" -qq update
+
+    # any of Debian's revisions of the release has its tarball
+    for v in $(apt-cache "${apt[@]}" showsrc nginx \
+                   | sed -n "s/^Version: \(${version//./\\.}-.*\)/\1/p"); do
+        (cd "$tmp/get" \
+         && apt-get "${apt[@]}" -qq source --download-only --only-source \
+                "nginx=$v" >/dev/null 2>&1) || true
+        [ -f "$tmp/get/nginx_$version.orig.tar.gz" ] && break
+    done
+
+    if [ ! -f "$tmp/get/nginx_$version.orig.tar.gz" ]; then
+        echo "deps: no source package of nginx $version found" >&2
+        return 1
+    fi
+
+    tar -xzf "$tmp/get/nginx_$version.orig.tar.gz" -C "$tmp"
+    rm -rf "$dest"
+    mkdir -p "$(dirname "$dest")"
+    mv "$tmp/nginx-$version" "$dest"
 }
 
 case "${1:-check}" in
@@ -48,8 +111,11 @@ install)
         apt-get install -y -qq --no-install-recommends $todo >/dev/null
     fi
     ;;
+nginx-source)
+    nginx_source "${2:?usage: $0 nginx-source DIR}"
+    ;;
 *)
-    echo "usage: $0 check|install" >&2
+    echo "usage: $0 check|install|nginx-source DIR" >&2
     exit 2
     ;;
 esac
