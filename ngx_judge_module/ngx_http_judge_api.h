@@ -21,8 +21,6 @@ void ngx_http_judge_waiter_deliver(uint64_t id);
 void ngx_http_judge_waiter_reset(void);
 ngx_uint_t ngx_http_judge_waiter_pending(void);
 ngx_int_t ngx_http_judge_api_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_judge_submission_accept(ngx_http_request_t *r,
-    ngx_http_judge_submission_t *sub);
 
 
 #endif /* _NGX_HTTP_JUDGE_API_H_INCLUDED_ */

@@ -12,17 +12,15 @@
 #include <openssl/evp.h>
 
 #include "ngx_http_judge_module.h"
-#include "ngx_http_judge_api.h"
 #include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_parse.h"
-#include "ngx_http_judge_registry.h"
-#include "ngx_http_judge_submit.h"
 
 
 /*
- * POST /submissions: the body is parsed with jansson, checked field by
- * field, and turned into the two protobuf messages the pipeline sends
+ * The submission parser (ngx_http_judge_parse.h): a POST /submissions body
+ * is parsed with jansson, checked field by field, and turned into the two
+ * protobuf messages the scheduler sends
  * (a CompileTask for compiled languages, an ExecuteBatchTask template with
  * every test).  Errors name the field that is wrong.
  */
@@ -32,13 +30,6 @@
 #define NGX_HTTP_JUDGE_MAX_FILES      64
 
 
-static void ngx_http_judge_submit_body(ngx_http_request_t *r);
-static ngx_int_t ngx_http_judge_submit_read(ngx_http_request_t *r,
-    ngx_str_t *body);
-static ngx_int_t ngx_http_judge_submit_language(void *data,
-    ngx_str_t *language, ngx_uint_t *compiled);
-static ngx_int_t ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
-    ngx_str_t *language, char **flags, size_t nflags, size_t *refused);
 static ngx_int_t ngx_http_judge_submit_check(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
     json_t *root, ngx_http_judge_submission_t *sub,
@@ -56,197 +47,6 @@ static ngx_int_t ngx_http_judge_submit_checker(ngx_pool_t *pool,
     json_t *checker, Judge__Checker *c, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_invalid(ngx_http_judge_invalid_t *err,
     ngx_uint_t status, char *code, const char *fmt, ...);
-
-
-ngx_int_t
-ngx_http_judge_submit_handler(ngx_http_request_t *r)
-{
-    size_t                      n;
-    ngx_int_t                   rc;
-    ngx_table_elt_t            *ct;
-    ngx_http_judge_loc_conf_t  *jlcf;
-
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-
-    ct = r->headers_in.content_type;
-
-    /* "application/json", perhaps with parameters; nothing else */
-
-    n = sizeof("application/json") - 1;
-
-    if (ct && !(ct->value.len >= n
-                && ngx_strncasecmp(ct->value.data,
-                                   (u_char *) "application/json", n) == 0
-                && (ct->value.len == n || ct->value.data[n] == ';'
-                    || ct->value.data[n] == ' '
-                    || ct->value.data[n] == '\t')))
-    {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_judge_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                                         "unsupported_media_type",
-                                         "the body must be application/json");
-    }
-
-    if (r->headers_in.content_length_n > (off_t) jlcf->max_body_size) {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                         "body_too_large",
-                                         "the body is larger than "
-                                         "judge_max_body_size");
-    }
-
-    r->request_body_in_single_buf = 1;
-
-    rc = ngx_http_read_client_request_body(r, ngx_http_judge_submit_body);
-
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return rc;
-    }
-
-    return NGX_DONE;
-}
-
-
-static void
-ngx_http_judge_submit_body(ngx_http_request_t *r)
-{
-    ngx_int_t                     rc;
-    ngx_str_t                     body;
-    ngx_http_judge_langs_t        langs;
-    ngx_http_judge_invalid_t      err;
-    ngx_http_judge_loc_conf_t    *jlcf;
-    ngx_http_judge_main_conf_t   *jmcf;
-    ngx_http_judge_submission_t   sub;
-
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
-
-    rc = ngx_http_judge_submit_read(r, &body);
-
-    if (rc == NGX_DECLINED) {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                      "body_too_large",
-                                      "the body is larger than "
-                                      "judge_max_body_size"));
-        return;
-    }
-
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
-
-    if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &body, &sub, &err)
-        != NGX_OK)
-    {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, err.status, err.code,
-                                      (char *) err.message));
-        return;
-    }
-
-    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, &sub));
-}
-
-
-/* the languages as the registry in the zone knows them */
-
-static ngx_int_t
-ngx_http_judge_submit_language(void *data, ngx_str_t *language,
-    ngx_uint_t *compiled)
-{
-    return ngx_http_judge_registry_language(data, language, compiled);
-}
-
-
-static ngx_int_t
-ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
-    ngx_str_t *language, char **flags, size_t nflags, size_t *refused)
-{
-    return ngx_http_judge_registry_flags(data, pool, language, flags, nflags,
-                                         refused);
-}
-
-
-/* the body as one piece of memory; NGX_DECLINED when it is too large */
-
-static ngx_int_t
-ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
-{
-    u_char                     *p;
-    off_t                       len;
-    ssize_t                     n;
-    ngx_buf_t                  *b;
-    ngx_chain_t                *cl;
-    ngx_http_judge_loc_conf_t  *jlcf;
-
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-
-    ngx_str_null(body);
-
-    if (r->request_body == NULL || r->request_body->bufs == NULL) {
-        return NGX_OK;
-    }
-
-    len = 0;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        len += ngx_buf_size(cl->buf);
-    }
-
-    if (len > (off_t) jlcf->max_body_size) {
-        return NGX_DECLINED;
-    }
-
-    b = r->request_body->bufs->buf;
-
-    if (r->request_body->bufs->next == NULL && !b->in_file) {
-        body->data = b->pos;
-        body->len = b->last - b->pos;
-        return NGX_OK;
-    }
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    body->data = p;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (b->in_file) {
-            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
-                              b->file_pos);
-            if (n != b->file_last - b->file_pos) {
-                return NGX_ERROR;
-            }
-
-            p += n;
-            continue;
-        }
-
-        p = ngx_cpymem(p, b->pos, b->last - b->pos);
-    }
-
-    body->len = p - body->data;
-
-    return NGX_OK;
-}
 
 
 static ngx_int_t
