@@ -18,6 +18,7 @@ packages=(
     # test
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
     libhttp-message-perl openssl time
+    libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
     # bench
     bubblewrap wrk
 )
