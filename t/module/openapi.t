@@ -61,7 +61,7 @@ sub contract_errors {
         my %r = @$list;
         for my $status (keys %r) {
             my $res = Test::Judge::Contract::deref($c, $r{$status});
-            my $json = $res->{content}{'application/json'} or next;
+            my $json = ($res->{content} // {})->{'application/json'} or next;
             $known{"$status $_"} = 1 for error_codes($json->{schema});
         }
     }

@@ -26,9 +26,7 @@ package Test::Judge::Contract;
 # (a submission polled again) is not decoded or validated again, nor is
 # an item of an array seen before (a test result of a submission that
 # has more of them now).
-# checked() tells how many answers were held against it and the seconds
-# that took, seen() which responses of the contract they were
-# ("GET /health 200" => times).
+# template() tells which path of the contract a path is.
 
 use strict;
 use warnings;
@@ -38,20 +36,13 @@ use Digest::MD5 qw(md5);
 use File::Basename qw(dirname);
 use JSON::PP ();
 use Scalar::Util qw(refaddr);
-use Time::HiRes ();
 
 my $File = abs_path(dirname(__FILE__) . '/../../../..') . '/docs/openapi.yaml';
 
 my ($Contract, @Routes, %ValidBody);
-my ($Checked, $Spent) = (0, 0);
-my %Seen;
 my $Json = JSON::PP->new->utf8;
 
 sub file { $File }
-
-sub checked { ($Checked, $Spent) }
-
-sub seen { %Seen }
 
 # The contract as a JSON::Validator OpenAPIv3 schema; dies when it
 # cannot be read.
@@ -106,24 +97,14 @@ sub template {
 }
 
 sub check {
-    my $start = Time::HiRes::time();
-    my @e = check_answer(@_);
-    $Spent += Time::HiRes::time() - $start;
-    return @e;
-}
-
-sub check_answer {
     my (%a) = @_;
     my ($method, $path, $kind, $r) = @a{qw(method path kind response)};
     my $c = contract();
     my $status = $r->code;
     my ($tpl, $op, $res, $what);
 
-    $Checked++;
-
     $tpl = $kind eq 'judge_worker_endpoint' ? '/worker' : template($path);
     $what = "$method $path -> $status";
-    $Seen{ "$method " . ($tpl // '(unrouted)') . " $status" }++;
 
     if (!defined $tpl) {
         $res = $c->get(['x-unrouted', 'unknown-path', $status]);

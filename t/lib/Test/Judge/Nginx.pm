@@ -40,7 +40,8 @@ package Test::Judge::Nginx;
 # worker's).
 #
 # Every answer http_request() gets from a location of the module (and so
-# every answer of http_json, admin_json and a block's request) is held
+# every answer of http_json, admin_json and a block's request), and the
+# answer to each upgrade Test::Judge::Wire asks for, is held
 # against the API's contract, docs/openapi.yaml (Test::Judge::Contract):
 # an answer the contract does not give fails the test, naming the
 # request, the status and the rule.  With JUDGE_CONTRACT_LOG set to a
@@ -77,6 +78,7 @@ my $Module = $ENV{TEST_NGINX_MODULE} || "$Build/ngx_http_judge_module.so";
 sub json_diff (@);
 
 my ($ServRoot, $Port, $MasterPid, $LogOffset, @Spawned, @Locations);
+my ($Checked, $CheckTime, %Seen) = (0, 0);
 my $AdminToken = 'admin-secret-of-the-tests';
 
 sub repo_root () { $RepoRoot }
@@ -164,9 +166,10 @@ sub judge_locations ($) {
     my $text = shift;
     my @l;
     while ($text =~ /\blocation\s+(=\s*|\^~\s*)?([^\s{]+)\s*\{([^}]*)\}/g) {
-        my ($mod, $name, $body) = ($1 // '', $2, $3);
+        my ($modifier, $name, $body) = ($1 // '', $2, $3);
+        my $exact = $modifier =~ /=/ ? 1 : 0;
         next unless $body =~ /\b(judge_api|judge_admin|judge_worker_endpoint)\s*;/;
-        push @l, [scalar($mod =~ /=/), $name, $1];
+        push @l, [$exact, $name, $1];
     }
     return @l;
 }
@@ -200,8 +203,14 @@ sub contract_check ($$$) {
     my ($kind, $path) = judge_route($uri);
     return unless $kind;
 
+    my $start = time;
     my @e = Test::Judge::Contract::check(method => $method, path => $path,
                                          kind => $kind, response => $r);
+    my $tpl = $kind eq 'judge_worker_endpoint'
+              ? '/worker' : Test::Judge::Contract::template($path);
+    $CheckTime += time - $start;
+    $Checked++;
+    $Seen{ "$method " . ($tpl // '(unrouted)') . ' ' . $r->code }++;
     return unless @e;
 
     my $body = $r->content // '';
@@ -209,6 +218,14 @@ sub contract_check ($$$) {
     Test::More::ok(0, "$method $uri: the answer follows docs/openapi.yaml");
     Test::More::diag(join "\n", @e, "the answer: " . $r->status_line, $body);
 }
+
+# the answers to the upgrades Test::Judge::Wire asks for are held
+# against the contract too
+$Test::Judge::Wire::Answered = sub ($$$) {
+    my ($port, $uri, $answer) = @_;
+    contract_check('GET', $uri, HTTP::Response->parse($answer))
+        if $Port && $port == $Port;
+};
 
 sub start_nginx () {
     my $pid = fork // die "fork: $!";
@@ -708,10 +725,8 @@ END {
     if ($ENV{JUDGE_CONTRACT_LOG}
         && open my $fh, '>>', $ENV{JUDGE_CONTRACT_LOG})
     {
-        my %seen = Test::Judge::Contract::seen();
-        my ($n, $s) = Test::Judge::Contract::checked();
-        printf $fh "checked %d %.2f %s\n", $n, $s, $0;
-        print $fh map { "seen $_ $seen{$_}\n" } sort keys %seen;
+        printf $fh "checked %d %.2f %s\n", $Checked, $CheckTime, $0;
+        print $fh map { "seen $_ $Seen{$_}\n" } sort keys %Seen;
         close $fh;
     }
 }
