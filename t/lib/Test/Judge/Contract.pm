@@ -8,7 +8,7 @@ package Test::Judge::Contract;
 # judge_admin, judge_worker_endpoint), and returns what in the answer the
 # contract does not allow, one readable line each:
 #
-#   GET /health -> 200: /body/zone/free: Expected integer - got string.
+#   GET /health -> 200: /zone/free: Expected integer - got string.
 #
 # What is held against the contract: that the path has a route in it
 # (else the answer must be one x-unrouted gives: a 404 for an unknown
@@ -26,7 +26,10 @@ package Test::Judge::Contract;
 # (a submission polled again) is not decoded or validated again, nor is
 # an item of an array seen before (a test result of a submission that
 # has more of them now).
-# template() tells which path of the contract a path is.
+#
+# template() tells which path of the contract a path is, deref() follows
+# a "$ref" of the document, document_errors() says what makes the
+# document itself not a valid OpenAPI 3.0 one.
 
 use strict;
 use warnings;
@@ -41,8 +44,6 @@ my $File = abs_path(dirname(__FILE__) . '/../../../..') . '/docs/openapi.yaml';
 
 my ($Contract, @Routes, %ValidBody);
 my $Json = JSON::PP->new->utf8;
-
-sub file { $File }
 
 # The contract as a JSON::Validator OpenAPIv3 schema; dies when it
 # cannot be read.
@@ -108,9 +109,9 @@ sub check {
 
     if (!defined $tpl) {
         $res = $c->get(['x-unrouted', 'unknown-path', $status]);
-        return ("$what: the contract has no route for $path"
-                . " (its answer would be "
-                . join(' or ', sort keys %{ $c->get('/x-unrouted/unknown-path') })
+        return ("$what: the contract has no route for $path (the answer"
+                . ' would be ' . join(' or ', sort keys
+                                  %{ $c->get('/x-unrouted/unknown-path') })
                 . ')')
             unless $res;
         return check_response($c, $res, $what, $method, $kind, $r);
@@ -242,7 +243,6 @@ sub check_events {
 }
 
 
-
 # JSON::Validator remembering the items of arrays it found valid, by the
 # schema of the items and their canonical JSON.  It hooks the library's
 # _validate: should a later JSON::Validator not call it, items are only
@@ -274,7 +274,8 @@ sub _validate {
     return $self->SUPER::_validate($data, $state)
         unless ref $data eq 'HASH' && $Items{ refaddr $state->{schema} };
 
-    my $key = md5(refaddr($state->{schema}) . "\0" . $Canonical->encode($data));
+    my $key = md5(refaddr($state->{schema}) . "\0"
+                  . $Canonical->encode($data));
     return () if $Valid{$key};
 
     my @e = $self->SUPER::_validate($data, $state);

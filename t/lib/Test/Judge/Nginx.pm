@@ -168,7 +168,8 @@ sub judge_locations ($) {
     while ($text =~ /\blocation\s+(=\s*|\^~\s*)?([^\s{]+)\s*\{([^}]*)\}/g) {
         my ($modifier, $name, $body) = ($1 // '', $2, $3);
         my $exact = $modifier =~ /=/ ? 1 : 0;
-        next unless $body =~ /\b(judge_api|judge_admin|judge_worker_endpoint)\s*;/;
+        next unless $body
+                    =~ /\b(judge_api|judge_admin|judge_worker_endpoint)\s*;/;
         push @l, [$exact, $name, $1];
     }
     return @l;
@@ -177,6 +178,9 @@ sub judge_locations ($) {
 # The module's location nginx gives "uri" (an exact match, else the
 # longest prefix) and the path the module routes, the location's prefix
 # taken off as the module does; () when no location of the module has it.
+# Only the module's locations are known: a request another location of
+# the block takes is taken for the module's (t/harness/fixtures/failing.tt
+# plays a module answering wrong that way).
 sub judge_route ($) {
     my $uri = shift;
     my ($path) = split /\?/, $uri, 2;
@@ -221,7 +225,7 @@ sub contract_check ($$$) {
 
 # the answers to the upgrades Test::Judge::Wire asks for are held
 # against the contract too
-$Test::Judge::Wire::Answered = sub ($$$) {
+$Test::Judge::Wire::Answered = sub {
     my ($port, $uri, $answer) = @_;
     contract_check('GET', $uri, HTTP::Response->parse($answer))
         if $Port && $port == $Port;
