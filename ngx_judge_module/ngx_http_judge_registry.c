@@ -674,7 +674,9 @@ ngx_http_judge_registry_json(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
                      w->load100 / 100, w->load100 % 100, w->cpu_percent,
                      w->ram_kb, w->ram_used_kb, w->tasks_done,
                      w->draining ? "true" : "false", w->connected,
-                     (ngx_msec_t) (ngx_current_msec - w->last_seen));
+                     (ngx_msec_t) ngx_max((ngx_msec_int_t) (ngx_current_msec
+                                                            - w->last_seen),
+                                          0));
 
         if (full) {
             b->last = ngx_sprintf(b->last,

@@ -132,7 +132,31 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
         return;
     }
 
-    status = res->status ? res->status : JUDGE__STATUS__IE;
+    /*
+     * A compile ends OK, CE, IE or with the limit the compiler hit (the
+     * job's verdict is CE then); anything else from a worker is its fault.
+     */
+
+    switch (res->status) {
+
+    case JUDGE__STATUS__OK:
+    case JUDGE__STATUS__CE:
+    case JUDGE__STATUS__IE:
+    case JUDGE__STATUS__TLE:
+    case JUDGE__STATUS__WLE:
+    case JUDGE__STATUS__MLE:
+    case JUDGE__STATUS__OLE:
+    case JUDGE__STATUS__RE:
+    case JUDGE__STATUS__SV:
+        status = res->status;
+        break;
+
+    default:
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: a worker sent status %d for a compile, taken "
+                      "as IE", (int) res->status);
+        status = JUDGE__STATUS__IE;
+    }
 
     output.data = (u_char *) res->output;
     output.len = res->output ? ngx_strlen(res->output) : 0;

@@ -22,6 +22,7 @@ packages=(
     # test
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
     libhttp-message-perl openssl time
+    libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
     # the module's unit tests and fuzz targets: clang, its sanitizer and
     # libFuzzer runtimes, llvm-symbolizer for their reports
     clang libclang-rt-14-dev llvm

@@ -17,7 +17,9 @@ for my $check ('wrong status code - status code',
                'wrong JSON value - response JSON',
                'JSON key that is not there - response JSON',
                'expected log line that never comes - error_log has',
-               'an alert in error.log fails the block - no alert') {
+               'an alert in error.log fails the block - no alert',
+               'GET /health: the answer follows docs/openapi.yaml',
+               'GET /surprise: the answer follows docs/openapi.yaml') {
     like($out, qr/^not ok \d+ - \Q$check\E/m, "fails: $check");
 }
 

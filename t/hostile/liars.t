@@ -50,6 +50,31 @@ judge: a worker sent status 0 for test 0
 judge: a worker sent status 300 for test 1
 
 
+=== a compile answered with a test's status (AC) or one past the protocol's is IE, not a compiled program
+--- http_config eval
+$::Http . <<'CONF';
+    judge_zone judge:4m;
+    judge_max_attempts 1;
+CONF
+--- config eval: $::Loc
+--- perl
+my $w = worker('w1', slots => 1);
+for my $status ('AC', 300) {
+    my (undef, $job) = submit({language => 'cpp', source => "int main(){} // $status",
+                               tests => [{input => '', expected_output => ''}]});
+    my ($name, $c) = $w->recv_cmd(5);
+    is($name, 'compile', "the compile is sent ($status)");
+    $w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
+                                    status => $status));
+    my $r = wait_job($job->{id}, 'COMPLETED|FAILED', 5);
+    is("$r->{status} $r->{verdict} $r->{compile}{status}", 'FAILED IE IE',
+       "the job fails IE, its compile IE ($status)");
+}
+--- error_log
+judge: a worker sent status 10 for a compile
+judge: a worker sent status 300 for a compile
+
+
 === a worker that asks for the artifact for ever costs the job its attempts, then IE
 --- http_config eval
 $::Http . <<'CONF';

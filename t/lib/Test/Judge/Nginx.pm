@@ -38,6 +38,16 @@ package Test::Judge::Nginx;
 # Any [alert], [crit] or [emerg] line in error.log fails the block, as do
 # sanitizer reports in any log of the block (nginx's or a spawned
 # worker's).
+#
+# Every answer http_request() gets from a location of the module (and so
+# every answer of http_json, admin_json and a block's request), and the
+# answer to each upgrade Test::Judge::Wire asks for, is held
+# against the API's contract, docs/openapi.yaml (Test::Judge::Contract):
+# an answer the contract does not give fails the test, naming the
+# request, the status and the rule.  With JUDGE_CONTRACT_LOG set to a
+# file, each test process appends how many answers it checked and the
+# time that took ("checked N S file") and which responses of the contract
+# they were ("seen METHOD PATH STATUS N").
 
 use Test::Base -Base;
 
@@ -51,6 +61,7 @@ use IO::Socket::INET;
 use JSON::PP;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep time);
+use Test::Judge::Contract;
 
 our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
@@ -66,7 +77,8 @@ my $Module = $ENV{TEST_NGINX_MODULE} || "$Build/ngx_http_judge_module.so";
 
 sub json_diff (@);
 
-my ($ServRoot, $Port, $MasterPid, $LogOffset, @Spawned);
+my ($ServRoot, $Port, $MasterPid, $LogOffset, @Spawned, @Locations);
+my ($Checked, $CheckTime, %Seen) = (0, 0);
 my $AdminToken = 'admin-secret-of-the-tests';
 
 sub repo_root () { $RepoRoot }
@@ -110,6 +122,8 @@ sub write_config ($) {
             : ($ENV{"TEST_NGINX_$1"} \/\/ '')/ge;
     }
 
+    @Locations = judge_locations($server);
+
     open my $fh, '>', "$ServRoot/conf/nginx.conf" or die $!;
     print $fh <<"CONF";
 load_module $Module;
@@ -144,6 +158,78 @@ $server
 CONF
     close $fh;
 }
+
+# The locations of the block's server{} where the module answers:
+# [exact, name, kind], kind being the directive (judge_api, judge_admin,
+# judge_worker_endpoint).
+sub judge_locations ($) {
+    my $text = shift;
+    my @l;
+    while ($text =~ /\blocation\s+(=\s*|\^~\s*)?([^\s{]+)\s*\{([^}]*)\}/g) {
+        my ($modifier, $name, $body) = ($1 // '', $2, $3);
+        my $exact = $modifier =~ /=/ ? 1 : 0;
+        next unless $body
+                    =~ /\b(judge_api|judge_admin|judge_worker_endpoint)\s*;/;
+        push @l, [$exact, $name, $1];
+    }
+    return @l;
+}
+
+# The module's location nginx gives "uri" (an exact match, else the
+# longest prefix) and the path the module routes, the location's prefix
+# taken off as the module does; () when no location of the module has it.
+# Only the module's locations are known: a request another location of
+# the block takes is taken for the module's (t/harness/fixtures/failing.tt
+# plays a module answering wrong that way).
+sub judge_route ($) {
+    my $uri = shift;
+    my ($path) = split /\?/, $uri, 2;
+    $path =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+
+    my ($best) = grep { $_->[0] && $_->[1] eq $path } @Locations;
+    ($best) = sort { length $b->[1] <=> length $a->[1] }
+              grep { !$_->[0] && index($path, $_->[1]) == 0 } @Locations
+        unless $best;
+    return () unless $best;
+
+    my $name = $best->[1];
+    if (length $name > 1) {
+        $path = substr($path, length $name);
+        $path = "/$path" if $name =~ m{/$};
+    }
+    return ($best->[2], $path);
+}
+
+# Holds an answer of the module against docs/openapi.yaml; a mismatch is
+# a failed test.
+sub contract_check ($$$) {
+    my ($method, $uri, $r) = @_;
+    my ($kind, $path) = judge_route($uri);
+    return unless $kind;
+
+    my $start = time;
+    my @e = Test::Judge::Contract::check(method => $method, path => $path,
+                                         kind => $kind, response => $r);
+    my $tpl = $kind eq 'judge_worker_endpoint'
+              ? '/worker' : Test::Judge::Contract::template($path);
+    $CheckTime += time - $start;
+    $Checked++;
+    $Seen{ "$method " . ($tpl // '(unrouted)') . ' ' . $r->code }++;
+    return unless @e;
+
+    my $body = $r->content // '';
+    $body = substr($body, 0, 500) . '...' if length $body > 500;
+    Test::More::ok(0, "$method $uri: the answer follows docs/openapi.yaml");
+    Test::More::diag(join "\n", @e, "the answer: " . $r->status_line, $body);
+}
+
+# the answers to the upgrades Test::Judge::Wire asks for are held
+# against the contract too
+$Test::Judge::Wire::Answered = sub {
+    my ($port, $uri, $answer) = @_;
+    contract_check('GET', $uri, HTTP::Response->parse($answer))
+        if $Port && $port == $Port;
+};
 
 sub start_nginx () {
     my $pid = fork // die "fork: $!";
@@ -377,22 +463,32 @@ sub http_request (@) {
     close $s;
 
     my $r = HTTP::Response->parse($raw);
+    my $whole = 1;
     if (($r->header('Transfer-Encoding') // '') =~ /chunked/i) {
-        $r->content(dechunk($r->content));
+        my ($body, $ended) = dechunk($r->content);
+        $r->content($body);
+        $whole = $ended;
+    } elsif (defined $r->header('Content-Length') && $method ne 'HEAD') {
+        $whole = length($r->content) == $r->header('Content-Length');
     }
+
+    # an answer cut short (nginx killed under it) is no answer to check
+    contract_check($method, $uri, $r) if $r->code && $whole;
+
     return $r;
 }
 
+# the body of a chunked answer, and whether its last chunk came
 sub dechunk ($) {
     my $in = shift;
     my $out = '';
     while ($in =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
         my $len = hex $1;
-        last if $len == 0;
+        return ($out, 1) if $len == 0;
         $out .= substr($in, 0, $len, '');
         $in =~ s/^\r\n//;
     }
-    return $out;
+    return ($out, 0);
 }
 
 sub http_get ($) {
@@ -629,6 +725,14 @@ sub run_tests () {
 END {
     stop_spawned() if @Spawned;
     stop_nginx() if $MasterPid;
+
+    if ($ENV{JUDGE_CONTRACT_LOG}
+        && open my $fh, '>>', $ENV{JUDGE_CONTRACT_LOG})
+    {
+        printf $fh "checked %d %.2f %s\n", $Checked, $CheckTime, $0;
+        print $fh map { "seen $_ $Seen{$_}\n" } sort keys %Seen;
+        close $fh;
+    }
 }
 
 1;

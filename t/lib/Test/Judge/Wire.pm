@@ -24,6 +24,11 @@ our @EXPORT_OK = qw(
 my %MASTER_BODY = (1 => 'welcome', 2 => 'compile', 3 => 'execute_batch',
                    4 => 'cancel', 5 => 'drain', 6 => 'shutdown');
 
+# When set, called with the port, the path and the whole answer (head
+# and body) of each upgrade dial() asks for: the test harness holds them
+# against the API's contract.
+our $Answered;
+
 our %STATUS = (OK => 1, TLE => 2, WLE => 3, MLE => 4, OLE => 5, RE => 6,
                SV => 7, CE => 8, IE => 9, AC => 10, WA => 11);
 
@@ -143,7 +148,7 @@ sub compile_result_msg {
     my (%o) = @_;
     my $m = pb_field_bytes(1, $o{job_id} // '')
           . pb_field_varint(2, $o{task_id})
-          . pb_field_varint(3, $STATUS{ $o{status} // 'OK' })
+          . pb_field_varint(3, $STATUS{ $o{status} // 'OK' } // $o{status})
           . pb_field_bytes(4, $o{output} // '')
           . pb_field_bytes(5, $o{artifact} // "\x7fELF")
           . pb_field_bytes(6, $o{hash})
@@ -197,6 +202,8 @@ sub dial {
     if ($self->{status} != 101) {
         $self->{body} = $self->read_all(2);
     }
+    $Answered->($o{port}, $o{path} // '/worker', $head . ($self->{body} // ''))
+        if $Answered;
     return $self;
 }
 
