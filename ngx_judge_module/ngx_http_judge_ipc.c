@@ -43,6 +43,12 @@ static void ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_ipc_free_mail(ngx_http_judge_zone_t *zone,
     ngx_queue_t *mail);
 static ngx_int_t ngx_http_judge_ipc_grow_locked(ngx_http_judge_zone_t *zone);
+static ngx_int_t ngx_http_judge_ipc_post(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_addr_t *to, ngx_http_judge_msg_type_e type, u_char *data,
+    size_t len);
+static void ngx_http_judge_ipc_local_handler(ngx_event_t *ev);
+static void ngx_http_judge_ipc_dispatch(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_msg_t *first);
 static ngx_http_judge_proc_t *ngx_http_judge_ipc_find(
     ngx_http_judge_shctx_t *sh, ngx_pid_t pid);
 static void ngx_http_judge_ipc_watch(ngx_http_judge_zone_t *zone);
@@ -56,6 +62,10 @@ static ngx_int_t               ngx_http_judge_ipc_slot = -1;
 static ngx_event_t             ngx_http_judge_ipc_timer;
 static ngx_uint_t              ngx_http_judge_ipc_ticks;
 static ngx_http_judge_ipc_handlers_t  ngx_http_judge_ipc_handlers;
+
+/* messages of this process to itself: in process memory, a posted event */
+static ngx_queue_t             ngx_http_judge_ipc_local;
+static ngx_event_t             ngx_http_judge_ipc_local_ev;
 
 
 void
@@ -272,6 +282,11 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    ngx_queue_init(&ngx_http_judge_ipc_local);
+    ngx_http_judge_ipc_local_ev.handler = ngx_http_judge_ipc_local_handler;
+    ngx_http_judge_ipc_local_ev.log = cycle->log;
+    ngx_http_judge_ipc_local_ev.data = zone;
+
     ngx_http_judge_ipc_timer.handler = ngx_http_judge_ipc_timer_handler;
     ngx_http_judge_ipc_timer.log = cycle->log;
     ngx_http_judge_ipc_timer.data = zone;
@@ -286,6 +301,7 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
 void
 ngx_http_judge_ipc_exit_process(ngx_cycle_t *cycle)
 {
+    ngx_queue_t                 *q;
     ngx_http_judge_zone_t       *zone;
     ngx_http_judge_main_conf_t  *jmcf;
     ngx_http_judge_proc_t       *proc;
@@ -309,6 +325,16 @@ ngx_http_judge_ipc_exit_process(ngx_cycle_t *cycle)
 
     ngx_http_judge_zone_unlock(zone);
 
+    if (ngx_http_judge_ipc_local_ev.posted) {
+        ngx_delete_posted_event(&ngx_http_judge_ipc_local_ev);
+    }
+
+    while (!ngx_queue_empty(&ngx_http_judge_ipc_local)) {
+        q = ngx_queue_head(&ngx_http_judge_ipc_local);
+        ngx_queue_remove(q);
+        ngx_free(ngx_queue_data(q, ngx_http_judge_msg_t, queue));
+    }
+
     ngx_http_judge_ipc_slot = -1;
 }
 
@@ -327,6 +353,12 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
     ngx_http_judge_msg_t        *msg;
     ngx_http_judge_proc_t       *proc;
     ngx_http_judge_main_conf_t  *jmcf;
+
+    if (to->pid == ngx_pid && to->generation == zone->generation
+        && ngx_http_judge_ipc_slot != -1)
+    {
+        return ngx_http_judge_ipc_post(zone, to, type, data, len);
+    }
 
     ngx_http_judge_zone_lock(zone);
 
@@ -512,6 +544,65 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
 
 
 /*
+ * A message to this very process skips the zone and the doorbell: it is
+ * queued in process memory and handed over from a posted event, after
+ * the handler that sent it, as mail would be.
+ */
+
+static ngx_int_t
+ngx_http_judge_ipc_post(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_addr_t *to, ngx_http_judge_msg_type_e type, u_char *data,
+    size_t len)
+{
+    ngx_http_judge_msg_t  *msg;
+
+    msg = ngx_alloc(offsetof(ngx_http_judge_msg_t, data) + len,
+                    ngx_cycle->log);
+    if (msg == NULL) {
+        return NGX_ERROR;
+    }
+
+    msg->type = type;
+    msg->id = to->id;
+    msg->len = len;
+
+    if (len) {
+        ngx_memcpy(msg->data, data, len);
+    }
+
+    ngx_queue_insert_tail(&ngx_http_judge_ipc_local, &msg->queue);
+
+    ngx_http_judge_ipc_local_ev.data = zone;
+    ngx_post_event(&ngx_http_judge_ipc_local_ev, &ngx_posted_events);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_ipc_local_handler(ngx_event_t *ev)
+{
+    ngx_queue_t           *q;
+    ngx_http_judge_msg_t  *msg, *first, **last;
+
+    first = NULL;
+    last = &first;
+
+    while (!ngx_queue_empty(&ngx_http_judge_ipc_local)) {
+        q = ngx_queue_head(&ngx_http_judge_ipc_local);
+        ngx_queue_remove(q);
+
+        msg = ngx_queue_data(q, ngx_http_judge_msg_t, queue);
+        msg->queue.next = NULL;
+        *last = msg;
+        last = (ngx_http_judge_msg_t **) &msg->queue.next;
+    }
+
+    ngx_http_judge_ipc_dispatch(ev->data, first);
+}
+
+
+/*
  * Takes every message out of our mailbox into process memory (under the
  * lock: a reset of the zone may recycle the mailbox's memory as soon as
  * it is released), frees them in the zone, then handles the copies.
@@ -559,6 +650,18 @@ ngx_http_judge_ipc_drain(ngx_http_judge_zone_t *zone)
     }
 
     ngx_http_judge_zone_unlock(zone);
+
+    ngx_http_judge_ipc_dispatch(zone, first);
+}
+
+
+/* hands a chain of messages (in process memory) to their consumers */
+
+static void
+ngx_http_judge_ipc_dispatch(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_msg_t *first)
+{
+    ngx_http_judge_msg_t  *msg;
 
     while (first) {
         msg = first;
