@@ -84,3 +84,47 @@ my $done = wait_job($a->{id}, 'COMPLETED|FAILED', 5);
 is($done->{status}, "COMPLETED", "the job completes") or diag(encode_json($done));
 --- no_error_log
 exited on signal
+
+
+=== a client whose batches hold several tests is not starved by one that keeps the worker topped up with one-test jobs
+--- http_config eval
+$::Http . <<'CONF';
+    judge_zone judge:4m;
+    judge_client_key $http_x_client;
+CONF
+--- config eval: $::Loc
+--- perl
+my $submit = sub {
+    my ($client, $body) = @_;
+    my $r = http_request(POST => '/submissions', encode_json($body),
+                         ['Content-Type: application/json',
+                          "X-Client: $client"]);
+    return eval { decode_json($r->content) } // {};
+};
+my $w = worker('w1', slots => 2);
+my %mine;
+$mine{ $submit->('flood', py_job(1))->{id} } = 1 for 1 .. 4;
+my @out = map { [next_batch($w)] } 1 .. 4;
+is(scalar(grep { $mine{ $_->[0] // '' } } @out), 4,
+   'the flooding client fills the worker (twice its slots)');
+my $x = $submit->('patient', py_job(4))->{id};
+my $got;
+for my $round (1 .. 10) {
+    # one of the flood's tests ends; it sends another at once
+    my $o = shift @out;
+    $w->send_msg(test_result_msg(job_id => $o->[0], task_id => $o->[1],
+                                 index => 0, status => 'AC'));
+    $mine{ $submit->('flood', py_job(1))->{id} } = 1;
+    while (my ($id, $task, $n) = next_batch($w, 0.5)) {
+        if ($id eq $x) {
+            $got = $round;
+            last;
+        }
+        push @out, [$id, $task, $n];
+    }
+    last if $got;
+}
+ok($got, 'the patient client, with nothing out, gets a batch'
+         . ($got ? " (after $got of the flood's results)" : ''));
+--- no_error_log
+[alert]
