@@ -128,3 +128,32 @@ ok($got, 'the patient client, with nothing out, gets a batch'
          . ($got ? " (after $got of the flood's results)" : ''));
 --- no_error_log
 [alert]
+
+
+=== a batch's result sent again (a failure, or asking for the artifact) once the batch is done does not send it again
+--- http_config eval
+$::Http . <<'CONF';
+    judge_zone judge:4m;
+CONF
+--- config eval: $::Loc
+--- perl
+my $w = worker('w1', slots => 1);
+my (undef, $j) = submit(py_job(2));
+my @out = map { [next_batch($w)] } 1 .. 2;
+is(scalar(grep { ($_->[0] // '') eq $j->{id} } @out), 2, 'two batches of one test');
+my ($id, $task) = @{ $out[0] };
+$w->send_msg(test_result_msg(job_id => $id, task_id => $task, index => 0,
+                             status => 'AC'));
+$w->send_msg(batch_result_msg(job_id => $id, task_id => $task, tests_run => 1));
+$w->send_msg(batch_result_msg(job_id => $id, task_id => $task,
+                              system_error => 1));
+$w->send_msg(batch_result_msg(job_id => $id, task_id => $task,
+                              need_artifact => 1));
+my @again = next_batch($w, 1.5);
+ok(!@again, 'the done batch is not sent again');
+$w->send_msg(test_result_msg(job_id => $id, task_id => $out[1][1], index => 1,
+                             status => 'AC'));
+my $done = wait_job($id, 'COMPLETED|FAILED', 5);
+is($done->{status}, 'COMPLETED', 'the job completes');
+--- no_error_log
+[alert]
