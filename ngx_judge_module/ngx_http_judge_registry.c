@@ -878,9 +878,13 @@ ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
 
 /*
  * The least loaded live worker that runs "language" (and compiles, and
- * has the ABI, when asked) with room for "count" more tests and a frame
- * of "frame" bytes.  Its load is taken at once.  NGX_DECLINED: all such
- * workers are busy; NGX_ABORT: there is no such worker.
+ * has the ABI, when asked) with room and a frame of "frame" bytes.  Room
+ * is a worker holding fewer than twice its slots in tests, whatever
+ * "count": were a batch of several tests to wait for as many places, a
+ * client keeping the worker topped up with one-test jobs would take
+ * every place freed before it.  Its load is taken at once.
+ * NGX_DECLINED: all such workers are busy; NGX_ABORT: there is no such
+ * worker.
  */
 
 ngx_int_t
@@ -918,7 +922,7 @@ ngx_http_judge_registry_pick_locked(ngx_http_judge_zone_t *zone,
 
         capable = 1;
 
-        if (w->inflight && w->inflight + count > 2 * w->slots) {
+        if (w->inflight >= 2 * w->slots) {
             continue;
         }
 

@@ -293,8 +293,10 @@ ngx_http_judge_sched_orphan_wait_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * Jobs waiting for the artifact of "hash" are looked at again: it was
- * compiled, or its compile failed or was handed out again.  Rare enough
- * (once per compile) to find them by walking the jobs that run.
+ * compiled, or its compile failed or was handed out again.  Those with
+ * batches wait too when the artifact was evicted under them and compiled
+ * again.  Rare enough (once per compile) to find them by walking the jobs
+ * that run.
  */
 
 void
@@ -309,7 +311,7 @@ ngx_http_judge_sched_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
     {
         job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        if (job->compiled && job->batches == NULL
+        if (job->compiled
             && ngx_memcmp(job->hash, hash, NGX_HTTP_JUDGE_HASH_LEN) == 0)
         {
             ngx_http_judge_ready_dirty_locked(zone, job);
