@@ -315,7 +315,7 @@ ngx_http_judge_registry_restore(ngx_http_judge_zone_t *zone)
         ngx_memcpy(l->id, p, end - p);
         l->len = end - p;
         l->workers = 0;
-        l->last_live = ngx_current_msec - NGX_HTTP_JUDGE_REJOIN_GRACE;
+        l->last_live = ngx_current_msec;
     }
 }
 

@@ -780,6 +780,15 @@ ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
             return;
         }
 
+        if (a->status == JUDGE__STATUS__IE) {
+            /*
+             * Compiled again (its artifact went while it ran) and the
+             * judge failed: that answer is the one to show, not the first.
+             */
+            ngx_http_judge_blob_release_locked(zone, &job->compile);
+            ngx_http_judge_zone_free_str_locked(zone, &job->note);
+        }
+
         ngx_http_judge_sched_take_compile_locked(zone, job, a);
 
         if (a->status == JUDGE__STATUS__IE) {

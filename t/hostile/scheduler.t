@@ -86,6 +86,65 @@ is($done->{status}, "COMPLETED", "the job completes") or diag(encode_json($done)
 exited on signal
 
 
+=== an artifact evicted while its job runs and compiled again with IE: the job fails IE, its compile shows that answer, not the first
+--- http_config eval
+$::Http . <<'CONF';
+    judge_zone judge:4m;
+    judge_cache_path $TEST_NGINX_SERVROOT/cache max_size=1m;
+CONF
+--- config eval: $::Loc
+--- perl
+my $w = worker('w1', slots => 1);
+my (undef, $a) = submit({language => 'cpp', source => 'int main(){}',
+                         tests => [map { {input => "$_", expected_output => ''} }
+                                   1 .. 3]});
+my ($name, $c) = $w->recv_cmd(5);
+is($name, 'compile', 'the compile');
+$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
+                                artifact => 'A' x 500_000));
+my @out;
+for (1 .. 2) {
+    my ($id, $task) = next_batch($w);
+    push @out, [$id, $task];
+}
+is(scalar(grep { defined $_->[0] && $_->[0] eq $a->{id} } @out), 2,
+   'two batches of one test out (the worker holds two)');
+# a job whose tests take the cache directory past max_size: the artifact,
+# done with as far as the cache knows, goes
+my ($code, $b) = submit({language => 'python', source => 'x=1',
+                      tests => [{input => 'x' x 600_000,
+                                 expected_output => ''}]});
+is($code, 202, 'a job with a large test is taken');
+my $answer = sub {
+    my ($id, $task, $index) = @_;
+    $w->send_msg(test_result_msg(job_id => $id, task_id => $task,
+                                 index => $index, status => 'AC'));
+    $w->send_msg(batch_result_msg(job_id => $id, task_id => $task,
+                                  tests_run => 1));
+};
+$answer->(@{ $out[0] }, 0);
+# the compile again comes, with the python jobs' batches (answered)
+my $again;
+my $t0 = time;
+while (!$again && time - $t0 < 10) {
+    my ($n, $m) = $w->recv_cmd(1) or next;
+    if ($n eq 'compile') {
+        $again = $m;
+    } elsif ($n eq 'execute_batch') {
+        $answer->($m->{1}[0], $m->{2}[0], pb_decode($m->{7}[0])->{2}[0] // 0);
+    }
+}
+ok($again, 'the evicted artifact is compiled again');
+$answer->(@{ $out[1] }, 1);
+sleep 0.5;
+$w->send_msg(compile_result_msg(task_id => $again->{2}[0],
+                                hash => $again->{7}[0], status => 'IE',
+                                output => 'the compiler was lost'));
+my $r = wait_job($a->{id}, 'COMPLETED|FAILED', 5);
+is("$r->{status} $r->{verdict}", 'FAILED IE', 'the job fails IE');
+is($r->{compile}{status}, 'IE', 'its compile says IE');
+
+
 === a client whose batches hold several tests is not starved by one that keeps the worker topped up with one-test jobs
 --- http_config eval
 $::Http . <<'CONF';
