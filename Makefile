@@ -7,6 +7,8 @@
 #                 summary)
 #   make deps     install every Debian package the project needs
 #   make asan     build instrumented worker binaries into build-asan/
+#   make fuzz     build the worker's libFuzzer targets (clang) and run each
+#                 for JUDGE_FUZZ_SECONDS (20 by default): t/fuzz/
 
 SHELL      := /bin/bash
 BUILD      ?= build
@@ -38,6 +40,12 @@ asan: deps-check
 	$(MAKE) BUILD=build-asan \
 	    NGX_CC_OPT="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    module
+
+# The worker's libFuzzer targets (worker/fuzz/) with their seed corpus in
+# $(BUILD)/fuzz, then t/fuzz/ runs each for a bounded time.
+fuzz: deps-check
+	$(MAKE) -C worker fuzz BUILD=$(ABS_BUILD)
+	JUDGE_BUILD=$(ABS_BUILD) prove t/fuzz/
 
 test-asan: asan
 	JUDGE_BUILD=$(abspath build-asan) \
@@ -75,4 +83,5 @@ stop:
 clean:
 	rm -rf $(BUILD) build-asan run t/servroot*
 
-.PHONY: all deps deps-check module worker asan test test-asan run stop clean
+.PHONY: all deps deps-check module worker asan fuzz test test-asan run \
+        stop clean

@@ -18,6 +18,9 @@ packages=(
     # test
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
     libhttp-message-perl openssl time
+    # fuzz: clang with libFuzzer and the sanitizer runtimes, and the
+    # symbolizer for readable reports
+    clang libclang-rt-dev llvm
     # bench
     bubblewrap wrk
 )
