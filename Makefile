@@ -10,6 +10,8 @@
 #   make module-tests  build the module's C unit tests (t/unit/module_*.t)
 #   make fuzz-module   build the module's libFuzzer targets (t/fuzz/module.t
 #                 runs them)
+#   make fuzz     build the worker's and the module's libFuzzer targets and
+#                 run each for JUDGE_FUZZ_SECONDS (20 by default): t/fuzz/
 
 SHELL      := /bin/bash
 BUILD      ?= build
@@ -41,6 +43,13 @@ asan: deps-check
 	$(MAKE) BUILD=build-asan \
 	    NGX_CC_OPT="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    module
+
+# The worker's libFuzzer targets (worker/fuzz/) with their seed corpus in
+# $(BUILD)/fuzz and the module's (ngx_judge_module/fuzz/), then t/fuzz/
+# runs each for a bounded time.
+fuzz: deps-check fuzz-module
+	$(MAKE) -C worker fuzz BUILD=$(ABS_BUILD)
+	JUDGE_BUILD=$(ABS_BUILD) prove t/fuzz/
 
 test-asan: asan
 	JUDGE_BUILD=$(abspath build-asan) \
@@ -90,4 +99,4 @@ clean:
 	rm -rf $(BUILD) build-asan run t/servroot*
 
 .PHONY: all deps deps-check module worker asan module-tests fuzz-module \
-        test test-asan run stop clean
+        fuzz test test-asan run stop clean

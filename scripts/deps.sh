@@ -23,8 +23,8 @@ packages=(
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
     libhttp-message-perl openssl time
     libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
-    # the module's unit tests and fuzz targets: clang, its sanitizer and
-    # libFuzzer runtimes, llvm-symbolizer for their reports
+    # unit tests and fuzz targets of the module and the worker: clang with
+    # libFuzzer and the sanitizer runtimes, llvm-symbolizer for reports
     clang libclang-rt-14-dev llvm
     # bench
     bubblewrap wrk

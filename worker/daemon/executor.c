@@ -1,7 +1,12 @@
 /*
- * The executor (see executor.h): slot threads, the work queue, and the
- * bookkeeping that turns tests finishing on any thread into an ordered
- * stream of results per task.
+ * The executor (see executor.h) owns the slot threads and their
+ * sandboxes, the queue of units of work they take from, the tasks while
+ * they run (live list, counters, cancels), the artifact and checker
+ * caches, and the bookkeeping that turns tests finishing on any thread
+ * into an ordered stream of results per task.  It knows nothing of the
+ * stream or the main loop: every result leaves through the report hook
+ * given to executor_create() (task.c's, which queues it for the main
+ * loop).
  *
  * Life of a task:
  *
@@ -41,17 +46,27 @@
 #include "executor.h"
 #include "message.h"
 #include "runner.h"
-#include "task.h"
 
 
 #define EXECUTOR_ARTIFACT_CACHE   (256 * 1024 * 1024)
 #define EXECUTOR_CHECKER_CACHE    (64 * 1024 * 1024)
+
+#define EXECUTOR_DRAINING         "the worker is draining"
 
 
 enum checker_state {
     CHECKER_UNPREPARED,
     CHECKER_READY,
     CHECKER_FAILED
+};
+
+/* How a task ends when no compile of its own reports it */
+enum exec_end {
+    EXEC_END_DONE,          /* a batch whose tests ran (or that had none) */
+    EXEC_END_CANCELLED,     /* cancelled, before or while it ran */
+    EXEC_END_ERROR,         /* it cannot run on this worker */
+    EXEC_END_NEED_ARTIFACT, /* a batch naming an artifact not held here */
+    EXEC_END_RETURNED       /* handed back unstarted: the worker drains */
 };
 
 /* How a unit of work ended */
@@ -122,7 +137,8 @@ struct executor {
     uint32_t                 n_threads;
     struct exec_thread      *threads;
     const struct languages  *languages;
-    struct tasks            *tasks;
+    executor_report_pt       report;
+    void                    *report_data;
     struct log              *log;
 };
 
@@ -146,97 +162,46 @@ exec_status_name(Judge__Status status)
 
 
 /*
- * Queues a packed "msg" for the main loop.  "last" ends the task.  A
- * result that cannot be allocated is logged and lost (-1): the master
- * times the task out.
+ * Hands "msg" to the report hook.  "last" ends the task.  A result that
+ * cannot be kept is logged and lost (-1): the master times the task out.
  */
 static int
 exec_send(struct executor *ex, const struct exec_task *t,
           Judge__WorkerMessage *msg, bool last)
 {
-    struct task_result  *r;
-
-    r = task_result_new(&msg->base, last, t->session);
-    if (r == NULL) {
+    if (ex->report(ex->report_data, msg, last, t->session) != 0) {
         log_error(ex->log, "%s: out of memory for a result", t->label);
         return -1;
     }
-
-    tasks_complete(ex->tasks, r);
 
     return 0;
 }
 
 
 /*
- * Sends the BatchExecutionResult that closes a batch.
+ * Sends the result that ends "t" when no compile of its own reports it,
+ * "message" saying why: for a compile a CompileResult, IE when it cannot
+ * run here and CANCELLED otherwise; for a batch a BatchExecutionResult
+ * with the tests run so far.  A task handed back is flagged "returned",
+ * so that the master gives the work to another worker without counting
+ * it as a failed attempt.
  */
 static int
-exec_send_batch_end(struct executor *ex, const struct exec_task *t,
-                    const char *message, bool system_error,
-                    bool need_artifact)
-{
-    Judge__WorkerMessage          msg = JUDGE__WORKER_MESSAGE__INIT;
-    Judge__BatchExecutionResult   end = JUDGE__BATCH_EXECUTION_RESULT__INIT;
-
-    end.job_id = (char *) t->job_id;
-    end.task_id = t->task_id;
-    end.tests_run = t->tests_run;
-    end.system_error = system_error;
-    end.need_artifact = need_artifact;
-    end.message = (char *) message;
-
-    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
-    msg.batch_result = &end;
-
-    return exec_send(ex, t, &msg, true);
-}
-
-
-/*
- * Sends a CompileResult without a compile behind it: IE for a task that
- * cannot run here, CANCELLED for one cancelled before it started.
- */
-static int
-exec_send_compile_status(struct executor *ex, const struct exec_task *t,
-                         Judge__Status status, const char *message)
-{
-    Judge__WorkerMessage   msg = JUDGE__WORKER_MESSAGE__INIT;
-    Judge__CompileResult   res = JUDGE__COMPILE_RESULT__INIT;
-
-    res.job_id = (char *) t->job_id;
-    res.task_id = t->task_id;
-    res.status = status;
-    res.artifact_hash = t->compile->artifact_hash;
-    res.message = (char *) message;
-
-    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
-    msg.compile_result = &res;
-
-    return exec_send(ex, t, &msg, true);
-}
-
-
-/*
- * Hands back a task that was not started (the worker drains): the result
- * says "returned", and the master gives the work to another worker
- * without counting it as a failed attempt.
- */
-static int
-exec_send_returned(struct executor *ex, const struct exec_task *t)
+exec_send_end(struct executor *ex, const struct exec_task *t,
+              enum exec_end how, const char *message)
 {
     Judge__WorkerMessage          msg = JUDGE__WORKER_MESSAGE__INIT;
     Judge__CompileResult          res = JUDGE__COMPILE_RESULT__INIT;
     Judge__BatchExecutionResult   end = JUDGE__BATCH_EXECUTION_RESULT__INIT;
-    static char                   why[] = "the worker is draining";
 
     if (t->compile != NULL) {
         res.job_id = (char *) t->job_id;
         res.task_id = t->task_id;
-        res.status = JUDGE__STATUS__CANCELLED;
+        res.status = how == EXEC_END_ERROR ? JUDGE__STATUS__IE
+                                           : JUDGE__STATUS__CANCELLED;
         res.artifact_hash = t->compile->artifact_hash;
-        res.message = why;
-        res.returned = true;
+        res.message = (char *) message;
+        res.returned = how == EXEC_END_RETURNED;
 
         msg.body_case = JUDGE__WORKER_MESSAGE__BODY_COMPILE_RESULT;
         msg.compile_result = &res;
@@ -244,30 +209,17 @@ exec_send_returned(struct executor *ex, const struct exec_task *t)
     } else {
         end.job_id = (char *) t->job_id;
         end.task_id = t->task_id;
-        end.message = why;
-        end.returned = true;
+        end.tests_run = t->tests_run;
+        end.system_error = how == EXEC_END_ERROR;
+        end.need_artifact = how == EXEC_END_NEED_ARTIFACT;
+        end.returned = how == EXEC_END_RETURNED;
+        end.message = (char *) message;
 
         msg.body_case = JUDGE__WORKER_MESSAGE__BODY_BATCH_RESULT;
         msg.batch_result = &end;
     }
 
     return exec_send(ex, t, &msg, true);
-}
-
-
-/*
- * Sends the error that ends a task which cannot run: CompileResult{IE}
- * for a compile, BatchExecutionResult{system_error} for a batch.
- */
-static int
-exec_send_error(struct executor *ex, const struct exec_task *t,
-                const char *message)
-{
-    if (t->compile != NULL) {
-        return exec_send_compile_status(ex, t, JUDGE__STATUS__IE, message);
-    }
-
-    return exec_send_batch_end(ex, t, message, true, false);
 }
 
 
@@ -438,20 +390,20 @@ static void
 exec_finish(struct executor *ex, struct exec_task *t)
 {
     if (t->returned) {
-        exec_send_returned(ex, t);
+        exec_send_end(ex, t, EXEC_END_RETURNED, EXECUTOR_DRAINING);
         log_info(ex->log, "%s handed back unstarted: the worker drains",
                  t->label);
 
     } else if (t->batch != NULL) {
-        exec_send_batch_end(ex, t, t->cancelled ? "cancelled" : "", false,
-                            false);
+        exec_send_end(ex, t, t->cancelled ? EXEC_END_CANCELLED : EXEC_END_DONE,
+                      t->cancelled ? "cancelled" : "");
         log_info(ex->log, "%s done: %" PRIu32 " of %zu test(s) run%s",
                  t->label, t->tests_run, t->n_items,
                  t->cancelled ? ", cancelled" : "");
 
     } else if (!t->started) {
-        exec_send_compile_status(ex, t, JUDGE__STATUS__CANCELLED,
-                                 "cancelled before it started");
+        exec_send_end(ex, t, EXEC_END_CANCELLED,
+                      "cancelled before it started");
         log_info(ex->log, "%s cancelled before it started", t->label);
     }
 
@@ -485,8 +437,7 @@ exec_compile(struct exec_thread *th, struct exec_task *t)
                    t->compile->n_compiler_flags, t->compile->limits, &out);
 
     if (exec_cancelled(ex, t)) {
-        exec_send_compile_status(ex, t, JUDGE__STATUS__CANCELLED,
-                                 "cancelled while it ran");
+        exec_send_end(ex, t, EXEC_END_CANCELLED, "cancelled while it ran");
         log_info(ex->log, "%s cancelled while it ran (slot %u)", t->label,
                  th->slot);
         compile_outcome_free(&out);
@@ -1005,12 +956,12 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
         if (rc == 1) {
             log_info(ex->log, "%s: artifact %s not held here, asking for "
                      "it", t->label, t->batch->artifact_hash);
-            exec_send_batch_end(ex, t, "artifact not in this worker's cache",
-                                false, true);
+            exec_send_end(ex, t, EXEC_END_NEED_ARTIFACT,
+                          "artifact not in this worker's cache");
 
         } else {
             log_warn(ex->log, "%s: %s", t->label, err);
-            exec_send_error(ex, t, err);
+            exec_send_end(ex, t, EXEC_END_ERROR, err);
         }
 
         exec_task_free(ex, t);
@@ -1018,7 +969,7 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
     }
 
     if (t->n_items == 0) {
-        exec_send_batch_end(ex, t, "", false, false);
+        exec_send_end(ex, t, EXEC_END_DONE, "");
         exec_task_free(ex, t);
         return 0;
     }
@@ -1065,7 +1016,7 @@ executor_return(struct executor *ex, Judge__MasterCommand *cmd,
         return -1;
     }
 
-    rc = exec_send_returned(ex, t);
+    rc = exec_send_end(ex, t, EXEC_END_RETURNED, EXECUTOR_DRAINING);
     exec_task_free(ex, t);
 
     return rc;
@@ -1073,60 +1024,18 @@ executor_return(struct executor *ex, Judge__MasterCommand *cmd,
 
 
 /*
- * Hands back every task none of whose units started (the worker drains),
- * so that the master gives them to other workers at once.  Returns how
- * many.
- */
-unsigned
-executor_return_unstarted(struct executor *ex)
-{
-    struct exec_task   *t, *next, *over, **pp;
-    unsigned            n;
-
-    n = 0;
-    over = NULL;
-
-    pthread_mutex_lock(&ex->lock);
-
-    pp = &ex->live;
-
-    while ((t = *pp) != NULL) {
-        if (t->started || t->cancelled || t->running > 0) {
-            pp = &t->next_live;
-            continue;
-        }
-
-        t->returned = true;
-        t->cancelled = true;
-        exec_stop_locked(ex, t);
-        n++;
-
-        *pp = t->next_live;
-        t->next_live = over;
-        over = t;
-    }
-
-    pthread_mutex_unlock(&ex->lock);
-
-    for (t = over; t != NULL; t = next) {
-        next = t->next_live;
-        t->next_live = NULL;
-        exec_finish(ex, t);
-    }
-
-    return n;
-}
-
-
-/*
- * Cancels the tasks of "job_id" (every task when NULL), only "task_id"
- * unless it is 0: their units that have not started are dropped, the
+ * Takes the live tasks of "job_id" (of every job when NULL), only
+ * "task_id" unless it is 0, that are not cancelled yet; with "hand_back"
+ * only those none of whose units started, which go back to the master
+ * as "returned".  Their units that have not started are dropped, the
  * sandbox runs of those running are killed, and neither is reported;
- * then the final result goes as usual, once the killed units are back.
- * Returns how many tasks were cancelled.
+ * then the final result goes as usual, once the killed units are back
+ * (at once for a task none of whose units runs).  Returns how many tasks
+ * were taken.
  */
-unsigned
-executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
+static unsigned
+exec_withdraw(struct executor *ex, const char *job_id, uint64_t task_id,
+              bool hand_back)
 {
     struct exec_task   *t, *next, *over, **pp;
     unsigned            n, killed;
@@ -1140,15 +1049,17 @@ executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
     pp = &ex->live;
 
     while ((t = *pp) != NULL) {
-        if ((job_id != NULL && strcmp(t->job_id, job_id) != 0)
-            || (task_id != 0 && t->task_id != task_id)
-            || t->cancelled)
+        if (t->cancelled
+            || (hand_back && t->started)
+            || (job_id != NULL && strcmp(t->job_id, job_id) != 0)
+            || (task_id != 0 && t->task_id != task_id))
         {
             pp = &t->next_live;
             continue;
         }
 
         t->cancelled = true;
+        t->returned = hand_back;
         exec_stop_locked(ex, t);
         killed += exec_kill_running_locked(ex, t);
         n++;
@@ -1175,6 +1086,30 @@ executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
     }
 
     return n;
+}
+
+
+/*
+ * Hands back every task none of whose units started (the worker drains),
+ * so that the master gives them to other workers at once.  Returns how
+ * many.
+ */
+unsigned
+executor_return_unstarted(struct executor *ex)
+{
+    return exec_withdraw(ex, NULL, 0, true);
+}
+
+
+/*
+ * Cancels the tasks of "job_id" (every task when NULL), only "task_id"
+ * unless it is 0: see exec_withdraw().  Returns how many tasks were
+ * cancelled.
+ */
+unsigned
+executor_cancel(struct executor *ex, const char *job_id, uint64_t task_id)
+{
+    return exec_withdraw(ex, job_id, task_id, false);
 }
 
 
@@ -1227,13 +1162,14 @@ executor_forget_artifact(struct executor *ex, const char *hash)
 
 /*
  * Creates the executor: the caches, one sandbox per slot (slot numbers
- * 0..threads-1) and a thread for each.  Results go to "tasks".  Returns
- * NULL with the reason in "err"; nothing is left running then.
+ * 0..threads-1) and a thread for each.  Results go to "report", called
+ * with "report_data".  Returns NULL with the reason in "err"; nothing is
+ * left running then.
  */
 struct executor *
 executor_create(uint32_t threads, const struct languages *languages,
-                struct tasks *tasks, struct log *lg, char *err,
-                size_t errlen)
+                executor_report_pt report, void *report_data,
+                struct log *lg, char *err, size_t errlen)
 {
     struct executor     *ex;
     struct exec_thread  *th;
@@ -1249,7 +1185,8 @@ executor_create(uint32_t threads, const struct languages *languages,
     }
 
     ex->languages = languages;
-    ex->tasks = tasks;
+    ex->report = report;
+    ex->report_data = report_data;
     ex->log = lg;
 
     ex->threads = calloc(threads, sizeof(*ex->threads));

@@ -7,12 +7,15 @@
  *   ---------                         -------------------------------
  *   executor_submit(task)  ──queue──►  take the next test or compile
  *   executor_cancel(job)   ──kill───►  run it in the thread's sandbox
- *   executor_free_slots()              tasks_complete(result)  ──► eventfd
+ *   executor_free_slots()              report(result)  ──► the owner's hook
  *
  * A cancel drops the task's queued units and kills the sandbox runs of
  * its running ones (sandbox_kill()); neither is reported.
  *
- * Each task's results reach tasks_complete() in the order they are made:
+ * The executor names none of its users: results leave through the report
+ * hook its owner (task.c) gives executor_create().
+ *
+ * Each task's results reach the hook in the order they are made:
  * one TestResult per test as soon as it is judged, and the batch's
  * BatchExecutionResult only after the last of them (or the CompileResult
  * of a compile).  The last result of a task is flagged so the main loop
@@ -22,6 +25,7 @@
 #ifndef JUDGE_WORKER_EXECUTOR_H
 #define JUDGE_WORKER_EXECUTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,12 +36,21 @@
 
 
 struct executor;
-struct tasks;
+
+/*
+ * Takes one result, called on the thread that made it: "msg" for the
+ * task that came with "session", "last" when it ends the task.  "msg"
+ * and what it points to are the caller's again once it returns.  Returns
+ * 0, or -1 when the result could not be kept (out of memory).
+ */
+typedef int (*executor_report_pt)(void *data, const Judge__WorkerMessage *msg,
+                                  bool last, uint64_t session);
 
 
 struct executor *executor_create(uint32_t threads,
                                  const struct languages *languages,
-                                 struct tasks *tasks, struct log *lg,
+                                 executor_report_pt report,
+                                 void *report_data, struct log *lg,
                                  char *err, size_t errlen);
 int       executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
                           uint64_t session);

@@ -1,8 +1,11 @@
 /*
  * Task bookkeeping and the completion queue between the executor's
- * threads and the main loop.  The executor (executor.c) runs the tasks;
- * this file counts them, refuses them while draining, and carries their
- * results to the main loop in order.
+ * threads and the main loop.  This file owns the count of tasks out and
+ * done, whether new ones are taken (not while draining), the stream each
+ * belongs to, and the queue and eventfd that carry their results to the
+ * main loop in order.  The executor (executor.c), which it creates and
+ * drives, owns running them; it reports back only through the hook
+ * registered here (tasks_report()) and never calls this file by name.
  */
 
 #include <errno.h>
@@ -15,6 +18,13 @@
 
 #include "message.h"
 #include "task.h"
+
+
+static int tasks_report(void *data, const Judge__WorkerMessage *msg,
+    bool last, uint64_t session);
+static struct task_result *task_result_new(const ProtobufCMessage *msg,
+    bool last, uint64_t session);
+static void tasks_complete(struct tasks *t, struct task_result *r);
 
 
 /*
@@ -47,7 +57,8 @@ tasks_init(struct tasks *t, uint32_t slots, const struct languages *languages,
         return -1;
     }
 
-    t->executor = executor_create(slots, languages, t, lg, err, errlen);
+    t->executor = executor_create(slots, languages, tasks_report, t, lg, err,
+                                  errlen);
     if (t->executor == NULL) {
         (void) close(t->event_fd);
         t->event_fd = -1;
@@ -100,10 +111,33 @@ tasks_end_session(struct tasks *t)
 
 
 /*
+ * The executor's report hook: packs "msg" into a result record and hands
+ * it to the main loop.  Safe from any thread.  Returns 0, or -1 on
+ * ENOMEM (the result is lost).
+ */
+static int
+tasks_report(void *data, const Judge__WorkerMessage *msg, bool last,
+             uint64_t session)
+{
+    struct tasks        *t = data;
+    struct task_result  *r;
+
+    r = task_result_new(&msg->base, last, session);
+    if (r == NULL) {
+        return -1;
+    }
+
+    tasks_complete(t, r);
+
+    return 0;
+}
+
+
+/*
  * Wraps a packed WorkerMessage in a result record; "last" when it is the
  * final result of its task.  Safe from any thread.  NULL on ENOMEM.
  */
-struct task_result *
+static struct task_result *
 task_result_new(const ProtobufCMessage *msg, bool last, uint64_t session)
 {
     struct task_result  *r;
@@ -204,7 +238,7 @@ tasks_forget_artifact(struct tasks *t, const char *hash)
 /*
  * Hands a finished task's result to the main loop.  Safe from any thread.
  */
-void
+static void
 tasks_complete(struct tasks *t, struct task_result *r)
 {
     uint64_t  one = 1;

@@ -1,12 +1,21 @@
 /*
- * Tasks from the master (CompileTask, ExecuteBatchTask) and their results.
+ * Tasks from the master (CompileTask, ExecuteBatchTask) and their results,
+ * as the main loop sees them.
+ *
+ *   main loop (session.c)                     executor (executor.c)
+ *   ---------------------                     ---------------------
+ *   tasks_dispatch(cmd)  ───────────────────►  executor_submit()
+ *   tasks_cancel(), tasks_return_unstarted()►  executor_cancel(), ...
+ *   tasks_collect()  ◄── eventfd ◄── queue ◄──  report hook, any thread
  *
  * The main loop hands each task to the executor with tasks_dispatch()
  * (never refused for want of a free slot: the executor queues it).  The
- * executor's threads report with tasks_complete(), which queues the
- * packed result and wakes the main loop through an eventfd; a task sends
- * any number of results, the last one flagged.  The main loop then calls
- * tasks_collect() and sends the results in the order they were queued.
+ * executor's threads report through the hook tasks_init() registers,
+ * which packs the result, queues it and wakes the main loop through an
+ * eventfd; a task sends any number of results, the last one flagged.
+ * The main loop then calls tasks_collect() and sends the results in the
+ * order they were queued.  Calls go one way: this file drives the
+ * executor, which does not know it.
  */
 
 #ifndef JUDGE_WORKER_TASK_H
@@ -57,9 +66,6 @@ int   tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd,
 uint32_t tasks_free_slots(struct tasks *t);
 char **tasks_artifact_keys(struct tasks *t, size_t max, size_t *n);
 void  tasks_forget_artifact(struct tasks *t, const char *hash);
-struct task_result *task_result_new(const ProtobufCMessage *msg, bool last,
-                                    uint64_t session);
-void  tasks_complete(struct tasks *t, struct task_result *r);
 unsigned tasks_cancel(struct tasks *t, const char *job_id, uint64_t task_id);
 unsigned tasks_return_unstarted(struct tasks *t);
 struct task_result *tasks_collect(struct tasks *t, struct log *lg);
