@@ -66,6 +66,7 @@ struct ngx_http_judge_api_ctx_s {
 };
 
 
+static char *ngx_http_judge_route_allow(ngx_http_judge_route_t *route);
 static ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub);
@@ -157,6 +158,41 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
 };
 
 
+/* the methods a route serves, as an Allow header says them */
+
+static char *
+ngx_http_judge_route_allow(ngx_http_judge_route_t *route)
+{
+    u_char       *p;
+    ngx_uint_t    i;
+    static char   allow[sizeof("GET, HEAD, POST, DELETE")];
+
+    static struct {
+        ngx_uint_t   method;
+        char        *name;
+    } methods[] = {
+        { NGX_HTTP_GET, "GET" }, { NGX_HTTP_HEAD, "HEAD" },
+        { NGX_HTTP_POST, "POST" }, { NGX_HTTP_DELETE, "DELETE" }
+    };
+
+    p = (u_char *) allow;
+
+    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (route->methods & methods[i].method) {
+            if (p != (u_char *) allow) {
+                p = ngx_cpymem(p, ", ", 2);
+            }
+
+            p = ngx_cpymem(p, methods[i].name, ngx_strlen(methods[i].name));
+        }
+    }
+
+    *p = '\0';
+
+    return allow;
+}
+
+
 /* requests of this process waiting for word from another process */
 static ngx_rbtree_t       ngx_http_judge_waiters;
 static ngx_rbtree_node_t  ngx_http_judge_waiters_sentinel;
@@ -167,7 +203,6 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
     ngx_str_t                   path, arg;
-    ngx_table_elt_t            *h;
     ngx_http_judge_route_t     *route;
     ngx_http_judge_api_ctx_t   *ctx;
     ngx_http_judge_loc_conf_t  *jlcf;
@@ -188,14 +223,12 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
                 return rc;
             }
 
-            h = ngx_list_push(&r->headers_out.headers);
-            if (h == NULL) {
+            if (ngx_http_judge_add_header(r, "WWW-Authenticate",
+                                          "Bearer realm=\"judge admin\"")
+                != NGX_OK)
+            {
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
-
-            h->hash = 1;
-            ngx_str_set(&h->key, "WWW-Authenticate");
-            ngx_str_set(&h->value, "Bearer realm=\"judge admin\"");
 
             return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
                                              "unauthorized",
@@ -226,6 +259,13 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
     }
 
     if (!(r->method & route->methods)) {
+        if (ngx_http_judge_add_header(r, "Allow",
+                                      ngx_http_judge_route_allow(route))
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
                                          "method_not_allowed",
                                          "method not allowed here");

@@ -151,6 +151,28 @@ ngx_http_judge_send_chain(ngx_http_request_t *r, ngx_uint_t status,
     return ngx_http_output_filter(r, out);
 }
 
+/* a response header, "key: value" (static strings) */
+
+ngx_int_t
+ngx_http_judge_add_header(ngx_http_request_t *r, char *key, char *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
+
+    return NGX_OK;
+}
+
+
 
 ngx_int_t
 ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,

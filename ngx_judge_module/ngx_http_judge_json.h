@@ -23,6 +23,8 @@ ngx_int_t ngx_http_judge_send_chain(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_chain_t *out, off_t len);
 ngx_int_t ngx_http_judge_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
+ngx_int_t ngx_http_judge_add_header(ngx_http_request_t *r, char *key,
+    char *value);
 ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message);
 size_t ngx_http_judge_json_str_len(ngx_str_t *s);

@@ -263,6 +263,10 @@ ngx_http_judge_stream_check(ngx_http_request_t *r,
 #endif
 
     if (r->method != NGX_HTTP_GET) {
+        if (ngx_http_judge_add_header(r, "Allow", "GET") != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
                                          "method_not_allowed",
                                          "workers connect with GET");
@@ -274,6 +278,14 @@ ngx_http_judge_stream_check(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "judge: worker refused: %s",
                       rc == NGX_DECLINED ? "no bearer token" : "wrong token");
+
+        if (ngx_http_judge_add_header(r, "WWW-Authenticate",
+                                      "Bearer realm=\"judge worker\"")
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return ngx_http_judge_send_error(r, NGX_HTTP_UNAUTHORIZED,
                                          "unauthorized",
                                          rc == NGX_DECLINED

@@ -70,6 +70,8 @@ judge: worker "w-1" disconnected
 my $w = dial(port => nginx_port(), token => 'guess');
 is($w->{status}, 401, 'wrong token: 401');
 like($w->{body}, qr/"code":"unauthorized"/, 'JSON error');
+like($w->{head}, qr/^WWW-Authenticate: Bearer realm="judge worker"\r$/m,
+     'saying how to authenticate');
 $w = dial(port => nginx_port());
 is($w->{status}, 401, 'no token: 401');
 --- error_log

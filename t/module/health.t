@@ -43,7 +43,7 @@ GET /no/such/thing
 {"error": {"code": "not_found", "message": "/./"}}
 
 
-=== a wrong method is a JSON 405
+=== a wrong method is a JSON 405 that says which methods are allowed
 --- http_config
     judge_zone judge:1m;
 --- config
@@ -52,6 +52,8 @@ GET /no/such/thing
 POST /health
 {"x": 1}
 --- error_code: 405
+--- response_headers
+Allow: GET, HEAD
 --- response_json
 {"error": {"code": "method_not_allowed"}}
 
