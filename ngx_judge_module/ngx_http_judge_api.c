@@ -22,6 +22,15 @@
 #include "ngx_http_judge_api.h"
 
 
+/*
+ * The REST API: routing, the handlers of /health, /workers, /metrics,
+ * /languages and /submissions (reading a submission's body, parsing it
+ * with ngx_http_judge_submit_parse(), accepting it into the job store),
+ * answers planned by the job store, requests that wait for a job
+ * (?wait=true, Server-Sent Events) woken by mail, and the admin routes.
+ */
+
+
 typedef ngx_int_t (*ngx_http_judge_route_pt)(ngx_http_request_t *r);
 
 
@@ -113,7 +122,6 @@ static void ngx_http_judge_waiter_timeout(ngx_event_t *ev);
 static void ngx_http_judge_waiter_cleanup(void *data);
 static ngx_int_t ngx_http_judge_watch(ngx_http_judge_api_ctx_t *ctx,
     ngx_http_judge_addr_t *self, ngx_uint_t progress);
-
 
 
 static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
@@ -755,7 +763,6 @@ ngx_http_judge_waiter_cleanup(void *data)
         ngx_del_timer(&ctx->timer);
     }
 }
-
 
 
 static ngx_uint_t

@@ -16,6 +16,15 @@
 #include "ngx_http_judge_blobs.h"
 
 
+/*
+ * The cache directory: blobs named by SHA-256 (tests, run templates,
+ * compile tasks, artifacts, compile answers) indexed in the zone with a
+ * reference count and LRU, one results file per job, and recipes: frames
+ * described as bytes and blob ranges, read and sent by the process holding
+ * the worker's stream.
+ */
+
+
 #define NGX_HTTP_JUDGE_PART_BYTES    'b'
 #define NGX_HTTP_JUDGE_PART_BLOB     'f'
 #define NGX_HTTP_JUDGE_DISK_JOBS     16    /* finished jobs a full disk may

@@ -12,6 +12,12 @@
 #include "ngx_http_judge_json.h"
 
 
+/*
+ * JSON output: strings escaped (and made valid UTF-8), lists, ids checked
+ * as names; sending a buffer or a chain, and the {"error":{...}} answers.
+ */
+
+
 /* length of s as a quoted, escaped JSON string */
 
 size_t
@@ -171,7 +177,6 @@ ngx_http_judge_add_header(ngx_http_request_t *r, char *key, char *value)
 
     return NGX_OK;
 }
-
 
 
 ngx_int_t

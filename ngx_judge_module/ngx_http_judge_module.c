@@ -26,6 +26,13 @@
 #include "ngx_http_judge_wire.h"
 
 
+/*
+ * The module: its directives and configuration, the zone's declaration,
+ * and the wiring of the layers at configuration time (the zone's hooks,
+ * the registry's hooks, ipc's handlers), then process init and exit.
+ */
+
+
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_judge_languages(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

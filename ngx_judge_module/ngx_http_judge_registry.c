@@ -14,6 +14,17 @@
 #include "ngx_http_judge_registry.h"
 
 
+/*
+ * The registry: the workers connected to any process of this nginx (one
+ * zone record each, by id), what they offer (the language table, kept
+ * across reloads in the zone and across restarts in the cache directory's
+ * "languages" file), what they hold (artifacts) and how loaded they are
+ * (tests sent, heartbeats); picking the least loaded worker with room;
+ * the /workers and /languages JSON.  It tells the scheduler that a worker
+ * came or went through the hooks module.c registers.
+ */
+
+
 static void ngx_http_judge_registry_delete(ngx_http_judge_zone_t *zone,
     ngx_http_judge_worker_t *w, ngx_uint_t lost);
 static void ngx_http_judge_registry_draining_locked(
