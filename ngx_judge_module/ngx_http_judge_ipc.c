@@ -46,6 +46,9 @@ static ngx_int_t ngx_http_judge_ipc_grow_locked(ngx_http_judge_zone_t *zone);
 static ngx_int_t ngx_http_judge_ipc_post(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t *to, ngx_http_judge_msg_type_e type, u_char *data,
     size_t len);
+static void ngx_http_judge_ipc_fill(ngx_http_judge_msg_t *msg,
+    ngx_http_judge_addr_t *to, ngx_http_judge_msg_type_e type, u_char *data,
+    size_t len);
 static void ngx_http_judge_ipc_local_handler(ngx_event_t *ev);
 static void ngx_http_judge_ipc_dispatch(ngx_http_judge_zone_t *zone,
     ngx_http_judge_msg_t *first);
@@ -188,7 +191,7 @@ ngx_int_t
 ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
 {
     ngx_int_t                    slot;
-    ngx_uint_t                   i, ngone;
+    ngx_uint_t                   i, ngone, nprocs, grown;
     ngx_pid_t                   *gone;
     ngx_http_judge_zone_t       *zone;
     ngx_http_judge_proc_t       *proc;
@@ -231,9 +234,12 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
         }
     }
 
+    grown = 0;
+
     if (slot == -1) {
         /* old generations still serving long requests fill it: it grows */
         slot = ngx_http_judge_ipc_grow_locked(zone);
+        grown = (slot != -1);
     }
 
     if (slot != -1) {
@@ -245,6 +251,7 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
     }
 
     zone->resets = zone->sh->resets;
+    nprocs = zone->sh->nprocs;
 
     ngx_http_judge_zone_unlock(zone);
 
@@ -253,8 +260,14 @@ ngx_http_judge_ipc_init_process(ngx_cycle_t *cycle)
         ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
                       "judge: no room in the zone for the process table of "
                       "more than %ui nginx processes; make judge_zone larger",
-                      zone->sh->nprocs);
+                      nprocs);
         return NGX_ERROR;
+    }
+
+    if (grown) {
+        ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                      "judge: the zone's process table holds %ui processes "
+                      "now", nprocs);
     }
 
     ngx_http_judge_ipc_slot = slot;
@@ -379,14 +392,7 @@ ngx_http_judge_ipc_send(ngx_http_judge_zone_t *zone, ngx_http_judge_addr_t *to,
         return NGX_ERROR;
     }
 
-    msg->type = type;
-    msg->id = to->id;
-    msg->len = len;
-
-    if (len) {
-        ngx_memcpy(msg->data, data, len);
-    }
-
+    ngx_http_judge_ipc_fill(msg, to, type, data, len);
     ngx_queue_insert_tail(&proc->mail, &msg->queue);
 
     worker = proc->worker;
@@ -459,10 +465,6 @@ ngx_http_judge_ipc_grow_locked(ngx_http_judge_zone_t *zone)
     zone->sh->procs = procs;
     zone->sh->nprocs = 2 * n;
     ngx_slab_free_locked(zone->shpool, old);
-
-    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
-                  "judge: the zone's process table holds %ui processes now",
-                  2 * n);
 
     return n;
 }
@@ -562,6 +564,20 @@ ngx_http_judge_ipc_post(ngx_http_judge_zone_t *zone,
         return NGX_ERROR;
     }
 
+    ngx_http_judge_ipc_fill(msg, to, type, data, len);
+    ngx_queue_insert_tail(&ngx_http_judge_ipc_local, &msg->queue);
+
+    ngx_http_judge_ipc_local_ev.data = zone;
+    ngx_post_event(&ngx_http_judge_ipc_local_ev, &ngx_posted_events);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_ipc_fill(ngx_http_judge_msg_t *msg, ngx_http_judge_addr_t *to,
+    ngx_http_judge_msg_type_e type, u_char *data, size_t len)
+{
     msg->type = type;
     msg->id = to->id;
     msg->len = len;
@@ -569,13 +585,6 @@ ngx_http_judge_ipc_post(ngx_http_judge_zone_t *zone,
     if (len) {
         ngx_memcpy(msg->data, data, len);
     }
-
-    ngx_queue_insert_tail(&ngx_http_judge_ipc_local, &msg->queue);
-
-    ngx_http_judge_ipc_local_ev.data = zone;
-    ngx_post_event(&ngx_http_judge_ipc_local_ev, &ngx_posted_events);
-
-    return NGX_OK;
 }
 
 

@@ -40,6 +40,7 @@ static ngx_http_judge_job_t *ngx_http_judge_results_job_locked(
     ngx_http_judge_task_t **batch);
 static ngx_uint_t ngx_http_judge_results_fit(ngx_pool_t *pool, ngx_str_t *s,
     size_t max);
+static ngx_uint_t ngx_http_judge_results_run_ended(ngx_uint_t status);
 
 
 /* ------------------------------------------------------------ results */
@@ -137,24 +138,14 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
      * job's verdict is CE then); anything else from a worker is its fault.
      */
 
-    switch (res->status) {
+    status = res->status;
 
-    case JUDGE__STATUS__OK:
-    case JUDGE__STATUS__CE:
-    case JUDGE__STATUS__IE:
-    case JUDGE__STATUS__TLE:
-    case JUDGE__STATUS__WLE:
-    case JUDGE__STATUS__MLE:
-    case JUDGE__STATUS__OLE:
-    case JUDGE__STATUS__RE:
-    case JUDGE__STATUS__SV:
-        status = res->status;
-        break;
-
-    default:
+    if (status != JUDGE__STATUS__OK && status != JUDGE__STATUS__CE
+        && !ngx_http_judge_results_run_ended(status))
+    {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                       "judge: a worker sent status %d for a compile, taken "
-                      "as IE", (int) res->status);
+                      "as IE", (int) status);
         status = JUDGE__STATUS__IE;
     }
 
@@ -415,20 +406,9 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
 
     /* a test ends in a verdict; anything else from a worker is its fault */
 
-    switch (res->status) {
-
-    case JUDGE__STATUS__AC:
-    case JUDGE__STATUS__WA:
-    case JUDGE__STATUS__TLE:
-    case JUDGE__STATUS__WLE:
-    case JUDGE__STATUS__MLE:
-    case JUDGE__STATUS__OLE:
-    case JUDGE__STATUS__RE:
-    case JUDGE__STATUS__SV:
-    case JUDGE__STATUS__IE:
-        break;
-
-    default:
+    if (res->status != JUDGE__STATUS__AC && res->status != JUDGE__STATUS__WA
+        && !ngx_http_judge_results_run_ended(res->status))
+    {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                       "judge: a worker sent status %d for test %uD of "
                       "job %s, taken as IE",
@@ -665,4 +645,26 @@ ngx_http_judge_results_batch(ngx_http_judge_zone_t *zone,
     }
 
     ngx_http_judge_sched_run(zone);
+}
+
+
+/* a run, compile or test, ended by a limit it hit, or by the judge (IE) */
+
+static ngx_uint_t
+ngx_http_judge_results_run_ended(ngx_uint_t status)
+{
+    switch (status) {
+
+    case JUDGE__STATUS__TLE:
+    case JUDGE__STATUS__WLE:
+    case JUDGE__STATUS__MLE:
+    case JUDGE__STATUS__OLE:
+    case JUDGE__STATUS__RE:
+    case JUDGE__STATUS__SV:
+    case JUDGE__STATUS__IE:
+        return 1;
+
+    default:
+        return 0;
+    }
 }

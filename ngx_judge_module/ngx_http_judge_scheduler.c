@@ -296,7 +296,7 @@ ngx_http_judge_sched_orphan_wait_locked(ngx_http_judge_zone_t *zone,
  * compiled, or its compile failed or was handed out again.  Those with
  * batches wait too when the artifact was evicted under them and compiled
  * again.  Rare enough (once per compile) to find them by walking the jobs
- * that run.
+ * that run.  No hash: every job that runs.
  */
 
 void
@@ -311,8 +311,9 @@ ngx_http_judge_sched_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
     {
         job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        if (job->compiled
-            && ngx_memcmp(job->hash, hash, NGX_HTTP_JUDGE_HASH_LEN) == 0)
+        if (hash == NULL
+            || (job->compiled
+                && ngx_memcmp(job->hash, hash, NGX_HTTP_JUDGE_HASH_LEN) == 0))
         {
             ngx_http_judge_ready_dirty_locked(zone, job);
         }
@@ -328,16 +329,7 @@ ngx_http_judge_sched_wake_locked(ngx_http_judge_zone_t *zone, u_char *hash)
 void
 ngx_http_judge_sched_worker_came_locked(ngx_http_judge_zone_t *zone)
 {
-    ngx_queue_t           *q;
-    ngx_http_judge_job_t  *job;
-
-    for (q = ngx_queue_head(&zone->sh->active);
-         q != ngx_queue_sentinel(&zone->sh->active);
-         q = ngx_queue_next(q))
-    {
-        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
-        ngx_http_judge_ready_dirty_locked(zone, job);
-    }
+    ngx_http_judge_sched_wake_locked(zone, NULL);
 }
 
 
@@ -694,7 +686,17 @@ ngx_http_judge_sched_take_compile_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
     if (job->compile.serial || job->note.len) {
-        return;
+        if (a->status != JUDGE__STATUS__IE) {
+            return;
+        }
+
+        /*
+         * Compiled again (its artifact went while it ran) and the judge
+         * failed: that answer is the one to show, not the first.
+         */
+
+        ngx_http_judge_blob_release_locked(zone, &job->compile);
+        ngx_http_judge_zone_free_str_locked(zone, &job->note);
     }
 
     if (a->compile.serial) {
@@ -778,15 +780,6 @@ ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
                                                 - (ngx_int_t) job->running);
             ngx_http_judge_ready_timer_locked(zone, job, when);
             return;
-        }
-
-        if (a->status == JUDGE__STATUS__IE) {
-            /*
-             * Compiled again (its artifact went while it ran) and the
-             * judge failed: that answer is the one to show, not the first.
-             */
-            ngx_http_judge_blob_release_locked(zone, &job->compile);
-            ngx_http_judge_zone_free_str_locked(zone, &job->note);
         }
 
         ngx_http_judge_sched_take_compile_locked(zone, job, a);

@@ -199,10 +199,14 @@ is_deeply([sort @{ $c->get('/components/schemas/StatusName/enum') }],
           [sort grep { $_ ne 'STATUS_UNSPECIFIED' } $enum =~ /^\s*(\w+)\s*=/mg],
           'compile statuses: proto/judge.proto Status');
 my $results = source('ngx_judge_module/ngx_http_judge_results.c');
-my ($kept) = $results
-    =~ /a test ends in a verdict.*?switch \(res->status\) \{(.*?)default:/s;
+# a test's own verdicts, then those of any run ended by a limit or IE
+my ($own) = $results
+    =~ /a test ends in a verdict.*?if \((res->status != .*?)\)\n\s*\{/s;
+my ($ended) = $results
+    =~ /\nngx_http_judge_results_run_ended\(.*?switch \(status\) \{(.*?)return 1;/s;
 is_deeply([sort @{ $c->get('/components/schemas/TestVerdict/enum') }],
-          [sort $kept =~ /JUDGE__STATUS__(\w+):/g], 'test verdicts');
+          [sort(($own =~ /JUDGE__STATUS__(\w+)/g),
+                ($ended =~ /JUDGE__STATUS__(\w+):/g))], 'test verdicts');
 my %verdict = map { $_ => 1 } @{
     $c->get('/components/schemas/Submission/properties/verdict/enum') };
 my @tests = @{ $c->get('/components/schemas/TestVerdict/enum') };
