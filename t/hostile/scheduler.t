@@ -12,6 +12,56 @@ use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/../zone/helpers.pl";
 
+# A C++ job of three one-test batches: two go out, then a large Python
+# job takes the cache directory past max_size and the artifact goes; one
+# batch is answered, and the compile comes again.  Returns the worker, the
+# job, the compile sent again, how a batch is answered and the batch still
+# out (job id, task id).
+sub evicted_and_compiled_again {
+    my $w = worker('w1', slots => 1);
+    my (undef, $a) = submit({language => 'cpp', source => 'int main(){}',
+                             tests => [map { {input => "$_", expected_output => ''} }
+                                       1 .. 3]});
+    my ($name, $c) = $w->recv_cmd(5);
+    is($name, 'compile', 'the compile');
+    $w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
+                                    artifact => 'A' x 500_000));
+    my @out;
+    for (1 .. 2) {
+        my ($id, $task) = next_batch($w);
+        push @out, [$id, $task];
+    }
+    is(scalar(grep { defined $_->[0] && $_->[0] eq $a->{id} } @out), 2,
+       'two batches of one test out (the worker holds two)');
+    # a job whose tests take the cache directory past max_size: the artifact,
+    # done with as far as the cache knows, goes
+    my ($code, $b) = submit({language => 'python', source => 'x=1',
+                          tests => [{input => 'x' x 600_000,
+                                     expected_output => ''}]});
+    is($code, 202, 'a job with a large test is taken');
+    my $answer = sub {
+        my ($id, $task, $index) = @_;
+        $w->send_msg(test_result_msg(job_id => $id, task_id => $task,
+                                     index => $index, status => 'AC'));
+        $w->send_msg(batch_result_msg(job_id => $id, task_id => $task,
+                                      tests_run => 1));
+    };
+    $answer->(@{ $out[0] }, 0);
+    # the compile again comes, with the python jobs' batches (answered)
+    my $again;
+    my $t0 = time;
+    while (!$again && time - $t0 < 10) {
+        my ($n, $m) = $w->recv_cmd(1) or next;
+        if ($n eq 'compile') {
+            $again = $m;
+        } elsif ($n eq 'execute_batch') {
+            $answer->($m->{1}[0], $m->{2}[0], pb_decode($m->{7}[0])->{2}[0] // 0);
+        }
+    }
+    ok($again, 'the evicted artifact is compiled again');
+    return ($w, $a, $again, $answer, $out[1]);
+}
+
 run_tests();
 
 __DATA__
@@ -24,55 +74,15 @@ $::Http . <<'CONF';
 CONF
 --- config eval: $::Loc
 --- perl
-my $w = worker('w1', slots => 1);
-my (undef, $a) = submit({language => 'cpp', source => 'int main(){}',
-                         tests => [map { {input => "$_", expected_output => ''} }
-                                   1 .. 3]});
-my ($name, $c) = $w->recv_cmd(5);
-is($name, 'compile', 'the compile');
-$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
-                                artifact => 'A' x 500_000));
-my @out;
-for (1 .. 2) {
-    my ($id, $task) = next_batch($w);
-    push @out, [$id, $task];
-}
-is(scalar(grep { defined $_->[0] && $_->[0] eq $a->{id} } @out), 2,
-   'two batches of one test out (the worker holds two)');
-# a job whose tests take the cache directory past max_size: the artifact,
-# done with as far as the cache knows, goes
-my ($code, $b) = submit({language => 'python', source => 'x=1',
-                      tests => [{input => 'x' x 600_000,
-                                 expected_output => ''}]});
-is($code, 202, 'a job with a large test is taken');
-my $answer = sub {
-    my ($id, $task, $index) = @_;
-    $w->send_msg(test_result_msg(job_id => $id, task_id => $task,
-                                 index => $index, status => 'AC'));
-    $w->send_msg(batch_result_msg(job_id => $id, task_id => $task,
-                                  tests_run => 1));
-};
-$answer->(@{ $out[0] }, 0);
-# the compile again comes, with the python jobs' batches (answered)
-my $again;
-my $t0 = time;
-while (!$again && time - $t0 < 10) {
-    my ($n, $m) = $w->recv_cmd(1) or next;
-    if ($n eq 'compile') {
-        $again = $m;
-    } elsif ($n eq 'execute_batch') {
-        $answer->($m->{1}[0], $m->{2}[0], pb_decode($m->{7}[0])->{2}[0] // 0);
-    }
-}
-ok($again, 'the evicted artifact is compiled again');
+my ($w, $a, $again, $answer, @out) = evicted_and_compiled_again();
 # the last batch out ends before the compile does
-$answer->(@{ $out[1] }, 1);
+$answer->(@{ $out[0] }, 1);
 sleep 0.5;
 $w->send_msg(compile_result_msg(task_id => $again->{2}[0],
                                 hash => $again->{7}[0],
                                 artifact => 'A' x 1000));
 my ($id, $task);
-$t0 = time;
+my $t0 = time;
 while (time - $t0 < 5 and ($id, $task, undef, my $m) = next_batch($w, 5)) {
     last if $id eq $a->{id};
     $answer->($id, $task, pb_decode($m->{7}[0])->{2}[0] // 0);
@@ -94,48 +104,8 @@ $::Http . <<'CONF';
 CONF
 --- config eval: $::Loc
 --- perl
-my $w = worker('w1', slots => 1);
-my (undef, $a) = submit({language => 'cpp', source => 'int main(){}',
-                         tests => [map { {input => "$_", expected_output => ''} }
-                                   1 .. 3]});
-my ($name, $c) = $w->recv_cmd(5);
-is($name, 'compile', 'the compile');
-$w->send_msg(compile_result_msg(task_id => $c->{2}[0], hash => $c->{7}[0],
-                                artifact => 'A' x 500_000));
-my @out;
-for (1 .. 2) {
-    my ($id, $task) = next_batch($w);
-    push @out, [$id, $task];
-}
-is(scalar(grep { defined $_->[0] && $_->[0] eq $a->{id} } @out), 2,
-   'two batches of one test out (the worker holds two)');
-# a job whose tests take the cache directory past max_size: the artifact,
-# done with as far as the cache knows, goes
-my ($code, $b) = submit({language => 'python', source => 'x=1',
-                      tests => [{input => 'x' x 600_000,
-                                 expected_output => ''}]});
-is($code, 202, 'a job with a large test is taken');
-my $answer = sub {
-    my ($id, $task, $index) = @_;
-    $w->send_msg(test_result_msg(job_id => $id, task_id => $task,
-                                 index => $index, status => 'AC'));
-    $w->send_msg(batch_result_msg(job_id => $id, task_id => $task,
-                                  tests_run => 1));
-};
-$answer->(@{ $out[0] }, 0);
-# the compile again comes, with the python jobs' batches (answered)
-my $again;
-my $t0 = time;
-while (!$again && time - $t0 < 10) {
-    my ($n, $m) = $w->recv_cmd(1) or next;
-    if ($n eq 'compile') {
-        $again = $m;
-    } elsif ($n eq 'execute_batch') {
-        $answer->($m->{1}[0], $m->{2}[0], pb_decode($m->{7}[0])->{2}[0] // 0);
-    }
-}
-ok($again, 'the evicted artifact is compiled again');
-$answer->(@{ $out[1] }, 1);
+my ($w, $a, $again, $answer, @out) = evicted_and_compiled_again();
+$answer->(@{ $out[0] }, 1);
 sleep 0.5;
 $w->send_msg(compile_result_msg(task_id => $again->{2}[0],
                                 hash => $again->{7}[0], status => 'IE',
