@@ -11,13 +11,13 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_ipc.h"
-#include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_metrics.h"
 #include "ngx_http_judge_parse.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_store.h"
 #include "ngx_http_judge_wire.h"
 #include "ngx_http_judge_api.h"
 
@@ -66,10 +66,8 @@ struct ngx_http_judge_api_ctx_s {
     ngx_msec_t                   timeout;
     ngx_str_t                    arg;
     ngx_http_judge_wake_pt       wake;
-    ngx_uint_t                   sent;        /* SSE: results sent */
-    ngx_file_t                  *results;     /* SSE: opened once */
-    ngx_chain_t                 *free;        /* SSE: buffers to reuse */
-    ngx_chain_t                 *busy;
+    ngx_http_judge_cursor_t      cursor;      /* SSE */
+    ngx_chain_t                 *busy;        /* SSE */
     unsigned                     waiting:1;
     unsigned                     watching:1;  /* filed with its job */
 };
@@ -718,11 +716,18 @@ ngx_http_judge_watch(ngx_http_judge_api_ctx_t *ctx,
     ngx_http_judge_addr_t *self, ngx_uint_t progress)
 {
     ngx_int_t                    rc;
+    ngx_http_judge_store_op_t    op;
     ngx_http_judge_main_conf_t  *jmcf;
 
     jmcf = ngx_http_get_module_main_conf(ctx->request, ngx_http_judge_module);
 
-    rc = ngx_http_judge_job_watch(jmcf->zone, &ctx->arg, self, progress);
+    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+    op.zone = jmcf->zone;
+    op.id = ctx->arg;
+    op.addr = self;
+    op.progress = progress;
+
+    rc = jmcf->zone->store->watch(&op);
 
     if (rc == NGX_OK) {
         ctx->watching = 1;
@@ -739,6 +744,7 @@ ngx_http_judge_waiter_cleanup(void *data)
 {
     ngx_http_judge_api_ctx_t  *ctx = data;
 
+    ngx_http_judge_store_op_t    op;
     ngx_http_judge_main_conf_t  *jmcf;
 
     /* its job no longer keeps a place for it among the job's listeners */
@@ -748,8 +754,12 @@ ngx_http_judge_waiter_cleanup(void *data)
 
         jmcf = ngx_http_get_module_main_conf(ctx->request,
                                              ngx_http_judge_module);
-        ngx_http_judge_job_unwatch(jmcf->zone, &ctx->arg,
-                                   (uint64_t) ctx->node.key);
+        ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+        op.zone = jmcf->zone;
+        op.id = ctx->arg;
+        op.waiter = (uint64_t) ctx->node.key;
+
+        jmcf->zone->store->unwatch(&op);
     }
 
     if (!ctx->waiting) {
@@ -999,7 +1009,7 @@ ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
 
 
 /*
- * A checked submission goes into the zone and the scheduler starts on it.
+ * A checked submission goes into the store and the scheduler starts on it.
  * Without ?wait=true the answer is 202 with the id and a Location; with
  * it, the answer is the finished job (or where it stands at
  * judge_wait_timeout, with 202).
@@ -1017,9 +1027,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t    op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
-    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
     u_char                       v6[9];
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
@@ -1041,7 +1051,14 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_md5_update(&md5, key.data, key.len);
     ngx_md5_final(sub->client, &md5);
 
-    rc = ngx_http_judge_job_create(jmcf->zone, jlcf, sub, id);
+    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+    op.zone = jmcf->zone;
+    op.pool = r->pool;
+    op.log = r->connection->log;
+    op.jlcf = jlcf;
+    op.sub = sub;
+
+    rc = jmcf->zone->store->create(&op);
 
     switch (rc) {
 
@@ -1064,7 +1081,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
                                          "no room for the submission in the "
                                          "judge's memory");
 
-    case NGX_AGAIN:
+    case NGX_HTTP_INSUFFICIENT_STORAGE:
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                          "cache_full",
                                          "no room for the submission in the "
@@ -1089,13 +1106,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->arg.data = ngx_pnalloc(r->pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    if (ctx->arg.data == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_memcpy(ctx->arg.data, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    ctx->arg.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+    ctx->arg = op.id;
 
     if (ngx_http_judge_wants_wait(r)) {
         rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
@@ -1125,28 +1136,27 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->value.data = ngx_pnalloc(r->pool, r->uri.len + 1
-                                         + NGX_HTTP_JUDGE_JOB_ID_LEN);
+    h->value.data = ngx_pnalloc(r->pool, r->uri.len + 1 + op.id.len);
     if (h->value.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     p = ngx_cpymem(h->value.data, r->uri.data, r->uri.len);
     *p++ = '/';
-    p = ngx_cpymem(p, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    p = ngx_cpymem(p, op.id.data, op.id.len);
     h->value.len = p - h->value.data;
     h->hash = 1;
     ngx_str_set(&h->key, "Location");
 
     b = ngx_create_temp_buf(r->pool, sizeof("{\"id\":\"\",\"status\":"
                                             "\"QUEUED\"}\n")
-                                     + NGX_HTTP_JUDGE_JOB_ID_LEN);
+                                     + op.id.len);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last = ngx_sprintf(b->last, "{\"id\":\"%*s\",\"status\":\"QUEUED\"}\n",
-                          (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, id);
+    b->last = ngx_sprintf(b->last, "{\"id\":\"%V\",\"status\":\"QUEUED\"}\n",
+                          &op.id);
 
     return ngx_http_judge_send_json(r, NGX_HTTP_ACCEPTED, b);
 }
@@ -1155,11 +1165,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
 {
-    off_t                        len;
     ngx_int_t                    rc;
-    ngx_uint_t                   finished;
-    ngx_chain_t                 *out;
     ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t    op;
     ngx_http_judge_main_conf_t  *jmcf;
 
     static ngx_str_t  json = ngx_string("application/json");
@@ -1167,8 +1175,13 @@ ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_job_json(jmcf->zone, &ctx->arg, r->pool, &out, &len,
-                                 &finished);
+    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+    op.zone = jmcf->zone;
+    op.pool = r->pool;
+    op.log = r->connection->log;
+    op.id = ctx->arg;
+
+    rc = jmcf->zone->store->read(&op);
 
     if (rc == NGX_DECLINED) {
         return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
@@ -1181,11 +1194,12 @@ ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (!finished && status == NGX_HTTP_OK && r->method == NGX_HTTP_POST) {
+    if (!op.finished && status == NGX_HTTP_OK && r->method == NGX_HTTP_POST)
+    {
         status = NGX_HTTP_ACCEPTED;
     }
 
-    return ngx_http_judge_send_chain(r, status, &json, out, len);
+    return ngx_http_judge_send_chain(r, status, &json, op.out, op.len);
 }
 
 
@@ -1229,6 +1243,7 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     ngx_int_t                    rc;
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t    op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
@@ -1237,7 +1252,13 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (r->method == NGX_HTTP_DELETE) {
-        rc = ngx_http_judge_sched_cancel_job(jmcf->zone, &ctx->arg);
+        ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+        op.zone = jmcf->zone;
+        op.pool = r->pool;
+        op.log = r->connection->log;
+        op.id = ctx->arg;
+
+        rc = jmcf->zone->store->cancel(&op);
 
         if (rc == NGX_DONE) {
             return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
@@ -1396,6 +1417,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     ngx_chain_t                 *out, *last;
     ngx_connection_t            *c;
     ngx_http_request_t          *r;
+    ngx_http_judge_store_op_t    op;
     ngx_http_judge_main_conf_t  *jmcf;
 
     r = ctx->request;
@@ -1423,9 +1445,17 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
         return;
     }
 
-    rc = ngx_http_judge_job_events(jmcf->zone, &ctx->arg, r->pool,
-                                   &ctx->sent, &out, &finished,
-                                   &ctx->results, &ctx->free);
+    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+    op.zone = jmcf->zone;
+    op.pool = r->pool;
+    op.log = c->log;
+    op.id = ctx->arg;
+    op.cursor = &ctx->cursor;
+
+    rc = jmcf->zone->store->events(&op);
+
+    out = op.out;
+    finished = op.finished;
 
     if (rc == NGX_DECLINED) {
         finished = 1;
@@ -1448,7 +1478,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
         }
 
         /* a stream lives long: what was sent is used again */
-        ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+        ngx_chain_update_chains(r->pool, &ctx->cursor.free, &ctx->busy, &out,
                                 (ngx_buf_tag_t) &ngx_http_judge_module);
 
     } else if (finished) {
@@ -1527,7 +1557,7 @@ ngx_http_judge_events_writer(ngx_http_request_t *r)
     }
 
     out = NULL;
-    ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+    ngx_chain_update_chains(r->pool, &ctx->cursor.free, &ctx->busy, &out,
                             (ngx_buf_tag_t) &ngx_http_judge_module);
 
     if (wev->timer_set) {

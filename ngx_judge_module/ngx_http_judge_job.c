@@ -18,6 +18,7 @@
 #include "ngx_http_judge_ready.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_store.h"
 #include "ngx_http_judge_wire.h"
 #include "ngx_http_judge_job.h"
 
@@ -317,11 +318,12 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 
 
 /*
- * Files an accepted submission.  NGX_BUSY: the queue is full;
- * NGX_HTTP_TOO_MANY_REQUESTS: its client has as many unfinished as it may
- * (ngx_http_judge_client_limit_locked()); NGX_DECLINED: no room in the
- * zone; NGX_AGAIN: no room in the cache directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
- * the submission could never fit in it.  On NGX_OK "id" holds the job id.
+ * Files an accepted submission (op->jlcf, op->sub).  NGX_BUSY: the queue
+ * is full; NGX_HTTP_TOO_MANY_REQUESTS: its client has as many unfinished
+ * as it may (ngx_http_judge_client_limit_locked()); NGX_DECLINED: no room
+ * in the zone; NGX_HTTP_INSUFFICIENT_STORAGE: no room in the cache
+ * directory; NGX_ABORT: the cache directory cannot be written; NGX_DONE:
+ * the submission could never fit in it.  On NGX_OK op->id names the job.
  *
  * The cache directory's size is charged at once with the most its
  * results can take (every output cut to judge_max_capture), so accepted
@@ -330,18 +332,24 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
  */
 
 ngx_int_t
-ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
-    u_char *id)
+ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
 {
-    size_t                      n;
-    off_t                       promise;
-    ngx_int_t                   rc;
-    ngx_uint_t                  busy;
-    ngx_http_judge_job_t       *job;
-    ngx_http_judge_client_t    *client;
-    ngx_http_judge_blob_ref_t   run, tests, spec;
-    u_char                      rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
+    size_t                        n;
+    off_t                         promise;
+    ngx_int_t                     rc;
+    ngx_uint_t                    busy;
+    ngx_http_judge_job_t         *job;
+    ngx_http_judge_zone_t        *zone;
+    ngx_http_judge_client_t      *client;
+    ngx_http_judge_blob_ref_t     run, tests, spec;
+    ngx_http_judge_loc_conf_t    *jlcf;
+    ngx_http_judge_submission_t  *sub;
+    u_char                        id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    u_char                        rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
+
+    zone = op->zone;
+    jlcf = op->jlcf;
+    sub = op->sub;
 
     if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
         return NGX_ERROR;
@@ -406,7 +414,8 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_http_judge_zone_lock(zone);
 
     if (rc != NGX_OK) {
-        rc = (rc == NGX_DECLINED) ? NGX_AGAIN : NGX_ABORT;
+        rc = (rc == NGX_DECLINED) ? NGX_HTTP_INSUFFICIENT_STORAGE
+                                  : NGX_ABORT;
         goto failed;
     }
 
@@ -421,7 +430,7 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
         goto failed;
     }
 
-    rc = NGX_AGAIN;
+    rc = NGX_HTTP_INSUFFICIENT_STORAGE;
 
     if (ngx_http_judge_blob_reserve_locked(zone, promise) != NGX_OK) {
         goto failed;
@@ -517,6 +526,14 @@ ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
     ngx_http_judge_ready_dirty_locked(zone, job);
 
     ngx_http_judge_zone_unlock(zone);
+
+    op->id.data = ngx_pnalloc(op->pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    if (op->id.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(op->id.data, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    op->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
 
     return NGX_OK;
 
@@ -735,18 +752,20 @@ ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify)
  */
 
 ngx_int_t
-ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    ngx_http_judge_addr_t *addr, ngx_uint_t progress)
+ngx_http_judge_job_watch(ngx_http_judge_store_op_t *op)
 {
     ngx_int_t                 rc;
     ngx_uint_t                n;
     ngx_queue_t              *q;
     ngx_http_judge_job_t     *job;
+    ngx_http_judge_zone_t    *zone;
     ngx_http_judge_waiter_t  *w;
+
+    zone = op->zone;
 
     ngx_http_judge_zone_lock(zone);
 
-    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
+    job = ngx_http_judge_job_lookup_locked(zone->sh, op->id.data, op->id.len);
 
     if (job == NULL) {
         rc = NGX_DECLINED;
@@ -774,8 +793,8 @@ ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
             rc = NGX_BUSY;
 
         } else {
-            w->addr = *addr;
-            w->progress = progress;
+            w->addr = *op->addr;
+            w->progress = op->progress;
             ngx_queue_insert_tail(&job->waiters, &w->queue);
             rc = NGX_OK;
         }
@@ -790,16 +809,18 @@ ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 /* a request of this process no longer listens to the job */
 
 void
-ngx_http_judge_job_unwatch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    uint64_t waiter)
+ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op)
 {
     ngx_queue_t              *q;
     ngx_http_judge_job_t     *job;
+    ngx_http_judge_zone_t    *zone;
     ngx_http_judge_waiter_t  *w;
+
+    zone = op->zone;
 
     ngx_http_judge_zone_lock(zone);
 
-    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
+    job = ngx_http_judge_job_lookup_locked(zone->sh, op->id.data, op->id.len);
 
     if (job && job->status < NGX_HTTP_JUDGE_COMPLETED) {
         for (q = ngx_queue_head(&job->waiters);
@@ -808,7 +829,7 @@ ngx_http_judge_job_unwatch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         {
             w = ngx_queue_data(q, ngx_http_judge_waiter_t, queue);
 
-            if (w->addr.id == waiter && w->addr.pid == ngx_pid) {
+            if (w->addr.id == op->waiter && w->addr.pid == ngx_pid) {
                 ngx_queue_remove(q);
                 ngx_slab_free_locked(zone->shpool, w);
                 break;
@@ -1206,12 +1227,12 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
  */
 
 ngx_int_t
-ngx_http_judge_job_json(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    ngx_pool_t *pool, ngx_chain_t **out, off_t *len, ngx_uint_t *finished)
+ngx_http_judge_job_read(ngx_http_judge_store_op_t *op)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_judge_job_answer(zone, id, pool, out, len, finished, 0);
+    rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
+                                   &op->len, &op->finished, 0);
 
     /*
      * A file of the job was gone: it expired meanwhile (it is then not
@@ -1219,7 +1240,8 @@ ngx_http_judge_job_json(ngx_http_judge_zone_t *zone, ngx_str_t *id,
      */
 
     if (rc == NGX_DECLINED) {
-        rc = ngx_http_judge_job_answer(zone, id, pool, out, len, finished, 1);
+        rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
+                                       &op->len, &op->finished, 1);
     }
 
     return rc;
@@ -1269,35 +1291,38 @@ ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
  */
 
 ngx_int_t
-ngx_http_judge_job_events(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
-    ngx_uint_t *finished, ngx_file_t **results, ngx_chain_t **free)
+ngx_http_judge_job_events(ngx_http_judge_store_op_t *op)
 {
-    ngx_int_t              rc;
-    ngx_uint_t             i, k;
-    ngx_http_judge_job_t  *job;
-    ngx_http_judge_out_t   o;
+    ngx_int_t                 rc;
+    ngx_uint_t                i, k;
+    ngx_http_judge_out_t      o;
+    ngx_http_judge_job_t     *job;
+    ngx_http_judge_zone_t    *zone;
+    ngx_http_judge_cursor_t  *cur;
+
+    zone = op->zone;
+    cur = op->cursor;
 
     ngx_memzero(&o, sizeof(ngx_http_judge_out_t));
-    o.pool = pool;
+    o.pool = op->pool;
     o.last = &o.out;
-    o.free = free;
-    o.results = *results;
+    o.free = &cur->free;
+    o.results = cur->results;
 
-    *out = NULL;
+    op->out = NULL;
 
     ngx_http_judge_zone_lock(zone);
 
-    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
+    job = ngx_http_judge_job_lookup_locked(zone->sh, op->id.data, op->id.len);
 
     if (job == NULL) {
         ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }
 
-    *finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
+    op->finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
 
-    for (i = *sent; i < job->nresults; i++) {
+    for (i = cur->sent; i < job->nresults; i++) {
         k = job->order[i];
 
         ngx_http_judge_out_text(&o, "event: test\ndata: ", 18);
@@ -1308,9 +1333,9 @@ ngx_http_judge_job_events(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         ngx_http_judge_out_text(&o, "\n\n", 2);
     }
 
-    *sent = job->nresults;
+    cur->sent = job->nresults;
 
-    if (*finished) {
+    if (op->finished) {
         ngx_http_judge_out_text(&o, "event: verdict\ndata: ", 21);
         ngx_http_judge_job_render_locked(zone, &o, job);
         ngx_http_judge_out_text(&o, "\n\n", 2);
@@ -1321,10 +1346,10 @@ ngx_http_judge_job_events(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     rc = ngx_http_judge_out_finish(&o);
 
     /* the results file stays open for the stream's next events */
-    *results = o.results;
+    cur->results = o.results;
 
     if (rc == NGX_OK) {
-        *out = o.out;
+        op->out = o.out;
     }
 
     return rc;

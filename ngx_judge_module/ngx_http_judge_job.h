@@ -12,25 +12,21 @@
 #include <ngx_core.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_store.h"
 
 
 /* jobs in the zone: the job store (ngx_http_judge_job.c) */
 
 void ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh);
 ngx_int_t ngx_http_judge_job_evict_locked(ngx_http_judge_zone_t *zone);
-ngx_int_t ngx_http_judge_job_create(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
-    u_char *id);
-ngx_int_t ngx_http_judge_job_json(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, ngx_pool_t *pool, ngx_chain_t **out, off_t *len,
-    ngx_uint_t *finished);
-ngx_int_t ngx_http_judge_job_events(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, ngx_pool_t *pool, ngx_uint_t *sent, ngx_chain_t **out,
-    ngx_uint_t *finished, ngx_file_t **results, ngx_chain_t **free);
-ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_zone_t *zone,
-    ngx_str_t *id, ngx_http_judge_addr_t *addr, ngx_uint_t progress);
-void ngx_http_judge_job_unwatch(ngx_http_judge_zone_t *zone, ngx_str_t *id,
-    uint64_t waiter);
+
+/* the zone's side of the store (ngx_http_judge_store.h) */
+ngx_int_t ngx_http_judge_job_create(ngx_http_judge_store_op_t *op);
+ngx_int_t ngx_http_judge_job_read(ngx_http_judge_store_op_t *op);
+ngx_int_t ngx_http_judge_job_events(ngx_http_judge_store_op_t *op);
+ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_store_op_t *op);
+void ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op);
+
 void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
 ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
     ngx_http_judge_shctx_t *sh, u_char *id, size_t len);

@@ -22,6 +22,7 @@
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_store.h"
 #include "ngx_http_judge_stream.h"
 #include "ngx_http_judge_wire.h"
 
@@ -432,6 +433,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     jmcf->zone->cache = jmcf->cache;
     jmcf->zone->cache_max = jmcf->cache_max;
     jmcf->zone->known = jmcf->languages;
+    jmcf->zone->store = &ngx_http_judge_zone_store;
 
     /*
      * The process table of a new zone: room for this many processes and
@@ -522,7 +524,7 @@ static void
 ngx_http_judge_tick(ngx_http_judge_zone_t *zone, ngx_uint_t expire)
 {
     if (expire) {
-        ngx_http_judge_job_expire(zone);
+        zone->store->expire(zone);
     }
 
     ngx_http_judge_sched_run(zone);

@@ -426,6 +426,7 @@ typedef struct {
     u_char                       instance[NGX_HTTP_JUDGE_INSTANCE_LEN];
     ngx_uint_t                   nprocs;      /* a new table's size */
     ngx_array_t                 *known;       /* judge_languages */
+    struct ngx_http_judge_store_s *store;     /* where records live */
 } ngx_http_judge_zone_t;
 
 

@@ -1,0 +1,100 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#ifndef _NGX_HTTP_JUDGE_STORE_H_INCLUDED_
+#define _NGX_HTTP_JUDGE_STORE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_judge_module.h"
+
+
+/*
+ * The store: what the API does to records (today jobs) goes through
+ * these operations, and never through the zone's trees.  The embedded
+ * store is the zone (ngx_http_judge_zone_store); a durable store puts
+ * itself in front of it and may answer later.
+ *
+ * Every operation takes an ngx_http_judge_store_op_t.  It returns NGX_OK
+ * or its own error codes when it is done at once, or NGX_AGAIN when it
+ * will call op->done with the outcome in op->rc; until then op and its
+ * pool must live.
+ */
+
+
+typedef struct ngx_http_judge_store_op_s  ngx_http_judge_store_op_t;
+typedef struct ngx_http_judge_store_s     ngx_http_judge_store_t;
+
+typedef void (*ngx_http_judge_store_done_pt)(ngx_http_judge_store_op_t *op);
+
+
+/* where a reader of a job's events stands, from one read to the next */
+typedef struct {
+    ngx_uint_t                   sent;        /* results sent */
+    ngx_file_t                  *results;     /* opened once */
+    ngx_chain_t                 *free;        /* buffers to reuse */
+} ngx_http_judge_cursor_t;
+
+
+struct ngx_http_judge_store_op_s {
+    ngx_http_judge_zone_t       *zone;
+    ngx_pool_t                  *pool;        /* answers are built here */
+    ngx_log_t                   *log;
+    ngx_str_t                    id;          /* create fills it */
+
+    /* create */
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_submission_t *sub;
+
+    /* read, events */
+    ngx_chain_t                 *out;
+    off_t                        len;
+    ngx_http_judge_cursor_t     *cursor;      /* events */
+    ngx_uint_t                   finished;
+
+    /* watch, unwatch */
+    ngx_http_judge_addr_t       *addr;
+    ngx_uint_t                   progress;    /* every result, or the end */
+    uint64_t                     waiter;
+
+    /* an operation answered later */
+    ngx_int_t                    rc;
+    ngx_http_judge_store_done_pt done;
+    void                        *data;
+};
+
+
+struct ngx_http_judge_store_s {
+    const char                  *name;
+
+    /*
+     * create: files an accepted submission, op->id names it.  Errors as
+     * ngx_http_judge_job_create() says.
+     */
+    ngx_int_t                  (*create)(ngx_http_judge_store_op_t *op);
+
+    /* read, events: a job's JSON, or what is new since op->cursor */
+    ngx_int_t                  (*read)(ngx_http_judge_store_op_t *op);
+    ngx_int_t                  (*events)(ngx_http_judge_store_op_t *op);
+
+    /* watch: op->addr is told of the job's news; NGX_DONE: it is over */
+    ngx_int_t                  (*watch)(ngx_http_judge_store_op_t *op);
+    void                       (*unwatch)(ngx_http_judge_store_op_t *op);
+
+    /* cancel: NGX_DONE if the job had finished */
+    ngx_int_t                  (*cancel)(ngx_http_judge_store_op_t *op);
+
+    /* expire: finished records past their time go */
+    void                       (*expire)(ngx_http_judge_zone_t *zone);
+};
+
+
+extern ngx_http_judge_store_t  ngx_http_judge_zone_store;
+
+
+#endif /* _NGX_HTTP_JUDGE_STORE_H_INCLUDED_ */
