@@ -67,7 +67,7 @@ our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
     http_request http_get http_json admin_json admin_token json_subset_ok
     spawn stop_spawned reload_nginx restart_nginx nginx_pids error_log_since spawn_worker
-    wait_until
+    wait_until free_port spawn_frontend on_port
 );
 
 my $RepoRoot = abs_path(dirname(__FILE__) . '/../../../..');
@@ -378,6 +378,48 @@ sub spawn_worker (@) {
                   @{ $o{args} // [] },
                   '--state-dir', "$ServRoot/$id",
                   '--log', "$ServRoot/logs/worker-$id.log"]);
+}
+
+# Another nginx for this block (a second frontend, "$name"): the block's
+# nginx.conf with its own port and its own directories under
+# servroot/$name, its error log in servroot/logs/$name-error.log (checked
+# with the block's).  Returns its port and its master's pid; it is
+# stopped with the spawned processes.
+sub spawn_frontend ($) {
+    my $name = shift;
+    my $dir = "$ServRoot/$name";
+    make_path("$dir/conf", "$dir/logs");
+    my $port = free_port();
+    my $conf = slurp("$ServRoot/conf/nginx.conf");
+    $conf =~ s{\Q$ServRoot\E/}{$dir/}g;
+    $conf =~ s{error_log \Q$dir\E/logs/error\.log}
+              {error_log $ServRoot/logs/$name-error.log};
+    $conf =~ s{127\.0\.0\.1:$Port\b}{127.0.0.1:$port}g;
+    open my $fh, '>', "$dir/conf/nginx.conf" or die $!;
+    print $fh $conf;
+    close $fh;
+    my $pid = spawn([$NginxBinary, '-p', "$dir/", '-c', 'conf/nginx.conf',
+                     '-e', "$ServRoot/logs/$name-error.log"],
+                    log => "$ServRoot/logs/$name-stderr.log");
+    wait_until(sub {
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port",
+                                      Proto => 'tcp');
+        close $s if $s;
+        $s ? 1 : 0;
+    });
+    return ($port, $pid);
+}
+
+# runs "$code" with http_request() and its helpers talking to "$port"
+sub on_port ($$) {
+    my ($port, $code) = @_;
+    my $saved = $Port;
+    $Port = $port;
+    my @r = eval { $code->() };
+    my $err = $@;
+    $Port = $saved;
+    die $err if $err;
+    return wantarray ? @r : $r[0];
 }
 
 sub stop_spawned (;$) {
