@@ -77,6 +77,9 @@ static char *ngx_http_judge_route_allow(ngx_http_judge_route_t *route);
 static ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub);
+static void ngx_http_judge_submission_created(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_submission_filed(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submit_read(ngx_http_request_t *r,
     ngx_str_t *body);
@@ -98,7 +101,10 @@ static void ngx_http_judge_drain_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 static ngx_int_t ngx_http_judge_submission(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_json(ngx_http_request_t *r,
-    ngx_uint_t status);
+    ngx_uint_t local);
+static void ngx_http_judge_submission_read(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_submission_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
@@ -883,10 +889,18 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_loc_conf_t    *jlcf;
     ngx_http_judge_main_conf_t   *jmcf;
-    ngx_http_judge_submission_t   sub;
+    ngx_http_judge_submission_t  *sub;
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    /* it may outlive this call, while a store files it */
+
+    sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
+    if (sub == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
 
     rc = ngx_http_judge_submit_read(r, &body);
 
@@ -908,7 +922,7 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
     langs.flags = ngx_http_judge_submit_flags;
     langs.data = jmcf->zone;
 
-    if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &body, &sub, &err)
+    if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &body, sub, &err)
         != NGX_OK)
     {
         ngx_http_finalize_request(r,
@@ -917,7 +931,7 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
         return;
     }
 
-    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, &sub));
+    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, sub));
 }
 
 
@@ -1019,22 +1033,16 @@ static ngx_int_t
 ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub)
 {
-    u_char                      *p;
     ngx_md5_t                    md5;
     ngx_int_t                    rc;
     ngx_str_t                    key;
-    ngx_buf_t                   *b;
-    ngx_table_elt_t             *h;
-    ngx_http_judge_addr_t        self;
-    ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_store_op_t    op;
+    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
     u_char                       v6[9];
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
     /* whose job it is, for fair shares and judge_client_jobs */
 
@@ -1051,16 +1059,72 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_md5_update(&md5, key.data, key.len);
     ngx_md5_final(sub->client, &md5);
 
-    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
-    op.zone = jmcf->zone;
-    op.pool = r->pool;
-    op.log = r->connection->log;
-    op.jlcf = jlcf;
-    op.sub = sub;
+    op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
-    rc = jmcf->zone->store->create(&op);
+    op->zone = jmcf->zone;
+    op->pool = r->pool;
+    op->log = r->connection->log;
+    op->jlcf = jlcf;
+    op->sub = sub;
+    op->done = ngx_http_judge_submission_created;
+    op->data = r;
+
+    rc = jmcf->zone->store->create(op);
+
+    if (rc == NGX_AGAIN) {
+        /* the store answers later */
+        r->main->count++;
+        return NGX_DONE;
+    }
+
+    return ngx_http_judge_submission_filed(r, op, rc);
+}
+
+
+static void
+ngx_http_judge_submission_created(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_request_t  *r = op->data;
+
+    ngx_connection_t  *c;
+
+    c = r->connection;
+
+    ngx_http_finalize_request(r,
+                              ngx_http_judge_submission_filed(r, op, op->rc));
+    ngx_http_run_posted_requests(c);
+}
+
+
+/* what the store said to a submission, told to the client */
+
+static ngx_int_t
+ngx_http_judge_submission_filed(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    u_char                      *p;
+    ngx_buf_t                   *b;
+    ngx_table_elt_t             *h;
+    ngx_http_judge_addr_t        self;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
     switch (rc) {
+
+    case NGX_HTTP_SERVICE_UNAVAILABLE:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "store_unavailable",
+                                         "the judge's durable store cannot "
+                                         "be reached now; nothing was "
+                                         "accepted");
 
     case NGX_HTTP_TOO_MANY_REQUESTS:
         return ngx_http_judge_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
@@ -1106,7 +1170,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->arg = op.id;
+    ctx->arg = op->id;
 
     if (ngx_http_judge_wants_wait(r)) {
         rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
@@ -1126,7 +1190,7 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
 
         ngx_http_judge_waiter_cleanup(ctx);
 
-        return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
+        return ngx_http_judge_submission_json(r, 1);
     }
 
     ngx_http_judge_sched_run(jmcf->zone);
@@ -1136,52 +1200,95 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->value.data = ngx_pnalloc(r->pool, r->uri.len + 1 + op.id.len);
+    h->value.data = ngx_pnalloc(r->pool, r->uri.len + 1 + op->id.len);
     if (h->value.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     p = ngx_cpymem(h->value.data, r->uri.data, r->uri.len);
     *p++ = '/';
-    p = ngx_cpymem(p, op.id.data, op.id.len);
+    p = ngx_cpymem(p, op->id.data, op->id.len);
     h->value.len = p - h->value.data;
     h->hash = 1;
     ngx_str_set(&h->key, "Location");
 
     b = ngx_create_temp_buf(r->pool, sizeof("{\"id\":\"\",\"status\":"
                                             "\"QUEUED\"}\n")
-                                     + op.id.len);
+                                     + op->id.len);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     b->last = ngx_sprintf(b->last, "{\"id\":\"%V\",\"status\":\"QUEUED\"}\n",
-                          &op.id);
+                          &op->id);
 
     return ngx_http_judge_send_json(r, NGX_HTTP_ACCEPTED, b);
 }
 
 
+/*
+ * A job's JSON.  "local": from what this frontend holds now, as when it
+ * was just filed or its end was just told; otherwise the store may look
+ * further and answer later.
+ */
+
 static ngx_int_t
-ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
+ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t local)
 {
     ngx_int_t                    rc;
     ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_store_op_t    op;
+    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_main_conf_t  *jmcf;
-
-    static ngx_str_t  json = ngx_string("application/json");
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
-    op.zone = jmcf->zone;
-    op.pool = r->pool;
-    op.log = r->connection->log;
-    op.id = ctx->arg;
+    op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
-    rc = jmcf->zone->store->read(&op);
+    op->zone = jmcf->zone;
+    op->pool = r->pool;
+    op->log = r->connection->log;
+    op->id = ctx->arg;
+    op->local = local;
+    op->done = ngx_http_judge_submission_read;
+    op->data = r;
+
+    rc = jmcf->zone->store->read(op);
+
+    if (rc == NGX_AGAIN) {
+        r->main->count++;
+        return NGX_DONE;
+    }
+
+    return ngx_http_judge_submission_answer(r, op, rc);
+}
+
+
+static void
+ngx_http_judge_submission_read(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_request_t  *r = op->data;
+
+    ngx_connection_t  *c;
+
+    c = r->connection;
+
+    ngx_http_finalize_request(r,
+                              ngx_http_judge_submission_answer(r, op, op->rc));
+    ngx_http_run_posted_requests(c);
+}
+
+
+static ngx_int_t
+ngx_http_judge_submission_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    ngx_uint_t  status;
+
+    static ngx_str_t  json = ngx_string("application/json");
 
     if (rc == NGX_DECLINED) {
         return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
@@ -1190,16 +1297,25 @@ ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t status)
                                          "(it may have expired)");
     }
 
+    if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "store_unavailable",
+                                         "the submission is not here and "
+                                         "the judge's durable store cannot "
+                                         "be reached now");
+    }
+
     if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (!op.finished && status == NGX_HTTP_OK && r->method == NGX_HTTP_POST)
-    {
+    status = NGX_HTTP_OK;
+
+    if (!op->finished && r->method == NGX_HTTP_POST) {
         status = NGX_HTTP_ACCEPTED;
     }
 
-    return ngx_http_judge_send_chain(r, status, &json, op.out, op.len);
+    return ngx_http_judge_send_chain(r, status, &json, op->out, op->len);
 }
 
 
@@ -1231,7 +1347,7 @@ ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
     }
 
     ngx_http_judge_waiter_finish(ctx,
-                  ngx_http_judge_submission_json(ctx->request, NGX_HTTP_OK));
+                  ngx_http_judge_submission_json(ctx->request, 1));
 }
 
 
@@ -1275,7 +1391,7 @@ ngx_http_judge_submission(ngx_http_request_t *r)
                           "judge: submission %V cancelled", &ctx->arg);
         }
 
-        return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
+        return ngx_http_judge_submission_json(r, 1);
     }
 
     if (ngx_http_judge_wants_wait(r)) {
@@ -1295,7 +1411,7 @@ ngx_http_judge_submission(ngx_http_request_t *r)
         ngx_http_judge_waiter_cleanup(ctx);
     }
 
-    return ngx_http_judge_submission_json(r, NGX_HTTP_OK);
+    return ngx_http_judge_submission_json(r, 0);
 }
 
 

@@ -82,17 +82,6 @@ static const char  *ngx_http_judge_job_states[] = {
 };
 
 
-static uint64_t
-ngx_http_judge_now_ms(void)
-{
-    ngx_time_t  *tp;
-
-    tp = ngx_timeofday();
-
-    return (uint64_t) tp->sec * 1000 + tp->msec;
-}
-
-
 void
 ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh)
 {
@@ -351,11 +340,16 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     jlcf = op->jlcf;
     sub = op->sub;
 
-    if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
-        return NGX_ERROR;
-    }
+    if (op->id.len == NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        /* named by the store already */
+        ngx_memcpy(id, op->id.data, NGX_HTTP_JUDGE_JOB_ID_LEN);
 
-    ngx_hex_dump(id, rnd, sizeof(rnd));
+    } else if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+        return NGX_ERROR;
+
+    } else {
+        ngx_hex_dump(id, rnd, sizeof(rnd));
+    }
 
     n = sub->ntests;
 
@@ -424,6 +418,14 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
         goto failed;
     }
 
+    if (ngx_http_judge_job_lookup_locked(zone->sh, id,
+                                         NGX_HTTP_JUDGE_JOB_ID_LEN))
+    {
+        /* named by a store that had given it to this zone already */
+        rc = NGX_OK;
+        goto failed;
+    }
+
     rc = NGX_DECLINED;
 
     if (ngx_http_judge_zone_room_locked(zone) != NGX_OK) {
@@ -460,9 +462,11 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
 
     job->status = NGX_HTTP_JUDGE_QUEUED;
     job->ntests = n;
-    job->created_ms = ngx_http_judge_now_ms();
+    job->created_ms = op->created ? op->created
+                                  : ngx_http_judge_json_now_ms();
     job->compiled = sub->compiled;
     job->stop_on_failure = sub->stop_on_failure;
+    job->durable = op->durable;
     job->stop_at = n;
     job->batch_size = jlcf->batch_size;
     job->max_attempts = jlcf->max_attempts;
@@ -570,7 +574,7 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     }
 
     job->status = status;
-    job->finished_ms = ngx_http_judge_now_ms();
+    job->finished_ms = ngx_http_judge_json_now_ms();
     job->expires = ngx_current_msec + job->ttl;
     job->keep_until = ngx_current_msec + job->min_ttl;
 
@@ -841,6 +845,67 @@ ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op)
 }
 
 
+/*
+ * Finished jobs whose end is due to the durable store: up to "max" of
+ * them are marked as going and named in "due".
+ */
+
+ngx_uint_t
+ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
+    ngx_uint_t max)
+{
+    ngx_uint_t             n;
+    ngx_queue_t           *q;
+    ngx_http_judge_job_t  *job;
+
+    n = 0;
+
+    ngx_http_judge_zone_lock(zone);
+
+    for (q = ngx_queue_head(&zone->sh->finished);
+         q != ngx_queue_sentinel(&zone->sh->finished) && n < max;
+         q = ngx_queue_next(q))
+    {
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+        if (job->durable != 1) {
+            continue;
+        }
+
+        job->durable = 2;
+        ngx_memcpy(due[n].id, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        due[n].status = ngx_http_judge_job_states[job->status];
+        due[n].ttl = job->ttl;
+        n++;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return n;
+}
+
+
+/* the durable store took a job's end ("kept"), or it is to be tried again */
+
+void
+ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
+    ngx_uint_t kept)
+{
+    ngx_http_judge_job_t  *job;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    if (job && job->durable == 2) {
+        job->durable = kept ? 3 : 1;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
 /* frees finished jobs past judge_result_ttl; runs on the poll timer */
 
 void
@@ -863,20 +928,6 @@ ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone)
     }
 
     ngx_http_judge_zone_unlock(zone);
-}
-
-
-static u_char *
-ngx_http_judge_time(u_char *p, uint64_t ms)
-{
-    ngx_tm_t  tm;
-
-    ngx_gmtime((time_t) (ms / 1000), &tm);
-
-    return ngx_sprintf(p, "\"%4d-%02d-%02dT%02d:%02d:%02d.%03dZ\"",
-                       tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                       tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
-                       (int) (ms % 1000));
 }
 
 
@@ -1205,11 +1256,11 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     }
 
     p = ngx_cpymem(buf, "],\"created_at\":", 15);
-    p = ngx_http_judge_time(p, job->created_ms);
+    p = ngx_http_judge_json_time(p, job->created_ms);
     p = ngx_cpymem(p, ",\"finished_at\":", 15);
 
     if (job->finished_ms) {
-        p = ngx_http_judge_time(p, job->finished_ms);
+        p = ngx_http_judge_json_time(p, job->finished_ms);
 
     } else {
         p = ngx_cpymem(p, "null", 4);

@@ -27,6 +27,18 @@ ngx_int_t ngx_http_judge_job_events(ngx_http_judge_store_op_t *op);
 ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_store_op_t *op);
 void ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op);
 
+/* a finished job whose end a durable store is to keep */
+typedef struct {
+    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    const char                  *status;
+    ngx_msec_t                   ttl;
+} ngx_http_judge_due_t;
+
+ngx_uint_t ngx_http_judge_job_due(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_due_t *due, ngx_uint_t max);
+void ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
+    ngx_uint_t kept);
+
 void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
 ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
     ngx_http_judge_shctx_t *sh, u_char *id, size_t len);

@@ -421,3 +421,32 @@ ngx_http_judge_name_ok(u_char *name, size_t len)
 
     return 1;
 }
+
+
+/* the wall clock in milliseconds, as the API's times are written */
+
+uint64_t
+ngx_http_judge_json_now_ms(void)
+{
+    ngx_time_t  *tp;
+
+    tp = ngx_timeofday();
+
+    return (uint64_t) tp->sec * 1000 + tp->msec;
+}
+
+
+/* "ms" as a quoted ISO 8601 time, UTC, to the millisecond */
+
+u_char *
+ngx_http_judge_json_time(u_char *p, uint64_t ms)
+{
+    ngx_tm_t  tm;
+
+    ngx_gmtime((time_t) (ms / 1000), &tm);
+
+    return ngx_sprintf(p, "\"%4d-%02d-%02dT%02d:%02d:%02d.%03dZ\"",
+                       tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                       tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec,
+                       (int) (ms % 1000));
+}

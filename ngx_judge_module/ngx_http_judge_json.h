@@ -35,6 +35,8 @@ size_t ngx_http_judge_json_utf8_len(ngx_str_t *s);
 u_char *ngx_http_judge_json_utf8(u_char *p, ngx_str_t *s);
 ngx_uint_t ngx_http_judge_utf8_clean(u_char *p, size_t len);
 u_char *ngx_http_judge_json_list(u_char *p, ngx_str_t *list);
+uint64_t ngx_http_judge_json_now_ms(void);
+u_char *ngx_http_judge_json_time(u_char *p, uint64_t ms);
 
 
 #endif /* _NGX_HTTP_JUDGE_JSON_H_INCLUDED_ */

@@ -19,6 +19,7 @@
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_ready.h"
+#include "ngx_http_judge_redis.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_shm.h"
@@ -43,6 +44,9 @@ static char *ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_judge_redis(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static void ngx_http_judge_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_judge_limit(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void ngx_http_judge_merge_limit(ngx_http_judge_limit_t *conf,
@@ -94,6 +98,20 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       ngx_http_judge_cache_path,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("judge_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_judge_redis,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_redis_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_judge_main_conf_t, redis_timeout),
       NULL },
 
     { ngx_string("judge_languages"),
@@ -356,7 +374,7 @@ ngx_module_t  ngx_http_judge_module = {
     ngx_http_judge_init_process,           /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    ngx_http_judge_ipc_exit_process,       /* exit process */
+    ngx_http_judge_exit_process,           /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -381,6 +399,7 @@ ngx_http_judge_create_main_conf(ngx_conf_t *cf)
      */
 
     jmcf->cache_max = NGX_CONF_UNSET;
+    jmcf->redis_timeout = NGX_CONF_UNSET_MSEC;
 
     return jmcf;
 }
@@ -434,6 +453,13 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     jmcf->zone->cache_max = jmcf->cache_max;
     jmcf->zone->known = jmcf->languages;
     jmcf->zone->store = &ngx_http_judge_zone_store;
+
+    ngx_conf_init_msec_value(jmcf->redis_timeout, 1000);
+
+    if (jmcf->redis) {
+        jmcf->redis->timeout = jmcf->redis_timeout;
+        jmcf->zone->store = &ngx_http_judge_redis_store;
+    }
 
     /*
      * The process table of a new zone: room for this many processes and
@@ -493,9 +519,32 @@ ngx_http_judge_init_process(ngx_cycle_t *cycle)
 
     if (jmcf && jmcf->zone && ngx_process == NGX_PROCESS_WORKER) {
         ngx_http_judge_blob_check(jmcf->zone);
+
+        if (jmcf->redis) {
+            return ngx_http_judge_redis_init_process(cycle, jmcf->redis);
+        }
     }
 
     return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_judge_redis_exit_process();
+    ngx_http_judge_ipc_exit_process(cycle);
+}
+
+
+/* judge_redis host:port | unix:/path [db=N] [password_file=] [prefix=] */
+
+static char *
+ngx_http_judge_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_main_conf_t *jmcf = conf;
+
+    return ngx_http_judge_redis_directive(cf, &jmcf->redis);
 }
 
 
@@ -525,6 +574,10 @@ ngx_http_judge_tick(ngx_http_judge_zone_t *zone, ngx_uint_t expire)
 {
     if (expire) {
         zone->store->expire(zone);
+    }
+
+    if (zone->store->sync) {
+        zone->store->sync(zone);
     }
 
     ngx_http_judge_sched_run(zone);
@@ -827,18 +880,28 @@ ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_str_t  *token = (ngx_str_t *) ((u_char *) conf + cmd->offset);
 
-    u_char          *p, *last;
-    ssize_t          n;
-    ngx_str_t       *value, name;
-    ngx_file_t       file;
-    ngx_file_info_t  fi;
+    ngx_str_t  *value;
 
     if (token->data) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
-    name = value[1];
+
+    return ngx_http_judge_secret_file(cf, &value[1], token);
+}
+
+
+char *
+ngx_http_judge_secret_file(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *secret)
+{
+    u_char          *p, *last;
+    ssize_t          n;
+    ngx_str_t        name;
+    ngx_file_t       file;
+    ngx_file_info_t  fi;
+
+    name = *path;
 
     if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -859,7 +922,7 @@ ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         || ngx_file_size(&fi) > 4096)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "token file \"%V\" is unreadable or too large",
+                           "secret file \"%V\" is unreadable or too large",
                            &name);
         (void) ngx_close_file(file.fd);
         return NGX_CONF_ERROR;
@@ -888,12 +951,12 @@ ngx_http_judge_token_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (last == p) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "token file \"%V\" is empty", &name);
+                           "secret file \"%V\" is empty", &name);
         return NGX_CONF_ERROR;
     }
 
-    token->data = p;
-    token->len = last - p;
+    secret->data = p;
+    secret->len = last - p;
 
     return NGX_CONF_OK;
 }

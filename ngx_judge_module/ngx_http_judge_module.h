@@ -334,6 +334,9 @@ typedef struct {
     unsigned                     dirty:1;
     unsigned                     unwritten:2; /* a result was not kept:
                                                  1 failed, 2 a full disk */
+    unsigned                     durable:2;   /* its end, to the durable
+                                                 store: 1 due, 2 going,
+                                                 3 written */
 } ngx_http_judge_job_t;
 
 
@@ -430,6 +433,9 @@ typedef struct {
 } ngx_http_judge_zone_t;
 
 
+typedef struct ngx_http_judge_redis_conf_s  ngx_http_judge_redis_conf_t;
+
+
 typedef struct {
     ngx_http_judge_zone_t       *zone;
     ngx_path_t                  *cache;
@@ -437,6 +443,8 @@ typedef struct {
     ngx_array_t                 *languages;   /* judge_languages */
     ngx_socket_t                *doorbells;   /* [2 * worker_processes] */
     ngx_uint_t                   ndoorbells;
+    ngx_http_judge_redis_conf_t *redis;       /* judge_redis */
+    ngx_msec_t                   redis_timeout;
     unsigned                     used:1;
 } ngx_http_judge_main_conf_t;
 
@@ -527,6 +535,10 @@ extern ngx_module_t  ngx_http_judge_module;
 
 /* the Bearer token of the request is "token" (digests, constant time) */
 ngx_int_t ngx_http_judge_bearer_ok(ngx_http_request_t *r, ngx_str_t *token);
+
+/* a secret read from a file at configuration time, trailing blanks cut */
+char *ngx_http_judge_secret_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *secret);
 
 
 #endif /* _NGX_HTTP_JUDGE_MODULE_H_INCLUDED_ */

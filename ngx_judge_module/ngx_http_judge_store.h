@@ -50,12 +50,15 @@ struct ngx_http_judge_store_op_s {
     /* create */
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_submission_t *sub;
+    uint64_t                     created;     /* ms; 0: now */
+    unsigned                     durable:1;   /* its end is to be kept */
 
     /* read, events */
     ngx_chain_t                 *out;
     off_t                        len;
     ngx_http_judge_cursor_t     *cursor;      /* events */
     ngx_uint_t                   finished;
+    unsigned                     local:1;     /* read: what is here now */
 
     /* watch, unwatch */
     ngx_http_judge_addr_t       *addr;
@@ -91,10 +94,14 @@ struct ngx_http_judge_store_s {
 
     /* expire: finished records past their time go */
     void                       (*expire)(ngx_http_judge_zone_t *zone);
+
+    /* sync, at every tick: what is due goes to a durable store (or NULL) */
+    void                       (*sync)(ngx_http_judge_zone_t *zone);
 };
 
 
 extern ngx_http_judge_store_t  ngx_http_judge_zone_store;
+extern ngx_http_judge_store_t  ngx_http_judge_redis_store;
 
 
 #endif /* _NGX_HTTP_JUDGE_STORE_H_INCLUDED_ */

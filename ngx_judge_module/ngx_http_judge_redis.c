@@ -1,0 +1,720 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_event.h>
+
+#include <hiredis/async.h>
+
+#include "ngx_http_judge_module.h"
+#include "ngx_http_judge_redis.h"
+
+
+/*
+ * hiredis on nginx's event loop: one connection per nginx worker process,
+ * its socket registered with the event module (level-triggered: hiredis
+ * reads once per call), connected without blocking to an address
+ * resolved when the configuration was read.  AUTH and SELECT go first;
+ * the connection is up when they have answered.
+ *
+ * Debian's hiredis has no timeouts of its own: a timer runs while
+ * anything is unanswered and is set again at every reply, so a Redis
+ * that stops answering for judge_redis_timeout is given up like one that
+ * closed the connection.  Every command then gets its NULL reply; a new
+ * connection is tried after a backoff that doubles up to 5 s.  Each
+ * change of state is logged once.
+ */
+
+
+#define NGX_HTTP_JUDGE_REDIS_BACKOFF      100
+#define NGX_HTTP_JUDGE_REDIS_BACKOFF_MAX  5000
+
+
+typedef enum {
+    NGX_HTTP_JUDGE_REDIS_DOWN = 0,
+    NGX_HTTP_JUDGE_REDIS_CONNECTING,
+    NGX_HTTP_JUDGE_REDIS_UP
+} ngx_http_judge_redis_state_e;
+
+
+typedef struct {
+    ngx_http_judge_redis_conf_t *conf;
+    redisAsyncContext           *ac;
+    ngx_connection_t            *c;
+    ngx_event_t                  retry;
+    ngx_event_t                  timer;       /* an answer is overdue */
+    ngx_log_t                   *log;
+    ngx_msec_t                   backoff;
+    ngx_msec_t                   since;       /* up since */
+    ngx_uint_t                   state;
+    ngx_uint_t                   reported;    /* the state last logged */
+    ngx_uint_t                   waiting;     /* commands unanswered */
+    ngx_uint_t                   setup;       /* AUTH, SELECT unanswered */
+    const char                  *why;         /* why it was given up */
+} ngx_http_judge_redis_t;
+
+
+typedef struct {
+    ngx_http_judge_redis_pt      handler;
+    void                        *data;
+} ngx_http_judge_redis_cmd_t;
+
+
+static void ngx_http_judge_redis_connect(void);
+static void ngx_http_judge_redis_drop(const char *why);
+static void ngx_http_judge_redis_went_up(void);
+static void ngx_http_judge_redis_on_connect(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_judge_redis_on_setup(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_judge_redis_on_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_judge_redis_retry(ngx_event_t *ev);
+static void ngx_http_judge_redis_overdue(ngx_event_t *ev);
+static void ngx_http_judge_redis_read(ngx_event_t *ev);
+static void ngx_http_judge_redis_write(ngx_event_t *ev);
+static void ngx_http_judge_redis_add_read(void *privdata);
+static void ngx_http_judge_redis_del_read(void *privdata);
+static void ngx_http_judge_redis_add_write(void *privdata);
+static void ngx_http_judge_redis_del_write(void *privdata);
+static void ngx_http_judge_redis_cleanup(void *privdata);
+
+
+static ngx_http_judge_redis_t  ngx_http_judge_redis;
+
+
+/*
+ * judge_redis host:port | unix:/path [db=N] [password_file=PATH]
+ * [prefix=STR]; the host is resolved now, once.
+ */
+
+char *
+ngx_http_judge_redis_directive(ngx_conf_t *cf,
+    ngx_http_judge_redis_conf_t **rcfp)
+{
+    u_char                       *p;
+    size_t                        len;
+    ngx_int_t                     n;
+    ngx_str_t                    *value, s;
+    ngx_uint_t                    i;
+    struct sockaddr_in           *sin;
+    ngx_http_judge_redis_conf_t  *rcf;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6          *sin6;
+#endif
+
+    if (*rcfp) {
+        return "is duplicate";
+    }
+
+    rcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_judge_redis_conf_t));
+    if (rcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    rcf->timeout = NGX_CONF_UNSET_MSEC;
+    ngx_str_set(&rcf->prefix, "judge:");
+
+    rcf->url.url = value[1];
+    rcf->url.default_port = 6379;
+
+    if (ngx_parse_url(cf->pool, &rcf->url) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s in judge_redis \"%V\"",
+                           rcf->url.err ? rcf->url.err : "invalid address",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (rcf->url.naddrs == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_redis \"%V\" has no address", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    rcf->name = value[1];
+
+    len = NGX_SOCKADDR_STRLEN + 1;
+    p = ngx_pcalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    rcf->host.data = p;
+
+    switch (rcf->url.addrs[0].sockaddr->sa_family) {
+
+#if (NGX_HAVE_UNIX_DOMAIN)
+    case AF_UNIX:
+        rcf->local = 1;
+        rcf->host.len = ngx_sock_ntop(rcf->url.addrs[0].sockaddr,
+                                      rcf->url.addrs[0].socklen, p, len - 1,
+                                      0);
+        /* "unix:/path" */
+        rcf->host.data += 5;
+        rcf->host.len -= 5;
+        break;
+#endif
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) rcf->url.addrs[0].sockaddr;
+        rcf->host.len = ngx_inet_ntop(AF_INET6, &sin6->sin6_addr, p, len - 1);
+        break;
+#endif
+
+    default:
+        sin = (struct sockaddr_in *) rcf->url.addrs[0].sockaddr;
+        rcf->host.len = ngx_inet_ntop(AF_INET, &sin->sin_addr, p, len - 1);
+        break;
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "db=", 3) == 0) {
+            n = ngx_atoi(value[i].data + 3, value[i].len - 3);
+            if (n == NGX_ERROR) {
+                goto invalid;
+            }
+
+            rcf->db = n;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "prefix=", 7) == 0) {
+            rcf->prefix.data = value[i].data + 7;
+            rcf->prefix.len = value[i].len - 7;
+
+            if (rcf->prefix.len == 0 || rcf->prefix.len > 64
+                || ngx_strlchr(rcf->prefix.data,
+                               rcf->prefix.data + rcf->prefix.len, '{')
+                || ngx_strlchr(rcf->prefix.data,
+                               rcf->prefix.data + rcf->prefix.len, '}'))
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "password_file=", 14) == 0) {
+            s.data = value[i].data + 14;
+            s.len = value[i].len - 14;
+
+            if (ngx_http_judge_secret_file(cf, &s, &rcf->password)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    *rcfp = rcf;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid judge_redis parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+ngx_int_t
+ngx_http_judge_redis_init_process(ngx_cycle_t *cycle,
+    ngx_http_judge_redis_conf_t *rcf)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    ngx_memzero(r, sizeof(ngx_http_judge_redis_t));
+
+    r->conf = rcf;
+    r->log = cycle->log;
+    r->backoff = NGX_HTTP_JUDGE_REDIS_BACKOFF;
+
+    /* the event module's debug log reads an fd through a timer's data */
+
+    r->retry.handler = ngx_http_judge_redis_retry;
+    r->retry.data = r;
+    r->retry.log = cycle->log;
+    r->retry.cancelable = 1;
+
+    r->timer.handler = ngx_http_judge_redis_overdue;
+    r->timer.data = r;
+    r->timer.log = cycle->log;
+    r->timer.cancelable = 1;
+
+    /* the first outcome, up or down, is logged */
+    r->reported = NGX_HTTP_JUDGE_REDIS_CONNECTING;
+
+    ngx_http_judge_redis_connect();
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_judge_redis_exit_process(void)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    if (r->conf == NULL) {
+        return;
+    }
+
+    r->conf = NULL;
+
+    if (r->retry.timer_set) {
+        ngx_del_timer(&r->retry);
+    }
+
+    if (r->ac) {
+        r->state = NGX_HTTP_JUDGE_REDIS_DOWN;
+        redisAsyncFree(r->ac);
+    }
+}
+
+
+ngx_uint_t
+ngx_http_judge_redis_up(void)
+{
+    return ngx_http_judge_redis.state == NGX_HTTP_JUDGE_REDIS_UP;
+}
+
+
+ngx_msec_t
+ngx_http_judge_redis_up_since(void)
+{
+    return ngx_http_judge_redis.since;
+}
+
+
+ngx_str_t
+ngx_http_judge_redis_prefix(void)
+{
+    return ngx_http_judge_redis.conf->prefix;
+}
+
+
+/*
+ * Sends a command; "handler" (may be NULL) gets its reply.  NGX_DECLINED:
+ * Redis is not connected now, nothing was sent.
+ */
+
+ngx_int_t
+ngx_http_judge_redis_send(ngx_http_judge_redis_pt handler, void *data,
+    ngx_uint_t argc, const char **argv, const size_t *argvlen)
+{
+    ngx_http_judge_redis_t      *r = &ngx_http_judge_redis;
+    ngx_http_judge_redis_cmd_t  *cmd;
+
+    if (r->state != NGX_HTTP_JUDGE_REDIS_UP) {
+        return NGX_DECLINED;
+    }
+
+    cmd = ngx_alloc(sizeof(ngx_http_judge_redis_cmd_t), r->log);
+    if (cmd == NULL) {
+        return NGX_ERROR;
+    }
+
+    cmd->handler = handler;
+    cmd->data = data;
+
+    if (redisAsyncCommandArgv(r->ac, ngx_http_judge_redis_on_reply, cmd,
+                              (int) argc, argv, argvlen)
+        != REDIS_OK)
+    {
+        ngx_free(cmd);
+        return NGX_ERROR;
+    }
+
+    r->waiting++;
+
+    if (!r->timer.timer_set) {
+        ngx_add_timer(&r->timer, r->conf->timeout);
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_redis_connect(void)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    ngx_connection_t   *c;
+    redisAsyncContext  *ac;
+
+    r->state = NGX_HTTP_JUDGE_REDIS_CONNECTING;
+
+    if (r->conf->local) {
+        ac = redisAsyncConnectUnix((char *) r->conf->host.data);
+
+    } else {
+        ac = redisAsyncConnect((char *) r->conf->host.data,
+                               (int) r->conf->url.port);
+    }
+
+    if (ac == NULL) {
+        r->why = "out of memory";
+        goto failed;
+    }
+
+    if (ac->err) {
+        ngx_log_error(NGX_LOG_DEBUG, r->log, 0, "judge: redis %V: %s",
+                      &r->conf->name, ac->errstr);
+        redisAsyncFree(ac);
+        r->why = "cannot connect";
+        goto failed;
+    }
+
+    c = ngx_get_connection(ac->c.fd, r->log);
+    if (c == NULL) {
+        redisAsyncFree(ac);
+        r->why = "no free connection";
+        goto failed;
+    }
+
+    c->read->handler = ngx_http_judge_redis_read;
+    c->write->handler = ngx_http_judge_redis_write;
+    c->read->log = r->log;
+    c->write->log = r->log;
+
+    r->ac = ac;
+    r->c = c;
+
+    ac->ev.data = c;
+    ac->ev.addRead = ngx_http_judge_redis_add_read;
+    ac->ev.delRead = ngx_http_judge_redis_del_read;
+    ac->ev.addWrite = ngx_http_judge_redis_add_write;
+    ac->ev.delWrite = ngx_http_judge_redis_del_write;
+    ac->ev.cleanup = ngx_http_judge_redis_cleanup;
+
+    redisAsyncSetConnectCallback(ac, ngx_http_judge_redis_on_connect);
+
+    r->setup = 0;
+
+    if (r->conf->password.len) {
+        if (redisAsyncCommand(ac, ngx_http_judge_redis_on_setup, NULL,
+                              "AUTH %b", r->conf->password.data,
+                              r->conf->password.len)
+            != REDIS_OK)
+        {
+            ngx_http_judge_redis_drop("AUTH could not be sent");
+            return;
+        }
+
+        r->setup++;
+    }
+
+    if (r->conf->db) {
+        if (redisAsyncCommand(ac, ngx_http_judge_redis_on_setup, NULL,
+                              "SELECT %d", (int) r->conf->db)
+            != REDIS_OK)
+        {
+            ngx_http_judge_redis_drop("SELECT could not be sent");
+            return;
+        }
+
+        r->setup++;
+    }
+
+    /* connecting, AUTH and SELECT included, takes judge_redis_timeout */
+
+    ngx_add_timer(&r->timer, r->conf->timeout);
+
+    if (r->setup == 0) {
+        /* hiredis tells of the connection at its first write */
+        ngx_http_judge_redis_add_write(c);
+    }
+
+    return;
+
+failed:
+
+    r->state = NGX_HTTP_JUDGE_REDIS_DOWN;
+
+    if (r->reported != NGX_HTTP_JUDGE_REDIS_DOWN) {
+        r->reported = NGX_HTTP_JUDGE_REDIS_DOWN;
+        ngx_log_error(NGX_LOG_ERR, r->log, 0,
+                      "judge: redis %V is unreachable: %s; retrying",
+                      &r->conf->name, r->why);
+    }
+
+    ngx_add_timer(&r->retry, r->backoff);
+    r->backoff = ngx_min(r->backoff * 2, NGX_HTTP_JUDGE_REDIS_BACKOFF_MAX);
+}
+
+
+/* gives the connection up: every command gets a NULL reply */
+
+static void
+ngx_http_judge_redis_drop(const char *why)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    if (r->ac == NULL) {
+        return;
+    }
+
+    r->why = why;
+    r->state = NGX_HTTP_JUDGE_REDIS_DOWN;
+
+    if (r->ac->c.flags & REDIS_IN_CALLBACK) {
+        redisAsyncDisconnect(r->ac);
+        return;
+    }
+
+    redisAsyncFree(r->ac);
+}
+
+
+static void
+ngx_http_judge_redis_went_up(void)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    r->state = NGX_HTTP_JUDGE_REDIS_UP;
+    r->since = ngx_current_msec;
+    r->backoff = NGX_HTTP_JUDGE_REDIS_BACKOFF;
+
+    if (r->timer.timer_set && r->waiting == 0) {
+        ngx_del_timer(&r->timer);
+    }
+
+    if (r->reported != NGX_HTTP_JUDGE_REDIS_UP) {
+        r->reported = NGX_HTTP_JUDGE_REDIS_UP;
+        ngx_log_error(NGX_LOG_NOTICE, r->log, 0,
+                      "judge: redis %V connected", &r->conf->name);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_on_connect(const redisAsyncContext *ac, int status)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    if (status != REDIS_OK) {
+        /* hiredis frees the context: the cleanup hook follows */
+        r->why = "connection refused or failed";
+        return;
+    }
+
+    if (r->setup == 0) {
+        ngx_http_judge_redis_went_up();
+    }
+}
+
+
+static void
+ngx_http_judge_redis_on_setup(redisAsyncContext *ac, void *reply,
+    void *privdata)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    redisReply  *rep = reply;
+
+    if (rep == NULL) {
+        return;
+    }
+
+    if (rep->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->log, 0,
+                      "judge: redis %V refused the connection's set-up: %*s",
+                      &r->conf->name, (size_t) ngx_min(rep->len, 200),
+                      rep->str);
+        ngx_http_judge_redis_drop("AUTH or SELECT refused");
+        return;
+    }
+
+    if (--r->setup == 0) {
+        ngx_http_judge_redis_went_up();
+    }
+}
+
+
+static void
+ngx_http_judge_redis_on_reply(redisAsyncContext *ac, void *reply,
+    void *privdata)
+{
+    ngx_http_judge_redis_cmd_t  *cmd = privdata;
+
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    r->waiting--;
+
+    if (reply && r->timer.timer_set) {
+        /* an answer came: the next one has its own time */
+        ngx_del_timer(&r->timer);
+
+        if (r->waiting) {
+            ngx_add_timer(&r->timer, r->conf->timeout);
+        }
+    }
+
+    if (cmd->handler) {
+        cmd->handler(cmd->data, reply);
+    }
+
+    ngx_free(cmd);
+}
+
+
+static void
+ngx_http_judge_redis_retry(ngx_event_t *ev)
+{
+    if (ngx_http_judge_redis.conf == NULL || ngx_exiting) {
+        return;
+    }
+
+    ngx_http_judge_redis_connect();
+}
+
+
+static void
+ngx_http_judge_redis_overdue(ngx_event_t *ev)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    if (r->state == NGX_HTTP_JUDGE_REDIS_CONNECTING) {
+        ngx_http_judge_redis_drop("no connection within judge_redis_timeout");
+        return;
+    }
+
+    if (r->waiting) {
+        ngx_http_judge_redis_drop("no answer within judge_redis_timeout");
+    }
+}
+
+
+static void
+ngx_http_judge_redis_read(ngx_event_t *ev)
+{
+    if (ngx_http_judge_redis.ac) {
+        redisAsyncHandleRead(ngx_http_judge_redis.ac);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_write(ngx_event_t *ev)
+{
+    if (ngx_http_judge_redis.ac) {
+        redisAsyncHandleWrite(ngx_http_judge_redis.ac);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_add_read(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (!c->read->active) {
+        (void) ngx_add_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_del_read(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c->read->active) {
+        (void) ngx_del_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_add_write(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (!c->write->active) {
+        (void) ngx_add_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_del_write(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c->write->active) {
+        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT);
+    }
+}
+
+
+/*
+ * hiredis lets the context go (closed, failed, given up, or the process
+ * exits): the socket leaves the event loop before hiredis closes it, and
+ * a new connection is tried after the backoff.
+ */
+
+static void
+ngx_http_judge_redis_cleanup(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    if (c->read->active) {
+        (void) ngx_del_event(c->read, NGX_READ_EVENT, NGX_CLOSE_EVENT);
+    }
+
+    if (c->write->active) {
+        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_CLOSE_EVENT);
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    ngx_free_connection(c);
+    c->fd = (ngx_socket_t) -1;
+
+    r->ac = NULL;
+    r->c = NULL;
+    r->state = NGX_HTTP_JUDGE_REDIS_DOWN;
+    r->waiting = 0;
+
+    if (r->timer.timer_set) {
+        ngx_del_timer(&r->timer);
+    }
+
+    if (r->conf == NULL) {
+        return;
+    }
+
+    if (r->reported != NGX_HTTP_JUDGE_REDIS_DOWN) {
+        r->reported = NGX_HTTP_JUDGE_REDIS_DOWN;
+        ngx_log_error(NGX_LOG_ERR, r->log, 0,
+                      "judge: redis %V is unreachable: %s; retrying",
+                      &r->conf->name, r->why ? r->why : "connection closed");
+    }
+
+    r->why = NULL;
+
+    ngx_add_timer(&r->retry, r->backoff);
+    r->backoff = ngx_min(r->backoff * 2, NGX_HTTP_JUDGE_REDIS_BACKOFF_MAX);
+}

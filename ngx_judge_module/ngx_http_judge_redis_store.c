@@ -1,0 +1,1042 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/rand.h>
+
+#include "ngx_http_judge_module.h"
+#include "ngx_http_judge_job.h"
+#include "ngx_http_judge_json.h"
+#include "ngx_http_judge_redis.h"
+#include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_store.h"
+
+
+/*
+ * The durable store: jobs in the zone, as with the zone's store, and a
+ * record of each in Redis.  A submission is accepted (2xx) only once
+ * Redis has its record; while Redis cannot be reached, at once 503.  A
+ * job's end (status and the whole answer) is written at the next tick
+ * after it finished, expiring after judge_result_ttl, and any frontend
+ * on the same Redis reads it from there when its own zone does not hold
+ * the job.
+ *
+ * Keys, under the prefix of judge_redis (a job's keys share the hash
+ * tag of its id):
+ *
+ *     <prefix>{j:<id>}     hash: status, owner (the frontend's instance),
+ *                          created (ms), the packed submission (lang,
+ *                          hash, cspec, rspec, tests, toff, ntests, ttime,
+ *                          flags, client, params) while it runs; result
+ *                          (the answer's JSON) once it ended
+ *     <prefix>{active}     sorted set: ids of jobs not ended, by created
+ *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
+ *                          lasting 5 s
+ *
+ * A job belongs to the frontend that accepted it.  Every two seconds
+ * each frontend takes over the jobs not ended whose owner's lease has
+ * lapsed (a frontend killed, or stopped and started again: a new start
+ * is a new instance), and runs them from their records: within about 7 s
+ * of a frontend's end, its unfinished work runs elsewhere.  Tests are run
+ * again from the start; the end is written by the owner only.
+ */
+
+
+#define NGX_HTTP_JUDGE_REDIS_SYNC_MAX     16
+#define NGX_HTTP_JUDGE_REDIS_LEASE        5000    /* ms */
+#define NGX_HTTP_JUDGE_REDIS_RENEW        1000
+#define NGX_HTTP_JUDGE_REDIS_CLAIM        2000
+#define NGX_HTTP_JUDGE_REDIS_CLAIM_MAX    64
+
+
+/* a job's limits as its location had them, kept with its record */
+typedef struct {
+    uint64_t                     max_capture;
+    uint64_t                     max_artifact;
+    uint64_t                     batch_size;
+    uint64_t                     max_attempts;
+    uint64_t                     result_ttl;
+    uint64_t                     result_min_ttl;
+    uint64_t                     no_worker_timeout;
+    uint64_t                     task_grace;
+} ngx_http_judge_redis_params_t;
+
+
+/* a command's words */
+typedef struct {
+    const char                  *argv[40];
+    size_t                       len[40];
+    ngx_uint_t                   n;
+} ngx_http_judge_redis_argv_t;
+
+
+/* a job taken over, on its way from Redis */
+typedef struct {
+    ngx_http_judge_zone_t       *zone;
+    ngx_str_t                    id;
+    ngx_pool_t                  *pool;
+} ngx_http_judge_redis_claim_t;
+
+
+/* a job's end on its way to Redis */
+typedef struct {
+    ngx_http_judge_zone_t       *zone;
+    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+} ngx_http_judge_redis_sync_t;
+
+
+static ngx_int_t ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_created(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_read(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_got(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
+static void ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_claimed(void *data, redisReply *reply);
+static void ngx_http_judge_redis_recover(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_restore(
+    ngx_http_judge_redis_claim_t *cl, redisReply **e);
+static void ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl);
+static ngx_int_t ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op,
+    ngx_str_t *s);
+static u_char *ngx_http_judge_redis_key(ngx_pool_t *pool, ngx_str_t *key,
+    char *tag, ngx_str_t *id);
+static void ngx_http_judge_redis_arg(ngx_http_judge_redis_argv_t *a,
+    void *data, size_t len);
+static void ngx_http_judge_redis_argz(ngx_http_judge_redis_argv_t *a,
+    char *s);
+
+
+ngx_http_judge_store_t  ngx_http_judge_redis_store = {
+    "redis",
+    ngx_http_judge_redis_create,
+    ngx_http_judge_redis_read,
+    ngx_http_judge_job_events,
+    ngx_http_judge_job_watch,
+    ngx_http_judge_job_unwatch,
+    ngx_http_judge_redis_cancel,
+    ngx_http_judge_job_expire,
+    ngx_http_judge_redis_sync
+};
+
+
+static ngx_msec_t  ngx_http_judge_redis_renewed;
+static ngx_msec_t  ngx_http_judge_redis_claimed_at;
+
+
+/* KEYS: the job, active, the lease; ARGV: created, id, lease ms, fields */
+static char  ngx_http_judge_redis_create_lua[] =
+    "redis.call('HSET', KEYS[1], unpack(ARGV, 4)) "
+    "redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2]) "
+    "redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) "
+    "return 1";
+
+
+/* KEYS: the job, active; ARGV: status, result, ttl, id, owner */
+static char  ngx_http_judge_redis_end_lua[] =
+    "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[5] then return 0 end "
+    "redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2]) "
+    "redis.call('HDEL', KEYS[1], 'cspec', 'rspec', 'tests', 'toff') "
+    "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
+    "redis.call('ZREM', KEYS[2], ARGV[4]) "
+    "return 1";
+
+
+/*
+ * KEYS: active; ARGV: prefix, this frontend, the most to take.  Jobs
+ * whose owner has no lease become this frontend's; records gone (they
+ * expired) leave the index.
+ */
+static char  ngx_http_judge_redis_claim_lua[] =
+    "local got = {} "
+    "for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do "
+    "  local k = ARGV[1] .. '{j:' .. id .. '}' "
+    "  local owner = redis.call('HGET', k, 'owner') "
+    "  if not owner then "
+    "    redis.call('ZREM', KEYS[1], id) "
+    "  elseif owner ~= ARGV[2] "
+    "     and redis.call('EXISTS', ARGV[1] .. '{fe:' .. owner .. '}') == 0 "
+    "  then "
+    "    redis.call('HSET', k, 'owner', ARGV[2]) "
+    "    got[#got + 1] = id "
+    "    if #got >= tonumber(ARGV[3]) then break end "
+    "  end "
+    "end "
+    "return got";
+
+
+/*
+ * The record goes to Redis first; the job enters the zone when Redis has
+ * it.  If the zone then refuses it, the record goes again.
+ */
+
+static ngx_int_t
+ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
+{
+    u_char                         *p;
+    ngx_str_t                       key, active, lease, created, ntests;
+    ngx_str_t                       ttime, flags, owner, leased;
+    ngx_http_judge_loc_conf_t      *jlcf;
+    ngx_http_judge_submission_t    *sub;
+    ngx_http_judge_redis_argv_t    *a;
+    ngx_http_judge_redis_params_t  *params;
+    u_char                          rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    jlcf = op->jlcf;
+    sub = op->sub;
+
+    if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+        return NGX_ERROR;
+    }
+
+    op->id.data = ngx_pnalloc(op->pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    a = ngx_palloc(op->pool, sizeof(ngx_http_judge_redis_argv_t));
+    params = ngx_pcalloc(op->pool, sizeof(ngx_http_judge_redis_params_t));
+    p = ngx_pnalloc(op->pool, 5 * NGX_INT64_LEN + 8);
+
+    if (op->id.data == NULL || a == NULL || params == NULL || p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_hex_dump(op->id.data, rnd, sizeof(rnd));
+    op->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+    owner.data = op->zone->instance;
+    owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    if (ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id) == NULL
+        || ngx_http_judge_redis_key(op->pool, &active, "active", NULL) == NULL
+        || ngx_http_judge_redis_key(op->pool, &lease, "fe:", &owner) == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    created.data = p;
+    p = ngx_sprintf(p, "%uL", ngx_http_judge_json_now_ms());
+    created.len = p - created.data;
+
+    ntests.data = p;
+    p = ngx_sprintf(p, "%ui", sub->ntests);
+    ntests.len = p - ntests.data;
+
+    ttime.data = p;
+    p = ngx_sprintf(p, "%M", sub->test_time);
+    ttime.len = p - ttime.data;
+
+    flags.data = p;
+    p = ngx_sprintf(p, "%s%s", sub->compiled ? "c" : "",
+                    sub->stop_on_failure ? "s" : "");
+    flags.len = p - flags.data;
+
+    leased.data = p;
+    p = ngx_sprintf(p, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+    leased.len = p - leased.data;
+
+    params->max_capture = jlcf->max_capture;
+    params->max_artifact = jlcf->max_artifact_size;
+    params->batch_size = jlcf->batch_size;
+    params->max_attempts = jlcf->max_attempts;
+    params->result_ttl = jlcf->result_ttl;
+    params->result_min_ttl = jlcf->result_min_ttl;
+    params->no_worker_timeout = jlcf->no_worker_timeout;
+    params->task_grace = jlcf->task_grace;
+
+    a->n = 0;
+    ngx_http_judge_redis_argz(a, "EVAL");
+    ngx_http_judge_redis_argz(a, ngx_http_judge_redis_create_lua);
+    ngx_http_judge_redis_argz(a, "3");
+    ngx_http_judge_redis_arg(a, key.data, key.len);
+    ngx_http_judge_redis_arg(a, active.data, active.len);
+    ngx_http_judge_redis_arg(a, lease.data, lease.len);
+    ngx_http_judge_redis_arg(a, created.data, created.len);
+    ngx_http_judge_redis_arg(a, op->id.data, op->id.len);
+    ngx_http_judge_redis_arg(a, leased.data, leased.len);
+
+    ngx_http_judge_redis_argz(a, "status");
+    ngx_http_judge_redis_argz(a, "QUEUED");
+    ngx_http_judge_redis_argz(a, "owner");
+    ngx_http_judge_redis_arg(a, owner.data, owner.len);
+    ngx_http_judge_redis_argz(a, "created");
+    ngx_http_judge_redis_arg(a, created.data, created.len);
+    ngx_http_judge_redis_argz(a, "lang");
+    ngx_http_judge_redis_arg(a, sub->language.data, sub->language.len);
+    ngx_http_judge_redis_argz(a, "hash");
+    ngx_http_judge_redis_arg(a, sub->hash, NGX_HTTP_JUDGE_HASH_LEN);
+    ngx_http_judge_redis_argz(a, "cspec");
+    ngx_http_judge_redis_arg(a, sub->compile_spec.data, sub->compile_spec.len);
+    ngx_http_judge_redis_argz(a, "rspec");
+    ngx_http_judge_redis_arg(a, sub->run_spec.data, sub->run_spec.len);
+    ngx_http_judge_redis_argz(a, "tests");
+    ngx_http_judge_redis_arg(a, sub->tests.data, sub->tests.len);
+    ngx_http_judge_redis_argz(a, "toff");
+    ngx_http_judge_redis_arg(a, sub->test_off,
+                             (sub->ntests + 1) * sizeof(uint64_t));
+    ngx_http_judge_redis_argz(a, "ntests");
+    ngx_http_judge_redis_arg(a, ntests.data, ntests.len);
+    ngx_http_judge_redis_argz(a, "ttime");
+    ngx_http_judge_redis_arg(a, ttime.data, ttime.len);
+    ngx_http_judge_redis_argz(a, "flags");
+    ngx_http_judge_redis_arg(a, flags.data, flags.len);
+    ngx_http_judge_redis_argz(a, "client");
+    ngx_http_judge_redis_arg(a, sub->client, NGX_HTTP_JUDGE_CLIENT_LEN);
+    ngx_http_judge_redis_argz(a, "params");
+    ngx_http_judge_redis_arg(a, params,
+                             sizeof(ngx_http_judge_redis_params_t));
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_created, op,
+                                      a->n, a->argv, a->len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_created(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    ngx_str_t                    key, active;
+    ngx_http_judge_redis_argv_t  a;
+
+    if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
+        if (reply) {
+            ngx_log_error(NGX_LOG_ERR, op->log, 0,
+                          "judge: redis refused a submission's record: %*s",
+                          (size_t) ngx_min(reply->len, 200), reply->str);
+        }
+
+        op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+        op->done(op);
+        return;
+    }
+
+    op->durable = 1;
+    op->rc = ngx_http_judge_job_create(op);
+
+    if (op->rc != NGX_OK
+        && ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id)
+        && ngx_http_judge_redis_key(op->pool, &active, "active", NULL))
+    {
+        /* refused here: the record goes too */
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "DEL");
+        ngx_http_judge_redis_arg(&a, key.data, key.len);
+        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "ZREM");
+        ngx_http_judge_redis_arg(&a, active.data, active.len);
+        ngx_http_judge_redis_arg(&a, op->id.data, op->id.len);
+        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+    }
+
+    op->done(op);
+}
+
+
+/* the zone first; a job it does not hold may be in Redis */
+
+static ngx_int_t
+ngx_http_judge_redis_read(ngx_http_judge_store_op_t *op)
+{
+    ngx_int_t                    rc;
+    ngx_str_t                    key;
+    ngx_http_judge_redis_argv_t  a;
+
+    rc = ngx_http_judge_job_read(op);
+
+    if (rc != NGX_DECLINED || op->local) {
+        return rc;
+    }
+
+    if (op->id.len != NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        return NGX_DECLINED;
+    }
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id) == NULL) {
+        return NGX_ERROR;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "HMGET");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
+    ngx_http_judge_redis_argz(&a, "status");
+    ngx_http_judge_redis_argz(&a, "result");
+    ngx_http_judge_redis_argz(&a, "ntests");
+    ngx_http_judge_redis_argz(&a, "lang");
+    ngx_http_judge_redis_argz(&a, "created");
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_got, op,
+                                      a.n, a.argv, a.len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_got(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    u_char       *p;
+    ngx_int_t     ntests, created;
+    ngx_str_t     lang;
+    ngx_buf_t    *b;
+    redisReply   *status, *result, **e;
+    ngx_chain_t  *cl;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements != 5)
+    {
+        op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+        op->done(op);
+        return;
+    }
+
+    e = reply->element;
+    status = e[0];
+    result = e[1];
+
+    b = NULL;
+
+    if (result->type == REDIS_REPLY_STRING) {
+        b = ngx_create_temp_buf(op->pool, result->len + 1);
+
+        if (b) {
+            b->last = ngx_cpymem(b->last, result->str, result->len);
+            *b->last++ = '\n';
+            op->finished = 1;
+        }
+
+    } else if (status->type == REDIS_REPLY_STRING && status->len < 32
+               && e[2]->type == REDIS_REPLY_STRING
+               && e[3]->type == REDIS_REPLY_STRING && e[3]->len < 64
+               && e[4]->type == REDIS_REPLY_STRING)
+    {
+        /* running on another frontend: where it stands */
+
+        ntests = ngx_atoi((u_char *) e[2]->str, e[2]->len);
+        created = ngx_atoi((u_char *) e[4]->str, e[4]->len);
+        lang.data = (u_char *) e[3]->str;
+        lang.len = e[3]->len;
+
+        b = NULL;
+
+        if (ntests != NGX_ERROR && created != NGX_ERROR) {
+            b = ngx_create_temp_buf(op->pool, 256 + status->len
+                                              + ngx_http_judge_json_str_len(&lang));
+        }
+
+        if (b) {
+            p = ngx_sprintf(b->last, "{\"id\":\"%V\",\"status\":\"%*s\","
+                            "\"verdict\":null,\"score\":0.0000,"
+                            "\"passed\":0,\"total\":%i,\"language\":",
+                            &op->id, (size_t) status->len, status->str,
+                            ntests);
+            p = ngx_http_judge_json_str(p, &lang);
+            p = ngx_cpymem(p, ",\"tests\":[],\"created_at\":", 25);
+            p = ngx_http_judge_json_time(p, (uint64_t) created);
+            p = ngx_cpymem(p, ",\"finished_at\":null}\n", 20);
+            b->last = p;
+        }
+
+    } else {
+        op->rc = NGX_DECLINED;
+        op->done(op);
+        return;
+    }
+
+    cl = b ? ngx_alloc_chain_link(op->pool) : NULL;
+
+    if (cl == NULL) {
+        op->rc = NGX_ERROR;
+        op->done(op);
+        return;
+    }
+
+    b->last_buf = 1;
+    cl->buf = b;
+    cl->next = NULL;
+
+    op->out = cl;
+    op->len = b->last - b->pos;
+    op->rc = NGX_OK;
+
+    op->done(op);
+}
+
+
+static ngx_int_t
+ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op)
+{
+    return ngx_http_judge_sched_cancel_job(op->zone, &op->id);
+}
+
+
+/* jobs that ended since the last tick: their answers go to Redis */
+
+static void
+ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     key, active, result, ttl, id, owner;
+    ngx_msec_t                    since;
+    ngx_uint_t                    i, n;
+    ngx_pool_t                   *pool;
+    ngx_http_judge_due_t          due[NGX_HTTP_JUDGE_REDIS_SYNC_MAX];
+    ngx_http_judge_store_op_t     op;
+    ngx_http_judge_redis_argv_t   a;
+    ngx_http_judge_redis_sync_t  *s;
+    u_char                        buf[NGX_INT64_LEN];
+
+    if (!ngx_http_judge_redis_up()) {
+        return;
+    }
+
+    since = ngx_http_judge_redis_up_since();
+
+    /* at once on a new connection: Redis may have been away a while */
+
+    if (ngx_current_msec - ngx_http_judge_redis_renewed
+        >= NGX_HTTP_JUDGE_REDIS_RENEW
+        || (ngx_msec_int_t) (ngx_http_judge_redis_renewed - since) < 0)
+    {
+        ngx_http_judge_redis_renewed = ngx_current_msec;
+        ngx_http_judge_redis_renew(zone);
+    }
+
+    /*
+     * Not before a lease's time on this connection: after Redis was away,
+     * the other frontends' leases may have lapsed there meanwhile, and
+     * they renew them when they are back.
+     */
+
+    if (ngx_current_msec - since >= NGX_HTTP_JUDGE_REDIS_LEASE
+        && ngx_current_msec - ngx_http_judge_redis_claimed_at
+           >= NGX_HTTP_JUDGE_REDIS_CLAIM)
+    {
+        ngx_http_judge_redis_claimed_at = ngx_current_msec;
+        ngx_http_judge_redis_claim(zone);
+    }
+
+    n = ngx_http_judge_job_due(zone, due, NGX_HTTP_JUDGE_REDIS_SYNC_MAX);
+
+    for (i = 0; i < n; i++) {
+
+        pool = ngx_create_pool(4096, ngx_cycle->log);
+        s = ngx_alloc(sizeof(ngx_http_judge_redis_sync_t), ngx_cycle->log);
+
+        if (pool == NULL || s == NULL) {
+            goto failed;
+        }
+
+        s->zone = zone;
+        ngx_memcpy(s->id, due[i].id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+        id.data = s->id;
+        id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+        ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+        op.zone = zone;
+        op.pool = pool;
+        op.log = ngx_cycle->log;
+        op.id = id;
+        op.local = 1;
+
+        if (ngx_http_judge_job_read(&op) != NGX_OK
+            || ngx_http_judge_redis_flatten(&op, &result) != NGX_OK
+            || ngx_http_judge_redis_key(pool, &key, "j:", &id) == NULL
+            || ngx_http_judge_redis_key(pool, &active, "active", NULL) == NULL)
+        {
+            goto failed;
+        }
+
+        owner.data = zone->instance;
+        owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+        p = ngx_sprintf(buf, "%M", ngx_max(due[i].ttl, 1000));
+        ttl.data = buf;
+        ttl.len = p - buf;
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "EVAL");
+        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_end_lua);
+        ngx_http_judge_redis_argz(&a, "2");
+        ngx_http_judge_redis_arg(&a, key.data, key.len);
+        ngx_http_judge_redis_arg(&a, active.data, active.len);
+        ngx_http_judge_redis_argz(&a, (char *) due[i].status);
+        ngx_http_judge_redis_arg(&a, result.data, result.len);
+        ngx_http_judge_redis_arg(&a, ttl.data, ttl.len);
+        ngx_http_judge_redis_arg(&a, id.data, id.len);
+        ngx_http_judge_redis_arg(&a, owner.data, owner.len);
+
+        if (ngx_http_judge_redis_send(ngx_http_judge_redis_synced, s,
+                                      a.n, a.argv, a.len)
+            != NGX_OK)
+        {
+            goto failed;
+        }
+
+        ngx_destroy_pool(pool);
+        continue;
+
+    failed:
+
+        ngx_http_judge_job_kept(zone, due[i].id, 0);
+
+        if (pool) {
+            ngx_destroy_pool(pool);
+        }
+
+        if (s) {
+            ngx_free(s);
+        }
+    }
+}
+
+
+static void
+ngx_http_judge_redis_synced(void *data, redisReply *reply)
+{
+    ngx_http_judge_redis_sync_t  *s = data;
+
+    ngx_http_judge_job_kept(s->zone, s->id,
+                            reply && reply->type != REDIS_REPLY_ERROR);
+    ngx_free(s);
+}
+
+
+/* this frontend is alive for five seconds more */
+
+static void
+ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     owner, lease;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        key[128], ms[NGX_INT_T_LEN];
+
+    owner.data = zone->instance;
+    owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    lease = ngx_http_judge_redis_prefix();
+
+    if (lease.len + owner.len + 6 > sizeof(key)) {
+        return;
+    }
+
+    p = ngx_cpymem(key, lease.data, lease.len);
+    p = ngx_cpymem(p, "{fe:", 4);
+    p = ngx_cpymem(p, owner.data, owner.len);
+    *p++ = '}';
+
+    lease.data = key;
+    lease.len = p - key;
+
+    p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "SET");
+    ngx_http_judge_redis_arg(&a, lease.data, lease.len);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_argz(&a, "PX");
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+}
+
+
+/* jobs of frontends whose lease lapsed become this one's */
+
+static void
+ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        active[128], max[NGX_INT_T_LEN];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + 8 > sizeof(active)) {
+        return;
+    }
+
+    p = ngx_cpymem(active, prefix.data, prefix.len);
+    p = ngx_cpymem(p, "{active}", 8);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_claim_lua);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_arg(&a, active, p - active);
+    ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
+    ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
+
+    p = ngx_sprintf(max, "%d", NGX_HTTP_JUDGE_REDIS_CLAIM_MAX);
+    ngx_http_judge_redis_arg(&a, max, p - max);
+
+    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_claimed, zone,
+                                     a.n, a.argv, a.len);
+}
+
+
+static void
+ngx_http_judge_redis_claimed(void *data, redisReply *reply)
+{
+    ngx_http_judge_zone_t  *zone = data;
+
+    size_t                         i, k;
+    ngx_str_t                      key;
+    ngx_pool_t                    *pool;
+    redisReply                    *id;
+    ngx_http_judge_redis_argv_t    a;
+    ngx_http_judge_redis_claim_t  *cl;
+
+    static char  *fields[] = { "lang", "hash", "cspec", "rspec", "tests",
+                               "toff", "ntests", "ttime", "flags", "client",
+                               "params", "created" };
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+        return;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        id = reply->element[i];
+
+        if (id->type != REDIS_REPLY_STRING
+            || id->len != NGX_HTTP_JUDGE_JOB_ID_LEN)
+        {
+            continue;
+        }
+
+        pool = ngx_create_pool(4096, ngx_cycle->log);
+        if (pool == NULL) {
+            return;
+        }
+
+        cl = ngx_palloc(pool, sizeof(ngx_http_judge_redis_claim_t));
+        if (cl == NULL) {
+            ngx_destroy_pool(pool);
+            return;
+        }
+
+        cl->zone = zone;
+        cl->pool = pool;
+        cl->id.len = id->len;
+        cl->id.data = ngx_pnalloc(pool, id->len);
+
+        if (cl->id.data == NULL) {
+            ngx_destroy_pool(pool);
+            return;
+        }
+
+        ngx_memcpy(cl->id.data, id->str, id->len);
+
+        if (ngx_http_judge_redis_key(pool, &key, "j:", &cl->id) == NULL) {
+            ngx_destroy_pool(pool);
+            return;
+        }
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "HMGET");
+        ngx_http_judge_redis_arg(&a, key.data, key.len);
+
+        for (k = 0; k < sizeof(fields) / sizeof(char *); k++) {
+            ngx_http_judge_redis_argz(&a, fields[k]);
+        }
+
+        if (ngx_http_judge_redis_send(ngx_http_judge_redis_recover, cl,
+                                      a.n, a.argv, a.len)
+            != NGX_OK)
+        {
+            ngx_destroy_pool(pool);
+        }
+    }
+}
+
+
+static void
+ngx_http_judge_redis_recover(void *data, redisReply *reply)
+{
+    ngx_http_judge_redis_claim_t  *cl = data;
+
+    ngx_int_t  rc;
+
+    if (reply == NULL) {
+        /* its owner is this frontend now: the next start takes it over */
+        ngx_destroy_pool(cl->pool);
+        return;
+    }
+
+    rc = NGX_ERROR;
+
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 12) {
+        rc = ngx_http_judge_redis_restore(cl, reply->element);
+    }
+
+    if (rc == NGX_OK) {
+        ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                      "judge: submission %V taken over from a frontend "
+                      "that is gone", &cl->id);
+        ngx_http_judge_sched_run(cl->zone);
+
+    } else {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "judge: submission %V of a frontend that is gone "
+                      "cannot be run here now", &cl->id);
+        ngx_http_judge_redis_release(cl);
+    }
+
+    ngx_destroy_pool(cl->pool);
+}
+
+
+/* a job from its record, into the zone as it was accepted */
+
+static ngx_int_t
+ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
+    redisReply **e)
+{
+    ngx_int_t                       ntests, ttime, created;
+    ngx_uint_t                      i;
+    ngx_http_judge_store_op_t       op;
+    ngx_http_judge_loc_conf_t      *jlcf;
+    ngx_http_judge_submission_t    *sub;
+    ngx_http_judge_redis_params_t   params;
+
+    for (i = 0; i < 12; i++) {
+        if (e[i]->type != REDIS_REPLY_STRING) {
+            return NGX_ERROR;
+        }
+    }
+
+    ntests = ngx_atoi((u_char *) e[6]->str, e[6]->len);
+    ttime = ngx_atoi((u_char *) e[7]->str, e[7]->len);
+    created = ngx_atoi((u_char *) e[11]->str, e[11]->len);
+
+    if (ntests == NGX_ERROR || ntests == 0 || ttime == NGX_ERROR
+        || created == NGX_ERROR
+        || e[1]->len != NGX_HTTP_JUDGE_HASH_LEN
+        || e[5]->len != (size_t) (ntests + 1) * sizeof(uint64_t)
+        || e[9]->len != NGX_HTTP_JUDGE_CLIENT_LEN
+        || e[10]->len != sizeof(ngx_http_judge_redis_params_t))
+    {
+        return NGX_ERROR;
+    }
+
+    sub = ngx_pcalloc(cl->pool, sizeof(ngx_http_judge_submission_t));
+    jlcf = ngx_pcalloc(cl->pool, sizeof(ngx_http_judge_loc_conf_t));
+
+    if (sub == NULL || jlcf == NULL) {
+        return NGX_ERROR;
+    }
+
+    sub->test_off = ngx_palloc(cl->pool, e[5]->len);
+    if (sub->test_off == NULL) {
+        return NGX_ERROR;
+    }
+
+    sub->language.data = (u_char *) e[0]->str;
+    sub->language.len = e[0]->len;
+    ngx_memcpy(sub->hash, e[1]->str, NGX_HTTP_JUDGE_HASH_LEN);
+    sub->compile_spec.data = (u_char *) e[2]->str;
+    sub->compile_spec.len = e[2]->len;
+    sub->run_spec.data = (u_char *) e[3]->str;
+    sub->run_spec.len = e[3]->len;
+    sub->tests.data = (u_char *) e[4]->str;
+    sub->tests.len = e[4]->len;
+    ngx_memcpy(sub->test_off, e[5]->str, e[5]->len);
+    sub->ntests = ntests;
+    sub->test_time = ttime;
+    sub->compiled = ngx_strlchr((u_char *) e[8]->str,
+                                (u_char *) e[8]->str + e[8]->len, 'c')
+                    != NULL;
+    sub->stop_on_failure = ngx_strlchr((u_char *) e[8]->str,
+                                       (u_char *) e[8]->str + e[8]->len, 's')
+                           != NULL;
+    ngx_memcpy(sub->client, e[9]->str, NGX_HTTP_JUDGE_CLIENT_LEN);
+
+    if (sub->test_off[ntests] != sub->tests.len) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(&params, e[10]->str, sizeof(ngx_http_judge_redis_params_t));
+
+    /* accepted work: no queue or client limit refuses it */
+
+    jlcf->queue_size = NGX_MAX_INT32_VALUE;
+    jlcf->max_capture = params.max_capture;
+    jlcf->max_artifact_size = params.max_artifact;
+    jlcf->batch_size = params.batch_size;
+    jlcf->max_attempts = params.max_attempts;
+    jlcf->result_ttl = params.result_ttl;
+    jlcf->result_min_ttl = params.result_min_ttl;
+    jlcf->no_worker_timeout = params.no_worker_timeout;
+    jlcf->task_grace = params.task_grace;
+
+    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+    op.zone = cl->zone;
+    op.pool = cl->pool;
+    op.log = ngx_cycle->log;
+    op.id = cl->id;
+    op.jlcf = jlcf;
+    op.sub = sub;
+    op.created = created;
+    op.durable = 1;
+
+    return ngx_http_judge_job_create(&op);
+}
+
+
+/* a job taken over that cannot run here goes back to whoever can */
+
+static void
+ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl)
+{
+    ngx_str_t                    key;
+    ngx_http_judge_redis_argv_t  a;
+
+    if (ngx_http_judge_redis_key(cl->pool, &key, "j:", &cl->id) == NULL) {
+        return;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "HSET");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
+    ngx_http_judge_redis_argz(&a, "owner");
+    ngx_http_judge_redis_argz(&a, "");
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+}
+
+
+/* an answer planned as memory and file parts, in one piece */
+
+static ngx_int_t
+ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op, ngx_str_t *s)
+{
+    u_char       *p;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    p = ngx_pnalloc(op->pool, op->len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    s->data = p;
+
+    for (cl = op->out; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                return NGX_ERROR;
+            }
+
+            p += n;
+            continue;
+        }
+
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    }
+
+    /* without the answer's newline */
+
+    while (p > s->data && p[-1] == '\n') {
+        p--;
+    }
+
+    s->len = p - s->data;
+
+    return NGX_OK;
+}
+
+
+/* <prefix>{<tag><id>} */
+
+static u_char *
+ngx_http_judge_redis_key(ngx_pool_t *pool, ngx_str_t *key, char *tag,
+    ngx_str_t *id)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_str_t   prefix;
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    len = prefix.len + ngx_strlen(tag) + 2 + (id ? id->len : 0);
+
+    p = ngx_pnalloc(pool, len);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    key->data = p;
+    p = ngx_cpymem(p, prefix.data, prefix.len);
+    *p++ = '{';
+    p = ngx_cpymem(p, tag, ngx_strlen(tag));
+
+    if (id) {
+        p = ngx_cpymem(p, id->data, id->len);
+    }
+
+    *p++ = '}';
+    key->len = p - key->data;
+
+    return key->data;
+}
+
+
+static void
+ngx_http_judge_redis_arg(ngx_http_judge_redis_argv_t *a, void *data,
+    size_t len)
+{
+    a->argv[a->n] = data;
+    a->len[a->n] = len;
+    a->n++;
+}
+
+
+static void
+ngx_http_judge_redis_argz(ngx_http_judge_redis_argv_t *a, char *s)
+{
+    ngx_http_judge_redis_arg(a, s, ngx_strlen(s));
+}
