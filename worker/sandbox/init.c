@@ -61,11 +61,10 @@ typedef struct {
     sandbox_t      *sb;
     int             ctl;
     int             devnull;
-    int             last_pid;       /* /proc/sys/kernel/ns_last_pid, or -1 */
-    int             clear_refs;     /* /proc/self/clear_refs */
+    int             last_pid_fd;    /* /proc/sys/kernel/ns_last_pid, or -1 */
+    int             clear_refs_fd;  /* /proc/self/clear_refs */
     sbx_box_t       box;
     char           *stack;
-    size_t          notif_size;
     int             worker_gone;
     sbx_filter_t    no_filter;
 } sbx_init_t;
@@ -410,7 +409,7 @@ sbx_reap_all(void)
 
 
 static void
-sbx_on_notification(sbx_init_t *ini, int listener, sbx_done_msg_t *d)
+sbx_on_notification(int listener, sbx_done_msg_t *d)
 {
     char                  buf[256];
     struct seccomp_notif *req = (struct seccomp_notif *) buf;
@@ -425,7 +424,6 @@ sbx_on_notification(sbx_init_t *ini, int listener, sbx_done_msg_t *d)
     }
     /* no answer: killing the tree also cancels the pending call */
     (void) kill(-1, SIGKILL);
-    (void) ini;
 }
 
 
@@ -497,7 +495,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     c.filter = ini->sb->filter.enabled ? &ini->sb->filter : &ini->no_filter;
     c.listener = -1;
 
-    if (ini->last_pid >= 0 && sbx_write_str(ini->last_pid, "1") < 0) {
+    if (ini->last_pid_fd >= 0 && sbx_write_str(ini->last_pid_fd, "1") < 0) {
         sbx_fail(&err, errno, "resetting ns_last_pid");
         goto failed;
     }
@@ -506,7 +504,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     {
         goto failed;
     }
-    if (sbx_write_str(ini->clear_refs, "5") < 0) {
+    if (sbx_write_str(ini->clear_refs_fd, "5") < 0) {
         sbx_fail(&err, errno, "resetting init's peak RSS");
         goto failed;
     }
@@ -560,7 +558,7 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
             break;
         }
         if (pfd[2].revents & POLLIN) {
-            sbx_on_notification(ini, listener, &d);
+            sbx_on_notification(listener, &d);
         } else if (pfd[2].revents & (POLLHUP | POLLERR | POLLNVAL)) {
             sbx_close(&listener);           /* no filter user left */
         }
@@ -686,8 +684,8 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
      * is brought down to init's resident size before every spawn.  The
      * file is opened now, while init's fs uid still owns it.
      */
-    ini.clear_refs = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
-    if (ini.clear_refs < 0) {
+    ini.clear_refs_fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (ini.clear_refs_fd < 0) {
         sbx_fail(&err, errno, "open /proc/self/clear_refs");
         sbx_init_fail(ctl, &err);
     }
@@ -710,8 +708,9 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
      * without checkpoint/restore have no such file: pids then go on
      * counting from run to run.
      */
-    ini.last_pid = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-    if (ini.last_pid < 0 && errno != ENOENT) {
+    ini.last_pid_fd = open("/proc/sys/kernel/ns_last_pid",
+                           O_WRONLY | O_CLOEXEC);
+    if (ini.last_pid_fd < 0 && errno != ENOENT) {
         sbx_fail(&err, errno, "open /proc/sys/kernel/ns_last_pid");
         sbx_init_fail(ctl, &err);
     }
