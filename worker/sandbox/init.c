@@ -83,6 +83,28 @@ typedef struct {
 } sbx_parsed_t;
 
 
+/* One run in init, from its RUN request to the DONE answer. */
+typedef struct {
+    const sbx_run_msg_t  *msg;
+    int                  *fds;          /* stdin, stdout, stderr[, payload] */
+    int                   nfds;
+    const char           *payload;
+    size_t                payload_len;
+    void                 *payload_map;  /* MAP_FAILED unless in a memfd */
+    sbx_parsed_t          req;
+    uint64_t              placed;       /* what the run's files take */
+    uint64_t              mem_base;     /* the cgroup's charge at the start */
+    sbx_run_msg_t         child_msg;    /* the request, as the child reads it */
+    sbx_child_t           child;
+    struct rusage         ru_start;     /* init's RUSAGE_CHILDREN at spawn */
+    uint64_t              start_ns;
+    pid_t                 pid;
+    int                   pidfd;
+    int                   listener;     /* seccomp notifications, or -1 */
+    sbx_done_msg_t        done;
+} sbx_run_t;
+
+
 static void
 sbx_parsed_free(sbx_parsed_t *p)
 {
@@ -427,100 +449,126 @@ sbx_on_notification(int listener, sbx_done_msg_t *d)
 }
 
 
+/* A message from the supervisor during a run: ABORT or EOF kills the tree. */
 static void
-sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
-    int nfds)
+sbx_on_control(sbx_init_t *ini)
 {
-    sbx_done_msg_t   d;
-    sbx_parsed_t     r;
-    sbx_child_t      c;
-    sbx_err_t        err;
-    struct rusage    ru0, ru1, ru;
-    struct pollfd    pfd[3];
-    const char      *payload = NULL;
-    void            *map = MAP_FAILED;
-    size_t           plen = 0;
-    uint64_t         t0, cpu0, cpu1, placed, mem_base;
-    pid_t            pid;
-    int              pidfd = -1, listener = -1, wstatus = 0, i, k;
-    int              out_fds[SBX_MAX_COLLECT], nout = 0;
-    sbx_run_msg_t    ctl_msg;
-    struct stat      st;
+    sbx_run_msg_t  msg;
+    ssize_t        got;
 
-    memset(&d, 0, sizeof(d));
-    memset(&r, 0, sizeof(r));
-    d.type = SBX_MSG_DONE;
-    d.sv_nr = -1;
+    got = sbx_recv(ini->ctl, &msg, sizeof(msg), NULL, NULL, 0);
+    if (got <= 0) {
+        ini->worker_gone = 1;
+        (void) kill(-1, SIGKILL);
+    } else if (msg.type == SBX_MSG_ABORT) {
+        (void) kill(-1, SIGKILL);
+    }
+}
 
-    if (nfds < 3 + ((m->flags & SBX_RUN_PAYLOAD_FD) ? 1 : 0)) {
-        sbx_fail(&err, 0, "run request without its fds");
-        goto failed;
+
+/* User and system CPU time of a struct rusage, in microseconds. */
+static uint64_t
+sbx_rusage_cpu_us(const struct rusage *ru)
+{
+    return (uint64_t) ru->ru_utime.tv_sec * 1000000 + ru->ru_utime.tv_usec
+           + (uint64_t) ru->ru_stime.tv_sec * 1000000 + ru->ru_stime.tv_usec;
+}
+
+
+/*
+ * Checks that the request came with its fds and finds its payload: inline
+ * after the request, or in the memfd sent as fds[3], mapped read-only.
+ */
+static int
+sbx_find_payload(sbx_run_t *run, size_t n, sbx_err_t *err)
+{
+    const sbx_run_msg_t  *m = run->msg;
+    struct stat           st;
+
+    if (run->nfds < 3 + ((m->flags & SBX_RUN_PAYLOAD_FD) ? 1 : 0)) {
+        return sbx_fail(err, 0, "run request without its fds");
     }
 
     if (m->flags & SBX_RUN_PAYLOAD_FD) {
-        if (fstat(fds[3], &st) < 0 || (uint64_t) st.st_size < m->payload_len) {
-            sbx_fail(&err, errno, "run payload");
-            goto failed;
+        if (fstat(run->fds[3], &st) < 0
+            || (uint64_t) st.st_size < m->payload_len)
+        {
+            return sbx_fail(err, errno, "run payload");
         }
-        plen = m->payload_len;
-        map = mmap(NULL, plen ? plen : 1, PROT_READ, MAP_PRIVATE, fds[3], 0);
-        if (map == MAP_FAILED) {
-            sbx_fail(&err, errno, "mapping the run payload");
-            goto failed;
+        run->payload_len = m->payload_len;
+        run->payload_map = mmap(NULL, run->payload_len ? run->payload_len : 1,
+                                PROT_READ, MAP_PRIVATE, run->fds[3], 0);
+        if (run->payload_map == MAP_FAILED) {
+            return sbx_fail(err, errno, "mapping the run payload");
         }
-        payload = map;
+        run->payload = run->payload_map;
+
     } else {
         if (n != sizeof(*m) + m->payload_len) {
-            sbx_fail(&err, 0, "truncated run request");
-            goto failed;
+            return sbx_fail(err, 0, "truncated run request");
         }
-        payload = (const char *) (m + 1);
-        plen = m->payload_len;
+        run->payload = (const char *) (m + 1);
+        run->payload_len = m->payload_len;
     }
 
-    if (sbx_parse(m, payload, plen, &r, &err) < 0
-        || sbx_box_prepare(&ini->box, m->box_bytes, m->box_inodes, &err) < 0
-        || sbx_place_files(&r, &placed, &err) < 0)
-    {
-        goto failed;
-    }
+    return 0;
+}
 
-    memset(&c, 0, sizeof(c));
-    c.paths = r.paths;
-    c.argv = r.argv;
-    c.envp = r.envp;
-    c.cwd = r.cwd;
-    ctl_msg = *m;
-    c.msg = &ctl_msg;
-    c.filter = ini->sb->filter.enabled ? &ini->sb->filter : &ini->no_filter;
-    c.listener = -1;
 
+/*
+ * Starts the run's accounting: the pid counter back to 1, the memory
+ * baseline (cgroup.c), init's peak RSS down to its resident size.
+ */
+static int
+sbx_start_accounting(sbx_init_t *ini, sbx_run_t *run, sbx_err_t *err)
+{
     if (ini->last_pid_fd >= 0 && sbx_write_str(ini->last_pid_fd, "1") < 0) {
-        sbx_fail(&err, errno, "resetting ns_last_pid");
-        goto failed;
+        return sbx_fail(err, errno, "resetting ns_last_pid");
     }
-    if (sbx_cgroup_run_begin(&ini->sb->cg, m->mem_limit, placed, &mem_base,
-                             &err) < 0)
+    if (sbx_cgroup_run_begin(&ini->sb->cg, run->msg->mem_limit, run->placed,
+                             &run->mem_base, err) < 0)
     {
-        goto failed;
+        return -1;
     }
     if (sbx_write_str(ini->clear_refs_fd, "5") < 0) {
-        sbx_fail(&err, errno, "resetting init's peak RSS");
-        goto failed;
+        return sbx_fail(err, errno, "resetting init's peak RSS");
     }
+    return 0;
+}
+
+
+/*
+ * Spawns the program (exec.c) with the run's stdio, and closes init's
+ * copies of it.  The clock and init's children's rusage start here.
+ */
+static int
+sbx_spawn_program(sbx_init_t *ini, sbx_run_t *run, sbx_err_t *err)
+{
+    sbx_child_t  *c = &run->child;
+    int           i;
+
+    c->paths = run->req.paths;
+    c->argv = run->req.argv;
+    c->envp = run->req.envp;
+    c->cwd = run->req.cwd;
+    run->child_msg = *run->msg;
+    c->msg = &run->child_msg;
+    c->filter = ini->sb->filter.enabled ? &ini->sb->filter : &ini->no_filter;
+    c->listener = -1;
 
     /* the program's stdio at 0-2; CLONE_FILES shares this table with it */
-    if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
-        sbx_fail(&err, errno, "dup2 of the program's stdio");
-        goto failed;
+    if (dup2(run->fds[0], 0) < 0 || dup2(run->fds[1], 1) < 0
+        || dup2(run->fds[2], 2) < 0)
+    {
+        return sbx_fail(err, errno, "dup2 of the program's stdio");
     }
 
-    getrusage(RUSAGE_CHILDREN, &ru0);
-    t0 = sbx_now_ns();
+    getrusage(RUSAGE_CHILDREN, &run->ru_start);
+    run->start_ns = sbx_now_ns();
 
-    pid = clone(sbx_child_main, ini->stack + SBX_CHILD_STACK,
-                CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWIPC
-                | CLONE_PIDFD | SIGCHLD, &c, &pidfd);
+    run->pid = clone(sbx_child_main, ini->stack + SBX_CHILD_STACK,
+                     CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWIPC
+                     | CLONE_PIDFD | SIGCHLD, c, &run->pidfd);
 
     /* the child shared our mm and made it dumpable: not init's */
     (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -530,108 +578,178 @@ sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
     dup2(ini->devnull, 1);
     dup2(ini->devnull, 2);
     for (i = 0; i < 3; i++) {
-        sbx_close(&fds[i]);
+        sbx_close(&run->fds[i]);
     }
 
-    if (pid < 0) {
-        sbx_fail(&err, errno, "clone of the program");
-        goto failed;
+    if (run->pid < 0) {
+        return sbx_fail(err, errno, "clone of the program");
     }
 
-    d.started = 1;
-    listener = c.listener;
+    run->done.started = 1;
+    run->listener = c->listener;
+    return 0;
+}
+
+
+/*
+ * Waits for the program's main process to end.  Meanwhile a seccomp
+ * notification (a forbidden call), ABORT or EOF from the worker kill the
+ * tree, and so does a failing poll.
+ */
+static void
+sbx_wait_program(sbx_init_t *ini, sbx_run_t *run)
+{
+    struct pollfd  pfd[3];
 
     for ( ;; ) {
-        pfd[0].fd = pidfd;
+        pfd[0].fd = run->pidfd;
         pfd[0].events = POLLIN;
         pfd[1].fd = ini->ctl;
         pfd[1].events = POLLIN;
-        pfd[2].fd = listener;
+        pfd[2].fd = run->listener;
         pfd[2].events = POLLIN;
 
-        k = poll(pfd, 3, -1);
-        if (k < 0) {
+        if (poll(pfd, 3, -1) < 0) {
             if (errno == EINTR) {
                 continue;
             }
             (void) kill(-1, SIGKILL);
-            break;
+            return;
         }
         if (pfd[2].revents & POLLIN) {
-            sbx_on_notification(listener, &d);
+            sbx_on_notification(run->listener, &run->done);
         } else if (pfd[2].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-            sbx_close(&listener);           /* no filter user left */
+            sbx_close(&run->listener);      /* no filter user left */
         }
         if (pfd[1].revents) {
-            sbx_run_msg_t  a;
-            ssize_t        got = sbx_recv(ini->ctl, &a, sizeof(a), NULL, NULL,
-                                          0);
-            if (got <= 0) {
-                ini->worker_gone = 1;
-                (void) kill(-1, SIGKILL);
-            } else if (a.type == SBX_MSG_ABORT) {
-                (void) kill(-1, SIGKILL);
-            }
+            sbx_on_control(ini);
         }
         if (pfd[0].revents & POLLIN) {
-            break;
+            return;
         }
     }
+}
 
-    while (wait4(pid, &wstatus, __WALL, &ru) < 0 && errno == EINTR) {
+
+/*
+ * Reaps the program, then everything left in the namespace, and writes
+ * the run's figures and the child's set-up failure, if any, into DONE.
+ */
+static void
+sbx_reap_program(sbx_init_t *ini, sbx_run_t *run, sbx_err_t *err)
+{
+    sbx_done_msg_t  *d = &run->done;
+    struct rusage    ru, ru_end;
+    int              wstatus = 0;
+
+    while (wait4(run->pid, &wstatus, __WALL, &ru) < 0 && errno == EINTR) {
         /* retry */
     }
-    d.wall_us = (sbx_now_ns() - t0) / 1000;
+    d->wall_us = (sbx_now_ns() - run->start_ns) / 1000;
     sbx_reap_all();
-    getrusage(RUSAGE_CHILDREN, &ru1);
+    getrusage(RUSAGE_CHILDREN, &ru_end);
 
-    cpu0 = (uint64_t) ru0.ru_utime.tv_sec * 1000000 + ru0.ru_utime.tv_usec
-           + (uint64_t) ru0.ru_stime.tv_sec * 1000000 + ru0.ru_stime.tv_usec;
-    cpu1 = (uint64_t) ru1.ru_utime.tv_sec * 1000000 + ru1.ru_utime.tv_usec
-           + (uint64_t) ru1.ru_stime.tv_sec * 1000000 + ru1.ru_stime.tv_usec;
-    d.cpu_us = cpu1 - cpu0;
-    d.maxrss_kb = ru.ru_maxrss;
-    d.mem_peak = sbx_cgroup_run_peak(&ini->sb->cg, mem_base);
-    d.wstatus = wstatus;
-    d.exec_errno = c.exec_errno;
+    d->cpu_us = sbx_rusage_cpu_us(&ru_end) - sbx_rusage_cpu_us(&run->ru_start);
+    d->maxrss_kb = ru.ru_maxrss;
+    d->mem_peak = sbx_cgroup_run_peak(&ini->sb->cg, run->mem_base);
+    d->wstatus = wstatus;
+    d->exec_errno = run->child.exec_errno;
 
-    if (c.failed_step != NULL) {
-        d.fail_errno = c.failed_errno;
-        sbx_fail(&err, c.failed_errno, "program set-up: %s",
-                 (const char *) c.failed_step);
-        snprintf(d.fail_msg, sizeof(d.fail_msg), "%.199s", err.msg);
+    if (run->child.failed_step != NULL) {
+        d->fail_errno = run->child.failed_errno;
+        sbx_fail(err, run->child.failed_errno, "program set-up: %s",
+                 (const char *) run->child.failed_step);
+        snprintf(d->fail_msg, sizeof(d->fail_msg), "%.199s", err->msg);
     }
 
-    sbx_close(&pidfd);
-    sbx_close(&listener);
+    sbx_close(&run->pidfd);
+    sbx_close(&run->listener);
+}
 
-    sbx_collect_files(&r, m, &d, out_fds, &nout);
-    if (sbx_send(ini->ctl, &d, sizeof(d), out_fds, nout) < 0) {
+
+/* Answers DONE for a run that ended, with the fds of the files collected. */
+static void
+sbx_answer_done(sbx_init_t *ini, sbx_run_t *run)
+{
+    int  fds[SBX_MAX_COLLECT], nfds, i;
+
+    sbx_collect_files(&run->req, run->msg, &run->done, fds, &nfds);
+    if (sbx_send(ini->ctl, &run->done, sizeof(run->done), fds, nfds) < 0) {
         ini->worker_gone = 1;
     }
-    for (i = 0; i < nout; i++) {
-        close(out_fds[i]);
-    }
-    goto done;
-
-failed:
-
-    d.fail_errno = EIO;
-    snprintf(d.fail_msg, sizeof(d.fail_msg), "%.199s", err.msg);
-    if (sbx_send(ini->ctl, &d, sizeof(d), NULL, 0) < 0) {
-        ini->worker_gone = 1;
-    }
-
-done:
-
     for (i = 0; i < nfds; i++) {
-        sbx_close(&fds[i]);
+        close(fds[i]);
+    }
+}
+
+
+/* Answers DONE for a run that init could not set up or start. */
+static void
+sbx_answer_failed(sbx_init_t *ini, sbx_done_msg_t *d, const sbx_err_t *err)
+{
+    d->fail_errno = EIO;
+    snprintf(d->fail_msg, sizeof(d->fail_msg), "%.199s", err->msg);
+    if (sbx_send(ini->ctl, d, sizeof(*d), NULL, 0) < 0) {
+        ini->worker_gone = 1;
+    }
+}
+
+
+/* Closes the fds the run came with, wipes the work dir, frees the rest. */
+static void
+sbx_release_run(sbx_init_t *ini, sbx_run_t *run)
+{
+    int  i;
+
+    for (i = 0; i < run->nfds; i++) {
+        sbx_close(&run->fds[i]);
     }
     sbx_box_release(&ini->box);
-    sbx_parsed_free(&r);
-    if (map != MAP_FAILED) {
-        munmap(map, plen ? plen : 1);
+    sbx_parsed_free(&run->req);
+    if (run->payload_map != MAP_FAILED) {
+        munmap(run->payload_map, run->payload_len ? run->payload_len : 1);
     }
+}
+
+
+/*
+ * One RUN request, answered with DONE.  fds: the program's stdin, stdout
+ * and stderr, then the payload's memfd unless the payload is inline; all
+ * are closed here.
+ */
+static void
+sbx_init_run(sbx_init_t *ini, const sbx_run_msg_t *m, size_t n, int *fds,
+    int nfds)
+{
+    sbx_run_t  run;
+    sbx_err_t  err;
+
+    memset(&run, 0, sizeof(run));
+    run.msg = m;
+    run.fds = fds;
+    run.nfds = nfds;
+    run.payload_map = MAP_FAILED;
+    run.pidfd = -1;
+    run.listener = -1;
+    run.done.type = SBX_MSG_DONE;
+    run.done.sv_nr = -1;
+
+    if (sbx_find_payload(&run, n, &err) < 0
+        || sbx_parse(m, run.payload, run.payload_len, &run.req, &err) < 0
+        || sbx_box_prepare(&ini->box, m->box_bytes, m->box_inodes, &err) < 0
+        || sbx_place_files(&run.req, &run.placed, &err) < 0
+        || sbx_start_accounting(ini, &run, &err) < 0
+        || sbx_spawn_program(ini, &run, &err) < 0)
+    {
+        sbx_answer_failed(ini, &run.done, &err);
+
+    } else {
+        sbx_wait_program(ini, &run);
+        sbx_reap_program(ini, &run, &err);
+        sbx_answer_done(ini, &run);
+    }
+
+    sbx_release_run(ini, &run);
 }
 
 
