@@ -28,6 +28,17 @@
 #include "internal.h"
 
 
+/* A run request on its way to init, with the fds that go with it. */
+typedef struct {
+    sbx_run_msg_t  *msg;            /* the header, then an inline payload */
+    size_t          msg_len;
+    int             payload_fd;     /* the payload's memfd, or -1: inline */
+    int             stdin_fd;
+    int             out[2];         /* the program's stdout pipe */
+    int             err[2];         /* the program's stderr pipe */
+} sbx_request_t;
+
+
 static const char *const  sbx_default_env[] = {
     "PATH=/usr/local/bin:/usr/bin:/bin",
     "HOME=/tmp",
@@ -642,25 +653,14 @@ sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
 }
 
 
-int
-sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
+/*
+ * Checks what a run asks before any work is done.  Returns -1 with the
+ * reason in res->message when the run cannot start, else 0.
+ */
+static int
+sbx_spec_refused(const sandbox_t *sb, const sandbox_spec_t *spec,
+    sandbox_result_t *res)
 {
-    sandbox_limits_t   lim = spec->limits;
-    sbx_run_msg_t     *msg = NULL;
-    sbx_watch_t        w;
-    sbx_err_t          err;
-    const char *const *env = spec->env ? spec->env : sbx_default_env;
-    size_t             plen, envc, argc, i;
-    uint64_t           cg_cpu = 0;
-    int                oom = 0, fds[4], nfds = 3, pfd = -1;
-    int                out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in = -1;
-    int                rc;
-
-    memset(res, 0, sizeof(*res));
-    memset(&w, 0, sizeof(w));
-    res->status = SANDBOX_IE;
-    err.msg[0] = '\0';
-
     if (spec->argv == NULL || spec->argv[0] == NULL) {
         snprintf(res->message, sizeof(res->message), "empty argv");
         return -1;
@@ -674,30 +674,35 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
         snprintf(res->message, sizeof(res->message), "killed on request");
         return -1;
     }
-    if (spec->nbinds > 0) {
-        return sbx_run_extra_binds(sb, spec, res);
-    }
+    return 0;
+}
 
-    sandbox_limits_default(&lim);
 
-    /* an init that died (or was killed after a protocol error) is redone */
-    if (sb->init_pid == 0 && sbx_init_spawn(sb, NULL, 0, &err) < 0) {
-        goto failed;
-    }
-
-    if (sbx_cgroup_prepare_run(sb, &lim, &err) < 0) {
-        goto failed;
-    }
+/*
+ * Builds the run request: the header (sizes, limits, the rlimits planned
+ * by rlimit.c), then the payload inline, or in a memfd when it is larger
+ * than SBX_MAX_INLINE.
+ */
+static int
+sbx_request_build(const sandbox_t *sb, const sandbox_spec_t *spec,
+    const sandbox_limits_t *lim, sbx_request_t *rq, sbx_err_t *err)
+{
+    const char *const  *env = spec->env ? spec->env : sbx_default_env;
+    sbx_run_msg_t      *msg;
+    size_t              plen, envc, argc;
+    char               *map;
 
     for (argc = 0; spec->argv[argc] != NULL; argc++) { /* count */ }
     for (envc = 0; env[envc] != NULL; envc++) { /* count */ }
 
     plen = sbx_payload_build(spec, env, NULL, 0);
-    msg = calloc(1, sizeof(*msg) + (plen <= SBX_MAX_INLINE ? plen : 0));
+    rq->msg_len = sizeof(*msg) + (plen <= SBX_MAX_INLINE ? plen : 0);
+    msg = calloc(1, rq->msg_len);
     if (msg == NULL) {
-        sbx_fail(&err, ENOMEM, "building the run request");
-        goto failed;
+        return sbx_fail(err, ENOMEM, "building the run request");
     }
+    rq->msg = msg;
+
     msg->type = SBX_MSG_RUN;
     msg->argc = (uint32_t) argc;
     msg->envc = (uint32_t) envc;
@@ -706,69 +711,171 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     msg->collect_max = (spec->collect_max_kb ? spec->collect_max_kb
                                              : 64 * 1024) * 1024;
     msg->payload_len = (uint32_t) plen;
-    msg->box_bytes = lim.work_dir_kb * 1024;
+    msg->box_bytes = lim->work_dir_kb * 1024;
     msg->box_inodes = 4096 + spec->nfiles;
-    msg->mem_limit = lim.memory_kb * 1024;
-    sbx_rlimits_plan(sb, &lim, msg);
+    msg->mem_limit = lim->memory_kb * 1024;
+    sbx_rlimits_plan(sb, lim, msg);
 
     if (plen <= SBX_MAX_INLINE) {
         sbx_payload_build(spec, env, (char *) (msg + 1), plen);
-    } else {
-        char  *map;
-
-        msg->flags |= SBX_RUN_PAYLOAD_FD;
-        pfd = memfd_create("run", MFD_CLOEXEC);
-        if (pfd < 0 || ftruncate(pfd, plen) < 0) {
-            sbx_fail(&err, errno, "memfd for the run request");
-            goto failed;
-        }
-        map = mmap(NULL, plen, PROT_WRITE, MAP_SHARED, pfd, 0);
-        if (map == MAP_FAILED) {
-            sbx_fail(&err, errno, "mapping the run request");
-            goto failed;
-        }
-        sbx_payload_build(spec, env, map, plen);
-        munmap(map, plen);
+        return 0;
     }
 
-    in = sbx_stdin_fd(sb, spec, &err);
-    if (in < 0) {
-        goto failed;
+    msg->flags |= SBX_RUN_PAYLOAD_FD;
+    rq->payload_fd = memfd_create("run", MFD_CLOEXEC);
+    if (rq->payload_fd < 0 || ftruncate(rq->payload_fd, plen) < 0) {
+        return sbx_fail(err, errno, "memfd for the run request");
     }
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
-        sbx_fail(&err, errno, "pipe for the program's output");
-        goto failed;
+    map = mmap(NULL, plen, PROT_WRITE, MAP_SHARED, rq->payload_fd, 0);
+    if (map == MAP_FAILED) {
+        return sbx_fail(err, errno, "mapping the run request");
     }
-    if (fcntl(out[0], F_SETFL, O_NONBLOCK) < 0
-        || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0)
+    sbx_payload_build(spec, env, map, plen);
+    munmap(map, plen);
+    return 0;
+}
+
+
+/*
+ * Opens the program's stdio: its stdin, and a pipe each for stdout and
+ * stderr, whose read ends the supervisor drains without blocking.
+ */
+static int
+sbx_request_stdio(sandbox_t *sb, const sandbox_spec_t *spec,
+    sbx_request_t *rq, sbx_err_t *err)
+{
+    rq->stdin_fd = sbx_stdin_fd(sb, spec, err);
+    if (rq->stdin_fd < 0) {
+        return -1;
+    }
+    if (pipe2(rq->out, O_CLOEXEC) < 0 || pipe2(rq->err, O_CLOEXEC) < 0) {
+        return sbx_fail(err, errno, "pipe for the program's output");
+    }
+    if (fcntl(rq->out[0], F_SETFL, O_NONBLOCK) < 0
+        || fcntl(rq->err[0], F_SETFL, O_NONBLOCK) < 0)
     {
-        sbx_fail(&err, errno, "O_NONBLOCK on the output pipes");
-        goto failed;
+        return sbx_fail(err, errno, "O_NONBLOCK on the output pipes");
+    }
+    return 0;
+}
+
+
+/*
+ * Sends the request to init with the program's stdin, the write ends of
+ * its pipes and the payload's memfd, then closes our copies of those.
+ */
+static int
+sbx_request_send(sandbox_t *sb, sbx_request_t *rq, sbx_err_t *err)
+{
+    int  fds[4], nfds = 3;
+
+    fds[0] = rq->stdin_fd;
+    fds[1] = rq->out[1];
+    fds[2] = rq->err[1];
+    if (rq->payload_fd >= 0) {
+        fds[nfds++] = rq->payload_fd;
     }
 
-    fds[0] = in;
-    fds[1] = out[1];
-    fds[2] = errp[1];
-    if (pfd >= 0) {
-        fds[nfds++] = pfd;
-    }
-
-    if (sbx_send(sb->ctl, msg,
-                 sizeof(*msg) + (plen <= SBX_MAX_INLINE ? plen : 0),
-                 fds, nfds) < 0)
-    {
-        sbx_fail(&err, errno, "sending the run request to the sandbox init");
-        sbx_init_kill(sb);
-        goto failed;
+    if (sbx_send(sb->ctl, rq->msg, rq->msg_len, fds, nfds) < 0) {
+        return sbx_fail(err, errno,
+                        "sending the run request to the sandbox init");
     }
 
     /* only the program may hold the write ends now */
-    sbx_close(&out[1]);
-    sbx_close(&errp[1]);
-    sbx_close(&in);
-    sbx_close(&pfd);
+    sbx_close(&rq->out[1]);
+    sbx_close(&rq->err[1]);
+    sbx_close(&rq->stdin_fd);
+    sbx_close(&rq->payload_fd);
+    return 0;
+}
 
-    if (sbx_supervise(sb, &lim, out[0], errp[0], &w, &err) < 0) {
+
+/* Closes whatever fds of the request are still open, and frees it. */
+static void
+sbx_request_free(sbx_request_t *rq)
+{
+    sbx_close(&rq->out[0]);
+    sbx_close(&rq->out[1]);
+    sbx_close(&rq->err[0]);
+    sbx_close(&rq->err[1]);
+    sbx_close(&rq->stdin_fd);
+    sbx_close(&rq->payload_fd);
+    free(rq->msg);
+}
+
+
+/*
+ * Moves what the supervisor gathered into the result: the output,
+ * NUL-terminated.  The fds of the collected files, read by now, are closed.
+ */
+static void
+sbx_result_from_watch(sandbox_result_t *res, sbx_watch_t *w)
+{
+    int  i;
+
+    res->out = w->out;
+    res->out_len = w->out_len;
+    res->out_truncated = w->out_truncated;
+    res->err = w->err;
+    res->err_len = w->err_len;
+    res->err_truncated = w->err_truncated;
+    if (res->out != NULL) {
+        res->out[res->out_len] = '\0';
+    }
+    if (res->err != NULL) {
+        res->err[res->err_len] = '\0';
+    }
+
+    for (i = 0; i < w->ncollected; i++) {
+        close(w->collected_fds[i]);
+    }
+}
+
+
+int
+sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
+{
+    sandbox_limits_t  lim = spec->limits;
+    sbx_request_t     rq;
+    sbx_watch_t       w;
+    sbx_err_t         err;
+    uint64_t          cg_cpu = 0;
+    int               oom = 0, rc;
+
+    memset(res, 0, sizeof(*res));
+    memset(&w, 0, sizeof(w));
+    res->status = SANDBOX_IE;
+    err.msg[0] = '\0';
+
+    if (sbx_spec_refused(sb, spec, res) < 0) {
+        return -1;
+    }
+    if (spec->nbinds > 0) {
+        return sbx_run_extra_binds(sb, spec, res);
+    }
+
+    sandbox_limits_default(&lim);
+
+    rq.msg = NULL;
+    rq.msg_len = 0;
+    rq.payload_fd = rq.stdin_fd = -1;
+    rq.out[0] = rq.out[1] = rq.err[0] = rq.err[1] = -1;
+
+    /* an init that died (or was killed after a protocol error) is redone */
+    if (sb->init_pid == 0 && sbx_init_spawn(sb, NULL, 0, &err) < 0) {
+        goto failed;
+    }
+
+    if (sbx_cgroup_prepare_run(sb, &lim, &err) < 0
+        || sbx_request_build(sb, spec, &lim, &rq, &err) < 0
+        || sbx_request_stdio(sb, spec, &rq, &err) < 0)
+    {
+        goto failed;
+    }
+
+    if (sbx_request_send(sb, &rq, &err) < 0
+        || sbx_supervise(sb, &lim, rq.out[0], rq.err[0], &w, &err) < 0)
+    {
         /* init is out of step or gone: start over on the next run */
         sbx_init_kill(sb);
         goto failed;
@@ -793,29 +900,8 @@ failed:
 
 done:
 
-    res->out = w.out;
-    res->out_len = w.out_len;
-    res->out_truncated = w.out_truncated;
-    res->err = w.err;
-    res->err_len = w.err_len;
-    res->err_truncated = w.err_truncated;
-    if (res->out != NULL) {
-        res->out[res->out_len] = '\0';
-    }
-    if (res->err != NULL) {
-        res->err[res->err_len] = '\0';
-    }
-
-    for (i = 0; i < (size_t) w.ncollected; i++) {
-        close(w.collected_fds[i]);
-    }
-    sbx_close(&out[0]);
-    sbx_close(&out[1]);
-    sbx_close(&errp[0]);
-    sbx_close(&errp[1]);
-    sbx_close(&in);
-    sbx_close(&pfd);
-    free(msg);
+    sbx_result_from_watch(res, &w);
+    sbx_request_free(&rq);
     return rc;
 }
 
