@@ -68,8 +68,11 @@ struct ngx_http_judge_api_ctx_s {
     ngx_http_judge_wake_pt       wake;
     ngx_http_judge_cursor_t      cursor;      /* SSE */
     ngx_chain_t                 *busy;        /* SSE */
+    ngx_http_judge_store_op_t    op;          /* SSE: the read out */
     unsigned                     waiting:1;
     unsigned                     watching:1;  /* filed with its job */
+    unsigned                     reading:1;   /* SSE: a read is out */
+    unsigned                     again:1;     /* SSE: news came meanwhile */
 };
 
 
@@ -103,6 +106,10 @@ static ngx_int_t ngx_http_judge_submission(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_json(ngx_http_request_t *r,
     ngx_uint_t local);
 static void ngx_http_judge_submission_read(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_submission_cancelled(
+    ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_submission_cancel(ngx_http_request_t *r,
+    ngx_int_t rc);
 static ngx_int_t ngx_http_judge_submission_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
@@ -110,6 +117,9 @@ static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
 static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
 static void ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
+static void ngx_http_judge_events_read(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_events_out(ngx_http_judge_api_ctx_t *ctx,
+    ngx_int_t rc);
 static ngx_uint_t ngx_http_judge_events_blocked(ngx_http_request_t *r,
     ngx_http_judge_api_ctx_t *ctx);
 static void ngx_http_judge_events_writer(ngx_http_request_t *r);
@@ -729,6 +739,7 @@ ngx_http_judge_watch(ngx_http_judge_api_ctx_t *ctx,
 
     ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
     op.zone = jmcf->zone;
+    op.log = ctx->request->connection->log;
     op.id = ctx->arg;
     op.addr = self;
     op.progress = progress;
@@ -762,6 +773,7 @@ ngx_http_judge_waiter_cleanup(void *data)
                                              ngx_http_judge_module);
         ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
         op.zone = jmcf->zone;
+        op.log = ctx->request->connection->log;
         op.id = ctx->arg;
         op.waiter = (uint64_t) ctx->node.key;
 
@@ -1320,6 +1332,56 @@ ngx_http_judge_submission_answer(ngx_http_request_t *r,
 
 
 static void
+ngx_http_judge_submission_cancelled(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_request_t  *r = op->data;
+
+    ngx_connection_t  *c;
+
+    c = r->connection;
+
+    ngx_http_finalize_request(r, ngx_http_judge_submission_cancel(r, op->rc));
+    ngx_http_run_posted_requests(c);
+}
+
+
+/* DELETE: what the store said, then where the submission stands */
+
+static ngx_int_t
+ngx_http_judge_submission_cancel(ngx_http_request_t *r, ngx_int_t rc)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (rc == NGX_DONE) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
+                                         "already_finished",
+                                         "the submission has finished");
+    }
+
+    if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "store_unavailable",
+                                         "the submission is not here and "
+                                         "the judge's durable store cannot "
+                                         "be reached now");
+    }
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "judge: submission %V cancelled", &ctx->arg);
+    }
+
+    return ngx_http_judge_submission_json(r, 0);
+}
+
+
+static void
 ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout)
 {
@@ -1347,7 +1409,7 @@ ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
     }
 
     ngx_http_judge_waiter_finish(ctx,
-                  ngx_http_judge_submission_json(ctx->request, 1));
+                  ngx_http_judge_submission_json(ctx->request, 0));
 }
 
 
@@ -1359,7 +1421,7 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     ngx_int_t                    rc;
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_store_op_t    op;
+    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
@@ -1368,30 +1430,26 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (r->method == NGX_HTTP_DELETE) {
-        ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
-        op.zone = jmcf->zone;
-        op.pool = r->pool;
-        op.log = r->connection->log;
-        op.id = ctx->arg;
-
-        rc = jmcf->zone->store->cancel(&op);
-
-        if (rc == NGX_DONE) {
-            return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
-                                             "already_finished",
-                                             "the submission has finished");
-        }
-
-        if (rc == NGX_ERROR) {
+        op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+        if (op == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (rc == NGX_OK) {
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                          "judge: submission %V cancelled", &ctx->arg);
+        op->zone = jmcf->zone;
+        op->pool = r->pool;
+        op->log = r->connection->log;
+        op->id = ctx->arg;
+        op->done = ngx_http_judge_submission_cancelled;
+        op->data = r;
+
+        rc = jmcf->zone->store->cancel(op);
+
+        if (rc == NGX_AGAIN) {
+            r->main->count++;
+            return NGX_DONE;
         }
 
-        return ngx_http_judge_submission_json(r, 1);
+        return ngx_http_judge_submission_cancel(r, rc);
     }
 
     if (ngx_http_judge_wants_wait(r)) {
@@ -1529,16 +1587,19 @@ static void
 ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
 {
     ngx_int_t                    rc;
-    ngx_uint_t                   finished;
-    ngx_chain_t                 *out, *last;
     ngx_connection_t            *c;
     ngx_http_request_t          *r;
-    ngx_http_judge_store_op_t    op;
     ngx_http_judge_main_conf_t  *jmcf;
 
     r = ctx->request;
     c = r->connection;
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (ctx->reading) {
+        /* a read is out: it looks again once it is back */
+        ctx->again = 1;
+        return;
+    }
 
     if (ngx_http_judge_events_blocked(r, ctx)) {
         /* the writer catches up once the client has read what is out */
@@ -1561,17 +1622,64 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
         return;
     }
 
-    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
-    op.zone = jmcf->zone;
-    op.pool = r->pool;
-    op.log = c->log;
-    op.id = ctx->arg;
-    op.cursor = &ctx->cursor;
+    ngx_memzero(&ctx->op, sizeof(ngx_http_judge_store_op_t));
+    ctx->op.zone = jmcf->zone;
+    ctx->op.pool = r->pool;
+    ctx->op.log = c->log;
+    ctx->op.id = ctx->arg;
+    ctx->op.cursor = &ctx->cursor;
+    ctx->op.done = ngx_http_judge_events_read;
+    ctx->op.data = ctx;
 
-    rc = jmcf->zone->store->events(&op);
+    rc = jmcf->zone->store->events(&ctx->op);
 
-    out = op.out;
-    finished = op.finished;
+    if (rc == NGX_AGAIN) {
+        ctx->reading = 1;
+        r->main->count++;
+        return;
+    }
+
+    (void) ngx_http_judge_events_out(ctx, rc);
+}
+
+
+/* a read the store answered later */
+
+static void
+ngx_http_judge_events_read(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_judge_api_ctx_t  *ctx = op->data;
+
+    ngx_http_request_t  *r;
+
+    r = ctx->request;
+    ctx->reading = 0;
+
+    if (ngx_http_judge_events_out(ctx, op->rc) == NGX_OK && ctx->again) {
+        ctx->again = 0;
+        ngx_http_judge_events_wake(ctx, 0);
+    }
+
+    /* the count taken while the read was out */
+    ngx_http_finalize_request(r, NGX_DONE);
+}
+
+
+/* what the store had for the stream, sent; NGX_DONE: the stream ended */
+
+static ngx_int_t
+ngx_http_judge_events_out(ngx_http_judge_api_ctx_t *ctx, ngx_int_t rc)
+{
+    ngx_uint_t           finished;
+    ngx_chain_t         *out, *last;
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = ctx->request;
+    c = r->connection;
+
+    out = ctx->op.out;
+    finished = ctx->op.finished;
 
     if (rc == NGX_DECLINED) {
         finished = 1;
@@ -1579,7 +1687,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
 
     } else if (rc != NGX_OK) {
         ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
-        return;
+        return NGX_DONE;
     }
 
     if (out) {
@@ -1590,7 +1698,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
 
         if (ngx_http_output_filter(r, out) == NGX_ERROR) {
             ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
-            return;
+            return NGX_DONE;
         }
 
         /* a stream lives long: what was sent is used again */
@@ -1600,16 +1708,18 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     } else if (finished) {
         if (ngx_http_send_special(r, NGX_HTTP_LAST) == NGX_ERROR) {
             ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
-            return;
+            return NGX_DONE;
         }
     }
 
     if (finished) {
         ngx_http_judge_waiter_finish(ctx, NGX_OK);
-        return;
+        return NGX_DONE;
     }
 
     ngx_http_run_posted_requests(c);
+
+    return NGX_OK;
 }
 
 

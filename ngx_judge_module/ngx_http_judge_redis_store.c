@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_redis.h"
@@ -33,9 +34,12 @@
  *     <prefix>{j:<id>}     hash: status, owner (the frontend's instance),
  *                          created (ms), the packed submission (lang,
  *                          hash, cspec, rspec, tests, toff, ntests, ttime,
- *                          flags, client, params) while it runs; result
- *                          (the answer's JSON) once it ended
+ *                          flags, client, params) while it runs, cancel
+ *                          once asked for; result (the answer's JSON) once
+ *                          it ended
+ *     <prefix>{j:<id>}:r   list: each test's result (JSON) as it came in
  *     <prefix>{active}     sorted set: ids of jobs not ended, by created
+ *     <prefix>{cx:<inst>}  list: ids whose cancel a frontend is to do
  *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
  *                          lasting 5 s
  *
@@ -45,6 +49,11 @@
  * is a new instance), and runs them from their records: within about 7 s
  * of a frontend's end, its unfinished work runs elsewhere.  Tests are run
  * again from the start; the end is written by the owner only.
+ *
+ * Requests on a frontend that does not hold the job read its record: a
+ * waiting request or an SSE stream is told of news by a poll of the
+ * record at each tick; a DELETE is queued for the owner, which picks its
+ * cancels up at each tick.
  */
 
 
@@ -84,6 +93,21 @@ typedef struct {
 } ngx_http_judge_redis_claim_t;
 
 
+/* a request of this process following a job another frontend holds */
+typedef struct {
+    ngx_queue_t                  queue;
+    ngx_http_judge_addr_t        addr;
+    ngx_uint_t                   progress;
+    ngx_uint_t                   seen;        /* results told of */
+    ngx_uint_t                   polling;
+    ngx_http_judge_zone_t       *zone;
+    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+} ngx_http_judge_redis_watch_t;
+
+
+#define NGX_HTTP_JUDGE_REDIS_ENDED  256
+
+
 /* a job's end on its way to Redis */
 typedef struct {
     ngx_http_judge_zone_t       *zone;
@@ -95,7 +119,19 @@ static ngx_int_t ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_created(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_read(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_got(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_events(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_evented(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_watch(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_unwatch(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_polled(void *data, redisReply *reply);
+static void ngx_http_judge_redis_ended_add(u_char *id);
 static ngx_int_t ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_asked(void *data, redisReply *reply);
+static void ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_cancel_these(void *data, redisReply *reply);
+static void ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, u_char *json, size_t len);
 static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
 static void ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone);
@@ -109,6 +145,8 @@ static ngx_int_t ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op,
     ngx_str_t *s);
 static u_char *ngx_http_judge_redis_key(ngx_pool_t *pool, ngx_str_t *key,
     char *tag, ngx_str_t *id);
+static u_char *ngx_http_judge_redis_list(ngx_pool_t *pool, ngx_str_t *key,
+    ngx_str_t *id);
 static void ngx_http_judge_redis_arg(ngx_http_judge_redis_argv_t *a,
     void *data, size_t len);
 static void ngx_http_judge_redis_argz(ngx_http_judge_redis_argv_t *a,
@@ -119,17 +157,27 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     "redis",
     ngx_http_judge_redis_create,
     ngx_http_judge_redis_read,
-    ngx_http_judge_job_events,
-    ngx_http_judge_job_watch,
-    ngx_http_judge_job_unwatch,
+    ngx_http_judge_redis_events,
+    ngx_http_judge_redis_watch,
+    ngx_http_judge_redis_unwatch,
     ngx_http_judge_redis_cancel,
     ngx_http_judge_job_expire,
-    ngx_http_judge_redis_sync
+    ngx_http_judge_redis_sync,
+    ngx_http_judge_redis_result
 };
 
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
+
+/* this process's requests following other frontends' jobs */
+static ngx_queue_t  ngx_http_judge_redis_watches;
+static ngx_uint_t   ngx_http_judge_redis_nwatches;
+
+/* jobs of other frontends seen ended lately, a ring */
+static u_char      ngx_http_judge_redis_ended[NGX_HTTP_JUDGE_REDIS_ENDED]
+                                             [NGX_HTTP_JUDGE_JOB_ID_LEN];
+static ngx_uint_t  ngx_http_judge_redis_nended;
 
 
 /* KEYS: the job, active, the lease; ARGV: created, id, lease ms, fields */
@@ -140,13 +188,40 @@ static char  ngx_http_judge_redis_create_lua[] =
     "return 1";
 
 
-/* KEYS: the job, active; ARGV: status, result, ttl, id, owner */
+/* KEYS: the job, active, its results; ARGV: status, result, ttl, id, owner */
 static char  ngx_http_judge_redis_end_lua[] =
     "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[5] then return 0 end "
     "redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2]) "
     "redis.call('HDEL', KEYS[1], 'cspec', 'rspec', 'tests', 'toff') "
     "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
+    "redis.call('PEXPIRE', KEYS[3], ARGV[3]) "
     "redis.call('ZREM', KEYS[2], ARGV[4]) "
+    "return 1";
+
+
+/* KEYS: the job, its results: is it there, has it ended, results so far */
+static char  ngx_http_judge_redis_poll_lua[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0} end "
+    "return {1, redis.call('HEXISTS', KEYS[1], 'result'), "
+    "        redis.call('LLEN', KEYS[2])}";
+
+
+/* KEYS: the job, its results; ARGV: the first result wanted */
+static char  ngx_http_judge_redis_events_lua[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end "
+    "return {1, redis.call('HGET', KEYS[1], 'result') or '', "
+    "        redis.call('LRANGE', KEYS[2], ARGV[1], -1)}";
+
+
+/* KEYS: the job; ARGV: prefix, id.  -1: unknown, 0: ended, 1: asked */
+static char  ngx_http_judge_redis_cancel_lua[] =
+    "local owner = redis.call('HGET', KEYS[1], 'owner') "
+    "if not owner then return -1 end "
+    "if redis.call('HEXISTS', KEYS[1], 'result') == 1 then return 0 end "
+    "redis.call('HSET', KEYS[1], 'cancel', '1') "
+    "local q = ARGV[1] .. '{cx:' .. owner .. '}' "
+    "redis.call('RPUSH', q, ARGV[2]) "
+    "redis.call('PEXPIRE', q, 60000) "
     "return 1";
 
 
@@ -166,6 +241,7 @@ static char  ngx_http_judge_redis_claim_lua[] =
     "     and redis.call('EXISTS', ARGV[1] .. '{fe:' .. owner .. '}') == 0 "
     "  then "
     "    redis.call('HSET', k, 'owner', ARGV[2]) "
+    "    redis.call('DEL', k .. ':r') "
     "    got[#got + 1] = id "
     "    if #got >= tonumber(ARGV[3]) then break end "
     "  end "
@@ -499,10 +575,527 @@ ngx_http_judge_redis_got(void *data, redisReply *reply)
 }
 
 
+/* SSE: what is new of a job another frontend holds */
+
+static ngx_int_t
+ngx_http_judge_redis_events(ngx_http_judge_store_op_t *op)
+{
+    u_char                       *p;
+    ngx_int_t                     rc;
+    ngx_str_t                     key, list;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        from[NGX_INT_T_LEN];
+
+    rc = ngx_http_judge_job_events(op);
+
+    if (rc != NGX_DECLINED || op->id.len != NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        return rc;
+    }
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id) == NULL
+        || ngx_http_judge_redis_list(op->pool, &list, &op->id) == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(from, "%ui", op->cursor->sent);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_events_lua);
+    ngx_http_judge_redis_argz(&a, "2");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
+    ngx_http_judge_redis_arg(&a, list.data, list.len);
+    ngx_http_judge_redis_arg(&a, from, p - from);
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_evented, op,
+                                      a.n, a.argv, a.len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_evented(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    size_t        len;
+    ngx_buf_t    *b;
+    ngx_uint_t    i;
+    redisReply   *result, *tests;
+    ngx_chain_t  *cl;
+
+    op->out = NULL;
+    op->finished = 0;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements < 1
+        || reply->element[0]->type != REDIS_REPLY_INTEGER)
+    {
+        op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+        op->done(op);
+        return;
+    }
+
+    if (reply->element[0]->integer == 0) {
+        op->rc = NGX_DECLINED;
+        op->done(op);
+        return;
+    }
+
+    if (reply->elements != 3
+        || reply->element[1]->type != REDIS_REPLY_STRING
+        || reply->element[2]->type != REDIS_REPLY_ARRAY)
+    {
+        op->rc = NGX_ERROR;
+        op->done(op);
+        return;
+    }
+
+    result = reply->element[1];
+    tests = reply->element[2];
+
+    len = result->len + sizeof("event: verdict\ndata: \n\n");
+
+    for (i = 0; i < tests->elements; i++) {
+        if (tests->element[i]->type != REDIS_REPLY_STRING) {
+            op->rc = NGX_ERROR;
+            op->done(op);
+            return;
+        }
+
+        len += tests->element[i]->len + sizeof("event: test\ndata: \n\n");
+    }
+
+    op->rc = NGX_OK;
+    op->finished = (result->len != 0);
+
+    if (tests->elements == 0 && !op->finished) {
+        op->done(op);
+        return;
+    }
+
+    b = ngx_create_temp_buf(op->pool, len);
+    cl = ngx_alloc_chain_link(op->pool);
+
+    if (b == NULL || cl == NULL) {
+        op->rc = NGX_ERROR;
+        op->done(op);
+        return;
+    }
+
+    for (i = 0; i < tests->elements; i++) {
+        b->last = ngx_cpymem(b->last, "event: test\ndata: ", 18);
+        b->last = ngx_cpymem(b->last, tests->element[i]->str,
+                             tests->element[i]->len);
+        b->last = ngx_cpymem(b->last, "\n\n", 2);
+    }
+
+    op->cursor->sent += tests->elements;
+
+    if (op->finished) {
+        b->last = ngx_cpymem(b->last, "event: verdict\ndata: ", 21);
+        b->last = ngx_cpymem(b->last, result->str, result->len);
+        b->last = ngx_cpymem(b->last, "\n\n", 2);
+    }
+
+    cl->buf = b;
+    cl->next = NULL;
+    op->out = cl;
+    op->len = b->last - b->pos;
+
+    op->done(op);
+}
+
+
+/*
+ * A job this frontend does not hold is followed by a poll of its record
+ * at each tick; a job seen ended lately ends the wait at once.
+ */
+
+static ngx_int_t
+ngx_http_judge_redis_watch(ngx_http_judge_store_op_t *op)
+{
+    ngx_int_t                      rc;
+    ngx_uint_t                     i, n;
+    ngx_http_judge_redis_watch_t  *w;
+
+    rc = ngx_http_judge_job_watch(op);
+
+    if (rc != NGX_DECLINED || op->id.len != NGX_HTTP_JUDGE_JOB_ID_LEN
+        || !ngx_http_judge_redis_up())
+    {
+        return rc;
+    }
+
+    n = ngx_min(ngx_http_judge_redis_nended, NGX_HTTP_JUDGE_REDIS_ENDED);
+
+    for (i = 0; i < n; i++) {
+        if (ngx_memcmp(ngx_http_judge_redis_ended[i], op->id.data,
+                       NGX_HTTP_JUDGE_JOB_ID_LEN)
+            == 0)
+        {
+            return NGX_DONE;
+        }
+    }
+
+    if (ngx_http_judge_redis_watches.next == NULL) {
+        ngx_queue_init(&ngx_http_judge_redis_watches);
+    }
+
+    if (ngx_http_judge_redis_nwatches >= 4 * NGX_HTTP_JUDGE_MAX_WAITERS) {
+        return NGX_BUSY;
+    }
+
+    w = ngx_alloc(sizeof(ngx_http_judge_redis_watch_t), op->log);
+    if (w == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(w->id, op->id.data, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    w->addr = *op->addr;
+    w->progress = op->progress;
+    w->seen = 0;
+    w->polling = 0;
+
+    ngx_queue_insert_tail(&ngx_http_judge_redis_watches, &w->queue);
+    ngx_http_judge_redis_nwatches++;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_redis_unwatch(ngx_http_judge_store_op_t *op)
+{
+    ngx_queue_t                   *q, *next;
+    ngx_http_judge_redis_watch_t  *w;
+
+    ngx_http_judge_job_unwatch(op);
+
+    if (ngx_http_judge_redis_watches.next == NULL) {
+        return;
+    }
+
+    for (q = ngx_queue_head(&ngx_http_judge_redis_watches);
+         q != ngx_queue_sentinel(&ngx_http_judge_redis_watches);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        w = ngx_queue_data(q, ngx_http_judge_redis_watch_t, queue);
+
+        if (w->addr.id != op->waiter
+            || ngx_memcmp(w->id, op->id.data, NGX_HTTP_JUDGE_JOB_ID_LEN)
+               != 0)
+        {
+            continue;
+        }
+
+        ngx_queue_remove(q);
+        ngx_http_judge_redis_nwatches--;
+
+        if (w->polling) {
+            /* its poll's reply lets it go */
+            w->addr.pid = 0;
+            continue;
+        }
+
+        ngx_free(w);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone)
+{
+    u_char                        *p;
+    ngx_queue_t                   *q;
+    ngx_http_judge_redis_watch_t  *w;
+    ngx_http_judge_redis_argv_t    a;
+    u_char                         key[192], list[192];
+    ngx_str_t                      prefix;
+
+    if (ngx_http_judge_redis_watches.next == NULL) {
+        return;
+    }
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + NGX_HTTP_JUDGE_JOB_ID_LEN + 8 > sizeof(key)) {
+        return;
+    }
+
+    for (q = ngx_queue_head(&ngx_http_judge_redis_watches);
+         q != ngx_queue_sentinel(&ngx_http_judge_redis_watches);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_redis_watch_t, queue);
+
+        if (w->polling) {
+            continue;
+        }
+
+        p = ngx_sprintf(key, "%V{j:%*s}", &prefix,
+                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, w->id);
+        (void) ngx_sprintf(list, "%*s:r", (size_t) (p - key), key);
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "EVAL");
+        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_poll_lua);
+        ngx_http_judge_redis_argz(&a, "2");
+        ngx_http_judge_redis_arg(&a, key, p - key);
+        ngx_http_judge_redis_arg(&a, list, p - key + 2);
+
+        if (ngx_http_judge_redis_send(ngx_http_judge_redis_polled, w,
+                                      a.n, a.argv, a.len)
+            == NGX_OK)
+        {
+            w->polling = 1;
+            w->zone = zone;
+        }
+    }
+}
+
+
+static void
+ngx_http_judge_redis_polled(void *data, redisReply *reply)
+{
+    ngx_http_judge_redis_watch_t  *w = data;
+
+    ngx_uint_t   tell, ended;
+    redisReply  **e;
+
+    w->polling = 0;
+
+    if (w->addr.pid == 0) {
+        /* no longer followed */
+        ngx_free(w);
+        return;
+    }
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements != 3)
+    {
+        return;
+    }
+
+    e = reply->element;
+
+    if (e[0]->type != REDIS_REPLY_INTEGER || e[1]->type != REDIS_REPLY_INTEGER
+        || e[2]->type != REDIS_REPLY_INTEGER)
+    {
+        return;
+    }
+
+    ended = (e[0]->integer == 0 || e[1]->integer == 1);
+    tell = ended;
+
+    if (w->progress && (ngx_uint_t) e[2]->integer > w->seen) {
+        w->seen = e[2]->integer;
+        tell = 1;
+    }
+
+    if (tell) {
+        (void) ngx_http_judge_ipc_send(w->zone, &w->addr,
+                                       NGX_HTTP_JUDGE_MSG_NOTIFY, NULL, 0);
+    }
+
+    if (ended) {
+        if (e[0]->integer == 1) {
+            ngx_http_judge_redis_ended_add(w->id);
+        }
+
+        ngx_queue_remove(&w->queue);
+        ngx_http_judge_redis_nwatches--;
+        ngx_free(w);
+    }
+}
+
+
+static void
+ngx_http_judge_redis_ended_add(u_char *id)
+{
+    ngx_memcpy(ngx_http_judge_redis_ended[ngx_http_judge_redis_nended
+                                          % NGX_HTTP_JUDGE_REDIS_ENDED],
+               id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    ngx_http_judge_redis_nended++;
+}
+
+
+/*
+ * DELETE: a job held here is cancelled here; one another frontend holds
+ * is queued for it (and marked, for whoever takes it over).  NGX_DONE: it
+ * had ended; NGX_DECLINED: unknown.
+ */
+
 static ngx_int_t
 ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op)
 {
-    return ngx_http_judge_sched_cancel_job(op->zone, &op->id);
+    ngx_int_t                    rc;
+    ngx_str_t                    key, prefix;
+    ngx_http_judge_redis_argv_t  a;
+
+    rc = ngx_http_judge_sched_cancel_job(op->zone, &op->id);
+
+    if (rc != NGX_DECLINED || op->id.len != NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        return rc;
+    }
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id) == NULL) {
+        return NGX_ERROR;
+    }
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_cancel_lua);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
+    ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
+    ngx_http_judge_redis_arg(&a, op->id.data, op->id.len);
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_asked, op,
+                                      a.n, a.argv, a.len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_asked(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
+        op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    } else {
+        op->rc = (reply->integer == 1) ? NGX_OK
+                 : (reply->integer == 0) ? NGX_DONE : NGX_DECLINED;
+    }
+
+    op->done(op);
+}
+
+
+/* cancels other frontends asked of this one */
+
+static void
+ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        key[128];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 6 > sizeof(key)) {
+        return;
+    }
+
+    p = ngx_sprintf(key, "%V{cx:%*s}", &prefix,
+                    (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "LPOP");
+    ngx_http_judge_redis_arg(&a, key, p - key);
+    ngx_http_judge_redis_argz(&a, "64");
+
+    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_cancel_these, zone,
+                                     a.n, a.argv, a.len);
+}
+
+
+static void
+ngx_http_judge_redis_cancel_these(void *data, redisReply *reply)
+{
+    ngx_http_judge_zone_t  *zone = data;
+
+    size_t       i;
+    ngx_str_t    id;
+    redisReply  *e;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+        return;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        e = reply->element[i];
+
+        if (e->type != REDIS_REPLY_STRING
+            || e->len != NGX_HTTP_JUDGE_JOB_ID_LEN)
+        {
+            continue;
+        }
+
+        id.data = (u_char *) e->str;
+        id.len = e->len;
+
+        if (ngx_http_judge_sched_cancel_job(zone, &id) == NGX_OK) {
+            ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+                          "judge: submission %V cancelled through another "
+                          "frontend", &id);
+        }
+    }
+
+    if (reply->elements) {
+        ngx_http_judge_sched_run(zone);
+    }
+}
+
+
+/* a test's result, kept as it comes in */
+
+static void
+ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    u_char *json, size_t len)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        list[192];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + id->len + 8 > sizeof(list)) {
+        return;
+    }
+
+    p = ngx_sprintf(list, "%V{j:%V}:r", &prefix, id);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "RPUSH");
+    ngx_http_judge_redis_arg(&a, list, p - list);
+    ngx_http_judge_redis_arg(&a, json, len);
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
 }
 
 
@@ -512,7 +1105,7 @@ static void
 ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
 {
     u_char                       *p;
-    ngx_str_t                     key, active, result, ttl, id, owner;
+    ngx_str_t                     key, active, list, result, ttl, id, owner;
     ngx_msec_t                    since;
     ngx_uint_t                    i, n;
     ngx_pool_t                   *pool;
@@ -552,6 +1145,9 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_claim(zone);
     }
 
+    ngx_http_judge_redis_cancels(zone);
+    ngx_http_judge_redis_poll(zone);
+
     n = ngx_http_judge_job_due(zone, due, NGX_HTTP_JUDGE_REDIS_SYNC_MAX);
 
     for (i = 0; i < n; i++) {
@@ -579,7 +1175,8 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         if (ngx_http_judge_job_read(&op) != NGX_OK
             || ngx_http_judge_redis_flatten(&op, &result) != NGX_OK
             || ngx_http_judge_redis_key(pool, &key, "j:", &id) == NULL
-            || ngx_http_judge_redis_key(pool, &active, "active", NULL) == NULL)
+            || ngx_http_judge_redis_key(pool, &active, "active", NULL) == NULL
+            || ngx_http_judge_redis_list(pool, &list, &id) == NULL)
         {
             goto failed;
         }
@@ -594,9 +1191,10 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         a.n = 0;
         ngx_http_judge_redis_argz(&a, "EVAL");
         ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_end_lua);
-        ngx_http_judge_redis_argz(&a, "2");
+        ngx_http_judge_redis_argz(&a, "3");
         ngx_http_judge_redis_arg(&a, key.data, key.len);
         ngx_http_judge_redis_arg(&a, active.data, active.len);
+        ngx_http_judge_redis_arg(&a, list.data, list.len);
         ngx_http_judge_redis_argz(&a, (char *) due[i].status);
         ngx_http_judge_redis_arg(&a, result.data, result.len);
         ngx_http_judge_redis_arg(&a, ttl.data, ttl.len);
@@ -728,7 +1326,7 @@ ngx_http_judge_redis_claimed(void *data, redisReply *reply)
 
     static char  *fields[] = { "lang", "hash", "cspec", "rspec", "tests",
                                "toff", "ntests", "ttime", "flags", "client",
-                               "params", "created" };
+                               "params", "created", "cancel" };
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
         return;
@@ -804,7 +1402,7 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
 
     rc = NGX_ERROR;
 
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 12) {
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 13) {
         rc = ngx_http_judge_redis_restore(cl, reply->element);
     }
 
@@ -812,6 +1410,12 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
         ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
                       "judge: submission %V taken over from a frontend "
                       "that is gone", &cl->id);
+
+        if (reply->element[12]->type == REDIS_REPLY_STRING) {
+            /* its cancel was asked for meanwhile */
+            (void) ngx_http_judge_sched_cancel_job(cl->zone, &cl->id);
+        }
+
         ngx_http_judge_sched_run(cl->zone);
 
     } else {
@@ -987,6 +1591,29 @@ ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op, ngx_str_t *s)
     s->len = p - s->data;
 
     return NGX_OK;
+}
+
+
+/* <prefix>{j:<id>}:r, a job's results */
+
+static u_char *
+ngx_http_judge_redis_list(ngx_pool_t *pool, ngx_str_t *key, ngx_str_t *id)
+{
+    u_char     *p;
+    ngx_str_t   prefix;
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    p = ngx_pnalloc(pool, prefix.len + id->len + 7);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    key->data = p;
+    p = ngx_sprintf(p, "%V{j:%V}:r", &prefix, id);
+    key->len = p - key->data;
+
+    return key->data;
 }
 
 

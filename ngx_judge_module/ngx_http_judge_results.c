@@ -15,6 +15,7 @@
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_shm.h"
+#include "ngx_http_judge_store.h"
 #include "ngx_http_judge_wire.h"
 #include "ngx_http_judge_results.h"
 
@@ -362,7 +363,7 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     ngx_str_t               job_id;
     size_t                  capture;
     uint64_t                off, serial;
-    ngx_uint_t              out_cut, err_cut;
+    ngx_uint_t              out_cut, err_cut, taken;
 
     if (res->job_id == NULL
         || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
@@ -513,6 +514,7 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     ngx_http_judge_zone_lock(zone);
 
     job = ngx_http_judge_results_job_locked(zone, res, stream_id, &b);
+    taken = (job != NULL);
 
     if (job) {
         job->results[res->index].off = off;
@@ -555,6 +557,10 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
 
     job_id.data = (u_char *) res->job_id;
     job_id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+    if (taken && zone->store->result) {
+        zone->store->result(zone, &job_id, json, p - json);
+    }
 
     a = stop->elts;
     for (i = 0; i < stop->nelts; i++) {

@@ -32,6 +32,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     ngx_http_judge_job_unwatch,
     ngx_http_judge_zone_cancel,
     ngx_http_judge_job_expire,
+    NULL,
     NULL
 };
 

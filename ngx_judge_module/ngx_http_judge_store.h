@@ -97,6 +97,11 @@ struct ngx_http_judge_store_s {
 
     /* sync, at every tick: what is due goes to a durable store (or NULL) */
     void                       (*sync)(ngx_http_judge_zone_t *zone);
+
+    /* result: a test's result (JSON) was taken in (or NULL) */
+    void                       (*result)(ngx_http_judge_zone_t *zone,
+                                         ngx_str_t *id, u_char *json,
+                                         size_t len);
 };
 
 

@@ -164,3 +164,61 @@ invalid judge_redis parameter "flavour=strawberry"
 --- must_die
 --- error_log
 judge_redis
+
+=== a job held by frontend A, waited on, followed by SSE and cancelled through frontend B
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker is up on A');
+my ($bport) = spawn_frontend('b');
+my $slow = {language => 'python',
+            source => "import time\ntime.sleep(0.5)\nprint(input())",
+            tests => [map { {id => "t$_", input => "$_\n",
+                             expected_output => "$_\n"} } 1 .. 4]};
+my ($code, $r) = http_json(POST => '/submissions', $slow);
+is($code, 202, "accepted on A") or diag(JSON::PP->new->canonical->encode($r // {}));
+my $id = $r->{id};
+my ($c, $b) = on_port($bport, sub { http_json(GET => "/submissions/$id") });
+is($c, 200, 'B knows it while A runs it');
+like($b->{status}, qr/^(QUEUED|COMPILING|RUNNING)$/, "as unfinished ($b->{status})");
+is($b->{total}, 4, 'with its number of tests');
+
+# SSE through B: every test, then the verdict
+my $sse = on_port($bport, sub {
+    http_request(GET => "/submissions/$id/events", '', [], 30) });
+is($sse->code, 200, 'B streams its events');
+my @tests = $sse->content =~ /^event: test$/mg;
+is(scalar @tests, 4, 'each test as it ended');
+like($sse->content, qr/^event: verdict\ndata: \{.*"verdict":"AC"/m,
+     'then the verdict');
+
+# ?wait=true through B on another job
+($code, $r) = http_json(POST => '/submissions', $slow);
+my $id2 = $r->{id};
+my ($wc, $w) = on_port($bport, sub {
+    http_json(GET => "/submissions/$id2?wait=true") });
+is($wc, 200, 'B answers a wait');
+is($w->{verdict}, 'AC', 'once A has judged it');
+is(scalar @{ $w->{tests} }, 4, 'with every test');
+
+# DELETE through B
+my $sleepy = {language => 'python', source => "import time\ntime.sleep(60)",
+              limits => {wall_time_ms => 25000, cpu_time_ms => 1000},
+              tests => [{id => 'z', input => '', assertions => [{exitCode => 0}]}]};
+($code, $r) = http_json(POST => '/submissions', $sleepy);
+my $id3 = $r->{id};
+ok(wait_until(sub { (http_json(GET => "/submissions/$id3"))[1]{status} eq 'RUNNING' }),
+   'a sleeping job runs on A');
+my ($dc) = on_port($bport, sub { http_json(DELETE => "/submissions/$id3") });
+is($dc, 200, 'B takes its DELETE');
+my $end = finished_within(10, $id3);
+is($end->{status}, 'CANCELLED', 'A cancels it');
+my ($cc, $cb) = on_port($bport, sub { http_json(DELETE => "/submissions/$id3") });
+ok(wait_until(sub {
+    ($cc) = on_port($bport, sub { http_json(DELETE => "/submissions/$id3") });
+    $cc == 409 }, 5), 'a second DELETE through B: it has finished');
+my ($nc) = on_port($bport, sub {
+    http_json(DELETE => '/submissions/0123456789abcdef01234567') });
+is($nc, 404, 'an unknown id: 404 through B');

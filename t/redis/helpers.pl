@@ -10,7 +10,7 @@ use warnings;
 use JSON::PP;
 use Time::HiRes qw(time sleep);
 
-our ($RedisPid, $RedisPort, $RedisArgs);
+our ($RedisPid, $RedisPort, $RedisArgs, $RedisRoot);
 
 sub redis_available { -x '/usr/bin/redis-server' && -x '/usr/bin/redis-cli' }
 
@@ -20,6 +20,10 @@ sub start_redis {
     my (%o) = @_;
     my $dir = servroot() . '/redis';
     mkdir $dir;
+    if (($RedisRoot // '') ne servroot()) {
+        # a new block: a new server
+        ($RedisRoot, $RedisPort, $RedisArgs) = (servroot(), undef, undef);
+    }
     $RedisPort = $o{port} // $RedisPort // free_port();
     $RedisArgs = $o{args} // $RedisArgs // [];
     $RedisPid = spawn(['/usr/bin/redis-server', '--port', $RedisPort,
