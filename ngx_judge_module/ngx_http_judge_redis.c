@@ -18,8 +18,9 @@
  * hiredis on nginx's event loop: one connection per nginx worker process,
  * its socket registered with the event module (level-triggered: hiredis
  * reads once per call), connected without blocking to an address
- * resolved when the configuration was read.  AUTH and SELECT go first;
- * the connection is up when they have answered.
+ * resolved when the configuration was read.  AUTH, SELECT and a PING go
+ * first; the connection is up when they have answered (a Redis that asks
+ * for a password none was given for refuses the PING).
  *
  * Debian's hiredis has no timeouts of its own: a timer runs while
  * anything is unanswered and is set again at every reply, so a Redis
@@ -55,6 +56,7 @@ typedef struct {
     ngx_uint_t                   waiting;     /* commands unanswered */
     ngx_uint_t                   setup;       /* AUTH, SELECT unanswered */
     const char                  *why;         /* why it was given up */
+    u_char                       refusal[256];
 } ngx_http_judge_redis_t;
 
 
@@ -430,14 +432,18 @@ ngx_http_judge_redis_connect(void)
         r->setup++;
     }
 
-    /* connecting, AUTH and SELECT included, takes judge_redis_timeout */
+    if (redisAsyncCommand(ac, ngx_http_judge_redis_on_setup, NULL, "PING")
+        != REDIS_OK)
+    {
+        ngx_http_judge_redis_drop("PING could not be sent");
+        return;
+    }
+
+    r->setup++;
+
+    /* connecting, with what goes first, takes judge_redis_timeout */
 
     ngx_add_timer(&r->timer, r->conf->timeout);
-
-    if (r->setup == 0) {
-        /* hiredis tells of the connection at its first write */
-        ngx_http_judge_redis_add_write(c);
-    }
 
     return;
 
@@ -509,11 +515,6 @@ ngx_http_judge_redis_on_connect(const redisAsyncContext *ac, int status)
     if (status != REDIS_OK) {
         /* hiredis frees the context: the cleanup hook follows */
         r->why = "connection refused or failed";
-        return;
-    }
-
-    if (r->setup == 0) {
-        ngx_http_judge_redis_went_up();
     }
 }
 
@@ -526,16 +527,16 @@ ngx_http_judge_redis_on_setup(redisAsyncContext *ac, void *reply,
 
     redisReply  *rep = reply;
 
-    if (rep == NULL) {
+    if (rep == NULL || r->state == NGX_HTTP_JUDGE_REDIS_DOWN) {
+        /* gone, or given up on at an earlier refusal */
         return;
     }
 
     if (rep->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, r->log, 0,
-                      "judge: redis %V refused the connection's set-up: %*s",
-                      &r->conf->name, (size_t) ngx_min(rep->len, 200),
-                      rep->str);
-        ngx_http_judge_redis_drop("AUTH or SELECT refused");
+        (void) ngx_snprintf(r->refusal, sizeof(r->refusal) - 1,
+                            "it refused the connection's set-up: %*s%Z",
+                            (size_t) ngx_min(rep->len, 200), rep->str);
+        ngx_http_judge_redis_drop((char *) r->refusal);
         return;
     }
 

@@ -142,8 +142,25 @@ ok(start_workers(1), 'a worker is up');
 my ($c, $e) = http_json(POST => '/submissions', $::Echo);
 is($c, 503, 'refused');
 is($e->{error}{code}, 'store_unavailable', 'saying why');
-like(error_log_since(), qr/judge: redis \S+ refused the connection's set-up/,
+like(error_log_since(0),
+     qr/judge: redis \S+ is unreachable: it refused the connection's set-up: WRONGPASS/,
      'the log says why');
+
+=== a Redis that wants a password none was given for: 503, said once
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis(args => ['--requirepass', 'pw-of-the-test']);
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker is up');
+for (1 .. 3) {
+    my ($c, $e) = http_json(POST => '/submissions', $::Echo);
+    is($c, 503, 'refused');
+}
+sleep 1;
+my @lines = error_log_since(0) =~ /(is unreachable: it refused the connection's set-up: NOAUTH)/g;
+ok(@lines >= 1 && @lines <= 2, 'the log says why, once a process')
+    or diag(scalar @lines);
 
 === judge_redis checks its arguments
 --- http_config

@@ -398,7 +398,10 @@ sub spawn_frontend ($) {
     open my $fh, '>', "$dir/conf/nginx.conf" or die $!;
     print $fh $conf;
     close $fh;
-    my $pid = spawn([$NginxBinary, '-p', "$dir/", '-c', 'conf/nginx.conf',
+    my @preload = $ENV{TEST_NGINX_PRELOAD}
+                  ? ('env', "LD_PRELOAD=$ENV{TEST_NGINX_PRELOAD}") : ();
+    my $pid = spawn([@preload, $NginxBinary, '-p', "$dir/",
+                     '-c', 'conf/nginx.conf',
                      '-e', "$ServRoot/logs/$name-error.log"],
                     log => "$ServRoot/logs/$name-stderr.log");
     wait_until(sub {
