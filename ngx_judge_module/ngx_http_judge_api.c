@@ -94,6 +94,9 @@ static void ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key,
     u_char *buf);
 static ngx_int_t ngx_http_judge_health(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_workers(ngx_http_request_t *r);
+static void ngx_http_judge_workers_fleet(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_workers_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_worker_drain(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_route_match(ngx_str_t *route,
     ngx_str_t *path, ngx_str_t *arg);
@@ -437,12 +440,48 @@ ngx_http_judge_health(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_workers(ngx_http_request_t *r)
 {
+    ngx_int_t                    rc;
+    ngx_str_t                    scope;
     ngx_buf_t                   *b;
+    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (ngx_http_arg(r, (u_char *) "scope", 5, &scope) == NGX_OK
+        && !(scope.len == 5 && ngx_strncmp(scope.data, "local", 5) == 0))
+    {
+        if (!(scope.len == 5 && ngx_strncmp(scope.data, "fleet", 5) == 0)) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_scope",
+                                             "scope is local (the default) "
+                                             "or fleet");
+        }
+
+        /* every frontend's workers, as the store knows them */
+
+        op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+        if (op == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        op->zone = jmcf->zone;
+        op->pool = r->pool;
+        op->log = r->connection->log;
+        op->done = ngx_http_judge_workers_fleet;
+        op->data = r;
+
+        rc = jmcf->zone->store->fleet(op);
+
+        if (rc == NGX_AGAIN) {
+            r->main->count++;
+            return NGX_DONE;
+        }
+
+        return ngx_http_judge_workers_answer(r, op, rc);
+    }
 
     b = ngx_http_judge_registry_json(jmcf->zone, r->pool, jlcf->admin);
     if (b == NULL) {
@@ -450,6 +489,43 @@ ngx_http_judge_workers(ngx_http_request_t *r)
     }
 
     return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
+}
+
+
+static void
+ngx_http_judge_workers_fleet(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_request_t  *r = op->data;
+
+    ngx_connection_t  *c;
+
+    c = r->connection;
+
+    ngx_http_finalize_request(r, ngx_http_judge_workers_answer(r, op, op->rc));
+    ngx_http_run_posted_requests(c);
+}
+
+
+static ngx_int_t
+ngx_http_judge_workers_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    static ngx_str_t  json = ngx_string("application/json");
+
+    if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "store_unavailable",
+                                         "the judge's durable store, which "
+                                         "knows the other frontends, cannot "
+                                         "be reached now");
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_judge_send_chain(r, NGX_HTTP_OK, &json, op->out,
+                                     op->len);
 }
 
 

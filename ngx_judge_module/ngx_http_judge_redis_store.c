@@ -15,6 +15,7 @@
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_redis.h"
+#include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_store.h"
 
@@ -40,6 +41,9 @@
  *     <prefix>{j:<id>}:r   list: each test's result (JSON) as it came in
  *     <prefix>{active}     sorted set: ids of jobs not ended, by created
  *     <prefix>{cx:<inst>}  list: ids whose cancel a frontend is to do
+ *     <prefix>{fs:<inst>}  a frontend's workers (its GET /workers),
+ *                          renewed with its lease
+ *     <prefix>{frontends}  sorted set: frontends by when they last said so
  *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
  *                          lasting 5 s
  *
@@ -132,6 +136,9 @@ static void ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_cancel_these(void *data, redisReply *reply);
 static void ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, u_char *json, size_t len);
+static void ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone);
+static ngx_int_t ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_fleet_got(void *data, redisReply *reply);
 static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
 static void ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone);
@@ -163,6 +170,7 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_redis_cancel,
     ngx_http_judge_job_expire,
     ngx_http_judge_redis_sync,
+    ngx_http_judge_redis_fleet,
     ngx_http_judge_redis_result
 };
 
@@ -197,6 +205,17 @@ static char  ngx_http_judge_redis_end_lua[] =
     "redis.call('PEXPIRE', KEYS[3], ARGV[3]) "
     "redis.call('ZREM', KEYS[2], ARGV[4]) "
     "return 1";
+
+
+/* KEYS: frontends; ARGV: prefix, who is too old: instance, workers, ... */
+static char  ngx_http_judge_redis_fleet_lua[] =
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2]) "
+    "local out = {} "
+    "for _, f in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do "
+    "  local v = redis.call('GET', ARGV[1] .. '{fs:' .. f .. '}') "
+    "  if v then out[#out + 1] = f out[#out + 1] = v end "
+    "end "
+    "return out";
 
 
 /* KEYS: the job, its results: is it there, has it ended, results so far */
@@ -1129,6 +1148,7 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
     {
         ngx_http_judge_redis_renewed = ngx_current_msec;
         ngx_http_judge_redis_renew(zone);
+        ngx_http_judge_redis_show(zone);
     }
 
     /*
@@ -1274,6 +1294,155 @@ ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, ms, p - ms);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+}
+
+
+/* this frontend's workers, for every frontend's GET /workers?scope=fleet */
+
+static void
+ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_buf_t                    *b;
+    ngx_str_t                     prefix;
+    ngx_pool_t                   *pool;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        key[128], set[128];
+    u_char                        now[NGX_INT64_LEN], ms[NGX_INT_T_LEN];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 6 > sizeof(key)) {
+        return;
+    }
+
+    pool = ngx_create_pool(4096, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    b = ngx_http_judge_registry_json(zone, pool, 0);
+
+    if (b) {
+        p = ngx_sprintf(key, "%V{fs:%*s}", &prefix,
+                        (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance);
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "SET");
+        ngx_http_judge_redis_arg(&a, key, p - key);
+        ngx_http_judge_redis_arg(&a, b->pos, b->last - b->pos);
+        ngx_http_judge_redis_argz(&a, "PX");
+        p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+        ngx_http_judge_redis_arg(&a, ms, p - ms);
+
+        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+
+        p = ngx_sprintf(set, "%V{frontends}", &prefix);
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "ZADD");
+        ngx_http_judge_redis_arg(&a, set, p - set);
+        p = ngx_sprintf(now, "%uL", ngx_http_judge_json_now_ms());
+        ngx_http_judge_redis_arg(&a, now, p - now);
+        ngx_http_judge_redis_arg(&a, zone->instance,
+                                 NGX_HTTP_JUDGE_INSTANCE_LEN);
+
+        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+    }
+
+    ngx_destroy_pool(pool);
+}
+
+
+static ngx_int_t
+ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix, set;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        old[NGX_INT64_LEN];
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    set.data = ngx_pnalloc(op->pool, prefix.len + sizeof("{frontends}"));
+    if (set.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    set.len = ngx_sprintf(set.data, "%V{frontends}", &prefix) - set.data;
+
+    /* frontends silent for two leases are gone */
+
+    p = ngx_sprintf(old, "%uL", ngx_http_judge_json_now_ms()
+                                - 2 * NGX_HTTP_JUDGE_REDIS_LEASE);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_fleet_lua);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_arg(&a, set.data, set.len);
+    ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
+    ngx_http_judge_redis_arg(&a, old, p - old);
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_fleet_got, op,
+                                      a.n, a.argv, a.len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    size_t                   i, n;
+    ngx_http_judge_shown_t  *shown;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements % 2)
+    {
+        op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+        op->done(op);
+        return;
+    }
+
+    n = reply->elements / 2;
+
+    shown = ngx_pcalloc(op->pool, (n + 1) * sizeof(ngx_http_judge_shown_t));
+    if (shown == NULL) {
+        op->rc = NGX_ERROR;
+        op->done(op);
+        return;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (reply->element[2 * i]->type != REDIS_REPLY_STRING
+            || reply->element[2 * i + 1]->type != REDIS_REPLY_STRING)
+        {
+            continue;
+        }
+
+        shown[i].instance.data = (u_char *) reply->element[2 * i]->str;
+        shown[i].instance.len = reply->element[2 * i]->len;
+        shown[i].workers.data = (u_char *) reply->element[2 * i + 1]->str;
+        shown[i].workers.len = reply->element[2 * i + 1]->len;
+    }
+
+    op->rc = ngx_http_judge_store_fleet_json(op, shown, n);
+    op->done(op);
 }
 
 

@@ -9,6 +9,8 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_job.h"
+#include "ngx_http_judge_json.h"
+#include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_store.h"
 
@@ -21,6 +23,7 @@
 
 
 static ngx_int_t ngx_http_judge_zone_cancel(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_zone_fleet(ngx_http_judge_store_op_t *op);
 
 
 ngx_http_judge_store_t  ngx_http_judge_zone_store = {
@@ -33,6 +36,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     ngx_http_judge_zone_cancel,
     ngx_http_judge_job_expire,
     NULL,
+    ngx_http_judge_zone_fleet,
     NULL
 };
 
@@ -41,4 +45,108 @@ static ngx_int_t
 ngx_http_judge_zone_cancel(ngx_http_judge_store_op_t *op)
 {
     return ngx_http_judge_sched_cancel_job(op->zone, &op->id);
+}
+
+
+/* a frontend alone is its fleet */
+
+static ngx_int_t
+ngx_http_judge_zone_fleet(ngx_http_judge_store_op_t *op)
+{
+    ngx_buf_t               *b;
+    ngx_http_judge_shown_t   shown;
+
+    b = ngx_http_judge_registry_json(op->zone, op->pool, 0);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    shown.instance.data = op->zone->instance;
+    shown.instance.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+    shown.workers.data = b->pos;
+    shown.workers.len = b->last - b->pos;
+
+    return ngx_http_judge_store_fleet_json(op, &shown, 1);
+}
+
+
+/*
+ * {"frontends":[{"instance":...,"count":...,"workers":[...]}],"count":N}
+ * into op->out, from each frontend's {"count":...,"workers":[...]}; what
+ * does not look like one is left out.
+ */
+
+ngx_int_t
+ngx_http_judge_store_fleet_json(ngx_http_judge_store_op_t *op,
+    ngx_http_judge_shown_t *shown, ngx_uint_t n)
+{
+    u_char       *start, *last, *comma;
+    size_t        len;
+    ngx_int_t     count;
+    ngx_buf_t    *b;
+    ngx_uint_t    i, total;
+    ngx_chain_t  *cl;
+
+    len = sizeof("{\"frontends\":[],\"count\":}\n") + NGX_INT_T_LEN;
+
+    for (i = 0; i < n; i++) {
+        len += shown[i].instance.len + shown[i].workers.len
+               + sizeof("{\"instance\":\"\",},");
+    }
+
+    b = ngx_create_temp_buf(op->pool, len);
+    cl = ngx_alloc_chain_link(op->pool);
+
+    if (b == NULL || cl == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->last, "{\"frontends\":[", 14);
+    total = 0;
+
+    for (i = 0; i < n; i++) {
+        start = shown[i].workers.data;
+        last = start + shown[i].workers.len;
+
+        if (shown[i].instance.len != NGX_HTTP_JUDGE_INSTANCE_LEN
+            || !ngx_http_judge_name_ok(shown[i].instance.data,
+                                       shown[i].instance.len)
+            || last - start < 12
+            || ngx_strncmp(start, "{\"count\":", 9) != 0)
+        {
+            continue;
+        }
+
+        comma = ngx_strlchr(start + 9, last, ',');
+        count = comma ? ngx_atoi(start + 9, comma - start - 9) : NGX_ERROR;
+
+        while (last > start && (last[-1] == '\n' || last[-1] == ' ')) {
+            last--;
+        }
+
+        if (count == NGX_ERROR || last[-1] != '}') {
+            continue;
+        }
+
+        total += count;
+
+        if (b->last[-1] == '}') {
+            *b->last++ = ',';
+        }
+
+        b->last = ngx_sprintf(b->last, "{\"instance\":\"%V\",",
+                              &shown[i].instance);
+        b->last = ngx_cpymem(b->last, start + 1, last - start - 1);
+    }
+
+    b->last = ngx_sprintf(b->last, "],\"count\":%ui}\n", total);
+
+    b->last_buf = 1;
+    cl->buf = b;
+    cl->next = NULL;
+
+    op->out = cl;
+    op->len = b->last - b->pos;
+
+    return NGX_OK;
 }

@@ -98,11 +98,29 @@ struct ngx_http_judge_store_s {
     /* sync, at every tick: what is due goes to a durable store (or NULL) */
     void                       (*sync)(ngx_http_judge_zone_t *zone);
 
+    /*
+     * fleet: every frontend's workers on a shared store, as
+     * {"count":N,"frontends":[{"instance":...,"count":...,"workers":[...]}]}
+     * (or NULL: this frontend is the fleet)
+     */
+    ngx_int_t                  (*fleet)(ngx_http_judge_store_op_t *op);
+
     /* result: a test's result (JSON) was taken in (or NULL) */
     void                       (*result)(ngx_http_judge_zone_t *zone,
                                          ngx_str_t *id, u_char *json,
                                          size_t len);
 };
+
+
+/* a frontend and its GET /workers, to be shown with the fleet */
+typedef struct {
+    ngx_str_t                    instance;
+    ngx_str_t                    workers;     /* {"count":N,"workers":[]} */
+} ngx_http_judge_shown_t;
+
+
+ngx_int_t ngx_http_judge_store_fleet_json(ngx_http_judge_store_op_t *op,
+    ngx_http_judge_shown_t *shown, ngx_uint_t n);
 
 
 extern ngx_http_judge_store_t  ngx_http_judge_zone_store;

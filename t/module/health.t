@@ -150,3 +150,14 @@ my ($code, $h) = http_json(GET => '/health');
 is($code, 200, 'the judge answers');
 unlike(error_log_since(0), qr/share the zone|process table/,
        'no process was refused a mailbox');
+
+
+=== without judge_redis, the fleet of GET /workers?scope=fleet is this frontend
+--- http_config
+    judge_zone judge:1m;
+--- config
+    location / { judge_api; }
+--- request
+GET /workers?scope=fleet
+--- response_json
+{"count": 0, "frontends": [{"instance": "/^[0-9a-f]+$/", "count": 0, "workers": []}]}

@@ -239,3 +239,27 @@ ok(wait_until(sub {
 my ($nc) = on_port($bport, sub {
     http_json(DELETE => '/submissions/0123456789abcdef01234567') });
 is($nc, 404, 'an unknown id: 404 through B');
+
+=== GET /workers?scope=fleet: every frontend's workers
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb1'); spawn_worker('wb2') });
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 >= 2 }, 20) }),
+   'two on B');
+my $f;
+ok(wait_until(sub {
+    (undef, $f) = http_json(GET => '/workers?scope=fleet');
+    ($f->{count} // 0) == 3 }, 5), 'A shows the fleet: three workers');
+is(scalar @{ $f->{frontends} }, 2, 'on two frontends');
+is_deeply([sort map { $_->{count} } @{ $f->{frontends} }], [1, 2],
+          'one on one, two on the other');
+is((http_json(GET => '/workers'))[1]{count}, 1, 'its own list stays its own');
+my ($c, $e) = http_json(GET => '/workers?scope=galaxy');
+is($c, 400, 'an unknown scope is refused');
+is($e->{error}{code}, 'invalid_scope', 'saying so');
