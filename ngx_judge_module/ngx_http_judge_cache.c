@@ -180,3 +180,101 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
 
     return NGX_OK;
 }
+
+
+ngx_uint_t
+ngx_http_judge_cache_has(ngx_http_judge_zone_t *zone, u_char *hash)
+{
+    ngx_http_judge_artifact_t  *a;
+
+    ngx_http_judge_zone_lock(zone);
+
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return a != NULL;
+}
+
+
+/*
+ * A compile another frontend did, taken as done here: its answer (JSON
+ * members) and program go into the cache directory under a done entry.
+ * NGX_OK: the hash has an entry now; NGX_ERROR: no room.
+ */
+
+ngx_int_t
+ngx_http_judge_cache_adopt(ngx_http_judge_zone_t *zone, u_char *hash,
+    ngx_str_t *language, ngx_uint_t status, ngx_str_t *abi,
+    ngx_str_t *compile, ngx_str_t *program)
+{
+    ngx_int_t                   rc;
+    ngx_http_judge_artifact_t  *a;
+    ngx_http_judge_blob_ref_t   answer, artifact;
+
+    ngx_memzero(&answer, sizeof(ngx_http_judge_blob_ref_t));
+    ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
+
+    if (ngx_http_judge_blob_put(zone, compile->data, compile->len, &answer)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (program->len
+        && ngx_http_judge_blob_put(zone, program->data, program->len,
+                                   &artifact)
+           != NGX_OK)
+    {
+        ngx_http_judge_blob_release(zone, &answer);
+        return NGX_ERROR;
+    }
+
+    rc = NGX_OK;
+
+    ngx_http_judge_zone_lock(zone);
+
+    a = ngx_http_judge_rbtree_lookup(&zone->sh->artifacts, hash,
+                                     NGX_HTTP_JUDGE_HASH_LEN);
+
+    if (a == NULL) {
+        a = ngx_http_judge_cache_alloc_locked(zone,
+                                           sizeof(ngx_http_judge_artifact_t));
+        rc = NGX_ERROR;
+
+        if (a
+            && ngx_http_judge_zone_store_locked(zone, &a->language,
+                                                language->data, language->len)
+               == NGX_OK
+            && ngx_http_judge_zone_store_locked(zone, &a->abi, abi->data,
+                                                abi->len)
+               == NGX_OK)
+        {
+            ngx_memcpy(a->hash, hash, NGX_HTTP_JUDGE_HASH_LEN);
+            a->status = status;
+            a->compile = answer;
+            a->artifact = artifact;
+            a->task.state = NGX_HTTP_JUDGE_TASK_DONE;
+            ngx_memzero(&answer, sizeof(ngx_http_judge_blob_ref_t));
+            ngx_memzero(&artifact, sizeof(ngx_http_judge_blob_ref_t));
+
+            ngx_http_judge_rbtree_insert(&zone->sh->artifacts, &a->sn,
+                                         a->hash, NGX_HTTP_JUDGE_HASH_LEN);
+            ngx_queue_insert_head(&zone->sh->artifacts_lru, &a->queue);
+            rc = NGX_OK;
+
+        } else if (a) {
+            ngx_http_judge_zone_free_str_locked(zone, &a->language);
+            ngx_http_judge_zone_free_str_locked(zone, &a->abi);
+            ngx_slab_free_locked(zone->shpool, a);
+        }
+    }
+
+    ngx_http_judge_blob_release_locked(zone, &answer);
+    ngx_http_judge_blob_release_locked(zone, &artifact);
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return rc;
+}

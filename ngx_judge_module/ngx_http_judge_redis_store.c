@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_cache.h"
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
@@ -44,6 +45,10 @@
  *     <prefix>{fs:<inst>}  a frontend's workers (its GET /workers),
  *                          renewed with its lease
  *     <prefix>{frontends}  sorted set: frontends by when they last said so
+ *     <prefix>{a:<hash>}   hash: a compile's outcome (status, abi, the
+ *                          answer, the program), for a day: a frontend
+ *                          that has not compiled a source takes it from
+ *                          there when a submission of it arrives
  *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
  *                          lasting 5 s
  *
@@ -66,6 +71,7 @@
 #define NGX_HTTP_JUDGE_REDIS_RENEW        1000
 #define NGX_HTTP_JUDGE_REDIS_CLAIM        2000
 #define NGX_HTTP_JUDGE_REDIS_CLAIM_MAX    64
+#define NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL  "86400000"
 
 
 /* a job's limits as its location had them, kept with its record */
@@ -121,6 +127,11 @@ typedef struct {
 
 static ngx_int_t ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_created(void *data, redisReply *reply);
+static void ngx_http_judge_redis_adopt(ngx_http_judge_store_op_t *op,
+    redisReply *reply);
+static void ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone,
+    u_char *hash, ngx_uint_t status, ngx_str_t *abi, ngx_str_t *compile,
+    ngx_str_t *program);
 static ngx_int_t ngx_http_judge_redis_read(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_got(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_events(ngx_http_judge_store_op_t *op);
@@ -171,6 +182,7 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_job_expire,
     ngx_http_judge_redis_sync,
     ngx_http_judge_redis_fleet,
+    ngx_http_judge_redis_artifact,
     ngx_http_judge_redis_result
 };
 
@@ -188,11 +200,26 @@ static u_char      ngx_http_judge_redis_ended[NGX_HTTP_JUDGE_REDIS_ENDED]
 static ngx_uint_t  ngx_http_judge_redis_nended;
 
 
-/* KEYS: the job, active, the lease; ARGV: created, id, lease ms, fields */
+/*
+ * KEYS: the job, active, the lease, its artifact; ARGV: created, id, lease
+ * ms, whether the artifact is wanted, fields.  The artifact's outcome, or 1.
+ */
 static char  ngx_http_judge_redis_create_lua[] =
-    "redis.call('HSET', KEYS[1], unpack(ARGV, 4)) "
+    "redis.call('HSET', KEYS[1], unpack(ARGV, 5)) "
     "redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2]) "
     "redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) "
+    "if ARGV[4] == '1' then "
+    "  return redis.call('HMGET', KEYS[4], 'status', 'abi', 'compile', "
+    "                    'program') "
+    "end "
+    "return 1";
+
+
+/* KEYS: the artifact; ARGV: status, abi, answer, program, ttl */
+static char  ngx_http_judge_redis_artifact_lua[] =
+    "redis.call('HSET', KEYS[1], 'status', ARGV[1], 'abi', ARGV[2], "
+    "           'compile', ARGV[3], 'program', ARGV[4]) "
+    "redis.call('PEXPIRE', KEYS[1], ARGV[5]) "
     "return 1";
 
 
@@ -278,7 +305,7 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
 {
     u_char                         *p;
     ngx_str_t                       key, active, lease, created, ntests;
-    ngx_str_t                       ttime, flags, owner, leased;
+    ngx_str_t                       ttime, flags, owner, leased, hash, art;
     ngx_http_judge_loc_conf_t      *jlcf;
     ngx_http_judge_submission_t    *sub;
     ngx_http_judge_redis_argv_t    *a;
@@ -318,6 +345,17 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
         return NGX_ERROR;
     }
 
+    hash.data = sub->hash;
+    hash.len = NGX_HTTP_JUDGE_HASH_LEN;
+
+    if (ngx_http_judge_redis_key(op->pool, &art, "a:", &hash) == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* a program compiled on another frontend is taken, not compiled again */
+
+    op->want = sub->compiled && !ngx_http_judge_cache_has(op->zone, sub->hash);
+
     created.data = p;
     p = ngx_sprintf(p, "%uL", ngx_http_judge_json_now_ms());
     created.len = p - created.data;
@@ -351,13 +389,15 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
     a->n = 0;
     ngx_http_judge_redis_argz(a, "EVAL");
     ngx_http_judge_redis_argz(a, ngx_http_judge_redis_create_lua);
-    ngx_http_judge_redis_argz(a, "3");
+    ngx_http_judge_redis_argz(a, "4");
     ngx_http_judge_redis_arg(a, key.data, key.len);
     ngx_http_judge_redis_arg(a, active.data, active.len);
     ngx_http_judge_redis_arg(a, lease.data, lease.len);
+    ngx_http_judge_redis_arg(a, art.data, art.len);
     ngx_http_judge_redis_arg(a, created.data, created.len);
     ngx_http_judge_redis_arg(a, op->id.data, op->id.len);
     ngx_http_judge_redis_arg(a, leased.data, leased.len);
+    ngx_http_judge_redis_argz(a, op->want ? "1" : "0");
 
     ngx_http_judge_redis_argz(a, "status");
     ngx_http_judge_redis_argz(a, "QUEUED");
@@ -425,6 +465,10 @@ ngx_http_judge_redis_created(void *data, redisReply *reply)
         return;
     }
 
+    if (op->want && reply->type == REDIS_REPLY_ARRAY) {
+        ngx_http_judge_redis_adopt(op, reply);
+    }
+
     op->durable = 1;
     op->rc = ngx_http_judge_job_create(op);
 
@@ -447,6 +491,93 @@ ngx_http_judge_redis_created(void *data, redisReply *reply)
     }
 
     op->done(op);
+}
+
+
+/* a compile's outcome from another frontend, into the cache here */
+
+static void
+ngx_http_judge_redis_adopt(ngx_http_judge_store_op_t *op, redisReply *reply)
+{
+    ngx_int_t    status;
+    ngx_str_t    abi, compile, program;
+    redisReply  **e;
+
+    e = reply->element;
+
+    if (reply->elements != 4 || e[0]->type != REDIS_REPLY_STRING
+        || e[1]->type != REDIS_REPLY_STRING
+        || e[2]->type != REDIS_REPLY_STRING
+        || e[3]->type != REDIS_REPLY_STRING
+        || e[1]->len > NGX_HTTP_JUDGE_MAX_ID_LEN)
+    {
+        return;
+    }
+
+    status = ngx_atoi((u_char *) e[0]->str, e[0]->len);
+
+    if ((status != JUDGE__STATUS__OK || e[3]->len == 0
+         || e[3]->len > op->jlcf->max_artifact_size)
+        && (status != JUDGE__STATUS__CE || e[3]->len != 0))
+    {
+        return;
+    }
+
+    abi.data = (u_char *) e[1]->str;
+    abi.len = e[1]->len;
+    compile.data = (u_char *) e[2]->str;
+    compile.len = e[2]->len;
+    program.data = (u_char *) e[3]->str;
+    program.len = e[3]->len;
+
+    if (ngx_http_judge_cache_adopt(op->zone, op->sub->hash,
+                                   &op->sub->language, status, &abi,
+                                   &compile, &program)
+        == NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_INFO, op->log, 0,
+                      "judge: the program of %*s was compiled on another "
+                      "frontend", (size_t) NGX_HTTP_JUDGE_HASH_LEN,
+                      op->sub->hash);
+    }
+}
+
+
+/* a compile's outcome, for the other frontends */
+
+static void
+ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone, u_char *hash,
+    ngx_uint_t status, ngx_str_t *abi, ngx_str_t *compile,
+    ngx_str_t *program)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        key[192], st[NGX_INT_T_LEN];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + NGX_HTTP_JUDGE_HASH_LEN + 5 > sizeof(key)) {
+        return;
+    }
+
+    p = ngx_sprintf(key, "%V{a:%*s}", &prefix,
+                    (size_t) NGX_HTTP_JUDGE_HASH_LEN, hash);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_artifact_lua);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_arg(&a, key, p - key);
+
+    p = ngx_sprintf(st, "%ui", status);
+    ngx_http_judge_redis_arg(&a, st, p - st);
+    ngx_http_judge_redis_arg(&a, abi->data, abi->len);
+    ngx_http_judge_redis_arg(&a, compile->data, compile->len);
+    ngx_http_judge_redis_arg(&a, program->data, program->len);
+    ngx_http_judge_redis_argz(&a, NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL);
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
 }
 
 

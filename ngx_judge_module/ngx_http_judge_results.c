@@ -78,12 +78,13 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
     u_char                     *p, *json;
     size_t                      len, max_artifact;
     ngx_int_t                   rc;
-    ngx_str_t                   output, message, abi;
-    ngx_uint_t                  status, taken;
+    ngx_str_t                   output, message, abi, answer, program;
+    ngx_uint_t                  status, taken, kept;
     Judge__Usage               *u;
     ngx_http_judge_blob_ref_t   compile, artifact;
     ngx_http_judge_artifact_t  *a;
     u_char                      big[160];
+    u_char                      abi_copy[NGX_HTTP_JUDGE_MAX_ID_LEN];
 
     if (res->artifact_hash == NULL
         || ngx_strlen(res->artifact_hash) != NGX_HTTP_JUDGE_HASH_LEN)
@@ -216,7 +217,8 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
         }
     }
 
-    ngx_free(json);
+    answer.data = json;
+    answer.len = p - json;
 
     if (rc != NGX_OK) {
         /* no room on disk: the compile counts as lost and is redone */
@@ -225,6 +227,9 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
                       "in the cache directory");
         ngx_http_judge_blob_release(zone, &compile);
     }
+
+    kept = 0;
+    abi.len = 0;
 
     ngx_http_judge_zone_lock(zone);
 
@@ -257,6 +262,14 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
             }
 
             ngx_http_judge_sched_wake_locked(zone, a->hash);
+
+            kept = (a->abi.len <= sizeof(abi_copy));
+
+            if (kept) {
+                abi.len = a->abi.len;
+                abi.data = ngx_cpymem(abi_copy, a->abi.data, a->abi.len)
+                           - abi.len;
+            }
         }
     }
 
@@ -264,6 +277,18 @@ ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_release_locked(zone, &artifact);
 
     ngx_http_judge_zone_unlock(zone);
+
+    if (kept && zone->store->artifact
+        && (status == JUDGE__STATUS__OK || status == JUDGE__STATUS__CE))
+    {
+        program.data = res->artifact.data;
+        program.len = (status == JUDGE__STATUS__OK) ? res->artifact.len : 0;
+
+        zone->store->artifact(zone, (u_char *) res->artifact_hash, status,
+                              &abi, &answer, &program);
+    }
+
+    ngx_free(json);
 
     ngx_http_judge_sched_run(zone);
 }

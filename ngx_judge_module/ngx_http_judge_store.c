@@ -37,6 +37,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     ngx_http_judge_job_expire,
     NULL,
     ngx_http_judge_zone_fleet,
+    NULL,
     NULL
 };
 

@@ -52,6 +52,7 @@ struct ngx_http_judge_store_op_s {
     ngx_http_judge_submission_t *sub;
     uint64_t                     created;     /* ms; 0: now */
     unsigned                     durable:1;   /* its end is to be kept */
+    unsigned                     want:1;      /* its program, from afar */
 
     /* read, events */
     ngx_chain_t                 *out;
@@ -104,6 +105,16 @@ struct ngx_http_judge_store_s {
      * (or NULL: this frontend is the fleet)
      */
     ngx_int_t                  (*fleet)(ngx_http_judge_store_op_t *op);
+
+    /*
+     * artifact: a compile's outcome was taken in (OK or CE): its answer
+     * (JSON members) and, when OK, the program (or NULL)
+     */
+    void                       (*artifact)(ngx_http_judge_zone_t *zone,
+                                           u_char *hash, ngx_uint_t status,
+                                           ngx_str_t *abi,
+                                           ngx_str_t *compile,
+                                           ngx_str_t *program);
 
     /* result: a test's result (JSON) was taken in (or NULL) */
     void                       (*result)(ngx_http_judge_zone_t *zone,

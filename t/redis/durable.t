@@ -263,3 +263,37 @@ is((http_json(GET => '/workers'))[1]{count}, 1, 'its own list stays its own');
 my ($c, $e) = http_json(GET => '/workers?scope=galaxy');
 is($c, 400, 'an unknown scope is refused');
 is($e->{error}{code}, 'invalid_scope', 'saying so');
+
+=== the artifact cache is shared: the same source on B after A compiles nothing
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb') });
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
+   'one on B');
+my $c = {language => 'c',
+         source => "#include <stdio.h>\nint main(void){int a,b;scanf(\"%d %d\",&a,&b);printf(\"%d\\n\",a+b);return 0;}\n",
+         tests => [{id => 'a', input => "1 2\n", expected_output => "3\n"}]};
+my ($code, $r) = http_json(POST => '/submissions?wait=true', $c);
+is($r->{verdict}, 'AC', 'A compiles and judges it');
+ok($r->{compile} && !$r->{compile}{cached}, 'compiled there');
+my $b = on_port($bport, sub {
+    (http_json(POST => '/submissions?wait=true', $c))[1] });
+is($b->{verdict}, 'AC', 'B judges the same source');
+ok($b->{compile}{cached}, 'with the program A compiled')
+    or diag(JSON::PP->new->canonical->encode($b->{compile} // {}));
+is($b->{compile}{status}, $r->{compile}{status}, 'and its answer');
+my $bad = {language => 'c', source => "int main(void) { return nope; }\n",
+           tests => [{id => 'a', input => '', expected_output => ''}]};
+($code, $r) = http_json(POST => '/submissions?wait=true', $bad);
+is($r->{verdict}, 'CE', 'a compile error on A');
+$b = on_port($bport, sub {
+    (http_json(POST => '/submissions?wait=true', $bad))[1] });
+is($b->{verdict}, 'CE', 'is one on B');
+ok($b->{compile}{cached}, 'without compiling again');
+like($b->{compile}{output} // '', qr/nope/, 'with the compiler\'s words');
