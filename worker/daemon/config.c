@@ -21,6 +21,7 @@
 
 enum option_kind {
     OPT_STRING,
+    OPT_LIST,           /* comma-separated; given again, it adds */
     OPT_BOOL,
     OPT_UINT,           /* a positive count */
     OPT_SECONDS,        /* fractional seconds, stored as ms */
@@ -43,8 +44,8 @@ struct option_def {
 static const struct option_def option_defs[] = {
     { "config", 'c', OPT_STRING, CFG(config_file), "FILE",
       "settings file: \"key = value\", keys as long flags" },
-    { "master", 'm', OPT_STRING, CFG(master), "URL",
-      "worker endpoint: http[s]://host[:port]/path" },
+    { "master", 'm', OPT_LIST, CFG(master), "URL",
+      "endpoint http[s]://host[:port]/path (repeatable)" },
     { "ca-file", 0, OPT_STRING, CFG(ca_file), "FILE",
       "CAs to verify the master by (default: system's)" },
     { "insecure", 0, OPT_BOOL, CFG(insecure), NULL,
@@ -175,13 +176,15 @@ parse_bytes(const char *s, uint64_t *v)
 
 /*
  * Applies one setting, from argv or the file.  "value" is NULL for a flag
- * without argument.  Returns 0, or -1 with the reason in "err".
+ * without argument.  A list's value is added to what it holds when
+ * "append" is true and replaces it otherwise; other kinds always replace.
+ * Returns 0, or -1 with the reason in "err".
  */
 static int
 config_set(struct config *cfg, const struct option_def *def,
-           const char *value, char *err, size_t errlen)
+           const char *value, bool append, char *err, size_t errlen)
 {
-    char           *field, *copy, *end;
+    char           *field, *copy, *end, *old;
     unsigned long   n;
     double          seconds;
     uint64_t        bytes;
@@ -191,12 +194,23 @@ config_set(struct config *cfg, const struct option_def *def,
     switch (def->kind) {
 
     case OPT_STRING:
-        copy = strdup(value);
+    case OPT_LIST:
+        old = *(char **) field;
+
+        if (def->kind == OPT_LIST && append && old != NULL) {
+            if (asprintf(&copy, "%s,%s", old, value) == -1) {
+                copy = NULL;
+            }
+
+        } else {
+            copy = strdup(value);
+        }
+
         if (copy == NULL) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        free(*(char **) field);
+        free(old);
         *(char **) field = copy;
         return 0;
 
@@ -271,7 +285,8 @@ config_set(struct config *cfg, const struct option_def *def,
 
 /*
  * Applies "key = value" lines (blank lines and "#" comments skipped).
- * Keys are the long flag names; "config" itself is not allowed.
+ * Keys are the long flag names; "config" itself is not allowed.  A list
+ * given on several lines holds them all.
  */
 int
 config_parse_file_text(struct config *cfg, const char *text,
@@ -310,7 +325,7 @@ config_parse_file_text(struct config *cfg, const char *text,
             goto failed;
         }
 
-        if (config_set(cfg, def, value, why, sizeof(why)) != 0) {
+        if (config_set(cfg, def, value, true, why, sizeof(why)) != 0) {
             snprintf(err, errlen, "%s:%u: %s", origin, lineno, why);
             goto failed;
         }
@@ -387,7 +402,8 @@ option_for_getopt(int c)
 
 /*
  * Reads the command line: first only --config (so the file can be loaded
- * underneath), then every flag on top of it.
+ * underneath), then every flag on top of it.  A list flag replaces the
+ * file's list the first time and adds to it after.
  */
 enum config_parse_result
 config_parse_args(struct config *cfg, int argc, char **argv, char *err,
@@ -395,12 +411,14 @@ config_parse_args(struct config *cfg, int argc, char **argv, char *err,
 {
     struct option             longopts[N_OPTIONS + 3];
     char                      shortopts[3 * N_OPTIONS + 4];
+    bool                      given[N_OPTIONS];
     int                       c, pass;
     const struct option_def  *def;
     char                     *text;
 
     build_getopt(longopts, shortopts);
     opterr = 0;
+    memset(given, 0, sizeof(given));
 
     for (pass = 0; pass < 2; pass++) {
         optind = 0;
@@ -433,9 +451,13 @@ config_parse_args(struct config *cfg, int argc, char **argv, char *err,
                 continue;
             }
 
-            if (config_set(cfg, def, optarg, err, errlen) != 0) {
+            if (config_set(cfg, def, optarg, given[def - option_defs], err,
+                           errlen) != 0)
+            {
                 return CONFIG_ERROR;
             }
+
+            given[def - option_defs] = true;
         }
 
         if (optind < argc) {
@@ -704,8 +726,8 @@ config_default_languages(void)
 
 /*
  * Checks the settings together and fills in what depends on the host:
- * URL parsed, token read, id loaded or generated, slots, ABI, languages
- * path, tag list.  Returns 0, or -1 with the reason in "err".
+ * frontends parsed, token read, id loaded or generated, slots, ABI,
+ * languages path, tag list.  Returns 0, or -1 with the reason in "err".
  */
 int
 config_finish(struct config *cfg, char *err, size_t errlen)
@@ -718,7 +740,9 @@ config_finish(struct config *cfg, char *err, size_t errlen)
         return -1;
     }
 
-    if (url_parse(&cfg->url, cfg->master, err, errlen) != 0) {
+    if (frontends_parse(cfg->master, &cfg->frontends, &cfg->n_frontends,
+                        err, errlen) != 0)
+    {
         return -1;
     }
 
@@ -826,7 +850,8 @@ config_usage(FILE *out, const char *program)
     size_t  i;
     char    flag[64];
 
-    fprintf(out, "usage: %s --master URL --token-file FILE [options]\n\n"
+    fprintf(out, "usage: %s --master URL[,URL...] --token-file FILE "
+            "[options]\n\n"
             "Connects to an ngx_judge master and runs the tasks it sends.\n\n",
             program);
 
@@ -846,6 +871,11 @@ config_usage(FILE *out, const char *program)
     }
 
     fprintf(out, "  %-24s %s\n  %-24s %s\n\n"
+            "With several frontends (--master A --master B, or A,B) the\n"
+            "worker dials the first and stays on the one it reaches.  When\n"
+            "that one cannot be reached or drops the stream, it dials the\n"
+            "next at once, round-robin, and backs off only after each one\n"
+            "of a round failed.\n\n"
             "Without --foreground the worker detaches once it is set up, and\n"
             "logs to " CONFIG_DAEMON_LOG " unless --log says otherwise.\n",
             "-h, --help", "show this help", "-V, --version",
@@ -862,10 +892,14 @@ config_free(struct config *cfg)
     size_t  i;
 
     for (i = 0; i < N_OPTIONS; i++) {
-        if (option_defs[i].kind == OPT_STRING) {
+        if (option_defs[i].kind == OPT_STRING
+            || option_defs[i].kind == OPT_LIST)
+        {
             free(*(char **) ((char *) cfg + option_defs[i].offset));
         }
     }
+
+    frontends_free(cfg->frontends, cfg->n_frontends);
 
     for (i = 0; i < cfg->n_tags; i++) {
         free(cfg->tag_list[i]);

@@ -1,7 +1,9 @@
 /*
  * judge-worker's configuration: command-line flags and an optional
  * "key = value" file whose keys are the long flag names.  Flags win over
- * the file.
+ * the file.  "master" may be given several times, each a URL or a
+ * comma-separated list of them: the frontends, in order (the file's
+ * are replaced by the command line's when it has any).
  */
 
 #ifndef JUDGE_WORKER_CONFIG_H
@@ -12,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "url.h"
+#include "frontends.h"
 
 
 #define CONFIG_DEFAULT_STATE_DIR   "/var/lib/judge-worker"
@@ -27,7 +29,7 @@
 struct config {
     /* as given */
     char      *config_file;
-    char      *master;
+    char      *master;             /* comma-separated URLs */
     char      *ca_file;
     bool       insecure;
     char      *token;
@@ -47,9 +49,10 @@ struct config {
     uint32_t   verbose;
 
     /* derived by config_finish() */
-    struct url   url;
-    char       **tag_list;
-    size_t       n_tags;
+    struct frontend   *frontends;
+    size_t             n_frontends;
+    char             **tag_list;
+    size_t             n_tags;
 };
 
 

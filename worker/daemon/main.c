@@ -2,7 +2,8 @@
  * judge-worker: dials in to an ngx_judge master (nginx with
  * ngx_http_judge_module), registers, heartbeats and runs the tasks it is
  * sent.  main() sets up, then loops: one stream (session.c) at a time,
- * with jittered exponential backoff between failed ones.
+ * to one of the frontends (frontends.h says which), with jittered
+ * exponential backoff between rounds of failed ones.
  */
 
 #include <errno.h>
@@ -301,6 +302,24 @@ worker_languages(struct worker *w, char *err, size_t errlen)
 
 
 /*
+ * True when one of the frontends is dialled over TLS.
+ */
+static bool
+worker_uses_tls(const struct worker *w)
+{
+    size_t  i;
+
+    for (i = 0; i < w->cfg.n_frontends; i++) {
+        if (w->cfg.frontends[i].url.tls) {
+            return true;
+        }
+    }
+
+    return false;
+}
+
+
+/*
  * Everything before the first dial, in an order that reports errors on
  * the terminal while there still is one.
  */
@@ -339,7 +358,7 @@ worker_setup(struct worker *w, char *err, size_t errlen)
         return -1;
     }
 
-    if (w->cfg.url.tls) {
+    if (worker_uses_tls(w)) {
         w->tls = conn_tls_context(w->cfg.ca_file, !w->cfg.insecure, err,
                                   errlen);
         if (w->tls == NULL) {
@@ -375,6 +394,7 @@ worker_setup(struct worker *w, char *err, size_t errlen)
 
     backoff_init(&w->backoff, WORKER_BACKOFF_BASE, WORKER_BACKOFF_CAP,
                  WORKER_BACKOFF_FLOOR);
+    rotation_init(&w->rotation, w->cfg.n_frontends);
 
     if (ready_fd != -1) {
         daemon_ready(w, ready_fd);
@@ -385,7 +405,12 @@ worker_setup(struct worker *w, char *err, size_t errlen)
 
 
 /*
- * One stream after another until told to stop.
+ * One stream after another until told to stop.  A master that asks the
+ * worker to reconnect is dialled again after a short pause; a failed
+ * stream sends the worker on to the next frontend at once, and only a
+ * round of failures (every frontend in turn) waits for the backoff.  A
+ * stream that stayed up long enough starts the backoff and the round
+ * over.
  */
 static void
 worker_loop(struct worker *w)
@@ -395,7 +420,7 @@ worker_loop(struct worker *w)
     uint32_t          delay;
 
     while (w->stop_requests == 0) {
-        end = session_run(w, &lived);
+        end = session_run(w, &w->cfg.frontends[w->rotation.current], &lived);
 
         if (end == SESSION_EXIT || w->stop_requests > 0) {
             return;
@@ -403,13 +428,22 @@ worker_loop(struct worker *w)
 
         if (end == SESSION_RECONNECT) {
             backoff_reset(&w->backoff);
+            rotation_settled(&w->rotation);
             delay = WORKER_RECONNECT_MIN
                     + (uint32_t) (random_u64() % WORKER_RECONNECT_SPREAD);
 
         } else {
             if (lived > WORKER_HEALTHY_STREAM) {
                 backoff_reset(&w->backoff);
+                rotation_settled(&w->rotation);
             }
+
+            if (!rotation_failed(&w->rotation)) {
+                log_info(&w->log, "trying the next master, %s",
+                         w->cfg.frontends[w->rotation.current].text);
+                continue;
+            }
+
             delay = backoff_next(&w->backoff, random_u64());
         }
 

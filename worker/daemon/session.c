@@ -43,6 +43,7 @@ enum session_state {
 
 struct session {
     struct worker        *w;
+    const struct frontend *fe;
     struct conn           conn;
     struct frame_reader   in;
     struct frame_writer   out;
@@ -64,26 +65,28 @@ static int session_heartbeat(struct session *s);
 
 
 /*
- * Dials until connected, the dial fails, or a stop is requested.  A SIGHUP
- * interrupting the dial only reopens the log and dials again.
+ * Dials the session's frontend until connected, the dial fails, or a stop
+ * is requested.  A SIGHUP interrupting the dial only reopens the log and
+ * dials again.
  */
 static int
 session_dial(struct session *s)
 {
-    struct worker        *w = s->w;
-    struct conn_request   req;
+    struct worker          *w = s->w;
+    const struct frontend  *fe = s->fe;
+    struct conn_request     req;
 
-    req.url = &w->cfg.url;
+    req.url = &fe->url;
     req.token = w->cfg.token;
     req.worker_id = w->cfg.id;
-    req.tls = w->cfg.url.tls ? w->tls : NULL;
+    req.tls = fe->url.tls ? w->tls : NULL;
     req.verify = !w->cfg.insecure;
     req.abort_fd = w->signal_fd;
 
     for ( ;; ) {
         req.deadline = now_ms() + SESSION_DIAL_TIMEOUT;
 
-        log_debug(&w->log, "dialling %s", w->cfg.master);
+        log_debug(&w->log, "dialling %s", fe->text);
 
         if (conn_open(&s->conn, &req) == 0) {
             return 0;
@@ -91,11 +94,10 @@ session_dial(struct session *s)
 
         if (!s->conn.aborted) {
             if (s->conn.http_status != 0) {
-                log_error(&w->log, "master %s: %s", w->cfg.master,
-                          s->conn.err);
+                log_error(&w->log, "master %s: %s", fe->text, s->conn.err);
             } else {
-                log_warn(&w->log, "cannot reach master %s: %s",
-                         w->cfg.master, s->conn.err);
+                log_warn(&w->log, "cannot reach master %s: %s", fe->text,
+                         s->conn.err);
             }
             return -1;
         }
@@ -297,7 +299,7 @@ session_welcome(struct session *s, const Judge__Welcome *welcome)
     s->welcomed = true;
 
     log_info(&w->log, "registered with %s as \"%s\": %u slot(s), heartbeat "
-             "every %u ms", w->cfg.master, w->cfg.id, w->tasks.n_slots,
+             "every %u ms", s->fe->text, w->cfg.id, w->tasks.n_slots,
              s->heartbeat_ms);
 
     /* the first heartbeat right away: the master learns the load now */
@@ -413,7 +415,7 @@ session_read(struct session *s)
         }
 
         if (n == 0) {
-            log_warn(&w->log, "master closed the stream");
+            log_warn(&w->log, "master %s closed the stream", s->fe->text);
             s->end = SESSION_FAILED;
             return -1;
         }
@@ -743,17 +745,20 @@ session_loop(struct session *s)
 
 
 /*
- * Dials the master and runs one stream until it ends.  "*lived_ms" gets
- * how long the stream was up (0 if it never was), for the backoff.
+ * Dials frontend "fe" and runs one stream until it ends.  "*lived_ms"
+ * gets how long the stream was up (0 if it never was), for the backoff.
+ * Coming up on another frontend than the last stream's is logged as a
+ * move from that one.
  */
 enum session_end
-session_run(struct worker *w, int64_t *lived_ms)
+session_run(struct worker *w, const struct frontend *fe, int64_t *lived_ms)
 {
     struct session  s;
     int64_t         started;
 
     memset(&s, 0, sizeof(s));
     s.w = w;
+    s.fe = fe;
     s.end = SESSION_FAILED;
     s.state = STATE_ACTIVE;
     s.heartbeat_ms = w->cfg.heartbeat_ms;
@@ -766,7 +771,15 @@ session_run(struct worker *w, int64_t *lived_ms)
     }
 
     started = now_ms();
-    log_info(&w->log, "connected to %s", w->cfg.master);
+
+    if (w->connected_to != NULL && w->connected_to != fe) {
+        log_info(&w->log, "moved from master %s to %s",
+                 w->connected_to->text, fe->text);
+    } else {
+        log_info(&w->log, "connected to %s", fe->text);
+    }
+
+    w->connected_to = fe;
 
     frame_reader_init(&s.in, w->cfg.max_frame);
     frame_writer_init(&s.out);

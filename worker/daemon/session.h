@@ -1,6 +1,6 @@
 /*
- * One stream to the master, from dialling to closing: Register, Welcome,
- * heartbeats, commands in, task results out.
+ * One stream to a master (one of the frontends), from dialling to
+ * closing: Register, Welcome, heartbeats, commands in, task results out.
  */
 
 #ifndef JUDGE_WORKER_SESSION_H
@@ -18,7 +18,8 @@ enum session_end {
 };
 
 
-enum session_end session_run(struct worker *w, int64_t *lived_ms);
+enum session_end session_run(struct worker *w, const struct frontend *fe,
+                             int64_t *lived_ms);
 
 
 #endif /* JUDGE_WORKER_SESSION_H */

@@ -13,6 +13,7 @@
 
 #include "backoff.h"
 #include "config.h"
+#include "frontends.h"
 #include "languages.h"
 #include "log.h"
 #include "sysinfo.h"
@@ -25,10 +26,14 @@ struct worker {
     struct languages    languages;
     struct host_facts   host;
     struct tasks        tasks;
-    SSL_CTX            *tls;            /* NULL for http:// masters */
+    SSL_CTX            *tls;            /* NULL without https:// masters */
     int                 signal_fd;
     struct cpu_sample   cpu_prev;       /* for the next heartbeat's CPU % */
     struct backoff      backoff;
+    struct rotation     rotation;       /* over cfg.frontends */
+
+    /* the frontend of the last stream that came up, NULL before any */
+    const struct frontend  *connected_to;
 
     /* SIGTERM/SIGINT received: 1 = drain and leave, 2+ = leave now */
     unsigned            stop_requests;

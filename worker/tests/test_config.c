@@ -1,6 +1,6 @@
 /*
  * Configuration: flags over file, value checks, token and id handling,
- * tags.
+ * tags, the frontends given by --master and the file's "master".
  */
 
 #include <stdlib.h>
@@ -68,7 +68,9 @@ main(void)
 
         ok(config_finish(&cfg, err, sizeof(err)) == 0, "finishes");
         is_str(cfg.token, "s3cret", "token: first line of the file, trimmed");
-        is_str(cfg.url.host, "file", "URL parsed");
+        is_int(cfg.n_frontends, 1, "one frontend");
+        is_str(cfg.n_frontends == 1 ? cfg.frontends[0].url.host : NULL,
+               "file", "URL parsed");
         is_int(cfg.n_tags, 2, "two tags");
         is_str(cfg.n_tags == 2 ? cfg.tag_list[1] : NULL, "big-ram",
                "tags trimmed");
@@ -166,6 +168,86 @@ main(void)
 
         is_int(parse(&cfg, argv, err, sizeof(err)), CONFIG_ERROR,
                "a flag missing its value is refused");
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "-m", "http://a:1/w", "--master",
+                         "http://b:2/w, http://c:3/w", "--token", "t",
+                         "--id", "x", NULL };
+
+        is_int(parse(&cfg, argv, err, sizeof(err)), CONFIG_RUN,
+               "--master twice, once with a list");
+        ok(config_finish(&cfg, err, sizeof(err)) == 0, "finishes");
+        is_int(cfg.n_frontends, 3, "three frontends");
+        if (cfg.n_frontends == 3) {
+            is_str(cfg.frontends[0].url.host, "a", "the first flag's first");
+            is_str(cfg.frontends[1].url.host, "b", "then the list's, in order");
+            is_str(cfg.frontends[2].text, "http://c:3/w", "trimmed");
+        }
+        config_free(&cfg);
+    }
+
+    config_init(&cfg);
+    ok(config_parse_file_text(&cfg, "master = http://a/w, http://b/w\n"
+                              "master = http://c/w\n", "f", err,
+                              sizeof(err)) == 0,
+       "the file: master twice, once with a list");
+    is_str(cfg.master, "http://a/w, http://b/w,http://c/w",
+           "the file's lines add up");
+    config_free(&cfg);
+
+    snprintf(conf, sizeof(conf), "%s/two.conf", dir);
+    f = fopen(conf, "w");
+    fprintf(f, "master = http://a/w\nmaster = http://b/w\ntoken = t\n"
+            "id = x\n");
+    fclose(f);
+
+    {
+        char *argv[] = { "jw", "--config", conf, NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        ok(config_finish(&cfg, err, sizeof(err)) == 0
+           && cfg.n_frontends == 2
+           && strcmp(cfg.frontends[1].url.host, "b") == 0,
+           "the file's two frontends");
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "--config", conf, "-m", "http://c/w",
+                         "-m", "http://d/w", NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        ok(config_finish(&cfg, err, sizeof(err)) == 0
+           && cfg.n_frontends == 2
+           && strcmp(cfg.frontends[0].url.host, "c") == 0
+           && strcmp(cfg.frontends[1].url.host, "d") == 0,
+           "flags replace the file's frontends, and add up among "
+           "themselves");
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "-m", "http://a/w", "-m", "ftp://b/w",
+                         "--token", "t", "--id", "x", NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        ok(config_finish(&cfg, err, sizeof(err)) == -1
+           && strstr(err, "frontend 2 of 2") != NULL
+           && strstr(err, "\"ftp://b/w\"") != NULL,
+           "a bad URL in the list is named");
+        printf("# %s\n", err);
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "-m", " , ", "--token", "t", NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        ok(config_finish(&cfg, err, sizeof(err)) == -1
+           && strstr(err, "--master") != NULL, "a list of nothing is no "
+           "master");
         config_free(&cfg);
     }
 
