@@ -124,12 +124,18 @@ system("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
 --- perl
 my $dir = servroot();
 my $port = $ENV{TEST_NGINX_TLS_PORT};
-my $bash = repo_root() . '/t/fleet/bash-only.conf';
-# the later --master wins over the plain one spawn_worker gives
-spawn_worker('tls1', languages => $bash, args => [
-    '--master', "https://localhost:$port/worker", '--ca-file', "$dir/cert.pem"]);
+# spawned by hand: spawn_worker's plain --master would be one more frontend
+sub tls_worker {
+    my ($id, $url) = @_;
+    mkdir "$dir/$id";
+    spawn([build_dir() . '/judge-worker', '--foreground', '--master', $url,
+           '--ca-file', "$dir/cert.pem", '--token', 't', '--id', $id,
+           '--slots', 1,
+           '--languages', repo_root() . '/t/fleet/bash-only.conf',
+           '--state-dir', "$dir/$id", '--log', "$dir/logs/worker-$id.log"]);
+}
+tls_worker('tls1', "https://localhost:$port/worker");
 ok(wait_until(sub { count() == 1 }, 20), 'registered over TLS');
-spawn_worker('wrongname', languages => $bash, args => [
-    '--master', "https://127.0.0.2:$port/worker", '--ca-file', "$dir/cert.pem"]);
+tls_worker('wrongname', "https://127.0.0.2:$port/worker");
 sleep 2;
 is(count(), 1, 'a certificate for another name is refused by the worker');
