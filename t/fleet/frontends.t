@@ -52,12 +52,7 @@ __DATA__
 --- timeout: 60
 --- perl
 my $a = nginx_port();
-my ($b, $bpid) = do {
-    # an instrumented module needs its runtime preloaded, as start_nginx does
-    local $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD}
-        if $ENV{TEST_NGINX_PRELOAD};
-    spawn_frontend('b');
-};
+my ($b, $bpid) = spawn_frontend('b');
 is(on_port($b, sub { (http_json(GET => '/health'))[0] }), 200,
    'frontend B is up');
 spawn_worker('w1', languages => $::Languages,

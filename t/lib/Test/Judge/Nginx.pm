@@ -398,6 +398,9 @@ sub spawn_frontend ($) {
     open my $fh, '>', "$dir/conf/nginx.conf" or die $!;
     print $fh $conf;
     close $fh;
+    open $fh, '>', "$dir/conf/admin.token" or die $!;
+    print $fh "$AdminToken\n";
+    close $fh;
     my @preload = $ENV{TEST_NGINX_PRELOAD}
                   ? ('env', "LD_PRELOAD=$ENV{TEST_NGINX_PRELOAD}") : ();
     my $pid = spawn([@preload, $NginxBinary, '-p', "$dir/",
