@@ -69,6 +69,7 @@ struct ngx_http_judge_api_ctx_s {
     ngx_http_judge_cursor_t      cursor;      /* SSE */
     ngx_chain_t                 *busy;        /* SSE */
     ngx_http_judge_store_op_t    op;          /* SSE: the read out */
+    ngx_http_judge_addr_t        self;        /* SSE: its address */
     unsigned                     waiting:1;
     unsigned                     watching:1;  /* filed with its job */
     unsigned                     reading:1;   /* SSE: a read is out */
@@ -1029,7 +1030,20 @@ static ngx_int_t
 ngx_http_judge_submit_language(void *data, ngx_str_t *language,
     ngx_uint_t *compiled)
 {
-    return ngx_http_judge_registry_language(data, language, compiled);
+    ngx_int_t               rc;
+    ngx_http_judge_zone_t  *zone = data;
+
+    rc = ngx_http_judge_registry_language(zone, language, compiled);
+
+    /* no worker here: one of another frontend may take it */
+
+    if (rc != NGX_OK && zone->store->offered
+        && zone->store->offered(zone, language, compiled) == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    return rc;
 }
 
 
@@ -1572,6 +1586,7 @@ ngx_http_judge_events(ngx_http_request_t *r)
     }
 
     rc = ngx_http_judge_watch(ctx, &self, 1);
+    ctx->self = self;
 
     if (rc == NGX_DECLINED) {
         ngx_http_judge_waiter_cleanup(ctx);
@@ -1704,6 +1719,8 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     ctx->op.log = c->log;
     ctx->op.id = ctx->arg;
     ctx->op.cursor = &ctx->cursor;
+    ctx->op.addr = &ctx->self;
+    ctx->op.progress = 1;
     ctx->op.done = ngx_http_judge_events_read;
     ctx->op.data = ctx;
 

@@ -467,6 +467,7 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     job->compiled = sub->compiled;
     job->stop_on_failure = sub->stop_on_failure;
     job->durable = op->durable;
+    job->spills = op->spills;
     job->stop_at = n;
     job->batch_size = jlcf->batch_size;
     job->max_attempts = jlcf->max_attempts;
@@ -877,6 +878,71 @@ ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
         due[n].status = ngx_http_judge_job_states[job->status];
         due[n].ttl = job->ttl;
         n++;
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return n;
+}
+
+
+/*
+ * Jobs a durable store may give to another frontend: filed there, nothing
+ * of them ever sent, no live worker here offers their language, and not
+ * passed on too often already (then the orphan's timeout ends it here).  Up to "max" of them leave
+ * the zone (their waiters collected into "notify" look for them again)
+ * and are named in "ids".
+ */
+
+ngx_uint_t
+ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
+    ngx_uint_t max, ngx_array_t *notify)
+{
+    ngx_uint_t             i, n;
+    ngx_queue_t           *q, *next;
+    ngx_http_judge_job_t  *job;
+
+    n = 0;
+
+    ngx_http_judge_zone_lock(zone);
+
+    for (q = ngx_queue_head(&zone->sh->active);
+         q != ngx_queue_sentinel(&zone->sh->active) && n < max;
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+        if (!job->durable || job->spills >= NGX_HTTP_JUDGE_MAX_SPILLS
+            || job->nresults
+            || ngx_http_judge_registry_offers_locked(zone, &job->language))
+        {
+            continue;
+        }
+
+        for (i = 0; i < job->nbatches; i++) {
+            if (job->batches[i].task_id) {
+                break;
+            }
+        }
+
+        if (i < job->nbatches) {
+            /* sent once: it stays */
+            continue;
+        }
+
+        ngx_memcpy(ids + n * NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
+                   NGX_HTTP_JUDGE_JOB_ID_LEN);
+        n++;
+
+        job->durable = 0;
+        ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_CANCELLED,
+                                         JUDGE__STATUS__CANCELLED, notify);
+
+        /* it was not judged here */
+        zone->sh->verdicts[JUDGE__STATUS__CANCELLED & 15]--;
+
+        ngx_http_judge_job_free_locked(zone, job);
     }
 
     ngx_http_judge_zone_unlock(zone);

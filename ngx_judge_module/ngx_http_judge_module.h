@@ -337,6 +337,7 @@ typedef struct {
     unsigned                     durable:2;   /* its end, to the durable
                                                  store: 1 due, 2 going,
                                                  3 written */
+    unsigned                     spills:3;    /* frontends it left */
 } ngx_http_judge_job_t;
 
 

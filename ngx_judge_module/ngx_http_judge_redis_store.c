@@ -45,6 +45,8 @@
  *     <prefix>{fs:<inst>}  a frontend's workers (its GET /workers),
  *                          renewed with its lease
  *     <prefix>{frontends}  sorted set: frontends by when they last said so
+ *     <prefix>{langs}      sorted set: "<language>:<compiled>" by when a
+ *                          frontend last said its workers offer it
  *     <prefix>{a:<hash>}   hash: a compile's outcome (status, abi, the
  *                          answer, the program), for a day: a frontend
  *                          that has not compiled a source takes it from
@@ -138,6 +140,7 @@ static ngx_int_t ngx_http_judge_redis_events(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_evented(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_watch(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_unwatch(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_redis_follow(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_polled(void *data, redisReply *reply);
 static void ngx_http_judge_redis_ended_add(u_char *id);
@@ -148,12 +151,18 @@ static void ngx_http_judge_redis_cancel_these(void *data, redisReply *reply);
 static void ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, u_char *json, size_t len);
 static void ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_languages(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_languages_got(void *data,
+    redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, ngx_uint_t *compiled);
 static ngx_int_t ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_fleet_got(void *data, redisReply *reply);
 static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
 static void ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_claimed(void *data, redisReply *reply);
 static void ngx_http_judge_redis_recover(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_restore(
@@ -183,9 +192,14 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_redis_sync,
     ngx_http_judge_redis_fleet,
     ngx_http_judge_redis_artifact,
+    ngx_http_judge_redis_offered,
     ngx_http_judge_redis_result
 };
 
+
+/* the languages the fleet offers, as last read, "id:1,id:0" */
+static u_char      ngx_http_judge_redis_langs[4096];
+static size_t      ngx_http_judge_redis_nlangs;
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
@@ -212,6 +226,24 @@ static char  ngx_http_judge_redis_create_lua[] =
     "  return redis.call('HMGET', KEYS[4], 'status', 'abi', 'compile', "
     "                    'program') "
     "end "
+    "return 1";
+
+
+/*
+ * KEYS: languages; ARGV: now, who is too old, "id:c" of this frontend...:
+ * those the fleet offers
+ */
+static char  ngx_http_judge_redis_langs_lua[] =
+    "for i = 3, #ARGV do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2]) "
+    "return redis.call('ZRANGE', KEYS[1], 0, -1)";
+
+
+/* KEYS: the job; ARGV: this frontend: the job is anyone's who can run it */
+static char  ngx_http_judge_redis_spill_lua[] =
+    "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+    "redis.call('HSET', KEYS[1], 'owner', '') "
+    "redis.call('HINCRBY', KEYS[1], 'spills', 1) "
     "return 1";
 
 
@@ -746,6 +778,12 @@ ngx_http_judge_redis_events(ngx_http_judge_store_op_t *op)
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
+    /* a job that left this frontend is followed from afar from now on */
+
+    if (op->addr && ngx_http_judge_redis_follow(op) == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
     if (ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id) == NULL
         || ngx_http_judge_redis_list(op->pool, &list, &op->id) == NULL)
     {
@@ -879,9 +917,8 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
 static ngx_int_t
 ngx_http_judge_redis_watch(ngx_http_judge_store_op_t *op)
 {
-    ngx_int_t                      rc;
-    ngx_uint_t                     i, n;
-    ngx_http_judge_redis_watch_t  *w;
+    ngx_int_t   rc;
+    ngx_uint_t  i, n;
 
     rc = ngx_http_judge_job_watch(op);
 
@@ -902,8 +939,33 @@ ngx_http_judge_redis_watch(ngx_http_judge_store_op_t *op)
         }
     }
 
+    return ngx_http_judge_redis_follow(op);
+}
+
+
+/* op->addr is told of the news of a job another frontend holds */
+
+static ngx_int_t
+ngx_http_judge_redis_follow(ngx_http_judge_store_op_t *op)
+{
+    ngx_queue_t                   *q;
+    ngx_http_judge_redis_watch_t  *w;
+
     if (ngx_http_judge_redis_watches.next == NULL) {
         ngx_queue_init(&ngx_http_judge_redis_watches);
+    }
+
+    for (q = ngx_queue_head(&ngx_http_judge_redis_watches);
+         q != ngx_queue_sentinel(&ngx_http_judge_redis_watches);
+         q = ngx_queue_next(q))
+    {
+        w = ngx_queue_data(q, ngx_http_judge_redis_watch_t, queue);
+
+        if (w->addr.id == op->addr->id && w->addr.pid == op->addr->pid
+            && ngx_memcmp(w->id, op->id.data, NGX_HTTP_JUDGE_JOB_ID_LEN) == 0)
+        {
+            return NGX_OK;
+        }
     }
 
     if (ngx_http_judge_redis_nwatches >= 4 * NGX_HTTP_JUDGE_MAX_WAITERS) {
@@ -918,7 +980,7 @@ ngx_http_judge_redis_watch(ngx_http_judge_store_op_t *op)
     ngx_memcpy(w->id, op->id.data, NGX_HTTP_JUDGE_JOB_ID_LEN);
     w->addr = *op->addr;
     w->progress = op->progress;
-    w->seen = 0;
+    w->seen = op->cursor ? op->cursor->sent : 0;
     w->polling = 0;
 
     ngx_queue_insert_tail(&ngx_http_judge_redis_watches, &w->queue);
@@ -1280,6 +1342,7 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_renewed = ngx_current_msec;
         ngx_http_judge_redis_renew(zone);
         ngx_http_judge_redis_show(zone);
+        ngx_http_judge_redis_languages(zone);
     }
 
     /*
@@ -1295,6 +1358,8 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_claimed_at = ngx_current_msec;
         ngx_http_judge_redis_claim(zone);
     }
+
+    ngx_http_judge_redis_spill(zone);
 
     ngx_http_judge_redis_cancels(zone);
     ngx_http_judge_redis_poll(zone);
@@ -1485,6 +1550,120 @@ ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone)
 }
 
 
+/* what this frontend's workers offer, into the fleet's; the fleet's back */
+
+static void
+ngx_http_judge_redis_languages(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p, *q, *last;
+    size_t                        n;
+    ngx_str_t                     prefix;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        key[128];
+    u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
+    u_char                        offered[1024];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + 8 > sizeof(key)) {
+        return;
+    }
+
+    n = ngx_http_judge_registry_offered(zone, offered, sizeof(offered));
+
+    p = ngx_sprintf(key, "%V{langs}", &prefix);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_langs_lua);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_arg(&a, key, p - key);
+
+    p = ngx_sprintf(now, "%uL", ngx_http_judge_json_now_ms());
+    ngx_http_judge_redis_arg(&a, now, p - now);
+    p = ngx_sprintf(old, "%uL", ngx_http_judge_json_now_ms()
+                                - 2 * NGX_HTTP_JUDGE_REDIS_LEASE);
+    ngx_http_judge_redis_arg(&a, old, p - old);
+
+    last = offered + n;
+
+    for (p = offered; p < last && a.n < 40; p = q + 1) {
+        q = ngx_strlchr(p, last, ',');
+        if (q == NULL) {
+            q = last;
+        }
+
+        ngx_http_judge_redis_arg(&a, p, q - p);
+    }
+
+    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_languages_got,
+                                     NULL, a.n, a.argv, a.len);
+}
+
+
+static void
+ngx_http_judge_redis_languages_got(void *data, redisReply *reply)
+{
+    u_char      *p, *last;
+    size_t       i;
+    redisReply  *e;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+        return;
+    }
+
+    p = ngx_http_judge_redis_langs;
+    last = p + sizeof(ngx_http_judge_redis_langs);
+
+    for (i = 0; i < reply->elements; i++) {
+        e = reply->element[i];
+
+        if (e->type != REDIS_REPLY_STRING || e->len < 3
+            || e->len > NGX_HTTP_JUDGE_MAX_ID_LEN + 2
+            || (size_t) (last - p) < e->len + 1)
+        {
+            continue;
+        }
+
+        if (p != ngx_http_judge_redis_langs) {
+            *p++ = ',';
+        }
+
+        p = ngx_cpymem(p, e->str, e->len);
+    }
+
+    ngx_http_judge_redis_nlangs = p - ngx_http_judge_redis_langs;
+}
+
+
+static ngx_int_t
+ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language, ngx_uint_t *compiled)
+{
+    u_char  *p, *last, *q;
+
+    p = ngx_http_judge_redis_langs;
+    last = p + ngx_http_judge_redis_nlangs;
+
+    for ( /* void */ ; p < last; p = q + 1) {
+        q = ngx_strlchr(p, last, ',');
+        if (q == NULL) {
+            q = last;
+        }
+
+        if ((size_t) (q - p) == language->len + 2
+            && ngx_strncmp(p, language->data, language->len) == 0
+            && p[language->len] == ':')
+        {
+            *compiled = (p[language->len + 1] == '1');
+            return NGX_OK;
+        }
+    }
+
+    return NGX_DECLINED;
+}
+
+
 static ngx_int_t
 ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
 {
@@ -1577,6 +1756,65 @@ ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
 }
 
 
+/*
+ * Jobs no worker here can run leave for a frontend whose workers can: the
+ * record becomes anyone's but this frontend's, and the frontends with free
+ * slots take it at their next look.
+ */
+
+static void
+ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix;
+    ngx_uint_t                    i, n;
+    ngx_pool_t                   *pool;
+    ngx_array_t                  *notify;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        key[192];
+    u_char                        ids[8 * NGX_HTTP_JUDGE_JOB_ID_LEN];
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    notify = ngx_array_create(pool, 4, sizeof(ngx_http_judge_addr_t));
+    if (notify == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    n = ngx_http_judge_job_spill(zone, ids, 8, notify);
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    for (i = 0; i < n && prefix.len + 32 < sizeof(key); i++) {
+        p = ngx_sprintf(key, "%V{j:%*s}", &prefix,
+                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                        ids + i * NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+        a.n = 0;
+        ngx_http_judge_redis_argz(&a, "EVAL");
+        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_spill_lua);
+        ngx_http_judge_redis_argz(&a, "1");
+        ngx_http_judge_redis_arg(&a, key, p - key);
+        ngx_http_judge_redis_arg(&a, zone->instance,
+                                 NGX_HTTP_JUDGE_INSTANCE_LEN);
+
+        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+
+        ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+                      "judge: submission %*s left for a frontend whose "
+                      "workers can run it", (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                      ids + i * NGX_HTTP_JUDGE_JOB_ID_LEN);
+    }
+
+    ngx_http_judge_notify(zone, notify);
+    ngx_destroy_pool(pool);
+}
+
+
 /* jobs of frontends whose lease lapsed become this one's */
 
 static void
@@ -1584,8 +1822,17 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
 {
     u_char                       *p;
     ngx_str_t                     prefix;
+    ngx_uint_t                    workers, free;
     ngx_http_judge_redis_argv_t   a;
     u_char                        active[128], max[NGX_INT_T_LEN];
+
+    /* a frontend takes as many jobs as its workers have free slots */
+
+    ngx_http_judge_registry_counts(zone, &workers, &free);
+
+    if (free == 0) {
+        return;
+    }
 
     prefix = ngx_http_judge_redis_prefix();
 
@@ -1604,7 +1851,8 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
 
-    p = ngx_sprintf(max, "%d", NGX_HTTP_JUDGE_REDIS_CLAIM_MAX);
+    p = ngx_sprintf(max, "%ui",
+                    ngx_min(free, NGX_HTTP_JUDGE_REDIS_CLAIM_MAX));
     ngx_http_judge_redis_arg(&a, max, p - max);
 
     (void) ngx_http_judge_redis_send(ngx_http_judge_redis_claimed, zone,
@@ -1626,7 +1874,7 @@ ngx_http_judge_redis_claimed(void *data, redisReply *reply)
 
     static char  *fields[] = { "lang", "hash", "cspec", "rspec", "tests",
                                "toff", "ntests", "ttime", "flags", "client",
-                               "params", "created", "cancel" };
+                               "params", "created", "cancel", "spills" };
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
         return;
@@ -1702,14 +1950,15 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
 
     rc = NGX_ERROR;
 
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 13) {
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 14) {
         rc = ngx_http_judge_redis_restore(cl, reply->element);
     }
 
     if (rc == NGX_OK) {
         ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
-                      "judge: submission %V taken over from a frontend "
-                      "that is gone", &cl->id);
+                      "judge: submission %V taken over from another "
+                      "frontend (gone, or without workers for it)",
+                      &cl->id);
 
         if (reply->element[12]->type == REDIS_REPLY_STRING) {
             /* its cancel was asked for meanwhile */
@@ -1735,7 +1984,7 @@ static ngx_int_t
 ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     redisReply **e)
 {
-    ngx_int_t                       ntests, ttime, created;
+    ngx_int_t                       ntests, ttime, created, spills;
     ngx_uint_t                      i;
     ngx_http_judge_store_op_t       op;
     ngx_http_judge_loc_conf_t      *jlcf;
@@ -1821,6 +2070,12 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     op.sub = sub;
     op.created = created;
     op.durable = 1;
+
+    if (e[13]->type == REDIS_REPLY_STRING) {
+        spills = ngx_atoi((u_char *) e[13]->str, e[13]->len);
+        op.spills = (spills == NGX_ERROR) ? NGX_HTTP_JUDGE_MAX_SPILLS
+                    : ngx_min(spills, NGX_HTTP_JUDGE_MAX_SPILLS);
+    }
 
     return ngx_http_judge_job_create(&op);
 }

@@ -1485,3 +1485,71 @@ ngx_http_judge_registry_flags(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
 }
 
 
+/*
+ * The languages live workers offer now, as "id:1,id:0" (1: compiled) in
+ * "buf"; its length.
+ */
+
+size_t
+ngx_http_judge_registry_offered(ngx_http_judge_zone_t *zone, u_char *buf,
+    size_t size)
+{
+    u_char                 *p, *last;
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
+
+    p = buf;
+    last = buf + size;
+
+    ngx_http_judge_zone_lock(zone);
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &zone->sh->languages[i];
+
+        if (l->len == 0 || l->workers == 0
+            || (size_t) (last - p) < l->len + 3)
+        {
+            continue;
+        }
+
+        if (p != buf) {
+            *p++ = ',';
+        }
+
+        p = ngx_cpymem(p, l->id, l->len);
+        *p++ = ':';
+        *p++ = l->compiled ? '1' : '0';
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return p - buf;
+}
+
+
+/*
+ * A live worker here offers the language, or its workers went moments
+ * ago (they are likely on their way back, as after a reload).
+ */
+
+ngx_uint_t
+ngx_http_judge_registry_offers_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language)
+{
+    ngx_uint_t              i;
+    ngx_http_judge_lang_t  *l;
+
+    for (i = 0; i < NGX_HTTP_JUDGE_MAX_LANGS; i++) {
+        l = &zone->sh->languages[i];
+
+        if (l->len == language->len
+            && ngx_memcmp(l->id, language->data, l->len) == 0)
+        {
+            return l->workers > 0
+                   || (ngx_msec_int_t) (ngx_current_msec - l->last_live)
+                      < NGX_HTTP_JUDGE_REJOIN_GRACE;
+        }
+    }
+
+    return 0;
+}

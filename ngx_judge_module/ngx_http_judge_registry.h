@@ -57,6 +57,10 @@ ngx_int_t ngx_http_judge_list_has(u_char *list, size_t len, u_char *item,
     size_t n);
 ngx_int_t ngx_http_judge_registry_language(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t *compiled);
+size_t ngx_http_judge_registry_offered(ngx_http_judge_zone_t *zone,
+    u_char *buf, size_t size);
+ngx_uint_t ngx_http_judge_registry_offers_locked(ngx_http_judge_zone_t *zone,
+    ngx_str_t *language);
 ngx_int_t ngx_http_judge_registry_flags(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, ngx_str_t *language, char **flags, size_t nflags,
     size_t *refused);

@@ -38,6 +38,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     NULL,
     ngx_http_judge_zone_fleet,
     NULL,
+    NULL,
     NULL
 };
 

@@ -53,6 +53,7 @@ struct ngx_http_judge_store_op_s {
     uint64_t                     created;     /* ms; 0: now */
     unsigned                     durable:1;   /* its end is to be kept */
     unsigned                     want:1;      /* its program, from afar */
+    unsigned                     spills:3;    /* frontends it left */
 
     /* read, events */
     ngx_chain_t                 *out;
@@ -115,6 +116,14 @@ struct ngx_http_judge_store_s {
                                            ngx_str_t *abi,
                                            ngx_str_t *compile,
                                            ngx_str_t *program);
+
+    /*
+     * offered: a worker of another frontend offers the language (NGX_OK,
+     * with *compiled), as last heard (or NULL)
+     */
+    ngx_int_t                  (*offered)(ngx_http_judge_zone_t *zone,
+                                          ngx_str_t *language,
+                                          ngx_uint_t *compiled);
 
     /* result: a test's result (JSON) was taken in (or NULL) */
     void                       (*result)(ngx_http_judge_zone_t *zone,

@@ -57,7 +57,7 @@ for my $id (@ids) {
     is(scalar @{ $r->{tests} // [] }, 4, 'with all its tests');
 }
 diag(sprintf 'both ended %.1f s after the restart', time - $t0);
-like(error_log_since(), qr/taken over from a frontend that is gone/,
+like(error_log_since(), qr/taken over from another frontend/,
      'the log says they were taken over');
 
 === a frontend killed whole (SIGKILL): another frontend finishes its jobs
@@ -112,3 +112,42 @@ for my $id (@ids) {
 }
 unlike(error_log_since(), qr/taken over/, 'no job was taken over');
 is(redis('ZCARD', 'judge:{active}'), '0', 'nothing is left active');
+
+=== a frontend with no worker for a language: its submissions run on another frontend's workers
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb') });
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
+   'a worker on B, none on A');
+my ($code, $r);
+ok(wait_until(sub {
+    ($code, $r) = http_json(POST => '/submissions', $::Sleepy);
+    $code == 202 }, 10), 'A takes a submission B\'s workers can run')
+    or diag("$code " . JSON::PP->new->encode($r // {}));
+my $id = $r->{id};
+my $t0 = time;
+my ($wc, $w) = http_json(GET => "/submissions/$id?wait=true");
+is($w->{verdict}, 'AC', 'it is judged, waited on through A')
+    or diag(JSON::PP->new->canonical->encode($w // {}));
+is(scalar @{ $w->{tests} // [] }, 4, 'with all its tests');
+diag(sprintf 'judged %.1f s after the wait began', time - $t0);
+($code, $r) = http_json(POST => '/submissions', $::Sleepy);
+my $sse = http_request(GET => "/submissions/$r->{id}/events", '', [], 40);
+my @tests = $sse->content =~ /^event: test$/mg;
+is(scalar @tests, 4, 'SSE through A: every test');
+like($sse->content, qr/^event: verdict\ndata: \{.*"verdict":"AC"/m,
+     'then the verdict');
+like(error_log_since(), qr/left for a frontend whose workers can run it/,
+     'A says it passed them on');
+like(slurp_b(), qr/taken over from another frontend/, 'B took them');
+
+sub slurp_b {
+    open my $fh, '<', servroot() . '/logs/b-error.log' or return '';
+    local $/;
+    return <$fh>;
+}
