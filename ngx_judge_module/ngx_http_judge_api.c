@@ -54,6 +54,10 @@ typedef struct ngx_http_judge_api_ctx_s  ngx_http_judge_api_ctx_t;
 typedef void (*ngx_http_judge_wake_pt)(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 
+/* the answer to a request from what the store did for it */
+typedef ngx_int_t (*ngx_http_judge_answer_pt)(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+
 /*
  * A request of this process may wait for word from another process (a
  * worker drained, a job's progress): it is then filed by waiter id, and
@@ -66,6 +70,7 @@ struct ngx_http_judge_api_ctx_s {
     ngx_msec_t                   timeout;
     ngx_str_t                    arg;
     ngx_http_judge_wake_pt       wake;
+    ngx_http_judge_answer_pt     answer;      /* of the store's operation */
     ngx_http_judge_cursor_t      cursor;      /* SSE */
     ngx_chain_t                 *busy;        /* SSE */
     ngx_http_judge_store_op_t    op;          /* SSE: the read out */
@@ -81,7 +86,6 @@ static char *ngx_http_judge_route_allow(ngx_http_judge_route_t *route);
 static ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub);
-static void ngx_http_judge_submission_created(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
@@ -95,7 +99,11 @@ static void ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key,
     u_char *buf);
 static ngx_int_t ngx_http_judge_health(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_workers(ngx_http_request_t *r);
-static void ngx_http_judge_workers_fleet(ngx_http_judge_store_op_t *op);
+static ngx_http_judge_store_op_t *ngx_http_judge_store_op(
+    ngx_http_request_t *r, ngx_http_judge_answer_pt answer);
+static ngx_int_t ngx_http_judge_store_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static void ngx_http_judge_store_done(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_workers_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_worker_drain(ngx_http_request_t *r);
@@ -109,11 +117,8 @@ static void ngx_http_judge_drain_wake(ngx_http_judge_api_ctx_t *ctx,
 static ngx_int_t ngx_http_judge_submission(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_json(ngx_http_request_t *r,
     ngx_uint_t local);
-static void ngx_http_judge_submission_read(ngx_http_judge_store_op_t *op);
-static void ngx_http_judge_submission_cancelled(
-    ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_submission_cancel(ngx_http_request_t *r,
-    ngx_int_t rc);
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_submission_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
@@ -463,25 +468,14 @@ ngx_http_judge_workers(ngx_http_request_t *r)
 
         /* every frontend's workers, as the store knows them */
 
-        op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+        op = ngx_http_judge_store_op(r, ngx_http_judge_workers_answer);
         if (op == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        op->zone = jmcf->zone;
-        op->pool = r->pool;
-        op->log = r->connection->log;
-        op->done = ngx_http_judge_workers_fleet;
-        op->data = r;
-
         rc = jmcf->zone->store->fleet(op);
 
-        if (rc == NGX_AGAIN) {
-            r->main->count++;
-            return NGX_DONE;
-        }
-
-        return ngx_http_judge_workers_answer(r, op, rc);
+        return ngx_http_judge_store_answer(r, op, rc);
     }
 
     b = ngx_http_judge_registry_json(jmcf->zone, r->pool, jlcf->admin);
@@ -493,16 +487,70 @@ ngx_http_judge_workers(ngx_http_request_t *r)
 }
 
 
+/*
+ * A store's operation on behalf of "r", about its id; "answer" makes the
+ * reply from the outcome, now or when the store has it.
+ */
+
+static ngx_http_judge_store_op_t *
+ngx_http_judge_store_op(ngx_http_request_t *r, ngx_http_judge_answer_pt answer)
+{
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+    if (op == NULL) {
+        return NULL;
+    }
+
+    op->zone = jmcf->zone;
+    op->pool = r->pool;
+    op->log = r->connection->log;
+    op->id = ctx->arg;
+    op->done = ngx_http_judge_store_done;
+    op->data = r;
+
+    ctx->answer = answer;
+
+    return op;
+}
+
+
+/* the reply now, or NGX_DONE while the store has the operation */
+
+static ngx_int_t
+ngx_http_judge_store_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    if (rc == NGX_AGAIN) {
+        r->main->count++;
+        return NGX_DONE;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    return ctx->answer(r, op, rc);
+}
+
+
 static void
-ngx_http_judge_workers_fleet(ngx_http_judge_store_op_t *op)
+ngx_http_judge_store_done(ngx_http_judge_store_op_t *op)
 {
     ngx_http_request_t  *r = op->data;
 
-    ngx_connection_t  *c;
+    ngx_connection_t          *c;
+    ngx_http_judge_api_ctx_t  *ctx;
 
     c = r->connection;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
-    ngx_http_finalize_request(r, ngx_http_judge_workers_answer(r, op, op->rc));
+    ngx_http_finalize_request(r, ctx->answer(r, op, op->rc));
     ngx_http_run_posted_requests(c);
 }
 
@@ -1063,7 +1111,6 @@ ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
 {
     u_char                     *p;
     off_t                       len;
-    ssize_t                     n;
     ngx_buf_t                  *b;
     ngx_chain_t                *cl;
     ngx_http_judge_loc_conf_t  *jlcf;
@@ -1101,21 +1148,9 @@ ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
 
     body->data = p;
 
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (b->in_file) {
-            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
-                              b->file_pos);
-            if (n != b->file_last - b->file_pos) {
-                return NGX_ERROR;
-            }
-
-            p += n;
-            continue;
-        }
-
-        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    p = ngx_http_judge_chain_copy(r->request_body->bufs, p);
+    if (p == NULL) {
+        return NGX_ERROR;
     }
 
     body->len = p - body->data;
@@ -1161,43 +1196,17 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_md5_update(&md5, key.data, key.len);
     ngx_md5_final(sub->client, &md5);
 
-    op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+    op = ngx_http_judge_store_op(r, ngx_http_judge_submission_filed);
     if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    op->zone = jmcf->zone;
-    op->pool = r->pool;
-    op->log = r->connection->log;
     op->jlcf = jlcf;
     op->sub = sub;
-    op->done = ngx_http_judge_submission_created;
-    op->data = r;
 
     rc = jmcf->zone->store->create(op);
 
-    if (rc == NGX_AGAIN) {
-        /* the store answers later */
-        r->main->count++;
-        return NGX_DONE;
-    }
-
-    return ngx_http_judge_submission_filed(r, op, rc);
-}
-
-
-static void
-ngx_http_judge_submission_created(ngx_http_judge_store_op_t *op)
-{
-    ngx_http_request_t  *r = op->data;
-
-    ngx_connection_t  *c;
-
-    c = r->connection;
-
-    ngx_http_finalize_request(r,
-                              ngx_http_judge_submission_filed(r, op, op->rc));
-    ngx_http_run_posted_requests(c);
+    return ngx_http_judge_store_answer(r, op, rc);
 }
 
 
@@ -1338,49 +1347,21 @@ static ngx_int_t
 ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t local)
 {
     ngx_int_t                    rc;
-    ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_store_op_t   *op;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+    op = ngx_http_judge_store_op(r, ngx_http_judge_submission_answer);
     if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    op->zone = jmcf->zone;
-    op->pool = r->pool;
-    op->log = r->connection->log;
-    op->id = ctx->arg;
     op->local = local;
-    op->done = ngx_http_judge_submission_read;
-    op->data = r;
 
     rc = jmcf->zone->store->read(op);
 
-    if (rc == NGX_AGAIN) {
-        r->main->count++;
-        return NGX_DONE;
-    }
-
-    return ngx_http_judge_submission_answer(r, op, rc);
-}
-
-
-static void
-ngx_http_judge_submission_read(ngx_http_judge_store_op_t *op)
-{
-    ngx_http_request_t  *r = op->data;
-
-    ngx_connection_t  *c;
-
-    c = r->connection;
-
-    ngx_http_finalize_request(r,
-                              ngx_http_judge_submission_answer(r, op, op->rc));
-    ngx_http_run_posted_requests(c);
+    return ngx_http_judge_store_answer(r, op, rc);
 }
 
 
@@ -1421,24 +1402,11 @@ ngx_http_judge_submission_answer(ngx_http_request_t *r,
 }
 
 
-static void
-ngx_http_judge_submission_cancelled(ngx_http_judge_store_op_t *op)
-{
-    ngx_http_request_t  *r = op->data;
-
-    ngx_connection_t  *c;
-
-    c = r->connection;
-
-    ngx_http_finalize_request(r, ngx_http_judge_submission_cancel(r, op->rc));
-    ngx_http_run_posted_requests(c);
-}
-
-
 /* DELETE: what the store said, then where the submission stands */
 
 static ngx_int_t
-ngx_http_judge_submission_cancel(ngx_http_request_t *r, ngx_int_t rc)
+ngx_http_judge_submission_cancel(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
     ngx_http_judge_api_ctx_t  *ctx;
 
@@ -1520,26 +1488,14 @@ ngx_http_judge_submission(ngx_http_request_t *r)
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (r->method == NGX_HTTP_DELETE) {
-        op = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_store_op_t));
+        op = ngx_http_judge_store_op(r, ngx_http_judge_submission_cancel);
         if (op == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        op->zone = jmcf->zone;
-        op->pool = r->pool;
-        op->log = r->connection->log;
-        op->id = ctx->arg;
-        op->done = ngx_http_judge_submission_cancelled;
-        op->data = r;
-
         rc = jmcf->zone->store->cancel(op);
 
-        if (rc == NGX_AGAIN) {
-            r->main->count++;
-            return NGX_DONE;
-        }
-
-        return ngx_http_judge_submission_cancel(r, rc);
+        return ngx_http_judge_store_answer(r, op, rc);
     }
 
     if (ngx_http_judge_wants_wait(r)) {

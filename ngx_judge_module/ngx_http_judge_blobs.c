@@ -1207,3 +1207,33 @@ ngx_http_judge_recipe_make(ngx_http_judge_zone_t *zone, u_char *recipe,
 
     return NGX_OK;
 }
+
+
+/* a chain of memory and file parts copied to "p"; its end, or NULL */
+
+u_char *
+ngx_http_judge_chain_copy(ngx_chain_t *in, u_char *p)
+{
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                return NULL;
+            }
+
+            p += n;
+            continue;
+        }
+
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    }
+
+    return p;
+}

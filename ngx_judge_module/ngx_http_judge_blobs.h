@@ -109,6 +109,7 @@ size_t ngx_http_judge_field_len(ngx_uint_t field, size_t len);
 size_t ngx_http_judge_recipe_size(u_char *recipe, size_t len);
 ngx_int_t ngx_http_judge_recipe_make(ngx_http_judge_zone_t *zone,
     u_char *recipe, size_t len, u_char *dst);
+u_char *ngx_http_judge_chain_copy(ngx_chain_t *in, u_char *p);
 
 
 #endif /* _NGX_HTTP_JUDGE_BLOBS_H_INCLUDED_ */

@@ -889,9 +889,9 @@ ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
 /*
  * Jobs a durable store may give to another frontend: filed there, nothing
  * of them ever sent, no live worker here offers their language, and not
- * passed on too often already (then the orphan's timeout ends it here).  Up to "max" of them leave
- * the zone (their waiters collected into "notify" look for them again)
- * and are named in "ids".
+ * passed on too often already (then the orphan's timeout ends it here).
+ * Up to "max" of them leave the zone (their waiters, collected into
+ * "notify", look for them again) and are named in "ids".
  */
 
 ngx_uint_t

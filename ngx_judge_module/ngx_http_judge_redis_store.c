@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_cache.h"
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
@@ -129,6 +130,8 @@ typedef struct {
 
 static ngx_int_t ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_created(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_ask(ngx_http_judge_redis_pt handler,
+    ngx_http_judge_store_op_t *op, ngx_http_judge_redis_argv_t *a);
 static void ngx_http_judge_redis_adopt(ngx_http_judge_store_op_t *op,
     redisReply *reply);
 static void ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone,
@@ -462,18 +465,7 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_arg(a, params,
                              sizeof(ngx_http_judge_redis_params_t));
 
-    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_created, op,
-                                      a->n, a->argv, a->len))
-    {
-    case NGX_OK:
-        return NGX_AGAIN;
-
-    case NGX_DECLINED:
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
-
-    default:
-        return NGX_ERROR;
-    }
+    return ngx_http_judge_redis_ask(ngx_http_judge_redis_created, op, a);
 }
 
 
@@ -613,6 +605,26 @@ ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone, u_char *hash,
 }
 
 
+/* a command whose reply answers "op": NGX_AGAIN, or why not */
+
+static ngx_int_t
+ngx_http_judge_redis_ask(ngx_http_judge_redis_pt handler,
+    ngx_http_judge_store_op_t *op, ngx_http_judge_redis_argv_t *a)
+{
+    switch (ngx_http_judge_redis_send(handler, op, a->n, a->argv, a->len)) {
+
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
 /* the zone first; a job it does not hold may be in Redis */
 
 static ngx_int_t
@@ -649,18 +661,7 @@ ngx_http_judge_redis_read(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_argz(&a, "lang");
     ngx_http_judge_redis_argz(&a, "created");
 
-    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_got, op,
-                                      a.n, a.argv, a.len))
-    {
-    case NGX_OK:
-        return NGX_AGAIN;
-
-    case NGX_DECLINED:
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
-
-    default:
-        return NGX_ERROR;
-    }
+    return ngx_http_judge_redis_ask(ngx_http_judge_redis_got, op, &a);
 }
 
 
@@ -714,8 +715,9 @@ ngx_http_judge_redis_got(void *data, redisReply *reply)
         b = NULL;
 
         if (ntests != NGX_ERROR && created != NGX_ERROR) {
-            b = ngx_create_temp_buf(op->pool, 256 + status->len
-                                              + ngx_http_judge_json_str_len(&lang));
+            b = ngx_create_temp_buf(op->pool,
+                                    256 + status->len
+                                    + ngx_http_judge_json_str_len(&lang));
         }
 
         if (b) {
@@ -800,18 +802,7 @@ ngx_http_judge_redis_events(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_arg(&a, list.data, list.len);
     ngx_http_judge_redis_arg(&a, from, p - from);
 
-    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_evented, op,
-                                      a.n, a.argv, a.len))
-    {
-    case NGX_OK:
-        return NGX_AGAIN;
-
-    case NGX_DECLINED:
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
-
-    default:
-        return NGX_ERROR;
-    }
+    return ngx_http_judge_redis_ask(ngx_http_judge_redis_evented, op, &a);
 }
 
 
@@ -1184,18 +1175,7 @@ ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, op->id.data, op->id.len);
 
-    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_asked, op,
-                                      a.n, a.argv, a.len))
-    {
-    case NGX_OK:
-        return NGX_AGAIN;
-
-    case NGX_DECLINED:
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
-
-    default:
-        return NGX_ERROR;
-    }
+    return ngx_http_judge_redis_ask(ngx_http_judge_redis_asked, op, &a);
 }
 
 
@@ -1698,18 +1678,7 @@ ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, old, p - old);
 
-    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_fleet_got, op,
-                                      a.n, a.argv, a.len))
-    {
-    case NGX_OK:
-        return NGX_AGAIN;
-
-    case NGX_DECLINED:
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
-
-    default:
-        return NGX_ERROR;
-    }
+    return ngx_http_judge_redis_ask(ngx_http_judge_redis_fleet_got, op, &a);
 }
 
 
@@ -2108,10 +2077,7 @@ ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl)
 static ngx_int_t
 ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op, ngx_str_t *s)
 {
-    u_char       *p;
-    ssize_t       n;
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl;
+    u_char  *p;
 
     p = ngx_pnalloc(op->pool, op->len + 1);
     if (p == NULL) {
@@ -2120,21 +2086,9 @@ ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op, ngx_str_t *s)
 
     s->data = p;
 
-    for (cl = op->out; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (b->in_file) {
-            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
-                              b->file_pos);
-            if (n != b->file_last - b->file_pos) {
-                return NGX_ERROR;
-            }
-
-            p += n;
-            continue;
-        }
-
-        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    p = ngx_http_judge_chain_copy(op->out, p);
+    if (p == NULL) {
+        return NGX_ERROR;
     }
 
     /* without the answer's newline */

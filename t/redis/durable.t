@@ -44,6 +44,7 @@ is_deeply(decode_json(redis('HGET', job_key($id), 'result')), $done,
           'Redis holds the answer this frontend gives');
 
 my ($port) = spawn_frontend('b');
+ok(redis_ready($port), 'another frontend is up on the same Redis');
 my ($c2, $r2) = on_port($port, sub { http_json(GET => "/submissions/$id") });
 is($c2, 200, 'another frontend on the same Redis finds it');
 is_deeply($r2, $done, 'and gives the same answer');
@@ -190,6 +191,7 @@ judge_redis
 --- perl
 ok(start_workers(1), 'a worker is up on A');
 my ($bport) = spawn_frontend('b');
+ok(redis_ready($bport), 'B is up on the same Redis');
 my $slow = {language => 'python',
             source => "import time\ntime.sleep(0.5)\nprint(input())",
             tests => [map { {id => "t$_", input => "$_\n",
@@ -276,6 +278,7 @@ on_port($bport, sub { spawn_worker('wb') });
 ok(on_port($bport, sub { wait_until(sub {
     ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
    'one on B');
+ok(redis_ready($bport), 'B is on the same Redis');
 my $c = {language => 'c',
          source => "#include <stdio.h>\nint main(void){int a,b;scanf(\"%d %d\",&a,&b);printf(\"%d\\n\",a+b);return 0;}\n",
          tests => [{id => 'a', input => "1 2\n", expected_output => "3\n"}]};

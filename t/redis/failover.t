@@ -42,7 +42,7 @@ __DATA__
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
 --- http_config eval: $::Http
 --- config eval: $::Config
---- timeout: 60
+--- timeout: 120
 --- perl
 ok(start_workers(1), 'a worker is up');
 my @ids = map { (http_json(POST => '/submissions', $::Sleepy))[1]{id} } 1 .. 2;
@@ -52,7 +52,7 @@ kill 'TERM', master_pid(servroot());
 ok(restart_nginx(), 'nginx started again');
 my $t0 = time;
 for my $id (@ids) {
-    my $r = finished_within(40, $id);
+    my $r = finished_within(60, $id);
     is($r->{verdict}, 'AC', "job $id is judged after the restart");
     is(scalar @{ $r->{tests} // [] }, 4, 'with all its tests');
 }

@@ -62,6 +62,19 @@ sub redis {
 
 sub job_key { "judge:{j:$_[0]}" }
 
+# A frontend's processes have connected to Redis: several reads of an
+# unknown id in a row are 404s, not 503s
+sub redis_ready {
+    my ($port) = @_;
+    my $in_a_row = 0;
+    return wait_until(sub {
+        my ($c) = on_port($port, sub {
+            http_json(GET => '/submissions/000000000000000000000000') });
+        $in_a_row = $c == 404 ? $in_a_row + 1 : 0;
+        $in_a_row >= 4;
+    }, 20);
+}
+
 our $Http = <<'CONF';
     judge_zone judge:32m;
     judge_worker_token t;
