@@ -28,6 +28,10 @@
  * closed the connection.  Every command then gets its NULL reply; a new
  * connection is tried after a backoff that doubles up to 5 s.  Each
  * change of state is logged once.
+ *
+ * hiredis 0.14 takes a reply to no command for a subscriber's message and
+ * aborts the process on it: hiredis builds replies through functions of
+ * ours, which refuse such a reply, and hiredis then fails the connection.
  */
 
 
@@ -84,9 +88,28 @@ static void ngx_http_judge_redis_del_read(void *privdata);
 static void ngx_http_judge_redis_add_write(void *privdata);
 static void ngx_http_judge_redis_del_write(void *privdata);
 static void ngx_http_judge_redis_cleanup(void *privdata);
+static void *ngx_http_judge_redis_string(const redisReadTask *task,
+    char *str, size_t len);
+static void *ngx_http_judge_redis_array(const redisReadTask *task,
+    int elements);
+static void *ngx_http_judge_redis_integer(const redisReadTask *task,
+    long long value);
+static void *ngx_http_judge_redis_nil(const redisReadTask *task);
+static ngx_uint_t ngx_http_judge_redis_asked(const redisReadTask *task);
 
 
 static ngx_http_judge_redis_t  ngx_http_judge_redis;
+
+
+/* hiredis's own, and ours in front of them */
+static redisReplyObjectFunctions  *ngx_http_judge_redis_objects;
+static redisReplyObjectFunctions   ngx_http_judge_redis_checked = {
+    ngx_http_judge_redis_string,
+    ngx_http_judge_redis_array,
+    ngx_http_judge_redis_integer,
+    ngx_http_judge_redis_nil,
+    NULL
+};
 
 
 /*
@@ -395,6 +418,13 @@ ngx_http_judge_redis_connect(void)
 
     r->ac = ac;
     r->c = c;
+
+    if (ngx_http_judge_redis_objects == NULL) {
+        ngx_http_judge_redis_objects = ac->c.reader->fn;
+        ngx_http_judge_redis_checked.freeObject = ac->c.reader->fn->freeObject;
+    }
+
+    ac->c.reader->fn = &ngx_http_judge_redis_checked;
 
     ac->ev.data = c;
     ac->ev.addRead = ngx_http_judge_redis_add_read;
@@ -718,4 +748,69 @@ ngx_http_judge_redis_cleanup(void *privdata)
 
     ngx_add_timer(&r->retry, r->backoff);
     r->backoff = ngx_min(r->backoff * 2, NGX_HTTP_JUDGE_REDIS_BACKOFF_MAX);
+}
+
+
+/*
+ * hiredis builds a reply: refused (hiredis fails the connection as if
+ * memory had run out) when it is a whole reply and no command waits for
+ * it.  hiredis hands each reply to its command before it reads the next.
+ */
+
+static void *
+ngx_http_judge_redis_string(const redisReadTask *task, char *str, size_t len)
+{
+    if (!ngx_http_judge_redis_asked(task)) {
+        return NULL;
+    }
+
+    return ngx_http_judge_redis_objects->createString(task, str, len);
+}
+
+
+static void *
+ngx_http_judge_redis_array(const redisReadTask *task, int elements)
+{
+    if (!ngx_http_judge_redis_asked(task)) {
+        return NULL;
+    }
+
+    return ngx_http_judge_redis_objects->createArray(task, elements);
+}
+
+
+static void *
+ngx_http_judge_redis_integer(const redisReadTask *task, long long value)
+{
+    if (!ngx_http_judge_redis_asked(task)) {
+        return NULL;
+    }
+
+    return ngx_http_judge_redis_objects->createInteger(task, value);
+}
+
+
+static void *
+ngx_http_judge_redis_nil(const redisReadTask *task)
+{
+    if (!ngx_http_judge_redis_asked(task)) {
+        return NULL;
+    }
+
+    return ngx_http_judge_redis_objects->createNil(task);
+}
+
+
+static ngx_uint_t
+ngx_http_judge_redis_asked(const redisReadTask *task)
+{
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
+    if (task->parent || (r->ac && r->ac->replies.head)) {
+        return 1;
+    }
+
+    r->why = "a reply to no command";
+
+    return 0;
 }
