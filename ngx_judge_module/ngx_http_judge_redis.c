@@ -23,11 +23,12 @@
  * for a password none was given for refuses the PING).
  *
  * Debian's hiredis has no timeouts of its own: a timer runs while
- * anything is unanswered and is set again at every reply, so a Redis
- * that stops answering for judge_redis_timeout is given up like one that
- * closed the connection.  Every command then gets its NULL reply; a new
- * connection is tried after a backoff that doubles up to 5 s.  Each
- * change of state is logged once.
+ * anything is unanswered, due when the oldest command has waited
+ * judge_redis_timeout, so a Redis that stops answering, or answers too
+ * slowly to keep up, is given up like one that closed the connection.
+ * Every command then gets its NULL reply; a new connection is tried
+ * after a backoff that doubles up to 5 s.  Each change of state is
+ * logged once.
  *
  * hiredis 0.14 takes a reply to no command for a subscriber's message and
  * aborts the process on it: hiredis builds replies through functions of
@@ -57,7 +58,7 @@ typedef struct {
     ngx_msec_t                   since;       /* up since */
     ngx_uint_t                   state;
     ngx_uint_t                   reported;    /* the state last logged */
-    ngx_uint_t                   waiting;     /* commands unanswered */
+    ngx_queue_t                  waiting;     /* unanswered, oldest first */
     ngx_uint_t                   setup;       /* AUTH, SELECT unanswered */
     const char                  *why;         /* why it was given up */
     u_char                       refusal[256];
@@ -67,6 +68,8 @@ typedef struct {
 typedef struct {
     ngx_http_judge_redis_pt      handler;
     void                        *data;
+    ngx_msec_t                   sent;
+    ngx_queue_t                  queue;
 } ngx_http_judge_redis_cmd_t;
 
 
@@ -266,6 +269,7 @@ ngx_http_judge_redis_init_process(ngx_cycle_t *cycle,
     r->conf = rcf;
     r->log = cycle->log;
     r->backoff = NGX_HTTP_JUDGE_REDIS_BACKOFF;
+    ngx_queue_init(&r->waiting);
 
     /* the event module's debug log reads an fd through a timer's data */
 
@@ -363,7 +367,8 @@ ngx_http_judge_redis_send(ngx_http_judge_redis_pt handler, void *data,
         return NGX_ERROR;
     }
 
-    r->waiting++;
+    cmd->sent = ngx_current_msec;
+    ngx_queue_insert_tail(&r->waiting, &cmd->queue);
 
     if (!r->timer.timer_set) {
         ngx_add_timer(&r->timer, r->conf->timeout);
@@ -525,7 +530,7 @@ ngx_http_judge_redis_went_up(void)
     r->since = ngx_current_msec;
     r->backoff = NGX_HTTP_JUDGE_REDIS_BACKOFF;
 
-    if (r->timer.timer_set && r->waiting == 0) {
+    if (r->timer.timer_set && ngx_queue_empty(&r->waiting)) {
         ngx_del_timer(&r->timer);
     }
 
@@ -582,16 +587,23 @@ ngx_http_judge_redis_on_reply(redisAsyncContext *ac, void *reply,
 {
     ngx_http_judge_redis_cmd_t  *cmd = privdata;
 
-    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+    ngx_msec_t                   waited;
+    ngx_http_judge_redis_t      *r = &ngx_http_judge_redis;
+    ngx_http_judge_redis_cmd_t  *next;
 
-    r->waiting--;
+    ngx_queue_remove(&cmd->queue);
 
     if (reply && r->timer.timer_set) {
-        /* an answer came: the next one has its own time */
+        /* an answer came: the oldest command left has what remains */
         ngx_del_timer(&r->timer);
 
-        if (r->waiting) {
-            ngx_add_timer(&r->timer, r->conf->timeout);
+        if (!ngx_queue_empty(&r->waiting)) {
+            next = ngx_queue_data(ngx_queue_head(&r->waiting),
+                                  ngx_http_judge_redis_cmd_t, queue);
+            waited = ngx_current_msec - next->sent;
+
+            ngx_add_timer(&r->timer, waited < r->conf->timeout
+                                     ? r->conf->timeout - waited : 1);
         }
     }
 
@@ -624,7 +636,7 @@ ngx_http_judge_redis_overdue(ngx_event_t *ev)
         return;
     }
 
-    if (r->waiting) {
+    if (!ngx_queue_empty(&r->waiting)) {
         ngx_http_judge_redis_drop("no answer within judge_redis_timeout");
     }
 }
@@ -727,7 +739,6 @@ ngx_http_judge_redis_cleanup(void *privdata)
     r->ac = NULL;
     r->c = NULL;
     r->state = NGX_HTTP_JUDGE_REDIS_DOWN;
-    r->waiting = 0;
 
     if (r->timer.timer_set) {
         ngx_del_timer(&r->timer);

@@ -6,6 +6,7 @@
 
 use Test::Judge::Nginx;
 use FindBin;
+use IO::Select;
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 
@@ -24,6 +25,42 @@ sub fake_redis {
         close $s if $s;
         $s ? 1 : 0;
     }, 5);
+}
+
+# "$n" submissions of "$sub" sent at once; the status of each and the
+# seconds it took, in the order they were answered
+sub submit_at_once {
+    my ($n, $sub, $timeout) = @_;
+    my $body = JSON::PP->new->canonical->encode($sub);
+    my $req = "POST /submissions HTTP/1.1\r\nHost: localhost\r\n"
+              . "Connection: close\r\nContent-Type: application/json\r\n"
+              . "Content-Length: " . length($body) . "\r\n\r\n$body";
+    my $t0 = time;
+    my $sel = IO::Select->new;
+    my %got;
+    for (1 .. $n) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . nginx_port())
+            or die "connect: $!";
+        print $s $req;
+        $sel->add($s);
+        $got{$s} = '';
+    }
+    my @answers;
+    while ($sel->count && time - $t0 < $timeout) {
+        for my $s ($sel->can_read(0.05)) {
+            my $k = sysread $s, my $chunk, 65536;
+            if ($k) {
+                $got{$s} .= $chunk;
+                next;
+            }
+            my ($code) = $got{$s} =~ m{\AHTTP/1\.1 (\d+)};
+            push @answers, [$code // 0, time - $t0];
+            $sel->remove($s);
+            close $s;
+        }
+    }
+    push @answers, [0, $timeout] for $sel->handles;
+    return @answers;
 }
 
 run_tests();
@@ -58,3 +95,22 @@ ok($c == 202 || $c == 503, "a submission is answered ($c)");
 like(error_log_since(), qr/judge: redis \S+ is unreachable: a reply to no command/,
      'the log says why');
 unlike(error_log_since(), qr/exited on signal/, 'no process died');
+
+=== a Redis that answers each command slowly: each request still within judge_redis_timeout
+--- setup: fake_redis('slow', 0.2);
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- worker_processes: 1
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker is up');
+sleep 1;
+my @a = submit_at_once(10, $::Echo, 10);
+is(scalar(grep { $_->[0] == 202 || $_->[0] == 503 } @a), 10,
+   'each submission is answered, accepted or refused')
+    or diag(join ' ', map { $_->[0] } @a);
+my $last = (sort { $a <=> $b } map { $_->[1] } @a)[-1];
+cmp_ok($last, '<', 1, sprintf('the last within judge_redis_timeout (%.2f s)',
+                              $last));
+like(error_log_since(), qr/no answer within judge_redis_timeout/,
+     'the log says the connection was given up');
