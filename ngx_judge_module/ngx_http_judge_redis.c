@@ -27,8 +27,10 @@
  * judge_redis_timeout, so a Redis that stops answering, or answers too
  * slowly to keep up, is given up like one that closed the connection.
  * Every command then gets its NULL reply; a new connection is tried
- * after a backoff that doubles up to 5 s.  Each change of state is
- * logged once.
+ * after a backoff that doubles up to 5 s, and starts again from 0.1 s
+ * once a command was answered other than with an error (not merely
+ * connected: a Redis that takes connections and fails each would be
+ * tried ten times a second).  Each change of state is logged once.
  *
  * hiredis 0.14 takes a reply to no command for a subscriber's message and
  * aborts the process on it: hiredis builds replies through functions of
@@ -528,7 +530,6 @@ ngx_http_judge_redis_went_up(void)
 
     r->state = NGX_HTTP_JUDGE_REDIS_UP;
     r->since = ngx_current_msec;
-    r->backoff = NGX_HTTP_JUDGE_REDIS_BACKOFF;
 
     if (r->timer.timer_set && ngx_queue_empty(&r->waiting)) {
         ngx_del_timer(&r->timer);
@@ -592,6 +593,11 @@ ngx_http_judge_redis_on_reply(redisAsyncContext *ac, void *reply,
     ngx_http_judge_redis_cmd_t  *next;
 
     ngx_queue_remove(&cmd->queue);
+
+    if (reply && ((redisReply *) reply)->type != REDIS_REPLY_ERROR) {
+        /* the connection works: a loss now is tried again soon */
+        r->backoff = NGX_HTTP_JUDGE_REDIS_BACKOFF;
+    }
 
     if (reply && r->timer.timer_set) {
         /* an answer came: the oldest command left has what remains */

@@ -63,6 +63,13 @@ sub submit_at_once {
     return @answers;
 }
 
+# How many connections the fake Redis took
+sub fake_accepted {
+    open my $fh, '<', servroot() . '/logs/fake-redis.log' or return 0;
+    my @n = map { /accepted (\d+)/ ? $1 : () } <$fh>;
+    return @n ? $n[-1] : 0;
+}
+
 run_tests();
 
 __DATA__
@@ -78,7 +85,8 @@ my ($c, $e) = http_json(POST => '/submissions', $::Echo);
 is($c, 503, 'nothing is accepted');
 is($e->{error}{code}, 'store_unavailable', 'the store is unavailable');
 sleep 1;
-like(error_log_since(), qr/judge: redis \S+ is unreachable: a reply to no command/,
+like(error_log_since(),
+     qr/judge: redis \S+ is unreachable: a reply to no command/,
      'the log says why');
 unlike(error_log_since(), qr/exited on signal/, 'no process died');
 
@@ -92,7 +100,8 @@ ok(start_workers(1), 'a worker is up');
 sleep 1;
 my ($c) = http_json(POST => '/submissions', $::Echo);
 ok($c == 202 || $c == 503, "a submission is answered ($c)");
-like(error_log_since(), qr/judge: redis \S+ is unreachable: a reply to no command/,
+like(error_log_since(),
+     qr/judge: redis \S+ is unreachable: a reply to no command/,
      'the log says why');
 unlike(error_log_since(), qr/exited on signal/, 'no process died');
 
@@ -114,3 +123,16 @@ cmp_ok($last, '<', 1, sprintf('the last within judge_redis_timeout (%.2f s)',
                               $last));
 like(error_log_since(), qr/no answer within judge_redis_timeout/,
      'the log says the connection was given up');
+
+=== a Redis that takes connections and fails each at its first command: tried again less and less often
+--- setup: fake_redis('close');
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- worker_processes: 1
+--- timeout: 30
+--- perl
+sleep 4;
+my $n = fake_accepted();
+cmp_ok($n, '<=', 10, "connections made in 4 s: $n (backoff 0.1 s doubling)");
+my $lines = () = error_log_since() =~ /judge: redis \S+ is unreachable/g;
+cmp_ok($lines, '<=', 10, "lines logged: $lines");
