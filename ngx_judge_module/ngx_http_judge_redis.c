@@ -64,6 +64,7 @@ typedef struct {
     ngx_uint_t                   setup;       /* AUTH, SELECT unanswered */
     const char                  *why;         /* why it was given up */
     u_char                       refusal[256];
+    u_char                       said[128];   /* an error Redis sent */
 } ngx_http_judge_redis_t;
 
 
@@ -777,7 +778,17 @@ ngx_http_judge_redis_cleanup(void *privdata)
 static void *
 ngx_http_judge_redis_string(const redisReadTask *task, char *str, size_t len)
 {
+    ngx_http_judge_redis_t  *r = &ngx_http_judge_redis;
+
     if (!ngx_http_judge_redis_asked(task)) {
+
+        if (task->type == REDIS_REPLY_ERROR) {
+            /* Redis turning the connection away (maxclients) says why */
+            ngx_cpystrn(r->said, (u_char *) str,
+                        ngx_min(len + 1, sizeof(r->said)));
+            r->why = (char *) r->said;
+        }
+
         return NULL;
     }
 

@@ -5,6 +5,7 @@
 #   fake_redis.pl PORT MODE [DELAY]
 #
 #   banner  "+OK" as soon as a connection comes, before anything is asked
+#   refuse  an error as soon as a connection comes, as Redis's maxclients
 #   extra   each command answered twice
 #   slow    each command answered ":1" DELAY seconds after the one before
 #           it was (the answers come, slowly, one after another)
@@ -84,7 +85,9 @@ while (1) {
             $c->blocking(0);
             $sel->add($c);
             $in{$c} = '';
-            $out{$c} = $mode eq 'banner' ? "+OK\r\n" : '';
+            $out{$c} = $mode eq 'banner' ? "+OK\r\n"
+                       : $mode eq 'refuse'
+                       ? "-ERR max number of clients reached\r\n" : '';
             $due{$c} = [];
             print "accepted ", ++$accepted, "\n";
             next;

@@ -90,6 +90,17 @@ like(error_log_since(),
      'the log says why');
 unlike(error_log_since(), qr/exited on signal/, 'no process died');
 
+=== a Redis that turns connections away: the log says what it said
+--- setup: fake_redis('refuse');
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+sleep 1;
+like(error_log_since(),
+     qr/judge: redis \S+ is unreachable: ERR max number of clients reached;/,
+     'the log says why');
+
 === a Redis that answers twice: the connection is dropped, no process dies
 --- setup: fake_redis('extra');
 --- http_config eval: $::Http
