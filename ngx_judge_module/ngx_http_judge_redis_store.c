@@ -168,9 +168,11 @@ static void ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_claimed(void *data, redisReply *reply);
 static void ngx_http_judge_redis_recover(void *data, redisReply *reply);
+static const char *ngx_http_judge_redis_damaged(redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_restore(
     ngx_http_judge_redis_claim_t *cl, redisReply **e);
 static void ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl);
+static void ngx_http_judge_redis_retire(ngx_http_judge_redis_claim_t *cl);
 static ngx_int_t ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op,
     ngx_str_t *s);
 static u_char *ngx_http_judge_redis_key(ngx_pool_t *pool, ngx_str_t *key,
@@ -1909,7 +1911,8 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
 {
     ngx_http_judge_redis_claim_t  *cl = data;
 
-    ngx_int_t  rc;
+    ngx_int_t    rc;
+    const char  *damage;
 
     if (reply == NULL) {
         /* its owner is this frontend now: the next start takes it over */
@@ -1917,11 +1920,19 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
         return;
     }
 
-    rc = NGX_ERROR;
+    damage = ngx_http_judge_redis_damaged(reply);
 
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 14) {
-        rc = ngx_http_judge_redis_restore(cl, reply->element);
+    if (damage) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "judge: the record of submission %V is damaged (%s): "
+                      "it is not run, and leaves the active jobs",
+                      &cl->id, damage);
+        ngx_http_judge_redis_retire(cl);
+        ngx_destroy_pool(cl->pool);
+        return;
     }
+
+    rc = ngx_http_judge_redis_restore(cl, reply->element);
 
     if (rc == NGX_OK) {
         ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
@@ -1947,38 +1958,95 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
 }
 
 
-/* a job from its record, into the zone as it was accepted */
+/*
+ * What is wrong with a record taken over (the fields of the claim's
+ * HMGET), or NULL: whatever it holds, it may only make a job that a
+ * submission could have made.
+ */
+
+static const char *
+ngx_http_judge_redis_damaged(redisReply *reply)
+{
+    uint64_t     off, last;
+    ngx_int_t    ntests;
+    ngx_uint_t   i;
+    redisReply **e;
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 14) {
+        return "not the fields asked for";
+    }
+
+    e = reply->element;
+
+    /* the last two (cancel, spills) may be missing */
+
+    for (i = 0; i < 12; i++) {
+        if (e[i]->type != REDIS_REPLY_STRING) {
+            return "a field is missing";
+        }
+    }
+
+    ntests = ngx_atoi((u_char *) e[6]->str, e[6]->len);
+
+    if (ntests == NGX_ERROR || ntests == 0
+        || e[5]->len % sizeof(uint64_t)
+        || e[5]->len / sizeof(uint64_t) != (size_t) ntests + 1)
+    {
+        return "its tests are miscounted";
+    }
+
+    if (ngx_atoi((u_char *) e[7]->str, e[7]->len) == NGX_ERROR
+        || ngx_atoi((u_char *) e[11]->str, e[11]->len) == NGX_ERROR
+        || e[1]->len != NGX_HTTP_JUDGE_HASH_LEN
+        || e[9]->len != NGX_HTTP_JUDGE_CLIENT_LEN
+        || e[10]->len != sizeof(ngx_http_judge_redis_params_t))
+    {
+        return "a field has the wrong size";
+    }
+
+    if (!ngx_http_judge_name_ok((u_char *) e[0]->str, e[0]->len)) {
+        return "its language is no language's name";
+    }
+
+    /* each test a range of the tests' bytes, one after another */
+
+    last = 0;
+
+    for (i = 0; i <= (ngx_uint_t) ntests; i++) {
+        ngx_memcpy(&off, e[5]->str + i * sizeof(uint64_t), sizeof(uint64_t));
+
+        if ((i == 0 && off != 0) || (i > 0 && off <= last)
+            || off > e[4]->len)
+        {
+            return "its test offsets do not fit its tests";
+        }
+
+        last = off;
+    }
+
+    if (last != e[4]->len) {
+        return "its test offsets do not fit its tests";
+    }
+
+    return NULL;
+}
+
+
+/* a job from its record (not damaged), into the zone as it was accepted */
 
 static ngx_int_t
 ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     redisReply **e)
 {
     ngx_int_t                       ntests, ttime, created, spills;
-    ngx_uint_t                      i;
     ngx_http_judge_store_op_t       op;
     ngx_http_judge_loc_conf_t      *jlcf;
     ngx_http_judge_submission_t    *sub;
     ngx_http_judge_redis_params_t   params;
 
-    for (i = 0; i < 12; i++) {
-        if (e[i]->type != REDIS_REPLY_STRING) {
-            return NGX_ERROR;
-        }
-    }
-
     ntests = ngx_atoi((u_char *) e[6]->str, e[6]->len);
     ttime = ngx_atoi((u_char *) e[7]->str, e[7]->len);
     created = ngx_atoi((u_char *) e[11]->str, e[11]->len);
-
-    if (ntests == NGX_ERROR || ntests == 0 || ttime == NGX_ERROR
-        || created == NGX_ERROR
-        || e[1]->len != NGX_HTTP_JUDGE_HASH_LEN
-        || e[5]->len != (size_t) (ntests + 1) * sizeof(uint64_t)
-        || e[9]->len != NGX_HTTP_JUDGE_CLIENT_LEN
-        || e[10]->len != sizeof(ngx_http_judge_redis_params_t))
-    {
-        return NGX_ERROR;
-    }
 
     sub = ngx_pcalloc(cl->pool, sizeof(ngx_http_judge_submission_t));
     jlcf = ngx_pcalloc(cl->pool, sizeof(ngx_http_judge_loc_conf_t));
@@ -2011,10 +2079,6 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
                                        (u_char *) e[8]->str + e[8]->len, 's')
                            != NULL;
     ngx_memcpy(sub->client, e[9]->str, NGX_HTTP_JUDGE_CLIENT_LEN);
-
-    if (sub->test_off[ntests] != sub->tests.len) {
-        return NGX_ERROR;
-    }
 
     ngx_memcpy(&params, e[10]->str, sizeof(ngx_http_judge_redis_params_t));
 
@@ -2067,6 +2131,27 @@ ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl)
     ngx_http_judge_redis_arg(&a, key.data, key.len);
     ngx_http_judge_redis_argz(&a, "owner");
     ngx_http_judge_redis_argz(&a, "");
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+}
+
+
+/* a damaged record leaves the index, so that no frontend takes it again */
+
+static void
+ngx_http_judge_redis_retire(ngx_http_judge_redis_claim_t *cl)
+{
+    ngx_str_t                    active;
+    ngx_http_judge_redis_argv_t  a;
+
+    if (ngx_http_judge_redis_key(cl->pool, &active, "active", NULL) == NULL) {
+        return;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "ZREM");
+    ngx_http_judge_redis_arg(&a, active.data, active.len);
+    ngx_http_judge_redis_arg(&a, cl->id.data, cl->id.len);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
 }

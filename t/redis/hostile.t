@@ -70,6 +70,55 @@ sub fake_accepted {
     return @n ? $n[-1] : 0;
 }
 
+# One command to the block's real Redis, binary-safe both ways; its
+# reply (an array as a list reference)
+sub redis_raw {
+    my (@args) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$::RedisPort")
+        or die "redis: $!";
+    print $s '*' . @args . "\r\n"
+             . join('', map { '$' . length($_) . "\r\n$_\r\n" } @args);
+    my $reply = redis_reply($s);
+    close $s;
+    return $reply;
+}
+
+sub redis_reply {
+    my ($s) = @_;
+    my $line = <$s> // die 'redis: no reply';
+    $line =~ s/\r\n\z//;
+    my ($type, $v) = (substr($line, 0, 1), substr($line, 1));
+    return [map { redis_reply($s) } 1 .. $v] if $type eq '*';
+    return undef if $type eq '$' && $v < 0;
+    if ($type eq '$') {
+        read $s, my $data, $v + 2;
+        return substr($data, 0, $v);
+    }
+    die "redis: $v" if $type eq '-';
+    return $v;
+}
+
+# A record like that of the submission "$id", with "%change" (a field
+# undef: left out), of a frontend that is gone, among the active jobs;
+# its id
+sub damaged_record {
+    my ($id, %change) = @_;
+    my %rec = @{ redis_raw('HGETALL', job_key($id)) };
+    @rec{keys %change} = values %change;
+    $rec{owner} = 'ffffffff';
+    my $new = join '', map { sprintf '%02x', int rand 256 } 1 .. 12;
+    redis_raw('HSET', job_key($new),
+              map { defined $rec{$_} ? ($_, $rec{$_}) : () } sort keys %rec);
+    redis_raw('ZADD', 'judge:{active}', $rec{created}, $new);
+    return $new;
+}
+
+our $Sleepy = {language => 'python',
+               source => "import time\ntime.sleep(1)\nprint(input())",
+               limits => {wall_time_ms => 10000},
+               tests => [map { {id => "t$_", input => "$_\n",
+                                expected_output => "$_\n"} } 1 .. 2]};
+
 run_tests();
 
 __DATA__
@@ -147,3 +196,40 @@ my $n = fake_accepted();
 cmp_ok($n, '<=', 10, "connections made in 4 s: $n (backoff 0.1 s doubling)");
 my $lines = () = error_log_since() =~ /judge: redis \S+ is unreachable/g;
 cmp_ok($lines, '<=', 10, "lines logged: $lines");
+
+=== damaged records in Redis are not run, harm nothing, and leave the active jobs
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker is up');
+my ($code, $r) = http_json(POST => '/submissions', $::Sleepy);
+is($code, 202, 'a submission is accepted');
+my $id = $r->{id};
+my $tests = redis_raw('HGET', job_key($id), 'tests');
+my $n = length $tests;
+my %bad = (
+    'a language no submission may name' => [lang => 'x' x 100000],
+    'test offsets past the tests' => [ntests => 2, tests => $tests x 2,
+                                      toff => pack('Q<3', 0, 1000, 2 * $n)],
+    'test offsets going back' => [ntests => 2, tests => $tests x 2,
+                                  toff => pack('Q<3', 9, 0, 2 * $n)],
+    'a count of tests its offsets wrap to' => [ntests => 2 ** 61,
+                                                toff => pack('Q<', $n)],
+    'no test offsets' => [toff => undef],
+);
+my %ids = map { $_ => damaged_record($id, @{ $bad{$_} }) } sort keys %bad;
+ok(wait_until(sub { redis('ZCARD', 'judge:{active}') <= 1 }, 10),
+   'they leave the active jobs');
+sleep 3;
+my $log = error_log_since();
+for my $what (sort keys %ids) {
+    my $lines = () = $log =~ /submission $ids{$what} .*damaged/g;
+    is($lines, 1, "$what: said once");
+}
+unlike($log, qr/taken over/, 'none is run');
+is(finished_within(20, $id)->{verdict}, 'AC',
+   'the submission that was accepted is judged');
+($code, $r) = http_json(POST => '/submissions', $::Echo);
+is(finished_within(20, $r->{id})->{verdict}, 'AC', 'and the next one');
