@@ -643,6 +643,12 @@ ngx_http_judge_redis_overdue(ngx_event_t *ev)
         return;
     }
 
+    if (r->state == NGX_HTTP_JUDGE_REDIS_DOWN) {
+        /* given up in a callback: hiredis waits for replies that are due */
+        ngx_http_judge_redis_drop(r->why);
+        return;
+    }
+
     if (!ngx_queue_empty(&r->waiting)) {
         ngx_http_judge_redis_drop("no answer within judge_redis_timeout");
     }

@@ -11,6 +11,8 @@
 #           it was (the answers come, slowly, one after another)
 #   close   each command answered with the start of a reply, then the
 #           connection closed
+#   deaf    the first command of a connection refused ("-ERR invalid
+#           password"), the others never answered
 #
 # It prints the number of connections it accepted to its standard output
 # as each comes ("accepted N").
@@ -32,7 +34,7 @@ my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
     or die "listen on $port: $!";
 
 my $sel = IO::Select->new($listen);
-my (%in, %out, %due);
+my (%in, %out, %due, %heard);
 my $accepted = 0;
 
 sub drop {
@@ -41,6 +43,7 @@ sub drop {
     delete $in{$fh};
     delete $out{$fh};
     delete $due{$fh};
+    delete $heard{$fh};
     close $fh;
 }
 
@@ -110,6 +113,9 @@ while (1) {
                 my $q = $due{$fh};
                 my $last = @$q ? $q->[-1] : time;
                 push @$q, ($last > time ? $last : time) + $delay;
+
+            } elsif ($mode eq 'deaf') {
+                $out{$fh} .= "-ERR invalid password\r\n" unless $heard{$fh}++;
 
             } elsif ($mode eq 'close') {
                 syswrite $fh, "\$10\r\nabc";

@@ -150,6 +150,23 @@ like(error_log_since(),
      qr/judge: redis \S+ is unreachable: ERR max number of clients reached;/,
      'the log says why');
 
+=== a set-up refused, then no answer: the connection is given up all the same
+--- setup
+fake_redis('deaf');
+open my $fh, '>', servroot() . '/conf/redis.pass' or die $!;
+print $fh "pw\n";
+close $fh;
+--- http_config eval
+(my $h = $::Http) =~ s{judge_redis (\S+);}{judge_redis $1 db=1 password_file=redis.pass;};
+$h
+--- config eval: $::Config
+--- worker_processes: 1
+--- timeout: 30
+--- perl
+sleep 2;
+my $n = fake_accepted();
+cmp_ok($n, '>=', 4, "connections made in 2 s: $n");
+
 === a Redis that answers twice: the connection is dropped, no process dies
 --- setup: fake_redis('extra');
 --- http_config eval: $::Http
