@@ -208,6 +208,7 @@ static size_t      ngx_http_judge_redis_nlangs;
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
+static ngx_uint_t  ngx_http_judge_redis_refusing;
 
 /* this process's requests following other frontends' jobs */
 static ngx_queue_t  ngx_http_judge_redis_watches;
@@ -480,15 +481,25 @@ ngx_http_judge_redis_created(void *data, redisReply *reply)
     ngx_http_judge_redis_argv_t  a;
 
     if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
-        if (reply) {
+
+        /* logged once, until a record is taken again */
+
+        if (reply && !ngx_http_judge_redis_refusing) {
+            ngx_http_judge_redis_refusing = 1;
             ngx_log_error(NGX_LOG_ERR, op->log, 0,
-                          "judge: redis refused a submission's record: %*s",
+                          "judge: redis refuses submissions' records: %*s",
                           (size_t) ngx_min(reply->len, 200), reply->str);
         }
 
         op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
         op->done(op);
         return;
+    }
+
+    if (ngx_http_judge_redis_refusing) {
+        ngx_http_judge_redis_refusing = 0;
+        ngx_log_error(NGX_LOG_NOTICE, op->log, 0,
+                      "judge: redis takes submissions' records again");
     }
 
     if (op->want && reply->type == REDIS_REPLY_ARRAY) {

@@ -11,6 +11,7 @@
 #           it was (the answers come, slowly, one after another)
 #   close   each command answered with the start of a reply, then the
 #           connection closed
+#   loading each command refused as by a Redis loading its data
 #   deaf    the first command of a connection refused ("-ERR invalid
 #           password"), the others never answered
 #
@@ -116,6 +117,10 @@ while (1) {
 
             } elsif ($mode eq 'deaf') {
                 $out{$fh} .= "-ERR invalid password\r\n" unless $heard{$fh}++;
+
+            } elsif ($mode eq 'loading') {
+                $out{$fh} .= "-LOADING Redis is loading the dataset in "
+                             . "memory\r\n";
 
             } elsif ($mode eq 'close') {
                 syswrite $fh, "\$10\r\nabc";

@@ -201,6 +201,18 @@ cmp_ok($last, '<', 1, sprintf('the last within judge_redis_timeout (%.2f s)',
 like(error_log_since(), qr/no answer within judge_redis_timeout/,
      'the log says the connection was given up');
 
+=== a Redis refusing every command (loading its data): each submission 503, one line logged
+--- setup: fake_redis('loading');
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker is up');
+my @a = submit_at_once(20, $::Echo, 10);
+is(scalar(grep { $_->[0] == 503 } @a), 20, 'each submission is refused');
+my $lines = () = error_log_since() =~ /redis refuse/g;
+ok($lines >= 1 && $lines <= 2, "lines logged: $lines (one a process)");
+
 === a Redis that takes connections and fails each at its first command: tried again less and less often
 --- setup: fake_redis('close');
 --- http_config eval: $::Http
