@@ -64,7 +64,8 @@ typedef struct {
     ngx_uint_t                   setup;       /* AUTH, SELECT unanswered */
     const char                  *why;         /* why it was given up */
     u_char                       refusal[256];
-    u_char                       said[128];   /* an error Redis sent */
+    u_char                       reason[128]; /* why, in words of hiredis
+                                                  or Redis */
 } ngx_http_judge_redis_t;
 
 
@@ -405,10 +406,10 @@ ngx_http_judge_redis_connect(void)
     }
 
     if (ac->err) {
-        ngx_log_error(NGX_LOG_DEBUG, r->log, 0, "judge: redis %V: %s",
-                      &r->conf->name, ac->errstr);
+        /* a unix socket that is not there, or not ours to use */
+        ngx_cpystrn(r->reason, (u_char *) ac->errstr, sizeof(r->reason));
+        r->why = (char *) r->reason;
         redisAsyncFree(ac);
-        r->why = "cannot connect";
         goto failed;
     }
 
@@ -551,7 +552,8 @@ ngx_http_judge_redis_on_connect(const redisAsyncContext *ac, int status)
 
     if (status != REDIS_OK) {
         /* hiredis frees the context: the cleanup hook follows */
-        r->why = "connection refused or failed";
+        ngx_cpystrn(r->reason, (u_char *) ac->errstr, sizeof(r->reason));
+        r->why = (char *) r->reason;
     }
 }
 
@@ -790,9 +792,9 @@ ngx_http_judge_redis_string(const redisReadTask *task, char *str, size_t len)
 
         if (task->type == REDIS_REPLY_ERROR) {
             /* Redis turning the connection away (maxclients) says why */
-            ngx_cpystrn(r->said, (u_char *) str,
-                        ngx_min(len + 1, sizeof(r->said)));
-            r->why = (char *) r->said;
+            ngx_cpystrn(r->reason, (u_char *) str,
+                        ngx_min(len + 1, sizeof(r->reason)));
+            r->why = (char *) r->reason;
         }
 
         return NULL;

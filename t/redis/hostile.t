@@ -167,6 +167,19 @@ sleep 2;
 my $n = fake_accepted();
 cmp_ok($n, '>=', 4, "connections made in 2 s: $n");
 
+=== a unix socket that is not there: the log says so
+--- http_config eval
+(my $h = $::Http) =~ s{judge_redis (\S+);}{judge_redis unix:\$TEST_NGINX_SERVROOT/no.sock;};
+$h
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+my ($c, $e) = http_json(POST => '/submissions', $::Echo);
+ok($c == 503 || $c == 422, "nothing is accepted ($c)");
+like(error_log_since(0),
+     qr/judge: redis unix:\S+ is unreachable: No such file or directory;/,
+     'the log says why');
+
 === a Redis that answers twice: the connection is dropped, no process dies
 --- setup: fake_redis('extra');
 --- http_config eval: $::Http
