@@ -282,10 +282,15 @@ ngx_http_judge_redis_init_process(ngx_cycle_t *cycle,
     r->retry.log = cycle->log;
     r->retry.cancelable = 1;
 
+    /*
+     * Set only while a connection is made or commands are out: an old
+     * process after a reload stays for the answers its requests wait for,
+     * judge_redis_timeout at most (a cancelable timer would not).
+     */
+
     r->timer.handler = ngx_http_judge_redis_overdue;
     r->timer.data = r;
     r->timer.log = cycle->log;
-    r->timer.cancelable = 1;
 
     /* the first outcome, up or down, is logged */
     r->reported = NGX_HTTP_JUDGE_REDIS_CONNECTING;

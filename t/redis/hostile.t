@@ -214,6 +214,39 @@ cmp_ok($last, '<', 1, sprintf('the last within judge_redis_timeout (%.2f s)',
 like(error_log_since(), qr/no answer within judge_redis_timeout/,
      'the log says the connection was given up');
 
+=== a reload while submissions wait for Redis: the old process answers them before it goes
+--- setup: fake_redis('slow', 0.5);
+--- http_config eval
+(my $h = $::Http) =~ s{judge_redis_timeout \S+;}{judge_redis_timeout 3s;};
+$h
+--- config eval: $::Config
+--- worker_processes: 1
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker is up');
+sleep 1.5;
+my $body = JSON::PP->new->encode($::Echo);
+my @s = map {
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . nginx_port());
+    print $s "POST /submissions HTTP/1.1\r\nHost: localhost\r\n"
+             . "Connection: close\r\nContent-Type: application/json\r\n"
+             . "Content-Length: " . length($body) . "\r\n\r\n$body";
+    $s;
+} 1 .. 3;
+sleep 0.2;
+ok(reload_nginx(), 'nginx reloaded');
+for my $s (@s) {
+    my $sel = IO::Select->new($s);
+    my $answer = '';
+    while ($sel->can_read(5)) {
+        sysread($s, my $chunk, 65536) or last;
+        $answer .= $chunk;
+    }
+    like($answer, qr{\AHTTP/1\.1 202 }, 'a submission waiting is accepted');
+}
+unlike(error_log_since(), qr/open socket #\d+ left/,
+       'no request is left behind');
+
 === a Redis refusing every command (loading its data): each submission 503, one line logged
 --- setup: fake_redis('loading');
 --- http_config eval: $::Http
