@@ -851,7 +851,10 @@ ngx_http_judge_redis_asked(const redisReadTask *task)
         return 1;
     }
 
-    r->why = "a reply to no command";
+    if (r->why == NULL) {
+        /* a refusal that came first says more */
+        r->why = "a reply to no command";
+    }
 
     return 0;
 }

@@ -149,12 +149,9 @@ static void ngx_http_judge_redis_polled(void *data, redisReply *reply);
 static void ngx_http_judge_redis_ended_add(u_char *id);
 static ngx_int_t ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_asked(void *data, redisReply *reply);
-static void ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_cancel_these(void *data, redisReply *reply);
 static void ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, u_char *json, size_t len);
-static void ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone);
-static void ngx_http_judge_redis_languages(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_languages_got(void *data,
     redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
@@ -163,7 +160,8 @@ static ngx_int_t ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_fleet_got(void *data, redisReply *reply);
 static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
-static void ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_beaten(void *data, redisReply *reply);
 static void ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_claimed(void *data, redisReply *reply);
@@ -236,13 +234,19 @@ static char  ngx_http_judge_redis_create_lua[] =
 
 
 /*
- * KEYS: languages; ARGV: now, who is too old, "id:c" of this frontend...:
- * those the fleet offers
+ * Each second.  KEYS: the lease, this frontend's workers, frontends,
+ * languages, its cancels; ARGV: lease ms, its workers, now, this frontend,
+ * who is too old, the languages its workers offer...  The fleet's
+ * languages, and the cancels asked of it.
  */
-static char  ngx_http_judge_redis_langs_lua[] =
-    "for i = 3, #ARGV do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end "
-    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2]) "
-    "return redis.call('ZRANGE', KEYS[1], 0, -1)";
+static char  ngx_http_judge_redis_heartbeat_lua[] =
+    "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) "
+    "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) "
+    "redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) "
+    "for i = 6, #ARGV do redis.call('ZADD', KEYS[4], ARGV[3], ARGV[i]) end "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5]) "
+    "return {redis.call('ZRANGE', KEYS[4], 0, -1), "
+    "        redis.call('LPOP', KEYS[5], 64) or {}}";
 
 
 /* KEYS: the job; ARGV: this frontend: the job is anyone's who can run it */
@@ -1209,35 +1213,6 @@ ngx_http_judge_redis_asked(void *data, redisReply *reply)
 }
 
 
-/* cancels other frontends asked of this one */
-
-static void
-ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone)
-{
-    u_char                       *p;
-    ngx_str_t                     prefix;
-    ngx_http_judge_redis_argv_t   a;
-    u_char                        key[128];
-
-    prefix = ngx_http_judge_redis_prefix();
-
-    if (prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 6 > sizeof(key)) {
-        return;
-    }
-
-    p = ngx_sprintf(key, "%V{cx:%*s}", &prefix,
-                    (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance);
-
-    a.n = 0;
-    ngx_http_judge_redis_argz(&a, "LPOP");
-    ngx_http_judge_redis_arg(&a, key, p - key);
-    ngx_http_judge_redis_argz(&a, "64");
-
-    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_cancel_these, zone,
-                                     a.n, a.argv, a.len);
-}
-
-
 static void
 ngx_http_judge_redis_cancel_these(void *data, redisReply *reply)
 {
@@ -1333,9 +1308,7 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         || (ngx_msec_int_t) (ngx_http_judge_redis_renewed - since) < 0)
     {
         ngx_http_judge_redis_renewed = ngx_current_msec;
-        ngx_http_judge_redis_renew(zone);
-        ngx_http_judge_redis_show(zone);
-        ngx_http_judge_redis_languages(zone);
+        ngx_http_judge_redis_heartbeat(zone);
     }
 
     /*
@@ -1354,7 +1327,6 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
 
     ngx_http_judge_redis_spill(zone);
 
-    ngx_http_judge_redis_cancels(zone);
     ngx_http_judge_redis_poll(zone);
 
     n = ngx_http_judge_job_due(zone, due, NGX_HTTP_JUDGE_REDIS_SYNC_MAX);
@@ -1446,62 +1418,29 @@ ngx_http_judge_redis_synced(void *data, redisReply *reply)
 }
 
 
-/* this frontend is alive for five seconds more */
+/*
+ * This frontend is alive for five seconds more; its workers and their
+ * languages, for the other frontends; theirs, and the cancels asked of it,
+ * back.
+ */
 
 static void
-ngx_http_judge_redis_renew(ngx_http_judge_zone_t *zone)
+ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
 {
-    u_char                       *p;
-    ngx_str_t                     owner, lease;
-    ngx_http_judge_redis_argv_t   a;
-    u_char                        key[128], ms[NGX_INT_T_LEN];
-
-    owner.data = zone->instance;
-    owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
-
-    lease = ngx_http_judge_redis_prefix();
-
-    if (lease.len + owner.len + 6 > sizeof(key)) {
-        return;
-    }
-
-    p = ngx_cpymem(key, lease.data, lease.len);
-    p = ngx_cpymem(p, "{fe:", 4);
-    p = ngx_cpymem(p, owner.data, owner.len);
-    *p++ = '}';
-
-    lease.data = key;
-    lease.len = p - key;
-
-    p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
-
-    a.n = 0;
-    ngx_http_judge_redis_argz(&a, "SET");
-    ngx_http_judge_redis_arg(&a, lease.data, lease.len);
-    ngx_http_judge_redis_argz(&a, "1");
-    ngx_http_judge_redis_argz(&a, "PX");
-    ngx_http_judge_redis_arg(&a, ms, p - ms);
-
-    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
-}
-
-
-/* this frontend's workers, for every frontend's GET /workers?scope=fleet */
-
-static void
-ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone)
-{
-    u_char                       *p;
+    u_char                       *p, *q, *last;
+    size_t                        n;
     ngx_buf_t                    *b;
-    ngx_str_t                     prefix;
+    ngx_str_t                     prefix, inst;
     ngx_pool_t                   *pool;
     ngx_http_judge_redis_argv_t   a;
-    u_char                        key[128], set[128];
-    u_char                        now[NGX_INT64_LEN], ms[NGX_INT_T_LEN];
+    u_char                        lease[128], fs[128], fes[128], langs[128];
+    u_char                        cx[128], ms[NGX_INT_T_LEN];
+    u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
+    u_char                        offered[1024];
 
     prefix = ngx_http_judge_redis_prefix();
 
-    if (prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 6 > sizeof(key)) {
+    if (prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 12 > sizeof(lease)) {
         return;
     }
 
@@ -1511,73 +1450,41 @@ ngx_http_judge_redis_show(ngx_http_judge_zone_t *zone)
     }
 
     b = ngx_http_judge_registry_json(zone, pool, 0);
-
-    if (b) {
-        p = ngx_sprintf(key, "%V{fs:%*s}", &prefix,
-                        (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance);
-
-        a.n = 0;
-        ngx_http_judge_redis_argz(&a, "SET");
-        ngx_http_judge_redis_arg(&a, key, p - key);
-        ngx_http_judge_redis_arg(&a, b->pos, b->last - b->pos);
-        ngx_http_judge_redis_argz(&a, "PX");
-        p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
-        ngx_http_judge_redis_arg(&a, ms, p - ms);
-
-        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
-
-        p = ngx_sprintf(set, "%V{frontends}", &prefix);
-
-        a.n = 0;
-        ngx_http_judge_redis_argz(&a, "ZADD");
-        ngx_http_judge_redis_arg(&a, set, p - set);
-        p = ngx_sprintf(now, "%uL", ngx_http_judge_json_now_ms());
-        ngx_http_judge_redis_arg(&a, now, p - now);
-        ngx_http_judge_redis_arg(&a, zone->instance,
-                                 NGX_HTTP_JUDGE_INSTANCE_LEN);
-
-        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
-    }
-
-    ngx_destroy_pool(pool);
-}
-
-
-/* what this frontend's workers offer, into the fleet's; the fleet's back */
-
-static void
-ngx_http_judge_redis_languages(ngx_http_judge_zone_t *zone)
-{
-    u_char                       *p, *q, *last;
-    size_t                        n;
-    ngx_str_t                     prefix;
-    ngx_http_judge_redis_argv_t   a;
-    u_char                        key[128];
-    u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
-    u_char                        offered[1024];
-
-    prefix = ngx_http_judge_redis_prefix();
-
-    if (prefix.len + 8 > sizeof(key)) {
+    if (b == NULL) {
+        ngx_destroy_pool(pool);
         return;
     }
 
-    n = ngx_http_judge_registry_offered(zone, offered, sizeof(offered));
-
-    p = ngx_sprintf(key, "%V{langs}", &prefix);
+    inst.data = zone->instance;
+    inst.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
 
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
-    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_langs_lua);
-    ngx_http_judge_redis_argz(&a, "1");
-    ngx_http_judge_redis_arg(&a, key, p - key);
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_heartbeat_lua);
+    ngx_http_judge_redis_argz(&a, "5");
 
+    p = ngx_sprintf(lease, "%V{fe:%V}", &prefix, &inst);
+    ngx_http_judge_redis_arg(&a, lease, p - lease);
+    p = ngx_sprintf(fs, "%V{fs:%V}", &prefix, &inst);
+    ngx_http_judge_redis_arg(&a, fs, p - fs);
+    p = ngx_sprintf(fes, "%V{frontends}", &prefix);
+    ngx_http_judge_redis_arg(&a, fes, p - fes);
+    p = ngx_sprintf(langs, "%V{langs}", &prefix);
+    ngx_http_judge_redis_arg(&a, langs, p - langs);
+    p = ngx_sprintf(cx, "%V{cx:%V}", &prefix, &inst);
+    ngx_http_judge_redis_arg(&a, cx, p - cx);
+
+    p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
+    ngx_http_judge_redis_arg(&a, b->pos, b->last - b->pos);
     p = ngx_sprintf(now, "%uL", ngx_http_judge_json_now_ms());
     ngx_http_judge_redis_arg(&a, now, p - now);
+    ngx_http_judge_redis_arg(&a, inst.data, inst.len);
     p = ngx_sprintf(old, "%uL", ngx_http_judge_json_now_ms()
                                 - 2 * NGX_HTTP_JUDGE_REDIS_LEASE);
     ngx_http_judge_redis_arg(&a, old, p - old);
 
+    n = ngx_http_judge_registry_offered(zone, offered, sizeof(offered));
     last = offered + n;
 
     for (p = offered; p < last && a.n < 40; p = q + 1) {
@@ -1589,8 +1496,24 @@ ngx_http_judge_redis_languages(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_arg(&a, p, q - p);
     }
 
-    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_languages_got,
-                                     NULL, a.n, a.argv, a.len);
+    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_beaten, zone,
+                                     a.n, a.argv, a.len);
+
+    ngx_destroy_pool(pool);
+}
+
+
+static void
+ngx_http_judge_redis_beaten(void *data, redisReply *reply)
+{
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements != 2)
+    {
+        return;
+    }
+
+    ngx_http_judge_redis_languages_got(NULL, reply->element[0]);
+    ngx_http_judge_redis_cancel_these(data, reply->element[1]);
 }
 
 
