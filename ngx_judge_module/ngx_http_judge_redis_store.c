@@ -316,14 +316,15 @@ static char  ngx_http_judge_redis_cancel_lua[] =
 /*
  * KEYS: active; ARGV: prefix, this frontend, the most to take.  Jobs
  * whose owner has no lease become this frontend's; records gone (they
- * expired) leave the index.
+ * expired), and keys that are no record, leave the index: an error of
+ * one would fail the whole script, and every takeover with it.
  */
 static char  ngx_http_judge_redis_claim_lua[] =
     "local got = {} "
     "for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do "
     "  local k = ARGV[1] .. '{j:' .. id .. '}' "
-    "  local owner = redis.call('HGET', k, 'owner') "
-    "  if not owner then "
+    "  local owner = redis.pcall('HGET', k, 'owner') "
+    "  if type(owner) ~= 'string' then "
     "    redis.call('ZREM', KEYS[1], id) "
     "  elseif owner ~= ARGV[2] "
     "     and redis.call('EXISTS', ARGV[1] .. '{fe:' .. owner .. '}') == 0 "
@@ -717,25 +718,27 @@ ngx_http_judge_redis_got(void *data, redisReply *reply)
             op->finished = 1;
         }
 
-    } else if (status->type == REDIS_REPLY_STRING && status->len < 32
+    } else if (status->type == REDIS_REPLY_STRING && status->len == 6
+               && ngx_strncmp(status->str, "QUEUED", 6) == 0
                && e[2]->type == REDIS_REPLY_STRING
-               && e[3]->type == REDIS_REPLY_STRING && e[3]->len < 64
-               && e[4]->type == REDIS_REPLY_STRING)
+               && e[3]->type == REDIS_REPLY_STRING
+               && ngx_http_judge_name_ok((u_char *) e[3]->str, e[3]->len)
+               && e[4]->type == REDIS_REPLY_STRING
+               && (ntests = ngx_atoi((u_char *) e[2]->str, e[2]->len)) > 0
+               && (created = ngx_atoi((u_char *) e[4]->str, e[4]->len))
+                  != NGX_ERROR)
     {
-        /* running on another frontend: where it stands */
+        /*
+         * running on another frontend: where it stands (a record that
+         * cannot say is as good as none)
+         */
 
-        ntests = ngx_atoi((u_char *) e[2]->str, e[2]->len);
-        created = ngx_atoi((u_char *) e[4]->str, e[4]->len);
         lang.data = (u_char *) e[3]->str;
         lang.len = e[3]->len;
 
-        b = NULL;
-
-        if (ntests != NGX_ERROR && created != NGX_ERROR) {
-            b = ngx_create_temp_buf(op->pool,
-                                    256 + status->len
-                                    + ngx_http_judge_json_str_len(&lang));
-        }
+        b = ngx_create_temp_buf(op->pool,
+                                256 + status->len
+                                + ngx_http_judge_json_str_len(&lang));
 
         if (b) {
             p = ngx_sprintf(b->last, "{\"id\":\"%V\",\"status\":\"%*s\","

@@ -308,3 +308,45 @@ is(finished_within(20, $id)->{verdict}, 'AC',
    'the submission that was accepted is judged');
 ($code, $r) = http_json(POST => '/submissions', $::Echo);
 is(finished_within(20, $r->{id})->{verdict}, 'AC', 'and the next one');
+
+=== a key of another kind among the active jobs: the others are still taken over
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker is up');
+my ($code, $r) = http_json(POST => '/submissions', $::Sleepy);
+is($code, 202, 'a submission is accepted');
+my $junk = join '', map { sprintf '%02x', int rand 256 } 1 .. 12;
+redis('SET', job_key($junk), 'not a record');
+redis('ZADD', 'judge:{active}', 1, $junk);
+my $orphan = damaged_record($r->{id});
+ok(wait_until(sub { error_log_since() =~ /submission $orphan taken over/ },
+              15), 'a job of a frontend that is gone is taken over');
+is(finished_within(20, $orphan)->{verdict}, 'AC', 'and judged');
+is(redis('ZSCORE', 'judge:{active}', $junk), '',
+   'the key that is no record left the active jobs');
+
+=== records changed behind the module's back: a GET of them still answers as the contract says
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+my %rec = (
+    'a status that is not one' => [status => 'QUEUED","verdict":"AC',
+                                   ntests => 3, lang => 'python',
+                                   created => 1],
+    'a count of tests that is not a number' => [status => 'QUEUED',
+                                                ntests => 'many',
+                                                lang => 'python',
+                                                created => 1],
+);
+for my $what (sort keys %rec) {
+    my $id = join '', map { sprintf '%02x', int rand 256 } 1 .. 12;
+    redis('HSET', job_key($id), @{ $rec{$what} });
+    my ($code, $r) = http_json(GET => "/submissions/$id");
+    is($code, 404, "$what: not found");
+    is($r->{error}{code}, 'submission_not_found', 'with its code');
+}
