@@ -103,13 +103,15 @@ sub start_workers {
     }, 20);
 }
 
-# The submission "$id" once it has ended (or its last state after "$secs")
+# The submission "$id" once it has ended (or its last answer after "$secs")
 sub finished_within {
     my ($secs, $id) = @_;
     my $r;
     wait_until(sub {
         (undef, $r) = http_json(GET => "/submissions/$id");
-        $r && ($r->{status} // '') !~ /^(QUEUED|COMPILING|RUNNING)$/;
+        # an error (a frontend not yet on Redis) is no end
+        $r && defined $r->{status}
+           && $r->{status} !~ /^(QUEUED|COMPILING|RUNNING)$/;
     }, $secs);
     return $r // {};
 }
