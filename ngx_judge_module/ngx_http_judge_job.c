@@ -10,6 +10,10 @@
 
 #include <openssl/rand.h>
 
+#if (NGX_LINUX)
+#include <sys/inotify.h>
+#endif
+
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_cache.h"
@@ -33,7 +37,9 @@
  * does not depend on what the tests and results hold.
  *
  * An answer is planned under the lock (memory parts and file ranges) and
- * sent from the files: nothing bulky is copied.
+ * sent from the files: nothing bulky is copied.  A finished job's answer,
+ * when small, is saved by each process once read, and sent again from
+ * memory while its files stay as they were.
  */
 
 
@@ -54,6 +60,17 @@ typedef struct {
 } ngx_http_judge_out_t;
 
 
+/* the answer of a finished job, saved by this process */
+typedef struct {
+    ngx_http_judge_zone_t       *zone;
+    uint64_t                     serial;      /* the job's */
+    u_char                      *data;        /* NULL: none saved */
+    size_t                       len;
+    int                          watch[2];    /* of its files (results,
+                                                 compile); 0: none */
+} ngx_http_judge_saved_t;
+
+
 static void ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 static void ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
@@ -71,15 +88,49 @@ static ngx_int_t ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone,
     ngx_uint_t *finished, ngx_uint_t memory_only);
 static void ngx_http_judge_out_text(ngx_http_judge_out_t *o, char *text,
     size_t len);
+static ngx_int_t ngx_http_judge_saved_send(ngx_http_judge_saved_t *saved,
+    ngx_pool_t *pool, ngx_chain_t **out, off_t *len);
+static void ngx_http_judge_saved_fill(ngx_http_judge_saved_t *saved,
+    ngx_http_judge_zone_t *zone, uint64_t serial, ngx_http_judge_out_t *o);
+static void ngx_http_judge_saved_drop(ngx_http_judge_saved_t *saved);
+
+#if (NGX_LINUX)
+static void ngx_http_judge_saved_changed(void);
+static int ngx_http_judge_saved_watch(ngx_file_t *file);
+static void ngx_http_judge_saved_unwatch(ngx_http_judge_saved_t *saved,
+    int wd);
+#else
+/* without inotify no file is watched, and no answer with files saved */
+#define ngx_http_judge_saved_changed()
+#define ngx_http_judge_saved_watch(file)        (-1)
+#define ngx_http_judge_saved_unwatch(saved, wd)
+#endif
 
 
 /* per test, beyond its two outputs: ids, numbers, messages as JSON */
 #define NGX_HTTP_JUDGE_RESULT_SLACK  8192
 
+/* answers of finished jobs saved by a process, by a hash of the id */
+#define NGX_HTTP_JUDGE_SAVED         128
+#define NGX_HTTP_JUDGE_SAVED_MAX     8192     /* larger ones are not saved */
+
+#if (NGX_LINUX)
+#define NGX_HTTP_JUDGE_SAVED_EVENTS  (IN_MODIFY|IN_ATTRIB|IN_DELETE_SELF      \
+                                      |IN_MOVE_SELF)
+#endif
+
 
 static const char  *ngx_http_judge_job_states[] = {
     "QUEUED", "COMPILING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"
 };
+
+static ngx_http_judge_saved_t  ngx_http_judge_saved[NGX_HTTP_JUDGE_SAVED];
+
+#if (NGX_LINUX)
+/* the watches on the saved answers' files, made with the first */
+static ngx_fd_t                ngx_http_judge_saved_fd = NGX_INVALID_FILE;
+static ngx_uint_t              ngx_http_judge_saved_unwatched; /* no inotify */
+#endif
 
 
 void
@@ -1351,6 +1402,13 @@ ngx_http_judge_job_read(ngx_http_judge_store_op_t *op)
     rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
                                    &op->len, &op->finished, 0);
 
+    /* the files of a saved answer changed: it is read from them anew */
+
+    if (rc == NGX_AGAIN) {
+        rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
+                                       &op->len, &op->finished, 0);
+    }
+
     /*
      * A file of the job was gone: it expired meanwhile (it is then not
      * found again), or someone removed it; what the zone knows is told.
@@ -1365,13 +1423,21 @@ ngx_http_judge_job_read(ngx_http_judge_store_op_t *op)
 }
 
 
+/*
+ * NGX_DECLINED: no such job, or a file of its answer is gone;
+ * NGX_AGAIN: the files of its saved answer changed, which is dropped.
+ */
+
 static ngx_int_t
 ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_chain_t **out, off_t *len, ngx_uint_t *finished,
     ngx_uint_t memory_only)
 {
-    ngx_http_judge_job_t  *job;
-    ngx_http_judge_out_t   o;
+    uint64_t                 serial;
+    ngx_int_t                rc;
+    ngx_http_judge_job_t    *job;
+    ngx_http_judge_out_t     o;
+    ngx_http_judge_saved_t  *saved;
 
     ngx_memzero(&o, sizeof(ngx_http_judge_out_t));
     o.pool = pool;
@@ -1388,17 +1454,314 @@ ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     }
 
     *finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
+    serial = job->serial;
+
+    /* by the hash of the id that the zone's tree keeps */
+    saved = &ngx_http_judge_saved[job->sn.node.key % NGX_HTTP_JUDGE_SAVED];
+
+    if (*finished && saved->data && saved->zone == zone
+        && saved->serial == serial)
+    {
+        ngx_http_judge_zone_unlock(zone);
+        return ngx_http_judge_saved_send(saved, pool, out, len);
+    }
 
     ngx_http_judge_job_render_locked(zone, &o, job);
     ngx_http_judge_out_mem(&o, (u_char *) "\n", 1);
 
     ngx_http_judge_zone_unlock(zone);
 
+    rc = ngx_http_judge_out_finish(&o);
+
+    if (rc == NGX_OK && *finished && !memory_only) {
+        ngx_http_judge_saved_fill(saved, zone, serial, &o);
+    }
+
     *out = o.out;
     *len = o.len;
 
-    return ngx_http_judge_out_finish(&o);
+    return rc;
 }
+
+
+/*
+ * Answers of finished jobs, saved by each process once read.  A finished
+ * job takes nothing more (results for it are refused, it finishes once),
+ * so its answer changes only if its files do.  The process watches them
+ * (inotify) and, before it sends a saved answer, drops those whose files
+ * were changed, removed or replaced since: they are read anew, as the
+ * first time.  Where files cannot be watched no answer with files is
+ * saved.
+ *
+ * NGX_AGAIN: the answer was dropped.
+ */
+
+static ngx_int_t
+ngx_http_judge_saved_send(ngx_http_judge_saved_t *saved, ngx_pool_t *pool,
+    ngx_chain_t **out, off_t *len)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    ngx_http_judge_saved_changed();
+
+    if (saved->data == NULL) {
+        return NGX_AGAIN;
+    }
+
+    b = ngx_create_temp_buf(pool, saved->len);
+    cl = ngx_alloc_chain_link(pool);
+
+    if (b == NULL || cl == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->pos, saved->data, saved->len);
+
+    cl->buf = b;
+    cl->next = NULL;
+
+    *out = cl;
+    *len = saved->len;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A finished job's answer, planned in "o" and its files opened, read
+ * whole into one buffer, which "o" then sends, and saved.  One too large,
+ * or whose files cannot be watched or read, is sent as planned.
+ */
+
+static void
+ngx_http_judge_saved_fill(ngx_http_judge_saved_t *saved,
+    ngx_http_judge_zone_t *zone, uint64_t serial, ngx_http_judge_out_t *o)
+{
+    size_t        n;
+    ngx_buf_t    *b, *answer;
+    ngx_uint_t    i;
+    ngx_file_t   *files[2];
+    ngx_chain_t  *cl;
+
+    if (o->len > NGX_HTTP_JUDGE_SAVED_MAX) {
+        return;
+    }
+
+    ngx_http_judge_saved_drop(saved);
+
+    /* watched before they are read: a change after the reading shows */
+
+    files[0] = o->results;
+    files[1] = o->compile;
+
+    for (i = 0; i < 2; i++) {
+        if (files[i] == NULL) {
+            continue;
+        }
+
+        saved->watch[i] = ngx_http_judge_saved_watch(files[i]);
+
+        if (saved->watch[i] == -1) {
+            saved->watch[i] = 0;
+            ngx_http_judge_saved_drop(saved);
+            return;
+        }
+    }
+
+    answer = ngx_create_temp_buf(o->pool, o->len);
+    if (answer == NULL) {
+        ngx_http_judge_saved_drop(saved);
+        return;
+    }
+
+    for (cl = o->out; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (!b->in_file) {
+            answer->last = ngx_cpymem(answer->last, b->pos, b->last - b->pos);
+            continue;
+        }
+
+        n = b->file_last - b->file_pos;
+
+        if (ngx_read_file(b->file, answer->last, n, b->file_pos)
+            != (ssize_t) n)
+        {
+            ngx_http_judge_saved_drop(saved);
+            return;
+        }
+
+        answer->last += n;
+    }
+
+    /* the chain's first link carries the whole answer now */
+
+    cl = o->out;
+    cl->buf = answer;
+    cl->next = NULL;
+
+    saved->data = ngx_alloc(o->len, ngx_cycle->log);
+    if (saved->data == NULL) {
+        ngx_http_judge_saved_drop(saved);
+        return;
+    }
+
+    ngx_memcpy(saved->data, answer->pos, o->len);
+
+    saved->zone = zone;
+    saved->serial = serial;
+    saved->len = o->len;
+}
+
+
+static void
+ngx_http_judge_saved_drop(ngx_http_judge_saved_t *saved)
+{
+    ngx_uint_t  i;
+
+    if (saved->data) {
+        ngx_free(saved->data);
+        saved->data = NULL;
+    }
+
+    for (i = 0; i < 2; i++) {
+        if (saved->watch[i]) {
+            ngx_http_judge_saved_unwatch(saved, saved->watch[i]);
+            saved->watch[i] = 0;
+        }
+    }
+}
+
+
+#if (NGX_LINUX)
+
+/* the answers whose files changed since they were read are dropped */
+
+static void
+ngx_http_judge_saved_changed(void)
+{
+    ssize_t                n;
+    ngx_uint_t             k, i;
+    struct inotify_event  *ev;
+    struct inotify_event   buf[4096 / sizeof(struct inotify_event)];
+
+    /* no file was watched: what is saved has none */
+
+    if (ngx_http_judge_saved_fd == NGX_INVALID_FILE) {
+        return;
+    }
+
+    for ( ;; ) {
+        n = read(ngx_http_judge_saved_fd, buf, sizeof(buf));
+
+        if (n == -1 && ngx_errno == NGX_EAGAIN) {
+            return;
+        }
+
+        if (n <= 0) {
+            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, ngx_errno,
+                          "judge: read() of inotify events failed");
+            break;
+        }
+
+        for (ev = buf;
+             (u_char *) ev < (u_char *) buf + n;
+             ev = (struct inotify_event *) ((u_char *) ev + sizeof(*ev)
+                                            + ev->len))
+        {
+            for (k = 0; k < NGX_HTTP_JUDGE_SAVED; k++) {
+                for (i = 0; i < 2; i++) {
+                    if (ngx_http_judge_saved[k].watch[i] == ev->wd
+                        || (ev->mask & IN_Q_OVERFLOW))
+                    {
+                        ngx_http_judge_saved_drop(&ngx_http_judge_saved[k]);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /* what changed is not known: nothing saved can be trusted */
+
+    for (k = 0; k < NGX_HTTP_JUDGE_SAVED; k++) {
+        ngx_http_judge_saved_drop(&ngx_http_judge_saved[k]);
+    }
+}
+
+
+/*
+ * A watch on an opened file, if its name still names it; -1: none (the
+ * file went meanwhile, or there are no watches to be had).
+ */
+
+static int
+ngx_http_judge_saved_watch(ngx_file_t *file)
+{
+    int              wd;
+    ngx_file_info_t  fi, named;
+
+    if (ngx_http_judge_saved_unwatched) {
+        return -1;
+    }
+
+    if (ngx_http_judge_saved_fd == NGX_INVALID_FILE) {
+        ngx_http_judge_saved_fd = inotify_init1(IN_NONBLOCK|IN_CLOEXEC);
+
+        if (ngx_http_judge_saved_fd == NGX_INVALID_FILE) {
+            ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, ngx_errno,
+                          "judge: inotify_init1() failed: answers of "
+                          "finished submissions are read from their files "
+                          "each time");
+            ngx_http_judge_saved_unwatched = 1;
+            return -1;
+        }
+    }
+
+    wd = inotify_add_watch(ngx_http_judge_saved_fd, (char *) file->name.data,
+                           NGX_HTTP_JUDGE_SAVED_EVENTS);
+    if (wd == -1) {
+        return -1;
+    }
+
+    if (ngx_fd_info(file->fd, &fi) == NGX_FILE_ERROR
+        || ngx_file_info(file->name.data, &named) == NGX_FILE_ERROR
+        || ngx_file_uniq(&fi) != ngx_file_uniq(&named)
+        || fi.st_dev != named.st_dev)
+    {
+        ngx_http_judge_saved_unwatch(NULL, wd);
+        return -1;
+    }
+
+    return wd;
+}
+
+
+/*
+ * The watch "wd" of "saved" goes, unless another answer watches the same
+ * file through it.  For a file that is gone it went already.
+ */
+
+static void
+ngx_http_judge_saved_unwatch(ngx_http_judge_saved_t *saved, int wd)
+{
+    ngx_uint_t  k, i;
+
+    for (k = 0; k < NGX_HTTP_JUDGE_SAVED; k++) {
+        for (i = 0; i < 2; i++) {
+            if (&ngx_http_judge_saved[k] != saved
+                && ngx_http_judge_saved[k].watch[i] == wd)
+            {
+                return;
+            }
+        }
+    }
+
+    (void) inotify_rm_watch(ngx_http_judge_saved_fd, wd);
+}
+
+#endif
 
 
 /*

@@ -772,6 +772,37 @@ json_subset_ok($s, {status => 'COMPLETED', verdict => 'AC', passed => 1,
 is(scalar @{ $s->{tests} }, 0, 'no tests');
 
 
+=== a finished job's answer, read again and again, shows its results file as it stands: rewritten, removed, put back
+--- http_config eval: $::Http
+--- config
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+--- perl
+my $w = worker('w1');
+my $r = judged_ac($w, "one\n");
+my ($file) = glob(servroot() . '/judge_cache/r-*');
+sub outputs {
+    join ' ', map { my (undef, $s) = http_json(GET => "/submissions/$r->{id}");
+                    $s->{tests}[0]{stdout} // $s->{message} } 1 .. 6;
+}
+is(outputs(), join(' ', ("one\n") x 6), 'read six times');
+open my $fh, '<', $file or die $!;
+my $was = do { local $/; <$fh> };
+close $fh;
+(my $now = $was) =~ s/one/two/;
+open $fh, '+<', $file or die $!;
+print $fh $now;
+close $fh;
+is(outputs(), join(' ', ("two\n") x 6), 'rewritten in place: what it says now');
+unlink $file;
+is(outputs(), join(' ', ('the results are gone from the cache directory') x 6),
+   'removed: gone');
+open $fh, '>', $file or die $!;
+print $fh $was;
+close $fh;
+is(outputs(), join(' ', ("one\n") x 6), 'put back: read again');
+
+
 === event-stream clients that leave give their place back: 100 open-and-close cycles, then one more is served
 --- http_config eval: $::Http
 --- config
