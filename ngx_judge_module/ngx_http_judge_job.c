@@ -1041,6 +1041,14 @@ ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone)
             break;
         }
 
+        if (job->durable == 1 || job->durable == 2) {
+            /*
+             * its end has not reached the durable store yet (Redis is
+             * away): it stays until it has, or until room is short
+             */
+            break;
+        }
+
         ngx_http_judge_job_free_locked(zone, job);
     }
 
