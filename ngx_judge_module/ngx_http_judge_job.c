@@ -75,6 +75,10 @@ static void ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 static void ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job);
+static ngx_uint_t ngx_http_judge_job_unsent_locked(ngx_http_judge_job_t *job);
+static void ngx_http_judge_job_leave_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, u_char *ids, ngx_uint_t n,
+    ngx_array_t *notify);
 static void ngx_http_judge_out_mem(ngx_http_judge_out_t *o, u_char *data,
     size_t len);
 static void ngx_http_judge_out_file(ngx_http_judge_out_t *o, ngx_file_t *file,
@@ -939,17 +943,22 @@ ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
 
 /*
  * Jobs a durable store may give to another frontend: filed there, nothing
- * of them ever sent, no live worker here offers their language, and not
- * passed on too often already (then the orphan's timeout ends it here).
- * Up to "max" of them leave the zone (their waiters, collected into
- * "notify", look for them again) and are named in "ids".
+ * of them ever sent, and not passed on too often already (then the
+ * orphan's timeout ends it here): first those whose language no live
+ * worker here offers, then, "busy" at most, the youngest of those waiting
+ * here longer than NGX_HTTP_JUDGE_SPILL_WAIT for a slot, not for a
+ * compile (the caller knows that no slot is free here and that "busy"
+ * are free elsewhere).  Up to "max" of them leave the zone (their
+ * waiters, collected into "notify", look for them again) and are named
+ * in "ids".
  */
 
 ngx_uint_t
 ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
-    ngx_uint_t max, ngx_array_t *notify)
+    ngx_uint_t max, ngx_uint_t busy, ngx_array_t *notify)
 {
-    ngx_uint_t             i, n;
+    uint64_t               before;
+    ngx_uint_t             n;
     ngx_queue_t           *q, *next;
     ngx_http_judge_job_t  *job;
 
@@ -964,41 +973,96 @@ ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
         next = ngx_queue_next(q);
         job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
 
-        if (!job->durable || job->spills >= NGX_HTTP_JUDGE_MAX_SPILLS
-            || job->nresults
-            || ngx_http_judge_registry_offers_locked(zone, &job->language))
+        if (ngx_http_judge_job_unsent_locked(job)
+            && !ngx_http_judge_registry_offers_locked(zone, &job->language))
         {
-            continue;
+            ngx_http_judge_job_leave_locked(zone, job, ids, n++, notify);
         }
+    }
 
-        for (i = 0; i < job->nbatches; i++) {
-            if (job->batches[i].task_id) {
-                break;
-            }
+    before = ngx_http_judge_json_now_ms() - NGX_HTTP_JUDGE_SPILL_WAIT;
+
+    for (q = ngx_queue_last(&zone->sh->active);
+         q != ngx_queue_sentinel(&zone->sh->active) && n < max && busy;
+         q = next)
+    {
+        next = ngx_queue_prev(q);
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+        if (ngx_http_judge_job_unsent_locked(job)
+            && job->status != NGX_HTTP_JUDGE_COMPILING
+            && job->created_ms <= before)
+        {
+            ngx_http_judge_job_leave_locked(zone, job, ids, n++, notify);
+            busy--;
         }
-
-        if (i < job->nbatches) {
-            /* sent once: it stays */
-            continue;
-        }
-
-        ngx_memcpy(ids + n * NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
-                   NGX_HTTP_JUDGE_JOB_ID_LEN);
-        n++;
-
-        job->durable = 0;
-        ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_CANCELLED,
-                                         JUDGE__STATUS__CANCELLED, notify);
-
-        /* it was not judged here */
-        zone->sh->verdicts[JUDGE__STATUS__CANCELLED & 15]--;
-
-        ngx_http_judge_job_free_locked(zone, job);
     }
 
     ngx_http_judge_zone_unlock(zone);
 
     return n;
+}
+
+
+/* a job of a durable store that another frontend may take: none of it out */
+
+static ngx_uint_t
+ngx_http_judge_job_unsent_locked(ngx_http_judge_job_t *job)
+{
+    ngx_uint_t  i;
+
+    if (!job->durable || job->spills >= NGX_HTTP_JUDGE_MAX_SPILLS
+        || job->nresults)
+    {
+        return 0;
+    }
+
+    for (i = 0; i < job->nbatches; i++) {
+        if (job->batches[i].task_id) {
+            /* sent once: it stays */
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* a job passed on leaves the zone, not judged here */
+
+static void
+ngx_http_judge_job_leave_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, u_char *ids, ngx_uint_t n, ngx_array_t *notify)
+{
+    ngx_memcpy(ids + n * NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
+               NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    job->durable = 0;
+    ngx_http_judge_job_finish_locked(zone, job, NGX_HTTP_JUDGE_CANCELLED,
+                                     JUDGE__STATUS__CANCELLED, notify);
+
+    /* it was not judged here */
+    zone->sh->verdicts[JUDGE__STATUS__CANCELLED & 15]--;
+
+    ngx_http_judge_job_free_locked(zone, job);
+}
+
+
+/* whether the zone holds a job, running or finished */
+
+ngx_uint_t
+ngx_http_judge_job_held(ngx_http_judge_zone_t *zone, u_char *id)
+{
+    ngx_http_judge_job_t  *job;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return job != NULL;
 }
 
 

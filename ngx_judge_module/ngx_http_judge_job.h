@@ -28,6 +28,7 @@ ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_store_op_t *op);
 void ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op);
 
 #define NGX_HTTP_JUDGE_MAX_SPILLS  4
+#define NGX_HTTP_JUDGE_SPILL_WAIT  1000   /* ms */
 
 
 /* a finished job whose end a durable store is to keep */
@@ -41,8 +42,9 @@ ngx_uint_t ngx_http_judge_job_due(ngx_http_judge_zone_t *zone,
     ngx_http_judge_due_t *due, ngx_uint_t max);
 void ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
     ngx_uint_t kept);
+ngx_uint_t ngx_http_judge_job_held(ngx_http_judge_zone_t *zone, u_char *id);
 ngx_uint_t ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
-    ngx_uint_t max, ngx_array_t *notify);
+    ngx_uint_t max, ngx_uint_t busy, ngx_array_t *notify);
 
 void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
 ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(

@@ -41,7 +41,13 @@
  *                          once asked for; result (the answer's JSON) once
  *                          it ended
  *     <prefix>{j:<id>}:r   list: each test's result (JSON) as it came in
- *     <prefix>{active}     sorted set: ids of jobs not ended, by created
+ *     <prefix>{o:<inst>}   sorted set: ids of the jobs not ended that a
+ *                          frontend owns, by created; {o:} those passed
+ *                          on, anyone's
+ *     <prefix>{owners}     set: the instances that may own jobs ("" for
+ *                          those passed on)
+ *     <prefix>{free}       hash: each frontend's free slots, as it said
+ *                          at its last second
  *     <prefix>{cx:<inst>}  list: ids whose cancel a frontend is to do
  *     <prefix>{fs:<inst>}  a frontend's workers (its GET /workers),
  *                          renewed with its lease
@@ -56,11 +62,15 @@
  *                          lasting 5 s
  *
  * A job belongs to the frontend that accepted it.  Every two seconds
- * each frontend takes over the jobs not ended whose owner's lease has
- * lapsed (a frontend killed, or stopped and started again: a new start
- * is a new instance), and runs them from their records: within about 7 s
- * of a frontend's end, its unfinished work runs elsewhere.  Tests are run
- * again from the start; the end is written by the owner only.
+ * each frontend with free slots takes over jobs not ended whose owner's
+ * lease has lapsed (a frontend killed, or stopped and started again: a
+ * new start is a new instance), and jobs passed on, and runs them from
+ * their records: within about 7 s of a frontend's end, its unfinished work
+ * runs elsewhere.  Tests are run again from the start; the end is written
+ * by the owner only.  A frontend with no free slot passes on jobs that
+ * waited a second when other frontends said they had free ones.  Every
+ * ten seconds a frontend looks for jobs Redis says it owns that its zone
+ * does not hold (an answer lost on the way) and runs them.
  *
  * Requests on a frontend that does not hold the job read its record: a
  * waiting request or an SSE stream is told of news by a poll of the
@@ -74,6 +84,9 @@
 #define NGX_HTTP_JUDGE_REDIS_RENEW        1000
 #define NGX_HTTP_JUDGE_REDIS_CLAIM        2000
 #define NGX_HTTP_JUDGE_REDIS_CLAIM_MAX    64
+#define NGX_HTTP_JUDGE_REDIS_AUDIT        10000
+#define NGX_HTTP_JUDGE_REDIS_AUDIT_MAX    256
+#define NGX_HTTP_JUDGE_REDIS_SUSPECTS     64
 #define NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL  "86400000"
 
 
@@ -90,10 +103,13 @@ typedef struct {
 } ngx_http_judge_redis_params_t;
 
 
+#define NGX_HTTP_JUDGE_REDIS_ARGS  64
+
+
 /* a command's words */
 typedef struct {
-    const char                  *argv[40];
-    size_t                       len[40];
+    const char                  *argv[NGX_HTTP_JUDGE_REDIS_ARGS];
+    size_t                       len[NGX_HTTP_JUDGE_REDIS_ARGS];
     ngx_uint_t                   n;
 } ngx_http_judge_redis_argv_t;
 
@@ -103,7 +119,15 @@ typedef struct {
     ngx_http_judge_zone_t       *zone;
     ngx_str_t                    id;
     ngx_pool_t                  *pool;
+    ngx_uint_t                   stray;       /* found, not taken over */
 } ngx_http_judge_redis_claim_t;
+
+
+/* a job Redis says this frontend owns that its zone did not hold */
+typedef struct {
+    u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    ngx_msec_t                   seen;
+} ngx_http_judge_redis_suspect_t;
 
 
 /* a request of this process following a job another frontend holds */
@@ -164,12 +188,17 @@ static void ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_beaten(void *data, redisReply *reply);
 static void ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_pass(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool, ngx_str_t *id);
+static void ngx_http_judge_redis_take(ngx_http_judge_zone_t *zone, u_char *id,
+    ngx_uint_t stray);
+static void ngx_http_judge_redis_strays(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_strays_got(void *data, redisReply *reply);
 static void ngx_http_judge_redis_claimed(void *data, redisReply *reply);
 static void ngx_http_judge_redis_recover(void *data, redisReply *reply);
 static const char *ngx_http_judge_redis_damaged(redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_restore(
     ngx_http_judge_redis_claim_t *cl, redisReply **e);
-static void ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl);
 static void ngx_http_judge_redis_retire(ngx_http_judge_redis_claim_t *cl);
 static ngx_int_t ngx_http_judge_redis_flatten(ngx_http_judge_store_op_t *op,
     ngx_str_t *s);
@@ -206,6 +235,12 @@ static size_t      ngx_http_judge_redis_nlangs;
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
+static ngx_uint_t  ngx_http_judge_redis_idle;    /* free slots elsewhere */
+static ngx_msec_t  ngx_http_judge_redis_strayed_at;
+static ngx_uint_t  ngx_http_judge_redis_stray_from;
+
+static ngx_http_judge_redis_suspect_t
+    ngx_http_judge_redis_suspects[NGX_HTTP_JUDGE_REDIS_SUSPECTS];
 static ngx_uint_t  ngx_http_judge_redis_refusing;
 
 /* this process's requests following other frontends' jobs */
@@ -219,12 +254,14 @@ static ngx_uint_t  ngx_http_judge_redis_nended;
 
 
 /*
- * KEYS: the job, active, the lease, its artifact; ARGV: created, id, lease
- * ms, whether the artifact is wanted, fields.  The artifact's outcome, or 1.
+ * KEYS: the job, this frontend's jobs, its lease, the artifact, owners;
+ * ARGV: created, id, lease ms, whether the artifact is wanted, this
+ * frontend, fields.  The artifact's outcome, or 1.
  */
 static char  ngx_http_judge_redis_create_lua[] =
-    "redis.call('HSET', KEYS[1], unpack(ARGV, 5)) "
+    "redis.call('HSET', KEYS[1], unpack(ARGV, 6)) "
     "redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2]) "
+    "redis.call('SADD', KEYS[5], ARGV[5]) "
     "redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) "
     "if ARGV[4] == '1' then "
     "  return redis.call('HMGET', KEYS[4], 'status', 'abi', 'compile', "
@@ -235,25 +272,45 @@ static char  ngx_http_judge_redis_create_lua[] =
 
 /*
  * Each second.  KEYS: the lease, this frontend's workers, frontends,
- * languages, its cancels; ARGV: lease ms, its workers, now, this frontend,
- * who is too old, the languages its workers offer...  The fleet's
- * languages, and the cancels asked of it.
+ * languages, its cancels, free slots; ARGV: lease ms, its workers, now,
+ * this frontend, who is too old, its free slots, the languages its
+ * workers offer...  The fleet's languages, the cancels asked of it, and
+ * the free slots of the other frontends.
  */
 static char  ngx_http_judge_redis_heartbeat_lua[] =
     "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) "
     "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) "
+    "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', "
+    "                              ARGV[5])) do "
+    "  redis.call('HDEL', KEYS[6], f) "
+    "end "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5]) "
     "redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) "
-    "for i = 6, #ARGV do redis.call('ZADD', KEYS[4], ARGV[3], ARGV[i]) end "
+    "redis.call('HSET', KEYS[6], ARGV[4], ARGV[6]) "
+    "for i = 7, #ARGV do redis.call('ZADD', KEYS[4], ARGV[3], ARGV[i]) end "
     "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5]) "
+    "local idle = 0 "
+    "for _, f in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do "
+    "  if f ~= ARGV[4] then "
+    "    idle = idle + (tonumber(redis.call('HGET', KEYS[6], f)) or 0) "
+    "  end "
+    "end "
     "return {redis.call('ZRANGE', KEYS[4], 0, -1), "
-    "        redis.call('LPOP', KEYS[5], 64) or {}}";
+    "        redis.call('LPOP', KEYS[5], 64) or {}, idle}";
 
 
-/* KEYS: the job; ARGV: this frontend: the job is anyone's who can run it */
+/*
+ * KEYS: the job, this frontend's jobs, those passed on, owners; ARGV: this
+ * frontend, id: the job is anyone's who can run it.
+ */
 static char  ngx_http_judge_redis_spill_lua[] =
     "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
     "redis.call('HSET', KEYS[1], 'owner', '') "
     "redis.call('HINCRBY', KEYS[1], 'spills', 1) "
+    "redis.call('ZREM', KEYS[2], ARGV[2]) "
+    "redis.call('ZADD', KEYS[3], redis.call('HGET', KEYS[1], 'created'), "
+    "           ARGV[2]) "
+    "redis.call('SADD', KEYS[4], '') "
     "return 1";
 
 
@@ -265,7 +322,10 @@ static char  ngx_http_judge_redis_artifact_lua[] =
     "return 1";
 
 
-/* KEYS: the job, active, its results; ARGV: status, result, ttl, id, owner */
+/*
+ * KEYS: the job, this frontend's jobs, its results; ARGV: status, result,
+ * ttl, id, this frontend
+ */
 static char  ngx_http_judge_redis_end_lua[] =
     "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[5] then return 0 end "
     "redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2]) "
@@ -278,9 +338,9 @@ static char  ngx_http_judge_redis_end_lua[] =
 
 /* KEYS: frontends; ARGV: prefix, who is too old: instance, workers, ... */
 static char  ngx_http_judge_redis_fleet_lua[] =
-    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2]) "
     "local out = {} "
-    "for _, f in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do "
+    "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], "
+    "                              '(' .. ARGV[2], '+inf')) do "
     "  local v = redis.call('GET', ARGV[1] .. '{fs:' .. f .. '}') "
     "  if v then out[#out + 1] = f out[#out + 1] = v end "
     "end "
@@ -314,27 +374,40 @@ static char  ngx_http_judge_redis_cancel_lua[] =
 
 
 /*
- * KEYS: active; ARGV: prefix, this frontend, the most to take.  Jobs
- * whose owner has no lease become this frontend's; records gone (they
- * expired), and keys that are no record, leave the index: an error of
- * one would fail the whole script, and every takeover with it.
+ * KEYS: owners; ARGV: prefix, this frontend, the most to take.  The jobs
+ * of owners without a lease (those passed on among them) become this
+ * frontend's, oldest first; ids whose record is gone (expired), is no
+ * record, or names another owner leave the owner's set.  An owner with
+ * none left leaves the owners.
  */
 static char  ngx_http_judge_redis_claim_lua[] =
     "local got = {} "
-    "for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do "
-    "  local k = ARGV[1] .. '{j:' .. id .. '}' "
-    "  local owner = redis.pcall('HGET', k, 'owner') "
-    "  if type(owner) ~= 'string' then "
-    "    redis.call('ZREM', KEYS[1], id) "
-    "  elseif owner ~= ARGV[2] "
-    "     and redis.call('EXISTS', ARGV[1] .. '{fe:' .. owner .. '}') == 0 "
+    "local max = tonumber(ARGV[3]) "
+    "local mine = ARGV[1] .. '{o:' .. ARGV[2] .. '}' "
+    "for _, f in ipairs(redis.call('SMEMBERS', KEYS[1])) do "
+    "  if #got >= max then break end "
+    "  if f ~= ARGV[2] "
+    "     and redis.call('EXISTS', ARGV[1] .. '{fe:' .. f .. '}') == 0 "
     "  then "
-    "    redis.call('HSET', k, 'owner', ARGV[2]) "
-    "    redis.call('DEL', k .. ':r') "
-    "    got[#got + 1] = id "
-    "    if #got >= tonumber(ARGV[3]) then break end "
+    "    local set = ARGV[1] .. '{o:' .. f .. '}' "
+    "    local ids = redis.call('ZRANGE', set, 0, max - #got - 1, "
+    "                           'WITHSCORES') "
+    "    for i = 1, #ids, 2 do "
+    "      local k = ARGV[1] .. '{j:' .. ids[i] .. '}' "
+    "      redis.call('ZREM', set, ids[i]) "
+    "      if redis.pcall('HGET', k, 'owner') == f then "
+    "        redis.call('HSET', k, 'owner', ARGV[2]) "
+    "        redis.call('DEL', k .. ':r') "
+    "        redis.call('ZADD', mine, ids[i + 1], ids[i]) "
+    "        got[#got + 1] = ids[i] "
+    "      end "
+    "    end "
+    "    if redis.call('EXISTS', set) == 0 then "
+    "      redis.call('SREM', KEYS[1], f) "
+    "    end "
     "  end "
     "end "
+    "if #got > 0 then redis.call('SADD', KEYS[1], ARGV[2]) end "
     "return got";
 
 
@@ -347,8 +420,9 @@ static ngx_int_t
 ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
 {
     u_char                         *p;
-    ngx_str_t                       key, active, lease, created, ntests;
+    ngx_str_t                       key, owned, lease, created, ntests;
     ngx_str_t                       ttime, flags, owner, leased, hash, art;
+    ngx_str_t                       owners;
     ngx_http_judge_loc_conf_t      *jlcf;
     ngx_http_judge_submission_t    *sub;
     ngx_http_judge_redis_argv_t    *a;
@@ -382,7 +456,8 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
     owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
 
     if (ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id) == NULL
-        || ngx_http_judge_redis_key(op->pool, &active, "active", NULL) == NULL
+        || ngx_http_judge_redis_key(op->pool, &owned, "o:", &owner) == NULL
+        || ngx_http_judge_redis_key(op->pool, &owners, "owners", NULL) == NULL
         || ngx_http_judge_redis_key(op->pool, &lease, "fe:", &owner) == NULL)
     {
         return NGX_ERROR;
@@ -432,15 +507,17 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
     a->n = 0;
     ngx_http_judge_redis_argz(a, "EVAL");
     ngx_http_judge_redis_argz(a, ngx_http_judge_redis_create_lua);
-    ngx_http_judge_redis_argz(a, "4");
+    ngx_http_judge_redis_argz(a, "5");
     ngx_http_judge_redis_arg(a, key.data, key.len);
-    ngx_http_judge_redis_arg(a, active.data, active.len);
+    ngx_http_judge_redis_arg(a, owned.data, owned.len);
     ngx_http_judge_redis_arg(a, lease.data, lease.len);
     ngx_http_judge_redis_arg(a, art.data, art.len);
+    ngx_http_judge_redis_arg(a, owners.data, owners.len);
     ngx_http_judge_redis_arg(a, created.data, created.len);
     ngx_http_judge_redis_arg(a, op->id.data, op->id.len);
     ngx_http_judge_redis_arg(a, leased.data, leased.len);
     ngx_http_judge_redis_argz(a, op->want ? "1" : "0");
+    ngx_http_judge_redis_arg(a, owner.data, owner.len);
 
     ngx_http_judge_redis_argz(a, "status");
     ngx_http_judge_redis_argz(a, "QUEUED");
@@ -482,7 +559,7 @@ ngx_http_judge_redis_created(void *data, redisReply *reply)
 {
     ngx_http_judge_store_op_t  *op = data;
 
-    ngx_str_t                    key, active;
+    ngx_str_t                    key, owned, owner;
     ngx_http_judge_redis_argv_t  a;
 
     if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
@@ -514,9 +591,12 @@ ngx_http_judge_redis_created(void *data, redisReply *reply)
     op->durable = 1;
     op->rc = ngx_http_judge_job_create(op);
 
+    owner.data = op->zone->instance;
+    owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
     if (op->rc != NGX_OK
         && ngx_http_judge_redis_key(op->pool, &key, "j:", &op->id)
-        && ngx_http_judge_redis_key(op->pool, &active, "active", NULL))
+        && ngx_http_judge_redis_key(op->pool, &owned, "o:", &owner))
     {
         /* refused here: the record goes too */
 
@@ -527,7 +607,7 @@ ngx_http_judge_redis_created(void *data, redisReply *reply)
 
         a.n = 0;
         ngx_http_judge_redis_argz(&a, "ZREM");
-        ngx_http_judge_redis_arg(&a, active.data, active.len);
+        ngx_http_judge_redis_arg(&a, owned.data, owned.len);
         ngx_http_judge_redis_arg(&a, op->id.data, op->id.len);
         (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
     }
@@ -1288,7 +1368,7 @@ static void
 ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
 {
     u_char                       *p;
-    ngx_str_t                     key, active, list, result, ttl, id, owner;
+    ngx_str_t                     key, owned, list, result, ttl, id, owner;
     ngx_msec_t                    since;
     ngx_uint_t                    i, n;
     ngx_pool_t                   *pool;
@@ -1328,6 +1408,13 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_claim(zone);
     }
 
+    if (ngx_current_msec - ngx_http_judge_redis_strayed_at
+        >= NGX_HTTP_JUDGE_REDIS_AUDIT)
+    {
+        ngx_http_judge_redis_strayed_at = ngx_current_msec;
+        ngx_http_judge_redis_strays(zone);
+    }
+
     ngx_http_judge_redis_spill(zone);
 
     ngx_http_judge_redis_poll(zone);
@@ -1356,17 +1443,17 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         op.id = id;
         op.local = 1;
 
+        owner.data = zone->instance;
+        owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
         if (ngx_http_judge_job_read(&op) != NGX_OK
             || ngx_http_judge_redis_flatten(&op, &result) != NGX_OK
             || ngx_http_judge_redis_key(pool, &key, "j:", &id) == NULL
-            || ngx_http_judge_redis_key(pool, &active, "active", NULL) == NULL
+            || ngx_http_judge_redis_key(pool, &owned, "o:", &owner) == NULL
             || ngx_http_judge_redis_list(pool, &list, &id) == NULL)
         {
             goto failed;
         }
-
-        owner.data = zone->instance;
-        owner.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
 
         p = ngx_sprintf(buf, "%M", ngx_max(due[i].ttl, 1000));
         ttl.data = buf;
@@ -1377,7 +1464,7 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_end_lua);
         ngx_http_judge_redis_argz(&a, "3");
         ngx_http_judge_redis_arg(&a, key.data, key.len);
-        ngx_http_judge_redis_arg(&a, active.data, active.len);
+        ngx_http_judge_redis_arg(&a, owned.data, owned.len);
         ngx_http_judge_redis_arg(&a, list.data, list.len);
         ngx_http_judge_redis_argz(&a, (char *) due[i].status);
         ngx_http_judge_redis_arg(&a, result.data, result.len);
@@ -1434,12 +1521,13 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     size_t                        n;
     ngx_buf_t                    *b;
     ngx_str_t                     prefix, inst;
+    ngx_uint_t                    workers, free;
     ngx_pool_t                   *pool;
     ngx_http_judge_redis_argv_t   a;
     u_char                        lease[128], fs[128], fes[128], langs[128];
-    u_char                        cx[128], ms[NGX_INT_T_LEN];
+    u_char                        cx[128], frees[128], ms[NGX_INT_T_LEN];
     u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
-    u_char                        offered[1024];
+    u_char                        slots[NGX_INT_T_LEN], offered[1024];
 
     prefix = ngx_http_judge_redis_prefix();
 
@@ -1464,7 +1552,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_heartbeat_lua);
-    ngx_http_judge_redis_argz(&a, "5");
+    ngx_http_judge_redis_argz(&a, "6");
 
     p = ngx_sprintf(lease, "%V{fe:%V}", &prefix, &inst);
     ngx_http_judge_redis_arg(&a, lease, p - lease);
@@ -1476,6 +1564,8 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, langs, p - langs);
     p = ngx_sprintf(cx, "%V{cx:%V}", &prefix, &inst);
     ngx_http_judge_redis_arg(&a, cx, p - cx);
+    p = ngx_sprintf(frees, "%V{free}", &prefix);
+    ngx_http_judge_redis_arg(&a, frees, p - frees);
 
     p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
     ngx_http_judge_redis_arg(&a, ms, p - ms);
@@ -1487,10 +1577,15 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
                                 - 2 * NGX_HTTP_JUDGE_REDIS_LEASE);
     ngx_http_judge_redis_arg(&a, old, p - old);
 
+    ngx_http_judge_registry_counts(zone, &workers, &free);
+    p = ngx_sprintf(slots, "%ui", free);
+    ngx_http_judge_redis_arg(&a, slots, p - slots);
+
     n = ngx_http_judge_registry_offered(zone, offered, sizeof(offered));
     last = offered + n;
 
-    for (p = offered; p < last && a.n < 40; p = q + 1) {
+    for (p = offered; p < last && a.n < NGX_HTTP_JUDGE_REDIS_ARGS; p = q + 1)
+    {
         q = ngx_strlchr(p, last, ',');
         if (q == NULL) {
             q = last;
@@ -1509,14 +1604,31 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
 static void
 ngx_http_judge_redis_beaten(void *data, redisReply *reply)
 {
+    ngx_core_conf_t  *ccf;
+
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 2)
+        || reply->elements != 3)
     {
         return;
     }
 
     ngx_http_judge_redis_languages_got(NULL, reply->element[0]);
     ngx_http_judge_redis_cancel_these(data, reply->element[1]);
+
+    /* what this process may pass on until the next: its share */
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(ngx_cycle->conf_ctx,
+                                           ngx_core_module);
+
+    if (reply->element[2]->type == REDIS_REPLY_INTEGER
+        && reply->element[2]->integer > 0)
+    {
+        ngx_http_judge_redis_idle = (reply->element[2]->integer
+                                     + ccf->worker_processes - 1)
+                                    / ccf->worker_processes;
+    } else {
+        ngx_http_judge_redis_idle = 0;
+    }
 }
 
 
@@ -1665,22 +1777,23 @@ ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
 
 
 /*
- * Jobs no worker here can run leave for a frontend whose workers can: the
- * record becomes anyone's but this frontend's, and the frontends with free
- * slots take it at their next look.
+ * Jobs no worker here can run, and jobs waiting here for a slot while
+ * other frontends have free ones, leave: the record becomes anyone's, and
+ * the frontends with free slots take it at their next look.
  */
 
 static void
 ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone)
 {
-    u_char                       *p;
-    ngx_str_t                     prefix;
-    ngx_uint_t                    i, n;
-    ngx_pool_t                   *pool;
-    ngx_array_t                  *notify;
-    ngx_http_judge_redis_argv_t   a;
-    u_char                        key[192];
-    u_char                        ids[8 * NGX_HTTP_JUDGE_JOB_ID_LEN];
+    ngx_uint_t     i, n, busy, workers, free;
+    ngx_pool_t    *pool;
+    ngx_array_t   *notify;
+    ngx_str_t      id;
+    u_char         ids[8 * NGX_HTTP_JUDGE_JOB_ID_LEN];
+
+    ngx_http_judge_registry_counts(zone, &workers, &free);
+
+    busy = (free == 0) ? ngx_http_judge_redis_idle : 0;
 
     pool = ngx_create_pool(1024, ngx_cycle->log);
     if (pool == NULL) {
@@ -1693,33 +1806,58 @@ ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone)
         return;
     }
 
-    n = ngx_http_judge_job_spill(zone, ids, 8, notify);
+    n = ngx_http_judge_job_spill(zone, ids, 8, busy, notify);
 
-    prefix = ngx_http_judge_redis_prefix();
+    ngx_http_judge_redis_idle -= ngx_min(n, ngx_http_judge_redis_idle);
 
-    for (i = 0; i < n && prefix.len + 32 < sizeof(key); i++) {
-        p = ngx_sprintf(key, "%V{j:%*s}", &prefix,
-                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
-                        ids + i * NGX_HTTP_JUDGE_JOB_ID_LEN);
+    for (i = 0; i < n; i++) {
+        id.data = ids + i * NGX_HTTP_JUDGE_JOB_ID_LEN;
+        id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
 
-        a.n = 0;
-        ngx_http_judge_redis_argz(&a, "EVAL");
-        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_spill_lua);
-        ngx_http_judge_redis_argz(&a, "1");
-        ngx_http_judge_redis_arg(&a, key, p - key);
-        ngx_http_judge_redis_arg(&a, zone->instance,
-                                 NGX_HTTP_JUDGE_INSTANCE_LEN);
-
-        (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+        ngx_http_judge_redis_pass(zone, pool, &id);
 
         ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
-                      "judge: submission %*s left for a frontend whose "
-                      "workers can run it", (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
-                      ids + i * NGX_HTTP_JUDGE_JOB_ID_LEN);
+                      "judge: submission %V left for a frontend whose "
+                      "workers can run it now", &id);
     }
 
     ngx_http_judge_notify(zone, notify);
     ngx_destroy_pool(pool);
+}
+
+
+/* a job of this frontend becomes anyone's */
+
+static void
+ngx_http_judge_redis_pass(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
+    ngx_str_t *id)
+{
+    ngx_str_t                    key, inst, owned, passed, owners;
+    ngx_http_judge_redis_argv_t  a;
+
+    inst.data = zone->instance;
+    inst.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    if (ngx_http_judge_redis_key(pool, &key, "j:", id) == NULL
+        || ngx_http_judge_redis_key(pool, &owned, "o:", &inst) == NULL
+        || ngx_http_judge_redis_key(pool, &passed, "o:", NULL) == NULL
+        || ngx_http_judge_redis_key(pool, &owners, "owners", NULL) == NULL)
+    {
+        return;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_spill_lua);
+    ngx_http_judge_redis_argz(&a, "4");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
+    ngx_http_judge_redis_arg(&a, owned.data, owned.len);
+    ngx_http_judge_redis_arg(&a, passed.data, passed.len);
+    ngx_http_judge_redis_arg(&a, owners.data, owners.len);
+    ngx_http_judge_redis_arg(&a, inst.data, inst.len);
+    ngx_http_judge_redis_arg(&a, id->data, id->len);
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
 }
 
 
@@ -1732,7 +1870,7 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
     ngx_str_t                     prefix;
     ngx_uint_t                    workers, free;
     ngx_http_judge_redis_argv_t   a;
-    u_char                        active[128], max[NGX_INT_T_LEN];
+    u_char                        owners[128], max[NGX_INT_T_LEN];
 
     /* a frontend takes as many jobs as its workers have free slots */
 
@@ -1744,18 +1882,17 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
 
     prefix = ngx_http_judge_redis_prefix();
 
-    if (prefix.len + 8 > sizeof(active)) {
+    if (prefix.len + sizeof("{owners}") > sizeof(owners)) {
         return;
     }
 
-    p = ngx_cpymem(active, prefix.data, prefix.len);
-    p = ngx_cpymem(p, "{active}", 8);
+    p = ngx_sprintf(owners, "%V{owners}", &prefix);
 
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_claim_lua);
     ngx_http_judge_redis_argz(&a, "1");
-    ngx_http_judge_redis_arg(&a, active, p - active);
+    ngx_http_judge_redis_arg(&a, owners, p - owners);
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
 
@@ -1773,10 +1910,171 @@ ngx_http_judge_redis_claimed(void *data, redisReply *reply)
 {
     ngx_http_judge_zone_t  *zone = data;
 
-    size_t                         i, k;
+    size_t       i;
+    redisReply  *id;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+        /* taken, perhaps: the look for strays here finds them */
+        return;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        id = reply->element[i];
+
+        if (id->type == REDIS_REPLY_STRING
+            && id->len == NGX_HTTP_JUDGE_JOB_ID_LEN)
+        {
+            ngx_http_judge_redis_take(zone, (u_char *) id->str, 0);
+        }
+    }
+}
+
+
+/*
+ * Jobs Redis says this frontend owns but its zone does not hold: the
+ * answer to a takeover or to the reading of a record taken over was lost,
+ * or a job passed on did not reach Redis.  A part of them, the next at
+ * each look, a few hundred at most; one seen twice ten seconds apart,
+ * older than ten seconds, is taken (an answer on its way to another
+ * process of this frontend is no stray).
+ */
+
+static void
+ngx_http_judge_redis_strays(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     inst, owned;
+    ngx_pool_t                   *pool;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        from[NGX_INT_T_LEN], to[NGX_INT_T_LEN];
+
+    pool = ngx_create_pool(512, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    inst.data = zone->instance;
+    inst.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    if (ngx_http_judge_redis_key(pool, &owned, "o:", &inst) == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "ZRANGE");
+    ngx_http_judge_redis_arg(&a, owned.data, owned.len);
+    p = ngx_sprintf(from, "%ui", ngx_http_judge_redis_stray_from);
+    ngx_http_judge_redis_arg(&a, from, p - from);
+    p = ngx_sprintf(to, "%ui", ngx_http_judge_redis_stray_from
+                               + NGX_HTTP_JUDGE_REDIS_AUDIT_MAX - 1);
+    ngx_http_judge_redis_arg(&a, to, p - to);
+    ngx_http_judge_redis_argz(&a, "WITHSCORES");
+
+    (void) ngx_http_judge_redis_send(ngx_http_judge_redis_strays_got, zone,
+                                     a.n, a.argv, a.len);
+
+    ngx_destroy_pool(pool);
+}
+
+
+static void
+ngx_http_judge_redis_strays_got(void *data, redisReply *reply)
+{
+    ngx_http_judge_zone_t  *zone = data;
+
+    size_t                           i, n;
+    uint64_t                         before;
+    ngx_int_t                        created;
+    ngx_uint_t                       k, room;
+    redisReply                      *id, *score;
+    ngx_http_judge_redis_suspect_t  *sus;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+        return;
+    }
+
+    n = reply->elements / 2;
+
+    ngx_http_judge_redis_stray_from = (n < NGX_HTTP_JUDGE_REDIS_AUDIT_MAX)
+        ? 0 : ngx_http_judge_redis_stray_from + NGX_HTTP_JUDGE_REDIS_AUDIT_MAX;
+
+    sus = ngx_http_judge_redis_suspects;
+
+    /* suspects not seen again for a while were none */
+
+    for (k = 0; k < NGX_HTTP_JUDGE_REDIS_SUSPECTS; k++) {
+        if (sus[k].seen
+            && ngx_current_msec - sus[k].seen
+               > 3 * NGX_HTTP_JUDGE_REDIS_AUDIT)
+        {
+            sus[k].seen = 0;
+        }
+    }
+
+    before = ngx_http_judge_json_now_ms() - NGX_HTTP_JUDGE_REDIS_AUDIT;
+
+    for (i = 0; i < n; i++) {
+        id = reply->element[2 * i];
+        score = reply->element[2 * i + 1];
+
+        if (id->type != REDIS_REPLY_STRING
+            || id->len != NGX_HTTP_JUDGE_JOB_ID_LEN
+            || score->type != REDIS_REPLY_STRING)
+        {
+            continue;
+        }
+
+        created = ngx_atoi((u_char *) score->str, score->len);
+
+        if (created == NGX_ERROR || (uint64_t) created > before
+            || ngx_http_judge_job_held(zone, (u_char *) id->str))
+        {
+            continue;
+        }
+
+        room = NGX_HTTP_JUDGE_REDIS_SUSPECTS;
+
+        for (k = 0; k < NGX_HTTP_JUDGE_REDIS_SUSPECTS; k++) {
+            if (sus[k].seen == 0) {
+                room = k;
+                continue;
+            }
+
+            if (ngx_strncmp(sus[k].id, id->str, NGX_HTTP_JUDGE_JOB_ID_LEN)
+                == 0)
+            {
+                break;
+            }
+        }
+
+        if (k < NGX_HTTP_JUDGE_REDIS_SUSPECTS) {
+            if (ngx_current_msec - sus[k].seen >= NGX_HTTP_JUDGE_REDIS_AUDIT)
+            {
+                sus[k].seen = 0;
+                ngx_http_judge_redis_take(zone, (u_char *) id->str, 1);
+            }
+
+            continue;
+        }
+
+        if (room < NGX_HTTP_JUDGE_REDIS_SUSPECTS) {
+            ngx_memcpy(sus[room].id, id->str, NGX_HTTP_JUDGE_JOB_ID_LEN);
+            sus[room].seen = ngx_current_msec;
+        }
+    }
+}
+
+
+/* the record of a job now this frontend's is read, to run it here */
+
+static void
+ngx_http_judge_redis_take(ngx_http_judge_zone_t *zone, u_char *id,
+    ngx_uint_t stray)
+{
+    size_t                         k;
     ngx_str_t                      key;
     ngx_pool_t                    *pool;
-    redisReply                    *id;
     ngx_http_judge_redis_argv_t    a;
     ngx_http_judge_redis_claim_t  *cl;
 
@@ -1784,61 +2082,48 @@ ngx_http_judge_redis_claimed(void *data, redisReply *reply)
                                "toff", "ntests", "ttime", "flags", "client",
                                "params", "created", "cancel", "spills" };
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+    pool = ngx_create_pool(4096, ngx_cycle->log);
+    if (pool == NULL) {
         return;
     }
 
-    for (i = 0; i < reply->elements; i++) {
-        id = reply->element[i];
+    cl = ngx_palloc(pool, sizeof(ngx_http_judge_redis_claim_t));
+    if (cl == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
 
-        if (id->type != REDIS_REPLY_STRING
-            || id->len != NGX_HTTP_JUDGE_JOB_ID_LEN)
-        {
-            continue;
-        }
+    cl->zone = zone;
+    cl->pool = pool;
+    cl->stray = stray;
+    cl->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+    cl->id.data = ngx_pnalloc(pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
 
-        pool = ngx_create_pool(4096, ngx_cycle->log);
-        if (pool == NULL) {
-            return;
-        }
+    if (cl->id.data == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
 
-        cl = ngx_palloc(pool, sizeof(ngx_http_judge_redis_claim_t));
-        if (cl == NULL) {
-            ngx_destroy_pool(pool);
-            return;
-        }
+    ngx_memcpy(cl->id.data, id, NGX_HTTP_JUDGE_JOB_ID_LEN);
 
-        cl->zone = zone;
-        cl->pool = pool;
-        cl->id.len = id->len;
-        cl->id.data = ngx_pnalloc(pool, id->len);
+    if (ngx_http_judge_redis_key(pool, &key, "j:", &cl->id) == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
 
-        if (cl->id.data == NULL) {
-            ngx_destroy_pool(pool);
-            return;
-        }
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "HMGET");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
 
-        ngx_memcpy(cl->id.data, id->str, id->len);
+    for (k = 0; k < sizeof(fields) / sizeof(char *); k++) {
+        ngx_http_judge_redis_argz(&a, fields[k]);
+    }
 
-        if (ngx_http_judge_redis_key(pool, &key, "j:", &cl->id) == NULL) {
-            ngx_destroy_pool(pool);
-            return;
-        }
-
-        a.n = 0;
-        ngx_http_judge_redis_argz(&a, "HMGET");
-        ngx_http_judge_redis_arg(&a, key.data, key.len);
-
-        for (k = 0; k < sizeof(fields) / sizeof(char *); k++) {
-            ngx_http_judge_redis_argz(&a, fields[k]);
-        }
-
-        if (ngx_http_judge_redis_send(ngx_http_judge_redis_recover, cl,
-                                      a.n, a.argv, a.len)
-            != NGX_OK)
-        {
-            ngx_destroy_pool(pool);
-        }
+    if (ngx_http_judge_redis_send(ngx_http_judge_redis_recover, cl,
+                                  a.n, a.argv, a.len)
+        != NGX_OK)
+    {
+        ngx_destroy_pool(pool);
     }
 }
 
@@ -1852,7 +2137,7 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
     const char  *damage;
 
     if (reply == NULL) {
-        /* its owner is this frontend now: the next start takes it over */
+        /* this frontend's still: the look for strays here finds it */
         ngx_destroy_pool(cl->pool);
         return;
     }
@@ -1872,10 +2157,18 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
     rc = ngx_http_judge_redis_restore(cl, reply->element);
 
     if (rc == NGX_OK) {
-        ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
-                      "judge: submission %V taken over from another "
-                      "frontend (gone, or without workers for it)",
-                      &cl->id);
+        if (cl->stray) {
+            ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                          "judge: submission %V, this frontend's in redis "
+                          "but not held here (an answer was lost), is run "
+                          "here", &cl->id);
+
+        } else {
+            ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
+                          "judge: submission %V taken over from another "
+                          "frontend (gone, busy, or without workers for it)",
+                          &cl->id);
+        }
 
         if (reply->element[12]->type == REDIS_REPLY_STRING) {
             /* its cancel was asked for meanwhile */
@@ -1886,9 +2179,9 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
 
     } else {
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                      "judge: submission %V of a frontend that is gone "
-                      "cannot be run here now", &cl->id);
-        ngx_http_judge_redis_release(cl);
+                      "judge: submission %V taken over cannot be run here "
+                      "now: it is passed on", &cl->id);
+        ngx_http_judge_redis_pass(cl->zone, cl->pool, &cl->id);
     }
 
     ngx_destroy_pool(cl->pool);
@@ -2051,43 +2344,24 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
 }
 
 
-/* a job taken over that cannot run here goes back to whoever can */
-
-static void
-ngx_http_judge_redis_release(ngx_http_judge_redis_claim_t *cl)
-{
-    ngx_str_t                    key;
-    ngx_http_judge_redis_argv_t  a;
-
-    if (ngx_http_judge_redis_key(cl->pool, &key, "j:", &cl->id) == NULL) {
-        return;
-    }
-
-    a.n = 0;
-    ngx_http_judge_redis_argz(&a, "HSET");
-    ngx_http_judge_redis_arg(&a, key.data, key.len);
-    ngx_http_judge_redis_argz(&a, "owner");
-    ngx_http_judge_redis_argz(&a, "");
-
-    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
-}
-
-
-/* a damaged record leaves the index, so that no frontend takes it again */
+/* a damaged record leaves the jobs owned, so that no frontend takes it */
 
 static void
 ngx_http_judge_redis_retire(ngx_http_judge_redis_claim_t *cl)
 {
-    ngx_str_t                    active;
+    ngx_str_t                    owned, inst;
     ngx_http_judge_redis_argv_t  a;
 
-    if (ngx_http_judge_redis_key(cl->pool, &active, "active", NULL) == NULL) {
+    inst.data = cl->zone->instance;
+    inst.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    if (ngx_http_judge_redis_key(cl->pool, &owned, "o:", &inst) == NULL) {
         return;
     }
 
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "ZREM");
-    ngx_http_judge_redis_arg(&a, active.data, active.len);
+    ngx_http_judge_redis_arg(&a, owned.data, owned.len);
     ngx_http_judge_redis_arg(&a, cl->id.data, cl->id.len);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);

@@ -37,7 +37,7 @@ ok(wait_until(sub { redis('HEXISTS', job_key($id), 'result') eq '1' }, 5),
    'its end is written to Redis');
 my $ttl = redis('PTTL', job_key($id));
 ok($ttl > 50_000 && $ttl <= 60_000, "it expires after judge_result_ttl ($ttl ms)");
-is(redis('ZSCORE', 'judge:{active}', $id), '', 'it is no longer active');
+ok(!is_active($id), 'it is no longer active');
 is(redis('HEXISTS', job_key($id), 'tests'), '0',
    'the tests are dropped from the record once it ended');
 is_deeply(decode_json(redis('HGET', job_key($id), 'result')), $done,

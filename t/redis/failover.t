@@ -111,7 +111,7 @@ for my $id (@ids) {
        'by its own frontend: nobody took it over');
 }
 unlike(error_log_since(), qr/taken over/, 'no job was taken over');
-is(redis('ZCARD', 'judge:{active}'), '0', 'nothing is left active');
+is(active_jobs(), 0, 'nothing is left active');
 
 === a frontend with no worker for a language: its submissions run on another frontend's workers
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();

@@ -62,6 +62,25 @@ sub redis {
 
 sub job_key { "judge:{j:$_[0]}" }
 
+# The frontends that may own jobs ("" for those passed on)
+sub owners {
+    my $out = redis('SMEMBERS', 'judge:{owners}') // '';
+    return split /\n/, $out, -1;
+}
+
+# Jobs not ended, of any owner
+sub active_jobs {
+    my $n = 0;
+    $n += redis('ZCARD', "judge:{o:$_}") || 0 for owners();
+    return $n;
+}
+
+# Whether the job "$id" is among the jobs not ended of some owner
+sub is_active {
+    my ($id) = @_;
+    return scalar grep { redis('ZSCORE', "judge:{o:$_}", $id) ne '' } owners();
+}
+
 # A frontend's processes have connected to Redis: several reads of an
 # unknown id in a row are 404s, not 503s
 sub redis_ready {

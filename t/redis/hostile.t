@@ -99,8 +99,7 @@ sub redis_reply {
 }
 
 # A record like that of the submission "$id", with "%change" (a field
-# undef: left out), of a frontend that is gone, among the active jobs;
-# its id
+# undef: left out), of a frontend that is gone, among its jobs; its id
 sub damaged_record {
     my ($id, %change) = @_;
     my %rec = @{ redis_raw('HGETALL', job_key($id)) };
@@ -109,7 +108,8 @@ sub damaged_record {
     my $new = join '', map { sprintf '%02x', int rand 256 } 1 .. 12;
     redis_raw('HSET', job_key($new),
               map { defined $rec{$_} ? ($_, $rec{$_}) : () } sort keys %rec);
-    redis_raw('ZADD', 'judge:{active}', $rec{created}, $new);
+    redis_raw('ZADD', 'judge:{o:ffffffff}', $rec{created}, $new);
+    redis_raw('SADD', 'judge:{owners}', 'ffffffff');
     return $new;
 }
 
@@ -272,7 +272,7 @@ cmp_ok($n, '<=', 10, "connections made in 4 s: $n (backoff 0.1 s doubling)");
 my $lines = () = error_log_since() =~ /judge: redis \S+ is unreachable/g;
 cmp_ok($lines, '<=', 10, "lines logged: $lines");
 
-=== damaged records in Redis are not run, harm nothing, and leave the active jobs
+=== damaged records in Redis are not run, harm nothing, and leave the jobs not ended
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
 --- http_config eval: $::Http
 --- config eval: $::Config
@@ -295,8 +295,8 @@ my %bad = (
     'no test offsets' => [toff => undef],
 );
 my %ids = map { $_ => damaged_record($id, @{ $bad{$_} }) } sort keys %bad;
-ok(wait_until(sub { redis('ZCARD', 'judge:{active}') <= 1 }, 10),
-   'they leave the active jobs');
+ok(wait_until(sub { !grep { is_active($_) } values %ids }, 10),
+   'they leave the jobs not ended');
 sleep 3;
 my $log = error_log_since();
 for my $what (sort keys %ids) {
@@ -309,7 +309,7 @@ is(finished_within(20, $id)->{verdict}, 'AC',
 ($code, $r) = http_json(POST => '/submissions', $::Echo);
 is(finished_within(20, $r->{id})->{verdict}, 'AC', 'and the next one');
 
-=== a key of another kind among the active jobs: the others are still taken over
+=== a key of another kind among a frontend's jobs: the others are still taken over
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
 --- http_config eval: $::Http
 --- config eval: $::Config
@@ -320,13 +320,13 @@ my ($code, $r) = http_json(POST => '/submissions', $::Sleepy);
 is($code, 202, 'a submission is accepted');
 my $junk = join '', map { sprintf '%02x', int rand 256 } 1 .. 12;
 redis('SET', job_key($junk), 'not a record');
-redis('ZADD', 'judge:{active}', 1, $junk);
+redis('ZADD', 'judge:{o:ffffffff}', 1, $junk);
+redis('SADD', 'judge:{owners}', 'ffffffff');
 my $orphan = damaged_record($r->{id});
 ok(wait_until(sub { error_log_since() =~ /submission $orphan taken over/ },
               15), 'a job of a frontend that is gone is taken over');
 is(finished_within(20, $orphan)->{verdict}, 'AC', 'and judged');
-is(redis('ZSCORE', 'judge:{active}', $junk), '',
-   'the key that is no record left the active jobs');
+ok(!is_active($junk), 'the key that is no record left the jobs not ended');
 
 === records changed behind the module's back: a GET of them still answers as the contract says
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
