@@ -127,6 +127,7 @@ static ngx_int_t ngx_http_judge_events(ngx_http_request_t *r);
 static void ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 static void ngx_http_judge_events_read(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_events_start(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_events_out(ngx_http_judge_api_ctx_t *ctx,
     ngx_int_t rc);
 static ngx_uint_t ngx_http_judge_events_blocked(ngx_http_request_t *r,
@@ -1529,7 +1530,6 @@ static ngx_int_t
 ngx_http_judge_events(ngx_http_request_t *r)
 {
     ngx_int_t                    rc;
-    ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
 
@@ -1564,6 +1564,29 @@ ngx_http_judge_events(ngx_http_request_t *r)
         ngx_http_judge_waiter_cleanup(ctx);
     }
 
+    r->main->count++;
+
+    /*
+     * The stream starts with the first read of the job: one held by
+     * another frontend may turn out to be unknown (404) or out of reach
+     * (503).  What already happened goes out then; a finished job ends
+     * there.
+     */
+
+    ngx_http_judge_events_wake(ctx, 0);
+
+    return NGX_DONE;
+}
+
+
+/* the stream's headers and its first line, sent at once */
+
+static ngx_int_t
+ngx_http_judge_events_start(ngx_http_request_t *r)
+{
+    ngx_int_t         rc;
+    ngx_table_elt_t  *h;
+
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = -1;
     ngx_str_set(&r->headers_out.content_type, "text/event-stream");
@@ -1589,19 +1612,10 @@ ngx_http_judge_events(ngx_http_request_t *r)
 
     rc = ngx_http_send_header(r);
     if (rc == NGX_ERROR || rc > NGX_OK) {
-        return rc;
-    }
-
-    if (ngx_http_judge_events_comment(r, ": judge\n\n") == NGX_ERROR) {
         return NGX_ERROR;
     }
 
-    r->main->count++;
-
-    /* what already happened goes out now; a finished job ends here */
-    ngx_http_judge_events_wake(ctx, 0);
-
-    return NGX_DONE;
+    return ngx_http_judge_events_comment(r, ": judge\n\n");
 }
 
 
@@ -1729,6 +1743,38 @@ ngx_http_judge_events_out(ngx_http_judge_api_ctx_t *ctx, ngx_int_t rc)
 
     out = ctx->op.out;
     finished = ctx->op.finished;
+
+    if (!r->header_sent) {
+        switch (rc) {
+
+        case NGX_OK:
+            if (ngx_http_judge_events_start(r) != NGX_OK) {
+                ngx_http_judge_waiter_finish(ctx, NGX_ERROR);
+                return NGX_DONE;
+            }
+
+            break;
+
+        case NGX_DECLINED:
+            rc = ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                           "submission_not_found",
+                                           "no submission with that id");
+            ngx_http_judge_waiter_finish(ctx, rc);
+            return NGX_DONE;
+
+        case NGX_HTTP_SERVICE_UNAVAILABLE:
+            rc = ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                           "store_unavailable",
+                                           "the judge's durable store "
+                                           "cannot be reached now");
+            ngx_http_judge_waiter_finish(ctx, rc);
+            return NGX_DONE;
+
+        default:
+            ngx_http_judge_waiter_finish(ctx, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return NGX_DONE;
+        }
+    }
 
     if (rc == NGX_DECLINED) {
         finished = 1;

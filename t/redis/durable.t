@@ -241,6 +241,11 @@ ok(wait_until(sub {
 my ($nc) = on_port($bport, sub {
     http_json(DELETE => '/submissions/0123456789abcdef01234567') });
 is($nc, 404, 'an unknown id: 404 through B');
+my $usse = on_port($bport, sub {
+    http_request(GET => '/submissions/0123456789abcdef01234567/events', '',
+                 [], 10) });
+is($usse->code, 404, 'SSE of an unknown id: 404 through B');
+like($usse->content, qr/"error"/, 'a JSON error');
 
 === GET /workers?scope=fleet: every frontend's workers
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
