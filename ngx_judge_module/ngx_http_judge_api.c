@@ -58,6 +58,9 @@ typedef void (*ngx_http_judge_wake_pt)(ngx_http_judge_api_ctx_t *ctx,
 typedef ngx_int_t (*ngx_http_judge_answer_pt)(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 
+/* a store's view of every frontend (its fleet or metrics operation) */
+typedef ngx_int_t (*ngx_http_judge_view_pt)(ngx_http_judge_store_op_t *op);
+
 /*
  * A request of this process may wait for word from another process (a
  * worker drained, a job's progress): it is then filed by waiter id, and
@@ -99,6 +102,8 @@ static void ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key,
     u_char *buf);
 static ngx_int_t ngx_http_judge_health(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_workers(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_fleet_view(ngx_http_request_t *r,
+    ngx_http_judge_view_pt view, ngx_http_judge_answer_pt answer);
 static ngx_http_judge_store_op_t *ngx_http_judge_store_op(
     ngx_http_request_t *r, ngx_http_judge_answer_pt answer);
 static ngx_int_t ngx_http_judge_store_answer(ngx_http_request_t *r,
@@ -106,6 +111,8 @@ static ngx_int_t ngx_http_judge_store_answer(ngx_http_request_t *r,
 static void ngx_http_judge_store_done(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_workers_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static ngx_int_t ngx_http_judge_fleet_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc, ngx_str_t *type);
 static ngx_int_t ngx_http_judge_worker_drain(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_route_match(ngx_str_t *route,
     ngx_str_t *path, ngx_str_t *arg);
@@ -137,6 +144,8 @@ static ngx_int_t ngx_http_judge_events_comment(ngx_http_request_t *r,
     char *text);
 static ngx_int_t ngx_http_judge_languages(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_metrics_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_metrics_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_wait(ngx_http_request_t *r,
     ngx_http_judge_api_ctx_t *ctx, ngx_http_judge_wake_pt wake,
     ngx_msec_t timeout, ngx_http_judge_addr_t *self);
@@ -228,6 +237,9 @@ ngx_http_judge_route_allow(ngx_http_judge_route_t *route)
 /* requests of this process waiting for word from another process */
 static ngx_rbtree_t       ngx_http_judge_waiters;
 static ngx_rbtree_node_t  ngx_http_judge_waiters_sentinel;
+
+static ngx_str_t  ngx_http_judge_metrics_type =
+    ngx_string("text/plain; version=0.0.4");
 
 
 ngx_int_t
@@ -448,35 +460,19 @@ static ngx_int_t
 ngx_http_judge_workers(ngx_http_request_t *r)
 {
     ngx_int_t                    rc;
-    ngx_str_t                    scope;
     ngx_buf_t                   *b;
-    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    if (ngx_http_arg(r, (u_char *) "scope", 5, &scope) == NGX_OK
-        && !(scope.len == 5 && ngx_strncmp(scope.data, "local", 5) == 0))
-    {
-        if (!(scope.len == 5 && ngx_strncmp(scope.data, "fleet", 5) == 0)) {
-            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                             "invalid_scope",
-                                             "scope is local (the default) "
-                                             "or fleet");
-        }
+    /* every frontend's workers, as the store knows them */
 
-        /* every frontend's workers, as the store knows them */
-
-        op = ngx_http_judge_store_op(r, ngx_http_judge_workers_answer);
-        if (op == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        rc = jmcf->zone->store->fleet(op);
-
-        return ngx_http_judge_store_answer(r, op, rc);
+    rc = ngx_http_judge_fleet_view(r, jmcf->zone->store->fleet,
+                                   ngx_http_judge_workers_answer);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     b = ngx_http_judge_registry_json(jmcf->zone, r->pool, jlcf->admin);
@@ -485,6 +481,43 @@ ngx_http_judge_workers(ngx_http_request_t *r)
     }
 
     return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
+}
+
+
+/*
+ * ?scope=fleet: the store's "view" of every frontend, replied by "answer";
+ * NGX_DECLINED when the scope is this frontend (local, the default).
+ */
+
+static ngx_int_t
+ngx_http_judge_fleet_view(ngx_http_request_t *r, ngx_http_judge_view_pt view,
+    ngx_http_judge_answer_pt answer)
+{
+    ngx_int_t                   rc;
+    ngx_str_t                   scope;
+    ngx_http_judge_store_op_t  *op;
+
+    if (ngx_http_arg(r, (u_char *) "scope", 5, &scope) != NGX_OK
+        || (scope.len == 5 && ngx_strncmp(scope.data, "local", 5) == 0))
+    {
+        return NGX_DECLINED;
+    }
+
+    if (!(scope.len == 5 && ngx_strncmp(scope.data, "fleet", 5) == 0)) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                         "invalid_scope",
+                                         "scope is local (the default) "
+                                         "or fleet");
+    }
+
+    op = ngx_http_judge_store_op(r, answer);
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = view(op);
+
+    return ngx_http_judge_store_answer(r, op, rc);
 }
 
 
@@ -562,6 +595,16 @@ ngx_http_judge_workers_answer(ngx_http_request_t *r,
 {
     static ngx_str_t  json = ngx_string("application/json");
 
+    return ngx_http_judge_fleet_answer(r, op, rc, &json);
+}
+
+
+/* a view of every frontend in op->out, of "type" */
+
+static ngx_int_t
+ngx_http_judge_fleet_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc, ngx_str_t *type)
+{
     if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                          "store_unavailable",
@@ -574,8 +617,7 @@ ngx_http_judge_workers_answer(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_judge_send_chain(r, NGX_HTTP_OK, &json, op->out,
-                                     op->len);
+    return ngx_http_judge_send_chain(r, NGX_HTTP_OK, type, op->out, op->len);
 }
 
 
@@ -1942,20 +1984,40 @@ ngx_http_judge_languages(ngx_http_request_t *r)
 }
 
 
+/*
+ * GET /metrics: this frontend's figures; ?scope=fleet: every frontend's,
+ * as each last left them in the store.
+ */
+
 static ngx_int_t
 ngx_http_judge_metrics_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                    rc;
     ngx_buf_t                   *b;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    static ngx_str_t  type = ngx_string("text/plain; version=0.0.4");
-
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_fleet_view(r, jmcf->zone->store->metrics,
+                                   ngx_http_judge_metrics_answer);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
 
     b = ngx_http_judge_metrics(jmcf->zone, r->pool);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_judge_send(r, NGX_HTTP_OK, &type, b);
+    return ngx_http_judge_send(r, NGX_HTTP_OK, &ngx_http_judge_metrics_type,
+                               b);
+}
+
+
+static ngx_int_t
+ngx_http_judge_metrics_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    return ngx_http_judge_fleet_answer(r, op, rc,
+                                       &ngx_http_judge_metrics_type);
 }

@@ -16,6 +16,7 @@
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
+#include "ngx_http_judge_metrics.h"
 #include "ngx_http_judge_redis.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
@@ -51,6 +52,9 @@
  *     <prefix>{cx:<inst>}  list: ids whose cancel a frontend is to do
  *     <prefix>{fs:<inst>}  a frontend's workers (its GET /workers),
  *                          renewed with its lease
+ *     <prefix>{fm:<inst>}  a frontend's figures (its GET /metrics, as
+ *                          "<series> <value>" lines), renewed with its
+ *                          lease
  *     <prefix>{frontends}  sorted set: frontends by when they last said so
  *     <prefix>{langs}      sorted set: "<language>:<compiled>" by when a
  *                          frontend last said its workers offer it
@@ -182,10 +186,15 @@ static ngx_int_t ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
     ngx_str_t *language, ngx_uint_t *compiled);
 static ngx_int_t ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_fleet_got(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_metrics(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_metrics_got(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_frontends(ngx_http_judge_store_op_t *op,
+    char *script, ngx_http_judge_redis_pt handler);
 static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
 static void ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_beaten(void *data, redisReply *reply);
+static void ngx_http_judge_redis_figures(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_spill(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_pass(ngx_http_judge_zone_t *zone,
@@ -223,6 +232,7 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_job_expire,
     ngx_http_judge_redis_sync,
     ngx_http_judge_redis_fleet,
+    ngx_http_judge_redis_metrics,
     ngx_http_judge_redis_artifact,
     ngx_http_judge_redis_offered,
     ngx_http_judge_redis_result
@@ -342,6 +352,22 @@ static char  ngx_http_judge_redis_fleet_lua[] =
     "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], "
     "                              '(' .. ARGV[2], '+inf')) do "
     "  local v = redis.call('GET', ARGV[1] .. '{fs:' .. f .. '}') "
+    "  if v then out[#out + 1] = f out[#out + 1] = v end "
+    "end "
+    "return out";
+
+
+/*
+ * KEYS: frontends; ARGV: prefix, who is too old: instance, figures, ...
+ * in the order of the instances
+ */
+static char  ngx_http_judge_redis_metrics_lua[] =
+    "local fs = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], "
+    "                      '+inf') "
+    "table.sort(fs) "
+    "local out = {} "
+    "for _, f in ipairs(fs) do "
+    "  local v = redis.call('GET', ARGV[1] .. '{fm:' .. f .. '}') "
     "  if v then out[#out + 1] = f out[#out + 1] = v end "
     "end "
     "return out";
@@ -1392,6 +1418,7 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
     {
         ngx_http_judge_redis_renewed = ngx_current_msec;
         ngx_http_judge_redis_heartbeat(zone);
+        ngx_http_judge_redis_figures(zone);
     }
 
     /*
@@ -1632,6 +1659,45 @@ ngx_http_judge_redis_beaten(void *data, redisReply *reply)
 }
 
 
+/* this frontend's figures, packed, for the fleet's: they go with its lease */
+
+static void
+ngx_http_judge_redis_figures(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix, inst;
+    ngx_http_judge_redis_argv_t   a;
+    uint64_t                      value[NGX_HTTP_JUDGE_METRICS_MAX];
+    u_char                        key[128], ms[NGX_INT_T_LEN];
+    u_char                        packed[NGX_HTTP_JUDGE_METRICS_PACKED];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 5 > sizeof(key)) {
+        return;
+    }
+
+    inst.data = zone->instance;
+    inst.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    ngx_http_judge_metrics_read(zone, value);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "SET");
+
+    p = ngx_sprintf(key, "%V{fm:%V}", &prefix, &inst);
+    ngx_http_judge_redis_arg(&a, key, p - key);
+    p = ngx_http_judge_metrics_pack(packed, packed + sizeof(packed), value);
+    ngx_http_judge_redis_arg(&a, packed, p - packed);
+
+    ngx_http_judge_redis_argz(&a, "PX");
+    p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
+
+    (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
+}
+
+
 static void
 ngx_http_judge_redis_languages_got(void *data, redisReply *reply)
 {
@@ -1698,6 +1764,26 @@ ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
 static ngx_int_t
 ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
 {
+    return ngx_http_judge_redis_frontends(op, ngx_http_judge_redis_fleet_lua,
+                                          ngx_http_judge_redis_fleet_got);
+}
+
+
+static ngx_int_t
+ngx_http_judge_redis_metrics(ngx_http_judge_store_op_t *op)
+{
+    return ngx_http_judge_redis_frontends(op,
+                                          ngx_http_judge_redis_metrics_lua,
+                                          ngx_http_judge_redis_metrics_got);
+}
+
+
+/* "script" on the frontends seen lately; its reply answers "op" */
+
+static ngx_int_t
+ngx_http_judge_redis_frontends(ngx_http_judge_store_op_t *op, char *script,
+    ngx_http_judge_redis_pt handler)
+{
     u_char                       *p;
     ngx_str_t                     prefix, set;
     ngx_http_judge_redis_argv_t   a;
@@ -1723,13 +1809,13 @@ ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
 
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
-    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_fleet_lua);
+    ngx_http_judge_redis_argz(&a, script);
     ngx_http_judge_redis_argz(&a, "1");
     ngx_http_judge_redis_arg(&a, set.data, set.len);
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, old, p - old);
 
-    return ngx_http_judge_redis_ask(ngx_http_judge_redis_fleet_got, op, &a);
+    return ngx_http_judge_redis_ask(handler, op, &a);
 }
 
 
@@ -1772,6 +1858,64 @@ ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
     }
 
     op->rc = ngx_http_judge_store_fleet_json(op, shown, n);
+    op->done(op);
+}
+
+
+static void
+ngx_http_judge_redis_metrics_got(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    u_char                    *p;
+    size_t                     i, n, shown;
+    redisReply                *inst, *packed;
+    ngx_http_judge_figures_t  *figures;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements % 2)
+    {
+        op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
+        op->done(op);
+        return;
+    }
+
+    n = reply->elements / 2;
+
+    figures = ngx_palloc(op->pool, (n + 1) * sizeof(ngx_http_judge_figures_t));
+    if (figures == NULL) {
+        op->rc = NGX_ERROR;
+        op->done(op);
+        return;
+    }
+
+    shown = 0;
+
+    for (i = 0; i < n; i++) {
+        inst = reply->element[2 * i];
+        packed = reply->element[2 * i + 1];
+
+        if (inst->type != REDIS_REPLY_STRING
+            || packed->type != REDIS_REPLY_STRING)
+        {
+            continue;
+        }
+
+        p = (u_char *) packed->str;
+
+        if (ngx_http_judge_metrics_unpack(p, p + packed->len,
+                                          figures[shown].value)
+            != NGX_OK)
+        {
+            continue;
+        }
+
+        figures[shown].instance.data = (u_char *) inst->str;
+        figures[shown].instance.len = inst->len;
+        shown++;
+    }
+
+    op->rc = ngx_http_judge_metrics_fleet(op, figures, shown);
     op->done(op);
 }
 

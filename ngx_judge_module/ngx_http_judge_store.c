@@ -10,6 +10,7 @@
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
+#include "ngx_http_judge_metrics.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_store.h"
@@ -24,6 +25,7 @@
 
 static ngx_int_t ngx_http_judge_zone_cancel(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_zone_fleet(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_zone_metrics(ngx_http_judge_store_op_t *op);
 
 
 ngx_http_judge_store_t  ngx_http_judge_zone_store = {
@@ -37,6 +39,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     ngx_http_judge_job_expire,
     NULL,
     ngx_http_judge_zone_fleet,
+    ngx_http_judge_zone_metrics,
     NULL,
     NULL,
     NULL
@@ -69,6 +72,22 @@ ngx_http_judge_zone_fleet(ngx_http_judge_store_op_t *op)
     shown.workers.len = b->last - b->pos;
 
     return ngx_http_judge_store_fleet_json(op, &shown, 1);
+}
+
+
+/* a frontend alone: its figures are the fleet's */
+
+static ngx_int_t
+ngx_http_judge_zone_metrics(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_judge_figures_t  figures;
+
+    figures.instance.data = op->zone->instance;
+    figures.instance.len = NGX_HTTP_JUDGE_INSTANCE_LEN;
+
+    ngx_http_judge_metrics_read(op->zone, figures.value);
+
+    return ngx_http_judge_metrics_fleet(op, &figures, 1);
 }
 
 

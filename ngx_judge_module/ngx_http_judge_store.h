@@ -108,6 +108,13 @@ struct ngx_http_judge_store_s {
     ngx_int_t                  (*fleet)(ngx_http_judge_store_op_t *op);
 
     /*
+     * metrics: every frontend's figures on a shared store (this one's
+     * alone on the zone's), as the Prometheus text of
+     * GET /metrics?scope=fleet
+     */
+    ngx_int_t                  (*metrics)(ngx_http_judge_store_op_t *op);
+
+    /*
      * artifact: a compile's outcome was taken in (OK or CE): its answer
      * (JSON members) and, when OK, the program (or NULL)
      */
