@@ -149,6 +149,14 @@ typedef struct {
 #define NGX_HTTP_JUDGE_REDIS_ENDED  256
 
 
+/* a poll of the jobs followed from afar */
+typedef struct {
+    ngx_uint_t                      n;
+    ngx_http_judge_redis_watch_t  **watch;
+    ngx_uint_t                     *key;      /* each watch's job's key */
+} ngx_http_judge_redis_poll_t;
+
+
 /* a job's end on its way to Redis */
 typedef struct {
     ngx_http_judge_zone_t       *zone;
@@ -174,6 +182,8 @@ static void ngx_http_judge_redis_unwatch(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_redis_follow(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_polled(void *data, redisReply *reply);
+static void ngx_http_judge_redis_told(ngx_http_judge_redis_watch_t *w,
+    long long there, long long ended, long long results);
 static void ngx_http_judge_redis_ended_add(u_char *id);
 static ngx_int_t ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_asked(void *data, redisReply *reply);
@@ -373,11 +383,22 @@ static char  ngx_http_judge_redis_metrics_lua[] =
     "return out";
 
 
-/* KEYS: the job, its results: is it there, has it ended, results so far */
+/*
+ * KEYS: jobs.  For each: is it there, has it ended, how many results so
+ * far (in its list, the job's key and ":r").
+ */
 static char  ngx_http_judge_redis_poll_lua[] =
-    "if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0} end "
-    "return {1, redis.call('HEXISTS', KEYS[1], 'result'), "
-    "        redis.call('LLEN', KEYS[2])}";
+    "local out = {} "
+    "for _, k in ipairs(KEYS) do "
+    "  if redis.call('EXISTS', k) == 0 then "
+    "    out[#out + 1] = 0 out[#out + 1] = 0 out[#out + 1] = 0 "
+    "  else "
+    "    out[#out + 1] = 1 "
+    "    out[#out + 1] = redis.call('HEXISTS', k, 'result') "
+    "    out[#out + 1] = redis.call('LLEN', k .. ':r') "
+    "  end "
+    "end "
+    "return out";
 
 
 /* KEYS: the job, its results; ARGV: the first result wanted */
@@ -1150,25 +1171,50 @@ ngx_http_judge_redis_unwatch(ngx_http_judge_store_op_t *op)
 static void
 ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone)
 {
-    u_char                        *p;
-    ngx_queue_t                   *q;
-    ngx_http_judge_redis_watch_t  *w;
-    ngx_http_judge_redis_argv_t    a;
-    u_char                         key[192], list[192];
-    ngx_str_t                      prefix;
+    u_char                         *p;
+    size_t                          size;
+    ngx_uint_t                      n, k, nkeys;
+    ngx_str_t                       prefix;
+    ngx_queue_t                    *q;
+    ngx_http_judge_redis_poll_t    *poll;
+    ngx_http_judge_redis_watch_t   *w;
+    const char                    **argv;
+    size_t                         *argl;
 
-    if (ngx_http_judge_redis_watches.next == NULL) {
+    if (ngx_http_judge_redis_watches.next == NULL
+        || ngx_http_judge_redis_nwatches == 0)
+    {
         return;
     }
 
     prefix = ngx_http_judge_redis_prefix();
+    n = ngx_http_judge_redis_nwatches;
 
-    if (prefix.len + NGX_HTTP_JUDGE_JOB_ID_LEN + 8 > sizeof(key)) {
+    /* one block: the poll, its watches, their keys, the command's words */
+
+    size = sizeof(ngx_http_judge_redis_poll_t)
+           + n * (sizeof(ngx_http_judge_redis_watch_t *) + sizeof(ngx_uint_t)
+                  + prefix.len + NGX_HTTP_JUDGE_JOB_ID_LEN + 4)
+           + (n + 3) * (sizeof(char *) + sizeof(size_t));
+
+    p = ngx_alloc(size, ngx_cycle->log);
+    if (p == NULL) {
         return;
     }
 
+    poll = (ngx_http_judge_redis_poll_t *) p;
+    poll->watch = (ngx_http_judge_redis_watch_t **) (poll + 1);
+    poll->key = (ngx_uint_t *) (poll->watch + n);
+    argv = (const char **) (poll->key + n);
+    argl = (size_t *) (argv + n + 3);
+    p = (u_char *) (argl + n + 3);
+
+    poll->n = 0;
+    nkeys = 0;
+
     for (q = ngx_queue_head(&ngx_http_judge_redis_watches);
-         q != ngx_queue_sentinel(&ngx_http_judge_redis_watches);
+         q != ngx_queue_sentinel(&ngx_http_judge_redis_watches)
+         && poll->n < n;
          q = ngx_queue_next(q))
     {
         w = ngx_queue_data(q, ngx_http_judge_redis_watch_t, queue);
@@ -1177,24 +1223,55 @@ ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone)
             continue;
         }
 
-        p = ngx_sprintf(key, "%V{j:%*s}", &prefix,
-                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, w->id);
-        (void) ngx_sprintf(list, "%*s:r", (size_t) (p - key), key);
+        /* one key for each job, however many follow it */
 
-        a.n = 0;
-        ngx_http_judge_redis_argz(&a, "EVAL");
-        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_poll_lua);
-        ngx_http_judge_redis_argz(&a, "2");
-        ngx_http_judge_redis_arg(&a, key, p - key);
-        ngx_http_judge_redis_arg(&a, list, p - key + 2);
-
-        if (ngx_http_judge_redis_send(ngx_http_judge_redis_polled, w,
-                                      a.n, a.argv, a.len)
-            == NGX_OK)
-        {
-            w->polling = 1;
-            w->zone = zone;
+        for (k = 0; k < poll->n; k++) {
+            if (ngx_memcmp(poll->watch[k]->id, w->id,
+                           NGX_HTTP_JUDGE_JOB_ID_LEN)
+                == 0)
+            {
+                break;
+            }
         }
+
+        if (k < poll->n) {
+            poll->key[poll->n] = poll->key[k];
+
+        } else {
+            argv[3 + nkeys] = (char *) p;
+            p = ngx_sprintf(p, "%V{j:%*s}", &prefix,
+                            (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, w->id);
+            argl[3 + nkeys] = (char *) p - argv[3 + nkeys];
+            poll->key[poll->n] = nkeys++;
+        }
+
+        w->zone = zone;
+        poll->watch[poll->n++] = w;
+    }
+
+    if (nkeys == 0) {
+        ngx_free(poll);
+        return;
+    }
+
+    argv[0] = "EVAL";
+    argl[0] = 4;
+    argv[1] = ngx_http_judge_redis_poll_lua;
+    argl[1] = sizeof(ngx_http_judge_redis_poll_lua) - 1;
+    argv[2] = (char *) p;
+    p = ngx_sprintf(p, "%ui", nkeys);
+    argl[2] = (char *) p - argv[2];
+
+    if (ngx_http_judge_redis_send(ngx_http_judge_redis_polled, poll,
+                                  3 + nkeys, argv, argl)
+        != NGX_OK)
+    {
+        ngx_free(poll);
+        return;
+    }
+
+    for (k = 0; k < poll->n; k++) {
+        poll->watch[k]->polling = 1;
     }
 }
 
@@ -1202,38 +1279,58 @@ ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone)
 static void
 ngx_http_judge_redis_polled(void *data, redisReply *reply)
 {
-    ngx_http_judge_redis_watch_t  *w = data;
+    ngx_http_judge_redis_poll_t  *poll = data;
 
-    ngx_uint_t   tell, ended;
-    redisReply  **e;
+    ngx_uint_t                     i, k, ok;
+    redisReply                   **e;
+    ngx_http_judge_redis_watch_t  *w;
 
-    w->polling = 0;
+    ok = reply && reply->type == REDIS_REPLY_ARRAY;
 
-    if (w->addr.pid == 0) {
-        /* no longer followed */
-        ngx_free(w);
-        return;
+    for (i = 0; i < poll->n; i++) {
+        w = poll->watch[i];
+        w->polling = 0;
+
+        if (w->addr.pid == 0) {
+            /* no longer followed */
+            ngx_free(w);
+            continue;
+        }
+
+        k = 3 * poll->key[i];
+
+        if (!ok || k + 3 > reply->elements) {
+            continue;
+        }
+
+        e = reply->element + k;
+
+        if (e[0]->type == REDIS_REPLY_INTEGER
+            && e[1]->type == REDIS_REPLY_INTEGER
+            && e[2]->type == REDIS_REPLY_INTEGER)
+        {
+            ngx_http_judge_redis_told(w, e[0]->integer, e[1]->integer,
+                                      e[2]->integer);
+        }
     }
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 3)
-    {
-        return;
-    }
+    ngx_free(poll);
+}
 
-    e = reply->element;
 
-    if (e[0]->type != REDIS_REPLY_INTEGER || e[1]->type != REDIS_REPLY_INTEGER
-        || e[2]->type != REDIS_REPLY_INTEGER)
-    {
-        return;
-    }
+/* what a poll found of a job followed: news wakes its request */
 
-    ended = (e[0]->integer == 0 || e[1]->integer == 1);
+static void
+ngx_http_judge_redis_told(ngx_http_judge_redis_watch_t *w, long long there,
+    long long ended, long long results)
+{
+    ngx_uint_t  tell;
+
+    ended = (there == 0 || ended == 1);
     tell = ended;
 
-    if (w->progress && (ngx_uint_t) e[2]->integer > w->seen) {
-        w->seen = e[2]->integer;
+    if (w->progress && results > 0 && (ngx_uint_t) results > w->seen) {
+        w->seen = results;
         tell = 1;
     }
 
@@ -1243,7 +1340,7 @@ ngx_http_judge_redis_polled(void *data, redisReply *reply)
     }
 
     if (ended) {
-        if (e[0]->integer == 1) {
+        if (there) {
             ngx_http_judge_redis_ended_add(w->id);
         }
 

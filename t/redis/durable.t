@@ -247,6 +247,54 @@ my $usse = on_port($bport, sub {
 is($usse->code, 404, 'SSE of an unknown id: 404 through B');
 like($usse->content, qr/"error"/, 'a JSON error');
 
+=== thirty SSE clients on B following jobs A holds: one poll a tick for all, each told every test
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+use IO::Socket::INET;
+ok(start_workers(1), 'a worker is up on A');
+my ($bport) = spawn_frontend('b');
+ok(redis_ready($bport), 'B is up on the same Redis');
+my $slow = {language => 'python',
+            source => "import time\ntime.sleep(0.4)\nprint(input())",
+            tests => [map { {id => "t$_", input => "$_\n",
+                             expected_output => "$_\n"} } 1 .. 6]};
+my @ids = map { (http_json(POST => '/submissions', $slow))[1]{id} } 1 .. 3;
+ok(@ids == 3 && !grep({ !defined } @ids), 'three jobs accepted on A');
+my $evals = sub {
+    my ($n) = redis('INFO', 'commandstats') =~ /cmdstat_eval:calls=(\d+)/;
+    return $n // 0;
+};
+my @socks;
+for my $i (0 .. 29) {
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$bport")
+        or die "connect: $!";
+    print $s "GET /submissions/$ids[$i % 3]/events HTTP/1.1\r\n"
+           . "Host: b\r\nConnection: close\r\n\r\n";
+    push @socks, $s;
+}
+sleep 0.5;
+my $e0 = $evals->();
+sleep 2;
+my $per_s = ($evals->() - $e0) / 2;
+diag(sprintf '%.0f EVAL a second with thirty followers on B', $per_s);
+cmp_ok($per_s, '<', 100, 'not one poll for each follower at each tick (that was about 180 a second)');
+my @streams;
+for my $s (@socks) {
+    local $/;
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    alarm 30;
+    my $body = eval { <$s> } // '';
+    alarm 0;
+    push @streams, $body;
+}
+is(scalar(grep { (() = /^event: test$/mg) == 6 } @streams), 30,
+   'every follower was told every test');
+is(scalar(grep { /^event: verdict\ndata: \{.*"verdict":"AC"/m } @streams), 30,
+   'and the verdict');
+
 === GET /workers?scope=fleet: every frontend's workers
 --- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
 --- http_config eval: $::Http
