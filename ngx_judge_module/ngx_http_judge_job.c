@@ -144,6 +144,7 @@ ngx_http_judge_job_init_zone(ngx_http_judge_shctx_t *sh)
                     ngx_str_rbtree_insert_value);
     ngx_queue_init(&sh->active);
     ngx_queue_init(&sh->finished);
+    ngx_queue_init(&sh->due);
     ngx_rbtree_init(&sh->clients, &sh->clients_sentinel,
                     ngx_str_rbtree_insert_value);
 }
@@ -307,6 +308,10 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         if (job->status < NGX_HTTP_JUDGE_COMPLETED) {
             zone->sh->nactive--;
         }
+    }
+
+    if (job->due_link.next) {
+        ngx_queue_remove(&job->due_link);
     }
 
     if (job->client) {
@@ -684,6 +689,10 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
 
     ngx_queue_remove(&job->queue);
     ngx_queue_insert_head(&zone->sh->finished, &job->queue);
+
+    if (job->durable == 1) {
+        ngx_queue_insert_tail(&zone->sh->due, &job->due_link);
+    }
     zone->sh->nactive--;
     ngx_http_judge_client_release_locked(zone, job);
     zone->sh->verdicts[job->verdict & 15]++;
@@ -918,15 +927,12 @@ ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
 
     ngx_http_judge_zone_lock(zone);
 
-    for (q = ngx_queue_head(&zone->sh->finished);
-         q != ngx_queue_sentinel(&zone->sh->finished) && n < max;
-         q = ngx_queue_next(q))
-    {
-        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+    while (!ngx_queue_empty(&zone->sh->due) && n < max) {
+        q = ngx_queue_head(&zone->sh->due);
+        job = ngx_queue_data(q, ngx_http_judge_job_t, due_link);
 
-        if (job->durable != 1) {
-            continue;
-        }
+        ngx_queue_remove(q);
+        q->next = NULL;
 
         job->durable = 2;
         ngx_memcpy(due[n].id, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
@@ -1081,6 +1087,10 @@ ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
 
     if (job && job->durable == 2) {
         job->durable = kept ? 3 : 1;
+
+        if (!kept) {
+            ngx_queue_insert_tail(&zone->sh->due, &job->due_link);
+        }
     }
 
     ngx_http_judge_zone_unlock(zone);

@@ -266,6 +266,9 @@ typedef struct {
 typedef struct {
     ngx_str_node_t               sn;          /* by id (crc32, then bytes) */
     ngx_queue_t                  queue;       /* active or finished list */
+    ngx_queue_t                  due_link;    /* in "due" while its end
+                                                 is to go to the durable
+                                                 store (durable 1) */
     u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
 
     ngx_http_judge_job_status_e  status;
@@ -382,6 +385,9 @@ typedef struct {
     ngx_rbtree_node_t            jobs_sentinel;
     ngx_queue_t                  active;      /* jobs not finished */
     ngx_queue_t                  finished;    /* oldest last */
+    ngx_queue_t                  due;         /* finished, their end not
+                                                 yet given to the durable
+                                                 store: oldest first */
     ngx_uint_t                   nactive;
 
     ngx_rbtree_t                 clients;
