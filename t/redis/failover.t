@@ -151,3 +151,27 @@ sub slurp_b {
     local $/;
     return <$fh>;
 }
+
+=== a job that ends while Redis is away outlives judge_result_ttl until its end is written
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http . "    judge_result_ttl 2s;\n    judge_result_min_ttl 1s;\n"
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker is up');
+my ($code, $r) = http_json(POST => '/submissions', $::Sleepy);
+is($code, 202, 'accepted');
+my $id = $r->{id};
+ok(running_now($id), 'it runs');
+stop_redis('TERM');
+is(finished_within(20, $id)->{verdict}, 'AC', 'it ends while Redis is away');
+sleep 4;
+my ($c, $held) = http_json(GET => "/submissions/$id");
+is($held->{verdict}, 'AC', 'past its ttl the zone still holds it');
+start_redis();
+ok(wait_until(sub { redis('HEXISTS', job_key($id), 'result') eq '1' }, 10),
+   'its end is written once Redis is back');
+unlike(error_log_since(), qr/submission $id, this frontend/,
+       'it was not run again');
+ok(wait_until(sub { (http_json(GET => "/submissions/$id"))[0] == 404 }, 10),
+   'then it expires');
