@@ -413,7 +413,7 @@ static char  ngx_http_judge_redis_cancel_lua[] =
     "local owner = redis.call('HGET', KEYS[1], 'owner') "
     "if not owner then return -1 end "
     "if redis.call('HEXISTS', KEYS[1], 'result') == 1 then return 0 end "
-    "redis.call('HSET', KEYS[1], 'cancel', '1') "
+    "if redis.call('HSETNX', KEYS[1], 'cancel', '1') == 0 then return 1 end "
     "local q = ARGV[1] .. '{cx:' .. owner .. '}' "
     "redis.call('RPUSH', q, ARGV[2]) "
     "redis.call('PEXPIRE', q, 60000) "

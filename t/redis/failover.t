@@ -175,3 +175,36 @@ unlike(error_log_since(), qr/submission $id, this frontend/,
        'it was not run again');
 ok(wait_until(sub { (http_json(GET => "/submissions/$id"))[0] == 404 }, 10),
    'then it expires');
+
+=== reloads under load with two frontends: every accepted job is judged, nothing is left
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb', slots => 2) });
+ok(redis_ready($bport), 'B is on Redis');
+my $quick = {language => 'python',
+             source => "import time\ntime.sleep(0.2)\nprint(input())",
+             tests => [map { {id => "t$_", input => "$_\n",
+                              expected_output => "$_\n"} } 1 .. 2]};
+my (@ids, $refused);
+for my $round (1 .. 3) {
+    for (1 .. 8) {
+        my ($c, $r) = http_json(POST => '/submissions', $quick);
+        if ($c == 202) { push @ids, $r->{id} } else { $refused++ }
+        ($c, $r) = on_port($bport, sub { http_json(POST => '/submissions',
+                                                   $quick) });
+        if ($c == 202) { push @ids, $r->{id} } else { $refused++ }
+    }
+    ok(reload_nginx(), "A reloaded ($round)");
+}
+diag(scalar(@ids) . ' accepted, ' . ($refused // 0) . ' refused');
+cmp_ok(scalar @ids, '>=', 40, 'nearly all accepted');
+my $judged = grep { (finished_within(90, $_)->{verdict} // '') eq 'AC' } @ids;
+is($judged, scalar @ids, 'every accepted job is judged');
+ok(wait_until(sub { active_jobs() == 0 }, 10), 'nothing is left active');
+my $again = () = error_log_since() =~ /, this frontend's in redis/g;
+is($again, 0, 'no job was found astray');
