@@ -254,6 +254,7 @@ static u_char      ngx_http_judge_redis_langs[4096];
 static size_t      ngx_http_judge_redis_nlangs;
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
+static ngx_msec_t  ngx_http_judge_redis_leased;  /* renewed since, or 0 */
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
 static ngx_uint_t  ngx_http_judge_redis_idle;    /* free slots elsewhere */
 static ngx_msec_t  ngx_http_judge_redis_strayed_at;
@@ -1519,12 +1520,17 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
     }
 
     /*
-     * Not before a lease's time on this connection: after Redis was away,
-     * the other frontends' leases may have lapsed there meanwhile, and
-     * they renew them when they are back.
+     * Not before a lease's time on this connection, nor before this
+     * process has renewed the lease for a lease's time in a row: after
+     * Redis was away, or refused the renewals (full, say), the other
+     * frontends' leases may have lapsed there meanwhile for the same
+     * reason, and they renew them when they can.
      */
 
     if (ngx_current_msec - since >= NGX_HTTP_JUDGE_REDIS_LEASE
+        && ngx_http_judge_redis_leased
+        && ngx_current_msec - ngx_http_judge_redis_leased
+           >= NGX_HTTP_JUDGE_REDIS_LEASE
         && ngx_current_msec - ngx_http_judge_redis_claimed_at
            >= NGX_HTTP_JUDGE_REDIS_CLAIM)
     {
@@ -1733,7 +1739,14 @@ ngx_http_judge_redis_beaten(void *data, redisReply *reply)
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
         || reply->elements != 3)
     {
+        /* not renewed: nothing taken over or passed on until it is */
+        ngx_http_judge_redis_leased = 0;
+        ngx_http_judge_redis_idle = 0;
         return;
+    }
+
+    if (ngx_http_judge_redis_leased == 0) {
+        ngx_http_judge_redis_leased = ngx_current_msec;
     }
 
     ngx_http_judge_redis_languages_got(NULL, reply->element[0]);

@@ -1,0 +1,77 @@
+# An attacker's view of the fleet (judge_redis): Redis refusing writes or
+# commands, frontends frozen or killed mid-run, clients that follow jobs
+# another frontend holds.  Whatever happens, each accepted job is judged,
+# once, and what a client reads of it is one run's.
+
+use Test::Judge::Nginx;
+use FindBin;
+use Time::HiRes qw(time sleep);
+
+require "$FindBin::Bin/helpers.pl";
+
+if (!redis_available()) {
+    Test::More::plan(skip_all => 'redis-server is not installed');
+}
+
+our $Long = {language => 'python',
+             source => "import time\ntime.sleep(1)\nprint(input())",
+             limits => {wall_time_ms => 10000},
+             tests => [map { {id => "t$_", input => "$_\n",
+                              expected_output => "$_\n"} } 1 .. 8]};
+
+sub log_of {
+    my ($name) = @_;
+    open my $fh, '<', servroot() . "/logs/$name" or return '';
+    local $/;
+    return <$fh>;
+}
+
+sub running_now {
+    my ($id) = @_;
+    wait_until(sub {
+        ((http_json(GET => "/submissions/$id"))[1] // {})->{status} // ''
+            eq 'RUNNING' }, 15);
+}
+
+run_tests();
+
+__DATA__
+
+=== Redis out of memory (noeviction): no frontend takes over the jobs of another that is alive
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+spawn_worker('wa', slots => 2);
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb', slots => 2) });
+ok(redis_ready(nginx_port()) && redis_ready($bport), 'A and B are on Redis');
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) })
+   && wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20),
+   'a worker with two slots on each');
+sleep 5;
+my ($c, $r) = http_json(POST => '/submissions', $::Long);
+is($c, 202, 'a job on A');
+my $ja = $r->{id};
+($c, $r) = on_port($bport, sub { http_json(POST => '/submissions', $::Long) });
+is($c, 202, 'a job on B');
+my $jb = $r->{id};
+ok(running_now($ja) && on_port($bport, sub { running_now($jb) }),
+   'both run, a slot free on each');
+is(redis('CONFIG', 'SET', 'maxmemory', '1'), 'OK', 'Redis is full');
+($c, $r) = http_json(POST => '/submissions', $::Long);
+is($c, 503, 'a submission is refused');
+is($r->{error}{code}, 'store_unavailable', 'as the store is unavailable');
+sleep 9;
+is(redis('CONFIG', 'SET', 'maxmemory', '0'), 'OK', 'Redis has room again');
+for my $id ($ja, $jb) {
+    is(on_port($bport, sub { finished_within(40, $id) })->{verdict}, 'AC',
+       "job $id is judged");
+}
+my $took = () = (error_log_since(0) . log_of('b-error.log'))
+                =~ /taken over/g;
+is($took, 0, 'neither was taken from a frontend running it');
+ok(wait_until(sub { active_jobs() == 0 }, 10), 'nothing is left active');
