@@ -2390,8 +2390,13 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
     ngx_int_t    rc;
     const char  *damage;
 
-    if (reply == NULL) {
-        /* this frontend's still: the look for strays here finds it */
+    if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
+
+        /*
+         * not read (Redis away, or refusing the read now): this
+         * frontend's still, the look for strays here finds it
+         */
+
         ngx_destroy_pool(cl->pool);
         return;
     }

@@ -33,6 +33,13 @@ sub running_now {
             eq 'RUNNING' }, 15);
 }
 
+sub master_pid {
+    open my $fh, '<', servroot() . '/logs/nginx.pid' or return ();
+    my $pid = <$fh>;
+    chomp $pid;
+    return $pid;
+}
+
 run_tests();
 
 __DATA__
@@ -74,4 +81,32 @@ for my $id ($ja, $jb) {
 my $took = () = (error_log_since(0) . log_of('b-error.log'))
                 =~ /taken over/g;
 is($took, 0, 'neither was taken from a frontend running it');
+ok(wait_until(sub { active_jobs() == 0 }, 10), 'nothing is left active');
+
+=== a job taken over whose record Redis will not read now: it is read again later, not dropped as damaged
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb') });
+ok(redis_ready($bport), 'B is on Redis');
+my ($c, $r) = http_json(POST => '/submissions', $::Long);
+is($c, 202, 'a job on A');
+my $id = $r->{id};
+ok(running_now($id), 'it runs');
+is(redis('ACL', 'SETUSER', 'default', '-hmget'), 'OK',
+   'Redis refuses to read records');
+my $was = redis('HGET', job_key($id), 'owner');
+kill 'KILL', master_pid(), nginx_pids();
+ok(wait_until(sub { redis('HGET', job_key($id), 'owner') ne $was }, 15),
+   'A killed whole: B takes its job over');
+sleep 1;
+is(redis('ACL', 'SETUSER', 'default', '+hmget'), 'OK',
+   'Redis reads records again');
+unlike(log_of('b-error.log'), qr/damaged/, 'the record is not called damaged');
+is(on_port($bport, sub { finished_within(60, $id) })->{verdict}, 'AC',
+   'the job is judged');
 ok(wait_until(sub { active_jobs() == 0 }, 10), 'nothing is left active');
