@@ -357,6 +357,17 @@ static char  ngx_http_judge_redis_end_lua[] =
     "return 1";
 
 
+/*
+ * KEYS: the job, its results; ARGV: this frontend, a test's result.  Only
+ * the owner's run is kept: a frontend whose job was taken over meanwhile
+ * (cut off past its lease) runs it on, its results are not the record's.
+ */
+static char  ngx_http_judge_redis_result_lua[] =
+    "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+    "redis.call('RPUSH', KEYS[2], ARGV[2]) "
+    "return 1";
+
+
 /* KEYS: frontends; ARGV: prefix, who is too old: instance, workers, ... */
 static char  ngx_http_judge_redis_fleet_lua[] =
     "local out = {} "
@@ -1478,8 +1489,12 @@ ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     p = ngx_sprintf(list, "%V{j:%V}:r", &prefix, id);
 
     a.n = 0;
-    ngx_http_judge_redis_argz(&a, "RPUSH");
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_result_lua);
+    ngx_http_judge_redis_argz(&a, "2");
+    ngx_http_judge_redis_arg(&a, list, p - list - 2);
     ngx_http_judge_redis_arg(&a, list, p - list);
+    ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
     ngx_http_judge_redis_arg(&a, json, len);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);

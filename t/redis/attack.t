@@ -110,3 +110,36 @@ unlike(log_of('b-error.log'), qr/damaged/, 'the record is not called damaged');
 is(on_port($bport, sub { finished_within(60, $id) })->{verdict}, 'AC',
    'the job is judged');
 ok(wait_until(sub { active_jobs() == 0 }, 10), 'nothing is left active');
+
+=== a frontend frozen past its lease: its job runs elsewhere, and its own run's results do not mix into the record's
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb') });
+ok(redis_ready($bport), 'B is on Redis');
+my ($c, $r) = http_json(POST => '/submissions', $::Long);
+is($c, 202, 'a job on A');
+my $id = $r->{id};
+ok(running_now($id), 'it runs');
+my $was = redis('HGET', job_key($id), 'owner');
+my @a = (master_pid(), nginx_pids());
+kill 'STOP', @a;
+ok(wait_until(sub { redis('HGET', job_key($id), 'owner') ne $was }, 15),
+   'A frozen: B takes its job over');
+kill 'CONT', @a;
+is(on_port($bport, sub { finished_within(40, $id) })->{verdict}, 'AC',
+   'B judges it');
+# A's own run goes on to its end, then its clients see it
+is(finished_within(40, $id)->{verdict}, 'AC', 'A ends its own run');
+sleep 1;
+my $list = job_key($id) . ':r';
+my @ids = redis('LRANGE', $list, 0, -1) =~ /"id":"(t\d+)"/g;
+my %n;
+$n{$_}++ for @ids;
+is(scalar(grep { $n{$_} > 1 } keys %n), 0,
+   'each test once in the results Redis keeps: ' . scalar @ids);
+cmp_ok(redis('PTTL', $list), '>', 0, 'which expire with the job');
