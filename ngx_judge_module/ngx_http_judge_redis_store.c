@@ -268,7 +268,7 @@ static ngx_uint_t  ngx_http_judge_redis_refusing;
 static ngx_queue_t  ngx_http_judge_redis_watches;
 static ngx_uint_t   ngx_http_judge_redis_nwatches;
 
-/* jobs of other frontends seen ended lately, a ring */
+/* jobs of other frontends seen ended or gone lately, a ring */
 static u_char      ngx_http_judge_redis_ended[NGX_HTTP_JUDGE_REDIS_ENDED]
                                              [NGX_HTTP_JUDGE_JOB_ID_LEN];
 static ngx_uint_t  ngx_http_judge_redis_nended;
@@ -1061,7 +1061,7 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
 
 /*
  * A job this frontend does not hold is followed by a poll of its record
- * at each tick; a job seen ended lately ends the wait at once.
+ * at each tick; a job seen ended or gone lately ends the wait at once.
  */
 
 static ngx_int_t
@@ -1352,9 +1352,8 @@ ngx_http_judge_redis_told(ngx_http_judge_redis_watch_t *w, long long there,
     }
 
     if (ended) {
-        if (there) {
-            ngx_http_judge_redis_ended_add(w->id);
-        }
+        /* ended or unknown: its request reads the record (or a 404) */
+        ngx_http_judge_redis_ended_add(w->id);
 
         ngx_queue_remove(&w->queue);
         ngx_http_judge_redis_nwatches--;

@@ -143,3 +143,18 @@ $n{$_}++ for @ids;
 is(scalar(grep { $n{$_} > 1 } keys %n), 0,
    'each test once in the results Redis keeps: ' . scalar @ids);
 cmp_ok(redis('PTTL', $list), '>', 0, 'which expire with the job');
+
+=== ?wait=true on an id Redis does not know: 404 at once, as without the wait
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(redis_ready(nginx_port()), 'on Redis');
+my $t0 = time;
+my ($c, $r) = http_json(GET => '/submissions/0123456789abcdef01234567'
+                               . '?wait=true');
+my $took = time - $t0;
+is($c, 404, 'not found');
+is($r->{error}{code}, 'submission_not_found', 'with its code');
+cmp_ok($took, '<', 2, sprintf 'at once (%.1f s)', $took);
