@@ -1202,12 +1202,16 @@ ngx_http_judge_redis_poll(ngx_http_judge_zone_t *zone)
     prefix = ngx_http_judge_redis_prefix();
     n = ngx_http_judge_redis_nwatches;
 
-    /* one block: the poll, its watches, their keys, the command's words */
+    /*
+     * one block: the poll, its watches, the command's words, their keys
+     * ("<prefix>{j:<id>}") and their count
+     */
 
     size = sizeof(ngx_http_judge_redis_poll_t)
            + n * (sizeof(ngx_http_judge_redis_watch_t *) + sizeof(ngx_uint_t)
-                  + prefix.len + NGX_HTTP_JUDGE_JOB_ID_LEN + 4)
-           + (n + 3) * (sizeof(char *) + sizeof(size_t));
+                  + prefix.len + sizeof("{j:}") - 1
+                  + NGX_HTTP_JUDGE_JOB_ID_LEN)
+           + (n + 3) * (sizeof(char *) + sizeof(size_t)) + NGX_INT_T_LEN;
 
     p = ngx_alloc(size, ngx_cycle->log);
     if (p == NULL) {

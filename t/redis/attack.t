@@ -5,6 +5,8 @@
 
 use Test::Judge::Nginx;
 use FindBin;
+use IO::Select;
+use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/helpers.pl";
@@ -38,6 +40,39 @@ sub master_pid {
     my $pid = <$fh>;
     chomp $pid;
     return $pid;
+}
+
+# "$n" requests "GET $uri" sent at once to the frontend at "$port"; the
+# sockets, their answers to be read
+sub send_at_once {
+    my ($port, $n, $uri) = @_;
+    return map {
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port")
+            or die "connect: $!";
+        print $s "GET $uri HTTP/1.1\r\nHost: localhost\r\n"
+                 . "Connection: close\r\n\r\n";
+        $s;
+    } 1 .. $n;
+}
+
+# The answers on "@socks" (each whole once its connection closed, or as
+# far as it went at "$secs")
+sub answers {
+    my ($secs, @socks) = @_;
+    my $sel = IO::Select->new(@socks);
+    my %got = map { $_ => '' } @socks;
+    my $t0 = time;
+    while ($sel->count && time - $t0 < $secs) {
+        for my $s ($sel->can_read(0.1)) {
+            if (sysread $s, my $chunk, 65536) {
+                $got{$s} .= $chunk;
+                next;
+            }
+            $sel->remove($s);
+            close $s;
+        }
+    }
+    return map { $got{$_} } @socks;
 }
 
 run_tests();
@@ -158,3 +193,27 @@ my $took = time - $t0;
 is($c, 404, 'not found');
 is($r->{error}{code}, 'submission_not_found', 'with its code');
 cmp_ok($took, '<', 2, sprintf 'at once (%.1f s)', $took);
+
+=== requests waiting on made-up ids hold no follower's place: an SSE client of another frontend's job still gets its stream
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- worker_processes: 1
+--- timeout: 90
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+ok(redis_ready($bport), 'B, with no worker, is on Redis');
+my ($c, $r) = http_json(POST => '/submissions', $::Long);
+is($c, 202, 'a job on A');
+my $id = $r->{id};
+my @waits = map {
+    send_at_once($bport, 1, sprintf '/submissions/%024x?wait=true', $_)
+} 1 .. 256;
+sleep 1;
+my ($sse) = answers(40, send_at_once($bport, 1, "/submissions/$id/events"));
+like($sse, qr{\AHTTP/1\.1 200 }, 'B streams the job');
+like($sse, qr/^event: verdict\ndata: .*"verdict":"AC"/m, 'to its verdict');
+my @a = answers(5, @waits);
+is(scalar(grep { m{\AHTTP/1\.1 404 .*"code":"submission_not_found"}s } @a),
+   256, 'each wait on a made-up id is a 404');
