@@ -64,6 +64,9 @@
  *                          there when a submission of it arrives
  *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
  *                          lasting 5 s
+ *     <prefix>{clock}      hash: tick, resumed: Redis's time (ms) at the
+ *                          last renewal or takeover of any frontend, and
+ *                          after the last gap of two seconds without one
  *
  * A job belongs to the frontend that accepted it.  Every two seconds
  * each frontend with free slots takes over jobs not ended whose owner's
@@ -92,6 +95,7 @@
 #define NGX_HTTP_JUDGE_REDIS_AUDIT_MAX    256
 #define NGX_HTTP_JUDGE_REDIS_SUSPECTS     64
 #define NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL  "86400000"
+#define NGX_HTTP_JUDGE_REDIS_GAP           "2000"  /* 2 renewals, ms */
 
 
 /* a job's limits as its location had them, kept with its record */
@@ -292,13 +296,30 @@ static char  ngx_http_judge_redis_create_lua[] =
 
 
 /*
+ * The fleet's clock, on Redis's time: each renewal and each takeover
+ * notes it ("tick"); a gap of two renewals with none (Redis frozen or
+ * away for every frontend, or every frontend gone) notes that Redis
+ * resumed then.  KEYS[k] is the clock; "now" is Redis's time in ms.
+ */
+#define NGX_HTTP_JUDGE_REDIS_TICK_LUA(k)                                    \
+    "local t = redis.call('TIME') "                                         \
+    "local now = t[1] * 1000 + math.floor(t[2] / 1000) "                    \
+    "local tick = tonumber(redis.call('HGET', KEYS[" k "], 'tick')) "       \
+    "if not tick or now - tick > " NGX_HTTP_JUDGE_REDIS_GAP " then "        \
+    "  redis.call('HSET', KEYS[" k "], 'resumed', now) "                    \
+    "end "                                                                  \
+    "redis.call('HSET', KEYS[" k "], 'tick', now) "
+
+
+/*
  * Each second.  KEYS: the lease, this frontend's workers, frontends,
- * languages, its cancels, free slots; ARGV: lease ms, its workers, now,
- * this frontend, who is too old, its free slots, the languages its
- * workers offer...  The fleet's languages, the cancels asked of it, and
- * the free slots of the other frontends.
+ * languages, its cancels, free slots, the clock; ARGV: lease ms, its
+ * workers, now, this frontend, who is too old, its free slots, the
+ * languages its workers offer...  The fleet's languages, the cancels
+ * asked of it, and the free slots of the other frontends.
  */
 static char  ngx_http_judge_redis_heartbeat_lua[] =
+    NGX_HTTP_JUDGE_REDIS_TICK_LUA("7")
     "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) "
     "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) "
     "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', "
@@ -433,13 +454,22 @@ static char  ngx_http_judge_redis_cancel_lua[] =
 
 
 /*
- * KEYS: owners; ARGV: prefix, this frontend, the most to take.  The jobs
- * of owners without a lease (those passed on among them) become this
- * frontend's, oldest first; ids whose record is gone (expired), is no
- * record, or names another owner leave the owner's set.  An owner with
- * none left leaves the owners.
+ * KEYS: owners, the clock; ARGV: prefix, this frontend, the most to take,
+ * lease ms.  The jobs of owners without a lease (those passed on among
+ * them) become this frontend's, oldest first; ids whose record is gone
+ * (expired), is no record, or names another owner leave the owner's set.
+ * An owner with none left leaves the owners.  Nothing is taken within a
+ * lease of Redis resuming: the leases that lapsed while it was frozen or
+ * away are renewed meanwhile (a takeover sent before, held by a frozen
+ * Redis, runs when it thaws, before the other frontends' renewals).
  */
 static char  ngx_http_judge_redis_claim_lua[] =
+    NGX_HTTP_JUDGE_REDIS_TICK_LUA("2")
+    "if now - tonumber(redis.call('HGET', KEYS[2], 'resumed')) "
+    "   < tonumber(ARGV[4]) "
+    "then "
+    "  return {} "
+    "end "
     "local got = {} "
     "local max = tonumber(ARGV[3]) "
     "local mine = ARGV[1] .. '{o:' .. ARGV[2] .. '}' "
@@ -1673,7 +1703,8 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_pool_t                   *pool;
     ngx_http_judge_redis_argv_t   a;
     u_char                        lease[128], fs[128], fes[128], langs[128];
-    u_char                        cx[128], frees[128], ms[NGX_INT_T_LEN];
+    u_char                        cx[128], frees[128], clock[128];
+    u_char                        ms[NGX_INT_T_LEN];
     u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
     u_char                        slots[NGX_INT_T_LEN], offered[1024];
 
@@ -1700,7 +1731,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_heartbeat_lua);
-    ngx_http_judge_redis_argz(&a, "6");
+    ngx_http_judge_redis_argz(&a, "7");
 
     p = ngx_sprintf(lease, "%V{fe:%V}", &prefix, &inst);
     ngx_http_judge_redis_arg(&a, lease, p - lease);
@@ -1714,6 +1745,8 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, cx, p - cx);
     p = ngx_sprintf(frees, "%V{free}", &prefix);
     ngx_http_judge_redis_arg(&a, frees, p - frees);
+    p = ngx_sprintf(clock, "%V{clock}", &prefix);
+    ngx_http_judge_redis_arg(&a, clock, p - clock);
 
     p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
     ngx_http_judge_redis_arg(&a, ms, p - ms);
@@ -2142,7 +2175,8 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
     ngx_str_t                     prefix;
     ngx_uint_t                    workers, free;
     ngx_http_judge_redis_argv_t   a;
-    u_char                        owners[128], max[NGX_INT_T_LEN];
+    u_char                        owners[128], clock[128];
+    u_char                        max[NGX_INT_T_LEN], ms[NGX_INT_T_LEN];
 
     /* a frontend takes as many jobs as its workers have free slots */
 
@@ -2158,19 +2192,22 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
         return;
     }
 
-    p = ngx_sprintf(owners, "%V{owners}", &prefix);
-
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_claim_lua);
-    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_argz(&a, "2");
+    p = ngx_sprintf(owners, "%V{owners}", &prefix);
     ngx_http_judge_redis_arg(&a, owners, p - owners);
+    p = ngx_sprintf(clock, "%V{clock}", &prefix);
+    ngx_http_judge_redis_arg(&a, clock, p - clock);
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
 
     p = ngx_sprintf(max, "%ui",
                     ngx_min(free, NGX_HTTP_JUDGE_REDIS_CLAIM_MAX));
     ngx_http_judge_redis_arg(&a, max, p - max);
+    p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
 
     (void) ngx_http_judge_redis_send(ngx_http_judge_redis_claimed, zone,
                                      a.n, a.argv, a.len);

@@ -217,3 +217,37 @@ like($sse, qr/^event: verdict\ndata: .*"verdict":"AC"/m, 'to its verdict');
 my @a = answers(5, @waits);
 is(scalar(grep { m{\AHTTP/1\.1 404 .*"code":"submission_not_found"}s } @a),
    256, 'each wait on a made-up id is a 404');
+
+=== Redis frozen past the leases (SIGSTOP), then thawed: the commands it held take no job from a frontend running it
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval
+(my $h = $::Http) =~ s{judge_redis_timeout \S+;}{judge_redis_timeout 10s;};
+$h
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+spawn_worker('wa', slots => 2);
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb', slots => 2) });
+ok(redis_ready(nginx_port()) && redis_ready($bport), 'A and B are on Redis');
+sleep 5;
+my ($c, $r) = http_json(POST => '/submissions', $::Long);
+is($c, 202, 'a job on A');
+my $ja = $r->{id};
+($c, $r) = on_port($bport, sub { http_json(POST => '/submissions', $::Long) });
+is($c, 202, 'a job on B');
+my $jb = $r->{id};
+ok(running_now($ja) && on_port($bport, sub { running_now($jb) }),
+   'both run, a slot free on each');
+kill 'STOP', $::RedisPid;
+sleep 7;
+kill 'CONT', $::RedisPid;
+for my $id ($ja, $jb) {
+    is(on_port($bport, sub { finished_within(40, $id) })->{verdict}, 'AC',
+       "job $id is judged");
+}
+sleep 2;
+my $took = () = (error_log_since(0) . log_of('b-error.log'))
+                =~ /taken over|this frontend's in redis/g;
+is($took, 0, 'neither was taken from a frontend running it');
+ok(wait_until(sub { active_jobs() == 0 }, 10), 'nothing is left active');
