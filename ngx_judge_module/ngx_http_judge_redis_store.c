@@ -64,6 +64,9 @@
  *                          there when a submission of it arrives
  *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
  *                          lasting 5 s
+ *     <prefix>{clock}      hash: tick, resumed: Redis's time (ms) at the
+ *                          last renewal or takeover of any frontend, and
+ *                          after the last gap of two seconds without one
  *
  * A job belongs to the frontend that accepted it.  Every two seconds
  * each frontend with free slots takes over jobs not ended whose owner's
@@ -92,6 +95,7 @@
 #define NGX_HTTP_JUDGE_REDIS_AUDIT_MAX    256
 #define NGX_HTTP_JUDGE_REDIS_SUSPECTS     64
 #define NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL  "86400000"
+#define NGX_HTTP_JUDGE_REDIS_GAP           "2000"  /* 2 renewals, ms */
 
 
 /* a job's limits as its location had them, kept with its record */
@@ -254,6 +258,7 @@ static u_char      ngx_http_judge_redis_langs[4096];
 static size_t      ngx_http_judge_redis_nlangs;
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
+static ngx_msec_t  ngx_http_judge_redis_leased;  /* renewed since, or 0 */
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
 static ngx_uint_t  ngx_http_judge_redis_idle;    /* free slots elsewhere */
 static ngx_msec_t  ngx_http_judge_redis_strayed_at;
@@ -267,7 +272,7 @@ static ngx_uint_t  ngx_http_judge_redis_refusing;
 static ngx_queue_t  ngx_http_judge_redis_watches;
 static ngx_uint_t   ngx_http_judge_redis_nwatches;
 
-/* jobs of other frontends seen ended lately, a ring */
+/* jobs of other frontends seen ended or gone lately, a ring */
 static u_char      ngx_http_judge_redis_ended[NGX_HTTP_JUDGE_REDIS_ENDED]
                                              [NGX_HTTP_JUDGE_JOB_ID_LEN];
 static ngx_uint_t  ngx_http_judge_redis_nended;
@@ -291,13 +296,30 @@ static char  ngx_http_judge_redis_create_lua[] =
 
 
 /*
+ * The fleet's clock, on Redis's time: each renewal and each takeover
+ * notes it ("tick"); a gap of two renewals with none (Redis frozen or
+ * away for every frontend, or every frontend gone) notes that Redis
+ * resumed then.  KEYS[k] is the clock; "now" is Redis's time in ms.
+ */
+#define NGX_HTTP_JUDGE_REDIS_TICK_LUA(k)                                    \
+    "local t = redis.call('TIME') "                                         \
+    "local now = t[1] * 1000 + math.floor(t[2] / 1000) "                    \
+    "local tick = tonumber(redis.call('HGET', KEYS[" k "], 'tick')) "       \
+    "if not tick or now - tick > " NGX_HTTP_JUDGE_REDIS_GAP " then "        \
+    "  redis.call('HSET', KEYS[" k "], 'resumed', now) "                    \
+    "end "                                                                  \
+    "redis.call('HSET', KEYS[" k "], 'tick', now) "
+
+
+/*
  * Each second.  KEYS: the lease, this frontend's workers, frontends,
- * languages, its cancels, free slots; ARGV: lease ms, its workers, now,
- * this frontend, who is too old, its free slots, the languages its
- * workers offer...  The fleet's languages, the cancels asked of it, and
- * the free slots of the other frontends.
+ * languages, its cancels, free slots, the clock; ARGV: lease ms, its
+ * workers, now, this frontend, who is too old, its free slots, the
+ * languages its workers offer...  The fleet's languages, the cancels
+ * asked of it, and the free slots of the other frontends.
  */
 static char  ngx_http_judge_redis_heartbeat_lua[] =
+    NGX_HTTP_JUDGE_REDIS_TICK_LUA("7")
     "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) "
     "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) "
     "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', "
@@ -353,6 +375,17 @@ static char  ngx_http_judge_redis_end_lua[] =
     "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
     "redis.call('PEXPIRE', KEYS[3], ARGV[3]) "
     "redis.call('ZREM', KEYS[2], ARGV[4]) "
+    "return 1";
+
+
+/*
+ * KEYS: the job, its results; ARGV: this frontend, a test's result.  Only
+ * the owner's run is kept: a frontend whose job was taken over meanwhile
+ * (cut off past its lease) runs it on, its results are not the record's.
+ */
+static char  ngx_http_judge_redis_result_lua[] =
+    "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+    "redis.call('RPUSH', KEYS[2], ARGV[2]) "
     "return 1";
 
 
@@ -421,13 +454,22 @@ static char  ngx_http_judge_redis_cancel_lua[] =
 
 
 /*
- * KEYS: owners; ARGV: prefix, this frontend, the most to take.  The jobs
- * of owners without a lease (those passed on among them) become this
- * frontend's, oldest first; ids whose record is gone (expired), is no
- * record, or names another owner leave the owner's set.  An owner with
- * none left leaves the owners.
+ * KEYS: owners, the clock; ARGV: prefix, this frontend, the most to take,
+ * lease ms.  The jobs of owners without a lease (those passed on among
+ * them) become this frontend's, oldest first; ids whose record is gone
+ * (expired), is no record, or names another owner leave the owner's set.
+ * An owner with none left leaves the owners.  Nothing is taken within a
+ * lease of Redis resuming: the leases that lapsed while it was frozen or
+ * away are renewed meanwhile (a takeover sent before, held by a frozen
+ * Redis, runs when it thaws, before the other frontends' renewals).
  */
 static char  ngx_http_judge_redis_claim_lua[] =
+    NGX_HTTP_JUDGE_REDIS_TICK_LUA("2")
+    "if now - tonumber(redis.call('HGET', KEYS[2], 'resumed')) "
+    "   < tonumber(ARGV[4]) "
+    "then "
+    "  return {} "
+    "end "
     "local got = {} "
     "local max = tonumber(ARGV[3]) "
     "local mine = ARGV[1] .. '{o:' .. ARGV[2] .. '}' "
@@ -1049,7 +1091,7 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
 
 /*
  * A job this frontend does not hold is followed by a poll of its record
- * at each tick; a job seen ended lately ends the wait at once.
+ * at each tick; a job seen ended or gone lately ends the wait at once.
  */
 
 static ngx_int_t
@@ -1345,9 +1387,8 @@ ngx_http_judge_redis_told(ngx_http_judge_redis_watch_t *w, long long there,
     }
 
     if (ended) {
-        if (there) {
-            ngx_http_judge_redis_ended_add(w->id);
-        }
+        /* ended or unknown: its request reads the record (or a 404) */
+        ngx_http_judge_redis_ended_add(w->id);
 
         ngx_queue_remove(&w->queue);
         ngx_http_judge_redis_nwatches--;
@@ -1482,8 +1523,12 @@ ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     p = ngx_sprintf(list, "%V{j:%V}:r", &prefix, id);
 
     a.n = 0;
-    ngx_http_judge_redis_argz(&a, "RPUSH");
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_result_lua);
+    ngx_http_judge_redis_argz(&a, "2");
+    ngx_http_judge_redis_arg(&a, list, p - list - 2);
     ngx_http_judge_redis_arg(&a, list, p - list);
+    ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
     ngx_http_judge_redis_arg(&a, json, len);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
@@ -1524,12 +1569,17 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
     }
 
     /*
-     * Not before a lease's time on this connection: after Redis was away,
-     * the other frontends' leases may have lapsed there meanwhile, and
-     * they renew them when they are back.
+     * Not before a lease's time on this connection, nor before this
+     * process has renewed the lease for a lease's time in a row: after
+     * Redis was away, or refused the renewals (full, say), the other
+     * frontends' leases may have lapsed there meanwhile for the same
+     * reason, and they renew them when they can.
      */
 
     if (ngx_current_msec - since >= NGX_HTTP_JUDGE_REDIS_LEASE
+        && ngx_http_judge_redis_leased
+        && ngx_current_msec - ngx_http_judge_redis_leased
+           >= NGX_HTTP_JUDGE_REDIS_LEASE
         && ngx_current_msec - ngx_http_judge_redis_claimed_at
            >= NGX_HTTP_JUDGE_REDIS_CLAIM)
     {
@@ -1654,7 +1704,8 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_pool_t                   *pool;
     ngx_http_judge_redis_argv_t   a;
     u_char                        lease[128], fs[128], fes[128], langs[128];
-    u_char                        cx[128], frees[128], ms[NGX_INT_T_LEN];
+    u_char                        cx[128], frees[128], clock[128];
+    u_char                        ms[NGX_INT_T_LEN];
     u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
     u_char                        slots[NGX_INT_T_LEN], offered[1024];
 
@@ -1681,7 +1732,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_heartbeat_lua);
-    ngx_http_judge_redis_argz(&a, "6");
+    ngx_http_judge_redis_argz(&a, "7");
 
     p = ngx_sprintf(lease, "%V{fe:%V}", &prefix, &inst);
     ngx_http_judge_redis_arg(&a, lease, p - lease);
@@ -1695,6 +1746,8 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, cx, p - cx);
     p = ngx_sprintf(frees, "%V{free}", &prefix);
     ngx_http_judge_redis_arg(&a, frees, p - frees);
+    p = ngx_sprintf(clock, "%V{clock}", &prefix);
+    ngx_http_judge_redis_arg(&a, clock, p - clock);
 
     p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
     ngx_http_judge_redis_arg(&a, ms, p - ms);
@@ -1738,7 +1791,14 @@ ngx_http_judge_redis_beaten(void *data, redisReply *reply)
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
         || reply->elements != 3)
     {
+        /* not renewed: nothing taken over or passed on until it is */
+        ngx_http_judge_redis_leased = 0;
+        ngx_http_judge_redis_idle = 0;
         return;
+    }
+
+    if (ngx_http_judge_redis_leased == 0) {
+        ngx_http_judge_redis_leased = ngx_current_msec;
     }
 
     ngx_http_judge_redis_languages_got(NULL, reply->element[0]);
@@ -2116,7 +2176,8 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
     ngx_str_t                     prefix;
     ngx_uint_t                    workers, free;
     ngx_http_judge_redis_argv_t   a;
-    u_char                        owners[128], max[NGX_INT_T_LEN];
+    u_char                        owners[128], clock[128];
+    u_char                        max[NGX_INT_T_LEN], ms[NGX_INT_T_LEN];
 
     /* a frontend takes as many jobs as its workers have free slots */
 
@@ -2132,19 +2193,22 @@ ngx_http_judge_redis_claim(ngx_http_judge_zone_t *zone)
         return;
     }
 
-    p = ngx_sprintf(owners, "%V{owners}", &prefix);
-
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_claim_lua);
-    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_argz(&a, "2");
+    p = ngx_sprintf(owners, "%V{owners}", &prefix);
     ngx_http_judge_redis_arg(&a, owners, p - owners);
+    p = ngx_sprintf(clock, "%V{clock}", &prefix);
+    ngx_http_judge_redis_arg(&a, clock, p - clock);
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, zone->instance, NGX_HTTP_JUDGE_INSTANCE_LEN);
 
     p = ngx_sprintf(max, "%ui",
                     ngx_min(free, NGX_HTTP_JUDGE_REDIS_CLAIM_MAX));
     ngx_http_judge_redis_arg(&a, max, p - max);
+    p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
 
     (void) ngx_http_judge_redis_send(ngx_http_judge_redis_claimed, zone,
                                      a.n, a.argv, a.len);
@@ -2382,8 +2446,13 @@ ngx_http_judge_redis_recover(void *data, redisReply *reply)
     ngx_int_t    rc;
     const char  *damage;
 
-    if (reply == NULL) {
-        /* this frontend's still: the look for strays here finds it */
+    if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
+
+        /*
+         * not read (Redis away, or refusing the read now): this
+         * frontend's still, the look for strays here finds it
+         */
+
         ngx_destroy_pool(cl->pool);
         return;
     }
