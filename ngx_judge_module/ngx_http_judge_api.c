@@ -1121,17 +1121,21 @@ static ngx_int_t
 ngx_http_judge_submit_language(void *data, ngx_str_t *language,
     ngx_uint_t *compiled)
 {
-    ngx_int_t               rc;
+    ngx_int_t               rc, fleet;
     ngx_http_judge_zone_t  *zone = data;
 
     rc = ngx_http_judge_registry_language(zone, language, compiled);
 
     /* no worker here: one of another frontend may take it */
 
-    if (rc != NGX_OK && zone->store->offered
-        && zone->store->offered(zone, language, compiled) == NGX_OK)
-    {
-        return NGX_OK;
+    if (rc == NGX_OK || zone->store->offered == NULL) {
+        return rc;
+    }
+
+    fleet = zone->store->offered(zone, language, compiled);
+
+    if (fleet == NGX_OK || (fleet == NGX_BUSY && rc == NGX_DECLINED)) {
+        return fleet;
     }
 
     return rc;

@@ -256,6 +256,7 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
 /* the languages the fleet offers, as last read, "id:1,id:0" */
 static u_char      ngx_http_judge_redis_langs[4096];
 static size_t      ngx_http_judge_redis_nlangs;
+static ngx_uint_t  ngx_http_judge_redis_heard;   /* the fleet's languages */
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
 static ngx_msec_t  ngx_http_judge_redis_leased;  /* renewed since, or 0 */
@@ -1871,6 +1872,8 @@ ngx_http_judge_redis_languages_got(void *data, redisReply *reply)
         return;
     }
 
+    ngx_http_judge_redis_heard = 1;
+
     p = ngx_http_judge_redis_langs;
     last = p + sizeof(ngx_http_judge_redis_langs);
 
@@ -1919,7 +1922,9 @@ ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
         }
     }
 
-    return NGX_DECLINED;
+    /* not heard yet (a process just started): perhaps, in a moment */
+
+    return ngx_http_judge_redis_heard ? NGX_DECLINED : NGX_BUSY;
 }
 
 

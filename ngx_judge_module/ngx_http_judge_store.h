@@ -126,7 +126,8 @@ struct ngx_http_judge_store_s {
 
     /*
      * offered: a worker of another frontend offers the language (NGX_OK,
-     * with *compiled), as last heard (or NULL)
+     * with *compiled), as last heard; NGX_BUSY: the fleet not heard yet
+     * (or NULL)
      */
     ngx_int_t                  (*offered)(ngx_http_judge_zone_t *zone,
                                           ngx_str_t *language,

@@ -186,6 +186,9 @@ ok(start_workers(1), 'a worker on A');
 my ($bport) = spawn_frontend('b');
 on_port($bport, sub { spawn_worker('wb', slots => 2) });
 ok(redis_ready($bport), 'B is on Redis');
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
+   'B\'s worker is up');
 my $quick = {language => 'python',
              source => "import time\ntime.sleep(0.2)\nprint(input())",
              tests => [map { {id => "t$_", input => "$_\n",
