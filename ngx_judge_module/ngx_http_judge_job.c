@@ -919,26 +919,56 @@ ngx_uint_t
 ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
     ngx_uint_t max)
 {
-    ngx_uint_t             n;
-    ngx_queue_t           *q;
+    ngx_uint_t             n, looked;
+    ngx_queue_t           *q, *next, *last;
     ngx_http_judge_job_t  *job;
 
     n = 0;
+    looked = 0;
 
     ngx_http_judge_zone_lock(zone);
 
-    while (!ngx_queue_empty(&zone->sh->due) && n < max) {
-        q = ngx_queue_head(&zone->sh->due);
+    /*
+     * A job on its way stays in the queue, moved to its end: when its
+     * process dies before Redis answered (nothing else would ever write
+     * it, and it would hold back expiry), it is written again after
+     * NGX_HTTP_JUDGE_DUE_AGAIN; the write may be done twice, to the same
+     * effect.  Jobs on their way come first as they went, so the look
+     * stops a little past them.
+     */
+
+    if (ngx_queue_empty(&zone->sh->due)) {
+        ngx_http_judge_zone_unlock(zone);
+        return 0;
+    }
+
+    last = ngx_queue_last(&zone->sh->due);
+
+    for (q = ngx_queue_head(&zone->sh->due);
+         n < max && looked++ < 4 * max;
+         q = next)
+    {
+        next = ngx_queue_next(q);
         job = ngx_queue_data(q, ngx_http_judge_job_t, due_link);
 
-        ngx_queue_remove(q);
-        q->next = NULL;
+        if (job->durable == 1
+            || ngx_current_msec - job->due_sent >= NGX_HTTP_JUDGE_DUE_AGAIN)
+        {
+            job->durable = 2;
+            job->due_sent = ngx_current_msec;
 
-        job->durable = 2;
-        ngx_memcpy(due[n].id, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
-        due[n].status = ngx_http_judge_job_states[job->status];
-        due[n].ttl = job->ttl;
-        n++;
+            ngx_queue_remove(q);
+            ngx_queue_insert_tail(&zone->sh->due, q);
+
+            ngx_memcpy(due[n].id, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+            due[n].status = ngx_http_judge_job_states[job->status];
+            due[n].ttl = job->ttl;
+            n++;
+        }
+
+        if (q == last) {
+            break;
+        }
     }
 
     ngx_http_judge_zone_unlock(zone);
@@ -1088,8 +1118,9 @@ ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
     if (job && job->durable == 2) {
         job->durable = kept ? 3 : 1;
 
-        if (!kept) {
-            ngx_queue_insert_tail(&zone->sh->due, &job->due_link);
+        if (kept) {
+            ngx_queue_remove(&job->due_link);
+            job->due_link.next = NULL;
         }
     }
 

@@ -29,6 +29,7 @@ void ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op);
 
 #define NGX_HTTP_JUDGE_MAX_SPILLS  4
 #define NGX_HTTP_JUDGE_SPILL_WAIT  1000   /* ms */
+#define NGX_HTTP_JUDGE_DUE_AGAIN   30000  /* ms */
 
 
 /* a finished job whose end a durable store is to keep */

@@ -266,9 +266,9 @@ typedef struct {
 typedef struct {
     ngx_str_node_t               sn;          /* by id (crc32, then bytes) */
     ngx_queue_t                  queue;       /* active or finished list */
-    ngx_queue_t                  due_link;    /* in "due" while its end
-                                                 is to go to the durable
-                                                 store (durable 1) */
+    ngx_queue_t                  due_link;    /* in "due" until the durable
+                                                 store has its end */
+    ngx_msec_t                   due_sent;    /* when its end went */
     u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
 
     ngx_http_judge_job_status_e  status;
@@ -386,8 +386,10 @@ typedef struct {
     ngx_queue_t                  active;      /* jobs not finished */
     ngx_queue_t                  finished;    /* oldest last */
     ngx_queue_t                  due;         /* finished, their end not
-                                                 yet given to the durable
-                                                 store: oldest first */
+                                                 yet kept by the durable
+                                                 store: by when each was
+                                                 due or went, oldest
+                                                 first */
     ngx_uint_t                   nactive;
 
     ngx_rbtree_t                 clients;
