@@ -1603,7 +1603,9 @@ ngx_http_judge_events(ngx_http_request_t *r)
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                          "too_many_listeners",
                                          "too many clients follow this "
-                                         "submission");
+                                         "submission, or submissions held "
+                                         "by other frontends, here now; "
+                                         "try again");
     }
 
     if (rc == NGX_DONE) {
