@@ -587,7 +587,14 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     job->in_tree = 1;
     ngx_queue_insert_tail(&zone->sh->active, &job->queue);
     zone->sh->nactive++;
-    zone->sh->submissions++;
+
+    if (op->restored) {
+        zone->sh->takeovers++;
+
+    } else {
+        zone->sh->submissions++;
+    }
+
     ngx_http_judge_ready_dirty_locked(zone, job);
 
     ngx_http_judge_zone_unlock(zone);

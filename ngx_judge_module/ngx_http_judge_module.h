@@ -416,6 +416,7 @@ typedef struct {
     ngx_http_judge_lang_t        languages[NGX_HTTP_JUDGE_MAX_LANGS];
 
     uint64_t                     submissions;
+    uint64_t                     takeovers;   /* accepted elsewhere */
     uint64_t                     compiles;
     uint64_t                     cache_hits;
     uint64_t                     tests_judged;

@@ -2574,6 +2574,7 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     op.sub = sub;
     op.created = created;
     op.durable = 1;
+    op.restored = 1;
 
     if (e[13]->type == REDIS_REPLY_STRING) {
         spills = ngx_atoi((u_char *) e[13]->str, e[13]->len);

@@ -54,6 +54,7 @@ struct ngx_http_judge_store_op_s {
     unsigned                     durable:1;   /* its end is to be kept */
     unsigned                     want:1;      /* its program, from afar */
     unsigned                     spills:3;    /* frontends it left */
+    unsigned                     restored:1;  /* accepted elsewhere */
 
     /* read, events */
     ngx_chain_t                 *out;
