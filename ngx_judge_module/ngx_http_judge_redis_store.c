@@ -245,7 +245,8 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_redis_metrics,
     ngx_http_judge_redis_artifact,
     ngx_http_judge_redis_offered,
-    ngx_http_judge_redis_result
+    ngx_http_judge_redis_result,
+    ngx_http_judge_redis_up
 };
 
 

@@ -137,6 +137,12 @@ struct ngx_http_judge_store_s {
     void                       (*result)(ngx_http_judge_zone_t *zone,
                                          ngx_str_t *id, u_char *json,
                                          size_t len);
+
+    /*
+     * up: whether this process reaches the durable store now (or NULL:
+     * the zone is the store)
+     */
+    ngx_uint_t                 (*up)(void);
 };
 
 

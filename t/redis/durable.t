@@ -64,11 +64,21 @@ my ($code, $r) = http_json(POST => '/submissions', $::Echo);
 is($code, 202, 'accepted while Redis is up');
 my $id = $r->{id};
 finished_within(20, $id);
+my (undef, $h) = http_json(GET => '/health');
+is_deeply($h->{store}, {name => 'redis', up => JSON::PP::true},
+          '/health: the store is up');
+like($h->{zone}{instance}, qr/^[0-9a-f]{8}$/,
+     'and names the instance the fleet\'s answers know this frontend by');
 stop_redis('KILL');
 my ($c, $e, $resp);
 ok(wait_until(sub {
     ($c, $e, $resp) = http_json(POST => '/submissions', $::Echo);
     $c == 503 }, 5), 'refused once Redis is gone');
+my $in_a_row = 0;
+ok(wait_until(sub {
+    my (undef, $h) = http_json(GET => '/health');
+    $in_a_row = ($h->{store} && !$h->{store}{up}) ? $in_a_row + 1 : 0;
+    $in_a_row >= 4 }, 5), '/health: the store is down');
 my $t0 = time;
 ($c, $e, $resp) = http_json(POST => '/submissions', $::Echo);
 my $took = time - $t0;
