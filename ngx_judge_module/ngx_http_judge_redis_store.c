@@ -91,7 +91,6 @@
 #define NGX_HTTP_JUDGE_REDIS_AUDIT        10000
 #define NGX_HTTP_JUDGE_REDIS_AUDIT_MAX    256
 #define NGX_HTTP_JUDGE_REDIS_SUSPECTS     64
-#define NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL  "86400000"
 
 
 /* a job's limits as its location had them, kept with its record */
@@ -520,7 +519,8 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
 
     /* a program compiled on another frontend is taken, not compiled again */
 
-    op->want = sub->compiled && !ngx_http_judge_cache_has(op->zone, sub->hash);
+    op->want = sub->compiled && ngx_http_judge_redis_programs()
+               && !ngx_http_judge_cache_has(op->zone, sub->hash);
 
     created.data = p;
     p = ngx_sprintf(p, "%uL", ngx_http_judge_json_now_ms());
@@ -722,12 +722,15 @@ ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone, u_char *hash,
 {
     u_char                       *p;
     ngx_str_t                     prefix;
+    ngx_msec_t                    ttl;
     ngx_http_judge_redis_argv_t   a;
-    u_char                        key[192], st[NGX_INT_T_LEN];
+    u_char                        key[192], st[NGX_INT_T_LEN],
+                                  ms[NGX_INT_T_LEN];
 
     prefix = ngx_http_judge_redis_prefix();
+    ttl = ngx_http_judge_redis_programs();
 
-    if (prefix.len + NGX_HTTP_JUDGE_HASH_LEN + 5 > sizeof(key)) {
+    if (ttl == 0 || prefix.len + NGX_HTTP_JUDGE_HASH_LEN + 5 > sizeof(key)) {
         return;
     }
 
@@ -745,7 +748,9 @@ ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone, u_char *hash,
     ngx_http_judge_redis_arg(&a, abi->data, abi->len);
     ngx_http_judge_redis_arg(&a, compile->data, compile->len);
     ngx_http_judge_redis_arg(&a, program->data, program->len);
-    ngx_http_judge_redis_argz(&a, NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL);
+
+    p = ngx_sprintf(ms, "%M", ttl);
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
 }

@@ -363,3 +363,53 @@ $b = on_port($bport, sub {
 is($b->{verdict}, 'CE', 'is one on B');
 ok($b->{compile}{cached}, 'without compiling again');
 like($b->{compile}{output} // '', qr/nope/, 'with the compiler\'s words');
+
+=== judge_redis programs=: how long a compiled program stays in Redis for the other frontends; off: none is kept, each frontend compiles its own
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http =~ s/(judge_redis \S+);/$1 programs=off;/r
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb') });
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
+   'one on B');
+ok(redis_ready($bport), 'B is on the same Redis');
+my $c = {language => 'c',
+         source => "int main(void) { return 0; }\n",
+         tests => [{id => 'a', input => '', expected_output => ''}]};
+my (undef, $r) = http_json(POST => '/submissions?wait=true', $c);
+is($r->{verdict}, 'AC', 'A compiles and judges it');
+is(redis('--scan', '--pattern', 'judge:{a:*'), '', 'no program in Redis');
+my $b = on_port($bport, sub {
+    (http_json(POST => '/submissions?wait=true', $c))[1] });
+is($b->{verdict}, 'AC', 'B judges the same source');
+ok($b->{compile} && !$b->{compile}{cached}, 'compiling it itself');
+
+=== judge_redis programs=10m: a program is kept 10 minutes
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http =~ s/(judge_redis \S+);/$1 programs=10m;/r
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker');
+my (undef, $r) = http_json(POST => '/submissions?wait=true',
+    {language => 'c', source => "int main(void) { return 0; }\n",
+     tests => [{id => 'a', input => '', expected_output => ''}]});
+is($r->{verdict}, 'AC', 'compiled and judged');
+my ($key) = split /\n/, redis('--scan', '--pattern', 'judge:{a:*');
+ok($key, 'its program is in Redis');
+my $ttl = redis('PTTL', $key);
+ok($ttl > 590_000 && $ttl <= 600_000, "for 10 minutes ($ttl ms)");
+
+=== judge_redis programs= takes a time or off
+--- http_config
+    judge_zone judge:1m;
+    judge_redis 127.0.0.1:1 programs=soon;
+--- config
+    location / { judge_api; }
+--- must_die
+--- error_log
+invalid judge_redis parameter "programs=soon"
