@@ -1079,6 +1079,21 @@ ngx_http_judge_job_held(ngx_http_judge_zone_t *zone, u_char *id)
 }
 
 
+/* the jobs the zone holds unfinished */
+
+ngx_uint_t
+ngx_http_judge_job_active(ngx_http_judge_zone_t *zone)
+{
+    ngx_uint_t  n;
+
+    ngx_http_judge_zone_lock(zone);
+    n = zone->sh->nactive;
+    ngx_http_judge_zone_unlock(zone);
+
+    return n;
+}
+
+
 /* the durable store took a job's end ("kept"), or it is to be tried again */
 
 void

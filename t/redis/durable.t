@@ -413,3 +413,33 @@ ok($ttl > 590_000 && $ttl <= 600_000, "for 10 minutes ($ttl ms)");
 --- must_die
 --- error_log
 invalid judge_redis parameter "programs=soon"
+
+=== a cancel queued through B is taken by A within a tick, not at its next second
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker is up on A');
+my ($bport) = spawn_frontend('b');
+ok(redis_ready($bport), 'B is up on the same Redis');
+my $sleepy = {language => 'python', source => "import time\ntime.sleep(60)",
+              limits => {wall_time_ms => 25000, cpu_time_ms => 1000},
+              tests => [{id => 'z', input => '', assertions => [{exitCode => 0}]}]};
+my @ids = map { (http_json(POST => '/submissions', $sleepy))[1]{id} } 1 .. 5;
+is(scalar(grep { defined } @ids), 5, 'five jobs accepted on A');
+my $owner = redis('HGET', job_key($ids[0]), 'owner');
+my $queue = "judge:{cx:$owner}";
+my @took;
+for my $id (@ids) {
+    my ($dc) = on_port($bport, sub { http_json(DELETE => "/submissions/$id") });
+    my $t0 = time;
+    wait_until(sub { (redis('LLEN', $queue) // 1) == 0 }, 3);
+    push @took, time - $t0;
+    is($dc, 200, 'B takes a DELETE');
+    is(finished_within(5, $id)->{status}, 'CANCELLED', 'A cancels it');
+}
+my ($longest) = sort { $b <=> $a } @took;
+cmp_ok($longest, '<', 0.3,
+       sprintf('each cancel left the queue within 0.3 s (%s)',
+               join ' ', map { sprintf '%.2f', $_ } @took));
