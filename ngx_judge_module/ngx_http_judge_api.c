@@ -421,15 +421,16 @@ ngx_http_judge_health(ngx_http_request_t *r)
     time_t                       created;
     ngx_buf_t                   *b;
     ngx_uint_t                   generation, workers, free_slots;
+    ngx_http_judge_zone_t       *zone;
     ngx_http_judge_main_conf_t  *jmcf;
 
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+    zone = jmcf->zone;
 
-    ngx_http_judge_zone_stats(jmcf->zone, &generation, &created, &size,
-                              &free);
-    ngx_http_judge_registry_counts(jmcf->zone, &workers, &free_slots);
+    ngx_http_judge_zone_stats(zone, &generation, &created, &size, &free);
+    ngx_http_judge_registry_counts(zone, &workers, &free_slots);
 
-    b = ngx_create_temp_buf(r->pool, 512 + jmcf->zone->shm_zone->shm.name.len);
+    b = ngx_create_temp_buf(r->pool, 512 + zone->shm_zone->shm.name.len);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -440,11 +441,25 @@ ngx_http_judge_health(ngx_http_request_t *r)
                           "\"workers\":%ui,\"free_slots\":%ui,"
                           "\"zone\":{\"name\":\"%V\",\"size\":%uz,"
                           "\"free\":%uz,\"generation\":%ui,"
-                          "\"created\":%T}}\n",
+                          "\"created\":%T,\"instance\":\"%*s\"}",
                           NGX_HTTP_JUDGE_VERSION, ngx_pid,
-                          jmcf->zone->generation, workers, free_slots,
-                          &jmcf->zone->shm_zone->shm.name, size, free,
-                          generation, created);
+                          zone->generation, workers, free_slots,
+                          &zone->shm_zone->shm.name, size, free,
+                          generation, created,
+                          (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN,
+                          zone->instance);
+
+    /* the durable store as this process reaches it */
+
+    if (zone->store->up) {
+        b->last = ngx_sprintf(b->last,
+                              ",\"store\":{\"name\":\"%s\",\"up\":%s}",
+                              zone->store->name,
+                              zone->store->up() ? "true" : "false");
+    }
+
+    *b->last++ = '}';
+    *b->last++ = '\n';
 
     return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
 }

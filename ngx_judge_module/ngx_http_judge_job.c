@@ -587,7 +587,14 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     job->in_tree = 1;
     ngx_queue_insert_tail(&zone->sh->active, &job->queue);
     zone->sh->nactive++;
-    zone->sh->submissions++;
+
+    if (op->restored) {
+        zone->sh->takeovers++;
+
+    } else {
+        zone->sh->submissions++;
+    }
+
     ngx_http_judge_ready_dirty_locked(zone, job);
 
     ngx_http_judge_zone_unlock(zone);
@@ -1099,6 +1106,21 @@ ngx_http_judge_job_held(ngx_http_judge_zone_t *zone, u_char *id)
     ngx_http_judge_zone_unlock(zone);
 
     return job != NULL;
+}
+
+
+/* the jobs the zone holds unfinished */
+
+ngx_uint_t
+ngx_http_judge_job_active(ngx_http_judge_zone_t *zone)
+{
+    ngx_uint_t  n;
+
+    ngx_http_judge_zone_lock(zone);
+    n = zone->sh->nactive;
+    ngx_http_judge_zone_unlock(zone);
+
+    return n;
 }
 
 

@@ -44,6 +44,7 @@ ngx_uint_t ngx_http_judge_job_due(ngx_http_judge_zone_t *zone,
 void ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
     ngx_uint_t kept);
 ngx_uint_t ngx_http_judge_job_held(ngx_http_judge_zone_t *zone, u_char *id);
+ngx_uint_t ngx_http_judge_job_active(ngx_http_judge_zone_t *zone);
 ngx_uint_t ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
     ngx_uint_t max, ngx_uint_t busy, ngx_array_t *notify);
 

@@ -77,6 +77,11 @@ static ngx_http_judge_metric_t  ngx_http_judge_metrics_list[] = {
       "Submissions accepted.",
       "counter", NGX_HTTP_JUDGE_METRIC_SUM },
 
+    { ngx_string("judge_takeovers_total"),
+      "Submissions accepted by another frontend (gone, busy or without "
+      "workers for them) and run here.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
     { ngx_string("judge_compiles_total"),
       "Compile tasks sent.",
       "counter", NGX_HTTP_JUDGE_METRIC_SUM },
@@ -170,6 +175,7 @@ ngx_http_judge_metrics_read(ngx_http_judge_zone_t *zone, uint64_t *value)
     value[n++] = sh->free_slots;
     value[n++] = sh->nactive;
     value[n++] = sh->submissions;
+    value[n++] = sh->takeovers;
     value[n++] = sh->compiles;
     value[n++] = sh->cache_hits;
     value[n++] = sh->tests_judged;

@@ -346,7 +346,8 @@ typedef struct {
 
 /*
  * A language some worker offered: how many live workers offer it, when
- * one last could run it, and the flags its latest worker took (in the
+ * one last could run it, whether it is compiled (once a worker or the
+ * languages file said so), and the flags its latest worker took (in the
  * slab pool), which stand while its workers are away.
  */
 typedef struct {
@@ -356,6 +357,7 @@ typedef struct {
     ngx_msec_t                   last_live;
     ngx_str_t                    flags;
     unsigned                     compiled:1;
+    unsigned                     compiled_known:1;
 } ngx_http_judge_lang_t;
 
 
@@ -416,6 +418,7 @@ typedef struct {
     ngx_http_judge_lang_t        languages[NGX_HTTP_JUDGE_MAX_LANGS];
 
     uint64_t                     submissions;
+    uint64_t                     takeovers;   /* accepted elsewhere */
     uint64_t                     compiles;
     uint64_t                     cache_hits;
     uint64_t                     tests_judged;

@@ -121,7 +121,7 @@ static redisReplyObjectFunctions   ngx_http_judge_redis_checked = {
 
 /*
  * judge_redis host:port | unix:/path [db=N] [password_file=PATH]
- * [prefix=STR]; the host is resolved now, once.
+ * [prefix=STR] [programs=TIME|off]; the host is resolved now, once.
  */
 
 char *
@@ -151,6 +151,7 @@ ngx_http_judge_redis_directive(ngx_conf_t *cf,
     value = cf->args->elts;
 
     rcf->timeout = NGX_CONF_UNSET_MSEC;
+    rcf->programs = 86400000;
     ngx_str_set(&rcf->prefix, "judge:");
 
     rcf->url.url = value[1];
@@ -228,6 +229,23 @@ ngx_http_judge_redis_directive(ngx_conf_t *cf,
                 || ngx_strlchr(rcf->prefix.data,
                                rcf->prefix.data + rcf->prefix.len, '}'))
             {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "programs=", 9) == 0) {
+            s.data = value[i].data + 9;
+            s.len = value[i].len - 9;
+
+            if (s.len == 3 && ngx_strncmp(s.data, "off", 3) == 0) {
+                rcf->programs = 0;
+                continue;
+            }
+
+            rcf->programs = ngx_parse_time(&s, 0);
+            if (rcf->programs == (ngx_msec_t) NGX_ERROR) {
                 goto invalid;
             }
 
@@ -341,6 +359,13 @@ ngx_str_t
 ngx_http_judge_redis_prefix(void)
 {
     return ngx_http_judge_redis.conf->prefix;
+}
+
+
+ngx_msec_t
+ngx_http_judge_redis_programs(void)
+{
+    return ngx_http_judge_redis.conf->programs;
 }
 
 

@@ -25,6 +25,8 @@ struct ngx_http_judge_redis_conf_s {
     ngx_str_t                    prefix;
     ngx_uint_t                   db;
     ngx_msec_t                   timeout;
+    ngx_msec_t                   programs;    /* compiled programs kept for
+                                                 the others; 0: none */
     unsigned                     local:1;     /* a unix socket */
 };
 
@@ -44,6 +46,7 @@ void ngx_http_judge_redis_exit_process(void);
 ngx_uint_t ngx_http_judge_redis_up(void);
 ngx_msec_t ngx_http_judge_redis_up_since(void);
 ngx_str_t ngx_http_judge_redis_prefix(void);
+ngx_msec_t ngx_http_judge_redis_programs(void);
 ngx_int_t ngx_http_judge_redis_send(ngx_http_judge_redis_pt handler,
     void *data, ngx_uint_t argc, const char **argv, const size_t *argvlen);
 

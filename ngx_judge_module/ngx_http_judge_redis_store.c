@@ -94,7 +94,6 @@
 #define NGX_HTTP_JUDGE_REDIS_AUDIT        10000
 #define NGX_HTTP_JUDGE_REDIS_AUDIT_MAX    256
 #define NGX_HTTP_JUDGE_REDIS_SUSPECTS     64
-#define NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL  "86400000"
 #define NGX_HTTP_JUDGE_REDIS_GAP           "2000"  /* 2 renewals, ms */
 
 
@@ -191,7 +190,8 @@ static void ngx_http_judge_redis_told(ngx_http_judge_redis_watch_t *w,
 static void ngx_http_judge_redis_ended_add(u_char *id);
 static ngx_int_t ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_asked(void *data, redisReply *reply);
-static void ngx_http_judge_redis_cancel_these(void *data, redisReply *reply);
+static void ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_redis_cancels_got(void *data, redisReply *reply);
 static void ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, u_char *json, size_t len);
 static void ngx_http_judge_redis_languages_got(void *data,
@@ -249,7 +249,8 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_redis_metrics,
     ngx_http_judge_redis_artifact,
     ngx_http_judge_redis_offered,
-    ngx_http_judge_redis_result
+    ngx_http_judge_redis_result,
+    ngx_http_judge_redis_up
 };
 
 
@@ -260,6 +261,7 @@ static ngx_uint_t  ngx_http_judge_redis_heard;   /* the fleet's languages */
 
 static ngx_msec_t  ngx_http_judge_redis_renewed;
 static ngx_msec_t  ngx_http_judge_redis_leased;  /* renewed since, or 0 */
+static ngx_uint_t  ngx_http_judge_redis_cancels_out;   /* a read of them */
 static ngx_msec_t  ngx_http_judge_redis_claimed_at;
 static ngx_uint_t  ngx_http_judge_redis_idle;    /* free slots elsewhere */
 static ngx_msec_t  ngx_http_judge_redis_strayed_at;
@@ -314,32 +316,31 @@ static char  ngx_http_judge_redis_create_lua[] =
 
 /*
  * Each second.  KEYS: the lease, this frontend's workers, frontends,
- * languages, its cancels, free slots, the clock; ARGV: lease ms, its
- * workers, now, this frontend, who is too old, its free slots, the
- * languages its workers offer...  The fleet's languages, the cancels
- * asked of it, and the free slots of the other frontends.
+ * languages, free slots, the clock; ARGV: lease ms, its workers, now,
+ * this frontend, who is too old, its free slots, the languages its
+ * workers offer...  The fleet's languages and the free slots of the
+ * other frontends.
  */
 static char  ngx_http_judge_redis_heartbeat_lua[] =
-    NGX_HTTP_JUDGE_REDIS_TICK_LUA("7")
+    NGX_HTTP_JUDGE_REDIS_TICK_LUA("6")
     "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) "
     "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) "
     "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', "
     "                              ARGV[5])) do "
-    "  redis.call('HDEL', KEYS[6], f) "
+    "  redis.call('HDEL', KEYS[5], f) "
     "end "
     "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[5]) "
     "redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) "
-    "redis.call('HSET', KEYS[6], ARGV[4], ARGV[6]) "
+    "redis.call('HSET', KEYS[5], ARGV[4], ARGV[6]) "
     "for i = 7, #ARGV do redis.call('ZADD', KEYS[4], ARGV[3], ARGV[i]) end "
     "redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5]) "
     "local idle = 0 "
     "for _, f in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do "
     "  if f ~= ARGV[4] then "
-    "    idle = idle + (tonumber(redis.call('HGET', KEYS[6], f)) or 0) "
+    "    idle = idle + (tonumber(redis.call('HGET', KEYS[5], f)) or 0) "
     "  end "
     "end "
-    "return {redis.call('ZRANGE', KEYS[4], 0, -1), "
-    "        redis.call('LPOP', KEYS[5], 64) or {}, idle}";
+    "return {redis.call('ZRANGE', KEYS[4], 0, -1), idle}";
 
 
 /*
@@ -562,7 +563,8 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
 
     /* a program compiled on another frontend is taken, not compiled again */
 
-    op->want = sub->compiled && !ngx_http_judge_cache_has(op->zone, sub->hash);
+    op->want = sub->compiled && ngx_http_judge_redis_programs()
+               && !ngx_http_judge_cache_has(op->zone, sub->hash);
 
     created.data = p;
     p = ngx_sprintf(p, "%uL", ngx_http_judge_json_now_ms());
@@ -764,12 +766,15 @@ ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone, u_char *hash,
 {
     u_char                       *p;
     ngx_str_t                     prefix;
+    ngx_msec_t                    ttl;
     ngx_http_judge_redis_argv_t   a;
-    u_char                        key[192], st[NGX_INT_T_LEN];
+    u_char                        key[192], st[NGX_INT_T_LEN],
+                                  ms[NGX_INT_T_LEN];
 
     prefix = ngx_http_judge_redis_prefix();
+    ttl = ngx_http_judge_redis_programs();
 
-    if (prefix.len + NGX_HTTP_JUDGE_HASH_LEN + 5 > sizeof(key)) {
+    if (ttl == 0 || prefix.len + NGX_HTTP_JUDGE_HASH_LEN + 5 > sizeof(key)) {
         return;
     }
 
@@ -787,7 +792,9 @@ ngx_http_judge_redis_artifact(ngx_http_judge_zone_t *zone, u_char *hash,
     ngx_http_judge_redis_arg(&a, abi->data, abi->len);
     ngx_http_judge_redis_arg(&a, compile->data, compile->len);
     ngx_http_judge_redis_arg(&a, program->data, program->len);
-    ngx_http_judge_redis_argz(&a, NGX_HTTP_JUDGE_REDIS_ARTIFACT_TTL);
+
+    p = ngx_sprintf(ms, "%M", ttl);
+    ngx_http_judge_redis_arg(&a, ms, p - ms);
 
     (void) ngx_http_judge_redis_send(NULL, NULL, a.n, a.argv, a.len);
 }
@@ -1466,14 +1473,57 @@ ngx_http_judge_redis_asked(void *data, redisReply *reply)
 }
 
 
+/*
+ * At each tick while this frontend holds unfinished jobs: the cancels
+ * other frontends queued for it, taken off the queue and carried out (an
+ * empty queue costs one read).  One read is out at a time, so a slow
+ * Redis is not sent a queue of them.
+ */
+
 static void
-ngx_http_judge_redis_cancel_these(void *data, redisReply *reply)
+ngx_http_judge_redis_cancels(ngx_http_judge_zone_t *zone)
+{
+    u_char                       *p;
+    ngx_str_t                     prefix;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        cx[128];
+
+    prefix = ngx_http_judge_redis_prefix();
+
+    if (ngx_http_judge_redis_cancels_out
+        || prefix.len + NGX_HTTP_JUDGE_INSTANCE_LEN + 5 > sizeof(cx)
+        || ngx_http_judge_job_active(zone) == 0)
+    {
+        return;
+    }
+
+    p = ngx_sprintf(cx, "%V{cx:%*s}", &prefix,
+                    (size_t) NGX_HTTP_JUDGE_INSTANCE_LEN, zone->instance);
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "LPOP");
+    ngx_http_judge_redis_arg(&a, cx, p - cx);
+    ngx_http_judge_redis_argz(&a, "64");
+
+    if (ngx_http_judge_redis_send(ngx_http_judge_redis_cancels_got, zone,
+                                  a.n, a.argv, a.len)
+        == NGX_OK)
+    {
+        ngx_http_judge_redis_cancels_out = 1;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_cancels_got(void *data, redisReply *reply)
 {
     ngx_http_judge_zone_t  *zone = data;
 
     size_t       i;
     ngx_str_t    id;
     redisReply  *e;
+
+    ngx_http_judge_redis_cancels_out = 0;
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
         return;
@@ -1599,6 +1649,8 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
 
     ngx_http_judge_redis_poll(zone);
 
+    ngx_http_judge_redis_cancels(zone);
+
     n = ngx_http_judge_job_due(zone, due, NGX_HTTP_JUDGE_REDIS_SYNC_MAX);
 
     for (i = 0; i < n; i++) {
@@ -1690,8 +1742,7 @@ ngx_http_judge_redis_synced(void *data, redisReply *reply)
 
 /*
  * This frontend is alive for five seconds more; its workers and their
- * languages, for the other frontends; theirs, and the cancels asked of it,
- * back.
+ * languages, for the other frontends; theirs back.
  */
 
 static void
@@ -1705,7 +1756,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_pool_t                   *pool;
     ngx_http_judge_redis_argv_t   a;
     u_char                        lease[128], fs[128], fes[128], langs[128];
-    u_char                        cx[128], frees[128], clock[128];
+    u_char                        frees[128], clock[128];
     u_char                        ms[NGX_INT_T_LEN];
     u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
     u_char                        slots[NGX_INT_T_LEN], offered[1024];
@@ -1733,7 +1784,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_heartbeat_lua);
-    ngx_http_judge_redis_argz(&a, "7");
+    ngx_http_judge_redis_argz(&a, "6");
 
     p = ngx_sprintf(lease, "%V{fe:%V}", &prefix, &inst);
     ngx_http_judge_redis_arg(&a, lease, p - lease);
@@ -1743,8 +1794,6 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, fes, p - fes);
     p = ngx_sprintf(langs, "%V{langs}", &prefix);
     ngx_http_judge_redis_arg(&a, langs, p - langs);
-    p = ngx_sprintf(cx, "%V{cx:%V}", &prefix, &inst);
-    ngx_http_judge_redis_arg(&a, cx, p - cx);
     p = ngx_sprintf(frees, "%V{free}", &prefix);
     ngx_http_judge_redis_arg(&a, frees, p - frees);
     p = ngx_sprintf(clock, "%V{clock}", &prefix);
@@ -1790,7 +1839,7 @@ ngx_http_judge_redis_beaten(void *data, redisReply *reply)
     ngx_core_conf_t  *ccf;
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 3)
+        || reply->elements != 2)
     {
         /* not renewed: nothing taken over or passed on until it is */
         ngx_http_judge_redis_leased = 0;
@@ -1803,17 +1852,16 @@ ngx_http_judge_redis_beaten(void *data, redisReply *reply)
     }
 
     ngx_http_judge_redis_languages_got(NULL, reply->element[0]);
-    ngx_http_judge_redis_cancel_these(data, reply->element[1]);
 
     /* what this process may pass on until the next: its share */
 
     ccf = (ngx_core_conf_t *) ngx_get_conf(ngx_cycle->conf_ctx,
                                            ngx_core_module);
 
-    if (reply->element[2]->type == REDIS_REPLY_INTEGER
-        && reply->element[2]->integer > 0)
+    if (reply->element[1]->type == REDIS_REPLY_INTEGER
+        && reply->element[1]->integer > 0)
     {
-        ngx_http_judge_redis_idle = (reply->element[2]->integer
+        ngx_http_judge_redis_idle = (reply->element[1]->integer
                                      + ccf->worker_processes - 1)
                                     / ccf->worker_processes;
     } else {
@@ -2653,6 +2701,7 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     op.sub = sub;
     op.created = created;
     op.durable = 1;
+    op.restored = 1;
 
     if (e[13]->type == REDIS_REPLY_STRING) {
         spills = ngx_atoi((u_char *) e[13]->str, e[13]->len);

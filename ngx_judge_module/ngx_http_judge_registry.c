@@ -14,6 +14,10 @@
 #include "ngx_http_judge_registry.h"
 
 
+/* a line of the languages file: "<id>:1\n" */
+#define NGX_HTTP_JUDGE_KNOWN_LINE  (NGX_HTTP_JUDGE_MAX_ID_LEN + 3)
+
+
 /*
  * The registry: the workers connected to any process of this nginx (one
  * zone record each, by id), what they offer (the language table, kept
@@ -31,7 +35,7 @@ static void ngx_http_judge_registry_draining_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w);
 static ngx_uint_t ngx_http_judge_registry_offer_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_worker_t *w,
-    ngx_uint_t *added);
+    ngx_uint_t *news);
 static size_t ngx_http_judge_registry_known_locked(ngx_http_judge_shctx_t *sh,
     u_char *buf);
 static void ngx_http_judge_registry_save(ngx_http_judge_zone_t *zone,
@@ -154,12 +158,13 @@ ngx_http_judge_registry_lang_locked(ngx_http_judge_shctx_t *sh, u_char *id,
 
 /*
  * The worker's languages have one more live worker: returns those left
- * out; "added" counts those new to the table.
+ * out; "news" counts those the languages file does not say yet (new to
+ * the table, or whether they are compiled).
  */
 
 static ngx_uint_t
 ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
-    ngx_http_judge_worker_t *w, ngx_uint_t *added)
+    ngx_http_judge_worker_t *w, ngx_uint_t *news)
 {
     ngx_uint_t                     i, j, full;
     ngx_http_judge_lang_t         *l, *e;
@@ -184,7 +189,7 @@ ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
                 l = e;
                 ngx_memcpy(l->id, wl->id.data, wl->id.len);
                 l->len = wl->id.len;
-                (*added)++;
+                l->compiled_known = 0;
             }
         }
 
@@ -193,9 +198,14 @@ ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
             continue;
         }
 
+        if (!l->compiled_known || l->compiled != wl->compiled) {
+            (*news)++;
+        }
+
         l->workers++;
         l->last_live = ngx_current_msec;
         l->compiled = wl->compiled;
+        l->compiled_known = 1;
 
         /*
          * Its flags stand for the language while its workers are away;
@@ -213,9 +223,13 @@ ngx_http_judge_registry_offer_locked(ngx_http_judge_zone_t *zone,
 
 /*
  * The languages workers offered outlive the zone in the cache directory's
- * "languages" file, one id a line: after a restart, submissions in them
- * wait for their workers (503 no_worker) rather than being refused as
- * unknown.  Written (rarely: when a language is new to the table) to a
+ * "languages" file, a line each: "<id>:1" (compiled) or "<id>:0": after a
+ * restart, submissions in them are taken and wait for their workers, as
+ * after a reload, compiled first when the language is; past that grace
+ * they get 503 no_worker rather than 422 unknown_language.  A bare "<id>"
+ * (a file of an older build) does not say whether it is compiled: known,
+ * but not taken before a worker says.  Written (rarely: when a language
+ * is new to the table, or first said to be compiled or not) to a
  * temporary name and renamed, never synced.
  */
 
@@ -233,6 +247,12 @@ ngx_http_judge_registry_known_locked(ngx_http_judge_shctx_t *sh, u_char *buf)
 
         if (l->len) {
             p = ngx_cpymem(p, l->id, l->len);
+
+            if (l->compiled_known) {
+                *p++ = ':';
+                *p++ = l->compiled ? '1' : '0';
+            }
+
             *p++ = '\n';
         }
     }
@@ -285,14 +305,14 @@ ngx_http_judge_registry_save(ngx_http_judge_zone_t *zone, u_char *ids,
 void
 ngx_http_judge_registry_restore(ngx_http_judge_zone_t *zone)
 {
-    u_char                 *p, *last, *end;
+    u_char                 *p, *last, *end, *id_end;
     ssize_t                 n;
     ngx_fd_t                fd;
     ngx_uint_t              i;
     ngx_http_judge_lang_t  *l;
     u_char                  name[NGX_MAX_PATH];
     u_char                  ids[NGX_HTTP_JUDGE_MAX_LANGS
-                                * (NGX_HTTP_JUDGE_MAX_ID_LEN + 1)];
+                                * NGX_HTTP_JUDGE_KNOWN_LINE];
 
     ngx_snprintf(name, sizeof(name), "%V/languages%Z", &zone->cache->name);
 
@@ -317,16 +337,30 @@ ngx_http_judge_registry_restore(ngx_http_judge_zone_t *zone)
             break;
         }
 
-        if (!ngx_http_judge_name_ok(p, end - p))
+        id_end = end;
+
+        if (end - p > 2 && end[-2] == ':'
+            && (end[-1] == '0' || end[-1] == '1'))
         {
+            id_end = end - 2;
+        }
+
+        if (!ngx_http_judge_name_ok(p, id_end - p)) {
             continue;
         }
 
         l = &zone->sh->languages[i++];
-        ngx_memcpy(l->id, p, end - p);
-        l->len = end - p;
+        ngx_memcpy(l->id, p, id_end - p);
+        l->len = id_end - p;
         l->workers = 0;
-        l->last_live = ngx_current_msec;
+        l->compiled_known = (id_end != end);
+        l->compiled = l->compiled_known && end[-1] == '1';
+
+        /* not knowing whether it is compiled, it waits for a worker */
+
+        l->last_live = l->compiled_known
+                       ? ngx_current_msec
+                       : ngx_current_msec - NGX_HTTP_JUDGE_REJOIN_GRACE;
     }
 }
 
@@ -368,11 +402,11 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
 {
     u_char                        *p;
     size_t                         size, known;
-    ngx_uint_t                     i, full, added;
+    ngx_uint_t                     i, full, news;
     ngx_http_judge_worker_t       *w;
     ngx_http_judge_worker_lang_t  *wl, *from;
     u_char                         ids[NGX_HTTP_JUDGE_MAX_LANGS
-                                       * (NGX_HTTP_JUDGE_MAX_ID_LEN + 1)];
+                                       * NGX_HTTP_JUDGE_KNOWN_LINE];
 
     size = sizeof(ngx_http_judge_worker_t) + info->id.len + info->abi.len
            + info->tags.len + info->languages.len + info->compiled.len
@@ -428,9 +462,9 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
         wl->compiled = from->compiled;
     }
 
-    added = 0;
-    full = ngx_http_judge_registry_offer_locked(zone, w, &added);
-    known = added ? ngx_http_judge_registry_known_locked(zone->sh, ids) : 0;
+    news = 0;
+    full = ngx_http_judge_registry_offer_locked(zone, w, &news);
+    known = news ? ngx_http_judge_registry_known_locked(zone->sh, ids) : 0;
 
     for (i = 0; i < info->ncached && i < NGX_HTTP_JUDGE_HELD; i++) {
         if (ngx_strlen(info->cached[i]) == NGX_HTTP_JUDGE_HASH_LEN) {

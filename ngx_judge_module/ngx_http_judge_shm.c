@@ -191,6 +191,7 @@ ngx_http_judge_zone_create(ngx_http_judge_zone_t *zone,
         sh->reset_serial = old->next_id;
 
         sh->submissions = old->submissions;
+        sh->takeovers = old->takeovers;
         sh->compiles = old->compiles;
         sh->cache_hits = old->cache_hits;
         sh->tests_judged = old->tests_judged;

@@ -42,6 +42,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     ngx_http_judge_zone_metrics,
     NULL,
     NULL,
+    NULL,
     NULL
 };
 

@@ -54,6 +54,7 @@ struct ngx_http_judge_store_op_s {
     unsigned                     durable:1;   /* its end is to be kept */
     unsigned                     want:1;      /* its program, from afar */
     unsigned                     spills:3;    /* frontends it left */
+    unsigned                     restored:1;  /* accepted elsewhere */
 
     /* read, events */
     ngx_chain_t                 *out;
@@ -137,6 +138,12 @@ struct ngx_http_judge_store_s {
     void                       (*result)(ngx_http_judge_zone_t *zone,
                                          ngx_str_t *id, u_char *json,
                                          size_t len);
+
+    /*
+     * up: whether this process reaches the durable store now (or NULL:
+     * the zone is the store)
+     */
+    ngx_uint_t                 (*up)(void);
 };
 
 

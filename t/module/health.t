@@ -15,7 +15,8 @@ GET /health
 Content-Type: application/json
 --- response_json
 {"status": "ok", "version": "/^\\d+\\.\\d+\\.\\d+$/",
- "zone": {"name": "judge", "size": 1048576, "generation": 1}}
+ "zone": {"name": "judge", "size": 1048576, "generation": 1,
+          "instance": "/^[0-9a-f]{8}$/"}}
 --- no_error_log
 [error]
 

@@ -159,6 +159,36 @@ ok(-s servroot() . '/judge_cache/languages' || glob(servroot() . '/*/languages')
    'kept in the cache directory');
 
 
+=== a compiled language remembered across a restart stays compiled: a submission taken before its worker is back is compiled first, not run without a program
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- perl
+my $w = registered(nginx_port(), 't', id => 'z',
+                   languages => [['zig', 'Zig', '0.10', 1], ['python', 'Python', '3']])
+    // die "not welcomed\n";
+$w->close;
+restart_nginx();
+my ($c, $j) = post('{"language":"zig","source":"x","tests":[{"expected_output":""}]}');
+is($c, 202, 'taken while its worker is away');
+$w = registered(nginx_port(), 't', id => 'z',
+                languages => [['zig', 'Zig', '0.10', 1]])
+    // die "not welcomed again\n";
+my ($name) = $w->recv_cmd(5);
+is($name, 'compile', 'its worker back, it is compiled');
+$w->close;
+
+# a file that names a language without saying whether it is compiled
+my ($file) = grep { -f } servroot() . '/judge_cache/languages',
+                         glob(servroot() . '/*/languages');
+open my $fh, '>', $file or die "$file: $!";
+print $fh "zig\n";
+close $fh;
+restart_nginx();
+($c, $j) = post('{"language":"zig","source":"x","tests":[{"expected_output":""}]}');
+is("$c $j->{error}{code}", '503 no_worker',
+   'a language the file does not say is compiled or not waits for its worker');
+
+
 === unknown submissions are a JSON 404
 --- http_config eval: $::Http
 --- config eval: $::Config

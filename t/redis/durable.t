@@ -64,11 +64,21 @@ my ($code, $r) = http_json(POST => '/submissions', $::Echo);
 is($code, 202, 'accepted while Redis is up');
 my $id = $r->{id};
 finished_within(20, $id);
+my (undef, $h) = http_json(GET => '/health');
+is_deeply($h->{store}, {name => 'redis', up => JSON::PP::true},
+          '/health: the store is up');
+like($h->{zone}{instance}, qr/^[0-9a-f]{8}$/,
+     'and names the instance the fleet\'s answers know this frontend by');
 stop_redis('KILL');
 my ($c, $e, $resp);
 ok(wait_until(sub {
     ($c, $e, $resp) = http_json(POST => '/submissions', $::Echo);
     $c == 503 }, 5), 'refused once Redis is gone');
+my $in_a_row = 0;
+ok(wait_until(sub {
+    my (undef, $h) = http_json(GET => '/health');
+    $in_a_row = ($h->{store} && !$h->{store}{up}) ? $in_a_row + 1 : 0;
+    $in_a_row >= 4 }, 5), '/health: the store is down');
 my $t0 = time;
 ($c, $e, $resp) = http_json(POST => '/submissions', $::Echo);
 my $took = time - $t0;
@@ -353,3 +363,83 @@ $b = on_port($bport, sub {
 is($b->{verdict}, 'CE', 'is one on B');
 ok($b->{compile}{cached}, 'without compiling again');
 like($b->{compile}{output} // '', qr/nope/, 'with the compiler\'s words');
+
+=== judge_redis programs=: how long a compiled program stays in Redis for the other frontends; off: none is kept, each frontend compiles its own
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http =~ s/(judge_redis \S+);/$1 programs=off;/r
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+on_port($bport, sub { spawn_worker('wb') });
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
+   'one on B');
+ok(redis_ready($bport), 'B is on the same Redis');
+my $c = {language => 'c',
+         source => "int main(void) { return 0; }\n",
+         tests => [{id => 'a', input => '', expected_output => ''}]};
+my (undef, $r) = http_json(POST => '/submissions?wait=true', $c);
+is($r->{verdict}, 'AC', 'A compiles and judges it');
+is(redis('--scan', '--pattern', 'judge:{a:*'), '', 'no program in Redis');
+my $b = on_port($bport, sub {
+    (http_json(POST => '/submissions?wait=true', $c))[1] });
+is($b->{verdict}, 'AC', 'B judges the same source');
+ok($b->{compile} && !$b->{compile}{cached}, 'compiling it itself');
+
+=== judge_redis programs=10m: a program is kept 10 minutes
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http =~ s/(judge_redis \S+);/$1 programs=10m;/r
+--- config eval: $::Config
+--- timeout: 30
+--- perl
+ok(start_workers(1), 'a worker');
+my (undef, $r) = http_json(POST => '/submissions?wait=true',
+    {language => 'c', source => "int main(void) { return 0; }\n",
+     tests => [{id => 'a', input => '', expected_output => ''}]});
+is($r->{verdict}, 'AC', 'compiled and judged');
+my ($key) = split /\n/, redis('--scan', '--pattern', 'judge:{a:*');
+ok($key, 'its program is in Redis');
+my $ttl = redis('PTTL', $key);
+ok($ttl > 590_000 && $ttl <= 600_000, "for 10 minutes ($ttl ms)");
+
+=== judge_redis programs= takes a time or off
+--- http_config
+    judge_zone judge:1m;
+    judge_redis 127.0.0.1:1 programs=soon;
+--- config
+    location / { judge_api; }
+--- must_die
+--- error_log
+invalid judge_redis parameter "programs=soon"
+
+=== a cancel queued through B is taken by A within a tick, not at its next second
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker is up on A');
+my ($bport) = spawn_frontend('b');
+ok(redis_ready($bport), 'B is up on the same Redis');
+my $sleepy = {language => 'python', source => "import time\ntime.sleep(60)",
+              limits => {wall_time_ms => 25000, cpu_time_ms => 1000},
+              tests => [{id => 'z', input => '', assertions => [{exitCode => 0}]}]};
+my @ids = map { (http_json(POST => '/submissions', $sleepy))[1]{id} } 1 .. 5;
+is(scalar(grep { defined } @ids), 5, 'five jobs accepted on A');
+my $owner = redis('HGET', job_key($ids[0]), 'owner');
+my $queue = "judge:{cx:$owner}";
+my @took;
+for my $id (@ids) {
+    my ($dc) = on_port($bport, sub { http_json(DELETE => "/submissions/$id") });
+    my $t0 = time;
+    wait_until(sub { (redis('LLEN', $queue) // 1) == 0 }, 3);
+    push @took, time - $t0;
+    is($dc, 200, 'B takes a DELETE');
+    is(finished_within(5, $id)->{status}, 'CANCELLED', 'A cancels it');
+}
+my ($longest) = sort { $b <=> $a } @took;
+cmp_ok($longest, '<', 0.3,
+       sprintf('each cancel left the queue within 0.3 s (%s)',
+               join ' ', map { sprintf '%.2f', $_ } @took));

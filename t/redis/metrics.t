@@ -138,3 +138,32 @@ is($m->{$_}, $local->{$_}, "$_ as this frontend's")
     for qw(judge_workers judge_submissions_total judge_tests_total);
 is($m->{"judge_cache_files{instance=\"$inst[0]\"}"},
    $local->{judge_cache_files}, 'judge_cache_files too, with its instance');
+
+=== a submission passed on to the frontend whose workers run it counts once in the fleet's submissions, and as a takeover where it ran
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_workers(1), 'a worker on A');
+my ($bport) = spawn_frontend('b');
+ok(redis_ready($bport), 'B, without workers, is on the same Redis');
+my ($code, $s);
+ok(on_port($bport, sub { wait_until(sub {
+    ($code, $s) = http_json(POST => '/submissions', $::Echo);
+    $code == 202 }, 10) }),
+   'B takes a submission only A\'s workers can run');
+is(finished_within(20, $s->{id})->{verdict}, 'AC', 'judged on A');
+is(on_port($bport, sub { metrics()->{judge_submissions_total} }), 1,
+   'B accepted it');
+my $local = metrics();
+is($local->{judge_submissions_total}, 0, 'A did not');
+is($local->{judge_takeovers_total}, 1, 'A took it over');
+my $m;
+ok(wait_until(sub {
+    $m = metrics('?scope=fleet');
+    ($m->{judge_takeovers_total} // 0) == 1
+    && ($m->{judge_frontends} // 0) == 2 }, 5),
+   'the fleet shows the takeover')
+    or diag(JSON::PP->new->canonical->encode($m));
+is($m->{judge_submissions_total}, 1, 'and one submission, not two');
