@@ -88,7 +88,8 @@ sub check {
 our $Health = {status => 'ok', version => '0.1.0', pid => 12, generation => 1,
                workers => 0, free_slots => 0,
                zone => {name => 'judge', size => 4194304, free => 65536,
-                        generation => 1, created => 1700000000}};
+                        generation => 1, created => 1700000000,
+                        instance => '0a1b2c3d'}};
 
 our $Id = '0123456789abcdef01234567';
 

@@ -185,6 +185,9 @@ ok(wait_until(sub { (http_json(GET => "/submissions/$id"))[0] == 404 }, 10),
 ok(start_workers(1), 'a worker on A');
 my ($bport) = spawn_frontend('b');
 on_port($bport, sub { spawn_worker('wb', slots => 2) });
+ok(on_port($bport, sub { wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }, 20) }),
+   'and one on B');
 ok(redis_ready($bport), 'B is on Redis');
 my $quick = {language => 'python',
              source => "import time\ntime.sleep(0.2)\nprint(input())",
