@@ -203,7 +203,7 @@ static void ngx_http_judge_redis_fleet_got(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_metrics(ngx_http_judge_store_op_t *op);
 static void ngx_http_judge_redis_metrics_got(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_frontends(ngx_http_judge_store_op_t *op,
-    char *script, ngx_http_judge_redis_pt handler);
+    char *tag, ngx_http_judge_redis_pt handler);
 static void ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_redis_synced(void *data, redisReply *reply);
 static void ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone);
@@ -391,28 +391,18 @@ static char  ngx_http_judge_redis_result_lua[] =
     "return 1";
 
 
-/* KEYS: frontends; ARGV: prefix, who is too old: instance, workers, ... */
-static char  ngx_http_judge_redis_fleet_lua[] =
-    "local out = {} "
-    "for _, f in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], "
-    "                              '(' .. ARGV[2], '+inf')) do "
-    "  local v = redis.call('GET', ARGV[1] .. '{fs:' .. f .. '}') "
-    "  if v then out[#out + 1] = f out[#out + 1] = v end "
-    "end "
-    "return out";
-
-
 /*
- * KEYS: frontends; ARGV: prefix, who is too old: instance, figures, ...
- * in the order of the instances
+ * KEYS: frontends; ARGV: prefix, who is too old, the tag of their keys
+ * ("fs:" workers, "fm:" figures): instance, value, ... in the order of
+ * the instances
  */
-static char  ngx_http_judge_redis_metrics_lua[] =
+static char  ngx_http_judge_redis_frontends_lua[] =
     "local fs = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], "
     "                      '+inf') "
     "table.sort(fs) "
     "local out = {} "
     "for _, f in ipairs(fs) do "
-    "  local v = redis.call('GET', ARGV[1] .. '{fm:' .. f .. '}') "
+    "  local v = redis.call('GET', ARGV[1] .. '{' .. ARGV[3] .. f .. '}') "
     "  if v then out[#out + 1] = f out[#out + 1] = v end "
     "end "
     "return out";
@@ -1979,7 +1969,7 @@ ngx_http_judge_redis_offered(ngx_http_judge_zone_t *zone,
 static ngx_int_t
 ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
 {
-    return ngx_http_judge_redis_frontends(op, ngx_http_judge_redis_fleet_lua,
+    return ngx_http_judge_redis_frontends(op, "fs:",
                                           ngx_http_judge_redis_fleet_got);
 }
 
@@ -1987,16 +1977,15 @@ ngx_http_judge_redis_fleet(ngx_http_judge_store_op_t *op)
 static ngx_int_t
 ngx_http_judge_redis_metrics(ngx_http_judge_store_op_t *op)
 {
-    return ngx_http_judge_redis_frontends(op,
-                                          ngx_http_judge_redis_metrics_lua,
+    return ngx_http_judge_redis_frontends(op, "fm:",
                                           ngx_http_judge_redis_metrics_got);
 }
 
 
-/* "script" on the frontends seen lately; its reply answers "op" */
+/* the keys "tag" of the frontends seen lately; the reply answers "op" */
 
 static ngx_int_t
-ngx_http_judge_redis_frontends(ngx_http_judge_store_op_t *op, char *script,
+ngx_http_judge_redis_frontends(ngx_http_judge_store_op_t *op, char *tag,
     ngx_http_judge_redis_pt handler)
 {
     u_char                       *p;
@@ -2024,11 +2013,12 @@ ngx_http_judge_redis_frontends(ngx_http_judge_store_op_t *op, char *script,
 
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
-    ngx_http_judge_redis_argz(&a, script);
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_frontends_lua);
     ngx_http_judge_redis_argz(&a, "1");
     ngx_http_judge_redis_arg(&a, set.data, set.len);
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, old, p - old);
+    ngx_http_judge_redis_argz(&a, tag);
 
     return ngx_http_judge_redis_ask(handler, op, &a);
 }
@@ -2039,7 +2029,7 @@ ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
 {
     ngx_http_judge_store_op_t  *op = data;
 
-    size_t                   i, n;
+    size_t                   i, n, k;
     ngx_http_judge_shown_t  *shown;
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
@@ -2059,6 +2049,8 @@ ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
         return;
     }
 
+    k = 0;
+
     for (i = 0; i < n; i++) {
         if (reply->element[2 * i]->type != REDIS_REPLY_STRING
             || reply->element[2 * i + 1]->type != REDIS_REPLY_STRING)
@@ -2066,13 +2058,14 @@ ngx_http_judge_redis_fleet_got(void *data, redisReply *reply)
             continue;
         }
 
-        shown[i].instance.data = (u_char *) reply->element[2 * i]->str;
-        shown[i].instance.len = reply->element[2 * i]->len;
-        shown[i].workers.data = (u_char *) reply->element[2 * i + 1]->str;
-        shown[i].workers.len = reply->element[2 * i + 1]->len;
+        shown[k].instance.data = (u_char *) reply->element[2 * i]->str;
+        shown[k].instance.len = reply->element[2 * i]->len;
+        shown[k].workers.data = (u_char *) reply->element[2 * i + 1]->str;
+        shown[k].workers.len = reply->element[2 * i + 1]->len;
+        k++;
     }
 
-    op->rc = ngx_http_judge_store_fleet_json(op, shown, n);
+    op->rc = ngx_http_judge_store_fleet_json(op, shown, k);
     op->done(op);
 }
 
