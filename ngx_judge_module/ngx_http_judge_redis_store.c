@@ -1607,6 +1607,9 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_renewed = ngx_current_msec;
         ngx_http_judge_redis_heartbeat(zone);
         ngx_http_judge_redis_figures(zone);
+
+        /* a walk of the unfinished jobs under the lock: once a second */
+        ngx_http_judge_redis_spill(zone);
     }
 
     /*
@@ -1634,8 +1637,6 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         ngx_http_judge_redis_strayed_at = ngx_current_msec;
         ngx_http_judge_redis_strays(zone);
     }
-
-    ngx_http_judge_redis_spill(zone);
 
     ngx_http_judge_redis_poll(zone);
 
