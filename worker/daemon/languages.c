@@ -27,6 +27,12 @@
  * with the rest and goes on (see language_flag_allowed()).  Nothing else
  * reaches the compiler, so a submission cannot run commands of its own
  * through -specs=, -wrapper, -fplugin= or @file.
+ *
+ * "template" is the program a new code session starts with, on one line
+ * with four escapes (languages_unescape()); "runtime" the toolchain's
+ * short name, by default the last part of the version command's first
+ * word ("/usr/bin/python3 --version": "python3").  Both go to the master
+ * in Register and nowhere else.
  */
 
 #include <errno.h>
@@ -52,6 +58,10 @@
 /* the master's bounds on a language's flag patterns (proto/judge.proto) */
 #define LANGUAGES_MAX_FLAGS    32
 #define LANGUAGES_MAX_FLAG_LEN 64
+
+/* a template travels in every Register, once per language */
+#define LANGUAGES_MAX_TEMPLATE 4096
+#define LANGUAGES_MAX_RUNTIME  32
 
 /* The environment of version probes: nothing inherited from the caller. */
 static char *const probe_env[] = {
@@ -93,8 +103,74 @@ language_free(struct language *l)
     free(l->compile_argv);
     free(l->run_argv);
     free(l->flags);
+    free(l->template);
+    free(l->runtime);
     free(l->version);
     memset(l, 0, sizeof(*l));
+}
+
+
+/*
+ * True for a runtime name: 1-LANGUAGES_MAX_RUNTIME of [A-Za-z0-9._+-]
+ * ("g++", "python3").
+ */
+static bool
+language_runtime_ok(const char *r, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > LANGUAGES_MAX_RUNTIME) {
+        return false;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789._+-", r[i]) == NULL || r[i] == '\0')
+        {
+            return false;
+        }
+    }
+
+    return true;
+}
+
+
+/*
+ * The runtime of a language that names none: the version command's first
+ * word without its directories ("/usr/bin/python3 --version": "python3").
+ */
+static int
+language_default_runtime(struct language *l, const char *origin, char *err,
+                         size_t errlen)
+{
+    const char  *word;
+    size_t       len, dirs;
+
+    word = l->version_command + strspn(l->version_command, " \t");
+    len = strcspn(word, " \t");
+
+    for (dirs = len; dirs > 0 && word[dirs - 1] != '/'; dirs--) {
+        /* back to the last "/" */
+    }
+
+    word += dirs;
+    len -= dirs;
+
+    if (!language_runtime_ok(word, len)) {
+        snprintf(err, errlen, "%s: language \"%s\" has no \"runtime\" and "
+                 "the first word of its \"version\" does not make one (1-%d "
+                 "of A-Z a-z 0-9 . _ + -): give \"runtime\"", origin, l->id,
+                 LANGUAGES_MAX_RUNTIME);
+        return -1;
+    }
+
+    l->runtime = strndup(word, len);
+    if (l->runtime == NULL) {
+        snprintf(err, errlen, "%s: out of memory", origin);
+        return -1;
+    }
+
+    return 0;
 }
 
 
@@ -139,6 +215,10 @@ language_check(struct language *l, const char *origin, char *err,
 
     if (l->processes == 0) {
         l->processes = 1;
+    }
+
+    if (l->runtime == NULL) {
+        return language_default_runtime(l, origin, err, errlen);
     }
 
     return 0;
@@ -281,6 +361,101 @@ language_set_flags(struct language *l, const char *value, const char *origin,
 
 
 /*
+ * Turns a value written on one line into its text: a backslash starts one
+ * of four escapes, \n (newline), \t (tab), \\ (backslash) and \" (double
+ * quote); every other byte stands for itself.  Another escape, or a
+ * backslash ending the value, is refused rather than guessed at.  Returns
+ * the malloc'd text, or NULL with the reason in "err": a bad escape, or
+ * text longer than "max" bytes.
+ */
+char *
+languages_unescape(const char *value, size_t max, char *err, size_t errlen)
+{
+    const char  *p;
+    char        *text, *q;
+    size_t       len;
+
+    text = malloc(strlen(value) + 1);
+    if (text == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+
+    q = text;
+
+    for (p = value; *p != '\0'; p++) {
+        if (*p != '\\') {
+            *q++ = *p;
+            continue;
+        }
+
+        switch (p[1]) {
+        case 'n':  *q++ = '\n'; break;
+        case 't':  *q++ = '\t'; break;
+        case '\\': *q++ = '\\'; break;
+        case '"':  *q++ = '"'; break;
+
+        case '\0':
+            snprintf(err, errlen, "a backslash ends the value (write \\\\ "
+                     "for one)");
+            free(text);
+            return NULL;
+
+        default:
+            snprintf(err, errlen, "unknown escape \"\\%c\" at byte %zu (the "
+                     "escapes are \\n \\t \\\\ \\\")", p[1],
+                     (size_t) (p - value) + 1);
+            free(text);
+            return NULL;
+        }
+
+        p++;
+    }
+
+    *q = '\0';
+    len = (size_t) (q - text);
+
+    if (len > max) {
+        snprintf(err, errlen, "the text is %zu bytes, more than %zu", len,
+                 max);
+        free(text);
+        return NULL;
+    }
+
+    return text;
+}
+
+
+/*
+ * Reads the "template" value: escapes turned into text, at most
+ * LANGUAGES_MAX_TEMPLATE bytes of it.
+ */
+static int
+language_set_template(struct language *l, const char *value,
+                      const char *origin, unsigned line, char *err,
+                      size_t errlen)
+{
+    char  why[256];
+
+    if (l->template != NULL) {
+        snprintf(err, errlen, "%s:%u: \"template\" given twice for \"%s\"",
+                 origin, line, l->id);
+        return -1;
+    }
+
+    l->template = languages_unescape(value, LANGUAGES_MAX_TEMPLATE, why,
+                                     sizeof(why));
+    if (l->template == NULL) {
+        snprintf(err, errlen, "%s:%u: \"template\" of \"%s\": %s", origin,
+                 line, l->id, why);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
  * Reads the "processes" value: 1 to LANGUAGES_MAX_PROCESSES.
  */
 static int
@@ -333,6 +508,10 @@ language_set(struct language *l, const char *key, const char *value,
         return language_set_flags(l, value, origin, line, err, errlen);
     }
 
+    if (strcmp(key, "template") == 0) {
+        return language_set_template(l, value, origin, line, err, errlen);
+    }
+
     if (strcmp(key, "name") == 0) {
         slot = &l->name;
     } else if (strcmp(key, "version") == 0) {
@@ -347,10 +526,12 @@ language_set(struct language *l, const char *key, const char *value,
         argv = &l->run_argv;
     } else if (strcmp(key, "artifact") == 0) {
         slot = &l->artifact;
+    } else if (strcmp(key, "runtime") == 0) {
+        slot = &l->runtime;
     } else {
         snprintf(err, errlen, "%s:%u: unknown key \"%s\" (expected name, "
-                 "version, source, compile, run, artifact, processes or "
-                 "flags)",
+                 "version, source, compile, run, artifact, processes, "
+                 "flags, template or runtime)",
                  origin, line, key);
         return -1;
     }
@@ -371,6 +552,13 @@ language_set(struct language *l, const char *key, const char *value,
         snprintf(err, errlen, "%s:%u: \"artifact\" must be a file name or a "
                  "pattern of one with * and ?, not \"%s\"", origin, line,
                  value);
+        return -1;
+    }
+
+    if (slot == &l->runtime && !language_runtime_ok(value, strlen(value))) {
+        snprintf(err, errlen, "%s:%u: \"runtime\" must be 1-%d of A-Z a-z "
+                 "0-9 . _ + -, not \"%s\"", origin, line,
+                 LANGUAGES_MAX_RUNTIME, value);
         return -1;
     }
 

@@ -29,6 +29,8 @@ struct language {
     char     **flags;           /* compiler flags a submission may add:
                                    words, or prefixes ending in "*" */
     size_t     n_flags;
+    char      *template;        /* a new code session's program, "" if none */
+    char      *runtime;         /* the toolchain's short name: "g++" */
     char      *version;         /* set by languages_probe(), NULL if absent */
 };
 
@@ -48,6 +50,8 @@ const struct language *languages_find(const struct languages *ls,
 bool  language_artifact_is_pattern(const struct language *l);
 bool  language_flag_allowed(const struct language *l, const char *flag);
 char *languages_extract_version(const char *output);
+char *languages_unescape(const char *value, size_t max, char *err,
+                         size_t errlen);
 char *languages_display_name(const struct language *l);
 void  languages_free(struct languages *ls);
 

@@ -20,7 +20,8 @@
 /*
  * Queues Register, the first frame of every stream: who this worker is,
  * what it runs on, which languages it offers (only those whose toolchain
- * answered the version probe), the largest frame it accepts, and the
+ * answered the version probe, each with its template and runtime), the
+ * largest frame it accepts, and the
  * "n_cached" artifact hashes in "cached" (most recently used first) that
  * the master need not send again.  Hashes are left out from the end when
  * Register would not fit in "max_frame": one not listed costs a resend
@@ -73,6 +74,8 @@ message_put_register(struct frame_writer *out, size_t max_frame,
         langs[n].run_command = l->run_command;
         langs[n].n_allowed_flags = l->n_flags;
         langs[n].allowed_flags = l->flags;
+        langs[n].template_ = l->template != NULL ? l->template : "";
+        langs[n].runtime = l->runtime;
 
         if (langs[n].name == NULL) {
             errno = ENOMEM;

@@ -53,6 +53,35 @@ refuses(const char *text, const char *needle, const char *name)
 
 
 static void
+unescapes(const char *value, const char *want, const char *name)
+{
+    char  *text, err[256];
+
+    text = languages_unescape(value, 4096, err, sizeof(err));
+    if (!ok(text != NULL && strcmp(text, want) == 0, name)) {
+        printf("#   got \"%s\" (%s)\n", text ? text : "(null)",
+               text ? "" : err);
+    }
+    free(text);
+}
+
+
+static void
+unescape_refuses(const char *value, size_t max, const char *needle,
+                 const char *name)
+{
+    char  *text, err[256];
+
+    text = languages_unescape(value, max, err, sizeof(err));
+    if (!ok(text == NULL && strstr(err, needle) != NULL, name)) {
+        printf("#   got \"%s\" (%s)\n", text ? text : "(null)",
+               text ? "" : err);
+    }
+    free(text);
+}
+
+
+static void
 version_is(const char *banner, const char *want)
 {
     char  *v, name[256];
@@ -218,7 +247,100 @@ main(void)
        && !language_flag_allowed(&ls.items[1], "-Wl,-T,x")
        && !language_flag_allowed(&ls.items[1], "-fplugin=./x.so"),
        "the shipped C++ flags");
+    {
+        size_t  i, good;
+
+        good = 0;
+
+        for (i = 0; rc == 0 && i < ls.n; i++) {
+            good += ls.items[i].template != NULL
+                    && strstr(ls.items[i].template, "Hello, world!") != NULL
+                    && ls.items[i].template[strlen(ls.items[i].template) - 1]
+                       == '\n'
+                    && ls.items[i].runtime != NULL;
+        }
+
+        ok(rc == 0 && good == ls.n && ls.n == 10,
+           "every shipped language has a hello-world template ending in a "
+           "newline, and a runtime");
+        is_str(rc == 0 ? ls.items[0].template : NULL,
+               "#include <stdio.h>\n\nint main(void)\n{\n"
+               "    printf(\"Hello, world!\\n\");\n    return 0;\n}\n",
+               "the shipped C template, escapes and all");
+        is_str(rc == 0 ? ls.items[2].runtime : NULL, "python3",
+               "the shipped Python runtime");
+    }
     languages_free(&ls);
+
+    unescapes("plain text", "plain text", "unescape: plain text as it is");
+    unescapes("a\\nb\\tc", "a\nb\tc", "unescape: \\n and \\t");
+    unescapes("say \\\"hi\\\" or \"hi\"", "say \"hi\" or \"hi\"",
+              "unescape: \\\" and a plain quote");
+    unescapes("printf(\"x\\\\n\")", "printf(\"x\\n\")",
+              "unescape: \\\\ is one backslash, the n after it stays");
+    unescapes("", "", "unescape: empty");
+    unescape_refuses("a\\x", 4096, "unknown escape \"\\x\" at byte 2",
+                     "unescape: an unknown escape is refused");
+    unescape_refuses("a\\0", 4096, "unknown escape",
+                     "unescape: no \\0 (a template has no NUL)");
+    unescape_refuses("ends\\", 4096, "a backslash ends the value",
+                     "unescape: a lone backslash at the end");
+    unescape_refuses("abcdef", 5, "6 bytes, more than 5",
+                     "unescape: longer than the bound");
+    unescapes("\\n\\n\\n\\n\\n", "\n\n\n\n\n",
+              "unescape: the bound is on the text, not the line");
+
+    rc = languages_parse(&ls, LANG_HEAD "template = class M {}\\n\n",
+                         "t.conf", err, sizeof(err));
+    ok(rc == 0 && strcmp(ls.items[0].template, "class M {}\n") == 0,
+       "template: its escapes turned into text");
+    is_str(rc == 0 ? ls.items[0].runtime : NULL, "x",
+           "runtime: the version command's first word by default");
+    languages_free(&ls);
+
+    rc = languages_parse(&ls, "[p]\nname=P\nversion=/usr/bin/python3 -V\n"
+                         "source=m.py\nrun=python3 m.py\n", "t.conf", err,
+                         sizeof(err));
+    ok(rc == 0 && strcmp(ls.items[0].runtime, "python3") == 0
+       && ls.items[0].template == NULL,
+       "runtime: the first word without its directories; no template");
+    languages_free(&ls);
+
+    rc = languages_parse(&ls, LANG_HEAD "runtime = openjdk-17\n", "t.conf",
+                         err, sizeof(err));
+    ok(rc == 0 && strcmp(ls.items[0].runtime, "openjdk-17") == 0,
+       "runtime given");
+    languages_free(&ls);
+
+    {
+        char    big[sizeof(LANG_HEAD "template = \n") + 4097];
+        size_t  head;
+
+        head = strlen(LANG_HEAD "template = ");
+        memcpy(big, LANG_HEAD "template = ", head);
+        memset(big + head, 'x', 4097);
+        strcpy(big + head + 4097, "\n");
+        refuses(big, "t.conf:6: \"template\" of \"j\": the text is 4097 "
+                "bytes, more than 4096", "a template over 4 KiB, with its "
+                "file and line");
+
+        strcpy(big + head + 4096, "\n");
+        rc = languages_parse(&ls, big, "t.conf", err, sizeof(err));
+        ok(rc == 0 && strlen(ls.items[0].template) == 4096,
+           "a template of 4 KiB exactly");
+        languages_free(&ls);
+    }
+
+    refuses(LANG_HEAD "template = a\\qb\n", "t.conf:6: \"template\" of "
+            "\"j\": unknown escape", "a template with a bad escape");
+    refuses(LANG_HEAD "template = a\ntemplate = b\n", "given twice",
+            "template twice");
+    refuses(LANG_HEAD "runtime = g++ 12\n", "\"runtime\" must be 1-32",
+            "a runtime with a blank");
+    refuses(LANG_HEAD "runtime = a\nruntime = b\n", "given twice",
+            "runtime twice");
+    refuses("[j]\nname=J\nversion=$(x) -v\nsource=M\nrun=M\n",
+            "give \"runtime\"", "no runtime and none from the version");
 
     version_is("javac 17.0.15\n", "17.0.15");
     version_is("v20.20.2\n", "20.20.2");

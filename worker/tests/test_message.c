@@ -123,6 +123,27 @@ test_register(void)
        "the language carries its flags");
     is_str(m != NULL ? m->register_->languages[0]->allowed_flags[1] : NULL,
            "-std=*", "as the table lists them");
+    is_str(m != NULL ? m->register_->languages[0]->runtime : NULL, "x",
+           "its runtime, from the version command");
+    is_str(m != NULL ? m->register_->languages[0]->template_ : NULL, "",
+           "no template: empty");
+    judge__worker_message__free_unpacked(m, NULL);
+    frame_writer_free(&w);
+    languages_free(&ls);
+
+    ok(languages_parse(&ls, "[py]\nname=Py\nversion=python3 -V\n"
+                       "source=a.py\nrun=python3 a.py\nruntime=cpython\n"
+                       "template=print(\"hi\")\\n\n", "t.conf", why,
+                       sizeof(why)) == 0, "a table with a template");
+    ls.items[0].version = strdup("3.11");
+    frame_writer_init(&w);
+    ok(message_put_register(&w, 1 << 20, &cfg, &ls, &host, cached, 0) == 0,
+       "Register with it");
+    m = queued(&w);
+    is_str(m != NULL ? m->register_->languages[0]->template_ : NULL,
+           "print(\"hi\")\n", "the template as text");
+    is_str(m != NULL ? m->register_->languages[0]->runtime : NULL, "cpython",
+           "the runtime the table gives");
     judge__worker_message__free_unpacked(m, NULL);
     frame_writer_free(&w);
     languages_free(&ls);
