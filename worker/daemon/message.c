@@ -447,13 +447,198 @@ message_fit_result(const uint8_t *payload, size_t len, size_t max_frame,
 
 
 /*
+ * Reads the varint at "*p" (up to "end") into "v".  Returns 0, or -1 when
+ * it is cut short or longer than ten bytes.
+ */
+static int
+wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    unsigned  shift;
+
+    *v = 0;
+
+    for (shift = 0; shift < 64; shift += 7) {
+        if (*p == end) {
+            return -1;
+        }
+
+        *v |= (uint64_t) (**p & 0x7f) << shift;
+
+        if ((*(*p)++ & 0x80) == 0) {
+            return 0;
+        }
+    }
+
+    return -1;
+}
+
+
+/*
+ * The next field of the protobuf bytes at "*p" (up to "end"): its number
+ * and, for a length-delimited one, its bytes in "data" and "len" (else
+ * "data" is NULL).  Returns 1 with a field, 0 at the end, -1 when the
+ * bytes are not protobuf's (groups included: protobuf-c refuses them).
+ */
+static int
+wire_next(const uint8_t **p, const uint8_t *end, uint64_t *field,
+          const uint8_t **data, size_t *len)
+{
+    uint64_t  key, n;
+
+    if (*p == end) {
+        return 0;
+    }
+
+    if (wire_varint(p, end, &key) != 0) {
+        return -1;
+    }
+
+    *field = key >> 3;
+    *data = NULL;
+
+    switch (key & 7) {
+
+    case 0:
+        return wire_varint(p, end, &n) == 0 ? 1 : -1;
+
+    case 1:
+        n = 8;
+        break;
+
+    case 2:
+        if (wire_varint(p, end, &n) != 0) {
+            return -1;
+        }
+        break;
+
+    case 5:
+        n = 4;
+        break;
+
+    default:
+        return -1;
+    }
+
+    if (n > (uint64_t) (end - *p)) {
+        return -1;
+    }
+
+    if ((key & 7) == 2) {
+        *data = *p;
+        *len = (size_t) n;
+    }
+
+    *p += n;
+
+    return 1;
+}
+
+
+/*
+ * protobuf-c hands strings over NUL-terminated, so a test's argument
+ * holding a NUL byte would arrive cut short at it, and the program would
+ * run with another argument than the master gave.  The frame's bytes
+ * show it: such arguments are set to NULL here, and the runner refuses
+ * the test (runner_check_args()).  The walk follows the decoded batch:
+ * MasterCommand.execute_batch (its last occurrence, the one protobuf-c
+ * keeps), its tests, their args.  Returns 0, or -1 should the two
+ * disagree.
+ */
+static int
+message_args_nul(Judge__ExecuteBatchTask *b, const uint8_t *payload,
+                 size_t len)
+{
+    const uint8_t     *p, *q, *r, *data, *batch, *test, *arg;
+    size_t             data_len, batch_len, test_len, arg_len, n_tests,
+                       n_args;
+    uint64_t           field;
+    int                rc;
+    Judge__TestCase   *tc;
+
+    batch = NULL;
+    batch_len = 0;
+    p = payload;
+
+    while ((rc = wire_next(&p, payload + len, &field, &data, &data_len))
+           == 1)
+    {
+        if (field == 3 && data != NULL) {
+            batch = data;
+            batch_len = data_len;
+        }
+    }
+
+    if (rc != 0 || batch == NULL) {
+        return -1;
+    }
+
+    n_tests = 0;
+    q = batch;
+
+    while ((rc = wire_next(&q, batch + batch_len, &field, &test, &test_len))
+           == 1)
+    {
+        if (field != 7 || test == NULL) {
+            continue;
+        }
+
+        if (n_tests == b->n_tests) {
+            return -1;
+        }
+
+        tc = b->tests[n_tests++];
+        n_args = 0;
+        r = test;
+
+        while ((rc = wire_next(&r, test + test_len, &field, &arg, &arg_len))
+               == 1)
+        {
+            if (field != 7 || arg == NULL) {
+                continue;
+            }
+
+            if (n_args == tc->n_args) {
+                return -1;
+            }
+
+            if (memchr(arg, '\0', arg_len) != NULL) {
+                free(tc->args[n_args]);
+                tc->args[n_args] = NULL;
+            }
+
+            n_args++;
+        }
+
+        if (rc != 0 || n_args != tc->n_args) {
+            return -1;
+        }
+    }
+
+    return rc == 0 && n_tests == b->n_tests ? 0 : -1;
+}
+
+
+/*
  * Decodes one MasterCommand payload; NULL when it is not a valid message.
+ * A test argument holding a NUL byte is left NULL (message_args_nul()).
  * Free the result with message_free().
  */
 Judge__MasterCommand *
 message_decode(const uint8_t *payload, size_t len)
 {
-    return judge__master_command__unpack(NULL, len, payload);
+    Judge__MasterCommand  *cmd;
+
+    cmd = judge__master_command__unpack(NULL, len, payload);
+
+    if (cmd != NULL
+        && cmd->body_case == JUDGE__MASTER_COMMAND__BODY_EXECUTE_BATCH
+        && message_args_nul(cmd->execute_batch, payload, len) != 0)
+    {
+        judge__master_command__free_unpacked(cmd, NULL);
+        return NULL;
+    }
+
+    return cmd;
 }
 
 

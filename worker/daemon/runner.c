@@ -48,6 +48,11 @@
  * the program may write */
 #define RUNNER_WORK_DIR_SLACK_KB    1024
 
+/* a test's own argument words */
+#define RUNNER_MAX_ARGS             64
+#define RUNNER_MAX_ARG_LEN          4096
+#define RUNNER_MAX_ARGS_TOTAL       (16 * 1024)
+
 
 /*
  * The compile step of a language whose artifact is a pattern: the
@@ -791,8 +796,103 @@ runner_capture(ProtobufCBinaryData *dst, protobuf_c_boolean *truncated,
 
 
 /*
+ * Checks a test's argument words, which go to the program after the run
+ * command's: at most RUNNER_MAX_ARGS of them, each at most
+ * RUNNER_MAX_ARG_LEN bytes, RUNNER_MAX_ARGS_TOTAL in all, none holding a
+ * NUL byte (execve() would cut it there; message_decode() leaves such a
+ * word NULL).  Returns 0, or -1 with the reason in "msg".
+ */
+int
+runner_check_args(char *const *args, size_t n, char *msg, size_t msg_size)
+{
+    size_t  i, len, total;
+
+    if (n > RUNNER_MAX_ARGS) {
+        snprintf(msg, msg_size, "the test has %zu arguments, more than %d",
+                 n, RUNNER_MAX_ARGS);
+        return -1;
+    }
+
+    total = 0;
+
+    for (i = 0; i < n; i++) {
+        if (args[i] == NULL) {
+            snprintf(msg, msg_size, "argument %zu of the test holds a NUL "
+                     "byte", i + 1);
+            return -1;
+        }
+
+        len = strlen(args[i]);
+
+        if (len > RUNNER_MAX_ARG_LEN) {
+            snprintf(msg, msg_size, "argument %zu of the test is %zu bytes, "
+                     "more than %d", i + 1, len, RUNNER_MAX_ARG_LEN);
+            return -1;
+        }
+
+        total += len;
+    }
+
+    if (total > RUNNER_MAX_ARGS_TOTAL) {
+        snprintf(msg, msg_size, "the test's arguments are %zu bytes in all, "
+                 "more than %d", total, RUNNER_MAX_ARGS_TOTAL);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The argv of a test's run: the run command's words, then the test's
+ * own, never through a shell.  NULL on ENOMEM; free() the array only.
+ */
+static const char **
+runner_test_argv(const struct language *l, const Judge__TestCase *tc)
+{
+    const char  **argv;
+    size_t        argc, i;
+
+    argc = argv_count(l->run_argv);
+
+    argv = calloc(argc + tc->n_args + 1, sizeof(*argv));
+    if (argv == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < argc; i++) {
+        argv[i] = l->run_argv[i];
+    }
+
+    for (i = 0; i < tc->n_args; i++) {
+        argv[argc + i] = tc->args[i];
+    }
+
+    return argv;
+}
+
+
+/*
+ * A test that cannot run as given ("why"): IE, nothing run.
+ */
+static void
+runner_test_refused(struct test_outcome *out, const char *why)
+{
+    Judge__TestResult  *r = &out->result;
+
+    r->status = JUDGE__STATUS__IE;
+    r->checker_message = (char *) protobuf_c_empty_string;
+    r->message = strdup(why);
+    if (r->message == NULL) {
+        r->message = (char *) protobuf_c_empty_string;
+    }
+}
+
+
+/*
  * Runs test "tc" of a batch in "sb" and judges it.  Fills "out" (always;
- * IE with a message when the judge itself failed) but for the ids.
+ * IE with a message when the judge itself failed or the test's arguments
+ * are refused) but for the ids.
  */
 void
 runner_test(sandbox_t *sb, const struct test_setup *ts,
@@ -804,6 +904,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     sandbox_result_t    res;
     Judge__TestResult  *r;
     Judge__Status       status;
+    const char        **argv;
     char                msg[CHECKER_MSG_SIZE];
     size_t              cap;
     int                 completed;
@@ -811,9 +912,21 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     r = &out->result;
     judge__test_result__init(r);
     r->usage = &out->usage;
+    judge__usage__init(&out->usage);
+
+    if (runner_check_args(tc->args, tc->n_args, msg, sizeof(msg)) != 0) {
+        runner_test_refused(out, msg);
+        return;
+    }
+
+    argv = runner_test_argv(ts->lang, tc);
+    if (argv == NULL) {
+        runner_test_refused(out, "out of memory on the worker");
+        return;
+    }
 
     memset(&spec, 0, sizeof(spec));
-    spec.argv = (const char *const *) ts->lang->run_argv;
+    spec.argv = argv;
     spec.files = ts->prog->files;
     spec.nfiles = ts->prog->n;
     spec.stdin_data = tc->input.data;
@@ -822,6 +935,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
                   program_bytes(ts->prog) + tc->input.len, &spec.limits);
 
     (void) sandbox_run(sb, &spec, &res);
+    free(argv);
 
     runner_usage(&res, &out->usage);
     msg[0] = '\0';

@@ -68,6 +68,8 @@ void  compile_outcome_limit_artifact(struct compile_outcome *out,
                                      uint64_t max);
 void  compile_outcome_free(struct compile_outcome *out);
 
+int   runner_check_args(char *const *args, size_t n, char *msg,
+                        size_t msg_size);
 void  runner_test(sandbox_t *sb, const struct test_setup *ts,
                   const Judge__TestCase *tc, struct test_outcome *out);
 void  test_outcome_free(struct test_outcome *out);

@@ -10,7 +10,8 @@
  *                     filed in and taken from an artifact cache under its
  *                     hash and placed (program_from_artifact(), which
  *                     unpacks a multi-file archive); a custom checker's
- *                     program; for the first tests the checker and the
+ *                     program; for the first tests their arguments
+ *                     (runner_check_args()), the checker and the
  *                     assertions, with the test's input standing in for
  *                     the program's output
  *   the others        their names and texts, as the log shows them
@@ -217,6 +218,8 @@ fuzz_judge(const Judge__ExecuteBatchTask *b, const Judge__TestCase *tc)
                                (const char *) tc->expected_output.data,
                                tc->expected_output.len, msg, sizeof(msg));
     }
+
+    (void) runner_check_args(tc->args, tc->n_args, msg, sizeof(msg));
 
     if (tc->n_assertions == 0) {
         return;

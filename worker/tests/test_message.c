@@ -3,6 +3,7 @@
  * artifacts (trimmed to fit the frame), and task results too big for the
  * master's frames remade to fit: a compile without its artifact as CE, a
  * test with its output cut and flagged, a batch end with its message cut.
+ * A test argument with a NUL byte is found on the wire when decoding.
  */
 
 #include <errno.h>
@@ -364,6 +365,101 @@ test_fit_others(void)
 }
 
 
+/*
+ * A batch of two tests with arguments, packed; "X" bytes in the args are
+ * made NUL bytes on the wire.
+ */
+static uint8_t *
+batch_with_args(size_t *len)
+{
+    Judge__MasterCommand      cmd = JUDGE__MASTER_COMMAND__INIT;
+    Judge__ExecuteBatchTask   b = JUDGE__EXECUTE_BATCH_TASK__INIT;
+    Judge__TestCase           t0 = JUDGE__TEST_CASE__INIT;
+    Judge__TestCase           t1 = JUDGE__TEST_CASE__INIT;
+    Judge__TestCase          *tests[] = { &t0, &t1 };
+    char                     *a0[] = { "one", "two" };
+    char                     *a1[] = { "aXb", "", "c" };
+    uint8_t                  *buf;
+    size_t                    i;
+
+    t0.id = "t0";
+    t0.args = a0;
+    t0.n_args = 2;
+    t1.id = "t1";
+    t1.input.data = (uint8_t *) "X in the input";
+    t1.input.len = 14;
+    t1.args = a1;
+    t1.n_args = 3;
+    b.job_id = "j";
+    b.tests = tests;
+    b.n_tests = 2;
+    cmd.body_case = JUDGE__MASTER_COMMAND__BODY_EXECUTE_BATCH;
+    cmd.execute_batch = &b;
+
+    *len = protobuf_c_message_get_packed_size(&cmd.base);
+    buf = malloc(*len);
+    if (buf == NULL) {
+        abort();
+    }
+
+    protobuf_c_message_pack(&cmd.base, buf);
+
+    for (i = 0; i + 2 < *len; i++) {
+        if (buf[i] == 'a' && buf[i + 1] == 'X') {
+            buf[i + 1] = '\0';
+        }
+    }
+
+    return buf;
+}
+
+
+static void
+test_decode_args(void)
+{
+    Judge__MasterCommand  *cmd;
+    Judge__TestCase       *t0, *t1;
+    uint8_t               *buf, *twice;
+    size_t                 len;
+
+    buf = batch_with_args(&len);
+    cmd = message_decode(buf, len);
+    ok(cmd != NULL, "a batch with a NUL byte in an argument decodes");
+
+    if (cmd != NULL) {
+        t0 = cmd->execute_batch->tests[0];
+        t1 = cmd->execute_batch->tests[1];
+        ok(t0->n_args == 2 && strcmp(t0->args[0], "one") == 0
+           && strcmp(t0->args[1], "two") == 0, "the other test's args kept");
+        ok(t1->n_args == 3 && t1->args[0] == NULL,
+           "the argument with the NUL byte left NULL, not cut short");
+        ok(t1->n_args == 3 && strcmp(t1->args[1], "") == 0
+           && strcmp(t1->args[2], "c") == 0, "the test's other args kept");
+        ok(t1->input.len == 14, "a NUL byte in the input is not an arg's");
+    }
+
+    message_free(cmd);
+
+    /* a frame repeating the batch: protobuf-c keeps the last */
+    twice = malloc(2 * len);
+    if (twice == NULL) {
+        abort();
+    }
+
+    memcpy(twice, buf, len);
+    memcpy(twice + len, buf, len);
+    cmd = message_decode(twice, 2 * len);
+    ok(cmd != NULL && cmd->execute_batch->n_tests == 2
+       && cmd->execute_batch->tests[1]->args[0] == NULL
+       && strcmp(cmd->execute_batch->tests[1]->args[2], "c") == 0,
+       "a repeated batch: the NUL argument found in the one kept");
+    message_free(cmd);
+
+    free(twice);
+    free(buf);
+}
+
+
 int
 main(void)
 {
@@ -371,6 +467,7 @@ main(void)
     test_fit_compile();
     test_fit_test();
     test_fit_others();
+    test_decode_args();
 
     return done_testing();
 }

@@ -2,7 +2,8 @@
  * The runner's judgement of a compile against the judge's artifact limit:
  * an artifact over it ends as CE without its bytes, saying why in the
  * message and on the compiler output's last line.  A compiler flag the
- * languages table does not allow is CE before anything runs.
+ * languages table does not allow is CE before anything runs, and a test
+ * whose arguments are out of bounds is IE before anything runs.
  */
 
 #include <stdlib.h>
@@ -21,6 +22,73 @@ compiled(struct compile_outcome *out, const char *output, size_t len)
     out->output = strdup(output);
     out->artifact = calloc(1, len);
     out->artifact_len = len;
+}
+
+
+static void
+args_refused(char **args, size_t n, const char *want, const char *name)
+{
+    char  msg[256];
+
+    msg[0] = '\0';
+    if (!ok(runner_check_args(args, n, msg, sizeof(msg)) == -1
+            && strcmp(msg, want) == 0, name))
+    {
+        printf("#   got \"%s\"\n", msg);
+    }
+}
+
+
+static void
+test_args(void)
+{
+    static char           big[4097 + 1], small[4000 + 1];
+    char                 *args[65], msg[256];
+    size_t                i;
+    Judge__TestCase       tc = JUDGE__TEST_CASE__INIT;
+    struct test_outcome   out;
+
+    for (i = 0; i < 65; i++) {
+        args[i] = "a";
+    }
+
+    ok(runner_check_args(args, 0, msg, sizeof(msg)) == 0, "args: none");
+    ok(runner_check_args(args, 64, msg, sizeof(msg)) == 0, "args: 64");
+    args_refused(args, 65, "the test has 65 arguments, more than 64",
+                 "args: 65 are too many");
+
+    memset(big, 'x', 4097);
+    args[1] = big;
+    args_refused(args, 2, "argument 2 of the test is 4097 bytes, more than "
+                 "4096", "args: one over 4096 bytes");
+    big[4096] = '\0';
+    ok(runner_check_args(args, 2, msg, sizeof(msg)) == 0,
+       "args: one of 4096 bytes");
+
+    memset(small, 'y', 4000);
+    args[0] = small;
+    args[1] = small;
+    args[2] = small;
+    args[3] = small;
+    ok(runner_check_args(args, 4, msg, sizeof(msg)) == 0,
+       "args: 16000 bytes in all");
+    args[4] = big;
+    args_refused(args, 5, "the test's arguments are 20096 bytes in all, more "
+                 "than 16384", "args: over 16 KiB in all");
+
+    args[0] = "ok";
+    args[1] = NULL;
+    args_refused(args, 2, "argument 2 of the test holds a NUL byte",
+                 "args: one with a NUL byte (left NULL by the decoder)");
+
+    /* no sandbox: refused arguments must not reach one */
+    tc.args = args;
+    tc.n_args = 2;
+    runner_test(NULL, NULL, &tc, &out);
+    is_int(out.result.status, JUDGE__STATUS__IE, "a test with such args: IE");
+    is_str(out.result.message, "argument 2 of the test holds a NUL byte",
+           "saying why");
+    test_outcome_free(&out);
 }
 
 
@@ -88,6 +156,8 @@ main(void)
     ok(out.status == JUDGE__STATUS__CE && strcmp(out.output, "error") == 0
        && out.message[0] == '\0', "a failed compile is left alone");
     compile_outcome_free(&out);
+
+    test_args();
 
     return done_testing();
 }
