@@ -265,6 +265,8 @@ typedef struct {
     char               *err;
     size_t              err_len, err_cap;
     int                 err_truncated;
+    sandbox_output_pt   output;         /* the spec's live output hook */
+    void               *output_data;
     sbx_done_msg_t      done;
     int                 collected_fds[SBX_MAX_COLLECT];
     int                 ncollected;

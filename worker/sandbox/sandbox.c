@@ -844,6 +844,8 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
 
     memset(res, 0, sizeof(*res));
     memset(&w, 0, sizeof(w));
+    w.output = spec->output;
+    w.output_data = spec->output_data;
     res->status = SANDBOX_IE;
     err.msg[0] = '\0';
 

@@ -73,6 +73,31 @@ typedef struct {
 } sandbox_limits_t;
 
 
+/* The streams a live output hook is given. */
+#define SANDBOX_STDOUT          1
+#define SANDBOX_STDERR          2
+
+/* The longest a live output hook waits for a call while the run lasts. */
+#define SANDBOX_OUTPUT_TICK_MS  50
+
+/*
+ * Live output: called in sandbox_run()'s thread while the program runs,
+ * with each range of stdout (SANDBOX_STDOUT) or stderr (SANDBOX_STDERR)
+ * as soon as it is read, in order and without gaps, only the bytes the
+ * result keeps (the output limit's); "bytes" is valid during the call
+ * only.  Also called with stream 0 and no bytes when the time it asked
+ * for has come, so that it can pass on what it holds although the program
+ * has gone quiet.  Returns the milliseconds after which it wants such a
+ * call, -1 for no need; the supervisor calls it at least every
+ * SANDBOX_OUTPUT_TICK_MS in any case.  The last bytes come before
+ * sandbox_run() returns, which is the caller's cue to pass on the rest.
+ * The hook must not call into the sandbox; the result carries the whole
+ * output as without it.
+ */
+typedef int (*sandbox_output_pt)(void *data, unsigned stream,
+    const char *bytes, size_t len);
+
+
 typedef struct {
     const char *const      *argv;       /* argv[0]: path, or name in PATH */
     const char *const      *env;        /* NULL: a minimal fixed env */
@@ -91,6 +116,9 @@ typedef struct {
     const char *const      *collect;    /* names taken back after the run */
     size_t                  ncollect;
     uint64_t                collect_max_kb;  /* per file; 0: 64 MiB */
+
+    sandbox_output_pt       output;     /* NULL: output only at the end */
+    void                   *output_data;
 } sandbox_spec_t;
 
 

@@ -18,6 +18,11 @@
  * from another thread: its eventfd is polled with the pipes.  Every kill
  * is a single ABORT to init, which kills the whole namespace and answers
  * DONE.
+ *
+ * A run with a live output hook gives it each range read from a pipe at
+ * once, and wakes when the hook asked for a call, at the latest after
+ * SANDBOX_OUTPUT_TICK_MS, so that it can pass on what it holds while the
+ * program is quiet.  Without a hook none of that happens.
  */
 
 #include <errno.h>
@@ -160,6 +165,38 @@ sbx_drain(int fd, char **buf, size_t *len, size_t *cap, size_t limit,
 }
 
 
+/*
+ * Calls the live output hook with what the last read added to "stream"
+ * (from byte "from" on), or with nothing (stream 0) when it asked for a
+ * call, and keeps when it wants the next one in "*at".
+ */
+static void
+sbx_output(sbx_watch_t *w, unsigned stream, size_t from, uint64_t *at)
+{
+    const char  *buf;
+    size_t       len;
+    int          ms;
+
+    buf = stream == SANDBOX_STDOUT ? w->out
+          : stream == SANDBOX_STDERR ? w->err : NULL;
+    len = stream == SANDBOX_STDOUT ? w->out_len
+          : stream == SANDBOX_STDERR ? w->err_len : 0;
+
+    if (stream != 0 && len == from) {
+        return;
+    }
+
+    /* a stream nothing was read from has no buffer to point into */
+    ms = w->output(w->output_data, stream, buf != NULL ? buf + from : NULL,
+                   len - from);
+    if (ms < 0 || ms > SANDBOX_OUTPUT_TICK_MS) {
+        ms = SANDBOX_OUTPUT_TICK_MS;
+    }
+
+    *at = sbx_now_ns() + (uint64_t) ms * 1000000ull;
+}
+
+
 static void
 sbx_abort(sandbox_t *sb, sbx_watch_t *w, sandbox_status_t why,
     uint64_t *abort_at)
@@ -198,9 +235,9 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
     struct pollfd    pfd[4];
     struct timespec  ts;
     uint64_t         start, now, wall_deadline, next_check, wake, used;
-    uint64_t         cpu_limit, abort_at = 0, step;
+    uint64_t         cpu_limit, abort_at = 0, step, output_at;
     uint32_t         npar;
-    size_t           out_limit = lim->output_kb * 1024;
+    size_t           out_limit = lim->output_kb * 1024, from;
     int              got_done = 0, k, i, nfds;
     ssize_t          n;
 
@@ -215,9 +252,14 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
         npar = 1;
     }
     next_check = start + cpu_limit / npar;
+    output_at = start + SANDBOX_OUTPUT_TICK_MS * 1000000ull;
 
     while (!got_done) {
         now = sbx_now_ns();
+
+        if (w->output != NULL && now >= output_at) {
+            sbx_output(w, 0, 0, &output_at);
+        }
 
         if (w->kill_reason == SANDBOX_OK) {
             if (now >= wall_deadline) {
@@ -246,6 +288,9 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
             wake = next_check < wall_deadline ? next_check : wall_deadline;
         } else {
             wake = abort_at + SBX_ABORT_GRACE_NS;
+        }
+        if (w->output != NULL && output_at < wake) {
+            wake = output_at;
         }
         wake = wake > now ? wake - now : 0;
         ts.tv_sec = wake / 1000000000ull;
@@ -277,8 +322,12 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
         }
 
         if (pfd[1].revents) {
+            from = w->out_len;
             k = sbx_drain(out_r, &w->out, &w->out_len, &w->out_cap, out_limit,
                           &w->out_truncated);
+            if (w->output != NULL) {
+                sbx_output(w, SANDBOX_STDOUT, from, &output_at);
+            }
             if (k == 1) {
                 sbx_abort(sb, w, SANDBOX_OLE, &abort_at);
             }
@@ -287,8 +336,12 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
             }
         }
         if (pfd[2].revents) {
+            from = w->err_len;
             k = sbx_drain(err_r, &w->err, &w->err_len, &w->err_cap, out_limit,
                           &w->err_truncated);
+            if (w->output != NULL) {
+                sbx_output(w, SANDBOX_STDERR, from, &output_at);
+            }
             if (k == 1) {
                 sbx_abort(sb, w, SANDBOX_OLE, &abort_at);
             }
@@ -324,19 +377,27 @@ sbx_supervise(sandbox_t *sb, const sandbox_limits_t *lim, int out_r,
      * waiting for EOF (a descriptor parked in a unix socket could delay it).
      */
     if (out_r >= 0) {
+        from = w->out_len;
         if (sbx_drain(out_r, &w->out, &w->out_len, &w->out_cap, out_limit,
                       &w->out_truncated) == 1
             && w->kill_reason == SANDBOX_OK)
         {
             w->kill_reason = SANDBOX_OLE;
         }
+        if (w->output != NULL) {
+            sbx_output(w, SANDBOX_STDOUT, from, &output_at);
+        }
     }
     if (err_r >= 0) {
+        from = w->err_len;
         if (sbx_drain(err_r, &w->err, &w->err_len, &w->err_cap, out_limit,
                       &w->err_truncated) == 1
             && w->kill_reason == SANDBOX_OK)
         {
             w->kill_reason = SANDBOX_OLE;
+        }
+        if (w->output != NULL) {
+            sbx_output(w, SANDBOX_STDERR, from, &output_at);
         }
     }
     return 0;

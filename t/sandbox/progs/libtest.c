@@ -4,6 +4,7 @@
  *   - N threads, each with its own instance, many runs at once;
  *   - stdin from a buffer, files placed and collected, a payload large
  *     enough to go through the memfd path, a run with its own bind;
+ *   - a live output hook: the bytes as they come, calls while quiet;
  *   - host info.
  */
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sandbox.h"
 
@@ -28,6 +30,50 @@ static void ok(int cond, const char *fmt, const char *arg)
 }
 
 typedef struct { unsigned slot; int runs; int failures; char why[300]; } job_t;
+
+/* What a live output hook saw: the bytes of each stream, when its first
+ * and last bytes came, its calls without bytes, and the longest time
+ * between two calls. */
+typedef struct {
+    char      out[8192], err[8192];
+    size_t    out_len, err_len;
+    double    start, first_out, last_out, last_call, longest_gap;
+    int       ticks, bad_calls, delay;
+} live_t;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int live_hook(void *data, unsigned stream, const char *bytes, size_t len)
+{
+    live_t *lv = data;
+    double t = now_s();
+
+    if (t - lv->last_call > lv->longest_gap)
+        lv->longest_gap = t - lv->last_call;
+    lv->last_call = t;
+
+    if (stream == 0) {
+        lv->ticks++;
+        lv->bad_calls += len != 0;
+    } else if (len == 0 || (stream != SANDBOX_STDOUT && stream != SANDBOX_STDERR)) {
+        lv->bad_calls++;
+    } else if (stream == SANDBOX_STDOUT && lv->out_len + len <= sizeof(lv->out)) {
+        memcpy(lv->out + lv->out_len, bytes, len);
+        lv->out_len += len;
+        if (lv->first_out == 0)
+            lv->first_out = t - lv->start;
+        lv->last_out = t - lv->start;
+    } else if (stream == SANDBOX_STDERR && lv->err_len + len <= sizeof(lv->err)) {
+        memcpy(lv->err + lv->err_len, bytes, len);
+        lv->err_len += len;
+    }
+    return lv->delay;
+}
 
 static void *worker(void *arg)
 {
@@ -160,6 +206,65 @@ int main(int argc, char **argv)
         sandbox_run(sb, &spec, &res);
         ok(res.status == SANDBOX_IE && strstr(res.message, "reserved") != NULL,
            "a bind under /box is refused: %s", res.message);
+        sandbox_result_free(&res);
+    }
+
+    /* a live output hook sees the output while the program runs */
+    {
+        const char *argv7[] = { "/bin/sh", "-c",
+            "echo one; sleep 0.3; echo two >&2; sleep 0.3; echo three", NULL };
+        const char *argv8[] = { "/bin/sleep", "0.3", NULL };
+        const char *argv9[] = { "/bin/sh", "-c",
+            "head -c 5000 /dev/zero | tr '\\0' x", NULL };
+        sandbox_spec_t spec = { .argv = argv7, .output = live_hook };
+        sandbox_result_t res;
+        live_t lv;
+        char buf[160];
+
+        memset(&lv, 0, sizeof(lv));
+        lv.delay = -1;
+        lv.start = lv.last_call = now_s();
+        spec.output_data = &lv;
+        sandbox_run(sb, &spec, &res);
+        ok(res.status == SANDBOX_OK, "live output: run OK %s", res.message);
+        ok(res.out != NULL && lv.out_len == res.out_len
+           && memcmp(lv.out, res.out, res.out_len) == 0,
+           "live output: the stdout ranges make the result's stdout%s", "");
+        ok(res.err != NULL && lv.err_len == res.err_len
+           && memcmp(lv.err, res.err, res.err_len) == 0,
+           "live output: the stderr ranges make the result's stderr%s", "");
+        snprintf(buf, sizeof(buf), "first at %.3f s, last at %.3f s",
+                 lv.first_out, lv.last_out);
+        ok(lv.first_out > 0 && lv.first_out < 0.25 && lv.last_out > 0.5,
+           "live output: bytes come as they are written (%s)", buf);
+        snprintf(buf, sizeof(buf), "%d calls without bytes, longest gap "
+                 "%.0f ms", lv.ticks, lv.longest_gap * 1000);
+        ok(lv.ticks >= 8 && lv.longest_gap < 0.09 && lv.bad_calls == 0,
+           "live output: called at least every 50 ms while quiet (%s)", buf);
+        sandbox_result_free(&res);
+
+        /* a hook asking for calls sooner gets them */
+        memset(&lv, 0, sizeof(lv));
+        lv.delay = 5;
+        lv.start = lv.last_call = now_s();
+        spec.argv = argv8;
+        sandbox_run(sb, &spec, &res);
+        snprintf(buf, sizeof(buf), "%d calls in 0.3 s", lv.ticks);
+        ok(res.status == SANDBOX_OK && lv.ticks >= 25,
+           "live output: the delay the hook asks for is kept (%s)", buf);
+        sandbox_result_free(&res);
+
+        /* only what the output limit keeps */
+        memset(&lv, 0, sizeof(lv));
+        lv.delay = -1;
+        lv.start = lv.last_call = now_s();
+        spec.argv = argv9;
+        spec.limits.output_kb = 1;
+        sandbox_run(sb, &spec, &res);
+        snprintf(buf, sizeof(buf), "%zu bytes", lv.out_len);
+        ok(res.status == SANDBOX_OLE && lv.out_len == 1024
+           && res.out_len == 1024,
+           "live output: no byte past the output limit (%s)", buf);
         sandbox_result_free(&res);
     }
 
