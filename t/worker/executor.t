@@ -29,7 +29,8 @@ plan skip_all => "needs gcc and python3"
     unless -x '/usr/bin/gcc' && -x '/usr/bin/python3';
 
 my %NAME = (1 => 'register', 2 => 'heartbeat', 3 => 'compile_result',
-            4 => 'batch_result', 5 => 'test_result', 6 => 'leaving');
+            4 => 'batch_result', 5 => 'test_result', 6 => 'leaving',
+            7 => 'output');
 my %STATUS_NAME = reverse %STATUS;
 $STATUS_NAME{12} = 'CANCELLED';
 
@@ -52,6 +53,7 @@ name    = Python
 version = /usr/bin/python3 --version
 source  = main.py
 run     = /usr/bin/python3 -S main.py
+template = print("Hello, world!")\n
 
 [parts]
 name    = Parts
@@ -147,6 +149,13 @@ my @langs = sort map { val(pb_decode($_), 1) } @{ $reg->{7} };
 is_deeply(\@langs, [qw(c parts python)], 'the table\'s languages offered');
 is(val($reg, 12), 4 << 20, 'max_frame_size: the worker\'s --max-frame');
 ok(!$reg->{11}, 'no cached artifacts on a first start');
+my %lang = map { my $l = pb_decode($_); (val($l, 1) => $l) } @{ $reg->{7} };
+is(join(' ', map { val($lang{$_}, 10) // '' } qw(c parts python)),
+   'gcc echo python3',
+   'every language has its runtime: the version command\'s first word');
+is(val($lang{python}, 9), qq{print("Hello, world!")\n},
+   'a template as text, its escape turned into a newline');
+ok(!defined val($lang{c}, 9), 'none for a language without one');
 
 send_cmd(1, pb_field_bytes(1, 'w-exec') . pb_field_varint(2, 200));
 
@@ -172,6 +181,12 @@ sub test_case {
                              . join('', map { pb_field_bytes(6, $_) } @assert));
 }
 
+sub test_with_args {
+    my ($i, @args) = @_;
+    return pb_field_bytes(7, pb_field_bytes(1, "t$i") . pb_field_varint(2, $i)
+                             . join('', map { pb_field_bytes(7, $_) } @args));
+}
+
 sub batch_task {
     my (%o) = @_;
     my $limits = pb_field_varint(1, $o{cpu} // 1000)
@@ -186,23 +201,40 @@ sub batch_task {
          . pb_field_bytes(8, $limits)
          . (defined $o{checker} ? pb_field_bytes(9, $o{checker}) : '')
          . ($o{stop} ? pb_field_varint(10, 1) : '')
-         . (defined $o{max_capture} ? pb_field_varint(12, $o{max_capture}) : '');
+         . (defined $o{max_capture} ? pb_field_varint(12, $o{max_capture}) : '')
+         . ($o{stream} ? pb_field_varint(13, 1) : '');
 }
 
-# Every message of one task up to its final one: (tests, end)
+# Every message of one task up to its final one: (tests, end, output
+# chunks); a chunk or test result also gets the time it came at (key "at")
 sub collect_batch {
     my ($job, $task) = @_;
-    my (@tests, $end);
+    my (@tests, $end, @chunks);
     while (my ($n, $m) = recv_msg()) {
         next unless val($m, 1) eq $job && val($m, 2) == $task;
-        if ($n eq 'test_result') {
-            push @tests, $m;
+        if ($n eq 'test_result' || $n eq 'output') {
+            $m->{at} = time;
+            push @{ $n eq 'output' ? \@chunks : \@tests }, $m;
             next;
         }
         $end = $m if $n eq 'batch_result';
         last;
     }
-    return (\@tests, $end);
+    return (\@tests, $end, \@chunks);
+}
+
+# The chunks of one stream (1 stdout, 2 stderr) of test "index": whether
+# their offsets follow on from 0, and their bytes joined
+sub stream_of {
+    my ($chunks, $index, $stream) = @_;
+    my ($next, $joined) = (0, '');
+    for my $c (grep { (val($_, 3) // 0) == $index
+                      && (val($_, 4) // 0) == $stream } @$chunks) {
+        return (0, $joined) if (val($c, 5) // 0) != $next;
+        $joined .= val($c, 6) // '';
+        $next += length(val($c, 6) // '');
+    }
+    return (1, $joined);
 }
 
 sub verdicts { join ' ', map { $STATUS_NAME{ val($_, 5) // 0 } } @{ $_[0] } }
@@ -396,6 +428,111 @@ ok($end && $took < 2,
    sprintf('a test sleeping for a minute is killed at once (%.3f s)', $took));
 is(scalar @$tests, 0, 'and not reported');
 is(val($end, 3) // 0, 0, 'its end counts no test run');
+
+# --- stream_output: what a test writes comes as it writes it, stdout and
+# stderr each in order from offset 0, before the TestResult
+my $chatty = "import sys, time\n"
+           . "for i in range(5):\n"
+           . "    print('line %d' % i, flush=True)\n"
+           . "    sys.stderr.write('err %d\\n' % i)\n"
+           . "    sys.stderr.flush()\n"
+           . "    time.sleep(0.3)\n";
+$t0 = time;
+send_cmd(3, batch_task(job => 'j20', task => 30, lang => 'python',
+                       src => $chatty, stream => 1,
+                       tests => [test_case(1, '', undef)]));
+($tests, $end, my $chunks) = collect_batch('j20', 30);
+is(verdicts($tests), 'AC', 'a test streaming its output runs');
+my @out = grep { (val($_, 4) // 0) == 1 } @$chunks;
+my @err = grep { (val($_, 4) // 0) == 2 } @$chunks;
+ok(@out >= 4 && @err >= 4,
+   sprintf('stdout and stderr chunks as the program writes (%d, %d)',
+           scalar @out, scalar @err));
+my @spread = map { $_->{at} - $t0 } @out;
+ok(@out && $spread[-1] - $spread[0] > 0.9,
+   sprintf('they come spread over the run (%s s)',
+           join(' ', map { sprintf '%.2f', $_ } @spread)));
+ok(@out && $tests->[0]{at} - $out[0]{at} > 0.9,
+   'the first long before the TestResult');
+ok(!(grep { $_->{at} > $tests->[0]{at} } @$chunks),
+   'none after the TestResult');
+my ($in_order, $joined) = stream_of($chunks, 1, 1);
+ok($in_order, 'stdout offsets follow on from 0');
+is($joined, join('', map { "line $_\n" } 0 .. 4),
+   'stdout chunks joined: the TestResult\'s stdout');
+is($joined, val($tests->[0], 7), 'byte for byte');
+($in_order, $joined) = stream_of($chunks, 1, 2);
+ok($in_order, 'stderr offsets follow on from 0');
+is($joined, val($tests->[0], 8), 'stderr chunks joined: its stderr');
+ok(!(grep { val($_, 1) ne 'j20' || val($_, 2) != 30 } @$chunks),
+   'every chunk names the job and task');
+
+# ... without stream_output no chunk comes
+send_cmd(3, batch_task(job => 'j21', task => 31, lang => 'python',
+                       src => $chatty, tests => [test_case(0, '', undef)]));
+($tests, $end, $chunks) = collect_batch('j21', 31);
+is(verdicts($tests), 'AC', 'the same test without stream_output');
+is(scalar @$chunks, 0, 'sends no chunk');
+like(val($tests->[0], 7), qr/^line 0\n.*line 4\n\z/s, 'its output whole');
+
+# ... and max_capture caps the chunks as it caps the TestResult
+send_cmd(3, batch_task(job => 'j22', task => 32, lang => 'python',
+                       src => "import sys\nfor i in range(50):\n"
+                            . "    print('x' * 99, flush=True)\n",
+                       max_capture => 1000, stream => 1,
+                       tests => [test_case(0, '', undef)]));
+($tests, $end, $chunks) = collect_batch('j22', 32);
+($in_order, $joined) = stream_of($chunks, 0, 1);
+ok($in_order && length($joined) == 1000,
+   'max_capture 1000: 1000 bytes of chunks, ' . length($joined) . ' sent');
+is($joined, val($tests->[0], 7), 'the TestResult\'s capped stdout');
+ok(val($tests->[0], 9), 'which says it is cut');
+
+# ... a cancelled test's chunks stop with it
+send_cmd(3, batch_task(job => 'j23', task => 33, lang => 'python',
+                       src => "import time\nfor i in range(100):\n"
+                            . "    print(i, flush=True)\n"
+                            . "    time.sleep(0.05)\n",
+                       wall => 20000, stream => 1,
+                       tests => [test_case(0, '', undef)]));
+my @early;
+while (my ($n, $m) = recv_msg(5)) {
+    push @early, $m if $n eq 'output';
+    last if @early >= 3;
+}
+send_cmd(4, pb_field_bytes(1, 'j23'));
+($tests, $end, $chunks) = collect_batch('j23', 33);
+my @late;
+while (my ($n, $m) = recv_msg(0.5)) {
+    push @late, $m if $n eq 'output';
+}
+ok(@early >= 3, 'a streaming test sends chunks');
+ok(!@$tests && !@late, 'cancelled: no TestResult, no chunk after its end');
+
+# --- a test's args come after the run command's words, as they are
+my $argv_py = "import sys\nprint(sys.argv[1:])\n";
+send_cmd(3, batch_task(job => 'j24', task => 34, lang => 'python',
+                       src => $argv_py,
+                       tests => [test_with_args(0, 'a b', '$HOME', '*', ''),
+                                 test_with_args(1),
+                                 test_with_args(2, ('x') x 65),
+                                 test_with_args(3, 'y' x 4097),
+                                 test_with_args(4, 'ok', "nul\0byte"),
+                                 test_with_args(5, ('z' x 4000) x 5)]));
+($tests) = collect_batch('j24', 34);
+my %args = map { (val($_, 4) // 0) => $_ } @$tests;
+is(val($args{0}, 7), "['a b', '\$HOME', '*', '']\n",
+   'args reach the program as words, nothing expanded');
+is(val($args{1}, 7), "[]\n", 'none: the run command alone');
+is(join(' ', map { $STATUS_NAME{ val($args{$_}, 5) // 0 } } 2 .. 5),
+   'IE IE IE IE', 'bad args: IE, not a crash');
+like(val($args{2}, 12), qr/65 arguments, more than 64/, '65 args');
+like(val($args{3}, 12), qr/argument 1 .* 4097 bytes, more than 4096/,
+     'an arg over 4 KiB');
+like(val($args{4}, 12), qr/argument 2 of the test holds a NUL byte/,
+     'an arg with a NUL byte');
+like(val($args{5}, 12), qr/20000 bytes in all, more than 16384/,
+     'over 16 KiB in all');
 
 # --- a language the worker does not have
 send_cmd(3, batch_task(job => 'j11', task => 15, lang => 'cobol', src => 'x',

@@ -44,6 +44,7 @@
 
 #include "artifact.h"
 #include "executor.h"
+#include "live.h"
 #include "message.h"
 #include "runner.h"
 
@@ -109,6 +110,14 @@ struct exec_task {
     bool                             cancelled;
     bool                             started;
     bool                             returned;  /* handed back unstarted */
+};
+
+/* A test whose output is streamed while it runs */
+struct exec_live {
+    struct live_output       out;
+    struct executor         *ex;
+    struct exec_task        *t;
+    const Judge__TestCase   *tc;
 };
 
 struct exec_thread {
@@ -639,9 +648,43 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
 
 
 /*
+ * Sends a chunk of a running test's output as an OutputChunk, from the
+ * slot's thread as a TestResult goes, so that it reaches the stream
+ * before the test's TestResult.  A cancelled task's chunk is not sent,
+ * and -1 stops the test's chunks.
+ */
+static int
+exec_send_output(void *data, unsigned stream, uint64_t offset,
+                 const uint8_t *bytes, size_t len)
+{
+    struct exec_live      *lv = data;
+    Judge__WorkerMessage   msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__OutputChunk     chunk = JUDGE__OUTPUT_CHUNK__INIT;
+
+    if (exec_cancelled(lv->ex, lv->t)) {
+        return -1;
+    }
+
+    chunk.job_id = (char *) lv->t->job_id;
+    chunk.task_id = lv->t->task_id;
+    chunk.index = lv->tc->index;
+    chunk.stream = stream;
+    chunk.offset = offset;
+    chunk.data.data = (uint8_t *) bytes;
+    chunk.data.len = len;
+
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_OUTPUT;
+    msg.output = &chunk;
+
+    return exec_send(lv->ex, lv->t, &msg, false);
+}
+
+
+/*
  * Runs test number "i" of a batch and sends its TestResult, unless the
  * task was cancelled meanwhile (its run was killed, or it does not
- * matter any more).
+ * matter any more).  With stream_output, OutputChunks of what the
+ * program writes go first, while it runs.
  */
 static enum unit_end
 exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
@@ -650,6 +693,7 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
     const Judge__TestCase    *tc = t->batch->tests[i];
     Judge__WorkerMessage      msg = JUDGE__WORKER_MESSAGE__INIT;
     struct test_outcome       out;
+    struct exec_live         *lv;
     enum unit_end             end;
 
     if (t->batch->checker != NULL
@@ -658,7 +702,27 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
         exec_prepare_checker(th, t);
     }
 
-    runner_test(th->sb, &t->setup, tc, &out);
+    lv = NULL;
+
+    if (t->batch->stream_output) {
+        lv = malloc(sizeof(*lv));
+
+        if (lv == NULL) {
+            log_warn(ex->log, "%s: test %s: no memory to stream its output",
+                     t->label, tc->id);
+
+        } else {
+            lv->ex = ex;
+            lv->t = t;
+            lv->tc = tc;
+            live_init(&lv->out, t->setup.max_capture ? t->setup.max_capture
+                                                     : RUNNER_DEFAULT_CAPTURE,
+                      exec_send_output, lv);
+        }
+    }
+
+    runner_test(th->sb, &t->setup, tc, lv != NULL ? &lv->out : NULL, &out);
+    free(lv);
 
     if (exec_cancelled(ex, t)) {
         log_debug(ex->log, "%s: test %s not reported: cancelled (slot %u)",

@@ -447,6 +447,62 @@ message_fit_result(const uint8_t *payload, size_t len, size_t max_frame,
 
 
 /*
+ * Queues an OutputChunk ("payload") that is too big for the master's
+ * frames as several, each as large as "max_frame" allows, their offsets
+ * following on: a chunk is cut anywhere, the master joins them by offset.
+ * Returns 0, or -1 with errno set: EINVAL when "payload" is not an
+ * OutputChunk, EMSGSIZE when not one byte of data fits with the chunk's
+ * other fields, ENOMEM (the pieces before it are queued).
+ */
+int
+message_put_output(struct frame_writer *out, const uint8_t *payload,
+                   size_t len, size_t max_frame)
+{
+    Judge__WorkerMessage  *in, msg;
+    Judge__OutputChunk     chunk;
+    size_t                 done, excess;
+    int                    rc;
+
+    in = judge__worker_message__unpack(NULL, len, payload);
+    if (in == NULL || in->body_case != JUDGE__WORKER_MESSAGE__BODY_OUTPUT) {
+        judge__worker_message__free_unpacked(in, NULL);
+        errno = EINVAL;
+        return -1;
+    }
+
+    msg = *in;
+    chunk = *in->output;
+    msg.output = &chunk;
+    rc = 0;
+
+    for (done = 0; done < in->output->data.len; done += chunk.data.len) {
+        chunk.offset = in->output->offset + done;
+        chunk.data.data = in->output->data.data + done;
+        chunk.data.len = in->output->data.len - done;
+
+        /* fewer bytes never pack longer: the length's varint only shrinks */
+        excess = fit_excess(&msg, max_frame);
+        if (excess >= chunk.data.len) {
+            errno = EMSGSIZE;
+            rc = -1;
+            break;
+        }
+
+        chunk.data.len -= excess;
+
+        rc = frame_writer_put(out, &msg.base, max_frame);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    judge__worker_message__free_unpacked(in, NULL);
+
+    return rc;
+}
+
+
+/*
  * Reads the varint at "*p" (up to "end") into "v".  Returns 0, or -1 when
  * it is cut short or longer than ten bytes.
  */

@@ -1,8 +1,9 @@
 /*
  * The worker's side of proto/judge.proto: building the WorkerMessage
  * frames the daemon itself sends (Register, Heartbeat, Leaving), remaking
- * a task result that is too big for the master's frames, and decoding
- * MasterCommand frames.  Task results are built by executor.c.
+ * a task result that is too big for the master's frames (an OutputChunk
+ * is split instead), and decoding MasterCommand frames.  Task results are
+ * built by executor.c.
  */
 
 #ifndef JUDGE_WORKER_MESSAGE_H
@@ -47,6 +48,8 @@ int  message_put_leaving(struct frame_writer *out, size_t max_frame,
                          const char *reason, bool drained);
 int  message_fit_result(const uint8_t *payload, size_t len,
                         size_t max_frame, struct message_fit *fit);
+int  message_put_output(struct frame_writer *out, const uint8_t *payload,
+                        size_t len, size_t max_frame);
 Judge__MasterCommand *message_decode(const uint8_t *payload, size_t len);
 void message_free(Judge__MasterCommand *cmd);
 const char *message_command_name(const Judge__MasterCommand *cmd);

@@ -27,7 +27,6 @@
 
 
 #define RUNNER_COMPILE_OUTPUT_MAX   (64 * 1024)
-#define RUNNER_DEFAULT_CAPTURE      (16 * 1024)
 #define RUNNER_ARCHIVE_NAME         ".judge-artifact"
 
 /* the compile's limits when the task sets none */
@@ -892,11 +891,14 @@ runner_test_refused(struct test_outcome *out, const char *why)
 /*
  * Runs test "tc" of a batch in "sb" and judges it.  Fills "out" (always;
  * IE with a message when the judge itself failed or the test's arguments
- * are refused) but for the ids.
+ * are refused) but for the ids.  With "live", what the program writes is
+ * passed on through it while it runs, the rest as soon as it ends (before
+ * any custom checker runs).
  */
 void
 runner_test(sandbox_t *sb, const struct test_setup *ts,
-            const Judge__TestCase *tc, struct test_outcome *out)
+            const Judge__TestCase *tc, struct live_output *live,
+            struct test_outcome *out)
 {
     static const sandbox_limits_t  none;
 
@@ -934,8 +936,17 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     runner_limits(ts->limits, &none, ts->lang->processes,
                   program_bytes(ts->prog) + tc->input.len, &spec.limits);
 
+    if (live != NULL) {
+        spec.output = live_sandbox_hook;
+        spec.output_data = live;
+    }
+
     (void) sandbox_run(sb, &spec, &res);
     free(argv);
+
+    if (live != NULL) {
+        live_finish(live);
+    }
 
     runner_usage(&res, &out->usage);
     msg[0] = '\0';

@@ -16,6 +16,12 @@
 
 #include "archive.h"
 #include "languages.h"
+#include "live.h"
+
+
+/* bytes of stdout and stderr a TestResult carries when the batch sets no
+ * max_capture */
+#define RUNNER_DEFAULT_CAPTURE  (16 * 1024)
 
 
 /* What a run finds in its work dir: a program's artifact or sources. */
@@ -71,7 +77,8 @@ void  compile_outcome_free(struct compile_outcome *out);
 int   runner_check_args(char *const *args, size_t n, char *msg,
                         size_t msg_size);
 void  runner_test(sandbox_t *sb, const struct test_setup *ts,
-                  const Judge__TestCase *tc, struct test_outcome *out);
+                  const Judge__TestCase *tc, struct live_output *live,
+                  struct test_outcome *out);
 void  test_outcome_free(struct test_outcome *out);
 
 

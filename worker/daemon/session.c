@@ -501,6 +501,8 @@ session_flush(struct session *s)
  * (message_fit_result(): a compile's artifact left out and CE, a test's
  * output cut), and the cut is logged.  A compile's artifact the master
  * was not given is forgotten too, so that no later Register lists it.
+ * A chunk of live output (up to 16 KiB of data) over a small limit goes
+ * in several frames instead (message_put_output()), nothing cut.
  */
 static void
 session_send_result(struct session *s, const struct task_result *r)
@@ -517,6 +519,19 @@ session_send_result(struct session *s, const struct task_result *r)
     if (errno != EMSGSIZE) {
         log_error(&w->log, "cannot queue a task result of %zu bytes: %s",
                   r->len, strerror(errno));
+        return;
+    }
+
+    if (message_put_output(&s->out, r->payload, r->len, s->peer_max_frame)
+        == 0)
+    {
+        return;
+    }
+
+    if (errno != EINVAL) {
+        log_error(&w->log, "cannot queue an OutputChunk of %zu bytes in "
+                  "frames of at most %zu: %s", r->len, s->peer_max_frame,
+                  strerror(errno));
         return;
     }
 

@@ -3,7 +3,8 @@
  * artifacts (trimmed to fit the frame), and task results too big for the
  * master's frames remade to fit: a compile without its artifact as CE, a
  * test with its output cut and flagged, a batch end with its message cut.
- * A test argument with a NUL byte is found on the wire when decoding.
+ * A test argument with a NUL byte is found on the wire when decoding.  A
+ * chunk of live output over the frame limit goes in several frames.
  */
 
 #include <errno.h>
@@ -460,6 +461,95 @@ test_decode_args(void)
 }
 
 
+static void
+test_put_output(void)
+{
+    Judge__WorkerMessage   msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__OutputChunk     chunk = JUDGE__OUTPUT_CHUNK__INIT;
+    Judge__Leaving         leaving = JUDGE__LEAVING__INIT;
+    Judge__WorkerMessage  *m;
+    struct frame_writer    w;
+    static uint8_t         data[16384], joined[16384];
+    uint8_t               *payload;
+    const uint8_t         *p, *end;
+    size_t                 len, i, n, frame, biggest;
+    uint64_t               next;
+    bool                   in_order;
+
+    for (i = 0; i < sizeof(data); i++) {
+        data[i] = (uint8_t) (i * 7);
+    }
+
+    chunk.job_id = "job";
+    chunk.task_id = 9;
+    chunk.index = 3;
+    chunk.stream = 2;
+    chunk.offset = 100000;
+    chunk.data.data = data;
+    chunk.data.len = sizeof(data);
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_OUTPUT;
+    msg.output = &chunk;
+    payload = pack(&msg, &len);
+
+    frame_writer_init(&w);
+    ok(message_put_output(&w, payload, len, 4096) == 0,
+       "a 16 KiB chunk in frames of 4 KiB");
+
+    p = frame_writer_data(&w);
+    end = p + frame_writer_pending(&w);
+    n = 0;
+    biggest = 0;
+    next = 100000;
+    in_order = true;
+
+    while (p + FRAME_HEADER_SIZE <= end) {
+        frame = (size_t) p[0] << 24 | (size_t) p[1] << 16 | (size_t) p[2] << 8
+                | p[3];
+        m = judge__worker_message__unpack(NULL, frame, p + FRAME_HEADER_SIZE);
+        if (m == NULL || m->body_case != JUDGE__WORKER_MESSAGE__BODY_OUTPUT
+            || m->output->offset != next || m->output->stream != 2
+            || m->output->index != 3 || strcmp(m->output->job_id, "job") != 0
+            || next - 100000 + m->output->data.len > sizeof(joined))
+        {
+            in_order = false;
+            judge__worker_message__free_unpacked(m, NULL);
+            break;
+        }
+
+        memcpy(joined + (next - 100000), m->output->data.data,
+               m->output->data.len);
+        next += m->output->data.len;
+        biggest = frame > biggest ? frame : biggest;
+        n++;
+        judge__worker_message__free_unpacked(m, NULL);
+        p += FRAME_HEADER_SIZE + frame;
+    }
+
+    ok(in_order && n == 5, "five frames, their offsets following on");
+    ok(biggest <= 4096 && biggest > 4000, "each as full as the limit allows");
+    ok(next == 100000 + sizeof(data) && memcmp(joined, data, sizeof(data)) == 0,
+       "together the chunk's bytes");
+    frame_writer_free(&w);
+
+    frame_writer_init(&w);
+    errno = 0;
+    ok(message_put_output(&w, payload, len, 20) == -1 && errno == EMSGSIZE,
+       "a limit too small for one byte with the fields: EMSGSIZE");
+    frame_writer_free(&w);
+    free(payload);
+
+    msg.body_case = JUDGE__WORKER_MESSAGE__BODY_LEAVING;
+    msg.leaving = &leaving;
+    payload = pack(&msg, &len);
+    frame_writer_init(&w);
+    errno = 0;
+    ok(message_put_output(&w, payload, len, 4096) == -1 && errno == EINVAL
+       && frame_writer_pending(&w) == 0, "not an OutputChunk: EINVAL");
+    frame_writer_free(&w);
+    free(payload);
+}
+
+
 int
 main(void)
 {
@@ -468,6 +558,7 @@ main(void)
     test_fit_test();
     test_fit_others();
     test_decode_args();
+    test_put_output();
 
     return done_testing();
 }

@@ -84,7 +84,7 @@ test_args(void)
     /* no sandbox: refused arguments must not reach one */
     tc.args = args;
     tc.n_args = 2;
-    runner_test(NULL, NULL, &tc, &out);
+    runner_test(NULL, NULL, &tc, NULL, &out);
     is_int(out.result.status, JUDGE__STATUS__IE, "a test with such args: IE");
     is_str(out.result.message, "argument 2 of the test holds a NUL byte",
            "saying why");
