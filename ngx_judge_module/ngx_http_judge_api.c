@@ -9,6 +9,8 @@
 #include <ngx_http.h>
 #include <ngx_md5.h>
 
+#include <openssl/evp.h>
+
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_json.h"
@@ -16,6 +18,7 @@
 #include "ngx_http_judge_parse.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_session.h"
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_store.h"
 #include "ngx_http_judge_wire.h"
@@ -78,6 +81,11 @@ struct ngx_http_judge_api_ctx_s {
     ngx_chain_t                 *busy;        /* SSE */
     ngx_http_judge_store_op_t    op;          /* SSE: the read out */
     ngx_http_judge_addr_t        self;        /* SSE: its address */
+    ngx_http_judge_session_view_t *view;      /* a run: what it runs */
+    u_char                       idem[NGX_HTTP_JUDGE_SHA256_LEN];
+    unsigned                     execution:1; /* the job is a session's run */
+    unsigned                     run:1;       /* POST .../run */
+    unsigned                     idem_held:1; /* Idempotency-Key, answer due */
     unsigned                     waiting:1;
     unsigned                     watching:1;  /* filed with its job */
     unsigned                     reading:1;   /* SSE: a read is out */
@@ -157,6 +165,31 @@ static ngx_int_t ngx_http_judge_watch(ngx_http_judge_api_ctx_t *ctx,
     ngx_http_judge_addr_t *self, ngx_uint_t progress);
 
 
+static ngx_int_t ngx_http_judge_read_json(ngx_http_request_t *r,
+    ngx_http_client_body_handler_pt post);
+static ngx_int_t ngx_http_judge_not_found(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_idem_check(ngx_http_request_t *r,
+    ngx_str_t *scope, ngx_str_t *body, ngx_int_t *answer);
+static void ngx_http_judge_idem_cleanup(void *data);
+static void ngx_http_judge_idem_answered(ngx_http_request_t *r,
+    ngx_uint_t status, u_char *answer, size_t len);
+static ngx_int_t ngx_http_judge_session_create_handler(ngx_http_request_t *r);
+static void ngx_http_judge_session_create_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_session_handler(ngx_http_request_t *r);
+static void ngx_http_judge_session_patch_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_session_close_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_session_run_handler(ngx_http_request_t *r);
+static void ngx_http_judge_session_run_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_session_history_handler(
+    ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_session_send(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_http_judge_session_view_t *v);
+static ngx_int_t ngx_http_judge_session_failed(ngx_http_request_t *r,
+    ngx_int_t rc, ngx_http_judge_session_view_t *v);
+static ngx_int_t ngx_http_judge_execution(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_execution_events(ngx_http_request_t *r);
+
+
 static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
 
     { ngx_string("/health"),
@@ -187,6 +220,34 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
       NGX_HTTP_GET,
       ngx_http_judge_events, 0, 0 },
 
+    { ngx_string("/code-sessions"),
+      NGX_HTTP_POST,
+      ngx_http_judge_session_create_handler, 1, 0 },
+
+    { ngx_string("/code-sessions/*"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
+      ngx_http_judge_session_handler, 1, 0 },
+
+    { ngx_string("/code-sessions/*/close"),
+      NGX_HTTP_PATCH|NGX_HTTP_POST,
+      ngx_http_judge_session_close_handler, 0, 0 },
+
+    { ngx_string("/code-sessions/*/run"),
+      NGX_HTTP_POST,
+      ngx_http_judge_session_run_handler, 1, 0 },
+
+    { ngx_string("/code-sessions/*/executions"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_session_history_handler, 0, 0 },
+
+    { ngx_string("/executions/*"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE,
+      ngx_http_judge_execution, 0, 0 },
+
+    { ngx_string("/executions/*/events"),
+      NGX_HTTP_GET,
+      ngx_http_judge_execution_events, 0, 0 },
+
     { ngx_string("/languages"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
       ngx_http_judge_languages, 0, 0 },
@@ -206,14 +267,15 @@ ngx_http_judge_route_allow(ngx_http_judge_route_t *route)
 {
     u_char       *p;
     ngx_uint_t    i;
-    static char   allow[sizeof("GET, HEAD, POST, DELETE")];
+    static char   allow[sizeof("GET, HEAD, POST, PATCH, DELETE")];
 
     static struct {
         ngx_uint_t   method;
         char        *name;
     } methods[] = {
         { NGX_HTTP_GET, "GET" }, { NGX_HTTP_HEAD, "HEAD" },
-        { NGX_HTTP_POST, "POST" }, { NGX_HTTP_DELETE, "DELETE" }
+        { NGX_HTTP_POST, "POST" }, { NGX_HTTP_PATCH, "PATCH" },
+        { NGX_HTTP_DELETE, "DELETE" }
     };
 
     p = (u_char *) allow;
@@ -1021,6 +1083,19 @@ ngx_http_judge_client_addr(ngx_connection_t *c, ngx_str_t *key, u_char *buf)
 static ngx_int_t
 ngx_http_judge_submit_handler(ngx_http_request_t *r)
 {
+    return ngx_http_judge_read_json(r, ngx_http_judge_submit_body);
+}
+
+
+/*
+ * A JSON body is read, then "post" runs: "application/json" (perhaps
+ * with parameters) or no type at all, within judge_max_body_size.
+ */
+
+static ngx_int_t
+ngx_http_judge_read_json(ngx_http_request_t *r,
+    ngx_http_client_body_handler_pt post)
+{
     size_t                      n;
     ngx_int_t                   rc;
     ngx_table_elt_t            *ct;
@@ -1029,8 +1104,6 @@ ngx_http_judge_submit_handler(ngx_http_request_t *r)
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
 
     ct = r->headers_in.content_type;
-
-    /* "application/json", perhaps with parameters; nothing else */
 
     n = sizeof("application/json") - 1;
 
@@ -1065,7 +1138,7 @@ ngx_http_judge_submit_handler(ngx_http_request_t *r)
 
     r->request_body_in_single_buf = 1;
 
-    rc = ngx_http_read_client_request_body(r, ngx_http_judge_submit_body);
+    rc = ngx_http_read_client_request_body(r, post);
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
         return rc;
@@ -1110,6 +1183,13 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    /* a retry with the same Idempotency-Key is answered as the first */
+
+    if (ngx_http_judge_idem_check(r, NULL, &body, &rc) == NGX_DONE) {
+        ngx_http_finalize_request(r, rc);
         return;
     }
 
@@ -1263,6 +1343,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* named by the store (a run's path names its session, not it) */
+    ngx_str_null(&op->id);
+
     op->jlcf = jlcf;
     op->sub = sub;
 
@@ -1279,6 +1362,7 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
     u_char                      *p;
+    ngx_str_t                    path;
     ngx_buf_t                   *b;
     ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
@@ -1345,6 +1429,33 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
 
     ctx->arg = op->id;
 
+    if (ctx->run) {
+        ngx_http_judge_session_ran(jmcf->zone, ctx->view->id, op->id.data,
+                                   ctx->view->revision,
+                                   ngx_http_judge_json_now_ms(),
+                                   jlcf->session_history);
+    }
+
+    if (ctx->idem_held) {
+        p = ngx_pnalloc(r->pool, sizeof("{\"execution_id\":\"\",\"id\":\"\","
+                                        "\"status\":\"QUEUED\"}\n")
+                                 + 2 * op->id.len);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_http_judge_idem_answered(r, NGX_HTTP_ACCEPTED, p,
+                                     (ctx->run
+                                      ? ngx_sprintf(p, "{\"execution_id\":"
+                                                    "\"%V\",\"id\":\"%V\","
+                                                    "\"status\":\"QUEUED\"}\n",
+                                                    &op->id, &op->id)
+                                      : ngx_sprintf(p, "{\"id\":\"%V\","
+                                                    "\"status\":\"QUEUED\"}\n",
+                                                    &op->id))
+                                     - p);
+    }
+
     if (ngx_http_judge_wants_wait(r)) {
         rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
                                  jlcf->wait_timeout, &self);
@@ -1378,12 +1489,47 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+
+    if (ctx->run) {
+        /* the run's own resource: .../executions/{id} beside the session */
+        ngx_http_judge_api_path(r, &path);
+
+        h->value.data = ngx_pnalloc(r->pool, r->uri.len + op->id.len
+                                             + sizeof("/executions/"));
+        if (h->value.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = ngx_cpymem(h->value.data, r->uri.data, r->uri.len - path.len);
+        p = ngx_sprintf(p, "/executions/%V", &op->id);
+        h->value.len = p - h->value.data;
+
+        b = ngx_create_temp_buf(r->pool,
+                                sizeof("{\"execution_id\":\"\",\"id\":\"\","
+                                       "\"session_id\":\"\",\"revision\":,"
+                                       "\"status\":\"QUEUED\"}\n")
+                                + 3 * NGX_HTTP_JUDGE_JOB_ID_LEN
+                                + NGX_INT64_LEN);
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        b->last = ngx_sprintf(b->last, "{\"execution_id\":\"%V\",\"id\":\"%V\","
+                              "\"session_id\":\"%*s\",\"revision\":%uL,"
+                              "\"status\":\"QUEUED\"}\n",
+                              &op->id, &op->id,
+                              (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                              ctx->view->id, ctx->view->revision);
+
+        return ngx_http_judge_send_json(r, NGX_HTTP_ACCEPTED, b);
+    }
+
     p = ngx_cpymem(h->value.data, r->uri.data, r->uri.len);
     *p++ = '/';
     p = ngx_cpymem(p, op->id.data, op->id.len);
     h->value.len = p - h->value.data;
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
 
     b = ngx_create_temp_buf(r->pool, sizeof("{\"id\":\"\",\"status\":"
                                             "\"QUEUED\"}\n")
@@ -1409,10 +1555,12 @@ static ngx_int_t
 ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t local)
 {
     ngx_int_t                    rc;
+    ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_store_op_t   *op;
     ngx_http_judge_main_conf_t  *jmcf;
 
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
     op = ngx_http_judge_store_op(r, ngx_http_judge_submission_answer);
     if (op == NULL) {
@@ -1420,6 +1568,7 @@ ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t local)
     }
 
     op->local = local;
+    op->execution = ctx->execution;
 
     rc = jmcf->zone->store->read(op);
 
@@ -1436,10 +1585,7 @@ ngx_http_judge_submission_answer(ngx_http_request_t *r,
     static ngx_str_t  json = ngx_string("application/json");
 
     if (rc == NGX_DECLINED) {
-        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
-                                         "submission_not_found",
-                                         "no submission with that id "
-                                         "(it may have expired)");
+        return ngx_http_judge_not_found(r);
     }
 
     if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
@@ -1607,9 +1753,7 @@ ngx_http_judge_events(ngx_http_request_t *r)
 
     if (rc == NGX_DECLINED) {
         ngx_http_judge_waiter_cleanup(ctx);
-        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
-                                         "submission_not_found",
-                                         "no submission with that id");
+        return ngx_http_judge_not_found(r);
     }
 
     if (rc == NGX_BUSY) {
@@ -1754,6 +1898,7 @@ ngx_http_judge_events_wake(ngx_http_judge_api_ctx_t *ctx, ngx_uint_t timedout)
     ctx->op.cursor = &ctx->cursor;
     ctx->op.addr = &ctx->self;
     ctx->op.progress = 1;
+    ctx->op.execution = ctx->execution;
     ctx->op.done = ngx_http_judge_events_read;
     ctx->op.data = ctx;
 
@@ -1819,9 +1964,7 @@ ngx_http_judge_events_out(ngx_http_judge_api_ctx_t *ctx, ngx_int_t rc)
             break;
 
         case NGX_DECLINED:
-            rc = ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
-                                           "submission_not_found",
-                                           "no submission with that id");
+            rc = ngx_http_judge_not_found(r);
             ngx_http_judge_waiter_finish(ctx, rc);
             return NGX_DONE;
 
@@ -1964,7 +2107,7 @@ ngx_http_judge_languages(ngx_http_request_t *r)
 {
     u_char                      *p;
     ngx_buf_t                   *b;
-    ngx_str_t                    defaults;
+    ngx_str_t                    defaults, top;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
@@ -1973,7 +2116,7 @@ ngx_http_judge_languages(ngx_http_request_t *r)
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    defaults.data = ngx_pnalloc(r->pool, 256);
+    defaults.data = ngx_pnalloc(r->pool, 384);
     if (defaults.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -1986,10 +2129,18 @@ ngx_http_judge_languages(ngx_http_request_t *r)
                     jlcf->processes.value);
     defaults.len = p - defaults.data;
 
+    /* the defaults as the live-code API names them */
+
+    top.data = p;
+    p = ngx_sprintf(p, "\"default_time_limit_ms\":%uL,"
+                    "\"default_memory_mb\":%uL",
+                    jlcf->cpu_time.value, jlcf->memory.value / 1024);
+    top.len = p - top.data;
+
     b = ngx_http_judge_registry_languages_json(jmcf->zone, r->pool,
                                                ctx->arg.len ? &ctx->arg
                                                             : NULL,
-                                               &defaults);
+                                               &defaults, &top);
     if (b == NULL) {
         if (ctx->arg.len) {
             return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
@@ -2041,4 +2192,962 @@ ngx_http_judge_metrics_answer(ngx_http_request_t *r,
 {
     return ngx_http_judge_fleet_answer(r, op, rc,
                                        &ngx_http_judge_metrics_type);
+}
+
+
+/* a job the request names is not there (or not a run, when it asks one) */
+
+static ngx_int_t
+ngx_http_judge_not_found(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (ctx->execution) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "execution_not_found",
+                                         "no execution with that id (it, or "
+                                         "its session, may have expired)");
+    }
+
+    return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                     "submission_not_found",
+                                     "no submission with that id "
+                                     "(it may have expired)");
+}
+
+
+/* ------------------------------------------------------ Idempotency-Key */
+
+
+/*
+ * A request with an Idempotency-Key header that creates a job (within a
+ * scope: its client, or the session it runs) is answered once: a retry
+ * with the key and the same body gets the first answer again, with
+ * another body a 422, while the first is still being answered a 409.
+ * NGX_OK: go on (the key, if any, is held until the answer); NGX_DONE:
+ * answered, *answer is for ngx_http_finalize_request().
+ */
+
+static ngx_int_t
+ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
+    ngx_str_t *body, ngx_int_t *answer)
+{
+    u_char                      *p;
+    ngx_int_t                    rc;
+    ngx_str_t                    key, text, client;
+    ngx_uint_t                   status, i;
+    ngx_buf_t                   *b;
+    EVP_MD_CTX                  *md;
+    ngx_list_part_t             *part;
+    ngx_table_elt_t             *h;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+    u_char                       digest[NGX_HTTP_JUDGE_SHA256_LEN];
+    u_char                       v6[9];
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    ngx_str_null(&key);
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("Idempotency-Key") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Idempotency-Key",
+                               h[i].key.len) == 0)
+        {
+            key = h[i].value;
+            break;
+        }
+    }
+
+    if (key.data == NULL) {
+        return NGX_OK;
+    }
+
+    if (key.len == 0 || key.len > 255) {
+        *answer = ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "invalid_idempotency_key",
+                                            "Idempotency-Key is 1 to 255 "
+                                            "characters");
+        return NGX_DONE;
+    }
+
+    /* whose key it is: the session run, or the client (judge_client_key) */
+
+    if (scope == NULL) {
+        if (jlcf->client_key) {
+            if (ngx_http_complex_value(r, jlcf->client_key, &client)
+                != NGX_OK)
+            {
+                *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
+                return NGX_DONE;
+            }
+
+        } else {
+            ngx_http_judge_client_addr(r->connection, &client, v6);
+        }
+
+        scope = &client;
+    }
+
+    md = EVP_MD_CTX_new();
+
+    if (md == NULL
+        || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1
+        || EVP_DigestUpdate(md, ctx->run ? "run" : "sub", 4) != 1
+        || EVP_DigestUpdate(md, scope->data, scope->len) != 1
+        || EVP_DigestUpdate(md, "", 1) != 1
+        || EVP_DigestUpdate(md, key.data, key.len) != 1
+        || EVP_DigestFinal_ex(md, ctx->idem, NULL) != 1
+        || EVP_Digest(body->data, body->len, digest, NULL, EVP_sha256(),
+                      NULL) != 1)
+    {
+        EVP_MD_CTX_free(md);
+        *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_DONE;
+    }
+
+    EVP_MD_CTX_free(md);
+
+    rc = ngx_http_judge_idem_begin(jmcf->zone, r->pool, ctx->idem, digest,
+                                   jlcf->idempotency_ttl, &status, &text);
+
+    switch (rc) {
+
+    case NGX_OK:
+        cln = ngx_pool_cleanup_add(r->pool, 0);
+        if (cln == NULL) {
+            ngx_http_judge_idem_end(jmcf->zone, ctx->idem, 0, NULL);
+            *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DONE;
+        }
+
+        cln->handler = ngx_http_judge_idem_cleanup;
+        cln->data = r;
+        ctx->idem_held = 1;
+
+        return NGX_OK;
+
+    case NGX_DONE:
+        if (ngx_http_judge_add_header(r, "Idempotent-Replayed", "true")
+            != NGX_OK)
+        {
+            *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DONE;
+        }
+
+        b = ngx_create_temp_buf(r->pool, text.len);
+        if (b == NULL) {
+            *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DONE;
+        }
+
+        p = ngx_cpymem(b->last, text.data, text.len);
+        b->last = p;
+
+        *answer = ngx_http_judge_send_json(r, status, b);
+        return NGX_DONE;
+
+    case NGX_BUSY:
+        *answer = ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
+                                            "idempotency_in_progress",
+                                            "a request with this "
+                                            "Idempotency-Key is still being "
+                                            "answered; retry later");
+        return NGX_DONE;
+
+    case NGX_DECLINED:
+        *answer = ngx_http_judge_send_error(r, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                            "idempotency_key_reused",
+                                            "this Idempotency-Key came with "
+                                            "another body");
+        return NGX_DONE;
+
+    case NGX_ABORT:
+        *answer = ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                            "zone_full",
+                                            "no room to keep the "
+                                            "Idempotency-Key in the judge's "
+                                            "memory");
+        return NGX_DONE;
+
+    default:
+        *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_DONE;
+    }
+}
+
+
+/* the first answer to a held key, kept for its retries */
+
+static void
+ngx_http_judge_idem_answered(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *answer, size_t len)
+{
+    ngx_str_t                    text;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    text.data = answer;
+    text.len = len;
+
+    ngx_http_judge_idem_end(jmcf->zone, ctx->idem, status, &text);
+    ctx->idem_held = 0;
+}
+
+
+/* a held key whose request ended without a job: free again */
+
+static void
+ngx_http_judge_idem_cleanup(void *data)
+{
+    ngx_http_request_t  *r = data;
+
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (ctx == NULL || !ctx->idem_held) {
+        return;
+    }
+
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    ngx_http_judge_idem_end(jmcf->zone, ctx->idem, 0, NULL);
+    ctx->idem_held = 0;
+}
+
+
+/* -------------------------------------------------------- code sessions */
+
+
+static ngx_int_t
+ngx_http_judge_session_create_handler(ngx_http_request_t *r)
+{
+    return ngx_http_judge_read_json(r, ngx_http_judge_session_create_body);
+}
+
+
+static void
+ngx_http_judge_session_create_body(ngx_http_request_t *r)
+{
+    ngx_int_t                         rc;
+    ngx_str_t                         body;
+    ngx_http_judge_langs_t            langs;
+    ngx_http_judge_invalid_t          err;
+    ngx_http_judge_lang_info_t        info;
+    ngx_http_judge_loc_conf_t        *jlcf;
+    ngx_http_judge_main_conf_t       *jmcf;
+    ngx_http_judge_session_view_t     v;
+    ngx_http_judge_session_limits_t   lim;
+    ngx_http_judge_session_change_t   ch;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_submit_read(r, &body);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r, rc == NGX_DECLINED
+                                     ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
+                                     : NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    langs.language = ngx_http_judge_submit_language;
+    langs.flags = ngx_http_judge_submit_flags;
+    langs.data = jmcf->zone;
+
+    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 1, &ch,
+                                      &err)
+        != NGX_OK)
+    {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, err.status, err.code,
+                                      (char *) err.message));
+        return;
+    }
+
+    /* without a source, the language's template */
+
+    if (!ch.set_source) {
+        ch.set_source = 1;
+
+        if (ngx_http_judge_registry_language_info(jmcf->zone, r->pool,
+                                                  &ch.language, &info)
+            == NGX_OK)
+        {
+            ch.source = info.template;
+        }
+    }
+
+    lim.burst = jlcf->session_burst;
+
+    rc = ngx_http_judge_session_create(jmcf->zone, r->pool, &ch,
+                                       jlcf->session_ttl, &lim, &v);
+
+    if (rc == NGX_DECLINED) {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "zone_full",
+                                      "no room for the session in the "
+                                      "judge's memory"));
+        return;
+    }
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r,
+                                  ngx_http_judge_session_failed(r, rc, &v));
+        return;
+    }
+
+    ngx_http_finalize_request(r,
+                              ngx_http_judge_session_send(r, NGX_HTTP_CREATED,
+                                                          &v));
+}
+
+
+/* GET, PATCH (a save) and DELETE of /code-sessions/{id} */
+
+static ngx_int_t
+ngx_http_judge_session_handler(ngx_http_request_t *r)
+{
+    u_char                         *e;
+    ngx_int_t                       rc;
+    ngx_str_t                       id;
+    ngx_uint_t                      i;
+    ngx_array_t                    *execs;
+    ngx_http_judge_api_ctx_t       *ctx;
+    ngx_http_judge_main_conf_t     *jmcf;
+    ngx_http_judge_session_view_t   v;
+
+    if (r->method == NGX_HTTP_PATCH) {
+        return ngx_http_judge_read_json(r,
+                                        ngx_http_judge_session_patch_body);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (r->method != NGX_HTTP_DELETE) {
+        rc = ngx_http_judge_session_read(jmcf->zone, r->pool, &ctx->arg, 1,
+                                         &v);
+        if (rc != NGX_OK) {
+            return ngx_http_judge_session_failed(r, rc, &v);
+        }
+
+        return ngx_http_judge_session_send(r, NGX_HTTP_OK, &v);
+    }
+
+    /* the session goes, and its runs that have not ended are cancelled */
+
+    execs = ngx_array_create(r->pool, 16, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    if (execs == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_judge_session_delete(jmcf->zone, &ctx->arg, execs);
+    if (rc != NGX_OK) {
+        return ngx_http_judge_session_failed(r, rc, &v);
+    }
+
+    e = execs->elts;
+
+    for (i = 0; i < execs->nelts; i++) {
+        id.data = e + i * NGX_HTTP_JUDGE_JOB_ID_LEN;
+        id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+        (void) ngx_http_judge_sched_cancel_job(jmcf->zone, &id);
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "judge: code session %V deleted, %ui runs cancelled",
+                  &ctx->arg, execs->nelts);
+
+    r->headers_out.status = NGX_HTTP_NO_CONTENT;
+    r->header_only = 1;
+    r->headers_out.content_length_n = 0;
+
+    return ngx_http_send_header(r);
+}
+
+
+/* If-Match: "<revision>", W/"<revision>" or <revision>; 0: none */
+
+static ngx_int_t
+ngx_http_judge_if_match(ngx_http_request_t *r, uint64_t *revision)
+{
+    u_char     *p, *last;
+    ngx_int_t   n;
+
+    *revision = 0;
+
+    if (r->headers_in.if_match == NULL) {
+        return NGX_OK;
+    }
+
+    p = r->headers_in.if_match->value.data;
+    last = p + r->headers_in.if_match->value.len;
+
+    if (last - p >= 2 && p[0] == 'W' && p[1] == '/') {
+        p += 2;
+    }
+
+    if (last - p >= 2 && p[0] == '"' && last[-1] == '"') {
+        p++;
+        last--;
+    }
+
+    n = ngx_atoi(p, last - p);
+
+    if (n == NGX_ERROR || n == 0) {
+        return NGX_ERROR;
+    }
+
+    *revision = n;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_session_patch_body(ngx_http_request_t *r)
+{
+    ngx_int_t                         rc;
+    uint64_t                          match;
+    ngx_str_t                         body;
+    ngx_http_judge_langs_t            langs;
+    ngx_http_judge_invalid_t          err;
+    ngx_http_judge_api_ctx_t         *ctx;
+    ngx_http_judge_loc_conf_t        *jlcf;
+    ngx_http_judge_main_conf_t       *jmcf;
+    ngx_http_judge_session_view_t     v;
+    ngx_http_judge_session_change_t   ch;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_submit_read(r, &body);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r, rc == NGX_DECLINED
+                                     ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
+                                     : NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    langs.language = ngx_http_judge_submit_language;
+    langs.flags = ngx_http_judge_submit_flags;
+    langs.data = jmcf->zone;
+
+    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 0, &ch,
+                                      &err)
+        != NGX_OK)
+    {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, err.status, err.code,
+                                      (char *) err.message));
+        return;
+    }
+
+    /* the revision the save was made against: If-Match, or "revision" */
+
+    if (ngx_http_judge_if_match(r, &match) != NGX_OK
+        || (match && ch.revision && match != ch.revision))
+    {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "If-Match must be a revision, and the "
+                                      "same as \"revision\" when both are "
+                                      "given"));
+        return;
+    }
+
+    if (match) {
+        ch.revision = match;
+    }
+
+    rc = ngx_http_judge_session_update(jmcf->zone, r->pool, &ctx->arg, &ch,
+                                       &v);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r,
+                                  ngx_http_judge_session_failed(r, rc, &v));
+        return;
+    }
+
+    ngx_http_finalize_request(r,
+                              ngx_http_judge_session_send(r, NGX_HTTP_OK,
+                                                          &v));
+}
+
+
+static ngx_int_t
+ngx_http_judge_session_close_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                       rc;
+    ngx_http_judge_api_ctx_t       *ctx;
+    ngx_http_judge_main_conf_t     *jmcf;
+    ngx_http_judge_session_view_t   v;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_session_close(jmcf->zone, r->pool, &ctx->arg, &v);
+
+    if (rc != NGX_OK) {
+        return ngx_http_judge_session_failed(r, rc, &v);
+    }
+
+    return ngx_http_judge_session_send(r, NGX_HTTP_OK, &v);
+}
+
+
+static ngx_int_t
+ngx_http_judge_session_run_handler(ngx_http_request_t *r)
+{
+    return ngx_http_judge_read_json(r, ngx_http_judge_session_run_body);
+}
+
+
+/*
+ * A run: the session's current revision (or the stdin, args and limits
+ * given) as a submission of one test without expectations, whose output
+ * is streamed; it is admitted by the session's rate and failures first.
+ */
+
+static void
+ngx_http_judge_session_run_body(ngx_http_request_t *r)
+{
+    u_char                           *p;
+    ngx_int_t                         rc;
+    ngx_str_t                         body, extra;
+    ngx_msec_t                        retry;
+    ngx_http_judge_run_t              run;
+    ngx_http_judge_langs_t            langs;
+    ngx_http_judge_invalid_t          err;
+    ngx_http_judge_api_ctx_t         *ctx;
+    ngx_http_judge_loc_conf_t        *jlcf;
+    ngx_http_judge_main_conf_t       *jmcf;
+    ngx_http_judge_submission_t      *sub;
+    ngx_http_judge_session_limits_t   lim;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_submit_read(r, &body);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r, rc == NGX_DECLINED
+                                     ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
+                                     : NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ctx->run = 1;
+    ctx->execution = 1;
+
+    if (ngx_http_judge_idem_check(r, &ctx->arg, &body, &rc) == NGX_DONE) {
+        ngx_http_finalize_request(r, rc);
+        return;
+    }
+
+    sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
+    ctx->view = ngx_palloc(r->pool, sizeof(ngx_http_judge_session_view_t));
+
+    if (sub == NULL || ctx->view == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    lim.rate = jlcf->session_rate;
+    lim.burst = jlcf->session_burst;
+    lim.max_failures = jlcf->session_max_failures;
+    lim.cooldown = jlcf->session_cooldown;
+    lim.history = jlcf->session_history;
+
+    retry = 0;
+
+    rc = ngx_http_judge_session_admit(jmcf->zone, r->pool, &ctx->arg, &lim,
+                                      ctx->view, &retry);
+
+    if (rc == NGX_AGAIN || rc == NGX_BUSY) {
+        p = ngx_pnalloc(r->pool, sizeof("\"retryAfter\":") + NGX_TIME_T_LEN);
+        if (p == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        extra.data = p;
+        extra.len = ngx_sprintf(p, "\"retryAfter\":%M", (retry + 999) / 1000)
+                    - p;
+
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error_with(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                           "rate_limited",
+                                           rc == NGX_AGAIN
+                                           ? "this session runs more often "
+                                             "than judge_session_rate allows"
+                                           : "this session's last runs "
+                                             "failed one after another "
+                                             "(judge_session_max_failures); "
+                                             "it cools down first",
+                                           &extra,
+                                           (time_t) (retry + 999) / 1000));
+        return;
+    }
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r,
+                                  ngx_http_judge_session_failed(r, rc,
+                                                                ctx->view));
+        return;
+    }
+
+    langs.language = ngx_http_judge_submit_language;
+    langs.flags = ngx_http_judge_submit_flags;
+    langs.data = jmcf->zone;
+
+    run.language = ctx->view->language;
+    run.source = ctx->view->source;
+    run.input = ctx->view->input;
+
+    if (ngx_http_judge_submit_run(r->pool, jlcf, &langs, &body, &run, sub,
+                                  &err)
+        != NGX_OK)
+    {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, err.status, err.code,
+                                      (char *) err.message));
+        return;
+    }
+
+    sub->execution = 1;
+    sub->revision = ctx->view->revision;
+    ngx_memcpy(sub->session, ctx->view->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, sub));
+}
+
+
+/* GET /code-sessions/{id}/executions?limit=&cursor=: newest first */
+
+static ngx_int_t
+ngx_http_judge_session_history_handler(ngx_http_request_t *r)
+{
+    size_t                       size;
+    uint64_t                     next;
+    ngx_int_t                    rc, limit, cursor;
+    ngx_str_t                    arg;
+    ngx_buf_t                   *b;
+    ngx_uint_t                   i;
+    ngx_array_t                 *execs;
+    ngx_http_judge_exec_t       *e;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    limit = 10;
+    cursor = 0;
+
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &arg) == NGX_OK) {
+        limit = ngx_atoi(arg.data, arg.len);
+    }
+
+    if (ngx_http_arg(r, (u_char *) "cursor", 6, &arg) == NGX_OK) {
+        cursor = ngx_atoi(arg.data, arg.len);
+    }
+
+    if (limit == NGX_ERROR || limit < 1 || limit > 100
+        || cursor == NGX_ERROR)
+    {
+        return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                         "invalid_request",
+                                         "limit is 1 to 100, cursor a "
+                                         "cursor an earlier page gave");
+    }
+
+    execs = ngx_array_create(r->pool, limit, sizeof(ngx_http_judge_exec_t));
+    if (execs == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_judge_session_history(jmcf->zone, &ctx->arg, cursor, limit,
+                                        execs, &next);
+    if (rc != NGX_OK) {
+        return ngx_http_judge_session_failed(r, rc, NULL);
+    }
+
+    size = sizeof("{\"session_id\":\"\",\"executions\":[],"
+                  "\"next_cursor\":\"\"}\n")
+           + NGX_HTTP_JUDGE_JOB_ID_LEN + NGX_INT64_LEN
+           + execs->nelts * (sizeof("{\"execution_id\":\"\",\"status\":"
+                                    "\"COMPLETED\",\"revision\":,"
+                                    "\"execution_time_ms\":,"
+                                    "\"exit_code\":,\"created_at\":"
+                                    "\"2026-01-01T00:00:00.000Z\"},")
+                             + NGX_HTTP_JUDGE_JOB_ID_LEN
+                             + 3 * NGX_INT64_LEN);
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_sprintf(b->last, "{\"session_id\":\"%V\",\"executions\":[",
+                          &ctx->arg);
+
+    e = execs->elts;
+
+    for (i = 0; i < execs->nelts; i++) {
+        b->last = ngx_sprintf(b->last,
+                              "%s{\"execution_id\":\"%*s\",\"status\":\"%s\","
+                              "\"revision\":%uL,\"execution_time_ms\":",
+                              i ? "," : "",
+                              (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, e[i].id,
+                              ngx_http_judge_exec_status_name(e[i].status),
+                              e[i].revision);
+
+        if (e[i].ended) {
+            b->last = ngx_sprintf(b->last, "%uD,\"exit_code\":%D",
+                                  e[i].time_ms, e[i].exit_code);
+
+        } else {
+            b->last = ngx_sprintf(b->last, "null,\"exit_code\":null");
+        }
+
+        b->last = ngx_sprintf(b->last, ",\"created_at\":");
+        b->last = ngx_http_judge_json_time(b->last, e[i].created_ms);
+        *b->last++ = '}';
+    }
+
+    if (next) {
+        b->last = ngx_sprintf(b->last, "],\"next_cursor\":\"%uL\"}\n", next);
+
+    } else {
+        b->last = ngx_sprintf(b->last, "],\"next_cursor\":null}\n");
+    }
+
+    return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
+}
+
+
+/* a session as JSON, in the fields of the live-code API */
+
+static ngx_int_t
+ngx_http_judge_session_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_http_judge_session_view_t *v)
+{
+    u_char                      *p;
+    size_t                       size;
+    ngx_buf_t                   *b;
+    ngx_table_elt_t             *h;
+    ngx_http_judge_lang_info_t   info;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (ngx_http_judge_registry_language_info(jmcf->zone, r->pool,
+                                              &v->language, &info)
+        != NGX_OK)
+    {
+        ngx_memzero(&info, sizeof(ngx_http_judge_lang_info_t));
+    }
+
+    size = sizeof("{\"session_id\":\"\",\"status\":\"INACTIVE\","
+                  "\"language\":,\"language_id\":,\"language_name\":,"
+                  "\"version\":,\"runtime\":,\"file_name\":,"
+                  "\"source_code\":,\"stdin\":,\"revision\":,"
+                  "\"created_at\":,\"updated_at\":,\"expires_in_ms\":,"
+                  "\"last_execution\":{\"execution_id\":\"\","
+                  "\"status\":\"COMPLETED\"}}\n")
+           + NGX_HTTP_JUDGE_JOB_ID_LEN * 2 + 4 * NGX_INT64_LEN + 64
+           + 2 * ngx_http_judge_json_str_len(&v->language)
+           + ngx_http_judge_json_str_len(&info.name)
+           + ngx_http_judge_json_str_len(&info.version)
+           + ngx_http_judge_json_str_len(&info.runtime)
+           + ngx_http_judge_json_str_len(&info.file_name)
+           + ngx_http_judge_json_utf8_len(&v->source)
+           + ngx_http_judge_json_utf8_len(&v->input);
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(b->last, "{\"session_id\":\"%*s\",\"status\":\"%s\","
+                    "\"language\":",
+                    (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, v->id,
+                    v->closed ? "INACTIVE" : "ACTIVE");
+    p = ngx_http_judge_json_str(p, &v->language);
+    p = ngx_sprintf(p, ",\"language_id\":");
+    p = ngx_http_judge_json_str(p, &v->language);
+    p = ngx_sprintf(p, ",\"language_name\":");
+    p = ngx_http_judge_json_str(p, &info.name);
+    p = ngx_sprintf(p, ",\"version\":");
+    p = ngx_http_judge_json_str(p, &info.version);
+    p = ngx_sprintf(p, ",\"runtime\":");
+    p = ngx_http_judge_json_str(p, &info.runtime);
+    p = ngx_sprintf(p, ",\"file_name\":");
+    p = ngx_http_judge_json_str(p, &info.file_name);
+    p = ngx_sprintf(p, ",\"source_code\":");
+    p = ngx_http_judge_json_utf8(p, &v->source);
+    p = ngx_sprintf(p, ",\"stdin\":");
+    p = ngx_http_judge_json_utf8(p, &v->input);
+    p = ngx_sprintf(p, ",\"revision\":%uL,\"created_at\":", v->revision);
+    p = ngx_http_judge_json_time(p, v->created_ms);
+    p = ngx_sprintf(p, ",\"updated_at\":");
+    p = ngx_http_judge_json_time(p, v->updated_ms);
+    p = ngx_sprintf(p, ",\"expires_in_ms\":%M,\"last_execution\":",
+                    v->expires_in);
+
+    if (v->has_last) {
+        p = ngx_sprintf(p, "{\"execution_id\":\"%*s\",\"status\":\"%s\"}",
+                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, v->last.id,
+                        ngx_http_judge_exec_status_name(v->last.status));
+
+    } else {
+        p = ngx_sprintf(p, "null");
+    }
+
+    p = ngx_sprintf(p, "}\n");
+    b->last = p;
+
+    /* the revision is the session's entity tag, for If-Match */
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->value.data = ngx_pnalloc(r->pool, NGX_INT64_LEN + 2);
+    if (h->value.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "ETag");
+
+    /* If-Match is the judge's to answer (409), not nginx's (412) */
+    r->disable_not_modified = 1;
+    h->value.len = ngx_sprintf(h->value.data, "\"%uL\"", v->revision)
+                   - h->value.data;
+
+    return ngx_http_judge_send_json(r, status, b);
+}
+
+
+/* what a session operation's error code means to the client */
+
+static ngx_int_t
+ngx_http_judge_session_failed(ngx_http_request_t *r, ngx_int_t rc,
+    ngx_http_judge_session_view_t *v)
+{
+    u_char     *p;
+    ngx_str_t   extra;
+
+    switch (rc) {
+
+    case NGX_DECLINED:
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "session_not_found",
+                                         "no code session with that id (it "
+                                         "may have expired)");
+
+    case NGX_BUSY:
+        p = ngx_pnalloc(r->pool, sizeof("\"revision\":") + NGX_INT64_LEN);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        extra.data = p;
+        extra.len = ngx_sprintf(p, "\"revision\":%uL", v->revision) - p;
+
+        return ngx_http_judge_send_error_with(r, NGX_HTTP_CONFLICT,
+                                              "revision_conflict",
+                                              "the session was saved since "
+                                              "that revision; \"revision\" "
+                                              "is its current one",
+                                              &extra, 0);
+
+    case NGX_ABORT:
+        return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
+                                         "session_closed",
+                                         "the session is closed");
+
+    case NGX_HTTP_INSUFFICIENT_STORAGE:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "cache_full",
+                                         "no room for the session in the "
+                                         "judge's cache directory");
+
+    case NGX_HTTP_SERVICE_UNAVAILABLE:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "cache_unavailable",
+                                         "the judge's cache directory cannot "
+                                         "be written");
+
+    default:
+        break;
+    }
+
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+/* GET /executions/{id} (?wait=true), DELETE: a run, as a job is */
+
+static ngx_int_t
+ngx_http_judge_execution(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    ctx->execution = 1;
+
+    return ngx_http_judge_submission(r);
+}
+
+
+static ngx_int_t
+ngx_http_judge_execution_events(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    ctx->execution = 1;
+
+    return ngx_http_judge_events(r);
 }

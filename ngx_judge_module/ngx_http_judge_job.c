@@ -24,6 +24,7 @@
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_store.h"
 #include "ngx_http_judge_wire.h"
+#include "ngx_http_judge_session.h"
 #include "ngx_http_judge_job.h"
 
 
@@ -75,7 +76,13 @@ static void ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 static void ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job);
+static void ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job);
+static const char *ngx_http_judge_job_reason(ngx_http_judge_job_t *job);
 static ngx_uint_t ngx_http_judge_job_unsent_locked(ngx_http_judge_job_t *job);
+static void ngx_http_judge_job_events_run_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job,
+    ngx_http_judge_cursor_t *cur, ngx_uint_t finished);
 static void ngx_http_judge_job_leave_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, u_char *ids, ngx_uint_t n,
     ngx_array_t *notify);
@@ -89,7 +96,7 @@ static ngx_int_t ngx_http_judge_out_open(ngx_http_judge_out_t *o,
     ngx_file_t *file);
 static ngx_int_t ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, ngx_pool_t *pool, ngx_chain_t **out, off_t *len,
-    ngx_uint_t *finished, ngx_uint_t memory_only);
+    ngx_uint_t *finished, ngx_uint_t memory_only, ngx_uint_t execution);
 static void ngx_http_judge_out_text(ngx_http_judge_out_t *o, char *text,
     size_t len);
 static ngx_int_t ngx_http_judge_saved_send(ngx_http_judge_saved_t *saved,
@@ -358,6 +365,10 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         ngx_slab_free_locked(pool, job->batches);
     }
 
+    if (job->chunks) {
+        ngx_slab_free_locked(pool, job->chunks);
+    }
+
     ngx_http_judge_zone_free_str_locked(zone, &job->note);
     ngx_http_judge_zone_free_str_locked(zone, &job->message);
     ngx_http_judge_zone_free_str_locked(zone, &job->language);
@@ -416,6 +427,10 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     /* refused early, before any file is written */
 
     promise = n * (2 * jlcf->max_capture + NGX_HTTP_JUDGE_RESULT_SLACK);
+
+    if (sub->execution) {
+        promise += NGX_HTTP_JUDGE_LIVE_BUDGET(jlcf->max_capture);
+    }
 
     if (promise + (off_t) (sub->run_spec.len + sub->tests.len
                            + sub->compile_spec.len)
@@ -537,6 +552,9 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     job->orphan_limit = jlcf->no_worker_timeout;
     job->test_time = sub->test_time;
     job->grace = jlcf->task_grace;
+    job->execution = sub->execution;
+    job->revision = sub->revision;
+    ngx_memcpy(job->session, sub->session, NGX_HTTP_JUDGE_JOB_ID_LEN);
     ngx_memcpy(job->hash, sub->hash, NGX_HTTP_JUDGE_HASH_LEN);
 
     job->run_spec = run;
@@ -590,6 +608,9 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
 
     if (op->restored) {
         zone->sh->takeovers++;
+
+    } else if (job->execution) {
+        zone->sh->executions++;
 
     } else {
         zone->sh->submissions++;
@@ -703,6 +724,10 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
     zone->sh->nactive--;
     ngx_http_judge_client_release_locked(zone, job);
     zone->sh->verdicts[job->verdict & 15]++;
+
+    if (job->execution) {
+        ngx_http_judge_session_ended_locked(zone, job);
+    }
 
     while (!ngx_queue_empty(&job->waiters)) {
         q = ngx_queue_head(&job->waiters);
@@ -1425,6 +1450,205 @@ ngx_http_judge_out_results_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/*
+ * A run of a code session, in the fields of the live-code API: its one
+ * test's usage and output at the top level, the status and its reason
+ * as an IDE shows them.
+ */
+
+static void
+ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job)
+{
+    u_char       *p;
+    ngx_uint_t    i, status, attempts;
+    ngx_file_t   *results;
+    const char   *reason;
+    u_char        buf[1024 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
+    u_char        name[NGX_MAX_PATH];
+
+    status = ngx_http_judge_exec_status(job);
+    reason = ngx_http_judge_job_reason(job);
+
+    attempts = 0;
+
+    for (i = 0; i < job->nbatches; i++) {
+        attempts = ngx_max(attempts, job->batches[i].attempt + 1);
+    }
+
+    if (attempts == 0 && job->started_ms) {
+        attempts = 1;
+    }
+
+    p = ngx_sprintf(buf, "{\"execution_id\":\"%*s\",\"session_id\":\"%*s\","
+                    "\"revision\":%uL,\"status\":\"%s\",\"reason\":",
+                    (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
+                    (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->session,
+                    job->revision, ngx_http_judge_exec_status_name(status));
+
+    if (reason) {
+        p = ngx_sprintf(p, "\"%s\"", reason);
+
+    } else {
+        p = ngx_sprintf(p, "null");
+    }
+
+    p = ngx_sprintf(p, ",\"language_id\":");
+    p = ngx_http_judge_json_str(p, &job->language);
+    p = ngx_sprintf(p, ",\"language\":");
+    p = ngx_http_judge_json_str(p, &job->language);
+
+    if (job->ran && job->signal) {
+        p = ngx_sprintf(p, ",\"exit_code\":null,\"signal\":%D", job->signal);
+
+    } else if (job->ran) {
+        p = ngx_sprintf(p, ",\"exit_code\":%D,\"signal\":null",
+                        job->exit_code);
+
+    } else {
+        p = ngx_sprintf(p, ",\"exit_code\":null,\"signal\":null");
+    }
+
+    if (job->ran) {
+        p = ngx_sprintf(p, ",\"execution_time_ms\":%uD,\"cpu_time_ms\":%uD,"
+                        "\"memory_kb\":%uL",
+                        job->wall_ms, job->cpu_ms, job->memory_kb);
+
+    } else {
+        p = ngx_sprintf(p, ",\"execution_time_ms\":null,\"cpu_time_ms\":null,"
+                          "\"memory_kb\":null");
+    }
+
+    p = ngx_sprintf(p, ",\"attempts\":%ui,\"stdout\":", attempts);
+
+    /* the outputs, as the result in the results file has them */
+
+    results = NULL;
+
+    if (job->ran && !o->memory_only) {
+        results = ngx_http_judge_out_results_locked(zone, o, job);
+    }
+
+    if (results) {
+        ngx_http_judge_out_mem(o, buf, p - buf);
+        ngx_http_judge_out_file(o, results, job->out.off, job->out.len);
+        ngx_http_judge_out_mem(o, (u_char *) ",\"stderr\":", 10);
+        ngx_http_judge_out_file(o, results, job->err.off, job->err.len);
+        p = buf;
+
+    } else {
+        p = ngx_sprintf(p, "\"\",\"stderr\":\"\"");
+    }
+
+    p = ngx_sprintf(p, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s",
+                    job->out_cut ? "true" : "false",
+                    job->err_cut ? "true" : "false");
+
+    if ((job->compile.serial && !o->memory_only) || job->note.len) {
+        p = ngx_sprintf(p, ",\"compile\":{");
+        ngx_http_judge_out_mem(o, buf, p - buf);
+
+        if (job->compile.serial && !o->memory_only) {
+            o->compile = ngx_http_judge_out_file_new(o,
+                        ngx_http_judge_blob_name(zone, name, &job->compile));
+            ngx_http_judge_out_file(o, o->compile, 0, job->compile.len);
+
+        } else {
+            ngx_http_judge_out_mem(o, job->note.data, job->note.len);
+        }
+
+        p = ngx_sprintf(buf, ",\"cached\":%s}",
+                        job->cached ? "true" : "false");
+
+    } else {
+        p = ngx_sprintf(p, ",\"compile\":null");
+    }
+
+    ngx_http_judge_out_mem(o, buf, p - buf);
+
+    if (job->message.len) {
+        ngx_http_judge_out_mem(o, (u_char *) ",\"message\":", 11);
+        p = ngx_http_judge_json_str(buf, &job->message);
+        ngx_http_judge_out_mem(o, buf, p - buf);
+    }
+
+    p = ngx_cpymem(buf, ",\"created_at\":", 14);
+    p = ngx_http_judge_json_time(p, job->created_ms);
+    p = ngx_sprintf(p, ",\"queued_at\":");
+    p = ngx_http_judge_json_time(p, job->created_ms);
+    p = ngx_sprintf(p, ",\"started_at\":");
+
+    if (job->started_ms) {
+        p = ngx_http_judge_json_time(p, job->started_ms);
+
+    } else {
+        p = ngx_sprintf(p, "null");
+    }
+
+    p = ngx_sprintf(p, ",\"finished_at\":");
+
+    if (job->finished_ms) {
+        p = ngx_http_judge_json_time(p, job->finished_ms);
+
+    } else {
+        p = ngx_sprintf(p, "null");
+    }
+
+    *p++ = '}';
+
+    ngx_http_judge_out_mem(o, buf, p - buf);
+}
+
+
+/* why a run did not complete, or NULL */
+
+static const char *
+ngx_http_judge_job_reason(ngx_http_judge_job_t *job)
+{
+    if (job->status == NGX_HTTP_JUDGE_CANCELLED) {
+        return "cancelled";
+    }
+
+    if (job->status == NGX_HTTP_JUDGE_FAILED) {
+        return "internal_error";
+    }
+
+    if (job->status != NGX_HTTP_JUDGE_COMPLETED) {
+        return NULL;
+    }
+
+    switch (job->verdict) {
+
+    case JUDGE__STATUS__AC:
+        return NULL;
+
+    case JUDGE__STATUS__RE:
+        return job->signal ? "signal" : "exit_code";
+
+    case JUDGE__STATUS__TLE:
+        return "cpu_time_limit";
+
+    case JUDGE__STATUS__WLE:
+        return "wall_time_limit";
+
+    case JUDGE__STATUS__MLE:
+        return "memory_limit";
+
+    case JUDGE__STATUS__OLE:
+        return "output_limit";
+
+    case JUDGE__STATUS__SV:
+        return "security_violation";
+
+    case JUDGE__STATUS__CE:
+        return "compile_error";
+
+    default:
+        return "internal_error";
+    }
+}
+
+
 static void
 ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job)
@@ -1437,6 +1661,11 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
 
     static char   gone[] = ",\"message\":\"the results are gone from the "
                            "cache directory\"";
+
+    if (job->execution) {
+        ngx_http_judge_job_render_run_locked(zone, o, job);
+        return;
+    }
 
     p = ngx_sprintf(buf, "{\"id\":\"%*s\",\"status\":\"%s\",",
                     (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, job->id,
@@ -1535,13 +1764,15 @@ ngx_http_judge_job_read(ngx_http_judge_store_op_t *op)
     ngx_int_t  rc;
 
     rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
-                                   &op->len, &op->finished, 0);
+                                   &op->len, &op->finished, 0,
+                                   op->execution);
 
     /* the files of a saved answer changed: it is read from them anew */
 
     if (rc == NGX_AGAIN) {
         rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
-                                       &op->len, &op->finished, 0);
+                                       &op->len, &op->finished, 0,
+                                   op->execution);
     }
 
     /*
@@ -1551,7 +1782,8 @@ ngx_http_judge_job_read(ngx_http_judge_store_op_t *op)
 
     if (rc == NGX_DECLINED) {
         rc = ngx_http_judge_job_answer(op->zone, &op->id, op->pool, &op->out,
-                                       &op->len, &op->finished, 1);
+                                       &op->len, &op->finished, 1,
+                                   op->execution);
     }
 
     return rc;
@@ -1566,7 +1798,7 @@ ngx_http_judge_job_read(ngx_http_judge_store_op_t *op)
 static ngx_int_t
 ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_chain_t **out, off_t *len, ngx_uint_t *finished,
-    ngx_uint_t memory_only)
+    ngx_uint_t memory_only, ngx_uint_t execution)
 {
     uint64_t                 serial;
     ngx_int_t                rc;
@@ -1583,7 +1815,14 @@ ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
 
-    if (job == NULL) {
+    /* a run is seen as one while its session is */
+
+    if (job == NULL
+        || (execution
+            && !(job->execution
+                 && ngx_http_judge_session_holds_locked(zone, job->session,
+                                                        job->id))))
+    {
         ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }
@@ -1935,7 +2174,22 @@ ngx_http_judge_job_events(ngx_http_judge_store_op_t *op)
         return NGX_DECLINED;
     }
 
+    if (op->execution
+        && !(job->execution
+             && ngx_http_judge_session_holds_locked(zone, job->session,
+                                                    job->id)))
+    {
+        ngx_http_judge_zone_unlock(zone);
+        return NGX_DECLINED;
+    }
+
     op->finished = job->status >= NGX_HTTP_JUDGE_COMPLETED;
+
+    if (job->execution) {
+        ngx_http_judge_job_events_run_locked(zone, &o, job, cur,
+                                             op->finished);
+        goto done;
+    }
 
     for (i = cur->sent; i < job->nresults; i++) {
         k = job->order[i];
@@ -1956,6 +2210,8 @@ ngx_http_judge_job_events(ngx_http_judge_store_op_t *op)
         ngx_http_judge_out_text(&o, "\n\n", 2);
     }
 
+done:
+
     ngx_http_judge_zone_unlock(zone);
 
     rc = ngx_http_judge_out_finish(&o);
@@ -1968,4 +2224,54 @@ ngx_http_judge_job_events(ngx_http_judge_store_op_t *op)
     }
 
     return rc;
+}
+
+
+/*
+ * A run's events: its status when it changed, what it wrote since the
+ * last read ("output", pieces as the worker streamed them), and at its
+ * end the whole run ("done", as GET /executions/{id} shows it).
+ */
+
+static void
+ngx_http_judge_job_events_run_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job,
+    ngx_http_judge_cursor_t *cur, ngx_uint_t finished)
+{
+    u_char      *p;
+    ngx_uint_t   i, status;
+    ngx_file_t  *results;
+    u_char       buf[64];
+
+    status = ngx_http_judge_exec_status(job);
+
+    /* the output comes first: a run's end follows what it wrote */
+
+    results = NULL;
+
+    for (i = cur->chunks; i < job->nchunks; i++) {
+        if (results == NULL) {
+            results = ngx_http_judge_out_results_locked(zone, o, job);
+        }
+
+        ngx_http_judge_out_text(o, "event: output\ndata: ", 20);
+        ngx_http_judge_out_file(o, results, job->chunks[i].off,
+                                job->chunks[i].len);
+        ngx_http_judge_out_text(o, "\n\n", 2);
+    }
+
+    cur->chunks = job->nchunks;
+
+    if (cur->status != status + 1) {
+        p = ngx_sprintf(buf, "event: status\ndata: {\"status\":\"%s\"}\n\n",
+                        ngx_http_judge_exec_status_name(status));
+        ngx_http_judge_out_mem(o, buf, p - buf);
+        cur->status = status + 1;
+    }
+
+    if (finished) {
+        ngx_http_judge_out_text(o, "event: done\ndata: ", 18);
+        ngx_http_judge_job_render_run_locked(zone, o, job);
+        ngx_http_judge_out_text(o, "\n\n", 2);
+    }
 }

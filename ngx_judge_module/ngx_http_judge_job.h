@@ -27,6 +27,14 @@ ngx_int_t ngx_http_judge_job_events(ngx_http_judge_store_op_t *op);
 ngx_int_t ngx_http_judge_job_watch(ngx_http_judge_store_op_t *op);
 void ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op);
 
+/*
+ * A run's output streamed while it runs: at most this many pieces, in
+ * at most this many bytes of the results file (beyond its results).
+ */
+#define NGX_HTTP_JUDGE_MAX_CHUNKS  4096
+#define NGX_HTTP_JUDGE_LIVE_BUDGET(capture)                                  \
+    (4 * (off_t) (capture) + NGX_HTTP_JUDGE_MAX_CHUNKS * 64)
+
 #define NGX_HTTP_JUDGE_MAX_SPILLS  4
 #define NGX_HTTP_JUDGE_SPILL_WAIT  1000   /* ms */
 #define NGX_HTTP_JUDGE_DUE_AGAIN   30000  /* ms */

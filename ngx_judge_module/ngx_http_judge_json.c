@@ -183,6 +183,19 @@ ngx_int_t
 ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message)
 {
+    return ngx_http_judge_send_error_with(r, status, code, message, NULL, 1);
+}
+
+
+/*
+ * An error with more members after "error" ("extra", JSON members, or
+ * NULL), and for 429 and 503 the seconds of Retry-After.
+ */
+
+ngx_int_t
+ngx_http_judge_send_error_with(ngx_http_request_t *r, ngx_uint_t status,
+    char *code, char *message, ngx_str_t *extra, time_t retry)
+{
     size_t            len;
     ngx_buf_t        *b;
     ngx_str_t         c, m;
@@ -196,9 +209,15 @@ ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        h->value.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+        if (h->value.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         h->hash = 1;
         ngx_str_set(&h->key, "Retry-After");
-        ngx_str_set(&h->value, "1");
+        h->value.len = ngx_sprintf(h->value.data, "%T", ngx_max(retry, 1))
+                       - h->value.data;
     }
 
     c.data = (u_char *) code;
@@ -208,7 +227,8 @@ ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
 
     len = sizeof("{\"error\":{\"code\":,\"message\":}}\n") - 1
           + ngx_http_judge_json_str_len(&c)
-          + ngx_http_judge_json_str_len(&m);
+          + ngx_http_judge_json_str_len(&m)
+          + (extra ? extra->len + 1 : 0);
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -219,7 +239,14 @@ ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     b->last = ngx_http_judge_json_str(b->last, &c);
     b->last = ngx_cpymem(b->last, ",\"message\":", 11);
     b->last = ngx_http_judge_json_str(b->last, &m);
-    b->last = ngx_cpymem(b->last, "}}\n", 3);
+    *b->last++ = '}';
+
+    if (extra) {
+        *b->last++ = ',';
+        b->last = ngx_cpymem(b->last, extra->data, extra->len);
+    }
+
+    b->last = ngx_cpymem(b->last, "}\n", 2);
 
     return ngx_http_judge_send_json(r, status, b);
 }

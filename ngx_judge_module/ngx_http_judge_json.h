@@ -27,6 +27,9 @@ ngx_int_t ngx_http_judge_add_header(ngx_http_request_t *r, char *key,
     char *value);
 ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message);
+ngx_int_t ngx_http_judge_send_error_with(ngx_http_request_t *r,
+    ngx_uint_t status, char *code, char *message, ngx_str_t *extra,
+    time_t retry);
 size_t ngx_http_judge_json_str_len(ngx_str_t *s);
 u_char *ngx_http_judge_json_str(u_char *p, ngx_str_t *s);
 size_t ngx_http_judge_json_list_len(ngx_str_t *list);

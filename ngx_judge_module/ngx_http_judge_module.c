@@ -22,6 +22,7 @@
 #include "ngx_http_judge_redis.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_session.h"
 #include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_store.h"
 #include "ngx_http_judge_stream.h"
@@ -82,6 +83,13 @@ static char *ngx_http_judge_worker_endpoint(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_judge_set_handler(ngx_conf_t *cf,
     ngx_http_handler_pt handler);
+static char *ngx_http_judge_session_rate(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_judge_session_failures(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_judge_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_judge_session_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 static ngx_command_t  ngx_http_judge_commands[] = {
@@ -345,12 +353,56 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       offsetof(ngx_http_judge_loc_conf_t, drain_timeout),
       NULL },
 
+    { ngx_string("judge_session_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, session_ttl),
+      NULL },
+
+    { ngx_string("judge_session_rate"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_session_rate,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_session_max_failures"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_judge_session_failures,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_session_history"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, session_history),
+      NULL },
+
+    { ngx_string("judge_idempotency_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, idempotency_ttl),
+      NULL },
+
       ngx_null_command
 };
 
 
+static ngx_http_variable_t  ngx_http_judge_vars[] = {
+
+    { ngx_string("judge_session_id"), NULL,
+      ngx_http_judge_session_id_variable, 0, 0, 0 },
+
+      ngx_http_null_variable
+};
+
+
 static ngx_http_module_t  ngx_http_judge_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_judge_add_variables,          /* preconfiguration */
     NULL,                                  /* postconfiguration */
 
     ngx_http_judge_create_main_conf,       /* create main configuration */
@@ -555,6 +607,7 @@ ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh)
 {
     ngx_http_judge_registry_init_zone(sh);
     ngx_http_judge_job_init_zone(sh);
+    ngx_http_judge_session_init_zone(sh);
     ngx_http_judge_cache_init_zone(sh);
     ngx_http_judge_ready_init_zone(sh);
     ngx_http_judge_blob_init_zone(sh);
@@ -574,6 +627,7 @@ ngx_http_judge_tick(ngx_http_judge_zone_t *zone, ngx_uint_t expire)
 {
     if (expire) {
         zone->store->expire(zone);
+        ngx_http_judge_session_expire(zone);
     }
 
     if (zone->store->sync) {
@@ -603,7 +657,11 @@ ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone)
         return NGX_OK;
     }
 
-    return ngx_http_judge_job_evict_locked(zone);
+    if (ngx_http_judge_job_evict_locked(zone) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    return ngx_http_judge_session_evict_locked(zone);
 }
 
 
@@ -694,6 +752,13 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->heartbeat_interval = NGX_CONF_UNSET_MSEC;
     jlcf->heartbeat_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->drain_timeout = NGX_CONF_UNSET_MSEC;
+    jlcf->session_ttl = NGX_CONF_UNSET_MSEC;
+    jlcf->session_rate = NGX_CONF_UNSET_UINT;
+    jlcf->session_burst = NGX_CONF_UNSET_UINT;
+    jlcf->session_max_failures = NGX_CONF_UNSET_UINT;
+    jlcf->session_cooldown = NGX_CONF_UNSET_MSEC;
+    jlcf->session_history = NGX_CONF_UNSET_UINT;
+    jlcf->idempotency_ttl = NGX_CONF_UNSET_MSEC;
 
     return jlcf;
 }
@@ -743,6 +808,26 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               60000);
     ngx_conf_merge_msec_value(conf->no_worker_timeout,
                               prev->no_worker_timeout, 30000);
+
+    ngx_conf_merge_msec_value(conf->session_ttl, prev->session_ttl,
+                              3600 * 1000);
+    ngx_conf_merge_uint_value(conf->session_rate, prev->session_rate,
+                              10 * 1000);
+    ngx_conf_merge_uint_value(conf->session_burst, prev->session_burst, 10);
+    ngx_conf_merge_uint_value(conf->session_max_failures,
+                              prev->session_max_failures, 5);
+    ngx_conf_merge_msec_value(conf->session_cooldown, prev->session_cooldown,
+                              60000);
+    ngx_conf_merge_uint_value(conf->session_history, prev->session_history,
+                              100);
+    ngx_conf_merge_msec_value(conf->idempotency_ttl, prev->idempotency_ttl,
+                              3600 * 1000);
+
+    if (conf->session_history == 0 || conf->session_history > 10000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_session_history must be 1 to 10000");
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->max_attempts == 0 || conf->max_tests == 0
         || conf->queue_size == 0)
@@ -1188,6 +1273,201 @@ ngx_http_judge_bearer_ok(ngx_http_request_t *r, ngx_str_t *token)
     {
         return NGX_ERROR;
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * judge_session_rate 10r/m [burst=N] | off: runs a code session may start,
+ * on average; "burst" of them at once (default: the rate's number).
+ */
+
+static char *
+ngx_http_judge_session_rate(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_loc_conf_t *jlcf = conf;
+
+    u_char     *p;
+    size_t      len;
+    ngx_int_t   rate, scale, burst;
+    ngx_str_t  *value;
+
+    if (jlcf->session_rate != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0 && cf->args->nelts == 2) {
+        jlcf->session_rate = 0;
+        jlcf->session_burst = 0;
+        return NGX_CONF_OK;
+    }
+
+    len = value[1].len;
+    p = value[1].data + len - 3;
+    scale = 0;
+
+    if (len > 3 && ngx_strncmp(p, "r/s", 3) == 0) {
+        scale = 60;
+
+    } else if (len > 3 && ngx_strncmp(p, "r/m", 3) == 0) {
+        scale = 1;
+    }
+
+    rate = scale ? ngx_atoi(value[1].data, len - 3) : NGX_ERROR;
+
+    if (rate == NGX_ERROR || rate == 0 || rate > 100000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid rate \"%V\": \"Nr/s\" or \"Nr/m\"",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    burst = rate;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "burst=", 6) != 0
+            || (burst = ngx_atoi(value[2].data + 6, value[2].len - 6))
+               == NGX_ERROR
+            || burst == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    jlcf->session_rate = rate * scale * 1000;
+    jlcf->session_burst = burst;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * judge_session_max_failures N [cooldown=time] | off: after N runs in a
+ * row that failed or timed out, a session's runs are refused until the
+ * cool-down (default 1m) has passed since the last of them.
+ */
+
+static char *
+ngx_http_judge_session_failures(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_judge_loc_conf_t *jlcf = conf;
+
+    ngx_int_t    n;
+    ngx_str_t   *value, s;
+    ngx_msec_t   cooldown;
+
+    if (jlcf->session_max_failures != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0 && cf->args->nelts == 2) {
+        jlcf->session_max_failures = 0;
+        return NGX_CONF_OK;
+    }
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid number of failures \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    jlcf->session_max_failures = n;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "cooldown=", 9) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[2].data + 9;
+        s.len = value[2].len - 9;
+
+        cooldown = ngx_parse_time(&s, 0);
+
+        if (cooldown == (ngx_msec_t) NGX_ERROR) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid cooldown \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        jlcf->session_cooldown = cooldown;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_judge_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_judge_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * $judge_session_id: the code session a request's path names
+ * (".../code-sessions/{id}..."), for limit_req and limit_conn by session;
+ * empty elsewhere.  It is read from the URI, so that it is known in the
+ * phases before the judge's handler.
+ */
+
+static ngx_int_t
+ngx_http_judge_session_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char  *p, *last, *id;
+
+    static u_char  seg[] = "/code-sessions/";
+
+    v->not_found = 1;
+
+    last = r->uri.data + r->uri.len;
+    p = ngx_strlcasestrn(r->uri.data, last, seg, sizeof(seg) - 2);
+
+    if (p == NULL) {
+        return NGX_OK;
+    }
+
+    id = p + sizeof(seg) - 1;
+
+    for (p = id; p < last && *p != '/'; p++) {
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+            return NGX_OK;
+        }
+    }
+
+    if (p - id != NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        return NGX_OK;
+    }
+
+    v->data = id;
+    v->len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
 
     return NGX_OK;
 }

@@ -28,6 +28,7 @@
 #define NGX_HTTP_JUDGE_SHA256_LEN    32      /* binary SHA-256 */
 #define NGX_HTTP_JUDGE_HELD          16      /* artifacts known per worker */
 #define NGX_HTTP_JUDGE_INSTANCE_LEN  8       /* hex: names the zone's files */
+#define NGX_HTTP_JUDGE_MAX_TEMPLATE  4096    /* a language's template */
 
 /*
  * How long a language stays runnable after its last worker went: workers
@@ -87,6 +88,9 @@ typedef struct {
     ngx_str_t                    name;
     ngx_str_t                    version;
     ngx_str_t                    flags;
+    ngx_str_t                    file_name;   /* the source's */
+    ngx_str_t                    runtime;
+    ngx_str_t                    template;    /* a new session's source */
     unsigned                     compiled:1;
 } ngx_http_judge_worker_lang_t;
 
@@ -341,6 +345,36 @@ typedef struct {
                                                  store: 1 due, 2 going,
                                                  3 written */
     unsigned                     spills:3;    /* frontends it left */
+    unsigned                     execution:1; /* a code session's run */
+
+    /* a run of a code session: which, and how its one test ended */
+    u_char                       session[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    uint64_t                     revision;
+    uint64_t                     started_ms;
+    int32_t                      exit_code;
+    int32_t                      signal;
+    uint32_t                     wall_ms;
+    uint32_t                     cpu_ms;
+    uint64_t                     memory_kb;
+    ngx_http_judge_result_t      out;         /* its stdout and stderr, */
+    ngx_http_judge_result_t      err;         /* JSON strings in the file */
+    unsigned                     out_cut:1;
+    unsigned                     err_cut:1;
+    unsigned                     ran:1;       /* its test has a result */
+
+    /*
+     * what the run wrote while it ran: pieces of SSE data in the
+     * results file, the bytes of stdout and stderr shown so far, and
+     * the task they are of (a task run again starts over)
+     */
+    ngx_http_judge_result_t     *chunks;
+    uint32_t                     nchunks;
+    uint32_t                     chunks_cap;
+    uint64_t                     live[2];
+    uint64_t                     live_task;
+    uint64_t                     live_bytes;
+    u_char                       held[2][4];  /* an incomplete character */
+    size_t                       held_len[2];
 } ngx_http_judge_job_t;
 
 
@@ -417,6 +451,19 @@ typedef struct {
 
     ngx_http_judge_lang_t        languages[NGX_HTTP_JUDGE_MAX_LANGS];
 
+    /* code sessions (ngx_http_judge_session.h), and Idempotency-Key */
+    ngx_rbtree_t                 sessions;
+    ngx_rbtree_node_t            sessions_sentinel;
+    ngx_queue_t                  sessions_lru;
+    ngx_uint_t                   nsessions;
+    ngx_rbtree_t                 idem;
+    ngx_rbtree_node_t            idem_sentinel;
+    ngx_queue_t                  idem_lru;
+    uint64_t                     sessions_made;
+    uint64_t                     sessions_expired;
+    uint64_t                     sessions_evicted;
+    uint64_t                     executions;
+
     uint64_t                     submissions;
     uint64_t                     takeovers;   /* accepted elsewhere */
     uint64_t                     compiles;
@@ -492,6 +539,14 @@ typedef struct {
     ngx_msec_t                   wait_timeout;
     ngx_msec_t                   no_worker_timeout;
 
+    ngx_msec_t                   session_ttl;
+    ngx_uint_t                   session_rate; /* runs per minute * 1000 */
+    ngx_uint_t                   session_burst;
+    ngx_uint_t                   session_max_failures;
+    ngx_msec_t                   session_cooldown;
+    ngx_uint_t                   session_history;
+    ngx_msec_t                   idempotency_ttl;
+
     ngx_str_t                    token;
     ngx_str_t                    admin_token;
     size_t                       max_frame_size;
@@ -539,6 +594,12 @@ typedef struct {
     u_char                       client[NGX_HTTP_JUDGE_CLIENT_LEN];
     unsigned                     compiled:1;
     unsigned                     stop_on_failure:1;
+    unsigned                     stream_output:1; /* asked of the parser */
+
+    /* a code session's run: which session, at which revision */
+    unsigned                     execution:1;
+    u_char                       session[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    uint64_t                     revision;
 } ngx_http_judge_submission_t;
 
 

@@ -12,6 +12,7 @@
 #include <ngx_core.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_session.h"
 #include "judge.pb-c.h"
 
 
@@ -68,6 +69,19 @@ typedef struct {
 } ngx_http_judge_langs_t;
 
 
+/* a code session's run: what the session holds */
+typedef struct {
+    ngx_str_t                    language;
+    ngx_str_t                    source;
+    ngx_str_t                    input;
+} ngx_http_judge_run_t;
+
+
+#define NGX_HTTP_JUDGE_MAX_ARGS       64
+#define NGX_HTTP_JUDGE_MAX_ARG_LEN    4096
+#define NGX_HTTP_JUDGE_MAX_ARGS_LEN   16384
+
+
 /* one frame from a worker, as ngx_http_judge_stream_decode() leaves it */
 typedef struct {
     Judge__WorkerMessage        *msg;         /* NULL unless unpacked */
@@ -90,6 +104,14 @@ ngx_int_t ngx_http_judge_submit_parse(ngx_pool_t *pool,
     ngx_str_t *body, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err);
 
+ngx_int_t ngx_http_judge_submit_session(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    ngx_str_t *body, ngx_uint_t create, ngx_http_judge_session_change_t *ch,
+    ngx_http_judge_invalid_t *err);
+ngx_int_t ngx_http_judge_submit_run(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    ngx_str_t *body, ngx_http_judge_run_t *run,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err);
 ngx_int_t ngx_http_judge_stream_decode(u_char *data, size_t len,
     size_t max_frame_size, ngx_str_t *worker_id, ngx_uint_t registered,
     ngx_http_judge_frame_in_t *in);

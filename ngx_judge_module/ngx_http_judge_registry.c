@@ -416,7 +416,8 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
     for (i = 0; i < info->nlangs; i++) {
         from = &info->langs[i];
         size += from->id.len + from->name.len + from->version.len
-                + from->flags.len;
+                + from->flags.len + from->file_name.len + from->runtime.len
+                + from->template.len;
     }
 
     old->pid = 0;
@@ -459,6 +460,9 @@ ngx_http_judge_registry_add(ngx_http_judge_zone_t *zone,
         p = ngx_http_judge_copy_str(p, &wl->name, &from->name);
         p = ngx_http_judge_copy_str(p, &wl->version, &from->version);
         p = ngx_http_judge_copy_str(p, &wl->flags, &from->flags);
+        p = ngx_http_judge_copy_str(p, &wl->file_name, &from->file_name);
+        p = ngx_http_judge_copy_str(p, &wl->runtime, &from->runtime);
+        p = ngx_http_judge_copy_str(p, &wl->template, &from->template);
         wl->compiled = from->compiled;
     }
 
@@ -1167,6 +1171,9 @@ typedef struct {
     ngx_str_t                    name;
     ngx_str_t                    version;
     ngx_str_t                    flags;
+    ngx_str_t                    file_name;
+    ngx_str_t                    runtime;
+    ngx_str_t                    template;
     ngx_uint_t                   compiled;
     ngx_uint_t                   free_slots;
     ngx_uint_t                   seq;         /* the order of the copy */
@@ -1242,7 +1249,9 @@ ngx_http_judge_registry_langs_copy(ngx_http_judge_zone_t *zone,
             if (ngx_http_judge_lang_wanted(wl, only)) {
                 nlangs++;
                 size += wl->id.len + wl->name.len + wl->version.len
-                        + wl->flags.len;
+                        + wl->flags.len + wl->file_name.len
+                        + wl->runtime.len
+                        + (only ? wl->template.len : 0);
             }
         }
     }
@@ -1281,6 +1290,15 @@ ngx_http_judge_registry_langs_copy(ngx_http_judge_zone_t *zone,
             p = ngx_http_judge_copy_str(p, &c->name, &wl->name);
             p = ngx_http_judge_copy_str(p, &c->version, &wl->version);
             p = ngx_http_judge_copy_str(p, &c->flags, &wl->flags);
+            p = ngx_http_judge_copy_str(p, &c->file_name, &wl->file_name);
+            p = ngx_http_judge_copy_str(p, &c->runtime, &wl->runtime);
+
+            if (only) {
+                p = ngx_http_judge_copy_str(p, &c->template, &wl->template);
+
+            } else {
+                ngx_str_null(&c->template);
+            }
         }
     }
 
@@ -1302,11 +1320,11 @@ ngx_http_judge_registry_langs_copy(ngx_http_judge_zone_t *zone,
 
 ngx_buf_t *
 ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
-    ngx_pool_t *pool, ngx_str_t *only, ngx_str_t *defaults)
+    ngx_pool_t *pool, ngx_str_t *only, ngx_str_t *defaults, ngx_str_t *top)
 {
     size_t                       size;
     ngx_buf_t                   *b;
-    ngx_uint_t                   i, n, nlangs, workers, free_slots;
+    ngx_uint_t                   i, n, nlangs, workers, free_slots, total;
     ngx_http_judge_lang_copy_t  *langs, *l;
 
     langs = ngx_http_judge_registry_langs_copy(zone, pool, only, &nlangs);
@@ -1321,16 +1339,21 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
     ngx_qsort(langs, nlangs, sizeof(ngx_http_judge_lang_copy_t),
               ngx_http_judge_lang_copy_cmp);
 
-    size = sizeof("{\"languages\":[]}\n");
+    size = sizeof("{\"total\":,\"languages\":[]}\n") + NGX_INT_T_LEN;
 
     for (i = 0; i < nlangs; i++) {
-        size += sizeof("{\"id\":,\"name\":,\"version\":,\"compiled\":false,"
-                       "\"flags\":[],\"workers\":,\"free_slots\":,"
-                       "\"defaults\":{}},")
-                + 2 * NGX_INT_T_LEN + defaults->len
-                + ngx_http_judge_json_str_len(&langs[i].id)
-                + ngx_http_judge_json_str_len(&langs[i].name)
+        size += sizeof("{\"id\":,\"language_id\":,\"name\":,"
+                       "\"language_name\":,\"version\":,\"runtime\":,"
+                       "\"file_name\":,\"template_code\":,"
+                       "\"compiled\":false,\"flags\":[],\"workers\":,"
+                       "\"free_slots\":,\"defaults\":{}},")
+                + 2 * NGX_INT_T_LEN + defaults->len + top->len
+                + 2 * ngx_http_judge_json_str_len(&langs[i].id)
+                + 2 * ngx_http_judge_json_str_len(&langs[i].name)
                 + ngx_http_judge_json_str_len(&langs[i].version)
+                + ngx_http_judge_json_str_len(&langs[i].runtime)
+                + ngx_http_judge_json_str_len(&langs[i].file_name)
+                + ngx_http_judge_json_utf8_len(&langs[i].template)
                 + ngx_http_judge_json_list_len(&langs[i].flags);
     }
 
@@ -1340,7 +1363,19 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
     }
 
     if (!only) {
-        b->last = ngx_cpymem(b->last, "{\"languages\":[", 14);
+        total = 0;
+
+        for (i = 0; i < nlangs; i++) {
+            if (i == 0 || langs[i].id.len != langs[i - 1].id.len
+                || ngx_memcmp(langs[i].id.data, langs[i - 1].id.data,
+                              langs[i].id.len) != 0)
+            {
+                total++;
+            }
+        }
+
+        b->last = ngx_sprintf(b->last, "{\"total\":%ui,\"languages\":[",
+                              total);
     }
 
     for (i = 0; i < nlangs; i = n) {
@@ -1364,10 +1399,25 @@ ngx_http_judge_registry_languages_json(ngx_http_judge_zone_t *zone,
 
         b->last = ngx_cpymem(b->last, "{\"id\":", 6);
         b->last = ngx_http_judge_json_str(b->last, &l->id);
+        b->last = ngx_cpymem(b->last, ",\"language_id\":", 15);
+        b->last = ngx_http_judge_json_str(b->last, &l->id);
         b->last = ngx_cpymem(b->last, ",\"name\":", 8);
+        b->last = ngx_http_judge_json_str(b->last, &l->name);
+        b->last = ngx_cpymem(b->last, ",\"language_name\":", 17);
         b->last = ngx_http_judge_json_str(b->last, &l->name);
         b->last = ngx_cpymem(b->last, ",\"version\":", 11);
         b->last = ngx_http_judge_json_str(b->last, &l->version);
+        b->last = ngx_cpymem(b->last, ",\"runtime\":", 11);
+        b->last = ngx_http_judge_json_str(b->last, &l->runtime);
+        b->last = ngx_cpymem(b->last, ",\"file_name\":", 13);
+        b->last = ngx_http_judge_json_str(b->last, &l->file_name);
+
+        if (only) {
+            b->last = ngx_cpymem(b->last, ",\"template_code\":", 17);
+            b->last = ngx_http_judge_json_utf8(b->last, &l->template);
+        }
+
+        b->last = ngx_sprintf(b->last, ",%V", top);
         b->last = ngx_sprintf(b->last, ",\"compiled\":%s,\"flags\":[",
                               l->compiled ? "true" : "false");
         b->last = ngx_http_judge_json_list(b->last, &l->flags);
@@ -1586,4 +1636,37 @@ ngx_http_judge_registry_offers_locked(ngx_http_judge_zone_t *zone,
     }
 
     return 0;
+}
+
+
+/*
+ * What a code session shows of "language" and starts with (its template),
+ * in the pool, as a live worker offers it.  NGX_DECLINED: no live worker
+ * offers it here.
+ */
+
+ngx_int_t
+ngx_http_judge_registry_language_info(ngx_http_judge_zone_t *zone,
+    ngx_pool_t *pool, ngx_str_t *language, ngx_http_judge_lang_info_t *info)
+{
+    ngx_uint_t                   n;
+    ngx_http_judge_lang_copy_t  *langs;
+
+    langs = ngx_http_judge_registry_langs_copy(zone, pool, language, &n);
+
+    if (langs == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (n == 0) {
+        return NGX_DECLINED;
+    }
+
+    info->name = langs[0].name;
+    info->version = langs[0].version;
+    info->runtime = langs[0].runtime;
+    info->file_name = langs[0].file_name;
+    info->template = langs[0].template;
+
+    return NGX_OK;
 }

@@ -64,9 +64,21 @@ ngx_uint_t ngx_http_judge_registry_offers_locked(ngx_http_judge_zone_t *zone,
 ngx_int_t ngx_http_judge_registry_flags(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, ngx_str_t *language, char **flags, size_t nflags,
     size_t *refused);
+/* a language as a code session shows it */
+typedef struct {
+    ngx_str_t                    name;
+    ngx_str_t                    version;
+    ngx_str_t                    runtime;
+    ngx_str_t                    file_name;
+    ngx_str_t                    template;
+} ngx_http_judge_lang_info_t;
+
 ngx_buf_t *ngx_http_judge_registry_languages_json(
     ngx_http_judge_zone_t *zone, ngx_pool_t *pool, ngx_str_t *only,
-    ngx_str_t *defaults);
+    ngx_str_t *defaults, ngx_str_t *top);
+ngx_int_t ngx_http_judge_registry_language_info(
+    ngx_http_judge_zone_t *zone, ngx_pool_t *pool, ngx_str_t *language,
+    ngx_http_judge_lang_info_t *info);
 void ngx_http_judge_registry_returned_locked(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t stream_id);
 void ngx_http_judge_registry_release_locked(ngx_http_judge_zone_t *zone,

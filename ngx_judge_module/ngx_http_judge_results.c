@@ -42,6 +42,11 @@ static ngx_http_judge_job_t *ngx_http_judge_results_job_locked(
 static ngx_uint_t ngx_http_judge_results_fit(ngx_pool_t *pool, ngx_str_t *s,
     size_t max);
 static ngx_uint_t ngx_http_judge_results_run_ended(ngx_uint_t status);
+static ngx_http_judge_job_t *ngx_http_judge_results_live_locked(
+    ngx_http_judge_zone_t *zone, Judge__OutputChunk *ch, uint64_t stream_id,
+    ngx_http_judge_task_t **batch);
+static ngx_int_t ngx_http_judge_results_chunks_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job);
 
 
 /* ------------------------------------------------------------ results */
@@ -386,7 +391,7 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     ngx_http_judge_addr_t  *a;
     ngx_http_judge_task_t  *b;
     ngx_str_t               job_id;
-    size_t                  capture;
+    size_t                  capture, out_at, out_len, err_at, err_len;
     uint64_t                off, serial;
     ngx_uint_t              out_cut, err_cut, taken;
 
@@ -481,9 +486,13 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
                     u ? u->cpu_time_ms : 0, u ? u->wall_time_ms : 0,
                     u ? u->memory_kb : 0, u ? u->exit_code : 0,
                     u ? u->signal : 0);
+    out_at = p - json;
     p = ngx_http_judge_json_utf8(p, &out);
+    out_len = p - json - out_at;
     p = ngx_cpymem(p, ",\"stderr\":", 10);
+    err_at = p - json;
     p = ngx_http_judge_json_utf8(p, &err);
+    err_len = p - json - err_at;
     p = ngx_sprintf(p, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s",
                     (res->stdout_truncated || out_cut) ? "true" : "false",
                     (res->stderr_truncated || err_cut) ? "true" : "false");
@@ -551,6 +560,24 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
             job->passed++;
         }
 
+        if (job->execution) {
+            /* a run shows its one test's usage and output at the top */
+            job->ran = 1;
+            job->exit_code = u ? u->exit_code : 0;
+            job->signal = u ? u->signal : 0;
+            job->wall_ms = u ? (uint32_t) ngx_min(u->wall_time_ms,
+                                                  NGX_MAX_UINT32_VALUE) : 0;
+            job->cpu_ms = u ? (uint32_t) ngx_min(u->cpu_time_ms,
+                                                 NGX_MAX_UINT32_VALUE) : 0;
+            job->memory_kb = u ? u->memory_kb : 0;
+            job->out.off = off + out_at;
+            job->out.len = out_len;
+            job->err.off = off + err_at;
+            job->err.len = err_len;
+            job->out_cut = res->stdout_truncated || out_cut;
+            job->err_cut = res->stderr_truncated || err_cut;
+        }
+
         b->reported++;
         zone->sh->tests_judged++;
         ngx_http_judge_registry_release_locked(zone, worker, stream_id, 1);
@@ -596,6 +623,266 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     ngx_destroy_pool(pool);
 
     ngx_http_judge_sched_run(zone);
+}
+
+
+/*
+ * What a run wrote so far (OutputChunk), while it runs: a piece of SSE
+ * data for its followers, filed in its results file.  Only a run of a
+ * code session streams; the piece must be of the task out to this very
+ * stream, and follow what was taken of its stream without a gap.  What
+ * is past judge_max_capture, the pieces' budget or an incomplete UTF-8
+ * character at the end (kept for the next piece) is not shown; the
+ * final result has the whole output anyway.
+ */
+
+void
+ngx_http_judge_results_output(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__OutputChunk *ch)
+{
+    u_char                 *p, *json, *data;
+    size_t                  len, skip, room, cut, keep;
+    uint64_t                off, serial, at;
+    ngx_str_t               text;
+    ngx_uint_t              s, k, attempt;
+    ngx_array_t            *notify;
+    ngx_pool_t             *pool;
+    ngx_http_judge_job_t   *job;
+    ngx_http_judge_task_t  *b;
+    u_char                  held[4];
+
+    if (ch->job_id == NULL
+        || ngx_strlen(ch->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN
+        || (ch->stream != 1 && ch->stream != 2)
+        || ch->data.len == 0)
+    {
+        return;
+    }
+
+    s = ch->stream - 1;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_results_live_locked(zone, ch, stream_id, &b);
+
+    if (job == NULL) {
+        ngx_http_judge_zone_unlock(zone);
+        return;
+    }
+
+    if (job->live_task != ch->task_id) {
+        /* a task handed out again starts its output over */
+        job->live_task = ch->task_id;
+        job->live[0] = 0;
+        job->live[1] = 0;
+        job->held_len[0] = 0;
+        job->held_len[1] = 0;
+    }
+
+    at = job->live[s];
+    keep = job->held_len[s];
+    ngx_memcpy(held, job->held[s], keep);
+    attempt = b->attempt + 1;
+
+    room = (job->max_capture > at) ? job->max_capture - at : 0;
+
+    ngx_http_judge_zone_unlock(zone);
+
+    /* it follows what was taken (and held) without a gap, or is dropped */
+
+    if (ch->offset > at + keep || ch->offset + ch->data.len <= at + keep) {
+        return;
+    }
+
+    skip = at + keep - ch->offset;
+    len = ngx_min(ch->data.len - skip + keep, room);
+
+    if (len == 0) {
+        return;
+    }
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    data = ngx_pnalloc(pool, len);
+    notify = ngx_array_create(pool, 8, sizeof(ngx_http_judge_addr_t));
+
+    if (data == NULL || notify == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    ngx_memcpy(data, held, ngx_min(keep, len));
+
+    if (len > keep) {
+        ngx_memcpy(data + keep, ch->data.data + skip, len - keep);
+    }
+
+    /* an incomplete character at the end waits for the rest of it */
+
+    cut = len;
+
+    if (len < room) {
+        for (k = 1; k <= 3 && k <= len; k++) {
+            if (data[len - k] < 0x80) {
+                break;
+            }
+
+            if ((data[len - k] & 0xc0) == 0xc0) {
+                if ((data[len - k] >= 0xf0 ? 4
+                     : data[len - k] >= 0xe0 ? 3 : 2) > k)
+                {
+                    cut = len - k;
+                }
+
+                break;
+            }
+        }
+    }
+
+    text.data = data;
+    text.len = cut;
+
+    json = ngx_pnalloc(pool, sizeof("{\"stream\":\"stdout\",\"offset\":,"
+                                    "\"attempt\":,\"data\":}")
+                             + 2 * NGX_INT64_LEN
+                             + ngx_http_judge_json_utf8_len(&text));
+    if (json == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    p = ngx_sprintf(json, "{\"stream\":\"%s\",\"offset\":%uL,\"attempt\":%ui,"
+                    "\"data\":", s ? "stderr" : "stdout", at, attempt);
+    p = ngx_http_judge_json_utf8(p, &text);
+    *p++ = '}';
+
+    /* claimed within the run's budget, written, then taken */
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_results_live_locked(zone, ch, stream_id, &b);
+
+    if (job == NULL || job->live_task != ch->task_id || job->live[s] != at
+        || job->held_len[s] != keep || job->nchunks == NGX_HTTP_JUDGE_MAX_CHUNKS
+        || job->live_bytes + (p - json)
+           > (uint64_t) NGX_HTTP_JUDGE_LIVE_BUDGET(job->max_capture))
+    {
+        ngx_http_judge_zone_unlock(zone);
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    if (job->nchunks == job->chunks_cap) {
+        if (ngx_http_judge_results_chunks_locked(zone, job) != NGX_OK) {
+            ngx_http_judge_zone_unlock(zone);
+            ngx_destroy_pool(pool);
+            return;
+        }
+    }
+
+    off = job->results_size;
+    job->results_size += p - json;
+    job->live_bytes += p - json;
+    serial = job->serial;
+
+    /* what is taken now: the next piece must follow it */
+    job->live[s] = at + cut;
+    job->held_len[s] = len - cut;
+    ngx_memcpy(job->held[s], data + cut, len - cut);
+
+    ngx_http_judge_zone_unlock(zone);
+
+    if (cut == 0
+        || ngx_http_judge_results_write(zone, serial, off, json, p - json)
+           != NGX_OK)
+    {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_results_live_locked(zone, ch, stream_id, &b);
+
+    if (job && job->nchunks < job->chunks_cap) {
+        job->chunks[job->nchunks].off = off;
+        job->chunks[job->nchunks].len = p - json;
+        job->nchunks++;
+
+        ngx_http_judge_job_progress_locked(job, notify);
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+
+    ngx_http_judge_notify(zone, notify);
+    ngx_destroy_pool(pool);
+}
+
+
+/* the run a piece of output is of, while its task is out to the stream */
+
+static ngx_http_judge_job_t *
+ngx_http_judge_results_live_locked(ngx_http_judge_zone_t *zone,
+    Judge__OutputChunk *ch, uint64_t stream_id, ngx_http_judge_task_t **batch)
+{
+    ngx_http_judge_job_t   *job;
+    ngx_http_judge_task_t  *b;
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, (u_char *) ch->job_id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    if (job == NULL || !job->execution
+        || job->status >= NGX_HTTP_JUDGE_COMPLETED
+        || ch->index >= job->ntests || job->results[ch->index].len)
+    {
+        return NULL;
+    }
+
+    b = ngx_http_judge_results_batch_locked(job, ch->task_id);
+
+    if (b == NULL || b->worker.id != stream_id || ch->index < b->first
+        || ch->index >= b->first + b->count)
+    {
+        return NULL;
+    }
+
+    *batch = b;
+
+    return job;
+}
+
+
+/* room for more pieces of a run's output, doubling to the most */
+
+static ngx_int_t
+ngx_http_judge_results_chunks_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job)
+{
+    uint32_t                  cap;
+    ngx_http_judge_result_t  *chunks;
+
+    cap = ngx_min(ngx_max(job->chunks_cap * 2, 16),
+                  NGX_HTTP_JUDGE_MAX_CHUNKS);
+
+    chunks = ngx_http_judge_zone_alloc_locked(zone,
+                                    cap * sizeof(ngx_http_judge_result_t));
+    if (chunks == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (job->chunks) {
+        ngx_memcpy(chunks, job->chunks,
+                   job->nchunks * sizeof(ngx_http_judge_result_t));
+        ngx_slab_free_locked(zone->shpool, job->chunks);
+    }
+
+    job->chunks = chunks;
+    job->chunks_cap = cap;
+
+    return NGX_OK;
 }
 
 

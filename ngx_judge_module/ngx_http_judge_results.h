@@ -19,6 +19,8 @@ void ngx_http_judge_results_compile(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id, Judge__CompileResult *res);
 void ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id, Judge__TestResult *res);
+void ngx_http_judge_results_output(ngx_http_judge_zone_t *zone,
+    ngx_str_t *worker, uint64_t stream_id, Judge__OutputChunk *ch);
 void ngx_http_judge_results_batch(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id,
     Judge__BatchExecutionResult *res);

@@ -13,6 +13,7 @@
 #include "ngx_http_judge_cache.h"
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
+#include "ngx_http_judge_json.h"
 #include "ngx_http_judge_ready.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_shm.h"
@@ -67,6 +68,8 @@ static void ngx_http_judge_sched_compiles_locked(
 static ngx_int_t ngx_http_judge_sched_send_compile_locked(
     ngx_http_judge_zone_t *zone, ngx_http_judge_artifact_t *a,
     ngx_array_t *sends);
+static void ngx_http_judge_sched_started_locked(ngx_http_judge_job_t *job,
+    ngx_http_judge_job_status_e status, ngx_array_t *notify);
 static void ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *notify, ngx_array_t *stop);
 static void ngx_http_judge_sched_share_locked(ngx_http_judge_zone_t *zone,
@@ -711,6 +714,32 @@ ngx_http_judge_sched_take_compile_locked(ngx_http_judge_zone_t *zone,
 
 
 /*
+ * A job is under way (compiling, or its tests handed out): since when it
+ * started is kept, and a run of a code session tells its followers of
+ * the change.
+ */
+
+static void
+ngx_http_judge_sched_started_locked(ngx_http_judge_job_t *job,
+    ngx_http_judge_job_status_e status, ngx_array_t *notify)
+{
+    if (job->status == status) {
+        return;
+    }
+
+    job->status = status;
+
+    if (job->started_ms == 0) {
+        job->started_ms = ngx_http_judge_json_now_ms();
+    }
+
+    if (job->execution) {
+        ngx_http_judge_job_progress_locked(job, notify);
+    }
+}
+
+
+/*
  * A dirty job's bookkeeping: its compile's outcome, tasks past their
  * deadlines, its end; what it has out; whether it has work to send now
  * (its compile, or a batch: then it is in the ready set of that class);
@@ -749,7 +778,9 @@ ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
         }
 
         if (a->status == 0) {
-            job->status = NGX_HTTP_JUDGE_COMPILING;
+            ngx_http_judge_sched_started_locked(job,
+                                                NGX_HTTP_JUDGE_COMPILING,
+                                                notify);
 
             if (a->task.state == NGX_HTTP_JUDGE_TASK_RUNNING) {
                 running = 1;
@@ -804,7 +835,8 @@ ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
             return;
         }
 
-        job->status = NGX_HTTP_JUDGE_RUNNING;
+        ngx_http_judge_sched_started_locked(job, NGX_HTTP_JUDGE_RUNNING,
+                                            notify);
     }
 
     done = 1;

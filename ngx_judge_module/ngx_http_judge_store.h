@@ -36,6 +36,8 @@ typedef void (*ngx_http_judge_store_done_pt)(ngx_http_judge_store_op_t *op);
 /* where a reader of a job's events stands, from one read to the next */
 typedef struct {
     ngx_uint_t                   sent;        /* results sent */
+    ngx_uint_t                   chunks;      /* a run's output sent */
+    ngx_uint_t                   status;      /* a run's status sent, + 1 */
     ngx_file_t                  *results;     /* opened once */
     ngx_chain_t                 *free;        /* buffers to reuse */
 } ngx_http_judge_cursor_t;
@@ -62,6 +64,10 @@ struct ngx_http_judge_store_op_s {
     ngx_http_judge_cursor_t     *cursor;      /* events */
     ngx_uint_t                   finished;
     unsigned                     local:1;     /* read: what is here now */
+    unsigned                     execution:1; /* read, events: a run of a
+                                                 code session is asked
+                                                 for; NGX_DECLINED if it
+                                                 is none */
 
     /* watch, unwatch */
     ngx_http_judge_addr_t       *addr;

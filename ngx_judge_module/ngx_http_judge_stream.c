@@ -540,6 +540,11 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, ngx_int_t decoded,
                                              msg->batch_result);
         break;
 
+    case JUDGE__WORKER_MESSAGE__BODY_OUTPUT:
+        ngx_http_judge_results_output(s->zone, &s->worker_id, s->node.key,
+                                      msg->output);
+        break;
+
     default:
         ngx_log_error(NGX_LOG_INFO, c->log, 0,
                       "judge: worker \"%V\" sent message %d, which is not "
@@ -1088,6 +1093,27 @@ ngx_http_judge_stream_langs(ngx_pool_t *pool, Judge__Register *reg,
         wl->version.data = (u_char *) l->version;
         wl->version.len = ngx_strlen(l->version);
         wl->compiled = l->compiled;
+
+        /* what code sessions show of it, within bounds, or nothing */
+
+        wl->file_name.data = (u_char *) l->source_file;
+        wl->file_name.len = ngx_strlen(l->source_file);
+        wl->runtime.data = (u_char *) l->runtime;
+        wl->runtime.len = ngx_strlen(l->runtime);
+        wl->template.data = (u_char *) l->template_;
+        wl->template.len = ngx_strlen(l->template_);
+
+        if (wl->file_name.len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
+            wl->file_name.len = 0;
+        }
+
+        if (wl->runtime.len > NGX_HTTP_JUDGE_MAX_ID_LEN) {
+            wl->runtime.len = 0;
+        }
+
+        if (wl->template.len > NGX_HTTP_JUDGE_MAX_TEMPLATE) {
+            wl->template.len = 0;
+        }
 
         /* none is an empty list: nothing for the language table to keep */
 

@@ -40,6 +40,8 @@ static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
 static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
     ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_args(ngx_pool_t *pool, json_t *args,
+    Judge__TestCase *tc, size_t i, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_limits(json_t *limits,
     ngx_http_judge_loc_conf_t *jlcf, Judge__Limits *l,
     ngx_http_judge_invalid_t *err);
@@ -185,6 +187,325 @@ ngx_http_judge_submit_parse(ngx_pool_t *pool,
 }
 
 
+/*
+ * The body of POST /code-sessions/{id}/run ({"stdin"?, "args"?,
+ * "limits"?}) with the session's language, source and stdin: a
+ * submission of one test without expectations whose output is streamed,
+ * checked as a submission is.
+ */
+
+ngx_int_t
+ngx_http_judge_submit_run(ngx_pool_t *pool, ngx_http_judge_loc_conf_t *jlcf,
+    ngx_http_judge_langs_t *langs, ngx_str_t *body,
+    ngx_http_judge_run_t *run, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err)
+{
+    size_t         len;
+    json_t        *root, *req, *test, *v;
+    ngx_int_t      rc;
+    const char    *input;
+    json_error_t   jerr;
+
+    static const char  *fields[] = { "stdin", "args", "limits", NULL };
+
+    if (body->len > jlcf->max_body_size) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the body is larger than "
+                                      "judge_max_body_size");
+    }
+
+    if (body->len) {
+        req = json_loadb((char *) body->data, body->len,
+                         JSON_REJECT_DUPLICATES, &jerr);
+
+        if (req == NULL) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_json",
+                                          "line %d column %d: %s",
+                                          jerr.line, jerr.column, jerr.text);
+        }
+
+    } else {
+        req = json_object();
+        if (req == NULL) {
+            goto nomem;
+        }
+    }
+
+    root = NULL;
+    rc = NGX_ERROR;
+
+    if (!json_is_object(req)) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "the body must be a JSON object");
+        goto done;
+    }
+
+    if (ngx_http_judge_submit_known(req, fields, "", err) != NGX_OK) {
+        goto done;
+    }
+
+    v = json_object_get(req, "stdin");
+
+    if (v && !json_is_string(v) && !json_is_null(v)) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "\"stdin\" must be a string");
+        goto done;
+    }
+
+    if (json_is_string(v)) {
+        input = json_string_value(v);
+        len = json_string_length(v);
+
+    } else {
+        input = (const char *) run->input.data;
+        len = run->input.len;
+    }
+
+    root = json_pack("{s:s%,s:s%,s:[{s:s%}]}",
+                     "language", run->language.data, run->language.len,
+                     "source", run->source.data, run->source.len,
+                     "tests", "input", input, len);
+
+    if (root == NULL) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "the session's source or stdin is not text");
+        goto done;
+    }
+
+    test = json_array_get(json_object_get(root, "tests"), 0);
+
+    v = json_object_get(req, "args");
+
+    if (v && json_object_set(test, "args", v) != 0) {
+        ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                               "internal_error", "out of memory");
+        goto done;
+    }
+
+    v = json_object_get(req, "limits");
+
+    if (v && json_object_set(root, "limits", v) != 0) {
+        ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                               "internal_error", "out of memory");
+        goto done;
+    }
+
+    ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
+    sub->stream_output = 1;
+
+    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, sub, err);
+
+done:
+
+    json_decref(root);
+    json_decref(req);
+
+    return rc;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/*
+ * The body of POST /code-sessions ("create") or of a save (PATCH
+ * /code-sessions/{id}): the language ("language" or "language_id"), the
+ * source ("source_code" or "source"), the stdin, and for a save the
+ * revision it was made against.  The language must be one "langs" has
+ * heard of.
+ */
+
+ngx_int_t
+ngx_http_judge_submit_session(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    ngx_str_t *body, ngx_uint_t create, ngx_http_judge_session_change_t *ch,
+    ngx_http_judge_invalid_t *err)
+{
+    json_t        *root, *v, *alt;
+    ngx_int_t      rc;
+    ngx_uint_t     compiled;
+    json_error_t   jerr;
+
+    static const char  *fields[] = {
+        "language", "language_id", "source_code", "source", "stdin",
+        "revision", NULL
+    };
+
+    ngx_memzero(ch, sizeof(ngx_http_judge_session_change_t));
+
+    if (body->len > jlcf->max_body_size) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the body is larger than "
+                                      "judge_max_body_size");
+    }
+
+    root = json_loadb((char *) body->data, body->len, JSON_REJECT_DUPLICATES,
+                      &jerr);
+
+    if (root == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_json",
+                                      "line %d column %d: %s",
+                                      jerr.line, jerr.column, jerr.text);
+    }
+
+    rc = NGX_ERROR;
+
+    if (!json_is_object(root)) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "the body must be a JSON object");
+        goto done;
+    }
+
+    if (ngx_http_judge_submit_known(root, fields, "", err) != NGX_OK) {
+        goto done;
+    }
+
+    /* each field by either of its names, not both */
+
+    v = json_object_get(root, "language");
+    alt = json_object_get(root, "language_id");
+
+    if (v && alt) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "give \"language\" or \"language_id\", "
+                               "not both");
+        goto done;
+    }
+
+    v = v ? v : alt;
+
+    if (v) {
+        if (!json_is_string(v)
+            || !ngx_http_judge_name_ok((u_char *) json_string_value(v),
+                                       json_string_length(v)))
+        {
+            ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                   "unknown_language",
+                                   "\"language\" must name a language");
+            goto done;
+        }
+
+        ch->language.len = json_string_length(v);
+        ch->language.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
+        if (ch->language.data == NULL) {
+            goto nomem;
+        }
+
+        if (langs->language(langs->data, &ch->language, &compiled)
+            == NGX_DECLINED)
+        {
+            ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                   "unknown_language",
+                                   "unknown language \"%V\"", &ch->language);
+            goto done;
+        }
+
+        ch->set_language = 1;
+
+    } else if (create) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "\"language\" is required");
+        goto done;
+    }
+
+    v = json_object_get(root, "source_code");
+    alt = json_object_get(root, "source");
+
+    if (v && alt) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "give \"source_code\" or \"source\", "
+                               "not both");
+        goto done;
+    }
+
+    v = v ? v : alt;
+
+    if (v && !json_is_null(v)) {
+        if (!json_is_string(v)) {
+            ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                   "invalid_request",
+                                   "\"source_code\" must be a string");
+            goto done;
+        }
+
+        if (json_string_length(v) > jlcf->max_source_size) {
+            ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                   "source_too_large",
+                                   "the source is larger than %uz bytes "
+                                   "(judge_max_source_size)",
+                                   jlcf->max_source_size);
+            goto done;
+        }
+
+        ch->source.len = json_string_length(v);
+        ch->source.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
+        if (ch->source.data == NULL) {
+            goto nomem;
+        }
+
+        ch->set_source = 1;
+    }
+
+    v = json_object_get(root, "stdin");
+
+    if (v && !json_is_null(v)) {
+        if (!json_is_string(v)) {
+            ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                   "invalid_request",
+                                   "\"stdin\" must be a string");
+            goto done;
+        }
+
+        ch->input.len = json_string_length(v);
+        ch->input.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
+        if (ch->input.data == NULL) {
+            goto nomem;
+        }
+
+        ch->set_input = 1;
+    }
+
+    v = json_object_get(root, "revision");
+
+    if (v && !create) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1) {
+            ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                   "invalid_request",
+                                   "\"revision\" must be a positive "
+                                   "integer");
+            goto done;
+        }
+
+        ch->revision = json_integer_value(v);
+
+    } else if (v) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "a new session has no \"revision\"");
+        goto done;
+    }
+
+    rc = NGX_OK;
+    goto done;
+
+nomem:
+
+    ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                           "internal_error", "out of memory");
+
+done:
+
+    json_decref(root);
+
+    return rc;
+}
+
+
 static ngx_int_t
 ngx_http_judge_submit_check(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
@@ -268,6 +589,7 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
     judge__execute_batch_task__init(run);
     run->language = (char *) language.data;
     run->max_capture = jlcf->max_capture;
+    run->stream_output = sub->stream_output;
 
     /* sources */
 
@@ -812,7 +1134,7 @@ ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     Judge__TestCase  *tc;
 
     static const char  *test_fields[] = {
-        "id", "input", "expected_output", "assertions", NULL
+        "id", "input", "expected_output", "assertions", "args", NULL
     };
 
     if (!json_is_array(tests) || json_array_size(tests) == 0) {
@@ -933,12 +1255,96 @@ ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
             }
         }
 
-        if (!tc->has_expected && tc->n_assertions == 0) {
+        v = json_object_get(t, "args");
+        if (v) {
+            if (ngx_http_judge_submit_args(pool, v, tc, i, err) != NGX_OK) {
+                return NGX_ERROR;
+            }
+        }
+
+        /* a run of a code session has no expectations: it is shown */
+
+        if (!tc->has_expected && tc->n_assertions == 0
+            && !run->stream_output)
+        {
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                           "invalid_request",
                                           "tests[%uz] needs "
                                           "\"expected_output\" or "
                                           "\"assertions\"", i);
+        }
+    }
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/*
+ * A test's argument words, after the run command's: at most 64, each a
+ * string of at most 4096 bytes without NUL, 16 KiB in all.
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_args(ngx_pool_t *pool, json_t *args,
+    Judge__TestCase *tc, size_t i, ngx_http_judge_invalid_t *err)
+{
+    size_t   k, len, total;
+    json_t  *a;
+
+    if (!json_is_array(args)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "tests[%uz].args must be an array of "
+                                      "strings", i);
+    }
+
+    if (json_array_size(args) > NGX_HTTP_JUDGE_MAX_ARGS) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "too_many_args",
+                                      "at most %d arguments",
+                                      NGX_HTTP_JUDGE_MAX_ARGS);
+    }
+
+    tc->n_args = json_array_size(args);
+    tc->args = ngx_palloc(pool, (tc->n_args + 1) * sizeof(char *));
+    if (tc->args == NULL) {
+        goto nomem;
+    }
+
+    total = 0;
+
+    json_array_foreach(args, k, a) {
+        if (!json_is_string(a)) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "tests[%uz].args must be an array "
+                                          "of strings", i);
+        }
+
+        len = json_string_length(a);
+        total += len;
+
+        if (len > NGX_HTTP_JUDGE_MAX_ARG_LEN
+            || ngx_strlen(json_string_value(a)) != len
+            || total > NGX_HTTP_JUDGE_MAX_ARGS_LEN)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                          "invalid_args",
+                                          "an argument is a string of at "
+                                          "most %d bytes without NUL, and "
+                                          "all of them at most %d bytes",
+                                          NGX_HTTP_JUDGE_MAX_ARG_LEN,
+                                          NGX_HTTP_JUDGE_MAX_ARGS_LEN);
+        }
+
+        tc->args[k] = ngx_http_judge_json_cstr(pool, a);
+        if (tc->args[k] == NULL) {
+            goto nomem;
         }
     }
 
