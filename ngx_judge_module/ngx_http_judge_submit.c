@@ -259,13 +259,15 @@ ngx_http_judge_submit_run(ngx_pool_t *pool, ngx_http_judge_loc_conf_t *jlcf,
         len = json_string_length(v);
 
     } else {
-        input = (const char *) run->input.data;
+        input = run->input.len ? (const char *) run->input.data : "";
         len = run->input.len;
     }
 
     root = json_pack("{s:s%,s:s%,s:[{s:s%}]}",
                      "language", run->language.data, run->language.len,
-                     "source", run->source.data, run->source.len,
+                     "source", run->source.len ? (char *) run->source.data
+                                               : "",
+                     run->source.len,
                      "tests", "input", input, len);
 
     if (root == NULL) {

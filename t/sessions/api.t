@@ -178,10 +178,10 @@ is($e->{reason}, 'cpu_time_limit', 'on CPU time');
                                           source_code => 'int main( { return 0; }'});
 SKIP: {
     skip 'no C here', 3 unless $c == 201;
-    ($e) = run_and_wait($s->{session_id});
-    is($e->{status}, 'FAILED', 'a compile error: FAILED');
-    is($e->{reason}, 'compile_error', 'reason compile_error');
-    like($e->{compile}{output}, qr/error/, "the compiler's message");
+    my ($ce) = run_and_wait($s->{session_id});
+    is($ce->{status}, 'FAILED', 'a compile error: FAILED');
+    is($ce->{reason}, 'compile_error', 'reason compile_error');
+    like($ce->{compile}{output}, qr/error/, "the compiler's message");
 }
 
 ($c, $s) = req(GET => "/code-sessions/$id/executions?limit=2");
