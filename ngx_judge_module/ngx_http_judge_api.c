@@ -2814,7 +2814,9 @@ ngx_http_judge_session_run_body(ngx_http_request_t *r)
 
         ngx_http_finalize_request(r,
             ngx_http_judge_send_error_with(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                           "rate_limited",
+                                           rc == NGX_AGAIN
+                                           ? "rate_limited"
+                                           : "too_many_failures",
                                            rc == NGX_AGAIN
                                            ? "this session runs more often "
                                              "than judge_session_rate allows"

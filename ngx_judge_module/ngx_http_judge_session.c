@@ -425,8 +425,10 @@ ngx_http_judge_session_admit(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
         s->tokens_at = ngx_current_msec;
 
         if (s->tokens < 1000) {
-            left = (ngx_msec_t) ((1000 - s->tokens) * 60000 / lim->rate);
-            *retry = left + 1;
+            /* rounded up: a client retrying then is let in */
+            left = (ngx_msec_t) (((1000 - s->tokens) * 60000 + lim->rate - 1)
+                                 / lim->rate);
+            *retry = left;
             ngx_http_judge_zone_unlock(zone);
             return NGX_AGAIN;
         }
