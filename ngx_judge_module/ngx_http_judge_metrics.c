@@ -120,6 +120,26 @@ static ngx_http_judge_metric_t  ngx_http_judge_metrics_list[] = {
       "files).",
       "gauge", NGX_HTTP_JUDGE_METRIC_EACH },
 
+    { ngx_string("judge_sessions"),
+      "Code sessions held here.",
+      "gauge", NGX_HTTP_JUDGE_METRIC_SUM },
+
+    { ngx_string("judge_sessions_total"),
+      "Code sessions made.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
+    { ngx_string("judge_sessions_expired_total"),
+      "Code sessions gone after judge_session_ttl untouched.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
+    { ngx_string("judge_sessions_evicted_total"),
+      "Code sessions evicted for room in the zone.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
+    { ngx_string("judge_executions_total"),
+      "Runs of code sessions accepted.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
     { ngx_string("judge_verdicts_total"),
       "Finished submissions by verdict.",
       "counter", NGX_HTTP_JUDGE_METRIC_VERDICTS },
@@ -185,6 +205,11 @@ ngx_http_judge_metrics_read(ngx_http_judge_zone_t *zone, uint64_t *value)
     value[n++] = sh->deadlines;
     value[n++] = sh->blob_bytes;
     value[n++] = sh->nblobs;
+    value[n++] = sh->nsessions;
+    value[n++] = sh->sessions_made;
+    value[n++] = sh->sessions_expired;
+    value[n++] = sh->sessions_evicted;
+    value[n++] = sh->executions;
 
     for (verdict = JUDGE__STATUS__OK + 1;
          verdict <= JUDGE__STATUS__CANCELLED;

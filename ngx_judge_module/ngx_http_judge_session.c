@@ -47,8 +47,8 @@ static void ngx_http_judge_session_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_session_t *s);
 static void ngx_http_judge_session_touch_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_session_t *s);
-static void ngx_http_judge_session_copy_locked(ngx_http_judge_session_t *s,
-    ngx_http_judge_session_view_t *v);
+static void ngx_http_judge_session_copy_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_session_t *s, ngx_http_judge_session_view_t *v);
 static ngx_int_t ngx_http_judge_session_bytes(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, ngx_http_judge_blob_ref_t *ref, ngx_str_t *out);
 static ngx_int_t ngx_http_judge_session_fill(ngx_http_judge_zone_t *zone,
@@ -183,7 +183,7 @@ ngx_http_judge_session_create(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
     zone->sh->sessions_made++;
 
     s->expires = ngx_current_msec + s->ttl;
-    ngx_http_judge_session_copy_locked(s, v);
+    ngx_http_judge_session_copy_locked(zone, s, v);
 
     ngx_http_judge_zone_unlock(zone);
 
@@ -214,7 +214,7 @@ ngx_http_judge_session_read(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
         return NGX_DECLINED;
     }
 
-    ngx_http_judge_session_copy_locked(s, v);
+    ngx_http_judge_session_copy_locked(zone, s, v);
 
     if (!bytes) {
         ngx_http_judge_zone_unlock(zone);
@@ -255,7 +255,7 @@ ngx_http_judge_session_update(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
         rc = (s == NULL) ? NGX_DECLINED : (s->closed ? NGX_ABORT : NGX_BUSY);
 
         if (s) {
-            ngx_http_judge_session_copy_locked(s, v);
+            ngx_http_judge_session_copy_locked(zone, s, v);
         }
 
         ngx_http_judge_zone_unlock(zone);
@@ -292,7 +292,7 @@ ngx_http_judge_session_update(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
     s->updated_ms = ngx_http_judge_json_now_ms();
 
     ngx_http_judge_session_touch_locked(zone, s);
-    ngx_http_judge_session_copy_locked(s, v);
+    ngx_http_judge_session_copy_locked(zone, s, v);
 
     return ngx_http_judge_session_fill(zone, pool, s, v);
 }
@@ -321,7 +321,7 @@ ngx_http_judge_session_close(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
     }
 
     ngx_http_judge_session_touch_locked(zone, s);
-    ngx_http_judge_session_copy_locked(s, v);
+    ngx_http_judge_session_copy_locked(zone, s, v);
 
     return ngx_http_judge_session_fill(zone, pool, s, v);
 }
@@ -396,7 +396,7 @@ ngx_http_judge_session_admit(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
         return NGX_DECLINED;
     }
 
-    ngx_http_judge_session_copy_locked(s, v);
+    ngx_http_judge_session_copy_locked(zone, s, v);
 
     if (s->closed) {
         ngx_http_judge_zone_unlock(zone);
@@ -783,9 +783,11 @@ ngx_http_judge_session_touch_locked(ngx_http_judge_zone_t *zone,
 
 
 static void
-ngx_http_judge_session_copy_locked(ngx_http_judge_session_t *s,
-    ngx_http_judge_session_view_t *v)
+ngx_http_judge_session_copy_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_session_t *s, ngx_http_judge_session_view_t *v)
 {
+    ngx_http_judge_job_t  *job;
+
     ngx_memzero(v, sizeof(ngx_http_judge_session_view_t));
 
     ngx_memcpy(v->id, s->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
@@ -802,6 +804,16 @@ ngx_http_judge_session_copy_locked(ngx_http_judge_session_t *s,
     if (s->runs && s->cap) {
         v->last = s->execs[(s->runs - 1) % s->cap];
         v->has_last = (v->last.seq == s->runs);
+    }
+
+    /* a run not ended yet is where its job is */
+
+    if (v->has_last && !v->last.ended) {
+        job = ngx_http_judge_rbtree_lookup(&zone->sh->jobs, v->last.id,
+                                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+        if (job) {
+            v->last.status = ngx_http_judge_exec_status(job);
+        }
     }
 }
 

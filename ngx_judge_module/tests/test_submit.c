@@ -9,7 +9,9 @@
  * bodies and the answer each gets, against the location of
  * t/pipeline/submit.t (1m bodies, 512k sources, 50 tests, CPU time 1s,
  * at most 5s) and the harness's languages; then what an accepted one
- * holds.
+ * holds.  Then the parsers of a code session's body
+ * (ngx_http_judge_submit_session()) and of its run
+ * (ngx_http_judge_submit_run()).
  */
 
 
@@ -401,6 +403,218 @@ test_accepted(ngx_log_t *log)
 }
 
 
+static void
+test_sessions(ngx_log_t *log)
+{
+    size_t                            i;
+    ngx_int_t                         rc;
+    ngx_str_t                         body;
+    ngx_pool_t                       *pool;
+    ngx_http_judge_invalid_t          err;
+    ngx_http_judge_session_change_t   ch;
+    char                              name[256];
+
+    static struct {
+        const char  *name;
+        const char  *body;
+        ngx_uint_t   create;
+        ngx_uint_t   status;      /* 0: accepted */
+        const char  *code;
+    } t[] = {
+        { "a new session", "{\"language\":\"python\"}", 1, 0, NULL },
+        { "by language_id", "{\"language_id\":\"python\","
+          "\"source_code\":\"x\",\"stdin\":\"1\\n\"}", 1, 0, NULL },
+        { "no language", "{\"source_code\":\"x\"}", 1, 400,
+          "invalid_request" },
+        { "both names", "{\"language\":\"python\",\"language_id\":\"c\"}", 1,
+          400, "invalid_request" },
+        { "an unknown language", "{\"language\":\"klingon\"}", 1, 422,
+          "unknown_language" },
+        { "a language that is no name", "{\"language\":\"a,b\"}", 1, 422,
+          "unknown_language" },
+        { "a known language without workers", "{\"language\":\"java\"}", 1,
+          0, NULL },
+        { "source of the wrong type",
+          "{\"language\":\"python\",\"source_code\":1}", 1, 400,
+          "invalid_request" },
+        { "stdin of the wrong type",
+          "{\"language\":\"python\",\"stdin\":[]}", 1, 400,
+          "invalid_request" },
+        { "a revision for a new session",
+          "{\"language\":\"python\",\"revision\":1}", 1, 400,
+          "invalid_request" },
+        { "a save", "{\"stdin\":\"x\",\"revision\":3}", 0, 0, NULL },
+        { "a save against revision 0", "{\"revision\":0}", 0, 400,
+          "invalid_request" },
+        { "an unknown field", "{\"surprise\":1}", 0, 400, "unknown_field" },
+        { "not an object", "[]", 0, 400, "invalid_request" },
+        { "truncated JSON", "{", 0, 400, "invalid_json" },
+    };
+
+    pool = ngx_create_pool(4096, log);
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        body.data = (u_char *) t[i].body;
+        body.len = strlen(t[i].body);
+
+        rc = ngx_http_judge_submit_session(pool, &conf, &judge_test_langs,
+                                           &body, t[i].create, &ch, &err);
+
+        snprintf(name, sizeof(name), "session: %s: %s", t[i].name,
+                 t[i].status ? "refused" : "taken");
+        is_int(rc, t[i].status ? NGX_ERROR : NGX_OK, name);
+
+        if (rc == NGX_ERROR && t[i].status) {
+            snprintf(name, sizeof(name), "session: %s: %u %s", t[i].name,
+                     (unsigned) t[i].status, t[i].code);
+            ok(err.status == t[i].status && strcmp(err.code, t[i].code) == 0,
+               name);
+        }
+    }
+
+    body.data = (u_char *) "{\"language\":\"python\",\"source_code\":"
+                           "\"a\\u00e9b\",\"stdin\":\"in\"}";
+    body.len = strlen((char *) body.data);
+
+    rc = ngx_http_judge_submit_session(pool, &conf, &judge_test_langs, &body,
+                                       1, &ch, &err);
+    is_int(rc, NGX_OK, "session: a source is taken");
+    ok(ch.set_source && ch.source.len == 4
+       && ngx_strncmp(ch.source.data, "a\303\251b", 4) == 0,
+       "session: as UTF-8");
+    ok(ch.set_input && ch.input.len == 2, "session: the stdin");
+    ok(ch.set_language && ch.language.len == 6, "session: the language");
+
+    ngx_destroy_pool(pool);
+}
+
+
+static void
+test_runs(ngx_log_t *log)
+{
+    size_t                        i;
+    ngx_int_t                     rc;
+    ngx_str_t                     body;
+    ngx_pool_t                   *pool;
+    ngx_http_judge_run_t          run;
+    Judge__ExecuteBatchTask      *spec;
+    ngx_http_judge_invalid_t      err;
+    ngx_http_judge_submission_t   sub;
+    u_char                       *long_arg, *p;
+    char                          name[256];
+
+    static struct {
+        const char  *name;
+        const char  *body;        /* NULL: an arg over 4096 bytes */
+        ngx_uint_t   status;
+        const char  *code;
+    } t[] = {
+        { "an unknown field", "{\"surprise\":1}", 400, "unknown_field" },
+        { "stdin of the wrong type", "{\"stdin\":5}", 400, "invalid_request" },
+        { "args not an array", "{\"args\":\"x\"}", 400, "invalid_request" },
+        { "an arg not a string", "{\"args\":[1]}", 400, "invalid_request" },
+        { "an arg with a NUL byte", "{\"args\":[\"a\\u0000b\"]}", 400,
+          "invalid_json" },
+        { "an arg over 4096 bytes", NULL, 422, "invalid_args" },
+        { "a limit above the maximum", "{\"limits\":{\"cpu_time_ms\":6000}}",
+          422, "limit_too_high" },
+        { "not an object", "[7]", 400, "invalid_request" },
+        { "truncated JSON", "{\"stdin\":", 400, "invalid_json" },
+    };
+
+    pool = ngx_create_pool(4096, log);
+
+    run.language.data = (u_char *) "python";
+    run.language.len = 6;
+    run.source.data = (u_char *) "print(input())";
+    run.source.len = 14;
+    run.input.data = (u_char *) "saved\n";
+    run.input.len = 6;
+
+    long_arg = ngx_pnalloc(pool, 5000);
+    p = ngx_cpymem(long_arg, "{\"args\":[\"", 10);
+    ngx_memset(p, 'a', 4097);
+    p = ngx_cpymem(p + 4097, "\"]}", 3);
+    *p = '\0';
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        body.data = t[i].body ? (u_char *) t[i].body : long_arg;
+        body.len = strlen((char *) body.data);
+
+        rc = ngx_http_judge_submit_run(pool, &conf, &judge_test_langs, &body,
+                                       &run, &sub, &err);
+
+        snprintf(name, sizeof(name), "run: %s: %u %s", t[i].name,
+                 (unsigned) t[i].status, t[i].code);
+        ok(rc == NGX_ERROR && err.status == t[i].status
+           && strcmp(err.code, t[i].code) == 0, name);
+    }
+
+    /* 65 args: one too many */
+
+    {
+        char  many[1024], *p;
+
+        p = many + sprintf(many, "{\"args\":[");
+        for (i = 0; i < 65; i++) {
+            p += sprintf(p, "%s\"a\"", i ? "," : "");
+        }
+        sprintf(p, "]}");
+
+        body.data = (u_char *) many;
+        body.len = strlen(many);
+
+        rc = ngx_http_judge_submit_run(pool, &conf, &judge_test_langs, &body,
+                                       &run, &sub, &err);
+        ok(rc == NGX_ERROR && strcmp(err.code, "too_many_args") == 0,
+           "run: 65 args: too_many_args");
+    }
+
+    /* an empty body runs the session as saved */
+
+    body.data = (u_char *) "";
+    body.len = 0;
+
+    rc = ngx_http_judge_submit_run(pool, &conf, &judge_test_langs, &body,
+                                   &run, &sub, &err);
+    is_int(rc, NGX_OK, "run: an empty body is taken");
+    is_int(sub.ntests, 1, "run: one test");
+
+    spec = judge__execute_batch_task__unpack(NULL, sub.run_spec.len,
+                                             sub.run_spec.data);
+    ok(spec && spec->stream_output, "run: its output is streamed");
+    if (spec) {
+        judge__execute_batch_task__free_unpacked(spec, NULL);
+    }
+
+    ok(memmem(sub.tests.data, sub.tests.len, "saved\n", 6) != NULL,
+       "run: with the session's stdin");
+
+    body.data = (u_char *) "{\"stdin\":\"given\",\"args\":[\"x y\",\"\"]}";
+    body.len = strlen((char *) body.data);
+
+    rc = ngx_http_judge_submit_run(pool, &conf, &judge_test_langs, &body,
+                                   &run, &sub, &err);
+    is_int(rc, NGX_OK, "run: stdin and args are taken");
+    ok(memmem(sub.tests.data, sub.tests.len, "given", 5) != NULL
+       && memmem(sub.tests.data, sub.tests.len, "saved", 5) == NULL,
+       "run: the stdin given instead of the saved one");
+    ok(memmem(sub.tests.data, sub.tests.len, "x y", 3) != NULL,
+       "run: the args go with the test");
+
+    run.input.data = NULL;
+    run.input.len = 0;
+    body.data = (u_char *) "{}";
+    body.len = 2;
+
+    rc = ngx_http_judge_submit_run(pool, &conf, &judge_test_langs, &body,
+                                   &run, &sub, &err);
+    is_int(rc, NGX_OK, "run: a session without stdin runs with none");
+
+    ngx_destroy_pool(pool);
+}
+
+
 int
 main(void)
 {
@@ -417,6 +631,8 @@ main(void)
     test_refusals(log);
     test_sizes(log);
     test_accepted(log);
+    test_sessions(log);
+    test_runs(log);
 
     return done_testing();
 }
