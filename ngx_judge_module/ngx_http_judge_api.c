@@ -13,6 +13,7 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_ipc.h"
+#include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_metrics.h"
 #include "ngx_http_judge_parse.h"
@@ -82,6 +83,7 @@ struct ngx_http_judge_api_ctx_s {
     ngx_http_judge_store_op_t    op;          /* SSE: the read out */
     ngx_http_judge_addr_t        self;        /* SSE: its address */
     ngx_http_judge_session_view_t *view;      /* a run: what it runs */
+    ngx_str_t                    body;        /* a run's */
     u_char                       idem[NGX_HTTP_JUDGE_SHA256_LEN];
     unsigned                     execution:1; /* the job is a session's run */
     unsigned                     run:1;       /* POST .../run */
@@ -182,6 +184,19 @@ static ngx_int_t ngx_http_judge_session_run_handler(ngx_http_request_t *r);
 static void ngx_http_judge_session_run_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_session_history_handler(
     ngx_http_request_t *r);
+static ngx_http_judge_store_op_t *ngx_http_judge_session_op(
+    ngx_http_request_t *r, ngx_http_judge_session_verb_e verb,
+    ngx_http_judge_answer_pt answer);
+static ngx_int_t ngx_http_judge_session_deleted(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static ngx_int_t ngx_http_judge_session_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static ngx_int_t ngx_http_judge_session_admitted(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static void ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id);
+static void ngx_http_judge_run_filed_done(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_session_history_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_session_send(ngx_http_request_t *r,
     ngx_uint_t status, ngx_http_judge_session_view_t *v);
 static ngx_int_t ngx_http_judge_session_failed(ngx_http_request_t *r,
@@ -1430,10 +1445,7 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ctx->arg = op->id;
 
     if (ctx->run) {
-        ngx_http_judge_session_ran(jmcf->zone, ctx->view->id, op->id.data,
-                                   ctx->view->revision,
-                                   ngx_http_judge_json_now_ms(),
-                                   jlcf->session_history);
+        ngx_http_judge_run_filed(r, &op->id);
     }
 
     if (ctx->idem_held) {
@@ -2443,6 +2455,37 @@ ngx_http_judge_idem_cleanup(void *data)
 /* -------------------------------------------------------- code sessions */
 
 
+/*
+ * A session's operation on the store, answered by "answer" (at once, or
+ * when the store is done); op->view and the op live in the request's pool.
+ */
+
+static ngx_http_judge_store_op_t *
+ngx_http_judge_session_op(ngx_http_request_t *r,
+    ngx_http_judge_session_verb_e verb, ngx_http_judge_answer_pt answer)
+{
+    ngx_http_judge_store_op_t  *op;
+
+    op = ngx_http_judge_store_op(r, answer);
+    if (op == NULL) {
+        return NULL;
+    }
+
+    op->verb = verb;
+    op->view = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_session_view_t));
+    op->change = ngx_pcalloc(r->pool,
+                             sizeof(ngx_http_judge_session_change_t));
+    op->limits = ngx_pcalloc(r->pool,
+                             sizeof(ngx_http_judge_session_limits_t));
+
+    if (op->view == NULL || op->change == NULL || op->limits == NULL) {
+        return NULL;
+    }
+
+    return op;
+}
+
+
 static ngx_int_t
 ngx_http_judge_session_create_handler(ngx_http_request_t *r)
 {
@@ -2453,16 +2496,14 @@ ngx_http_judge_session_create_handler(ngx_http_request_t *r)
 static void
 ngx_http_judge_session_create_body(ngx_http_request_t *r)
 {
-    ngx_int_t                         rc;
-    ngx_str_t                         body;
-    ngx_http_judge_langs_t            langs;
-    ngx_http_judge_invalid_t          err;
-    ngx_http_judge_lang_info_t        info;
-    ngx_http_judge_loc_conf_t        *jlcf;
-    ngx_http_judge_main_conf_t       *jmcf;
-    ngx_http_judge_session_view_t     v;
-    ngx_http_judge_session_limits_t   lim;
-    ngx_http_judge_session_change_t   ch;
+    ngx_int_t                    rc;
+    ngx_str_t                    body;
+    ngx_http_judge_langs_t       langs;
+    ngx_http_judge_invalid_t     err;
+    ngx_http_judge_lang_info_t   info;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
@@ -2476,12 +2517,19 @@ ngx_http_judge_session_create_body(ngx_http_request_t *r)
         return;
     }
 
+    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_CREATE,
+                                   ngx_http_judge_session_answer);
+    if (op == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     langs.language = ngx_http_judge_submit_language;
     langs.flags = ngx_http_judge_submit_flags;
     langs.data = jmcf->zone;
 
-    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 1, &ch,
-                                      &err)
+    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 1,
+                                      op->change, &err)
         != NGX_OK)
     {
         ngx_http_finalize_request(r,
@@ -2492,40 +2540,24 @@ ngx_http_judge_session_create_body(ngx_http_request_t *r)
 
     /* without a source, the language's template */
 
-    if (!ch.set_source) {
-        ch.set_source = 1;
+    if (!op->change->set_source) {
+        op->change->set_source = 1;
 
         if (ngx_http_judge_registry_language_info(jmcf->zone, r->pool,
-                                                  &ch.language, &info)
+                                                  &op->change->language,
+                                                  &info)
             == NGX_OK)
         {
-            ch.source = info.template;
+            op->change->source = info.template;
         }
     }
 
-    lim.burst = jlcf->session_burst;
+    op->ttl = jlcf->session_ttl;
+    op->limits->burst = jlcf->session_burst;
 
-    rc = ngx_http_judge_session_create(jmcf->zone, r->pool, &ch,
-                                       jlcf->session_ttl, &lim, &v);
+    rc = jmcf->zone->store->session(op);
 
-    if (rc == NGX_DECLINED) {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                      "zone_full",
-                                      "no room for the session in the "
-                                      "judge's memory"));
-        return;
-    }
-
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r,
-                                  ngx_http_judge_session_failed(r, rc, &v));
-        return;
-    }
-
-    ngx_http_finalize_request(r,
-                              ngx_http_judge_session_send(r, NGX_HTTP_CREATED,
-                                                          &v));
+    ngx_http_finalize_request(r, ngx_http_judge_store_answer(r, op, rc));
 }
 
 
@@ -2534,14 +2566,9 @@ ngx_http_judge_session_create_body(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_session_handler(ngx_http_request_t *r)
 {
-    u_char                         *e;
-    ngx_int_t                       rc;
-    ngx_str_t                       id;
-    ngx_uint_t                      i;
-    ngx_array_t                    *execs;
-    ngx_http_judge_api_ctx_t       *ctx;
-    ngx_http_judge_main_conf_t     *jmcf;
-    ngx_http_judge_session_view_t   v;
+    ngx_int_t                    rc;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_main_conf_t  *jmcf;
 
     if (r->method == NGX_HTTP_PATCH) {
         return ngx_http_judge_read_json(r,
@@ -2553,49 +2580,94 @@ ngx_http_judge_session_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (r->method != NGX_HTTP_DELETE) {
-        rc = ngx_http_judge_session_read(jmcf->zone, r->pool, &ctx->arg, 1,
-                                         &v);
-        if (rc != NGX_OK) {
-            return ngx_http_judge_session_failed(r, rc, &v);
-        }
+        op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_READ,
+                                       ngx_http_judge_session_answer);
 
-        return ngx_http_judge_session_send(r, NGX_HTTP_OK, &v);
+    } else {
+        op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_DELETE,
+                                       ngx_http_judge_session_deleted);
+        if (op) {
+            op->execs = ngx_array_create(r->pool, 16,
+                                         NGX_HTTP_JUDGE_JOB_ID_LEN);
+            if (op->execs == NULL) {
+                op = NULL;
+            }
+        }
     }
 
-    /* the session goes, and its runs that have not ended are cancelled */
-
-    execs = ngx_array_create(r->pool, 16, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    if (execs == NULL) {
+    if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_judge_session_delete(jmcf->zone, &ctx->arg, execs);
+    rc = jmcf->zone->store->session(op);
+
+    return ngx_http_judge_store_answer(r, op, rc);
+}
+
+
+/* the session went: its runs not ended are cancelled, its runs go */
+
+static ngx_int_t
+ngx_http_judge_session_deleted(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    u_char                      *e;
+    ngx_str_t                    id;
+    ngx_uint_t                   i;
+    ngx_http_judge_main_conf_t  *jmcf;
+
     if (rc != NGX_OK) {
-        return ngx_http_judge_session_failed(r, rc, &v);
+        return ngx_http_judge_session_failed(r, rc, op->view);
     }
 
-    e = execs->elts;
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    for (i = 0; i < execs->nelts; i++) {
+    e = op->execs->elts;
+
+    for (i = 0; i < op->execs->nelts; i++) {
         id.data = e + i * NGX_HTTP_JUDGE_JOB_ID_LEN;
         id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
 
         (void) ngx_http_judge_sched_cancel_job(jmcf->zone, &id);
+        ngx_http_judge_job_forget(jmcf->zone, &id);
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "judge: code session %V deleted, %ui runs cancelled",
-                  &ctx->arg, execs->nelts);
+                  "judge: code session %V deleted with %ui runs",
+                  &op->id, op->execs->nelts);
 
     r->headers_out.status = NGX_HTTP_NO_CONTENT;
     r->header_only = 1;
     r->headers_out.content_length_n = 0;
 
     return ngx_http_send_header(r);
+}
+
+
+/* a session's answer: the session, or why not */
+
+static ngx_int_t
+ngx_http_judge_session_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    if (rc == NGX_DECLINED && op->verb == NGX_HTTP_JUDGE_SESSION_CREATE) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "zone_full",
+                                         "no room for the session in the "
+                                         "judge's memory");
+    }
+
+    if (rc != NGX_OK) {
+        return ngx_http_judge_session_failed(r, rc, op->view);
+    }
+
+    return ngx_http_judge_session_send(r,
+                                       op->verb == NGX_HTTP_JUDGE_SESSION_CREATE
+                                       ? NGX_HTTP_CREATED : NGX_HTTP_OK,
+                                       op->view);
 }
 
 
@@ -2640,18 +2712,15 @@ ngx_http_judge_if_match(ngx_http_request_t *r, uint64_t *revision)
 static void
 ngx_http_judge_session_patch_body(ngx_http_request_t *r)
 {
-    ngx_int_t                         rc;
-    uint64_t                          match;
-    ngx_str_t                         body;
-    ngx_http_judge_langs_t            langs;
-    ngx_http_judge_invalid_t          err;
-    ngx_http_judge_api_ctx_t         *ctx;
-    ngx_http_judge_loc_conf_t        *jlcf;
-    ngx_http_judge_main_conf_t       *jmcf;
-    ngx_http_judge_session_view_t     v;
-    ngx_http_judge_session_change_t   ch;
+    ngx_int_t                    rc;
+    uint64_t                     match;
+    ngx_str_t                    body;
+    ngx_http_judge_langs_t       langs;
+    ngx_http_judge_invalid_t     err;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
@@ -2664,12 +2733,19 @@ ngx_http_judge_session_patch_body(ngx_http_request_t *r)
         return;
     }
 
+    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_UPDATE,
+                                   ngx_http_judge_session_answer);
+    if (op == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     langs.language = ngx_http_judge_submit_language;
     langs.flags = ngx_http_judge_submit_flags;
     langs.data = jmcf->zone;
 
-    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 0, &ch,
-                                      &err)
+    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 0,
+                                      op->change, &err)
         != NGX_OK)
     {
         ngx_http_finalize_request(r,
@@ -2681,7 +2757,7 @@ ngx_http_judge_session_patch_body(ngx_http_request_t *r)
     /* the revision the save was made against: If-Match, or "revision" */
 
     if (ngx_http_judge_if_match(r, &match) != NGX_OK
-        || (match && ch.revision && match != ch.revision))
+        || (match && op->change->revision && match != op->change->revision))
     {
         ngx_http_finalize_request(r,
             ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
@@ -2693,42 +2769,33 @@ ngx_http_judge_session_patch_body(ngx_http_request_t *r)
     }
 
     if (match) {
-        ch.revision = match;
+        op->change->revision = match;
     }
 
-    rc = ngx_http_judge_session_update(jmcf->zone, r->pool, &ctx->arg, &ch,
-                                       &v);
+    rc = jmcf->zone->store->session(op);
 
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r,
-                                  ngx_http_judge_session_failed(r, rc, &v));
-        return;
-    }
-
-    ngx_http_finalize_request(r,
-                              ngx_http_judge_session_send(r, NGX_HTTP_OK,
-                                                          &v));
+    ngx_http_finalize_request(r, ngx_http_judge_store_answer(r, op, rc));
 }
 
 
 static ngx_int_t
 ngx_http_judge_session_close_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                       rc;
-    ngx_http_judge_api_ctx_t       *ctx;
-    ngx_http_judge_main_conf_t     *jmcf;
-    ngx_http_judge_session_view_t   v;
+    ngx_int_t                    rc;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_main_conf_t  *jmcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_session_close(jmcf->zone, r->pool, &ctx->arg, &v);
-
-    if (rc != NGX_OK) {
-        return ngx_http_judge_session_failed(r, rc, &v);
+    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_CLOSE,
+                                   ngx_http_judge_session_answer);
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_judge_session_send(r, NGX_HTTP_OK, &v);
+    rc = jmcf->zone->store->session(op);
+
+    return ngx_http_judge_store_answer(r, op, rc);
 }
 
 
@@ -2748,18 +2815,12 @@ ngx_http_judge_session_run_handler(ngx_http_request_t *r)
 static void
 ngx_http_judge_session_run_body(ngx_http_request_t *r)
 {
-    u_char                           *p;
-    ngx_int_t                         rc;
-    ngx_str_t                         body, extra;
-    ngx_msec_t                        retry;
-    ngx_http_judge_run_t              run;
-    ngx_http_judge_langs_t            langs;
-    ngx_http_judge_invalid_t          err;
-    ngx_http_judge_api_ctx_t         *ctx;
-    ngx_http_judge_loc_conf_t        *jlcf;
-    ngx_http_judge_main_conf_t       *jmcf;
-    ngx_http_judge_submission_t      *sub;
-    ngx_http_judge_session_limits_t   lim;
+    ngx_int_t                    rc;
+    ngx_str_t                    body;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
@@ -2776,89 +2837,186 @@ ngx_http_judge_session_run_body(ngx_http_request_t *r)
 
     ctx->run = 1;
     ctx->execution = 1;
+    ctx->body = body;
 
     if (ngx_http_judge_idem_check(r, &ctx->arg, &body, &rc) == NGX_DONE) {
         ngx_http_finalize_request(r, rc);
         return;
     }
 
-    sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
-    ctx->view = ngx_palloc(r->pool, sizeof(ngx_http_judge_session_view_t));
-
-    if (sub == NULL || ctx->view == NULL) {
+    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_ADMIT,
+                                   ngx_http_judge_session_admitted);
+    if (op == NULL) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
 
-    lim.rate = jlcf->session_rate;
-    lim.burst = jlcf->session_burst;
-    lim.max_failures = jlcf->session_max_failures;
-    lim.cooldown = jlcf->session_cooldown;
-    lim.history = jlcf->session_history;
+    op->limits->rate = jlcf->session_rate;
+    op->limits->burst = jlcf->session_burst;
+    op->limits->max_failures = jlcf->session_max_failures;
+    op->limits->cooldown = jlcf->session_cooldown;
+    op->limits->history = jlcf->session_history;
 
-    retry = 0;
+    rc = jmcf->zone->store->session(op);
 
-    rc = ngx_http_judge_session_admit(jmcf->zone, r->pool, &ctx->arg, &lim,
-                                      ctx->view, &retry);
+    ngx_http_finalize_request(r, ngx_http_judge_store_answer(r, op, rc));
+}
+
+
+/* admitted (or not): the run is checked as a submission and filed */
+
+static ngx_int_t
+ngx_http_judge_session_admitted(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    u_char                        *p;
+    time_t                         retry;
+    ngx_str_t                      extra;
+    ngx_http_judge_run_t           run;
+    ngx_http_judge_langs_t         langs;
+    ngx_http_judge_invalid_t       err;
+    ngx_http_judge_api_ctx_t      *ctx;
+    ngx_http_judge_loc_conf_t     *jlcf;
+    ngx_http_judge_main_conf_t    *jmcf;
+    ngx_http_judge_submission_t   *sub;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (rc == NGX_AGAIN || rc == NGX_BUSY) {
+        retry = (time_t) (op->retry + 999) / 1000;
+
         p = ngx_pnalloc(r->pool, sizeof("\"retryAfter\":") + NGX_TIME_T_LEN);
         if (p == NULL) {
-            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-            return;
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         extra.data = p;
-        extra.len = ngx_sprintf(p, "\"retryAfter\":%M", (retry + 999) / 1000)
+        extra.len = ngx_sprintf(p, "\"retryAfter\":%T", ngx_max(retry, 1))
                     - p;
 
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error_with(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                           rc == NGX_AGAIN
-                                           ? "rate_limited"
-                                           : "too_many_failures",
-                                           rc == NGX_AGAIN
-                                           ? "this session runs more often "
-                                             "than judge_session_rate allows"
-                                           : "this session's last runs "
-                                             "failed one after another "
-                                             "(judge_session_max_failures); "
-                                             "it cools down first",
-                                           &extra,
-                                           (time_t) (retry + 999) / 1000));
-        return;
+        return ngx_http_judge_send_error_with(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                              rc == NGX_AGAIN
+                                              ? "rate_limited"
+                                              : "too_many_failures",
+                                              rc == NGX_AGAIN
+                                              ? "this session runs more "
+                                                "often than "
+                                                "judge_session_rate allows"
+                                              : "this session's last runs "
+                                                "failed one after another "
+                                                "(judge_session_max_"
+                                                "failures); it cools down "
+                                                "first",
+                                              &extra, retry);
     }
 
     if (rc != NGX_OK) {
-        ngx_http_finalize_request(r,
-                                  ngx_http_judge_session_failed(r, rc,
-                                                                ctx->view));
-        return;
+        return ngx_http_judge_session_failed(r, rc, op->view);
+    }
+
+    ctx->view = op->view;
+
+    sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
+    if (sub == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     langs.language = ngx_http_judge_submit_language;
     langs.flags = ngx_http_judge_submit_flags;
     langs.data = jmcf->zone;
 
-    run.language = ctx->view->language;
-    run.source = ctx->view->source;
-    run.input = ctx->view->input;
+    run.language = op->view->language;
+    run.source = op->view->source;
+    run.input = op->view->input;
 
-    if (ngx_http_judge_submit_run(r->pool, jlcf, &langs, &body, &run, sub,
-                                  &err)
+    if (ngx_http_judge_submit_run(r->pool, jlcf, &langs, &ctx->body, &run,
+                                  sub, &err)
         != NGX_OK)
     {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, err.status, err.code,
-                                      (char *) err.message));
-        return;
+        return ngx_http_judge_send_error(r, err.status, err.code,
+                                         (char *) err.message);
     }
 
     sub->execution = 1;
-    sub->revision = ctx->view->revision;
-    ngx_memcpy(sub->session, ctx->view->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    sub->revision = op->view->revision;
+    ngx_memcpy(sub->session, op->view->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
 
-    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, sub));
+    return ngx_http_judge_submission_accept(r, sub);
+}
+
+
+/*
+ * The run is filed: its session's history learns of it.  Nothing waits
+ * for the store's word: the op has a pool of its own.
+ */
+
+static void
+ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id)
+{
+    ngx_int_t                    rc;
+    ngx_pool_t                  *pool;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    op = ngx_pcalloc(pool, sizeof(ngx_http_judge_store_op_t));
+    if (op == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    op->zone = jmcf->zone;
+    op->pool = pool;
+    op->log = ngx_cycle->log;
+    op->verb = NGX_HTTP_JUDGE_SESSION_RAN;
+    op->id.data = ctx->view->id;
+    op->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+    op->view = ctx->view;
+    op->limits = ngx_pcalloc(pool, sizeof(ngx_http_judge_session_limits_t));
+    op->exec = ngx_pnalloc(pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    op->created_ms = ngx_http_judge_json_now_ms();
+    op->ttl = jlcf->session_ttl;
+    op->done = ngx_http_judge_run_filed_done;
+    op->data = pool;
+
+    /* the view outlives the request in the op's pool */
+
+    op->view = ngx_palloc(pool, sizeof(ngx_http_judge_session_view_t));
+
+    if (op->limits == NULL || op->exec == NULL || op->view == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    *op->view = *ctx->view;
+    op->id.data = op->view->id;
+    op->limits->history = jlcf->session_history;
+    ngx_memcpy(op->exec, id->data, NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    rc = jmcf->zone->store->session(op);
+
+    if (rc != NGX_AGAIN) {
+        ngx_destroy_pool(pool);
+    }
+}
+
+
+static void
+ngx_http_judge_run_filed_done(ngx_http_judge_store_op_t *op)
+{
+    ngx_destroy_pool(op->data);
 }
 
 
@@ -2867,18 +3025,11 @@ ngx_http_judge_session_run_body(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_session_history_handler(ngx_http_request_t *r)
 {
-    size_t                       size;
-    uint64_t                     next;
     ngx_int_t                    rc, limit, cursor;
     ngx_str_t                    arg;
-    ngx_buf_t                   *b;
-    ngx_uint_t                   i;
-    ngx_array_t                 *execs;
-    ngx_http_judge_exec_t       *e;
-    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     limit = 10;
@@ -2901,13 +3052,36 @@ ngx_http_judge_session_history_handler(ngx_http_request_t *r)
                                          "cursor an earlier page gave");
     }
 
-    execs = ngx_array_create(r->pool, limit, sizeof(ngx_http_judge_exec_t));
-    if (execs == NULL) {
+    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_HISTORY,
+                                   ngx_http_judge_session_history_answer);
+    if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_judge_session_history(jmcf->zone, &ctx->arg, cursor, limit,
-                                        execs, &next);
+    op->execs = ngx_array_create(r->pool, limit,
+                                 sizeof(ngx_http_judge_exec_t));
+    if (op->execs == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    op->before = cursor;
+    op->limit = limit;
+
+    rc = jmcf->zone->store->session(op);
+
+    return ngx_http_judge_store_answer(r, op, rc);
+}
+
+
+static ngx_int_t
+ngx_http_judge_session_history_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    size_t                  size;
+    ngx_buf_t              *b;
+    ngx_uint_t              i;
+    ngx_http_judge_exec_t  *e;
+
     if (rc != NGX_OK) {
         return ngx_http_judge_session_failed(r, rc, NULL);
     }
@@ -2915,13 +3089,13 @@ ngx_http_judge_session_history_handler(ngx_http_request_t *r)
     size = sizeof("{\"session_id\":\"\",\"executions\":[],"
                   "\"next_cursor\":\"\"}\n")
            + NGX_HTTP_JUDGE_JOB_ID_LEN + NGX_INT64_LEN
-           + execs->nelts * (sizeof("{\"execution_id\":\"\",\"status\":"
-                                    "\"COMPLETED\",\"revision\":,"
-                                    "\"execution_time_ms\":,"
-                                    "\"exit_code\":,\"created_at\":"
-                                    "\"2026-01-01T00:00:00.000Z\"},")
-                             + NGX_HTTP_JUDGE_JOB_ID_LEN
-                             + 3 * NGX_INT64_LEN);
+           + op->execs->nelts * (sizeof("{\"execution_id\":\"\",\"status\":"
+                                        "\"COMPLETED\",\"revision\":,"
+                                        "\"execution_time_ms\":,"
+                                        "\"exit_code\":,\"created_at\":"
+                                        "\"2026-01-01T00:00:00.000Z\"},")
+                                 + NGX_HTTP_JUDGE_JOB_ID_LEN
+                                 + 3 * NGX_INT64_LEN);
 
     b = ngx_create_temp_buf(r->pool, size);
     if (b == NULL) {
@@ -2929,11 +3103,11 @@ ngx_http_judge_session_history_handler(ngx_http_request_t *r)
     }
 
     b->last = ngx_sprintf(b->last, "{\"session_id\":\"%V\",\"executions\":[",
-                          &ctx->arg);
+                          &op->id);
 
-    e = execs->elts;
+    e = op->execs->elts;
 
-    for (i = 0; i < execs->nelts; i++) {
+    for (i = 0; i < op->execs->nelts; i++) {
         b->last = ngx_sprintf(b->last,
                               "%s{\"execution_id\":\"%*s\",\"status\":\"%s\","
                               "\"revision\":%uL,\"execution_time_ms\":",
@@ -2955,8 +3129,9 @@ ngx_http_judge_session_history_handler(ngx_http_request_t *r)
         *b->last++ = '}';
     }
 
-    if (next) {
-        b->last = ngx_sprintf(b->last, "],\"next_cursor\":\"%uL\"}\n", next);
+    if (op->next) {
+        b->last = ngx_sprintf(b->last, "],\"next_cursor\":\"%uL\"}\n",
+                              op->next);
 
     } else {
         b->last = ngx_sprintf(b->last, "],\"next_cursor\":null}\n");

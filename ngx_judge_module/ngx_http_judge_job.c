@@ -995,6 +995,20 @@ ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
             ngx_memcpy(due[n].id, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
             due[n].status = ngx_http_judge_job_states[job->status];
             due[n].ttl = job->ttl;
+            due[n].counts = NULL;
+
+            if (job->execution) {
+                ngx_memcpy(due[n].session, job->session,
+                           NGX_HTTP_JUDGE_JOB_ID_LEN);
+                due[n].exec_status = ngx_http_judge_exec_status(job);
+                due[n].exit_code = job->exit_code;
+                due[n].wall_ms = job->wall_ms;
+                due[n].counts =
+                    (job->status == NGX_HTTP_JUDGE_CANCELLED) ? "none"
+                    : (due[n].exec_status == NGX_HTTP_JUDGE_EXEC_COMPLETED)
+                      ? "ok" : "fail";
+            }
+
             n++;
         }
 
@@ -1169,6 +1183,27 @@ ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
             ngx_queue_remove(&job->due_link);
             job->due_link.next = NULL;
         }
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
+/* a finished job goes now (the runs of a session deleted) */
+
+void
+ngx_http_judge_job_forget(ngx_http_judge_zone_t *zone, ngx_str_t *id)
+{
+    ngx_http_judge_job_t  *job;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
+
+    if (job && job->status >= NGX_HTTP_JUDGE_COMPLETED
+        && job->durable != 1 && job->durable != 2)
+    {
+        ngx_http_judge_job_free_locked(zone, job);
     }
 
     ngx_http_judge_zone_unlock(zone);
@@ -1817,12 +1852,7 @@ ngx_http_judge_job_answer(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 
     /* a run is seen as one while its session is */
 
-    if (job == NULL
-        || (execution
-            && !(job->execution
-                 && ngx_http_judge_session_holds_locked(zone, job->session,
-                                                        job->id))))
-    {
+    if (job == NULL || (execution && !job->execution)) {
         ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }
@@ -2174,11 +2204,7 @@ ngx_http_judge_job_events(ngx_http_judge_store_op_t *op)
         return NGX_DECLINED;
     }
 
-    if (op->execution
-        && !(job->execution
-             && ngx_http_judge_session_holds_locked(zone, job->session,
-                                                    job->id)))
-    {
+    if (op->execution && !job->execution) {
         ngx_http_judge_zone_unlock(zone);
         return NGX_DECLINED;
     }

@@ -45,6 +45,14 @@ typedef struct {
     u_char                       id[NGX_HTTP_JUDGE_JOB_ID_LEN];
     const char                  *status;
     ngx_msec_t                   ttl;
+
+    /* a run of a code session: how it counts for its session */
+    u_char                       session[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    const char                  *counts;      /* "ok", "fail", "none";
+                                                 NULL: not a run */
+    ngx_uint_t                   exec_status;
+    int32_t                      exit_code;
+    uint32_t                     wall_ms;
 } ngx_http_judge_due_t;
 
 ngx_uint_t ngx_http_judge_job_due(ngx_http_judge_zone_t *zone,
@@ -57,6 +65,7 @@ ngx_uint_t ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
     ngx_uint_t max, ngx_uint_t busy, ngx_array_t *notify);
 
 void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
+void ngx_http_judge_job_forget(ngx_http_judge_zone_t *zone, ngx_str_t *id);
 ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
     ngx_http_judge_shctx_t *sh, u_char *id, size_t len);
 void ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,

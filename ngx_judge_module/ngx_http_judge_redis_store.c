@@ -64,6 +64,15 @@
  *                          there when a submission of it arrives
  *     <prefix>{fe:<inst>}  a frontend's lease, renewed every second,
  *                          lasting 5 s
+ *     <prefix>{s:<id>}     hash: a code session (lang, src, stdin, rev,
+ *                          created, updated, closed, ttl; what admits its
+ *                          runs: tokens, tokens_at, failures, failed_at;
+ *                          runs), expiring when untouched for its ttl,
+ *                          with its keys below
+ *     <prefix>{s:<id>}:x   list: its runs' ids, newest first, to
+ *                          judge_session_history
+ *     <prefix>{s:<id>}:e   hash: each of those runs' summary, "status
+ *                          exit_code time_ms revision created ended"
  *     <prefix>{clock}      hash: tick, resumed: Redis's time (ms) at the
  *                          last renewal or takeover of any frontend, and
  *                          after the last gap of two seconds without one
@@ -229,6 +238,14 @@ static u_char *ngx_http_judge_redis_key(ngx_pool_t *pool, ngx_str_t *key,
     char *tag, ngx_str_t *id);
 static u_char *ngx_http_judge_redis_list(ngx_pool_t *pool, ngx_str_t *key,
     ngx_str_t *id);
+static ngx_int_t ngx_http_judge_redis_session(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_sessioned(void *data, redisReply *reply);
+static ngx_int_t ngx_http_judge_redis_session_view(
+    ngx_http_judge_store_op_t *op, redisReply *reply);
+static void ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e,
+    redisReply *sum);
+static ngx_int_t ngx_http_judge_redis_session_keys(ngx_pool_t *pool,
+    ngx_str_t *id, ngx_str_t *keys);
 static void ngx_http_judge_redis_arg(ngx_http_judge_redis_argv_t *a,
     void *data, size_t len);
 static void ngx_http_judge_redis_argz(ngx_http_judge_redis_argv_t *a,
@@ -250,6 +267,7 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_redis_artifact,
     ngx_http_judge_redis_offered,
     ngx_http_judge_redis_result,
+    ngx_http_judge_redis_session,
     ngx_http_judge_redis_up
 };
 
@@ -367,8 +385,10 @@ static char  ngx_http_judge_redis_artifact_lua[] =
 
 
 /*
- * KEYS: the job, this frontend's jobs, its results; ARGV: status, result,
- * ttl, id, this frontend
+ * KEYS: the job, this frontend's jobs, its results, and for a run of a
+ * code session its session and its runs' summaries; ARGV: status, result,
+ * ttl, id, this frontend, and for a run how it counts for its session
+ * ("ok", "fail", "none") and its summary's status, exit code and time
  */
 static char  ngx_http_judge_redis_end_lua[] =
     "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[5] then return 0 end "
@@ -377,6 +397,24 @@ static char  ngx_http_judge_redis_end_lua[] =
     "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
     "redis.call('PEXPIRE', KEYS[3], ARGV[3]) "
     "redis.call('ZREM', KEYS[2], ARGV[4]) "
+    "if ARGV[6] and redis.call('EXISTS', KEYS[4]) == 1 then "
+    "  local sum = redis.call('HGET', KEYS[5], ARGV[4]) "
+    "  if sum then "
+    "    local rev, created = string.match(sum, '^%S+ %S+ %S+ (%S+) (%S+)') "
+    "    redis.call('HSET', KEYS[5], ARGV[4], ARGV[7] .. ' ' .. ARGV[8] "
+    "               .. ' ' .. ARGV[9] .. ' ' .. rev .. ' ' .. created "
+    "               .. ' 1') "
+    "  end "
+    "  if ARGV[6] == 'ok' then "
+    "    redis.call('HSET', KEYS[4], 'failures', 0) "
+    "  elseif ARGV[6] == 'fail' then "
+    "    local t = redis.call('TIME') "
+    "    redis.call('HINCRBY', KEYS[4], 'failures', 1) "
+    "    redis.call('HSET', KEYS[4], 'failed_at', "
+    "               tonumber(t[1]) * 1000 "
+    "               + math.floor(tonumber(t[2]) / 1000)) "
+    "  end "
+    "end "
     "return 1";
 
 
@@ -423,6 +461,184 @@ static char  ngx_http_judge_redis_poll_lua[] =
     "    out[#out + 1] = redis.call('LLEN', k .. ':r') "
     "  end "
     "end "
+    "return out";
+
+
+/*
+ * Code sessions.  Every script takes KEYS: the session, its runs, their
+ * summaries; most answer with the session as it then is: {code, retry ms,
+ * lang, src, stdin, rev, created, updated, closed, ms to live, the last
+ * run's id, its summary}, or {"nf"} when there is none.
+ */
+#define NGX_HTTP_JUDGE_REDIS_SESSION_LUA                                      \
+    "local function view(code, retry) "                                       \
+    "  local f = redis.call('HMGET', KEYS[1], 'lang', 'src', 'stdin', "       \
+    "                       'rev', 'created', 'updated', 'closed') "          \
+    "  local last = redis.call('LINDEX', KEYS[2], 0) "                        \
+    "  local sum = last and redis.call('HGET', KEYS[3], last) "               \
+    "  return {code, tostring(retry), f[1], f[2], f[3], f[4], f[5], f[6], "   \
+    "          f[7], tostring(redis.call('PTTL', KEYS[1])), last or '', "     \
+    "          sum or ''} "                                                   \
+    "end "                                                                    \
+    "local function touch() "                                                 \
+    "  local ttl = redis.call('HGET', KEYS[1], 'ttl') "                       \
+    "  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end "              \
+    "end "                                                                    \
+    "local function now() "                                                   \
+    "  local t = redis.call('TIME') "                                         \
+    "  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "     \
+    "end "                                                                    \
+    "if ARGV[1] ~= 'create' and redis.call('EXISTS', KEYS[1]) == 0 then "     \
+    "  return {'nf'} "                                                        \
+    "end "
+
+
+/* ARGV: "create", lang, src, stdin, now, ttl, tokens */
+static char  ngx_http_judge_redis_session_create_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "redis.call('HSET', KEYS[1], 'lang', ARGV[2], 'src', ARGV[3], "
+    "           'stdin', ARGV[4], 'rev', 1, 'created', ARGV[5], "
+    "           'updated', ARGV[5], 'closed', 0, 'ttl', ARGV[6], "
+    "           'tokens', ARGV[7], 'tokens_at', now(), 'failures', 0, "
+    "           'failed_at', 0, 'runs', 0) "
+    "touch() "
+    "return view('ok', 0)";
+
+
+/* ARGV: "read" */
+static char  ngx_http_judge_redis_session_read_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "touch() "
+    "return view('ok', 0)";
+
+
+/*
+ * ARGV: "update", the revision expected (0: any), whether to set the
+ * source, it, the stdin, it, the language, it, now
+ */
+static char  ngx_http_judge_redis_session_update_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "if redis.call('HGET', KEYS[1], 'closed') == '1' then "
+    "  return view('closed', 0) "
+    "end "
+    "local rev = tonumber(redis.call('HGET', KEYS[1], 'rev')) "
+    "if ARGV[2] ~= '0' and tonumber(ARGV[2]) ~= rev then "
+    "  return view('conflict', 0) "
+    "end "
+    "if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'src', ARGV[4]) end "
+    "if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'stdin', ARGV[6]) end "
+    "if ARGV[7] == '1' then redis.call('HSET', KEYS[1], 'lang', ARGV[8]) end "
+    "redis.call('HSET', KEYS[1], 'rev', rev + 1, 'updated', ARGV[9]) "
+    "touch() "
+    "return view('ok', 0)";
+
+
+/* ARGV: "close", now */
+static char  ngx_http_judge_redis_session_close_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "if redis.call('HGET', KEYS[1], 'closed') ~= '1' then "
+    "  redis.call('HSET', KEYS[1], 'closed', 1, 'updated', ARGV[2]) "
+    "end "
+    "touch() "
+    "return view('ok', 0)";
+
+
+/*
+ * ARGV: "delete", prefix.  The session goes with its runs' records; runs
+ * not ended are queued for their owners to cancel.  {"ok", id, ...}
+ */
+static char  ngx_http_judge_redis_session_delete_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "local ids = redis.call('LRANGE', KEYS[2], 0, -1) "
+    "for _, id in ipairs(ids) do "
+    "  local j = ARGV[2] .. '{j:' .. id .. '}' "
+    "  local owner = redis.call('HGET', j, 'owner') "
+    "  if owner and redis.call('HEXISTS', j, 'result') == 0 then "
+    "    local q = ARGV[2] .. '{cx:' .. owner .. '}' "
+    "    redis.call('RPUSH', q, id) "
+    "    redis.call('PEXPIRE', q, 60000) "
+    "  end "
+    "  redis.call('DEL', j, j .. ':r') "
+    "end "
+    "redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) "
+    "table.insert(ids, 1, 'ok') "
+    "return ids";
+
+
+/*
+ * ARGV: "admit", rate (runs a minute * 1000), burst, failures at most,
+ * cool-down ms.  A run is taken from the bucket, on Redis's clock.
+ */
+static char  ngx_http_judge_redis_session_admit_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "if redis.call('HGET', KEYS[1], 'closed') == '1' then "
+    "  return view('closed', 0) "
+    "end "
+    "local t = now() "
+    "local most = tonumber(ARGV[4]) "
+    "if most > 0 then "
+    "  local f = tonumber(redis.call('HGET', KEYS[1], 'failures')) "
+    "  if f >= most then "
+    "    local gone = t - tonumber(redis.call('HGET', KEYS[1], "
+    "                                        'failed_at')) "
+    "    local cool = tonumber(ARGV[5]) "
+    "    if gone < cool then return view('cool', cool - gone) end "
+    "    redis.call('HSET', KEYS[1], 'failures', 0) "
+    "  end "
+    "end "
+    "local rate = tonumber(ARGV[2]) "
+    "if rate > 0 then "
+    "  local cap = tonumber(ARGV[3]) * 1000 "
+    "  local tok = tonumber(redis.call('HGET', KEYS[1], 'tokens')) "
+    "  local at = tonumber(redis.call('HGET', KEYS[1], 'tokens_at')) "
+    "  tok = math.min(cap, tok + math.floor((t - at) * rate / 60000)) "
+    "  if tok < 1000 then "
+    "    redis.call('HSET', KEYS[1], 'tokens', tok, 'tokens_at', t) "
+    "    return view('rate', math.ceil((1000 - tok) * 60000 / rate)) "
+    "  end "
+    "  redis.call('HSET', KEYS[1], 'tokens', tok - 1000, 'tokens_at', t) "
+    "end "
+    "touch() "
+    "return view('ok', 0)";
+
+
+/* ARGV: "ran", the run, its revision, created, history kept */
+static char  ngx_http_judge_redis_session_ran_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "redis.call('LPUSH', KEYS[2], ARGV[2]) "
+    "redis.call('HSET', KEYS[3], ARGV[2], "
+    "           '0 0 0 ' .. ARGV[3] .. ' ' .. ARGV[4] .. ' 0') "
+    "redis.call('HINCRBY', KEYS[1], 'runs', 1) "
+    "local n = tonumber(ARGV[5]) "
+    "for _, old in ipairs(redis.call('LRANGE', KEYS[2], n, -1)) do "
+    "  redis.call('HDEL', KEYS[3], old) "
+    "end "
+    "redis.call('LTRIM', KEYS[2], 0, n - 1) "
+    "touch() "
+    "return {'ok'}";
+
+
+/*
+ * ARGV: "history", the run number below which (0: the newest), at most.
+ * {"ok", the number of the first, whether older ones follow, id,
+ * summary, ...}
+ */
+static char  ngx_http_judge_redis_session_history_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "local runs = tonumber(redis.call('HGET', KEYS[1], 'runs')) "
+    "local first = tonumber(ARGV[2]) "
+    "if first == 0 or first > runs then first = runs else first = first - 1 "
+    "end "
+    "local from = runs - first "
+    "local ids = redis.call('LRANGE', KEYS[2], from, "
+    "                       from + tonumber(ARGV[3]) - 1) "
+    "local more = redis.call('LLEN', KEYS[2]) > from + #ids and 1 or 0 "
+    "local out = {'ok', tostring(first), tostring(more)} "
+    "for _, id in ipairs(ids) do "
+    "  table.insert(out, id) "
+    "  table.insert(out, redis.call('HGET', KEYS[3], id) or '') "
+    "end "
+    "touch() "
     "return out";
 
 
@@ -1581,8 +1797,9 @@ ngx_http_judge_redis_result(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 static void
 ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
 {
-    u_char                       *p;
+    u_char                       *p, *q, *sum;
     ngx_str_t                     key, owned, list, result, ttl, id, owner;
+    ngx_str_t                     sid, skeys[3];
     ngx_msec_t                    since;
     ngx_uint_t                    i, n;
     ngx_pool_t                   *pool;
@@ -1685,15 +1902,47 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
         a.n = 0;
         ngx_http_judge_redis_argz(&a, "EVAL");
         ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_end_lua);
-        ngx_http_judge_redis_argz(&a, "3");
+        ngx_http_judge_redis_argz(&a, due[i].counts ? "5" : "3");
         ngx_http_judge_redis_arg(&a, key.data, key.len);
         ngx_http_judge_redis_arg(&a, owned.data, owned.len);
         ngx_http_judge_redis_arg(&a, list.data, list.len);
+
+        if (due[i].counts) {
+            /* a run: its session learns how it ended */
+
+            sid.data = due[i].session;
+            sid.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+            if (ngx_http_judge_redis_session_keys(pool, &sid, skeys)
+                != NGX_OK)
+            {
+                goto failed;
+            }
+
+            ngx_http_judge_redis_arg(&a, skeys[0].data, skeys[0].len);
+            ngx_http_judge_redis_arg(&a, skeys[2].data, skeys[2].len);
+        }
+
         ngx_http_judge_redis_argz(&a, (char *) due[i].status);
         ngx_http_judge_redis_arg(&a, result.data, result.len);
         ngx_http_judge_redis_arg(&a, ttl.data, ttl.len);
         ngx_http_judge_redis_arg(&a, id.data, id.len);
         ngx_http_judge_redis_arg(&a, owner.data, owner.len);
+
+        if (due[i].counts) {
+            sum = ngx_pnalloc(pool, 3 * NGX_INT64_LEN);
+            if (sum == NULL) {
+                goto failed;
+            }
+
+            ngx_http_judge_redis_argz(&a, (char *) due[i].counts);
+            p = ngx_sprintf(sum, "%ui", due[i].exec_status);
+            ngx_http_judge_redis_arg(&a, sum, p - sum);
+            q = ngx_sprintf(p, "%D", due[i].exit_code);
+            ngx_http_judge_redis_arg(&a, p, q - p);
+            p = ngx_sprintf(q, "%uD", due[i].wall_ms);
+            ngx_http_judge_redis_arg(&a, q, p - q);
+        }
 
         if (ngx_http_judge_redis_send(ngx_http_judge_redis_synced, s,
                                       a.n, a.argv, a.len)
@@ -2834,4 +3083,465 @@ static void
 ngx_http_judge_redis_argz(ngx_http_judge_redis_argv_t *a, char *s)
 {
     ngx_http_judge_redis_arg(a, s, ngx_strlen(s));
+}
+
+
+
+/* ------------------------------------------------------- code sessions */
+
+
+/* a session's keys: the session, its runs, their summaries */
+
+static ngx_int_t
+ngx_http_judge_redis_session_keys(ngx_pool_t *pool, ngx_str_t *id,
+    ngx_str_t *keys)
+{
+    u_char  *p;
+
+    if (ngx_http_judge_redis_key(pool, &keys[0], "s:", id) == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_pnalloc(pool, 2 * (keys[0].len + 2));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    keys[1].data = p;
+    p = ngx_sprintf(p, "%V:x", &keys[0]);
+    keys[1].len = p - keys[1].data;
+
+    keys[2].data = p;
+    p = ngx_sprintf(p, "%V:e", &keys[0]);
+    keys[2].len = p - keys[2].data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A code session's operation, in Redis: the session is there alone (any
+ * frontend reads and changes it, each change one script), so that it
+ * outlives this frontend and every frontend sees the same revision.  The
+ * codes are the zone's; NGX_HTTP_BAD_GATEWAY: Redis cannot be reached.
+ */
+
+static ngx_int_t
+ngx_http_judge_redis_session(ngx_http_judge_store_op_t *op)
+{
+    u_char                            *p, *n;
+    ngx_str_t                          keys[3], prefix;
+    ngx_http_judge_redis_argv_t        a;
+    ngx_http_judge_session_change_t   *ch;
+    u_char                             rnd[NGX_HTTP_JUDGE_JOB_ID_LEN / 2];
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_BAD_GATEWAY;
+    }
+
+    ch = op->change;
+
+    if (op->verb == NGX_HTTP_JUDGE_SESSION_CREATE) {
+        if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+            return NGX_ERROR;
+        }
+
+        ngx_hex_dump(op->view->id, rnd, sizeof(rnd));
+        op->id.data = op->view->id;
+        op->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+
+    } else if (op->id.len != NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_judge_redis_session_keys(op->pool, &op->id, keys)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* the numbers the scripts take, in one piece of memory */
+
+    n = ngx_pnalloc(op->pool, 8 * NGX_INT64_LEN);
+    if (n == NULL) {
+        return NGX_ERROR;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+
+    switch (op->verb) {
+
+    case NGX_HTTP_JUDGE_SESSION_CREATE:
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_create_lua);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_READ:
+        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_session_read_lua);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_UPDATE:
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_update_lua);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_CLOSE:
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_close_lua);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_DELETE:
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_delete_lua);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_ADMIT:
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_admit_lua);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_RAN:
+        ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_session_ran_lua);
+        break;
+
+    default: /* NGX_HTTP_JUDGE_SESSION_HISTORY */
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_history_lua);
+        break;
+    }
+
+    ngx_http_judge_redis_argz(&a, "3");
+    ngx_http_judge_redis_arg(&a, keys[0].data, keys[0].len);
+    ngx_http_judge_redis_arg(&a, keys[1].data, keys[1].len);
+    ngx_http_judge_redis_arg(&a, keys[2].data, keys[2].len);
+
+    switch (op->verb) {
+
+    case NGX_HTTP_JUDGE_SESSION_CREATE:
+        ngx_http_judge_redis_argz(&a, "create");
+        ngx_http_judge_redis_arg(&a, ch->language.data, ch->language.len);
+        ngx_http_judge_redis_arg(&a, ch->source.data, ch->source.len);
+        ngx_http_judge_redis_arg(&a, ch->input.data, ch->input.len);
+        p = ngx_sprintf(n, "%uL", ngx_http_judge_json_now_ms());
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%M", ngx_max(op->ttl, 1));
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%ui", op->limits->burst * 1000);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_READ:
+        ngx_http_judge_redis_argz(&a, "read");
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_UPDATE:
+        ngx_http_judge_redis_argz(&a, "update");
+        p = ngx_sprintf(n, "%uL", ch->revision);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        ngx_http_judge_redis_argz(&a, ch->set_source ? "1" : "0");
+        ngx_http_judge_redis_arg(&a, ch->source.data, ch->source.len);
+        ngx_http_judge_redis_argz(&a, ch->set_input ? "1" : "0");
+        ngx_http_judge_redis_arg(&a, ch->input.data, ch->input.len);
+        ngx_http_judge_redis_argz(&a, ch->set_language ? "1" : "0");
+        ngx_http_judge_redis_arg(&a, ch->language.data, ch->language.len);
+        p = ngx_sprintf(n, "%uL", ngx_http_judge_json_now_ms());
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_CLOSE:
+        ngx_http_judge_redis_argz(&a, "close");
+        p = ngx_sprintf(n, "%uL", ngx_http_judge_json_now_ms());
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_DELETE:
+        prefix = ngx_http_judge_redis_prefix();
+        ngx_http_judge_redis_argz(&a, "delete");
+        ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_ADMIT:
+        ngx_http_judge_redis_argz(&a, "admit");
+        p = ngx_sprintf(n, "%ui", op->limits->rate);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%ui", op->limits->burst);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%ui", op->limits->max_failures);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%M", op->limits->cooldown);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_RAN:
+        ngx_http_judge_redis_argz(&a, "ran");
+        ngx_http_judge_redis_arg(&a, op->exec, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        p = ngx_sprintf(n, "%uL", op->view->revision);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%uL", op->created_ms);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%ui", op->limits->history);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+
+    default: /* NGX_HTTP_JUDGE_SESSION_HISTORY */
+        ngx_http_judge_redis_argz(&a, "history");
+        p = ngx_sprintf(n, "%uL", op->before);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        n = p;
+        p = ngx_sprintf(n, "%ui", op->limit);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+    }
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_sessioned, op,
+                                      a.n, a.argv, a.len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_BAD_GATEWAY;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_sessioned(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    u_char                 *e;
+    ngx_uint_t              i, k;
+    ngx_http_judge_exec_t  *x;
+    uint64_t                first;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements == 0
+        || reply->element[0]->type != REDIS_REPLY_STRING)
+    {
+        if (reply && reply->type == REDIS_REPLY_ERROR) {
+            ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                          "judge: redis refused a code session's "
+                          "operation: %*s", (size_t) reply->len, reply->str);
+        }
+
+        op->rc = NGX_HTTP_BAD_GATEWAY;
+        op->done(op);
+        return;
+    }
+
+    if (reply->element[0]->len == 2
+        && ngx_strncmp(reply->element[0]->str, "nf", 2) == 0)
+    {
+        op->rc = NGX_DECLINED;
+        op->done(op);
+        return;
+    }
+
+    op->rc = NGX_OK;
+
+    switch (op->verb) {
+
+    case NGX_HTTP_JUDGE_SESSION_RAN:
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_DELETE:
+        for (i = 1; i < reply->elements; i++) {
+            if (reply->element[i]->type != REDIS_REPLY_STRING
+                || reply->element[i]->len != NGX_HTTP_JUDGE_JOB_ID_LEN)
+            {
+                continue;
+            }
+
+            e = ngx_array_push(op->execs);
+            if (e == NULL) {
+                break;
+            }
+
+            ngx_memcpy(e, reply->element[i]->str, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        }
+
+        break;
+
+    case NGX_HTTP_JUDGE_SESSION_HISTORY:
+        if (reply->elements < 3
+            || reply->element[1]->type != REDIS_REPLY_STRING
+            || reply->element[2]->type != REDIS_REPLY_STRING)
+        {
+            op->rc = NGX_HTTP_BAD_GATEWAY;
+            break;
+        }
+
+        first = ngx_atoof((u_char *) reply->element[1]->str,
+                          reply->element[1]->len);
+        k = 0;
+
+        for (i = 3; i + 1 < reply->elements; i += 2) {
+            if (reply->element[i]->type != REDIS_REPLY_STRING
+                || reply->element[i]->len != NGX_HTTP_JUDGE_JOB_ID_LEN)
+            {
+                continue;
+            }
+
+            x = ngx_array_push(op->execs);
+            if (x == NULL) {
+                break;
+            }
+
+            ngx_memzero(x, sizeof(ngx_http_judge_exec_t));
+            ngx_memcpy(x->id, reply->element[i]->str,
+                       NGX_HTTP_JUDGE_JOB_ID_LEN);
+            x->seq = first - k++;
+            ngx_http_judge_redis_session_sum(x, reply->element[i + 1]);
+        }
+
+        op->next = (reply->element[2]->len == 1
+                    && reply->element[2]->str[0] == '1' && k)
+                   ? first - k + 1 : 0;
+        break;
+
+    default:
+        op->rc = ngx_http_judge_redis_session_view(op, reply);
+        break;
+    }
+
+    op->done(op);
+}
+
+
+/* the session a script answered with, into op->view; the code it says */
+
+static ngx_int_t
+ngx_http_judge_redis_session_view(ngx_http_judge_store_op_t *op,
+    redisReply *reply)
+{
+    ngx_int_t                       retry;
+    ngx_uint_t                      i;
+    redisReply                    **e;
+    ngx_http_judge_session_view_t  *v;
+
+    if (reply->elements != 12) {
+        return NGX_HTTP_BAD_GATEWAY;
+    }
+
+    e = reply->element;
+
+    for (i = 0; i < 12; i++) {
+        if (e[i]->type != REDIS_REPLY_STRING) {
+            return NGX_HTTP_BAD_GATEWAY;
+        }
+    }
+
+    v = op->view;
+
+    ngx_memcpy(v->id, op->id.data, NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    v->language.len = ngx_min(e[2]->len, NGX_HTTP_JUDGE_MAX_ID_LEN);
+    ngx_memcpy(v->lang, e[2]->str, v->language.len);
+    v->language.data = v->lang;
+
+    v->source.len = e[3]->len;
+    v->source.data = ngx_pnalloc(op->pool, e[3]->len + 1);
+    v->input.len = e[4]->len;
+    v->input.data = ngx_pnalloc(op->pool, e[4]->len + 1);
+
+    if (v->source.data == NULL || v->input.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(v->source.data, e[3]->str, e[3]->len);
+    ngx_memcpy(v->input.data, e[4]->str, e[4]->len);
+
+    v->revision = ngx_atoof((u_char *) e[5]->str, e[5]->len);
+    v->created_ms = ngx_atoof((u_char *) e[6]->str, e[6]->len);
+    v->updated_ms = ngx_atoof((u_char *) e[7]->str, e[7]->len);
+    v->closed = (e[8]->len == 1 && e[8]->str[0] == '1');
+
+    retry = ngx_atoi((u_char *) e[9]->str, e[9]->len);
+    v->expires_in = (retry == NGX_ERROR) ? 0 : (ngx_msec_t) retry;
+
+    v->has_last = 0;
+
+    if (e[10]->len == NGX_HTTP_JUDGE_JOB_ID_LEN) {
+        v->has_last = 1;
+        ngx_memzero(&v->last, sizeof(ngx_http_judge_exec_t));
+        ngx_memcpy(v->last.id, e[10]->str, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        ngx_http_judge_redis_session_sum(&v->last, e[11]);
+    }
+
+    retry = ngx_atoi((u_char *) e[1]->str, e[1]->len);
+    op->retry = (retry == NGX_ERROR) ? 1000 : (ngx_msec_t) retry;
+
+    /* what the script said */
+
+    switch (e[0]->len) {
+
+    case 2: /* "ok" */
+        return NGX_OK;
+
+    case 4: /* "rate", "cool" */
+        return (e[0]->str[0] == 'r') ? NGX_AGAIN : NGX_BUSY;
+
+    case 6: /* "closed" */
+        return NGX_ABORT;
+
+    default: /* "conflict" */
+        return NGX_BUSY;
+    }
+}
+
+
+/* a run's summary, "status exit_code time_ms revision created ended" */
+
+static void
+ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e, redisReply *sum)
+{
+    u_char     *p, *last, *w;
+    ngx_int_t   n;
+    ngx_uint_t  i;
+    int64_t     f[6];
+
+    if (sum->type != REDIS_REPLY_STRING) {
+        return;
+    }
+
+    p = (u_char *) sum->str;
+    last = p + sum->len;
+
+    for (i = 0; i < 6; i++) {
+        w = p;
+
+        while (p < last && *p != ' ') {
+            p++;
+        }
+
+        n = (w < p && *w == '-') ? ngx_atoi(w + 1, p - w - 1)
+                                 : ngx_atoi(w, p - w);
+        if (n == NGX_ERROR) {
+            return;
+        }
+
+        f[i] = (w < p && *w == '-') ? -n : n;
+        p++;
+    }
+
+    e->status = (f[0] >= 0 && f[0] <= NGX_HTTP_JUDGE_EXEC_TIMEOUT)
+                ? (ngx_uint_t) f[0] : NGX_HTTP_JUDGE_EXEC_QUEUED;
+    e->exit_code = (int32_t) f[1];
+    e->time_ms = (uint32_t) f[2];
+    e->revision = (uint64_t) f[3];
+    e->created_ms = (uint64_t) f[4];
+    e->ended = (f[5] == 1);
 }

@@ -329,7 +329,8 @@ ngx_http_judge_session_close(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
 
 /*
  * DELETE: the session goes; "execs" gets the ids (u_char[JOB_ID_LEN]) of
- * its runs, for the caller to cancel.  NGX_DECLINED: no such session.
+ * its runs in its history, for the caller to cancel and forget.
+ * NGX_DECLINED: no such session.
  */
 
 ngx_int_t
@@ -350,7 +351,7 @@ ngx_http_judge_session_delete(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     }
 
     for (i = 0; i < s->cap; i++) {
-        if (s->execs[i].seq == 0 || s->execs[i].ended) {
+        if (s->execs[i].seq == 0) {
             continue;
         }
 
@@ -568,44 +569,6 @@ ngx_http_judge_session_history(ngx_http_judge_zone_t *zone, ngx_str_t *id,
     ngx_http_judge_zone_unlock(zone);
 
     return NGX_OK;
-}
-
-
-/* whether session "id" is there and ran "exec" (an execution is seen
-   while its session is) */
-
-ngx_uint_t
-ngx_http_judge_session_holds_locked(ngx_http_judge_zone_t *zone, u_char *id,
-    u_char *exec)
-{
-    ngx_str_t                  name;
-    ngx_uint_t                 i;
-    ngx_http_judge_session_t  *s;
-
-    name.data = id;
-    name.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
-
-    s = ngx_http_judge_session_lookup_locked(zone, &name);
-
-    if (s == NULL) {
-        return 0;
-    }
-
-    if (s->runs <= s->cap) {
-        /* every run is still in the ring */
-        for (i = 0; i < s->cap; i++) {
-            if (ngx_memcmp(s->execs[i].id, exec, NGX_HTTP_JUDGE_JOB_ID_LEN)
-                == 0)
-            {
-                return 1;
-            }
-        }
-
-        return 0;
-    }
-
-    /* runs older than the ring stay visible while the session is */
-    return 1;
 }
 
 

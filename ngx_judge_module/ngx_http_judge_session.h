@@ -135,8 +135,6 @@ void ngx_http_judge_session_ran(ngx_http_judge_zone_t *zone, u_char *id,
 ngx_int_t ngx_http_judge_session_history(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t before, ngx_uint_t limit, ngx_array_t *execs,
     uint64_t *next);
-ngx_uint_t ngx_http_judge_session_holds_locked(ngx_http_judge_zone_t *zone,
-    u_char *id, u_char *exec);
 void ngx_http_judge_session_ended_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
 void ngx_http_judge_session_expire(ngx_http_judge_zone_t *zone);

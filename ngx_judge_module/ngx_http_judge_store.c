@@ -43,6 +43,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     NULL,
     NULL,
     NULL,
+    ngx_http_judge_zone_session,
     NULL
 };
 
@@ -171,4 +172,51 @@ ngx_http_judge_store_fleet_json(ngx_http_judge_store_op_t *op,
     op->len = b->last - b->pos;
 
     return NGX_OK;
+}
+
+
+/* a code session's operation, on the zone's sessions */
+
+ngx_int_t
+ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op)
+{
+    ngx_http_judge_zone_t  *zone = op->zone;
+
+    switch (op->verb) {
+
+    case NGX_HTTP_JUDGE_SESSION_CREATE:
+        return ngx_http_judge_session_create(zone, op->pool, op->change,
+                                             op->ttl, op->limits, op->view);
+
+    case NGX_HTTP_JUDGE_SESSION_READ:
+        return ngx_http_judge_session_read(zone, op->pool, &op->id, 1,
+                                           op->view);
+
+    case NGX_HTTP_JUDGE_SESSION_UPDATE:
+        return ngx_http_judge_session_update(zone, op->pool, &op->id,
+                                             op->change, op->view);
+
+    case NGX_HTTP_JUDGE_SESSION_CLOSE:
+        return ngx_http_judge_session_close(zone, op->pool, &op->id,
+                                            op->view);
+
+    case NGX_HTTP_JUDGE_SESSION_DELETE:
+        return ngx_http_judge_session_delete(zone, &op->id, op->execs);
+
+    case NGX_HTTP_JUDGE_SESSION_ADMIT:
+        return ngx_http_judge_session_admit(zone, op->pool, &op->id,
+                                            op->limits, op->view,
+                                            &op->retry);
+
+    case NGX_HTTP_JUDGE_SESSION_RAN:
+        ngx_http_judge_session_ran(zone, op->id.data, op->exec,
+                                   op->view->revision, op->created_ms,
+                                   op->limits->history);
+        return NGX_OK;
+
+    default: /* NGX_HTTP_JUDGE_SESSION_HISTORY */
+        return ngx_http_judge_session_history(zone, &op->id, op->before,
+                                              op->limit, op->execs,
+                                              &op->next);
+    }
 }

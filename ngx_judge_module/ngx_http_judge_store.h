@@ -12,6 +12,7 @@
 #include <ngx_core.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_session.h"
 
 
 /*
@@ -31,6 +32,19 @@ typedef struct ngx_http_judge_store_op_s  ngx_http_judge_store_op_t;
 typedef struct ngx_http_judge_store_s     ngx_http_judge_store_t;
 
 typedef void (*ngx_http_judge_store_done_pt)(ngx_http_judge_store_op_t *op);
+
+
+/* what a session operation does (ngx_http_judge_store_t's "session") */
+typedef enum {
+    NGX_HTTP_JUDGE_SESSION_CREATE = 0,
+    NGX_HTTP_JUDGE_SESSION_READ,
+    NGX_HTTP_JUDGE_SESSION_UPDATE,
+    NGX_HTTP_JUDGE_SESSION_CLOSE,
+    NGX_HTTP_JUDGE_SESSION_DELETE,
+    NGX_HTTP_JUDGE_SESSION_ADMIT,
+    NGX_HTTP_JUDGE_SESSION_RAN,
+    NGX_HTTP_JUDGE_SESSION_HISTORY
+} ngx_http_judge_session_verb_e;
 
 
 /* where a reader of a job's events stands, from one read to the next */
@@ -73,6 +87,22 @@ struct ngx_http_judge_store_op_s {
     ngx_http_judge_addr_t       *addr;
     ngx_uint_t                   progress;    /* every result, or the end */
     uint64_t                     waiter;
+
+    /* session: op->id names it (create fills view->id) */
+    ngx_http_judge_session_verb_e    verb;
+    ngx_http_judge_session_change_t *change;   /* create, update */
+    ngx_http_judge_session_view_t   *view;     /* what it is now */
+    ngx_http_judge_session_limits_t *limits;   /* create, admit, ran */
+    ngx_msec_t                   ttl;         /* create */
+    ngx_msec_t                   retry;       /* admit refused: for how
+                                                 long */
+    ngx_array_t                 *execs;       /* delete: ids; history:
+                                                 ngx_http_judge_exec_t */
+    uint64_t                     before;      /* history: the cursor */
+    ngx_uint_t                   limit;       /* history */
+    uint64_t                     next;        /* history: older ones */
+    u_char                      *exec;        /* ran: the job */
+    uint64_t                     created_ms;  /* ran */
 
     /* an operation answered later */
     ngx_int_t                    rc;
@@ -146,6 +176,17 @@ struct ngx_http_judge_store_s {
                                          size_t len);
 
     /*
+     * session: a code session's operation (op->verb), with the codes of
+     * ngx_http_judge_session.h: create NGX_DECLINED (no room), read and
+     * the others NGX_DECLINED (no such session), update NGX_BUSY (another
+     * revision) and NGX_ABORT (closed), admit NGX_ABORT, NGX_AGAIN (past
+     * the rate) and NGX_BUSY (cooling down) with op->retry;
+     * NGX_HTTP_INSUFFICIENT_STORAGE and NGX_HTTP_SERVICE_UNAVAILABLE for
+     * the bytes not kept
+     */
+    ngx_int_t                  (*session)(ngx_http_judge_store_op_t *op);
+
+    /*
      * up: whether this process reaches the durable store now (or NULL:
      * the zone is the store)
      */
@@ -162,6 +203,9 @@ typedef struct {
 
 ngx_int_t ngx_http_judge_store_fleet_json(ngx_http_judge_store_op_t *op,
     ngx_http_judge_shown_t *shown, ngx_uint_t n);
+
+
+ngx_int_t ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op);
 
 
 extern ngx_http_judge_store_t  ngx_http_judge_zone_store;
