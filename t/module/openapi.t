@@ -36,12 +36,13 @@ sub source {
 sub contract { Test::Judge::Contract::contract() }
 
 # every value an enum of the contract's gives error.code in the schema
-# "s" (through $ref and allOf)
+# "s" (through $ref, allOf and oneOf)
 sub error_codes {
     my ($s) = @_;
     $s = Test::Judge::Contract::deref(contract(), $s);
     return () unless ref $s eq 'HASH';
-    my @codes = map { error_codes($_) } @{ $s->{allOf} // [] };
+    my @codes = map { error_codes($_) }
+                @{ $s->{allOf} // [] }, @{ $s->{oneOf} // [] };
     my $code = $s->{properties}{error}{properties}{code};
     push @codes, @{ $code->{enum} } if $code && $code->{enum};
     return @codes;
@@ -166,7 +167,7 @@ for my $h ('/usr/share/nginx/src/src/http/ngx_http_request.h',
 my %sent;
 for my $file (glob(repo_root() . '/ngx_judge_module/*.c')) {
     my $text = source($file);
-    while ($text =~ /(?:send_error\(r|_invalid\((?:&?err)),\s*(\w+),\s*"(\w+)"/g) {
+    while ($text =~ /(?:send_error(?:_with)?\(r|_invalid\((?:&?err)),\s*(\w+),\s*"(\w+)"/g) {
         my $code = $status{$1} // die "unknown status $1";
         $sent{"$code $2"} = 1;
     }
@@ -267,7 +268,7 @@ my %bad = (
                        passed => 1, total => 1, language => 'python', tests => [$::Test],
                        created_at => '2024-01-01T00:00:00.000Z',
                        finished_at => '2024-01-01T00:00:01.000Z'})),
-        qr{/verdict: Not in enum list}],
+        qr{/verdict: (?:/oneOf/0 )?Not in enum list}],
     'a test event of the wrong shape' => [GET => "/submissions/$::Id/events",
         response(200, 'text/event-stream',
                  ": judge\n\nevent: test\ndata: " . json({%$::Test, index => -1}) . "\n\n",
@@ -325,7 +326,7 @@ is($r->code, 405, 'the event stream is GET only');
 --- perl
 my ($c, $l) = http_json(GET => '/languages');
 is($c, 200, 'languages of an empty fleet');
-is_deeply($l, {languages => []}, 'none');
+is_deeply($l, {total => 0, languages => []}, 'none');
 ($c) = http_json(GET => '/languages/python');
 is($c, 404, 'no worker offers python: 404');
 ($c) = http_json(DELETE => "/submissions/$::Id");
