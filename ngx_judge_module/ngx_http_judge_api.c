@@ -184,6 +184,8 @@ static ngx_int_t ngx_http_judge_session_run_handler(ngx_http_request_t *r);
 static void ngx_http_judge_session_run_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_session_history_handler(
     ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_body_failed(ngx_http_request_t *r,
+    ngx_int_t rc);
 static ngx_http_judge_store_op_t *ngx_http_judge_session_op(
     ngx_http_request_t *r, ngx_http_judge_session_verb_e verb,
     ngx_http_judge_answer_pt answer);
@@ -1449,9 +1451,13 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
     }
 
     if (ctx->idem_held) {
+        /* what a retry is answered with: the first 202's body */
+
         p = ngx_pnalloc(r->pool, sizeof("{\"execution_id\":\"\",\"id\":\"\","
+                                        "\"session_id\":\"\",\"revision\":,"
                                         "\"status\":\"QUEUED\"}\n")
-                                 + 2 * op->id.len);
+                                 + 3 * NGX_HTTP_JUDGE_JOB_ID_LEN
+                                 + NGX_INT64_LEN);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -1460,8 +1466,14 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
                                      (ctx->run
                                       ? ngx_sprintf(p, "{\"execution_id\":"
                                                     "\"%V\",\"id\":\"%V\","
+                                                    "\"session_id\":\"%*s\","
+                                                    "\"revision\":%uL,"
                                                     "\"status\":\"QUEUED\"}\n",
-                                                    &op->id, &op->id)
+                                                    &op->id, &op->id,
+                                                    (size_t)
+                                                    NGX_HTTP_JUDGE_JOB_ID_LEN,
+                                                    ctx->view->id,
+                                                    ctx->view->revision)
                                       : ngx_sprintf(p, "{\"id\":\"%V\","
                                                     "\"status\":\"QUEUED\"}\n",
                                                     &op->id))
@@ -1635,7 +1647,9 @@ ngx_http_judge_submission_cancel(ngx_http_request_t *r,
     if (rc == NGX_DONE) {
         return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
                                          "already_finished",
-                                         "the submission has finished");
+                                         ctx->execution
+                                         ? "the execution has finished"
+                                         : "the submission has finished");
     }
 
     if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
@@ -1774,9 +1788,8 @@ ngx_http_judge_events(ngx_http_request_t *r)
         return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                          "too_many_listeners",
                                          "too many clients follow this "
-                                         "submission, or submissions held "
-                                         "by other frontends, here now; "
-                                         "try again");
+                                         "job, or jobs held by other "
+                                         "frontends, here now; try again");
     }
 
     if (rc == NGX_DONE) {
@@ -2455,6 +2468,22 @@ ngx_http_judge_idem_cleanup(void *data)
 /* -------------------------------------------------------- code sessions */
 
 
+/* a body that could not be had: too large (JSON 413), or no memory */
+
+static ngx_int_t
+ngx_http_judge_body_failed(ngx_http_request_t *r, ngx_int_t rc)
+{
+    if (rc == NGX_DECLINED) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "body_too_large",
+                                         "the body is larger than "
+                                         "judge_max_body_size");
+    }
+
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
 /*
  * A session's operation on the store, answered by "answer" (at once, or
  * when the store is done); op->view and the op live in the request's pool.
@@ -2511,9 +2540,7 @@ ngx_http_judge_session_create_body(ngx_http_request_t *r)
     rc = ngx_http_judge_submit_read(r, &body);
 
     if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, rc == NGX_DECLINED
-                                     ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
-                                     : NGX_HTTP_INTERNAL_SERVER_ERROR);
+        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
         return;
     }
 
@@ -2727,9 +2754,7 @@ ngx_http_judge_session_patch_body(ngx_http_request_t *r)
     rc = ngx_http_judge_submit_read(r, &body);
 
     if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, rc == NGX_DECLINED
-                                     ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
-                                     : NGX_HTTP_INTERNAL_SERVER_ERROR);
+        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
         return;
     }
 
@@ -2829,9 +2854,7 @@ ngx_http_judge_session_run_body(ngx_http_request_t *r)
     rc = ngx_http_judge_submit_read(r, &body);
 
     if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, rc == NGX_DECLINED
-                                     ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
-                                     : NGX_HTTP_INTERNAL_SERVER_ERROR);
+        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
         return;
     }
 
@@ -2884,7 +2907,7 @@ ngx_http_judge_session_admitted(ngx_http_request_t *r,
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    if (rc == NGX_AGAIN || rc == NGX_BUSY) {
+    if (rc == NGX_DONE || rc == NGX_BUSY) {
         retry = (time_t) (op->retry + 999) / 1000;
 
         p = ngx_pnalloc(r->pool, sizeof("\"retryAfter\":") + NGX_TIME_T_LEN);
@@ -2896,19 +2919,21 @@ ngx_http_judge_session_admitted(ngx_http_request_t *r,
         extra.len = ngx_sprintf(p, "\"retryAfter\":%T", ngx_max(retry, 1))
                     - p;
 
+        if (rc == NGX_DONE) {
+            return ngx_http_judge_send_error_with(r,
+                                              NGX_HTTP_TOO_MANY_REQUESTS,
+                                              "rate_limited",
+                                              "this session runs more often "
+                                              "than judge_session_rate "
+                                              "allows", &extra, retry);
+        }
+
         return ngx_http_judge_send_error_with(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                              rc == NGX_AGAIN
-                                              ? "rate_limited"
-                                              : "too_many_failures",
-                                              rc == NGX_AGAIN
-                                              ? "this session runs more "
-                                                "often than "
-                                                "judge_session_rate allows"
-                                              : "this session's last runs "
-                                                "failed one after another "
-                                                "(judge_session_max_"
-                                                "failures); it cools down "
-                                                "first",
+                                              "too_many_failures",
+                                              "this session's last runs "
+                                              "failed one after another "
+                                              "(judge_session_max_failures); "
+                                              "it cools down first",
                                               &extra, retry);
     }
 
@@ -3116,12 +3141,19 @@ ngx_http_judge_session_history_answer(ngx_http_request_t *r,
                               ngx_http_judge_exec_status_name(e[i].status),
                               e[i].revision);
 
-        if (e[i].ended) {
-            b->last = ngx_sprintf(b->last, "%uD,\"exit_code\":%D",
-                                  e[i].time_ms, e[i].exit_code);
+        if (e[i].ended && e[i].timed) {
+            b->last = ngx_sprintf(b->last, "%uD", e[i].time_ms);
 
         } else {
-            b->last = ngx_sprintf(b->last, "null,\"exit_code\":null");
+            b->last = ngx_sprintf(b->last, "null");
+        }
+
+        if (e[i].ended && e[i].exited) {
+            b->last = ngx_sprintf(b->last, ",\"exit_code\":%D",
+                                  e[i].exit_code);
+
+        } else {
+            b->last = ngx_sprintf(b->last, ",\"exit_code\":null");
         }
 
         b->last = ngx_sprintf(b->last, ",\"created_at\":");
@@ -3270,7 +3302,8 @@ ngx_http_judge_session_failed(ngx_http_request_t *r, ngx_int_t rc,
         }
 
         extra.data = p;
-        extra.len = ngx_sprintf(p, "\"revision\":%uL", v->revision) - p;
+        extra.len = ngx_sprintf(p, "\"revision\":%uL", v ? v->revision : 0)
+                    - p;
 
         return ngx_http_judge_send_error_with(r, NGX_HTTP_CONFLICT,
                                               "revision_conflict",
@@ -3296,6 +3329,12 @@ ngx_http_judge_session_failed(ngx_http_request_t *r, ngx_int_t rc,
                                          "the judge's cache directory cannot "
                                          "be written");
 
+    case NGX_HTTP_BAD_GATEWAY:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "store_unavailable",
+                                         "the judge's durable store cannot "
+                                         "be reached now");
+
     default:
         break;
     }
@@ -3309,10 +3348,20 @@ ngx_http_judge_session_failed(ngx_http_request_t *r, ngx_int_t rc,
 static ngx_int_t
 ngx_http_judge_execution(ngx_http_request_t *r)
 {
-    ngx_http_judge_api_ctx_t  *ctx;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
     ctx->execution = 1;
+
+    /* a submission here is not a run: not cancelled through this path */
+
+    if (r->method == NGX_HTTP_DELETE
+        && ngx_http_judge_job_is_run(jmcf->zone, &ctx->arg) == 0)
+    {
+        return ngx_http_judge_not_found(r);
+    }
 
     return ngx_http_judge_submission(r);
 }

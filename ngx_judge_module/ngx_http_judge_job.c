@@ -1003,6 +1003,8 @@ ngx_http_judge_job_due(ngx_http_judge_zone_t *zone, ngx_http_judge_due_t *due,
                 due[n].exec_status = ngx_http_judge_exec_status(job);
                 due[n].exit_code = job->exit_code;
                 due[n].wall_ms = job->wall_ms;
+                due[n].timed = job->ran;
+                due[n].exited = job->ran && job->signal == 0;
                 due[n].counts =
                     (job->status == NGX_HTTP_JUDGE_CANCELLED) ? "none"
                     : (due[n].exec_status == NGX_HTTP_JUDGE_EXEC_COMPLETED)
@@ -1186,6 +1188,25 @@ ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
     }
 
     ngx_http_judge_zone_unlock(zone);
+}
+
+
+/* whether a job is a code session's run: 1, 0, or -1 (not here) */
+
+ngx_int_t
+ngx_http_judge_job_is_run(ngx_http_judge_zone_t *zone, ngx_str_t *id)
+{
+    ngx_int_t              rc;
+    ngx_http_judge_job_t  *job;
+
+    ngx_http_judge_zone_lock(zone);
+
+    job = ngx_http_judge_job_lookup_locked(zone->sh, id->data, id->len);
+    rc = job ? (ngx_int_t) job->execution : -1;
+
+    ngx_http_judge_zone_unlock(zone);
+
+    return rc;
 }
 
 

@@ -53,6 +53,8 @@ typedef struct {
     ngx_uint_t                   exec_status;
     int32_t                      exit_code;
     uint32_t                     wall_ms;
+    unsigned                     timed:1;
+    unsigned                     exited:1;
 } ngx_http_judge_due_t;
 
 ngx_uint_t ngx_http_judge_job_due(ngx_http_judge_zone_t *zone,
@@ -66,6 +68,8 @@ ngx_uint_t ngx_http_judge_job_spill(ngx_http_judge_zone_t *zone, u_char *ids,
 
 void ngx_http_judge_job_expire(ngx_http_judge_zone_t *zone);
 void ngx_http_judge_job_forget(ngx_http_judge_zone_t *zone, ngx_str_t *id);
+ngx_int_t ngx_http_judge_job_is_run(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id);
 ngx_http_judge_job_t *ngx_http_judge_job_lookup_locked(
     ngx_http_judge_shctx_t *sh, u_char *id, size_t len);
 void ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,

@@ -1935,12 +1935,16 @@ ngx_http_judge_redis_sync(ngx_http_judge_zone_t *zone)
                 goto failed;
             }
 
+            /* "x" for an exit code or a time the run does not have */
+
             ngx_http_judge_redis_argz(&a, (char *) due[i].counts);
             p = ngx_sprintf(sum, "%ui", due[i].exec_status);
             ngx_http_judge_redis_arg(&a, sum, p - sum);
-            q = ngx_sprintf(p, "%D", due[i].exit_code);
+            q = due[i].exited ? ngx_sprintf(p, "%D", due[i].exit_code)
+                              : ngx_sprintf(p, "x");
             ngx_http_judge_redis_arg(&a, p, q - p);
-            p = ngx_sprintf(q, "%uD", due[i].wall_ms);
+            p = due[i].timed ? ngx_sprintf(q, "%uD", due[i].wall_ms)
+                             : ngx_sprintf(q, "x");
             ngx_http_judge_redis_arg(&a, q, p - q);
         }
 
@@ -3492,7 +3496,7 @@ ngx_http_judge_redis_session_view(ngx_http_judge_store_op_t *op,
         return NGX_OK;
 
     case 4: /* "rate", "cool" */
-        return (e[0]->str[0] == 'r') ? NGX_AGAIN : NGX_BUSY;
+        return (e[0]->str[0] == 'r') ? NGX_DONE : NGX_BUSY;
 
     case 6: /* "closed" */
         return NGX_ABORT;
@@ -3503,14 +3507,17 @@ ngx_http_judge_redis_session_view(ngx_http_judge_store_op_t *op,
 }
 
 
-/* a run's summary, "status exit_code time_ms revision created ended" */
+/*
+ * A run's summary, "status exit_code time_ms revision created ended"; an
+ * exit code or a time the run does not have is "x".
+ */
 
 static void
 ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e, redisReply *sum)
 {
     u_char     *p, *last, *w;
     ngx_int_t   n;
-    ngx_uint_t  i;
+    ngx_uint_t  i, known;
     int64_t     f[6];
 
     if (sum->type != REDIS_REPLY_STRING) {
@@ -3519,12 +3526,20 @@ ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e, redisReply *sum)
 
     p = (u_char *) sum->str;
     last = p + sum->len;
+    known = 0;
 
     for (i = 0; i < 6; i++) {
         w = p;
 
         while (p < last && *p != ' ') {
             p++;
+        }
+
+        f[i] = 0;
+
+        if (p - w == 1 && *w == 'x') {
+            p++;
+            continue;
         }
 
         n = (w < p && *w == '-') ? ngx_atoi(w + 1, p - w - 1)
@@ -3534,6 +3549,7 @@ ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e, redisReply *sum)
         }
 
         f[i] = (w < p && *w == '-') ? -n : n;
+        known |= 1 << i;
         p++;
     }
 
@@ -3544,4 +3560,6 @@ ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e, redisReply *sum)
     e->revision = (uint64_t) f[3];
     e->created_ms = (uint64_t) f[4];
     e->ended = (f[5] == 1);
+    e->exited = e->ended && (known & 2);
+    e->timed = e->ended && (known & 4);
 }

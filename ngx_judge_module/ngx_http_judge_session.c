@@ -374,7 +374,7 @@ ngx_http_judge_session_delete(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 /*
  * Whether a run may start now, and what it runs.  NGX_OK: it may (one
  * run taken from the bucket; v has the source and stdin); NGX_DECLINED:
- * no such session; NGX_ABORT: closed; NGX_AGAIN: past the rate, *retry
+ * no such session; NGX_ABORT: closed; NGX_DONE: past the rate, *retry
  * ms until a run may start; NGX_BUSY: cooling down after failures,
  * *retry ms.
  */
@@ -431,7 +431,7 @@ ngx_http_judge_session_admit(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
                                  / lim->rate);
             *retry = left;
             ngx_http_judge_zone_unlock(zone);
-            return NGX_AGAIN;
+            return NGX_DONE;
         }
 
         s->tokens -= 1000;
@@ -604,6 +604,8 @@ ngx_http_judge_session_ended_locked(ngx_http_judge_zone_t *zone,
             e->status = status;
             e->exit_code = job->exit_code;
             e->time_ms = job->wall_ms;
+            e->timed = job->ran;
+            e->exited = job->ran && job->signal == 0;
             break;
         }
     }

@@ -40,6 +40,8 @@ typedef struct {
     int32_t                      exit_code;
     uint32_t                     time_ms;     /* wall */
     unsigned                     ended:1;
+    unsigned                     timed:1;     /* its program ran: time_ms */
+    unsigned                     exited:1;    /* and exited: exit_code */
 } ngx_http_judge_exec_t;
 
 

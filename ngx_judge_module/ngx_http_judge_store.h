@@ -179,7 +179,7 @@ struct ngx_http_judge_store_s {
      * session: a code session's operation (op->verb), with the codes of
      * ngx_http_judge_session.h: create NGX_DECLINED (no room), read and
      * the others NGX_DECLINED (no such session), update NGX_BUSY (another
-     * revision) and NGX_ABORT (closed), admit NGX_ABORT, NGX_AGAIN (past
+     * revision) and NGX_ABORT (closed), admit NGX_ABORT, NGX_DONE (past
      * the rate) and NGX_BUSY (cooling down) with op->retry;
      * NGX_HTTP_INSUFFICIENT_STORAGE and NGX_HTTP_SERVICE_UNAVAILABLE for
      * the bytes not kept

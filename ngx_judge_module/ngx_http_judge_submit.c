@@ -383,9 +383,15 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
     v = v ? v : alt;
 
     if (v) {
-        if (!json_is_string(v)
-            || !ngx_http_judge_name_ok((u_char *) json_string_value(v),
-                                       json_string_length(v)))
+        if (!json_is_string(v)) {
+            ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                   "invalid_request",
+                                   "\"language\" must be a string");
+            goto done;
+        }
+
+        if (!ngx_http_judge_name_ok((u_char *) json_string_value(v),
+                                    json_string_length(v)))
         {
             ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
                                    "unknown_language",

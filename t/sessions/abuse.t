@@ -162,7 +162,13 @@ is($c, 202, 'the key is free again once its request failed');
     location / {
         limit_req zone=runs;
         limit_req_status 429;
+        error_page 429 = @limited;
         judge_api;
+    }
+    location @limited {
+        default_type application/json;
+        add_header Retry-After 60 always;
+        return 429 '{"error":{"code":"rate_limited","message":"too many requests for this session"},"retryAfter":60}\n';
     }
     location = /worker { judge_worker_endpoint; }
 --- timeout: 60
@@ -172,8 +178,10 @@ my $id = session('print(1)');
 my $other = session('print(2)');
 my ($c) = req(GET => "/code-sessions/$id");
 is($c, 200, 'a first request of the session');
-($c) = req(POST => "/code-sessions/$id/run", {});
+my ($j, $r);
+($c, $j, $r) = req(POST => "/code-sessions/$id/run", {});
 is($c, 429, "its second within the minute: nginx's limit_req");
+is($j->{error}{code}, 'rate_limited', 'answered as JSON by error_page');
 ($c) = req(GET => "/code-sessions/$other");
 is($c, 200, 'another session has its own allowance');
 ($c) = req(GET => '/health');
