@@ -195,8 +195,9 @@ static ngx_int_t ngx_http_judge_session_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_session_admitted(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
-static void ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id);
-static void ngx_http_judge_run_filed_done(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_session_tell(ngx_http_request_t *r,
+    ngx_http_judge_session_verb_e verb, ngx_str_t *id);
+static void ngx_http_judge_session_told(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_session_history_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_session_send(ngx_http_request_t *r,
@@ -1378,7 +1379,7 @@ static ngx_int_t
 ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
-    u_char                      *p;
+    u_char                      *p, *last;
     ngx_str_t                    path;
     ngx_buf_t                   *b;
     ngx_table_elt_t             *h;
@@ -1390,6 +1391,11 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (rc != NGX_OK && ctx->run) {
+        /* no job: the run it was admitted for goes back */
+        ngx_http_judge_session_tell(r, NGX_HTTP_JUDGE_SESSION_REFUND, NULL);
+    }
 
     switch (rc) {
 
@@ -1447,37 +1453,40 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ctx->arg = op->id;
 
     if (ctx->run) {
-        ngx_http_judge_run_filed(r, &op->id);
+        ngx_http_judge_session_tell(r, NGX_HTTP_JUDGE_SESSION_RAN, &op->id);
     }
 
     if (ctx->idem_held) {
-        /* what a retry is answered with: the first 202's body */
+        /* what a retry is answered with: the first 202, Location first */
 
-        p = ngx_pnalloc(r->pool, sizeof("{\"execution_id\":\"\",\"id\":\"\","
-                                        "\"session_id\":\"\",\"revision\":,"
-                                        "\"status\":\"QUEUED\"}\n")
-                                 + 3 * NGX_HTTP_JUDGE_JOB_ID_LEN
+        ngx_http_judge_api_path(r, &path);
+
+        p = ngx_pnalloc(r->pool, r->uri.len + sizeof("/executions/\n")
+                                 + sizeof("{\"execution_id\":\"\",\"id\":\"\","
+                                          "\"session_id\":\"\",\"revision\":,"
+                                          "\"status\":\"QUEUED\"}\n")
+                                 + 4 * NGX_HTTP_JUDGE_JOB_ID_LEN
                                  + NGX_INT64_LEN);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        ngx_http_judge_idem_answered(r, NGX_HTTP_ACCEPTED, p,
-                                     (ctx->run
-                                      ? ngx_sprintf(p, "{\"execution_id\":"
-                                                    "\"%V\",\"id\":\"%V\","
-                                                    "\"session_id\":\"%*s\","
-                                                    "\"revision\":%uL,"
-                                                    "\"status\":\"QUEUED\"}\n",
-                                                    &op->id, &op->id,
-                                                    (size_t)
-                                                    NGX_HTTP_JUDGE_JOB_ID_LEN,
-                                                    ctx->view->id,
-                                                    ctx->view->revision)
-                                      : ngx_sprintf(p, "{\"id\":\"%V\","
-                                                    "\"status\":\"QUEUED\"}\n",
-                                                    &op->id))
-                                     - p);
+        if (ctx->run) {
+            last = ngx_cpymem(p, r->uri.data, r->uri.len - path.len);
+            last = ngx_sprintf(last, "/executions/%V\n{\"execution_id\":"
+                               "\"%V\",\"id\":\"%V\",\"session_id\":\"%*s\","
+                               "\"revision\":%uL,\"status\":\"QUEUED\"}\n",
+                               &op->id, &op->id, &op->id,
+                               (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                               ctx->view->id, ctx->view->revision);
+
+        } else {
+            last = ngx_sprintf(p, "%V/%V\n{\"id\":\"%V\","
+                               "\"status\":\"QUEUED\"}\n",
+                               &r->uri, &op->id, &op->id);
+        }
+
+        ngx_http_judge_idem_answered(r, NGX_HTTP_ACCEPTED, p, last - p);
     }
 
     if (ngx_http_judge_wants_wait(r)) {
@@ -2379,14 +2388,26 @@ ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
             return NGX_DONE;
         }
 
-        b = ngx_create_temp_buf(r->pool, text.len);
-        if (b == NULL) {
+        /* the first answer's Location, a line, then its body */
+
+        p = ngx_strlchr(text.data, text.data + text.len, '\n');
+
+        b = ngx_calloc_buf(r->pool);
+        h = ngx_list_push(&r->headers_out.headers);
+
+        if (p == NULL || b == NULL || h == NULL) {
             *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
             return NGX_DONE;
         }
 
-        p = ngx_cpymem(b->last, text.data, text.len);
-        b->last = p;
+        h->hash = 1;
+        ngx_str_set(&h->key, "Location");
+        h->value.data = text.data;
+        h->value.len = p - text.data;
+
+        b->pos = p + 1;
+        b->last = text.data + text.len;
+        b->memory = 1;
 
         *answer = ngx_http_judge_send_json(r, status, b);
         return NGX_DONE;
@@ -2658,8 +2679,11 @@ ngx_http_judge_session_deleted(ngx_http_request_t *r,
         id.data = e + i * NGX_HTTP_JUDGE_JOB_ID_LEN;
         id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
 
-        (void) ngx_http_judge_sched_cancel_job(jmcf->zone, &id);
-        ngx_http_judge_job_forget(jmcf->zone, &id);
+        /* a run cancelled now stays, for its followers' last word */
+
+        if (ngx_http_judge_sched_cancel_job(jmcf->zone, &id) != NGX_OK) {
+            ngx_http_judge_job_forget(jmcf->zone, &id);
+        }
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -2698,7 +2722,7 @@ ngx_http_judge_session_answer(ngx_http_request_t *r,
 }
 
 
-/* If-Match: "<revision>", W/"<revision>" or <revision>; 0: none */
+/* If-Match: "<revision>", W/"<revision>", <revision> or *; 0: any */
 
 static ngx_int_t
 ngx_http_judge_if_match(ngx_http_request_t *r, uint64_t *revision)
@@ -2714,6 +2738,11 @@ ngx_http_judge_if_match(ngx_http_request_t *r, uint64_t *revision)
 
     p = r->headers_in.if_match->value.data;
     last = p + r->headers_in.if_match->value.len;
+
+    if (last - p == 1 && *p == '*') {
+        /* any revision of the session there is */
+        return NGX_OK;
+    }
 
     if (last - p >= 2 && p[0] == 'W' && p[1] == '/') {
         p += 2;
@@ -2960,6 +2989,7 @@ ngx_http_judge_session_admitted(ngx_http_request_t *r,
                                   sub, &err)
         != NGX_OK)
     {
+        ngx_http_judge_session_tell(r, NGX_HTTP_JUDGE_SESSION_REFUND, NULL);
         return ngx_http_judge_send_error(r, err.status, err.code,
                                          (char *) err.message);
     }
@@ -2973,12 +3003,14 @@ ngx_http_judge_session_admitted(ngx_http_request_t *r,
 
 
 /*
- * The run is filed: its session's history learns of it.  Nothing waits
+ * What a run came to, told to its session: filed (RAN, as job "id") or
+ * no job made (REFUND: its run goes back to the bucket).  Nothing waits
  * for the store's word: the op has a pool of its own.
  */
 
 static void
-ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id)
+ngx_http_judge_session_tell(ngx_http_request_t *r,
+    ngx_http_judge_session_verb_e verb, ngx_str_t *id)
 {
     ngx_int_t                    rc;
     ngx_pool_t                  *pool;
@@ -2990,6 +3022,10 @@ ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id)
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (ctx->view == NULL) {
+        return;
+    }
 
     pool = ngx_create_pool(1024, ngx_cycle->log);
     if (pool == NULL) {
@@ -3005,30 +3041,31 @@ ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id)
     op->zone = jmcf->zone;
     op->pool = pool;
     op->log = ngx_cycle->log;
-    op->verb = NGX_HTTP_JUDGE_SESSION_RAN;
-    op->id.data = ctx->view->id;
-    op->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
-    op->view = ctx->view;
+    op->verb = verb;
     op->limits = ngx_pcalloc(pool, sizeof(ngx_http_judge_session_limits_t));
     op->exec = ngx_pnalloc(pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
-    op->created_ms = ngx_http_judge_json_now_ms();
-    op->ttl = jlcf->session_ttl;
-    op->done = ngx_http_judge_run_filed_done;
-    op->data = pool;
-
-    /* the view outlives the request in the op's pool */
-
     op->view = ngx_palloc(pool, sizeof(ngx_http_judge_session_view_t));
+    op->created_ms = ngx_http_judge_json_now_ms();
+    op->done = ngx_http_judge_session_told;
+    op->data = pool;
 
     if (op->limits == NULL || op->exec == NULL || op->view == NULL) {
         ngx_destroy_pool(pool);
         return;
     }
 
+    /* the view outlives the request in the op's pool */
+
     *op->view = *ctx->view;
     op->id.data = op->view->id;
+    op->id.len = NGX_HTTP_JUDGE_JOB_ID_LEN;
+    op->limits->rate = jlcf->session_rate;
+    op->limits->burst = jlcf->session_burst;
     op->limits->history = jlcf->session_history;
-    ngx_memcpy(op->exec, id->data, NGX_HTTP_JUDGE_JOB_ID_LEN);
+
+    if (id) {
+        ngx_memcpy(op->exec, id->data, NGX_HTTP_JUDGE_JOB_ID_LEN);
+    }
 
     rc = jmcf->zone->store->session(op);
 
@@ -3039,7 +3076,7 @@ ngx_http_judge_run_filed(ngx_http_request_t *r, ngx_str_t *id)
 
 
 static void
-ngx_http_judge_run_filed_done(ngx_http_judge_store_op_t *op)
+ngx_http_judge_session_told(ngx_http_judge_store_op_t *op)
 {
     ngx_destroy_pool(op->data);
 }

@@ -405,6 +405,9 @@ static char  ngx_http_judge_redis_end_lua[] =
     "               .. ' ' .. ARGV[9] .. ' ' .. rev .. ' ' .. created "
     "               .. ' 1') "
     "  end "
+    "  local ttl = redis.call('HGET', KEYS[4], 'ttl') "
+    "  redis.call('PEXPIRE', KEYS[4], ttl) "
+    "  redis.call('PEXPIRE', KEYS[5], ttl) "
     "  if ARGV[6] == 'ok' then "
     "    redis.call('HSET', KEYS[4], 'failures', 0) "
     "  elseif ARGV[6] == 'fail' then "
@@ -615,6 +618,15 @@ static char  ngx_http_judge_redis_session_ran_lua[] =
     "end "
     "redis.call('LTRIM', KEYS[2], 0, n - 1) "
     "touch() "
+    "return {'ok'}";
+
+
+/* ARGV: "refund", burst: a run admitted that made no job goes back */
+static char  ngx_http_judge_redis_session_refund_lua[] =
+    NGX_HTTP_JUDGE_REDIS_SESSION_LUA
+    "local tok = tonumber(redis.call('HGET', KEYS[1], 'tokens')) + 1000 "
+    "redis.call('HSET', KEYS[1], 'tokens', "
+    "           math.min(tok, tonumber(ARGV[2]) * 1000)) "
     "return {'ok'}";
 
 
@@ -3209,6 +3221,11 @@ ngx_http_judge_redis_session(ngx_http_judge_store_op_t *op)
         ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_session_ran_lua);
         break;
 
+    case NGX_HTTP_JUDGE_SESSION_REFUND:
+        ngx_http_judge_redis_argz(&a,
+                                  ngx_http_judge_redis_session_refund_lua);
+        break;
+
     default: /* NGX_HTTP_JUDGE_SESSION_HISTORY */
         ngx_http_judge_redis_argz(&a,
                                   ngx_http_judge_redis_session_history_lua);
@@ -3296,6 +3313,12 @@ ngx_http_judge_redis_session(ngx_http_judge_store_op_t *op)
         ngx_http_judge_redis_arg(&a, n, p - n);
         break;
 
+    case NGX_HTTP_JUDGE_SESSION_REFUND:
+        ngx_http_judge_redis_argz(&a, "refund");
+        p = ngx_sprintf(n, "%ui", op->limits->burst);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        break;
+
     default: /* NGX_HTTP_JUDGE_SESSION_HISTORY */
         ngx_http_judge_redis_argz(&a, "history");
         p = ngx_sprintf(n, "%uL", op->before);
@@ -3359,6 +3382,7 @@ ngx_http_judge_redis_sessioned(void *data, redisReply *reply)
     switch (op->verb) {
 
     case NGX_HTTP_JUDGE_SESSION_RAN:
+    case NGX_HTTP_JUDGE_SESSION_REFUND:
         break;
 
     case NGX_HTTP_JUDGE_SESSION_DELETE:

@@ -329,8 +329,8 @@ ngx_http_judge_session_close(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
 
 /*
  * DELETE: the session goes; "execs" gets the ids (u_char[JOB_ID_LEN]) of
- * its runs in its history, for the caller to cancel and forget.
- * NGX_DECLINED: no such session.
+ * its runs not ended (all of them) and of those ended in its history,
+ * for the caller to cancel or forget.  NGX_DECLINED: no such session.
  */
 
 ngx_int_t
@@ -339,6 +339,8 @@ ngx_http_judge_session_delete(ngx_http_judge_zone_t *zone, ngx_str_t *id,
 {
     u_char                    *e;
     ngx_uint_t                 i;
+    ngx_queue_t               *q;
+    ngx_http_judge_job_t      *job;
     ngx_http_judge_session_t  *s;
 
     ngx_http_judge_zone_lock(zone);
@@ -350,8 +352,29 @@ ngx_http_judge_session_delete(ngx_http_judge_zone_t *zone, ngx_str_t *id,
         return NGX_DECLINED;
     }
 
+    /* its runs not ended, wherever they are, then those of its ring */
+
+    for (q = ngx_queue_head(&zone->sh->active);
+         s->running && q != ngx_queue_sentinel(&zone->sh->active);
+         q = ngx_queue_next(q))
+    {
+        job = ngx_queue_data(q, ngx_http_judge_job_t, queue);
+
+        if (job->execution
+            && ngx_memcmp(job->session, s->id, NGX_HTTP_JUDGE_JOB_ID_LEN)
+               == 0)
+        {
+            e = ngx_array_push(execs);
+            if (e == NULL) {
+                break;
+            }
+
+            ngx_memcpy(e, job->id, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        }
+    }
+
     for (i = 0; i < s->cap; i++) {
-        if (s->execs[i].seq == 0) {
+        if (s->execs[i].seq == 0 || !s->execs[i].ended) {
             continue;
         }
 
@@ -443,6 +466,26 @@ ngx_http_judge_session_admit(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
 }
 
 
+/* a run admitted that made no job: its run goes back to the bucket */
+
+void
+ngx_http_judge_session_refund(ngx_http_judge_zone_t *zone, ngx_str_t *id,
+    ngx_http_judge_session_limits_t *lim)
+{
+    ngx_http_judge_session_t  *s;
+
+    ngx_http_judge_zone_lock(zone);
+
+    s = ngx_http_judge_session_lookup_locked(zone, id);
+
+    if (s && lim->rate) {
+        s->tokens = ngx_min(s->tokens + 1000, (uint64_t) lim->burst * 1000);
+    }
+
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
 /* a run of the session was accepted as job "exec" */
 
 void
@@ -502,9 +545,12 @@ ngx_http_judge_session_ran(ngx_http_judge_zone_t *zone, u_char *id,
     }
 
     if (s->cap == 0) {
+        s->running++;
         ngx_http_judge_zone_unlock(zone);
         return;
     }
+
+    s->running++;
 
     e = &s->execs[s->runs % s->cap];   /* (seq - 1) % cap, seq = runs + 1 */
     ngx_memzero(e, sizeof(ngx_http_judge_exec_t));
@@ -594,6 +640,14 @@ ngx_http_judge_session_ended_locked(ngx_http_judge_zone_t *zone,
 
     status = ngx_http_judge_exec_status(job);
 
+    /* a run ending is the session's activity */
+
+    if (s->running) {
+        s->running--;
+    }
+
+    ngx_http_judge_session_touch_locked(zone, s);
+
     for (i = 0; i < s->cap; i++) {
         e = &s->execs[i];
 
@@ -645,6 +699,12 @@ ngx_http_judge_session_expire(ngx_http_judge_zone_t *zone)
             break;
         }
 
+        if (s->running) {
+            /* its runs are its activity: it stays while they run */
+            ngx_http_judge_session_touch_locked(zone, s);
+            continue;
+        }
+
         ngx_http_judge_session_free_locked(zone, s);
         zone->sh->sessions_expired++;
     }
@@ -694,8 +754,9 @@ ngx_http_judge_session_evict_locked(ngx_http_judge_zone_t *zone)
     s = ngx_queue_data(q, ngx_http_judge_session_t, queue);
 
     ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                  "judge: code session %*s evicted: the zone is full",
-                  (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, s->id);
+                  "judge: code session %*s evicted: the zone or the cache "
+                  "directory is full", (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                  s->id);
 
     ngx_http_judge_session_free_locked(zone, s);
     zone->sh->sessions_evicted++;

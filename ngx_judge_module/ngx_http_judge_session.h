@@ -66,8 +66,9 @@ typedef struct {
     ngx_uint_t                   failures;
     ngx_msec_t                   failed_at;
 
-    /* the latest runs, a ring */
+    /* the latest runs, a ring; how many of its runs have not ended */
     uint64_t                     runs;
+    ngx_uint_t                   running;
     ngx_http_judge_exec_t       *execs;
     ngx_uint_t                   cap;
     unsigned                     closed:1;
@@ -134,6 +135,8 @@ ngx_int_t ngx_http_judge_session_admit(ngx_http_judge_zone_t *zone,
 void ngx_http_judge_session_ran(ngx_http_judge_zone_t *zone, u_char *id,
     u_char *exec, uint64_t revision, uint64_t created_ms,
     ngx_uint_t history);
+void ngx_http_judge_session_refund(ngx_http_judge_zone_t *zone,
+    ngx_str_t *id, ngx_http_judge_session_limits_t *lim);
 ngx_int_t ngx_http_judge_session_history(ngx_http_judge_zone_t *zone,
     ngx_str_t *id, uint64_t before, ngx_uint_t limit, ngx_array_t *execs,
     uint64_t *next);

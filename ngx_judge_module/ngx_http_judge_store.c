@@ -214,6 +214,10 @@ ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op)
                                    op->limits->history);
         return NGX_OK;
 
+    case NGX_HTTP_JUDGE_SESSION_REFUND:
+        ngx_http_judge_session_refund(zone, &op->id, op->limits);
+        return NGX_OK;
+
     default: /* NGX_HTTP_JUDGE_SESSION_HISTORY */
         return ngx_http_judge_session_history(zone, &op->id, op->before,
                                               op->limit, op->execs,

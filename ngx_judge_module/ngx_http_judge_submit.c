@@ -470,6 +470,16 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
             goto done;
         }
 
+        if (json_string_length(v) > jlcf->max_source_size) {
+            ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                   "stdin_too_large",
+                                   "a session's stdin is kept as its "
+                                   "source is: at most %uz bytes "
+                                   "(judge_max_source_size)",
+                                   jlcf->max_source_size);
+            goto done;
+        }
+
         ch->input.len = json_string_length(v);
         ch->input.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
         if (ch->input.data == NULL) {
