@@ -2664,7 +2664,7 @@ ngx_http_judge_session_deleted(ngx_http_request_t *r,
 {
     u_char                      *e;
     ngx_str_t                    id;
-    ngx_uint_t                   i;
+    ngx_uint_t                   i, cancelled;
     ngx_http_judge_main_conf_t  *jmcf;
 
     if (rc != NGX_OK) {
@@ -2674,6 +2674,7 @@ ngx_http_judge_session_deleted(ngx_http_request_t *r,
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     e = op->execs->elts;
+    cancelled = 0;
 
     for (i = 0; i < op->execs->nelts; i++) {
         id.data = e + i * NGX_HTTP_JUDGE_JOB_ID_LEN;
@@ -2681,14 +2682,17 @@ ngx_http_judge_session_deleted(ngx_http_request_t *r,
 
         /* a run cancelled now stays, for its followers' last word */
 
-        if (ngx_http_judge_sched_cancel_job(jmcf->zone, &id) != NGX_OK) {
+        if (ngx_http_judge_sched_cancel_job(jmcf->zone, &id) == NGX_OK) {
+            cancelled++;
+
+        } else {
             ngx_http_judge_job_forget(jmcf->zone, &id);
         }
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "judge: code session %V deleted with %ui runs",
-                  &op->id, op->execs->nelts);
+                  "judge: code session %V deleted, %ui runs cancelled",
+                  &op->id, cancelled);
 
     r->headers_out.status = NGX_HTTP_NO_CONTENT;
     r->header_only = 1;
