@@ -728,7 +728,7 @@ static char  ngx_http_judge_redis_claim_lua[] =
 static ngx_int_t
 ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
 {
-    u_char                         *p;
+    u_char                         *p, *run;
     ngx_str_t                       key, owned, lease, created, ntests;
     ngx_str_t                       ttime, flags, owner, leased, hash, art;
     ngx_str_t                       owners;
@@ -859,6 +859,22 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_argz(a, "params");
     ngx_http_judge_redis_arg(a, params,
                              sizeof(ngx_http_judge_redis_params_t));
+
+    if (sub->execution) {
+        /* a code session's run: its session and revision, "<id>:<rev>" */
+
+        run = ngx_pnalloc(op->pool, NGX_HTTP_JUDGE_JOB_ID_LEN + 1
+                                    + NGX_INT64_LEN);
+        if (run == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_sprintf(run, "%*s:%uL", (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                        sub->session, sub->revision);
+
+        ngx_http_judge_redis_argz(a, "run");
+        ngx_http_judge_redis_arg(a, run, p - run);
+    }
 
     return ngx_http_judge_redis_ask(ngx_http_judge_redis_created, op, a);
 }
@@ -1073,6 +1089,7 @@ ngx_http_judge_redis_read(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_argz(&a, "ntests");
     ngx_http_judge_redis_argz(&a, "lang");
     ngx_http_judge_redis_argz(&a, "created");
+    ngx_http_judge_redis_argz(&a, "run");
 
     return ngx_http_judge_redis_ask(ngx_http_judge_redis_got, op, &a);
 }
@@ -1087,11 +1104,12 @@ ngx_http_judge_redis_got(void *data, redisReply *reply)
     ngx_int_t     ntests, created;
     ngx_str_t     lang;
     ngx_buf_t    *b;
+    ngx_uint_t    run;
     redisReply   *status, *result, **e;
     ngx_chain_t  *cl;
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 5)
+        || reply->elements != 6)
     {
         op->rc = NGX_HTTP_SERVICE_UNAVAILABLE;
         op->done(op);
@@ -1103,6 +1121,17 @@ ngx_http_judge_redis_got(void *data, redisReply *reply)
     result = e[1];
 
     b = NULL;
+
+    run = e[5]->type == REDIS_REPLY_STRING
+          && e[5]->len > NGX_HTTP_JUDGE_JOB_ID_LEN + 1
+          && e[5]->str[NGX_HTTP_JUDGE_JOB_ID_LEN] == ':';
+
+    if (op->execution && !run) {
+        /* asked for a run, and it is none */
+        op->rc = NGX_DECLINED;
+        op->done(op);
+        return;
+    }
 
     if (result->type == REDIS_REPLY_STRING) {
         b = ngx_create_temp_buf(op->pool, result->len + 1);
@@ -1132,10 +1161,36 @@ ngx_http_judge_redis_got(void *data, redisReply *reply)
         lang.len = e[3]->len;
 
         b = ngx_create_temp_buf(op->pool,
-                                256 + status->len
-                                + ngx_http_judge_json_str_len(&lang));
+                                768 + status->len + e[5]->len
+                                + 2 * ngx_http_judge_json_str_len(&lang));
 
-        if (b) {
+        if (b && run) {
+            /* a run queued on another frontend, in the fields of a run */
+            p = ngx_sprintf(b->last, "{\"execution_id\":\"%V\","
+                            "\"session_id\":\"%*s\",\"revision\":%*s,"
+                            "\"status\":\"QUEUED\",\"reason\":null,"
+                            "\"language_id\":",
+                            &op->id, (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                            e[5]->str,
+                            (size_t) (e[5]->len - NGX_HTTP_JUDGE_JOB_ID_LEN
+                                      - 1),
+                            e[5]->str + NGX_HTTP_JUDGE_JOB_ID_LEN + 1);
+            p = ngx_http_judge_json_str(p, &lang);
+            p = ngx_cpymem(p, ",\"language\":", 12);
+            p = ngx_http_judge_json_str(p, &lang);
+            p = ngx_sprintf(p, ",\"exit_code\":null,\"signal\":null,"
+                            "\"execution_time_ms\":null,\"cpu_time_ms\":null,"
+                            "\"memory_kb\":null,\"attempts\":0,\"stdout\":\"\","
+                            "\"stderr\":\"\",\"stdout_truncated\":false,"
+                            "\"stderr_truncated\":false,\"compile\":null,"
+                            "\"created_at\":");
+            p = ngx_http_judge_json_time(p, (uint64_t) created);
+            p = ngx_sprintf(p, ",\"queued_at\":");
+            p = ngx_http_judge_json_time(p, (uint64_t) created);
+            p = ngx_sprintf(p, ",\"started_at\":null,\"finished_at\":null}\n");
+            b->last = p;
+
+        } else if (b) {
             p = ngx_sprintf(b->last, "{\"id\":\"%V\",\"status\":\"%*s\","
                             "\"verdict\":null,\"score\":0.0000,"
                             "\"passed\":0,\"total\":%i,\"language\":",
@@ -1228,7 +1283,7 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
 
     size_t        len;
     ngx_buf_t    *b;
-    ngx_uint_t    i;
+    ngx_uint_t    i, n;
     redisReply   *result, *tests;
     ngx_chain_t  *cl;
 
@@ -1264,7 +1319,10 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
 
     len = result->len + sizeof("event: verdict\ndata: \n\n");
 
-    for (i = 0; i < tests->elements; i++) {
+    /* a run's results are not its events: only its end is */
+    n = op->execution ? 0 : tests->elements;
+
+    for (i = 0; i < n; i++) {
         if (tests->element[i]->type != REDIS_REPLY_STRING) {
             op->rc = NGX_ERROR;
             op->done(op);
@@ -1277,7 +1335,7 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
     op->rc = NGX_OK;
     op->finished = (result->len != 0);
 
-    if (tests->elements == 0 && !op->finished) {
+    if (n == 0 && !op->finished) {
         op->done(op);
         return;
     }
@@ -1291,16 +1349,22 @@ ngx_http_judge_redis_evented(void *data, redisReply *reply)
         return;
     }
 
-    for (i = 0; i < tests->elements; i++) {
+    for (i = 0; i < n; i++) {
         b->last = ngx_cpymem(b->last, "event: test\ndata: ", 18);
         b->last = ngx_cpymem(b->last, tests->element[i]->str,
                              tests->element[i]->len);
         b->last = ngx_cpymem(b->last, "\n\n", 2);
     }
 
-    op->cursor->sent += tests->elements;
+    op->cursor->sent += n;
 
-    if (op->finished) {
+    if (op->finished && op->execution) {
+        /* a run followed from afar: its end (its output came with it) */
+        b->last = ngx_cpymem(b->last, "event: done\ndata: ", 18);
+        b->last = ngx_cpymem(b->last, result->str, result->len);
+        b->last = ngx_cpymem(b->last, "\n\n", 2);
+
+    } else if (op->finished) {
         b->last = ngx_cpymem(b->last, "event: verdict\ndata: ", 21);
         b->last = ngx_cpymem(b->last, result->str, result->len);
         b->last = ngx_cpymem(b->last, "\n\n", 2);
@@ -2702,7 +2766,8 @@ ngx_http_judge_redis_take(ngx_http_judge_zone_t *zone, u_char *id,
 
     static char  *fields[] = { "lang", "hash", "cspec", "rspec", "tests",
                                "toff", "ntests", "ttime", "flags", "client",
-                               "params", "created", "cancel", "spills" };
+                               "params", "created", "cancel", "spills",
+                               "run" };
 
     pool = ngx_create_pool(4096, ngx_cycle->log);
     if (pool == NULL) {
@@ -2829,13 +2894,13 @@ ngx_http_judge_redis_damaged(redisReply *reply)
     ngx_uint_t   i;
     redisReply **e;
 
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 14) {
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 15) {
         return "not the fields asked for";
     }
 
     e = reply->element;
 
-    /* the last two (cancel, spills) may be missing */
+    /* the last three (cancel, spills, run) may be missing */
 
     for (i = 0; i < 12; i++) {
         if (e[i]->type != REDIS_REPLY_STRING) {
@@ -2896,6 +2961,7 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     redisReply **e)
 {
     ngx_int_t                       ntests, ttime, created, spills;
+    ngx_int_t                       revision;
     ngx_http_judge_store_op_t       op;
     ngx_http_judge_loc_conf_t      *jlcf;
     ngx_http_judge_submission_t    *sub;
@@ -2936,6 +3002,23 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
                                        (u_char *) e[8]->str + e[8]->len, 's')
                            != NULL;
     ngx_memcpy(sub->client, e[9]->str, NGX_HTTP_JUDGE_CLIENT_LEN);
+
+    /* a code session's run, "<session>:<revision>", stays one */
+
+    if (e[14]->type == REDIS_REPLY_STRING
+        && e[14]->len > NGX_HTTP_JUDGE_JOB_ID_LEN + 1
+        && e[14]->str[NGX_HTTP_JUDGE_JOB_ID_LEN] == ':')
+    {
+        revision = ngx_atoi((u_char *) e[14]->str
+                            + NGX_HTTP_JUDGE_JOB_ID_LEN + 1,
+                            e[14]->len - NGX_HTTP_JUDGE_JOB_ID_LEN - 1);
+
+        if (revision != NGX_ERROR) {
+            sub->execution = 1;
+            sub->revision = revision;
+            ngx_memcpy(sub->session, e[14]->str, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        }
+    }
 
     ngx_memcpy(&params, e[10]->str, sizeof(ngx_http_judge_redis_params_t));
 
