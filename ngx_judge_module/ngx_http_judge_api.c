@@ -186,6 +186,8 @@ static ngx_int_t ngx_http_judge_session_history_handler(
     ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_body_failed(ngx_http_request_t *r,
     ngx_int_t rc);
+static ngx_http_judge_store_op_t *ngx_http_judge_session_body(
+    ngx_http_request_t *r, ngx_http_judge_session_verb_e verb);
 static ngx_http_judge_store_op_t *ngx_http_judge_session_op(
     ngx_http_request_t *r, ngx_http_judge_session_verb_e verb,
     ngx_http_judge_answer_pt answer);
@@ -2536,21 +2538,19 @@ ngx_http_judge_session_op(ngx_http_request_t *r,
 }
 
 
-static ngx_int_t
-ngx_http_judge_session_create_handler(ngx_http_request_t *r)
-{
-    return ngx_http_judge_read_json(r, ngx_http_judge_session_create_body);
-}
+/*
+ * The body of a new session or of a save, read and checked into a new
+ * op; NULL when the request was answered (finalized) instead.
+ */
 
-
-static void
-ngx_http_judge_session_create_body(ngx_http_request_t *r)
+static ngx_http_judge_store_op_t *
+ngx_http_judge_session_body(ngx_http_request_t *r,
+    ngx_http_judge_session_verb_e verb)
 {
     ngx_int_t                    rc;
     ngx_str_t                    body;
     ngx_http_judge_langs_t       langs;
     ngx_http_judge_invalid_t     err;
-    ngx_http_judge_lang_info_t   info;
     ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
@@ -2562,27 +2562,55 @@ ngx_http_judge_session_create_body(ngx_http_request_t *r)
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
-        return;
+        return NULL;
     }
 
-    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_CREATE,
-                                   ngx_http_judge_session_answer);
+    op = ngx_http_judge_session_op(r, verb, ngx_http_judge_session_answer);
     if (op == NULL) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
+        return NULL;
     }
 
     langs.language = ngx_http_judge_submit_language;
     langs.flags = ngx_http_judge_submit_flags;
     langs.data = jmcf->zone;
 
-    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 1,
+    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body,
+                                      verb == NGX_HTTP_JUDGE_SESSION_CREATE,
                                       op->change, &err)
         != NGX_OK)
     {
         ngx_http_finalize_request(r,
             ngx_http_judge_send_error(r, err.status, err.code,
                                       (char *) err.message));
+        return NULL;
+    }
+
+    return op;
+}
+
+
+static ngx_int_t
+ngx_http_judge_session_create_handler(ngx_http_request_t *r)
+{
+    return ngx_http_judge_read_json(r, ngx_http_judge_session_create_body);
+}
+
+
+static void
+ngx_http_judge_session_create_body(ngx_http_request_t *r)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_lang_info_t   info;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    op = ngx_http_judge_session_body(r, NGX_HTTP_JUDGE_SESSION_CREATE);
+    if (op == NULL) {
         return;
     }
 
@@ -2774,41 +2802,13 @@ ngx_http_judge_session_patch_body(ngx_http_request_t *r)
 {
     ngx_int_t                    rc;
     uint64_t                     match;
-    ngx_str_t                    body;
-    ngx_http_judge_langs_t       langs;
-    ngx_http_judge_invalid_t     err;
     ngx_http_judge_store_op_t   *op;
-    ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_submit_read(r, &body);
-
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
-        return;
-    }
-
-    op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_UPDATE,
-                                   ngx_http_judge_session_answer);
+    op = ngx_http_judge_session_body(r, NGX_HTTP_JUDGE_SESSION_UPDATE);
     if (op == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
-
-    if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body, 0,
-                                      op->change, &err)
-        != NGX_OK)
-    {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, err.status, err.code,
-                                      (char *) err.message));
         return;
     }
 

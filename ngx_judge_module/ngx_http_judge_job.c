@@ -79,6 +79,9 @@ static void ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
 static void ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job);
 static const char *ngx_http_judge_job_reason(ngx_http_judge_job_t *job);
+static ngx_uint_t ngx_http_judge_job_render_compile_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_out_t *o,
+    ngx_http_judge_job_t *job);
 static ngx_uint_t ngx_http_judge_job_unsent_locked(ngx_http_judge_job_t *job);
 static void ngx_http_judge_job_events_run_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job,
@@ -1521,7 +1524,6 @@ ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
     ngx_file_t   *results;
     const char   *reason;
     u_char        buf[1024 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
-    u_char        name[NGX_MAX_PATH];
 
     status = ngx_http_judge_exec_status(job);
     reason = ngx_http_judge_job_reason(job);
@@ -1600,27 +1602,11 @@ ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
                     job->out_cut ? "true" : "false",
                     job->err_cut ? "true" : "false");
 
-    if ((job->compile.serial && !o->memory_only) || job->note.len) {
-        p = ngx_sprintf(p, ",\"compile\":{");
-        ngx_http_judge_out_mem(o, buf, p - buf);
-
-        if (job->compile.serial && !o->memory_only) {
-            o->compile = ngx_http_judge_out_file_new(o,
-                        ngx_http_judge_blob_name(zone, name, &job->compile));
-            ngx_http_judge_out_file(o, o->compile, 0, job->compile.len);
-
-        } else {
-            ngx_http_judge_out_mem(o, job->note.data, job->note.len);
-        }
-
-        p = ngx_sprintf(buf, ",\"cached\":%s}",
-                        job->cached ? "true" : "false");
-
-    } else {
-        p = ngx_sprintf(p, ",\"compile\":null");
-    }
-
     ngx_http_judge_out_mem(o, buf, p - buf);
+
+    if (!ngx_http_judge_job_render_compile_locked(zone, o, job)) {
+        ngx_http_judge_out_text(o, ",\"compile\":null", 15);
+    }
 
     if (job->message.len) {
         ngx_http_judge_out_mem(o, (u_char *) ",\"message\":", 11);
@@ -1653,6 +1639,40 @@ ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
     *p++ = '}';
 
     ngx_http_judge_out_mem(o, buf, p - buf);
+}
+
+
+/* the job's "compile" member, when it has one (1), else nothing (0) */
+
+static ngx_uint_t
+ngx_http_judge_job_render_compile_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_out_t *o, ngx_http_judge_job_t *job)
+{
+    u_char  name[NGX_MAX_PATH];
+
+    if (!((job->compile.serial && !o->memory_only) || job->note.len)) {
+        return 0;
+    }
+
+    ngx_http_judge_out_text(o, ",\"compile\":{", 12);
+
+    if (job->compile.serial && !o->memory_only) {
+        o->compile = ngx_http_judge_out_file_new(o,
+                        ngx_http_judge_blob_name(zone, name, &job->compile));
+        ngx_http_judge_out_file(o, o->compile, 0, job->compile.len);
+
+    } else {
+        ngx_http_judge_out_mem(o, job->note.data, job->note.len);
+    }
+
+    if (job->cached) {
+        ngx_http_judge_out_text(o, ",\"cached\":true}", 15);
+
+    } else {
+        ngx_http_judge_out_text(o, ",\"cached\":false}", 16);
+    }
+
+    return 1;
 }
 
 
@@ -1713,7 +1733,6 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     ngx_uint_t    i, first;
     ngx_file_t   *results;
     u_char        buf[512 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
-    u_char        name[NGX_MAX_PATH];
 
     static char   gone[] = ",\"message\":\"the results are gone from the "
                            "cache directory\"";
@@ -1741,24 +1760,9 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
                     job->passed, job->ntests);
     p = ngx_http_judge_json_str(p, &job->language);
 
-    if ((job->compile.serial && !o->memory_only) || job->note.len) {
-        p = ngx_cpymem(p, ",\"compile\":{", 12);
-        ngx_http_judge_out_mem(o, buf, p - buf);
-
-        if (job->compile.serial && !o->memory_only) {
-            o->compile = ngx_http_judge_out_file_new(o,
-                        ngx_http_judge_blob_name(zone, name, &job->compile));
-            ngx_http_judge_out_file(o, o->compile, 0, job->compile.len);
-
-        } else {
-            ngx_http_judge_out_mem(o, job->note.data, job->note.len);
-        }
-
-        p = ngx_sprintf(buf, ",\"cached\":%s}",
-                        job->cached ? "true" : "false");
-    }
-
     ngx_http_judge_out_mem(o, buf, p - buf);
+
+    (void) ngx_http_judge_job_render_compile_locked(zone, o, job);
 
     if (job->message.len) {
         ngx_http_judge_out_mem(o, (u_char *) ",\"message\":", 11);

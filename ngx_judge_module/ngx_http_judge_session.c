@@ -194,14 +194,11 @@ ngx_http_judge_session_create(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
 }
 
 
-/*
- * A session, with its source and stdin when "bytes".  NGX_DECLINED: no
- * such session.
- */
+/* a session, with its source and stdin; NGX_DECLINED: no such session */
 
 ngx_int_t
 ngx_http_judge_session_read(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
-    ngx_str_t *id, ngx_uint_t bytes, ngx_http_judge_session_view_t *v)
+    ngx_str_t *id, ngx_http_judge_session_view_t *v)
 {
     ngx_http_judge_session_t  *s;
 
@@ -214,12 +211,8 @@ ngx_http_judge_session_read(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
         return NGX_DECLINED;
     }
 
+    ngx_http_judge_session_touch_locked(zone, s);
     ngx_http_judge_session_copy_locked(zone, s, v);
-
-    if (!bytes) {
-        ngx_http_judge_zone_unlock(zone);
-        return NGX_OK;
-    }
 
     return ngx_http_judge_session_fill(zone, pool, s, v);
 }

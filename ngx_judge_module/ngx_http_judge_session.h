@@ -120,8 +120,7 @@ ngx_int_t ngx_http_judge_session_create(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, ngx_http_judge_session_change_t *ch, ngx_msec_t ttl,
     ngx_http_judge_session_limits_t *lim, ngx_http_judge_session_view_t *v);
 ngx_int_t ngx_http_judge_session_read(ngx_http_judge_zone_t *zone,
-    ngx_pool_t *pool, ngx_str_t *id, ngx_uint_t bytes,
-    ngx_http_judge_session_view_t *v);
+    ngx_pool_t *pool, ngx_str_t *id, ngx_http_judge_session_view_t *v);
 ngx_int_t ngx_http_judge_session_update(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, ngx_str_t *id, ngx_http_judge_session_change_t *ch,
     ngx_http_judge_session_view_t *v);

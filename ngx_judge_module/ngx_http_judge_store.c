@@ -189,7 +189,7 @@ ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op)
                                              op->ttl, op->limits, op->view);
 
     case NGX_HTTP_JUDGE_SESSION_READ:
-        return ngx_http_judge_session_read(zone, op->pool, &op->id, 1,
+        return ngx_http_judge_session_read(zone, op->pool, &op->id,
                                            op->view);
 
     case NGX_HTTP_JUDGE_SESSION_UPDATE:

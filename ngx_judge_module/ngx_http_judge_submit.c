@@ -40,6 +40,8 @@ static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
 static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
     ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_either(json_t *obj, const char *name,
+    const char *alias, json_t **v, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_args(ngx_pool_t *pool, json_t *args,
     Judge__TestCase *tc, size_t i, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_limits(json_t *limits,
@@ -313,6 +315,32 @@ nomem:
 }
 
 
+/* a field that has two names: by either, not both (*v NULL: by none) */
+
+static ngx_int_t
+ngx_http_judge_submit_either(json_t *obj, const char *name,
+    const char *alias, json_t **v, ngx_http_judge_invalid_t *err)
+{
+    json_t  *alt;
+
+    *v = json_object_get(obj, name);
+    alt = json_object_get(obj, alias);
+
+    if (*v && alt) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "give \"%s\" or \"%s\", not both",
+                                      name, alias);
+    }
+
+    if (*v == NULL) {
+        *v = alt;
+    }
+
+    return NGX_OK;
+}
+
+
 /*
  * The body of POST /code-sessions ("create") or of a save (PATCH
  * /code-sessions/{id}): the language ("language" or "language_id"), the
@@ -327,7 +355,7 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
     ngx_str_t *body, ngx_uint_t create, ngx_http_judge_session_change_t *ch,
     ngx_http_judge_invalid_t *err)
 {
-    json_t        *root, *v, *alt;
+    json_t        *root, *v;
     ngx_int_t      rc;
     ngx_uint_t     compiled;
     json_error_t   jerr;
@@ -370,17 +398,12 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
 
     /* each field by either of its names, not both */
 
-    v = json_object_get(root, "language");
-    alt = json_object_get(root, "language_id");
-
-    if (v && alt) {
-        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
-                               "give \"language\" or \"language_id\", "
-                               "not both");
+    if (ngx_http_judge_submit_either(root, "language", "language_id", &v,
+                                     err)
+        != NGX_OK)
+    {
         goto done;
     }
-
-    v = v ? v : alt;
 
     if (v) {
         if (!json_is_string(v)) {
@@ -422,17 +445,11 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
         goto done;
     }
 
-    v = json_object_get(root, "source_code");
-    alt = json_object_get(root, "source");
-
-    if (v && alt) {
-        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
-                               "give \"source_code\" or \"source\", "
-                               "not both");
+    if (ngx_http_judge_submit_either(root, "source_code", "source", &v, err)
+        != NGX_OK)
+    {
         goto done;
     }
-
-    v = v ? v : alt;
 
     if (v && !json_is_null(v)) {
         if (!json_is_string(v)) {

@@ -25,19 +25,10 @@ sub worker_up {
     return wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20);
 }
 
-sub req {
-    my ($method, $uri, $data, @headers) = @_;
-    my $body = defined $data
-        ? (ref $data ? JSON::PP->new->canonical->encode($data) : $data) : '';
-    push @headers, 'Content-Type: application/json' if length $body;
-    my $r = http_request($method, $uri, $body, \@headers);
-    my $json = eval { decode_json($r->content) };
-    return ($r->code, $json, $r);
-}
 
 sub session {
     my ($source) = @_;
-    my (undef, $s) = req(POST => '/code-sessions', {language => 'python', source_code => $source});
+    my (undef, $s) = http_json(POST => '/code-sessions', {language => 'python', source_code => $source});
     return $s->{session_id};
 }
 
@@ -52,17 +43,17 @@ __DATA__
 --- perl
 ok(worker_up(), 'worker up');
 my $id = session('print(1)');
-my @codes = map { (req(POST => "/code-sessions/$id/run", {}))[0] } 1 .. 3;
+my @codes = map { (http_json(POST => "/code-sessions/$id/run", {}))[0] } 1 .. 3;
 is_deeply(\@codes, [202, 202, 202], 'three runs at once: the burst');
-my ($c, $j, $r) = req(POST => "/code-sessions/$id/run", {});
+my ($c, $j, $r) = http_json(POST => "/code-sessions/$id/run", {});
 is($c, 429, 'the fourth: 429');
 is($j->{error}{code}, 'rate_limited', 'rate_limited');
 ok($j->{retryAfter} >= 1 && $j->{retryAfter} <= 20, "retryAfter $j->{retryAfter} s");
 is($r->header('Retry-After'), $j->{retryAfter}, 'Retry-After says the same');
 my $other = session('print(2)');
-($c) = req(POST => "/code-sessions/$other/run", {});
+($c) = http_json(POST => "/code-sessions/$other/run", {});
 is($c, 202, 'another session is not held back');
-($c) = req(PATCH => "/code-sessions/$id", {stdin => 'x'});
+($c) = http_json(PATCH => "/code-sessions/$id", {stdin => 'x'});
 is($c, 200, 'saving is not rate limited');
 
 
@@ -74,43 +65,43 @@ is($c, 200, 'saving is not rate limited');
 ok(worker_up(), 'worker up');
 my $id = session('raise SystemExit(1)');
 for my $n (1 .. 2) {
-    my (undef, $q) = req(POST => "/code-sessions/$id/run", {});
-    my (undef, $e) = req(GET => "/executions/$q->{execution_id}?wait=true");
+    my (undef, $q) = http_json(POST => "/code-sessions/$id/run", {});
+    my (undef, $e) = http_json(GET => "/executions/$q->{execution_id}?wait=true");
     is($e->{status}, 'FAILED', "failure $n");
 }
-my ($c, $j, $r) = req(POST => "/code-sessions/$id/run", {});
+my ($c, $j, $r) = http_json(POST => "/code-sessions/$id/run", {});
 is($c, 429, 'after two failures in a row: 429');
 is($j->{error}{code}, 'too_many_failures', 'too_many_failures');
 ok($j->{retryAfter} >= 1 && $j->{retryAfter} <= 2, 'to retry within the cool-down');
 my $start = time;
-ok(wait_until(sub { (req(POST => "/code-sessions/$id/run", {}))[0] == 202 }, 5),
+ok(wait_until(sub { (http_json(POST => "/code-sessions/$id/run", {}))[0] == 202 }, 5),
    'the cool-down over, runs go again');
 ok(time - $start > 1, 'not before it was over');
 
 # one completed run resets the count
 my $ok = session('print(1)');
-(undef, $j) = req(PATCH => "/code-sessions/$ok", {source_code => 'raise SystemExit(1)'});
-my (undef, $q) = req(POST => "/code-sessions/$ok/run", {});
-req(GET => "/executions/$q->{execution_id}?wait=true");
-req(PATCH => "/code-sessions/$ok", {source_code => 'print(1)'});
-(undef, $q) = req(POST => "/code-sessions/$ok/run", {});
-my (undef, $e) = req(GET => "/executions/$q->{execution_id}?wait=true");
+(undef, $j) = http_json(PATCH => "/code-sessions/$ok", {source_code => 'raise SystemExit(1)'});
+my (undef, $q) = http_json(POST => "/code-sessions/$ok/run", {});
+http_json(GET => "/executions/$q->{execution_id}?wait=true");
+http_json(PATCH => "/code-sessions/$ok", {source_code => 'print(1)'});
+(undef, $q) = http_json(POST => "/code-sessions/$ok/run", {});
+my (undef, $e) = http_json(GET => "/executions/$q->{execution_id}?wait=true");
 is($e->{status}, 'COMPLETED', 'a run completes');
-req(PATCH => "/code-sessions/$ok", {source_code => 'raise SystemExit(1)'});
-(undef, $q) = req(POST => "/code-sessions/$ok/run", {});
-(undef, $e) = req(GET => "/executions/$q->{execution_id}?wait=true");
+http_json(PATCH => "/code-sessions/$ok", {source_code => 'raise SystemExit(1)'});
+(undef, $q) = http_json(POST => "/code-sessions/$ok/run", {});
+(undef, $e) = http_json(GET => "/executions/$q->{execution_id}?wait=true");
 is($e->{status}, 'FAILED', 'then fails once');
-($c) = req(POST => "/code-sessions/$ok/run", {});
+($c) = http_json(POST => "/code-sessions/$ok/run", {});
 is($c, 202, 'one failure after a completed run is not two in a row');
 
 # an endless loop that reads its input is run, and stopped by its limits
 my $loop = session("import sys\nfor line in sys.stdin:\n    pass\nwhile True:\n    pass\n");
-(undef, $q) = req(POST => "/code-sessions/$loop/run", {stdin => "1\n2\n", limits => {cpu_time_ms => 300}});
-(undef, $e) = req(GET => "/executions/$q->{execution_id}?wait=true");
+(undef, $q) = http_json(POST => "/code-sessions/$loop/run", {stdin => "1\n2\n", limits => {cpu_time_ms => 300}});
+(undef, $e) = http_json(GET => "/executions/$q->{execution_id}?wait=true");
 is($e->{status}, 'TIMEOUT', 'an endless loop runs into its CPU limit');
 my $reader = session("import sys\nwhile True:\n    line = sys.stdin.readline()\n    if not line:\n        break\n    print(line.strip())\n");
-(undef, $q) = req(POST => "/code-sessions/$reader/run", {stdin => "a\nb\n"});
-(undef, $e) = req(GET => "/executions/$q->{execution_id}?wait=true");
+(undef, $q) = http_json(POST => "/code-sessions/$reader/run", {stdin => "a\nb\n"});
+(undef, $e) = http_json(GET => "/executions/$q->{execution_id}?wait=true");
 is($e->{status}, 'COMPLETED', 'a while True that reads its input and stops runs');
 is($e->{stdout}, "a\nb\n", 'and prints what it read');
 
@@ -122,37 +113,37 @@ is($e->{stdout}, "a\nb\n", 'and prints what it read');
 --- perl
 ok(worker_up(), 'worker up');
 my $id = session('print(1)');
-my ($c, $a, $r1) = req(POST => "/code-sessions/$id/run", {stdin => 'x'}, 'Idempotency-Key: k-1');
+my ($c, $a, $r1) = http_json(POST => "/code-sessions/$id/run", {stdin => 'x'}, 'Idempotency-Key: k-1');
 is($c, 202, 'the first run');
-my ($c2, $b, $r2) = req(POST => "/code-sessions/$id/run", {stdin => 'x'}, 'Idempotency-Key: k-1');
+my ($c2, $b, $r2) = http_json(POST => "/code-sessions/$id/run", {stdin => 'x'}, 'Idempotency-Key: k-1');
 is($c2, 202, 'its retry');
 is($b->{execution_id}, $a->{execution_id}, 'names the same run');
 is($r2->header('Idempotent-Replayed'), 'true', 'and says it is a replay');
-my (undef, $h) = req(GET => "/code-sessions/$id/executions");
+my (undef, $h) = http_json(GET => "/code-sessions/$id/executions");
 is(scalar @{ $h->{executions} }, 1, 'one run, not two');
-($c, $b) = req(POST => "/code-sessions/$id/run", {stdin => 'y'}, 'Idempotency-Key: k-1');
+($c, $b) = http_json(POST => "/code-sessions/$id/run", {stdin => 'y'}, 'Idempotency-Key: k-1');
 is($c, 422, 'the key with another body: 422');
 is($b->{error}{code}, 'idempotency_key_reused', 'idempotency_key_reused');
-($c, $b) = req(POST => "/code-sessions/$id/run", {stdin => 'x'}, 'Idempotency-Key: k-2');
+($c, $b) = http_json(POST => "/code-sessions/$id/run", {stdin => 'x'}, 'Idempotency-Key: k-2');
 isnt($b->{execution_id}, $a->{execution_id}, 'another key, another run');
 my $other = session('print(1)');
-($c, $b) = req(POST => "/code-sessions/$other/run", {stdin => 'x'}, 'Idempotency-Key: k-1');
+($c, $b) = http_json(POST => "/code-sessions/$other/run", {stdin => 'x'}, 'Idempotency-Key: k-1');
 isnt($b->{execution_id}, $a->{execution_id}, "a key is its session's own");
-($c, $b) = req(POST => "/code-sessions/$id/run", {}, 'Idempotency-Key: ' . ('k' x 300));
+($c, $b) = http_json(POST => "/code-sessions/$id/run", {}, 'Idempotency-Key: ' . ('k' x 300));
 is($c, 400, 'a key of 300 characters: 400');
 
 my $sub = {language => 'python', source => 'print(1)',
            tests => [{input => '', expected_output => "1\n"}]};
-($c, $a) = req(POST => '/submissions', $sub, 'Idempotency-Key: s-1');
+($c, $a) = http_json(POST => '/submissions', $sub, 'Idempotency-Key: s-1');
 is($c, 202, 'a submission');
-($c, $b, $r2) = req(POST => '/submissions', $sub, 'Idempotency-Key: s-1');
+($c, $b, $r2) = http_json(POST => '/submissions', $sub, 'Idempotency-Key: s-1');
 is($b->{id}, $a->{id}, 'its retry names the same job');
 is($r2->header('Idempotent-Replayed'), 'true', 'as a replay');
-($c) = req(POST => '/submissions', {%$sub, source => 'print(2)'}, 'Idempotency-Key: s-1');
+($c) = http_json(POST => '/submissions', {%$sub, source => 'print(2)'}, 'Idempotency-Key: s-1');
 is($c, 422, 'the key with another submission: 422');
-($c, $b) = req(POST => '/submissions', '{', 'Idempotency-Key: s-2');
+($c, $b) = http_json(POST => '/submissions', '{', 'Idempotency-Key: s-2');
 is($c, 400, 'a bad body with a new key: 400');
-($c, $b) = req(POST => '/submissions', $sub, 'Idempotency-Key: s-2');
+($c, $b) = http_json(POST => '/submissions', $sub, 'Idempotency-Key: s-2');
 is($c, 202, 'the key is free again once its request failed');
 
 
@@ -176,13 +167,13 @@ is($c, 202, 'the key is free again once its request failed');
 ok(worker_up(), 'worker up');
 my $id = session('print(1)');
 my $other = session('print(2)');
-my ($c) = req(GET => "/code-sessions/$id");
+my ($c) = http_json(GET => "/code-sessions/$id");
 is($c, 200, 'a first request of the session');
 my ($j, $r);
-($c, $j, $r) = req(POST => "/code-sessions/$id/run", {});
+($c, $j, $r) = http_json(POST => "/code-sessions/$id/run", {});
 is($c, 429, "its second within the minute: nginx's limit_req");
 is($j->{error}{code}, 'rate_limited', 'answered as JSON by error_page');
-($c) = req(GET => "/code-sessions/$other");
+($c) = http_json(GET => "/code-sessions/$other");
 is($c, 200, 'another session has its own allowance');
-($c) = req(GET => '/health');
+($c) = http_json(GET => '/health');
 is($c, 200, 'requests of no session are not limited by it');

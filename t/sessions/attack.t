@@ -25,19 +25,10 @@ our $Sessions = <<'CONF';
     judge_session_max_failures off;
 CONF
 
-sub req {
-    my ($method, $uri, $data, @headers) = @_;
-    my $body = defined $data
-        ? (ref $data ? JSON::PP->new->canonical->encode($data) : $data) : '';
-    push @headers, 'Content-Type: application/json' if length $body;
-    my $r = http_request($method, $uri, $body, \@headers);
-    my $json = eval { decode_json($r->content) };
-    return ($r->code, $json, $r);
-}
 
 sub session {
     my (%o) = @_;
-    my ($code, $s) = req(POST => '/code-sessions',
+    my ($code, $s) = http_json(POST => '/code-sessions',
                          {language => 'python', source_code => 'print(1)', %o});
     return $code == 201 ? $s->{session_id} : undef;
 }
@@ -92,7 +83,7 @@ CONF
 my $w = worker('w1', slots => 1);
 my @pids = sort(live_pids());
 my $sid = session();
-my ($code, $run) = req(POST => "/code-sessions/$sid/run", {});
+my ($code, $run) = http_json(POST => "/code-sessions/$sid/run", {});
 is($code, 202, 'run accepted');
 my $exec = $run->{execution_id};
 my ($id, $task, $n, $b) = next_batch($w, 5);
@@ -136,7 +127,7 @@ $w->send_msg(test_result_msg(job_id => $id, task_id => $task, index => 0,
 $w->send_msg(chunk_msg(job_id => $id, task_id => $task, offset => $at,
                        data => 'after the result'));
 $w->send_msg(batch_result_msg(job_id => $id, task_id => $task, tests_run => 1));
-my (undef, $e) = req(GET => "/executions/$exec?wait=true");
+my (undef, $e) = http_json(GET => "/executions/$exec?wait=true");
 is($e->{status}, 'COMPLETED', 'completed');
 is($e->{stdout}, 'final', 'its output is the result\'s');
 @ev = events_of($exec, 2);
@@ -167,11 +158,11 @@ CONF
 --- config eval: $::Loc
 --- perl
 my $w = worker('w1');
-my ($code, $j) = req(POST => '/code-sessions',
+my ($code, $j) = http_json(POST => '/code-sessions',
                      {language => 'python', stdin => 'a' x (1024 * 1024)});
 is($code, 413, 'a new session with 1 MiB of stdin: 413');
 my $sid = session();
-($code) = req(PATCH => "/code-sessions/$sid", {stdin => 'b' x (1024 * 1024)});
+($code) = http_json(PATCH => "/code-sessions/$sid", {stdin => 'b' x (1024 * 1024)});
 is($code, 413, 'a save of 1 MiB of stdin: 413');
 
 
@@ -188,14 +179,14 @@ my $victim = session(source_code => 'my work');
 ok($victim, 'a session');
 my @codes;
 for my $i (1 .. 12) {
-    my ($code) = req(POST => '/code-sessions',
+    my ($code) = http_json(POST => '/code-sessions',
                      {language => 'python',
                       stdin => join('', map { sprintf '%08x', rand 2**32 }
                                         1 .. 512 * 1024)});
     push @codes, $code;
 }
 Test::More::note("sessions of 4 MiB of stdin: @codes");
-my ($code) = req(GET => "/code-sessions/$victim");
+my ($code) = http_json(GET => "/code-sessions/$victim");
 is($code, 200, 'the other session is still there');
 
 
@@ -210,22 +201,25 @@ CONF
 --- perl
 my $w = worker('w1', slots => 1);
 my $sid = session();
-my (undef, $run) = req(POST => "/code-sessions/$sid/run", {});
+my (undef, $run) = http_json(POST => "/code-sessions/$sid/run", {});
 my ($id, $task) = next_batch($w, 5);
 $w->send_msg(chunk_msg(job_id => $id, task_id => $task, offset => 0,
                        data => "tick\n"));
 sleep 2.5;
-my ($code) = req(GET => "/executions/$run->{execution_id}");
+my ($code) = http_json(GET => "/executions/$run->{execution_id}");
 is($code, 200, 'past its ttl, the run under way is there');
-($code) = req(GET => "/code-sessions/$sid");
+($code) = http_json(GET => "/code-sessions/$sid");
 is($code, 200, 'and so is its session');
 $w->send_msg(test_result_msg(job_id => $id, task_id => $task, index => 0,
                              stdout => "tick\n"));
 my @ev = events_of($run->{execution_id}, 4);
 my ($done) = grep { $_->[0] eq 'done' } @ev;
 is($done ? $done->[0] : '', 'done', 'the run ends with "done"');
-ok(wait_until(sub { (req(GET => "/code-sessions/$sid"))[0] == 404 }, 10),
+ok(wait_until(sub { http_get('/metrics')->content
+                    =~ /^judge_sessions_expired_total 1$/m }, 10),
    'then, idle, the session expires');
+($code) = http_json(GET => "/code-sessions/$sid");
+is($code, 404, 'and is gone');
 
 
 === a session deleted while its run is followed: the follower gets "done" (cancelled)
@@ -238,14 +232,14 @@ CONF
 --- perl
 my $w = worker('w1', slots => 1);
 my $sid = session();
-my (undef, $run) = req(POST => "/code-sessions/$sid/run", {});
+my (undef, $run) = http_json(POST => "/code-sessions/$sid/run", {});
 my ($id, $task) = next_batch($w, 5);
 $w->send_msg(chunk_msg(job_id => $id, task_id => $task, offset => 0,
                        data => "tick\n"));
 my $pid = fork // die "fork: $!";
 if ($pid == 0) {
     sleep 0.5;
-    req(DELETE => "/code-sessions/$sid");
+    http_json(DELETE => "/code-sessions/$sid");
     POSIX::_exit(0);
 }
 my @ev = events_of($run->{execution_id}, 4);
@@ -264,9 +258,9 @@ CONF
 --- perl
 my $w = worker('w1');
 my $sid = session();
-my ($code) = req(PATCH => "/code-sessions/$sid", {stdin => 'a'}, 'If-Match: *');
+my ($code) = http_json(PATCH => "/code-sessions/$sid", {stdin => 'a'}, 'If-Match: *');
 is($code, 200, 'If-Match: * saves');
-($code) = req(PATCH => "/code-sessions/$sid", {stdin => 'b'}, 'If-Match: "1", "2"');
+($code) = http_json(PATCH => "/code-sessions/$sid", {stdin => 'b'}, 'If-Match: "1", "2"');
 is($code, 400, 'a list of revisions: 400 (one revision, or *)');
 
 
@@ -280,9 +274,9 @@ CONF
 --- perl
 my $w = worker('w1');
 my $sid = session();
-my @codes = map { (req(POST => "/code-sessions/$sid/run", {bogus => 1}))[0] } 1 .. 2;
+my @codes = map { (http_json(POST => "/code-sessions/$sid/run", {bogus => 1}))[0] } 1 .. 2;
 is_deeply(\@codes, [400, 400], 'two malformed runs: 400');
-my ($code) = req(POST => "/code-sessions/$sid/run", {});
+my ($code) = http_json(POST => "/code-sessions/$sid/run", {});
 is($code, 202, 'a good run is still admitted');
 
 
@@ -296,9 +290,9 @@ CONF
 --- perl
 my $w = worker('w1', slots => 1);
 my $sid = session();
-my @ids = map { (req(POST => "/code-sessions/$sid/run", {}))[1]{execution_id} } 1 .. 6;
+my @ids = map { (http_json(POST => "/code-sessions/$sid/run", {}))[1]{execution_id} } 1 .. 6;
 my ($id) = next_batch($w, 5);
 is($id, $ids[0], 'the first run is out');
-my ($code) = req(DELETE => "/code-sessions/$sid");
+my ($code) = http_json(DELETE => "/code-sessions/$sid");
 is($code, 204, 'deleted');
 like(error_log_since(0), qr/deleted, 6 runs cancelled/, 'its six runs cancelled');

@@ -543,13 +543,16 @@ sub http_get ($) {
     return http_request('GET', shift);
 }
 
-# GET or send JSON, decode the answer; returns (status, data-or-undef).
+# GET or send JSON (a structure, or text as it is) with more headers
+# ("Name: value"), decode the answer; returns (status, data-or-undef,
+# the answer).
 sub http_json (@) {
-    my ($method, $uri, $data) = @_;
+    my ($method, $uri, $data, @headers) = @_;
     my $body = defined $data
         ? (ref $data ? JSON::PP->new->canonical->encode($data) : $data)
         : '';
-    my @h = length $body ? ('Content-Type: application/json') : ();
+    my @h = ((length $body ? ('Content-Type: application/json') : ()),
+             @headers);
     my $r = http_request($method, $uri, $body, \@h);
     my $json = eval { decode_json($r->content) };
     return ($r->code, $json, $r);
