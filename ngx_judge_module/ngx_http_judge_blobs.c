@@ -552,6 +552,33 @@ ngx_http_judge_blob_release_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/*
+ * A reference let go of bytes nothing is likely to ask for again (a code
+ * session's saved source): when it was the last, the blob goes at once
+ * rather than waiting in the unused list.
+ */
+
+void
+ngx_http_judge_blob_discard_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref)
+{
+    ngx_http_judge_blob_t  *b;
+
+    if (ref->serial == 0) {
+        return;
+    }
+
+    b = ngx_http_judge_rbtree_lookup(&zone->sh->blobs, ref->hash,
+                                     NGX_HTTP_JUDGE_SHA256_LEN);
+
+    ngx_http_judge_blob_release_locked(zone, ref);
+
+    if (b && b->refs == 0) {
+        ngx_http_judge_blob_drop_locked(zone, b);
+    }
+}
+
+
 void
 ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_ref_t *ref)

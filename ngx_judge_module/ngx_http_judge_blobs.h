@@ -76,6 +76,8 @@ void ngx_http_judge_blob_release_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_ref_t *ref);
 void ngx_http_judge_blob_release(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_ref_t *ref);
+void ngx_http_judge_blob_discard_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_blob_ref_t *ref);
 u_char *ngx_http_judge_blob_name(ngx_http_judge_zone_t *zone, u_char *buf,
     ngx_http_judge_blob_ref_t *ref);
 

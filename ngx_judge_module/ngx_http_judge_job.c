@@ -1520,7 +1520,7 @@ ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job)
 {
     u_char       *p;
-    ngx_uint_t    i, status, attempts;
+    ngx_uint_t    status, attempts;
     ngx_file_t   *results;
     const char   *reason;
     u_char        buf[1024 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
@@ -1528,15 +1528,8 @@ ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
     status = ngx_http_judge_exec_status(job);
     reason = ngx_http_judge_job_reason(job);
 
-    attempts = 0;
-
-    for (i = 0; i < job->nbatches; i++) {
-        attempts = ngx_max(attempts, job->batches[i].attempt + 1);
-    }
-
-    if (attempts == 0 && job->started_ms) {
-        attempts = 1;
-    }
+    /* a run has one batch: each time it was sent is an attempt */
+    attempts = job->starts;
 
     p = ngx_sprintf(buf, "{\"execution_id\":\"%*s\",\"session_id\":\"%*s\","
                     "\"revision\":%uL,\"status\":\"%s\",\"reason\":",
@@ -2296,7 +2289,14 @@ ngx_http_judge_job_events_run_locked(ngx_http_judge_zone_t *zone,
 
     status = ngx_http_judge_exec_status(job);
 
-    /* the output comes first: a run's end follows what it wrote */
+    /* a new status first, but a run's end after what it wrote */
+
+    if (!finished && cur->status != status + 1) {
+        p = ngx_sprintf(buf, "event: status\ndata: {\"status\":\"%s\"}\n\n",
+                        ngx_http_judge_exec_status_name(status));
+        ngx_http_judge_out_mem(o, buf, p - buf);
+        cur->status = status + 1;
+    }
 
     results = NULL;
 
@@ -2313,7 +2313,7 @@ ngx_http_judge_job_events_run_locked(ngx_http_judge_zone_t *zone,
 
     cur->chunks = job->nchunks;
 
-    if (cur->status != status + 1) {
+    if (finished && cur->status != status + 1) {
         p = ngx_sprintf(buf, "event: status\ndata: {\"status\":\"%s\"}\n\n",
                         ngx_http_judge_exec_status_name(status));
         ngx_http_judge_out_mem(o, buf, p - buf);

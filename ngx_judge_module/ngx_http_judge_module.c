@@ -72,6 +72,8 @@ static char *ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
 static void ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh);
 static ngx_int_t ngx_http_judge_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
+static ngx_int_t ngx_http_judge_make_disk_room_locked(
+    ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_tick(ngx_http_judge_zone_t *zone,
     ngx_uint_t expire);
 static void ngx_http_judge_reset(void);
@@ -548,7 +550,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     registry.gone = ngx_http_judge_sched_worker_gone_locked;
     registry.came = ngx_http_judge_sched_worker_came_locked;
     ngx_http_judge_registry_set_hooks(&registry);
-    ngx_http_judge_blob_set_evict(ngx_http_judge_make_room_locked);
+    ngx_http_judge_blob_set_evict(ngx_http_judge_make_disk_room_locked);
 
     return NGX_CONF_OK;
 }
@@ -651,17 +653,30 @@ ngx_http_judge_reset(void)
 static ngx_int_t
 ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone)
 {
+    if (ngx_http_judge_make_disk_room_locked(zone) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    return ngx_http_judge_session_evict_locked(zone);
+}
+
+
+/*
+ * Room in the cache directory: what the zone's room takes, but never a
+ * code session, whose source is someone's work (a full directory is
+ * 503 cache_full instead)
+ */
+
+static ngx_int_t
+ngx_http_judge_make_disk_room_locked(ngx_http_judge_zone_t *zone)
+{
     if (ngx_http_judge_blob_evict_unused_locked(zone) == NGX_OK
         || ngx_http_judge_cache_evict_locked(zone) == NGX_OK)
     {
         return NGX_OK;
     }
 
-    if (ngx_http_judge_job_evict_locked(zone) == NGX_OK) {
-        return NGX_OK;
-    }
-
-    return ngx_http_judge_session_evict_locked(zone);
+    return ngx_http_judge_job_evict_locked(zone);
 }
 
 

@@ -372,6 +372,8 @@ typedef struct {
     uint32_t                     chunks_cap;
     uint64_t                     live[2];
     uint64_t                     live_task;
+    uint32_t                     live_attempt;
+    uint32_t                     starts;      /* its batches sent */
     uint64_t                     live_bytes;
     u_char                       held[2][4];  /* an incomplete character */
     size_t                       held_len[2];

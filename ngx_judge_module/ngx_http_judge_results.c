@@ -673,6 +673,7 @@ ngx_http_judge_results_output(ngx_http_judge_zone_t *zone,
     if (job->live_task != ch->task_id) {
         /* a task handed out again starts its output over */
         job->live_task = ch->task_id;
+        job->live_attempt = job->starts;
         job->live[0] = 0;
         job->live[1] = 0;
         job->held_len[0] = 0;
@@ -682,7 +683,7 @@ ngx_http_judge_results_output(ngx_http_judge_zone_t *zone,
     at = job->live[s];
     keep = job->held_len[s];
     ngx_memcpy(held, job->held[s], keep);
-    attempt = b->attempt + 1;
+    attempt = job->live_attempt;
 
     room = (job->max_capture > at) ? job->max_capture - at : 0;
 

@@ -1086,6 +1086,9 @@ ngx_http_judge_sched_send_batch_locked(ngx_http_judge_zone_t *zone,
     send->key_len = NGX_HTTP_JUDGE_JOB_ID_LEN;
     send->task_id = b->task_id;
 
+    /* a run started again, for whatever reason, is its next attempt */
+    job->starts++;
+
     ngx_http_judge_sched_task_head(send);
     ngx_http_judge_wire_batch(job, b, a, &send->recipe);
 

@@ -262,18 +262,18 @@ ngx_http_judge_session_update(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
 
     if (ch->set_source) {
         s->source = source;
-        ngx_http_judge_blob_release_locked(zone, &old_source);
+        ngx_http_judge_blob_discard_locked(zone, &old_source);
 
     } else {
-        ngx_http_judge_blob_release_locked(zone, &source);
+        ngx_http_judge_blob_discard_locked(zone, &source);
     }
 
     if (ch->set_input) {
         s->input = input;
-        ngx_http_judge_blob_release_locked(zone, &old_input);
+        ngx_http_judge_blob_discard_locked(zone, &old_input);
 
     } else {
-        ngx_http_judge_blob_release_locked(zone, &input);
+        ngx_http_judge_blob_discard_locked(zone, &input);
     }
 
     if (ch->set_language) {
@@ -747,9 +747,8 @@ ngx_http_judge_session_evict_locked(ngx_http_judge_zone_t *zone)
     s = ngx_queue_data(q, ngx_http_judge_session_t, queue);
 
     ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                  "judge: code session %*s evicted: the zone or the cache "
-                  "directory is full", (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
-                  s->id);
+                  "judge: code session %*s evicted: the zone is full",
+                  (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN, s->id);
 
     ngx_http_judge_session_free_locked(zone, s);
     zone->sh->sessions_evicted++;
@@ -779,8 +778,8 @@ ngx_http_judge_session_free_locked(ngx_http_judge_zone_t *zone,
     ngx_queue_remove(&s->queue);
     zone->sh->nsessions--;
 
-    ngx_http_judge_blob_release_locked(zone, &s->source);
-    ngx_http_judge_blob_release_locked(zone, &s->input);
+    ngx_http_judge_blob_discard_locked(zone, &s->source);
+    ngx_http_judge_blob_discard_locked(zone, &s->input);
 
     if (s->execs) {
         ngx_slab_free_locked(zone->shpool, s->execs);
@@ -964,8 +963,8 @@ ngx_http_judge_session_unput(ngx_http_judge_zone_t *zone,
     ngx_http_judge_blob_ref_t *source, ngx_http_judge_blob_ref_t *input)
 {
     ngx_http_judge_zone_lock(zone);
-    ngx_http_judge_blob_release_locked(zone, source);
-    ngx_http_judge_blob_release_locked(zone, input);
+    ngx_http_judge_blob_discard_locked(zone, source);
+    ngx_http_judge_blob_discard_locked(zone, input);
     ngx_http_judge_zone_unlock(zone);
 }
 

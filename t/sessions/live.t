@@ -196,3 +196,69 @@ SKIP: {
     is($c, 404, 'and is gone');
     ok(1, 'expiry did not take the server down');
 }
+
+
+=== a full cache directory refuses new bytes (503 cache_full) and takes no session; old saves go at once
+--- http_config eval: $::Http . "    judge_max_source_size 200k;\n    judge_cache_path \$TEST_NGINX_SERVROOT/cache max_size=1m;\n"
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+spawn_worker('w1', slots => 1);
+ok(workers_up(1), 'worker up');
+my $metric = sub {
+    my ($name) = @_;
+    my ($v) = http_get('/metrics')->content =~ /^\Q$name\E (\d+)$/m;
+    return $v // -1;
+};
+
+my (undef, $s) = http_json(POST => '/code-sessions', {language => 'python', source_code => 'print(0)'});
+my $first = $s->{session_id};
+
+# autosave: each revision's bytes replace the last's in the directory
+my $files = $metric->('judge_cache_files');
+for my $n (1 .. 50) {
+    http_json(PATCH => "/code-sessions/$first", {source_code => "print($n)"});
+}
+ok($metric->('judge_cache_files') <= $files + 1,
+   'fifty saves leave no fifty files behind (' . $metric->('judge_cache_files') . ')');
+
+my @codes;
+for my $n (1 .. 12) {
+    my ($c) = http_json(POST => '/code-sessions',
+                        {language => 'python', source_code => ('#' . $n x 150_000)});
+    push @codes, $c;
+}
+ok((grep { $_ == 503 } @codes), 'sessions past the directory get 503: ' . join(' ', @codes));
+my ($c, $j) = http_json(POST => '/code-sessions',
+                        {language => 'python', source_code => 'x' x 150_000});
+is($j->{error}{code}, 'cache_full', 'cache_full');
+($c, $s) = http_json(GET => "/code-sessions/$first");
+is($c, 200, 'the first session is still there');
+is($s->{source_code}, 'print(50)', 'with its last save');
+is($metric->('judge_sessions_evicted_total'), 0, 'no session was evicted');
+
+
+=== a run in flight over a reload is run again, as its next attempt
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+spawn_worker('w1', slots => 1);
+ok(workers_up(1), 'worker up');
+my (undef, $s) = http_json(POST => '/code-sessions', {language => 'python',
+    source_code => "import time\nprint('start', flush=True)\ntime.sleep(2)\nprint('end')\n"});
+my ($c, $q) = http_json(POST => "/code-sessions/$s->{session_id}/run", {});
+ok(wait_until(sub { (http_json(GET => "/executions/$q->{execution_id}"))[1]{status} eq 'RUNNING' }, 10),
+   'running');
+sleep 0.5;
+reload_nginx();
+my (undef, $e) = http_json(GET => "/executions/$q->{execution_id}?wait=true");
+is($e->{status}, 'COMPLETED', 'it completes');
+ok($e->{attempts} >= 1, "attempts: $e->{attempts}");
+my @ev = events("/executions/$q->{execution_id}/events");
+my @att = map { $_->[2]{attempt} } grep { $_->[1] eq 'output' } @ev;
+my %seen;
+my @starts = grep { $_->[1] eq 'output' && $_->[2]{offset} == 0
+                    && $_->[2]{stream} eq 'stdout' } @ev;
+is(scalar(@starts), $e->{attempts}, 'its output started over once an attempt');
+is($att[-1], $e->{attempts}, 'the last output is of the last attempt');
