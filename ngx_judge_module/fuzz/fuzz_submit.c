@@ -7,7 +7,8 @@
 /*
  * POST /submissions, fed any body: the bytes are the body, parsed against
  * a location with small limits (so that every limit is within reach) and
- * the test harness's languages.  Beyond ASan's and UBSan's findings it
+ * the test harness's languages; then as the body of a code session (new,
+ * or a save) and of a run of one.  Beyond ASan's and UBSan's findings it
  * aborts when an answer breaks what the request handler relies on: a
  * refusal has a status, a code and a message of valid UTF-8; an accepted
  * submission's protobuf parts unpack, and its tests, one range each, add
@@ -117,11 +118,13 @@ judge_fuzz_accepted(ngx_http_judge_submission_t *sub)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    ngx_int_t                     rc;
-    ngx_str_t                     body;
-    ngx_pool_t                   *pool;
-    ngx_http_judge_invalid_t      err;
-    ngx_http_judge_submission_t   sub;
+    ngx_int_t                         rc;
+    ngx_str_t                         body;
+    ngx_pool_t                       *pool;
+    ngx_http_judge_run_t              run;
+    ngx_http_judge_invalid_t          err;
+    ngx_http_judge_submission_t       sub;
+    ngx_http_judge_session_change_t   change;
 
     if (judge_fuzz_log == NULL) {
         judge_fuzz_log = judge_test_init();
@@ -145,6 +148,44 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                      &judge_test_langs, &body, &sub, &err);
 
     if (rc == NGX_OK) {
+        judge_fuzz_accepted(&sub);
+
+    } else {
+        judge_fuzz_check(rc == NGX_ERROR);
+        judge_fuzz_refused(&err);
+    }
+
+    /* the same bytes as a code session's body, and as a run's */
+
+    ngx_memzero(&err, sizeof(ngx_http_judge_invalid_t));
+
+    rc = ngx_http_judge_submit_session(pool, &judge_fuzz_conf,
+                                       &judge_test_langs, &body, size & 1,
+                                       &change, &err);
+    judge_fuzz_check(rc == NGX_OK || rc == NGX_ERROR);
+
+    if (rc == NGX_OK) {
+        judge_fuzz_check(change.source.len <= judge_fuzz_conf.max_source_size
+                         && change.input.len
+                            <= judge_fuzz_conf.max_source_size);
+
+    } else {
+        judge_fuzz_refused(&err);
+    }
+
+    run.language.data = (u_char *) "python";
+    run.language.len = 6;
+    run.source.data = (u_char *) "print(1)";
+    run.source.len = 8;
+    ngx_str_null(&run.input);
+
+    ngx_memzero(&err, sizeof(ngx_http_judge_invalid_t));
+
+    rc = ngx_http_judge_submit_run(pool, &judge_fuzz_conf, &judge_test_langs,
+                                   &body, &run, &sub, &err);
+
+    if (rc == NGX_OK) {
+        judge_fuzz_check(sub.ntests == 1 && sub.stream_output);
         judge_fuzz_accepted(&sub);
 
     } else {
