@@ -40,6 +40,9 @@ static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
 static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
     ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_text(ngx_pool_t *pool, json_t *v,
+    const char *name, size_t max, ngx_str_t *text,
+    ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_either(json_t *obj, const char *name,
     const char *alias, json_t **v, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_args(ngx_pool_t *pool, json_t *args,
@@ -315,6 +318,43 @@ nomem:
 }
 
 
+/*
+ * A session's text field: absent or null leaves "text" NULL; else a
+ * string copied into the pool.  NGX_DECLINED: longer than "max" bytes.
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_text(ngx_pool_t *pool, json_t *v, const char *name,
+    size_t max, ngx_str_t *text, ngx_http_judge_invalid_t *err)
+{
+    ngx_str_null(text);
+
+    if (v == NULL || json_is_null(v)) {
+        return NGX_OK;
+    }
+
+    if (!json_is_string(v)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "\"%s\" must be a string", name);
+    }
+
+    if (json_string_length(v) > max) {
+        return NGX_DECLINED;
+    }
+
+    text->len = json_string_length(v);
+    text->data = (u_char *) ngx_http_judge_json_cstr(pool, v);
+
+    if (text->data == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error", "out of memory");
+    }
+
+    return NGX_OK;
+}
+
+
 /* a field that has two names: by either, not both (*v NULL: by none) */
 
 static ngx_int_t
@@ -451,60 +491,43 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
         goto done;
     }
 
-    if (v && !json_is_null(v)) {
-        if (!json_is_string(v)) {
-            ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                   "invalid_request",
-                                   "\"source_code\" must be a string");
-            goto done;
-        }
+    rc = ngx_http_judge_submit_text(pool, v, "source_code",
+                                    jlcf->max_source_size, &ch->source, err);
 
-        if (json_string_length(v) > jlcf->max_source_size) {
-            ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                   "source_too_large",
-                                   "the source is larger than %uz bytes "
-                                   "(judge_max_source_size)",
-                                   jlcf->max_source_size);
-            goto done;
-        }
-
-        ch->source.len = json_string_length(v);
-        ch->source.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
-        if (ch->source.data == NULL) {
-            goto nomem;
-        }
-
-        ch->set_source = 1;
+    if (rc == NGX_DECLINED) {
+        rc = ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                    "source_too_large",
+                                    "the source is larger than %uz bytes "
+                                    "(judge_max_source_size)",
+                                    jlcf->max_source_size);
     }
 
-    v = json_object_get(root, "stdin");
-
-    if (v && !json_is_null(v)) {
-        if (!json_is_string(v)) {
-            ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                   "invalid_request",
-                                   "\"stdin\" must be a string");
-            goto done;
-        }
-
-        if (json_string_length(v) > jlcf->max_source_size) {
-            ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                   "stdin_too_large",
-                                   "a session's stdin is kept as its "
-                                   "source is: at most %uz bytes "
-                                   "(judge_max_source_size)",
-                                   jlcf->max_source_size);
-            goto done;
-        }
-
-        ch->input.len = json_string_length(v);
-        ch->input.data = (u_char *) ngx_http_judge_json_cstr(pool, v);
-        if (ch->input.data == NULL) {
-            goto nomem;
-        }
-
-        ch->set_input = 1;
+    if (rc != NGX_OK) {
+        goto done;
     }
+
+    ch->set_source = (ch->source.data != NULL);
+
+    rc = ngx_http_judge_submit_text(pool, json_object_get(root, "stdin"),
+                                    "stdin", jlcf->max_source_size,
+                                    &ch->input, err);
+
+    if (rc == NGX_DECLINED) {
+        rc = ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                    "stdin_too_large",
+                                    "a session's stdin is kept as its "
+                                    "source is: at most %uz bytes "
+                                    "(judge_max_source_size)",
+                                    jlcf->max_source_size);
+    }
+
+    if (rc != NGX_OK) {
+        goto done;
+    }
+
+    ch->set_input = (ch->input.data != NULL);
+
+    rc = NGX_ERROR;
 
     v = json_object_get(root, "revision");
 
