@@ -55,6 +55,9 @@ typedef struct {
 
 typedef struct ngx_http_judge_api_ctx_s  ngx_http_judge_api_ctx_t;
 
+/* what a request does next, its answer's code for finalize */
+typedef ngx_int_t (*ngx_http_judge_go_pt)(ngx_http_request_t *r);
+
 typedef void (*ngx_http_judge_wake_pt)(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 
@@ -85,6 +88,8 @@ struct ngx_http_judge_api_ctx_s {
     ngx_http_judge_session_view_t *view;      /* a run: what it runs */
     ngx_str_t                    body;        /* a run's */
     u_char                       idem[NGX_HTTP_JUDGE_SHA256_LEN];
+    u_char                       idem_body[NGX_HTTP_JUDGE_SHA256_LEN];
+    ngx_http_judge_go_pt         go;          /* on, once the key is had */
     unsigned                     execution:1; /* the job is a session's run */
     unsigned                     run:1;       /* POST .../run */
     unsigned                     idem_held:1; /* Idempotency-Key, answer due */
@@ -171,7 +176,13 @@ static ngx_int_t ngx_http_judge_read_json(ngx_http_request_t *r,
     ngx_http_client_body_handler_pt post);
 static ngx_int_t ngx_http_judge_not_found(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_idem_check(ngx_http_request_t *r,
-    ngx_str_t *scope, ngx_str_t *body, ngx_int_t *answer);
+    ngx_str_t *scope, ngx_http_judge_go_pt go);
+static ngx_int_t ngx_http_judge_idem_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static void ngx_http_judge_idem_tell(ngx_http_request_t *r,
+    ngx_uint_t status, u_char *answer, size_t len);
+static ngx_int_t ngx_http_judge_submit_go(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_run_go(ngx_http_request_t *r);
 static void ngx_http_judge_idem_cleanup(void *data);
 static void ngx_http_judge_idem_answered(ngx_http_request_t *r,
     ngx_uint_t status, u_char *answer, size_t len);
@@ -1171,14 +1182,38 @@ ngx_http_judge_read_json(ngx_http_request_t *r,
 static void
 ngx_http_judge_submit_body(ngx_http_request_t *r)
 {
-    ngx_int_t                     rc;
-    ngx_str_t                     body;
+    ngx_int_t                  rc;
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_submit_read(r, &ctx->body);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
+        return;
+    }
+
+    /* a retry with the same Idempotency-Key is answered as the first */
+
+    ngx_http_finalize_request(r,
+        ngx_http_judge_idem_check(r, NULL, ngx_http_judge_submit_go));
+}
+
+
+/* a submission's body, checked and filed */
+
+static ngx_int_t
+ngx_http_judge_submit_go(ngx_http_request_t *r)
+{
     ngx_http_judge_langs_t        langs;
     ngx_http_judge_invalid_t      err;
+    ngx_http_judge_api_ctx_t     *ctx;
     ngx_http_judge_loc_conf_t    *jlcf;
     ngx_http_judge_main_conf_t   *jmcf;
     ngx_http_judge_submission_t  *sub;
 
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
@@ -1186,47 +1221,22 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
 
     sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
     if (sub == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    rc = ngx_http_judge_submit_read(r, &body);
-
-    if (rc == NGX_DECLINED) {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                      "body_too_large",
-                                      "the body is larger than "
-                                      "judge_max_body_size"));
-        return;
-    }
-
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    /* a retry with the same Idempotency-Key is answered as the first */
-
-    if (ngx_http_judge_idem_check(r, NULL, &body, &rc) == NGX_DONE) {
-        ngx_http_finalize_request(r, rc);
-        return;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     langs.language = ngx_http_judge_submit_language;
     langs.flags = ngx_http_judge_submit_flags;
     langs.data = jmcf->zone;
 
-    if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &body, sub, &err)
+    if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &ctx->body, sub,
+                                    &err)
         != NGX_OK)
     {
-        ngx_http_finalize_request(r,
-            ngx_http_judge_send_error(r, err.status, err.code,
-                                      (char *) err.message));
-        return;
+        return ngx_http_judge_send_error(r, err.status, err.code,
+                                         (char *) err.message);
     }
 
-    ngx_http_finalize_request(r, ngx_http_judge_submission_accept(r, sub));
+    return ngx_http_judge_submission_accept(r, sub);
 }
 
 
@@ -2268,21 +2278,18 @@ ngx_http_judge_not_found(ngx_http_request_t *r)
 
 static ngx_int_t
 ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
-    ngx_str_t *body, ngx_int_t *answer)
+    ngx_http_judge_go_pt go)
 {
-    u_char                      *p;
     ngx_int_t                    rc;
-    ngx_str_t                    key, text, client;
-    ngx_uint_t                   status, i;
-    ngx_buf_t                   *b;
+    ngx_str_t                    key, client;
+    ngx_uint_t                   i;
     EVP_MD_CTX                  *md;
     ngx_list_part_t             *part;
     ngx_table_elt_t             *h;
-    ngx_pool_cleanup_t          *cln;
     ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
-    u_char                       digest[NGX_HTTP_JUDGE_SHA256_LEN];
     u_char                       v6[9];
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
@@ -2315,15 +2322,14 @@ ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
     }
 
     if (key.data == NULL) {
-        return NGX_OK;
+        return go(r);
     }
 
     if (key.len == 0 || key.len > 255) {
-        *answer = ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "invalid_idempotency_key",
-                                            "Idempotency-Key is 1 to 255 "
-                                            "characters");
-        return NGX_DONE;
+        return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                         "invalid_idempotency_key",
+                                         "Idempotency-Key is 1 to 255 "
+                                         "characters");
     }
 
     /* whose key it is: the session run, or the client (judge_client_key) */
@@ -2333,8 +2339,7 @@ ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
             if (ngx_http_complex_value(r, jlcf->client_key, &client)
                 != NGX_OK)
             {
-                *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
-                return NGX_DONE;
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
         } else {
@@ -2342,6 +2347,11 @@ ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
         }
 
         scope = &client;
+    }
+
+    op = ngx_http_judge_store_op(r, ngx_http_judge_idem_answer);
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     md = EVP_MD_CTX_new();
@@ -2353,93 +2363,113 @@ ngx_http_judge_idem_check(ngx_http_request_t *r, ngx_str_t *scope,
         || EVP_DigestUpdate(md, "", 1) != 1
         || EVP_DigestUpdate(md, key.data, key.len) != 1
         || EVP_DigestFinal_ex(md, ctx->idem, NULL) != 1
-        || EVP_Digest(body->data, body->len, digest, NULL, EVP_sha256(),
-                      NULL) != 1)
+        || EVP_Digest(ctx->body.data, ctx->body.len, ctx->idem_body, NULL,
+                      EVP_sha256(), NULL) != 1)
     {
         EVP_MD_CTX_free(md);
-        *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return NGX_DONE;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     EVP_MD_CTX_free(md);
 
-    rc = ngx_http_judge_idem_begin(jmcf->zone, r->pool, ctx->idem, digest,
-                                   jlcf->idempotency_ttl, &status, &text);
+    ctx->go = go;
+
+    op->key = ctx->idem;
+    op->body = ctx->idem_body;
+    op->ttl = jlcf->idempotency_ttl;
+
+    rc = jmcf->zone->store->idem(op);
+
+    return ngx_http_judge_store_answer(r, op, rc);
+}
+
+
+/* what the store said of the key: the request goes on, or is answered */
+
+static ngx_int_t
+ngx_http_judge_idem_answer(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    u_char                    *p;
+    ngx_buf_t                 *b;
+    ngx_table_elt_t           *h;
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
     switch (rc) {
 
     case NGX_OK:
         cln = ngx_pool_cleanup_add(r->pool, 0);
         if (cln == NULL) {
-            ngx_http_judge_idem_end(jmcf->zone, ctx->idem, 0, NULL);
-            *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return NGX_DONE;
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         cln->handler = ngx_http_judge_idem_cleanup;
         cln->data = r;
         ctx->idem_held = 1;
 
-        return NGX_OK;
+        return ctx->go(r);
 
     case NGX_DONE:
         if (ngx_http_judge_add_header(r, "Idempotent-Replayed", "true")
             != NGX_OK)
         {
-            *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return NGX_DONE;
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         /* the first answer's Location, a line, then its body */
 
-        p = ngx_strlchr(text.data, text.data + text.len, '\n');
+        p = ngx_strlchr(op->answer.data, op->answer.data + op->answer.len,
+                        '\n');
 
         b = ngx_calloc_buf(r->pool);
         h = ngx_list_push(&r->headers_out.headers);
 
         if (p == NULL || b == NULL || h == NULL) {
-            *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return NGX_DONE;
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         h->hash = 1;
         ngx_str_set(&h->key, "Location");
-        h->value.data = text.data;
-        h->value.len = p - text.data;
+        h->value.data = op->answer.data;
+        h->value.len = p - op->answer.data;
 
         b->pos = p + 1;
-        b->last = text.data + text.len;
+        b->last = op->answer.data + op->answer.len;
         b->memory = 1;
 
-        *answer = ngx_http_judge_send_json(r, status, b);
-        return NGX_DONE;
+        return ngx_http_judge_send_json(r, op->status, b);
 
     case NGX_BUSY:
-        *answer = ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
-                                            "idempotency_in_progress",
-                                            "a request with this "
-                                            "Idempotency-Key is still being "
-                                            "answered; retry later");
-        return NGX_DONE;
+        return ngx_http_judge_send_error(r, NGX_HTTP_CONFLICT,
+                                         "idempotency_in_progress",
+                                         "a request with this "
+                                         "Idempotency-Key is still being "
+                                         "answered; retry later");
 
     case NGX_DECLINED:
-        *answer = ngx_http_judge_send_error(r, NGX_HTTP_JUDGE_UNPROCESSABLE,
-                                            "idempotency_key_reused",
-                                            "this Idempotency-Key came with "
-                                            "another body");
-        return NGX_DONE;
+        return ngx_http_judge_send_error(r, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                         "idempotency_key_reused",
+                                         "this Idempotency-Key came with "
+                                         "another body");
 
     case NGX_ABORT:
-        *answer = ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                            "zone_full",
-                                            "no room to keep the "
-                                            "Idempotency-Key in the judge's "
-                                            "memory");
-        return NGX_DONE;
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "zone_full",
+                                         "no room to keep the "
+                                         "Idempotency-Key in the judge's "
+                                         "memory");
+
+    case NGX_HTTP_BAD_GATEWAY:
+        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         "store_unavailable",
+                                         "the judge's durable store cannot "
+                                         "be reached now");
 
     default:
-        *answer = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return NGX_DONE;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 }
 
@@ -2450,17 +2480,11 @@ static void
 ngx_http_judge_idem_answered(ngx_http_request_t *r, ngx_uint_t status,
     u_char *answer, size_t len)
 {
-    ngx_str_t                    text;
-    ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_main_conf_t  *jmcf;
+    ngx_http_judge_api_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    text.data = answer;
-    text.len = len;
-
-    ngx_http_judge_idem_end(jmcf->zone, ctx->idem, status, &text);
+    ngx_http_judge_idem_tell(r, status, answer, len);
     ctx->idem_held = 0;
 }
 
@@ -2472,8 +2496,7 @@ ngx_http_judge_idem_cleanup(void *data)
 {
     ngx_http_request_t  *r = data;
 
-    ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_main_conf_t  *jmcf;
+    ngx_http_judge_api_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
@@ -2481,10 +2504,72 @@ ngx_http_judge_idem_cleanup(void *data)
         return;
     }
 
+    ngx_http_judge_idem_tell(r, 0, NULL, 0);
+    ctx->idem_held = 0;
+}
+
+
+/*
+ * A held key's end, told to the store; nothing waits for its word, the
+ * op has a pool of its own.
+ */
+
+static void
+ngx_http_judge_idem_tell(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *answer, size_t len)
+{
+    ngx_int_t                    rc;
+    ngx_pool_t                  *pool;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    ngx_http_judge_idem_end(jmcf->zone, ctx->idem, 0, NULL);
-    ctx->idem_held = 0;
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    op = ngx_pcalloc(pool, sizeof(ngx_http_judge_store_op_t));
+    if (op == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    op->zone = jmcf->zone;
+    op->pool = pool;
+    op->log = ngx_cycle->log;
+    op->end = 1;
+    op->status = status;
+    op->ttl = jlcf->idempotency_ttl;
+    op->key = ngx_pnalloc(pool, 2 * NGX_HTTP_JUDGE_SHA256_LEN);
+    op->answer.data = ngx_pnalloc(pool, len + 1);
+    op->answer.len = len;
+    op->done = ngx_http_judge_session_told;
+    op->data = pool;
+
+    if (op->key == NULL || op->answer.data == NULL) {
+        ngx_destroy_pool(pool);
+        return;
+    }
+
+    op->body = op->key + NGX_HTTP_JUDGE_SHA256_LEN;
+    ngx_memcpy(op->key, ctx->idem, NGX_HTTP_JUDGE_SHA256_LEN);
+    ngx_memcpy(op->body, ctx->idem_body, NGX_HTTP_JUDGE_SHA256_LEN);
+
+    if (len) {
+        ngx_memcpy(op->answer.data, answer, len);
+    }
+
+    rc = jmcf->zone->store->idem(op);
+
+    if (rc != NGX_AGAIN) {
+        ngx_destroy_pool(pool);
+    }
 }
 
 
@@ -2873,18 +2958,12 @@ ngx_http_judge_session_run_handler(ngx_http_request_t *r)
 static void
 ngx_http_judge_session_run_body(ngx_http_request_t *r)
 {
-    ngx_int_t                    rc;
-    ngx_str_t                    body;
-    ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_store_op_t   *op;
-    ngx_http_judge_loc_conf_t   *jlcf;
-    ngx_http_judge_main_conf_t  *jmcf;
+    ngx_int_t                  rc;
+    ngx_http_judge_api_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_submit_read(r, &body);
+    rc = ngx_http_judge_submit_read(r, &ctx->body);
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
@@ -2893,18 +2972,29 @@ ngx_http_judge_session_run_body(ngx_http_request_t *r)
 
     ctx->run = 1;
     ctx->execution = 1;
-    ctx->body = body;
 
-    if (ngx_http_judge_idem_check(r, &ctx->arg, &body, &rc) == NGX_DONE) {
-        ngx_http_finalize_request(r, rc);
-        return;
-    }
+    ngx_http_finalize_request(r,
+        ngx_http_judge_idem_check(r, &ctx->arg, ngx_http_judge_run_go));
+}
+
+
+/* a run asks its session's admission */
+
+static ngx_int_t
+ngx_http_judge_run_go(ngx_http_request_t *r)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     op = ngx_http_judge_session_op(r, NGX_HTTP_JUDGE_SESSION_ADMIT,
                                    ngx_http_judge_session_admitted);
     if (op == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     op->limits->rate = jlcf->session_rate;
@@ -2915,7 +3005,7 @@ ngx_http_judge_session_run_body(ngx_http_request_t *r)
 
     rc = jmcf->zone->store->session(op);
 
-    ngx_http_finalize_request(r, ngx_http_judge_store_answer(r, op, rc));
+    return ngx_http_judge_store_answer(r, op, rc);
 }
 
 

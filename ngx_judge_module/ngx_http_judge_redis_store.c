@@ -73,6 +73,10 @@
  *                          judge_session_history
  *     <prefix>{s:<id>}:e   hash: each of those runs' summary, "status
  *                          exit_code time_ms revision created ended"
+ *     <prefix>{ik:<key>}   the first answer to an Idempotency-Key (a
+ *                          digest of it and its scope): "<the body's
+ *                          digest>:<status>:<answer>", status 0 while it
+ *                          is being answered; for judge_idempotency_ttl
  *     <prefix>{clock}      hash: tick, resumed: Redis's time (ms) at the
  *                          last renewal or takeover of any frontend, and
  *                          after the last gap of two seconds without one
@@ -239,6 +243,8 @@ static u_char *ngx_http_judge_redis_key(ngx_pool_t *pool, ngx_str_t *key,
 static u_char *ngx_http_judge_redis_list(ngx_pool_t *pool, ngx_str_t *key,
     ngx_str_t *id);
 static ngx_int_t ngx_http_judge_redis_session(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_redis_idem(ngx_http_judge_store_op_t *op);
+static void ngx_http_judge_redis_idemmed(void *data, redisReply *reply);
 static void ngx_http_judge_redis_sessioned(void *data, redisReply *reply);
 static ngx_int_t ngx_http_judge_redis_session_view(
     ngx_http_judge_store_op_t *op, redisReply *reply);
@@ -268,6 +274,7 @@ ngx_http_judge_store_t  ngx_http_judge_redis_store = {
     ngx_http_judge_redis_offered,
     ngx_http_judge_redis_result,
     ngx_http_judge_redis_session,
+    ngx_http_judge_redis_idem,
     ngx_http_judge_redis_up
 };
 
@@ -652,6 +659,31 @@ static char  ngx_http_judge_redis_session_history_lua[] =
     "end "
     "touch() "
     "return out";
+
+
+/*
+ * KEYS: the key; ARGV: "begin", the body's digest, ttl, or "end", the
+ * body's digest, status, answer, ttl.  {"new"}, {"other"} (another
+ * body), {"busy"}, {"done", status, answer}
+ */
+static char  ngx_http_judge_redis_idem_lua[] =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if ARGV[1] == 'end' then "
+    "  if not v or string.sub(v, 1, #ARGV[2]) ~= ARGV[2] then return {'new'} "
+    "  end "
+    "  if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) "
+    "  else redis.call('SET', KEYS[1], ARGV[2] .. ':' .. ARGV[3] .. ':' "
+    "                  .. ARGV[4], 'PX', ARGV[5]) end "
+    "  return {'new'} "
+    "end "
+    "if not v then "
+    "  redis.call('SET', KEYS[1], ARGV[2] .. ':0:', 'PX', ARGV[3]) "
+    "  return {'new'} "
+    "end "
+    "local body, status, answer = string.match(v, '^(%x+):(%d+):(.*)$') "
+    "if body ~= ARGV[2] then return {'other'} end "
+    "if status == '0' then return {'busy'} end "
+    "return {'done', status, answer}";
 
 
 /* KEYS: the job, its results; ARGV: the first result wanted */
@@ -3669,4 +3701,141 @@ ngx_http_judge_redis_session_sum(ngx_http_judge_exec_t *e, redisReply *sum)
     e->ended = (f[5] == 1);
     e->exited = e->ended && (known & 2);
     e->timed = e->ended && (known & 4);
+}
+
+
+
+/* ----------------------------------------------------- Idempotency-Key */
+
+
+/*
+ * An Idempotency-Key in Redis, so that a retry that reaches another
+ * frontend is answered as the first.  NGX_HTTP_BAD_GATEWAY: Redis cannot
+ * be reached.
+ */
+
+static ngx_int_t
+ngx_http_judge_redis_idem(ngx_http_judge_store_op_t *op)
+{
+    u_char                       *p;
+    ngx_str_t                     key, hex;
+    ngx_http_judge_redis_argv_t   a;
+    u_char                        k[2 * NGX_HTTP_JUDGE_SHA256_LEN];
+    u_char                        body[2 * NGX_HTTP_JUDGE_SHA256_LEN];
+    u_char                        n[2 * NGX_INT64_LEN];
+
+    if (!ngx_http_judge_redis_up()) {
+        return NGX_HTTP_BAD_GATEWAY;
+    }
+
+    hex.data = k;
+    hex.len = ngx_hex_dump(k, op->key, NGX_HTTP_JUDGE_SHA256_LEN) - k;
+
+    if (ngx_http_judge_redis_key(op->pool, &key, "ik:", &hex) == NULL) {
+        return NGX_ERROR;
+    }
+
+    a.n = 0;
+    ngx_http_judge_redis_argz(&a, "EVAL");
+    ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_idem_lua);
+    ngx_http_judge_redis_argz(&a, "1");
+    ngx_http_judge_redis_arg(&a, key.data, key.len);
+    ngx_http_judge_redis_argz(&a, op->end ? "end" : "begin");
+    ngx_http_judge_redis_arg(&a, body,
+                             ngx_hex_dump(body, op->body,
+                                          NGX_HTTP_JUDGE_SHA256_LEN)
+                             - body);
+
+    if (op->end) {
+        p = ngx_sprintf(n, "%ui", op->status);
+        ngx_http_judge_redis_arg(&a, n, p - n);
+        ngx_http_judge_redis_arg(&a, op->answer.data, op->answer.len);
+
+    } else {
+        p = n;
+    }
+
+    ngx_http_judge_redis_arg(&a, p, ngx_sprintf(p, "%M", ngx_max(op->ttl, 1))
+                                    - p);
+
+    switch (ngx_http_judge_redis_send(ngx_http_judge_redis_idemmed, op,
+                                      a.n, a.argv, a.len))
+    {
+    case NGX_OK:
+        return NGX_AGAIN;
+
+    case NGX_DECLINED:
+        return NGX_HTTP_BAD_GATEWAY;
+
+    default:
+        return NGX_ERROR;
+    }
+}
+
+
+static void
+ngx_http_judge_redis_idemmed(void *data, redisReply *reply)
+{
+    ngx_http_judge_store_op_t  *op = data;
+
+    ngx_int_t    status;
+    redisReply  *code;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
+        || reply->elements == 0
+        || reply->element[0]->type != REDIS_REPLY_STRING)
+    {
+        op->rc = NGX_HTTP_BAD_GATEWAY;
+        op->done(op);
+        return;
+    }
+
+    code = reply->element[0];
+
+    switch (code->len) {
+
+    case 3: /* "new" */
+        op->rc = NGX_OK;
+        break;
+
+    case 5: /* "other" */
+        op->rc = NGX_DECLINED;
+        break;
+
+    case 4: /* "busy", "done" */
+        if (code->str[0] == 'b') {
+            op->rc = NGX_BUSY;
+            break;
+        }
+
+        if (reply->elements != 3
+            || reply->element[1]->type != REDIS_REPLY_STRING
+            || reply->element[2]->type != REDIS_REPLY_STRING
+            || (status = ngx_atoi((u_char *) reply->element[1]->str,
+                                  reply->element[1]->len))
+               == NGX_ERROR)
+        {
+            op->rc = NGX_HTTP_BAD_GATEWAY;
+            break;
+        }
+
+        op->answer.len = reply->element[2]->len;
+        op->answer.data = ngx_pnalloc(op->pool, op->answer.len + 1);
+
+        if (op->answer.data == NULL) {
+            op->rc = NGX_ERROR;
+            break;
+        }
+
+        ngx_memcpy(op->answer.data, reply->element[2]->str, op->answer.len);
+        op->status = status;
+        op->rc = NGX_DONE;
+        break;
+
+    default:
+        op->rc = NGX_HTTP_BAD_GATEWAY;
+        break;
+    }
+
+    op->done(op);
 }

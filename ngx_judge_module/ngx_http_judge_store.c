@@ -44,6 +44,7 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
     NULL,
     NULL,
     ngx_http_judge_zone_session,
+    ngx_http_judge_zone_idem,
     NULL
 };
 
@@ -223,4 +224,19 @@ ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op)
                                               op->limit, op->execs,
                                               &op->next);
     }
+}
+
+
+/* an Idempotency-Key, in the zone */
+
+ngx_int_t
+ngx_http_judge_zone_idem(ngx_http_judge_store_op_t *op)
+{
+    if (op->end) {
+        ngx_http_judge_idem_end(op->zone, op->key, op->status, &op->answer);
+        return NGX_OK;
+    }
+
+    return ngx_http_judge_idem_begin(op->zone, op->pool, op->key, op->body,
+                                     op->ttl, &op->status, &op->answer);
 }

@@ -105,6 +105,13 @@ struct ngx_http_judge_store_op_s {
     u_char                      *exec;        /* ran: the job */
     uint64_t                     created_ms;  /* ran */
 
+    /* idem: an Idempotency-Key's digest, its body's; "end" its answer */
+    u_char                      *key;
+    u_char                      *body;
+    ngx_uint_t                   status;      /* end: 0, the key is free */
+    ngx_str_t                    answer;
+    unsigned                     end:1;
+
     /* an operation answered later */
     ngx_int_t                    rc;
     ngx_http_judge_store_done_pt done;
@@ -188,6 +195,12 @@ struct ngx_http_judge_store_s {
     ngx_int_t                  (*session)(ngx_http_judge_store_op_t *op);
 
     /*
+     * idem: an Idempotency-Key begun (codes of ngx_http_judge_idem_begin(),
+     * the first answer in op->status and op->answer) or ended (op->end)
+     */
+    ngx_int_t                  (*idem)(ngx_http_judge_store_op_t *op);
+
+    /*
      * up: whether this process reaches the durable store now (or NULL:
      * the zone is the store)
      */
@@ -207,6 +220,7 @@ ngx_int_t ngx_http_judge_store_fleet_json(ngx_http_judge_store_op_t *op,
 
 
 ngx_int_t ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op);
+ngx_int_t ngx_http_judge_zone_idem(ngx_http_judge_store_op_t *op);
 
 
 extern ngx_http_judge_store_t  ngx_http_judge_zone_store;

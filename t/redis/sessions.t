@@ -90,6 +90,28 @@ is_deeply(\@codes, [202, 202, 202], 'three more runs on both frontends');
 is($rc, 429, 'the fifth in the minute: 429, on either');
 ok($rj->{retryAfter} >= 1, 'with when to retry');
 
+# an Idempotency-Key holds across frontends: a retry on B is A's answer
+my ($kc, $k1) = http_json(POST => "/code-sessions/$id/run", {stdin => "k\n"},
+                          'Idempotency-Key: across');
+my ($kc2, $k2, $kr) = on_port($bport, sub {
+    http_json(POST => "/code-sessions/$id/run", {stdin => "k\n"},
+              'Idempotency-Key: across') });
+ok($kc == 202 || $kc == 429, "a run with a key on A: $kc");
+is($kc2, $kc, 'its retry on B gets the same status');
+is($k2->{execution_id}, $k1->{execution_id}, 'and names the same run')
+    if $kc == 202;
+my $sub = {language => 'python', source => 'print(1)',
+           tests => [{input => '', expected_output => "1\n"}]};
+my (undef, $s1) = http_json(POST => '/submissions', $sub, 'Idempotency-Key: s-across');
+my (undef, $s2, $sr) = on_port($bport, sub {
+    http_json(POST => '/submissions', $sub, 'Idempotency-Key: s-across') });
+is($s2->{id}, $s1->{id}, 'a submission retried on B is the one A took');
+is($sr->header('Idempotent-Replayed'), 'true', 'as a replay');
+my ($oc) = on_port($bport, sub {
+    http_json(POST => '/submissions', {%$sub, source => 'print(2)'},
+              'Idempotency-Key: s-across') });
+is($oc, 422, 'the key with another body on B: 422');
+
 ($c) = on_port($bport, sub { http_json(PATCH => "/code-sessions/$id/close") });
 is($c, 200, 'B closes it');
 ($c, $s) = http_json(POST => "/code-sessions/$id/run", {});
