@@ -210,7 +210,9 @@ static ngx_int_t ngx_http_judge_session_admitted(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_session_tell(ngx_http_request_t *r,
     ngx_http_judge_session_verb_e verb, ngx_str_t *id);
-static void ngx_http_judge_session_told(ngx_http_judge_store_op_t *op);
+static ngx_http_judge_store_op_t *ngx_http_judge_store_op_alone(
+    ngx_http_judge_zone_t *zone);
+static void ngx_http_judge_store_op_gone(ngx_http_judge_store_op_t *op);
 static ngx_int_t ngx_http_judge_session_history_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_session_send(ngx_http_request_t *r,
@@ -2529,28 +2531,18 @@ ngx_http_judge_idem_tell(ngx_http_request_t *r, ngx_uint_t status,
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    pool = ngx_create_pool(1024, ngx_cycle->log);
-    if (pool == NULL) {
-        return;
-    }
-
-    op = ngx_pcalloc(pool, sizeof(ngx_http_judge_store_op_t));
+    op = ngx_http_judge_store_op_alone(jmcf->zone);
     if (op == NULL) {
-        ngx_destroy_pool(pool);
         return;
     }
 
-    op->zone = jmcf->zone;
-    op->pool = pool;
-    op->log = ngx_cycle->log;
+    pool = op->pool;
     op->end = 1;
     op->status = status;
     op->ttl = jlcf->idempotency_ttl;
     op->key = ngx_pnalloc(pool, 2 * NGX_HTTP_JUDGE_SHA256_LEN);
     op->answer.data = ngx_pnalloc(pool, len + 1);
     op->answer.len = len;
-    op->done = ngx_http_judge_session_told;
-    op->data = pool;
 
     if (op->key == NULL || op->answer.data == NULL) {
         ngx_destroy_pool(pool);
@@ -2570,6 +2562,45 @@ ngx_http_judge_idem_tell(ngx_http_request_t *r, ngx_uint_t status,
     if (rc != NGX_AGAIN) {
         ngx_destroy_pool(pool);
     }
+}
+
+
+/*
+ * An op for what no request waits for: in a pool of its own, destroyed
+ * when the store is done (or by the caller when it was done at once).
+ */
+
+static ngx_http_judge_store_op_t *
+ngx_http_judge_store_op_alone(ngx_http_judge_zone_t *zone)
+{
+    ngx_pool_t                 *pool;
+    ngx_http_judge_store_op_t  *op;
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return NULL;
+    }
+
+    op = ngx_pcalloc(pool, sizeof(ngx_http_judge_store_op_t));
+    if (op == NULL) {
+        ngx_destroy_pool(pool);
+        return NULL;
+    }
+
+    op->zone = zone;
+    op->pool = pool;
+    op->log = ngx_cycle->log;
+    op->done = ngx_http_judge_store_op_gone;
+    op->data = pool;
+
+    return op;
+}
+
+
+static void
+ngx_http_judge_store_op_gone(ngx_http_judge_store_op_t *op)
+{
+    ngx_destroy_pool(op->data);
 }
 
 
@@ -3121,27 +3152,17 @@ ngx_http_judge_session_tell(ngx_http_request_t *r,
         return;
     }
 
-    pool = ngx_create_pool(1024, ngx_cycle->log);
-    if (pool == NULL) {
-        return;
-    }
-
-    op = ngx_pcalloc(pool, sizeof(ngx_http_judge_store_op_t));
+    op = ngx_http_judge_store_op_alone(jmcf->zone);
     if (op == NULL) {
-        ngx_destroy_pool(pool);
         return;
     }
 
-    op->zone = jmcf->zone;
-    op->pool = pool;
-    op->log = ngx_cycle->log;
+    pool = op->pool;
     op->verb = verb;
     op->limits = ngx_pcalloc(pool, sizeof(ngx_http_judge_session_limits_t));
     op->exec = ngx_pnalloc(pool, NGX_HTTP_JUDGE_JOB_ID_LEN);
     op->view = ngx_palloc(pool, sizeof(ngx_http_judge_session_view_t));
     op->created_ms = ngx_http_judge_json_now_ms();
-    op->done = ngx_http_judge_session_told;
-    op->data = pool;
 
     if (op->limits == NULL || op->exec == NULL || op->view == NULL) {
         ngx_destroy_pool(pool);
@@ -3169,11 +3190,6 @@ ngx_http_judge_session_tell(ngx_http_request_t *r,
 }
 
 
-static void
-ngx_http_judge_session_told(ngx_http_judge_store_op_t *op)
-{
-    ngx_destroy_pool(op->data);
-}
 
 
 /* GET /code-sessions/{id}/executions?limit=&cursor=: newest first */
