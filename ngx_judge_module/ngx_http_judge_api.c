@@ -213,6 +213,7 @@ static void ngx_http_judge_session_tell(ngx_http_request_t *r,
 static ngx_http_judge_store_op_t *ngx_http_judge_store_op_alone(
     ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_store_op_gone(ngx_http_judge_store_op_t *op);
+static ngx_int_t ngx_http_judge_arg_number(ngx_str_t *arg);
 static ngx_int_t ngx_http_judge_session_history_answer(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_session_send(ngx_http_request_t *r,
@@ -3062,6 +3063,8 @@ ngx_http_judge_session_admitted(ngx_http_request_t *r,
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (rc == NGX_DONE || rc == NGX_BUSY) {
+        ngx_http_judge_session_refused(jmcf->zone, rc == NGX_BUSY);
+
         retry = (time_t) (op->retry + 999) / 1000;
 
         p = ngx_pnalloc(r->pool, sizeof("\"retryAfter\":") + NGX_TIME_T_LEN);
@@ -3192,6 +3195,27 @@ ngx_http_judge_session_tell(ngx_http_request_t *r,
 
 
 
+/* a number in the query string, percent-encoded or not; NGX_ERROR: none */
+
+static ngx_int_t
+ngx_http_judge_arg_number(ngx_str_t *arg)
+{
+    u_char  *dst, *src;
+    u_char   buf[NGX_INT64_LEN];
+
+    if (arg->len > NGX_INT64_LEN) {
+        return NGX_ERROR;
+    }
+
+    dst = buf;
+    src = arg->data;
+
+    ngx_unescape_uri(&dst, &src, arg->len, NGX_UNESCAPE_URI);
+
+    return ngx_atoi(buf, dst - buf);
+}
+
+
 /* GET /code-sessions/{id}/executions?limit=&cursor=: newest first */
 
 static ngx_int_t
@@ -3208,11 +3232,11 @@ ngx_http_judge_session_history_handler(ngx_http_request_t *r)
     cursor = 0;
 
     if (ngx_http_arg(r, (u_char *) "limit", 5, &arg) == NGX_OK) {
-        limit = ngx_atoi(arg.data, arg.len);
+        limit = ngx_http_judge_arg_number(&arg);
     }
 
     if (ngx_http_arg(r, (u_char *) "cursor", 6, &arg) == NGX_OK) {
-        cursor = ngx_atoi(arg.data, arg.len);
+        cursor = ngx_http_judge_arg_number(&arg);
     }
 
     if (limit == NGX_ERROR || limit < 1 || limit > 100

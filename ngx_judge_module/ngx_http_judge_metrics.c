@@ -136,6 +136,15 @@ static ngx_http_judge_metric_t  ngx_http_judge_metrics_list[] = {
       "Code sessions evicted for room in the zone.",
       "counter", NGX_HTTP_JUDGE_METRIC_SUM },
 
+    { ngx_string("judge_runs_rate_limited_total"),
+      "Runs of code sessions refused past judge_session_rate.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
+    { ngx_string("judge_runs_cooling_total"),
+      "Runs of code sessions refused while cooling down after failures "
+      "(judge_session_max_failures).",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
     { ngx_string("judge_executions_total"),
       "Runs of code sessions accepted.",
       "counter", NGX_HTTP_JUDGE_METRIC_SUM },
@@ -209,6 +218,8 @@ ngx_http_judge_metrics_read(ngx_http_judge_zone_t *zone, uint64_t *value)
     value[n++] = sh->sessions_made;
     value[n++] = sh->sessions_expired;
     value[n++] = sh->sessions_evicted;
+    value[n++] = sh->runs_refused[0];
+    value[n++] = sh->runs_refused[1];
     value[n++] = sh->executions;
 
     for (verdict = JUDGE__STATUS__OK + 1;

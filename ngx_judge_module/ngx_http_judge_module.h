@@ -464,6 +464,8 @@ typedef struct {
     uint64_t                     sessions_made;
     uint64_t                     sessions_expired;
     uint64_t                     sessions_evicted;
+    uint64_t                     runs_refused[2]; /* past the rate,
+                                                     cooling down */
     uint64_t                     executions;
 
     uint64_t                     submissions;

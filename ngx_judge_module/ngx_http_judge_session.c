@@ -80,6 +80,18 @@ ngx_http_judge_session_init_zone(ngx_http_judge_shctx_t *sh)
 }
 
 
+/* a run refused past the rate (0) or cooling down (1), counted */
+
+void
+ngx_http_judge_session_refused(ngx_http_judge_zone_t *zone,
+    ngx_uint_t cooling)
+{
+    ngx_http_judge_zone_lock(zone);
+    zone->sh->runs_refused[cooling ? 1 : 0]++;
+    ngx_http_judge_zone_unlock(zone);
+}
+
+
 /* an execution's status, from its job */
 
 ngx_uint_t

@@ -115,6 +115,8 @@ typedef struct {
 
 
 void ngx_http_judge_session_init_zone(ngx_http_judge_shctx_t *sh);
+void ngx_http_judge_session_refused(ngx_http_judge_zone_t *zone,
+    ngx_uint_t cooling);
 
 ngx_int_t ngx_http_judge_session_create(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, ngx_http_judge_session_change_t *ch, ngx_msec_t ttl,

@@ -50,6 +50,8 @@ is($c, 429, 'the fourth: 429');
 is($j->{error}{code}, 'rate_limited', 'rate_limited');
 ok($j->{retryAfter} >= 1 && $j->{retryAfter} <= 20, "retryAfter $j->{retryAfter} s");
 is($r->header('Retry-After'), $j->{retryAfter}, 'Retry-After says the same');
+like(http_get('/metrics')->content, qr/^judge_runs_rate_limited_total 1$/m,
+     'the metrics count it');
 my $other = session('print(2)');
 ($c) = http_json(POST => "/code-sessions/$other/run", {});
 is($c, 202, 'another session is not held back');
@@ -72,6 +74,8 @@ for my $n (1 .. 2) {
 my ($c, $j, $r) = http_json(POST => "/code-sessions/$id/run", {});
 is($c, 429, 'after two failures in a row: 429');
 is($j->{error}{code}, 'too_many_failures', 'too_many_failures');
+like(http_get('/metrics')->content, qr/^judge_runs_cooling_total 1$/m,
+     'the metrics count it');
 ok($j->{retryAfter} >= 1 && $j->{retryAfter} <= 2, 'to retry within the cool-down');
 my $start = time;
 ok(wait_until(sub { (http_json(POST => "/code-sessions/$id/run", {}))[0] == 202 }, 5),

@@ -188,6 +188,9 @@ is($s->{executions}[1]{status}, 'COMPLETED', 'the first run last');
 is($s->{next_cursor}, undef, 'and no more');
 ($c) = http_json(GET => "/code-sessions/$id/executions?limit=101");
 is($c, 400, 'limit above 100: 400');
+($c, $s) = http_json(GET => "/code-sessions/$id/executions?limit=%31");
+is($c, 200, 'a percent-encoded limit is read');
+is(scalar @{ $s->{executions} }, 1, 'as the number it encodes');
 
 ($c, $s) = http_json(GET => "/code-sessions/$id");
 is($s->{last_execution}{status}, 'TIMEOUT', 'the session names its last run');
