@@ -86,14 +86,31 @@ sub build_dir () { $Build }
 sub nginx_port () { $Port }
 sub servroot () { $ServRoot }
 
+# A port free now, below the kernel's range of ephemeral ports: one the
+# kernel hands out could be taken by an outgoing connection before nginx
+# or redis-server binds it.  Ports handed out before are not handed out
+# again by this process.
+my %Given;
+
 sub free_port () {
-    my $s = IO::Socket::INET->new(
-        LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp',
-        Listen => 1, ReuseAddr => 1,
-    ) or die "cannot find a free port: $!";
-    my $p = $s->sockport;
-    close $s;
-    return $p;
+    my $low = 32768;
+    if (open my $fh, '<', '/proc/sys/net/ipv4/ip_local_port_range') {
+        ($low) = split ' ', scalar <$fh>;
+        close $fh;
+    }
+    $low = 32768 if !$low || $low <= 21000;
+    for (1 .. 200) {
+        my $p = 20000 + int rand($low - 20000);
+        next if $Given{$p};
+        my $s = IO::Socket::INET->new(
+            LocalAddr => '127.0.0.1', LocalPort => $p, Proto => 'tcp',
+            Listen => 1, ReuseAddr => 1,
+        ) or next;
+        close $s;
+        $Given{$p} = 1;
+        return $p;
+    }
+    die "cannot find a free port below $low";
 }
 
 sub write_config ($) {
