@@ -1751,6 +1751,8 @@ ngx_http_judge_submission(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        op->execution = ctx->execution;
+
         rc = jmcf->zone->store->cancel(op);
 
         return ngx_http_judge_store_answer(r, op, rc);
@@ -3519,20 +3521,10 @@ ngx_http_judge_session_failed(ngx_http_request_t *r, ngx_int_t rc,
 static ngx_int_t
 ngx_http_judge_execution(ngx_http_request_t *r)
 {
-    ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_main_conf_t  *jmcf;
+    ngx_http_judge_api_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
     ctx->execution = 1;
-
-    /* a submission here is not a run: not cancelled through this path */
-
-    if (r->method == NGX_HTTP_DELETE
-        && ngx_http_judge_job_is_run(jmcf->zone, &ctx->arg) == 0)
-    {
-        return ngx_http_judge_not_found(r);
-    }
 
     return ngx_http_judge_submission(r);
 }

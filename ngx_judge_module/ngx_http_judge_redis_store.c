@@ -693,10 +693,16 @@ static char  ngx_http_judge_redis_events_lua[] =
     "        redis.call('LRANGE', KEYS[2], ARGV[1], -1)}";
 
 
-/* KEYS: the job; ARGV: prefix, id.  -1: unknown, 0: ended, 1: asked */
+/*
+ * KEYS: the job; ARGV: prefix, id, whether a run is asked for.  -1:
+ * unknown (or no run), 0: ended, 1: asked
+ */
 static char  ngx_http_judge_redis_cancel_lua[] =
     "local owner = redis.call('HGET', KEYS[1], 'owner') "
     "if not owner then return -1 end "
+    "if ARGV[3] == '1' and redis.call('HEXISTS', KEYS[1], 'run') == 0 then "
+    "  return -1 "
+    "end "
     "if redis.call('HEXISTS', KEYS[1], 'result') == 1 then return 0 end "
     "if redis.call('HSETNX', KEYS[1], 'cancel', '1') == 0 then return 1 end "
     "local q = ARGV[1] .. '{cx:' .. owner .. '}' "
@@ -1742,7 +1748,7 @@ ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op)
     ngx_str_t                    key, prefix;
     ngx_http_judge_redis_argv_t  a;
 
-    rc = ngx_http_judge_sched_cancel_job(op->zone, &op->id);
+    rc = ngx_http_judge_store_cancel_here(op);
 
     if (rc != NGX_DECLINED || op->id.len != NGX_HTTP_JUDGE_JOB_ID_LEN) {
         return rc;
@@ -1765,6 +1771,7 @@ ngx_http_judge_redis_cancel(ngx_http_judge_store_op_t *op)
     ngx_http_judge_redis_arg(&a, key.data, key.len);
     ngx_http_judge_redis_arg(&a, prefix.data, prefix.len);
     ngx_http_judge_redis_arg(&a, op->id.data, op->id.len);
+    ngx_http_judge_redis_argz(&a, op->execution ? "1" : "0");
 
     return ngx_http_judge_redis_ask(ngx_http_judge_redis_asked, op, &a);
 }

@@ -52,6 +52,22 @@ ngx_http_judge_store_t  ngx_http_judge_zone_store = {
 static ngx_int_t
 ngx_http_judge_zone_cancel(ngx_http_judge_store_op_t *op)
 {
+    return ngx_http_judge_store_cancel_here(op);
+}
+
+
+/*
+ * A cancel of a job this zone holds; a run asked for (op->execution) that
+ * is a submission is not one (NGX_DECLINED)
+ */
+
+ngx_int_t
+ngx_http_judge_store_cancel_here(ngx_http_judge_store_op_t *op)
+{
+    if (op->execution && ngx_http_judge_job_is_run(op->zone, &op->id) == 0) {
+        return NGX_DECLINED;
+    }
+
     return ngx_http_judge_sched_cancel_job(op->zone, &op->id);
 }
 

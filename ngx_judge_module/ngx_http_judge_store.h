@@ -79,10 +79,11 @@ struct ngx_http_judge_store_op_s {
     ngx_http_judge_cursor_t     *cursor;      /* events */
     ngx_uint_t                   finished;
     unsigned                     local:1;     /* read: what is here now */
-    unsigned                     execution:1; /* read, events: a run of a
-                                                 code session is asked
-                                                 for; NGX_DECLINED if it
-                                                 is none */
+    unsigned                     execution:1; /* read, events, cancel: a
+                                                 run of a code session
+                                                 is asked for;
+                                                 NGX_DECLINED if it is
+                                                 none */
 
     /* watch, unwatch */
     ngx_http_judge_addr_t       *addr;
@@ -220,6 +221,7 @@ ngx_int_t ngx_http_judge_store_fleet_json(ngx_http_judge_store_op_t *op,
 
 
 ngx_int_t ngx_http_judge_zone_session(ngx_http_judge_store_op_t *op);
+ngx_int_t ngx_http_judge_store_cancel_here(ngx_http_judge_store_op_t *op);
 ngx_int_t ngx_http_judge_zone_idem(ngx_http_judge_store_op_t *op);
 
 
