@@ -661,6 +661,10 @@ static char  ngx_http_judge_redis_session_history_lua[] =
     "return out";
 
 
+/* NGX_HTTP_JUDGE_IDEM_HELD, as Lua sees it */
+#define NGX_HTTP_JUDGE_REDIS_IDEM_HELD  "30000"
+
+
 /*
  * KEYS: the key; ARGV: "begin", the body's digest, ttl, or "end", the
  * body's digest, status, answer, ttl.  {"new"}, {"other"} (another
@@ -677,7 +681,9 @@ static char  ngx_http_judge_redis_idem_lua[] =
     "  return {'new'} "
     "end "
     "if not v then "
-    "  redis.call('SET', KEYS[1], ARGV[2] .. ':0:', 'PX', ARGV[3]) "
+    "  redis.call('SET', KEYS[1], ARGV[2] .. ':0:', 'PX', "
+    "             math.min(tonumber(ARGV[3]), "
+    NGX_HTTP_JUDGE_REDIS_IDEM_HELD ")) "
     "  return {'new'} "
     "end "
     "local body, status, answer = string.match(v, '^(%x+):(%d+):(.*)$') "

@@ -36,6 +36,7 @@ typedef struct {
     u_char                       key[NGX_HTTP_JUDGE_SHA256_LEN];
     u_char                       body[NGX_HTTP_JUDGE_SHA256_LEN];
     ngx_msec_t                   expires;
+    ngx_msec_t                   ttl;         /* once answered */
     ngx_uint_t                   status;      /* 0: being answered */
     ngx_str_t                    answer;
 } ngx_http_judge_idem_t;
@@ -1035,7 +1036,8 @@ ngx_http_judge_idem_begin(ngx_http_judge_zone_t *zone, ngx_pool_t *pool,
     ngx_memzero(k, sizeof(ngx_http_judge_idem_t));
     ngx_memcpy(k->key, key, NGX_HTTP_JUDGE_SHA256_LEN);
     ngx_memcpy(k->body, body, NGX_HTTP_JUDGE_SHA256_LEN);
-    k->expires = ngx_current_msec + ttl;
+    k->expires = ngx_current_msec + ngx_min(ttl, NGX_HTTP_JUDGE_IDEM_HELD);
+    k->ttl = ttl;
 
     ngx_http_judge_rbtree_insert(&zone->sh->idem, &k->sn, k->key,
                                  NGX_HTTP_JUDGE_SHA256_LEN);
@@ -1069,6 +1071,7 @@ ngx_http_judge_idem_end(ngx_http_judge_zone_t *zone, u_char *key,
 
         } else {
             k->status = status;
+            k->expires = ngx_current_msec + k->ttl;
         }
     }
 

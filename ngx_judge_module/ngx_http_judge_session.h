@@ -161,6 +161,9 @@ const char *ngx_http_judge_exec_status_name(ngx_uint_t status);
  *   end    the held key's answer (status 0: the request failed, the key
  *          is free again)
  */
+/* a key is held this long at most while its first request is answered */
+#define NGX_HTTP_JUDGE_IDEM_HELD  30000
+
 ngx_int_t ngx_http_judge_idem_begin(ngx_http_judge_zone_t *zone,
     ngx_pool_t *pool, u_char *key, u_char *body, ngx_msec_t ttl,
     ngx_uint_t *status, ngx_str_t *answer);
