@@ -40,6 +40,8 @@ static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
 static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
     Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
     ngx_http_judge_invalid_t *err);
+static json_t *ngx_http_judge_submit_load(ngx_http_judge_loc_conf_t *jlcf,
+    ngx_str_t *body, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_text(ngx_pool_t *pool, json_t *v,
     const char *name, size_t max, ngx_str_t *text,
     ngx_http_judge_invalid_t *err);
@@ -150,6 +152,40 @@ ngx_http_judge_json_cstr(ngx_pool_t *pool, json_t *v)
 
 
 /*
+ * A JSON body within judge_max_body_size, decoded (a key twice is an
+ * error); NULL with the answer in "err"
+ */
+
+static json_t *
+ngx_http_judge_submit_load(ngx_http_judge_loc_conf_t *jlcf, ngx_str_t *body,
+    ngx_http_judge_invalid_t *err)
+{
+    json_t        *root;
+    json_error_t   jerr;
+
+    if (body->len > jlcf->max_body_size) {
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the body is larger than "
+                                      "judge_max_body_size");
+        return NULL;
+    }
+
+    root = json_loadb((char *) body->data, body->len, JSON_REJECT_DUPLICATES,
+                      &jerr);
+
+    if (root == NULL) {
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_json",
+                                      "line %d column %d: %s",
+                                      jerr.line, jerr.column, jerr.text);
+    }
+
+    return root;
+}
+
+
+/*
  * The body of POST /submissions, checked against the location's limits
  * and the languages "langs" knows: NGX_OK with "sub" filled from "pool",
  * else NGX_ERROR with the answer in "err".
@@ -161,25 +197,12 @@ ngx_http_judge_submit_parse(ngx_pool_t *pool,
     ngx_str_t *body, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err)
 {
-    json_t        *root;
-    ngx_int_t      rc;
-    json_error_t   jerr;
+    json_t     *root;
+    ngx_int_t   rc;
 
-    if (body->len > jlcf->max_body_size) {
-        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                      "body_too_large",
-                                      "the body is larger than "
-                                      "judge_max_body_size");
-    }
-
-    root = json_loadb((char *) body->data, body->len, JSON_REJECT_DUPLICATES,
-                      &jerr);
-
+    root = ngx_http_judge_submit_load(jlcf, body, err);
     if (root == NULL) {
-        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_json",
-                                      "line %d column %d: %s",
-                                      jerr.line, jerr.column, jerr.text);
+        return NGX_ERROR;
     }
 
     ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
@@ -205,37 +228,24 @@ ngx_http_judge_submit_run(ngx_pool_t *pool, ngx_http_judge_loc_conf_t *jlcf,
     ngx_http_judge_run_t *run, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err)
 {
-    size_t         len;
-    json_t        *root, *req, *test, *v;
-    ngx_int_t      rc;
-    const char    *input;
-    json_error_t   jerr;
+    size_t       len;
+    json_t      *root, *req, *test, *v;
+    ngx_int_t    rc;
+    const char  *input;
 
     static const char  *fields[] = { "stdin", "args", "limits", NULL };
 
-    if (body->len > jlcf->max_body_size) {
-        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                      "body_too_large",
-                                      "the body is larger than "
-                                      "judge_max_body_size");
-    }
+    /* an empty body runs the session as saved */
 
-    if (body->len) {
-        req = json_loadb((char *) body->data, body->len,
-                         JSON_REJECT_DUPLICATES, &jerr);
+    req = body->len ? ngx_http_judge_submit_load(jlcf, body, err)
+                    : json_object();
 
-        if (req == NULL) {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                          "invalid_json",
-                                          "line %d column %d: %s",
-                                          jerr.line, jerr.column, jerr.text);
-        }
-
-    } else {
-        req = json_object();
-        if (req == NULL) {
-            goto nomem;
-        }
+    if (req == NULL) {
+        return body->len ? NGX_ERROR
+                         : ngx_http_judge_invalid(err,
+                                                  NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                                  "internal_error",
+                                                  "out of memory");
     }
 
     root = NULL;
@@ -310,11 +320,6 @@ done:
     json_decref(req);
 
     return rc;
-
-nomem:
-
-    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                  "internal_error", "out of memory");
 }
 
 
@@ -395,10 +400,9 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
     ngx_str_t *body, ngx_uint_t create, ngx_http_judge_session_change_t *ch,
     ngx_http_judge_invalid_t *err)
 {
-    json_t        *root, *v;
-    ngx_int_t      rc;
-    ngx_uint_t     compiled;
-    json_error_t   jerr;
+    json_t      *root, *v;
+    ngx_int_t    rc;
+    ngx_uint_t   compiled;
 
     static const char  *fields[] = {
         "language", "language_id", "source_code", "source", "stdin",
@@ -407,21 +411,9 @@ ngx_http_judge_submit_session(ngx_pool_t *pool,
 
     ngx_memzero(ch, sizeof(ngx_http_judge_session_change_t));
 
-    if (body->len > jlcf->max_body_size) {
-        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                      "body_too_large",
-                                      "the body is larger than "
-                                      "judge_max_body_size");
-    }
-
-    root = json_loadb((char *) body->data, body->len, JSON_REJECT_DUPLICATES,
-                      &jerr);
-
+    root = ngx_http_judge_submit_load(jlcf, body, err);
     if (root == NULL) {
-        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_json",
-                                      "line %d column %d: %s",
-                                      jerr.line, jerr.column, jerr.text);
+        return NGX_ERROR;
     }
 
     rc = NGX_ERROR;
