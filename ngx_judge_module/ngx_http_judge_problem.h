@@ -1,0 +1,77 @@
+
+/*
+ * Copyright (C) ngx_judge authors
+ */
+
+
+#ifndef _NGX_HTTP_JUDGE_PROBLEM_H_INCLUDED_
+#define _NGX_HTTP_JUDGE_PROBLEM_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <jansson.h>
+
+#include "ngx_http_judge_module.h"
+#include "ngx_http_judge_parse.h"
+
+
+/*
+ * Problems stored on the judge.  A problem is a record, not a cache
+ * entry: it lives in judge_problems_path and is never evicted.
+ *
+ *   d/<sha256>               a test file (input or expected output),
+ *                            named by the SHA-256 of its bytes
+ *   p/<id>.<version>.json    one version of a problem's definition,
+ *                            in the stored form below; written to a
+ *                            temporary name and renamed, so a version
+ *                            is whole or absent
+ *
+ * The zone indexes the latest version of each problem (id, version,
+ * title, counts); it is filled from the directory at start.
+ *
+ * The stored form of a definition, made from a PUT of JSON or of a
+ * Kattis problem package, with every test's bytes replaced by a
+ * reference {"sha256": "<hex>", "size": n} to its file:
+ *
+ *   {
+ *     "title": "...", "statement": "<Markdown>",
+ *     "limits": { the limits of a submission: cpu_time_ms,
+ *                 wall_time_ms, memory_kb, output_kb, stack_kb,
+ *                 processes },
+ *     "checker": { "type": "default" | "exact" | "tokens" | "float"
+ *                  | "custom", "abs_tolerance", "rel_tolerance",
+ *                  custom: "language", "files": [{"name", "content"}],
+ *                  "kattis": true for an output validator },
+ *     "interactor": { "language", "files", "kattis" }      optional
+ *     "scoring": true                 groups' scores add up to a score
+ *     "stages": [
+ *       { "name": "...", "score": n (scoring: the group's),
+ *         "tests": [
+ *           { "name": "...", "sample": true | false,
+ *             "input": ref, "expected": ref (optional),
+ *             "args": ["..."], "env": {"NAME": "value"},
+ *             "limits": { as above, for this test },
+ *             "assertions": [ {"<kind>": value, "description": "..."} ]
+ *           } ] } ]
+ *   }
+ */
+
+
+/* files a definition's tests are in: put one, get its reference */
+typedef ngx_int_t (*ngx_http_judge_problem_put_pt)(void *data, u_char *bytes,
+    size_t len, json_t **ref);
+
+
+/*
+ * A Kattis problem package (tar.gz or zip, "len" bytes at "pkg") made a
+ * definition in the stored form, its test files put with "put".
+ * NGX_ERROR: "err" says which file and what is wrong (422).
+ */
+ngx_int_t ngx_http_judge_kattis_convert(u_char *pkg, size_t len,
+    ngx_http_judge_problem_put_pt put, void *data, json_t **def,
+    ngx_http_judge_invalid_t *err);
+
+
+#endif /* _NGX_HTTP_JUDGE_PROBLEM_H_INCLUDED_ */
