@@ -67,6 +67,8 @@ static ngx_uint_t  ngx_http_judge_limit_kb = NGX_HTTP_JUDGE_LIMIT_KB;
 static ngx_uint_t  ngx_http_judge_limit_count = NGX_HTTP_JUDGE_LIMIT_COUNT;
 static char *ngx_http_judge_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_judge_problems_path(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh);
@@ -106,6 +108,13 @@ static ngx_command_t  ngx_http_judge_commands[] = {
     { ngx_string("judge_cache_path"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_http_judge_cache_path,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("judge_problems_path"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_judge_problems_path,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -503,6 +512,23 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_value(jmcf->cache_max, 1024 * 1024 * 1024);
 
+    if (jmcf->problems == NULL) {
+        jmcf->problems = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+        if (jmcf->problems == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_str_set(&jmcf->problems->name, "judge_problems");
+
+        if (ngx_conf_full_name(cf->cycle, &jmcf->problems->name, 0)
+            != NGX_OK
+            || ngx_add_path(cf, &jmcf->problems) != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    jmcf->zone->problems = jmcf->problems;
     jmcf->zone->cache = jmcf->cache;
     jmcf->zone->cache_max = jmcf->cache_max;
     jmcf->zone->known = jmcf->languages;
@@ -1057,6 +1083,53 @@ ngx_http_judge_secret_file(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *secret)
 
     secret->data = p;
     secret->len = last - p;
+
+    return NGX_CONF_OK;
+}
+
+
+/* judge_problems_path path: problems' definitions and test files */
+
+static char *
+ngx_http_judge_problems_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_judge_main_conf_t *jmcf = conf;
+
+    ngx_str_t  *value;
+
+    if (jmcf->problems) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    jmcf->problems = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+    if (jmcf->problems == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf->problems->name = value[1];
+
+    if (jmcf->problems->name.len > 1
+        && jmcf->problems->name.data[jmcf->problems->name.len - 1] == '/')
+    {
+        jmcf->problems->name.len--;
+    }
+
+    if (jmcf->problems->name.len + 256 >= NGX_MAX_PATH) {
+        return "is too long";
+    }
+
+    if (ngx_conf_full_name(cf->cycle, &jmcf->problems->name, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf->problems->conf_file = cf->conf_file->file.name.data;
+    jmcf->problems->line = cf->conf_file->line;
+
+    if (ngx_add_path(cf, &jmcf->problems) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }

@@ -489,6 +489,7 @@ typedef struct {
 
     ngx_path_t                  *cache;       /* judge_cache_path */
     off_t                        cache_max;
+    ngx_path_t                  *problems;    /* judge_problems_path */
     u_char                       instance[NGX_HTTP_JUDGE_INSTANCE_LEN];
     ngx_uint_t                   nprocs;      /* a new table's size */
     ngx_array_t                 *known;       /* judge_languages */
@@ -503,6 +504,7 @@ typedef struct {
     ngx_http_judge_zone_t       *zone;
     ngx_path_t                  *cache;
     off_t                        cache_max;
+    ngx_path_t                  *problems;    /* judge_problems_path */
     ngx_array_t                 *languages;   /* judge_languages */
     ngx_socket_t                *doorbells;   /* [2 * worker_processes] */
     ngx_uint_t                   ndoorbells;
