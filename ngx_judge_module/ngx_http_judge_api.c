@@ -17,6 +17,7 @@
 #include "ngx_http_judge_json.h"
 #include "ngx_http_judge_metrics.h"
 #include "ngx_http_judge_parse.h"
+#include "ngx_http_judge_problem.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
 #include "ngx_http_judge_session.h"
@@ -222,6 +223,16 @@ static ngx_int_t ngx_http_judge_session_failed(ngx_http_request_t *r,
     ngx_int_t rc, ngx_http_judge_session_view_t *v);
 static ngx_int_t ngx_http_judge_execution(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_execution_events(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_problems_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_problem_handler(ngx_http_request_t *r);
+static void ngx_http_judge_problem_put_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_problem_submit_handler(ngx_http_request_t *r);
+static void ngx_http_judge_problem_submit_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_problem_submit_go(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_problem_submit(ngx_http_request_t *r,
+    ngx_str_t *id);
+static ngx_int_t ngx_http_judge_send_jansson(ngx_http_request_t *r,
+    ngx_uint_t status, json_t *json);
 
 
 static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
@@ -282,6 +293,18 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
       NGX_HTTP_GET,
       ngx_http_judge_execution_events, 0, 0 },
 
+    { ngx_string("/problems"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_problems_handler, 0, 0 },
+
+    { ngx_string("/problems/*"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_PUT,
+      ngx_http_judge_problem_handler, 1, 0 },
+
+    { ngx_string("/problems/*/submissions"),
+      NGX_HTTP_POST,
+      ngx_http_judge_problem_submit_handler, 1, 0 },
+
     { ngx_string("/languages"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
       ngx_http_judge_languages, 0, 0 },
@@ -301,15 +324,15 @@ ngx_http_judge_route_allow(ngx_http_judge_route_t *route)
 {
     u_char       *p;
     ngx_uint_t    i;
-    static char   allow[sizeof("GET, HEAD, POST, PATCH, DELETE")];
+    static char   allow[sizeof("GET, HEAD, POST, PUT, PATCH, DELETE")];
 
     static struct {
         ngx_uint_t   method;
         char        *name;
     } methods[] = {
         { NGX_HTTP_GET, "GET" }, { NGX_HTTP_HEAD, "HEAD" },
-        { NGX_HTTP_POST, "POST" }, { NGX_HTTP_PATCH, "PATCH" },
-        { NGX_HTTP_DELETE, "DELETE" }
+        { NGX_HTTP_POST, "POST" }, { NGX_HTTP_PUT, "PUT" },
+        { NGX_HTTP_PATCH, "PATCH" }, { NGX_HTTP_DELETE, "DELETE" }
     };
 
     p = (u_char *) allow;
@@ -1225,6 +1248,16 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
     sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
     if (sub == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* one that names a stored problem is judged against it */
+
+    if (ctx->body.len
+        && ngx_strlcasestrn(ctx->body.data, ctx->body.data + ctx->body.len,
+                            (u_char *) "\"problem_id\"", 12 - 1)
+           != NULL)
+    {
+        return ngx_http_judge_problem_submit(r, NULL);
     }
 
     langs.language = ngx_http_judge_submit_language;
@@ -3539,4 +3572,439 @@ ngx_http_judge_execution_events(ngx_http_request_t *r)
     ctx->execution = 1;
 
     return ngx_http_judge_events(r);
+}
+
+
+
+/* a jansson value as the answer (it is freed here) */
+
+static ngx_int_t
+ngx_http_judge_send_jansson(ngx_http_request_t *r, ngx_uint_t status,
+    json_t *json)
+{
+    char       *text;
+    size_t      len;
+    ngx_buf_t  *b;
+
+    text = json ? json_dumps(json, JSON_COMPACT) : NULL;
+
+    json_decref(json);
+
+    if (text == NULL) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                         "internal_error", "out of memory");
+    }
+
+    len = ngx_strlen(text);
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        ngx_free(text);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->pos, text, len);
+    ngx_free(text);
+
+    return ngx_http_judge_send_json(r, status, b);
+}
+
+
+/* GET /problems?limit=&cursor=: by id, the public part of each */
+
+static ngx_int_t
+ngx_http_judge_problems_handler(ngx_http_request_t *r)
+{
+    u_char                      *dst, *src;
+    json_t                      *list;
+    ngx_int_t                    limit;
+    ngx_str_t                    arg, cursor;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    limit = 50;
+
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &arg) == NGX_OK) {
+        limit = ngx_http_judge_arg_number(&arg);
+
+        if (limit < 1 || limit > 1000) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_request",
+                                             "limit must be 1 to 1000");
+        }
+    }
+
+    ngx_str_null(&cursor);
+
+    if (ngx_http_arg(r, (u_char *) "cursor", 6, &arg) == NGX_OK) {
+        cursor.data = ngx_pnalloc(r->pool, arg.len + 1);
+        if (cursor.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        dst = cursor.data;
+        src = arg.data;
+        ngx_unescape_uri(&dst, &src, arg.len, NGX_UNESCAPE_URI);
+        cursor.len = dst - cursor.data;
+        *dst = '\0';
+
+        if (cursor.len && !ngx_http_judge_problem_id_ok(&cursor)) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_request",
+                                             "cursor must be a problem id");
+        }
+    }
+
+    list = ngx_http_judge_problem_list(r->pool, jmcf->zone->problems,
+                                       &cursor, limit);
+
+    return ngx_http_judge_send_jansson(r, NGX_HTTP_OK, list);
+}
+
+
+/*
+ * GET /problems/{id}[?version=n]: the public part; PUT /problems/{id}
+ * (where judge_admin is): a new version, from JSON or from a Kattis
+ * problem package (tar.gz, zip).
+ */
+
+static ngx_int_t
+ngx_http_judge_problem_handler(ngx_http_request_t *r)
+{
+    json_t                      *def, *pub;
+    ngx_int_t                    rc, version;
+    ngx_str_t                    arg;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_invalid_t     err;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (r->method == NGX_HTTP_PUT) {
+
+        if (!jlcf->admin) {
+            rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            return ngx_http_judge_send_error(r, NGX_HTTP_FORBIDDEN,
+                                             "admin_only",
+                                             "an admin operation: it is "
+                                             "served where judge_admin is, "
+                                             "with the admin token");
+        }
+
+        if (!ngx_http_judge_problem_id_ok(&ctx->arg)) {
+            rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_request",
+                                             "a problem's id is 1 to 64 of "
+                                             "A-Z a-z 0-9 _ -");
+        }
+
+        if (r->headers_in.content_length_n > (off_t) jlcf->max_problem_size)
+        {
+            rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            return ngx_http_judge_send_error(r,
+                                             NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                             "body_too_large",
+                                             "the problem is larger than "
+                                             "judge_max_problem_size");
+        }
+
+        rc = ngx_http_read_client_request_body(r,
+                                              ngx_http_judge_problem_put_body);
+
+        if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            return rc;
+        }
+
+        return NGX_DONE;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    version = 0;
+
+    if (ngx_http_arg(r, (u_char *) "version", 7, &arg) == NGX_OK) {
+        version = ngx_http_judge_arg_number(&arg);
+
+        if (version < 1) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_request",
+                                             "version must be a number from "
+                                             "1");
+        }
+    }
+
+    def = ngx_http_judge_problem_load(jmcf->zone->problems, &ctx->arg,
+                                      version, &err);
+    if (def == NULL) {
+        return ngx_http_judge_send_error(r, err.status, "not_found",
+                                         "no such problem");
+    }
+
+    pub = ngx_http_judge_problem_public(jmcf->zone->problems, def);
+    json_decref(def);
+
+    return ngx_http_judge_send_jansson(r, NGX_HTTP_OK, pub);
+}
+
+
+static void
+ngx_http_judge_problem_put_body(ngx_http_request_t *r)
+{
+    off_t                        len;
+    u_char                      *p;
+    json_t                      *def, *pub;
+    ngx_str_t                    body, type;
+    ngx_uint_t                   version, status;
+    ngx_chain_t                 *cl;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_invalid_t     err;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    len = 0;
+
+    if (r->request_body) {
+        for (cl = r->request_body->bufs; cl; cl = cl->next) {
+            len += ngx_buf_size(cl->buf);
+        }
+    }
+
+    if (len > (off_t) jlcf->max_problem_size) {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "body_too_large",
+                                      "the problem is larger than "
+                                      "judge_max_problem_size"));
+        return;
+    }
+
+    body.data = ngx_pnalloc(r->pool, len + 1);
+    if (body.data == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = body.data;
+
+    if (len) {
+        p = ngx_http_judge_chain_copy(r->request_body->bufs, p);
+        if (p == NULL) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+    }
+
+    body.len = p - body.data;
+
+    ngx_str_null(&type);
+
+    if (r->headers_in.content_type) {
+        type = r->headers_in.content_type->value;
+    }
+
+    if (type.len == 0
+        || ngx_strlcasestrn(type.data, type.data + type.len,
+                            (u_char *) "json", 4 - 1)
+           != NULL)
+    {
+        def = ngx_http_judge_problem_parse(&body, ngx_http_judge_problem_put,
+                                           jmcf->zone->problems, &err);
+
+    } else if (ngx_strlcasestrn(type.data, type.data + type.len,
+                                (u_char *) "zip", 3 - 1) != NULL
+               || ngx_strlcasestrn(type.data, type.data + type.len,
+                                   (u_char *) "tar", 3 - 1) != NULL
+               || ngx_strlcasestrn(type.data, type.data + type.len,
+                                   (u_char *) "octet-stream", 12 - 1)
+                  != NULL)
+    {
+        def = NULL;
+
+        if (ngx_http_judge_kattis_convert(body.data, body.len,
+                                          ngx_http_judge_problem_put,
+                                          jmcf->zone->problems, &def, &err)
+            != NGX_OK)
+        {
+            json_decref(def);
+            def = NULL;
+        }
+
+    } else {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                      "unsupported_media_type",
+                                      "a problem is application/json or a "
+                                      "package (application/gzip, "
+                                      "application/zip)"));
+        return;
+    }
+
+    if (def == NULL
+        || ngx_http_judge_problem_check(jmcf->zone->problems, def,
+                                        jlcf->max_tests, &err)
+           != NGX_OK
+        || ngx_http_judge_submit_problem_ok(r->pool, jlcf, def, &err)
+           != NGX_OK
+        || ngx_http_judge_problem_save(jmcf->zone->problems, &ctx->arg, def,
+                                       &version, &err)
+           != NGX_OK)
+    {
+        json_decref(def);
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, err.status, err.code,
+                                      (char *) err.message));
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "judge: problem \"%V\" is at version %ui", &ctx->arg,
+                  version);
+
+    status = (version == 1) ? NGX_HTTP_CREATED : NGX_HTTP_OK;
+
+    pub = ngx_http_judge_problem_public(jmcf->zone->problems, def);
+    json_decref(def);
+
+    ngx_http_finalize_request(r,
+                              ngx_http_judge_send_jansson(r, status, pub));
+}
+
+
+/* POST /problems/{id}/submissions: judged against the stored tests */
+
+static ngx_int_t
+ngx_http_judge_problem_submit_handler(ngx_http_request_t *r)
+{
+    return ngx_http_judge_read_json(r, ngx_http_judge_problem_submit_body);
+}
+
+
+static void
+ngx_http_judge_problem_submit_body(ngx_http_request_t *r)
+{
+    ngx_int_t                  rc;
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    rc = ngx_http_judge_submit_read(r, &ctx->body);
+
+    if (rc != NGX_OK) {
+        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
+        return;
+    }
+
+    ngx_http_finalize_request(r,
+        ngx_http_judge_idem_check(r, NULL,
+                                  ngx_http_judge_problem_submit_go));
+}
+
+
+static ngx_int_t
+ngx_http_judge_problem_submit_go(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    return ngx_http_judge_problem_submit(r, &ctx->arg);
+}
+
+
+/*
+ * A submission to problem "id", or to the one its "problem_id" names
+ * (id NULL): the latest version of the problem gives its tests.
+ */
+
+static ngx_int_t
+ngx_http_judge_problem_submit(ngx_http_request_t *r, ngx_str_t *id)
+{
+    json_t                       *root, *v, *def;
+    ngx_int_t                     rc;
+    ngx_str_t                     name;
+    ngx_http_judge_langs_t        langs;
+    ngx_http_judge_invalid_t      err;
+    ngx_http_judge_api_ctx_t     *ctx;
+    ngx_http_judge_loc_conf_t    *jlcf;
+    ngx_http_judge_main_conf_t   *jmcf;
+    ngx_http_judge_submission_t  *sub;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    root = NULL;
+
+    if (id == NULL) {
+        root = json_loadb((char *) ctx->body.data, ctx->body.len, 0, NULL);
+        v = json_object_get(root, "problem_id");
+
+        if (!json_is_string(v)) {
+            json_decref(root);
+            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                             "invalid_request",
+                                             "\"problem_id\" must be a "
+                                             "string");
+        }
+
+        name.data = (u_char *) json_string_value(v);
+        name.len = json_string_length(v);
+        id = &name;
+    }
+
+    def = ngx_http_judge_problem_load(jmcf->zone->problems, id, 0, &err);
+
+    json_decref(root);
+
+    if (def == NULL) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "problem_not_found",
+                                         "no such problem");
+    }
+
+    sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
+    if (sub == NULL) {
+        json_decref(def);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    langs.language = ngx_http_judge_submit_language;
+    langs.flags = ngx_http_judge_submit_flags;
+    langs.data = jmcf->zone;
+
+    rc = ngx_http_judge_submit_problem(r->pool, jlcf, &langs, &ctx->body,
+                                       def, sub, &err);
+
+    json_decref(def);
+
+    if (rc != NGX_OK) {
+        return ngx_http_judge_send_error(r, err.status, err.code,
+                                         (char *) err.message);
+    }
+
+    return ngx_http_judge_submission_accept(r, sub);
 }

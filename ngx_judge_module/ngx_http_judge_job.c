@@ -74,6 +74,10 @@ typedef struct {
 
 static void ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job);
+static ngx_int_t ngx_http_judge_job_problem_locked(
+    ngx_http_judge_zone_t *zone, ngx_http_judge_job_t *job, ngx_str_t *spec);
+static void ngx_http_judge_job_render_stages_locked(ngx_http_judge_out_t *o,
+    ngx_http_judge_job_t *job);
 static void ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_out_t *o, ngx_http_judge_job_t *job);
 static void ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
@@ -372,11 +376,177 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
         ngx_slab_free_locked(pool, job->chunks);
     }
 
+    if (job->stage_end) {
+        ngx_slab_free_locked(pool, job->stage_end);
+    }
+
+    if (job->stage_points) {
+        ngx_slab_free_locked(pool, job->stage_points);
+    }
+
+    if (job->hidden) {
+        ngx_slab_free_locked(pool, job->hidden);
+    }
+
+    ngx_http_judge_zone_free_str_locked(zone, &job->problem);
+
     ngx_http_judge_zone_free_str_locked(zone, &job->note);
     ngx_http_judge_zone_free_str_locked(zone, &job->message);
     ngx_http_judge_zone_free_str_locked(zone, &job->language);
 
     ngx_slab_free_locked(pool, job);
+}
+
+
+/*
+ * A stored problem's lines (ngx_http_judge_submit_stored()) taken into
+ * the job: its stages' ends and points, its hidden tests.  NGX_ERROR: no
+ * room, or lines that do not fit its tests.
+ */
+
+static ngx_int_t
+ngx_http_judge_job_problem_locked(ngx_http_judge_zone_t *zone,
+    ngx_http_judge_job_t *job, ngx_str_t *spec)
+{
+    u_char      *p, *last, *eol, *sp;
+    ngx_int_t    end, points;
+    ngx_uint_t   n, k, prev;
+
+    p = spec->data;
+    last = p + spec->len;
+
+    if (spec->len < 3 || (p[0] != '0' && p[0] != '1')
+        || (p[1] != '0' && p[1] != '1'))
+    {
+        return NGX_ERROR;
+    }
+
+    job->all_stages = (p[0] == '1');
+    job->scoring = (p[1] == '1');
+
+    n = 0;
+
+    for (eol = p; eol < last; eol++) {
+        if (*eol == LF) {
+            n++;
+        }
+    }
+
+    if (n < 2 || n > 65) {
+        return NGX_ERROR;
+    }
+
+    job->nstages = n - 1;
+    job->stage_end = ngx_http_judge_zone_alloc_locked(zone,
+                                             job->nstages * sizeof(uint32_t));
+    job->stage_points = ngx_http_judge_zone_alloc_locked(zone,
+                                             job->nstages * sizeof(uint64_t));
+    job->hidden = ngx_http_judge_zone_alloc_locked(zone, job->ntests);
+
+    if (job->stage_end == NULL || job->stage_points == NULL
+        || job->hidden == NULL
+        || ngx_http_judge_zone_store_locked(zone, &job->problem, spec->data,
+                                            spec->len)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    p = ngx_strlchr(p, last, LF) + 1;
+    prev = 0;
+
+    for (k = 0; k < job->nstages; k++) {
+        eol = ngx_strlchr(p, last, LF);
+        sp = ngx_strlchr(p, eol, ' ');
+
+        if (eol == NULL || sp == NULL) {
+            return NGX_ERROR;
+        }
+
+        end = ngx_atoi(p, sp - p);
+        p = sp + 1;
+        sp = ngx_strlchr(p, eol, ' ');
+
+        if (sp == NULL) {
+            return NGX_ERROR;
+        }
+
+        points = ngx_atoi(p, sp - p);
+
+        if (end == NGX_ERROR || points == NGX_ERROR
+            || (ngx_uint_t) end <= prev || (ngx_uint_t) end > job->ntests)
+        {
+            return NGX_ERROR;
+        }
+
+        job->stage_end[k] = (uint32_t) end;
+        job->stage_points[k] = (uint64_t) points;
+        prev = end;
+        p = eol + 1;
+    }
+
+    if (prev != job->ntests || last - p != (ssize_t) job->ntests + 1
+        || *p != 'h')
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(job->hidden, p + 1, job->ntests);
+
+    return NGX_OK;
+}
+
+
+/* the stage test "index" is in */
+
+ngx_uint_t
+ngx_http_judge_job_stage(ngx_http_judge_job_t *job, ngx_uint_t index)
+{
+    ngx_uint_t  k;
+
+    for (k = 0; k + 1 < job->nstages && index >= job->stage_end[k]; k++) {
+        /* void */
+    }
+
+    return k;
+}
+
+
+/*
+ * Where the tests that may be sent now end: stages run in order, the
+ * next one once every test before it has a result, unless the job asked
+ * for all stages at once.
+ */
+
+ngx_uint_t
+ngx_http_judge_job_gate(ngx_http_judge_job_t *job)
+{
+    ngx_uint_t  k, i;
+
+    if (job->nstages == 0 || job->all_stages) {
+        return job->ntests;
+    }
+
+    i = 0;
+
+    for (k = 0; k < job->nstages; k++) {
+        for ( /* void */ ; i < job->stage_end[k]; i++) {
+            if (job->results[i].len == 0) {
+                return job->stage_end[k];
+            }
+        }
+    }
+
+    return job->ntests;
+}
+
+
+/* a test of a stored problem's that no client may see the bytes of */
+
+ngx_uint_t
+ngx_http_judge_job_hidden(ngx_http_judge_job_t *job, ngx_uint_t index)
+{
+    return job->hidden && index < job->ntests && job->hidden[index] == '1';
 }
 
 
@@ -587,6 +757,14 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
 
     ngx_memcpy(job->test_off, sub->test_off, (n + 1) * sizeof(uint64_t));
 
+    if (sub->problem.len
+        && ngx_http_judge_job_problem_locked(zone, job, &sub->problem)
+           != NGX_OK)
+    {
+        ngx_http_judge_job_free_locked(zone, job);
+        goto failed;
+    }
+
     if (sub->compiled) {
         rc = ngx_http_judge_cache_want_locked(zone, job);
 
@@ -706,7 +884,7 @@ ngx_http_judge_job_finish_locked(ngx_http_judge_zone_t *zone,
      * after it that happened to run in parallel are listed, not counted.
      */
 
-    if (job->stop_on_failure && job->stop_at < job->ntests) {
+    if (job->stop_at < job->ntests) {
         job->passed = 0;
 
         for (i = 0; i < job->stop_at; i++) {
@@ -1635,6 +1813,114 @@ ngx_http_judge_job_render_run_locked(ngx_http_judge_zone_t *zone,
 }
 
 
+/*
+ * A stored problem's job: "problem" {id, version}, "all_stages", and
+ * "stages", each with its name, status (passed, failed, running,
+ * pending, skipped), tests passed and in all, and, of a scoring problem,
+ * the points it earned of its worth; then "points" and "max_points".
+ */
+
+static void
+ngx_http_judge_job_render_stages_locked(ngx_http_judge_out_t *o,
+    ngx_http_judge_job_t *job)
+{
+    u_char      *p, *q, *last, *eol, *name;
+    uint64_t     points, max_points;
+    ngx_str_t    id;
+    ngx_uint_t   k, i, start, passed, reported;
+    const char  *status;
+    u_char       buf[256 + NGX_HTTP_JUDGE_MAX_ID_LEN * 6];
+
+    q = job->problem.data;
+    last = q + job->problem.len;
+    eol = ngx_strlchr(q, last, LF);
+    name = ngx_strlchr(q + 3, eol, ' ');
+
+    id.data = name + 1;
+    id.len = eol - id.data;
+
+    p = ngx_cpymem(buf, ",\"problem\":{\"id\":", 17);
+    p = ngx_http_judge_json_str(p, &id);
+    p = ngx_cpymem(p, ",\"version\":", 11);
+    p = ngx_cpymem(p, q + 3, name - (q + 3));
+    p = ngx_sprintf(p, "},\"all_stages\":%s,\"stages\":[",
+                    job->all_stages ? "true" : "false");
+
+    ngx_http_judge_out_mem(o, buf, p - buf);
+
+    q = eol + 1;
+    start = 0;
+    points = 0;
+    max_points = 0;
+
+    for (k = 0; k < job->nstages; k++) {
+        eol = ngx_strlchr(q, last, LF);
+        name = ngx_strlchr(ngx_strlchr(q, eol, ' ') + 1, eol, ' ') + 1;
+
+        passed = 0;
+        reported = 0;
+
+        for (i = start; i < job->stage_end[k]; i++) {
+            if (job->results[i].len) {
+                reported++;
+                passed += (job->test_status[i] == JUDGE__STATUS__AC);
+            }
+        }
+
+        if (reported == job->stage_end[k] - start) {
+            status = (passed == reported) ? "passed" : "failed";
+
+        } else if (job->status >= NGX_HTTP_JUDGE_COMPLETED
+                   || start >= job->stop_at)
+        {
+            status = "skipped";
+
+        } else {
+            status = reported ? "running" : "pending";
+        }
+
+        p = ngx_cpymem(buf, k ? ",{\"name\":" : "{\"name\":", k ? 9 : 8);
+        p = ngx_cpymem(p, name, eol - name);
+        p = ngx_sprintf(p, ",\"status\":\"%s\",\"passed\":%ui,"
+                        "\"total\":%ui", status, passed,
+                        job->stage_end[k] - start);
+
+        if (job->scoring) {
+            p = ngx_sprintf(p, ",\"points\":%uL.%03uL,\"max_points\":"
+                            "%uL.%03uL",
+                            ngx_strcmp(status, "passed") == 0
+                            ? job->stage_points[k] / 1000 : 0,
+                            ngx_strcmp(status, "passed") == 0
+                            ? job->stage_points[k] % 1000 : 0,
+                            job->stage_points[k] / 1000,
+                            job->stage_points[k] % 1000);
+        }
+
+        *p++ = '}';
+
+        ngx_http_judge_out_mem(o, buf, p - buf);
+
+        if (ngx_strcmp(status, "passed") == 0) {
+            points += job->stage_points[k];
+        }
+
+        max_points += job->stage_points[k];
+        start = job->stage_end[k];
+        q = eol + 1;
+    }
+
+    p = ngx_cpymem(buf, "]", 1);
+
+    if (job->scoring) {
+        p = ngx_sprintf(p, ",\"points\":%uL.%03uL,\"max_points\":%uL.%03uL",
+                        points / 1000, points % 1000,
+                        max_points / 1000, max_points % 1000);
+    }
+
+    ngx_http_judge_out_mem(o, buf, p - buf);
+}
+
+
 /* the job's "compile" member, when it has one (1), else nothing (0) */
 
 static ngx_uint_t
@@ -1754,6 +2040,10 @@ ngx_http_judge_job_render_locked(ngx_http_judge_zone_t *zone,
     p = ngx_http_judge_json_str(p, &job->language);
 
     ngx_http_judge_out_mem(o, buf, p - buf);
+
+    if (job->nstages) {
+        ngx_http_judge_job_render_stages_locked(o, job);
+    }
 
     (void) ngx_http_judge_job_render_compile_locked(zone, o, job);
 

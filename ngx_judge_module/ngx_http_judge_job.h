@@ -81,6 +81,11 @@ void ngx_http_judge_notify(ngx_http_judge_zone_t *zone, ngx_array_t *notify);
 void ngx_http_judge_job_stop_batches_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_array_t *stop);
 ngx_uint_t ngx_http_judge_job_stopped_locked(ngx_http_judge_job_t *job);
+ngx_uint_t ngx_http_judge_job_stage(ngx_http_judge_job_t *job,
+    ngx_uint_t index);
+ngx_uint_t ngx_http_judge_job_gate(ngx_http_judge_job_t *job);
+ngx_uint_t ngx_http_judge_job_hidden(ngx_http_judge_job_t *job,
+    ngx_uint_t index);
 
 
 #endif /* _NGX_HTTP_JUDGE_JOB_H_INCLUDED_ */

@@ -301,6 +301,13 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       offsetof(ngx_http_judge_loc_conf_t, max_body_size),
       NULL },
 
+    { ngx_string("judge_max_problem_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, max_problem_size),
+      NULL },
+
     { ngx_string("judge_max_source_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_size_slot,
@@ -781,6 +788,7 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->client_jobs = NGX_CONF_UNSET_UINT;
     jlcf->max_job_time = NGX_CONF_UNSET_MSEC;
     jlcf->max_body_size = NGX_CONF_UNSET_SIZE;
+    jlcf->max_problem_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_source_size = NGX_CONF_UNSET_SIZE;
     jlcf->max_capture = NGX_CONF_UNSET_SIZE;
     jlcf->max_artifact_size = NGX_CONF_UNSET_SIZE;
@@ -834,6 +842,8 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size,
                               16 * 1024 * 1024);
+    ngx_conf_merge_size_value(conf->max_problem_size, prev->max_problem_size,
+                              64 * 1024 * 1024);
     ngx_conf_merge_size_value(conf->max_source_size, prev->max_source_size,
                               1024 * 1024);
     ngx_conf_merge_size_value(conf->max_capture, prev->max_capture,

@@ -333,9 +333,22 @@ typedef struct {
     ngx_msec_t                   orphan_since;  /* no worker can run it */
     ngx_msec_t                   orphan_limit;
 
+    /*
+     * a stored problem's job: its lines of the problem (see
+     * ngx_http_judge_submit_stored()), where its stages end and what they
+     * are worth (points * 1000), which tests are hidden ('1')
+     */
+    ngx_str_t                    problem;
+    uint32_t                    *stage_end;
+    uint64_t                    *stage_points;
+    ngx_uint_t                   nstages;
+    u_char                      *hidden;
+
     unsigned                     compiled:1;
     unsigned                     cached:1;
     unsigned                     stop_on_failure:1;
+    unsigned                     all_stages:1;
+    unsigned                     scoring:1;
     unsigned                     in_tree:1;
     unsigned                     in_timer:1;
     unsigned                     dirty:1;
@@ -536,6 +549,7 @@ typedef struct {
                                                  0: any number */
     ngx_msec_t                   max_job_time; /* tests x wall time */
     size_t                       max_body_size;
+    size_t                       max_problem_size;  /* PUT /problems */
     size_t                       max_source_size;
     size_t                       max_capture;
     size_t                       max_artifact_size;
@@ -601,6 +615,11 @@ typedef struct {
     unsigned                     compiled:1;
     unsigned                     stop_on_failure:1;
     unsigned                     stream_output:1; /* asked of the parser */
+    unsigned                     all_stages:1;
+    unsigned                     scoring:1;
+
+    /* a stored problem's: what the job keeps of it (see the parser) */
+    ngx_str_t                    problem;
 
     /* a code session's run: which session, at which revision */
     unsigned                     execution:1;

@@ -15,6 +15,8 @@
 #include "ngx_http_judge_session.h"
 #include "judge.pb-c.h"
 
+#include <jansson.h>
+
 
 /*
  * The module's two decoders of what comes from outside, each a pure step:
@@ -104,6 +106,13 @@ ngx_int_t ngx_http_judge_submit_parse(ngx_pool_t *pool,
     ngx_str_t *body, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err);
 
+ngx_int_t ngx_http_judge_submit_problem(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    ngx_str_t *body, json_t *def, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err);
+ngx_int_t ngx_http_judge_submit_problem_ok(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, json_t *def,
+    ngx_http_judge_invalid_t *err);
 ngx_int_t ngx_http_judge_submit_session(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
     ngx_str_t *body, ngx_uint_t create, ngx_http_judge_session_change_t *ch,

@@ -64,6 +64,29 @@ typedef ngx_int_t (*ngx_http_judge_problem_put_pt)(void *data, u_char *bytes,
     size_t len, json_t **ref);
 
 
+#define NGX_HTTP_JUDGE_PROBLEM_ID_LEN  64
+
+
+ngx_int_t ngx_http_judge_problem_id_ok(ngx_str_t *id);
+
+/* the put of test files into judge_problems_path ("data": its ngx_path_t) */
+ngx_int_t ngx_http_judge_problem_put(void *data, u_char *bytes, size_t len,
+    json_t **ref);
+
+json_t *ngx_http_judge_problem_parse(ngx_str_t *body,
+    ngx_http_judge_problem_put_pt put, void *data,
+    ngx_http_judge_invalid_t *err);
+ngx_int_t ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
+    ngx_uint_t max_tests, ngx_http_judge_invalid_t *err);
+ngx_int_t ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id,
+    json_t *def, ngx_uint_t *version, ngx_http_judge_invalid_t *err);
+json_t *ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
+    ngx_uint_t version, ngx_http_judge_invalid_t *err);
+json_t *ngx_http_judge_problem_public(ngx_path_t *dir, json_t *def);
+json_t *ngx_http_judge_problem_list(ngx_pool_t *pool, ngx_path_t *dir,
+    ngx_str_t *cursor, ngx_uint_t limit);
+
+
 /*
  * A Kattis problem package (tar.gz or zip, "len" bytes at "pkg") made a
  * definition in the stored form, its test files put with "put".

@@ -383,7 +383,7 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     size_t                  len;
     ngx_int_t               rc;
     ngx_str_t               out, err, checker, message, id;
-    ngx_uint_t              i;
+    ngx_uint_t              i, k;
     ngx_pool_t             *pool;
     ngx_array_t            *notify, *stop;
     Judge__Usage           *u;
@@ -393,7 +393,7 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     ngx_str_t               job_id;
     size_t                  capture, out_at, out_len, err_at, err_len;
     uint64_t                off, serial;
-    ngx_uint_t              out_cut, err_cut, taken;
+    ngx_uint_t              out_cut, err_cut, taken, hidden;
 
     if (res->job_id == NULL
         || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
@@ -407,6 +407,7 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
 
     job = ngx_http_judge_results_job_locked(zone, res, stream_id, &b);
     capture = job ? job->max_capture : 0;
+    hidden = job ? ngx_http_judge_job_hidden(job, res->index) : 0;
 
     ngx_http_judge_zone_unlock(zone);
 
@@ -447,6 +448,21 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
         res->status = JUDGE__STATUS__IE;
     }
 
+    /*
+     * A hidden test of a stored problem shows nothing of the program's
+     * output (it may echo its input) nor of a checker's words (they may
+     * quote the expected output): a failure is told by the failing
+     * assertion's description, which is all the worker sends as message.
+     */
+
+    if (hidden) {
+        out.len = 0;
+        err.len = 0;
+        checker.len = 0;
+        res->stdout_truncated = 0;
+        res->stderr_truncated = 0;
+    }
+
     out_cut = ngx_http_judge_results_fit(pool, &out, capture);
     err_cut = ngx_http_judge_results_fit(pool, &err, capture);
     checker.len = ngx_min(checker.len, NGX_HTTP_JUDGE_RESULT_TEXT);
@@ -457,7 +473,8 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
                  "\"cpu_time_ms\":,\"wall_time_ms\":,\"memory_kb\":,"
                  "\"exit_code\":,\"signal\":,\"stdout\":,\"stderr\":,"
                  "\"stdout_truncated\":false,\"stderr_truncated\":false,"
-                 "\"checker_message\":,\"message\":,\"worker\":}")
+                 "\"checker_message\":,\"message\":,\"worker\":,"
+                 "\"hidden\":false}")
           + 7 * NGX_INT64_LEN
           + ngx_http_judge_json_utf8_len(&id)
           + ngx_http_judge_json_utf8_len(&out)
@@ -502,6 +519,11 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     p = ngx_http_judge_json_utf8(p, &message);
     p = ngx_cpymem(p, ",\"worker\":", 10);
     p = ngx_http_judge_json_str(p, worker);
+
+    if (hidden) {
+        p = ngx_cpymem(p, ",\"hidden\":true", 14);
+    }
+
     *p++ = '}';
 
     /*
@@ -593,6 +615,15 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
             && res->index < job->stop_at)
         {
             job->stop_at = res->index;
+        }
+
+        /* a stage failed: the stages after it are not run */
+
+        if (job->nstages && !job->all_stages
+            && res->status != JUDGE__STATUS__AC)
+        {
+            k = job->stage_end[ngx_http_judge_job_stage(job, res->index)];
+            job->stop_at = ngx_min(job->stop_at, k);
         }
 
         if (job->nresults == job->ntests

@@ -362,13 +362,15 @@ static ngx_int_t
 ngx_http_judge_sched_next_batch(ngx_http_judge_job_t *job,
     ngx_uint_t from)
 {
-    ngx_uint_t              i;
+    ngx_uint_t              i, gate;
     ngx_http_judge_task_t  *b;
+
+    gate = ngx_http_judge_job_gate(job);
 
     for (i = from; i < job->nbatches; i++) {
         b = &job->batches[i];
 
-        if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
+        if (b->state == NGX_HTTP_JUDGE_TASK_PENDING && b->first < gate
             && (ngx_msec_int_t) (ngx_current_msec - b->not_before) >= 0)
         {
             job->next_batch = i;
@@ -862,9 +864,9 @@ ngx_http_judge_sched_job_locked(ngx_http_judge_zone_t *zone,
         }
 
         if (b->state == NGX_HTTP_JUDGE_TASK_PENDING
-            && b->first > job->stop_at)
+            && b->first >= job->stop_at)
         {
-            /* past a failure, with stop_on_first_failure: not needed */
+            /* past a failure (stop_on_first_failure, stages): not needed */
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
         }
 
@@ -1187,7 +1189,7 @@ ngx_http_judge_sched_batches_locked(ngx_http_judge_zone_t *zone,
     ngx_http_judge_job_t *job, ngx_http_judge_artifact_t *a)
 {
     size_t                  limit;
-    ngx_uint_t              i, k, size, slots, n, first;
+    ngx_uint_t              i, k, size, slots, n, first, end;
     ngx_http_judge_task_t  *b;
 
     ngx_http_judge_registry_largest_locked(zone, &job->language, &limit,
@@ -1229,7 +1231,11 @@ ngx_http_judge_sched_batches_locked(ngx_http_judge_zone_t *zone,
         n = 0;
 
         for (first = 0; first < job->ntests; first += k) {
-            for (k = 1; first + k < job->ntests && k < size; k++) {
+            end = job->nstages
+                  ? job->stage_end[ngx_http_judge_job_stage(job, first)]
+                  : job->ntests;
+
+            for (k = 1; first + k < end && k < size; k++) {
                 if (ngx_http_judge_wire_batch_size(job, first, k + 1, a)
                     > limit)
                 {

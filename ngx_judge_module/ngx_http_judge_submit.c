@@ -32,7 +32,22 @@
 
 static ngx_int_t ngx_http_judge_submit_check(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
-    json_t *root, ngx_http_judge_submission_t *sub,
+    json_t *root, json_t *problem, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_stored(ngx_pool_t *pool,
+    json_t *problem, Judge__ExecuteBatchTask *run,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_test_limits(ngx_pool_t *pool,
+    json_t *limits, ngx_http_judge_loc_conf_t *jlcf, Judge__TestCase *tc,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_env(ngx_pool_t *pool, json_t *env,
+    Judge__TestCase *tc, ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_program(ngx_pool_t *pool, json_t *obj,
+    const char *where, Judge__SourceFile ***files, size_t *n,
+    ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_assertions(ngx_pool_t *pool,
+    json_t *list, Judge__TestCase *tc, size_t index,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
     json_t *root, size_t max, Judge__SourceFile ***files, size_t *n,
@@ -207,11 +222,124 @@ ngx_http_judge_submit_parse(ngx_pool_t *pool,
 
     ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
 
-    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, sub, err);
+    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, NULL, sub,
+                                     err);
 
     json_decref(root);
 
     return rc;
+}
+
+
+/*
+ * A submission to a stored problem: the body gives the program
+ * ({"language", "source" | "files", "compiler_flags"?, "all_stages"?,
+ * "problem_id"?}), the problem ("def", in its stored form) the tests,
+ * limits, checker and interactor.
+ */
+
+ngx_int_t
+ngx_http_judge_submit_problem(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    ngx_str_t *body, json_t *def, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err)
+{
+    json_t      *root, *v;
+    ngx_int_t    rc;
+    ngx_uint_t   i;
+
+    static const char  *fields[] = {
+        "language", "source", "files", "compiler_flags", "all_stages",
+        "problem_id", NULL
+    };
+
+    static const char  *copy[] = { "limits", "checker", NULL };
+
+    root = ngx_http_judge_submit_load(jlcf, body, err);
+    if (root == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
+
+    rc = NGX_ERROR;
+
+    if (!json_is_object(root)) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "the body must be a JSON object");
+        goto done;
+    }
+
+    if (ngx_http_judge_submit_known(root, fields, "", err) != NGX_OK) {
+        goto done;
+    }
+
+    v = json_object_get(root, "all_stages");
+
+    if (v && !json_is_boolean(v)) {
+        ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST, "invalid_request",
+                               "\"all_stages\" must be true or false");
+        goto done;
+    }
+
+    sub->all_stages = json_is_true(v);
+
+    (void) json_object_del(root, "all_stages");
+    (void) json_object_del(root, "problem_id");
+
+    for (i = 0; copy[i]; i++) {
+        v = json_object_get(def, copy[i]);
+
+        if (v && json_object_set(root, copy[i], v) != 0) {
+            ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                   "internal_error", "out of memory");
+            goto done;
+        }
+    }
+
+    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, def, sub, err);
+
+done:
+
+    json_decref(root);
+
+    return rc;
+}
+
+
+/*
+ * A stored problem's definition checked as its submissions will be,
+ * without a program: its limits, checker, interactor and tests.
+ */
+
+ngx_int_t
+ngx_http_judge_submit_problem_ok(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, json_t *def,
+    ngx_http_judge_invalid_t *err)
+{
+    Judge__Limits                limits;
+    Judge__Checker               checker;
+    Judge__ExecuteBatchTask      run;
+    ngx_http_judge_submission_t  sub;
+
+    judge__execute_batch_task__init(&run);
+    judge__limits__init(&limits);
+    judge__checker__init(&checker);
+    ngx_memzero(&sub, sizeof(ngx_http_judge_submission_t));
+
+    if (ngx_http_judge_submit_limits(json_object_get(def, "limits"), jlcf,
+                                     &limits, err)
+        != NGX_OK
+        || ngx_http_judge_submit_checker(pool, json_object_get(def, "checker"),
+                                         &checker, err)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    run.limits = &limits;
+
+    return ngx_http_judge_submit_stored(pool, def, &run, jlcf, &sub, err);
 }
 
 
@@ -312,7 +440,8 @@ ngx_http_judge_submit_run(ngx_pool_t *pool, ngx_http_judge_loc_conf_t *jlcf,
     ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
     sub->stream_output = 1;
 
-    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, sub, err);
+    rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, NULL, sub,
+                                     err);
 
 done:
 
@@ -559,7 +688,7 @@ done:
 static ngx_int_t
 ngx_http_judge_submit_check(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
-    json_t *root, ngx_http_judge_submission_t *sub,
+    json_t *root, json_t *problem, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err)
 {
     u_char                   *p;
@@ -650,14 +779,7 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
         return NGX_ERROR;
     }
 
-    /* tests, limits, checker */
-
-    if (ngx_http_judge_submit_tests(pool, json_object_get(root, "tests"),
-                                    run, jlcf->max_tests, err)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
+    /* limits, tests, checker */
 
     run->limits = ngx_pcalloc(pool, sizeof(Judge__Limits));
     if (run->limits == NULL) {
@@ -673,9 +795,25 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
         return NGX_ERROR;
     }
 
+    if (problem) {
+        if (ngx_http_judge_submit_stored(pool, problem, run, jlcf, sub, err)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+    } else if (ngx_http_judge_submit_tests(pool,
+                                           json_object_get(root, "tests"),
+                                           run, jlcf->max_tests, err)
+               != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     /* what one submission may ask of the fleet at most */
 
-    if ((uint64_t) run->n_tests * run->limits->wall_time_ms
+    if ((uint64_t) run->n_tests
+        * ngx_max(run->limits->wall_time_ms, sub->test_time)
         > jlcf->max_job_time)
     {
         return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
@@ -726,6 +864,55 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
                                           "the checker's source is larger "
                                           "than %uz bytes",
                                           jlcf->max_source_size);
+        }
+    }
+
+    /* an interactive problem's interactor: a program like the checker */
+
+    v = problem ? json_object_get(problem, "interactor") : NULL;
+
+    if (v) {
+        run->interactor = ngx_pcalloc(pool, sizeof(Judge__Interactor));
+        if (run->interactor == NULL) {
+            goto nomem;
+        }
+
+        judge__interactor__init(run->interactor);
+
+        if (!json_is_object(v)
+            || !json_is_string(json_object_get(v, "language")))
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                          "invalid_problem",
+                                          "the interactor needs "
+                                          "\"language\" and \"files\"");
+        }
+
+        checker.data = (u_char *) ngx_http_judge_json_cstr(pool,
+                                             json_object_get(v, "language"));
+        if (checker.data == NULL) {
+            goto nomem;
+        }
+
+        checker.len = ngx_strlen(checker.data);
+        run->interactor->language = (char *) checker.data;
+        run->interactor->kattis = json_is_true(json_object_get(v, "kattis"));
+
+        if (!ngx_http_judge_name_ok(checker.data, checker.len)
+            || langs->language(langs->data, &checker, &checker_compiled)
+               == NGX_DECLINED)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                          "unknown_language",
+                                          "unknown interactor language");
+        }
+
+        if (ngx_http_judge_submit_program(pool, v, "interactor",
+                                          &run->interactor->files,
+                                          &run->interactor->n_files, err)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
         }
     }
 
@@ -871,7 +1058,7 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
 
     sub->ntests = run->n_tests;
     sub->stop_on_failure = run->stop_on_first_failure;
-    sub->test_time = run->limits->wall_time_ms;
+    sub->test_time = ngx_max(sub->test_time, run->limits->wall_time_ms);
 
     /*
      * The tests, each as the field ExecuteBatchTask.tests it will be in
@@ -1088,7 +1275,7 @@ ngx_http_judge_submit_assertions(ngx_pool_t *pool, json_t *list,
 
     static const char  *kinds[] = {
         "stdoutContains", "stdoutEquals", "stdoutMatches", "stderrContains",
-        "exitCode", NULL
+        "exitCode", "stdoutNotContains", NULL
     };
 
     if (!json_is_array(list) || json_array_size(list) > 64) {
@@ -1114,11 +1301,34 @@ ngx_http_judge_submit_assertions(ngx_pool_t *pool, json_t *list,
         judge__assertion__init(as);
         tc->assertions[i] = as;
 
-        if (!json_is_object(a) || json_object_size(a) != 1) {
+        if (!json_is_object(a)) {
+            goto invalid;
+        }
+
+        v = json_object_get(a, "description");
+
+        if (v) {
+            if (!json_is_string(v) || json_string_length(v) > 1024
+                || ngx_strlen(json_string_value(v)) != json_string_length(v))
+            {
+                goto invalid;
+            }
+
+            as->description = ngx_http_judge_json_cstr(pool, v);
+            if (as->description == NULL) {
+                goto nomem;
+            }
+        }
+
+        if (json_object_size(a) != 1 + (v != NULL)) {
             goto invalid;
         }
 
         json_object_foreach(a, key, v) {
+            if (ngx_strcmp(key, "description") == 0) {
+                continue;
+            }
+
             for (k = 0; kinds[k]; k++) {
                 if (ngx_strcmp(key, kinds[k]) == 0) {
                     break;
@@ -1164,7 +1374,10 @@ invalid:
                                   "{\"stdoutEquals\":s}, "
                                   "{\"stdoutMatches\":s}, "
                                   "{\"stderrContains\":s}, "
-                                  "{\"exitCode\":0-255}", index, i);
+                                  "{\"stdoutNotContains\":s}, "
+                                  "{\"exitCode\":0-255}, each with an "
+                                  "optional \"description\" (a string of "
+                                  "at most 1024 bytes)", index, i);
 
 nomem:
 
@@ -1528,7 +1741,8 @@ ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
     const char  *t;
 
     static const char  *fields[] = {
-        "type", "abs_tolerance", "rel_tolerance", "language", "source", NULL
+        "type", "abs_tolerance", "rel_tolerance", "language", "source",
+        "files", "kattis", NULL
     };
 
     if (checker == NULL) {
@@ -1596,16 +1810,455 @@ ngx_http_judge_submit_checker(ngx_pool_t *pool, json_t *checker,
         goto nomem;
     }
 
+    v = json_object_get(checker, "kattis");
+
+    if (v && !json_is_boolean(v)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "checker.kattis must be true or false");
+    }
+
+    c->kattis = json_is_true(v);
+
+    if (json_object_get(checker, "files")) {
+        if (json_object_get(checker, "source")) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "a custom checker has \"source\" "
+                                          "or \"files\", not both");
+        }
+
+        return ngx_http_judge_submit_program(pool, checker, "checker",
+                                             &c->files, &c->n_files, err);
+    }
+
     v = json_object_get(checker, "source");
     if (!json_is_string(v)) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                       "invalid_request",
-                                      "a custom checker needs \"source\"");
+                                      "a custom checker needs \"source\" "
+                                      "or \"files\"");
     }
 
     if (ngx_http_judge_submit_bytes(pool, v, &c->source) != NGX_OK) {
         goto nomem;
     }
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/*
+ * The source files of a program beside the submission (a checker, an
+ * interactor): "files", 1 to 16 of {"name", "content"}, 1 MiB in all.
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_program(ngx_pool_t *pool, json_t *obj,
+    const char *where, Judge__SourceFile ***files, size_t *n,
+    ngx_http_judge_invalid_t *err)
+{
+    size_t              i, total;
+    json_t             *list, *f, *name, *content;
+    Judge__SourceFile  *sf;
+
+    list = json_object_get(obj, "files");
+
+    if (!json_is_array(list) || json_array_size(list) == 0
+        || json_array_size(list) > 16)
+    {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "%s.files must be an array of 1 to "
+                                      "16 files", where);
+    }
+
+    *n = json_array_size(list);
+    *files = ngx_palloc(pool, *n * sizeof(Judge__SourceFile *));
+    if (*files == NULL) {
+        goto nomem;
+    }
+
+    total = 0;
+
+    json_array_foreach(list, i, f) {
+        name = json_object_get(f, "name");
+        content = json_object_get(f, "content");
+
+        if (!json_is_string(name) || !json_is_string(content)
+            || json_object_size(f) != 2
+            || !ngx_http_judge_file_name_ok(json_string_value(name),
+                                            json_string_length(name)))
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "%s.files[%uz] must be {\"name\": "
+                                          "a plain file name, \"content\": "
+                                          "s}", where, i);
+        }
+
+        total += json_string_length(content);
+
+        if (total > 1024 * 1024) {
+            return ngx_http_judge_invalid(err,
+                                          NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                          "source_too_large",
+                                          "the %s's files are larger than "
+                                          "1 MiB", where);
+        }
+
+        sf = ngx_palloc(pool, sizeof(Judge__SourceFile));
+        if (sf == NULL) {
+            goto nomem;
+        }
+
+        judge__source_file__init(sf);
+        (*files)[i] = sf;
+
+        sf->name = ngx_http_judge_json_cstr(pool, name);
+        if (sf->name == NULL
+            || ngx_http_judge_submit_bytes(pool, content, &sf->content)
+               != NGX_OK)
+        {
+            goto nomem;
+        }
+    }
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/* a test's own limits: only those it sets, each within the location's */
+
+static ngx_int_t
+ngx_http_judge_submit_test_limits(ngx_pool_t *pool, json_t *limits,
+    ngx_http_judge_loc_conf_t *jlcf, Judge__TestCase *tc,
+    ngx_http_judge_invalid_t *err)
+{
+    uint64_t                 v[6];
+    ngx_uint_t               i;
+    Judge__Limits           *l;
+    ngx_http_judge_limit_t  *conf[6];
+
+    static const char  *names[] = {
+        "cpu_time_ms", "wall_time_ms", "memory_kb", "output_kb", "stack_kb",
+        "processes", NULL
+    };
+
+    if (!json_is_object(limits)) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "a test's \"limits\" must be an "
+                                      "object");
+    }
+
+    if (ngx_http_judge_submit_known(limits, names, "limits", err) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    conf[0] = &jlcf->cpu_time;
+    conf[1] = &jlcf->wall_time;
+    conf[2] = &jlcf->memory;
+    conf[3] = &jlcf->output;
+    conf[4] = &jlcf->stack;
+    conf[5] = &jlcf->processes;
+
+    for (i = 0; names[i]; i++) {
+        v[i] = 0;
+
+        if (json_object_get(limits, names[i])
+            && ngx_http_judge_submit_limit(limits, (char *) names[i],
+                                           conf[i], &v[i], err)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (v[0] && v[1] == 0) {
+        v[1] = ngx_min(2 * v[0] + 1000, jlcf->wall_time.max);
+    }
+
+    l = ngx_palloc(pool, sizeof(Judge__Limits));
+    if (l == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error", "out of memory");
+    }
+
+    judge__limits__init(l);
+
+    l->cpu_time_ms = v[0];
+    l->wall_time_ms = v[1];
+    l->memory_kb = v[2];
+    l->output_kb = v[3];
+    l->stack_kb = v[4];
+    l->processes = (uint32_t) v[5];
+
+    tc->limits = l;
+
+    return NGX_OK;
+}
+
+
+/* a test's environment: {"NAME": "value"}, at most 64, as "NAME=value" */
+
+static ngx_int_t
+ngx_http_judge_submit_env(ngx_pool_t *pool, json_t *env, Judge__TestCase *tc,
+    ngx_http_judge_invalid_t *err)
+{
+    u_char      *p;
+    size_t       i, len, vlen;
+    json_t      *v;
+    const char  *key;
+
+    if (!json_is_object(env) || json_object_size(env) > 64) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "a test's \"env\" must be an object of "
+                                      "at most 64 strings");
+    }
+
+    tc->n_env = json_object_size(env);
+    tc->env = ngx_palloc(pool, (tc->n_env + 1) * sizeof(char *));
+    if (tc->env == NULL) {
+        goto nomem;
+    }
+
+    i = 0;
+
+    json_object_foreach(env, key, v) {
+        len = ngx_strlen(key);
+        vlen = json_is_string(v) ? json_string_length(v) : 0;
+
+        if (!json_is_string(v) || len == 0 || len + vlen > 4096
+            || ngx_strlen(json_string_value(v)) != vlen
+            || !((key[0] >= 'A' && key[0] <= 'Z')
+                 || (key[0] >= 'a' && key[0] <= 'z') || key[0] == '_')
+            || strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                           "abcdefghijklmnopqrstuvwxyz0123456789_") != len)
+        {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "env: \"%s\" is not NAME (letters, "
+                                          "digits, _) with a string value of "
+                                          "at most 4096 bytes", key);
+        }
+
+        p = ngx_pnalloc(pool, len + vlen + 2);
+        if (p == NULL) {
+            goto nomem;
+        }
+
+        tc->env[i++] = (char *) p;
+
+        p = ngx_cpymem(p, key, len);
+        *p++ = '=';
+        p = ngx_cpymem(p, json_string_value(v), vlen);
+        *p = '\0';
+    }
+
+    return NGX_OK;
+
+nomem:
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
+}
+
+
+/*
+ * A stored problem's tests, stage after stage: each names its files by
+ * hash (the workers fetch what they lack), a hidden one is marked so,
+ * with its own limits, environment and assertions.  What the job keeps
+ * of the problem goes in sub->problem, one line each:
+ *
+ *     <all stages 0|1><scoring 0|1> <version> <id>
+ *     <end> <points * 1000> <name as a JSON string>      per stage
+ *     h<0|1 per test: hidden>
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_stored(ngx_pool_t *pool, json_t *problem,
+    Judge__ExecuteBatchTask *run, ngx_http_judge_loc_conf_t *jlcf,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err)
+{
+    u_char           *p, *hidden;
+    size_t            si, ti, n, len;
+    json_t           *stages, *stage, *t, *v, *ref;
+    double            score;
+    uint64_t          wall;
+    ngx_str_t         name, id;
+    ngx_uint_t        i;
+    Judge__TestCase  *tc;
+    u_char            buf[NGX_INT_T_LEN];
+
+    stages = json_object_get(problem, "stages");
+    n = 0;
+    len = 0;
+
+    json_array_foreach(stages, si, stage) {
+        n += json_array_size(json_object_get(stage, "tests"));
+        len += 2 * NGX_INT64_LEN + 16 + 6 * NGX_HTTP_JUDGE_MAX_ID_LEN;
+    }
+
+    if (n == 0 || n > jlcf->max_tests) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "too_many_tests",
+                                      "the problem has %uz tests; this "
+                                      "location takes 1 to %ui", n,
+                                      jlcf->max_tests);
+    }
+
+    v = json_object_get(problem, "id");
+    id.data = (u_char *) (json_is_string(v) ? json_string_value(v) : "");
+    id.len = ngx_strlen(id.data);
+
+    len += sizeof("00  \nh") + NGX_INT64_LEN + id.len + n;
+
+    sub->problem.data = ngx_pnalloc(pool, len);
+    run->tests = ngx_palloc(pool, n * sizeof(Judge__TestCase *));
+    hidden = ngx_pnalloc(pool, n);
+
+    if (sub->problem.data == NULL || run->tests == NULL || hidden == NULL) {
+        goto nomem;
+    }
+
+    run->n_tests = n;
+    sub->scoring = json_is_true(json_object_get(problem, "scoring"));
+
+    p = ngx_sprintf(sub->problem.data, "%d%d %L %V\n",
+                    sub->all_stages ? 1 : 0, sub->scoring ? 1 : 0,
+                    (int64_t) json_integer_value(json_object_get(problem,
+                                                                 "version")),
+                    &id);
+
+    wall = run->limits->wall_time_ms;
+    i = 0;
+
+    json_array_foreach(stages, si, stage) {
+
+        json_array_foreach(json_object_get(stage, "tests"), ti, t) {
+            tc = ngx_palloc(pool, sizeof(Judge__TestCase));
+            if (tc == NULL) {
+                goto nomem;
+            }
+
+            judge__test_case__init(tc);
+            run->tests[i] = tc;
+            tc->index = i;
+
+            tc->id = ngx_http_judge_json_cstr(pool,
+                                              json_object_get(t, "name"));
+            if (tc->id == NULL) {
+                goto nomem;
+            }
+
+            ref = json_object_get(t, "input");
+            tc->input_hash = ngx_http_judge_json_cstr(pool,
+                                            json_object_get(ref, "sha256"));
+            tc->input_size = json_integer_value(json_object_get(ref, "size"));
+
+            ref = json_object_get(t, "expected");
+
+            if (ref) {
+                tc->expected_hash = ngx_http_judge_json_cstr(pool,
+                                            json_object_get(ref, "sha256"));
+                tc->expected_size = json_integer_value(
+                                            json_object_get(ref, "size"));
+                tc->has_expected = 1;
+            }
+
+            if (tc->input_hash == NULL || (ref && tc->expected_hash == NULL))
+            {
+                return ngx_http_judge_invalid(err,
+                                              NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                              "invalid_problem",
+                                              "test \"%s\" has no files",
+                                              tc->id);
+            }
+
+            tc->hidden = !json_is_true(json_object_get(t, "sample"));
+            hidden[i] = tc->hidden ? '1' : '0';
+
+            v = json_object_get(t, "args");
+            if (v && ngx_http_judge_submit_args(pool, v, tc, i, err)
+                     != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            v = json_object_get(t, "env");
+            if (v && ngx_http_judge_submit_env(pool, v, tc, err) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            v = json_object_get(t, "limits");
+            if (v) {
+                if (ngx_http_judge_submit_test_limits(pool, v, jlcf, tc, err)
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+
+                wall = ngx_max(wall, tc->limits->wall_time_ms);
+            }
+
+            v = json_object_get(t, "assertions");
+            if (v && ngx_http_judge_submit_assertions(pool, v, tc, i, err)
+                     != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            if (!tc->has_expected && tc->n_assertions == 0
+                && json_object_get(problem, "interactor") == NULL)
+            {
+                return ngx_http_judge_invalid(err,
+                                              NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                              "invalid_problem",
+                                              "test \"%s\" needs an expected "
+                                              "output or assertions",
+                                              tc->id);
+            }
+
+            i++;
+        }
+
+        v = json_object_get(stage, "name");
+
+        if (json_is_string(v)) {
+            name.data = (u_char *) json_string_value(v);
+            name.len = ngx_min(json_string_length(v),
+                               NGX_HTTP_JUDGE_MAX_ID_LEN);
+
+        } else {
+            name.data = buf;
+            name.len = ngx_sprintf(buf, "%uz", si + 1) - buf;
+        }
+
+        score = json_number_value(json_object_get(stage, "score"));
+
+        p = ngx_sprintf(p, "%ui %uL ", i,
+                        (uint64_t) (score > 0 ? score * 1000 + 0.5 : 0));
+        p = ngx_http_judge_json_str(p, &name);
+        *p++ = LF;
+    }
+
+    *p++ = 'h';
+    p = ngx_cpymem(p, hidden, n);
+
+    sub->problem.len = p - sub->problem.data;
+    sub->test_time = wall;
 
     return NGX_OK;
 
