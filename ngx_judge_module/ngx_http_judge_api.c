@@ -88,6 +88,10 @@ struct ngx_http_judge_api_ctx_s {
     ngx_http_judge_addr_t        self;        /* SSE: its address */
     ngx_http_judge_session_view_t *view;      /* a run: what it runs */
     ngx_str_t                    body;        /* a run's */
+    ngx_str_t                    problem;     /* a stored problem's: its id */
+    ngx_array_t                 *rejudge;     /* what is left to rejudge */
+    ngx_uint_t                   rejudge_next;
+    json_t                      *rejudged;    /* the answer so far */
     u_char                       idem[NGX_HTTP_JUDGE_SHA256_LEN];
     u_char                       idem_body[NGX_HTTP_JUDGE_SHA256_LEN];
     ngx_http_judge_go_pt         go;          /* on, once the key is had */
@@ -233,6 +237,12 @@ static ngx_int_t ngx_http_judge_problem_submit(ngx_http_request_t *r,
     ngx_str_t *id);
 static ngx_int_t ngx_http_judge_send_jansson(ngx_http_request_t *r,
     ngx_uint_t status, json_t *json);
+static ngx_int_t ngx_http_judge_rejudge_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_rejudge_all_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_rejudge_next(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_rejudge_filed(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static void ngx_http_judge_json_cleanup(void *data);
 
 
 static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
@@ -304,6 +314,14 @@ static ngx_http_judge_route_t  ngx_http_judge_routes[] = {
     { ngx_string("/problems/*/submissions"),
       NGX_HTTP_POST,
       ngx_http_judge_problem_submit_handler, 1, 0 },
+
+    { ngx_string("/problems/*/rejudge"),
+      NGX_HTTP_POST,
+      ngx_http_judge_rejudge_all_handler, 0, 1 },
+
+    { ngx_string("/submissions/*/rejudge"),
+      NGX_HTTP_POST,
+      ngx_http_judge_rejudge_handler, 0, 1 },
 
     { ngx_string("/languages"),
       NGX_HTTP_GET|NGX_HTTP_HEAD,
@@ -1502,6 +1520,16 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
 
     if (ctx->run) {
         ngx_http_judge_session_tell(r, NGX_HTTP_JUDGE_SESSION_RAN, &op->id);
+    }
+
+    if (ctx->problem.len
+        && ngx_http_judge_problem_record(jmcf->zone->problems, &ctx->problem,
+                                         &op->id, &ctx->body)
+           != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "judge: submission %V to problem \"%V\" could not be "
+                      "kept for rejudging", &op->id, &ctx->problem);
     }
 
     if (ctx->idem_held) {
@@ -3978,6 +4006,11 @@ ngx_http_judge_problem_submit(ngx_http_request_t *r, ngx_str_t *id)
 
     def = ngx_http_judge_problem_load(jmcf->zone->problems, id, 0, &err);
 
+    if (def) {
+        ctx->problem.data = ngx_pstrdup(r->pool, id);
+        ctx->problem.len = id->len;
+    }
+
     json_decref(root);
 
     if (def == NULL) {
@@ -4007,4 +4040,251 @@ ngx_http_judge_problem_submit(ngx_http_request_t *r, ngx_str_t *id)
     }
 
     return ngx_http_judge_submission_accept(r, sub);
+}
+
+
+
+/*
+ * POST /submissions/{id}/rejudge (admin): a submission to a stored
+ * problem judged again, as a new submission, against the problem's
+ * latest version.
+ */
+
+static ngx_int_t
+ngx_http_judge_rejudge_handler(ngx_http_request_t *r)
+{
+    ngx_str_t                    problem;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    if (ngx_http_judge_problem_recorded(r->pool, jmcf->zone->problems,
+                                        &ctx->arg, jlcf->max_body_size,
+                                        &problem, &ctx->body)
+        != NGX_OK)
+    {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "submission_not_found",
+                                         "no submission to a stored problem "
+                                         "with that id");
+    }
+
+    return ngx_http_judge_problem_submit(r, &problem);
+}
+
+
+static void
+ngx_http_judge_json_cleanup(void *data)
+{
+    json_decref(data);
+}
+
+
+/*
+ * POST /problems/{id}/rejudge (admin): every submission kept for the
+ * problem (one of each program) judged again against its latest version,
+ * one after another; the answer lists the new submissions, and those the
+ * judge refused now (a full queue, the client's limit) with why.
+ */
+
+static ngx_int_t
+ngx_http_judge_rejudge_all_handler(ngx_http_request_t *r)
+{
+    json_t                      *def;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_invalid_t     err;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    def = ngx_http_judge_problem_load(jmcf->zone->problems, &ctx->arg, 0,
+                                      &err);
+    if (def == NULL) {
+        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                         "problem_not_found",
+                                         "no such problem");
+    }
+
+    ctx->rejudged = json_pack("{s:O,s:O,s:[],s:[]}",
+                              "problem", json_object_get(def, "id"),
+                              "version", json_object_get(def, "version"),
+                              "rejudged", "refused");
+    json_decref(def);
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (ctx->rejudged == NULL || cln == NULL) {
+        json_decref(ctx->rejudged);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_http_judge_json_cleanup;
+    cln->data = ctx->rejudged;
+
+    ctx->problem.data = ngx_pstrdup(r->pool, &ctx->arg);
+    ctx->problem.len = ctx->arg.len;
+
+    ctx->rejudge = ngx_http_judge_problem_records(r->pool,
+                                                  jmcf->zone->problems,
+                                                  &ctx->problem,
+                                                  jlcf->queue_size);
+    if (ctx->rejudge == NULL || ctx->problem.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_judge_rejudge_next(r);
+}
+
+
+/* the next kept submission filed; the answer once none is left */
+
+static ngx_int_t
+ngx_http_judge_rejudge_next(ngx_http_request_t *r)
+{
+    json_t                        *def;
+    ngx_int_t                      rc;
+    ngx_str_t                      body, key;
+    ngx_http_judge_langs_t         langs;
+    ngx_http_judge_invalid_t       err;
+    ngx_http_judge_api_ctx_t      *ctx;
+    ngx_http_judge_store_op_t     *op;
+    ngx_http_judge_loc_conf_t     *jlcf;
+    ngx_http_judge_main_conf_t    *jmcf;
+    ngx_http_judge_submission_t   *sub;
+    ngx_http_judge_problem_rec_t  *rec;
+    ngx_md5_t                      md5;
+    u_char                         v6[9];
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    langs.language = ngx_http_judge_submit_language;
+    langs.flags = ngx_http_judge_submit_flags;
+    langs.data = jmcf->zone;
+
+    while (ctx->rejudge_next < ctx->rejudge->nelts) {
+        rec = (ngx_http_judge_problem_rec_t *) ctx->rejudge->elts
+              + ctx->rejudge_next++;
+
+        def = ngx_http_judge_problem_load(jmcf->zone->problems,
+                                          &ctx->problem, 0, &err);
+        sub = ngx_palloc(r->pool, sizeof(ngx_http_judge_submission_t));
+
+        if (def == NULL || sub == NULL
+            || ngx_http_judge_problem_body(r->pool, jmcf->zone->problems,
+                                           rec->hash, jlcf->max_body_size,
+                                           &body)
+               != NGX_OK)
+        {
+            json_decref(def);
+            err.code = "internal_error";
+            goto refused;
+        }
+
+        rc = ngx_http_judge_submit_problem(r->pool, jlcf, &langs, &body, def,
+                                           sub, &err);
+        json_decref(def);
+
+        if (rc != NGX_OK) {
+            goto refused;
+        }
+
+        ngx_http_judge_client_addr(r->connection, &key, v6);
+        ngx_md5_init(&md5);
+        ngx_md5_update(&md5, key.data, key.len);
+        ngx_md5_final(sub->client, &md5);
+
+        ctx->body = body;
+        ctx->arg.len = 0;
+
+        op = ngx_http_judge_store_op(r, ngx_http_judge_rejudge_filed);
+        if (op == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_str_null(&op->id);
+        op->jlcf = jlcf;
+        op->sub = sub;
+
+        rc = jmcf->zone->store->create(op);
+
+        if (rc == NGX_AGAIN) {
+            r->main->count++;
+            return NGX_DONE;
+        }
+
+        ngx_http_judge_rejudge_filed(r, op, rc);
+        continue;
+
+    refused:
+
+        json_array_append_new(json_object_get(ctx->rejudged, "refused"),
+                              json_pack("{s:s%,s:s}",
+                                        "of", rec->job,
+                                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                                        "error", err.code));
+    }
+
+    return ngx_http_judge_send_jansson(r, NGX_HTTP_ACCEPTED,
+                                       json_incref(ctx->rejudged));
+}
+
+
+/* one rejudged submission filed, or refused; then the next */
+
+static ngx_int_t
+ngx_http_judge_rejudge_filed(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    u_char                        *of;
+    ngx_http_judge_api_ctx_t      *ctx;
+    ngx_http_judge_main_conf_t    *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    of = ((ngx_http_judge_problem_rec_t *) ctx->rejudge->elts)
+         [ctx->rejudge_next - 1].job;
+
+    if (rc == NGX_OK) {
+        json_array_append_new(json_object_get(ctx->rejudged, "rejudged"),
+                              json_pack("{s:s%,s:s%}",
+                                        "of", of,
+                                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                                        "id", op->id.data, op->id.len));
+
+        if (ngx_http_judge_problem_record(jmcf->zone->problems,
+                                          &ctx->problem, &op->id, &ctx->body)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "judge: submission %V to problem \"%V\" could not "
+                          "be kept for rejudging", &op->id, &ctx->problem);
+        }
+
+    } else {
+        json_array_append_new(json_object_get(ctx->rejudged, "refused"),
+                              json_pack("{s:s%,s:s}",
+                                        "of", of,
+                                        (size_t) NGX_HTTP_JUDGE_JOB_ID_LEN,
+                                        "error",
+                                        rc == NGX_HTTP_TOO_MANY_REQUESTS
+                                        ? "too_many_jobs"
+                                        : rc == NGX_BUSY ? "queue_full"
+                                        : "store_refused"));
+    }
+
+    if (rc == NGX_AGAIN) {
+        return NGX_DONE;
+    }
+
+    return ngx_http_judge_rejudge_next(r);
 }

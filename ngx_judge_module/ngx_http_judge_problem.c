@@ -1473,3 +1473,236 @@ ngx_http_judge_problem_list(ngx_pool_t *pool, ngx_path_t *dir,
 
     return out;
 }
+
+
+
+/*
+ * A submission to a problem, kept for rejudging: its body filed as a test
+ * file is (by hash), "s/<job>" naming the problem and the body, and a
+ * line "<job> <hash>" added to "p/<id>.subs".
+ */
+
+ngx_int_t
+ngx_http_judge_problem_record(ngx_path_t *dir, ngx_str_t *id, ngx_str_t *job,
+    ngx_str_t *body)
+{
+    u_char    *p, *q;
+    json_t    *ref;
+    ssize_t    n;
+    ngx_fd_t   fd;
+    u_char     line[NGX_HTTP_JUDGE_PROBLEM_ID_LEN + 128];
+    u_char     rec[NGX_HTTP_JUDGE_PROBLEM_ID_LEN + 128];
+    u_char     name[NGX_MAX_PATH], tmp[NGX_MAX_PATH];
+
+    if (ngx_http_judge_problem_put(dir, body->data, body->len, &ref)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    p = ngx_snprintf(line, sizeof(line), "%V %s\n", job,
+                     json_string_value(json_object_get(ref, "sha256")));
+    json_decref(ref);
+
+    if (ngx_http_judge_problem_mkdir(dir, "s") != NGX_OK
+        || ngx_http_judge_problem_path(dir, name, "s/%V", job) != NGX_OK
+        || ngx_http_judge_problem_path(dir, tmp, "s/.t-%P-%ui", ngx_pid,
+                                       ngx_http_judge_problem_seq++)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* "s/<job>": "<problem> <hash>" */
+
+    q = ngx_snprintf(rec, sizeof(rec), "%V %*s", id, (size_t) 64,
+                     line + job->len + 1);
+
+    if (ngx_http_judge_problem_write(name, tmp, rec, q - rec) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_judge_problem_path(dir, name, "p/%V.subs", id) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    fd = ngx_open_file(name, NGX_FILE_APPEND, NGX_FILE_CREATE_OR_OPEN, 0600);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      ngx_open_file_n " \"%s\" failed", name);
+        return NGX_ERROR;
+    }
+
+    n = write(fd, line, p - line);
+
+    (void) ngx_close_file(fd);
+
+    return (n == p - line) ? NGX_OK : NGX_ERROR;
+}
+
+
+
+/* the bytes of file "hash" (a recorded body), within "max"; or NULL */
+
+static u_char *
+ngx_http_judge_problem_read(ngx_pool_t *pool, u_char *name, size_t max,
+    size_t *len)
+{
+    u_char           *buf;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_file_info_t   fi;
+
+    fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        return NULL;
+    }
+
+    buf = NULL;
+
+    if (ngx_fd_info(fd, &fi) != NGX_FILE_ERROR
+        && (size_t) ngx_file_size(&fi) <= max)
+    {
+        *len = ngx_file_size(&fi);
+        buf = ngx_pnalloc(pool, *len + 1);
+
+        if (buf) {
+            n = read(fd, buf, *len);
+
+            if (n != (ssize_t) *len) {
+                buf = NULL;
+            }
+        }
+    }
+
+    (void) ngx_close_file(fd);
+
+    return buf;
+}
+
+
+/*
+ * A recorded submission "job": the problem it was to and its body.
+ * NGX_DECLINED: none is recorded.
+ */
+
+ngx_int_t
+ngx_http_judge_problem_recorded(ngx_pool_t *pool, ngx_path_t *dir,
+    ngx_str_t *job, size_t max, ngx_str_t *id, ngx_str_t *body)
+{
+    u_char  *rec, *sp;
+    size_t   len;
+    u_char   name[NGX_MAX_PATH];
+
+    if (job->len != NGX_HTTP_JUDGE_JOB_ID_LEN
+        || ngx_http_judge_problem_path(dir, name, "s/%V", job) != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    rec = ngx_http_judge_problem_read(pool, name, 256, &len);
+    if (rec == NULL) {
+        return NGX_DECLINED;
+    }
+
+    sp = ngx_strlchr(rec, rec + len, ' ');
+
+    if (sp == NULL || rec + len - (sp + 1) != 64) {
+        return NGX_DECLINED;
+    }
+
+    id->data = rec;
+    id->len = sp - rec;
+
+    return ngx_http_judge_problem_body(pool, dir, sp + 1, max, body);
+}
+
+
+/* the body of hash "hash" (64 hex digits) */
+
+ngx_int_t
+ngx_http_judge_problem_body(ngx_pool_t *pool, ngx_path_t *dir, u_char *hash,
+    size_t max, ngx_str_t *body)
+{
+    u_char  name[NGX_MAX_PATH];
+
+    if (ngx_http_judge_problem_path(dir, name, "d/%*s", (size_t) 64, hash)
+        != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    body->data = ngx_http_judge_problem_read(pool, name, max, &body->len);
+
+    return body->data ? NGX_OK : NGX_DECLINED;
+}
+
+
+/*
+ * The submissions recorded for problem "id", one of each body (the
+ * earliest), at most "max": an array of ngx_http_judge_problem_rec_t.
+ */
+
+ngx_array_t *
+ngx_http_judge_problem_records(ngx_pool_t *pool, ngx_path_t *dir,
+    ngx_str_t *id, ngx_uint_t max)
+{
+    u_char                         *data, *p, *last, *eol;
+    size_t                          len;
+    ngx_uint_t                      i;
+    ngx_array_t                    *recs;
+    ngx_http_judge_problem_rec_t   *rec, *all;
+    u_char                          name[NGX_MAX_PATH];
+
+    recs = ngx_array_create(pool, 16, sizeof(ngx_http_judge_problem_rec_t));
+    if (recs == NULL
+        || ngx_http_judge_problem_path(dir, name, "p/%V.subs", id) != NGX_OK)
+    {
+        return NULL;
+    }
+
+    data = ngx_http_judge_problem_read(pool, name,
+                                       max * (NGX_HTTP_JUDGE_JOB_ID_LEN + 66)
+                                       * 4, &len);
+    if (data == NULL) {
+        return recs;
+    }
+
+    last = data + len;
+
+    for (p = data; p < last && recs->nelts < max; p = eol + 1) {
+        eol = ngx_strlchr(p, last, LF);
+
+        if (eol == NULL) {
+            break;
+        }
+
+        if (eol - p != NGX_HTTP_JUDGE_JOB_ID_LEN + 1 + 64) {
+            continue;
+        }
+
+        all = recs->elts;
+
+        for (i = 0; i < recs->nelts; i++) {
+            if (ngx_strncmp(all[i].hash, p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1,
+                            64) == 0)
+            {
+                break;
+            }
+        }
+
+        if (i < recs->nelts) {
+            continue;
+        }
+
+        rec = ngx_array_push(recs);
+        if (rec == NULL) {
+            return NULL;
+        }
+
+        ngx_memcpy(rec->job, p, NGX_HTTP_JUDGE_JOB_ID_LEN);
+        ngx_memcpy(rec->hash, p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1, 64);
+    }
+
+    return recs;
+}

@@ -27,9 +27,13 @@
  *                            in the stored form below; written to a
  *                            temporary name and renamed, so a version
  *                            is whole or absent
+ *   p/<id>                   a link to its latest version
+ *   p/<id>.subs              "<job> <hash>" of each submission to it,
+ *                            its body stored as d/<hash>, for rejudging
+ *   s/<job>                  "<problem> <hash>" of one such submission
  *
- * The zone indexes the latest version of each problem (id, version,
- * title, counts); it is filled from the directory at start.
+ * Every nginx process reads them from the directory (a problem's write
+ * holds a lock file, p/<id>.lock, so versions go up by one).
  *
  * The stored form of a definition, made from a PUT of JSON or of a
  * Kattis problem package, with every test's bytes replaced by a
@@ -85,6 +89,23 @@ json_t *ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
 json_t *ngx_http_judge_problem_public(ngx_path_t *dir, json_t *def);
 json_t *ngx_http_judge_problem_list(ngx_pool_t *pool, ngx_path_t *dir,
     ngx_str_t *cursor, ngx_uint_t limit);
+
+
+/* a submission recorded for rejudging */
+typedef struct {
+    u_char                       job[NGX_HTTP_JUDGE_JOB_ID_LEN];
+    u_char                       hash[64];
+} ngx_http_judge_problem_rec_t;
+
+
+ngx_int_t ngx_http_judge_problem_record(ngx_path_t *dir, ngx_str_t *id,
+    ngx_str_t *job, ngx_str_t *body);
+ngx_int_t ngx_http_judge_problem_recorded(ngx_pool_t *pool, ngx_path_t *dir,
+    ngx_str_t *job, size_t max, ngx_str_t *id, ngx_str_t *body);
+ngx_int_t ngx_http_judge_problem_body(ngx_pool_t *pool, ngx_path_t *dir,
+    u_char *hash, size_t max, ngx_str_t *body);
+ngx_array_t *ngx_http_judge_problem_records(ngx_pool_t *pool,
+    ngx_path_t *dir, ngx_str_t *id, ngx_uint_t max);
 
 
 /*

@@ -920,6 +920,12 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
         ngx_http_judge_redis_arg(a, run, p - run);
     }
 
+    if (sub->problem.len) {
+        /* a stored problem's: its stages and hidden tests go along */
+        ngx_http_judge_redis_argz(a, "problem");
+        ngx_http_judge_redis_arg(a, sub->problem.data, sub->problem.len);
+    }
+
     return ngx_http_judge_redis_ask(ngx_http_judge_redis_created, op, a);
 }
 
@@ -2812,7 +2818,7 @@ ngx_http_judge_redis_take(ngx_http_judge_zone_t *zone, u_char *id,
     static char  *fields[] = { "lang", "hash", "cspec", "rspec", "tests",
                                "toff", "ntests", "ttime", "flags", "client",
                                "params", "created", "cancel", "spills",
-                               "run" };
+                               "run", "problem" };
 
     pool = ngx_create_pool(4096, ngx_cycle->log);
     if (pool == NULL) {
@@ -2939,13 +2945,13 @@ ngx_http_judge_redis_damaged(redisReply *reply)
     ngx_uint_t   i;
     redisReply **e;
 
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 15) {
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 16) {
         return "not the fields asked for";
     }
 
     e = reply->element;
 
-    /* the last three (cancel, spills, run) may be missing */
+    /* the last four (cancel, spills, run, problem) may be missing */
 
     for (i = 0; i < 12; i++) {
         if (e[i]->type != REDIS_REPLY_STRING) {
@@ -3063,6 +3069,11 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
             sub->revision = revision;
             ngx_memcpy(sub->session, e[14]->str, NGX_HTTP_JUDGE_JOB_ID_LEN);
         }
+    }
+
+    if (e[15]->type == REDIS_REPLY_STRING) {
+        sub->problem.data = (u_char *) e[15]->str;
+        sub->problem.len = e[15]->len;
     }
 
     ngx_memcpy(&params, e[10]->str, sizeof(ngx_http_judge_redis_params_t));

@@ -450,15 +450,14 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
 
     /*
      * A hidden test of a stored problem shows nothing of the program's
-     * output (it may echo its input) nor of a checker's words (they may
-     * quote the expected output): a failure is told by the failing
-     * assertion's description, which is all the worker sends as message.
+     * output (it may echo its input).  Its checker message is the
+     * worker's fixed words for a hidden test ("wrong answer") or the
+     * failed assertion's description, never a checker's own.
      */
 
     if (hidden) {
         out.len = 0;
         err.len = 0;
-        checker.len = 0;
         res->stdout_truncated = 0;
         res->stderr_truncated = 0;
     }

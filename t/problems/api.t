@@ -217,7 +217,7 @@ is($h1->{stderr}, '', 'nor stderr');
 ok($h1->{hidden}, 'and says it is hidden');
 my ($h3) = grep { $_->{id} eq 'h3' } @{ $j->{tests} };
 is($h3->{verdict}, 'WA', 'h3 failed');
-is($h3->{checker_message}, '', 'no checker message of a hidden test');
+is($h3->{checker_message}, 'wrong answer', 'a hidden test: the fixed words only');
 my $id = $j->{id};
 
 # every public answer about it
@@ -233,7 +233,7 @@ is(scalar @{ $j->{tests} }, 5, 'all_stages: every test ran');
 no_secret(encode_json($j), 'the all-stages answer');
 my ($h2) = grep { $_->{id} eq 'h2' } @{ $j->{tests} };
 is($h2->{verdict}, 'WA', 'an assertion failed');
-is($h2->{message}, 'says nothing else', 'told by its description');
+is($h2->{checker_message}, 'says nothing else', 'told by its description');
 
 # POST /submissions with problem_id is the same
 ($c, $j) = http_json(POST => '/submissions?wait=true', { problem_id => 'echo',
