@@ -210,16 +210,24 @@ ngx_http_judge_kattis_convert(u_char *pkg, size_t len,
     }
 
     if (rc == NGX_OK
-        && ngx_http_judge_kattis_type(&k) == NGX_OK
-        && ngx_http_judge_kattis_validation(&k) == NGX_OK
-        && ngx_http_judge_kattis_title(&k, out) == NGX_OK
-        && ngx_http_judge_kattis_statement(&k, out) == NGX_OK
-        && ngx_http_judge_kattis_limits(&k, out) == NGX_OK
-        && ngx_http_judge_kattis_checker(&k, out) == NGX_OK
-        && ngx_http_judge_kattis_stages(&k, out) == NGX_OK
-        && (!k.scoring
-            || json_object_set_new(out, "scoring", json_true()) == 0))
+        && (ngx_http_judge_kattis_type(&k) != NGX_OK
+            || ngx_http_judge_kattis_validation(&k) != NGX_OK
+            || ngx_http_judge_kattis_title(&k, out) != NGX_OK
+            || ngx_http_judge_kattis_statement(&k, out) != NGX_OK
+            || ngx_http_judge_kattis_limits(&k, out) != NGX_OK
+            || ngx_http_judge_kattis_checker(&k, out) != NGX_OK
+            || ngx_http_judge_kattis_stages(&k, out) != NGX_OK))
     {
+        rc = NGX_ERROR;
+    }
+
+    if (rc == NGX_OK && k.scoring
+        && json_object_set_new(out, "scoring", json_true()) != 0)
+    {
+        rc = ngx_http_judge_kattis_nomem(&k);
+    }
+
+    if (rc == NGX_OK) {
         *def = out;
         out = NULL;
     }
@@ -227,7 +235,7 @@ ngx_http_judge_kattis_convert(u_char *pkg, size_t len,
     json_decref(out);
     ngx_http_judge_kattis_free(&k);
 
-    return (*def != NULL) ? NGX_OK : NGX_ERROR;
+    return rc;
 }
 
 
@@ -467,11 +475,25 @@ ngx_http_judge_kattis_entry(ngx_http_judge_kattis_t *k, struct archive *a,
     e->type = type;
     e->target = target;
 
-    if (type != NGX_HTTP_JUDGE_KATTIS_FILE) {
-        return NGX_OK;
+    if (type == NGX_HTTP_JUDGE_KATTIS_FILE) {
+        return ngx_http_judge_kattis_data(k, a, ae, e);
     }
 
-    return ngx_http_judge_kattis_data(k, a, ae, e);
+    /* bytes a link or directory carries are skipped, unpacked all the same */
+
+    if (archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0) {
+        k->total += ngx_min((uint64_t) archive_entry_size(ae),
+                            NGX_HTTP_JUDGE_KATTIS_MAX_TOTAL + 1);
+
+        if (k->total > NGX_HTTP_JUDGE_KATTIS_MAX_TOTAL) {
+            return ngx_http_judge_kattis_fail(k, "%s: the package unpacks to "
+                                      "more than %d MiB", e->path,
+                                      NGX_HTTP_JUDGE_KATTIS_MAX_TOTAL
+                                      / (1024 * 1024));
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -2437,7 +2459,8 @@ ngx_http_judge_kattis_settings(ngx_http_judge_kattis_t *k, const char *file,
             agg = json_string_value(v);
 
             if (agg == NULL
-                || (ngx_strcmp(agg, "sum") != 0 && ngx_strcmp(agg, "min") != 0))
+                || (ngx_strcmp(agg, "sum") != 0
+                    && ngx_strcmp(agg, "min") != 0))
             {
                 return ngx_http_judge_kattis_fail(k, "%s: aggregation must "
                                                   "be sum or min", file);

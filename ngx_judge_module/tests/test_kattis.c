@@ -717,6 +717,10 @@ static bad_t  bad[] = {
           "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n", 0 }, TEST_OK },
       "problem.yaml", "too large" },
 
+    { "an alias inside itself",
+      { { 'f', "p/problem.yaml", "name: &a [*a]\n", 0 }, TEST_OK },
+      "problem.yaml", "nested too deep" },
+
     { "broken testdata.yaml",
       { { 'f', "p/problem.yaml", "type: scoring\n", 0 }, TEST_OK,
         { 'f', "p/data/secret/testdata.yaml", "accept_score: [\n", 0 } },
@@ -828,11 +832,36 @@ refused(const char *name, u_char *bytes, size_t len, const char *message,
 }
 
 
+/*
+ * A table of "n" entries (and room for one more): problem.yaml and empty
+ * files named by the format "name", their names in "names".
+ */
+
+static entry_t *
+many(ngx_uint_t n, const char *name, char *names, size_t name_len)
+{
+    entry_t     *entries;
+    ngx_uint_t   i;
+
+    entries = calloc(n + 2, sizeof(entry_t));
+    entries[0] = (entry_t) { 'f', "p/problem.yaml", "name: P\n", 0 };
+
+    for (i = 1; i < n; i++) {
+        snprintf(names + i * name_len, name_len, name, (int) i);
+        entries[i] = (entry_t) { 'f', names + i * name_len, "", 0 };
+    }
+
+    return entries;
+}
+
+
 static void
 test_refusals(void)
 {
-    size_t  len;
-    bad_t  *b;
+    char     *names, *long_name;
+    size_t    len;
+    bad_t    *b;
+    entry_t  *entries;
 
     static const char  garbage[] = "\x1f\x8b this is not a package at all";
 
@@ -847,6 +876,25 @@ test_refusals(void)
 
     len = tar_gz(bad[1].entries, pkg);
     refused("a truncated tar.gz", pkg, len / 2, "the package", NULL);
+
+    names = malloc(32 * (NGX_HTTP_JUDGE_KATTIS_MAX_ENTRIES + 1));
+    entries = many(NGX_HTTP_JUDGE_KATTIS_MAX_ENTRIES + 1, "p/data/%05d.txt",
+                   names, 32);
+    refused("too many entries", pkg, tar_gz(entries, pkg), "more than 10000",
+            "entries");
+    free(entries);
+    free(names);
+
+    long_name = malloc(NGX_HTTP_JUDGE_KATTIS_MAX_PATH + 16);
+    memset(long_name, 'a', NGX_HTTP_JUDGE_KATTIS_MAX_PATH + 8);
+    memcpy(long_name, "p/data/", 7);
+    long_name[NGX_HTTP_JUDGE_KATTIS_MAX_PATH + 8] = '\0';
+    entries = many(1, "", NULL, 0);
+    entries[1] = (entry_t) { 'f', long_name, "x", 0 };
+    refused("a path too long", pkg, tar_gz(entries, pkg), "longer than 1024",
+            "p/data/aaa");
+    free(entries);
+    free(long_name);
 }
 
 
