@@ -111,8 +111,23 @@ ngx_array_t *ngx_http_judge_problem_records(ngx_pool_t *pool,
 /*
  * A Kattis problem package (tar.gz or zip, "len" bytes at "pkg") made a
  * definition in the stored form, its test files put with "put".
- * NGX_ERROR: "err" says which file and what is wrong (422).
+ * NGX_ERROR: "err" says which file and what is wrong (422), or that "put"
+ * or memory failed (500).  Memory work only: no I/O but "put", no log.
+ *
+ * A package is refused (422) past these bounds, whatever its headers
+ * claim: the bytes are counted as they are unpacked, so a zip bomb stops
+ * at the total.  The whole package is held in memory while it converts.
  */
+
+#define NGX_HTTP_JUDGE_KATTIS_MAX_TOTAL    (256 * 1024 * 1024)  /* unpacked */
+#define NGX_HTTP_JUDGE_KATTIS_MAX_FILE     (64 * 1024 * 1024)   /* a file */
+#define NGX_HTTP_JUDGE_KATTIS_MAX_ENTRIES  10000    /* files, dirs, links */
+#define NGX_HTTP_JUDGE_KATTIS_MAX_PATH     1024     /* bytes of a path */
+#define NGX_HTTP_JUDGE_KATTIS_MAX_LINKS    40       /* links to a file */
+#define NGX_HTTP_JUDGE_KATTIS_MAX_YAML     65536    /* a .yaml file */
+#define NGX_HTTP_JUDGE_KATTIS_MAX_TEXT     (1024 * 1024)
+                                    /* the statement; a validator's files */
+
 ngx_int_t ngx_http_judge_kattis_convert(u_char *pkg, size_t len,
     ngx_http_judge_problem_put_pt put, void *data, json_t **def,
     ngx_http_judge_invalid_t *err);

@@ -17,11 +17,13 @@ packages=(
     nginx nginx-dev
     protobuf-c-compiler libprotobuf-c-dev
     libjansson-dev libhiredis-dev libseccomp-dev libssl-dev libpcre2-dev
+    libarchive-dev libyaml-dev          # Kattis problem packages
     # run: the stock nginx above, languages the quickstart worker offers
     python3 redis-server curl ca-certificates
     # test
     perl libtest-base-perl libtext-diff-perl libtest-longstring-perl
     libhttp-message-perl openssl time
+    zip                                 # Kattis packages of the unit tests
     libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
     # unit tests and fuzz targets of the module and the worker: clang with
     # libFuzzer and the sanitizer runtimes, llvm-symbolizer for reports
