@@ -52,6 +52,10 @@
 #define RUNNER_MAX_ARG_LEN          4096
 #define RUNNER_MAX_ARGS_TOTAL       (16 * 1024)
 
+/* a test's own environment entries, "NAME=value" */
+#define RUNNER_MAX_ENV              64
+#define RUNNER_MAX_ENV_LEN          4096
+
 
 /*
  * The compile step of a language whose artifact is a pattern: the
@@ -205,20 +209,12 @@ program_free(struct program *p)
 
 
 /*
- * Fills "out" from the task's limits "given" (NULL or zero fields: the
- * step's "defaults", then the sandbox's), never fewer processes than
- * "floor", and a work dir (the sandbox's default size, or more) big
- * enough for "placed" bytes of files plus the largest file the program
- * may write.
+ * Replaces each limit of "out" that "given" sets (not zero); NULL sets
+ * none.
  */
 static void
-runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
-              uint32_t floor, size_t placed, sandbox_limits_t *out)
+runner_limits_over(const Judge__Limits *given, sandbox_limits_t *out)
 {
-    uint64_t  need;
-
-    *out = *defaults;
-
     if (given != NULL) {
         out->cpu_time_ms = given->cpu_time_ms ? given->cpu_time_ms
                                               : out->cpu_time_ms;
@@ -236,6 +232,24 @@ runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
         out->open_files = given->open_files ? given->open_files
                                             : out->open_files;
     }
+}
+
+
+/*
+ * Fills "out" from the task's limits "given" (NULL or zero fields: the
+ * step's "defaults", then the sandbox's), never fewer processes than
+ * "floor", and a work dir (the sandbox's default size, or more) big
+ * enough for "placed" bytes of files plus the largest file the program
+ * may write.
+ */
+static void
+runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
+              uint32_t floor, size_t placed, sandbox_limits_t *out)
+{
+    uint64_t  need;
+
+    *out = *defaults;
+    runner_limits_over(given, out);
 
     if (out->processes < floor) {
         out->processes = floor;
@@ -658,14 +672,15 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
 
 
 /*
- * Checks the assertions of "tc" against a run.
+ * Checks the assertions of "tc" against a run.  A hidden test's message
+ * is checker_hidden_message()'s.
  */
 static check_verdict_t
 runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
                   char *msg, size_t msg_size)
 {
     assertion_t      *a;
-    size_t            i;
+    size_t            i, failed;
     check_verdict_t   v;
 
     a = calloc(tc->n_assertions, sizeof(*a));
@@ -679,10 +694,19 @@ runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
         a[i].value = tc->assertions[i]->value;
         a[i].value_len = strlen(tc->assertions[i]->value);
         a[i].code = tc->assertions[i]->code;
+        a[i].description = tc->assertions[i]->description;
+        a[i].description_len = strlen(tc->assertions[i]->description);
     }
 
     v = checker_assert(a, tc->n_assertions, res->out, res->out_len, res->err,
-                       res->err_len, res->exit_code, msg, msg_size);
+                       res->err_len, res->exit_code, msg, msg_size, &failed);
+
+    if (tc->hidden) {
+        checker_hidden_message(v, failed < tc->n_assertions ? &a[failed]
+                                                            : NULL,
+                               failed, msg, msg_size);
+    }
+
     free(a);
 
     return v;
@@ -692,7 +716,8 @@ runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
 /*
  * Judges a run that completed: the expected output (through the batch's
  * checker) and then the assertions.  AC, WA, or IE for a broken test or
- * checker; "msg" says why.
+ * checker; "msg" says why, for a hidden test in fixed words (or an
+ * assertion's description) that quote nothing of the test or the run.
  */
 static Judge__Status
 runner_judge(sandbox_t *sb, const struct test_setup *ts,
@@ -724,6 +749,10 @@ runner_judge(sandbox_t *sb, const struct test_setup *ts,
         v = checker_compare(&spec, res->out, res->out_len,
                             (const char *) tc->expected_output.data,
                             tc->expected_output.len, msg, msg_size);
+    }
+
+    if (tc->hidden) {
+        checker_hidden_message(v, NULL, 0, msg, msg_size);
     }
 
     if (v == CHECK_AC && tc->n_assertions > 0) {
@@ -764,16 +793,19 @@ runner_exit_expected(const Judge__TestCase *tc, int code)
 
 /*
  * Copies at most "cap" bytes of a stream into "dst"; "truncated" when
- * something was left out, here or by the sandbox's output limit.
+ * something was left out, here or by the sandbox's output limit, unless
+ * "hidden": a hidden test's result does not even say how long its
+ * output was.
  */
 static int
 runner_capture(ProtobufCBinaryData *dst, protobuf_c_boolean *truncated,
-               const char *src, size_t len, int sandbox_truncated, size_t cap)
+               const char *src, size_t len, int sandbox_truncated, size_t cap,
+               int hidden)
 {
     size_t  n;
 
     n = len < cap ? len : cap;
-    *truncated = len > cap || sandbox_truncated;
+    *truncated = !hidden && (len > cap || sandbox_truncated);
 
     dst->len = 0;
     dst->data = NULL;
@@ -843,6 +875,123 @@ runner_check_args(char *const *args, size_t n, char *msg, size_t msg_size)
 
 
 /*
+ * Checks a test's environment entries, added to the sandbox's own for
+ * its run: at most RUNNER_MAX_ENV of them, each "NAME=value" of at most
+ * RUNNER_MAX_ENV_LEN bytes with NAME of [A-Za-z_][A-Za-z0-9_]*, no NAME
+ * twice, and none holding a NUL byte (message_decode() leaves such an
+ * entry NULL).  PATH is the sandbox's: it finds the run command's
+ * program, which the test does not choose; the other names the sandbox
+ * sets (HOME, LANG) only concern the program and may be replaced.  The
+ * message names an entry by its number only, so that it quotes nothing
+ * of a hidden test.  Returns 0, or -1 with the reason in "msg".
+ */
+int
+runner_check_env(char *const *env, size_t n, char *msg, size_t msg_size)
+{
+    size_t  i, j, len, name;
+
+    if (n > RUNNER_MAX_ENV) {
+        snprintf(msg, msg_size, "the test has %zu environment entries, more "
+                 "than %d", n, RUNNER_MAX_ENV);
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (env[i] == NULL) {
+            snprintf(msg, msg_size, "environment entry %zu of the test "
+                     "holds a NUL byte", i + 1);
+            return -1;
+        }
+
+        len = strlen(env[i]);
+
+        if (len > RUNNER_MAX_ENV_LEN) {
+            snprintf(msg, msg_size, "environment entry %zu of the test is "
+                     "%zu bytes, more than %d", i + 1, len,
+                     RUNNER_MAX_ENV_LEN);
+            return -1;
+        }
+
+        name = strspn(env[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+                              "rstuvwxyz0123456789_");
+
+        if (name == 0 || env[i][name] != '='
+            || (env[i][0] >= '0' && env[i][0] <= '9'))
+        {
+            snprintf(msg, msg_size, "environment entry %zu of the test is "
+                     "not NAME=value with a NAME of [A-Za-z_][A-Za-z0-9_]*",
+                     i + 1);
+            return -1;
+        }
+
+        if (name == 4 && strncmp(env[i], "PATH", 4) == 0) {
+            snprintf(msg, msg_size, "environment entry %zu of the test sets "
+                     "PATH, which the judge keeps: it finds the program "
+                     "to run", i + 1);
+            return -1;
+        }
+
+        for (j = 0; j < i; j++) {
+            if (strncmp(env[j], env[i], name + 1) == 0) {
+                snprintf(msg, msg_size, "environment entry %zu of the test "
+                         "sets %.*s again", i + 1, (int) name, env[i]);
+                return -1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The environment of a test's run: the sandbox's own entries but those
+ * the test replaces, then the test's (checked by runner_check_env()).
+ * NULL on ENOMEM; free() the array only.
+ */
+static const char **
+runner_test_env(const Judge__TestCase *tc)
+{
+    const char *const   *base;
+    const char         **env;
+    size_t               nbase, n, i, j, name;
+
+    base = sandbox_default_env();
+
+    for (nbase = 0; base[nbase] != NULL; nbase++) {
+        /* count */
+    }
+
+    env = calloc(nbase + tc->n_env + 1, sizeof(*env));
+    if (env == NULL) {
+        return NULL;
+    }
+
+    n = 0;
+
+    for (i = 0; i < nbase; i++) {
+        name = strcspn(base[i], "=") + 1;
+
+        for (j = 0; j < tc->n_env; j++) {
+            if (strncmp(tc->env[j], base[i], name) == 0) {
+                break;
+            }
+        }
+
+        if (j == tc->n_env) {
+            env[n++] = base[i];
+        }
+    }
+
+    for (j = 0; j < tc->n_env; j++) {
+        env[n++] = tc->env[j];
+    }
+
+    return env;
+}
+
+
+/*
  * The argv of a test's run: the run command's words, then the test's
  * own, never through a shell.  NULL on ENOMEM; free() the array only.
  */
@@ -889,11 +1038,14 @@ runner_test_refused(struct test_outcome *out, const char *why)
 
 
 /*
- * Runs test "tc" of a batch in "sb" and judges it.  Fills "out" (always;
- * IE with a message when the judge itself failed or the test's arguments
- * are refused) but for the ids.  With "live", what the program writes is
- * passed on through it while it runs, the rest as soon as it ends (before
- * any custom checker runs).
+ * Runs test "tc" of a batch in "sb" and judges it, with the batch's
+ * limits but those the test sets itself, and the test's environment
+ * entries added.  Fills "out" (always; IE with a message when the judge
+ * itself failed or the test's arguments or environment are refused) but
+ * for the ids.  With "live", what the program writes is passed on
+ * through it while it runs, the rest as soon as it ends (before any
+ * custom checker runs).  A hidden test's result carries none of the
+ * program's output, and messages that quote nothing (runner_judge()).
  */
 void
 runner_test(sandbox_t *sb, const struct test_setup *ts,
@@ -904,9 +1056,10 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     sandbox_spec_t      spec;
     sandbox_result_t    res;
+    sandbox_limits_t    batch;
     Judge__TestResult  *r;
     Judge__Status       status;
-    const char        **argv;
+    const char        **argv, **env;
     char                msg[CHECKER_MSG_SIZE];
     size_t              cap;
     int                 completed;
@@ -916,24 +1069,34 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     r->usage = &out->usage;
     judge__usage__init(&out->usage);
 
-    if (runner_check_args(tc->args, tc->n_args, msg, sizeof(msg)) != 0) {
+    if (runner_check_args(tc->args, tc->n_args, msg, sizeof(msg)) != 0
+        || runner_check_env(tc->env, tc->n_env, msg, sizeof(msg)) != 0)
+    {
         runner_test_refused(out, msg);
         return;
     }
 
     argv = runner_test_argv(ts->lang, tc);
-    if (argv == NULL) {
+    env = tc->n_env > 0 ? runner_test_env(tc) : NULL;
+
+    if (argv == NULL || (tc->n_env > 0 && env == NULL)) {
+        free(argv);
+        free(env);
         runner_test_refused(out, "out of memory on the worker");
         return;
     }
 
+    batch = none;
+    runner_limits_over(ts->limits, &batch);
+
     memset(&spec, 0, sizeof(spec));
     spec.argv = argv;
+    spec.env = env;
     spec.files = ts->prog->files;
     spec.nfiles = ts->prog->n;
     spec.stdin_data = tc->input.data;
     spec.stdin_len = tc->input.len;
-    runner_limits(ts->limits, &none, ts->lang->processes,
+    runner_limits(tc->limits, &batch, ts->lang->processes,
                   program_bytes(ts->prog) + tc->input.len, &spec.limits);
 
     if (live != NULL) {
@@ -943,6 +1106,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     (void) sandbox_run(sb, &spec, &res);
     free(argv);
+    free(env);
 
     if (live != NULL) {
         live_finish(live);
@@ -970,7 +1134,9 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
         }
     }
 
-    cap = ts->max_capture ? ts->max_capture : RUNNER_DEFAULT_CAPTURE;
+    /* nothing of a hidden test's output goes back */
+    cap = tc->hidden ? 0
+          : ts->max_capture ? ts->max_capture : RUNNER_DEFAULT_CAPTURE;
 
     r->status = status;
     r->checker_message = utf8_clean_copy(msg, strlen(msg), sizeof(msg));
@@ -979,9 +1145,11 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     if (r->checker_message == NULL || r->message == NULL
         || runner_capture(&r->stdout, &r->stdout_truncated, res.out,
-                          res.out_len, res.out_truncated, cap) != 0
+                          res.out_len, res.out_truncated, cap,
+                          tc->hidden) != 0
         || runner_capture(&r->stderr, &r->stderr_truncated, res.err,
-                          res.err_len, res.err_truncated, cap) != 0)
+                          res.err_len, res.err_truncated, cap,
+                          tc->hidden) != 0)
     {
         test_outcome_free(out);
         r->status = JUDGE__STATUS__IE;

@@ -44,7 +44,8 @@ struct compile_outcome {
 struct test_setup {
     const struct language    *lang;
     const struct program     *prog;
-    const Judge__Limits      *limits;        /* NULL: defaults */
+    const Judge__Limits      *limits;        /* NULL: defaults; a test's
+                                                own replace what they set */
     const Judge__Checker     *checker;       /* NULL: the default checker */
     const struct language    *checker_lang;  /* custom checker only */
     const struct program     *checker_prog;  /* NULL: see checker_error */
@@ -76,6 +77,8 @@ void  compile_outcome_free(struct compile_outcome *out);
 
 int   runner_check_args(char *const *args, size_t n, char *msg,
                         size_t msg_size);
+int   runner_check_env(char *const *env, size_t n, char *msg,
+                       size_t msg_size);
 void  runner_test(sandbox_t *sb, const struct test_setup *ts,
                   const Judge__TestCase *tc, struct live_output *live,
                   struct test_outcome *out);
