@@ -274,6 +274,96 @@ like(val($tests->{3}, 12), qr/sets PATH, which the judge keeps/, 'saying why');
 is(status_of($tests->{4}), 'IE', 'a NUL byte: IE');
 like(val($tests->{4}, 12), qr/holds a NUL byte/, 'saying why');
 
+# --- Java: the public class names the file and the run, whatever it is
+SKIP: {
+    skip 'no javac on this host', 14 unless $lang{java};
+
+    is(val($lang{java}, 5), 'Main.java',
+       'Register shows the source file of a program whose class is Main');
+
+    my $solution = <<'JAVA';
+// public class Fake { } -- a comment does not count
+/* public class Fake2 { } */
+import java.util.Scanner;
+
+class Helper {
+    static String tag = "public class Fake3";
+    static long twice(long x) { return 2 * x; }
+}
+
+public class Solution {
+    public static void main(String[] args) {
+        Scanner in = new Scanner(System.in);
+        System.out.println(Helper.twice(in.nextLong()));
+    }
+}
+JAVA
+    send_cmd(2, pb_field_bytes(1, 'javac')
+              . pb_field_varint(2, 10) . pb_field_bytes(3, 'java')
+              . pb_field_bytes(4, pb_field_bytes(2, $solution))
+              . pb_field_bytes(7, 'f' x 64));
+    my (undef, $cr) = recv_msg(120);
+    is($STATUS_NAME{ val($cr, 3) // 0 }, 'OK', 'public class Solution compiles')
+        or diag(val($cr, 4));
+    my $artifact = val($cr, 5) // '';
+    like($artifact, qr/\d+ Solution\.class\n/, 'into Solution.class');
+    like($artifact, qr/8 \.judge-main\nSolution\z/,
+         'the archive keeps the class name');
+    unlike($artifact, qr/Fake\d?\.class/,
+           'no class file named from a comment or a string');
+
+    my @tests = (test_case_msg(index => 0, input => "21\n",
+                               expected => "42\n"),
+                 test_case_msg(index => 1, input => "5\n",
+                               expected => "10\n"));
+    send_cmd(3, batch_task(job => 'java1', task => 11, lang => 'java',
+                           hash => 'f' x 64, tests => \@tests,
+                           limits => limits_msg(cpu => 5000, wall => 15000,
+                                                memory => 262144)));
+    my ($t) = collect_batch('java1', 11);
+    is(join(' ', map { status_of($t->{$_}) } 0, 1), 'AC AC',
+       'run from the cached artifact as Solution') or diag(val($t->{0}, 8));
+
+    send_cmd(3, batch_task(job => 'java2', task => 12, lang => 'java',
+                           hash => 'e' x 64, artifact => $artifact,
+                           tests => \@tests,
+                           limits => limits_msg(cpu => 5000, wall => 15000,
+                                                memory => 262144)));
+    ($t) = collect_batch('java2', 12);
+    is(join(' ', map { status_of($t->{$_}) } 0, 1), 'AC AC',
+       'and from the artifact sent back by the master');
+
+    my $plain = "class Main {\n    public static void main(String[] a) {\n"
+              . "        System.out.println(\"main\");\n    }\n}\n";
+    send_cmd(2, pb_field_bytes(1, 'javac')
+              . pb_field_varint(2, 13) . pb_field_bytes(3, 'java')
+              . pb_field_bytes(4, pb_field_bytes(2, $plain))
+              . pb_field_bytes(7, 'd' x 64));
+    (undef, $cr) = recv_msg(120);
+    is($STATUS_NAME{ val($cr, 3) // 0 }, 'OK', 'no public class: compiled as Main');
+    like(val($cr, 5) // '', qr/4 \.judge-main\nMain\z/, 'named Main');
+    send_cmd(3, batch_task(job => 'java3', task => 14, lang => 'java',
+                           hash => 'd' x 64,
+                           tests => [test_case_msg(index => 0,
+                                                   expected => "main\n")],
+                           limits => limits_msg(cpu => 5000, wall => 15000,
+                                                memory => 262144)));
+    ($t) = collect_batch('java3', 14);
+    is(status_of($t->{0}), 'AC', 'and run as Main');
+
+    send_cmd(2, pb_field_bytes(1, 'javac')
+              . pb_field_varint(2, 15) . pb_field_bytes(3, 'java')
+              . pb_field_bytes(4, pb_field_bytes(2, "public class 9Lives {}\n"))
+              . pb_field_bytes(7, 'c' x 64));
+    (undef, $cr) = recv_msg(60);
+    is($STATUS_NAME{ val($cr, 3) // 0 }, 'CE', 'a class name that is no '
+       . 'identifier: CE');
+    like(val($cr, 9), qr/^the public class "9Lives" is not a name the judge /,
+         'saying why');
+    is(val($cr, 4), val($cr, 9), 'in the output too');
+    ok(!defined val($cr, 5), 'no artifact');
+}
+
 open my $log, '<', "$dir/worker.out";
 my $out = do { local $/; <$log> // '' };
 unlike($out, qr/Sanitizer|runtime error/, 'no sanitizer report') or diag $out;

@@ -68,7 +68,7 @@ message_put_register(struct frame_writer *out, size_t max_frame,
         langs[n].version = l->version;
         langs[n].compiled = l->compile_command != NULL;
         reg.can_compile |= langs[n].compiled;
-        langs[n].source_file = l->source_file;
+        langs[n].source_file = l->source_shown;
         langs[n].compile_command = l->compile_command ? l->compile_command
                                                       : "";
         langs[n].run_command = l->run_command;

@@ -97,14 +97,18 @@ runner_bytes(const ProtobufCBinaryData *b)
 /*
  * Makes "p" place the artifact "data" of language "l": the one file the
  * table names, executable, or every file of an archive for a pattern.
- * "data" must outlive "p".  Returns 0, or -1 with the reason in "err".
+ * A language with a main name finds it in the archive's
+ * RUNNER_MAIN_MEMBER, which is not placed (the table's default when
+ * there is none).  "data" must outlive "p".  Returns 0, or -1 with the
+ * reason in "err".
  */
 int
 program_from_artifact(struct program *p, const struct language *l,
                       const uint8_t *data, size_t len, char *err,
                       size_t errlen)
 {
-    size_t  i;
+    struct archive_file  *f;
+    size_t                i;
 
     memset(p, 0, sizeof(*p));
 
@@ -120,14 +124,35 @@ program_from_artifact(struct program *p, const struct language *l,
             return -1;
         }
 
-        for (i = 0; i < p->archive.n; i++) {
-            p->files[i].name = p->archive.files[i].name;
-            p->files[i].data = p->archive.files[i].data;
-            p->files[i].len = p->archive.files[i].len;
-            p->files[i].mode = 0755;
+        if (l->main != LANGUAGE_MAIN_NONE) {
+            snprintf(p->main, sizeof(p->main), "%s", l->main_default);
         }
 
-        p->n = p->archive.n;
+        for (i = 0; i < p->archive.n; i++) {
+            f = &p->archive.files[i];
+
+            if (l->main != LANGUAGE_MAIN_NONE
+                && strcmp(f->name, RUNNER_MAIN_MEMBER) == 0)
+            {
+                if (!language_main_ok((const char *) f->data, f->len)) {
+                    snprintf(err, errlen, "the artifact's main name is "
+                             "broken");
+                    program_free(p);
+                    return -1;
+                }
+
+                memcpy(p->main, f->data, f->len);
+                p->main[f->len] = '\0';
+                continue;
+            }
+
+            p->files[p->n].name = f->name;
+            p->files[p->n].data = f->data;
+            p->files[p->n].len = f->len;
+            p->files[p->n].mode = 0755;
+            p->n++;
+        }
+
         return 0;
     }
 
@@ -149,10 +174,13 @@ program_from_artifact(struct program *p, const struct language *l,
 
 /*
  * Makes "p" place the source files of a submission in language "l".  A
- * single source without a name takes the table's name for it ("main.cpp");
- * with several, each must be named (the sandbox checks that names are
- * plain file names).  The sources must outlive "p".  Returns 0, or -1
- * with the reason in "err".
+ * single source without a name takes the table's name for it ("main.cpp",
+ * "{main}.java" with the main name); with several, each must be named
+ * (the sandbox checks that names are plain file names).  A language with
+ * a main name finds it in the first source; one the judge cannot take is
+ * left in "main_error" for the compile to refuse (CE) or the tests (IE).
+ * The sources must outlive "p".  Returns 0, or -1 with the reason in
+ * "err".
  */
 int
 program_from_sources(struct program *p, const struct language *l,
@@ -168,9 +196,19 @@ program_from_sources(struct program *p, const struct language *l,
         return -1;
     }
 
+    if (language_find_main(l, (const char *) sources[0]->content.data,
+                           sources[0]->content.len, p->main, sizeof(p->main),
+                           p->main_error, sizeof(p->main_error)) != 0)
+    {
+        snprintf(p->main, sizeof(p->main), "%s", l->main_default);
+    }
+
+    p->source_name = language_expand(l->source_file, p->main);
     p->files = calloc(n, sizeof(*p->files));
-    if (p->files == NULL) {
+
+    if (p->source_name == NULL || p->files == NULL) {
         snprintf(err, errlen, "out of memory");
+        program_free(p);
         return -1;
     }
 
@@ -178,13 +216,12 @@ program_from_sources(struct program *p, const struct language *l,
         if (sources[i]->name[0] == '\0' && n > 1) {
             snprintf(err, errlen, "source file %zu of %zu has no name",
                      i + 1, n);
-            free(p->files);
-            p->files = NULL;
+            program_free(p);
             return -1;
         }
 
         p->files[i].name = sources[i]->name[0] != '\0' ? sources[i]->name
-                                                       : l->source_file;
+                                                       : p->source_name;
         p->files[i].data = runner_bytes(&sources[i]->content);
         p->files[i].len = sources[i]->content.len;
         p->files[i].mode = 0644;
@@ -203,6 +240,7 @@ void
 program_free(struct program *p)
 {
     free(p->files);
+    free(p->source_name);
     archive_free(&p->archive);
     memset(p, 0, sizeof(*p));
 }
@@ -333,11 +371,14 @@ runner_compile_output(const sandbox_result_t *res)
 /*
  * Takes the compile's artifact out of the sandbox's result into "out":
  * OK with the bytes, CE when the compiler made none, OLE when it was too
- * big to collect, IE when an archive came back broken.
+ * big to collect, IE when an archive came back broken.  A language with
+ * a main name keeps it in the archive (RUNNER_MAIN_MEMBER), so that a
+ * run from the artifact alone, cached or sent back by the master, knows
+ * it.
  */
 static void
-runner_take_artifact(const struct language *l, sandbox_result_t *res,
-                     struct compile_outcome *out)
+runner_take_artifact(const struct language *l, const struct program *src,
+                     sandbox_result_t *res, struct compile_outcome *out)
 {
     sandbox_collected_t  *f;
     struct archive        ar;
@@ -382,6 +423,15 @@ runner_take_artifact(const struct language *l, sandbox_result_t *res,
 
     /* the outcome owns the bytes now */
     f->data = NULL;
+
+    if (l->main != LANGUAGE_MAIN_NONE
+        && archive_append(&out->artifact, &out->artifact_len,
+                          RUNNER_MAIN_MEMBER, src->main, strlen(src->main))
+           != 0)
+    {
+        out->status = JUDGE__STATUS__IE;
+        snprintf(out->message, sizeof(out->message), "out of memory");
+    }
 }
 
 
@@ -410,6 +460,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
     sandbox_spec_t     spec;
     sandbox_result_t   res;
     const char       **argv, *collect;
+    char             **words;
     size_t             argc, i, n;
     int                pattern;
 
@@ -435,11 +486,21 @@ runner_compile(sandbox_t *sb, const struct language *l,
         }
     }
 
+    if (src->main_error[0] != '\0') {
+        out->status = JUDGE__STATUS__CE;
+        snprintf(out->message, sizeof(out->message), "%s", src->main_error);
+        out->output = strdup(out->message);
+        return;
+    }
+
     pattern = language_artifact_is_pattern(l);
-    argc = argv_count(l->compile_argv);
+    words = language_argv(l->compile_argv, src->main, NULL, 0);
+    argc = words != NULL ? argv_count(words) : 0;
 
     argv = calloc(argc + nflags + 6, sizeof(*argv));
-    if (argv == NULL) {
+    if (words == NULL || argv == NULL) {
+        free(words);
+        free(argv);
         snprintf(out->message, sizeof(out->message), "out of memory");
         return;
     }
@@ -454,14 +515,14 @@ runner_compile(sandbox_t *sb, const struct language *l,
         argv[n++] = l->artifact;
     }
 
-    argv[n++] = l->compile_argv[0];
+    argv[n++] = words[0];
 
     for (i = 0; i < nflags; i++) {
         argv[n++] = flags[i];
     }
 
     for (i = 1; i < argc; i++) {
-        argv[n++] = l->compile_argv[i];
+        argv[n++] = words[i];
     }
 
     argv[n] = NULL;
@@ -479,6 +540,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
 
     (void) sandbox_run(sb, &spec, &res);
     free(argv);
+    free(words);
 
     runner_usage(&res, &out->usage);
     snprintf(out->message, sizeof(out->message), "%s", res.message);
@@ -494,7 +556,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
     switch (res.status) {
 
     case SANDBOX_OK:
-        runner_take_artifact(l, &res, out);
+        runner_take_artifact(l, src, &res, out);
         break;
 
     case SANDBOX_RE:
@@ -597,11 +659,13 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
         .output_kb = RUNNER_CHECKER_OUTPUT_KB
     };
 
+    static char *const  names[] = { "input", "output", "answer" };
+
     sandbox_spec_t      spec;
     sandbox_result_t    res;
     sandbox_file_t     *files;
-    const char        **argv;
-    size_t              argc, n, i, placed;
+    char              **argv;
+    size_t              n, placed;
     check_verdict_t     v;
 
     if (ts->checker_prog == NULL) {
@@ -611,10 +675,10 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
     }
 
     n = ts->checker_prog->n;
-    argc = argv_count(ts->checker_lang->run_argv);
 
     files = calloc(n + 3, sizeof(*files));
-    argv = calloc(argc + 4, sizeof(*argv));
+    argv = language_argv(ts->checker_lang->run_argv, ts->checker_prog->main,
+                         names, 3);
 
     if (files == NULL || argv == NULL) {
         free(files);
@@ -633,20 +697,11 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
                                       runner_bytes(&tc->expected_output),
                                       tc->expected_output.len, 0644 };
 
-    for (i = 0; i < argc; i++) {
-        argv[i] = ts->checker_lang->run_argv[i];
-    }
-
-    argv[argc] = "input";
-    argv[argc + 1] = "output";
-    argv[argc + 2] = "answer";
-    argv[argc + 3] = NULL;
-
     placed = program_bytes(ts->checker_prog) + tc->input.len + output_len
              + tc->expected_output.len;
 
     memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
+    spec.argv = (const char *const *) argv;
     spec.files = files;
     spec.nfiles = n + 3;
     runner_limits(NULL, &defaults, ts->checker_lang->processes, placed,
@@ -992,35 +1047,6 @@ runner_test_env(const Judge__TestCase *tc)
 
 
 /*
- * The argv of a test's run: the run command's words, then the test's
- * own, never through a shell.  NULL on ENOMEM; free() the array only.
- */
-static const char **
-runner_test_argv(const struct language *l, const Judge__TestCase *tc)
-{
-    const char  **argv;
-    size_t        argc, i;
-
-    argc = argv_count(l->run_argv);
-
-    argv = calloc(argc + tc->n_args + 1, sizeof(*argv));
-    if (argv == NULL) {
-        return NULL;
-    }
-
-    for (i = 0; i < argc; i++) {
-        argv[i] = l->run_argv[i];
-    }
-
-    for (i = 0; i < tc->n_args; i++) {
-        argv[argc + i] = tc->args[i];
-    }
-
-    return argv;
-}
-
-
-/*
  * A test that cannot run as given ("why"): IE, nothing run.
  */
 static void
@@ -1059,7 +1085,8 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     sandbox_limits_t    batch;
     Judge__TestResult  *r;
     Judge__Status       status;
-    const char        **argv, **env;
+    char              **argv;
+    const char        **env;
     char                msg[CHECKER_MSG_SIZE];
     size_t              cap;
     int                 completed;
@@ -1076,7 +1103,14 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
         return;
     }
 
-    argv = runner_test_argv(ts->lang, tc);
+    if (ts->prog->main_error[0] != '\0') {
+        runner_test_refused(out, ts->prog->main_error);
+        return;
+    }
+
+    /* the run command's words, then the test's own, never through a shell */
+    argv = language_argv(ts->lang->run_argv, ts->prog->main, tc->args,
+                         tc->n_args);
     env = tc->n_env > 0 ? runner_test_env(tc) : NULL;
 
     if (argv == NULL || (tc->n_env > 0 && env == NULL)) {
@@ -1090,7 +1124,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     runner_limits_over(ts->limits, &batch);
 
     memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
+    spec.argv = (const char *const *) argv;
     spec.env = env;
     spec.files = ts->prog->files;
     spec.nfiles = ts->prog->n;

@@ -24,11 +24,18 @@
 #define RUNNER_DEFAULT_CAPTURE  (16 * 1024)
 
 
+/* the archive member that keeps a compiled program's main name */
+#define RUNNER_MAIN_MEMBER      ".judge-main"
+
+
 /* What a run finds in its work dir: a program's artifact or sources. */
 struct program {
     sandbox_file_t   *files;        /* data point into the caller's bytes */
     size_t            n;
     struct archive    archive;      /* a multi-file artifact, unpacked */
+    char             *source_name;  /* an unnamed source's, {main} made */
+    char              main[LANGUAGE_MAIN_MAX + 1];  /* for {main}, or "" */
+    char              main_error[256];  /* the source's name is refused */
 };
 
 struct compile_outcome {
