@@ -25,6 +25,7 @@ packages=(
     libhttp-message-perl openssl time
     zip                                 # Kattis packages of the unit tests
     libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
+    default-jdk-headless      # Java programs whose class is not Main
     # unit tests and fuzz targets of the module and the worker: clang with
     # libFuzzer and the sanitizer runtimes, llvm-symbolizer for reports
     clang libclang-rt-14-dev llvm

@@ -1,5 +1,6 @@
 /*
- * Reading multi-file artifacts; the format is described in archive.h.
+ * Reading multi-file artifacts, and adding a file to one; the format is
+ * described in archive.h.
  */
 
 #include <stdio.h>
@@ -160,4 +161,40 @@ archive_free(struct archive *ar)
 
     free(ar->files);
     memset(ar, 0, sizeof(*ar));
+}
+
+
+/*
+ * Adds the file "name" with (data, len) at the end of the archive of
+ * "*len_io" bytes at "*buf" (malloc'd; it is reallocated).  The caller
+ * sees to it that the name is a plain one not in the archive yet.
+ * Returns 0, or -1 on ENOMEM with the archive as it was.
+ */
+int
+archive_append(uint8_t **buf, size_t *len_io, const char *name,
+               const void *data, size_t len)
+{
+    uint8_t  *grown;
+    char      head[32 + ARCHIVE_NAME_MAX];
+    int       n;
+
+    n = snprintf(head, sizeof(head), "%zu %s\n", len, name);
+    if (n < 0 || (size_t) n >= sizeof(head)) {
+        return -1;
+    }
+
+    grown = realloc(*buf, *len_io + (size_t) n + len);
+    if (grown == NULL) {
+        return -1;
+    }
+
+    memcpy(grown + *len_io, head, (size_t) n);
+    if (len > 0) {
+        memcpy(grown + *len_io + n, data, len);
+    }
+
+    *buf = grown;
+    *len_io += (size_t) n + len;
+
+    return 0;
 }

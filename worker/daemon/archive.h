@@ -46,6 +46,8 @@ struct archive {
 int  archive_parse(struct archive *ar, const uint8_t *buf, size_t len,
                    char *err, size_t errlen);
 void archive_free(struct archive *ar);
+int  archive_append(uint8_t **buf, size_t *len, const char *name,
+                    const void *data, size_t n);
 
 
 #endif /* JUDGE_WORKER_ARCHIVE_H */

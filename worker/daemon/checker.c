@@ -725,6 +725,8 @@ assertion_name(assertion_kind_t kind)
         return "stderrContains";
     case ASSERT_EXIT_CODE:
         return "exitCode";
+    case ASSERT_STDOUT_NOT_CONTAINS:
+        return "stdoutNotContains";
     }
 
     return NULL;
@@ -742,6 +744,25 @@ check_contains(const char *subject, const char *text, size_t len,
 
     msg_quote(m, value, value_len);
     msg_printf(m, " not found in %s", subject);
+
+    return CHECK_WA;
+}
+
+
+/* Whether (value, value_len) occurs nowhere in (text, len), "subject". */
+static check_verdict_t
+check_not_contains(const char *subject, const char *text, size_t len,
+                   const char *value, size_t value_len, msg_t *m)
+{
+    const char  *at;
+
+    at = memmem(text, len, value, value_len);
+    if (at == NULL) {
+        return CHECK_AC;
+    }
+
+    msg_quote(m, value, value_len);
+    msg_printf(m, " found in %s at byte %zu", subject, (size_t) (at - text));
 
     return CHECK_WA;
 }
@@ -946,6 +967,10 @@ check_assertion(const assertion_t *a, const char *out, size_t out_len,
     case ASSERT_STDERR_CONTAINS:
         return check_contains("stderr", err, err_len, value, a->value_len, m);
 
+    case ASSERT_STDOUT_NOT_CONTAINS:
+        return check_not_contains("stdout", out, out_len, value,
+                                  a->value_len, m);
+
     case ASSERT_EXIT_CODE:
         if (exit_code == a->code) {
             return CHECK_AC;
@@ -963,20 +988,21 @@ check_assertion(const assertion_t *a, const char *out, size_t out_len,
 /*
  * Checks every assertion (see checker.h): the first CHECK_ERROR ends the
  * walk and is reported; otherwise the first WA is, once all were checked
- * for errors.  Each assertion's message is built in a CHECKER_MSG_SIZE
- * buffer, then copied to the caller's.  The regex searches share one CPU
- * budget, so many of them cost no more than one.
+ * for errors, in its description's words when it has one.  Each
+ * assertion's message is built in a CHECKER_MSG_SIZE buffer, then copied
+ * to the caller's.  The regex searches share one CPU budget, so many of
+ * them cost no more than one.
  */
 check_verdict_t
 checker_assert(const assertion_t *assertions, size_t n, const char *out,
                size_t out_len, const char *err, size_t err_len,
-               int exit_code, char *msg, size_t msg_size)
+               int exit_code, char *msg, size_t msg_size, size_t *failed)
 {
     check_verdict_t   verdict, v;
     msg_t             m;
     char              detail[CHECKER_MSG_SIZE];
     const char       *name;
-    size_t            i;
+    size_t            i, decided;
     uint64_t          deadline_ns;
 
     deadline_ns = thread_cpu_ns();
@@ -986,6 +1012,7 @@ checker_assert(const assertion_t *assertions, size_t n, const char *out,
     out = out != NULL ? out : "";
     err = err != NULL ? err : "";
     verdict = CHECK_AC;
+    decided = n;
 
     if (msg_size > 0) {
         msg[0] = '\0';
@@ -1004,8 +1031,17 @@ checker_assert(const assertion_t *assertions, size_t n, const char *out,
         v = check_assertion(&assertions[i], out, out_len, err, err_len,
                             exit_code, deadline_ns, &m);
 
+        if (v == CHECK_WA && assertions[i].description_len > 0) {
+            msg_init(&m, detail, sizeof(detail));
+            msg_append(&m, assertions[i].description,
+                       assertions[i].description_len < sizeof(detail)
+                       ? assertions[i].description_len
+                       : sizeof(detail) - 1);
+        }
+
         if (v == CHECK_ERROR || (v == CHECK_WA && verdict == CHECK_AC)) {
             verdict = v;
+            decided = i;
             if (msg_size > 0) {
                 snprintf(msg, msg_size, "%s", detail);
             }
@@ -1016,7 +1052,47 @@ checker_assert(const assertion_t *assertions, size_t n, const char *out,
         }
     }
 
+    if (failed != NULL) {
+        *failed = decided;
+    }
+
     return verdict;
+}
+
+
+/*
+ * Writes the message of a hidden test (see checker.h): fixed texts, or
+ * the description the test's author wrote for the assertion.
+ */
+void
+checker_hidden_message(check_verdict_t v, const assertion_t *failed,
+                       size_t index, char *msg, size_t msg_size)
+{
+    msg_t  m;
+
+    msg_init(&m, msg, msg_size);
+
+    if (v == CHECK_AC) {
+        return;
+    }
+
+    if (failed == NULL) {
+        msg_printf(&m, "%s", v == CHECK_WA ? "wrong answer"
+                                           : "the checker failed");
+        return;
+    }
+
+    if (v == CHECK_ERROR) {
+        msg_printf(&m, "assertion %zu could not be evaluated", index + 1);
+
+    } else if (failed->description_len > 0) {
+        msg_append(&m, failed->description,
+                   failed->description_len < msg_size
+                   ? failed->description_len : msg_size - 1);
+
+    } else {
+        msg_printf(&m, "assertion %zu failed", index + 1);
+    }
 }
 
 

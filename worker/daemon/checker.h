@@ -126,7 +126,11 @@ typedef enum {
     ASSERT_STDERR_CONTAINS = 3,
 
     /* The exit code equals "code". */
-    ASSERT_EXIT_CODE = 4
+    ASSERT_EXIT_CODE = 4,
+
+    /* "value" occurs nowhere in stdout (an empty value occurs in any, so
+     * it always fails). */
+    ASSERT_STDOUT_NOT_CONTAINS = 5
 } assertion_kind_t;
 
 
@@ -135,6 +139,8 @@ typedef struct {
     const char        *value;       /* need not be NUL-terminated */
     size_t             value_len;
     int                code;        /* ASSERT_EXIT_CODE only */
+    const char        *description; /* what a failure says; NULL: none */
+    size_t             description_len;
 } assertion_t;
 
 
@@ -150,15 +156,32 @@ check_verdict_t checker_compare(const checker_spec_t *spec,
 
 /*
  * A run against a test's assertions: AC when all hold (or n is 0), else
- * WA naming the first that fails.  A broken assertion (invalid regex,
- * unknown kind) or one that cannot be evaluated (a regex search past its
- * limits) gives CHECK_ERROR wherever it stands in the list, so a broken
- * test is reported as such whatever the program printed.
+ * WA naming the first that fails; its message is then the assertion's
+ * description, as given (cut to fit), when it has one.  A broken
+ * assertion (invalid regex, unknown kind) or one that cannot be
+ * evaluated (a regex search past its limits) gives CHECK_ERROR wherever
+ * it stands in the list, so a broken test is reported as such whatever
+ * the program printed; its message says what is wrong, description or
+ * not.  "failed", when not NULL, is set to the index of the assertion
+ * that decided, n when all hold.
  */
 check_verdict_t checker_assert(const assertion_t *assertions, size_t n,
                                const char *out, size_t out_len,
                                const char *err, size_t err_len,
-                               int exit_code, char *msg, size_t msg_size);
+                               int exit_code, char *msg, size_t msg_size,
+                               size_t *failed);
+
+/*
+ * The message of a hidden test, which may quote nothing of the input,
+ * the expected output, an assertion's value or the program's output:
+ * empty for CHECK_AC; when the checker decided ("failed" NULL: the
+ * expected output through checker_compare() or a custom checker)
+ * "wrong answer" or "the checker failed"; when assertion "failed"
+ * (number "index", from 0) did, its description or "assertion N
+ * failed" for WA, "assertion N could not be evaluated" for CHECK_ERROR.
+ */
+void checker_hidden_message(check_verdict_t v, const assertion_t *failed,
+                            size_t index, char *msg, size_t msg_size);
 
 /*
  * A custom checker's exit status (testlib convention, "signal" non-zero

@@ -684,7 +684,7 @@ exec_send_output(void *data, unsigned stream, uint64_t offset,
  * Runs test number "i" of a batch and sends its TestResult, unless the
  * task was cancelled meanwhile (its run was killed, or it does not
  * matter any more).  With stream_output, OutputChunks of what the
- * program writes go first, while it runs.
+ * program writes go first, while it runs, unless the test is hidden.
  */
 static enum unit_end
 exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
@@ -704,7 +704,8 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
 
     lv = NULL;
 
-    if (t->batch->stream_output) {
+    /* nothing of a hidden test's output goes back, not even live */
+    if (t->batch->stream_output && !tc->hidden) {
         lv = malloc(sizeof(*lv));
 
         if (lv == NULL) {

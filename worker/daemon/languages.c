@@ -33,6 +33,13 @@
  * short name, by default the last part of the version command's first
  * word ("/usr/bin/python3 --version": "python3").  Both go to the master
  * in Register and nowhere else.
+ *
+ * "main" says how a submission's main name is found, for the languages
+ * whose file and command names follow the program (Java's public class):
+ * "main = java-public-class Main" finds the first top-level public type
+ * of the source, "Main" when there is none.  "{main}" in "source",
+ * "compile" and "run" stands for that name (language_find_main(),
+ * language_expand(), language_argv()).
  */
 
 #include <errno.h>
@@ -105,6 +112,8 @@ language_free(struct language *l)
     free(l->flags);
     free(l->template);
     free(l->runtime);
+    free(l->main_default);
+    free(l->source_shown);
     free(l->version);
     memset(l, 0, sizeof(*l));
 }
@@ -210,6 +219,36 @@ language_check(struct language *l, const char *origin, char *err,
     if (l->flags != NULL && l->compile_command == NULL) {
         snprintf(err, errlen, "%s: language \"%s\" has \"flags\" but no "
                  "\"compile\"", origin, l->id);
+        return -1;
+    }
+
+    if (l->main == LANGUAGE_MAIN_NONE
+        && (strstr(l->source_file, LANGUAGE_MAIN_PLACEHOLDER) != NULL
+            || strstr(l->run_command, LANGUAGE_MAIN_PLACEHOLDER) != NULL
+            || (l->compile_command != NULL
+                && strstr(l->compile_command, LANGUAGE_MAIN_PLACEHOLDER)
+                   != NULL)))
+    {
+        snprintf(err, errlen, "%s: language \"%s\" uses {main} but has no "
+                 "\"main\" saying how it is found", origin, l->id);
+        return -1;
+    }
+
+    /* a run from an artifact alone learns the name from its archive */
+    if (l->main != LANGUAGE_MAIN_NONE && l->compile_command != NULL
+        && !language_artifact_is_pattern(l))
+    {
+        snprintf(err, errlen, "%s: language \"%s\" has \"main\" but its "
+                 "\"artifact\" is not a pattern: the main name travels in "
+                 "the archive of a pattern's files", origin, l->id);
+        return -1;
+    }
+
+    l->source_shown = language_expand(l->source_file,
+                                      l->main_default != NULL
+                                      ? l->main_default : "");
+    if (l->source_shown == NULL) {
+        snprintf(err, errlen, "%s: out of memory", origin);
         return -1;
     }
 
@@ -490,6 +529,55 @@ language_set_processes(struct language *l, const char *value,
 
 
 /*
+ * Reads the "main" value: the way the name is found ("java-public-class",
+ * the only one so far) and the name used when the source has none.
+ */
+static int
+language_set_main(struct language *l, const char *value, const char *origin,
+                  unsigned line, char *err, size_t errlen)
+{
+    const char  *fallback;
+    size_t       len;
+
+    if (l->main != LANGUAGE_MAIN_NONE) {
+        snprintf(err, errlen, "%s:%u: \"main\" given twice for \"%s\"",
+                 origin, line, l->id);
+        return -1;
+    }
+
+    len = strcspn(value, " \t");
+    fallback = value + len + strspn(value + len, " \t");
+
+    if (len != strlen("java-public-class")
+        || strncmp(value, "java-public-class", len) != 0)
+    {
+        snprintf(err, errlen, "%s:%u: \"main\" of \"%s\" must be "
+                 "\"java-public-class NAME\", not \"%s\"", origin, line,
+                 l->id, value);
+        return -1;
+    }
+
+    if (!language_main_ok(fallback, strlen(fallback))) {
+        snprintf(err, errlen, "%s:%u: \"main\" of \"%s\": the name used "
+                 "when the source has none must be 1-%d of A-Z a-z 0-9 _ $, "
+                 "not starting with a digit, not \"%s\"", origin, line,
+                 l->id, LANGUAGE_MAIN_MAX, fallback);
+        return -1;
+    }
+
+    l->main_default = strdup(fallback);
+    if (l->main_default == NULL) {
+        snprintf(err, errlen, "%s: out of memory", origin);
+        return -1;
+    }
+
+    l->main = LANGUAGE_MAIN_JAVA_CLASS;
+
+    return 0;
+}
+
+
+/*
  * Stores "value" under "key" in "l".  Returns 0, or -1 with the reason.
  */
 static int
@@ -512,6 +600,10 @@ language_set(struct language *l, const char *key, const char *value,
         return language_set_template(l, value, origin, line, err, errlen);
     }
 
+    if (strcmp(key, "main") == 0) {
+        return language_set_main(l, value, origin, line, err, errlen);
+    }
+
     if (strcmp(key, "name") == 0) {
         slot = &l->name;
     } else if (strcmp(key, "version") == 0) {
@@ -531,7 +623,7 @@ language_set(struct language *l, const char *key, const char *value,
     } else {
         snprintf(err, errlen, "%s:%u: unknown key \"%s\" (expected name, "
                  "version, source, compile, run, artifact, processes, "
-                 "flags, template or runtime)",
+                 "flags, template, runtime or main)",
                  origin, line, key);
         return -1;
     }
@@ -715,6 +807,351 @@ languages_load(struct languages *ls, const char *path, char *err,
     free(text);
 
     return rc;
+}
+
+
+/*
+ * True for a byte of a Java name as this scanner takes it: ASCII letters,
+ * digits, "_", "$", and any byte of a non-ASCII character, so that such a
+ * name is read whole and then refused, not cut.
+ */
+static bool
+java_name_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+
+
+/*
+ * The index just past a Java comment, string, text block or char
+ * literal starting at "i", or "i" itself when none starts there.  One
+ * that is not closed runs to the end.
+ */
+static size_t
+java_skip(const char *s, size_t len, size_t i)
+{
+    char  quote;
+
+    if (s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
+        while (i < len && s[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+        for (i += 2; i < len; i++) {
+            if (s[i] == '*' && i + 1 < len && s[i + 1] == '/') {
+                return i + 2;
+            }
+        }
+        return len;
+    }
+
+    if (s[i] == '"' && i + 2 < len && s[i + 1] == '"' && s[i + 2] == '"') {
+        for (i += 3; i < len; i++) {
+            if (s[i] == '\\') {
+                i++;
+            } else if (s[i] == '"' && i + 2 < len && s[i + 1] == '"'
+                       && s[i + 2] == '"')
+            {
+                return i + 3;
+            }
+        }
+        return len;
+    }
+
+    if (s[i] != '"' && s[i] != '\'') {
+        return i;
+    }
+
+    quote = s[i];
+
+    for (i++; i < len && s[i] != quote && s[i] != '\n'; i++) {
+        if (s[i] == '\\') {
+            i++;
+        }
+    }
+
+    return i < len ? i + 1 : len;
+}
+
+
+/*
+ * Finds the name of the first top-level public type (class, interface,
+ * enum, record) of the Java source (s, len): the word after the keyword
+ * in a declaration at brace depth 0 that "public" opened, comments and
+ * literals skipped.  Returns true with the word in (name, name_len),
+ * which is empty when something else follows the keyword; false when
+ * there is no such declaration.
+ */
+static bool
+java_public_type(const char *s, size_t len, const char **name,
+                 size_t *name_len)
+{
+    size_t   i, next, start, n;
+    int      depth;
+    bool     is_public, want_name;
+
+    depth = 0;
+    is_public = false;
+    want_name = false;
+    i = 0;
+
+    while (i < len) {
+        next = java_skip(s, len, i);
+
+        if (next != i) {
+            if (want_name && s[i] != '/') {
+                break;
+            }
+            i = next;
+            continue;
+        }
+
+        if (java_name_byte((unsigned char) s[i])) {
+            for (start = i; i < len && java_name_byte((unsigned char) s[i]);
+                 i++)
+            {
+                /* the whole word */
+            }
+
+            n = i - start;
+
+            if (depth > 0) {
+                continue;
+            }
+
+            if (want_name) {
+                *name = s + start;
+                *name_len = n;
+                return true;
+            }
+
+            if (n == 6 && memcmp(s + start, "public", 6) == 0) {
+                is_public = true;
+
+            } else if (is_public
+                       && ((n == 5 && memcmp(s + start, "class", 5) == 0)
+                           || (n == 9
+                               && memcmp(s + start, "interface", 9) == 0)
+                           || (n == 4 && memcmp(s + start, "enum", 4) == 0)
+                           || (n == 6
+                               && memcmp(s + start, "record", 6) == 0)))
+            {
+                want_name = true;
+            }
+
+            continue;
+        }
+
+        if (want_name && s[i] != ' ' && s[i] != '\t' && s[i] != '\n'
+            && s[i] != '\r' && s[i] != '\f')
+        {
+            break;
+        }
+
+        switch (s[i]) {
+        case '{':
+            depth++;
+            is_public = false;
+            break;
+        case '}':
+            depth -= depth > 0;
+            is_public = false;
+            break;
+        case ';':
+            is_public = false;
+            break;
+        }
+
+        i++;
+    }
+
+    if (want_name) {
+        *name = s + i;
+        *name_len = 0;
+        return true;
+    }
+
+    return false;
+}
+
+
+/*
+ * True for a main name: 1-LANGUAGE_MAIN_MAX of A-Z a-z 0-9 _ $, not
+ * starting with a digit.  Java allows more (any Unicode letter), but the
+ * name becomes file names and an argument, so it stays plain.
+ */
+bool
+language_main_ok(const char *name, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > LANGUAGE_MAIN_MAX
+        || (name[0] >= '0' && name[0] <= '9'))
+    {
+        return false;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (name[i] == '\0' || (unsigned char) name[i] >= 0x80
+            || !java_name_byte((unsigned char) name[i]))
+        {
+            return false;
+        }
+    }
+
+    return true;
+}
+
+
+/*
+ * The main name of the source (src, len) of language "l", into "name"
+ * (NUL-terminated; "name_size" at least LANGUAGE_MAIN_MAX + 1): the one
+ * the source declares (java-public-class: its first top-level public
+ * type), else the table's default; "" for a language without "main".
+ * Returns 0, or -1 with the reason in "err" (a compile error: the name
+ * the source declares is not one the judge can use).
+ */
+int
+language_find_main(const struct language *l, const char *src, size_t len,
+                   char *name, size_t name_size, char *err, size_t errlen)
+{
+    const char  *found;
+    size_t       n, i;
+    char         shown[64 * 4 + 1];
+
+    name[0] = '\0';
+
+    if (l->main == LANGUAGE_MAIN_NONE) {
+        return 0;
+    }
+
+    if (!java_public_type(src != NULL ? src : "", len, &found, &n)) {
+        snprintf(name, name_size, "%s", l->main_default);
+        return 0;
+    }
+
+    if (!language_main_ok(found, n) || n >= name_size) {
+        if (n == 0) {
+            snprintf(err, errlen, "the public class of the source has no "
+                     "name");
+            return -1;
+        }
+
+        shown[0] = '\0';
+        for (i = 0; i < n && i < 64; i++) {
+            snprintf(shown + strlen(shown), 5,
+                     (unsigned char) found[i] >= 0x20
+                     && (unsigned char) found[i] < 0x7f ? "%c" : "\\x%02x",
+                     (unsigned char) found[i]);
+        }
+
+        snprintf(err, errlen, "the public class \"%s\"%s is not a name the "
+                 "judge takes: 1-%d of A-Z a-z 0-9 _ $, not starting with a "
+                 "digit", shown, n > 64 ? "..." : "", LANGUAGE_MAIN_MAX);
+        return -1;
+    }
+
+    memcpy(name, found, n);
+    name[n] = '\0';
+
+    return 0;
+}
+
+
+/*
+ * A malloc'd copy of "text" with every "{main}" replaced by "main".
+ * NULL on ENOMEM.
+ */
+char *
+language_expand(const char *text, const char *main)
+{
+    const char  *p, *at;
+    char        *out, *q;
+    size_t       n, ph;
+
+    ph = strlen(LANGUAGE_MAIN_PLACEHOLDER);
+    n = 0;
+
+    for (p = text; (at = strstr(p, LANGUAGE_MAIN_PLACEHOLDER)) != NULL;
+         p = at + ph)
+    {
+        n++;
+    }
+
+    out = malloc(strlen(text) + n * strlen(main) + 1);
+    if (out == NULL) {
+        return NULL;
+    }
+
+    q = out;
+
+    for (p = text; (at = strstr(p, LANGUAGE_MAIN_PLACEHOLDER)) != NULL;
+         p = at + ph)
+    {
+        memcpy(q, p, (size_t) (at - p));
+        q += at - p;
+        q = stpcpy(q, main);
+    }
+
+    strcpy(q, p);
+
+    return out;
+}
+
+
+/*
+ * The argv of a run or compile: the table's words "argv" with every
+ * "{main}" replaced by "main", then the "n_extra" words of "extra" as
+ * they are.  One allocation (free() it whole); NULL on ENOMEM.
+ */
+char **
+language_argv(char *const *argv, const char *main, char *const *extra,
+              size_t n_extra)
+{
+    char    **out, *p, *word;
+    size_t    argc, i, size;
+
+    argc = argv_count(argv);
+    size = (argc + n_extra + 1) * sizeof(char *);
+
+    for (i = 0; i < argc; i++) {
+        word = language_expand(argv[i], main);
+        if (word == NULL) {
+            return NULL;
+        }
+        size += strlen(word) + 1;
+        free(word);
+    }
+
+    out = malloc(size);
+    if (out == NULL) {
+        return NULL;
+    }
+
+    p = (char *) (out + argc + n_extra + 1);
+
+    for (i = 0; i < argc; i++) {
+        word = language_expand(argv[i], main);
+        if (word == NULL) {
+            free(out);
+            return NULL;
+        }
+        out[i] = p;
+        p = stpcpy(p, word) + 1;
+        free(word);
+    }
+
+    for (i = 0; i < n_extra; i++) {
+        out[argc + i] = extra[i];
+    }
+
+    out[argc + n_extra] = NULL;
+
+    return out;
 }
 
 

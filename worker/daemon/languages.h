@@ -15,6 +15,17 @@
 #include "log.h"
 
 
+/* what "{main}" stands for in "source", "compile" and "run" */
+#define LANGUAGE_MAIN_PLACEHOLDER  "{main}"
+#define LANGUAGE_MAIN_MAX          128
+
+/* How a language's main name is found in a submission's source */
+enum language_main {
+    LANGUAGE_MAIN_NONE = 0,     /* no {main}: the table's names as given */
+    LANGUAGE_MAIN_JAVA_CLASS    /* the first top-level public type */
+};
+
+
 struct language {
     char      *id;              /* "cpp" */
     char      *name;            /* "C++ (GCC {version})" */
@@ -31,6 +42,9 @@ struct language {
     size_t     n_flags;
     char      *template;        /* a new code session's program, "" if none */
     char      *runtime;         /* the toolchain's short name: "g++" */
+    enum language_main  main;   /* how {main} is found */
+    char      *main_default;    /* {main} when the source names none */
+    char      *source_shown;    /* source_file with main_default: Register */
     char      *version;         /* set by languages_probe(), NULL if absent */
 };
 
@@ -53,6 +67,13 @@ char *languages_extract_version(const char *output);
 char *languages_unescape(const char *value, size_t max, char *err,
                          size_t errlen);
 char *languages_display_name(const struct language *l);
+int   language_find_main(const struct language *l, const char *src,
+                         size_t len, char *name, size_t name_size,
+                         char *err, size_t errlen);
+bool  language_main_ok(const char *name, size_t len);
+char *language_expand(const char *text, const char *main);
+char **language_argv(char *const *argv, const char *main,
+                     char *const *extra, size_t n_extra);
 void  languages_free(struct languages *ls);
 
 

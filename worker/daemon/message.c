@@ -68,7 +68,7 @@ message_put_register(struct frame_writer *out, size_t max_frame,
         langs[n].version = l->version;
         langs[n].compiled = l->compile_command != NULL;
         reg.can_compile |= langs[n].compiled;
-        langs[n].source_file = l->source_file;
+        langs[n].source_file = l->source_shown;
         langs[n].compile_command = l->compile_command ? l->compile_command
                                                       : "";
         langs[n].run_command = l->run_command;
@@ -591,24 +591,25 @@ wire_next(const uint8_t **p, const uint8_t *end, uint64_t *field,
 
 
 /*
- * protobuf-c hands strings over NUL-terminated, so a test's argument
- * holding a NUL byte would arrive cut short at it, and the program would
- * run with another argument than the master gave.  The frame's bytes
- * show it: such arguments are set to NULL here, and the runner refuses
- * the test (runner_check_args()).  The walk follows the decoded batch:
- * MasterCommand.execute_batch (its last occurrence, the one protobuf-c
- * keeps), its tests, their args.  Returns 0, or -1 should the two
- * disagree.
+ * protobuf-c hands strings over NUL-terminated, so a test's argument or
+ * environment entry holding a NUL byte would arrive cut short at it, and
+ * the program would run with another one than the master gave.  The
+ * frame's bytes show it: such words are set to NULL here, and the runner
+ * refuses the test (runner_check_args(), runner_check_env()).  The walk
+ * follows the decoded batch: MasterCommand.execute_batch (its last
+ * occurrence, the one protobuf-c keeps), its tests, their args and env.
+ * Returns 0, or -1 should the two disagree.
  */
 static int
-message_args_nul(Judge__ExecuteBatchTask *b, const uint8_t *payload,
+message_words_nul(Judge__ExecuteBatchTask *b, const uint8_t *payload,
                  size_t len)
 {
     const uint8_t     *p, *q, *r, *data, *batch, *test, *arg;
     size_t             data_len, batch_len, test_len, arg_len, n_tests,
-                       n_args;
+                       n_args, n_env, *n, max;
     uint64_t           field;
     int                rc;
+    char             **words;
     Judge__TestCase   *tc;
 
     batch = NULL;
@@ -644,28 +645,39 @@ message_args_nul(Judge__ExecuteBatchTask *b, const uint8_t *payload,
 
         tc = b->tests[n_tests++];
         n_args = 0;
+        n_env = 0;
         r = test;
 
         while ((rc = wire_next(&r, test + test_len, &field, &arg, &arg_len))
                == 1)
         {
-            if (field != 7 || arg == NULL) {
+            if (field == 7 && arg != NULL) {
+                words = tc->args;
+                n = &n_args;
+                max = tc->n_args;
+
+            } else if (field == 14 && arg != NULL) {
+                words = tc->env;
+                n = &n_env;
+                max = tc->n_env;
+
+            } else {
                 continue;
             }
 
-            if (n_args == tc->n_args) {
+            if (*n == max) {
                 return -1;
             }
 
             if (memchr(arg, '\0', arg_len) != NULL) {
-                free(tc->args[n_args]);
-                tc->args[n_args] = NULL;
+                free(words[*n]);
+                words[*n] = NULL;
             }
 
-            n_args++;
+            (*n)++;
         }
 
-        if (rc != 0 || n_args != tc->n_args) {
+        if (rc != 0 || n_args != tc->n_args || n_env != tc->n_env) {
             return -1;
         }
     }
@@ -676,7 +688,8 @@ message_args_nul(Judge__ExecuteBatchTask *b, const uint8_t *payload,
 
 /*
  * Decodes one MasterCommand payload; NULL when it is not a valid message.
- * A test argument holding a NUL byte is left NULL (message_args_nul()).
+ * A test argument or environment entry holding a NUL byte is left NULL
+ * (message_words_nul()).
  * Free the result with message_free().
  */
 Judge__MasterCommand *
@@ -688,7 +701,7 @@ message_decode(const uint8_t *payload, size_t len)
 
     if (cmd != NULL
         && cmd->body_case == JUDGE__MASTER_COMMAND__BODY_EXECUTE_BATCH
-        && message_args_nul(cmd->execute_batch, payload, len) != 0)
+        && message_words_nul(cmd->execute_batch, payload, len) != 0)
     {
         judge__master_command__free_unpacked(cmd, NULL);
         return NULL;

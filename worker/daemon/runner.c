@@ -52,6 +52,10 @@
 #define RUNNER_MAX_ARG_LEN          4096
 #define RUNNER_MAX_ARGS_TOTAL       (16 * 1024)
 
+/* a test's own environment entries, "NAME=value" */
+#define RUNNER_MAX_ENV              64
+#define RUNNER_MAX_ENV_LEN          4096
+
 
 /*
  * The compile step of a language whose artifact is a pattern: the
@@ -93,14 +97,18 @@ runner_bytes(const ProtobufCBinaryData *b)
 /*
  * Makes "p" place the artifact "data" of language "l": the one file the
  * table names, executable, or every file of an archive for a pattern.
- * "data" must outlive "p".  Returns 0, or -1 with the reason in "err".
+ * A language with a main name finds it in the archive's
+ * RUNNER_MAIN_MEMBER, which is not placed (the table's default when
+ * there is none).  "data" must outlive "p".  Returns 0, or -1 with the
+ * reason in "err".
  */
 int
 program_from_artifact(struct program *p, const struct language *l,
                       const uint8_t *data, size_t len, char *err,
                       size_t errlen)
 {
-    size_t  i;
+    struct archive_file  *f;
+    size_t                i;
 
     memset(p, 0, sizeof(*p));
 
@@ -116,14 +124,35 @@ program_from_artifact(struct program *p, const struct language *l,
             return -1;
         }
 
-        for (i = 0; i < p->archive.n; i++) {
-            p->files[i].name = p->archive.files[i].name;
-            p->files[i].data = p->archive.files[i].data;
-            p->files[i].len = p->archive.files[i].len;
-            p->files[i].mode = 0755;
+        if (l->main != LANGUAGE_MAIN_NONE) {
+            snprintf(p->main, sizeof(p->main), "%s", l->main_default);
         }
 
-        p->n = p->archive.n;
+        for (i = 0; i < p->archive.n; i++) {
+            f = &p->archive.files[i];
+
+            if (l->main != LANGUAGE_MAIN_NONE
+                && strcmp(f->name, RUNNER_MAIN_MEMBER) == 0)
+            {
+                if (!language_main_ok((const char *) f->data, f->len)) {
+                    snprintf(err, errlen, "the artifact's main name is "
+                             "broken");
+                    program_free(p);
+                    return -1;
+                }
+
+                memcpy(p->main, f->data, f->len);
+                p->main[f->len] = '\0';
+                continue;
+            }
+
+            p->files[p->n].name = f->name;
+            p->files[p->n].data = f->data;
+            p->files[p->n].len = f->len;
+            p->files[p->n].mode = 0755;
+            p->n++;
+        }
+
         return 0;
     }
 
@@ -145,10 +174,13 @@ program_from_artifact(struct program *p, const struct language *l,
 
 /*
  * Makes "p" place the source files of a submission in language "l".  A
- * single source without a name takes the table's name for it ("main.cpp");
- * with several, each must be named (the sandbox checks that names are
- * plain file names).  The sources must outlive "p".  Returns 0, or -1
- * with the reason in "err".
+ * single source without a name takes the table's name for it ("main.cpp",
+ * "{main}.java" with the main name); with several, each must be named
+ * (the sandbox checks that names are plain file names).  A language with
+ * a main name finds it in the first source; one the judge cannot take is
+ * left in "main_error" for the compile to refuse (CE) or the tests (IE).
+ * The sources must outlive "p".  Returns 0, or -1 with the reason in
+ * "err".
  */
 int
 program_from_sources(struct program *p, const struct language *l,
@@ -164,9 +196,19 @@ program_from_sources(struct program *p, const struct language *l,
         return -1;
     }
 
+    if (language_find_main(l, (const char *) sources[0]->content.data,
+                           sources[0]->content.len, p->main, sizeof(p->main),
+                           p->main_error, sizeof(p->main_error)) != 0)
+    {
+        snprintf(p->main, sizeof(p->main), "%s", l->main_default);
+    }
+
+    p->source_name = language_expand(l->source_file, p->main);
     p->files = calloc(n, sizeof(*p->files));
-    if (p->files == NULL) {
+
+    if (p->source_name == NULL || p->files == NULL) {
         snprintf(err, errlen, "out of memory");
+        program_free(p);
         return -1;
     }
 
@@ -174,13 +216,12 @@ program_from_sources(struct program *p, const struct language *l,
         if (sources[i]->name[0] == '\0' && n > 1) {
             snprintf(err, errlen, "source file %zu of %zu has no name",
                      i + 1, n);
-            free(p->files);
-            p->files = NULL;
+            program_free(p);
             return -1;
         }
 
         p->files[i].name = sources[i]->name[0] != '\0' ? sources[i]->name
-                                                       : l->source_file;
+                                                       : p->source_name;
         p->files[i].data = runner_bytes(&sources[i]->content);
         p->files[i].len = sources[i]->content.len;
         p->files[i].mode = 0644;
@@ -199,26 +240,19 @@ void
 program_free(struct program *p)
 {
     free(p->files);
+    free(p->source_name);
     archive_free(&p->archive);
     memset(p, 0, sizeof(*p));
 }
 
 
 /*
- * Fills "out" from the task's limits "given" (NULL or zero fields: the
- * step's "defaults", then the sandbox's), never fewer processes than
- * "floor", and a work dir (the sandbox's default size, or more) big
- * enough for "placed" bytes of files plus the largest file the program
- * may write.
+ * Replaces each limit of "out" that "given" sets (not zero); NULL sets
+ * none.
  */
 static void
-runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
-              uint32_t floor, size_t placed, sandbox_limits_t *out)
+runner_limits_over(const Judge__Limits *given, sandbox_limits_t *out)
 {
-    uint64_t  need;
-
-    *out = *defaults;
-
     if (given != NULL) {
         out->cpu_time_ms = given->cpu_time_ms ? given->cpu_time_ms
                                               : out->cpu_time_ms;
@@ -236,6 +270,24 @@ runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
         out->open_files = given->open_files ? given->open_files
                                             : out->open_files;
     }
+}
+
+
+/*
+ * Fills "out" from the task's limits "given" (NULL or zero fields: the
+ * step's "defaults", then the sandbox's), never fewer processes than
+ * "floor", and a work dir (the sandbox's default size, or more) big
+ * enough for "placed" bytes of files plus the largest file the program
+ * may write.
+ */
+static void
+runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
+              uint32_t floor, size_t placed, sandbox_limits_t *out)
+{
+    uint64_t  need;
+
+    *out = *defaults;
+    runner_limits_over(given, out);
 
     if (out->processes < floor) {
         out->processes = floor;
@@ -319,11 +371,14 @@ runner_compile_output(const sandbox_result_t *res)
 /*
  * Takes the compile's artifact out of the sandbox's result into "out":
  * OK with the bytes, CE when the compiler made none, OLE when it was too
- * big to collect, IE when an archive came back broken.
+ * big to collect, IE when an archive came back broken.  A language with
+ * a main name keeps it in the archive (RUNNER_MAIN_MEMBER), so that a
+ * run from the artifact alone, cached or sent back by the master, knows
+ * it.
  */
 static void
-runner_take_artifact(const struct language *l, sandbox_result_t *res,
-                     struct compile_outcome *out)
+runner_take_artifact(const struct language *l, const struct program *src,
+                     sandbox_result_t *res, struct compile_outcome *out)
 {
     sandbox_collected_t  *f;
     struct archive        ar;
@@ -368,6 +423,15 @@ runner_take_artifact(const struct language *l, sandbox_result_t *res,
 
     /* the outcome owns the bytes now */
     f->data = NULL;
+
+    if (l->main != LANGUAGE_MAIN_NONE
+        && archive_append(&out->artifact, &out->artifact_len,
+                          RUNNER_MAIN_MEMBER, src->main, strlen(src->main))
+           != 0)
+    {
+        out->status = JUDGE__STATUS__IE;
+        snprintf(out->message, sizeof(out->message), "out of memory");
+    }
 }
 
 
@@ -396,6 +460,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
     sandbox_spec_t     spec;
     sandbox_result_t   res;
     const char       **argv, *collect;
+    char             **words;
     size_t             argc, i, n;
     int                pattern;
 
@@ -421,11 +486,21 @@ runner_compile(sandbox_t *sb, const struct language *l,
         }
     }
 
+    if (src->main_error[0] != '\0') {
+        out->status = JUDGE__STATUS__CE;
+        snprintf(out->message, sizeof(out->message), "%s", src->main_error);
+        out->output = strdup(out->message);
+        return;
+    }
+
     pattern = language_artifact_is_pattern(l);
-    argc = argv_count(l->compile_argv);
+    words = language_argv(l->compile_argv, src->main, NULL, 0);
+    argc = words != NULL ? argv_count(words) : 0;
 
     argv = calloc(argc + nflags + 6, sizeof(*argv));
-    if (argv == NULL) {
+    if (words == NULL || argv == NULL) {
+        free(words);
+        free(argv);
         snprintf(out->message, sizeof(out->message), "out of memory");
         return;
     }
@@ -440,14 +515,14 @@ runner_compile(sandbox_t *sb, const struct language *l,
         argv[n++] = l->artifact;
     }
 
-    argv[n++] = l->compile_argv[0];
+    argv[n++] = words[0];
 
     for (i = 0; i < nflags; i++) {
         argv[n++] = flags[i];
     }
 
     for (i = 1; i < argc; i++) {
-        argv[n++] = l->compile_argv[i];
+        argv[n++] = words[i];
     }
 
     argv[n] = NULL;
@@ -465,6 +540,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
 
     (void) sandbox_run(sb, &spec, &res);
     free(argv);
+    free(words);
 
     runner_usage(&res, &out->usage);
     snprintf(out->message, sizeof(out->message), "%s", res.message);
@@ -480,7 +556,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
     switch (res.status) {
 
     case SANDBOX_OK:
-        runner_take_artifact(l, &res, out);
+        runner_take_artifact(l, src, &res, out);
         break;
 
     case SANDBOX_RE:
@@ -583,11 +659,13 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
         .output_kb = RUNNER_CHECKER_OUTPUT_KB
     };
 
+    static char *const  names[] = { "input", "output", "answer" };
+
     sandbox_spec_t      spec;
     sandbox_result_t    res;
     sandbox_file_t     *files;
-    const char        **argv;
-    size_t              argc, n, i, placed;
+    char              **argv;
+    size_t              n, placed;
     check_verdict_t     v;
 
     if (ts->checker_prog == NULL) {
@@ -597,10 +675,10 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
     }
 
     n = ts->checker_prog->n;
-    argc = argv_count(ts->checker_lang->run_argv);
 
     files = calloc(n + 3, sizeof(*files));
-    argv = calloc(argc + 4, sizeof(*argv));
+    argv = language_argv(ts->checker_lang->run_argv, ts->checker_prog->main,
+                         names, 3);
 
     if (files == NULL || argv == NULL) {
         free(files);
@@ -619,20 +697,11 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
                                       runner_bytes(&tc->expected_output),
                                       tc->expected_output.len, 0644 };
 
-    for (i = 0; i < argc; i++) {
-        argv[i] = ts->checker_lang->run_argv[i];
-    }
-
-    argv[argc] = "input";
-    argv[argc + 1] = "output";
-    argv[argc + 2] = "answer";
-    argv[argc + 3] = NULL;
-
     placed = program_bytes(ts->checker_prog) + tc->input.len + output_len
              + tc->expected_output.len;
 
     memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
+    spec.argv = (const char *const *) argv;
     spec.files = files;
     spec.nfiles = n + 3;
     runner_limits(NULL, &defaults, ts->checker_lang->processes, placed,
@@ -658,14 +727,15 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
 
 
 /*
- * Checks the assertions of "tc" against a run.
+ * Checks the assertions of "tc" against a run.  A hidden test's message
+ * is checker_hidden_message()'s.
  */
 static check_verdict_t
 runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
                   char *msg, size_t msg_size)
 {
     assertion_t      *a;
-    size_t            i;
+    size_t            i, failed;
     check_verdict_t   v;
 
     a = calloc(tc->n_assertions, sizeof(*a));
@@ -679,10 +749,19 @@ runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
         a[i].value = tc->assertions[i]->value;
         a[i].value_len = strlen(tc->assertions[i]->value);
         a[i].code = tc->assertions[i]->code;
+        a[i].description = tc->assertions[i]->description;
+        a[i].description_len = strlen(tc->assertions[i]->description);
     }
 
     v = checker_assert(a, tc->n_assertions, res->out, res->out_len, res->err,
-                       res->err_len, res->exit_code, msg, msg_size);
+                       res->err_len, res->exit_code, msg, msg_size, &failed);
+
+    if (tc->hidden) {
+        checker_hidden_message(v, failed < tc->n_assertions ? &a[failed]
+                                                            : NULL,
+                               failed, msg, msg_size);
+    }
+
     free(a);
 
     return v;
@@ -692,7 +771,8 @@ runner_assertions(const Judge__TestCase *tc, const sandbox_result_t *res,
 /*
  * Judges a run that completed: the expected output (through the batch's
  * checker) and then the assertions.  AC, WA, or IE for a broken test or
- * checker; "msg" says why.
+ * checker; "msg" says why, for a hidden test in fixed words (or an
+ * assertion's description) that quote nothing of the test or the run.
  */
 static Judge__Status
 runner_judge(sandbox_t *sb, const struct test_setup *ts,
@@ -724,6 +804,10 @@ runner_judge(sandbox_t *sb, const struct test_setup *ts,
         v = checker_compare(&spec, res->out, res->out_len,
                             (const char *) tc->expected_output.data,
                             tc->expected_output.len, msg, msg_size);
+    }
+
+    if (tc->hidden) {
+        checker_hidden_message(v, NULL, 0, msg, msg_size);
     }
 
     if (v == CHECK_AC && tc->n_assertions > 0) {
@@ -764,16 +848,19 @@ runner_exit_expected(const Judge__TestCase *tc, int code)
 
 /*
  * Copies at most "cap" bytes of a stream into "dst"; "truncated" when
- * something was left out, here or by the sandbox's output limit.
+ * something was left out, here or by the sandbox's output limit, unless
+ * "hidden": a hidden test's result does not even say how long its
+ * output was.
  */
 static int
 runner_capture(ProtobufCBinaryData *dst, protobuf_c_boolean *truncated,
-               const char *src, size_t len, int sandbox_truncated, size_t cap)
+               const char *src, size_t len, int sandbox_truncated, size_t cap,
+               int hidden)
 {
     size_t  n;
 
     n = len < cap ? len : cap;
-    *truncated = len > cap || sandbox_truncated;
+    *truncated = !hidden && (len > cap || sandbox_truncated);
 
     dst->len = 0;
     dst->data = NULL;
@@ -843,31 +930,119 @@ runner_check_args(char *const *args, size_t n, char *msg, size_t msg_size)
 
 
 /*
- * The argv of a test's run: the run command's words, then the test's
- * own, never through a shell.  NULL on ENOMEM; free() the array only.
+ * Checks a test's environment entries, added to the sandbox's own for
+ * its run: at most RUNNER_MAX_ENV of them, each "NAME=value" of at most
+ * RUNNER_MAX_ENV_LEN bytes with NAME of [A-Za-z_][A-Za-z0-9_]*, no NAME
+ * twice, and none holding a NUL byte (message_decode() leaves such an
+ * entry NULL).  PATH is the sandbox's: it finds the run command's
+ * program, which the test does not choose; the other names the sandbox
+ * sets (HOME, LANG) only concern the program and may be replaced.  The
+ * message names an entry by its number only, so that it quotes nothing
+ * of a hidden test.  Returns 0, or -1 with the reason in "msg".
+ */
+int
+runner_check_env(char *const *env, size_t n, char *msg, size_t msg_size)
+{
+    size_t  i, j, len, name;
+
+    if (n > RUNNER_MAX_ENV) {
+        snprintf(msg, msg_size, "the test has %zu environment entries, more "
+                 "than %d", n, RUNNER_MAX_ENV);
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (env[i] == NULL) {
+            snprintf(msg, msg_size, "environment entry %zu of the test "
+                     "holds a NUL byte", i + 1);
+            return -1;
+        }
+
+        len = strlen(env[i]);
+
+        if (len > RUNNER_MAX_ENV_LEN) {
+            snprintf(msg, msg_size, "environment entry %zu of the test is "
+                     "%zu bytes, more than %d", i + 1, len,
+                     RUNNER_MAX_ENV_LEN);
+            return -1;
+        }
+
+        name = strspn(env[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+                              "rstuvwxyz0123456789_");
+
+        if (name == 0 || env[i][name] != '='
+            || (env[i][0] >= '0' && env[i][0] <= '9'))
+        {
+            snprintf(msg, msg_size, "environment entry %zu of the test is "
+                     "not NAME=value with a NAME of [A-Za-z_][A-Za-z0-9_]*",
+                     i + 1);
+            return -1;
+        }
+
+        if (name == 4 && strncmp(env[i], "PATH", 4) == 0) {
+            snprintf(msg, msg_size, "environment entry %zu of the test sets "
+                     "PATH, which the judge keeps: it finds the program "
+                     "to run", i + 1);
+            return -1;
+        }
+
+        for (j = 0; j < i; j++) {
+            if (strncmp(env[j], env[i], name + 1) == 0) {
+                snprintf(msg, msg_size, "environment entry %zu of the test "
+                         "sets %.*s again", i + 1, (int) name, env[i]);
+                return -1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The environment of a test's run: the sandbox's own entries but those
+ * the test replaces, then the test's (checked by runner_check_env()).
+ * NULL on ENOMEM; free() the array only.
  */
 static const char **
-runner_test_argv(const struct language *l, const Judge__TestCase *tc)
+runner_test_env(const Judge__TestCase *tc)
 {
-    const char  **argv;
-    size_t        argc, i;
+    const char *const   *base;
+    const char         **env;
+    size_t               nbase, n, i, j, name;
 
-    argc = argv_count(l->run_argv);
+    base = sandbox_default_env();
 
-    argv = calloc(argc + tc->n_args + 1, sizeof(*argv));
-    if (argv == NULL) {
+    for (nbase = 0; base[nbase] != NULL; nbase++) {
+        /* count */
+    }
+
+    env = calloc(nbase + tc->n_env + 1, sizeof(*env));
+    if (env == NULL) {
         return NULL;
     }
 
-    for (i = 0; i < argc; i++) {
-        argv[i] = l->run_argv[i];
+    n = 0;
+
+    for (i = 0; i < nbase; i++) {
+        name = strcspn(base[i], "=") + 1;
+
+        for (j = 0; j < tc->n_env; j++) {
+            if (strncmp(tc->env[j], base[i], name) == 0) {
+                break;
+            }
+        }
+
+        if (j == tc->n_env) {
+            env[n++] = base[i];
+        }
     }
 
-    for (i = 0; i < tc->n_args; i++) {
-        argv[argc + i] = tc->args[i];
+    for (j = 0; j < tc->n_env; j++) {
+        env[n++] = tc->env[j];
     }
 
-    return argv;
+    return env;
 }
 
 
@@ -889,11 +1064,14 @@ runner_test_refused(struct test_outcome *out, const char *why)
 
 
 /*
- * Runs test "tc" of a batch in "sb" and judges it.  Fills "out" (always;
- * IE with a message when the judge itself failed or the test's arguments
- * are refused) but for the ids.  With "live", what the program writes is
- * passed on through it while it runs, the rest as soon as it ends (before
- * any custom checker runs).
+ * Runs test "tc" of a batch in "sb" and judges it, with the batch's
+ * limits but those the test sets itself, and the test's environment
+ * entries added.  Fills "out" (always; IE with a message when the judge
+ * itself failed or the test's arguments or environment are refused) but
+ * for the ids.  With "live", what the program writes is passed on
+ * through it while it runs, the rest as soon as it ends (before any
+ * custom checker runs).  A hidden test's result carries none of the
+ * program's output, and messages that quote nothing (runner_judge()).
  */
 void
 runner_test(sandbox_t *sb, const struct test_setup *ts,
@@ -904,9 +1082,11 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     sandbox_spec_t      spec;
     sandbox_result_t    res;
+    sandbox_limits_t    batch;
     Judge__TestResult  *r;
     Judge__Status       status;
-    const char        **argv;
+    char              **argv;
+    const char        **env;
     char                msg[CHECKER_MSG_SIZE];
     size_t              cap;
     int                 completed;
@@ -916,24 +1096,41 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     r->usage = &out->usage;
     judge__usage__init(&out->usage);
 
-    if (runner_check_args(tc->args, tc->n_args, msg, sizeof(msg)) != 0) {
+    if (runner_check_args(tc->args, tc->n_args, msg, sizeof(msg)) != 0
+        || runner_check_env(tc->env, tc->n_env, msg, sizeof(msg)) != 0)
+    {
         runner_test_refused(out, msg);
         return;
     }
 
-    argv = runner_test_argv(ts->lang, tc);
-    if (argv == NULL) {
+    if (ts->prog->main_error[0] != '\0') {
+        runner_test_refused(out, ts->prog->main_error);
+        return;
+    }
+
+    /* the run command's words, then the test's own, never through a shell */
+    argv = language_argv(ts->lang->run_argv, ts->prog->main, tc->args,
+                         tc->n_args);
+    env = tc->n_env > 0 ? runner_test_env(tc) : NULL;
+
+    if (argv == NULL || (tc->n_env > 0 && env == NULL)) {
+        free(argv);
+        free(env);
         runner_test_refused(out, "out of memory on the worker");
         return;
     }
 
+    batch = none;
+    runner_limits_over(ts->limits, &batch);
+
     memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
+    spec.argv = (const char *const *) argv;
+    spec.env = env;
     spec.files = ts->prog->files;
     spec.nfiles = ts->prog->n;
     spec.stdin_data = tc->input.data;
     spec.stdin_len = tc->input.len;
-    runner_limits(ts->limits, &none, ts->lang->processes,
+    runner_limits(tc->limits, &batch, ts->lang->processes,
                   program_bytes(ts->prog) + tc->input.len, &spec.limits);
 
     if (live != NULL) {
@@ -943,6 +1140,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     (void) sandbox_run(sb, &spec, &res);
     free(argv);
+    free(env);
 
     if (live != NULL) {
         live_finish(live);
@@ -970,7 +1168,9 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
         }
     }
 
-    cap = ts->max_capture ? ts->max_capture : RUNNER_DEFAULT_CAPTURE;
+    /* nothing of a hidden test's output goes back */
+    cap = tc->hidden ? 0
+          : ts->max_capture ? ts->max_capture : RUNNER_DEFAULT_CAPTURE;
 
     r->status = status;
     r->checker_message = utf8_clean_copy(msg, strlen(msg), sizeof(msg));
@@ -979,9 +1179,11 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     if (r->checker_message == NULL || r->message == NULL
         || runner_capture(&r->stdout, &r->stdout_truncated, res.out,
-                          res.out_len, res.out_truncated, cap) != 0
+                          res.out_len, res.out_truncated, cap,
+                          tc->hidden) != 0
         || runner_capture(&r->stderr, &r->stderr_truncated, res.err,
-                          res.err_len, res.err_truncated, cap) != 0)
+                          res.err_len, res.err_truncated, cap,
+                          tc->hidden) != 0)
     {
         test_outcome_free(out);
         r->status = JUDGE__STATUS__IE;

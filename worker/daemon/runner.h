@@ -24,11 +24,18 @@
 #define RUNNER_DEFAULT_CAPTURE  (16 * 1024)
 
 
+/* the archive member that keeps a compiled program's main name */
+#define RUNNER_MAIN_MEMBER      ".judge-main"
+
+
 /* What a run finds in its work dir: a program's artifact or sources. */
 struct program {
     sandbox_file_t   *files;        /* data point into the caller's bytes */
     size_t            n;
     struct archive    archive;      /* a multi-file artifact, unpacked */
+    char             *source_name;  /* an unnamed source's, {main} made */
+    char              main[LANGUAGE_MAIN_MAX + 1];  /* for {main}, or "" */
+    char              main_error[256];  /* the source's name is refused */
 };
 
 struct compile_outcome {
@@ -44,7 +51,8 @@ struct compile_outcome {
 struct test_setup {
     const struct language    *lang;
     const struct program     *prog;
-    const Judge__Limits      *limits;        /* NULL: defaults */
+    const Judge__Limits      *limits;        /* NULL: defaults; a test's
+                                                own replace what they set */
     const Judge__Checker     *checker;       /* NULL: the default checker */
     const struct language    *checker_lang;  /* custom checker only */
     const struct program     *checker_prog;  /* NULL: see checker_error */
@@ -76,6 +84,8 @@ void  compile_outcome_free(struct compile_outcome *out);
 
 int   runner_check_args(char *const *args, size_t n, char *msg,
                         size_t msg_size);
+int   runner_check_env(char *const *env, size_t n, char *msg,
+                       size_t msg_size);
 void  runner_test(sandbox_t *sb, const struct test_setup *ts,
                   const Judge__TestCase *tc, struct live_output *live,
                   struct test_outcome *out);

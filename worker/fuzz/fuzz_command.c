@@ -10,10 +10,11 @@
  *                     filed in and taken from an artifact cache under its
  *                     hash and placed (program_from_artifact(), which
  *                     unpacks a multi-file archive); a custom checker's
- *                     program; for the first tests their arguments
- *                     (runner_check_args()), the checker and the
- *                     assertions, with the test's input standing in for
- *                     the program's output
+ *                     program; for the first tests their arguments and
+ *                     environment (runner_check_args(),
+ *                     runner_check_env()), the checker and the
+ *                     assertions (and a hidden test's message), with the
+ *                     test's input standing in for the program's output
  *   the others        their names and texts, as the log shows them
  *
  * The languages table is fixed: "c" (one artifact file), "java" (an
@@ -198,7 +199,7 @@ fuzz_judge(const Judge__ExecuteBatchTask *b, const Judge__TestCase *tc)
 {
     checker_spec_t   spec;
     assertion_t     *a;
-    size_t           i;
+    size_t           i, failed;
     char             msg[CHECKER_MSG_SIZE];
 
     if (tc->has_expected
@@ -220,6 +221,7 @@ fuzz_judge(const Judge__ExecuteBatchTask *b, const Judge__TestCase *tc)
     }
 
     (void) runner_check_args(tc->args, tc->n_args, msg, sizeof(msg));
+    (void) runner_check_env(tc->env, tc->n_env, msg, sizeof(msg));
 
     if (tc->n_assertions == 0) {
         return;
@@ -235,11 +237,16 @@ fuzz_judge(const Judge__ExecuteBatchTask *b, const Judge__TestCase *tc)
         a[i].value = tc->assertions[i]->value;
         a[i].value_len = strlen(tc->assertions[i]->value);
         a[i].code = tc->assertions[i]->code;
+        a[i].description = tc->assertions[i]->description;
+        a[i].description_len = strlen(tc->assertions[i]->description);
     }
 
     (void) checker_assert(a, tc->n_assertions, (const char *) tc->input.data,
                           tc->input.len, (const char *) tc->input.data,
-                          tc->input.len, 0, msg, sizeof(msg));
+                          tc->input.len, 0, msg, sizeof(msg), &failed);
+    checker_hidden_message(CHECK_WA, failed < tc->n_assertions ? &a[failed]
+                                                               : NULL,
+                           failed, msg, sizeof(msg));
     free(a);
 }
 

@@ -47,6 +47,13 @@ static const char *const  sbx_default_env[] = {
 };
 
 
+const char *const *
+sandbox_default_env(void)
+{
+    return sbx_default_env;
+}
+
+
 void
 sandbox_limits_default(sandbox_limits_t *l)
 {

@@ -214,6 +214,13 @@ void sandbox_host_info(const sandbox_t *sb, sandbox_host_info_t *info);
 /* Fills the defaults for every zero field. */
 void sandbox_limits_default(sandbox_limits_t *limits);
 
+/*
+ * The minimal fixed environment a run gets when its spec gives none
+ * (PATH, HOME, LANG), NULL-terminated: a caller that adds to it starts
+ * from this.
+ */
+const char *const *sandbox_default_env(void);
+
 const char *sandbox_status_name(sandbox_status_t status);   /* "TLE" */
 const char *sandbox_signal_name(int sig);                   /* "SIGSEGV" */
 

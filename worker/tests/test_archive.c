@@ -1,7 +1,8 @@
 /*
  * The archive of multi-file artifacts: what a compile's packing script
  * writes is read back file by file, and anything malformed is refused
- * with a reason instead of being placed half-read.
+ * with a reason instead of being placed half-read.  A file added at the
+ * end (a Java program's main name) reads back with the others.
  */
 
 #include <stdlib.h>
@@ -26,6 +27,38 @@ refuses(const uint8_t *buf, size_t len, const char *needle, const char *name)
     {
         printf("#   rc %d, error: %s\n", rc, rc ? err : "");
     }
+}
+
+
+static void
+test_append(void)
+{
+    static const char   packed[] = "judge-archive 1\n3 A.class\nabc";
+    struct archive      ar;
+    uint8_t            *buf;
+    size_t              len;
+    char                err[256];
+
+    len = sizeof(packed) - 1;
+    buf = malloc(len);
+    memcpy(buf, packed, len);
+
+    ok(archive_append(&buf, &len, ".judge-main", "Solution", 8) == 0,
+       "append: a file added");
+    ok(len == sizeof(packed) - 1 + 22
+       && memcmp(buf + sizeof(packed) - 1, "8 .judge-main\nSolution", 22)
+          == 0, "append: at the end, in the archive's format");
+    ok(archive_parse(&ar, buf, len, err, sizeof(err)) == 0 && ar.n == 2
+       && strcmp(ar.files[1].name, ".judge-main") == 0
+       && ar.files[1].len == 8 && memcmp(ar.files[0].data, "abc", 3) == 0,
+       "append: both files read back");
+    archive_free(&ar);
+
+    ok(archive_append(&buf, &len, "empty", "", 0) == 0
+       && archive_parse(&ar, buf, len, err, sizeof(err)) == 0 && ar.n == 3
+       && ar.files[2].len == 0, "append: an empty file");
+    archive_free(&ar);
+    free(buf);
 }
 
 
@@ -116,6 +149,8 @@ main(void)
        && ar.n == ARCHIVE_MAX_FILES, "exactly the maximum of files");
     archive_free(&ar);
     free(big);
+
+    test_append();
 
     return done_testing();
 }

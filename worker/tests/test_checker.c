@@ -487,11 +487,14 @@ typedef struct {
 } assert_case_t;
 
 
-#define CONTAINS(s)      { ASSERT_STDOUT_CONTAINS, TEXT(s), 0 }
-#define EQUALS(s)        { ASSERT_STDOUT_EQUALS, TEXT(s), 0 }
-#define MATCHES(s)       { ASSERT_STDOUT_MATCHES, TEXT(s), 0 }
-#define ERR_CONTAINS(s)  { ASSERT_STDERR_CONTAINS, TEXT(s), 0 }
-#define EXIT_CODE(c)     { ASSERT_EXIT_CODE, NULL, 0, c }
+#define CONTAINS(s)      { ASSERT_STDOUT_CONTAINS, TEXT(s), 0, NULL, 0 }
+#define EQUALS(s)        { ASSERT_STDOUT_EQUALS, TEXT(s), 0, NULL, 0 }
+#define MATCHES(s)       { ASSERT_STDOUT_MATCHES, TEXT(s), 0, NULL, 0 }
+#define ERR_CONTAINS(s)  { ASSERT_STDERR_CONTAINS, TEXT(s), 0, NULL, 0 }
+#define EXIT_CODE(c)     { ASSERT_EXIT_CODE, NULL, 0, c, NULL, 0 }
+#define NOT_CONTAINS(s)  { ASSERT_STDOUT_NOT_CONTAINS, TEXT(s), 0, NULL, 0 }
+#define DESCRIBED(kind, s, d) \
+    { kind, TEXT(s), 0, TEXT(d) }
 
 
 static const assert_case_t assert_cases[] = {
@@ -570,8 +573,28 @@ static const assert_case_t assert_cases[] = {
       TEXT(""), "", 1, CHECK_ERROR, "assertion 2 (stdoutMatches): invalid "
       "regex \"(?<\" at offset 3: subpattern name expected" },
     { "an unknown kind is an error",
-      { { (assertion_kind_t) 42, NULL, 0, 0 } }, 1,
+      { { (assertion_kind_t) 42, NULL, 0, 0, NULL, 0 } }, 1,
       TEXT(""), "", 0, CHECK_ERROR, "assertion 1: unknown assertion kind 42" },
+    { "stdoutNotContains holds", { NOT_CONTAINS("debug") }, 1,
+      TEXT("result 42\n"), "debug", 0, CHECK_AC, "" },
+    { "stdoutNotContains fails, saying where", { NOT_CONTAINS("debug") }, 1,
+      TEXT("x\0 debug: 1\n"), "", 0, CHECK_WA,
+      "assertion 1 (stdoutNotContains): \"debug\" found in stdout at "
+      "byte 3" },
+    { "stdoutNotContains with an empty value always fails",
+      { NOT_CONTAINS("") }, 1, TEXT(""), "", 0, CHECK_WA,
+      "assertion 1 (stdoutNotContains): \"\" found in stdout at byte 0" },
+    { "a failure is told by its description",
+      { CONTAINS("a"), DESCRIBED(ASSERT_STDOUT_CONTAINS, "secret",
+                                 "prints the sum of the row") }, 2,
+      TEXT("a"), "", 0, CHECK_WA, "prints the sum of the row" },
+    { "an assertion that holds says nothing of its description",
+      { DESCRIBED(ASSERT_STDOUT_NOT_CONTAINS, "secret", "no debug output") },
+      1, TEXT("ok"), "", 0, CHECK_AC, "" },
+    { "a broken assertion says what is wrong, description or not",
+      { DESCRIBED(ASSERT_STDOUT_MATCHES, "((", "has a pair") }, 1,
+      TEXT(""), "", 0, CHECK_ERROR, "assertion 1 (stdoutMatches): "
+      "invalid regex \"((\" at offset 2: missing closing parenthesis" },
     { "a long value is cut in the message",
       { CONTAINS("0123456789abcdefghijklmnopqrstuvwxyz") }, 1,
       TEXT(""), "", 0, CHECK_WA, "assertion 1 (stdoutContains): "
@@ -591,7 +614,7 @@ test_assertions(void)
         c = &assert_cases[i];
         v = checker_assert(c->assertions, c->n, c->out, c->out_len,
                            c->err, strlen(c->err), c->exit_code,
-                           msg, sizeof(msg));
+                           msg, sizeof(msg), NULL);
         verdict_is(v, msg, c->verdict, c->message, c->name);
     }
 }
@@ -653,7 +676,7 @@ regex_bounded(const char *pattern, size_t lines, size_t width, int last_x,
               const char *name)
 {
     assertion_t      a = { ASSERT_STDOUT_MATCHES, pattern, strlen(pattern),
-                           0 };
+                           0, NULL, 0 };
     check_verdict_t  v;
     struct timespec  start;
     double           took;
@@ -667,7 +690,7 @@ regex_bounded(const char *pattern, size_t lines, size_t width, int last_x,
     }
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-    v = checker_assert(&a, 1, text, len, "", 0, 0, msg, sizeof(msg));
+    v = checker_assert(&a, 1, text, len, "", 0, 0, msg, sizeof(msg), NULL);
     took = ms_since(&start);
     free(text);
 
@@ -760,11 +783,12 @@ test_regex_shared_budget(void)
     }
 
     for (i = 0; i < 16; i++) {
-        a[i] = (assertion_t) { ASSERT_STDOUT_MATCHES, "(a|aa)*[xc]", 11, 0 };
+        a[i] = (assertion_t) { ASSERT_STDOUT_MATCHES, "(a|aa)*[xc]", 11, 0,
+                               NULL, 0 };
     }
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-    v = checker_assert(a, 1, text, len, "", 0, 0, msg, sizeof(msg));
+    v = checker_assert(a, 1, text, len, "", 0, 0, msg, sizeof(msg), NULL);
     one = ms_since(&start);
     verdict_is(v, msg, CHECK_AC, "", "a slow regex that matches in its "
                "budget");
@@ -773,7 +797,7 @@ test_regex_shared_budget(void)
        "... slow enough that sixteen would overrun the budget");
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-    v = checker_assert(a, 16, text, len, "", 0, 0, msg, sizeof(msg));
+    v = checker_assert(a, 16, text, len, "", 0, 0, msg, sizeof(msg), NULL);
     all = ms_since(&start);
     is_int(v, CHECK_ERROR, "sixteen of it: the budget runs out");
     ok(strstr(msg, "for the test's regexes together (time limit)") != NULL,
@@ -784,6 +808,56 @@ test_regex_shared_budget(void)
     }
 
     free(text);
+}
+
+
+/*
+ * A hidden test's messages: fixed words or the description, and which
+ * assertion decided.
+ */
+static void
+test_hidden_messages(void)
+{
+    static const assertion_t  a[] = {
+        CONTAINS("input-1"),
+        DESCRIBED(ASSERT_STDOUT_NOT_CONTAINS, "expected-2", "no leak"),
+        MATCHES("(("),
+    };
+    char                      msg[CHECKER_MSG_SIZE];
+    size_t                    failed;
+    check_verdict_t           v;
+
+    checker_hidden_message(CHECK_AC, NULL, 0, msg, sizeof(msg));
+    is_str(msg, "", "hidden: AC says nothing");
+    checker_hidden_message(CHECK_WA, NULL, 0, msg, sizeof(msg));
+    is_str(msg, "wrong answer", "hidden: the checker's WA is fixed words");
+    checker_hidden_message(CHECK_ERROR, NULL, 0, msg, sizeof(msg));
+    is_str(msg, "the checker failed", "hidden: so is its failure");
+
+    v = checker_assert(a, 2, TEXT("out"), "", 0, 0, msg, sizeof(msg),
+                       &failed);
+    ok(v == CHECK_WA && failed == 0, "the first assertion decided");
+    checker_hidden_message(v, &a[failed], failed, msg, sizeof(msg));
+    is_str(msg, "assertion 1 failed", "hidden: no description, its number");
+
+    v = checker_assert(a, 2, TEXT("input-1 expected-2"), "", 0, 0, msg,
+                       sizeof(msg), &failed);
+    ok(v == CHECK_WA && failed == 1, "the second assertion decided");
+    checker_hidden_message(v, &a[failed], failed, msg, sizeof(msg));
+    is_str(msg, "no leak", "hidden: its description");
+
+    v = checker_assert(a, 3, TEXT(""), "", 0, 0, msg, sizeof(msg), &failed);
+    ok(v == CHECK_ERROR && failed == 2, "the broken assertion decided");
+    checker_hidden_message(v, &a[failed], failed, msg, sizeof(msg));
+    is_str(msg, "assertion 3 could not be evaluated",
+           "hidden: a broken one, without its pattern");
+
+    v = checker_assert(a, 1, TEXT("input-1"), "", 0, 0, msg, sizeof(msg),
+                       &failed);
+    ok(v == CHECK_AC && failed == 1, "all hold: failed is n");
+
+    checker_hidden_message(CHECK_WA, &a[1], 1, msg, 4);
+    is_str(msg, "no ", "a description is cut to the buffer");
 }
 
 
@@ -851,6 +925,7 @@ main(void)
     test_broken_specs();
     test_message_buffer();
     test_assertions();
+    test_hidden_messages();
     test_regex_limits();
     test_regex_shared_budget();
     test_custom_verdicts();

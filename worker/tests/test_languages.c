@@ -1,7 +1,8 @@
 /*
  * The languages table: parsing, errors naming the line, version
- * extraction from toolchain banners, display names, probing, and the
- * compiler flags a submission may add.
+ * extraction from toolchain banners, display names, probing, the
+ * compiler flags a submission may add, and the main name of a Java
+ * program found in its source and put for {main}.
  */
 
 #include <stdlib.h>
@@ -90,6 +91,132 @@ version_is(const char *banner, const char *want)
     snprintf(name, sizeof(name), "version of \"%.40s\"", banner);
     is_str(v, want, name);
     free(v);
+}
+
+
+#define JAVA_MAIN  "[java]\nname=J\nversion=x\nsource={main}.java\n" \
+                   "compile=javac {main}.java\nartifact=*.class\n" \
+                   "run=java -cp . {main}\n"
+
+
+static void
+main_is(const struct language *l, const char *src, const char *want,
+        const char *name)
+{
+    char  found[LANGUAGE_MAIN_MAX + 1], err[512];
+
+    err[0] = '\0';
+    if (!ok(language_find_main(l, src, strlen(src), found, sizeof(found),
+                               err, sizeof(err)) == 0
+            && strcmp(found, want) == 0, name))
+    {
+        printf("#   got \"%s\" (%s)\n", found, err);
+    }
+}
+
+
+static void
+main_refused(const struct language *l, const char *src, const char *want,
+             const char *name)
+{
+    char  found[LANGUAGE_MAIN_MAX + 1], err[512];
+
+    err[0] = '\0';
+    if (!ok(language_find_main(l, src, strlen(src), found, sizeof(found),
+                               err, sizeof(err)) == -1
+            && strcmp(err, want) == 0, name))
+    {
+        printf("#   got \"%s\"\n", err);
+    }
+}
+
+
+static void
+test_main(void)
+{
+    struct languages   ls = { NULL, 0 };
+    struct language   *l;
+    char               err[512], *text, **argv;
+    char              *extra[] = { "x y" };
+    static char        long_name[200];
+    int                rc;
+
+    rc = languages_parse(&ls, JAVA_MAIN "main = java-public-class Main\n",
+                         "t.conf", err, sizeof(err));
+    if (!ok(rc == 0, "a table with main and {main}")) {
+        printf("#   %s\n", err);
+        return;
+    }
+
+    l = &ls.items[0];
+    ok(l->main == LANGUAGE_MAIN_JAVA_CLASS, "found as a Java public class");
+    is_str(l->main_default, "Main", "Main when the source has none");
+    is_str(l->source_shown, "Main.java", "the file name Register shows");
+
+    main_is(l, "public class Solution {\n}\n", "Solution", "a public class");
+    main_is(l, "import java.util.*;\n\nfinal public class A1_$b<T> "
+            "extends X {}", "A1_$b", "modifiers, generics");
+    main_is(l, "// public class Fake {}\n/* public class Fake2 */\n"
+            "class Helper { public class Inner {} String s = \"public class "
+            "S\"; char c = '}'; }\n"
+            "@SuppressWarnings(\"x\") public abstract class Real {}\n",
+            "Real", "comments, literals, nested and non-public types skipped");
+    main_is(l, "class A { String t = \"\"\"\n public class T \"\"\"; }\n"
+            "public record P(int x) {}\n", "P", "a text block skipped, a record");
+    main_is(l, "public interface I {}\npublic class C {}\n", "I",
+            "the first public type, an interface");
+    main_is(l, "public /* x */ class\n  Named {}\n", "Named",
+            "a comment and lines between the words");
+    main_is(l, "class Solution {}\n", "Main", "no public class: Main");
+    main_is(l, "", "Main", "an empty source: Main");
+    main_is(l, "public static void x; class Y {}", "Main",
+            "a public that declares no type");
+
+    main_refused(l, "public class 1abc {}", "the public class \"1abc\" is "
+                 "not a name the judge takes: 1-128 of A-Z a-z 0-9 _ $, not "
+                 "starting with a digit", "a name starting with a digit");
+    main_refused(l, "public class \xc3\x9c" "ber {}", "the public class "
+                 "\"\\xc3\\x9cber\" is not a name the judge takes: 1-128 "
+                 "of A-Z a-z 0-9 _ $, not starting with a digit",
+                 "a non-ASCII name, shown escaped");
+    main_refused(l, "public class {}", "the public class of the source has "
+                 "no name", "no name after class");
+    main_refused(l, "public class", "the public class of the source has "
+                 "no name", "the source ends after class");
+
+    memset(long_name, 'a', 160);
+    memcpy(long_name, "public class ", 13);
+    main_refused(l, long_name, "the public class \"aaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"... is not a name the "
+                 "judge takes: 1-128 of A-Z a-z 0-9 _ $, not starting with a "
+                 "digit", "a name over 128 bytes");
+
+    text = language_expand("{main}.java and {main}{main}", "Sol");
+    is_str(text, "Sol.java and SolSol", "every {main} expanded");
+    free(text);
+
+    argv = language_argv(l->run_argv, "Sol", extra, 1);
+    ok(argv != NULL && strcmp(argv[0], "java") == 0
+       && strcmp(argv[3], "Sol") == 0 && strcmp(argv[4], "x y") == 0
+       && argv[5] == NULL, "the run's argv: {main} made, extra words after");
+    free(argv);
+
+    languages_free(&ls);
+
+    refuses(JAVA_MAIN, "uses {main} but has no \"main\"",
+            "{main} without main");
+    refuses(JAVA_MAIN "main = first-class Main\n", "must be "
+            "\"java-public-class NAME\"", "an unknown way of finding it");
+    refuses(JAVA_MAIN "main = java-public-class 9x\n", "the name used when "
+            "the source has none", "a bad default");
+    refuses(JAVA_MAIN "main = java-public-class\n", "the name used when "
+            "the source has none", "no default");
+    refuses(JAVA_MAIN "main = java-public-class A\nmain = java-public-class "
+            "B\n", "given twice", "main twice");
+    refuses("[j]\nname=J\nversion=x\nsource={main}.x\ncompile=cc -o m "
+            "{main}.x\nartifact=m\nrun=./m\nmain = java-public-class M\n",
+            "its \"artifact\" is not a pattern", "main with a one-file "
+            "artifact");
 }
 
 
@@ -353,6 +480,8 @@ main(void)
     version_is("\n\n  weird build  \nmore\n", "weird build");
     ok(languages_extract_version("  \n") == NULL, "no version in blank "
        "output");
+
+    test_main();
 
     return done_testing();
 }

@@ -3,8 +3,9 @@
  * artifacts (trimmed to fit the frame), and task results too big for the
  * master's frames remade to fit: a compile without its artifact as CE, a
  * test with its output cut and flagged, a batch end with its message cut.
- * A test argument with a NUL byte is found on the wire when decoding.  A
- * chunk of live output over the frame limit goes in several frames.
+ * A test argument or environment entry with a NUL byte is found on the
+ * wire when decoding.  A chunk of live output over the frame limit goes
+ * in several frames.
  */
 
 #include <errno.h>
@@ -367,8 +368,9 @@ test_fit_others(void)
 
 
 /*
- * A batch of two tests with arguments, packed; "X" bytes in the args are
- * made NUL bytes on the wire.
+ * A batch of two tests with arguments (and the second with environment
+ * entries), packed; "X" bytes after an "a" are made NUL bytes on the
+ * wire.
  */
 static uint8_t *
 batch_with_args(size_t *len)
@@ -380,6 +382,7 @@ batch_with_args(size_t *len)
     Judge__TestCase          *tests[] = { &t0, &t1 };
     char                     *a0[] = { "one", "two" };
     char                     *a1[] = { "aXb", "", "c" };
+    char                     *e1[] = { "A=1", "B=aXy" };
     uint8_t                  *buf;
     size_t                    i;
 
@@ -391,6 +394,8 @@ batch_with_args(size_t *len)
     t1.input.len = 14;
     t1.args = a1;
     t1.n_args = 3;
+    t1.env = e1;
+    t1.n_env = 2;
     b.job_id = "j";
     b.tests = tests;
     b.n_tests = 2;
@@ -437,6 +442,9 @@ test_decode_args(void)
         ok(t1->n_args == 3 && strcmp(t1->args[1], "") == 0
            && strcmp(t1->args[2], "c") == 0, "the test's other args kept");
         ok(t1->input.len == 14, "a NUL byte in the input is not an arg's");
+        ok(t1->n_env == 2 && strcmp(t1->env[0], "A=1") == 0
+           && t1->env[1] == NULL,
+           "the env entry with the NUL byte left NULL, the other kept");
     }
 
     message_free(cmd);

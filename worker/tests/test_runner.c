@@ -3,7 +3,8 @@
  * an artifact over it ends as CE without its bytes, saying why in the
  * message and on the compiler output's last line.  A compiler flag the
  * languages table does not allow is CE before anything runs, and a test
- * whose arguments are out of bounds is IE before anything runs.
+ * whose arguments or environment entries are out of bounds is IE before
+ * anything runs.
  */
 
 #include <stdlib.h>
@@ -92,6 +93,102 @@ test_args(void)
 }
 
 
+static void
+env_refused(char **env, size_t n, const char *want, const char *name)
+{
+    char  msg[256];
+
+    msg[0] = '\0';
+    if (!ok(runner_check_env(env, n, msg, sizeof(msg)) == -1
+            && strcmp(msg, want) == 0, name))
+    {
+        printf("#   got \"%s\"\n", msg);
+    }
+}
+
+
+static void
+test_env(void)
+{
+    static char           big[4097 + 1];
+    char                 *env[65], msg[256];
+    size_t                i;
+    Judge__TestCase       tc = JUDGE__TEST_CASE__INIT;
+    struct test_outcome   out;
+
+    for (i = 0; i < 65; i++) {
+        env[i] = malloc(16);
+        snprintf(env[i], 16, "V%zu=x", i);
+    }
+
+    ok(runner_check_env(env, 0, msg, sizeof(msg)) == 0, "env: none");
+    ok(runner_check_env(env, 64, msg, sizeof(msg)) == 0, "env: 64");
+    env_refused(env, 65, "the test has 65 environment entries, more than 64",
+                "env: 65 are too many");
+
+    for (i = 0; i < 65; i++) {
+        free(env[i]);
+    }
+
+    env[0] = "_A1=";
+    env[1] = "HOME=/box";
+    env[2] = "LANG=C";
+    env[3] = "X=a=b c";
+    ok(runner_check_env(env, 4, msg, sizeof(msg)) == 0,
+       "env: an empty value, HOME and LANG replaced, '=' in a value");
+
+    memset(big, 'x', 4097);
+    memcpy(big, "BIG=", 4);
+    env[1] = big;
+    env_refused(env, 2, "environment entry 2 of the test is 4097 bytes, "
+                "more than 4096", "env: one over 4096 bytes");
+    big[4096] = '\0';
+    ok(runner_check_env(env, 2, msg, sizeof(msg)) == 0,
+       "env: one of 4096 bytes");
+
+    env[1] = "1X=y";
+    env_refused(env, 2, "environment entry 2 of the test is not NAME=value "
+                "with a NAME of [A-Za-z_][A-Za-z0-9_]*",
+                "env: a name starting with a digit");
+    env[1] = "NOEQUALS";
+    env_refused(env, 2, "environment entry 2 of the test is not NAME=value "
+                "with a NAME of [A-Za-z_][A-Za-z0-9_]*", "env: no '='");
+    env[1] = "=x";
+    env_refused(env, 2, "environment entry 2 of the test is not NAME=value "
+                "with a NAME of [A-Za-z_][A-Za-z0-9_]*", "env: no name");
+    env[1] = "A-B=x";
+    env_refused(env, 2, "environment entry 2 of the test is not NAME=value "
+                "with a NAME of [A-Za-z_][A-Za-z0-9_]*",
+                "env: a '-' in the name");
+    env[1] = "PATH=/tmp";
+    env_refused(env, 2, "environment entry 2 of the test sets PATH, which "
+                "the judge keeps: it finds the program to run",
+                "env: PATH is the judge's");
+    env[1] = "PATHS=x";
+    ok(runner_check_env(env, 2, msg, sizeof(msg)) == 0,
+       "env: a name that only starts with PATH");
+    env[1] = "_A1=again";
+    env_refused(env, 2, "environment entry 2 of the test sets _A1 again",
+                "env: a name twice");
+    env[1] = "_A=x";
+    ok(runner_check_env(env, 2, msg, sizeof(msg)) == 0,
+       "env: a name that is the start of another");
+    env[1] = NULL;
+    env_refused(env, 2, "environment entry 2 of the test holds a NUL byte",
+                "env: one with a NUL byte (left NULL by the decoder)");
+
+    /* no sandbox: a refused environment must not reach one */
+    tc.env = env;
+    tc.n_env = 2;
+    tc.hidden = 1;
+    runner_test(NULL, NULL, &tc, NULL, &out);
+    is_int(out.result.status, JUDGE__STATUS__IE, "a test with such env: IE");
+    is_str(out.result.message, "environment entry 2 of the test holds a NUL "
+           "byte", "saying why");
+    test_outcome_free(&out);
+}
+
+
 int
 main(void)
 {
@@ -158,6 +255,7 @@ main(void)
     compile_outcome_free(&out);
 
     test_args();
+    test_env();
 
     return done_testing();
 }

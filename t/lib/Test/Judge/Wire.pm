@@ -2,8 +2,10 @@ package Test::Judge::Wire;
 
 # The worker side of the judge/1 protocol, written out by hand for tests
 # and benchmarks: dial, upgrade, and exchange length-prefixed protobuf
-# frames (proto/judge.proto) with the real nginx.  Only the messages the
-# tests need are encoded; decoding is generic (field number => values).
+# frames (proto/judge.proto) with the real nginx; and the parts of a
+# batch for tests that play the master to a real judge-worker.  Only the
+# messages the tests need are encoded; decoding is generic (field number
+# => values).
 
 use strict;
 use warnings;
@@ -17,6 +19,7 @@ our @EXPORT_OK = qw(
     pb_varint pb_field_varint pb_field_bytes pb_field_double pb_decode
     register_msg heartbeat_msg leaving_msg frame
     compile_result_msg test_result_msg batch_result_msg
+    limits_msg assertion_msg test_case_msg
     %STATUS
     dial registered
 );
@@ -177,6 +180,52 @@ sub batch_result_msg {
           . ($o{system_error} ? pb_field_varint(4, 1) : '')
           . ($o{need_artifact} ? pb_field_varint(6, 1) : '');
     return pb_field_bytes(4, $m);
+}
+
+# The master's side, for tests that play nginx to a real judge-worker.
+
+my %LIMIT_FIELD = (cpu => 1, wall => 2, memory => 3, stack => 4,
+                   processes => 5, output => 6, file_size => 7,
+                   open_files => 8);
+
+my %ASSERTION_KIND = (stdout_contains => 0, stdout_equals => 1,
+                      stdout_matches => 2, stderr_contains => 3,
+                      exit_code => 4, stdout_not_contains => 5);
+
+# A Limits message: cpu, wall (ms), memory, stack, output, file_size (KiB),
+# processes, open_files; only those given
+sub limits_msg {
+    my (%o) = @_;
+    return join '', map { pb_field_varint($LIMIT_FIELD{$_}, $o{$_}) }
+                    sort { $LIMIT_FIELD{$a} <=> $LIMIT_FIELD{$b} } keys %o;
+}
+
+# An Assertion: kind (stdout_contains, ..., stdout_not_contains), value,
+# code (exit_code), description
+sub assertion_msg {
+    my (%o) = @_;
+    return pb_field_varint(1, $ASSERTION_KIND{ $o{kind} })
+         . (defined $o{value} ? pb_field_bytes(2, $o{value}) : '')
+         . (defined $o{code} ? pb_field_varint(3, $o{code}) : '')
+         . (defined $o{description} ? pb_field_bytes(4, $o{description})
+                                    : '');
+}
+
+# A TestCase: id, index, input, expected (sets has_expected), assertions
+# [assertion_msg(...), ...], args [...], hidden, limits (limits_msg(...)),
+# env ["NAME=value", ...]
+sub test_case_msg {
+    my (%o) = @_;
+    return pb_field_bytes(1, $o{id} // "t$o{index}")
+         . pb_field_varint(2, $o{index})
+         . pb_field_bytes(3, $o{input} // '')
+         . (defined $o{expected} ? pb_field_bytes(4, $o{expected})
+                                   . pb_field_varint(5, 1) : '')
+         . join('', map { pb_field_bytes(6, $_) } @{ $o{assertions} // [] })
+         . join('', map { pb_field_bytes(7, $_) } @{ $o{args} // [] })
+         . ($o{hidden} ? pb_field_varint(12, 1) : '')
+         . (defined $o{limits} ? pb_field_bytes(13, $o{limits}) : '')
+         . join('', map { pb_field_bytes(14, $_) } @{ $o{env} // [] });
 }
 
 # Dial nginx and upgrade.  Returns a connection object; ->{status} is the
