@@ -1183,8 +1183,9 @@ exec_pin_files(struct executor *ex, struct exec_task *t, char *err,
 /*
  * Prepares an ExecuteBatchTask: the program every test places (the
  * artifact, from the message or the cache, or the sources), the test
- * files held here (exec_pin_files()) and the test set-up.  Returns 0; 1 when the artifact is only named by a hash the
- * cache lacks; -1 with the reason in "err".
+ * files held here (exec_pin_files()) and the test set-up.  Returns 0; 1
+ * when the artifact is only named by a hash the cache lacks; -1 with the
+ * reason in "err".
  */
 static int
 exec_prepare_batch(struct executor *ex, struct exec_task *t, char *err,

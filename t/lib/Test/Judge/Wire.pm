@@ -17,12 +17,14 @@ our @EXPORT_OK = qw(
     pb_varint pb_field_varint pb_field_bytes pb_field_double pb_decode
     register_msg heartbeat_msg leaving_msg frame
     compile_result_msg test_result_msg batch_result_msg
+    data_request_msg test_data_cmd
     %STATUS
     dial registered
 );
 
 my %MASTER_BODY = (1 => 'welcome', 2 => 'compile', 3 => 'execute_batch',
-                   4 => 'cancel', 5 => 'drain', 6 => 'shutdown');
+                   4 => 'cancel', 5 => 'drain', 6 => 'shutdown',
+                   7 => 'data');
 
 # When set, called with the port, the path and the whole answer (head
 # and body) of each upgrade dial() asks for: the test harness holds them
@@ -177,6 +179,24 @@ sub batch_result_msg {
           . ($o{system_error} ? pb_field_varint(4, 1) : '')
           . ($o{need_artifact} ? pb_field_varint(6, 1) : '');
     return pb_field_bytes(4, $m);
+}
+
+# A DataRequest for test files by hash
+sub data_request_msg {
+    my @hashes = @_;
+    return pb_field_bytes(8, join('', map { pb_field_bytes(1, $_) } @hashes));
+}
+
+# A MasterCommand with a TestData: hash, offset, total, data, or missing
+sub test_data_cmd {
+    my (%o) = @_;
+    my $m = pb_field_bytes(1, $o{hash})
+          . ($o{offset} ? pb_field_varint(2, $o{offset}) : '')
+          . (defined $o{total} ? pb_field_varint(3, $o{total}) : '')
+          . (defined $o{data} && length $o{data}
+             ? pb_field_bytes(4, $o{data}) : '')
+          . ($o{missing} ? pb_field_varint(5, 1) : '');
+    return pb_field_bytes(7, $m);
 }
 
 # Dial nginx and upgrade.  Returns a connection object; ->{status} is the
