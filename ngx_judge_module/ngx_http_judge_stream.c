@@ -32,6 +32,13 @@
  * frames, a 4-byte big-endian length and one protobuf message, in both
  * directions.  The stream belongs to this nginx process for its whole life;
  * other processes reach it through the mailbox (ngx_http_judge_ipc.c).
+ *
+ * A worker that lacks test files of a stored problem asks for them by
+ * hash (DataRequest).  Each is answered from
+ * <judge_problems_path>/d/<hash> with TestData pieces, made one at a time
+ * whenever the stream's output queue runs empty, the files asked for
+ * taking turns: a big file never holds up the tasks' frames by more than
+ * one piece, nor is it ever read whole into memory.
  */
 
 
@@ -43,6 +50,12 @@
 #define NGX_HTTP_JUDGE_MAX_WORKER_FLAGS  32      /* patterns per language */
 #define NGX_HTTP_JUDGE_MAX_FLAG_LEN      64
 
+#define NGX_HTTP_JUDGE_DATA_PER_REQUEST  64      /* hashes in a DataRequest */
+#define NGX_HTTP_JUDGE_DATA_IN_FLIGHT    256     /* asked, not yet sent */
+#define NGX_HTTP_JUDGE_DATA_PIECE        (1024 * 1024)
+#define NGX_HTTP_JUDGE_DATA_OVERHEAD     256     /* a TestData's fields */
+#define NGX_HTTP_JUDGE_HASH_LEN          64
+
 
 typedef struct ngx_http_judge_frame_s  ngx_http_judge_frame_t;
 
@@ -51,6 +64,18 @@ struct ngx_http_judge_frame_s {
     size_t                       len;
     size_t                       sent;
     u_char                       data[1];
+};
+
+
+typedef struct ngx_http_judge_fetch_s  ngx_http_judge_fetch_t;
+
+/* a test file a worker asked for, sent piece by piece */
+struct ngx_http_judge_fetch_s {
+    ngx_http_judge_fetch_t      *next;
+    ngx_file_t                   file;        /* fd NGX_INVALID_FILE: not
+                                                 opened yet */
+    off_t                        total;
+    u_char                       hash[NGX_HTTP_JUDGE_HASH_LEN + 1];
 };
 
 
@@ -69,6 +94,12 @@ typedef struct {
 
     ngx_http_judge_frame_t      *out;
     ngx_http_judge_frame_t     **out_last;
+
+    /* test files asked for, in turn; pieces of at most "piece" bytes */
+    ngx_http_judge_fetch_t      *fetches;
+    ngx_http_judge_fetch_t     **fetches_last;
+    ngx_uint_t                   nfetches;
+    size_t                       piece;
 
     unsigned                     registered:1;
     unsigned                     in_tree:1;
@@ -103,6 +134,12 @@ static ngx_int_t ngx_http_judge_stream_send(ngx_http_judge_stream_t *s,
 static ngx_int_t ngx_http_judge_stream_queue(ngx_http_judge_stream_t *s,
     u_char *frame, size_t len);
 static ngx_int_t ngx_http_judge_stream_flush(ngx_http_judge_stream_t *s);
+static ngx_int_t ngx_http_judge_stream_check_data(Judge__DataRequest *req,
+    ngx_str_t *worker_id, ngx_http_judge_frame_in_t *in);
+static ngx_int_t ngx_http_judge_stream_data_request(
+    ngx_http_judge_stream_t *s, Judge__DataRequest *req);
+static ngx_int_t ngx_http_judge_stream_data_piece(ngx_http_judge_stream_t *s);
+static void ngx_http_judge_stream_fetch_free(ngx_http_judge_fetch_t *fe);
 static void ngx_http_judge_stream_shutdown(ngx_http_judge_stream_t *s,
     char *reason, ngx_uint_t reconnect);
 static void ngx_http_judge_stream_say_goodbye(ngx_http_judge_stream_t *s,
@@ -147,6 +184,8 @@ ngx_http_judge_stream_handler(ngx_http_request_t *r)
     s->zone = jmcf->zone;
     s->conf = jlcf;
     s->out_last = &s->out;
+    s->fetches_last = &s->fetches;
+    s->piece = NGX_HTTP_JUDGE_DATA_PIECE;
     s->node.key = (ngx_rbtree_key_t) ngx_http_judge_zone_next_id(s->zone);
 
     s->in_size = NGX_HTTP_JUDGE_READ_BUF;
@@ -545,6 +584,10 @@ ngx_http_judge_stream_frame(ngx_http_judge_stream_t *s, ngx_int_t decoded,
                                       msg->output);
         break;
 
+    case JUDGE__WORKER_MESSAGE__BODY_DATA_REQUEST:
+        rc = ngx_http_judge_stream_data_request(s, msg->data_request);
+        break;
+
     default:
         ngx_log_error(NGX_LOG_INFO, c->log, 0,
                       "judge: worker \"%V\" sent message %d, which is not "
@@ -638,8 +681,54 @@ ngx_http_judge_stream_decode(u_char *data, size_t len, size_t max_frame_size,
                       ? (ngx_uint_t) (hb->load1 * 100 + 0.5) : 0;
         break;
 
+    case JUDGE__WORKER_MESSAGE__BODY_DATA_REQUEST:
+        return ngx_http_judge_stream_check_data(msg->data_request, worker_id,
+                                                in);
+
     default:
         break;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A DataRequest names at most NGX_HTTP_JUDGE_DATA_PER_REQUEST files, each
+ * by its hex SHA-256 in lowercase: the hash is a file name.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_check_data(Judge__DataRequest *req,
+    ngx_str_t *worker_id, ngx_http_judge_frame_in_t *in)
+{
+    u_char  *h;
+    size_t   i, k;
+
+    if (req->n_hashes > NGX_HTTP_JUDGE_DATA_PER_REQUEST) {
+        return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" asked "
+                                            "for %uz test files at once, "
+                                            "more than %d", worker_id,
+                                            req->n_hashes,
+                                            NGX_HTTP_JUDGE_DATA_PER_REQUEST);
+    }
+
+    for (i = 0; i < req->n_hashes; i++) {
+        h = (u_char *) req->hashes[i];
+
+        for (k = 0; k < NGX_HTTP_JUDGE_HASH_LEN; k++) {
+            if (!((h[k] >= '0' && h[k] <= '9') || (h[k] >= 'a' && h[k] <= 'f')))
+            {
+                break;
+            }
+        }
+
+        if (k != NGX_HTTP_JUDGE_HASH_LEN || h[k] != '\0') {
+            return ngx_http_judge_stream_refuse(in, "judge: worker \"%V\" "
+                                                "asked for a test file by "
+                                                "something that is not a hex "
+                                                "SHA-256", worker_id);
+        }
     }
 
     return NGX_OK;
@@ -841,6 +930,14 @@ ngx_http_judge_stream_register(ngx_http_judge_stream_t *s,
     }
 
     s->registered = 1;
+
+    /* test file pieces fit the worker's frames */
+
+    if (reg->max_frame_size) {
+        s->piece = (size_t) ngx_min(NGX_HTTP_JUDGE_DATA_PIECE,
+                                    reg->max_frame_size
+                                    - NGX_HTTP_JUDGE_DATA_OVERHEAD);
+    }
 
     if (old.pid == ngx_pid) {
         os = ngx_http_judge_stream_lookup(old.id);
@@ -1365,7 +1462,22 @@ ngx_http_judge_stream_flush(ngx_http_judge_stream_t *s)
         }
     }
 
-    while (s->out) {
+    for ( ;; ) {
+
+        /* the queue is empty: the next piece of a test file, if any */
+
+        if (s->out == NULL) {
+            if (s->fetches == NULL) {
+                break;
+            }
+
+            if (ngx_http_judge_stream_data_piece(s) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            continue;
+        }
+
         f = s->out;
 
         n = c->send(c, f->data + f->sent, f->len - f->sent);
@@ -1408,6 +1520,217 @@ ngx_http_judge_stream_write_handler(ngx_event_t *wev)
     if (ngx_http_judge_stream_flush(s) != NGX_OK) {
         ngx_http_judge_stream_close(s);
     }
+}
+
+
+/*
+ * A checked DataRequest: the files join those the stream sends in turn,
+ * at most NGX_HTTP_JUDGE_DATA_IN_FLIGHT at a time (more closes the
+ * stream).
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_data_request(ngx_http_judge_stream_t *s,
+    Judge__DataRequest *req)
+{
+    size_t                   i;
+    ngx_connection_t        *c;
+    ngx_http_judge_fetch_t  *fe;
+
+    c = s->request->connection;
+
+    if (s->nfetches + req->n_hashes > NGX_HTTP_JUDGE_DATA_IN_FLIGHT) {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "judge: worker \"%V\" asked for %uz more test files "
+                      "with %ui not sent yet, more than %d", &s->worker_id,
+                      req->n_hashes, s->nfetches,
+                      NGX_HTTP_JUDGE_DATA_IN_FLIGHT);
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < req->n_hashes; i++) {
+        fe = ngx_calloc(sizeof(ngx_http_judge_fetch_t), c->log);
+        if (fe == NULL) {
+            return NGX_ERROR;
+        }
+
+        fe->file.fd = NGX_INVALID_FILE;
+        fe->file.log = c->log;
+        ngx_memcpy(fe->hash, req->hashes[i], NGX_HTTP_JUDGE_HASH_LEN + 1);
+
+        *s->fetches_last = fe;
+        s->fetches_last = &fe->next;
+        s->nfetches++;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, c->log, 0,
+                   "judge: worker \"%V\" asks for %uz test files",
+                   &s->worker_id, req->n_hashes);
+
+    return ngx_http_judge_stream_flush(s);
+}
+
+
+/*
+ * Opens the file a fetch names.  NGX_DECLINED when it cannot be had,
+ * which is logged.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_fetch_open(ngx_http_judge_stream_t *s,
+    ngx_http_judge_fetch_t *fe)
+{
+    u_char            *p;
+    ngx_str_t         *dir;
+    ngx_file_info_t    fi;
+    ngx_connection_t  *c;
+
+    c = s->request->connection;
+    dir = &s->zone->problems->name;
+
+    fe->file.name.len = dir->len + sizeof("/d/") - 1 + NGX_HTTP_JUDGE_HASH_LEN;
+    fe->file.name.data = ngx_alloc(fe->file.name.len + 1, c->log);
+    if (fe->file.name.data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    p = ngx_cpymem(fe->file.name.data, dir->data, dir->len);
+    p = ngx_sprintf(p, "/d/%s%Z", fe->hash);
+
+    fe->file.fd = ngx_open_file(fe->file.name.data, NGX_FILE_RDONLY,
+                                NGX_FILE_OPEN, 0);
+
+    if (fe->file.fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_ERR, c->log, ngx_errno,
+                      "judge: worker \"%V\" asked for test file %s: "
+                      ngx_open_file_n " \"%V\" failed", &s->worker_id,
+                      fe->hash, &fe->file.name);
+        return NGX_DECLINED;
+    }
+
+    if (ngx_fd_info(fe->file.fd, &fi) == NGX_FILE_ERROR
+        || !ngx_is_file(&fi))
+    {
+        ngx_log_error(NGX_LOG_ERR, c->log, ngx_errno,
+                      "judge: worker \"%V\" asked for test file %s: "
+                      "\"%V\" is not a readable file", &s->worker_id,
+                      fe->hash, &fe->file.name);
+        return NGX_DECLINED;
+    }
+
+    fe->total = ngx_file_size(&fi);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Queues the next piece of the first file in turn, and sends that file to
+ * the back of the turn unless it is done; a file that cannot be opened or
+ * read is answered with "missing" and dropped.  NGX_ERROR: out of memory.
+ */
+
+static ngx_int_t
+ngx_http_judge_stream_data_piece(ngx_http_judge_stream_t *s)
+{
+    u_char                  *buf, *p;
+    size_t                   len;
+    ssize_t                  n;
+    ngx_int_t                done;
+    Judge__TestData          td;
+    ngx_connection_t        *c;
+    Judge__MasterCommand     cmd;
+    ngx_http_judge_fetch_t  *fe;
+
+    c = s->request->connection;
+
+    fe = s->fetches;
+    s->fetches = fe->next;
+    fe->next = NULL;
+
+    if (s->fetches == NULL) {
+        s->fetches_last = &s->fetches;
+    }
+
+    judge__test_data__init(&td);
+    td.hash = (char *) fe->hash;
+
+    buf = NULL;
+    done = 1;
+
+    if (fe->file.fd != NGX_INVALID_FILE
+        || ngx_http_judge_stream_fetch_open(s, fe) == NGX_OK)
+    {
+        len = (size_t) ngx_min((off_t) s->piece, fe->total - fe->file.offset);
+
+        buf = ngx_alloc(ngx_max(len, 1), c->log);
+        if (buf == NULL) {
+            ngx_http_judge_stream_fetch_free(fe);
+            s->nfetches--;
+            return NGX_ERROR;
+        }
+
+        n = len ? ngx_read_file(&fe->file, buf, len, fe->file.offset) : 0;
+
+        if (n == (ssize_t) len) {
+            td.offset = fe->file.offset - len;
+            td.total = fe->total;
+            td.data.data = buf;
+            td.data.len = len;
+            done = (fe->file.offset == fe->total);
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "judge: worker \"%V\" asked for test file %s: "
+                          "\"%V\" came short at offset %O of %O",
+                          &s->worker_id, fe->hash, &fe->file.name,
+                          fe->file.offset, fe->total);
+            td.missing = 1;
+        }
+
+    } else {
+        td.missing = 1;
+    }
+
+    judge__master_command__init(&cmd);
+    cmd.body_case = JUDGE__MASTER_COMMAND__BODY_DATA;
+    cmd.data = &td;
+
+    p = ngx_http_judge_stream_frame_alloc(s,
+                               judge__master_command__get_packed_size(&cmd));
+    if (p != NULL) {
+        judge__master_command__pack(&cmd, p);
+    }
+
+    if (buf) {
+        ngx_free(buf);
+    }
+
+    if (done || td.missing || p == NULL) {
+        ngx_http_judge_stream_fetch_free(fe);
+        s->nfetches--;
+
+    } else {
+        *s->fetches_last = fe;
+        s->fetches_last = &fe->next;
+    }
+
+    return p != NULL ? NGX_OK : NGX_ERROR;
+}
+
+
+static void
+ngx_http_judge_stream_fetch_free(ngx_http_judge_fetch_t *fe)
+{
+    if (fe->file.fd != NGX_INVALID_FILE) {
+        (void) ngx_close_file(fe->file.fd);
+    }
+
+    if (fe->file.name.data) {
+        ngx_free(fe->file.name.data);
+    }
+
+    ngx_free(fe);
 }
 
 
@@ -1499,6 +1822,7 @@ ngx_http_judge_stream_cleanup(void *data)
     ngx_http_judge_stream_t  *s = data;
 
     ngx_http_judge_frame_t  *f;
+    ngx_http_judge_fetch_t  *fe;
 
     if (s->registered) {
         ngx_log_error(NGX_LOG_NOTICE, s->request->connection->log, 0,
@@ -1517,6 +1841,15 @@ ngx_http_judge_stream_cleanup(void *data)
         s->out = f->next;
         ngx_free(f);
     }
+
+    while (s->fetches) {
+        fe = s->fetches;
+        s->fetches = fe->next;
+        ngx_http_judge_stream_fetch_free(fe);
+    }
+
+    s->fetches_last = &s->fetches;
+    s->nfetches = 0;
 
     if (s->in) {
         ngx_free(s->in);

@@ -11,7 +11,8 @@
  * does.  Beyond ASan's and UBSan's findings it aborts when a decoded
  * frame breaks what the stream relies on: a size within the bytes read,
  * a Register of valid names and UTF-8 text whose registry record renders
- * as a valid JSON object, a refusal that says why.
+ * as a valid JSON object, a DataRequest of at most 64 lowercase hex
+ * SHA-256 hashes (they become file names), a refusal that says why.
  */
 
 
@@ -117,6 +118,27 @@ judge_fuzz_register(Judge__Register *reg)
 }
 
 
+static void
+judge_fuzz_data_request(Judge__DataRequest *req)
+{
+    size_t  i, k;
+    char   *h;
+
+    judge_fuzz_check(req->n_hashes <= 64);
+
+    for (i = 0; i < req->n_hashes; i++) {
+        h = req->hashes[i];
+
+        judge_fuzz_check(ngx_strlen(h) == 64);
+
+        for (k = 0; k < 64; k++) {
+            judge_fuzz_check((h[k] >= '0' && h[k] <= '9')
+                             || (h[k] >= 'a' && h[k] <= 'f'));
+        }
+    }
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -183,6 +205,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         case JUDGE__WORKER_MESSAGE__BODY_HEARTBEAT:
             judge_fuzz_check(in.load100 <= 100000000);
+            break;
+
+        case JUDGE__WORKER_MESSAGE__BODY_DATA_REQUEST:
+            judge_fuzz_data_request(in.msg->data_request);
             break;
 
         default:

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "artifact.h"
 
 
@@ -141,19 +139,60 @@ artifact_get(struct artifact_cache *c, const char *key)
 
 
 /*
- * Files a copy of "data" under "key" and returns it pinned.  When the key
- * is already cached the entry there is returned instead (the same key
- * names the same program).  Unpinned entries are evicted, oldest first,
- * until the new one fits; if it cannot fit even then (it is larger than
- * the cache less its pinned entries), nothing is evicted and it is
- * returned uncached.
+ * Takes "a" out of the cache for good: unlinked, what it stands for
+ * dropped, and freed.  Called with the lock held, "a" cached and not
+ * pinned.
+ */
+static void
+artifact_evict(struct artifact_cache *c, struct artifact *a)
+{
+    artifact_unlink(c, a);
+
+    if (c->drop != NULL) {
+        c->drop(c->drop_data, a->key);
+    }
+
+    artifact_free(a);
+}
+
+
+/*
+ * Evicts unpinned entries, oldest first, until "room" more bytes fit.
+ * Called with the lock held.
+ */
+static void
+artifact_make_room(struct artifact_cache *c, size_t room)
+{
+    struct artifact  *a, *prev;
+
+    for (a = c->oldest; a != NULL && c->bytes + room > c->max_bytes;
+         a = prev)
+    {
+        prev = a->prev;
+
+        if (a->refs == 0) {
+            artifact_evict(c, a);
+        }
+    }
+}
+
+
+/*
+ * Files "len" bytes under "key" and returns the entry pinned: a copy of
+ * "data", or with "data" NULL only their count (the bytes are kept
+ * elsewhere, a file on disk).  When the key is already cached the entry
+ * there is returned instead (the same key names the same bytes).
+ * Unpinned entries are evicted, oldest first, until the new one fits; if
+ * it cannot fit even then (it is larger than the cache less its pinned
+ * entries), nothing is evicted and it is returned uncached, or cached
+ * over the bound with keep_oversized.
  * Returns NULL on ENOMEM.
  */
 struct artifact *
 artifact_put(struct artifact_cache *c, const char *key, const void *data,
              size_t len)
 {
-    struct artifact  *a, *old, *prev;
+    struct artifact  *a, *old;
     size_t            pinned;
 
     a = calloc(1, sizeof(*a));
@@ -162,14 +201,20 @@ artifact_put(struct artifact_cache *c, const char *key, const void *data,
     }
 
     a->key = strdup(key);
-    a->data = malloc(len ? len : 1);
 
-    if (a->key == NULL || a->data == NULL) {
+    if (data != NULL) {
+        a->data = malloc(len ? len : 1);
+    }
+
+    if (a->key == NULL || (data != NULL && a->data == NULL)) {
         artifact_free(a);
         return NULL;
     }
 
-    memcpy(a->data, data, len);
+    if (data != NULL) {
+        memcpy(a->data, data, len);
+    }
+
     a->len = len;
     a->refs = 1;
 
@@ -194,17 +239,10 @@ artifact_put(struct artifact_cache *c, const char *key, const void *data,
     }
 
     if (pinned + len <= c->max_bytes) {
-        for (old = c->oldest; old != NULL && c->bytes + len > c->max_bytes;
-             old = prev)
-        {
-            prev = old->prev;
+        artifact_make_room(c, len);
+        artifact_link_newest(c, a);
 
-            if (old->refs == 0) {
-                artifact_unlink(c, old);
-                artifact_free(old);
-            }
-        }
-
+    } else if (c->keep_oversized) {
         artifact_link_newest(c, a);
     }
 
@@ -216,7 +254,8 @@ artifact_put(struct artifact_cache *c, const char *key, const void *data,
 
 /*
  * Drops a reference from artifact_get() or artifact_put().  An uncached
- * entry goes with its last reference; a cached one stays for later.
+ * entry goes with its last reference; a cached one stays for later (with
+ * keep_oversized, the cache then trims itself back to its bound).
  * NULL is fine.
  */
 void
@@ -229,7 +268,17 @@ artifact_release(struct artifact_cache *c, struct artifact *a)
     }
 
     pthread_mutex_lock(&c->lock);
+
     gone = --a->refs == 0 && !a->cached;
+
+    if (gone && c->drop != NULL) {
+        c->drop(c->drop_data, a->key);
+    }
+
+    if (c->keep_oversized && a->refs == 0 && c->bytes > c->max_bytes) {
+        artifact_make_room(c, 0);
+    }
+
     pthread_mutex_unlock(&c->lock);
 
     if (gone) {
@@ -257,6 +306,10 @@ artifact_remove(struct artifact_cache *c, const char *key)
     if (a != NULL) {
         artifact_unlink(c, a);
         gone = a->refs == 0;
+
+        if (gone && c->drop != NULL) {
+            c->drop(c->drop_data, a->key);
+        }
     }
 
     pthread_mutex_unlock(&c->lock);
@@ -334,12 +387,9 @@ artifact_cache_free(struct artifact_cache *c)
 int
 sha256_hex(const struct iovec *parts, size_t n, char out[SHA256_HEX_LEN + 1])
 {
-    static const char  hex[] = "0123456789abcdef";
-    EVP_MD_CTX        *ctx;
-    unsigned char      md[32];
-    unsigned int       md_len;
-    size_t             i;
-    int                ok;
+    EVP_MD_CTX  *ctx;
+    size_t       i;
+    int          ok;
 
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL) {
@@ -352,7 +402,30 @@ sha256_hex(const struct iovec *parts, size_t n, char out[SHA256_HEX_LEN + 1])
         ok = EVP_DigestUpdate(ctx, parts[i].iov_base, parts[i].iov_len);
     }
 
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len);
+    if (!ok) {
+        EVP_MD_CTX_free(ctx);
+        return -1;
+    }
+
+    return sha256_final_hex(ctx, out);
+}
+
+
+/*
+ * Ends a SHA-256 fed piece by piece (EVP_DigestInit_ex() with
+ * EVP_sha256(), then EVP_DigestUpdate()) and frees "ctx": the digest as
+ * 64 lowercase hex digits.  Returns 0, or -1 when OpenSSL failed.
+ */
+int
+sha256_final_hex(EVP_MD_CTX *ctx, char out[SHA256_HEX_LEN + 1])
+{
+    static const char  hex[] = "0123456789abcdef";
+    unsigned char      md[32];
+    unsigned int       md_len;
+    size_t             i;
+    int                ok;
+
+    ok = EVP_DigestFinal_ex(ctx, md, &md_len);
     EVP_MD_CTX_free(ctx);
 
     if (!ok || md_len != sizeof(md)) {
@@ -367,4 +440,23 @@ sha256_hex(const struct iovec *parts, size_t n, char out[SHA256_HEX_LEN + 1])
     out[SHA256_HEX_LEN] = '\0';
 
     return 0;
+}
+
+
+/*
+ * True when "s" is a hex SHA-256 as the master writes them: exactly 64
+ * lowercase hex digits (safe as a file name).
+ */
+bool
+sha256_hex_ok(const char *s)
+{
+    size_t  i;
+
+    for (i = 0; i < SHA256_HEX_LEN; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return false;
+        }
+    }
+
+    return s[SHA256_HEX_LEN] == '\0';
 }

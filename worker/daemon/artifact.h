@@ -11,6 +11,14 @@
  * first (Register tells the master what it need not resend), and an entry
  * taken out.  Every call is thread-safe.  Lookups walk the list: a cache
  * holds hundreds of artifacts, not millions.
+ *
+ * The same list keeps files on disk (the test data cache, datacache.h):
+ * an entry then holds no bytes, only their count, and two settings fit
+ * it.  "keep_oversized": an entry that cannot fit is cached all the same
+ * (it must stay findable while in use) and the cache trims itself back
+ * to its bound as entries are released.  "drop": called, with the lock
+ * held, for each entry that leaves the cache for good (evicted, or taken
+ * out and no longer pinned), so that what it stands for goes too.
  */
 
 #ifndef JUDGE_WORKER_ARTIFACT_H
@@ -21,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
+
+#include <openssl/evp.h>
 
 
 #define SHA256_HEX_LEN  64
@@ -38,9 +48,14 @@ struct artifact {
     struct artifact   *next;            /* towards the least recent */
 };
 
+typedef void (*artifact_drop_pt)(void *data, const char *key);
+
 struct artifact_cache {
     pthread_mutex_t    lock;
     size_t             max_bytes;
+    bool               keep_oversized;
+    artifact_drop_pt   drop;            /* NULL: nothing outside to drop */
+    void              *drop_data;
     size_t             bytes;           /* of the cached entries */
     size_t             n;
     struct artifact   *newest;
@@ -60,6 +75,8 @@ char **artifact_cache_keys(struct artifact_cache *c, size_t max, size_t *n);
 
 int   sha256_hex(const struct iovec *parts, size_t n,
                  char out[SHA256_HEX_LEN + 1]);
+int   sha256_final_hex(EVP_MD_CTX *ctx, char out[SHA256_HEX_LEN + 1]);
+bool  sha256_hex_ok(const char *s);
 
 
 #endif /* JUDGE_WORKER_ARTIFACT_H */

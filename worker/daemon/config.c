@@ -26,6 +26,7 @@ enum option_kind {
     OPT_UINT,           /* a positive count */
     OPT_SECONDS,        /* fractional seconds, stored as ms */
     OPT_BYTES,          /* bytes, optional k/m/g suffix */
+    OPT_DISK,           /* bytes as OPT_BYTES, no upper bound */
     OPT_VERBOSE         /* each -v adds one */
 };
 
@@ -57,7 +58,9 @@ static const struct option_def option_defs[] = {
     { "id", 0, OPT_STRING, CFG(id), "ID",
       "worker id (default: generated, kept in state dir)" },
     { "state-dir", 0, OPT_STRING, CFG(state_dir), "DIR",
-      "keeps the generated id (" CONFIG_DEFAULT_STATE_DIR ")" },
+      "keeps the id and test data (" CONFIG_DEFAULT_STATE_DIR ")" },
+    { "data-cache-size", 0, OPT_DISK, CFG(data_cache_size), "BYTES",
+      "disk kept for test data in DIR/data (2g)" },
     { "slots", 's', OPT_UINT, CFG(slots), "N",
       "tasks run at once (default: online cores)" },
     { "tags", 0, OPT_STRING, CFG(tags), "LIST",
@@ -95,6 +98,7 @@ config_init(struct config *cfg)
     cfg->heartbeat_ms = CONFIG_DEFAULT_HEARTBEAT;
     cfg->drain_timeout_ms = CONFIG_DEFAULT_DRAIN;
     cfg->max_frame = CONFIG_DEFAULT_MAX_FRAME;
+    cfg->data_cache_size = CONFIG_DEFAULT_DATA_CACHE;
 }
 
 
@@ -273,6 +277,15 @@ config_set(struct config *cfg, const struct option_def *def,
         {
             snprintf(err, errlen, "%s: expected bytes from 1k to 4g "
                      "(suffix k, m or g), not \"%s\"", def->name, value);
+            return -1;
+        }
+        *(uint64_t *) field = bytes;
+        return 0;
+
+    case OPT_DISK:
+        if (parse_bytes(value, &bytes) != 0 || bytes < 1024) {
+            snprintf(err, errlen, "%s: expected bytes, at least 1k (suffix "
+                     "k, m or g), not \"%s\"", def->name, value);
             return -1;
         }
         *(uint64_t *) field = bytes;
@@ -693,6 +706,49 @@ config_load_id(struct config *cfg, char *err, size_t errlen)
 
 
 /*
+ * The state dir, default or given, as an absolute path: the worker
+ * leaves the current directory when it detaches.
+ */
+static int
+config_state_dir(struct config *cfg, char *err, size_t errlen)
+{
+    char    cwd[PATH_MAX], *abs;
+    size_t  len;
+
+    if (cfg->state_dir == NULL) {
+        cfg->state_dir = strdup(CONFIG_DEFAULT_STATE_DIR);
+        if (cfg->state_dir == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+
+    if (cfg->state_dir[0] == '/') {
+        return 0;
+    }
+
+    if (getcwd(cwd, sizeof(cwd)) == NULL) {
+        snprintf(err, errlen, "getcwd() failed: %s", strerror(errno));
+        return -1;
+    }
+
+    len = strlen(cwd) + strlen(cfg->state_dir) + 2;
+
+    abs = malloc(len);
+    if (abs == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    snprintf(abs, len, "%s/%s", cwd, cfg->state_dir);
+    free(cfg->state_dir);
+    cfg->state_dir = abs;
+
+    return 0;
+}
+
+
+/*
  * The default languages table: conf/languages.conf of the source tree the
  * binary was built in (binary in <repo>/build/), else the system-wide one.
  * Returns a malloc'd path or NULL on ENOMEM.
@@ -768,6 +824,10 @@ config_finish(struct config *cfg, char *err, size_t errlen)
         return -1;
     }
 
+    if (config_state_dir(cfg, err, errlen) != 0) {
+        return -1;
+    }
+
     if (cfg->id != NULL) {
         if (!id_ok(cfg->id)) {
             snprintf(err, errlen, "bad worker id \"%s\" (1-%d of A-Z a-z 0-9 "
@@ -775,18 +835,8 @@ config_finish(struct config *cfg, char *err, size_t errlen)
             return -1;
         }
 
-    } else {
-        if (cfg->state_dir == NULL) {
-            cfg->state_dir = strdup(CONFIG_DEFAULT_STATE_DIR);
-            if (cfg->state_dir == NULL) {
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-        }
-
-        if (config_load_id(cfg, err, errlen) != 0) {
-            return -1;
-        }
+    } else if (config_load_id(cfg, err, errlen) != 0) {
+        return -1;
     }
 
     if (cfg->slots == 0) {

@@ -23,6 +23,7 @@
 #define CONFIG_DEFAULT_HEARTBEAT   2000            /* ms */
 #define CONFIG_DEFAULT_DRAIN       30000           /* ms */
 #define CONFIG_DEFAULT_MAX_FRAME   (16 * 1024 * 1024)
+#define CONFIG_DEFAULT_DATA_CACHE  (2ULL * 1024 * 1024 * 1024)
 #define CONFIG_ID_MAX              64
 
 
@@ -35,7 +36,8 @@ struct config {
     char      *token;
     char      *token_file;
     char      *id;
-    char      *state_dir;
+    char      *state_dir;          /* absolute once finished */
+    uint64_t   data_cache_size;    /* bytes of test data kept on disk */
     uint32_t   slots;              /* 0: one per online core */
     char      *tags;               /* comma-separated */
     char      *abi;

@@ -14,7 +14,11 @@
  *      and answers errors right there: an unknown language, an artifact
  *      hash the cache does not hold (need_artifact), a broken artifact.
  *      Otherwise the task becomes live and joins the queue's tail with
- *      n_items units of work: its tests, or 1 for a compile.
+ *      n_items units of work: its tests, or 1 for a compile.  A batch
+ *      whose test files are not all in the data cache waits first, live
+ *      but not queued (its units are not pending), until the main loop
+ *      brings them (executor_data_ready()) or gives up on one
+ *      (executor_data_failed(): the batch ends with system_error).
  *   2. Threads take units from the queued task whose job has the fewest
  *      units running (the first queued on a tie), in order within a
  *      task; the task leaves the queue when its last unit is handed out.  Each
@@ -35,12 +39,17 @@
  * compile one.  The caches have locks of their own.
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "artifact.h"
 #include "executor.h"
@@ -95,6 +104,12 @@ struct exec_task {
     struct artifact                 *artifact;  /* pinned, when cached */
     struct test_setup                setup;
 
+    /* a batch's test files: [2i] test i's input, [2i + 1] its expected
+     * output, pinned; NULL for none, or (under the lock) not here yet */
+    struct artifact                **files;
+    size_t                           missing;   /* waiting for these */
+    char                             failed[300];   /* why it cannot run */
+
     /* a custom checker: under checker_lock until READY or FAILED */
     enum checker_state               checker_state;
     struct artifact                 *checker_artifact;
@@ -110,6 +125,12 @@ struct exec_task {
     bool                             cancelled;
     bool                             started;
     bool                             returned;  /* handed back unstarted */
+};
+
+/* A test file mapped for reading */
+struct exec_map {
+    void                    *data;
+    size_t                   len;
 };
 
 /* A test whose output is streamed while it runs */
@@ -142,6 +163,8 @@ struct executor {
     pthread_mutex_t          checker_lock;
     struct artifact_cache    artifacts;         /* by the master's hash */
     struct artifact_cache    checkers;          /* by language + source */
+    struct data_cache       *data;              /* test files, shared */
+    executor_want_pt         want;
 
     uint32_t                 n_threads;
     struct exec_thread      *threads;
@@ -150,6 +173,10 @@ struct executor {
     void                    *report_data;
     struct log              *log;
 };
+
+
+static void exec_queue_locked(struct executor *ex, struct exec_task *t);
+static int exec_wait_files(struct executor *ex, struct exec_task *t);
 
 
 /* ------------------------------------------------------------ results */
@@ -278,6 +305,15 @@ exec_task_new(Judge__MasterCommand *cmd, uint64_t session)
 static void
 exec_task_free(struct executor *ex, struct exec_task *t)
 {
+    size_t  i;
+
+    if (t->files != NULL) {
+        for (i = 0; i < 2 * t->batch->n_tests; i++) {
+            data_cache_release(ex->data, t->files[i]);
+        }
+        free(t->files);
+    }
+
     program_free(&t->prog);
     program_free(&t->checker_prog);
     artifact_release(&ex->artifacts, t->artifact);
@@ -344,7 +380,12 @@ exec_stop_locked(struct executor *ex, struct exec_task *t)
         t->queued = false;
     }
 
-    ex->pending -= t->n_items - t->next_item;
+    /* a batch waiting for test files has nothing pending yet */
+    if (t->missing == 0) {
+        ex->pending -= t->n_items - t->next_item;
+    }
+
+    t->missing = 0;
     t->next_item = t->n_items;
 }
 
@@ -402,6 +443,10 @@ exec_finish(struct executor *ex, struct exec_task *t)
         exec_send_end(ex, t, EXEC_END_RETURNED, EXECUTOR_DRAINING);
         log_info(ex->log, "%s handed back unstarted: the worker drains",
                  t->label);
+
+    } else if (t->failed[0] != '\0') {
+        exec_send_end(ex, t, EXEC_END_ERROR, t->failed);
+        log_warn(ex->log, "%s: %s", t->label, t->failed);
 
     } else if (t->batch != NULL) {
         exec_send_end(ex, t, t->cancelled ? EXEC_END_CANCELLED : EXEC_END_DONE,
@@ -681,6 +726,143 @@ exec_send_output(void *data, unsigned stream, uint64_t offset,
 
 
 /*
+ * Maps the test file of "a" for reading into "m" (nothing for an empty
+ * file), its path into "path".  Returns 0, or -1 with the reason in
+ * "err".
+ */
+static int
+exec_map_file(struct executor *ex, const struct artifact *a, char *path,
+              size_t pathlen, struct exec_map *m, char *err, size_t errlen)
+{
+    struct stat  st;
+    int          fd;
+
+    if (data_cache_path(ex->data, a->key, path, pathlen) != 0) {
+        snprintf(err, errlen, "the path of test file %.64s is too long",
+                 a->key);
+        return -1;
+    }
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        snprintf(err, errlen, "cannot open test file %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+
+    if (fstat(fd, &st) != 0 || (uint64_t) st.st_size != a->len) {
+        snprintf(err, errlen, "test file %s is not the %zu bytes it was",
+                 path, a->len);
+        (void) close(fd);
+        return -1;
+    }
+
+    if (a->len > 0) {
+        m->data = mmap(NULL, a->len, PROT_READ, MAP_PRIVATE, fd, 0);
+
+        if (m->data == MAP_FAILED) {
+            m->data = NULL;
+            snprintf(err, errlen, "cannot map test file %s: %s", path,
+                     strerror(errno));
+            (void) close(fd);
+            return -1;
+        }
+
+        m->len = a->len;
+    }
+
+    (void) close(fd);
+
+    return 0;
+}
+
+
+/*
+ * Test "i" as it runs: "view" is the test with its input and expected
+ * output taken from its cached files, if it names any, mapped into
+ * "maps" (unmap them with exec_unmap_files()), and "setup" the batch's
+ * with the input file as the program's stdin.  Returns 0, or -1 with the
+ * reason in "err".
+ */
+static int
+exec_test_files(struct executor *ex, const struct exec_task *t, size_t i,
+                Judge__TestCase *view, struct test_setup *setup,
+                char *input_path, size_t pathlen, struct exec_map maps[2],
+                char *err, size_t errlen)
+{
+    char  path[4096];
+
+    *view = *t->batch->tests[i];
+    *setup = t->setup;
+    memset(maps, 0, 2 * sizeof(*maps));
+
+    if (t->files == NULL) {
+        return 0;
+    }
+
+    if (t->files[2 * i] != NULL) {
+        if (exec_map_file(ex, t->files[2 * i], input_path, pathlen, &maps[0],
+                          err, errlen) != 0)
+        {
+            return -1;
+        }
+
+        view->input.data = maps[0].data;
+        view->input.len = maps[0].len;
+        setup->input_path = input_path;
+    }
+
+    if (t->files[2 * i + 1] != NULL) {
+        if (exec_map_file(ex, t->files[2 * i + 1], path, sizeof(path),
+                          &maps[1], err, errlen) != 0)
+        {
+            return -1;
+        }
+
+        view->expected_output.data = maps[1].data;
+        view->expected_output.len = maps[1].len;
+        view->has_expected = true;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Unmaps what exec_test_files() mapped.
+ */
+static void
+exec_unmap_files(struct exec_map maps[2])
+{
+    int  i;
+
+    for (i = 0; i < 2; i++) {
+        if (maps[i].data != NULL) {
+            (void) munmap(maps[i].data, maps[i].len);
+        }
+    }
+}
+
+
+/*
+ * Fills "out" as a test that could not run: IE, "why" its message.
+ */
+static void
+exec_test_unrun(struct test_outcome *out, const char *why)
+{
+    judge__test_result__init(&out->result);
+    judge__usage__init(&out->usage);
+    out->result.usage = &out->usage;
+    out->result.status = JUDGE__STATUS__IE;
+    out->result.message = strdup(why);
+
+    if (out->result.message == NULL) {
+        out->result.message = (char *) protobuf_c_empty_string;
+    }
+}
+
+
+/*
  * Runs test number "i" of a batch and sends its TestResult, unless the
  * task was cancelled meanwhile (its run was killed, or it does not
  * matter any more).  With stream_output, OutputChunks of what the
@@ -692,9 +874,13 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
     struct executor          *ex = th->ex;
     const Judge__TestCase    *tc = t->batch->tests[i];
     Judge__WorkerMessage      msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__TestCase           view;
+    struct test_setup         setup;
     struct test_outcome       out;
     struct exec_live         *lv;
+    struct exec_map           maps[2];
     enum unit_end             end;
+    char                      input_path[4096], why[512];
 
     if (t->batch->checker != NULL
         && t->batch->checker->kind == JUDGE__CHECKER__KIND__CUSTOM)
@@ -722,7 +908,17 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
         }
     }
 
-    runner_test(th->sb, &t->setup, tc, lv != NULL ? &lv->out : NULL, &out);
+    if (exec_test_files(ex, t, i, &view, &setup, input_path,
+                        sizeof(input_path), maps, why, sizeof(why)) != 0)
+    {
+        exec_test_unrun(&out, why);
+
+    } else {
+        runner_test(th->sb, &setup, &view, lv != NULL ? &lv->out : NULL,
+                    &out);
+    }
+
+    exec_unmap_files(maps);
     free(lv);
 
     if (exec_cancelled(ex, t)) {
@@ -915,10 +1111,82 @@ exec_prepare_compile(struct exec_task *t, char *err, size_t errlen)
 
 
 /*
+ * Pins the test files a batch's tests name (input_hash, expected_hash)
+ * that the data cache holds at their size; t->missing counts the others.
+ * A file held at another size is not what its name says (a crash cut
+ * it): it is dropped and fetched again.  Returns 0, or -1 with the reason
+ * in "err" (a name that is not a hex SHA-256, a file larger than the
+ * whole cache).
+ */
+static int
+exec_pin_files(struct executor *ex, struct exec_task *t, char *err,
+               size_t errlen)
+{
+    const Judge__ExecuteBatchTask  *b = t->batch;
+    const char                     *hash;
+    struct artifact                *a;
+    uint64_t                        size;
+    size_t                          i;
+
+    for (i = 0; i < 2 * b->n_tests; i++) {
+        hash = i % 2 ? b->tests[i / 2]->expected_hash
+                     : b->tests[i / 2]->input_hash;
+        size = i % 2 ? b->tests[i / 2]->expected_size
+                     : b->tests[i / 2]->input_size;
+
+        if (hash[0] == '\0') {
+            continue;
+        }
+
+        if (!sha256_hex_ok(hash)) {
+            snprintf(err, errlen, "test %s: the %s hash is not a hex "
+                     "SHA-256", b->tests[i / 2]->id,
+                     i % 2 ? "expected output" : "input");
+            return -1;
+        }
+
+        if (size > data_cache_max(ex->data)) {
+            snprintf(err, errlen, "test %s: its %s of %" PRIu64 " bytes is "
+                     "larger than the worker's data cache (%" PRIu64 ")",
+                     b->tests[i / 2]->id,
+                     i % 2 ? "expected output" : "input", size,
+                     data_cache_max(ex->data));
+            return -1;
+        }
+
+        if (t->files == NULL) {
+            t->files = calloc(2 * b->n_tests, sizeof(*t->files));
+            if (t->files == NULL) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+        }
+
+        a = data_cache_get(ex->data, hash);
+
+        if (a != NULL && a->len != size) {
+            log_warn(ex->log, "%s: test file %.12s is %zu bytes here, the "
+                     "test says %" PRIu64 ": fetched again", t->label, hash,
+                     a->len, size);
+            data_cache_release(ex->data, a);
+            data_cache_forget(ex->data, hash);
+            a = NULL;
+        }
+
+        t->files[i] = a;
+        t->missing += a == NULL;
+    }
+
+    return 0;
+}
+
+
+/*
  * Prepares an ExecuteBatchTask: the program every test places (the
- * artifact, from the message or the cache, or the sources) and the test
- * set-up.  Returns 0; 1 when the artifact is only named by a hash the
- * cache lacks; -1 with the reason in "err".
+ * artifact, from the message or the cache, or the sources), the test
+ * files held here (exec_pin_files()) and the test set-up.  Returns 0; 1
+ * when the artifact is only named by a hash the cache lacks; -1 with the
+ * reason in "err".
  */
 static int
 exec_prepare_batch(struct executor *ex, struct exec_task *t, char *err,
@@ -935,6 +1203,10 @@ exec_prepare_batch(struct executor *ex, struct exec_task *t, char *err,
     t->setup.limits = b->limits;
     t->setup.checker = b->checker;
     t->setup.max_capture = b->max_capture;
+
+    if (exec_pin_files(ex, t, err, errlen) != 0) {
+        return -1;
+    }
 
     if (t->lang->compile_argv == NULL) {
         return program_from_sources(&t->prog, t->lang, b->sources,
@@ -1039,6 +1311,10 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
         return 0;
     }
 
+    if (t->missing > 0) {
+        return exec_wait_files(ex, t);
+    }
+
     log_debug(ex->log, "%s: %zu unit(s) queued%s", t->label, t->n_items,
               t->batch != NULL && t->batch->attempt > 0 ? ", a retry" : "");
 
@@ -1046,7 +1322,21 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
 
     t->next_live = ex->live;
     ex->live = t;
+    exec_queue_locked(ex, t);
 
+    pthread_mutex_unlock(&ex->lock);
+
+    return 0;
+}
+
+
+/*
+ * Puts a live task at the queue's tail with its units pending, and wakes
+ * the threads.  Called with the lock held.
+ */
+static void
+exec_queue_locked(struct executor *ex, struct exec_task *t)
+{
     if (ex->queue_tail != NULL) {
         ex->queue_tail->next_queued = t;
     } else {
@@ -1057,9 +1347,173 @@ executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
     ex->pending += t->n_items;
 
     pthread_cond_broadcast(&ex->wake);
+}
+
+
+/*
+ * A batch lacking test files: the want hook asks for each, and the batch
+ * waits in the live list, not queued.  Returns 0, or -1 when not even an
+ * answer could be made (out of memory; "t" is then freed).
+ */
+static int
+exec_wait_files(struct executor *ex, struct exec_task *t)
+{
+    const Judge__TestCase  *tc;
+    size_t                  i;
+    int                     rc;
+
+    for (i = 0; i < 2 * t->batch->n_tests; i++) {
+        tc = t->batch->tests[i / 2];
+
+        if (t->files[i] != NULL
+            || (i % 2 ? tc->expected_hash : tc->input_hash)[0] == '\0')
+        {
+            continue;
+        }
+
+        if (ex->want(ex->report_data, i % 2 ? tc->expected_hash
+                                            : tc->input_hash,
+                     i % 2 ? tc->expected_size : tc->input_size) != 0)
+        {
+            rc = exec_send_end(ex, t, EXEC_END_ERROR, "out of memory");
+            exec_task_free(ex, t);
+            return rc;
+        }
+    }
+
+    log_info(ex->log, "%s: waiting for %zu test file(s)", t->label,
+             t->missing);
+
+    pthread_mutex_lock(&ex->lock);
+    t->next_live = ex->live;
+    ex->live = t;
     pthread_mutex_unlock(&ex->lock);
 
     return 0;
+}
+
+
+/*
+ * The test file "hash" came into the data cache as "file" (pinned by the
+ * caller): the waiting batches that need it pin it too, and those that
+ * now have every file are queued.  One whose test gave another size
+ * fails.
+ */
+void
+executor_data_ready(struct executor *ex, const char *hash,
+                    struct artifact *file)
+{
+    struct exec_task        *t, *over, *next, **pp;
+    const Judge__TestCase   *tc;
+    const char              *want;
+    uint64_t                 size;
+    size_t                   i;
+
+    over = NULL;
+
+    pthread_mutex_lock(&ex->lock);
+
+    pp = &ex->live;
+
+    while ((t = *pp) != NULL) {
+        for (i = 0; t->missing > 0 && i < 2 * t->batch->n_tests; i++) {
+            tc = t->batch->tests[i / 2];
+            want = i % 2 ? tc->expected_hash : tc->input_hash;
+            size = i % 2 ? tc->expected_size : tc->input_size;
+
+            if (t->files[i] != NULL || strcmp(want, hash) != 0) {
+                continue;
+            }
+
+            if (size != file->len) {
+                snprintf(t->failed, sizeof(t->failed), "test %s: test file "
+                         "%.64s is %zu bytes, the test says %" PRIu64,
+                         tc->id, hash, file->len, size);
+                break;
+            }
+
+            t->files[i] = data_cache_get(ex->data, hash);
+            t->missing--;
+        }
+
+        if (t->failed[0] != '\0') {
+            exec_stop_locked(ex, t);
+            *pp = t->next_live;
+            t->next_live = over;
+            over = t;
+            continue;
+        }
+
+        if (t->missing == 0 && !t->queued && t->next_item == 0
+            && !t->cancelled)
+        {
+            log_debug(ex->log, "%s: test files here, %zu unit(s) queued",
+                      t->label, t->n_items);
+            exec_queue_locked(ex, t);
+        }
+
+        pp = &t->next_live;
+    }
+
+    pthread_mutex_unlock(&ex->lock);
+
+    for (t = over; t != NULL; t = next) {
+        next = t->next_live;
+        t->next_live = NULL;
+        exec_finish(ex, t);
+    }
+}
+
+
+/*
+ * The test file "hash" will not come ("why"): every batch waiting for it
+ * ends with system_error, no test run.
+ */
+void
+executor_data_failed(struct executor *ex, const char *hash, const char *why)
+{
+    struct exec_task        *t, *over, *next, **pp;
+    const Judge__TestCase   *tc;
+    size_t                   i;
+
+    over = NULL;
+
+    pthread_mutex_lock(&ex->lock);
+
+    pp = &ex->live;
+
+    while ((t = *pp) != NULL) {
+        for (i = 0; t->missing > 0 && i < 2 * t->batch->n_tests; i++) {
+            tc = t->batch->tests[i / 2];
+
+            if (t->files[i] == NULL
+                && strcmp(i % 2 ? tc->expected_hash : tc->input_hash, hash)
+                   == 0)
+            {
+                snprintf(t->failed, sizeof(t->failed), "test %s: %s",
+                         tc->id, why);
+                break;
+            }
+        }
+
+        if (t->failed[0] == '\0') {
+            pp = &t->next_live;
+            continue;
+        }
+
+        exec_stop_locked(ex, t);
+        *pp = t->next_live;
+        t->next_live = over;
+        over = t;
+    }
+
+    pthread_mutex_unlock(&ex->lock);
+
+    for (t = over; t != NULL; t = next) {
+        next = t->next_live;
+        t->next_live = NULL;
+        exec_finish(ex, t);
+    }
 }
 
 
@@ -1227,14 +1681,16 @@ executor_forget_artifact(struct executor *ex, const char *hash)
 
 /*
  * Creates the executor: the caches, one sandbox per slot (slot numbers
- * 0..threads-1) and a thread for each.  Results go to "report", called
- * with "report_data".  Returns NULL with the reason in "err"; nothing is
- * left running then.
+ * 0..threads-1) and a thread for each.  Test files are taken from "data"
+ * (the caller's, shared); results go to "report" and missing test files
+ * to "want", both called with "report_data".  Returns NULL with the
+ * reason in "err"; nothing is left running then.
  */
 struct executor *
 executor_create(uint32_t threads, const struct languages *languages,
-                executor_report_pt report, void *report_data,
-                struct log *lg, char *err, size_t errlen)
+                struct data_cache *data, executor_report_pt report,
+                executor_want_pt want, void *report_data, struct log *lg,
+                char *err, size_t errlen)
 {
     struct executor     *ex;
     struct exec_thread  *th;
@@ -1250,6 +1706,8 @@ executor_create(uint32_t threads, const struct languages *languages,
     }
 
     ex->languages = languages;
+    ex->data = data;
+    ex->want = want;
     ex->report = report;
     ex->report_data = report_data;
     ex->log = lg;

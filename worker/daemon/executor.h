@@ -12,6 +12,13 @@
  * A cancel drops the task's queued units and kills the sandbox runs of
  * its running ones (sandbox_kill()); neither is reported.
  *
+ * A batch whose tests name files of the test data cache (datacache.h)
+ * pins those it finds when it is submitted; for each one missing the
+ * want hook is called, and the batch waits, live but not queued (taking
+ * no slot), until executor_data_ready() brings the last of them, or
+ * executor_data_failed() fails it.  A waiting batch is cancelled or
+ * handed back like a queued one.
+ *
  * The executor names none of its users: results leave through the report
  * hook its owner (task.c) gives executor_create().
  *
@@ -31,6 +38,7 @@
 
 #include "judge.pb-c.h"
 
+#include "datacache.h"
 #include "languages.h"
 #include "log.h"
 
@@ -47,9 +55,20 @@ typedef int (*executor_report_pt)(void *data, const Judge__WorkerMessage *msg,
                                   bool last, uint64_t session);
 
 
+/*
+ * A submitted batch needs the test file "hash" of "size" bytes, which
+ * the data cache lacks; called on the main loop's thread, from
+ * executor_submit().  Returns 0, or -1 when it cannot be fetched (out
+ * of memory).
+ */
+typedef int (*executor_want_pt)(void *data, const char *hash, uint64_t size);
+
+
 struct executor *executor_create(uint32_t threads,
                                  const struct languages *languages,
+                                 struct data_cache *data,
                                  executor_report_pt report,
+                                 executor_want_pt want,
                                  void *report_data, struct log *lg,
                                  char *err, size_t errlen);
 int       executor_submit(struct executor *ex, Judge__MasterCommand *cmd,
@@ -62,6 +81,10 @@ unsigned  executor_cancel(struct executor *ex, const char *job_id,
 uint32_t  executor_free_slots(struct executor *ex);
 char    **executor_artifact_keys(struct executor *ex, size_t max, size_t *n);
 void      executor_forget_artifact(struct executor *ex, const char *hash);
+void      executor_data_ready(struct executor *ex, const char *hash,
+                              struct artifact *file);
+void      executor_data_failed(struct executor *ex, const char *hash,
+                               const char *why);
 void      executor_destroy(struct executor *ex);
 
 

@@ -326,7 +326,8 @@ worker_uses_tls(const struct worker *w)
 static int
 worker_setup(struct worker *w, char *err, size_t errlen)
 {
-    int  ready_fd = -1;
+    int   ready_fd = -1;
+    char  data_dir[PATH_MAX];
 
     if (!w->cfg.foreground && w->cfg.log_file == NULL) {
         w->cfg.log_file = strdup(CONFIG_DAEMON_LOG);
@@ -386,8 +387,15 @@ worker_setup(struct worker *w, char *err, size_t errlen)
         return -1;
     }
 
-    if (tasks_init(&w->tasks, w->cfg.slots, &w->languages, &w->log, err,
-                   errlen) != 0)
+    if (snprintf(data_dir, sizeof(data_dir), "%s/data", w->cfg.state_dir)
+        >= (int) sizeof(data_dir))
+    {
+        snprintf(err, errlen, "state dir path too long");
+        return -1;
+    }
+
+    if (tasks_init(&w->tasks, w->cfg.slots, &w->languages, data_dir,
+                   w->cfg.data_cache_size, &w->log, err, errlen) != 0)
     {
         return -1;
     }

@@ -1128,6 +1128,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     spec.env = env;
     spec.files = ts->prog->files;
     spec.nfiles = ts->prog->n;
+    spec.stdin_path = ts->input_path;
     spec.stdin_data = tc->input.data;
     spec.stdin_len = tc->input.len;
     runner_limits(tc->limits, &batch, ts->lang->processes,

@@ -58,6 +58,9 @@ struct test_setup {
     const struct program     *checker_prog;  /* NULL: see checker_error */
     const char               *checker_error;
     size_t                    max_capture;   /* bytes of stdout/stderr */
+    const char               *input_path;    /* stdin from this file (a
+                                                cached test file) rather
+                                                than the test's input */
 };
 
 struct test_outcome {

@@ -332,6 +332,10 @@ session_control(struct session *s, const Judge__MasterCommand *cmd)
                  cmd->cancel->job_id, cmd->cancel->task_id, n);
         return 0;
 
+    case JUDGE__MASTER_COMMAND__BODY_DATA:
+        tasks_data(&w->tasks, cmd->data, &w->log);
+        return 0;
+
     case JUDGE__MASTER_COMMAND__BODY_DRAIN:
         log_info(&w->log, "master asks to drain (%s), then %s",
                  cmd->drain->reason,
@@ -618,7 +622,7 @@ session_register(struct session *s)
 /*
  * The poll() timeout until the next timer: the closing or Welcome
  * deadline while there is one, else the heartbeat; the drain deadline
- * when it comes first.
+ * or a test file fetch's when it comes first.
  */
 static int
 session_timeout(const struct session *s, int64_t now)
@@ -630,6 +634,12 @@ session_timeout(const struct session *s, int64_t now)
 
     if (s->state == STATE_DRAINING && s->drain_deadline < at) {
         at = s->drain_deadline;
+    }
+
+    if (s->state != STATE_CLOSING
+        && tasks_fetch_deadline(&s->w->tasks) < at)
+    {
+        at = tasks_fetch_deadline(&s->w->tasks);
     }
 
     return at <= now ? 0 : (int) (at - now);
@@ -661,6 +671,8 @@ session_tick(struct session *s)
 
         return 0;
     }
+
+    tasks_expire_fetches(&w->tasks, now, &w->log);
 
     if (!s->welcomed && now >= s->deadline) {
         log_error(&w->log, "no Welcome from the master within %d ms",

@@ -18,23 +18,28 @@
 
 #include "message.h"
 #include "task.h"
+#include "util.h"
 
 
 static int tasks_report(void *data, const Judge__WorkerMessage *msg,
     bool last, uint64_t session);
+static int tasks_want(void *data, const char *hash, uint64_t size);
+static void tasks_ask(struct tasks *t, struct log *lg);
 static struct task_result *task_result_new(const ProtobufCMessage *msg,
     bool last, uint64_t session);
 static void tasks_complete(struct tasks *t, struct task_result *r);
 
 
 /*
- * Prepares the completion queue, then the executor with "slots" threads
- * running the tasks of the "languages" table.  Returns 0, or -1 with the
- * reason in "err" and nothing to free (t->executor NULL).
+ * Prepares the completion queue, the test data cache in "data_dir" of at
+ * most "data_max" bytes, then the executor with "slots" threads running
+ * the tasks of the "languages" table.  Returns 0, or -1 with the reason
+ * in "err" and nothing to free (t->executor NULL).
  */
 int
 tasks_init(struct tasks *t, uint32_t slots, const struct languages *languages,
-           struct log *lg, char *err, size_t errlen)
+           const char *data_dir, uint64_t data_max, struct log *lg,
+           char *err, size_t errlen)
 {
     int  rc;
 
@@ -57,9 +62,19 @@ tasks_init(struct tasks *t, uint32_t slots, const struct languages *languages,
         return -1;
     }
 
-    t->executor = executor_create(slots, languages, tasks_report, t, lg, err,
-                                  errlen);
+    if (data_cache_open(&t->data, data_dir, data_max, lg, err, errlen) != 0) {
+        (void) close(t->event_fd);
+        t->event_fd = -1;
+        pthread_mutex_destroy(&t->lock);
+        return -1;
+    }
+
+    fetches_init(&t->fetches, &t->data);
+
+    t->executor = executor_create(slots, languages, &t->data, tasks_report,
+                                  tasks_want, t, lg, err, errlen);
     if (t->executor == NULL) {
+        data_cache_close(&t->data);
         (void) close(t->event_fd);
         t->event_fd = -1;
         pthread_mutex_destroy(&t->lock);
@@ -80,6 +95,8 @@ tasks_free(struct tasks *t)
     struct task_result  *r, *next;
 
     executor_destroy(t->executor);
+    fetches_reset(&t->fetches);
+    data_cache_close(&t->data);
 
     for (r = t->head; r != NULL; r = next) {
         next = r->next;
@@ -100,13 +117,15 @@ tasks_free(struct tasks *t)
  * The stream is gone.  Its tasks are cancelled at once, so that their
  * queued tests stop taking slots: the master reassigns them when it loses
  * the stream.  What the running ones still report belongs to the old
- * stream and is dropped by tasks_collect().
+ * stream and is dropped by tasks_collect().  The test files asked for on
+ * it will not come: their fetches go.
  */
 void
 tasks_end_session(struct tasks *t)
 {
     t->session++;
     (void) executor_cancel(t->executor, NULL, 0);
+    fetches_reset(&t->fetches);
 }
 
 
@@ -199,7 +218,133 @@ tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd, struct log *lg)
         return -1;
     }
 
+    tasks_ask(t, lg);
+
     return 0;
+}
+
+
+/*
+ * The executor's want hook: a batch lacks the test file "hash".  Called
+ * on the main loop's thread.  Returns 0, or -1 on ENOMEM.
+ */
+static int
+tasks_want(void *data, const char *hash, uint64_t size)
+{
+    struct tasks  *t = data;
+
+    return fetch_want(&t->fetches, hash, size);
+}
+
+
+/*
+ * Queues DataRequests for the test files wanted and not asked for yet,
+ * as many as the bounds on what is asked at once allow.
+ */
+static void
+tasks_ask(struct tasks *t, struct log *lg)
+{
+    Judge__WorkerMessage   msg = JUDGE__WORKER_MESSAGE__INIT;
+    Judge__DataRequest     req = JUDGE__DATA_REQUEST__INIT;
+    struct task_result    *r;
+    char                  *hashes[FETCH_MAX_PER_REQUEST];
+    size_t                 n;
+
+    while ((n = fetch_next_request(&t->fetches, hashes,
+                                   FETCH_MAX_PER_REQUEST, now_ms())) > 0)
+    {
+        req.hashes = hashes;
+        req.n_hashes = n;
+        msg.body_case = JUDGE__WORKER_MESSAGE__BODY_DATA_REQUEST;
+        msg.data_request = &req;
+
+        r = task_result_new(&msg.base, false, t->session);
+        if (r == NULL) {
+            log_error(lg, "out of memory for a DataRequest: %zu test "
+                      "file(s) will time out", n);
+            return;
+        }
+
+        log_info(lg, "asking the master for %zu test file(s)", n);
+        tasks_complete(t, r);
+    }
+}
+
+
+/*
+ * A piece of a test file from the master.  The file complete, the
+ * batches waiting for it may start; a fetch that failed fails them.
+ * Either way, room is made for the next files to be asked for.
+ */
+void
+tasks_data(struct tasks *t, const Judge__TestData *d, struct log *lg)
+{
+    struct artifact     *file;
+    enum fetch_status    st;
+    char                 err[512];
+
+    st = fetch_piece(&t->fetches, d, &file, err, sizeof(err));
+
+    switch (st) {
+
+    case FETCH_MORE:
+        return;
+
+    case FETCH_UNKNOWN:
+        log_debug(lg, "ignoring a piece of test file %.12s, not asked for",
+                  d->hash);
+        return;
+
+    case FETCH_DONE:
+        log_info(lg, "test file %.12s fetched: %zu bytes", d->hash,
+                 file->len);
+        executor_data_ready(t->executor, d->hash, file);
+        data_cache_release(&t->data, file);
+        break;
+
+    case FETCH_FAILED:
+        log_warn(lg, "fetching a test file failed: %s", err);
+        executor_data_failed(t->executor, d->hash, err);
+        break;
+    }
+
+    tasks_ask(t, lg);
+}
+
+
+/*
+ * Fails the fetches that got no piece for too long, and the batches
+ * waiting for them.
+ */
+void
+tasks_expire_fetches(struct tasks *t, int64_t now, struct log *lg)
+{
+    char  hash[SHA256_HEX_LEN + 1], why[160];
+    bool  any;
+
+    any = false;
+
+    while (fetch_expired(&t->fetches, now, hash)) {
+        snprintf(why, sizeof(why), "test file %.64s did not come from the "
+                 "master within %d s", hash, FETCH_IDLE_TIMEOUT / 1000);
+        log_warn(lg, "%s", why);
+        executor_data_failed(t->executor, hash, why);
+        any = true;
+    }
+
+    if (any) {
+        tasks_ask(t, lg);
+    }
+}
+
+
+/*
+ * When tasks_expire_fetches() has work next: INT64_MAX for never.
+ */
+int64_t
+tasks_fetch_deadline(const struct tasks *t)
+{
+    return fetch_deadline(&t->fetches);
 }
 
 

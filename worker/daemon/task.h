@@ -16,6 +16,12 @@
  * The main loop then calls tasks_collect() and sends the results in the
  * order they were queued.  Calls go one way: this file drives the
  * executor, which does not know it.
+ *
+ * Test files a batch lacks are fetched here (fetch.h): the executor's
+ * want hook lists them, a DataRequest for them joins the result queue
+ * (so it goes out as results do), the main loop hands each TestData to
+ * tasks_data(), and a file that came, or will not, is passed on to the
+ * executor, which starts or fails the batches waiting for it.
  */
 
 #ifndef JUDGE_WORKER_TASK_H
@@ -28,7 +34,9 @@
 
 #include "judge.pb-c.h"
 
+#include "datacache.h"
 #include "executor.h"
+#include "fetch.h"
 #include "languages.h"
 #include "log.h"
 
@@ -48,6 +56,8 @@ struct tasks {
     uint64_t             done;
     bool                 accepting;
     uint64_t             session;     /* bumped for every new stream */
+    struct data_cache    data;        /* test files on disk */
+    struct fetches       fetches;     /* the main loop's only */
 
     pthread_mutex_t      lock;        /* guards the queue below */
     struct task_result  *head;
@@ -57,8 +67,9 @@ struct tasks {
 
 
 int   tasks_init(struct tasks *t, uint32_t slots,
-                 const struct languages *languages, struct log *lg,
-                 char *err, size_t errlen);
+                 const struct languages *languages, const char *data_dir,
+                 uint64_t data_max, struct log *lg, char *err,
+                 size_t errlen);
 void  tasks_free(struct tasks *t);
 void  tasks_end_session(struct tasks *t);
 int   tasks_dispatch(struct tasks *t, Judge__MasterCommand *cmd,
@@ -68,6 +79,9 @@ char **tasks_artifact_keys(struct tasks *t, size_t max, size_t *n);
 void  tasks_forget_artifact(struct tasks *t, const char *hash);
 unsigned tasks_cancel(struct tasks *t, const char *job_id, uint64_t task_id);
 unsigned tasks_return_unstarted(struct tasks *t);
+void  tasks_data(struct tasks *t, const Judge__TestData *d, struct log *lg);
+void  tasks_expire_fetches(struct tasks *t, int64_t now, struct log *lg);
+int64_t tasks_fetch_deadline(const struct tasks *t);
 struct task_result *tasks_collect(struct tasks *t, struct log *lg);
 void  task_result_free(struct task_result *r);
 

@@ -1,8 +1,9 @@
 /*
  * The artifact cache: bounded in bytes, least recently used out first,
  * pinned entries never evicted, oversized ones handed out uncached, keys
- * listed most recent first, entries removed; and the SHA-256 helper
- * against known digests.
+ * listed most recent first, entries removed; entries that stand for
+ * bytes kept elsewhere, cached over the bound while pinned and dropped
+ * through the hook; and the SHA-256 helper against known digests.
  */
 
 #include <pthread.h>
@@ -10,6 +11,18 @@
 
 #include "daemon/artifact.h"
 #include "tap.h"
+
+
+/* the keys the drop hook was called with, in order */
+static char  dropped[256];
+
+
+static void
+drop(void *data, const char *key)
+{
+    (void) data;
+    strncat(dropped, key, sizeof(dropped) - strlen(dropped) - 1);
+}
 
 
 /*
@@ -75,6 +88,59 @@ hammer(void *arg)
     }
 
     return (void *) (long) bad;
+}
+
+
+/*
+ * A cache of sizes only, as the test data cache keeps files: oversized
+ * entries stay cached while pinned, the bound comes back as they go, and
+ * the hook hears of every entry that leaves for good.
+ */
+static void
+test_sizes_only(void)
+{
+    struct artifact_cache   c;
+    struct artifact        *a, *big;
+    char                    err[128];
+
+    ok(artifact_cache_init(&c, 1000, err, sizeof(err)) == 0, "a cache");
+    c.keep_oversized = true;
+    c.drop = drop;
+
+    a = artifact_put(&c, "a", NULL, 400);
+    ok(a != NULL && a->data == NULL && a->len == 400,
+       "an entry of 400 bytes held elsewhere");
+    artifact_release(&c, a);
+    artifact_release(&c, artifact_put(&c, "b", NULL, 400));
+
+    big = artifact_put(&c, "c", NULL, 1500);
+    ok(big != NULL && big->cached && c.n == 3,
+       "one over the bound is cached all the same, nothing evicted in vain");
+    is_str(dropped, "", "nothing dropped yet");
+
+    a = artifact_get(&c, "a");
+    artifact_release(&c, a);
+    is_str(dropped, "ba", "a release over the bound trims the unpinned, "
+           "least recent first, through the hook");
+    ok(holds(&c, "c"), "the pinned one stays findable");
+
+    artifact_release(&c, big);
+    ok(c.bytes == 0 && c.n == 0, "released, it goes too");
+    is_str(dropped, "bac", "through the hook");
+
+    artifact_release(&c, artifact_put(&c, "d", NULL, 100));
+    artifact_remove(&c, "d");
+    is_str(dropped, "bacd", "removed: dropped");
+
+    a = artifact_put(&c, "e", NULL, 100);
+    artifact_remove(&c, "e");
+    is_str(dropped, "bacd", "removed while pinned: not yet");
+    artifact_release(&c, a);
+    is_str(dropped, "bacde", "at its last release");
+
+    artifact_release(&c, artifact_put(&c, "f", NULL, 100));
+    artifact_cache_free(&c);
+    is_str(dropped, "bacde", "freeing the cache drops nothing");
 }
 
 
@@ -242,6 +308,16 @@ main(void)
        && strcmp(hex, "ba7816bf8f01cfea414140de5dae2223"
                       "b00361a396177a9cb410ff61f20015ad") == 0,
        "parts hash as their concatenation");
+
+    ok(sha256_hex_ok("ba7816bf8f01cfea414140de5dae2223"
+                     "b00361a396177a9cb410ff61f20015ad"), "a hex SHA-256");
+    ok(!sha256_hex_ok("BA7816bf8f01cfea414140de5dae2223"
+                      "b00361a396177a9cb410ff61f20015ad"), "not upper case");
+    ok(!sha256_hex_ok("ba7816bf"), "not short");
+    ok(!sha256_hex_ok("ba7816bf8f01cfea414140de5dae2223"
+                      "b00361a396177a9cb410ff61f20015ad0"), "not long");
+
+    test_sizes_only();
 
     return done_testing();
 }

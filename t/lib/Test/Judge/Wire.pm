@@ -20,12 +20,14 @@ our @EXPORT_OK = qw(
     register_msg heartbeat_msg leaving_msg frame
     compile_result_msg test_result_msg batch_result_msg
     limits_msg assertion_msg test_case_msg
+    data_request_msg test_data_cmd
     %STATUS
     dial registered
 );
 
 my %MASTER_BODY = (1 => 'welcome', 2 => 'compile', 3 => 'execute_batch',
-                   4 => 'cancel', 5 => 'drain', 6 => 'shutdown');
+                   4 => 'cancel', 5 => 'drain', 6 => 'shutdown',
+                   7 => 'data');
 
 # When set, called with the port, the path and the whole answer (head
 # and body) of each upgrade dial() asks for: the test harness holds them
@@ -226,6 +228,24 @@ sub test_case_msg {
          . ($o{hidden} ? pb_field_varint(12, 1) : '')
          . (defined $o{limits} ? pb_field_bytes(13, $o{limits}) : '')
          . join('', map { pb_field_bytes(14, $_) } @{ $o{env} // [] });
+}
+
+# A DataRequest for test files by hash
+sub data_request_msg {
+    my @hashes = @_;
+    return pb_field_bytes(8, join('', map { pb_field_bytes(1, $_) } @hashes));
+}
+
+# A MasterCommand with a TestData: hash, offset, total, data, or missing
+sub test_data_cmd {
+    my (%o) = @_;
+    my $m = pb_field_bytes(1, $o{hash})
+          . ($o{offset} ? pb_field_varint(2, $o{offset}) : '')
+          . (defined $o{total} ? pb_field_varint(3, $o{total}) : '')
+          . (defined $o{data} && length $o{data}
+             ? pb_field_bytes(4, $o{data}) : '')
+          . ($o{missing} ? pb_field_varint(5, 1) : '');
+    return pb_field_bytes(7, $m);
 }
 
 # Dial nginx and upgrade.  Returns a connection object; ->{status} is the
