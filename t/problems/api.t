@@ -39,9 +39,12 @@ our %Problem = (
             { name => 'h2', stdin => "abc\n",
               assertions => [
                   { stdoutContains => 'abc', description => 'echoes the input' },
+                  { stdoutNotContains => "abc\nabc\nabc",
+                    description => 'twice, not three times' },
                   { stdoutNotContains => $Secret[2],
                     description => 'says nothing else' } ] },
-            { name => 'h3', stdin => "x\n", expected_output => "$Secret[1]\n" } ] },
+            { name => 'h3', stdin => "$Secret[1]\n",
+              expected_output => "$Secret[1]\n$Secret[1]\n" } ] },
         { name => 'extra', number => 3, tests => [
             { name => 'e1', stdin => "q\n", expected_output => "q\nq\n" } ] },
     ],
@@ -101,7 +104,7 @@ my $h = $j->{stages}[1]{tests}[1];
 is($h->{name}, 'h2', 'a hidden test shows its name');
 ok(!exists $h->{stdin} && !exists $h->{expected_output}, 'not its files');
 is_deeply([map { $_->{description} } @{ $h->{assertions} }],
-          ['echoes the input', 'says nothing else'],
+          ['echoes the input', 'twice, not three times', 'says nothing else'],
           'the descriptions of its assertions only');
 no_secret($r->content, 'GET /problems/echo');
 
@@ -204,7 +207,8 @@ is_deeply([map { $_->{status} } @{ $j->{stages} }], [qw(failed skipped skipped)]
 is(scalar @{ $j->{tests} }, 1, 'only the sample ran');
 is($j->{tests}[0]{stdout}, "hello\nhello\nhello\n", 'a sample shows its output');
 
-my $twice = "import sys\nl = sys.stdin.readline()\nprint(l, end='')\nprint(l, end='')\n"
+my $twice = "import sys\nl = sys.stdin.readline()\nprint(l, end='')\n"
+          . "if 'OUT' not in l: print(l, end='')\n"
           . "sys.stderr.write('err: ' + l)\n";
 ($c, $j, ) = submit_wait('echo', { language => 'python', source => $twice });
 is($j->{verdict}, 'WA', 'WA on h3');
@@ -233,7 +237,7 @@ is(scalar @{ $j->{tests} }, 5, 'all_stages: every test ran');
 no_secret(encode_json($j), 'the all-stages answer');
 my ($h2) = grep { $_->{id} eq 'h2' } @{ $j->{tests} };
 is($h2->{verdict}, 'WA', 'an assertion failed');
-is($h2->{checker_message}, 'says nothing else', 'told by its description');
+is($h2->{checker_message}, 'twice, not three times', 'told by its description');
 
 # POST /submissions with problem_id is the same
 ($c, $j) = http_json(POST => '/submissions?wait=true', { problem_id => 'echo',
