@@ -120,6 +120,14 @@ static ngx_http_judge_metric_t  ngx_http_judge_metrics_list[] = {
       "files).",
       "gauge", NGX_HTTP_JUDGE_METRIC_EACH },
 
+    { ngx_string("judge_test_files_sent_total"),
+      "Test files of stored problems sent to workers that lacked them.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
+    { ngx_string("judge_test_bytes_sent_total"),
+      "Bytes of test files of stored problems sent to workers.",
+      "counter", NGX_HTTP_JUDGE_METRIC_SUM },
+
     { ngx_string("judge_sessions"),
       "Code sessions held here.",
       "gauge", NGX_HTTP_JUDGE_METRIC_SUM },
@@ -214,6 +222,8 @@ ngx_http_judge_metrics_read(ngx_http_judge_zone_t *zone, uint64_t *value)
     value[n++] = sh->deadlines;
     value[n++] = sh->blob_bytes;
     value[n++] = sh->nblobs;
+    value[n++] = sh->data_files;
+    value[n++] = sh->data_bytes;
     value[n++] = sh->nsessions;
     value[n++] = sh->sessions_made;
     value[n++] = sh->sessions_expired;

@@ -16,7 +16,7 @@
 
 
 /* the series of one frontend: its gauges and counters, one per verdict */
-#define NGX_HTTP_JUDGE_METRICS_MAX   32
+#define NGX_HTTP_JUDGE_METRICS_MAX   48
 
 /* a series' line at most: its name, a label, the value */
 #define NGX_HTTP_JUDGE_METRICS_LINE  128

@@ -1706,6 +1706,13 @@ ngx_http_judge_stream_data_piece(ngx_http_judge_stream_t *s)
         ngx_free(buf);
     }
 
+    if (p != NULL && !td.missing) {
+        ngx_http_judge_zone_lock(s->zone);
+        s->zone->sh->data_bytes += td.data.len;
+        s->zone->sh->data_files += done;
+        ngx_http_judge_zone_unlock(s->zone);
+    }
+
     if (done || td.missing || p == NULL) {
         ngx_http_judge_stream_fetch_free(fe);
         s->nfetches--;
