@@ -171,4 +171,18 @@ check_verdict_t checker_custom_verdict(int exit_code, int signal,
                                        char *msg, size_t msg_size);
 
 
+/* The exit codes of the Kattis convention. */
+#define CHECKER_KATTIS_AC  42
+#define CHECKER_KATTIS_WA  43
+
+/*
+ * A Kattis output validator's (or interactor's) exit status with its
+ * feedback_dir/judgemessage.txt as the message: 42 is AC, 43 WA; any
+ * other exit code or a signal is CHECK_ERROR.
+ */
+check_verdict_t checker_kattis_verdict(int exit_code, int signal,
+                                       const char *judgemessage, size_t len,
+                                       char *msg, size_t msg_size);
+
+
 #endif /* JUDGE_WORKER_CHECKER_H */
