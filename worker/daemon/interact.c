@@ -8,9 +8,10 @@
  * the larger wall limit.
  *
  * A third thread tells which of the two ended first: it holds a spare
- * read end of each program's stdout and waits for the first to lose its
- * writer (POLLHUP).  It then drops both, so that a program writing to a
- * peer that is gone gets EPIPE, and ends.
+ * write end of each program's stdin and waits for the first to lose its
+ * reader (POLLERR).  While it holds them neither program can see the
+ * other's end as EOF, so neither can react to it before it is noted;
+ * then it drops both, and the survivor sees EOF.
  */
 
 #include <errno.h>
@@ -38,7 +39,7 @@ struct interact_peer {
 
 /* Which program ended first, on a thread of its own. */
 struct interact_watch {
-    int                 interactor;     /* spare read ends of the stdouts */
+    int                 interactor;     /* spare write ends of the stdins */
     int                 submission;
     int                 stop;           /* an eventfd: both runs are over */
     int                 first;          /* the interactor ended first */
@@ -176,9 +177,9 @@ interact_peer_main(void *arg)
 
 
 /*
- * Waits until one program's stdout has no writer left (or the runs are
+ * Waits until one program's stdin has no reader left (or the runs are
  * over), notes whether it was the interactor's alone, and closes the
- * spare read ends.
+ * spare write ends.
  */
 static void *
 interact_watch_main(void *arg)
@@ -379,7 +380,7 @@ interact_close(int to_sub[2], int from_sub[2], struct interact_watch *w)
 
 /*
  * Opens what an interactive test needs: the pipe to the submission, the
- * pipe from it, the watcher's spare read ends and its stop eventfd.
+ * pipe from it, the watcher's spare write ends and its stop eventfd.
  * Returns 0, or -1 with errno set and nothing left open.
  */
 static int
@@ -391,8 +392,8 @@ interact_open(int to_sub[2], int from_sub[2], struct interact_watch *w)
     w->interactor = w->submission = w->stop = -1;
 
     if (interact_pipe(to_sub) == 0 && interact_pipe(from_sub) == 0
-        && (w->interactor = fcntl(to_sub[0], F_DUPFD_CLOEXEC, 3)) >= 0
-        && (w->submission = fcntl(from_sub[0], F_DUPFD_CLOEXEC, 3)) >= 0
+        && (w->interactor = fcntl(from_sub[1], F_DUPFD_CLOEXEC, 3)) >= 0
+        && (w->submission = fcntl(to_sub[1], F_DUPFD_CLOEXEC, 3)) >= 0
         && (w->stop = eventfd(0, EFD_CLOEXEC)) >= 0)
     {
         return 0;

@@ -26,9 +26,10 @@
  *   4. the interactor failed: IE;
  *   5. the interactor accepts: AC if the submission exited 0, else RE.
  *
- * "First": the interactor's stdout lost its writer while the
- * submission's still had one.  When both are seen gone at once, the
- * submission counts as having ended first.
+ * "First": the interactor's stdin lost its reader while the
+ * submission's still had one; until that is noted neither program sees
+ * the other's end.  When both are seen gone at once, the submission
+ * counts as having ended first.
  */
 
 #ifndef JUDGE_WORKER_INTERACT_H
