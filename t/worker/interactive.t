@@ -1,9 +1,10 @@
 # Programs that judge beside the submission, against a real judge-worker
 # driven by a scripted master (nginx's part of judge/1, frame by frame):
 # interactors in the Kattis and testlib conventions (a guess-the-number
-# game: accepted, wrong, silent, crashing submissions; a crashing, a
-# stuck and a flooding interactor), a Kattis output validator given as a
-# C source and its header, and a testlib checker of two files.
+# game: accepted, wrong, failing after the interactor's wrong answer,
+# silent and crashing submissions; a crashing, a stuck and a flooding
+# interactor), a Kattis output validator given as a C source and its
+# header, and a testlib checker of two files.
 use strict;
 use warnings;
 use FindBin;
@@ -156,8 +157,9 @@ sub run_batch {
 }
 
 # --- the game: the interactor knows a number in 1..1000 (the test's
-# input) and answers each guess with "higher", "lower" or "correct"; ten
-# guesses at most.  Its rules are in a header beside its main source.
+# input) and answers each guess with "higher", "lower" or "correct"; the
+# tenth wrong guess ends the game unanswered.  Its rules are in a header
+# beside its main source.
 my $game_h = <<'C';
 #include <stdio.h>
 
@@ -177,6 +179,9 @@ play(int secret, FILE *msg)
             fflush(stdout);
             fprintf(msg, "found in %d\n", n);
             return 1;
+        }
+        if (n == 10) {
+            break;
         }
         printf(guess < secret ? "higher\n" : "lower\n");
         fflush(stdout);
@@ -224,6 +229,8 @@ for n in range(1, 11):
         print("correct", flush=True)
         notes.write("found in %d\n" % n)
         sys.exit(0)
+    if n == 10:
+        break
     print("higher" if guess < secret else "lower", flush=True)
 notes.write("too many guesses\n")
 sys.exit(1)
@@ -243,6 +250,7 @@ while True:
         hi = m - 1
 PY
 my $give_up = "print(1, flush=True)\ninput()\n";
+my $stubborn = "while True:\n    print(1, flush=True)\n    input()\n";
 my $silent = "import time\ntime.sleep(100)\n";
 my $crash = "import os\nprint(500, flush=True)\ninput()\nos.abort()\n";
 
@@ -269,6 +277,13 @@ for my $conv ([Kattis => $kattis], [testlib => $testlib]) {
                           interactor => $interactor);
     is($v, 'WA', "$cname: one that gives up after a guess");
     like(val($by->{1}, 11) // '', qr/no guess 2/, "$cname: the note says why");
+
+    # the interactor ends first, then the submission fails on the EOF
+    ($v, $by) = run_batch(src => $stubborn, tests => [['500', '']],
+                          interactor => $interactor);
+    is($v, 'WA', "$cname: one that fails once the interactor said no");
+    like(val($by->{1}, 11) // '', qr/too many guesses/,
+         "$cname: ... the note says why");
 
     my $took;
     ($v, $by, $took) = run_batch(src => $silent, tests => [['500', '']],
