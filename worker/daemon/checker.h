@@ -19,7 +19,8 @@
  * message whole, but for a custom checker's stderr, which is cut to fit.
  *
  * Custom checkers (a program run in the sandbox) are the executor's job;
- * checker_custom_verdict() turns their exit status into a verdict.
+ * checker_custom_verdict() and checker_kattis_verdict() turn their exit
+ * status into a verdict.
  */
 
 #ifndef JUDGE_WORKER_CHECKER_H

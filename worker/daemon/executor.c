@@ -31,8 +31,8 @@
  * Locking: "lock" guards the queue, the live list, every task's counters
  * and which task each thread runs; it is never held while a sandbox runs
  * or a result is built (sandbox_kill() is one write, fine under it).
- * "checker_lock" serialises the preparation of custom checkers, which may
- * compile one.  The caches have locks of their own.
+ * "checker_lock" serialises the preparation of custom checkers and
+ * interactors, which may compile one.  The caches have locks of their own.
  */
 
 #include <inttypes.h>
