@@ -1142,3 +1142,51 @@ checker_custom_verdict(int exit_code, int signal, const char *err,
 
     return verdict;
 }
+
+
+/*
+ * Maps a Kattis output validator's or interactor's exit (see checker.h)
+ * to a verdict; its judgemessage.txt, trailing whitespace cut and
+ * escaped, is the message, after "validator failed ..." when the
+ * validator is at fault.
+ */
+check_verdict_t
+checker_kattis_verdict(int exit_code, int signal, const char *judgemessage,
+                       size_t len, char *msg, size_t msg_size)
+{
+    check_verdict_t  verdict;
+    msg_t            m;
+    size_t           shown;
+
+    msg_init(&m, msg, msg_size);
+    judgemessage = judgemessage != NULL ? judgemessage : "";
+    shown = trim_end(judgemessage, len, is_space);
+
+    if (signal != 0) {
+        verdict = CHECK_ERROR;
+        msg_printf(&m, "validator killed by signal %d", signal);
+
+    } else if (exit_code == CHECKER_KATTIS_AC) {
+        verdict = CHECK_AC;
+
+    } else if (exit_code == CHECKER_KATTIS_WA) {
+        verdict = CHECK_WA;
+        if (shown == 0) {
+            msg_printf(&m, "wrong answer (validator exit code %d)",
+                       exit_code);
+        }
+
+    } else {
+        verdict = CHECK_ERROR;
+        msg_printf(&m, "validator failed with exit code %d", exit_code);
+    }
+
+    if (shown > 0) {
+        if (m.len > 0) {
+            msg_append(&m, ": ", 2);
+        }
+        msg_escaped(&m, judgemessage, shown);
+    }
+
+    return verdict;
+}

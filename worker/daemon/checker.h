@@ -19,7 +19,8 @@
  * message whole, but for a custom checker's stderr, which is cut to fit.
  *
  * Custom checkers (a program run in the sandbox) are the executor's job;
- * checker_custom_verdict() turns their exit status into a verdict.
+ * checker_custom_verdict() and checker_kattis_verdict() turn their exit
+ * status into a verdict.
  */
 
 #ifndef JUDGE_WORKER_CHECKER_H
@@ -191,6 +192,20 @@ void checker_hidden_message(check_verdict_t v, const assertion_t *failed,
  */
 check_verdict_t checker_custom_verdict(int exit_code, int signal,
                                        const char *err, size_t err_len,
+                                       char *msg, size_t msg_size);
+
+
+/* The exit codes of the Kattis convention. */
+#define CHECKER_KATTIS_AC  42
+#define CHECKER_KATTIS_WA  43
+
+/*
+ * A Kattis output validator's (or interactor's) exit status with its
+ * feedback_dir/judgemessage.txt as the message: 42 is AC, 43 WA; any
+ * other exit code or a signal is CHECK_ERROR.
+ */
+check_verdict_t checker_kattis_verdict(int exit_code, int signal,
+                                       const char *judgemessage, size_t len,
                                        char *msg, size_t msg_size);
 
 

@@ -35,8 +35,8 @@
  * Locking: "lock" guards the queue, the live list, every task's counters
  * and which task each thread runs; it is never held while a sandbox runs
  * or a result is built (sandbox_kill() is one write, fine under it).
- * "checker_lock" serialises the preparation of custom checkers, which may
- * compile one.  The caches have locks of their own.
+ * "checker_lock" serialises the preparation of custom checkers and
+ * interactors, which may compile one.  The caches have locks of their own.
  */
 
 #include <errno.h>
@@ -53,6 +53,7 @@
 
 #include "artifact.h"
 #include "executor.h"
+#include "interact.h"
 #include "live.h"
 #include "message.h"
 #include "runner.h"
@@ -116,6 +117,12 @@ struct exec_task {
     struct program                   checker_prog;
     char                             checker_error[300];
 
+    /* an interactor: likewise */
+    enum checker_state               interactor_state;
+    struct artifact                 *interactor_artifact;
+    struct program                   interactor_prog;
+    char                             interactor_error[300];
+
     /* under the executor's lock */
     size_t                           n_items;
     size_t                           next_item;
@@ -145,6 +152,7 @@ struct exec_thread {
     struct executor     *ex;
     unsigned             slot;
     sandbox_t           *sb;
+    sandbox_t           *peer;      /* an interactor's, beside sb's run */
     struct exec_task    *task;      /* whose unit runs now, under the lock */
     pthread_t            id;
     bool                 started;
@@ -316,8 +324,10 @@ exec_task_free(struct executor *ex, struct exec_task *t)
 
     program_free(&t->prog);
     program_free(&t->checker_prog);
+    program_free(&t->interactor_prog);
     artifact_release(&ex->artifacts, t->artifact);
     artifact_release(&ex->checkers, t->checker_artifact);
+    artifact_release(&ex->checkers, t->interactor_artifact);
     message_free(t->cmd);
     free(t);
 }
@@ -408,6 +418,7 @@ exec_kill_running_locked(struct executor *ex, const struct exec_task *t)
 
         if (th->task != NULL && (t == NULL || th->task == t)) {
             sandbox_kill(th->sb);
+            sandbox_kill(th->peer);
             n++;
         }
     }
@@ -549,46 +560,108 @@ exec_compile(struct exec_thread *th, struct exec_task *t)
 
 
 /*
- * Compiles a custom checker's source in "th"'s sandbox, or takes it from
- * the checker cache (keyed by the SHA-256 of language and source), and
- * pins it on "t".  Returns 0, or -1 with the reason in t->checker_error.
- * Called with checker_lock held.
+ * The sources of a program of the problem's (a checker, an interactor)
+ * as "l" runs them: copies of "files" whose first takes the language's
+ * source file name ("main.cpp") when none has it, so that a header keeps
+ * its own name beside the main source; *ptrs points at each copy.
+ * Returns 0, or -1 with the reason in "err"; free() *copies and *ptrs
+ * after use.
  */
 static int
-exec_checker_compiled(struct exec_thread *th, struct exec_task *t,
-                      const struct language *l, const Judge__Checker *c)
+exec_tool_sources(const struct language *l, Judge__SourceFile *const *files,
+                  size_t n, Judge__SourceFile **copies,
+                  Judge__SourceFile ***ptrs, char *err, size_t errlen)
+{
+    size_t  i;
+    bool    named;
+
+    if (n == 0) {
+        snprintf(err, errlen, "no source or artifact given");
+        return -1;
+    }
+
+    *copies = calloc(n, sizeof(**copies));
+    *ptrs = calloc(n, sizeof(**ptrs));
+
+    if (*copies == NULL || *ptrs == NULL) {
+        free(*copies);
+        free(*ptrs);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    named = false;
+
+    for (i = 0; i < n; i++) {
+        (*copies)[i] = *files[i];
+        (*ptrs)[i] = &(*copies)[i];
+        named = named || strcmp(files[i]->name, l->source_file) == 0;
+    }
+
+    if (!named) {
+        (*copies)[0].name = l->source_file;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Compiles the sources "src" (n of them) of a program of the problem's
+ * in "th"'s sandbox, or takes it from the checker cache, keyed by the
+ * SHA-256 of the language and every file's name and content, and pins
+ * it in *artifact.  "what" names it in the log.  Returns 0, or -1 with
+ * the reason in "err".  Called with checker_lock held.
+ */
+static int
+exec_tool_compiled(struct exec_thread *th, const struct language *l,
+                   Judge__SourceFile *const *src, size_t n, const char *what,
+                   struct artifact **artifact, char *err, size_t errlen)
 {
     struct executor         *ex = th->ex;
-    Judge__SourceFile        src = JUDGE__SOURCE_FILE__INIT;
-    Judge__SourceFile       *srcp = &src;
-    struct iovec             parts[3];
+    struct iovec            *parts;
     struct program           prog;
     struct compile_outcome   out;
     char                     key[SHA256_HEX_LEN + 1];
+    size_t                   i;
+    int                      rc;
+
+    parts = calloc(2 + 3 * n, sizeof(*parts));
+    if (parts == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
 
     parts[0].iov_base = (void *) l->id;
     parts[0].iov_len = strlen(l->id);
     parts[1].iov_base = (void *) "";
     parts[1].iov_len = 1;
-    parts[2].iov_base = c->source.data;
-    parts[2].iov_len = c->source.len;
 
-    if (sha256_hex(parts, 3, key) != 0) {
-        snprintf(t->checker_error, sizeof(t->checker_error),
-                 "SHA-256 of the checker failed");
+    /* name, its NUL, the content's length, the content: no two sets of
+     * files hash alike */
+    for (i = 0; i < n; i++) {
+        parts[2 + 3 * i].iov_base = src[i]->name;
+        parts[2 + 3 * i].iov_len = strlen(src[i]->name) + 1;
+        parts[3 + 3 * i].iov_base = (void *) &src[i]->content.len;
+        parts[3 + 3 * i].iov_len = sizeof(src[i]->content.len);
+        parts[4 + 3 * i].iov_base = src[i]->content.data;
+        parts[4 + 3 * i].iov_len = src[i]->content.len;
+    }
+
+    rc = sha256_hex(parts, 2 + 3 * n, key);
+    free(parts);
+
+    if (rc != 0) {
+        snprintf(err, errlen, "SHA-256 of the %s failed", what);
         return -1;
     }
 
-    t->checker_artifact = artifact_get(&ex->checkers, key);
-    if (t->checker_artifact != NULL) {
+    *artifact = artifact_get(&ex->checkers, key);
+    if (*artifact != NULL) {
         return 0;
     }
 
-    src.content = c->source;
-
-    if (program_from_sources(&prog, l, &srcp, 1, t->checker_error,
-                             sizeof(t->checker_error)) != 0)
-    {
+    if (program_from_sources(&prog, l, src, n, err, errlen) != 0) {
         return -1;
     }
 
@@ -596,8 +669,7 @@ exec_checker_compiled(struct exec_thread *th, struct exec_task *t,
     program_free(&prog);
 
     if (out.status != JUDGE__STATUS__OK) {
-        snprintf(t->checker_error, sizeof(t->checker_error),
-                 "it does not compile (%s): %.200s",
+        snprintf(err, errlen, "it does not compile (%s): %.200s",
                  exec_status_name(out.status),
                  out.output != NULL && out.output[0] != '\0' ? out.output
                                                              : out.message);
@@ -605,28 +677,82 @@ exec_checker_compiled(struct exec_thread *th, struct exec_task *t,
         return -1;
     }
 
-    t->checker_artifact = artifact_put(&ex->checkers, key, out.artifact,
-                                       out.artifact_len);
+    *artifact = artifact_put(&ex->checkers, key, out.artifact,
+                             out.artifact_len);
     compile_outcome_free(&out);
 
-    if (t->checker_artifact == NULL) {
-        snprintf(t->checker_error, sizeof(t->checker_error),
-                 "out of memory");
+    if (*artifact == NULL) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
 
-    log_info(ex->log, "custom checker in %s compiled (slot %u)", l->id,
-             th->slot);
+    log_info(ex->log, "%s in %s compiled (slot %u)", what, l->id, th->slot);
 
     return 0;
 }
 
 
 /*
+ * Makes a program of the problem's ready to run in "prog": from the
+ * compiled "artifact" when one is given (len > 0), else from the source
+ * "files": an interpreted language runs them, a compiled one compiles
+ * them once (exec_tool_compiled) and pins the result in *cached.
+ * Returns the language, or NULL with the reason in "err".  Called with
+ * checker_lock held.
+ */
+static const struct language *
+exec_tool_prepare(struct exec_thread *th, const char *language,
+                  const ProtobufCBinaryData *artifact,
+                  Judge__SourceFile *const *files, size_t n,
+                  const char *what, struct program *prog,
+                  struct artifact **cached, char *err, size_t errlen)
+{
+    const struct language  *l;
+    Judge__SourceFile      *copies, **src;
+    int                     rc;
+
+    l = languages_find(th->ex->languages, language);
+
+    if (l == NULL) {
+        snprintf(err, errlen, "language \"%s\" is not offered by this "
+                 "worker", language);
+        return NULL;
+    }
+
+    if (artifact != NULL && artifact->len > 0 && l->artifact != NULL) {
+        rc = program_from_artifact(prog, l, artifact->data, artifact->len,
+                                   err, errlen);
+        return rc == 0 ? l : NULL;
+    }
+
+    if (exec_tool_sources(l, files, n, &copies, &src, err, errlen) != 0) {
+        return NULL;
+    }
+
+    if (l->compile_argv == NULL) {
+        /* names and bytes outlive the copies: the message's, the table's */
+        rc = program_from_sources(prog, l, src, n, err, errlen);
+
+    } else {
+        rc = exec_tool_compiled(th, l, src, n, what, cached, err, errlen);
+        if (rc == 0) {
+            rc = program_from_artifact(prog, l, (*cached)->data,
+                                       (*cached)->len, err, errlen);
+        }
+    }
+
+    free(src);
+    free(copies);
+
+    return rc == 0 ? l : NULL;
+}
+
+
+/*
  * Makes the batch's custom checker ready to run, once per task: an
- * interpreted checker runs from its source, a compiled one from the
- * artifact the master sent or from the checker cache.  On failure every
- * test of the batch is IE with the reason.
+ * interpreted checker runs from its source (or files), a compiled one
+ * from the artifact the master sent or from the checker cache.  On
+ * failure every test of the batch is IE with the reason.
  */
 static void
 exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
@@ -636,7 +762,6 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
     const struct language    *l;
     Judge__SourceFile         src = JUDGE__SOURCE_FILE__INIT;
     Judge__SourceFile        *srcp = &src;
-    int                       rc;
 
     pthread_mutex_lock(&ex->checker_lock);
 
@@ -645,38 +770,17 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
         return;
     }
 
-    l = languages_find(ex->languages, c->language);
-    rc = -1;
+    src.content = c->source;
 
-    if (l == NULL) {
-        snprintf(t->checker_error, sizeof(t->checker_error),
-                 "language \"%s\" is not offered by this worker",
-                 c->language);
+    l = exec_tool_prepare(th, c->language, &c->artifact,
+                          c->n_files > 0 ? c->files : &srcp,
+                          c->n_files > 0 ? c->n_files
+                                         : (c->source.len > 0 ? 1 : 0),
+                          "custom checker", &t->checker_prog,
+                          &t->checker_artifact, t->checker_error,
+                          sizeof(t->checker_error));
 
-    } else if (c->artifact.len > 0 && l->artifact != NULL) {
-        rc = program_from_artifact(&t->checker_prog, l, c->artifact.data,
-                                   c->artifact.len, t->checker_error,
-                                   sizeof(t->checker_error));
-
-    } else if (c->source.len == 0) {
-        snprintf(t->checker_error, sizeof(t->checker_error),
-                 "no source or artifact given");
-
-    } else if (l->compile_argv == NULL) {
-        src.content = c->source;
-        rc = program_from_sources(&t->checker_prog, l, &srcp, 1,
-                                  t->checker_error,
-                                  sizeof(t->checker_error));
-
-    } else if (exec_checker_compiled(th, t, l, c) == 0) {
-        rc = program_from_artifact(&t->checker_prog, l,
-                                   t->checker_artifact->data,
-                                   t->checker_artifact->len,
-                                   t->checker_error,
-                                   sizeof(t->checker_error));
-    }
-
-    if (rc == 0) {
+    if (l != NULL) {
         t->setup.checker_lang = l;
         t->setup.checker_prog = &t->checker_prog;
         t->checker_state = CHECKER_READY;
@@ -686,6 +790,45 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
         t->checker_state = CHECKER_FAILED;
         log_warn(ex->log, "%s: custom checker not usable: %s", t->label,
                  t->checker_error);
+    }
+
+    pthread_mutex_unlock(&ex->checker_lock);
+}
+
+
+/*
+ * Makes the batch's interactor ready to run, once per task, as a custom
+ * checker is.  On failure every test of the batch is IE with the reason.
+ */
+static void
+exec_prepare_interactor(struct exec_thread *th, struct exec_task *t)
+{
+    struct executor            *ex = th->ex;
+    const Judge__Interactor    *ia = t->batch->interactor;
+    const struct language      *l;
+
+    pthread_mutex_lock(&ex->checker_lock);
+
+    if (t->interactor_state != CHECKER_UNPREPARED) {
+        pthread_mutex_unlock(&ex->checker_lock);
+        return;
+    }
+
+    l = exec_tool_prepare(th, ia->language, NULL, ia->files, ia->n_files,
+                          "interactor", &t->interactor_prog,
+                          &t->interactor_artifact, t->interactor_error,
+                          sizeof(t->interactor_error));
+
+    if (l != NULL) {
+        t->setup.interactor_lang = l;
+        t->setup.interactor_prog = &t->interactor_prog;
+        t->interactor_state = CHECKER_READY;
+
+    } else {
+        t->setup.interactor_error = t->interactor_error;
+        t->interactor_state = CHECKER_FAILED;
+        log_warn(ex->log, "%s: interactor not usable: %s", t->label,
+                 t->interactor_error);
     }
 
     pthread_mutex_unlock(&ex->checker_lock);
@@ -888,6 +1031,10 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
         exec_prepare_checker(th, t);
     }
 
+    if (t->batch->interactor != NULL) {
+        exec_prepare_interactor(th, t);
+    }
+
     lv = NULL;
 
     /* nothing of a hidden test's output goes back, not even live */
@@ -912,6 +1059,10 @@ exec_test(struct exec_thread *th, struct exec_task *t, size_t i)
                         sizeof(input_path), maps, why, sizeof(why)) != 0)
     {
         exec_test_unrun(&out, why);
+
+    } else if (t->batch->interactor != NULL) {
+        interact_test(th->sb, th->peer, &setup, &view,
+                      lv != NULL ? &lv->out : NULL, &out);
 
     } else {
         runner_test(th->sb, &setup, &view, lv != NULL ? &lv->out : NULL,
@@ -1047,6 +1198,7 @@ exec_thread_main(void *arg)
 
         /* a kill meant for this slot's previous unit must not hit this one */
         sandbox_kill_clear(th->sb);
+        sandbox_kill_clear(th->peer);
         th->task = t;
 
         pthread_mutex_unlock(&ex->lock);
@@ -1203,6 +1355,7 @@ exec_prepare_batch(struct executor *ex, struct exec_task *t, char *err,
     t->setup.limits = b->limits;
     t->setup.checker = b->checker;
     t->setup.max_capture = b->max_capture;
+    t->setup.interactor = b->interactor;
 
     if (exec_pin_files(ex, t, err, errlen) != 0) {
         return -1;
@@ -1756,6 +1909,18 @@ executor_create(uint32_t threads, const struct languages *languages,
             return NULL;
         }
 
+        /* the slot's second sandbox, an interactor's: numbers above the
+         * slots' */
+        cfg.slot = threads + i;
+
+        th->peer = sandbox_create(&cfg, why, sizeof(why));
+        if (th->peer == NULL) {
+            snprintf(err, errlen, "second sandbox for slot %u: %s", i, why);
+            sandbox_destroy(th->sb);
+            executor_destroy(ex);
+            return NULL;
+        }
+
         ex->n_threads++;
     }
 
@@ -1809,6 +1974,7 @@ executor_destroy(struct executor *ex)
 
     for (i = 0; i < ex->n_threads; i++) {
         sandbox_destroy(ex->threads[i].sb);
+        sandbox_destroy(ex->threads[i].peer);
     }
 
     artifact_cache_free(&ex->artifacts);

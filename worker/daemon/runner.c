@@ -43,6 +43,11 @@
 #define RUNNER_CHECKER_MEMORY_KB    (512 * 1024)
 #define RUNNER_CHECKER_OUTPUT_KB    1024
 
+/* a Kattis validator's message, read from its feedback dir (the work
+ * dir); a larger one is not read */
+#define RUNNER_JUDGEMESSAGE         "judgemessage.txt"
+#define RUNNER_JUDGEMESSAGE_KB      64
+
 /* room in the work dir on top of the files placed and the largest file
  * the program may write */
 #define RUNNER_WORK_DIR_SLACK_KB    1024
@@ -87,7 +92,7 @@ static const char  runner_pack_script[] =
  * The bytes of "b", never NULL: an empty protobuf bytes field may have no
  * buffer, and the sandbox copies file data with memcpy().
  */
-static const void *
+const void *
 runner_bytes(const ProtobufCBinaryData *b)
 {
     return b->data != NULL ? (const void *) b->data : (const void *) "";
@@ -280,7 +285,7 @@ runner_limits_over(const Judge__Limits *given, sandbox_limits_t *out)
  * enough for "placed" bytes of files plus the largest file the program
  * may write.
  */
-static void
+void
 runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
               uint32_t floor, size_t placed, sandbox_limits_t *out)
 {
@@ -306,7 +311,7 @@ runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
 /*
  * The bytes of the files a program places.
  */
-static size_t
+size_t
 program_bytes(const struct program *p)
 {
     size_t  i, n;
@@ -324,7 +329,7 @@ program_bytes(const struct program *p)
 /*
  * Copies a run's figures into "u".
  */
-static void
+void
 runner_usage(const sandbox_result_t *res, Judge__Usage *u)
 {
     judge__usage__init(u);
@@ -642,9 +647,30 @@ compile_outcome_free(struct compile_outcome *out)
 
 
 /*
+ * The bytes of the first file a run collected, their length in "len";
+ * NULL (and 0) when it is missing or could not be read whole.
+ */
+const char *
+runner_collected(const sandbox_result_t *res, size_t *len)
+{
+    if (res->nfiles == 0 || res->files[0].data == NULL) {
+        *len = 0;
+        return NULL;
+    }
+
+    *len = res->files[0].len;
+
+    return res->files[0].data;
+}
+
+
+/*
  * Runs the custom checker of "ts" on a test: "checker input output
  * answer" in a fresh sandbox run with the three files in its work dir.
  * Its verdict (checker_custom_verdict) goes back, its stderr is the
+ * message.  A Kattis output validator instead runs as "validator input
+ * answer ." with the output on its stdin, the work dir its feedback dir:
+ * checker_kattis_verdict() of its exit status, judgemessage.txt the
  * message.  A checker that cannot be had or that fails is CHECK_ERROR.
  */
 static check_verdict_t
@@ -660,13 +686,16 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
     };
 
     static char *const  names[] = { "input", "output", "answer" };
+    static char *const  kattis_names[] = { "input", "answer", "." };
 
     sandbox_spec_t      spec;
     sandbox_result_t    res;
     sandbox_file_t     *files;
     char              **argv;
-    size_t              n, placed;
+    const char         *feedback, *note;
+    size_t              n, placed, note_len;
     check_verdict_t     v;
+    int                 kattis;
 
     if (ts->checker_prog == NULL) {
         snprintf(msg, msg_size, "the custom checker is not usable: %s",
@@ -675,10 +704,17 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
     }
 
     n = ts->checker_prog->n;
+    kattis = ts->checker->kattis;
+    feedback = RUNNER_JUDGEMESSAGE;
+
+    /*
+     * testlib: "checker input output answer"; Kattis: "validator input
+     * answer feedback_dir" with the output on its stdin
+     */
 
     files = calloc(n + 3, sizeof(*files));
     argv = language_argv(ts->checker_lang->run_argv, ts->checker_prog->main,
-                         names, 3);
+                         kattis ? kattis_names : names, 3);
 
     if (files == NULL || argv == NULL) {
         free(files);
@@ -707,11 +743,23 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
     runner_limits(NULL, &defaults, ts->checker_lang->processes, placed,
                   &spec.limits);
 
+    if (kattis) {
+        spec.stdin_data = output;
+        spec.stdin_len = output_len;
+        spec.collect = &feedback;
+        spec.ncollect = 1;
+        spec.collect_max_kb = RUNNER_JUDGEMESSAGE_KB;
+    }
+
     (void) sandbox_run(sb, &spec, &res);
     free(files);
     free(argv);
 
-    if (res.status == SANDBOX_OK || res.status == SANDBOX_RE) {
+    if (kattis && (res.status == SANDBOX_OK || res.status == SANDBOX_RE)) {
+        note = runner_collected(&res, &note_len);
+        v = checker_kattis_verdict(res.exit_code, res.signal, note, note_len,
+                                   msg, msg_size);
+    } else if (res.status == SANDBOX_OK || res.status == SANDBOX_RE) {
         v = checker_custom_verdict(res.exit_code, res.signal, res.err,
                                    res.err_len, msg, msg_size);
     } else {
@@ -852,7 +900,7 @@ runner_exit_expected(const Judge__TestCase *tc, int code)
  * "hidden": a hidden test's result does not even say how long its
  * output was.
  */
-static int
+int
 runner_capture(ProtobufCBinaryData *dst, protobuf_c_boolean *truncated,
                const char *src, size_t len, int sandbox_truncated, size_t cap,
                int hidden)
@@ -1004,7 +1052,7 @@ runner_check_env(char *const *env, size_t n, char *msg, size_t msg_size)
  * the test replaces, then the test's (checked by runner_check_env()).
  * NULL on ENOMEM; free() the array only.
  */
-static const char **
+const char **
 runner_test_env(const Judge__TestCase *tc)
 {
     const char *const   *base;

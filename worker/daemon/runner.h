@@ -61,6 +61,11 @@ struct test_setup {
     const char               *input_path;    /* stdin from this file (a
                                                 cached test file) rather
                                                 than the test's input */
+    const Judge__Interactor  *interactor;    /* NULL: not interactive */
+    const struct language    *interactor_lang;
+    const struct program     *interactor_prog;  /* NULL: see
+                                                   interactor_error */
+    const char               *interactor_error;
 };
 
 struct test_outcome {
@@ -93,6 +98,21 @@ void  runner_test(sandbox_t *sb, const struct test_setup *ts,
                   const Judge__TestCase *tc, struct live_output *live,
                   struct test_outcome *out);
 void  test_outcome_free(struct test_outcome *out);
+
+/* the pieces of a test's run, for interact.c */
+const void   *runner_bytes(const ProtobufCBinaryData *b);
+void          runner_limits(const Judge__Limits *given,
+                            const sandbox_limits_t *defaults,
+                            uint32_t floor, size_t placed,
+                            sandbox_limits_t *out);
+size_t        program_bytes(const struct program *p);
+void          runner_usage(const sandbox_result_t *res, Judge__Usage *u);
+int           runner_capture(ProtobufCBinaryData *dst,
+                             protobuf_c_boolean *truncated, const char *src,
+                             size_t len, int sandbox_truncated, size_t cap,
+                             int hidden);
+const char  **runner_test_env(const Judge__TestCase *tc);
+const char   *runner_collected(const sandbox_result_t *res, size_t *len);
 
 
 #endif /* JUDGE_WORKER_RUNNER_H */

@@ -591,6 +591,19 @@ sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
 }
 
 
+/* Closes the pipes a spec hands over (stdin_fd, stdout_fd), if any. */
+static void
+sbx_spec_close_fds(const sandbox_spec_t *spec)
+{
+    if (spec->stdin_fd > 2) {
+        close(spec->stdin_fd);
+    }
+    if (spec->stdout_fd > 2) {
+        close(spec->stdout_fd);
+    }
+}
+
+
 static int
 sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
     sandbox_result_t *res)
@@ -605,6 +618,7 @@ sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
     if (sb->nbinds + spec->nbinds > SBX_MAX_BINDS) {
         res->status = SANDBOX_IE;
         snprintf(res->message, sizeof(res->message), "too many binds");
+        sbx_spec_close_fds(spec);
         return -1;
     }
 
@@ -612,6 +626,7 @@ sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
     if (all == NULL) {
         res->status = SANDBOX_IE;
         snprintf(res->message, sizeof(res->message), "out of memory");
+        sbx_spec_close_fds(spec);
         return -1;
     }
     for (i = 0; i < sb->nbinds; i++) {
@@ -637,6 +652,7 @@ sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
     free(all);
     if (tmp == NULL) {
         res->status = SANDBOX_IE;
+        sbx_spec_close_fds(spec);
         return -1;
     }
 
@@ -648,6 +664,7 @@ sbx_run_extra_binds(sandbox_t *sb, const sandbox_spec_t *spec,
         snprintf(res->message, sizeof(res->message), "dup of the kill "
                  "eventfd: %s", strerror(errno));
         sandbox_destroy(tmp);
+        sbx_spec_close_fds(spec);
         return -1;
     }
 
@@ -745,20 +762,25 @@ sbx_request_build(const sandbox_t *sb, const sandbox_spec_t *spec,
 
 /*
  * Opens the program's stdio: its stdin, and a pipe each for stdout and
- * stderr, whose read ends the supervisor drains without blocking.
+ * stderr, whose read ends the supervisor drains without blocking.  A
+ * stdin or stdout the spec hands over is in "rq" already and stays.
  */
 static int
 sbx_request_stdio(sandbox_t *sb, const sandbox_spec_t *spec,
     sbx_request_t *rq, sbx_err_t *err)
 {
-    rq->stdin_fd = sbx_stdin_fd(sb, spec, err);
     if (rq->stdin_fd < 0) {
-        return -1;
+        rq->stdin_fd = sbx_stdin_fd(sb, spec, err);
+        if (rq->stdin_fd < 0) {
+            return -1;
+        }
     }
-    if (pipe2(rq->out, O_CLOEXEC) < 0 || pipe2(rq->err, O_CLOEXEC) < 0) {
+    if ((rq->out[1] < 0 && pipe2(rq->out, O_CLOEXEC) < 0)
+        || pipe2(rq->err, O_CLOEXEC) < 0)
+    {
         return sbx_fail(err, errno, "pipe for the program's output");
     }
-    if (fcntl(rq->out[0], F_SETFL, O_NONBLOCK) < 0
+    if ((rq->out[0] >= 0 && fcntl(rq->out[0], F_SETFL, O_NONBLOCK) < 0)
         || fcntl(rq->err[0], F_SETFL, O_NONBLOCK) < 0)
     {
         return sbx_fail(err, errno, "O_NONBLOCK on the output pipes");
@@ -857,6 +879,7 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     err.msg[0] = '\0';
 
     if (sbx_spec_refused(sb, spec, res) < 0) {
+        sbx_spec_close_fds(spec);
         return -1;
     }
     if (spec->nbinds > 0) {
@@ -865,10 +888,13 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
 
     sandbox_limits_default(&lim);
 
+    /* the pipes handed over are the request's: closed with it */
     rq.msg = NULL;
     rq.msg_len = 0;
-    rq.payload_fd = rq.stdin_fd = -1;
-    rq.out[0] = rq.out[1] = rq.err[0] = rq.err[1] = -1;
+    rq.payload_fd = -1;
+    rq.stdin_fd = spec->stdin_fd > 2 ? spec->stdin_fd : -1;
+    rq.out[0] = rq.err[0] = rq.err[1] = -1;
+    rq.out[1] = spec->stdout_fd > 2 ? spec->stdout_fd : -1;
 
     /* an init that died (or was killed after a protocol error) is redone */
     if (sb->init_pid == 0 && sbx_init_spawn(sb, NULL, 0, &err) < 0) {

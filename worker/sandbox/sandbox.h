@@ -109,6 +109,18 @@ typedef struct {
     const void             *stdin_data;
     size_t                  stdin_len;
 
+    /*
+     * Pipes of the caller's in place of stdin and of the captured stdout,
+     * for a program that talks to another one: descriptors above 2, or 0
+     * for none.  sandbox_run() takes them over: they are closed when it
+     * returns, whatever the outcome, and while the program runs only it
+     * holds them, so that its peer sees EOF (or EPIPE) once it is gone.
+     * With stdout_fd, res->out stays empty and output_kb does not bound
+     * stdout.
+     */
+    int                     stdin_fd;
+    int                     stdout_fd;
+
     const sandbox_bind_t   *binds;      /* extra binds for this run only */
     size_t                  nbinds;
     const sandbox_file_t   *files;      /* placed before the run */

@@ -21,6 +21,7 @@ our @EXPORT_OK = qw(
     compile_result_msg test_result_msg batch_result_msg
     limits_msg assertion_msg test_case_msg
     data_request_msg test_data_cmd
+    source_file_msg checker_msg interactor_msg
     %STATUS
     dial registered
 );
@@ -147,6 +148,36 @@ sub usage_msg {
     return pb_field_varint(1, $o{cpu} // 1) . pb_field_varint(2, $o{wall} // 2)
          . pb_field_varint(3, $o{mem} // 1024)
          . pb_field_varint(4, $o{exit_code} // 0);
+}
+
+# What nginx sends down: a SourceFile, a Checker, an Interactor (the
+# bodies of the nested messages of ExecuteBatchTask); Limits below.
+
+sub source_file_msg {
+    my ($name, $content) = @_;
+    return pb_field_bytes(1, $name // '') . pb_field_bytes(2, $content);
+}
+
+# kind (a Checker.Kind number, default 4: CUSTOM), language, source, or
+# files => [[name, content], ...], kattis
+sub checker_msg {
+    my (%o) = @_;
+    return pb_field_varint(1, $o{kind} // 4)
+         . pb_field_bytes(4, $o{language} // '')
+         . (defined $o{source} ? pb_field_bytes(5, $o{source}) : '')
+         . ($o{kattis} ? pb_field_varint(8, 1) : '')
+         . join('', map { pb_field_bytes(9, source_file_msg(@$_)) }
+                        @{ $o{files} // [] });
+}
+
+# language, files => [[name, content], ...], kattis, limits => {limits_msg}
+sub interactor_msg {
+    my (%o) = @_;
+    return pb_field_bytes(1, $o{language} // '')
+         . join('', map { pb_field_bytes(2, source_file_msg(@$_)) }
+                        @{ $o{files} // [] })
+         . ($o{kattis} ? pb_field_varint(3, 1) : '')
+         . ($o{limits} ? pb_field_bytes(4, limits_msg(%{ $o{limits} })) : '');
 }
 
 sub compile_result_msg {
