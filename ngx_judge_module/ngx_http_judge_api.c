@@ -242,6 +242,8 @@ static ngx_int_t ngx_http_judge_rejudge_all_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_rejudge_next(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_rejudge_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static void ngx_http_judge_rejudge_note(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_json_cleanup(void *data);
 
 
@@ -4221,7 +4223,7 @@ ngx_http_judge_rejudge_next(ngx_http_request_t *r)
             return NGX_DONE;
         }
 
-        ngx_http_judge_rejudge_filed(r, op, rc);
+        ngx_http_judge_rejudge_note(r, op, rc);
         continue;
 
     refused:
@@ -4238,10 +4240,22 @@ ngx_http_judge_rejudge_next(ngx_http_request_t *r)
 }
 
 
-/* one rejudged submission filed, or refused; then the next */
+/* the store's answer to one rejudged submission; then the next */
 
 static ngx_int_t
 ngx_http_judge_rejudge_filed(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc)
+{
+    ngx_http_judge_rejudge_note(r, op, rc);
+
+    return ngx_http_judge_rejudge_next(r);
+}
+
+
+/* one rejudged submission filed, or refused, noted in the answer */
+
+static void
+ngx_http_judge_rejudge_note(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
     u_char                        *of;
@@ -4281,10 +4295,4 @@ ngx_http_judge_rejudge_filed(ngx_http_request_t *r,
                                         : rc == NGX_BUSY ? "queue_full"
                                         : "store_refused"));
     }
-
-    if (rc == NGX_AGAIN) {
-        return NGX_DONE;
-    }
-
-    return ngx_http_judge_rejudge_next(r);
 }

@@ -267,3 +267,59 @@ is($j->{title}, 'Kept', 'as it was');
 ($c, $j) = admin_json(PUT => '/problems/keep', { title => 'Kept 2',
     tests => [{ stdin => "1\n", expected_output => "1\n" }] });
 is($j->{version}, 2, 'its versions go on');
+
+=== rejudge: after a change, one submission or all of a problem's
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+ok(start_worker(), 'worker up');
+my %p = (title => 'Double', tests => [
+    { name => 'a', stdin => "2\n", expected_output => "4\n" },
+    { name => 'b', stdin => "5\n", expected_output => "10\n" } ]);
+my ($c, $j) = admin_json(PUT => '/problems/dbl', \%p);
+is($c, 201, 'stored');
+
+my %right = (language => 'python', source => "print(int(input()) * 2)\n");
+my %sq = (language => 'python', source => "x = int(input())\nprint(x * x)\n");
+my (undef, $r1) = submit_wait('dbl', \%right);
+my (undef, $r2) = submit_wait('dbl', \%sq);
+my (undef, $r3) = submit_wait('dbl', \%right);
+is($r1->{verdict}, 'AC', 'doubling: AC on version 1');
+is($r2->{verdict}, 'WA', 'squaring: WA on version 1');
+is($r1->{problem}{version}, 1, 'judged against version 1');
+
+# the problem changes: now it is squaring
+$p{tests} = [ { name => 'a', stdin => "2\n", expected_output => "4\n" },
+              { name => 'b', stdin => "5\n", expected_output => "25\n" } ];
+($c, $j) = admin_json(PUT => '/problems/dbl', \%p);
+is($j->{version}, 2, 'version 2');
+
+($c, $j) = http_json(POST => "/submissions/$r2->{id}/rejudge");
+is($c, 403, 'rejudge outside the admin location: 403');
+
+($c, $j) = admin_json(POST => "/submissions/$r2->{id}/rejudge?wait=true");
+is($c, 200, 'one submission rejudged') or diag(encode_json($j));
+is($j->{verdict}, 'AC', 'squaring is now AC');
+is($j->{problem}{version}, 2, 'against version 2');
+isnt($j->{id}, $r2->{id}, 'as a new submission');
+
+($c, $j) = admin_json(POST => '/submissions/0123456789abcdef01234567/rejudge');
+is($c, 404, 'an unknown submission: 404');
+
+($c, $j) = admin_json(POST => '/problems/dbl/rejudge');
+is($c, 202, 'all rejudged') or diag(encode_json($j));
+is($j->{version}, 2, 'against version 2');
+is(scalar @{ $j->{rejudged} }, 2, 'one of each program');
+is_deeply([sort map { $_->{of} } @{ $j->{rejudged} }],
+          [sort $r1->{id}, $r2->{id}], 'the first of each');
+my %v;
+for my $n (@{ $j->{rejudged} }) {
+    my (undef, $s) = http_json(GET => "/submissions/$n->{id}?wait=true");
+    $v{$n->{of}} = $s->{verdict};
+}
+is($v{$r1->{id}}, 'WA', 'doubling is now WA');
+is($v{$r2->{id}}, 'AC', 'squaring is now AC');
+
+($c, $j) = admin_json(POST => '/problems/nope/rejudge');
+is($c, 404, 'an unknown problem: 404');
