@@ -3914,6 +3914,11 @@ ngx_http_judge_problem_put_body(ngx_http_request_t *r)
                   "judge: problem \"%V\" is at version %ui", &ctx->arg,
                   version);
 
+    if (jmcf->redis) {
+        ngx_http_judge_problem_publish(jmcf->zone->problems, &ctx->arg,
+                                       version, def);
+    }
+
     status = (version == 1) ? NGX_HTTP_CREATED : NGX_HTTP_OK;
 
     pub = ngx_http_judge_problem_public(jmcf->zone->problems, def);

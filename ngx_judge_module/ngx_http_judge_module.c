@@ -15,6 +15,7 @@
 #include "ngx_http_judge_api.h"
 #include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_cache.h"
+#include "ngx_http_judge_problem.h"
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
@@ -667,6 +668,10 @@ ngx_http_judge_tick(ngx_http_judge_zone_t *zone, ngx_uint_t expire)
 
     if (zone->store->sync) {
         zone->store->sync(zone);
+    }
+
+    if (zone->store == &ngx_http_judge_redis_store) {
+        ngx_http_judge_problem_sync(zone);
     }
 
     ngx_http_judge_sched_run(zone);

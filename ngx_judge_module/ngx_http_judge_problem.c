@@ -43,6 +43,11 @@ static json_t *ngx_http_judge_problem_file(ngx_path_t *dir, u_char *name,
 static int ngx_libc_cdecl ngx_http_judge_problem_cmp(const void *one,
     const void *two);
 static json_t *ngx_http_judge_problem_line(ngx_path_t *dir, ngx_str_t *id);
+static ngx_int_t ngx_http_judge_problem_write_version(ngx_path_t *dir,
+    ngx_str_t *id, ngx_uint_t version, json_t *def);
+static ngx_int_t ngx_http_judge_problem_lock(ngx_path_t *dir, ngx_str_t *id,
+    ngx_fd_t *fd);
+static void ngx_http_judge_problem_unlock(ngx_fd_t fd);
 static int ngx_libc_cdecl ngx_http_judge_problem_name_cmp(const void *one,
     const void *two);
 static ngx_int_t ngx_http_judge_problem_invalid(ngx_http_judge_invalid_t *err,
@@ -933,42 +938,157 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
 
 
 /*
- * A new version of problem "id": written as "p/<id>.<version>.json",
- * then "p/<id>" is made to point at it.  One write of a problem at a
- * time (NGX_BUSY for another); the version is one more than the latest.
+ * Version "version" of problem "id" written as "p/<id>.<version>.json",
+ * then "p/<id>" made to point at it unless it points at a later one; the
+ * caller holds the problem's lock.
+ */
+
+static ngx_int_t
+ngx_http_judge_problem_write_version(ngx_path_t *dir, ngx_str_t *id,
+    ngx_uint_t version, json_t *def)
+{
+    char       *text;
+    ngx_int_t   rc;
+    u_char      name[NGX_MAX_PATH], tmp[NGX_MAX_PATH], file[NGX_MAX_PATH];
+
+    text = json_dumps(def, JSON_COMPACT);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_ERROR;
+
+    if (ngx_http_judge_problem_path(dir, file, "%V.%ui.json", id, version)
+           == NGX_OK
+        && ngx_http_judge_problem_path(dir, name, "p/%V.%ui.json", id,
+                                       version)
+           == NGX_OK
+        && ngx_http_judge_problem_path(dir, tmp, "p/.t-%P-%ui", ngx_pid,
+                                       ngx_http_judge_problem_seq++)
+           == NGX_OK
+        && ngx_http_judge_problem_write(name, tmp, (u_char *) text,
+                                        ngx_strlen(text))
+           == NGX_OK)
+    {
+        rc = NGX_OK;
+
+        if (ngx_http_judge_problem_version(dir, id) < version) {
+
+            /* the pointer to the latest version, swapped at once */
+
+            (void) ngx_http_judge_problem_path(dir, name, "p/%V", id);
+            (void) ngx_http_judge_problem_path(dir, tmp, "p/.l-%P-%ui",
+                                               ngx_pid,
+                                               ngx_http_judge_problem_seq++);
+
+            if (symlink((char *) file + dir->name.len + 1, (char *) tmp) != 0
+                || ngx_rename_file(tmp, name) == NGX_FILE_ERROR)
+            {
+                ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                              "judge: pointing \"%s\" at version %ui failed",
+                              name, version);
+                (void) ngx_delete_file(tmp);
+                rc = NGX_ERROR;
+            }
+        }
+    }
+
+    ngx_free(text);
+
+    return rc;
+}
+
+
+/* the problem's lock file, taken (NGX_OK), or NGX_BUSY, or NGX_ERROR */
+
+static ngx_int_t
+ngx_http_judge_problem_lock(ngx_path_t *dir, ngx_str_t *id, ngx_fd_t *fd)
+{
+    u_char  name[NGX_MAX_PATH];
+
+    if (ngx_http_judge_problem_mkdir(dir, "p") != NGX_OK
+        || ngx_http_judge_problem_path(dir, name, "p/%V.lock", id) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    *fd = ngx_open_file(name, NGX_FILE_RDWR, NGX_FILE_CREATE_OR_OPEN, 0600);
+    if (*fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
+                      ngx_open_file_n " \"%s\" failed", name);
+        return NGX_ERROR;
+    }
+
+    if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+        (void) ngx_close_file(*fd);
+        return NGX_BUSY;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_judge_problem_unlock(ngx_fd_t fd)
+{
+    (void) flock(fd, LOCK_UN);
+    (void) ngx_close_file(fd);
+}
+
+
+/* the latest version of problem "id" here, 0 when none */
+
+ngx_uint_t
+ngx_http_judge_problem_version(ngx_path_t *dir, ngx_str_t *id)
+{
+    u_char     *dot;
+    ssize_t     n;
+    ngx_int_t   v;
+    u_char      name[NGX_MAX_PATH], target[NGX_MAX_PATH];
+
+    if (ngx_http_judge_problem_path(dir, name, "p/%V", id) != NGX_OK) {
+        return 0;
+    }
+
+    n = readlink((char *) name, (char *) target, sizeof(target) - 1);
+
+    if (n <= (ssize_t) (id->len + sizeof(".json"))) {
+        return 0;
+    }
+
+    dot = target + n - (sizeof(".json") - 1);
+    v = ngx_atoi(target + id->len + 1, dot - (target + id->len + 1));
+
+    return v > 0 ? (ngx_uint_t) v : 0;
+}
+
+
+/*
+ * A new version of problem "id": one more than the latest here.  One
+ * write of a problem at a time (409 for another).
  */
 
 ngx_int_t
 ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id, json_t *def,
     ngx_uint_t *version, ngx_http_judge_invalid_t *err)
 {
-    char        *text;
-    json_t      *old;
-    ngx_fd_t     lock;
-    ngx_int_t    rc;
-    ngx_uint_t   v;
-    uint64_t     now, created;
-    u_char       name[NGX_MAX_PATH], tmp[NGX_MAX_PATH], file[NGX_MAX_PATH];
+    json_t     *old;
+    ngx_fd_t    lock;
+    ngx_int_t   rc;
+    ngx_uint_t  v;
+    uint64_t    now, created;
 
-    if (ngx_http_judge_problem_mkdir(dir, "p") != NGX_OK
-        || ngx_http_judge_problem_path(dir, name, "p/%V.lock", id) != NGX_OK)
-    {
-        goto failed;
-    }
+    rc = ngx_http_judge_problem_lock(dir, id, &lock);
 
-    lock = ngx_open_file(name, NGX_FILE_RDWR, NGX_FILE_CREATE_OR_OPEN, 0600);
-    if (lock == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                      ngx_open_file_n " \"%s\" failed", name);
-        goto failed;
-    }
-
-    if (flock(lock, LOCK_EX | LOCK_NB) == -1) {
-        (void) ngx_close_file(lock);
+    if (rc == NGX_BUSY) {
         return ngx_http_judge_problem_invalid(err, NGX_HTTP_CONFLICT,
                                               "problem_busy",
                                               "another write of problem "
                                               "\"%V\" is under way", id);
+    }
+
+    if (rc != NGX_OK) {
+        goto failed;
     }
 
     now = ngx_http_judge_json_now_ms();
@@ -986,55 +1106,15 @@ ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id, json_t *def,
     rc = NGX_ERROR;
 
     if (json_object_set_new(def, "id", json_stringn((char *) id->data,
-                                                    id->len)) != 0
-        || json_object_set_new(def, "version", json_integer(v)) != 0
-        || json_object_set_new(def, "created_ms", json_integer(created)) != 0
-        || json_object_set_new(def, "updated_ms", json_integer(now)) != 0)
+                                                    id->len)) == 0
+        && json_object_set_new(def, "version", json_integer(v)) == 0
+        && json_object_set_new(def, "created_ms", json_integer(created)) == 0
+        && json_object_set_new(def, "updated_ms", json_integer(now)) == 0)
     {
-        goto unlock;
+        rc = ngx_http_judge_problem_write_version(dir, id, v, def);
     }
 
-    text = json_dumps(def, JSON_COMPACT);
-    if (text == NULL) {
-        goto unlock;
-    }
-
-    if (ngx_http_judge_problem_path(dir, file, "%V.%ui.json", id, v)
-           == NGX_OK
-        && ngx_http_judge_problem_path(dir, name, "p/%V.%ui.json", id, v)
-           == NGX_OK
-        && ngx_http_judge_problem_path(dir, tmp, "p/.t-%P-%ui", ngx_pid,
-                                       ngx_http_judge_problem_seq++)
-           == NGX_OK
-        && ngx_http_judge_problem_write(name, tmp, (u_char *) text,
-                                        ngx_strlen(text))
-           == NGX_OK)
-    {
-        /* the pointer to the latest version, swapped at once */
-
-        (void) ngx_http_judge_problem_path(dir, name, "p/%V", id);
-        (void) ngx_http_judge_problem_path(dir, tmp, "p/.l-%P-%ui", ngx_pid,
-                                           ngx_http_judge_problem_seq++);
-
-        if (symlink((char *) file + dir->name.len + 1, (char *) tmp) == 0
-            && ngx_rename_file(tmp, name) != NGX_FILE_ERROR)
-        {
-            rc = NGX_OK;
-
-        } else {
-            ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, ngx_errno,
-                          "judge: pointing \"%s\" at version %ui failed",
-                          name, v);
-            (void) ngx_delete_file(tmp);
-        }
-    }
-
-    ngx_free(text);
-
-unlock:
-
-    (void) flock(lock, LOCK_UN);
-    (void) ngx_close_file(lock);
+    ngx_http_judge_problem_unlock(lock);
 
     if (rc == NGX_OK) {
         *version = v;
@@ -1046,6 +1126,45 @@ failed:
     return ngx_http_judge_problem_invalid(err, NGX_HTTP_INSUFFICIENT_STORAGE,
                                           "storage_failed",
                                           "the problem could not be stored");
+}
+
+
+/*
+ * A version made elsewhere (another frontend's, through Redis), kept
+ * here as it is; NGX_BUSY while a write of the problem is under way.
+ */
+
+ngx_int_t
+ngx_http_judge_problem_install(ngx_path_t *dir, ngx_str_t *id,
+    ngx_uint_t version, json_t *def)
+{
+    json_t     *v;
+    ngx_fd_t    lock;
+    ngx_int_t   rc;
+
+    v = json_object_get(def, "id");
+
+    if (!json_is_string(v) || json_string_length(v) != id->len
+        || ngx_strncmp(json_string_value(v), id->data, id->len) != 0
+        || (ngx_uint_t) json_integer_value(json_object_get(def, "version"))
+           != version)
+    {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "judge: the record of problem \"%V\" version %ui on "
+                      "Redis is of another", id, version);
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_judge_problem_lock(dir, id, &lock);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    rc = ngx_http_judge_problem_write_version(dir, id, version, def);
+
+    ngx_http_judge_problem_unlock(lock);
+
+    return rc;
 }
 
 

@@ -86,6 +86,14 @@ ngx_int_t ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id,
     json_t *def, ngx_uint_t *version, ngx_http_judge_invalid_t *err);
 json_t *ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
     ngx_uint_t version, ngx_http_judge_invalid_t *err);
+ngx_uint_t ngx_http_judge_problem_version(ngx_path_t *dir, ngx_str_t *id);
+ngx_int_t ngx_http_judge_problem_install(ngx_path_t *dir, ngx_str_t *id,
+    ngx_uint_t version, json_t *def);
+
+/* with judge_redis (ngx_http_judge_problem_sync.c) */
+void ngx_http_judge_problem_publish(ngx_path_t *dir, ngx_str_t *id,
+    ngx_uint_t version, json_t *def);
+void ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone);
 json_t *ngx_http_judge_problem_public(ngx_path_t *dir, json_t *def);
 json_t *ngx_http_judge_problem_list(ngx_pool_t *pool, ngx_path_t *dir,
     ngx_str_t *cursor, ngx_uint_t limit);
