@@ -231,8 +231,6 @@ static ngx_int_t ngx_http_judge_problems_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_problem_handler(ngx_http_request_t *r);
 static void ngx_http_judge_problem_put_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_problem_submit_handler(ngx_http_request_t *r);
-static void ngx_http_judge_problem_submit_body(ngx_http_request_t *r);
-static ngx_int_t ngx_http_judge_problem_submit_go(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_problem_submit(ngx_http_request_t *r,
     ngx_str_t *id);
 static ngx_int_t ngx_http_judge_send_jansson(ngx_http_request_t *r,
@@ -1270,7 +1268,11 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* one that names a stored problem is judged against it */
+    /* one to a stored problem is judged against it */
+
+    if (ctx->problem.len) {
+        return ngx_http_judge_problem_submit(r, &ctx->problem);
+    }
 
     if (ctx->body.len
         && ngx_strlcasestrn(ctx->body.data, ctx->body.data + ctx->body.len,
@@ -3934,39 +3936,13 @@ ngx_http_judge_problem_put_body(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_problem_submit_handler(ngx_http_request_t *r)
 {
-    return ngx_http_judge_read_json(r, ngx_http_judge_problem_submit_body);
-}
-
-
-static void
-ngx_http_judge_problem_submit_body(ngx_http_request_t *r)
-{
-    ngx_int_t                  rc;
     ngx_http_judge_api_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_submit_read(r, &ctx->body);
+    ctx->problem = ctx->arg;
 
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
-        return;
-    }
-
-    ngx_http_finalize_request(r,
-        ngx_http_judge_idem_check(r, NULL,
-                                  ngx_http_judge_problem_submit_go));
-}
-
-
-static ngx_int_t
-ngx_http_judge_problem_submit_go(ngx_http_request_t *r)
-{
-    ngx_http_judge_api_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
-
-    return ngx_http_judge_problem_submit(r, &ctx->arg);
+    return ngx_http_judge_read_json(r, ngx_http_judge_submit_body);
 }
 
 

@@ -239,39 +239,20 @@ ngx_http_judge_kattis_convert(u_char *pkg, size_t len,
 }
 
 
-/* a 422 naming what is wrong; a message cut short ends at a character */
+/* a 422 naming what is wrong */
 
 static ngx_int_t
 ngx_http_judge_kattis_fail(ngx_http_judge_kattis_t *k, const char *fmt, ...)
 {
-    u_char                    *p, *last;
     va_list                    args;
     ngx_http_judge_invalid_t  *err;
 
     err = k->err;
-    err->status = NGX_HTTP_JUDGE_UNPROCESSABLE;
-    err->code = "invalid_package";
 
     va_start(args, fmt);
-    p = ngx_vslprintf(err->message, err->message + sizeof(err->message) - 1,
-                      fmt, args);
+    (void) ngx_http_judge_invalid_args(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                       "invalid_package", fmt, args);
     va_end(args);
-
-    if (p == err->message + sizeof(err->message) - 1) {
-        for (last = p; last > err->message && (last[-1] & 0xc0) == 0x80;
-             last--)
-        {
-            /* void */
-        }
-
-        if (last > err->message && last[-1] >= 0xc0) {
-            p = last - 1;
-        }
-    }
-
-    (void) ngx_http_judge_utf8_clean(err->message, p - err->message);
-
-    *p = '\0';
 
     return NGX_ERROR;
 }
@@ -280,12 +261,12 @@ ngx_http_judge_kattis_fail(ngx_http_judge_kattis_t *k, const char *fmt, ...)
 static ngx_int_t
 ngx_http_judge_kattis_nomem(ngx_http_judge_kattis_t *k)
 {
-    k->err->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
-    k->err->code = "internal_error";
-    ngx_cpystrn(k->err->message, (u_char *) "out of memory",
-                sizeof(k->err->message));
+    ngx_http_judge_invalid_t  *err;
 
-    return NGX_ERROR;
+    err = k->err;
+
+    return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                  "internal_error", "out of memory");
 }
 
 
@@ -315,12 +296,9 @@ ngx_http_judge_kattis_read(ngx_http_judge_kattis_t *k, u_char *pkg,
         || archive_read_support_format_zip(a) != ARCHIVE_OK)
     {
         archive_read_free(a);
-        k->err->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        k->err->code = "internal_error";
-        ngx_cpystrn(k->err->message,
-                    (u_char *) "libarchive cannot read tar.gz and zip",
-                    sizeof(k->err->message));
-        return NGX_ERROR;
+        return ngx_http_judge_invalid(k->err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error", "libarchive cannot "
+                                      "read tar.gz and zip");
     }
 
     ok = NGX_OK;
@@ -2293,12 +2271,9 @@ ngx_http_judge_kattis_ref(ngx_http_judge_kattis_t *k,
         && (k->put(k->data, f->data, f->size, &f->ref) != NGX_OK
             || f->ref == NULL))
     {
-        k->err->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        k->err->code = "internal_error";
-        ngx_snprintf(k->err->message, sizeof(k->err->message) - 1,
-                     "%s: cannot be stored%Z", e->name);
-        k->err->message[sizeof(k->err->message) - 1] = '\0';
-        return NGX_ERROR;
+        return ngx_http_judge_invalid(k->err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error",
+                                      "%s: cannot be stored", e->name);
     }
 
     if (json_object_set(test, key, f->ref) != 0) {

@@ -50,32 +50,9 @@ static ngx_int_t ngx_http_judge_problem_lock(ngx_path_t *dir, ngx_str_t *id,
 static void ngx_http_judge_problem_unlock(ngx_fd_t fd);
 static int ngx_libc_cdecl ngx_http_judge_problem_name_cmp(const void *one,
     const void *two);
-static ngx_int_t ngx_http_judge_problem_invalid(ngx_http_judge_invalid_t *err,
-    ngx_uint_t status, char *code, const char *fmt, ...);
 
 
 static ngx_uint_t  ngx_http_judge_problem_seq;
-
-
-static ngx_int_t
-ngx_http_judge_problem_invalid(ngx_http_judge_invalid_t *err,
-    ngx_uint_t status, char *code, const char *fmt, ...)
-{
-    u_char   *p;
-    va_list   args;
-
-    err->status = status;
-    err->code = code;
-
-    va_start(args, fmt);
-    p = ngx_vslprintf(err->message, err->message + sizeof(err->message) - 1,
-                      fmt, args);
-    va_end(args);
-
-    *p = '\0';
-
-    return NGX_ERROR;
-}
 
 
 /* a problem's id: 1-64 of A-Z a-z 0-9 _ -, not starting with "-" */
@@ -271,7 +248,7 @@ ngx_http_judge_problem_known(json_t *obj, const char **known,
         }
 
         if (known[k] == NULL) {
-            return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "unknown field \"%s\" in "
                                                   "%s", key, where);
@@ -336,7 +313,7 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
                   si, ti) = '\0';
 
     if (!json_is_object(t)) {
-        return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "%s must be an object", where);
     }
@@ -384,14 +361,14 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
     }
 
     if (rc == NGX_ABORT) {
-        return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "%s: stdin and expected_output "
                                               "must be strings", where);
     }
 
     if (rc == NGX_ERROR) {
-        return ngx_http_judge_problem_invalid(err,
+        return ngx_http_judge_invalid(err,
                                               NGX_HTTP_INSUFFICIENT_STORAGE,
                                               "storage_failed",
                                               "the test files could not be "
@@ -406,7 +383,7 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
         seconds = json_is_number(v) ? json_number_value(v) : -1;
 
         if (!(seconds > 0 && seconds <= 3600)) {
-            return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "%s.timeout_seconds must be "
                                                   "a number of seconds "
@@ -430,7 +407,7 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
             || json_object_set_new(limits, "wall_time_ms",
                        json_integer((json_int_t) (seconds * 1000 + 0.5))) != 0)
         {
-            return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "%s.limits must be an "
                                                   "object", where);
@@ -488,7 +465,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
                       &jerr);
 
     if (root == NULL) {
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_json",
                                               "line %d column %d: %s",
                                               jerr.line, jerr.column,
@@ -500,7 +477,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
     order = NULL;
 
     if (!json_is_object(root)) {
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "the body must be a JSON "
                                               "object");
@@ -546,7 +523,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
         json_incref(s);
 
     } else {
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "a problem has \"stages\" or "
                                               "\"tests\"");
@@ -557,7 +534,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
         || json_array_size(s) > NGX_HTTP_JUDGE_PROBLEM_MAX_STAGES)
     {
         json_decref(s);
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "\"stages\" must be an array "
                                               "of 1 to %d stages",
@@ -582,7 +559,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
             json_decref(s);
 
             if (!json_is_object(stage)) {
-                (void) ngx_http_judge_problem_invalid(err,
+                (void) ngx_http_judge_invalid(err,
                                                   NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "stages[%uz] must be an "
@@ -596,7 +573,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 
         if (v && !json_is_integer(v)) {
             json_decref(s);
-            (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "stages[%uz].number must "
                                                   "be an integer", si);
@@ -624,7 +601,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 
         if (!json_is_array(tests) || json_array_size(tests) == 0) {
             json_decref(s);
-            (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "stages[%uz].tests must be "
                                                   "a non-empty array", si);
@@ -679,7 +656,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 
 nomem:
 
-    (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+    (void) ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                           "internal_error", "out of memory");
 
 failed:
@@ -744,7 +721,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
     if (v && (!json_is_string(v) || json_string_length(v) == 0
               || json_string_length(v) > NGX_HTTP_JUDGE_PROBLEM_TITLE_LEN))
     {
-        return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "\"title\" must be a string of "
                                               "1 to %d bytes",
@@ -756,7 +733,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
     if (v && (!json_is_string(v)
               || json_string_length(v) > NGX_HTTP_JUDGE_PROBLEM_TEXT_LEN))
     {
-        return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "\"statement\" must be a "
                                               "string of at most 1 MiB");
@@ -765,7 +742,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
     v = json_object_get(def, "scoring");
 
     if (v && !json_is_boolean(v)) {
-        return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+        return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                               "invalid_request",
                                               "\"scoring\" must be true or "
                                               "false");
@@ -773,7 +750,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
 
     names = json_object();
     if (names == NULL) {
-        return ngx_http_judge_problem_invalid(err,
+        return ngx_http_judge_invalid(err,
                                               NGX_HTTP_INTERNAL_SERVER_ERROR,
                                               "internal_error",
                                               "out of memory");
@@ -791,7 +768,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
                      != json_string_length(v)))
         {
             json_decref(names);
-            return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "stages[%uz].name must be "
                                                   "a string of 1 to 64 "
@@ -804,7 +781,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
                    && json_number_value(v) <= 1e9))
         {
             json_decref(names);
-            return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "stages[%uz].score must be "
                                                   "a number >= 0", si);
@@ -843,7 +820,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
                 || ngx_strlen(key) != json_string_length(v))
             {
                 json_decref(names);
-                return ngx_http_judge_problem_invalid(err,
+                return ngx_http_judge_invalid(err,
                                                   NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "stages[%uz].tests[%uz]."
@@ -853,7 +830,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
 
             if (json_object_get(names, key)) {
                 json_decref(names);
-                return ngx_http_judge_problem_invalid(err,
+                return ngx_http_judge_invalid(err,
                                                   NGX_HTTP_JUDGE_UNPROCESSABLE,
                                                   "invalid_request",
                                                   "two tests are named "
@@ -869,7 +846,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
 
             if (v && !json_is_boolean(v)) {
                 json_decref(names);
-                return ngx_http_judge_problem_invalid(err,
+                return ngx_http_judge_invalid(err,
                                                   NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "test \"%s\": \"sample\" "
@@ -893,7 +870,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
                        != json_integer_value(json_object_get(v, "size")))
                 {
                     json_decref(names);
-                    return ngx_http_judge_problem_invalid(err,
+                    return ngx_http_judge_invalid(err,
                                                   NGX_HTTP_JUDGE_UNPROCESSABLE,
                                                   "invalid_problem",
                                                   "test \"%s\": its %s file "
@@ -910,7 +887,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
                              > NGX_HTTP_JUDGE_PROBLEM_DESC_LEN))
                 {
                     json_decref(names);
-                    return ngx_http_judge_problem_invalid(err,
+                    return ngx_http_judge_invalid(err,
                                                   NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "test \"%s\": an "
@@ -926,7 +903,7 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
     json_decref(names);
 
     if (n == 0 || n > max_tests) {
-        return ngx_http_judge_problem_invalid(err,
+        return ngx_http_judge_invalid(err,
                                               NGX_HTTP_JUDGE_UNPROCESSABLE,
                                               "too_many_tests",
                                               "a problem has 1 to %ui tests",
@@ -1081,7 +1058,7 @@ ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id, json_t *def,
     rc = ngx_http_judge_problem_lock(dir, id, &lock);
 
     if (rc == NGX_BUSY) {
-        return ngx_http_judge_problem_invalid(err, NGX_HTTP_CONFLICT,
+        return ngx_http_judge_invalid(err, NGX_HTTP_CONFLICT,
                                               "problem_busy",
                                               "another write of problem "
                                               "\"%V\" is under way", id);
@@ -1123,7 +1100,7 @@ ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id, json_t *def,
 
 failed:
 
-    return ngx_http_judge_problem_invalid(err, NGX_HTTP_INSUFFICIENT_STORAGE,
+    return ngx_http_judge_invalid(err, NGX_HTTP_INSUFFICIENT_STORAGE,
                                           "storage_failed",
                                           "the problem could not be stored");
 }
@@ -1183,7 +1160,7 @@ ngx_http_judge_problem_file(ngx_path_t *dir, u_char *name,
                           "judge: problem file \"%s\": %s", name, jerr.text);
         }
 
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_NOT_FOUND,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_NOT_FOUND,
                                               "not_found", "no such problem");
     }
 
@@ -1201,7 +1178,7 @@ ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
     u_char     name[NGX_MAX_PATH];
 
     if (!ngx_http_judge_problem_id_ok(id)) {
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_NOT_FOUND,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_NOT_FOUND,
                                               "not_found", "no such problem");
         return NULL;
     }
@@ -1211,7 +1188,7 @@ ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
                  : ngx_http_judge_problem_path(dir, name, "p/%V", id);
 
     if (rc != NGX_OK) {
-        (void) ngx_http_judge_problem_invalid(err, NGX_HTTP_NOT_FOUND,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_NOT_FOUND,
                                               "not_found", "no such problem");
         return NULL;
     }

@@ -69,24 +69,35 @@ static ngx_int_t ngx_http_judge_submit_limits(json_t *limits,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_checker(ngx_pool_t *pool,
     json_t *checker, Judge__Checker *c, ngx_http_judge_invalid_t *err);
-static ngx_int_t ngx_http_judge_invalid(ngx_http_judge_invalid_t *err,
-    ngx_uint_t status, char *code, const char *fmt, ...);
 
 
-static ngx_int_t
+/* "err" filled: the answer's status, code and message; NGX_ERROR */
+
+ngx_int_t
 ngx_http_judge_invalid(ngx_http_judge_invalid_t *err, ngx_uint_t status,
     char *code, const char *fmt, ...)
 {
-    u_char   *p, *last;
-    va_list   args;
+    va_list  args;
+
+    va_start(args, fmt);
+    (void) ngx_http_judge_invalid_args(err, status, code, fmt, args);
+    va_end(args);
+
+    return NGX_ERROR;
+}
+
+
+ngx_int_t
+ngx_http_judge_invalid_args(ngx_http_judge_invalid_t *err, ngx_uint_t status,
+    char *code, const char *fmt, va_list args)
+{
+    u_char  *p, *last;
 
     err->status = status;
     err->code = code;
 
-    va_start(args, fmt);
     p = ngx_vslprintf(err->message, err->message + sizeof(err->message) - 1,
                       fmt, args);
-    va_end(args);
 
     /* a message cut short ends before a character, not inside one */
 
