@@ -92,10 +92,18 @@ And a Python one, followed live as Server-Sent Events:
       "tests": [{"input": "1 2", "expected_output": "3"}]}' | sed 's/.*"id":"\\([0-9a-f]*\\)".*/\\1/')
     curl -sN http://127.0.0.1:$port/submissions/\$id/events
 
-The admin API (drain a worker, the full fleet list) is at /admin/ with
-the token in $prefix/admin.token:
+The admin API (drain a worker, the full fleet list, problems) is at
+/admin/ with the token in $prefix/admin.token:
     curl -s -H "Authorization: Bearer \$(cat $prefix/admin.token)" \\
         http://127.0.0.1:$port/admin/workers
+
+A problem with a hidden test, then a submission judged against it:
+    curl -s -X PUT -H "Authorization: Bearer \$(cat $prefix/admin.token)" \\
+        http://127.0.0.1:$port/admin/problems/add --json '{"title": "Add",
+      "tests": [{"sample": true, "stdin": "1 2", "expected_output": "3"},
+                {"stdin": "20 22", "expected_output": "42"}]}'
+    curl -s "http://127.0.0.1:$port/problems/add/submissions?wait=true" \\
+        --json '{"language": "python", "source": "print(sum(map(int, input().split())))"}'
 
 Stop it with: make stop
 MSG
