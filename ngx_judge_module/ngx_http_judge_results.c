@@ -449,17 +449,25 @@ ngx_http_judge_results_test(ngx_http_judge_zone_t *zone,
     }
 
     /*
-     * A hidden test of a stored problem shows nothing of the program's
-     * output (it may echo its input).  Its checker message is the
-     * worker's fixed words for a hidden test ("wrong answer") or the
-     * failed assertion's description, never a checker's own.
+     * A hidden test of a stored problem shows its verdict, time and
+     * memory, nothing the program chose: not its output, exit code or
+     * signal (it may spell its input in them), nor the sandbox's words
+     * about them.  Its checker message is the worker's fixed words for a
+     * hidden test ("wrong answer") or the failed assertion's
+     * description, never a checker's own.
      */
 
     if (hidden) {
         out.len = 0;
         err.len = 0;
+        message.len = 0;
         res->stdout_truncated = 0;
         res->stderr_truncated = 0;
+
+        if (res->usage) {
+            res->usage->exit_code = 0;
+            res->usage->signal = 0;
+        }
     }
 
     out_cut = ngx_http_judge_results_fit(pool, &out, capture);

@@ -219,6 +219,7 @@ is($h1->{verdict}, 'AC', 'h1 passed');
 is($h1->{stdout}, '', 'a hidden test shows no stdout');
 is($h1->{stderr}, '', 'nor stderr');
 ok($h1->{hidden}, 'and says it is hidden');
+
 my ($h3) = grep { $_->{id} eq 'h3' } @{ $j->{tests} };
 is($h3->{verdict}, 'WA', 'h3 failed');
 is($h3->{checker_message}, 'wrong answer', 'a hidden test: the fixed words only');
@@ -229,6 +230,15 @@ for my $uri ("/submissions/$id", "/submissions/$id/events") {
     my $r = http_request(GET => $uri);
     no_secret($r->content, "GET $uri");
 }
+
+# a program that spells its input in its exit code
+($c, $j) = submit_wait('echo', { language => 'python', all_stages => JSON::PP::true,
+    source => "import sys\nsys.exit(ord(sys.stdin.read(1)))\n" });
+my @hidden = grep { $_->{hidden} } @{ $j->{tests} };
+is(scalar @hidden, 4, 'four hidden tests ran');
+is_deeply([map { [$_->{verdict}, $_->{exit_code}, $_->{signal}, $_->{message}] } @hidden],
+          [map { ['RE', 0, 0, ''] } @hidden],
+          'a hidden test shows RE, not the exit code nor the words about it');
 
 # all stages on request
 ($c, $j) = submit_wait('echo', { language => 'python', source => $hostile,
