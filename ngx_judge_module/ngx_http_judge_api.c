@@ -1252,6 +1252,7 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_submit_go(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_http_judge_langs_t        langs;
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_api_ctx_t     *ctx;
@@ -1270,14 +1271,21 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* one that names a stored problem is judged against it */
+    /*
+     * One that names a stored problem is judged against it; the words may
+     * also be in a string (a test's stdin), which the parse tells apart.
+     */
 
     if (ctx->body.len
         && ngx_strlcasestrn(ctx->body.data, ctx->body.data + ctx->body.len,
                             (u_char *) "\"problem_id\"", 12 - 1)
            != NULL)
     {
-        return ngx_http_judge_problem_submit(r, NULL);
+        rc = ngx_http_judge_problem_submit(r, NULL);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     langs.language = ngx_http_judge_submit_language;
@@ -3967,7 +3975,8 @@ ngx_http_judge_problem_submit_go(ngx_http_request_t *r)
 
 /*
  * A submission to problem "id", or to the one its "problem_id" names
- * (id NULL): the latest version of the problem gives its tests.
+ * (id NULL; NGX_DECLINED: the body has none, or is not JSON): the
+ * latest version of the problem gives its tests.
  */
 
 static ngx_int_t
@@ -3992,6 +4001,11 @@ ngx_http_judge_problem_submit(ngx_http_request_t *r, ngx_str_t *id)
     if (id == NULL) {
         root = json_loadb((char *) ctx->body.data, ctx->body.len, 0, NULL);
         v = json_object_get(root, "problem_id");
+
+        if (v == NULL) {
+            json_decref(root);
+            return NGX_DECLINED;
+        }
 
         if (!json_is_string(v)) {
             json_decref(root);
