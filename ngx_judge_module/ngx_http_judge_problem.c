@@ -400,12 +400,14 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
     if (v) {
         seconds = json_is_number(v) ? json_number_value(v) : -1;
 
-        if (!(seconds > 0 && seconds <= 3600)) {
+        /* in whole milliseconds, at least one */
+
+        if (!(seconds >= 0.001 && seconds <= 3600)) {
             return ngx_http_judge_problem_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "%s.timeout_seconds must be "
-                                                  "a number of seconds "
-                                                  "(0-3600]", where);
+                                                  "a number of seconds from "
+                                                  "0.001 to 3600", where);
         }
 
         limits = json_object_get(out, "limits");
