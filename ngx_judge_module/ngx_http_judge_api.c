@@ -1250,6 +1250,7 @@ ngx_http_judge_submit_body(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_submit_go(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_http_judge_langs_t        langs;
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_api_ctx_t     *ctx;
@@ -1268,7 +1269,11 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* one to a stored problem is judged against it */
+    /*
+     * One to a stored problem is judged against it: its route's, or one
+     * that names it; the words may also be in a string (a test's stdin),
+     * which the parse tells apart.
+     */
 
     if (ctx->problem.len) {
         return ngx_http_judge_problem_submit(r, &ctx->problem);
@@ -1279,7 +1284,11 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
                             (u_char *) "\"problem_id\"", 12 - 1)
            != NULL)
     {
-        return ngx_http_judge_problem_submit(r, NULL);
+        rc = ngx_http_judge_problem_submit(r, NULL);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     langs.language = ngx_http_judge_submit_language;
@@ -3660,10 +3669,10 @@ ngx_http_judge_problems_handler(ngx_http_request_t *r)
     if (ngx_http_arg(r, (u_char *) "limit", 5, &arg) == NGX_OK) {
         limit = ngx_http_judge_arg_number(&arg);
 
-        if (limit < 1 || limit > 1000) {
+        if (limit < 1 || limit > 100) {
             return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
                                              "invalid_request",
-                                             "limit must be 1 to 1000");
+                                             "limit must be 1 to 100");
         }
     }
 
@@ -3948,7 +3957,8 @@ ngx_http_judge_problem_submit_handler(ngx_http_request_t *r)
 
 /*
  * A submission to problem "id", or to the one its "problem_id" names
- * (id NULL): the latest version of the problem gives its tests.
+ * (id NULL; NGX_DECLINED: the body has none, or is not JSON): the
+ * latest version of the problem gives its tests.
  */
 
 static ngx_int_t
@@ -3973,6 +3983,11 @@ ngx_http_judge_problem_submit(ngx_http_request_t *r, ngx_str_t *id)
     if (id == NULL) {
         root = json_loadb((char *) ctx->body.data, ctx->body.len, 0, NULL);
         v = json_object_get(root, "problem_id");
+
+        if (v == NULL) {
+            json_decref(root);
+            return NGX_DECLINED;
+        }
 
         if (!json_is_string(v)) {
             json_decref(root);

@@ -382,12 +382,14 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
     if (v) {
         seconds = json_is_number(v) ? json_number_value(v) : -1;
 
-        if (!(seconds > 0 && seconds <= 3600)) {
+        /* in whole milliseconds, at least one */
+
+        if (!(seconds >= 0.001 && seconds <= 3600)) {
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                                   "invalid_request",
                                                   "%s.timeout_seconds must be "
-                                                  "a number of seconds "
-                                                  "(0-3600]", where);
+                                                  "a number of seconds from "
+                                                  "0.001 to 3600", where);
         }
 
         limits = json_object_get(out, "limits");
@@ -1737,18 +1739,22 @@ ngx_http_judge_problem_body(ngx_pool_t *pool, ngx_path_t *dir, u_char *hash,
 /*
  * The submissions recorded for problem "id", one of each body (the
  * earliest), at most "max": an array of ngx_http_judge_problem_rec_t.
+ * The file is read through, however many times a body was submitted.
  */
 
 ngx_array_t *
 ngx_http_judge_problem_records(ngx_pool_t *pool, ngx_path_t *dir,
     ngx_str_t *id, ngx_uint_t max)
 {
-    u_char                         *data, *p, *last, *eol;
-    size_t                          len;
-    ngx_uint_t                      i;
+    u_char                         *p, *last, *eol;
+    size_t                          have;
+    ssize_t                         n;
+    ngx_fd_t                        fd;
+    ngx_uint_t                      i, skip;
     ngx_array_t                    *recs;
     ngx_http_judge_problem_rec_t   *rec, *all;
     u_char                          name[NGX_MAX_PATH];
+    u_char                          buf[8192];
 
     recs = ngx_array_create(pool, 16, sizeof(ngx_http_judge_problem_rec_t));
     if (recs == NULL
@@ -1757,48 +1763,82 @@ ngx_http_judge_problem_records(ngx_pool_t *pool, ngx_path_t *dir,
         return NULL;
     }
 
-    data = ngx_http_judge_problem_read(pool, name,
-                                       max * (NGX_HTTP_JUDGE_JOB_ID_LEN + 66)
-                                       * 4, &len);
-    if (data == NULL) {
+    fd = ngx_open_file(name, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
         return recs;
     }
 
-    last = data + len;
+    have = 0;
+    skip = 0;
 
-    for (p = data; p < last && recs->nelts < max; p = eol + 1) {
-        eol = ngx_strlchr(p, last, LF);
+    while (recs->nelts < max) {
+        n = read(fd, buf + have, sizeof(buf) - have);
 
-        if (eol == NULL) {
+        if (n == -1 && ngx_errno == NGX_EINTR) {
+            continue;
+        }
+
+        if (n <= 0) {
             break;
         }
 
-        if (eol - p != NGX_HTTP_JUDGE_JOB_ID_LEN + 1 + 64) {
-            continue;
-        }
+        last = buf + have + n;
 
-        all = recs->elts;
+        for (p = buf; recs->nelts < max; p = eol + 1) {
+            eol = ngx_strlchr(p, last, LF);
 
-        for (i = 0; i < recs->nelts; i++) {
-            if (ngx_strncmp(all[i].hash, p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1,
-                            64) == 0)
-            {
+            if (eol == NULL) {
                 break;
             }
+
+            /* a line too long for the buffer ends here */
+
+            if (skip) {
+                skip = 0;
+                continue;
+            }
+
+            if (eol - p != NGX_HTTP_JUDGE_JOB_ID_LEN + 1 + 64) {
+                continue;
+            }
+
+            all = recs->elts;
+
+            for (i = 0; i < recs->nelts; i++) {
+                if (ngx_strncmp(all[i].hash,
+                                p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1, 64)
+                    == 0)
+                {
+                    break;
+                }
+            }
+
+            if (i < recs->nelts) {
+                continue;
+            }
+
+            rec = ngx_array_push(recs);
+            if (rec == NULL) {
+                (void) ngx_close_file(fd);
+                return NULL;
+            }
+
+            ngx_memcpy(rec->job, p, NGX_HTTP_JUDGE_JOB_ID_LEN);
+            ngx_memcpy(rec->hash, p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1, 64);
         }
 
-        if (i < recs->nelts) {
-            continue;
-        }
+        have = last - p;
 
-        rec = ngx_array_push(recs);
-        if (rec == NULL) {
-            return NULL;
-        }
+        if (have == sizeof(buf)) {
+            have = 0;
+            skip = 1;
 
-        ngx_memcpy(rec->job, p, NGX_HTTP_JUDGE_JOB_ID_LEN);
-        ngx_memcpy(rec->hash, p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1, 64);
+        } else {
+            ngx_memmove(buf, p, have);
+        }
     }
+
+    (void) ngx_close_file(fd);
 
     return recs;
 }

@@ -43,6 +43,9 @@ static ngx_int_t ngx_http_judge_submit_test_limits(ngx_pool_t *pool,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_env(ngx_pool_t *pool, json_t *env,
     Judge__TestCase *tc, ngx_http_judge_invalid_t *err);
+static ngx_int_t ngx_http_judge_submit_interactor(ngx_pool_t *pool,
+    json_t *v, ngx_http_judge_langs_t *langs, Judge__ExecuteBatchTask *run,
+    ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_program(ngx_pool_t *pool, json_t *obj,
     const char *where, Judge__SourceFile ***files, size_t *n,
     ngx_http_judge_invalid_t *err);
@@ -349,6 +352,15 @@ ngx_http_judge_submit_problem_ok(ngx_pool_t *pool,
     }
 
     run.limits = &limits;
+
+    if (json_object_get(def, "interactor")
+        && ngx_http_judge_submit_interactor(pool,
+                                            json_object_get(def, "interactor"),
+                                            NULL, &run, err)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     return ngx_http_judge_submit_stored(pool, def, &run, jlcf, &sub, err);
 }
@@ -882,49 +894,10 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
 
     v = problem ? json_object_get(problem, "interactor") : NULL;
 
-    if (v) {
-        run->interactor = ngx_pcalloc(pool, sizeof(Judge__Interactor));
-        if (run->interactor == NULL) {
-            goto nomem;
-        }
-
-        judge__interactor__init(run->interactor);
-
-        if (!json_is_object(v)
-            || !json_is_string(json_object_get(v, "language")))
-        {
-            return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
-                                          "invalid_problem",
-                                          "the interactor needs "
-                                          "\"language\" and \"files\"");
-        }
-
-        checker.data = (u_char *) ngx_http_judge_json_cstr(pool,
-                                             json_object_get(v, "language"));
-        if (checker.data == NULL) {
-            goto nomem;
-        }
-
-        checker.len = ngx_strlen(checker.data);
-        run->interactor->language = (char *) checker.data;
-        run->interactor->kattis = json_is_true(json_object_get(v, "kattis"));
-
-        if (!ngx_http_judge_name_ok(checker.data, checker.len)
-            || langs->language(langs->data, &checker, &checker_compiled)
-               == NGX_DECLINED)
-        {
-            return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
-                                          "unknown_language",
-                                          "unknown interactor language");
-        }
-
-        if (ngx_http_judge_submit_program(pool, v, "interactor",
-                                          &run->interactor->files,
-                                          &run->interactor->n_files, err)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+    if (v && ngx_http_judge_submit_interactor(pool, v, langs, run, err)
+             != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     v = json_object_get(root, "stop_on_first_failure");
@@ -1865,6 +1838,63 @@ nomem:
 
 
 /*
+ * A stored problem's interactor ({"language", "files", "kattis"?}) in
+ * "run"; its language is looked up in "langs" unless that is NULL (a
+ * problem checked as it is stored, when no worker may be there).
+ */
+
+static ngx_int_t
+ngx_http_judge_submit_interactor(ngx_pool_t *pool, json_t *v,
+    ngx_http_judge_langs_t *langs, Judge__ExecuteBatchTask *run,
+    ngx_http_judge_invalid_t *err)
+{
+    ngx_str_t   language;
+    ngx_uint_t  compiled;
+
+    run->interactor = ngx_pcalloc(pool, sizeof(Judge__Interactor));
+    if (run->interactor == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error", "out of memory");
+    }
+
+    judge__interactor__init(run->interactor);
+
+    if (!json_is_object(v) || !json_is_string(json_object_get(v, "language")))
+    {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "invalid_problem",
+                                      "the interactor needs \"language\" "
+                                      "and \"files\"");
+    }
+
+    language.data = (u_char *) ngx_http_judge_json_cstr(pool,
+                                             json_object_get(v, "language"));
+    if (language.data == NULL) {
+        return ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error", "out of memory");
+    }
+
+    language.len = ngx_strlen(language.data);
+    run->interactor->language = (char *) language.data;
+    run->interactor->kattis = json_is_true(json_object_get(v, "kattis"));
+
+    if (!ngx_http_judge_name_ok(language.data, language.len)
+        || (langs
+            && langs->language(langs->data, &language, &compiled)
+               == NGX_DECLINED))
+    {
+        return ngx_http_judge_invalid(err, NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "unknown_language",
+                                      "unknown interactor language");
+    }
+
+    return ngx_http_judge_submit_program(pool, v, "interactor",
+                                         &run->interactor->files,
+                                         &run->interactor->n_files, err);
+}
+
+
+/*
  * The source files of a program beside the submission (a checker, an
  * interactor): "files", 1 to 16 of {"name", "content"}, 1 MiB in all.
  */
@@ -2021,7 +2051,11 @@ ngx_http_judge_submit_test_limits(ngx_pool_t *pool, json_t *limits,
 }
 
 
-/* a test's environment: {"NAME": "value"}, at most 64, as "NAME=value" */
+/*
+ * A test's environment: {"NAME": "value"}, at most 64, as "NAME=value" of
+ * at most 4096 bytes; not PATH, which the worker keeps (it finds the run
+ * command's program).
+ */
 
 static ngx_int_t
 ngx_http_judge_submit_env(ngx_pool_t *pool, json_t *env, Judge__TestCase *tc,
@@ -2051,7 +2085,7 @@ ngx_http_judge_submit_env(ngx_pool_t *pool, json_t *env, Judge__TestCase *tc,
         len = ngx_strlen(key);
         vlen = json_is_string(v) ? json_string_length(v) : 0;
 
-        if (!json_is_string(v) || len == 0 || len + vlen > 4096
+        if (!json_is_string(v) || len == 0 || len + 1 + vlen > 4096
             || ngx_strlen(json_string_value(v)) != vlen
             || !((key[0] >= 'A' && key[0] <= 'Z')
                  || (key[0] >= 'a' && key[0] <= 'z') || key[0] == '_')
@@ -2061,8 +2095,16 @@ ngx_http_judge_submit_env(ngx_pool_t *pool, json_t *env, Judge__TestCase *tc,
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                           "invalid_request",
                                           "env: \"%s\" is not NAME (letters, "
-                                          "digits, _) with a string value of "
-                                          "at most 4096 bytes", key);
+                                          "digits, _) with a string value, "
+                                          "at most 4096 bytes as NAME=value",
+                                          key);
+        }
+
+        if (ngx_strcmp(key, "PATH") == 0) {
+            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                          "invalid_request",
+                                          "env: PATH is the judge's: it "
+                                          "finds the program to run");
         }
 
         p = ngx_pnalloc(pool, len + vlen + 2);
