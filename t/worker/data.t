@@ -11,127 +11,25 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use IO::Select;
-use IO::Socket::INET;
-use File::Temp qw(tempdir);
 use Digest::SHA qw(sha256_hex);
-use Time::HiRes qw(time sleep);
-use Test::Judge::Wire qw(pb_field_varint pb_field_bytes pb_decode frame
-                         test_data_cmd %STATUS);
+use Test::Judge::Wire qw(pb_field_varint pb_field_bytes limits_msg
+                         test_data_cmd);
+use Test::Judge::Master qw(need_worker languages_table val %STATUS_NAME);
 
-my $build = $ENV{JUDGE_BUILD} || "$FindBin::Bin/../../build";
-my $worker_bin = "$build/judge-worker";
+need_worker('python3');
 
-plan skip_all => "judge-worker not built" unless -x $worker_bin;
-plan skip_all => "needs root (the sandbox's root path)" if $> != 0;
-plan skip_all => "needs python3" unless -x '/usr/bin/python3';
+my $w = Test::Judge::Master->new(id => 'w-data', prefix => 'judge-data',
+                                 languages => languages_table('python'));
+my $dir = $w->dir;
 
-my %NAME = (1 => 'register', 2 => 'heartbeat', 3 => 'compile_result',
-            4 => 'batch_result', 5 => 'test_result', 6 => 'leaving',
-            7 => 'output', 8 => 'data_request');
-my %STATUS_NAME = reverse %STATUS;
-
-my $dir = tempdir('judge-data-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-open my $fh, '>', "$dir/languages.conf" or die;
-print $fh <<'CONF';
-[python]
-name    = Python
-version = /usr/bin/python3 --version
-source  = main.py
-run     = /usr/bin/python3 -S main.py
-CONF
-close $fh;
-
-my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1:0', Listen => 1,
-                                   ReuseAddr => 1) or die "listen: $!";
-my $port = $listen->sockport;
-my $pid;
-
-sub start_worker {
-    my $cache = shift;
-    $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>>', "$dir/worker.out";
-        open STDERR, '>&', \*STDOUT;
-        exec $worker_bin, '--foreground', '--master',
-             "http://127.0.0.1:$port/worker", '--token', 't', '--id', 'w-data',
-             '--slots', 2, '--state-dir', $dir, '--languages',
-             "$dir/languages.conf", '--log', "$dir/worker.log",
-             '--data-cache-size', $cache;
-        exit 127;
-    }
-}
-
-sub stop_worker {
-    if ($pid) {
-        kill 'KILL', $pid;
-        waitpid $pid, 0;
-        $pid = undef;
-    }
-}
-
-END {
-    local $?;
-    stop_worker();
-}
-
-my ($sock, $buf);
-
+# The worker's next connection, registered and welcomed: 1, or () when
+# the worker does not dial in or does not register
 sub accept_worker {
-    return () unless IO::Select->new($listen)->can_read(10);
-    $sock = $listen->accept;
-    $buf = '';
-    while (index($buf, "\r\n\r\n") < 0) {
-        IO::Select->new($sock)->can_read(5) or BAIL_OUT('no upgrade request');
-        sysread($sock, $buf, 65536, length $buf) or BAIL_OUT('eof');
-    }
-    $buf = substr($buf, index($buf, "\r\n\r\n") + 4);
-    syswrite $sock, "HTTP/1.1 101 Switching Protocols\r\n"
-                  . "Upgrade: judge/1\r\nConnection: Upgrade\r\n\r\n";
-    my ($name) = recv_msg();
-    return () unless ($name // '') eq 'register';
-    send_raw(frame(pb_field_bytes(1, pb_field_bytes(1, 'w-data')
-                                     . pb_field_varint(2, 500))));
+    my ($kind) = $w->accept_worker;
+    return () unless ($kind // '') eq 'register';
+    $w->welcome(500);
     return 1;
 }
-
-sub send_raw {
-    my $bytes = shift;
-    local $SIG{PIPE} = 'IGNORE';
-    while (length $bytes) {
-        my $n = syswrite $sock, $bytes;
-        die "write: $!" unless defined $n;
-        substr($bytes, 0, $n, '');
-    }
-}
-
-sub send_cmd {
-    my ($field, $body) = @_;
-    send_raw(frame(pb_field_bytes($field, $body)));
-}
-
-# The next WorkerMessage but heartbeats as (name, fields); () on timeout.
-sub recv_msg {
-    my $timeout = shift // 20;
-    my $deadline = time + $timeout;
-    while (1) {
-        if (length $buf >= 4) {
-            my $len = unpack 'N', $buf;
-            if (length $buf >= 4 + $len) {
-                my $m = pb_decode(substr(substr($buf, 0, 4 + $len, ''), 4));
-                my ($f) = keys %$m;
-                next if $NAME{$f} eq 'heartbeat';
-                return ($NAME{$f}, pb_decode($m->{$f}[0]));
-            }
-        }
-        my $left = $deadline - time;
-        return () if $left <= 0 || !IO::Select->new($sock)->can_read($left);
-        sysread($sock, $buf, 65536, length $buf) or return ();
-    }
-}
-
-sub val { my ($m, $f) = @_; $m->{$f} ? $m->{$f}[0] : undef }
 
 my $echo = "import sys\nsys.stdout.write(sys.stdin.read())\n";
 my $count = "import sys\nprint(len(sys.stdin.buffer.read()))\n";
@@ -139,23 +37,19 @@ my $count = "import sys\nprint(len(sys.stdin.buffer.read()))\n";
 # A test naming its input and expected output by hash only
 sub test_case {
     my ($i, $in, $out) = @_;
-    return pb_field_bytes(7, pb_field_bytes(1, "t$i") . pb_field_varint(2, $i)
-                             . pb_field_varint(5, 1)
-                             . pb_field_bytes(8, sha256_hex($in))
-                             . pb_field_varint(9, length $in)
-                             . pb_field_bytes(10, sha256_hex($out))
-                             . pb_field_varint(11, length $out));
+    return pb_field_bytes(1, "t$i") . pb_field_varint(2, $i)
+         . pb_field_varint(5, 1)
+         . pb_field_bytes(8, sha256_hex($in)) . pb_field_varint(9, length $in)
+         . pb_field_bytes(10, sha256_hex($out))
+         . pb_field_varint(11, length $out);
 }
 
 sub batch {
     my ($job, $task, $src, @tests) = @_;
-    my $limits = pb_field_varint(1, 5000) . pb_field_varint(2, 10000)
-               . pb_field_varint(3, 262144) . pb_field_varint(5, 1);
-    send_cmd(3, pb_field_bytes(1, $job) . pb_field_varint(2, $task)
-                . pb_field_bytes(3, 'python')
-                . pb_field_bytes(6, pb_field_bytes(1, 'main.py')
-                                    . pb_field_bytes(2, $src))
-                . join('', @tests) . pb_field_bytes(8, $limits));
+    $w->execute_batch(job => $job, task => $task, lang => 'python',
+                      src_name => 'main.py', src => $src, tests => \@tests,
+                      limits => limits_msg(cpu => 5000, wall => 10000,
+                                           memory => 262144, processes => 1));
 }
 
 # Sends "bytes" as the file of its hash, in pieces of "size"
@@ -165,9 +59,9 @@ sub send_file {
     my $off = 0;
     do {
         my $n = $total - $off < $size ? $total - $off : $size;
-        send_raw(frame(test_data_cmd(hash => sha256_hex($bytes),
+        $w->send_frame(test_data_cmd(hash => sha256_hex($bytes),
                                      offset => $off, total => $total,
-                                     data => substr($bytes, $off, $n))));
+                                     data => substr($bytes, $off, $n)));
         $off += $n;
     } while ($off < $total);
 }
@@ -176,33 +70,19 @@ sub send_file {
 # verdicts by index, batch end)
 sub collect {
     my ($task, $timeout) = @_;
-    my (@requests, %verdict, $end);
-    while (my ($n, $m) = recv_msg($timeout)) {
-        if ($n eq 'data_request') {
-            push @requests, [sort @{ $m->{1} // [] }];
-            next;
-        }
-        next unless (val($m, 2) // 0) == $task;
-        if ($n eq 'test_result') {
-            $verdict{ val($m, 4) // 0 } = $STATUS_NAME{ val($m, 5) };
-            next;
-        }
-        if ($n eq 'batch_result') {
-            $end = $m;
-            last;
-        }
-    }
-    return (\@requests, \%verdict, $end);
+    my $r = $w->collect(task => $task, timeout => $timeout);
+    my %verdict = map { (val($_, 4) // 0) => $STATUS_NAME{ val($_, 5) } }
+                      @{ $r->{tests} };
+    return ($r->{requests}, \%verdict, $r->{end});
 }
 
 # The next DataRequest's hashes, sorted, or undef
 sub next_request {
-    my ($n, $m) = recv_msg(shift // 20);
-    return undef unless ($n // '') eq 'data_request';
-    return [sort @{ $m->{1} // [] }];
+    my $m = $w->expect('data_request', shift);
+    return $m ? [sort @{ $m->{1} // [] }] : undef;
 }
 
-start_worker('64m');
+$w->start('--data-cache-size', '64m');
 ok(accept_worker(), 'the worker registers');
 
 # --- a batch whose files the worker lacks
@@ -235,7 +115,7 @@ send_file($d, 10);
 my %ended;
 my @more;
 while (keys %ended < 2) {
-    my ($n, $m) = recv_msg();
+    my ($n, $m) = $w->next_msg;
     last unless $n;
     push @more, $n if $n eq 'data_request';
     $ended{ val($m, 2) } = $m if $n eq 'batch_result';
@@ -248,7 +128,7 @@ ok($ended{3} && $ended{4} && !val($ended{3}, 4) && !val($ended{4}, 4),
 my $e = "nowhere\n";
 batch('j5', 5, $echo, test_case(0, $e, $e));
 is_deeply(next_request(), [sha256_hex($e)], 'asked for');
-send_raw(frame(test_data_cmd(hash => sha256_hex($e), missing => 1)));
+$w->send_frame(test_data_cmd(hash => sha256_hex($e), missing => 1));
 ($req, $v, $end) = collect(5);
 ok($end && val($end, 4), 'missing: system_error');
 like(val($end, 5) // '', qr/no test file \Q@{[sha256_hex($e)]}\E/,
@@ -259,8 +139,8 @@ is(scalar keys %$v, 0, 'no TestResult');
 my $f = "the right bytes\n";
 batch('j6', 6, $echo, test_case(0, $f, $f));
 is_deeply(next_request(), [sha256_hex($f)], 'asked for');
-send_raw(frame(test_data_cmd(hash => sha256_hex($f), total => length $f,
-                             data => "the wrong bytes\n")));
+$w->send_frame(test_data_cmd(hash => sha256_hex($f), total => length $f,
+                             data => "the wrong bytes\n"));
 ($req, $v, $end) = collect(6);
 ok($end && val($end, 4), 'wrong bytes: system_error');
 like(val($end, 5) // '', qr/SHA-256/, 'the SHA-256 is named');
@@ -271,16 +151,16 @@ closedir $dh;
 
 batch('j7', 7, $echo, test_case(0, $f, $f));
 is_deeply(next_request(), [sha256_hex($f)], 'asked for again');
-send_raw(frame(test_data_cmd(hash => sha256_hex($f), total => 1 + length $f,
-                             data => $f)));
+$w->send_frame(test_data_cmd(hash => sha256_hex($f), total => 1 + length $f,
+                             data => $f));
 ($req, $v, $end) = collect(7);
 ok($end && val($end, 4), 'a size other than the test\'s: system_error');
 like(val($end, 5) // '', qr/bytes on the master/, 'saying so');
 
 batch('j8', 8, $echo, test_case(0, $f, $f));
 next_request();
-send_raw(frame(test_data_cmd(hash => sha256_hex($f), offset => 3,
-                             total => length $f, data => substr($f, 3))));
+$w->send_frame(test_data_cmd(hash => sha256_hex($f), offset => 3,
+                             total => length $f, data => substr($f, 3)));
 ($req, $v, $end) = collect(8);
 ok($end && val($end, 4), 'a piece out of order: system_error');
 like(val($end, 5) // '', qr/offset 3, 0 expected/, 'saying so');
@@ -288,7 +168,7 @@ like(val($end, 5) // '', qr/offset 3, 0 expected/, 'saying so');
 # --- cancel of a batch waiting for its files
 batch('j9', 9, $echo, test_case(0, $f, $f));
 next_request();
-send_cmd(4, pb_field_bytes(1, 'j9'));
+$w->cancel('j9');
 ($req, $v, $end) = collect(9, 5);
 ok($end && !val($end, 4), 'a waiting batch cancelled ends at once');
 is(scalar keys %$v, 0, 'no test run');
@@ -298,7 +178,7 @@ send_file($f, 100);
 my $g = "after the reconnect\n";
 batch('j10', 10, $echo, test_case(0, $g, $g));
 is_deeply(next_request(), [sha256_hex($g)], 'asked for');
-close $sock;
+$w->hang_up;
 ok(accept_worker(), 'the worker comes back');
 batch('j11', 11, $echo, test_case(0, $g, $g));
 is_deeply(next_request(), [sha256_hex($g)],
@@ -319,9 +199,9 @@ send_file(length($big) . "\n", 100);
 is_deeply($v, { 0 => 'AC' }, 'the program reads all 20 MB from its stdin');
 
 # --- a tiny cache: least recently used files go, those in use stay
-stop_worker();
-close $sock;
-start_worker('3k');
+$w->stop;
+$w->hang_up;
+$w->start('--data-cache-size', '3k');
 ok(accept_worker(), 'the worker starts again with a 3k cache');
 opendir $dh, "$dir/data" or die;
 my @left = grep { !/^\./ } readdir $dh;

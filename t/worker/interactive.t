@@ -10,108 +10,22 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use IO::Select;
-use IO::Socket::INET;
-use File::Temp qw(tempdir);
 use Time::HiRes qw(time);
-use Test::Judge::Wire qw(pb_field_varint pb_field_bytes pb_decode frame
-                         source_file_msg limits_msg checker_msg
-                         interactor_msg %STATUS);
+use Test::Judge::Wire qw(pb_decode limits_msg checker_msg interactor_msg
+                         test_case_msg);
+use Test::Judge::Master qw(need_worker languages_table val %STATUS_NAME);
 
-my $build = $ENV{JUDGE_BUILD} || "$FindBin::Bin/../../build";
-my $worker_bin = "$build/judge-worker";
+need_worker(qw(gcc python3));
 
-plan skip_all => "judge-worker not built" unless -x $worker_bin;
-plan skip_all => "needs root (the sandbox's root path)" if $> != 0;
-plan skip_all => "needs gcc and python3"
-    unless -x '/usr/bin/gcc' && -x '/usr/bin/python3';
-
-my %NAME = (1 => 'register', 2 => 'heartbeat', 3 => 'compile_result',
-            4 => 'batch_result', 5 => 'test_result', 6 => 'leaving',
-            7 => 'output');
-my %STATUS_NAME = reverse %STATUS;
-
-my $dir = tempdir('judge-interact-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-open my $fh, '>', "$dir/languages.conf" or die;
-print $fh <<'CONF';
-[c]
-name    = C
-version = gcc -dumpfullversion
-source  = main.c
-compile = gcc -O2 -static -o main main.c
-artifact = main
-run     = ./main
-
-[python]
-name    = Python
-version = /usr/bin/python3 --version
-source  = main.py
-run     = /usr/bin/python3 -S main.py
-CONF
-close $fh;
-
-my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1:0', Listen => 1,
-                                   ReuseAddr => 1) or die "listen: $!";
-my $port = $listen->sockport;
-
-my $pid = fork // die "fork: $!";
-if ($pid == 0) {
-    open STDIN, '<', '/dev/null';
-    open STDOUT, '>>', "$dir/worker.out";
-    open STDERR, '>&', \*STDOUT;
-    exec $worker_bin, '--foreground', '--master',
-         "http://127.0.0.1:$port/worker", '--token', 't', '--id', 'w-int',
-         '--slots', 2, '--state-dir', $dir, '--languages',
-         "$dir/languages.conf", '--log', "$dir/worker.log";
-    exit 127;
-}
-
-END {
-    local $?;
-    if ($pid) {
-        kill 'KILL', $pid;
-        waitpid $pid, 0;
-    }
-}
-
-my ($sock, $buf);
-
-sub recv_msg {
-    my $timeout = shift // 30;
-    my $deadline = time + $timeout;
-    while (1) {
-        if (length $buf >= 4) {
-            my $len = unpack 'N', $buf;
-            if (length $buf >= 4 + $len) {
-                my $m = pb_decode(substr(substr($buf, 0, 4 + $len, ''), 4));
-                my ($f) = keys %$m;
-                next if $NAME{$f} eq 'heartbeat';
-                return ($NAME{$f}, pb_decode($m->{$f}[0]));
-            }
-        }
-        my $left = $deadline - time;
-        return () if $left <= 0 || !IO::Select->new($sock)->can_read($left);
-        sysread($sock, $buf, 65536, length $buf) or return ();
-    }
-}
-
-sub val { my ($m, $f) = @_; $m->{$f} ? $m->{$f}[0] : undef }
+my $w = Test::Judge::Master->new(id => 'w-int', prefix => 'judge-interact',
+                                 timeout => 30,
+                                 languages => languages_table(qw(c python)));
+$w->start;
 
 # --- the upgrade, Register, Welcome
-IO::Select->new($listen)->can_read(10) or BAIL_OUT('the worker does not dial in');
-$sock = $listen->accept;
-$buf = '';
-while (index($buf, "\r\n\r\n") < 0) {
-    IO::Select->new($sock)->can_read(5) or BAIL_OUT('no upgrade request');
-    sysread($sock, $buf, 65536, length $buf) or BAIL_OUT('eof');
-}
-$buf = substr($buf, index($buf, "\r\n\r\n") + 4);
-syswrite $sock, "HTTP/1.1 101 Switching Protocols\r\n"
-              . "Upgrade: judge/1\r\nConnection: Upgrade\r\n\r\n";
-my ($name) = recv_msg();
+my ($name) = $w->accept_worker or BAIL_OUT('the worker does not dial in');
 is($name, 'register', 'the worker registers');
-syswrite $sock, frame(pb_field_bytes(1, pb_field_bytes(1, 'w-int')
-                                        . pb_field_varint(2, 200)));
+$w->welcome(200);
 
 my $task = 0;
 
@@ -122,38 +36,22 @@ sub run_batch {
     my (%o) = @_;
     my $id = ++$task;
     my $i = 0;
-    my $tests = join '', map {
-        $i++;
-        pb_field_bytes(7, pb_field_bytes(1, "t$i") . pb_field_varint(2, $i)
-                          . pb_field_bytes(3, $_->[0])
-                          . pb_field_bytes(4, $_->[1]) . pb_field_varint(5, 1))
-    } @{ $o{tests} };
-    my $batch = pb_field_bytes(1, "job$id") . pb_field_varint(2, $id)
-              . pb_field_bytes(3, 'python')
-              . pb_field_bytes(6, source_file_msg('', $o{src}))
-              . $tests
-              . pb_field_bytes(8, limits_msg(cpu => 1000,
-                                             wall => $o{wall} // 3000,
-                                             memory => 262144,
-                                             processes => 1))
-              . (defined $o{checker} ? pb_field_bytes(9, $o{checker}) : '')
-              . (defined $o{interactor} ? pb_field_bytes(14, $o{interactor})
-                                        : '');
+    my @tests = map { test_case_msg(index => ++$i, input => $_->[0],
+                                    expected => $_->[1]) } @{ $o{tests} };
     my $start = time;
-    syswrite $sock, frame(pb_field_bytes(3, $batch));
-    my (%by, $end);
-    while (my ($n, $m) = recv_msg(60)) {
-        next unless (val($m, 2) // 0) == $id;
-        if ($n eq 'test_result') {
-            $by{ val($m, 4) } = $m;
-            next;
-        }
-        $end = $m if $n eq 'batch_result';
-        last;
-    }
-    my $verdicts = join ' ', map { $STATUS_NAME{ val($by{$_}, 5) // 0 } // '?' }
-                             sort { $a <=> $b } keys %by;
-    return ($verdicts, \%by, time - $start, $end);
+    $w->execute_batch(job => "job$id", task => $id, lang => 'python',
+                      src => $o{src}, tests => \@tests,
+                      limits => limits_msg(cpu => 1000,
+                                           wall => $o{wall} // 3000,
+                                           memory => 262144,
+                                           processes => 1),
+                      checker => $o{checker}, interactor => $o{interactor});
+    my $r = $w->collect(task => $id, timeout => 60);
+    my $by = $r->{by_index};
+    my $verdicts = join ' ',
+                   map { $STATUS_NAME{ val($by->{$_}, 5) // 0 } // '?' }
+                   sort { $a <=> $b } keys %$by;
+    return ($verdicts, $by, time - $start, $r->{end});
 }
 
 # --- the game: the interactor knows a number in 1..1000 (the test's

@@ -12,137 +12,35 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use IO::Select;
-use IO::Socket::INET;
-use File::Temp qw(tempdir);
-use Time::HiRes qw(time);
-use Test::Judge::Wire qw(pb_field_varint pb_field_bytes pb_decode frame
-                         limits_msg assertion_msg test_case_msg %STATUS);
+use Test::Judge::Wire qw(pb_decode limits_msg assertion_msg test_case_msg);
+use Test::Judge::Master qw(need_worker val %STATUS_NAME);
 
-my $build = $ENV{JUDGE_BUILD} || "$FindBin::Bin/../../build";
-my $worker_bin = "$build/judge-worker";
-my $table = "$FindBin::Bin/../../conf/languages.conf";
+need_worker('python3');
 
-plan skip_all => "judge-worker not built" unless -x $worker_bin;
-plan skip_all => "needs root (the sandbox's root path)" if $> != 0;
-plan skip_all => "needs python3" unless -x '/usr/bin/python3';
+my $w = Test::Judge::Master->new(id => 'w-prob', prefix => 'judge-problems',
+                                 timeout => 60);
+$w->start;
 
-my %NAME = (1 => 'register', 2 => 'heartbeat', 3 => 'compile_result',
-            4 => 'batch_result', 5 => 'test_result', 6 => 'leaving',
-            7 => 'output');
-my %STATUS_NAME = reverse %STATUS;
-
-my $dir = tempdir('judge-problems-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-
-my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1:0', Listen => 1,
-                                   ReuseAddr => 1) or die "listen: $!";
-my $port = $listen->sockport;
-
-my $pid = fork // die "fork: $!";
-if ($pid == 0) {
-    open STDIN, '<', '/dev/null';
-    open STDOUT, '>>', "$dir/worker.out";
-    open STDERR, '>&', \*STDOUT;
-    exec $worker_bin, '--foreground', '--master',
-         "http://127.0.0.1:$port/worker", '--token', 't', '--id', 'w-prob',
-         '--slots', 2, '--state-dir', $dir, '--languages', $table,
-         '--log', "$dir/worker.log";
-    exit 127;
-}
-
-END {
-    local $?;
-    if ($pid) {
-        kill 'KILL', $pid;
-        waitpid $pid, 0;
-    }
-}
-
-my ($sock, $buf);
-my $raw = '';      # every byte the worker sent since the last reset
-
-# The worker's connection: the upgrade, then Register
-sub accept_worker {
-    return () unless IO::Select->new($listen)->can_read(20);
-    $sock = $listen->accept;
-    $buf = '';
-    while (index($buf, "\r\n\r\n") < 0) {
-        IO::Select->new($sock)->can_read(5) or BAIL_OUT('no upgrade request');
-        sysread($sock, $buf, 65536, length $buf) or BAIL_OUT('eof');
-    }
-    $buf = substr($buf, index($buf, "\r\n\r\n") + 4);
-    syswrite $sock, "HTTP/1.1 101 Switching Protocols\r\n"
-                  . "Upgrade: judge/1\r\nConnection: Upgrade\r\n\r\n";
-    return recv_msg();
-}
-
-sub send_cmd {
-    my ($field, $body) = @_;
-    syswrite $sock, frame(pb_field_bytes($field, $body));
-}
-
-# The next WorkerMessage but heartbeats as (name, fields); every frame's
-# bytes, heartbeats too, are added to $raw
-sub recv_msg {
-    my $timeout = shift // 60;
-    my $deadline = time + $timeout;
-    while (1) {
-        if (length $buf >= 4) {
-            my $len = unpack 'N', $buf;
-            if (length $buf >= 4 + $len) {
-                my $frame = substr($buf, 0, 4 + $len, '');
-                $raw .= $frame;
-                my $m = pb_decode(substr($frame, 4));
-                my ($f) = keys %$m;
-                next if $NAME{$f} eq 'heartbeat';
-                return ($NAME{$f}, pb_decode($m->{$f}[0]));
-            }
-        }
-        my $left = $deadline - time;
-        return () if $left <= 0 || !IO::Select->new($sock)->can_read($left);
-        sysread($sock, $buf, 65536, length $buf) or return ();
-    }
-}
-
-sub val { my ($m, $f) = @_; $m->{$f} ? $m->{$f}[0] : undef }
-
-my ($name, $reg) = accept_worker() or BAIL_OUT('the worker does not dial in');
+my ($name, $reg) = $w->accept_worker(20)
+    or BAIL_OUT('the worker does not dial in');
 is($name, 'register', 'Register first');
 my %lang = map { my $l = pb_decode($_); (val($l, 1) => $l) } @{ $reg->{7} };
-send_cmd(1, pb_field_bytes(1, 'w-prob') . pb_field_varint(2, 200));
+$w->welcome(200);
 
-sub batch_task {
+# Sends an ExecuteBatchTask; its limits 2 s of CPU, 5 s of wall time and
+# 256 MiB unless "limits" says otherwise
+sub send_batch {
     my (%o) = @_;
-    return pb_field_bytes(1, $o{job}) . pb_field_varint(2, $o{task})
-         . pb_field_bytes(3, $o{lang})
-         . (defined $o{artifact} ? pb_field_bytes(4, $o{artifact}) : '')
-         . (defined $o{hash} ? pb_field_bytes(5, $o{hash}) : '')
-         . (defined $o{src} ? pb_field_bytes(6, pb_field_bytes(2, $o{src}))
-                            : '')
-         . join('', map { pb_field_bytes(7, $_) } @{ $o{tests} })
-         . pb_field_bytes(8, $o{limits} // limits_msg(cpu => 2000,
-                                                       wall => 5000,
-                                                       memory => 262144))
-         . ($o{stream} ? pb_field_varint(13, 1) : '');
+    $w->execute_batch(limits => limits_msg(cpu => 2000, wall => 5000,
+                                           memory => 262144), %o);
 }
 
 # Every message of one task up to its final one: test results by index,
 # output chunks, the end
 sub collect_batch {
     my ($job, $task) = @_;
-    my (%tests, @chunks, $end);
-    while (my ($n, $m) = recv_msg()) {
-        next unless (val($m, 1) // '') eq $job && val($m, 2) == $task;
-        if ($n eq 'test_result') {
-            $tests{ val($m, 4) // 0 } = $m;
-        } elsif ($n eq 'output') {
-            push @chunks, $m;
-        } else {
-            $end = $m;
-            last;
-        }
-    }
-    return (\%tests, \@chunks, $end);
+    my $r = $w->collect(job => $job, task => $task);
+    return ($r->{by_index}, $r->{chunks}, $r->{end});
 }
 
 sub status_of { $STATUS_NAME{ val($_[0], 5) // 0 } // 'none' }
@@ -184,9 +82,9 @@ my @hidden = (
                                                    'does not echo')]),
 );
 
-$raw = '';
-send_cmd(3, batch_task(job => 'h1', task => 1, lang => 'python',
-                       src => $echo, stream => 1, tests => \@hidden));
+$w->{raw} = '';
+send_batch(job => 'h1', task => 1, lang => 'python',
+           src => $echo, stream => 1, tests => \@hidden);
 my ($tests, $chunks, $end) = collect_batch('h1', 1);
 is(join(' ', map { status_of($tests->{$_}) } 0 .. 7),
    'WA WA WA AC IE WA WA WA', 'verdicts of hidden and visible tests');
@@ -223,22 +121,19 @@ like(val($tests->{6}, 11),
      'and the checker\'s message quoting both');
 is(val($tests->{7}, 11), 'does not echo',
    'a visible failing assertion: its description');
-unlike($raw, qr/SECRET/, 'no byte of a hidden test\'s input, expected output '
-                         . 'or assertion values in any frame');
-like($raw, qr/VISIBLE-IN-6/, 'the scan sees what a visible test sent');
+unlike($w->{raw}, qr/SECRET/, 'no byte of a hidden test\'s input, '
+                              . 'expected output or assertion values in any '
+                              . 'frame');
+like($w->{raw}, qr/VISIBLE-IN-6/, 'the scan sees what a visible test sent');
 
 # --- a test's own limits replace the batch's for that test only
 my $spin = "import time\nwhile time.process_time() < 0.6:\n    pass\n"
          . "print('done')\n";
-send_cmd(3, batch_task(job => 'l1', task => 2, lang => 'python', src => $spin,
-                       limits => limits_msg(cpu => 3000, wall => 8000,
-                                            memory => 262144),
-                       tests => [test_case_msg(index => 0,
-                                               expected => "done\n"),
-                                 test_case_msg(index => 1,
-                                               expected => "done\n",
-                                               limits => limits_msg(
-                                                   cpu => 200))]));
+send_batch(job => 'l1', task => 2, lang => 'python', src => $spin,
+           limits => limits_msg(cpu => 3000, wall => 8000, memory => 262144),
+           tests => [test_case_msg(index => 0, expected => "done\n"),
+                     test_case_msg(index => 1, expected => "done\n",
+                                   limits => limits_msg(cpu => 200))]);
 ($tests) = collect_batch('l1', 2);
 is(status_of($tests->{0}), 'AC', '0.6 s of CPU within the batch\'s 3 s');
 is(status_of($tests->{1}), 'TLE', 'TLE under the test\'s own 200 ms');
@@ -249,17 +144,13 @@ ok($cpu >= 150 && $cpu < 1000, "stopped at about 200 ms of CPU ($cpu ms)");
 my $env_py = "import os\nprint(os.environ.get('GREETING'), "
            . "os.environ.get('HOME'), os.environ.get('LANG'), "
            . "os.environ.get('PATH'))\n";
-send_cmd(3, batch_task(job => 'e1', task => 3, lang => 'python', src => $env_py,
-                       tests => [test_case_msg(index => 0,
-                                               env => ['GREETING=hi there',
-                                                       'HOME=/box']),
-                                 test_case_msg(index => 1),
-                                 test_case_msg(index => 2,
-                                               env => ['1BAD=x']),
-                                 test_case_msg(index => 3,
-                                               env => ['PATH=/box']),
-                                 test_case_msg(index => 4,
-                                               env => ["A=\0b"])]));
+send_batch(job => 'e1', task => 3, lang => 'python', src => $env_py,
+           tests => [test_case_msg(index => 0,
+                                   env => ['GREETING=hi there', 'HOME=/box']),
+                     test_case_msg(index => 1),
+                     test_case_msg(index => 2, env => ['1BAD=x']),
+                     test_case_msg(index => 3, env => ['PATH=/box']),
+                     test_case_msg(index => 4, env => ["A=\0b"])]);
 ($tests) = collect_batch('e1', 3);
 my $path = '/usr/local/bin:/usr/bin:/bin';
 is(val($tests->{0}, 7), "hi there /box C.UTF-8 $path\n",
@@ -298,11 +189,9 @@ public class Solution {
     }
 }
 JAVA
-    send_cmd(2, pb_field_bytes(1, 'javac')
-              . pb_field_varint(2, 10) . pb_field_bytes(3, 'java')
-              . pb_field_bytes(4, pb_field_bytes(2, $solution))
-              . pb_field_bytes(7, 'f' x 64));
-    my (undef, $cr) = recv_msg(120);
+    $w->compile(job => 'javac', task => 10, lang => 'java',
+                src => $solution, hash => 'f' x 64);
+    my (undef, $cr) = $w->next_msg(120);
     is($STATUS_NAME{ val($cr, 3) // 0 }, 'OK', 'public class Solution compiles')
         or diag(val($cr, 4));
     my $artifact = val($cr, 5) // '';
@@ -316,46 +205,41 @@ JAVA
                                expected => "42\n"),
                  test_case_msg(index => 1, input => "5\n",
                                expected => "10\n"));
-    send_cmd(3, batch_task(job => 'java1', task => 11, lang => 'java',
-                           hash => 'f' x 64, tests => \@tests,
-                           limits => limits_msg(cpu => 5000, wall => 15000,
-                                                memory => 262144)));
+    send_batch(job => 'java1', task => 11, lang => 'java',
+               hash => 'f' x 64, tests => \@tests,
+               limits => limits_msg(cpu => 5000, wall => 15000,
+                                    memory => 262144));
     my ($t) = collect_batch('java1', 11);
     is(join(' ', map { status_of($t->{$_}) } 0, 1), 'AC AC',
        'run from the cached artifact as Solution') or diag(val($t->{0}, 8));
 
-    send_cmd(3, batch_task(job => 'java2', task => 12, lang => 'java',
-                           hash => 'e' x 64, artifact => $artifact,
-                           tests => \@tests,
-                           limits => limits_msg(cpu => 5000, wall => 15000,
-                                                memory => 262144)));
+    send_batch(job => 'java2', task => 12, lang => 'java',
+               hash => 'e' x 64, artifact => $artifact,
+               tests => \@tests,
+               limits => limits_msg(cpu => 5000, wall => 15000,
+                                    memory => 262144));
     ($t) = collect_batch('java2', 12);
     is(join(' ', map { status_of($t->{$_}) } 0, 1), 'AC AC',
        'and from the artifact sent back by the master');
 
     my $plain = "class Main {\n    public static void main(String[] a) {\n"
               . "        System.out.println(\"main\");\n    }\n}\n";
-    send_cmd(2, pb_field_bytes(1, 'javac')
-              . pb_field_varint(2, 13) . pb_field_bytes(3, 'java')
-              . pb_field_bytes(4, pb_field_bytes(2, $plain))
-              . pb_field_bytes(7, 'd' x 64));
-    (undef, $cr) = recv_msg(120);
+    $w->compile(job => 'javac', task => 13, lang => 'java',
+                src => $plain, hash => 'd' x 64);
+    (undef, $cr) = $w->next_msg(120);
     is($STATUS_NAME{ val($cr, 3) // 0 }, 'OK', 'no public class: compiled as Main');
     like(val($cr, 5) // '', qr/4 \.judge-main\nMain\z/, 'named Main');
-    send_cmd(3, batch_task(job => 'java3', task => 14, lang => 'java',
-                           hash => 'd' x 64,
-                           tests => [test_case_msg(index => 0,
-                                                   expected => "main\n")],
-                           limits => limits_msg(cpu => 5000, wall => 15000,
-                                                memory => 262144)));
+    send_batch(job => 'java3', task => 14, lang => 'java',
+               hash => 'd' x 64,
+               tests => [test_case_msg(index => 0, expected => "main\n")],
+               limits => limits_msg(cpu => 5000, wall => 15000,
+                                    memory => 262144));
     ($t) = collect_batch('java3', 14);
     is(status_of($t->{0}), 'AC', 'and run as Main');
 
-    send_cmd(2, pb_field_bytes(1, 'javac')
-              . pb_field_varint(2, 15) . pb_field_bytes(3, 'java')
-              . pb_field_bytes(4, pb_field_bytes(2, "public class 9Lives {}\n"))
-              . pb_field_bytes(7, 'c' x 64));
-    (undef, $cr) = recv_msg(60);
+    $w->compile(job => 'javac', task => 15, lang => 'java',
+                src => "public class 9Lives {}\n", hash => 'c' x 64);
+    (undef, $cr) = $w->next_msg(60);
     is($STATUS_NAME{ val($cr, 3) // 0 }, 'CE', 'a class name that is no '
        . 'identifier: CE');
     like(val($cr, 9), qr/^the public class "9Lives" is not a name the judge /,
@@ -364,8 +248,7 @@ JAVA
     ok(!defined val($cr, 5), 'no artifact');
 }
 
-open my $log, '<', "$dir/worker.out";
-my $out = do { local $/; <$log> // '' };
+my $out = $w->output;
 unlike($out, qr/Sanitizer|runtime error/, 'no sanitizer report') or diag $out;
 
 done_testing();
