@@ -19,6 +19,7 @@
 #include "ngx_http_judge_ipc.h"
 #include "ngx_http_judge_job.h"
 #include "ngx_http_judge_json.h"
+#include "ngx_http_judge_problem.h"
 #include "ngx_http_judge_ready.h"
 #include "ngx_http_judge_redis.h"
 #include "ngx_http_judge_registry.h"
@@ -73,6 +74,7 @@ static char *ngx_http_judge_problems_path(ngx_conf_t *cf,
 static char *ngx_http_judge_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void ngx_http_judge_init_records(ngx_http_judge_shctx_t *sh);
+static ngx_int_t ngx_http_judge_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
 static ngx_int_t ngx_http_judge_make_disk_room_locked(
@@ -441,7 +443,7 @@ ngx_module_t  ngx_http_judge_module = {
     ngx_http_judge_commands,               /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    ngx_http_judge_ipc_init_module,        /* init module */
+    ngx_http_judge_init_module,            /* init module */
     ngx_http_judge_init_process,           /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -587,6 +589,41 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_http_judge_blob_set_evict(ngx_http_judge_make_disk_room_locked);
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * In the master, at start and reload: the IPC doorbells, and the files of
+ * judge_problems_path given to the worker processes' user.
+ */
+
+static ngx_int_t
+ngx_http_judge_init_module(ngx_cycle_t *cycle)
+{
+    ngx_core_conf_t             *ccf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    if (ngx_http_judge_ipc_init_module(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_test_config
+        || ngx_http_cycle_get_module_main_conf(cycle, ngx_http_module)
+           == NULL)
+    {
+        return NGX_OK;
+    }
+
+    jmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_judge_module);
+    ccf = (ngx_core_conf_t *) ngx_get_conf(cycle->conf_ctx, ngx_core_module);
+
+    if (jmcf == NULL || jmcf->problems == NULL
+        || ccf->user == (ngx_uid_t) NGX_CONF_UNSET_UINT)
+    {
+        return NGX_OK;
+    }
+
+    return ngx_http_judge_problem_own(cycle, jmcf->problems, ccf->user);
 }
 
 

@@ -131,6 +131,83 @@ ngx_http_judge_problem_mkdir(ngx_path_t *dir, const char *sub)
 }
 
 
+/*
+ * The master's, as root: p/, d/ and s/ of judge_problems_path, with
+ * everything in them, given to "user" (the worker processes') when the
+ * directory is another user's (nginx ran as another user before).
+ */
+
+ngx_int_t
+ngx_http_judge_problem_own(ngx_cycle_t *cycle, ngx_path_t *dir,
+    ngx_uid_t user)
+{
+    u_char           *sub;
+    ngx_dir_t         d;
+    ngx_uint_t        i, n;
+    ngx_file_info_t   fi;
+    u_char            name[NGX_MAX_PATH], file[NGX_MAX_PATH];
+
+    static char  *subs[] = { "p", "d", "s", NULL };
+
+    for (i = 0; subs[i]; i++) {
+        sub = (u_char *) subs[i];
+
+        if (ngx_http_judge_problem_path(dir, name, "%s", sub) != NGX_OK
+            || ngx_file_info(name, &fi) == NGX_FILE_ERROR
+            || fi.st_uid == user)
+        {
+            continue;
+        }
+
+        if (ngx_open_dir(&(ngx_str_t) { ngx_strlen(name), name }, &d)
+            == NGX_ERROR)
+        {
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                          ngx_open_dir_n " \"%s\" failed", name);
+            return NGX_ERROR;
+        }
+
+        n = 0;
+
+        while (ngx_read_dir(&d) == NGX_OK) {
+            if (ngx_strcmp(ngx_de_name(&d), ".") == 0
+                || ngx_strcmp(ngx_de_name(&d), "..") == 0)
+            {
+                continue;
+            }
+
+            if (ngx_http_judge_problem_path(dir, file, "%s/%s", sub,
+                                            ngx_de_name(&d))
+                   != NGX_OK
+                || lchown((char *) file, user, -1) == -1)
+            {
+                ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                              "chown(\"%s/%s\", %d) failed", name,
+                              ngx_de_name(&d), user);
+                (void) ngx_close_dir(&d);
+                return NGX_ERROR;
+            }
+
+            n++;
+        }
+
+        (void) ngx_close_dir(&d);
+
+        if (chown((char *) name, user, -1) == -1) {
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                          "chown(\"%s\", %d) failed", name, user);
+            return NGX_ERROR;
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                      "judge: \"%s\" and its %ui files given to user %d",
+                      name, n, user);
+    }
+
+    return NGX_OK;
+}
+
+
 /* "data" written whole to "tmp", then renamed to "name" */
 
 static ngx_int_t

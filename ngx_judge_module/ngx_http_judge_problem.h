@@ -72,6 +72,8 @@ typedef ngx_int_t (*ngx_http_judge_problem_put_pt)(void *data, u_char *bytes,
 
 
 ngx_int_t ngx_http_judge_problem_id_ok(ngx_str_t *id);
+ngx_int_t ngx_http_judge_problem_own(ngx_cycle_t *cycle, ngx_path_t *dir,
+    ngx_uid_t user);
 
 /* the put of test files into judge_problems_path ("data": its ngx_path_t) */
 ngx_int_t ngx_http_judge_problem_put(void *data, u_char *bytes, size_t len,

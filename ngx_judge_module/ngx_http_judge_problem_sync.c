@@ -35,6 +35,7 @@
 
 
 #define NGX_HTTP_JUDGE_SYNC_EVERY  1000
+#define NGX_HTTP_JUDGE_SYNC_MOST   60000     /* the longest pause */
 
 
 typedef struct {
@@ -70,7 +71,9 @@ static void ngx_http_judge_sync_published(void *data, redisReply *reply);
 
 
 static ngx_uint_t  ngx_http_judge_sync_busy;
-static ngx_msec_t  ngx_http_judge_sync_last;
+static ngx_msec_t  ngx_http_judge_sync_last;   /* the last round ended */
+static ngx_msec_t  ngx_http_judge_sync_began;
+static ngx_msec_t  ngx_http_judge_sync_pause = NGX_HTTP_JUDGE_SYNC_EVERY;
 static uint64_t    ngx_http_judge_sync_taken;  /* {problems:rev} */
 
 
@@ -129,7 +132,11 @@ ngx_http_judge_sync_ask(ngx_http_judge_redis_pt handler, void *data,
 }
 
 
-/* at each tick: a round once a second in worker process 0 */
+/*
+ * At each tick: a round once a second in worker process 0, not in a
+ * process that is going away.  A slow Redis is not asked more: the pause
+ * after a round is ten times what it took, if that is longer.
+ */
 
 void
 ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone)
@@ -137,15 +144,15 @@ ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone)
     ngx_pool_t             *pool;
     ngx_http_judge_sync_t  *s;
 
-    if (ngx_worker != 0 || ngx_http_judge_sync_busy
-        || !ngx_http_judge_redis_up()
+    if (ngx_worker != 0 || ngx_exiting || ngx_quit
+        || ngx_http_judge_sync_busy || !ngx_http_judge_redis_up()
         || ngx_current_msec - ngx_http_judge_sync_last
-           < NGX_HTTP_JUDGE_SYNC_EVERY)
+           < ngx_http_judge_sync_pause)
     {
         return;
     }
 
-    ngx_http_judge_sync_last = ngx_current_msec;
+    ngx_http_judge_sync_began = ngx_current_msec;
 
     pool = ngx_create_pool(4096, ngx_cycle->log);
     if (pool == NULL) {
@@ -454,14 +461,24 @@ ngx_http_judge_sync_got(void *data, redisReply *reply)
 static void
 ngx_http_judge_sync_done(ngx_http_judge_sync_t *s, ngx_uint_t ok)
 {
+    ngx_msec_t  took;
+
     json_decref(s->def);
     ngx_destroy_pool(s->pool);
 
     ngx_http_judge_sync_busy = 0;
+    ngx_http_judge_sync_last = ngx_current_msec;
+
+    took = ngx_current_msec - ngx_http_judge_sync_began;
+
+    ngx_http_judge_sync_pause = ngx_min(ngx_max(NGX_HTTP_JUDGE_SYNC_EVERY,
+                                                10 * took),
+                                        NGX_HTTP_JUDGE_SYNC_MOST);
 
     if (!ok) {
-        /* again at the next second */
-        ngx_http_judge_sync_last = ngx_current_msec;
+        ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+                      "judge: problems not brought in from Redis; again in "
+                      "%M ms", ngx_http_judge_sync_pause);
     }
 }
 
