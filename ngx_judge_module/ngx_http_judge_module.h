@@ -485,6 +485,8 @@ typedef struct {
     uint64_t                     takeovers;   /* accepted elsewhere */
     uint64_t                     data_files;  /* test files sent to workers */
     uint64_t                     data_bytes;
+    uint64_t                     problems_rev; /* {problems:rev}, as Redis
+                                                  last said */
     uint64_t                     compiles;
     uint64_t                     cache_hits;
     uint64_t                     tests_judged;

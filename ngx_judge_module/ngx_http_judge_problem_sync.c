@@ -11,6 +11,7 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_redis.h"
+#include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_problem.h"
 
 
@@ -24,13 +25,14 @@
  *
  * A PUT publishes the new version after writing it to its own directory:
  * its test files first, then the record, on the one connection, so a
- * version is seen only with its files.  Once a second, worker process 0
- * of every frontend compares {problems:rev} with what it last took and,
- * when it moved, brings each problem whose latest version it lacks into
- * its own directory: the record, then the test files it does not have,
- * each checked against its hash, then the version made its latest.
- * One round at a time; a round that fails starts over at the next
- * second.
+ * version is seen only with its files.  Every frontend's heartbeat brings
+ * {problems:rev} back each second (into the zone); when it moved past
+ * what worker process 0 last took, that process brings each problem
+ * whose latest version it lacks into its own directory: the record, then
+ * the test files it does not have, each checked against its hash, then
+ * the version made its latest.  One round at a time; after a round that
+ * failed, the next waits ten times as long as it took (a second at
+ * least).
  */
 
 
@@ -56,7 +58,6 @@ typedef struct {
 } ngx_http_judge_sync_t;
 
 
-static void ngx_http_judge_sync_rev(void *data, redisReply *reply);
 static void ngx_http_judge_sync_all(void *data, redisReply *reply);
 static void ngx_http_judge_sync_next(ngx_http_judge_sync_t *s);
 static void ngx_http_judge_sync_record(void *data, redisReply *reply);
@@ -73,7 +74,7 @@ static void ngx_http_judge_sync_published(void *data, redisReply *reply);
 static ngx_uint_t  ngx_http_judge_sync_busy;
 static ngx_msec_t  ngx_http_judge_sync_last;   /* the last round ended */
 static ngx_msec_t  ngx_http_judge_sync_began;
-static ngx_msec_t  ngx_http_judge_sync_pause = NGX_HTTP_JUDGE_SYNC_EVERY;
+static ngx_msec_t  ngx_http_judge_sync_pause;  /* after a failed round */
 static uint64_t    ngx_http_judge_sync_taken;  /* {problems:rev} */
 
 
@@ -133,14 +134,14 @@ ngx_http_judge_sync_ask(ngx_http_judge_redis_pt handler, void *data,
 
 
 /*
- * At each tick: a round once a second in worker process 0, not in a
- * process that is going away.  A slow Redis is not asked more: the pause
- * after a round is ten times what it took, if that is longer.
+ * At each tick, in worker process 0 (not one going away): a round when
+ * Redis's counter of problems moved past what was last taken.
  */
 
 void
 ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone)
 {
+    uint64_t                rev;
     ngx_pool_t             *pool;
     ngx_http_judge_sync_t  *s;
 
@@ -149,6 +150,14 @@ ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone)
         || ngx_current_msec - ngx_http_judge_sync_last
            < ngx_http_judge_sync_pause)
     {
+        return;
+    }
+
+    ngx_http_judge_zone_lock(zone);
+    rev = zone->sh->problems_rev;
+    ngx_http_judge_zone_unlock(zone);
+
+    if (rev == ngx_http_judge_sync_taken) {
         return;
     }
 
@@ -167,9 +176,10 @@ ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone)
 
     s->pool = pool;
     s->dir = zone->problems;
+    s->seen = rev;
 
-    if (ngx_http_judge_sync_ask(ngx_http_judge_sync_rev, s, pool, "GET",
-                                "problems:rev", NULL, NULL)
+    if (ngx_http_judge_sync_ask(ngx_http_judge_sync_all, s, pool, "HGETALL",
+                                "problems", NULL, NULL)
         != NGX_OK)
     {
         ngx_destroy_pool(pool);
@@ -177,37 +187,6 @@ ngx_http_judge_problem_sync(ngx_http_judge_zone_t *zone)
     }
 
     ngx_http_judge_sync_busy = 1;
-}
-
-
-static void
-ngx_http_judge_sync_rev(void *data, redisReply *reply)
-{
-    ngx_http_judge_sync_t *s = data;
-
-    ngx_int_t  rev;
-
-    if (reply == NULL || reply->type == REDIS_REPLY_NIL) {
-        ngx_http_judge_sync_done(s, reply != NULL);
-        return;
-    }
-
-    rev = (reply->type == REDIS_REPLY_STRING)
-          ? ngx_atoi((u_char *) reply->str, reply->len) : NGX_ERROR;
-
-    if (rev == NGX_ERROR || (uint64_t) rev == ngx_http_judge_sync_taken) {
-        ngx_http_judge_sync_done(s, rev != NGX_ERROR);
-        return;
-    }
-
-    s->seen = rev;
-
-    if (ngx_http_judge_sync_ask(ngx_http_judge_sync_all, s, s->pool,
-                                "HGETALL", "problems", NULL, NULL)
-        != NGX_OK)
-    {
-        ngx_http_judge_sync_done(s, 0);
-    }
 }
 
 
@@ -471,12 +450,14 @@ ngx_http_judge_sync_done(ngx_http_judge_sync_t *s, ngx_uint_t ok)
 
     took = ngx_current_msec - ngx_http_judge_sync_began;
 
-    ngx_http_judge_sync_pause = ngx_min(ngx_max(NGX_HTTP_JUDGE_SYNC_EVERY,
-                                                10 * took),
-                                        NGX_HTTP_JUDGE_SYNC_MOST);
+    ngx_http_judge_sync_pause = 0;
 
     if (!ok) {
-        ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+        ngx_http_judge_sync_pause = ngx_min(ngx_max(NGX_HTTP_JUDGE_SYNC_EVERY,
+                                                    10 * took),
+                                            NGX_HTTP_JUDGE_SYNC_MOST);
+
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                       "judge: problems not brought in from Redis; again in "
                       "%M ms", ngx_http_judge_sync_pause);
     }

@@ -20,6 +20,7 @@
 #include "ngx_http_judge_redis.h"
 #include "ngx_http_judge_registry.h"
 #include "ngx_http_judge_scheduler.h"
+#include "ngx_http_judge_shm.h"
 #include "ngx_http_judge_store.h"
 
 
@@ -341,10 +342,10 @@ static char  ngx_http_judge_redis_create_lua[] =
 
 /*
  * Each second.  KEYS: the lease, this frontend's workers, frontends,
- * languages, free slots, the clock; ARGV: lease ms, its workers, now,
- * this frontend, who is too old, its free slots, the languages its
- * workers offer...  The fleet's languages and the free slots of the
- * other frontends.
+ * languages, free slots, the clock, the problems' counter; ARGV: lease
+ * ms, its workers, now, this frontend, who is too old, its free slots,
+ * the languages its workers offer...  The fleet's languages, the free
+ * slots of the other frontends, and the problems' counter.
  */
 static char  ngx_http_judge_redis_heartbeat_lua[] =
     NGX_HTTP_JUDGE_REDIS_TICK_LUA("6")
@@ -365,7 +366,8 @@ static char  ngx_http_judge_redis_heartbeat_lua[] =
     "    idle = idle + (tonumber(redis.call('HGET', KEYS[5], f)) or 0) "
     "  end "
     "end "
-    "return {redis.call('ZRANGE', KEYS[4], 0, -1), idle}";
+    "return {redis.call('ZRANGE', KEYS[4], 0, -1), idle, "
+    "        redis.call('GET', KEYS[7]) or '0'}";
 
 
 /*
@@ -2127,7 +2129,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_pool_t                   *pool;
     ngx_http_judge_redis_argv_t   a;
     u_char                        lease[128], fs[128], fes[128], langs[128];
-    u_char                        frees[128], clock[128];
+    u_char                        frees[128], clock[128], rev[128];
     u_char                        ms[NGX_INT_T_LEN];
     u_char                        now[NGX_INT64_LEN], old[NGX_INT64_LEN];
     u_char                        slots[NGX_INT_T_LEN], offered[1024];
@@ -2155,7 +2157,7 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     a.n = 0;
     ngx_http_judge_redis_argz(&a, "EVAL");
     ngx_http_judge_redis_argz(&a, ngx_http_judge_redis_heartbeat_lua);
-    ngx_http_judge_redis_argz(&a, "6");
+    ngx_http_judge_redis_argz(&a, "7");
 
     p = ngx_sprintf(lease, "%V{fe:%V}", &prefix, &inst);
     ngx_http_judge_redis_arg(&a, lease, p - lease);
@@ -2169,6 +2171,8 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
     ngx_http_judge_redis_arg(&a, frees, p - frees);
     p = ngx_sprintf(clock, "%V{clock}", &prefix);
     ngx_http_judge_redis_arg(&a, clock, p - clock);
+    p = ngx_sprintf(rev, "%V{problems:rev}", &prefix);
+    ngx_http_judge_redis_arg(&a, rev, p - rev);
 
     p = ngx_sprintf(ms, "%d", NGX_HTTP_JUDGE_REDIS_LEASE);
     ngx_http_judge_redis_arg(&a, ms, p - ms);
@@ -2207,10 +2211,13 @@ ngx_http_judge_redis_heartbeat(ngx_http_judge_zone_t *zone)
 static void
 ngx_http_judge_redis_beaten(void *data, redisReply *reply)
 {
+    ngx_http_judge_zone_t *zone = data;
+
+    ngx_int_t         rev;
     ngx_core_conf_t  *ccf;
 
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != 2)
+        || reply->elements != 3)
     {
         /* not renewed: nothing taken over or passed on until it is */
         ngx_http_judge_redis_leased = 0;
@@ -2223,6 +2230,19 @@ ngx_http_judge_redis_beaten(void *data, redisReply *reply)
     }
 
     ngx_http_judge_redis_languages_got(NULL, reply->element[0]);
+
+    /* problems published since: ngx_http_judge_problem_sync() looks */
+
+    rev = (reply->element[2]->type == REDIS_REPLY_STRING)
+          ? ngx_atoi((u_char *) reply->element[2]->str,
+                     reply->element[2]->len)
+          : NGX_ERROR;
+
+    if (rev != NGX_ERROR) {
+        ngx_http_judge_zone_lock(zone);
+        zone->sh->problems_rev = rev;
+        ngx_http_judge_zone_unlock(zone);
+    }
 
     /* what this process may pass on until the next: its share */
 
