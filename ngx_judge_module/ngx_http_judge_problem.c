@@ -43,6 +43,7 @@ static json_t *ngx_http_judge_problem_file(ngx_path_t *dir, u_char *name,
 static int ngx_libc_cdecl ngx_http_judge_problem_cmp(const void *one,
     const void *two);
 static json_t *ngx_http_judge_problem_line(ngx_path_t *dir, ngx_str_t *id);
+static json_t *ngx_http_judge_problem_summary(json_t *def);
 static ngx_int_t ngx_http_judge_problem_write_version(ngx_path_t *dir,
     ngx_str_t *id, ngx_uint_t version, json_t *def);
 static ngx_int_t ngx_http_judge_problem_lock(ngx_path_t *dir, ngx_str_t *id,
@@ -1003,9 +1004,33 @@ static ngx_int_t
 ngx_http_judge_problem_write_version(ngx_path_t *dir, ngx_str_t *id,
     ngx_uint_t version, json_t *def)
 {
-    char       *text;
+    char       *text, *line;
+    json_t     *summary;
     ngx_int_t   rc;
     u_char      name[NGX_MAX_PATH], tmp[NGX_MAX_PATH], file[NGX_MAX_PATH];
+
+    /* first what the list shows of it, "p/<id>.<version>.line" */
+
+    summary = ngx_http_judge_problem_summary(def);
+    line = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+    json_decref(summary);
+
+    if (line == NULL
+        || ngx_http_judge_problem_path(dir, name, "p/%V.%ui.line", id,
+                                       version)
+           != NGX_OK
+        || ngx_http_judge_problem_path(dir, tmp, "p/.t-%P-%ui", ngx_pid,
+                                       ngx_http_judge_problem_seq++)
+           != NGX_OK
+        || ngx_http_judge_problem_write(name, tmp, (u_char *) line,
+                                        ngx_strlen(line))
+           != NGX_OK)
+    {
+        ngx_free(line);
+        return NGX_ERROR;
+    }
+
+    ngx_free(line);
 
     text = json_dumps(def, JSON_COMPACT);
     if (text == NULL) {
@@ -1503,19 +1528,13 @@ failed:
 }
 
 
-/* a line of GET /problems: what the list shows of one problem */
+/* a line of GET /problems: what the list shows of a version */
 
 static json_t *
-ngx_http_judge_problem_line(ngx_path_t *dir, ngx_str_t *id)
+ngx_http_judge_problem_summary(json_t *def)
 {
-    size_t                     n, si;
-    json_t                    *def, *line, *stage;
-    ngx_http_judge_invalid_t   err;
-
-    def = ngx_http_judge_problem_load(dir, id, 0, &err);
-    if (def == NULL) {
-        return NULL;
-    }
+    size_t   n, si;
+    json_t  *stage;
 
     n = 0;
 
@@ -1523,7 +1542,7 @@ ngx_http_judge_problem_line(ngx_path_t *dir, ngx_str_t *id)
         n += json_array_size(json_object_get(stage, "tests"));
     }
 
-    line = json_pack("{s:O,s:O,s:O*,s:I,s:I,s:b,s:b,s:I}",
+    return json_pack("{s:O,s:O,s:O*,s:I,s:I,s:b,s:b,s:I}",
                      "id", json_object_get(def, "id"),
                      "version", json_object_get(def, "version"),
                      "title", json_object_get(def, "title"),
@@ -1536,10 +1555,27 @@ ngx_http_judge_problem_line(ngx_path_t *dir, ngx_str_t *id)
                      json_object_get(def, "interactor") != NULL,
                      "updated_at", json_integer_value(
                                        json_object_get(def, "updated_ms")));
+}
 
-    json_decref(def);
 
-    return line;
+/* the line of problem "id"'s latest version, read from its own file */
+
+static json_t *
+ngx_http_judge_problem_line(ngx_path_t *dir, ngx_str_t *id)
+{
+    ngx_uint_t  v;
+    u_char      name[NGX_MAX_PATH];
+
+    v = ngx_http_judge_problem_version(dir, id);
+
+    if (v == 0
+        || ngx_http_judge_problem_path(dir, name, "p/%V.%ui.line", id, v)
+           != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return json_load_file((char *) name, 0, NULL);
 }
 
 

@@ -27,6 +27,7 @@
  *                            in the stored form below; written to a
  *                            temporary name and renamed, so a version
  *                            is whole or absent
+ *   p/<id>.<version>.line    what GET /problems shows of that version
  *   p/<id>                   a link to its latest version
  *   p/<id>.subs              "<job> <hash>" of each submission to it,
  *                            its body stored as d/<hash>, for rejudging
