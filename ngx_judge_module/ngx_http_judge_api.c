@@ -109,6 +109,9 @@ static char *ngx_http_judge_route_allow(ngx_http_judge_route_t *route);
 static ngx_int_t ngx_http_judge_submit_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub);
+static ngx_http_judge_store_op_t *ngx_http_judge_submission_file(
+    ngx_http_request_t *r, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_answer_pt answer, ngx_int_t *rc);
 static ngx_int_t ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
@@ -1409,8 +1412,32 @@ static ngx_int_t
 ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub)
 {
+    ngx_int_t                   rc;
+    ngx_http_judge_store_op_t  *op;
+
+    op = ngx_http_judge_submission_file(r, sub,
+                                        ngx_http_judge_submission_filed, &rc);
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_judge_store_answer(r, op, rc);
+}
+
+
+/*
+ * A checked submission given to the store, whose outcome ("rc", or
+ * NGX_AGAIN until "answer" is called) is of the returned operation; NULL:
+ * out of memory.  The job is the client's (judge_client_key) for fair
+ * shares and judge_client_jobs.
+ */
+
+static ngx_http_judge_store_op_t *
+ngx_http_judge_submission_file(ngx_http_request_t *r,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_answer_pt answer,
+    ngx_int_t *rc)
+{
     ngx_md5_t                    md5;
-    ngx_int_t                    rc;
     ngx_str_t                    key;
     ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
@@ -1420,11 +1447,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    /* whose job it is, for fair shares and judge_client_jobs */
-
     if (jlcf->client_key) {
         if (ngx_http_complex_value(r, jlcf->client_key, &key) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NULL;
         }
 
     } else {
@@ -1435,9 +1460,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     ngx_md5_update(&md5, key.data, key.len);
     ngx_md5_final(sub->client, &md5);
 
-    op = ngx_http_judge_store_op(r, ngx_http_judge_submission_filed);
+    op = ngx_http_judge_store_op(r, answer);
     if (op == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     /* named by the store (a run's path names its session, not it) */
@@ -1446,9 +1471,9 @@ ngx_http_judge_submission_accept(ngx_http_request_t *r,
     op->jlcf = jlcf;
     op->sub = sub;
 
-    rc = jmcf->zone->store->create(op);
+    *rc = jmcf->zone->store->create(op);
 
-    return ngx_http_judge_store_answer(r, op, rc);
+    return op;
 }
 
 
@@ -4148,7 +4173,7 @@ ngx_http_judge_rejudge_next(ngx_http_request_t *r)
 {
     json_t                        *def;
     ngx_int_t                      rc;
-    ngx_str_t                      body, key;
+    ngx_str_t                      body;
     ngx_http_judge_langs_t         langs;
     ngx_http_judge_invalid_t       err;
     ngx_http_judge_api_ctx_t      *ctx;
@@ -4157,8 +4182,6 @@ ngx_http_judge_rejudge_next(ngx_http_request_t *r)
     ngx_http_judge_main_conf_t    *jmcf;
     ngx_http_judge_submission_t   *sub;
     ngx_http_judge_problem_rec_t  *rec;
-    ngx_md5_t                      md5;
-    u_char                         v6[9];
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
@@ -4195,24 +4218,15 @@ ngx_http_judge_rejudge_next(ngx_http_request_t *r)
             goto refused;
         }
 
-        ngx_http_judge_client_addr(r->connection, &key, v6);
-        ngx_md5_init(&md5);
-        ngx_md5_update(&md5, key.data, key.len);
-        ngx_md5_final(sub->client, &md5);
-
         ctx->body = body;
         ctx->arg.len = 0;
 
-        op = ngx_http_judge_store_op(r, ngx_http_judge_rejudge_filed);
+        op = ngx_http_judge_submission_file(r, sub,
+                                            ngx_http_judge_rejudge_filed,
+                                            &rc);
         if (op == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        ngx_str_null(&op->id);
-        op->jlcf = jlcf;
-        op->sub = sub;
-
-        rc = jmcf->zone->store->create(op);
 
         if (rc == NGX_AGAIN) {
             r->main->count++;
