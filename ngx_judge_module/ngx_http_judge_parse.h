@@ -105,6 +105,8 @@ ngx_int_t ngx_http_judge_invalid(ngx_http_judge_invalid_t *err,
     ngx_uint_t status, char *code, const char *fmt, ...);
 ngx_int_t ngx_http_judge_invalid_args(ngx_http_judge_invalid_t *err,
     ngx_uint_t status, char *code, const char *fmt, va_list args);
+ngx_int_t ngx_http_judge_submit_known(json_t *obj, const char **known,
+    char *where, ngx_http_judge_invalid_t *err);
 ngx_int_t ngx_http_judge_submit_parse(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
     ngx_str_t *body, ngx_http_judge_submission_t *sub,

@@ -34,8 +34,6 @@ static ngx_int_t ngx_http_judge_problem_test(json_t *t, json_t *out,
 static ngx_int_t ngx_http_judge_problem_bytes(json_t *t, const char *name,
     json_t *out, const char *to, ngx_http_judge_problem_put_pt put,
     void *data);
-static ngx_int_t ngx_http_judge_problem_known(json_t *obj, const char **known,
-    const char *where, ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_problem_ref_ok(json_t *ref);
 static json_t *ngx_http_judge_problem_sample(ngx_path_t *dir, json_t *ref);
 static json_t *ngx_http_judge_problem_file(ngx_path_t *dir, u_char *name,
@@ -310,33 +308,6 @@ ngx_http_judge_problem_put(void *data, u_char *bytes, size_t len,
 }
 
 
-static ngx_int_t
-ngx_http_judge_problem_known(json_t *obj, const char **known,
-    const char *where, ngx_http_judge_invalid_t *err)
-{
-    ngx_uint_t   k;
-    const char  *key;
-    json_t      *v;
-
-    json_object_foreach(obj, key, v) {
-        for (k = 0; known[k]; k++) {
-            if (ngx_strcmp(key, known[k]) == 0) {
-                break;
-            }
-        }
-
-        if (known[k] == NULL) {
-            return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "unknown field \"%s\" in "
-                                                  "%s", key, where);
-        }
-    }
-
-    return NGX_OK;
-}
-
-
 /* a string member "name" of "t" filed with "put", as member "to" of "out" */
 
 static ngx_int_t
@@ -392,11 +363,11 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
 
     if (!json_is_object(t)) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "%s must be an object", where);
+                                      "invalid_request",
+                                      "%s must be an object", where);
     }
 
-    if (ngx_http_judge_problem_known(t, fields, (char *) where, err)
+    if (ngx_http_judge_submit_known(t, fields, (char *) where, err)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -440,17 +411,17 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
 
     if (rc == NGX_ABORT) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "%s: stdin and expected_output "
-                                              "must be strings", where);
+                                      "invalid_request",
+                                      "%s: stdin and expected_output "
+                                      "must be strings", where);
     }
 
     if (rc == NGX_ERROR) {
         return ngx_http_judge_invalid(err,
-                                              NGX_HTTP_INSUFFICIENT_STORAGE,
-                                              "storage_failed",
-                                              "the test files could not be "
-                                              "stored");
+                                      NGX_HTTP_INSUFFICIENT_STORAGE,
+                                      "storage_failed",
+                                      "the test files could not be "
+                                      "stored");
     }
 
     /* "timeout_seconds": the test's CPU and wall time */
@@ -464,10 +435,10 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
 
         if (!(seconds >= 0.001 && seconds <= 3600)) {
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "%s.timeout_seconds must be "
-                                                  "a number of seconds from "
-                                                  "0.001 to 3600", where);
+                                          "invalid_request",
+                                          "%s.timeout_seconds must be "
+                                          "a number of seconds from "
+                                          "0.001 to 3600", where);
         }
 
         limits = json_object_get(out, "limits");
@@ -488,9 +459,9 @@ ngx_http_judge_problem_test(json_t *t, json_t *out,
                        json_integer((json_int_t) (seconds * 1000 + 0.5))) != 0)
         {
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "%s.limits must be an "
-                                                  "object", where);
+                                          "invalid_request",
+                                          "%s.limits must be an "
+                                          "object", where);
         }
     }
 
@@ -546,10 +517,10 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 
     if (root == NULL) {
         (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_json",
-                                              "line %d column %d: %s",
-                                              jerr.line, jerr.column,
-                                              jerr.text);
+                                      "invalid_json",
+                                      "line %d column %d: %s",
+                                      jerr.line, jerr.column,
+                                      jerr.text);
         return NULL;
     }
 
@@ -558,13 +529,13 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 
     if (!json_is_object(root)) {
         (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "the body must be a JSON "
-                                              "object");
+                                      "invalid_request",
+                                      "the body must be a JSON "
+                                      "object");
         goto failed;
     }
 
-    if (ngx_http_judge_problem_known(root, fields, "the problem", err)
+    if (ngx_http_judge_submit_known(root, fields, "the problem", err)
         != NGX_OK)
     {
         goto failed;
@@ -604,9 +575,9 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 
     } else {
         (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "a problem has \"stages\" or "
-                                              "\"tests\"");
+                                      "invalid_request",
+                                      "a problem has \"stages\" or "
+                                      "\"tests\"");
         goto failed;
     }
 
@@ -615,10 +586,10 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
     {
         json_decref(s);
         (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "\"stages\" must be an array "
-                                              "of 1 to %d stages",
-                                              NGX_HTTP_JUDGE_PROBLEM_MAX_STAGES);
+                                      "invalid_request",
+                                      "\"stages\" must be an array "
+                                      "of 1 to %d stages",
+                                      NGX_HTTP_JUDGE_PROBLEM_MAX_STAGES);
         goto failed;
     }
 
@@ -632,18 +603,18 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
         order[si] = stage;
 
         if (!json_is_object(stage)
-            || ngx_http_judge_problem_known(stage, stage_fields,
-                                            "a stage", err)
+            || ngx_http_judge_submit_known(stage, stage_fields, "a stage",
+                                           err)
                != NGX_OK)
         {
             json_decref(s);
 
             if (!json_is_object(stage)) {
                 (void) ngx_http_judge_invalid(err,
-                                                  NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "stages[%uz] must be an "
-                                                  "object", si);
+                                              NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "stages[%uz] must be an "
+                                              "object", si);
             }
 
             goto failed;
@@ -654,9 +625,9 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
         if (v && !json_is_integer(v)) {
             json_decref(s);
             (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "stages[%uz].number must "
-                                                  "be an integer", si);
+                                          "invalid_request",
+                                          "stages[%uz].number must "
+                                          "be an integer", si);
             goto failed;
         }
     }
@@ -682,9 +653,9 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
         if (!json_is_array(tests) || json_array_size(tests) == 0) {
             json_decref(s);
             (void) ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "stages[%uz].tests must be "
-                                                  "a non-empty array", si);
+                                          "invalid_request",
+                                          "stages[%uz].tests must be "
+                                          "a non-empty array", si);
             goto failed;
         }
 
@@ -737,7 +708,7 @@ ngx_http_judge_problem_parse(ngx_str_t *body,
 nomem:
 
     (void) ngx_http_judge_invalid(err, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                          "internal_error", "out of memory");
+                                  "internal_error", "out of memory");
 
 failed:
 
@@ -802,10 +773,10 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
               || json_string_length(v) > NGX_HTTP_JUDGE_PROBLEM_TITLE_LEN))
     {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "\"title\" must be a string of "
-                                              "1 to %d bytes",
-                                              NGX_HTTP_JUDGE_PROBLEM_TITLE_LEN);
+                                      "invalid_request",
+                                      "\"title\" must be a string of "
+                                      "1 to %d bytes",
+                                      NGX_HTTP_JUDGE_PROBLEM_TITLE_LEN);
     }
 
     v = json_object_get(def, "statement");
@@ -814,26 +785,26 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
               || json_string_length(v) > NGX_HTTP_JUDGE_PROBLEM_TEXT_LEN))
     {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "\"statement\" must be a "
-                                              "string of at most 1 MiB");
+                                      "invalid_request",
+                                      "\"statement\" must be a "
+                                      "string of at most 1 MiB");
     }
 
     v = json_object_get(def, "scoring");
 
     if (v && !json_is_boolean(v)) {
         return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                              "invalid_request",
-                                              "\"scoring\" must be true or "
-                                              "false");
+                                      "invalid_request",
+                                      "\"scoring\" must be true or "
+                                      "false");
     }
 
     names = json_object();
     if (names == NULL) {
         return ngx_http_judge_invalid(err,
-                                              NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                              "internal_error",
-                                              "out of memory");
+                                      NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                      "internal_error",
+                                      "out of memory");
     }
 
     stages = json_object_get(def, "stages");
@@ -849,10 +820,10 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
         {
             json_decref(names);
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "stages[%uz].name must be "
-                                                  "a string of 1 to 64 "
-                                                  "bytes", si);
+                                          "invalid_request",
+                                          "stages[%uz].name must be "
+                                          "a string of 1 to 64 "
+                                          "bytes", si);
         }
 
         v = json_object_get(stage, "score");
@@ -862,9 +833,9 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
         {
             json_decref(names);
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "stages[%uz].score must be "
-                                                  "a number >= 0", si);
+                                          "invalid_request",
+                                          "stages[%uz].score must be "
+                                          "a number >= 0", si);
         }
 
         tests = json_object_get(stage, "tests");
@@ -901,20 +872,20 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
             {
                 json_decref(names);
                 return ngx_http_judge_invalid(err,
-                                                  NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "stages[%uz].tests[%uz]."
-                                                  "name must be a string of "
-                                                  "1 to 64 bytes", si, ti);
+                                              NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "stages[%uz].tests[%uz]."
+                                              "name must be a string of "
+                                              "1 to 64 bytes", si, ti);
             }
 
             if (json_object_get(names, key)) {
                 json_decref(names);
                 return ngx_http_judge_invalid(err,
-                                                  NGX_HTTP_JUDGE_UNPROCESSABLE,
-                                                  "invalid_request",
-                                                  "two tests are named "
-                                                  "\"%s\"", key);
+                                              NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                              "invalid_request",
+                                              "two tests are named "
+                                              "\"%s\"", key);
             }
 
             if (json_object_set_new(names, key, json_true()) != 0) {
@@ -927,11 +898,11 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
             if (v && !json_is_boolean(v)) {
                 json_decref(names);
                 return ngx_http_judge_invalid(err,
-                                                  NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "test \"%s\": \"sample\" "
-                                                  "must be true or false",
-                                                  key);
+                                              NGX_HTTP_BAD_REQUEST,
+                                              "invalid_request",
+                                              "test \"%s\": \"sample\" "
+                                              "must be true or false",
+                                              key);
             }
 
             for (k = 0; k < 2; k++) {
@@ -967,14 +938,11 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
                              > NGX_HTTP_JUDGE_PROBLEM_DESC_LEN))
                 {
                     json_decref(names);
-                    return ngx_http_judge_invalid(err,
-                                                  NGX_HTTP_BAD_REQUEST,
-                                                  "invalid_request",
-                                                  "test \"%s\": an "
-                                                  "assertion's description "
-                                                  "must be a string of at "
-                                                  "most %d bytes", key,
-                                                  NGX_HTTP_JUDGE_PROBLEM_DESC_LEN);
+                    return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                "invalid_request",
+                                "test \"%s\": an assertion's description "
+                                "must be a string of at most %d bytes", key,
+                                NGX_HTTP_JUDGE_PROBLEM_DESC_LEN);
                 }
             }
         }
@@ -984,10 +952,10 @@ ngx_http_judge_problem_check(ngx_path_t *dir, json_t *def,
 
     if (n == 0 || n > max_tests) {
         return ngx_http_judge_invalid(err,
-                                              NGX_HTTP_JUDGE_UNPROCESSABLE,
-                                              "too_many_tests",
-                                              "a problem has 1 to %ui tests",
-                                              max_tests);
+                                      NGX_HTTP_JUDGE_UNPROCESSABLE,
+                                      "too_many_tests",
+                                      "a problem has 1 to %ui tests",
+                                      max_tests);
     }
 
     return NGX_OK;
@@ -1163,9 +1131,9 @@ ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id, json_t *def,
 
     if (rc == NGX_BUSY) {
         return ngx_http_judge_invalid(err, NGX_HTTP_CONFLICT,
-                                              "problem_busy",
-                                              "another write of problem "
-                                              "\"%V\" is under way", id);
+                                      "problem_busy",
+                                      "another write of problem "
+                                      "\"%V\" is under way", id);
     }
 
     if (rc != NGX_OK) {
@@ -1205,8 +1173,8 @@ ngx_http_judge_problem_save(ngx_path_t *dir, ngx_str_t *id, json_t *def,
 failed:
 
     return ngx_http_judge_invalid(err, NGX_HTTP_INSUFFICIENT_STORAGE,
-                                          "storage_failed",
-                                          "the problem could not be stored");
+                                  "storage_failed",
+                                  "the problem could not be stored");
 }
 
 
@@ -1265,7 +1233,7 @@ ngx_http_judge_problem_file(ngx_path_t *dir, u_char *name,
         }
 
         (void) ngx_http_judge_invalid(err, NGX_HTTP_NOT_FOUND,
-                                              "not_found", "no such problem");
+                                      "not_found", "no such problem");
     }
 
     return def;
@@ -1283,7 +1251,7 @@ ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
 
     if (!ngx_http_judge_problem_id_ok(id)) {
         (void) ngx_http_judge_invalid(err, NGX_HTTP_NOT_FOUND,
-                                              "not_found", "no such problem");
+                                      "not_found", "no such problem");
         return NULL;
     }
 
@@ -1293,7 +1261,7 @@ ngx_http_judge_problem_load(ngx_path_t *dir, ngx_str_t *id,
 
     if (rc != NGX_OK) {
         (void) ngx_http_judge_invalid(err, NGX_HTTP_NOT_FOUND,
-                                              "not_found", "no such problem");
+                                      "not_found", "no such problem");
         return NULL;
     }
 

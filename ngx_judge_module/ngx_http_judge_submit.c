@@ -131,7 +131,7 @@ ngx_http_judge_invalid_args(ngx_http_judge_invalid_t *err, ngx_uint_t status,
  * names the object in the error ("" for the top level).
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_judge_submit_known(json_t *obj, const char **known, char *where,
     ngx_http_judge_invalid_t *err)
 {

@@ -140,7 +140,7 @@ my @bad = (
     ['not json', '{', 400, 'invalid_json'],
     ['no tests', { title => 'x' }, 400, 'invalid_request'],
     ['unknown field', { tests => [{ stdin => '', expected_output => '' }], x => 1 },
-     400, 'invalid_request'],
+     400, 'unknown_field'],
     ['a test with no expectation', { tests => [{ stdin => '' }] },
      422, 'invalid_problem'],
     ['two tests of one name', { tests => [
