@@ -102,6 +102,8 @@ struct ngx_http_judge_api_ctx_s {
     unsigned                     watching:1;  /* filed with its job */
     unsigned                     reading:1;   /* SSE: a read is out */
     unsigned                     again:1;     /* SSE: news came meanwhile */
+    unsigned                     starting:1;  /* SSE: in its handler */
+    unsigned                     held:1;      /* a store's answer is due */
 };
 
 
@@ -172,6 +174,7 @@ static ngx_int_t ngx_http_judge_metrics_answer(ngx_http_request_t *r,
 static ngx_int_t ngx_http_judge_wait(ngx_http_request_t *r,
     ngx_http_judge_api_ctx_t *ctx, ngx_http_judge_wake_pt wake,
     ngx_msec_t timeout, ngx_http_judge_addr_t *self);
+static void ngx_http_judge_test_reading(ngx_http_request_t *r);
 static void ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx,
     ngx_int_t rc);
 static void ngx_http_judge_waiter_timeout(ngx_event_t *ev);
@@ -717,12 +720,13 @@ ngx_http_judge_store_answer(ngx_http_request_t *r,
 {
     ngx_http_judge_api_ctx_t  *ctx;
 
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
     if (rc == NGX_AGAIN) {
+        ctx->held = 1;
         r->main->count++;
         return NGX_DONE;
     }
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
     return ctx->answer(r, op, rc);
 }
@@ -738,6 +742,7 @@ ngx_http_judge_store_done(ngx_http_judge_store_op_t *op)
 
     c = r->connection;
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    ctx->held = 0;
 
     ngx_http_finalize_request(r, ctx->answer(r, op, op->rc));
     ngx_http_run_posted_requests(c);
@@ -927,9 +932,31 @@ ngx_http_judge_wait(ngx_http_request_t *r, ngx_http_judge_api_ctx_t *ctx,
 
     ngx_add_timer(&ctx->timer, timeout);
 
-    r->read_event_handler = ngx_http_test_reading;
+    r->read_event_handler = ngx_http_judge_test_reading;
 
     return NGX_OK;
+}
+
+
+/*
+ * A waiting request whose client went is finished, as nginx's own
+ * ngx_http_test_reading() does, but not while a store's answer is due:
+ * the store holds the request then, and the next write finds the client
+ * gone.
+ */
+
+static void
+ngx_http_judge_test_reading(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (ctx->reading || ctx->held) {
+        return;
+    }
+
+    ngx_http_test_reading(r);
 }
 
 
@@ -951,6 +978,17 @@ ngx_http_judge_waiter_finish(ngx_http_judge_api_ctx_t *ctx, ngx_int_t rc)
 
     if (ctx->timer.timer_set) {
         ngx_del_timer(&ctx->timer);
+    }
+
+    /*
+     * In the stream's own handler the request is not to be closed (a
+     * failed write terminates it) before the handler has returned: its
+     * posted requests run after that, as nginx runs them.
+     */
+
+    if (ctx->starting) {
+        ngx_http_finalize_request(r, rc);
+        return;
     }
 
     ngx_http_finalize_request(r, rc);
@@ -1930,7 +1968,9 @@ ngx_http_judge_events(ngx_http_request_t *r)
      * there.
      */
 
+    ctx->starting = 1;
     ngx_http_judge_events_wake(ctx, 0);
+    ctx->starting = 0;
 
     return NGX_DONE;
 }
@@ -2076,13 +2116,18 @@ ngx_http_judge_events_read(ngx_http_judge_store_op_t *op)
     r = ctx->request;
     ctx->reading = 0;
 
+    /*
+     * The count taken while the read was out goes back first: the stream
+     * holds its own, and a stream that ends here (a client gone, its
+     * last event) is freed by its finalizing, not to be touched after.
+     */
+
+    r->main->count--;
+
     if (ngx_http_judge_events_out(ctx, op->rc) == NGX_OK && ctx->again) {
         ctx->again = 0;
         ngx_http_judge_events_wake(ctx, 0);
     }
-
-    /* the count taken while the read was out */
-    ngx_http_finalize_request(r, NGX_DONE);
 }
 
 
