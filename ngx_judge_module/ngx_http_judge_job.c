@@ -392,6 +392,7 @@ ngx_http_judge_job_free_locked(ngx_http_judge_zone_t *zone,
 
     ngx_http_judge_zone_free_str_locked(zone, &job->note);
     ngx_http_judge_zone_free_str_locked(zone, &job->message);
+    ngx_http_judge_zone_free_str_locked(zone, &job->failure);
     ngx_http_judge_zone_free_str_locked(zone, &job->language);
 
     ngx_slab_free_locked(pool, job);

@@ -296,6 +296,8 @@ typedef struct {
     ngx_http_judge_blob_ref_t    compile;     /* JSON members of "compile" */
     ngx_str_t                    note;        /* or the judge's own */
     ngx_str_t                    message;
+    ngx_str_t                    failure;     /* the words of the worker of
+                                                 the last batch that failed */
     size_t                       max_artifact;
     ngx_msec_t                   test_time;   /* the longest a test may take */
     ngx_msec_t                   grace;       /* a task's deadline beyond */

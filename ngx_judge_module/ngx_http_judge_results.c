@@ -931,9 +931,11 @@ void
 ngx_http_judge_results_batch(ngx_http_judge_zone_t *zone,
     ngx_str_t *worker, uint64_t stream_id, Judge__BatchExecutionResult *res)
 {
+    size_t                  len;
     ngx_uint_t              failed;
     ngx_http_judge_job_t   *job;
     ngx_http_judge_task_t  *b;
+    u_char                  why[200];
 
     if (res->job_id == NULL
         || ngx_strlen(res->job_id) != NGX_HTTP_JUDGE_JOB_ID_LEN)
@@ -986,6 +988,17 @@ ngx_http_judge_results_batch(ngx_http_judge_zone_t *zone,
 
         } else {
             b->state = NGX_HTTP_JUDGE_TASK_DONE;
+        }
+
+        if (failed && res->message && res->message[0]) {
+            /* the worker's words, for the job's message if it gives up */
+            len = ngx_min(ngx_strlen(res->message), sizeof(why));
+            ngx_memcpy(why, res->message, len);
+            (void) ngx_http_judge_utf8_clean(why, len);
+
+            ngx_http_judge_zone_free_str_locked(zone, &job->failure);
+            (void) ngx_http_judge_zone_store_locked(zone, &job->failure, why,
+                                                    len);
         }
 
         ngx_http_judge_ready_dirty_locked(zone, job);

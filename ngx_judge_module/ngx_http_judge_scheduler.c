@@ -963,8 +963,9 @@ ngx_http_judge_sched_given_up_locked(ngx_http_judge_zone_t *zone,
     u_char      *p;
     ngx_uint_t   i, lost;
     u_char       buf[sizeof("the judge gave up on  tests after  failed "
-                            "attempts: their workers were lost or failing")
-                     + 2 * NGX_INT_T_LEN];
+                            "attempts: their workers were lost or failing; "
+                            "the last said: ")
+                     + 2 * NGX_INT_T_LEN + 200];
 
     lost = 0;
 
@@ -986,6 +987,11 @@ ngx_http_judge_sched_given_up_locked(ngx_http_judge_zone_t *zone,
         p = ngx_snprintf(buf, sizeof(buf), "the judge gave up on %ui tests "
                          "after %ui failed attempts: their workers were lost "
                          "or failing", lost, job->max_attempts);
+
+        if (job->failure.len) {
+            p = ngx_snprintf(p, buf + sizeof(buf) - p, "; the last said: %V",
+                             &job->failure);
+        }
     }
 
     (void) ngx_http_judge_zone_store_locked(zone, &job->message, buf, p - buf);

@@ -263,7 +263,8 @@ for (1 .. 2) {
     my ($name, $b) = $w->recv_cmd(5);
     is($name, 'execute_batch', "attempt $_");
     $w->send_msg(batch_result_msg(job_id => $r->{id}, task_id => $b->{2}[0],
-                                  system_error => 1));
+                                  system_error => 1,
+                                  message => "reason $_ \xff"));
 }
 my $done;
 $done = finished($r->{id}, 'FAILED');
@@ -271,6 +272,8 @@ is($done->{status}, 'FAILED', 'failed');
 is($done->{verdict}, 'IE', 'IE');
 like($done->{message}, qr/gave up on 1 tests after 2 failed attempts/,
      'saying why');
+like($done->{message}, qr/; the last said: reason 2 \?\z/,
+     'with the last worker\'s words, made UTF-8');
 like(error_log_since(0), qr/job \Q$r->{id}\E failed: the judge gave up on 1 tests after 2 failed attempts/,
      'and the log says so too');
 

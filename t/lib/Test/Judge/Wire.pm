@@ -211,6 +211,7 @@ sub batch_result_msg {
           . pb_field_varint(2, $o{task_id})
           . pb_field_varint(3, $o{tests_run} // 0)
           . ($o{system_error} ? pb_field_varint(4, 1) : '')
+          . (defined $o{message} ? pb_field_bytes(5, $o{message}) : '')
           . ($o{need_artifact} ? pb_field_varint(6, 1) : '');
     return pb_field_bytes(4, $m);
 }
