@@ -117,7 +117,7 @@ static ngx_http_judge_store_op_t *ngx_http_judge_submission_file(
 static ngx_int_t ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
-static ngx_int_t ngx_http_judge_submit_read(ngx_http_request_t *r,
+static ngx_int_t ngx_http_judge_body_read(ngx_http_request_t *r, size_t max,
     ngx_str_t *body);
 static ngx_int_t ngx_http_judge_submit_language(void *data,
     ngx_str_t *language, ngx_uint_t *compiled);
@@ -206,6 +206,8 @@ static ngx_int_t ngx_http_judge_session_run_handler(ngx_http_request_t *r);
 static void ngx_http_judge_session_run_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_session_history_handler(
     ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_refuse(ngx_http_request_t *r,
+    ngx_uint_t status, char *code, char *message);
 static ngx_int_t ngx_http_judge_body_failed(ngx_http_request_t *r,
     ngx_int_t rc);
 static ngx_http_judge_store_op_t *ngx_http_judge_session_body(
@@ -1230,26 +1232,16 @@ ngx_http_judge_read_json(ngx_http_request_t *r,
                     || ct->value.data[n] == ' '
                     || ct->value.data[n] == '\t')))
     {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_judge_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                                         "unsupported_media_type",
-                                         "the body must be application/json");
+        return ngx_http_judge_refuse(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                     "unsupported_media_type",
+                                     "the body must be application/json");
     }
 
     if (r->headers_in.content_length_n > (off_t) jlcf->max_body_size) {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                         "body_too_large",
-                                         "the body is larger than "
-                                         "judge_max_body_size");
+        return ngx_http_judge_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     "body_too_large",
+                                     "the body is larger than "
+                                     "judge_max_body_size");
     }
 
     r->request_body_in_single_buf = 1;
@@ -1267,12 +1259,14 @@ ngx_http_judge_read_json(ngx_http_request_t *r,
 static void
 ngx_http_judge_submit_body(ngx_http_request_t *r)
 {
-    ngx_int_t                  rc;
-    ngx_http_judge_api_ctx_t  *ctx;
+    ngx_int_t                   rc;
+    ngx_http_judge_api_ctx_t   *ctx;
+    ngx_http_judge_loc_conf_t  *jlcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_submit_read(r, &ctx->body);
+    rc = ngx_http_judge_body_read(r, jlcf->max_body_size, &ctx->body);
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
@@ -1384,18 +1378,18 @@ ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
 }
 
 
-/* the body as one piece of memory; NGX_DECLINED when it is too large */
+/*
+ * The body as one piece of memory; NGX_DECLINED when it is larger than
+ * "max" bytes
+ */
 
 static ngx_int_t
-ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
+ngx_http_judge_body_read(ngx_http_request_t *r, size_t max, ngx_str_t *body)
 {
-    u_char                     *p;
-    off_t                       len;
-    ngx_buf_t                  *b;
-    ngx_chain_t                *cl;
-    ngx_http_judge_loc_conf_t  *jlcf;
-
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    u_char       *p;
+    off_t         len;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
 
     ngx_str_null(body);
 
@@ -1409,7 +1403,7 @@ ngx_http_judge_submit_read(ngx_http_request_t *r, ngx_str_t *body)
         len += ngx_buf_size(cl->buf);
     }
 
-    if (len > (off_t) jlcf->max_body_size) {
+    if (len > (off_t) max) {
         return NGX_DECLINED;
     }
 
@@ -2756,6 +2750,23 @@ ngx_http_judge_store_op_gone(ngx_http_judge_store_op_t *op)
 
 /* a body that could not be had: too large (JSON 413), or no memory */
 
+/* a request refused before its body is read: the body goes unread */
+
+static ngx_int_t
+ngx_http_judge_refuse(ngx_http_request_t *r, ngx_uint_t status, char *code,
+    char *message)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_judge_send_error(r, status, code, message);
+}
+
+
 static ngx_int_t
 ngx_http_judge_body_failed(ngx_http_request_t *r, ngx_int_t rc)
 {
@@ -2821,7 +2832,7 @@ ngx_http_judge_session_body(ngx_http_request_t *r,
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_submit_read(r, &body);
+    rc = ngx_http_judge_body_read(r, jlcf->max_body_size, &body);
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
@@ -3136,12 +3147,14 @@ ngx_http_judge_session_run_handler(ngx_http_request_t *r)
 static void
 ngx_http_judge_session_run_body(ngx_http_request_t *r)
 {
-    ngx_int_t                  rc;
-    ngx_http_judge_api_ctx_t  *ctx;
+    ngx_int_t                   rc;
+    ngx_http_judge_api_ctx_t   *ctx;
+    ngx_http_judge_loc_conf_t  *jlcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
 
-    rc = ngx_http_judge_submit_read(r, &ctx->body);
+    rc = ngx_http_judge_body_read(r, jlcf->max_body_size, &ctx->body);
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_judge_body_failed(r, rc));
@@ -3798,42 +3811,26 @@ ngx_http_judge_problem_handler(ngx_http_request_t *r)
     if (r->method == NGX_HTTP_PUT) {
 
         if (!jlcf->admin) {
-            rc = ngx_http_discard_request_body(r);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            return ngx_http_judge_send_error(r, NGX_HTTP_FORBIDDEN,
-                                             "admin_only",
-                                             "an admin operation: it is "
-                                             "served where judge_admin is, "
-                                             "with the admin token");
+            return ngx_http_judge_refuse(r, NGX_HTTP_FORBIDDEN,
+                                         "admin_only",
+                                         "an admin operation: it is "
+                                         "served where judge_admin is, "
+                                         "with the admin token");
         }
 
         if (!ngx_http_judge_problem_id_ok(&ctx->arg)) {
-            rc = ngx_http_discard_request_body(r);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            return ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                             "invalid_request",
-                                             "a problem's id is 1 to 64 of "
-                                             "A-Z a-z 0-9 _ -");
+            return ngx_http_judge_refuse(r, NGX_HTTP_BAD_REQUEST,
+                                         "invalid_request",
+                                         "a problem's id is 1 to 64 of "
+                                         "A-Z a-z 0-9 _ -");
         }
 
         if (r->headers_in.content_length_n > (off_t) jlcf->max_problem_size)
         {
-            rc = ngx_http_discard_request_body(r);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            return ngx_http_judge_send_error(r,
-                                             NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                             "body_too_large",
-                                             "the problem is larger than "
-                                             "judge_max_problem_size");
+            return ngx_http_judge_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "body_too_large",
+                                         "the problem is larger than "
+                                         "judge_max_problem_size");
         }
 
         rc = ngx_http_read_client_request_body(r,
@@ -3881,12 +3878,9 @@ ngx_http_judge_problem_handler(ngx_http_request_t *r)
 static void
 ngx_http_judge_problem_put_body(ngx_http_request_t *r)
 {
-    off_t                        len;
-    u_char                      *p;
     json_t                      *def, *pub;
     ngx_str_t                    body, type;
     ngx_uint_t                   version, status;
-    ngx_chain_t                 *cl;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_invalid_t     err;
     ngx_http_judge_loc_conf_t   *jlcf;
@@ -3896,40 +3890,31 @@ ngx_http_judge_problem_put_body(ngx_http_request_t *r)
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    len = 0;
+    switch (ngx_http_judge_body_read(r, jlcf->max_problem_size, &body)) {
 
-    if (r->request_body) {
-        for (cl = r->request_body->bufs; cl; cl = cl->next) {
-            len += ngx_buf_size(cl->buf);
-        }
-    }
+    case NGX_OK:
+        break;
 
-    if (len > (off_t) jlcf->max_problem_size) {
+    case NGX_DECLINED:
         ngx_http_finalize_request(r,
             ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
                                       "body_too_large",
                                       "the problem is larger than "
                                       "judge_max_problem_size"));
         return;
-    }
 
-    body.data = ngx_pnalloc(r->pool, len + 1);
-    if (body.data == NULL) {
+    default:
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
 
-    p = body.data;
-
-    if (len) {
-        p = ngx_http_judge_chain_copy(r->request_body->bufs, p);
-        if (p == NULL) {
-            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-            return;
-        }
+    if (body.len == 0) {
+        ngx_http_finalize_request(r,
+            ngx_http_judge_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_request",
+                                      "a problem is the body of the PUT"));
+        return;
     }
-
-    body.len = p - body.data;
 
     ngx_str_null(&type);
 

@@ -167,7 +167,7 @@ for my $h ('/usr/share/nginx/src/src/http/ngx_http_request.h',
 my %sent;
 for my $file (glob(repo_root() . '/ngx_judge_module/*.c')) {
     my $text = source($file);
-    while ($text =~ /(?:send_error(?:_with)?\(r|_invalid(?:_args)?\((?:&?err)),\s*(\w+),\s*"(\w+)"/g) {
+    while ($text =~ /(?:(?:send_error(?:_with)?|refuse)\(r|_invalid(?:_args)?\((?:&?err)),\s*(\w+),\s*"(\w+)"/g) {
         my $code = $status{$1} // die "unknown status $1";
         $sent{"$code $2"} = 1;
     }

@@ -167,7 +167,12 @@ for my $b (@bad) {
 my ($c, $j) = http_json(GET => '/problems/bad');
 is($c, 404, 'none of them was stored');
 
-my $r = http_request(PUT => '/admin/problems/bad', 'x',
+my $r = http_request(PUT => '/admin/problems/bad', '',
+                     ['Content-Type: application/gzip',
+                      'Authorization: Bearer ' . admin_token()]);
+is($r->code, 400, 'an empty package: 400');
+
+$r = http_request(PUT => '/admin/problems/bad', 'x',
                      ['Content-Type: text/plain',
                       'Authorization: Bearer ' . admin_token()]);
 is($r->code, 415, 'text/plain: 415');
