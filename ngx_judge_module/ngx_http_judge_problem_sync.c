@@ -68,6 +68,7 @@ static void ngx_http_judge_sync_done(ngx_http_judge_sync_t *s,
 static ngx_int_t ngx_http_judge_sync_ask(ngx_http_judge_redis_pt handler,
     void *data, ngx_pool_t *pool, char *cmd, char *tag, ngx_str_t *id,
     char *field);
+static void ngx_http_judge_sync_publish_file(ngx_path_t *dir, json_t *ref);
 static void ngx_http_judge_sync_published(void *data, redisReply *reply);
 
 
@@ -487,7 +488,7 @@ ngx_http_judge_problem_publish(ngx_path_t *dir, ngx_str_t *id,
     char        *text;
     size_t       si, ti, k, len[9];
     json_t      *stage, *t, *ref;
-    ngx_str_t    hash, key[4], body;
+    ngx_str_t    key[4];
     ngx_pool_t  *pool;
     const char  *argv[9];
     u_char       v[NGX_INT_T_LEN];
@@ -504,40 +505,16 @@ ngx_http_judge_problem_publish(ngx_path_t *dir, ngx_str_t *id,
         return;
     }
 
+    /* one file in memory at a time: Redis's client has its bytes once sent */
+
     json_array_foreach(json_object_get(def, "stages"), si, stage) {
         json_array_foreach(json_object_get(stage, "tests"), ti, t) {
             for (k = 0; k < 2; k++) {
                 ref = json_object_get(t, k ? "expected" : "input");
 
-                if (ref == NULL) {
-                    continue;
+                if (ref != NULL) {
+                    ngx_http_judge_sync_publish_file(dir, ref);
                 }
-
-                hash.data = (u_char *) json_string_value(
-                                           json_object_get(ref, "sha256"));
-                hash.len = 64;
-
-                if (ngx_http_judge_sync_key(pool, &key[0], "pd:", &hash)
-                    != NGX_OK
-                    || ngx_http_judge_problem_body(pool, dir, hash.data,
-                                                   (size_t) -1, &body)
-                       != NGX_OK)
-                {
-                    continue;
-                }
-
-                argv[0] = "SET";
-                len[0] = 3;
-                argv[1] = (char *) key[0].data;
-                len[1] = key[0].len;
-                argv[2] = (char *) body.data;
-                len[2] = body.len;
-                argv[3] = "NX";
-                len[3] = 2;
-
-                (void) ngx_http_judge_redis_send(
-                                          ngx_http_judge_sync_published,
-                                          NULL, 4, argv, len);
             }
         }
     }
@@ -584,6 +561,46 @@ ngx_http_judge_problem_publish(ngx_path_t *dir, ngx_str_t *id,
     }
 
     ngx_free(text);
+    ngx_destroy_pool(pool);
+}
+
+
+/* one test file to Redis, kept there once (SET NX) */
+
+static void
+ngx_http_judge_sync_publish_file(ngx_path_t *dir, json_t *ref)
+{
+    size_t       len[4];
+    ngx_str_t    hash, key, body;
+    ngx_pool_t  *pool;
+    const char  *argv[4];
+
+    pool = ngx_create_pool(4096, ngx_cycle->log);
+    if (pool == NULL) {
+        return;
+    }
+
+    hash.data = (u_char *) json_string_value(json_object_get(ref, "sha256"));
+    hash.len = 64;
+
+    if (ngx_http_judge_sync_key(pool, &key, "pd:", &hash) == NGX_OK
+        && ngx_http_judge_problem_body(pool, dir, hash.data, (size_t) -1,
+                                       &body)
+           == NGX_OK)
+    {
+        argv[0] = "SET";
+        len[0] = 3;
+        argv[1] = (char *) key.data;
+        len[1] = key.len;
+        argv[2] = (char *) body.data;
+        len[2] = body.len;
+        argv[3] = "NX";
+        len[3] = 2;
+
+        (void) ngx_http_judge_redis_send(ngx_http_judge_sync_published, NULL,
+                                         4, argv, len);
+    }
+
     ngx_destroy_pool(pool);
 }
 
