@@ -622,7 +622,6 @@ typedef struct {
     unsigned                     stop_on_failure:1;
     unsigned                     stream_output:1; /* asked of the parser */
     unsigned                     all_stages:1;
-    unsigned                     scoring:1;
 
     /* a stored problem's: what the job keeps of it (see the parser) */
     ngx_str_t                    problem;

@@ -2187,10 +2187,10 @@ ngx_http_judge_submit_stored(ngx_pool_t *pool, json_t *problem,
     }
 
     run->n_tests = n;
-    sub->scoring = json_is_true(json_object_get(problem, "scoring"));
 
     p = ngx_sprintf(sub->problem.data, "%d%d %L %V\n",
-                    sub->all_stages ? 1 : 0, sub->scoring ? 1 : 0,
+                    sub->all_stages ? 1 : 0,
+                    json_is_true(json_object_get(problem, "scoring")) ? 1 : 0,
                     (int64_t) json_integer_value(json_object_get(problem,
                                                                  "version")),
                     &id);
