@@ -1830,10 +1830,15 @@ ngx_http_judge_problem_records(ngx_pool_t *pool, ngx_path_t *dir,
     u_char                         *p, *last, *eol;
     size_t                          have;
     ssize_t                         n;
+    uint32_t                        key;
     ngx_fd_t                        fd;
-    ngx_uint_t                      i, skip;
+    ngx_str_t                       hash;
+    ngx_uint_t                      skip;
     ngx_array_t                    *recs;
-    ngx_http_judge_problem_rec_t   *rec, *all;
+    ngx_rbtree_t                    seen;
+    ngx_str_node_t                 *sn;
+    ngx_rbtree_node_t               sentinel;
+    ngx_http_judge_problem_rec_t   *rec;
     u_char                          name[NGX_MAX_PATH];
     u_char                          buf[8192];
 
@@ -1848,6 +1853,8 @@ ngx_http_judge_problem_records(ngx_pool_t *pool, ngx_path_t *dir,
     if (fd == NGX_INVALID_FILE) {
         return recs;
     }
+
+    ngx_rbtree_init(&seen, &sentinel, ngx_str_rbtree_insert_value);
 
     have = 0;
     skip = 0;
@@ -1883,29 +1890,31 @@ ngx_http_judge_problem_records(ngx_pool_t *pool, ngx_path_t *dir,
                 continue;
             }
 
-            all = recs->elts;
+            /* one of each program: those seen are in a tree by hash */
 
-            for (i = 0; i < recs->nelts; i++) {
-                if (ngx_strncmp(all[i].hash,
-                                p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1, 64)
-                    == 0)
-                {
-                    break;
-                }
-            }
+            hash.data = p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1;
+            hash.len = 64;
+            key = ngx_crc32_short(hash.data, hash.len);
 
-            if (i < recs->nelts) {
+            if (ngx_str_rbtree_lookup(&seen, &hash, key) != NULL) {
                 continue;
             }
 
             rec = ngx_array_push(recs);
-            if (rec == NULL) {
+            sn = ngx_palloc(pool, sizeof(ngx_str_node_t));
+
+            if (rec == NULL || sn == NULL) {
                 (void) ngx_close_file(fd);
                 return NULL;
             }
 
             ngx_memcpy(rec->job, p, NGX_HTTP_JUDGE_JOB_ID_LEN);
-            ngx_memcpy(rec->hash, p + NGX_HTTP_JUDGE_JOB_ID_LEN + 1, 64);
+            ngx_memcpy(rec->hash, hash.data, 64);
+
+            sn->node.key = key;
+            sn->str.data = rec->hash;
+            sn->str.len = 64;
+            ngx_rbtree_insert(&seen, &sn->node);
         }
 
         have = last - p;
