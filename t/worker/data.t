@@ -136,6 +136,7 @@ like(val($end, 5) // '', qr/no test file \Q@{[sha256_hex($e)]}\E/,
 is(scalar keys %$v, 0, 'no TestResult');
 
 # --- bytes that do not hash to the name, a wrong size, a piece out of order
+# or empty
 my $f = "the right bytes\n";
 batch('j6', 6, $echo, test_case(0, $f, $f));
 is_deeply(next_request(), [sha256_hex($f)], 'asked for');
@@ -164,6 +165,14 @@ $w->send_frame(test_data_cmd(hash => sha256_hex($f), offset => 3,
 ($req, $v, $end) = collect(8);
 ok($end && val($end, 4), 'a piece out of order: system_error');
 like(val($end, 5) // '', qr/offset 3, 0 expected/, 'saying so');
+
+batch('j8e', 80, $echo, test_case(0, $f, $f));
+next_request();
+$w->send_frame(test_data_cmd(hash => sha256_hex($f), total => length $f,
+                             data => ''));
+($req, $v, $end) = collect(80);
+ok($end && val($end, 4), 'an empty piece of a non-empty file: system_error');
+like(val($end, 5) // '', qr/an empty piece/, 'saying so');
 
 # --- cancel of a batch waiting for its files
 batch('j9', 9, $echo, test_case(0, $f, $f));

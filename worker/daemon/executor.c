@@ -71,6 +71,15 @@ enum checker_state {
     CHECKER_FAILED
 };
 
+/* A batch's custom checker or interactor: under checker_lock until READY
+ * or FAILED */
+struct exec_tool {
+    enum checker_state      state;
+    struct artifact        *artifact;   /* pinned, when compiled */
+    struct program          prog;
+    char                    error[300];
+};
+
 /* How a task ends when no compile of its own reports it */
 enum exec_end {
     EXEC_END_DONE,          /* a batch whose tests ran (or that had none) */
@@ -111,17 +120,8 @@ struct exec_task {
     size_t                           missing;   /* waiting for these */
     char                             failed[300];   /* why it cannot run */
 
-    /* a custom checker: under checker_lock until READY or FAILED */
-    enum checker_state               checker_state;
-    struct artifact                 *checker_artifact;
-    struct program                   checker_prog;
-    char                             checker_error[300];
-
-    /* an interactor: likewise */
-    enum checker_state               interactor_state;
-    struct artifact                 *interactor_artifact;
-    struct program                   interactor_prog;
-    char                             interactor_error[300];
+    struct exec_tool                 checker;       /* a custom one */
+    struct exec_tool                 interactor;
 
     /* under the executor's lock */
     size_t                           n_items;
@@ -323,11 +323,11 @@ exec_task_free(struct executor *ex, struct exec_task *t)
     }
 
     program_free(&t->prog);
-    program_free(&t->checker_prog);
-    program_free(&t->interactor_prog);
+    program_free(&t->checker.prog);
+    program_free(&t->interactor.prog);
     artifact_release(&ex->artifacts, t->artifact);
-    artifact_release(&ex->checkers, t->checker_artifact);
-    artifact_release(&ex->checkers, t->interactor_artifact);
+    artifact_release(&ex->checkers, t->checker.artifact);
+    artifact_release(&ex->checkers, t->interactor.artifact);
     message_free(t->cmd);
     free(t);
 }
@@ -749,47 +749,43 @@ exec_tool_prepare(struct exec_thread *th, const char *language,
 
 
 /*
- * Makes the batch's custom checker ready to run, once per task: an
- * interpreted checker runs from its source (or files), a compiled one
- * from the artifact the master sent or from the checker cache.  On
- * failure every test of the batch is IE with the reason.
+ * Makes one of the batch's tools ready to run, once per task, and points
+ * the task's setup at it: "lang" and "prog" when it is ready, "error"
+ * with the reason when not, which makes every test of the batch IE.
+ * "what" names the tool in the log.
  */
 static void
-exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
+exec_prepare_tool(struct exec_thread *th, struct exec_task *t,
+                  struct exec_tool *tool, const char *language,
+                  const ProtobufCBinaryData *artifact,
+                  Judge__SourceFile *const *files, size_t n,
+                  const char *what, const struct language **lang,
+                  const struct program **prog, const char **error)
 {
     struct executor          *ex = th->ex;
-    const Judge__Checker     *c = t->batch->checker;
     const struct language    *l;
-    Judge__SourceFile         src = JUDGE__SOURCE_FILE__INIT;
-    Judge__SourceFile        *srcp = &src;
 
     pthread_mutex_lock(&ex->checker_lock);
 
-    if (t->checker_state != CHECKER_UNPREPARED) {
+    if (tool->state != CHECKER_UNPREPARED) {
         pthread_mutex_unlock(&ex->checker_lock);
         return;
     }
 
-    src.content = c->source;
-
-    l = exec_tool_prepare(th, c->language, &c->artifact,
-                          c->n_files > 0 ? c->files : &srcp,
-                          c->n_files > 0 ? c->n_files
-                                         : (c->source.len > 0 ? 1 : 0),
-                          "custom checker", &t->checker_prog,
-                          &t->checker_artifact, t->checker_error,
-                          sizeof(t->checker_error));
+    l = exec_tool_prepare(th, language, artifact, files, n, what,
+                          &tool->prog, &tool->artifact, tool->error,
+                          sizeof(tool->error));
 
     if (l != NULL) {
-        t->setup.checker_lang = l;
-        t->setup.checker_prog = &t->checker_prog;
-        t->checker_state = CHECKER_READY;
+        *lang = l;
+        *prog = &tool->prog;
+        tool->state = CHECKER_READY;
 
     } else {
-        t->setup.checker_error = t->checker_error;
-        t->checker_state = CHECKER_FAILED;
-        log_warn(ex->log, "%s: custom checker not usable: %s", t->label,
-                 t->checker_error);
+        *error = tool->error;
+        tool->state = CHECKER_FAILED;
+        log_warn(ex->log, "%s: %s not usable: %s", t->label, what,
+                 tool->error);
     }
 
     pthread_mutex_unlock(&ex->checker_lock);
@@ -797,41 +793,41 @@ exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
 
 
 /*
- * Makes the batch's interactor ready to run, once per task, as a custom
- * checker is.  On failure every test of the batch is IE with the reason.
+ * Makes the batch's custom checker ready to run: an interpreted checker
+ * runs from its source (or files), a compiled one from the artifact the
+ * master sent or from the checker cache.
+ */
+static void
+exec_prepare_checker(struct exec_thread *th, struct exec_task *t)
+{
+    const Judge__Checker   *c = t->batch->checker;
+    Judge__SourceFile       src = JUDGE__SOURCE_FILE__INIT;
+    Judge__SourceFile      *srcp = &src;
+
+    src.content = c->source;
+
+    exec_prepare_tool(th, t, &t->checker, c->language, &c->artifact,
+                      c->n_files > 0 ? c->files : &srcp,
+                      c->n_files > 0 ? c->n_files
+                                     : (c->source.len > 0 ? 1 : 0),
+                      "custom checker", &t->setup.checker_lang,
+                      &t->setup.checker_prog, &t->setup.checker_error);
+}
+
+
+/*
+ * Makes the batch's interactor ready to run, from its files, as a custom
+ * checker is.
  */
 static void
 exec_prepare_interactor(struct exec_thread *th, struct exec_task *t)
 {
-    struct executor            *ex = th->ex;
-    const Judge__Interactor    *ia = t->batch->interactor;
-    const struct language      *l;
+    const Judge__Interactor  *ia = t->batch->interactor;
 
-    pthread_mutex_lock(&ex->checker_lock);
-
-    if (t->interactor_state != CHECKER_UNPREPARED) {
-        pthread_mutex_unlock(&ex->checker_lock);
-        return;
-    }
-
-    l = exec_tool_prepare(th, ia->language, NULL, ia->files, ia->n_files,
-                          "interactor", &t->interactor_prog,
-                          &t->interactor_artifact, t->interactor_error,
-                          sizeof(t->interactor_error));
-
-    if (l != NULL) {
-        t->setup.interactor_lang = l;
-        t->setup.interactor_prog = &t->interactor_prog;
-        t->interactor_state = CHECKER_READY;
-
-    } else {
-        t->setup.interactor_error = t->interactor_error;
-        t->interactor_state = CHECKER_FAILED;
-        log_warn(ex->log, "%s: interactor not usable: %s", t->label,
-                 t->interactor_error);
-    }
-
-    pthread_mutex_unlock(&ex->checker_lock);
+    exec_prepare_tool(th, t, &t->interactor, ia->language, NULL, ia->files,
+                      ia->n_files, "interactor", &t->setup.interactor_lang,
+                      &t->setup.interactor_prog,
+                      &t->setup.interactor_error);
 }
 
 

@@ -239,9 +239,9 @@ fetch_finish(struct fetches *f, struct fetch *x, char *err, size_t errlen)
  * FETCH_DONE when the file is complete, checked and in the cache,
  * "*done" its entry pinned (release it); FETCH_FAILED, the fetch over,
  * when the master lacks the file or what came is wrong (not the size the
- * test gave, a piece out of order or over the size, bytes that do not
- * hash to the name), the reason in "err"; FETCH_UNKNOWN for a file not
- * being fetched (an answer meant for an earlier stream).
+ * test gave, a piece out of order, empty or over the size, bytes that
+ * do not hash to the name), the reason in "err"; FETCH_UNKNOWN for a
+ * file not being fetched (an answer meant for an earlier stream).
  */
 enum fetch_status
 fetch_piece(struct fetches *f, const Judge__TestData *d,
@@ -271,6 +271,13 @@ fetch_piece(struct fetches *f, const Judge__TestData *d,
     if (d->offset != x->got) {
         snprintf(err, errlen, "a piece of test file %.64s at offset %"
                  PRIu64 ", %" PRIu64 " expected", x->hash, d->offset, x->got);
+        goto failed;
+    }
+
+    /* each piece moves the fetch on: empty ones would hold it forever */
+    if (d->data.len == 0 && x->size > 0) {
+        snprintf(err, errlen, "an empty piece of test file %.64s at offset "
+                 "%" PRIu64, x->hash, x->got);
         goto failed;
     }
 
