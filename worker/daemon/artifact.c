@@ -271,7 +271,9 @@ artifact_release(struct artifact_cache *c, struct artifact *a)
 
     gone = --a->refs == 0 && !a->cached;
 
-    if (gone && c->drop != NULL) {
+    /* not what a newer entry of the key stands for (a file fetched again) */
+
+    if (gone && c->drop != NULL && artifact_find(c, a->key) == NULL) {
         c->drop(c->drop_data, a->key);
     }
 

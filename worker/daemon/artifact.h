@@ -18,7 +18,9 @@
  * (it must stay findable while in use) and the cache trims itself back
  * to its bound as entries are released.  "drop": called, with the lock
  * held, for each entry that leaves the cache for good (evicted, or taken
- * out and no longer pinned), so that what it stands for goes too.
+ * out and no longer pinned), so that what it stands for goes too; not for
+ * one taken out while pinned whose key has a newer entry by the time it
+ * is released (what the key names is the newer one's).
  */
 
 #ifndef JUDGE_WORKER_ARTIFACT_H

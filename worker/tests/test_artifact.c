@@ -138,6 +138,14 @@ test_sizes_only(void)
     artifact_release(&c, a);
     is_str(dropped, "bacde", "at its last release");
 
+    a = artifact_put(&c, "g", NULL, 100);
+    artifact_remove(&c, "g");
+    artifact_release(&c, artifact_put(&c, "g", NULL, 100));
+    artifact_release(&c, a);
+    is_str(dropped, "bacde", "removed while pinned, then put again: the "
+           "old one's release drops nothing of the new");
+    ok(holds(&c, "g"), "the new one is held");
+
     artifact_release(&c, artifact_put(&c, "f", NULL, 100));
     artifact_cache_free(&c);
     is_str(dropped, "bacde", "freeing the cache drops nothing");
