@@ -62,10 +62,6 @@ typedef ngx_int_t (*ngx_http_judge_go_pt)(ngx_http_request_t *r);
 typedef void (*ngx_http_judge_wake_pt)(ngx_http_judge_api_ctx_t *ctx,
     ngx_uint_t timedout);
 
-/* the answer to a request from what the store did for it */
-typedef ngx_int_t (*ngx_http_judge_answer_pt)(ngx_http_request_t *r,
-    ngx_http_judge_store_op_t *op, ngx_int_t rc);
-
 /* a store's view of every frontend (its fleet or metrics operation) */
 typedef ngx_int_t (*ngx_http_judge_view_pt)(ngx_http_judge_store_op_t *op);
 
@@ -82,6 +78,8 @@ struct ngx_http_judge_api_ctx_s {
     ngx_str_t                    arg;
     ngx_http_judge_wake_pt       wake;
     ngx_http_judge_answer_pt     answer;      /* of the store's operation */
+    ngx_http_judge_answer_pt     job_answer;  /* a dialect's job: its shape */
+    void                        *data;        /* a dialect's own */
     ngx_http_judge_cursor_t      cursor;      /* SSE */
     ngx_chain_t                 *busy;        /* SSE */
     ngx_http_judge_store_op_t    op;          /* SSE: the read out */
@@ -117,8 +115,6 @@ static ngx_http_judge_store_op_t *ngx_http_judge_submission_file(
 static ngx_int_t ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
-static ngx_int_t ngx_http_judge_body_read(ngx_http_request_t *r, size_t max,
-    ngx_str_t *body);
 static ngx_int_t ngx_http_judge_submit_language(void *data,
     ngx_str_t *language, ngx_uint_t *compiled);
 static ngx_int_t ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
@@ -426,6 +422,20 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
     }
 
     ngx_http_judge_api_path(r, &path);
+
+    /* a location that speaks another engine's dialect routes its own */
+
+    if (jlcf->dialect) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_api_ctx_t));
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ctx->request = r;
+        ngx_http_set_ctx(r, ctx, ngx_http_judge_module);
+
+        return jlcf->dialect->handler(r, &path);
+    }
 
     for (route = ngx_http_judge_routes; route->handler; route++) {
         if (ngx_http_judge_route_match(&route->path, &path, &arg)) {
@@ -1215,7 +1225,6 @@ ngx_http_judge_read_json(ngx_http_request_t *r,
     ngx_http_client_body_handler_pt post)
 {
     size_t                      n;
-    ngx_int_t                   rc;
     ngx_table_elt_t            *ct;
     ngx_http_judge_loc_conf_t  *jlcf;
 
@@ -1243,6 +1252,21 @@ ngx_http_judge_read_json(ngx_http_request_t *r,
                                      "the body is larger than "
                                      "judge_max_body_size");
     }
+
+    return ngx_http_judge_body_start(r, post);
+}
+
+
+/*
+ * The body is read into one buffer where nginx can (in memory, as
+ * client_body_buffer_size allows), then "post" runs.
+ */
+
+ngx_int_t
+ngx_http_judge_body_start(ngx_http_request_t *r,
+    ngx_http_client_body_handler_pt post)
+{
+    ngx_int_t  rc;
 
     r->request_body_in_single_buf = 1;
 
@@ -1383,7 +1407,7 @@ ngx_http_judge_submit_flags(void *data, ngx_pool_t *pool,
  * "max" bytes
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_judge_body_read(ngx_http_request_t *r, size_t max, ngx_str_t *body)
 {
     u_char       *p;
@@ -1520,6 +1544,7 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
     ngx_buf_t                   *b;
     ngx_table_elt_t             *h;
     ngx_http_judge_addr_t        self;
+    ngx_http_judge_invalid_t     err;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
@@ -1533,57 +1558,13 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
         ngx_http_judge_session_tell(r, NGX_HTTP_JUDGE_SESSION_REFUND, NULL);
     }
 
-    switch (rc) {
-
-    case NGX_HTTP_SERVICE_UNAVAILABLE:
-        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         "store_unavailable",
-                                         "the judge's durable store cannot "
-                                         "be reached now; nothing was "
-                                         "accepted");
-
-    case NGX_HTTP_TOO_MANY_REQUESTS:
-        return ngx_http_judge_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                         "too_many_jobs",
-                                         "this client has as many unfinished "
-                                         "submissions as it may have now "
-                                         "(judge_client_jobs, or its share "
-                                         "of a queue half full)");
-
-    case NGX_BUSY:
-        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         "queue_full",
-                                         "too many submissions in progress");
-
-    case NGX_DECLINED:
-        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         "zone_full",
-                                         "no room for the submission in the "
-                                         "judge's memory");
-
-    case NGX_HTTP_INSUFFICIENT_STORAGE:
-        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         "cache_full",
-                                         "no room for the submission in the "
-                                         "judge's cache directory");
-
-    case NGX_ABORT:
-        return ngx_http_judge_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         "cache_unavailable",
-                                         "the judge's cache directory cannot "
-                                         "be written");
-
-    case NGX_DONE:
-        return ngx_http_judge_send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                         "too_large_for_cache",
-                                         "the tests and the most their "
-                                         "results can take do not fit in the "
-                                         "judge's cache directory "
-                                         "(judge_cache_path max_size)");
-    }
-
     if (rc != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (ngx_http_judge_api_refused(rc, &err) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_judge_send_error(r, err.status, err.code,
+                                         (char *) err.message);
     }
 
     ctx->arg = op->id;
@@ -1725,6 +1706,187 @@ ngx_http_judge_submission_filed(ngx_http_request_t *r,
 
 
 /*
+ * Why the store did not file a submission ("rc" of its create), as the
+ * error to answer; NGX_ERROR: the judge failed (500).
+ */
+
+ngx_int_t
+ngx_http_judge_api_refused(ngx_int_t rc, ngx_http_judge_invalid_t *err)
+{
+    switch (rc) {
+
+    case NGX_HTTP_SERVICE_UNAVAILABLE:
+        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "store_unavailable",
+                                      "the judge's durable store cannot be "
+                                      "reached now; nothing was accepted");
+
+    case NGX_HTTP_TOO_MANY_REQUESTS:
+        return ngx_http_judge_invalid(err, NGX_HTTP_TOO_MANY_REQUESTS,
+                                      "too_many_jobs",
+                                      "this client has as many unfinished "
+                                      "submissions as it may have now "
+                                      "(judge_client_jobs, or its share of a "
+                                      "queue half full)");
+
+    case NGX_BUSY:
+        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "queue_full",
+                                      "too many submissions in progress");
+
+    case NGX_DECLINED:
+        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "zone_full",
+                                      "no room for the submission in the "
+                                      "judge's memory");
+
+    case NGX_HTTP_INSUFFICIENT_STORAGE:
+        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "cache_full",
+                                      "no room for the submission in the "
+                                      "judge's cache directory");
+
+    case NGX_ABORT:
+        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "cache_unavailable",
+                                      "the judge's cache directory cannot be "
+                                      "written");
+
+    case NGX_DONE:
+        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                      "too_large_for_cache",
+                                      "the tests and the most their results "
+                                      "can take do not fit in the judge's "
+                                      "cache directory (judge_cache_path "
+                                      "max_size)");
+    }
+
+    return NGX_ERROR;
+}
+
+
+/* where a dialect keeps what it needs from one step of a request to the next */
+
+void **
+ngx_http_judge_api_data(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    return &ctx->data;
+}
+
+
+/* the languages as the registry knows them, for a dialect's parse */
+
+ngx_int_t
+ngx_http_judge_api_langs(ngx_http_request_t *r, ngx_http_judge_langs_t *langs)
+{
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    langs->language = ngx_http_judge_submit_language;
+    langs->flags = ngx_http_judge_submit_flags;
+    langs->data = jmcf->zone;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A checked submission is filed; "answer" gets the store's word (op->id
+ * is the new job's), and the scheduler starts on it.
+ */
+
+ngx_int_t
+ngx_http_judge_api_file(ngx_http_request_t *r,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_answer_pt answer)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_store_op_t   *op;
+
+    op = ngx_http_judge_submission_file(r, sub, answer, &rc);
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_judge_store_answer(r, op, rc);
+}
+
+
+/*
+ * The job "id" as JSON for "answer": at once, or with "wait" once it has
+ * ended (or at judge_wait_timeout, unfinished).
+ */
+
+ngx_int_t
+ngx_http_judge_api_job(ngx_http_request_t *r, ngx_str_t *id, ngx_uint_t wait,
+    ngx_http_judge_answer_pt answer)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_addr_t        self;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_loc_conf_t   *jlcf;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    ctx->arg = *id;
+    ctx->job_answer = answer;
+
+    ngx_http_judge_sched_run(jmcf->zone);
+
+    if (wait) {
+        rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
+                                 jlcf->wait_timeout, &self);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        if (ngx_http_judge_watch(ctx, &self, 0) == NGX_OK) {
+            r->main->count++;
+            return NGX_DONE;
+        }
+
+        ngx_http_judge_waiter_cleanup(ctx);
+    }
+
+    return ngx_http_judge_submission_json(r, 0);
+}
+
+
+/* the job "id" is cancelled; "answer" gets the store's word */
+
+ngx_int_t
+ngx_http_judge_api_cancel(ngx_http_request_t *r, ngx_str_t *id,
+    ngx_http_judge_answer_pt answer)
+{
+    ngx_int_t                    rc;
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_store_op_t   *op;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+
+    ctx->arg = *id;
+
+    op = ngx_http_judge_store_op(r, answer);
+    if (op == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = jmcf->zone->store->cancel(op);
+
+    return ngx_http_judge_store_answer(r, op, rc);
+}
+
+
+/*
  * A job's JSON.  "local": from what this frontend holds now, as when it
  * was just filed or its end was just told; otherwise the store may look
  * further and answer later.
@@ -1741,7 +1903,9 @@ ngx_http_judge_submission_json(ngx_http_request_t *r, ngx_uint_t local)
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
 
-    op = ngx_http_judge_store_op(r, ngx_http_judge_submission_answer);
+    op = ngx_http_judge_store_op(r, ctx->job_answer
+                                    ? ctx->job_answer
+                                    : ngx_http_judge_submission_answer);
     if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -2294,20 +2458,47 @@ ngx_http_judge_events_writer(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_judge_languages(ngx_http_request_t *r)
 {
+    ngx_buf_t                 *b;
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    b = ngx_http_judge_api_languages(r, ctx->arg.len ? &ctx->arg : NULL);
+    if (b == NULL) {
+        if (ctx->arg.len) {
+            return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                             "unknown_language",
+                                             "no live worker offers that "
+                                             "language");
+        }
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
+}
+
+
+/*
+ * The languages as GET /languages shows them (the location's default
+ * limits in each), or the one "only" names; NULL: no such language, or
+ * out of memory.
+ */
+
+ngx_buf_t *
+ngx_http_judge_api_languages(ngx_http_request_t *r, ngx_str_t *only)
+{
     u_char                      *p;
-    ngx_buf_t                   *b;
     ngx_str_t                    defaults, top;
-    ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
     ngx_http_judge_main_conf_t  *jmcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     defaults.data = ngx_pnalloc(r->pool, 384);
     if (defaults.data == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     p = ngx_sprintf(defaults.data,
@@ -2326,22 +2517,8 @@ ngx_http_judge_languages(ngx_http_request_t *r)
                     jlcf->cpu_time.value, jlcf->memory.value / 1024);
     top.len = p - top.data;
 
-    b = ngx_http_judge_registry_languages_json(jmcf->zone, r->pool,
-                                               ctx->arg.len ? &ctx->arg
-                                                            : NULL,
-                                               &defaults, &top);
-    if (b == NULL) {
-        if (ctx->arg.len) {
-            return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
-                                             "unknown_language",
-                                             "no live worker offers that "
-                                             "language");
-        }
-
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_judge_send_json(r, NGX_HTTP_OK, b);
+    return ngx_http_judge_registry_languages_json(jmcf->zone, r->pool, only,
+                                                  &defaults, &top);
 }
 
 

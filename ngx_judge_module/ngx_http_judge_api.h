@@ -13,6 +13,13 @@
 #include <ngx_http.h>
 
 #include "ngx_http_judge_module.h"
+#include "ngx_http_judge_store.h"
+#include "ngx_http_judge_parse.h"
+
+
+/* the answer to a request from what the store did for it */
+typedef ngx_int_t (*ngx_http_judge_answer_pt)(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
 
 
 /* the REST API, its waiting requests (ngx_http_judge_api.c) */
@@ -21,6 +28,31 @@ void ngx_http_judge_waiter_deliver(uint64_t id);
 void ngx_http_judge_waiter_reset(void);
 ngx_uint_t ngx_http_judge_waiter_pending(void);
 ngx_int_t ngx_http_judge_api_handler(ngx_http_request_t *r);
+
+/*
+ * What a location speaking another engine's dialect
+ * (ngx_http_judge_dialect_*.c) uses of the API: it reads the body,
+ * builds a submission with ngx_http_judge_submit_json(), files it, and
+ * reads, waits for or cancels jobs, each answered in its own shape by
+ * its "answer".
+ */
+ngx_int_t ngx_http_judge_body_start(ngx_http_request_t *r,
+    ngx_http_client_body_handler_pt post);
+ngx_int_t ngx_http_judge_body_read(ngx_http_request_t *r, size_t max,
+    ngx_str_t *body);
+void **ngx_http_judge_api_data(ngx_http_request_t *r);
+ngx_buf_t *ngx_http_judge_api_languages(ngx_http_request_t *r,
+    ngx_str_t *only);
+ngx_int_t ngx_http_judge_api_langs(ngx_http_request_t *r,
+    ngx_http_judge_langs_t *langs);
+ngx_int_t ngx_http_judge_api_refused(ngx_int_t rc,
+    ngx_http_judge_invalid_t *err);
+ngx_int_t ngx_http_judge_api_file(ngx_http_request_t *r,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_answer_pt answer);
+ngx_int_t ngx_http_judge_api_job(ngx_http_request_t *r, ngx_str_t *id,
+    ngx_uint_t wait, ngx_http_judge_answer_pt answer);
+ngx_int_t ngx_http_judge_api_cancel(ngx_http_request_t *r, ngx_str_t *id,
+    ngx_http_judge_answer_pt answer);
 
 
 #endif /* _NGX_HTTP_JUDGE_API_H_INCLUDED_ */

@@ -13,6 +13,7 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_api.h"
+#include "ngx_http_judge_dialect.h"
 #include "ngx_http_judge_blobs.h"
 #include "ngx_http_judge_cache.h"
 #include "ngx_http_judge_problem.h"
@@ -144,7 +145,7 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       NULL },
 
     { ngx_string("judge_api"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      NGX_HTTP_LOC_CONF|NGX_CONF_ANY,
       ngx_http_judge_api,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -1331,6 +1332,41 @@ ngx_http_judge_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static char *
 ngx_http_judge_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_judge_loc_conf_t *jlcf = conf;
+
+    char                       *rv;
+    ngx_str_t                  *value;
+    ngx_http_judge_dialect_t  **d;
+
+    /* "judge_api judge0|piston [parameters]": that engine's API here */
+
+    if (cf->args->nelts > 1) {
+        value = cf->args->elts;
+
+        for (d = ngx_http_judge_dialects; *d; d++) {
+            if ((*d)->name.len == value[1].len
+                && ngx_strncmp((*d)->name.data, value[1].data, value[1].len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (*d == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unknown API dialect \"%V\" (judge0, piston)",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        jlcf->dialect = *d;
+
+        rv = (*d)->conf(cf, jlcf, &value[2], cf->args->nelts - 2);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
     return ngx_http_judge_set_handler(cf, ngx_http_judge_api_handler);
 }
 

@@ -579,6 +579,10 @@ typedef struct {
     ngx_msec_t                   heartbeat_interval;
     ngx_msec_t                   heartbeat_timeout;
     ngx_msec_t                   drain_timeout;
+    /* judge_api with a dialect: another engine's API, and its settings */
+    struct ngx_http_judge_dialect_s *dialect;
+    void                        *dialect_conf;
+
     unsigned                     endpoint:1;
     unsigned                     admin:1;     /* judge_admin */
 } ngx_http_judge_loc_conf_t;
@@ -621,6 +625,7 @@ typedef struct {
     unsigned                     compiled:1;
     unsigned                     stop_on_failure:1;
     unsigned                     stream_output:1; /* asked of the parser */
+    unsigned                     shown:1;     /* tests may expect nothing */
     unsigned                     all_stages:1;
 
     /* a stored problem's: what the job keeps of it (see the parser) */

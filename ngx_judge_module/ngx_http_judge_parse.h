@@ -112,6 +112,10 @@ ngx_int_t ngx_http_judge_submit_parse(ngx_pool_t *pool,
     ngx_str_t *body, ngx_http_judge_submission_t *sub,
     ngx_http_judge_invalid_t *err);
 
+ngx_int_t ngx_http_judge_submit_json(ngx_pool_t *pool,
+    ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
+    json_t *root, ngx_uint_t run, ngx_http_judge_submission_t *sub,
+    ngx_http_judge_invalid_t *err);
 ngx_int_t ngx_http_judge_submit_problem(ngx_pool_t *pool,
     ngx_http_judge_loc_conf_t *jlcf, ngx_http_judge_langs_t *langs,
     ngx_str_t *body, json_t *def, ngx_http_judge_submission_t *sub,

@@ -56,7 +56,7 @@ static ngx_int_t ngx_http_judge_submit_sources(ngx_pool_t *pool,
     json_t *root, size_t max, Judge__SourceFile ***files, size_t *n,
     ngx_http_judge_invalid_t *err);
 static ngx_int_t ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
-    Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
+    Judge__ExecuteBatchTask *run, ngx_uint_t max_tests, ngx_uint_t shown,
     ngx_http_judge_invalid_t *err);
 static json_t *ngx_http_judge_submit_load(ngx_http_judge_loc_conf_t *jlcf,
     ngx_str_t *body, ngx_http_judge_invalid_t *err);
@@ -242,6 +242,25 @@ ngx_http_judge_submit_parse(ngx_pool_t *pool,
     json_decref(root);
 
     return rc;
+}
+
+
+/*
+ * A submission another engine's dialect made ("root" in the form of
+ * POST /submissions's body); with "run", a test may have no expectation
+ * (the program is run and shown, as a code session's run is).
+ */
+
+ngx_int_t
+ngx_http_judge_submit_json(ngx_pool_t *pool, ngx_http_judge_loc_conf_t *jlcf,
+    ngx_http_judge_langs_t *langs, json_t *root, ngx_uint_t run,
+    ngx_http_judge_submission_t *sub, ngx_http_judge_invalid_t *err)
+{
+    ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
+    sub->shown = run ? 1 : 0;
+
+    return ngx_http_judge_submit_check(pool, jlcf, langs, root, NULL, sub,
+                                       err);
 }
 
 
@@ -827,7 +846,9 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
 
     } else if (ngx_http_judge_submit_tests(pool,
                                            json_object_get(root, "tests"),
-                                           run, jlcf->max_tests, err)
+                                           run, jlcf->max_tests,
+                                           sub->stream_output || sub->shown,
+                                           err)
                != NGX_OK)
     {
         return NGX_ERROR;
@@ -1372,7 +1393,7 @@ nomem:
 
 static ngx_int_t
 ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
-    Judge__ExecuteBatchTask *run, ngx_uint_t max_tests,
+    Judge__ExecuteBatchTask *run, ngx_uint_t max_tests, ngx_uint_t shown,
     ngx_http_judge_invalid_t *err)
 {
     u_char           *p;
@@ -1509,10 +1530,12 @@ ngx_http_judge_submit_tests(ngx_pool_t *pool, json_t *tests,
             }
         }
 
-        /* a run of a code session has no expectations: it is shown */
+        /*
+         * A run of a code session, or of another engine's dialect, may
+         * have no expectations: it is shown
+         */
 
-        if (!tc->has_expected && tc->n_assertions == 0
-            && !run->stream_output)
+        if (!tc->has_expected && tc->n_assertions == 0 && !shown)
         {
             return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
                                           "invalid_request",
