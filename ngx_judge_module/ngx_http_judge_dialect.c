@@ -114,7 +114,11 @@ ngx_http_judge_dialect_send(ngx_http_request_t *r, ngx_uint_t status,
     size_t      len;
     ngx_buf_t  *b;
 
-    text = json ? json_dumps(json, JSON_COMPACT|JSON_ENCODE_ANY) : NULL;
+    /* 0.3 as 0.3: the 15 digits a double keeps, not 17 */
+
+    text = json ? json_dumps(json, JSON_COMPACT|JSON_ENCODE_ANY
+                                   |JSON_REAL_PRECISION(15))
+                : NULL;
 
     json_decref(json);
 

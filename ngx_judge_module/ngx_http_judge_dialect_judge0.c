@@ -103,6 +103,7 @@ static ngx_int_t ngx_http_judge_judge0_languages(ngx_http_request_t *r,
     ngx_uint_t all, ngx_str_t *one);
 static ngx_int_t ngx_http_judge_judge0_statuses(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_judge0_about(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_version(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_judge0_config(ngx_http_request_t *r);
 
 
@@ -482,8 +483,7 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
     }
 
     if (ngx_http_judge_judge0_is(path, "/version")) {
-        return ngx_http_judge_dialect_send(r, NGX_HTTP_OK,
-                   json_string(NGX_HTTP_JUDGE_JUDGE0_VERSION));
+        return ngx_http_judge_judge0_version(r);
     }
 
     if (ngx_http_judge_judge0_is(path, "/config_info")) {
@@ -865,8 +865,12 @@ ngx_http_judge_judge0_native(ngx_http_request_t *r, json_t *item,
     } else if (id <= 0
                || (l = ngx_http_judge_judge0_lang(r, id)) == NULL)
     {
-        ngx_http_judge_judge0_bad("language_id",
-                                  "language with this id doesn't exist");
+        json_object_set_new(errors, "language_id",
+                            json_pack("[o]", id > 0
+                                      ? json_sprintf("language %d does not "
+                                                     "exist", (int) id)
+                                      : json_string("language does not "
+                                                    "exist")));
 
     } else {
         rq->language_id = id;
@@ -1832,6 +1836,27 @@ ngx_http_judge_judge0_about(ngx_http_request_t *r)
                          "homepage", "source_code",
                          "maintainer",
                          "ngx_judge " NGX_HTTP_JUDGE_VERSION));
+}
+
+
+/* GET /version: the API's version, as text */
+
+static ngx_int_t
+ngx_http_judge_judge0_version(ngx_http_request_t *r)
+{
+    ngx_buf_t  *b;
+
+    static ngx_str_t  text = ngx_string("text/plain");
+
+    b = ngx_create_temp_buf(r->pool, sizeof(NGX_HTTP_JUDGE_JUDGE0_VERSION));
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->last, NGX_HTTP_JUDGE_JUDGE0_VERSION "\n",
+                         sizeof(NGX_HTTP_JUDGE_JUDGE0_VERSION));
+
+    return ngx_http_judge_send(r, NGX_HTTP_OK, &text, b);
 }
 
 
