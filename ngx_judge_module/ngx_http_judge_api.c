@@ -25,6 +25,7 @@
 #include "ngx_http_judge_store.h"
 #include "ngx_http_judge_wire.h"
 #include "ngx_http_judge_api.h"
+#include "ngx_http_judge_dialect.h"
 
 
 /*

@@ -57,6 +57,7 @@ start() {
         -e "s|@PORT@|$port|" \
         -e "s|@USER@|$user|" \
         "$repo/conf/quickstart.conf" > "$prefix/nginx.conf"
+    cp "$repo/conf/judge0_languages.conf" "$prefix/judge0_languages.conf"
 
     "$nginx" "${nginx_args[@]}" -t -q
     "$nginx" "${nginx_args[@]}"
@@ -104,6 +105,12 @@ A problem with a hidden test, then a submission judged against it:
                 {"stdin": "20 22", "expected_output": "42"}]}'
     curl -s "http://127.0.0.1:$port/problems/add/submissions?wait=true" \\
         --json '{"language": "python", "source": "print(sum(map(int, input().split())))"}'
+
+Clients of Judge0 CE and Piston work unchanged at /judge0/ and /api/v2/:
+    curl -s 'http://127.0.0.1:$port/judge0/submissions?wait=true' \\
+        --json '{"language_id": 71, "source_code": "print(input())", "stdin": "hi"}'
+    curl -s http://127.0.0.1:$port/api/v2/execute --json '{"language": "python",
+      "version": "3.x", "files": [{"content": "print(42)"}]}'
 
 Stop it with: make stop
 MSG
