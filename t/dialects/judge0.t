@@ -48,9 +48,9 @@ sub judge0_table {
     my $file = repo_root() . '/conf/judge0_languages.conf';
     open my $fh, '<', $file or die "$file: $!";
     my @t;
-    while (<$fh>) {
-        s/#.*//;
-        my ($id, $lang, $flag) = split ' ';
+    while (my $line = <$fh>) {
+        $line =~ s/#.*//;
+        my ($id, $lang, $flag) = split ' ', $line;
         next unless defined $lang;
         push @t, [$id, $lang, ($flag // '') eq 'archived' ? 1 : 0];
     }
@@ -161,6 +161,14 @@ is($s->{stdout}, "cba\n", 'stdout');
 is($s->{source_code}, "print(input()[::-1])", 'source_code in the answer to the POST');
 is($s->{stdin}, 'abc', 'stdin in the answer to the POST');
 is($s->{expected_output}, 'cba', 'expected_output in the answer to the POST');
+is($s->{cpu_time_limit}, undef, 'a limit left out: null');
+
+($c, $s) = run0({source_code => 'print(1)', language_id => $py,
+                 cpu_time_limit => 0.3, memory_limit => 65536});
+ok(($s->{cpu_time_limit} // 0) == 0.3, 'cpu_time_limit in the answer to the POST');
+is($s->{memory_limit}, 65536, 'memory_limit in the answer to the POST');
+($c, $s) = j0(GET => "/submissions/$s->{token}?fields=*");
+is($s->{cpu_time_limit}, undef, 'null read back');
 like($s->{token} // '', qr/^\S+$/, 'and a token');
 
 ($c, $s) = j0(POST => '/submissions?wait=true',
@@ -270,6 +278,10 @@ is($s->{message}, 'Memory limit exceeded', 'Memory limit exceeded');
 ($c, $s) = run0({source_code => "#include <stdio.h>\nint main(void){for (int i = 0; i < 100000; i++) puts(\"flood flood flood\"); return 0;}",
                  language_id => $cl, max_file_size => 16});
 status_is($s, 8, 'over max_file_size: SIGXFSZ');
+
+($c, $s) = run0({source_code => "#include <sys/socket.h>\n#include <stdio.h>\nint main(void){int s = socket(AF_NETLINK, SOCK_RAW, 0); printf(\"%d\\n\", s); return 0;}",
+                 language_id => $cl});
+status_is($s, 12, 'a forbidden system call');
 
 
 === limits: in Judge0's units, as strings, over the maxima; what is refused
@@ -389,7 +401,7 @@ my ($c, $s);
     {source_code => "#include <stdio.h>\nint main(void){puts(\"three\");return 0;}", language_id => $cl},
 ]});
 is($c, 201, 'batch POST: 201');
-my $items = ($s // {})->{submissions} // $s;
+my $items = ref $s eq 'HASH' ? $s->{submissions} : $s;
 is(ref $items, 'ARRAY', 'an array');
 is(scalar @{ $items // [] }, 3, 'one item each, in order');
 like($items->[0]{token} // '', qr/^\S+$/, 'the first has a token');
@@ -402,7 +414,7 @@ my $got;
 ok(wait_until(sub {
     ($c, $got) = j0(GET => "/submissions/batch?tokens=$tokens");
     my $l = ($got // {})->{submissions} // [];
-    @$l == 3 && $l->[0] && $l->[2]
+    @$l == 3 && $l->[0] && $l->[1]
         && $l->[0]{status}{id} > 2 && $l->[1]{status}{id} > 2;
 }, 30), 'batch GET until both ended');
 is($c, 200, 'batch GET: 200');
@@ -476,6 +488,9 @@ my %all = map { $_->{id} => $_ } @{ $s // [] };
 my @archived = grep { $offered{$_->[1]} && $_->[2] } @table;
 ok($all{$_->[0]}, "/languages/all has $_->[0] ($_->[1])")
     for grep { $offered{$_->[1]} } @table;
+for my $a (@archived) {
+    ok(($all{$a->[0]} // {})->{is_archived}, "$a->[0] is_archived");
+}
 
 ($c, $s) = j0(GET => '/languages/' . id_of('cpp'));
 is($c, 200, 'GET /languages/{id}');
@@ -536,3 +551,19 @@ for my $k (sort keys %want) {
 ($c, $s) = j0(GET => '/no/such/path');
 is($c, 404, 'an unknown path: 404');
 ok(defined(($s // {})->{error}), '{"error"}');
+
+
+=== wait=true past judge_wait_timeout: the submission as it stands
+--- http_config eval: $::Http
+--- config eval: $::Config =~ s/judge_processes_limit 1 64;/judge_processes_limit 1 64;\n        judge_wait_timeout 1s;/r
+--- timeout: 30
+--- perl
+ok(start_worker(), 'worker up');
+my ($c, $s) = run0({source_code => "import time\ntime.sleep(4)\nprint('done')",
+                    language_id => id_of('python'), wall_time_limit => 8});
+is($c, 201, 'wait=true: 201 at the wait timeout');
+ok(($s->{status}{id} // 0) == 1 || ($s->{status}{id} // 0) == 2,
+   'status 1 or 2') or diag(show($s));
+$s = poll($s->{token});
+status_is($s, 3, 'and it ends');
+is($s->{stdout}, "done\n", 'stdout');

@@ -37,10 +37,11 @@ sub show {
     return JSON::PP->new->canonical->allow_nonref->encode(shift);
 }
 
+# POST /execute with the body in UTF-8 ("version" "*" unless given)
 sub execute {
     my ($body, @headers) = @_;
-    my ($c, $j) = http_json(POST => '/api/v2/execute',
-                            {version => '*', %$body}, @headers);
+    my $text = JSON::PP->new->utf8->canonical->encode({version => '*', %$body});
+    my ($c, $j) = http_json(POST => '/api/v2/execute', $text, @headers);
     return ($c, $j // {});
 }
 
@@ -50,6 +51,42 @@ sub refused {
     is($c, $code, "$name: $code");
     ok(defined $j->{message} && length $j->{message}, "$name: a message")
         or diag(show($j));
+}
+
+# runs t/dialects/client/run.mjs (piston-client) against this block's
+# nginx and checks what it printed; node or the client missing is a
+# failure that says how to install them
+sub piston_client {
+    my $dir = repo_root() . '/t/dialects/client';
+    my $node = `node --version 2>/dev/null`;
+    if (!$node) {
+        fail('node is not installed: run scripts/deps.sh install');
+        return;
+    }
+    if (!-f "$dir/node_modules/piston-client/package.json") {
+        fail("$dir/node_modules is missing: run scripts/deps.sh install");
+        return;
+    }
+    my $err = servroot() . '/logs/client.stderr';
+    my $out = qx{node "$dir/run.mjs" "http://127.0.0.1:@{[nginx_port()]}" 2>"$err"};
+    is($?, 0, 'the client ran') or diag(`cat "$err"`);
+    my $r = eval { decode_json($out) };
+    ok($r, 'it printed JSON') or do { diag($out, `cat "$err"`); return };
+
+    my %rt = map { $_->{language} => $_ } @{ ref $r->{runtimes} eq 'ARRAY' ? $r->{runtimes} : [] };
+    ok($rt{python}, 'runtimes() has python') or diag(show($r->{runtimes}));
+    ok($rt{'c++'}, 'and c++');
+
+    is($r->{python}{language}, 'python', 'execute python');
+    is($r->{python}{version}, $rt{python}{version}, 'the version the client picked');
+    is($r->{python}{run}{stdout}, "hi\n", 'stdin reached it');
+    is($r->{python}{run}{code}, 0, 'code 0');
+
+    is($r->{cpp}{language}, 'c++', 'execute c++');
+    is($r->{cpp}{compile}{code}, 0, 'compiled');
+    is($r->{cpp}{run}{stdout}, "1 2 3\n", "the client's default args");
+    is($r->{cpp}{run}{code}, 0, 'code 0')
+        or diag(show($r->{cpp}));
 }
 
 run_tests();
@@ -192,6 +229,10 @@ cmp_ok($j->{run}{wall_time} // 99999, '<', 5000, 'the CPU limit ended it');
                     run_timeout => 800});
 is($j->{run}{status}, 'TO', 'sleeping past run_timeout: TO');
 
+($c, $j) = execute({language => 'python',
+                    files => [{content => "import sys\nsys.stdout.write('x' * 3000000)"}]});
+is($j->{run}{status}, 'OL', "over the location's output limit: OL");
+
 ($c, $j) = execute({language => 'python', files => [{content => 'print(1)'}],
                     run_memory_limit => -1, compile_memory_limit => -1,
                     compile_timeout => 10000, compile_cpu_time => 10000});
@@ -217,10 +258,17 @@ refused($c, $j, 400, "run_cpu_time above the location's maximum");
                     run_memory_limit => 2 * 1024 * 1024 * 1024});
 refused($c, $j, 400, "run_memory_limit above the location's maximum");
 
-($c, $j) = execute({language => 'python', files => [{content => 'print("plain")'}]},
-                   'Content-Type: text/plain;charset=UTF-8');
-is($c, 200, 'Content-Type text/plain;charset=UTF-8');
-is($j->{run}{stdout}, "plain\n", 'read as JSON');
+my $r = http_request(POST => '/api/v2/execute',
+                     encode_json({language => 'python', version => '*',
+                                  files => [{content => 'print("plain")'}]}),
+                     ['Content-Type: text/plain;charset=UTF-8']);
+is($r->code, 200, 'Content-Type text/plain;charset=UTF-8');
+is((eval { decode_json($r->content) } // {})->{run}{stdout}, "plain\n",
+   'read as JSON');
+$r = http_request(POST => '/api/v2/execute',
+                  encode_json({language => 'python', version => '*',
+                               files => [{content => 'print("none")'}]}));
+is($r->code, 200, 'no Content-Type');
 
 ($c, $j) = http_json(POST => '/api/v2/execute', '{"language": "python", "files": [');
 refused($c, $j // {}, 400, 'malformed JSON');
@@ -244,35 +292,5 @@ refused($c, $j // {}, 404, '/connect');
 --- config eval: $::Config
 --- timeout: 90
 --- perl
-my $dir = repo_root() . '/t/dialects/client';
-my $node = `node --version 2>/dev/null`;
-if (!$node) {
-    fail('node is not installed: run scripts/deps.sh install');
-    return;
-}
-if (!-f "$dir/node_modules/piston-client/package.json") {
-    fail("$dir/node_modules is missing: run scripts/deps.sh install");
-    return;
-}
 ok(start_worker(), 'worker up');
-
-my $err = servroot() . '/logs/client.stderr';
-my $out = qx{node "$dir/run.mjs" "http://127.0.0.1:@{[nginx_port()]}" 2>"$err"};
-is($?, 0, 'the client ran') or diag(`cat "$err"`);
-my $r = eval { decode_json($out) };
-ok($r, 'it printed JSON') or do { diag($out, `cat "$err"`); return };
-
-my %rt = map { $_->{language} => $_ } @{ ref $r->{runtimes} eq 'ARRAY' ? $r->{runtimes} : [] };
-ok($rt{python}, 'runtimes() has python') or diag(show($r->{runtimes}));
-ok($rt{'c++'}, 'and c++');
-
-is($r->{python}{language}, 'python', 'execute python');
-is($r->{python}{version}, $rt{python}{version}, 'the version the client picked');
-is($r->{python}{run}{stdout}, "hi\n", 'stdin reached it');
-is($r->{python}{run}{code}, 0, 'code 0');
-
-is($r->{cpp}{language}, 'c++', 'execute c++');
-is($r->{cpp}{compile}{code}, 0, 'compiled');
-is($r->{cpp}{run}{stdout}, "1 2 3\n", "the client's default args");
-is($r->{cpp}{run}{code}, 0, 'code 0')
-    or diag(show($r->{cpp}));
+piston_client();
