@@ -423,6 +423,8 @@ is($l->[0]{stdout}, "one\n", 'the first');
 is($l->[0]{token}, $items->[0]{token}, 'its token');
 is($l->[1]{stdout}, "three\n", 'the second');
 ok(exists $l->[2] && !defined $l->[2], 'null for an unknown token');
+($c, $s) = j0(GET => '/submissions/batch?tokens=' . join(',', map { "t$_" } 1 .. 21));
+ok($c == 400 || $c == 422, 'a batch GET of 21 tokens: refused') or diag("got $c");
 
 ($c, $s) = j0(POST => '/submissions/batch',
               {submissions => [map { {source_code => 'print(1)', language_id => $py} } 1 .. 21]});
@@ -567,3 +569,28 @@ ok(($s->{status}{id} // 0) == 1 || ($s->{status}{id} // 0) == 2,
 $s = poll($s->{token});
 status_is($s, 3, 'and it ends');
 is($s->{stdout}, "done\n", 'stdout');
+
+
+=== judge_client_jobs: a client over its unfinished jobs gets 429 in either dialect
+--- http_config eval: $::Http . "    judge_client_jobs 1;\n"
+--- config eval: $::Config . "    location /api/v2/ { judge_api piston; }\n"
+--- timeout: 30
+--- perl
+ok(start_worker(), 'worker up');
+my ($c, $s) = j0(POST => '/submissions',
+                 {source_code => "import time\ntime.sleep(3)", language_id => id_of('python')});
+is($c, 201, 'the first job');
+my $token = $s->{token};
+($c, $s) = j0(POST => '/submissions',
+              {source_code => 'print(1)', language_id => id_of('python')});
+is($c, 429, 'a second while it runs: 429');
+ok(defined(($s // {})->{error}), '{"error"}');
+($c, $s) = http_json(POST => '/api/v2/execute',
+                     {language => 'python', version => '*', files => [{content => 'print(1)'}]});
+is($c, 429, 'Piston: 429');
+ok(defined(($s // {})->{message}), '{"message"}');
+$s = poll($token);
+status_is($s, 3, 'the first ends');
+($c, $s) = j0(POST => '/submissions?wait=true',
+              {source_code => 'print(1)', language_id => id_of('python')});
+is($c, 201, 'then another is taken');

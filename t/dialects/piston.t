@@ -111,6 +111,11 @@ for my $l (qw(c c++ python bash)) {
     is(ref $rt{$l}{aliases}, 'ARRAY', "$l: aliases");
     ok(exists $rt{$l}{runtime}, "$l: runtime");
 }
+my (undef, $all) = http_json(GET => '/languages');
+my %name = (cpp => 'c++');
+is(join(',', sort keys %rt),
+   join(',', sort map { $name{$_->{id}} // $_->{id} } @{ $all->{languages} // [] }),
+   'a runtime for each language offered');
 ok(!$rt{cpp}, 'cpp is called c++');
 ok((grep { $_ eq 'cpp' } @{ $rt{'c++'}{aliases} // [] }), 'c++ has the alias cpp');
 ok((grep { $_ eq 'py' } @{ $rt{python}{aliases} // [] }), 'python has the alias py');
