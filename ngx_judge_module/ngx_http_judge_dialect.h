@@ -52,6 +52,8 @@ json_t *ngx_http_judge_dialect_decode(const char *s, size_t len,
     ngx_uint_t base64, ngx_uint_t hex);
 ngx_int_t ngx_http_judge_dialect_limit(json_t *v, double scale,
     int64_t *value);
+void ngx_http_judge_dialect_semver(const char *version, int v[3]);
+ngx_uint_t ngx_http_judge_dialect_satisfies(int v[3], const char *range);
 
 
 #endif /* _NGX_HTTP_JUDGE_DIALECT_H_INCLUDED_ */

@@ -49,6 +49,7 @@ typedef struct {
     ngx_uint_t                   status;      /* of a submission's answer */
     ngx_uint_t                   language_id; /* the one being filed */
     ngx_uint_t                   merge;
+    ngx_uint_t                   batch;       /* POST /submissions/batch */
     json_t                      *fields;      /* names to show, or NULL */
     json_t                      *request;     /* a single POST's body */
     json_t                      *items;       /* a batch's */
@@ -357,9 +358,15 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+#define ngx_http_judge_judge0_is(p, s)                                       \
+    ((p)->len == sizeof(s) - 1 && ngx_strncmp((p)->data, s, (p)->len) == 0)
+
+    /* only the routes that read a body get it; anything else drops it */
+
     if (!(r->method == NGX_HTTP_POST
-          && (path->len == sizeof("/submissions") - 1
-              || path->len == sizeof("/submissions/batch") - 1)))
+          && (ngx_http_judge_judge0_is(path, "/submissions")
+              || ngx_http_judge_judge0_is(path, "/submissions/")
+              || ngx_http_judge_judge0_is(path, "/submissions/batch"))))
     {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -386,9 +393,6 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
                                            "or *");
     }
 
-#define ngx_http_judge_judge0_is(p, s)                                       \
-    ((p)->len == sizeof(s) - 1 && ngx_strncmp((p)->data, s, (p)->len) == 0)
-
     if (ngx_http_judge_judge0_is(path, "/submissions")
         || ngx_http_judge_judge0_is(path, "/submissions/"))
     {
@@ -403,6 +407,7 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
 
     if (ngx_http_judge_judge0_is(path, "/submissions/batch")) {
         if (r->method == NGX_HTTP_POST) {
+            rq->batch = 1;
             return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
         }
 
@@ -694,10 +699,7 @@ ngx_http_judge_judge0_body(ngx_http_request_t *r)
 
     /* a batch */
 
-    if (r->uri.len >= sizeof("/batch") - 1
-        && ngx_strncmp(r->uri.data + r->uri.len - (sizeof("/batch") - 1),
-                       "/batch", sizeof("/batch") - 1) == 0)
-    {
+    if (rq->batch) {
         list = json_object_get(root, "submissions");
 
         if (!json_is_array(list) || json_array_size(list) == 0

@@ -58,9 +58,6 @@ static ngx_int_t ngx_http_judge_piston_gave_up(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static json_t *ngx_http_judge_piston_compile(json_t *job);
 static json_t *ngx_http_judge_piston_run(json_t *job);
-static void ngx_http_judge_piston_semver(const char *version, int v[3]);
-static ngx_uint_t ngx_http_judge_piston_satisfies(int v[3],
-    const char *range);
 
 
 ngx_http_judge_dialect_t  ngx_http_judge_piston = {
@@ -287,7 +284,7 @@ ngx_http_judge_piston_runtime(json_t *lang)
         }
     }
 
-    ngx_http_judge_piston_semver(
+    ngx_http_judge_dialect_semver(
         json_string_value(json_object_get(lang, "version")), v);
 
     ngx_sprintf((u_char *) version, "%d.%d.%d%Z", v[0], v[1], v[2]);
@@ -418,10 +415,10 @@ ngx_http_judge_piston_body(ngx_http_request_t *r)
             continue;
         }
 
-        ngx_http_judge_piston_semver(
+        ngx_http_judge_dialect_semver(
             json_string_value(json_object_get(rt, "version")), v);
 
-        if (!ngx_http_judge_piston_satisfies(v, range)) {
+        if (!ngx_http_judge_dialect_satisfies(v, range)) {
             continue;
         }
 
@@ -951,160 +948,4 @@ ngx_http_judge_piston_run(json_t *job)
                      "memory",
                      (json_int_t) json_integer_value(
                          json_object_get(test, "memory_kb")) * 1024);
-}
-
-
-/* a version as three numbers: "3.11.2", "1.70" is 1.70.0, none 0.0.0 */
-
-static void
-ngx_http_judge_piston_semver(const char *version, int v[3])
-{
-    ngx_uint_t   i;
-    const char  *p;
-
-    v[0] = v[1] = v[2] = 0;
-
-    if (version == NULL) {
-        return;
-    }
-
-    for (p = version; *p && !(*p >= '0' && *p <= '9'); p++) { /* void */ }
-
-    for (i = 0; i < 3 && *p >= '0' && *p <= '9'; i++) {
-        while (*p >= '0' && *p <= '9') {
-            if (v[i] < 100000000) {
-                v[i] = v[i] * 10 + (*p - '0');
-            }
-
-            p++;
-        }
-
-        if (*p != '.') {
-            break;
-        }
-
-        p++;
-    }
-}
-
-
-/*
- * Whether version "v" is in the semver range: alternatives split by
- * "||", each comparators that must all hold, separated by blanks: an
- * operator (=, >, >=, <, <=, ^, ~, or none) and a version of one to three
- * parts, where "x", "X" or "*" or a missing part matches any.
- */
-
-static ngx_uint_t
-ngx_http_judge_piston_satisfies(int v[3], const char *range)
-{
-    int          w[3], n, cmp, lo, i;
-    ngx_uint_t   ok;
-    const char  *p, *op;
-
-    p = range;
-
-    for ( ;; ) {
-        ok = 1;
-
-        for ( ;; ) {
-            while (*p == ' ' || *p == '\t') {
-                p++;
-            }
-
-            if (*p == '\0' || (p[0] == '|' && p[1] == '|')) {
-                break;
-            }
-
-            op = p;
-
-            while (*p == '<' || *p == '>' || *p == '=' || *p == '^'
-                   || *p == '~' || *p == 'v')
-            {
-                p++;
-            }
-
-            n = 0;
-            w[0] = w[1] = w[2] = 0;
-
-            while (n < 3) {
-                if (*p >= '0' && *p <= '9') {
-                    while (*p >= '0' && *p <= '9') {
-                        if (w[n] < 100000000) {
-                            w[n] = w[n] * 10 + (*p - '0');
-                        }
-
-                        p++;
-                    }
-
-                    n++;
-
-                } else if (*p == 'x' || *p == 'X' || *p == '*') {
-                    p++;
-                    break;
-
-                } else {
-                    break;
-                }
-
-                if (*p != '.') {
-                    break;
-                }
-
-                p++;
-            }
-
-            if (*p != '\0' && *p != ' ' && *p != '\t' && *p != '|') {
-                return 0;
-            }
-
-            /* v against w on the first "n" parts */
-
-            cmp = 0;
-
-            for (i = 0; i < n && cmp == 0; i++) {
-                cmp = (v[i] > w[i]) - (v[i] < w[i]);
-            }
-
-            switch (*op) {
-
-            case '>':
-                ok &= n == 0 || (op[1] == '=' ? cmp >= 0 : cmp > 0);
-                break;
-
-            case '<':
-                ok &= n == 0 || (op[1] == '=' ? cmp <= 0 : cmp < 0);
-                break;
-
-            case '^':
-            case '~':
-                ok &= cmp >= 0;
-
-                /* the parts that must stay as they are */
-
-                lo = (*op == '~') ? ngx_min(n, 2)
-                                  : (n > 1 && w[0] == 0 ? 2 : 1);
-                lo = ngx_min(lo, n);
-
-                for (i = 0; i < lo; i++) {
-                    ok &= v[i] == w[i];
-                }
-
-                break;
-
-            default:
-                ok &= cmp == 0;
-            }
-        }
-
-        if (ok) {
-            return 1;
-        }
-
-        if (*p == '\0') {
-            return 0;
-        }
-
-        p += 2;
-    }
 }
