@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs (or checks for) every Debian package ngx_judge needs to build,
-# run, test and benchmark.  Idempotent: installed packages are left alone.
+# run, test and benchmark, and the npm packages of the Piston client the
+# tests run (t/dialects/client, as its package-lock.json says).
+# Idempotent: installed packages are left alone.
 #
 #   scripts/deps.sh check     exit 1 when something is missing
 #   scripts/deps.sh install   install what is missing
@@ -10,6 +12,9 @@
 #                             module's unit tests and fuzz targets)
 
 set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+client=$root/t/dialects/client
 
 packages=(
     # build
@@ -26,6 +31,7 @@ packages=(
     zip                                 # Kattis packages of the unit tests
     libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
     default-jdk-headless      # Java programs whose class is not Main
+    nodejs npm                # a Piston client (t/dialects/client/)
     # unit tests and fuzz targets of the module and the worker: clang with
     # libFuzzer and the sanitizer runtimes, llvm-symbolizer for reports
     clang libclang-rt-14-dev llvm
@@ -33,12 +39,24 @@ packages=(
     bubblewrap wrk
 )
 
+# A package is there when dpkg has it installed; npm also when its
+# command is (a nodejs package of another source bundles npm and provides
+# it, and conflicts with Debian's).
 missing() {
     local p status
     for p in "${packages[@]}"; do
+        [ "$p" = npm ] && command -v npm >/dev/null && continue
         status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         [ "$status" = "install ok installed" ] || echo "$p"
     done
+}
+
+# The npm packages of t/dialects/client are installed as its lock file
+# says when node_modules is missing or older than the lock file.
+client_stale() {
+    [ ! -f "$client/node_modules/.package-lock.json" ] \
+        || [ "$client/package-lock.json" -nt \
+             "$client/node_modules/.package-lock.json" ]
 }
 
 # Debian's source package of nginx, fetched with apt-get through a private
@@ -99,7 +117,7 @@ nginx_source() {
 
 case "${1:-check}" in
 check)
-    [ -z "$(missing)" ]
+    [ -z "$(missing)" ] && ! client_stale
     ;;
 install)
     todo=$(missing)
@@ -113,6 +131,10 @@ install)
         apt-get update -qq
         # shellcheck disable=SC2086
         apt-get install -y -qq --no-install-recommends $todo >/dev/null
+    fi
+    if client_stale; then
+        echo "deps: npm ci in t/dialects/client"
+        (cd "$client" && npm ci --no-audit --no-fund --loglevel=error)
     fi
     ;;
 nginx-source)
