@@ -1054,7 +1054,11 @@ ngx_http_judge_piston_satisfies(int v[3], const char *range)
                 p++;
             }
 
-            if (*p != '\0' && *p != ' ' && *p != '\t' && *p != '|') {
+            /* a lone "|" is no separator: nothing here would move on */
+
+            if (*p != '\0' && *p != ' ' && *p != '\t'
+                && !(p[0] == '|' && p[1] == '|'))
+            {
                 return 0;
             }
 
