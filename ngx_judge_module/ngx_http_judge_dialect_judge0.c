@@ -357,9 +357,15 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+#define ngx_http_judge_judge0_is(p, s)                                       \
+    ((p)->len == sizeof(s) - 1 && ngx_strncmp((p)->data, s, (p)->len) == 0)
+
+    /* only a POST of submissions reads the body; any other drops it */
+
     if (!(r->method == NGX_HTTP_POST
-          && (path->len == sizeof("/submissions") - 1
-              || path->len == sizeof("/submissions/batch") - 1)))
+          && (ngx_http_judge_judge0_is(path, "/submissions")
+              || ngx_http_judge_judge0_is(path, "/submissions/")
+              || ngx_http_judge_judge0_is(path, "/submissions/batch"))))
     {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -386,14 +392,16 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
                                            "or *");
     }
 
-#define ngx_http_judge_judge0_is(p, s)                                       \
-    ((p)->len == sizeof(s) - 1 && ngx_strncmp((p)->data, s, (p)->len) == 0)
-
     if (ngx_http_judge_judge0_is(path, "/submissions")
         || ngx_http_judge_judge0_is(path, "/submissions/"))
     {
         if (r->method == NGX_HTTP_POST) {
             return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
+        }
+
+        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+            return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_ALLOWED,
+                                               "method not allowed");
         }
 
         return ngx_http_judge_judge0_error(r, NGX_HTTP_FORBIDDEN,
