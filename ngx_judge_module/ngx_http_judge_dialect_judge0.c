@@ -27,6 +27,7 @@
 
 
 #define NGX_HTTP_JUDGE_JUDGE0_BATCH    20
+#define NGX_HTTP_JUDGE_JUDGE0_MAX_ID   999999
 #define NGX_HTTP_JUDGE_JUDGE0_VERSION  "1.13.1"
 
 
@@ -302,7 +303,8 @@ ngx_http_judge_judge0_conf(ngx_conf_t *cf, ngx_http_judge_loc_conf_t *jlcf,
 
         id = ngx_atoi(word[0], wlen[0]);
 
-        if (id <= 0 || !ngx_http_judge_name_ok(word[1], wlen[1])
+        if (id <= 0 || id > NGX_HTTP_JUDGE_JUDGE0_MAX_ID
+            || !ngx_http_judge_name_ok(word[1], wlen[1])
             || (nwords == 3
                 && !(wlen[2] == 8
                      && ngx_strncmp(word[2], "archived", 8) == 0)))
@@ -340,7 +342,8 @@ invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "\"%V\", line %ui: not \"<id> <language> "
-                       "[archived]\"", &path, line);
+                       "[archived]\" with an id of 1 to %d", &path, line,
+                       NGX_HTTP_JUDGE_JUDGE0_MAX_ID);
     return NGX_CONF_ERROR;
 }
 
@@ -696,7 +699,10 @@ ngx_http_judge_judge0_body(ngx_http_request_t *r)
         json_decref(root);
         ngx_http_finalize_request(r,
             ngx_http_judge_judge0_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "the body must be a JSON object"));
+                                        root ? "the body must be a JSON "
+                                               "object"
+                                             : "the body is not valid JSON "
+                                               "(or has a key twice)"));
         return;
     }
 
@@ -858,11 +864,13 @@ ngx_http_judge_judge0_native(ngx_http_request_t *r, json_t *item,
     id = -1;
 
     if (json_is_integer(v)) {
-        id = json_integer_value(v) > 0 && json_integer_value(v) < 1000000
+        id = json_integer_value(v) > 0
+             && json_integer_value(v) <= NGX_HTTP_JUDGE_JUDGE0_MAX_ID
              ? (ngx_int_t) json_integer_value(v) : -1;
 
     } else if (json_is_string(v) && json_string_length(v) > 0) {
         id = ngx_atoi((u_char *) json_string_value(v), json_string_length(v));
+        id = id > NGX_HTTP_JUDGE_JUDGE0_MAX_ID ? -1 : id;
     }
 
     if (v == NULL || json_is_null(v)) {
@@ -1053,8 +1061,16 @@ ngx_http_judge_judge0_invalid(json_t *errors, ngx_http_judge_invalid_t *err)
     {
         field = "compiler_options";
 
-    } else if (ngx_strcmp(err->code, "too_many_args") == 0) {
+    } else if (ngx_strcmp(err->code, "too_many_args") == 0
+               || ngx_strcmp(err->code, "invalid_args") == 0)
+    {
         field = "command_line_arguments";
+
+    } else if (ngx_strstr(err->message, "compiler flags")) {
+        field = "compiler_options";
+
+    } else if (ngx_strcmp(err->code, "stdin_too_large") == 0) {
+        field = "stdin";
 
     } else if (ngx_strcmp(err->code, "limit_too_high") == 0) {
         for (i = 0; ngx_http_judge_judge0_limits[i].name; i++) {
@@ -1422,7 +1438,7 @@ ngx_http_judge_judge0_token(ngx_str_t *token, ngx_str_t *id,
 
     n = ngx_atoi(dash + 1, end - dash - 1);
 
-    if (n <= 0) {
+    if (n <= 0 || n > NGX_HTTP_JUDGE_JUDGE0_MAX_ID) {
         return NGX_DECLINED;
     }
 
@@ -1483,8 +1499,7 @@ ngx_http_judge_judge0_submission(ngx_http_request_t *r,
     err = test ? json_object_get(test, "stderr") : NULL;
 
     if (rq->merge && json_is_string(out) && json_is_string(err)) {
-        v = json_sprintf("%s%s", json_string_value(out),
-                         json_string_value(err));
+        v = ngx_http_judge_dialect_concat(out, err);
         json_object_set_new(s, "stdout",
                             ngx_http_judge_judge0_text(v, rq->base64));
         json_decref(v);
