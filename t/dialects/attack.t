@@ -36,7 +36,7 @@ sub start_worker {
 sub post {
     my ($uri, $text) = @_;
     my $r = http_request(POST => $uri, $text, ['Content-Type: application/json'], 30);
-    my $json = eval { JSON::PP->new->allow_nonref->decode($r->content) };
+    my $json = eval { JSON::PP->new->utf8->allow_nonref->decode($r->content) };
     return ($r->code, $json, $r);
 }
 
@@ -160,3 +160,223 @@ for my $path ('/judge0/languages/1', '/judge0/submissions/abcde',
     is($answers, 1, "POST $path: one answer");
     unlike($got, qr/"1\.13\.1"/, "POST $path: the body was not run as a request");
 }
+
+
+
+=== bytes that are not text reach the program as sent and come back whole
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_worker(), 'worker up');
+my $prog = <<'PY';
+import sys
+d = sys.stdin.buffer.read()
+sys.stdout.buffer.write(d.hex().encode() + b' x\x00y\xffz')
+sys.stdout.flush()
+sys.stderr.write('E')
+PY
+my $stdin = "a\0b\xff\xfe";
+
+my ($c, $j, $r) = judge0('?base64_encoded=true&wait=true', source_code => encode_base64($prog),
+                         stdin => encode_base64($stdin), redirect_stderr_to_stdout => JSON::PP::true);
+is($c, 201, 'judge0: a source and stdin with NUL and bad UTF-8 bytes') or diag($r->content);
+is(decode_base64($j->{stdout} // ''), "610062fffe x\0y\xef\xbf\xbdzE",
+   'the program read every byte; its NUL comes back, its bad byte as U+FFFD, stderr after');
+
+($c, $j, $r) = judge0('?base64_encoded=true&wait=true', source_code => encode_base64($prog),
+                      stdin => encode_base64($stdin));
+is($c, 201, 'judge0: without redirect');
+is(decode_base64($j->{stdout} // ''), "610062fffe x\0y\xef\xbf\xbdz", 'stdout whole');
+is(decode_base64($j->{stderr} // ''), 'E', 'stderr apart');
+my $token = $j->{token};
+
+($c, $j) = http_json(GET => "/judge0/submissions/$token");
+is($c, 200, 'judge0: read back');
+is($j->{stdout}, "610062fffe x\0y\x{fffd}z", 'as text, the NUL kept');
+
+($c, $j, $r) = piston(files => [{ content => encode_base64($prog), encoding => 'base64' }],
+                      stdin => 'q');
+is($c, 200, 'piston: output with a NUL byte') or diag($r->content);
+is($j->{run}{stdout}, "71 x\0y\x{fffd}z", 'piston: stdout whole');
+is($j->{run}{output}, "71 x\0y\x{fffd}zE", 'piston: output is stdout then stderr, whole');
+
+
+
+=== Base64 and hex with tricks in them are refused, not cut short
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_worker(), 'worker up');
+my $one = encode_base64('print(1)', '');
+my @bad = ($one . encode_base64('import os; os._exit(3)', ''), 'c', 'cHJp===',
+           "$one ", 'cHJpbnQoMSk=x', '====', 'cHJpbnQoMSk=cA==');
+for my $b64 (@bad) {
+    my ($c, $j, $r) = judge0('?base64_encoded=true', source_code => $b64);
+    is($c, 400, "judge0 source \"$b64\": 400") or diag($r->content);
+    like($j->{error} // '', qr/Base64/, 'judge0: {"error"}');
+    ($c, $j, $r) = piston(files => [{ content => $b64, encoding => 'base64' }]);
+    is($c, 400, "piston file \"$b64\": 400") or diag($r->content);
+    like($j->{message} // '', qr/encoding/, 'piston: {"message"}');
+}
+for my $b64 ("cHJp\nbnQo\r\nMSk=", 'cHJpbnQoMSk', "$one\n") {
+    my ($c, $j, $r) = judge0('?base64_encoded=true&wait=true', source_code => $b64);
+    is($c, 201, 'judge0: wrapped or unpadded Base64 is taken') or diag($r->content);
+    is(decode_base64($j->{stdout} // ''), "1\n", 'and runs');
+}
+for my $case (['7072696e7428312', 400], ['+072696e74283129', 400], ['7072696E74283129', 200],
+              ['70 72', 400]) {
+    my ($c, $j, $r) = piston(files => [{ content => $case->[0], encoding => 'hex' }]);
+    is($c, $case->[1], "piston hex \"$case->[0]\": $case->[1]") or diag($r->content);
+}
+for my $enc ('latin1', 5, JSON::PP::true, '') {
+    my ($c, $j, $r) = piston(files => [{ content => 'print(1)', encoding => $enc }]);
+    is($c, 400, "piston encoding \"$enc\": 400") or diag($r->content);
+}
+
+
+
+=== bodies, numbers, limits, command lines and tokens out of bounds
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+ok(start_worker(), 'worker up');
+
+# bodies
+for my $body ('[1,2]', '"x"', 'null', '{', '{"language_id":71,"language_id":71,"source_code":"x"}',
+              '[' x 5000 . ']' x 5000, '{"language_id":99999999999999999999999,"source_code":"x"}') {
+    my ($c, $j, $r) = post('/judge0/submissions', $body);
+    is($c, 400, 'judge0 body ' . substr($body, 0, 30) . ': 400') or diag($r->content);
+    like($j->{error} // '', qr/JSON/, 'judge0: {"error"} saying what');
+    ($c, $j, $r) = post('/api/v2/execute', $body);
+    is($c, 400, 'piston body ' . substr($body, 0, 30) . ': 400') or diag($r->content);
+    like($j->{message} // '', qr/JSON|language/, 'piston: {"message"}');
+}
+
+# language ids
+for my $id ('1e9', 'NaN', '-0', 0, -71, 71.5, '71x', ' 71', 1000000, '99999999999999999999',
+            JSON::PP::true, [71]) {
+    my ($c, $j, $r) = judge0('', language_id => $id);
+    is($c, 422, "language_id " . encode_json([$id]) . ": 422") or diag($r->content);
+    ok($j->{language_id}, 'judge0: the field named');
+}
+my ($c, $j) = judge0('', language_id => '71');
+is($c, 201, 'language_id "71" as a string is taken');
+
+# limits: numbers as strings are decimal numbers
+for my $v ('1e9', 'NaN', 'inf', -0.0, '-0', -5, ' 5', '0x10', '5 ', '', 1e300, 0) {
+    ($c, $j, my $r) = judge0('', memory_limit => $v);
+    is($c, 422, 'memory_limit ' . encode_json([$v]) . ': 422') or diag($r->content);
+    ok($j->{memory_limit}, 'the field named');
+}
+($c, $j) = judge0('?wait=true', cpu_time_limit => '0.5', memory_limit => '65536');
+is($c, 201, 'limits as decimal strings are taken');
+is($j->{status}{id}, 3, 'and it runs');
+($c, $j) = judge0('', max_processes_and_or_threads => 1e9);
+is($c, 422, 'a limit above the location: 422');
+ok($j->{max_processes_and_or_threads}, 'the field named');
+
+# command lines
+for my $case (['a "b', 'quote'], ['a \'b', 'quote'], [join(' ', ('a') x 5000), '64'],
+              ['a' x 5000, '4096'], [join(' ', ('a' x 4000) x 5), '16384']) {
+    ($c, $j, my $r) = judge0('', command_line_arguments => $case->[0]);
+    is($c, 422, "command_line_arguments " . substr($case->[0], 0, 10) . ": 422");
+    like(($j->{command_line_arguments} // [''])->[0], qr/$case->[1]/, 'the field named')
+        or diag($r->content);
+}
+($c, $j, my $r) = judge0('', language_id => 50, source_code => 'int main(){}',
+                         compiler_options => join(' ', ('-O2') x 40));
+is($c, 422, '40 compiler flags: 422');
+like(($j->{compiler_options} // [''])->[0], qr/32/, 'the field named') or diag($r->content);
+($c, $j) = judge0('?wait=true', command_line_arguments => q{a 'b c' "d \"e" f\ g},
+                  source_code => 'import sys; print(sys.argv[1:])');
+is($c, 201, 'quoted arguments');
+is($j->{stdout}, "['a', 'b c', 'd \"e', 'f g']\n", 'split as a shell would');
+
+# batches
+($c, $j) = post('/judge0/submissions/batch', encode_json({ submissions => [
+    map { { language_id => 71, source_code => 'print(1)' } } 1 .. 21 ] }));
+is($c, 422, 'a batch of 21: 422');
+for my $list ('[]', '{}', '"x"', 'null') {
+    ($c, $j) = post('/judge0/submissions/batch', qq({"submissions": $list}));
+    is($c, 422, "a batch of $list: 422");
+}
+($c, $j, $r) = post('/judge0/submissions/batch', encode_json({ submissions => [
+    5, 'x', [], { language_id => 999 }, { language_id => 71, source_code => 'print(1)' } ] }));
+is($c, 201, 'a batch with items that are not submissions: 201') or diag($r->content);
+is(scalar @$j, 5, 'one answer an item');
+ok($j->[$_]{error}, "item $_: an error") for 0 .. 2;
+ok($j->[3]{language_id}, 'item 3: the field named');
+like($j->[4]{token} // '', qr/^[0-9a-f]+-71$/, 'item 4: a token');
+my $token = $j->[4]{token};
+(my $id = $token) =~ s/-71$//;
+
+# tokens
+for my $t ('x', "$id-0", "$id-1000000", "$id-99999999999999999999", "$id-71mm", "$id-m",
+           "$id-", "-71", "a..b-71", "$id" . "0-71") {
+    ($c, $j) = http_json(GET => "/judge0/submissions/$t");
+    is($c, 404, "GET token $t: 404");
+    is($j->{error}, 'submission not found', 'judge0: {"error"}');
+    ($c, $j) = http_json(DELETE => "/judge0/submissions/$t");
+    is($c, 404, "DELETE token $t: 404");
+}
+($c, $j) = http_json(GET => "/judge0/submissions/batch?tokens=" . join(',', ('x') x 21));
+is($c, 400, '21 tokens: 400');
+($c, $j) = http_json(GET => "/judge0/submissions/batch?tokens=" . join(',', ('x') x 2000));
+is($c, 400, '2,000 tokens: 400');
+($c, $j) = http_json(GET => "/judge0/submissions/batch?tokens=");
+is($c, 400, 'no tokens: 400');
+($c, $j) = http_json(GET => "/judge0/submissions/batch?tokens=,,,");
+is($c, 200, 'commas only: 200');
+is_deeply($j->{submissions}, [undef, undef, undef], 'each null');
+($c, $j) = http_json(GET => "/judge0/submissions/batch?tokens=$token,x,$id-1000000,$token"
+                            . '&fields=status');
+is($c, 200, 'forged tokens among good ones');
+is(scalar @{ $j->{submissions} }, 4, 'one answer a token');
+ok(!defined $j->{submissions}[$_], "token $_: null") for 1, 2;
+ok($j->{submissions}[0]{status}, 'the good ones shown');
+
+# ?fields=
+for my $f ('nope', ',', 'status,,token', ',' x 5000, '%00', 'stat%00us', 'status%2Cnope') {
+    ($c, $j) = http_json(GET => "/judge0/submissions/$token?fields=$f");
+    is($c, 400, 'fields ' . substr($f, 0, 12) . ': 400');
+    like($j->{error} // '', qr/fields/, 'judge0: {"error"}');
+}
+($c, $j) = http_json(GET => "/judge0/submissions/$token?fields=status%2C%74oken");
+is($c, 200, 'percent-encoded fields');
+is_deeply([sort keys %$j], ['status', 'token'], 'decoded');
+
+# piston fields
+for my $case ([{ version => 5 }, 'version'], [{ stdin => 5 }, 'stdin'],
+              [{ args => [{}] }, 'args'], [{ args => 'a b' }, 'args'],
+              [{ run_timeout => 0 }, 'run_timeout'], [{ run_timeout => -5 }, 'run_timeout'],
+              [{ run_timeout => 1e12 }, 'run_timeout'], [{ run_memory_limit => -2 }, 'run_memory_limit'],
+              [{ run_cpu_time => 'NaN' }, 'run_cpu_time'], [{ files => [] }, 'files'],
+              [{ files => ['print(1)'] }, 'file'], [{ files => {} }, 'files'],
+              [{ language => 5 }, 'language']) {
+    ($c, $j, $r) = piston(files => [{ content => 'print(1)' }], %{ $case->[0] });
+    is($c, 400, 'piston ' . encode_json($case->[0]) . ': 400') or diag($r->content);
+    like($j->{message} // '', qr/$case->[1]/, 'piston: {"message"} naming it');
+}
+for my $name ('../x', '/etc/passwd', '', '.hidden', 'a/b', 'x' x 5000) {
+    ($c, $j, $r) = piston(files => [{ name => 'main.py', content => 'print(1)' },
+                                    { name => $name, content => '1' }]);
+    is($c, 400, 'piston file name "' . substr($name, 0, 12) . '": 400') or diag($r->content);
+}
+($c, $j, $r) = piston(files => [map { { name => "f$_.py", content => '' } } 1 .. 100]);
+is($c, 400, 'piston: 100 files: 400');
+($c, $j, $r) = piston(files => [{ content => 'print(1)' }, { name => 'a.py', content => 'print(2)' },
+                                { name => 'a.py', content => 'print(3)' }]);
+is($c, 400, 'piston: one name twice: 400') or diag($r->content);
+($c, $j, $r) = piston(files => [{ content => 'print(open("file1").read())' },
+                                { content => '5' }]);
+is($c, 200, 'piston: files without names');
+is($j->{run}{stdout}, "5\n", 'the first is run') or diag($r->content);
+($c, $j, $r) = piston(files => [{ name => 'solve.py', content => 'import m; print(m.x)' },
+                                { name => 'm.py', content => 'x = 6' }]);
+is($j->{run}{stdout}, "6\n", 'piston: the first is run whatever its name') or diag($r->content);
+($c, $j, $r) = piston(files => [{ content => 'import sys; print(sys.argv[1:])' }],
+                      args => [1, 2.5, -0, 'x y']);
+is($j->{run}{stdout}, "['1', '2.5', '0', 'x y']\n", 'piston: numbers as arguments');
