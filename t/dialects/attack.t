@@ -380,3 +380,178 @@ is($j->{run}{stdout}, "6\n", 'piston: the first is run whatever its name') or di
 ($c, $j, $r) = piston(files => [{ content => 'import sys; print(sys.argv[1:])' }],
                       args => [1, 2.5, -0, 'x y']);
 is($j->{run}{stdout}, "['1', '2.5', '0', 'x y']\n", 'piston: numbers as arguments');
+
+
+
+=== a language table that is missing is refused at start, clearly
+--- config
+    location /judge0/ { judge_api judge0 languages=nowhere.conf; }
+--- must_die
+--- error_log
+the judge0 language table
+cannot be opened
+
+
+
+=== a language table with a line that is not one is refused at start
+--- setup
+open my $fh, '>', servroot() . '/conf/j0.conf' or die $!;
+print $fh "71 python\n72\n";
+close $fh;
+--- config
+    location /judge0/ { judge_api judge0 languages=j0.conf; }
+--- must_die
+--- error_log
+j0.conf", line 2: not "<id> <language> [archived]"
+
+
+
+=== a language table with an id twice is refused at start
+--- setup
+open my $fh, '>', servroot() . '/conf/j0.conf' or die $!;
+print $fh "71 python\n71 c\n";
+close $fh;
+--- config
+    location /judge0/ { judge_api judge0 languages=j0.conf; }
+--- must_die
+--- error_log
+line 2: id 71 twice
+
+
+
+=== a language table with an id too large is refused at start
+--- setup
+open my $fh, '>', servroot() . '/conf/j0.conf' or die $!;
+print $fh "4294967367 python\n";
+close $fh;
+--- config
+    location /judge0/ { judge_api judge0 languages=j0.conf; }
+--- must_die
+--- error_log
+line 1: not "<id> <language> [archived]" with an id of 1 to 999999
+
+
+
+=== a language table with a fourth word, or "archived" misspelt, is refused
+--- setup
+open my $fh, '>', servroot() . '/conf/j0.conf' or die $!;
+print $fh "71 python archive\n";
+close $fh;
+--- config
+    location /judge0/ { judge_api judge0 languages=j0.conf; }
+--- must_die
+--- error_log
+line 1: not "<id> <language> [archived]"
+
+
+
+=== a language table with comments, blank lines and CRLF line ends works
+--- http_config eval: $::Http
+--- setup
+open my $fh, '>', servroot() . '/conf/j0.conf' or die $!;
+print $fh "# ids\r\n\r\n  71\tpython   # the newest\r\n7 python archived\r\n999999 python\r\n#\r\n";
+close $fh;
+--- config
+    location /judge0/ { judge_api judge0 languages=j0.conf; }
+    location = /worker { judge_worker_endpoint; }
+    location / { judge_api; }
+--- timeout: 60
+--- perl
+spawn_worker('w1', slots => 1);
+ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20), 'worker up');
+my ($c, $j) = http_json(GET => '/judge0/languages');
+is($c, 200, 'GET /languages');
+is_deeply([map { $_->{id} } @$j], [71, 999999], 'the ids not archived');
+($c, $j) = http_json(GET => '/judge0/languages/all');
+is_deeply([map { $_->{id} } @$j], [71, 7, 999999], 'all of them');
+($c, $j) = http_json(GET => '/judge0/languages/7');
+is($j->{is_archived}, JSON::PP::true, 'an archived one');
+for my $id ('abc', '0', '-7', '99999999999999999999', '7x') {
+    ($c, $j) = http_json(GET => "/judge0/languages/$id");
+    is($c, 404, "GET /languages/$id: 404");
+    is($j->{error}, 'language not found', 'judge0: {"error"}');
+}
+($c, $j) = http_json(POST => '/judge0/submissions?wait=true',
+                     { language_id => 999999, source_code => 'print(9)' });
+is($c, 201, 'the largest id is submitted');
+is($j->{stdout}, "9\n", 'and runs');
+
+
+
+=== clients that go away while waiting, or send slowly, leave nothing behind
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+ok(start_worker(), 'worker up');
+my $slow = "import time\ntime.sleep(2)\nprint(1)";
+
+# a body sent a few bytes at a time
+my $body = encode_json({ language => 'python', files => [{ content => 'print(3)' }] });
+my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . nginx_port(), Proto => 'tcp');
+print $s "POST /api/v2/execute HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+         . length($body) . "\r\n\r\n";
+for my $piece (unpack '(a8)*', $body) {
+    print $s $piece;
+    $s->flush;
+    sleep 0.05;
+}
+my $got = '';
+while (my $n = sysread $s, my $chunk, 65536) { $got .= $chunk }
+close $s;
+like($got, qr/^HTTP\/1\.1 200/, 'a slow body: 200');
+like($got, qr/"stdout":"3\\n"/, 'and it ran');
+
+# a Piston execute and a Judge0 wait=true, the client gone before the end
+for my $req (["/api/v2/execute", encode_json({ language => 'python', files => [{ content => $slow }] })],
+             ["/judge0/submissions?wait=true", encode_json({ language_id => 71, source_code => $slow })]) {
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . nginx_port(), Proto => 'tcp');
+    print $s "POST $req->[0] HTTP/1.1\r\nHost: x\r\nContent-Length: " . length($req->[1])
+             . "\r\n\r\n$req->[1]";
+    sleep 0.5;
+    close $s;
+}
+
+# the jobs of the clients that left end, and their places are given back
+ok(wait_until(sub {
+    my ($c, $j) = piston(files => [{ content => 'print(4)' }]);
+    $c == 200 && $j->{run}{stdout} eq "4\n";
+}, 30), 'a new execute runs once theirs have ended');
+my ($c, $j) = judge0('?wait=true');
+is($c, 201, 'and a new wait=true');
+is($j->{stdout}, "1\n", 'answers');
+
+
+
+=== HEAD and odd methods on every path answer in the dialect's shape
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(start_worker(), 'worker up');
+my ($c, $j) = http_json(POST => '/judge0/submissions', { language_id => 71, source_code => 'print(1)' });
+my $token = $j->{token};
+my @judge0 = ('/submissions', '/submissions/batch', "/submissions/$token", '/languages',
+              '/languages/all', '/languages/71', '/statuses', '/about', '/version',
+              '/config_info', '/nope', '/');
+for my $path (@judge0) {
+    for my $m (qw(HEAD PUT PATCH OPTIONS PROPFIND)) {
+        my $r = http_request($m, "/judge0$path", '', [], 10);
+        ok($r->code >= 400 && $r->code < 500 || ($m eq 'HEAD' && $r->code == 200),
+           "$m /judge0$path: " . $r->code);
+        next if $m eq 'HEAD';
+        my $e = eval { decode_json($r->content) } // {};
+        ok(defined $e->{error}, "$m /judge0$path: {\"error\"}") or diag($r->content);
+    }
+}
+for my $path ('/execute', '/runtimes', '/packages', '/connect', '/nope', '/') {
+    for my $m (qw(HEAD GET PUT DELETE OPTIONS PROPFIND)) {
+        next if $m eq 'GET' && $path eq '/runtimes';
+        my $r = http_request($m, "/api/v2$path", '', [], 10);
+        ok($r->code >= 400 && $r->code < 500 || ($m eq 'HEAD' && $path eq '/runtimes'),
+           "$m /api/v2$path: " . $r->code);
+        next if $m eq 'HEAD';
+        my $e = eval { decode_json($r->content) } // {};
+        ok(defined $e->{message}, "$m /api/v2$path: {\"message\"}") or diag($r->content);
+    }
+}
