@@ -767,7 +767,8 @@ ngx_http_judge_judge0_body(ngx_http_request_t *r)
 
 /*
  * One Judge0 submission made a checked one of ours: NGX_OK, or the
- * status of the answer "errors" is (Judge0's shape), or NGX_ERROR.
+ * status of the answer "errors" is (Judge0's shape, the caller's to
+ * free), or NGX_ERROR.
  */
 
 static ngx_int_t
@@ -807,6 +808,7 @@ ngx_http_judge_judge0_check(ngx_http_request_t *r, json_t *item,
     }
 
     if (native == NULL) {
+        json_decref(*errors);
         return NGX_ERROR;
     }
 
@@ -818,6 +820,7 @@ ngx_http_judge_judge0_check(ngx_http_request_t *r, json_t *item,
     json_decref(native);
 
     if (rc == NGX_OK) {
+        json_decref(*errors);
         return NGX_OK;
     }
 
@@ -1173,7 +1176,6 @@ ngx_http_judge_judge0_batch_next(ngx_http_request_t *r)
         rq->next++;
 
         if (rc == NGX_OK) {
-            json_decref(errors);
             return ngx_http_judge_api_file(r, sub,
                                            ngx_http_judge_judge0_batch_filed);
         }
