@@ -33,7 +33,10 @@ ngx_http_judge_dialect_t  *ngx_http_judge_dialects[] = {
 };
 
 
-/* the job a read of the store gave (op->out, op->len); NULL: no memory */
+/*
+ * The job a read of the store gave (op->out, op->len); NULL: no memory.
+ * A program's output may hold NUL bytes, which the JSON keeps as \u0000.
+ */
 
 json_t *
 ngx_http_judge_dialect_job(ngx_http_request_t *r,
@@ -55,7 +58,7 @@ ngx_http_judge_dialect_job(ngx_http_request_t *r,
         return NULL;
     }
 
-    return json_loadb((char *) text, last - text, 0, NULL);
+    return json_loadb((char *) text, last - text, JSON_ALLOW_NUL, NULL);
 }
 
 
@@ -101,6 +104,42 @@ ngx_http_judge_dialect_result(json_t *job)
     test = json_array_get(json_object_get(job, "tests"), 0);
 
     return json_is_object(test) ? test : NULL;
+}
+
+
+/*
+ * One string of the bytes of "a" then "b" (either may be no string: none
+ * of its bytes), NUL bytes kept; NULL: no memory
+ */
+
+json_t *
+ngx_http_judge_dialect_concat(json_t *a, json_t *b)
+{
+    char    *text;
+    size_t   alen, blen;
+    json_t  *v;
+
+    alen = json_is_string(a) ? json_string_length(a) : 0;
+    blen = json_is_string(b) ? json_string_length(b) : 0;
+
+    text = malloc(alen + blen + 1);
+    if (text == NULL) {
+        return NULL;
+    }
+
+    if (alen) {
+        ngx_memcpy(text, json_string_value(a), alen);
+    }
+
+    if (blen) {
+        ngx_memcpy(text + alen, json_string_value(b), blen);
+    }
+
+    v = json_stringn_nocheck(text, alen + blen);
+
+    free(text);
+
+    return v;
 }
 
 
@@ -275,6 +314,22 @@ ngx_http_judge_dialect_decode(const char *s, size_t len, ngx_uint_t base64,
             }
         }
 
+        /*
+         * "=" pads the end only, once or twice to a multiple of 4: what
+         * follows it would be dropped silently (two encodings one after
+         * the other)
+         */
+
+        for (i = 0; i < n && d[i] != '='; i++) { /* void */ }
+
+        if (i < n
+            && (n - i > 2 || n % 4 != 0
+                || (n - i == 2 && d[i + 1] != '=')))
+        {
+            free(d);
+            return NULL;
+        }
+
         src.data = d;
         src.len = n;
 
@@ -320,7 +375,7 @@ ngx_http_judge_dialect_decode(const char *s, size_t len, ngx_uint_t base64,
 
 
 /*
- * A limit as a client sends it: a number, or a string of one, times
+ * A limit as a client sends it: a number, or a decimal string of one, times
  * "scale", rounded up.  NGX_DONE: absent or null; NGX_DECLINED: not a
  * non-negative number.
  */
@@ -341,6 +396,14 @@ ngx_http_judge_dialect_limit(json_t *v, double scale, int64_t *value)
     } else if (json_is_string(v) && json_string_length(v) > 0
                && json_string_length(v) < 32)
     {
+        /* a decimal number: not hex, blanks, "inf" or a NUL inside */
+
+        if (strspn(json_string_value(v), "0123456789.eE+-")
+            != json_string_length(v))
+        {
+            return NGX_DECLINED;
+        }
+
         d = strtod(json_string_value(v), &end);
 
         if (*end != '\0') {
@@ -461,7 +524,11 @@ ngx_http_judge_dialect_satisfies(int v[3], const char *range)
                 p++;
             }
 
-            if (*p != '\0' && *p != ' ' && *p != '\t' && *p != '|') {
+            /* a lone "|" is no separator: nothing here would move on */
+
+            if (*p != '\0' && *p != ' ' && *p != '\t'
+                && !(p[0] == '|' && p[1] == '|'))
+            {
                 return 0;
             }
 

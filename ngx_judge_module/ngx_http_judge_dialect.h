@@ -45,6 +45,7 @@ json_t *ngx_http_judge_dialect_job(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op);
 json_t *ngx_http_judge_dialect_languages(ngx_http_request_t *r);
 json_t *ngx_http_judge_dialect_result(json_t *job);
+json_t *ngx_http_judge_dialect_concat(json_t *a, json_t *b);
 ngx_int_t ngx_http_judge_dialect_send(ngx_http_request_t *r,
     ngx_uint_t status, json_t *json);
 json_t *ngx_http_judge_dialect_words(const char *s, size_t len);

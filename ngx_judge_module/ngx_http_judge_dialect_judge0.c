@@ -27,6 +27,7 @@
 
 
 #define NGX_HTTP_JUDGE_JUDGE0_BATCH    20
+#define NGX_HTTP_JUDGE_JUDGE0_MAX_ID   999999
 #define NGX_HTTP_JUDGE_JUDGE0_VERSION  "1.13.1"
 
 
@@ -304,7 +305,8 @@ ngx_http_judge_judge0_conf(ngx_conf_t *cf, ngx_http_judge_loc_conf_t *jlcf,
 
         id = ngx_atoi(word[0], wlen[0]);
 
-        if (id <= 0 || !ngx_http_judge_name_ok(word[1], wlen[1])
+        if (id <= 0 || id > NGX_HTTP_JUDGE_JUDGE0_MAX_ID
+            || !ngx_http_judge_name_ok(word[1], wlen[1])
             || (nwords == 3
                 && !(wlen[2] == 8
                      && ngx_strncmp(word[2], "archived", 8) == 0)))
@@ -342,7 +344,8 @@ invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "\"%V\", line %ui: not \"<id> <language> "
-                       "[archived]\"", &path, line);
+                       "[archived]\" with an id of 1 to %d", &path, line,
+                       NGX_HTTP_JUDGE_JUDGE0_MAX_ID);
     return NGX_CONF_ERROR;
 }
 
@@ -399,6 +402,11 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
     {
         if (r->method == NGX_HTTP_POST) {
             return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
+        }
+
+        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+            return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_ALLOWED,
+                                               "method not allowed");
         }
 
         return ngx_http_judge_judge0_error(r, NGX_HTTP_FORBIDDEN,
@@ -693,7 +701,10 @@ ngx_http_judge_judge0_body(ngx_http_request_t *r)
         json_decref(root);
         ngx_http_finalize_request(r,
             ngx_http_judge_judge0_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "the body must be a JSON object"));
+                                        root ? "the body must be a JSON "
+                                               "object"
+                                             : "the body is not valid JSON "
+                                               "(or has a key twice)"));
         return;
     }
 
@@ -755,7 +766,8 @@ ngx_http_judge_judge0_body(ngx_http_request_t *r)
 
 /*
  * One Judge0 submission made a checked one of ours: NGX_OK, or the
- * status of the answer "errors" is (Judge0's shape), or NGX_ERROR.
+ * status of the answer "errors" is (Judge0's shape, the caller's to
+ * free), or NGX_ERROR.
  */
 
 static ngx_int_t
@@ -795,6 +807,7 @@ ngx_http_judge_judge0_check(ngx_http_request_t *r, json_t *item,
     }
 
     if (native == NULL) {
+        json_decref(*errors);
         return NGX_ERROR;
     }
 
@@ -806,6 +819,7 @@ ngx_http_judge_judge0_check(ngx_http_request_t *r, json_t *item,
     json_decref(native);
 
     if (rc == NGX_OK) {
+        json_decref(*errors);
         return NGX_OK;
     }
 
@@ -852,11 +866,13 @@ ngx_http_judge_judge0_native(ngx_http_request_t *r, json_t *item,
     id = -1;
 
     if (json_is_integer(v)) {
-        id = json_integer_value(v) > 0 && json_integer_value(v) < 1000000
+        id = json_integer_value(v) > 0
+             && json_integer_value(v) <= NGX_HTTP_JUDGE_JUDGE0_MAX_ID
              ? (ngx_int_t) json_integer_value(v) : -1;
 
     } else if (json_is_string(v) && json_string_length(v) > 0) {
         id = ngx_atoi((u_char *) json_string_value(v), json_string_length(v));
+        id = id > NGX_HTTP_JUDGE_JUDGE0_MAX_ID ? -1 : id;
     }
 
     if (v == NULL || json_is_null(v)) {
@@ -1051,8 +1067,16 @@ ngx_http_judge_judge0_invalid(json_t *errors, ngx_http_judge_invalid_t *err)
     {
         field = "compiler_options";
 
-    } else if (ngx_strcmp(err->code, "too_many_args") == 0) {
+    } else if (ngx_strcmp(err->code, "too_many_args") == 0
+               || ngx_strcmp(err->code, "invalid_args") == 0)
+    {
         field = "command_line_arguments";
+
+    } else if (ngx_strstr(err->message, "compiler flags")) {
+        field = "compiler_options";
+
+    } else if (ngx_strcmp(err->code, "stdin_too_large") == 0) {
+        field = "stdin";
 
     } else if (ngx_strcmp(err->code, "limit_too_high") == 0) {
         for (i = 0; ngx_http_judge_judge0_limits[i].name; i++) {
@@ -1155,7 +1179,6 @@ ngx_http_judge_judge0_batch_next(ngx_http_request_t *r)
         rq->next++;
 
         if (rc == NGX_OK) {
-            json_decref(errors);
             return ngx_http_judge_api_file(r, sub,
                                            ngx_http_judge_judge0_batch_filed);
         }
@@ -1420,7 +1443,7 @@ ngx_http_judge_judge0_token(ngx_str_t *token, ngx_str_t *id,
 
     n = ngx_atoi(dash + 1, end - dash - 1);
 
-    if (n <= 0) {
+    if (n <= 0 || n > NGX_HTTP_JUDGE_JUDGE0_MAX_ID) {
         return NGX_DECLINED;
     }
 
@@ -1481,8 +1504,7 @@ ngx_http_judge_judge0_submission(ngx_http_request_t *r,
     err = test ? json_object_get(test, "stderr") : NULL;
 
     if (rq->merge && json_is_string(out) && json_is_string(err)) {
-        v = json_sprintf("%s%s", json_string_value(out),
-                         json_string_value(err));
+        v = ngx_http_judge_dialect_concat(out, err);
         json_object_set_new(s, "stdout",
                             ngx_http_judge_judge0_text(v, rq->base64));
         json_decref(v);

@@ -233,8 +233,8 @@ ngx_http_judge_piston_runtimes(ngx_http_request_t *r)
 
 /*
  * One of our languages as a runtime: language, version (semver), aliases,
- * runtime; and, for this module only, "id" and "compiled" (taken out of
- * the list that is shown).
+ * runtime; and, for this module only, "id", "compiled" and "file_name"
+ * (taken out of the list that is shown).
  */
 
 static json_t *
@@ -289,7 +289,7 @@ ngx_http_judge_piston_runtime(json_t *lang)
 
     ngx_sprintf((u_char *) version, "%d.%d.%d%Z", v[0], v[1], v[2]);
 
-    rt = json_pack("{s:s,s:s,s:o,s:O,s:s,s:O}",
+    rt = json_pack("{s:s,s:s,s:o,s:O,s:s,s:O,s:O}",
                    "language", name, "version", version, "aliases", aliases,
                    "runtime", json_object_get(lang, "runtime")
                               ? json_object_get(lang, "runtime")
@@ -297,7 +297,10 @@ ngx_http_judge_piston_runtime(json_t *lang)
                    "id", id,
                    "compiled", json_object_get(lang, "compiled")
                                ? json_object_get(lang, "compiled")
-                               : json_false());
+                               : json_false(),
+                   "file_name", json_object_get(lang, "file_name")
+                                ? json_object_get(lang, "file_name")
+                                : json_null());
 
     return rt;
 }
@@ -319,6 +322,7 @@ ngx_http_judge_piston_list(ngx_http_request_t *r)
     json_array_foreach(list, i, rt) {
         json_object_del(rt, "id");
         json_object_del(rt, "compiled");
+        json_object_del(rt, "file_name");
     }
 
     return ngx_http_judge_dialect_send(r, NGX_HTTP_OK, list);
@@ -366,18 +370,22 @@ ngx_http_judge_piston_body(ngx_http_request_t *r)
         json_decref(req);
         ngx_http_finalize_request(r,
             ngx_http_judge_piston_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "the body must be a JSON object"));
+                                        req ? "the body must be a JSON "
+                                              "object"
+                                            : "the body is not valid JSON"));
         return;
     }
 
     language = json_string_value(json_object_get(req, "language"));
-    range = json_string_value(json_object_get(req, "version"));
+    a = json_object_get(req, "version");
+    range = json_string_value(a);
 
-    if (language == NULL) {
+    if (language == NULL || (a && !json_is_null(a) && range == NULL)) {
         json_decref(req);
         ngx_http_finalize_request(r,
             ngx_http_judge_piston_error(r, NGX_HTTP_BAD_REQUEST,
                                         "language is required as a "
+                                        "string, and version is a "
                                         "string"));
         return;
     }
@@ -496,7 +504,8 @@ ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
     json_t *runtime, const char **error)
 {
     u_char       name[NGX_INT_T_LEN + sizeof("file")];
-    json_t      *native, *files, *f, *v, *content, *test, *args, *a, *out;
+    json_t      *native, *files, *f, *v, *content, *test, *args, *a, *out,
+                *main;
     ngx_uint_t   i, base64, hex;
     const char  *encoding;
 
@@ -525,11 +534,14 @@ ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
             goto failed;
         }
 
-        encoding = json_string_value(json_object_get(f, "encoding"));
+        v = json_object_get(f, "encoding");
+        encoding = json_string_value(v);
         base64 = encoding && ngx_strcmp(encoding, "base64") == 0;
         hex = encoding && ngx_strcmp(encoding, "hex") == 0;
 
-        if (encoding && !base64 && !hex && ngx_strcmp(encoding, "utf8") != 0)
+        if ((v && !json_is_null(v) && encoding == NULL)
+            || (encoding && !base64 && !hex
+                && ngx_strcmp(encoding, "utf8") != 0))
         {
             *error = "a file's encoding must be utf8, base64 or hex";
             goto failed;
@@ -560,9 +572,15 @@ ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
             ngx_sprintf(name, "file%ui%Z", i);
         }
 
+        /* the first is the one run, whatever its name: the language's */
+
+        main = json_object_get(runtime, "file_name");
+
         if (json_array_append_new(out,
                 json_pack("{s:s,s:o}", "name",
-                          a ? json_string_value(a) : (char *) name,
+                          i == 0 && json_is_string(main)
+                          ? json_string_value(main)
+                          : a ? json_string_value(a) : (char *) name,
                           "content", v))
             != 0)
         {
@@ -926,8 +944,7 @@ ngx_http_judge_piston_run(json_t *job)
     out = json_object_get(test, "stdout");
     err = json_object_get(test, "stderr");
 
-    v = json_sprintf("%s%s", json_is_string(out) ? json_string_value(out) : "",
-                     json_is_string(err) ? json_string_value(err) : "");
+    v = ngx_http_judge_dialect_concat(out, err);
 
     return json_pack("{s:O,s:O,s:o,s:o,s:o,s:o,s:o,s:O,s:O,s:I}",
                      "stdout", json_is_string(out) ? out : json_null(),

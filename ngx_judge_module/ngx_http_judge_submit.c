@@ -1145,7 +1145,7 @@ static ngx_int_t
 ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root, size_t max,
     Judge__SourceFile ***files, size_t *n, ngx_http_judge_invalid_t *err)
 {
-    size_t              i, count, total;
+    size_t              i, k, count, total;
     json_t             *source, *list, *f, *name, *content;
     Judge__SourceFile  *sf;
 
@@ -1220,6 +1220,17 @@ ngx_http_judge_submit_sources(ngx_pool_t *pool, json_t *root, size_t max,
             sf->name = ngx_http_judge_json_cstr(pool, name);
             if (sf->name == NULL) {
                 goto nomem;
+            }
+
+            /* one name twice: the worker could not write the second */
+
+            for (k = 0; k < i; k++) {
+                if (ngx_strcmp((*files)[k]->name, sf->name) == 0) {
+                    return ngx_http_judge_invalid(err, NGX_HTTP_BAD_REQUEST,
+                                                  "invalid_request",
+                                                  "files[%uz] has the name "
+                                                  "of files[%uz]", i, k);
+                }
             }
         }
 

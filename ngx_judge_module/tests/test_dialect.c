@@ -215,6 +215,9 @@ test_semver(void)
     ok(!in("3.11.2", "abc"), "not a range");
     ok(in("3.11.2", "||3"), "an empty alternative is any");
     ok(!in("3.11.2", "99999999999999999999"), "huge numbers do not wrap");
+    ok(!in("3.11.2", "|"), "a lone | is no range");
+    ok(!in("3.11.2", "3.x | 2.x"), "nor a lone | between two");
+    ok(in("3.11.2", "3.x||2.x"), "|| without blanks");
 }
 
 
