@@ -580,7 +580,9 @@ ngx_http_judge_judge0_fields(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (ngx_http_arg(r, (u_char *) "fields", 6, &arg) != NGX_OK) {
+    if (ngx_http_arg(r, (u_char *) "fields", 6, &arg) != NGX_OK
+        || arg.len == 0)
+    {
         for (i = 0; ngx_http_judge_judge0_default_fields[i]; i++) {
             json_object_set_new(rq->fields,
                                 ngx_http_judge_judge0_default_fields[i],

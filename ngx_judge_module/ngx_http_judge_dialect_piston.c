@@ -628,7 +628,7 @@ ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
                     json_integer_value(a) == json_number_value(a)
                     ? json_sprintf("%" JSON_INTEGER_FORMAT,
                                    json_integer_value(a))
-                    : json_sprintf("%g", json_number_value(a)));
+                    : json_sprintf("%.15g", json_number_value(a)));
 
             } else {
                 *error = "args must be an array of strings";
@@ -685,7 +685,7 @@ ngx_http_judge_piston_limits(ngx_http_request_t *r, json_t *req,
 
     v = json_object_get(req, "run_memory_limit");
 
-    if (json_is_integer(v) && json_integer_value(v) == -1) {
+    if (json_is_number(v) && json_number_value(v) == -1) {
         rc_memory = NGX_DONE;
 
     } else {

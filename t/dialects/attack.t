@@ -347,6 +347,11 @@ for my $f ('nope', ',', 'status,,token', ',' x 5000, '%00', 'stat%00us', 'status
 ($c, $j) = http_json(GET => "/judge0/submissions/$token?fields=status%2C%74oken");
 is($c, 200, 'percent-encoded fields');
 is_deeply([sort keys %$j], ['status', 'token'], 'decoded');
+($c, $j) = http_json(GET => "/judge0/submissions/$token?fields=");
+is($c, 200, 'empty fields');
+is_deeply([sort keys %$j],
+          [sort qw(token stdout stderr compile_output message status time memory)],
+          'are the default ones');
 
 # piston fields
 for my $case ([{ version => 5 }, 'version'], [{ stdin => 5 }, 'stdin'],
@@ -360,6 +365,12 @@ for my $case ([{ version => 5 }, 'version'], [{ stdin => 5 }, 'stdin'],
     is($c, 400, 'piston ' . encode_json($case->[0]) . ': 400') or diag($r->content);
     like($j->{message} // '', qr/$case->[1]/, 'piston: {"message"} naming it');
 }
+($c, $j, $r) = piston(files => [{ content => 'print(1)' }], run_memory_limit => -1.0);
+is($c, 200, 'piston: run_memory_limit -1.0 is -1') or diag($r->content);
+($c, $j, $r) = piston(files => [{ content => 'import sys; print(sys.argv[1:])' }],
+                      args => [12345678901234, 0.5]);
+is($j->{run}{stdout}, "['12345678901234', '0.5']\n", 'piston: numbers in args keep their digits')
+    or diag($r->content);
 for my $name ('../x', '/etc/passwd', '', '.hidden', 'a/b', 'x' x 5000) {
     ($c, $j, $r) = piston(files => [{ name => 'main.py', content => 'print(1)' },
                                     { name => $name, content => '1' }]);
