@@ -34,6 +34,39 @@ ngx_http_judge_dialect_t  *ngx_http_judge_dialects[] = {
 
 
 /*
+ * A dialect's state of a request ("size" bytes, zeroed at first), kept
+ * from one step to the next; "cleanup" frees what it holds with the
+ * request.  NULL: no memory.
+ */
+
+void *
+ngx_http_judge_dialect_req(ngx_http_request_t *r, size_t size,
+    ngx_pool_cleanup_pt cleanup)
+{
+    void               **data;
+    ngx_pool_cleanup_t  *cln;
+
+    data = ngx_http_judge_api_data(r);
+
+    if (*data) {
+        return *data;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, size);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    ngx_memzero(cln->data, size);
+    cln->handler = cleanup;
+
+    *data = cln->data;
+
+    return cln->data;
+}
+
+
+/*
  * The job a read of the store gave (op->out, op->len); NULL: no memory.
  * A program's output may hold NUL bytes, which the JSON keeps as \u0000.
  */

@@ -41,6 +41,8 @@ extern ngx_http_judge_dialect_t   ngx_http_judge_judge0;
 extern ngx_http_judge_dialect_t   ngx_http_judge_piston;
 
 
+void *ngx_http_judge_dialect_req(ngx_http_request_t *r, size_t size,
+    ngx_pool_cleanup_pt cleanup);
 json_t *ngx_http_judge_dialect_job(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op);
 json_t *ngx_http_judge_dialect_languages(ngx_http_request_t *r);

@@ -95,8 +95,10 @@ static ngx_int_t ngx_http_judge_judge0_batch_read(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static ngx_int_t ngx_http_judge_judge0_token(ngx_str_t *token,
     ngx_str_t *id, ngx_uint_t *language_id, ngx_uint_t *merge);
+static json_t *ngx_http_judge_judge0_token_of(
+    ngx_http_judge_judge0_req_t *rq, ngx_str_t *id);
 static json_t *ngx_http_judge_judge0_submission(ngx_http_request_t *r,
-    ngx_http_judge_judge0_req_t *rq, json_t *job, ngx_str_t *token);
+    ngx_http_judge_judge0_req_t *rq, json_t *job, ngx_str_t *id);
 static json_t *ngx_http_judge_judge0_text(json_t *v, ngx_uint_t base64);
 static ngx_uint_t ngx_http_judge_judge0_status(json_t *job, json_t *test,
     const char **message);
@@ -131,6 +133,31 @@ static const char  *ngx_http_judge_judge0_statuses_text[] = {
     "Runtime Error (Other)",
     "Internal Error",
     "Exec Format Error"
+};
+
+
+/*
+ * Judge0's status of each of our verdicts but RE (told by its signal),
+ * with the message Judge0 gives it, or the test's own words
+ */
+
+static const char  ngx_http_judge_judge0_own[] = "";
+
+static struct {
+    const char  *verdict;
+    ngx_uint_t   status;
+    const char  *message;
+} ngx_http_judge_judge0_verdicts[] = {
+    { "AC", 3, NULL },
+    { "WA", 4, ngx_http_judge_judge0_own },
+    { "TLE", 5, "Time limit exceeded" },
+    { "WLE", 5, "Time limit exceeded" },
+    { "CE", 6, NULL },
+    { "MLE", 12, "Memory limit exceeded" },
+    { "OLE", 8, "Output limit exceeded" },
+    { "SV", 12, ngx_http_judge_judge0_own },
+    { "CANCELLED", 13, "Cancelled" },
+    { NULL, 0, NULL }
 };
 
 
@@ -509,32 +536,8 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
 static ngx_http_judge_judge0_req_t *
 ngx_http_judge_judge0_req(ngx_http_request_t *r)
 {
-    void                         **data;
-    ngx_pool_cleanup_t            *cln;
-    ngx_http_judge_judge0_req_t   *rq;
-
-    data = ngx_http_judge_api_data(r);
-
-    if (*data) {
-        return *data;
-    }
-
-    rq = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_judge0_req_t));
-    if (rq == NULL) {
-        return NULL;
-    }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NULL;
-    }
-
-    cln->handler = ngx_http_judge_judge0_req_cleanup;
-    cln->data = rq;
-
-    *data = rq;
-
-    return rq;
+    return ngx_http_judge_dialect_req(r, sizeof(ngx_http_judge_judge0_req_t),
+                                      ngx_http_judge_judge0_req_cleanup);
 }
 
 
@@ -1112,8 +1115,6 @@ static ngx_int_t
 ngx_http_judge_judge0_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
-    u_char                       *p;
-    ngx_str_t                     token;
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_judge0_req_t  *rq;
 
@@ -1134,18 +1135,9 @@ ngx_http_judge_judge0_filed(ngx_http_request_t *r,
                                       ngx_http_judge_judge0_show);
     }
 
-    p = ngx_pnalloc(r->pool, op->id.len + NGX_INT_T_LEN + 2);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    token.data = p;
-    token.len = ngx_sprintf(p, "%V-%ui%s", &op->id, rq->language_id,
-                            rq->merge ? "m" : "") - p;
-
     return ngx_http_judge_dialect_send(r, NGX_HTTP_CREATED,
-                                       json_pack("{s:s%}", "token",
-                                                 token.data, token.len));
+               json_pack("{s:o}", "token",
+                         ngx_http_judge_judge0_token_of(rq, &op->id)));
 }
 
 
@@ -1201,7 +1193,6 @@ static ngx_int_t
 ngx_http_judge_judge0_batch_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
-    u_char                       *p;
     json_t                       *v;
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_judge0_req_t  *rq;
@@ -1209,15 +1200,8 @@ ngx_http_judge_judge0_batch_filed(ngx_http_request_t *r,
     rq = ngx_http_judge_judge0_req(r);
 
     if (rc == NGX_OK) {
-        p = ngx_pnalloc(r->pool, op->id.len + NGX_INT_T_LEN + 2);
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        v = json_pack("{s:s%}", "token", p,
-                      (size_t) (ngx_sprintf(p, "%V-%ui%s", &op->id,
-                                            rq->language_id,
-                                            rq->merge ? "m" : "") - p));
+        v = json_pack("{s:o}", "token",
+                      ngx_http_judge_judge0_token_of(rq, &op->id));
 
     } else if (ngx_http_judge_api_refused(rc, &err) == NGX_OK) {
         v = json_pack("{s:s}", "error", (char *) err.message);
@@ -1240,9 +1224,7 @@ static ngx_int_t
 ngx_http_judge_judge0_show(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
-    u_char                       *p;
     json_t                       *job;
-    ngx_str_t                     token;
     ngx_http_judge_judge0_req_t  *rq;
 
     rq = ngx_http_judge_judge0_req(r);
@@ -1267,18 +1249,8 @@ ngx_http_judge_judge0_show(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_pnalloc(r->pool, op->id.len + NGX_INT_T_LEN + 2);
-    if (p == NULL) {
-        json_decref(job);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    token.data = p;
-    token.len = ngx_sprintf(p, "%V-%ui%s", &op->id, rq->language_id,
-                            rq->merge ? "m" : "") - p;
-
     return ngx_http_judge_dialect_send(r, rq->status,
-               ngx_http_judge_judge0_submission(r, rq, job, &token));
+               ngx_http_judge_judge0_submission(r, rq, job, &op->id));
 }
 
 
@@ -1382,8 +1354,7 @@ ngx_http_judge_judge0_batch_read(ngx_http_request_t *r,
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
-            v = ngx_http_judge_judge0_submission(r, rq, job,
-                                                 &token[rq->next - 1]);
+            v = ngx_http_judge_judge0_submission(r, rq, job, &op->id);
 
         } else if (rc != NGX_DECLINED) {
             return ngx_http_judge_judge0_error(r,
@@ -1457,11 +1428,21 @@ ngx_http_judge_judge0_token(ngx_str_t *token, ngx_str_t *id,
 }
 
 
-/* our job as a Judge0 submission, of the fields asked for */
+/* the token of job "id" as the request's language and stderr make it */
+
+static json_t *
+ngx_http_judge_judge0_token_of(ngx_http_judge_judge0_req_t *rq, ngx_str_t *id)
+{
+    return json_sprintf("%.*s-%u%s", (int) id->len, (char *) id->data,
+                        (unsigned) rq->language_id, rq->merge ? "m" : "");
+}
+
+
+/* our job "id" as a Judge0 submission, of the fields asked for */
 
 static json_t *
 ngx_http_judge_judge0_submission(ngx_http_request_t *r,
-    ngx_http_judge_judge0_req_t *rq, json_t *job, ngx_str_t *token)
+    ngx_http_judge_judge0_req_t *rq, json_t *job, ngx_str_t *id)
 {
     char         time[32];
     json_t      *s, *test, *compile, *v, *out, *err, *shown;
@@ -1498,8 +1479,7 @@ ngx_http_judge_judge0_submission(ngx_http_request_t *r,
         json_object_set(s, echoed[i], v ? v : json_null());
     }
 
-    json_object_set_new(s, "token", json_stringn((char *) token->data,
-                                                 token->len));
+    json_object_set_new(s, "token", ngx_http_judge_judge0_token_of(rq, id));
     json_object_set_new(s, "language_id", json_integer(rq->language_id));
 
     out = test ? json_object_get(test, "stdout") : NULL;
@@ -1638,6 +1618,7 @@ ngx_http_judge_judge0_status(json_t *job, json_t *test, const char **message)
 {
     json_t      *v;
     ngx_int_t    signal;
+    ngx_uint_t   i;
     const char  *status, *verdict, *text;
 
     *message = NULL;
@@ -1675,42 +1656,18 @@ ngx_http_judge_judge0_status(json_t *job, json_t *test, const char **message)
                                                                   "signal"))
                   : 0;
 
-    if (ngx_strcmp(verdict, "AC") == 0) {
-        *message = NULL;
-        return 3;
-    }
+    for (i = 0; ngx_http_judge_judge0_verdicts[i].verdict; i++) {
+        if (ngx_strcmp(verdict, ngx_http_judge_judge0_verdicts[i].verdict)
+            == 0)
+        {
+            if (ngx_http_judge_judge0_verdicts[i].message
+                != ngx_http_judge_judge0_own)
+            {
+                *message = ngx_http_judge_judge0_verdicts[i].message;
+            }
 
-    if (ngx_strcmp(verdict, "WA") == 0) {
-        return 4;
-    }
-
-    if (ngx_strcmp(verdict, "TLE") == 0 || ngx_strcmp(verdict, "WLE") == 0) {
-        *message = "Time limit exceeded";
-        return 5;
-    }
-
-    if (ngx_strcmp(verdict, "CE") == 0) {
-        *message = NULL;
-        return 6;
-    }
-
-    if (ngx_strcmp(verdict, "MLE") == 0) {
-        *message = "Memory limit exceeded";
-        return 12;
-    }
-
-    if (ngx_strcmp(verdict, "OLE") == 0) {
-        *message = "Output limit exceeded";
-        return 8;
-    }
-
-    if (ngx_strcmp(verdict, "SV") == 0) {
-        return 12;
-    }
-
-    if (ngx_strcmp(verdict, "CANCELLED") == 0) {
-        *message = "Cancelled";
-        return 13;
+            return ngx_http_judge_judge0_verdicts[i].status;
+        }
     }
 
     if (ngx_strcmp(verdict, "RE") == 0) {

@@ -160,32 +160,8 @@ ngx_http_judge_piston_error(ngx_http_request_t *r, ngx_uint_t status,
 static ngx_http_judge_piston_req_t *
 ngx_http_judge_piston_req(ngx_http_request_t *r)
 {
-    void                         **data;
-    ngx_pool_cleanup_t            *cln;
-    ngx_http_judge_piston_req_t   *rq;
-
-    data = ngx_http_judge_api_data(r);
-
-    if (*data) {
-        return *data;
-    }
-
-    rq = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_piston_req_t));
-    if (rq == NULL) {
-        return NULL;
-    }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NULL;
-    }
-
-    cln->handler = ngx_http_judge_piston_req_cleanup;
-    cln->data = rq;
-
-    *data = rq;
-
-    return rq;
+    return ngx_http_judge_dialect_req(r, sizeof(ngx_http_judge_piston_req_t),
+                                      ngx_http_judge_piston_req_cleanup);
 }
 
 
