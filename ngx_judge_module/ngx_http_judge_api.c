@@ -1717,49 +1717,56 @@ ngx_http_judge_api_refused(ngx_int_t rc, ngx_http_judge_invalid_t *err)
     switch (rc) {
 
     case NGX_HTTP_SERVICE_UNAVAILABLE:
-        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
                                       "store_unavailable",
                                       "the judge's durable store cannot be "
                                       "reached now; nothing was accepted");
+        return NGX_OK;
 
     case NGX_HTTP_TOO_MANY_REQUESTS:
-        return ngx_http_judge_invalid(err, NGX_HTTP_TOO_MANY_REQUESTS,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_TOO_MANY_REQUESTS,
                                       "too_many_jobs",
                                       "this client has as many unfinished "
                                       "submissions as it may have now "
                                       "(judge_client_jobs, or its share of a "
                                       "queue half full)");
+        return NGX_OK;
 
     case NGX_BUSY:
-        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
                                       "queue_full",
                                       "too many submissions in progress");
+        return NGX_OK;
 
     case NGX_DECLINED:
-        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
                                       "zone_full",
                                       "no room for the submission in the "
                                       "judge's memory");
+        return NGX_OK;
 
     case NGX_HTTP_INSUFFICIENT_STORAGE:
-        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
                                       "cache_full",
                                       "no room for the submission in the "
                                       "judge's cache directory");
+        return NGX_OK;
 
     case NGX_ABORT:
-        return ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_SERVICE_UNAVAILABLE,
                                       "cache_unavailable",
                                       "the judge's cache directory cannot be "
                                       "written");
+        return NGX_OK;
 
     case NGX_DONE:
-        return ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+        (void) ngx_http_judge_invalid(err, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
                                       "too_large_for_cache",
                                       "the tests and the most their results "
                                       "can take do not fit in the judge's "
                                       "cache directory (judge_cache_path "
                                       "max_size)");
+        return NGX_OK;
     }
 
     return NGX_ERROR;
