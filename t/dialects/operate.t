@@ -328,6 +328,25 @@ like(http_request(GET => '/metrics')->content,
 is($r->{run}{stdout}, "y\n", 'the one slot takes the next run at once');
 cmp_ok(time - $t0, '<', 10, 'not after the cancelled one slept its 30 s');
 
+=== a Piston client that goes before the end: its run is cancelled, the slot taken by the next at once
+--- http_config eval: $::Http . "    judge_wait_timeout 60s;\n"
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+ok(spawn_workers(1, slots => 1), 'one worker with one slot');
+my $s = send_request(POST => '/api/v2/execute', piston_body(sleepy(30), 'g'));
+ok(wait_until(sub { active() == 1 }, 5), 'the run is filed');
+sleep 1;
+close $s;
+ok(wait_until(sub { active() == 0 }, 5), 'gone from the active ones');
+like(error_log_since(), qr/piston run \w+ cancelled: its client went/,
+     'logged');
+my $t0 = time;
+my ($code, $r) = http_json(POST => '/api/v2/execute',
+                           piston_body(sleepy(0), 'next'));
+is($r->{run}{stdout}, "next\n", 'the next run is judged');
+cmp_ok(time - $t0, '<', 5, 'on the freed slot');
+
 === judge_result_ttl: a Judge0 token past it answers 404 in Judge0's shape
 --- http_config eval: $::Http . "    judge_result_ttl 2s;\n    judge_result_min_ttl 1s;\n"
 --- config eval: $::Config
