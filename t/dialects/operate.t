@@ -328,19 +328,23 @@ like(http_request(GET => '/metrics')->content,
 is($r->{run}{stdout}, "y\n", 'the one slot takes the next run at once');
 cmp_ok(time - $t0, '<', 10, 'not after the cancelled one slept its 30 s');
 
-=== a Piston client that goes before the end: its run is cancelled, the slot taken by the next at once
+=== Piston clients that go before the end: their runs are cancelled, the slot taken by the next at once
 --- http_config eval: $::Http . "    judge_wait_timeout 60s;\n"
 --- config eval: $::Config
 --- timeout: 60
 --- perl
 ok(spawn_workers(1, slots => 1), 'one worker with one slot');
-my $s = send_request(POST => '/api/v2/execute', piston_body(sleepy(30), 'g'));
-ok(wait_until(sub { active() == 1 }, 5), 'the run is filed');
+my @socks = map {
+    send_request(POST => '/api/v2/execute', piston_body(sleepy(30), "g$_"),
+                 "c$_")
+} 1 .. 40;
+ok(wait_until(sub { active() == 40 }, 10), 'forty runs are filed');
 sleep 1;
-close $s;
-ok(wait_until(sub { active() == 0 }, 5), 'gone from the active ones');
-like(error_log_since(), qr/piston run \w+ cancelled: its client went/,
-     'logged');
+close $_ for @socks;
+ok(wait_until(sub { active() == 0 }, 10), 'gone from the active ones');
+my $n = () = error_log_since()
+             =~ /piston run \w+ cancelled: its client went/g;
+is($n, 40, 'each cancelled, and logged');
 my $t0 = time;
 my ($code, $r) = http_json(POST => '/api/v2/execute',
                            piston_body(sleepy(0), 'next'));
