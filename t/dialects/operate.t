@@ -207,6 +207,35 @@ for my $set (['judge0', \@j], ['piston', \@p]) {
     cmp_ok($refused{$dialect}, '>', 0, "$dialect: $refused{$dialect} refused");
 }
 ok(wait_until(sub { active() == 0 }, 20), 'nothing is left active');
+# the refused ones come back until each is judged
+my %left = map { ($_ => 1) } 0 .. 299;
+delete $left{$_} for grep {
+    tally($_ % 2 ? 'piston' : 'judge0', ($_ % 2 ? 'p' : 'j') . "$_\n",
+          $a[$_])->{ok}
+} 0 .. 299;
+my ($rounds, @bad) = (0);
+$t0 = time;
+while (%left && time - $t0 < 90 && !@bad) {
+    my @i = sort { $a <=> $b } keys %left;
+    my @back = answers(60, map {
+        $_ % 2 ? send_request(POST => '/api/v2/execute',
+                              piston_body(sleepy(0.05), "p$_"), "c" . $_ % 30)
+               : send_request(POST => '/judge0/submissions?wait=true',
+                              judge0_body(sleepy(0.05), "j$_"), "c" . $_ % 30)
+    } @i);
+    for my $k (0 .. $#i) {
+        my $t = tally($i[$k] % 2 ? 'piston' : 'judge0',
+                      ($i[$k] % 2 ? 'p' : 'j') . "$i[$k]\n", $back[$k]);
+        delete $left{$i[$k]} if $t->{ok};
+        push @bad, @{ $t->{other} };
+    }
+    $rounds++;
+    sleep 0.2;
+}
+is(scalar keys %left, 0, "sent again while refused, each is judged in the end")
+    or diag(join "\n", @bad[0 .. ($#bad < 9 ? $#bad : 9)]);
+diag(sprintf 'all 300 judged after %d rounds, %.1f s', $rounds, time - $t0);
+ok(wait_until(sub { active() == 0 }, 20), 'nothing is left active');
 my ($code, $r) = http_json(POST => '/judge0/submissions?wait=true',
                            judge0_body(sleepy(0), 'after'));
 is($r->{stdout}, "after\n", 'and the next submission is judged');
