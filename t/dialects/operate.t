@@ -1,9 +1,10 @@
 # The Judge0 and Piston dialects run as an operator runs them: hundreds of
 # clients at once against small judge_client_jobs and judge_queue_size,
-# a reload and a restart while waits are open, a judge-worker killed
-# mid-run, judge_wait_timeout reached, a token read on another frontend
-# of one Redis and after a restart, a token past judge_result_ttl, and a
-# judge0 location whose language table is missing.
+# a reload and a stop while waits are open, a judge-worker killed
+# mid-run, judge_wait_timeout reached, Piston clients that go before the
+# end, a token read on another frontend of one Redis and after a
+# restart, a token past judge_result_ttl, and a judge0 location whose
+# language table is missing.
 
 use Test::Judge::Nginx;
 use FindBin;
