@@ -210,6 +210,12 @@ ngx_http_judge_dialect_send(ngx_http_request_t *r, ngx_uint_t status,
     *b->last++ = '\n';
     ngx_free(text);
 
+    /* a refusal says when to come back, as the native API's do */
+
+    if (ngx_http_judge_retry_after(r, status, 1) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     return ngx_http_judge_send_json(r, status, b);
 }
 

@@ -30,6 +30,8 @@
 typedef struct {
     json_t                      *runtime;     /* the language chosen */
     ngx_str_t                    id;          /* its job, once filed */
+    ngx_http_judge_zone_t       *zone;        /* where it was filed */
+    unsigned                     seen:1;      /* the wait for it is over */
 } ngx_http_judge_piston_req_t;
 
 
@@ -165,12 +167,35 @@ ngx_http_judge_piston_req(ngx_http_request_t *r)
 }
 
 
+/*
+ * The request is freed.  A run whose client went before its end is
+ * cancelled: nobody could ask for it after, and it would hold a slot
+ * until its limits.
+ */
+
 static void
 ngx_http_judge_piston_req_cleanup(void *data)
 {
     ngx_http_judge_piston_req_t  *rq = data;
 
+    ngx_http_judge_store_op_t  op;
+
     json_decref(rq->runtime);
+
+    if (rq->zone == NULL || rq->seen) {
+        return;
+    }
+
+    ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
+    op.zone = rq->zone;
+    op.log = ngx_cycle->log;
+    op.id = rq->id;
+
+    if (ngx_http_judge_store_cancel_here(&op) == NGX_OK) {
+        ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+                      "judge: piston run %V cancelled: its client went",
+                      &rq->id);
+    }
 }
 
 
@@ -715,6 +740,7 @@ ngx_http_judge_piston_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc)
 {
     ngx_http_judge_invalid_t      err;
+    ngx_http_judge_main_conf_t   *jmcf;
     ngx_http_judge_piston_req_t  *rq;
 
     if (rc != NGX_OK) {
@@ -735,6 +761,9 @@ ngx_http_judge_piston_filed(ngx_http_request_t *r,
 
     rq->id.len = op->id.len;
 
+    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+    rq->zone = jmcf->zone;
+
     return ngx_http_judge_api_job(r, &rq->id, 1, ngx_http_judge_piston_show);
 }
 
@@ -750,6 +779,7 @@ ngx_http_judge_piston_show(ngx_http_request_t *r,
     ngx_http_judge_piston_req_t  *rq;
 
     rq = ngx_http_judge_piston_req(r);
+    rq->seen = 1;
 
     if (rc != NGX_OK) {
         return ngx_http_judge_piston_error(r,

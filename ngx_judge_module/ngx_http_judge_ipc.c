@@ -526,20 +526,18 @@ ngx_http_judge_ipc_timer_handler(ngx_event_t *ev)
                                            % NGX_HTTP_JUDGE_EXPIRE_EVERY
                                            == 0);
 
-    if (!ngx_exiting) {
-        ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
-        return;
-    }
-
     /*
      * An old process after a reload: nobody rings its doorbell any more,
      * and its requests still waiting (?wait=true, event streams) hear of
-     * their jobs through this timer only.  It keeps the process for them
-     * (a cancelable timer would not), and no longer.
+     * their jobs through this timer only; after a stop, no process but
+     * this one would write to the durable store the ends it has not yet.
+     * It keeps the process for them (a cancelable timer would not), and
+     * no longer.
      */
 
-    if (ngx_http_judge_ipc_handlers.waiting()) {
-        ev->cancelable = 0;
+    ev->cancelable = !ngx_http_judge_ipc_handlers.pending(zone);
+
+    if (!ngx_exiting || !ev->cancelable) {
         ngx_add_timer(ev, NGX_HTTP_JUDGE_IPC_POLL);
     }
 }

@@ -24,7 +24,9 @@
  *   stream    a message for a worker stream of this process (send a frame,
  *             a task, or close);
  *   waiter    a waiting request of this process has news;
- *   waiting   how many requests of this process wait;
+ *   pending   whether this process has work to finish before it exits
+ *             (waiting requests, ends the durable store has not yet):
+ *             the poll timer then keeps it through a stop or a reload;
  *   tick      the poll timer (every 200 ms): expiry, due work;
  *   gone      the registry's sweep: workers whose nginx process is gone
  *             ("pids", found now), and those silent too long;
@@ -34,7 +36,7 @@ typedef struct {
     void                       (*stream)(ngx_http_judge_zone_t *zone,
                                          ngx_http_judge_msg_t *msg);
     void                       (*waiter)(uint64_t id);
-    ngx_uint_t                 (*waiting)(void);
+    ngx_uint_t                 (*pending)(ngx_http_judge_zone_t *zone);
     void                       (*tick)(ngx_http_judge_zone_t *zone,
                                        ngx_uint_t expire);
     void                       (*gone)(ngx_http_judge_zone_t *zone,

@@ -1124,6 +1124,21 @@ ngx_http_judge_job_unwatch(ngx_http_judge_store_op_t *op)
 }
 
 
+/* whether finished jobs wait for their end to be written to the store */
+
+ngx_uint_t
+ngx_http_judge_job_unwritten(ngx_http_judge_zone_t *zone)
+{
+    ngx_uint_t  any;
+
+    ngx_http_judge_zone_lock(zone);
+    any = !ngx_queue_empty(&zone->sh->due);
+    ngx_http_judge_zone_unlock(zone);
+
+    return any;
+}
+
+
 /*
  * Finished jobs whose end is due to the durable store: up to "max" of
  * them are marked as going and named in "due".

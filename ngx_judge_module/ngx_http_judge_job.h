@@ -59,6 +59,7 @@ typedef struct {
 
 ngx_uint_t ngx_http_judge_job_due(ngx_http_judge_zone_t *zone,
     ngx_http_judge_due_t *due, ngx_uint_t max);
+ngx_uint_t ngx_http_judge_job_unwritten(ngx_http_judge_zone_t *zone);
 void ngx_http_judge_job_kept(ngx_http_judge_zone_t *zone, u_char *id,
     ngx_uint_t kept);
 ngx_uint_t ngx_http_judge_job_held(ngx_http_judge_zone_t *zone, u_char *id);

@@ -187,6 +187,39 @@ ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/* for a 429 or 503 "status", Retry-After: "secs" (at least 1) */
+
+ngx_int_t
+ngx_http_judge_retry_after(ngx_http_request_t *r, ngx_uint_t status,
+    time_t secs)
+{
+    ngx_table_elt_t  *h;
+
+    if (status != NGX_HTTP_SERVICE_UNAVAILABLE
+        && status != NGX_HTTP_TOO_MANY_REQUESTS)
+    {
+        return NGX_OK;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->value.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+    if (h->value.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Retry-After");
+    h->value.len = ngx_sprintf(h->value.data, "%T", ngx_max(secs, 1))
+                   - h->value.data;
+
+    return NGX_OK;
+}
+
+
 /*
  * An error with more members after "error" ("extra", JSON members, or
  * NULL), and for 429 and 503 the seconds of Retry-After.
@@ -196,28 +229,12 @@ ngx_int_t
 ngx_http_judge_send_error_with(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message, ngx_str_t *extra, time_t retry)
 {
-    size_t            len;
-    ngx_buf_t        *b;
-    ngx_str_t         c, m;
-    ngx_table_elt_t  *h;
+    size_t      len;
+    ngx_buf_t  *b;
+    ngx_str_t   c, m;
 
-    if (status == NGX_HTTP_SERVICE_UNAVAILABLE
-        || status == NGX_HTTP_TOO_MANY_REQUESTS)
-    {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->value.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
-        if (h->value.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Retry-After");
-        h->value.len = ngx_sprintf(h->value.data, "%T", ngx_max(retry, 1))
-                       - h->value.data;
+    if (ngx_http_judge_retry_after(r, status, retry) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     c.data = (u_char *) code;

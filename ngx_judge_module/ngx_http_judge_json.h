@@ -27,6 +27,8 @@ ngx_int_t ngx_http_judge_add_header(ngx_http_request_t *r, char *key,
     char *value);
 ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message);
+ngx_int_t ngx_http_judge_retry_after(ngx_http_request_t *r,
+    ngx_uint_t status, time_t secs);
 ngx_int_t ngx_http_judge_send_error_with(ngx_http_request_t *r,
     ngx_uint_t status, char *code, char *message, ngx_str_t *extra,
     time_t retry);

@@ -39,6 +39,10 @@
  */
 
 
+/* poll ticks (200 ms) an exiting process gives ends still to be written */
+#define NGX_HTTP_JUDGE_EXIT_TICKS  25
+
+
 static void *ngx_http_judge_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_judge_languages(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -80,6 +84,7 @@ static ngx_int_t ngx_http_judge_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_judge_make_room_locked(ngx_http_judge_zone_t *zone);
 static ngx_int_t ngx_http_judge_make_disk_room_locked(
     ngx_http_judge_zone_t *zone);
+static ngx_uint_t ngx_http_judge_pending(ngx_http_judge_zone_t *zone);
 static void ngx_http_judge_tick(ngx_http_judge_zone_t *zone,
     ngx_uint_t expire);
 static void ngx_http_judge_reset(void);
@@ -578,7 +583,7 @@ ngx_http_judge_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ipc.stream = ngx_http_judge_stream_deliver;
     ipc.waiter = ngx_http_judge_waiter_deliver;
-    ipc.waiting = ngx_http_judge_waiter_pending;
+    ipc.pending = ngx_http_judge_pending;
     ipc.tick = ngx_http_judge_tick;
     ipc.gone = ngx_http_judge_registry_expire;
     ipc.reset = ngx_http_judge_reset;
@@ -713,6 +718,36 @@ ngx_http_judge_tick(ngx_http_judge_zone_t *zone, ngx_uint_t expire)
     }
 
     ngx_http_judge_sched_run(zone);
+}
+
+
+/*
+ * Whether this process is to outlive a stop or a reload for a while: its
+ * requests waiting; with a durable store, always while it runs (an end
+ * may come right before the stop), and once it exits while ends are not
+ * yet written, for NGX_HTTP_JUDGE_EXIT_TICKS ticks at most (Redis away
+ * does not hold the stop).
+ */
+
+static ngx_uint_t
+ngx_http_judge_pending(ngx_http_judge_zone_t *zone)
+{
+    static ngx_uint_t  ticks;
+
+    if (ngx_http_judge_waiter_pending()) {
+        return 1;
+    }
+
+    if (zone->store->sync == NULL) {
+        return 0;
+    }
+
+    if (!ngx_exiting) {
+        return 1;
+    }
+
+    return ticks++ < NGX_HTTP_JUDGE_EXIT_TICKS
+           && ngx_http_judge_job_unwritten(zone);
 }
 
 
