@@ -79,6 +79,7 @@ typedef struct {
 } ngx_http_judge_run_t;
 
 
+#define NGX_HTTP_JUDGE_MAX_FLAGS      32
 #define NGX_HTTP_JUDGE_MAX_ARGS       64
 #define NGX_HTTP_JUDGE_MAX_ARG_LEN    4096
 #define NGX_HTTP_JUDGE_MAX_ARGS_LEN   16384

@@ -26,7 +26,6 @@
  */
 
 
-#define NGX_HTTP_JUDGE_MAX_FLAGS      32
 #define NGX_HTTP_JUDGE_MAX_FILES      64
 
 
@@ -481,6 +480,7 @@ ngx_http_judge_submit_run(ngx_pool_t *pool, ngx_http_judge_loc_conf_t *jlcf,
 
     ngx_memzero(sub, sizeof(ngx_http_judge_submission_t));
     sub->stream_output = 1;
+    sub->shown = 1;
 
     rc = ngx_http_judge_submit_check(pool, jlcf, langs, root, NULL, sub,
                                      err);
@@ -846,8 +846,7 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
 
     } else if (ngx_http_judge_submit_tests(pool,
                                            json_object_get(root, "tests"),
-                                           run, jlcf->max_tests,
-                                           sub->stream_output || sub->shown,
+                                           run, jlcf->max_tests, sub->shown,
                                            err)
                != NGX_OK)
     {
