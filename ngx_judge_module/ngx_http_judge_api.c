@@ -37,23 +37,6 @@
  */
 
 
-typedef ngx_int_t (*ngx_http_judge_route_pt)(ngx_http_request_t *r);
-
-
-/*
- * A route is a path; a path ending in "/{id}/<action>" or "/{id}" is
- * written with "*" for the id, which the handler finds in ctx->arg.
- * Admin routes are served only where judge_admin is, to a request with
- * the admin token; that location serves every other route too.
- */
-typedef struct {
-    ngx_str_t                    path;
-    ngx_uint_t                   methods;
-    ngx_http_judge_route_pt      handler;
-    unsigned                     body:1;      /* the handler reads it */
-    unsigned                     admin:1;
-} ngx_http_judge_route_t;
-
 
 typedef struct ngx_http_judge_api_ctx_s  ngx_http_judge_api_ctx_t;
 
@@ -80,6 +63,7 @@ struct ngx_http_judge_api_ctx_s {
     ngx_http_judge_wake_pt       wake;
     ngx_http_judge_answer_pt     answer;      /* of the store's operation */
     ngx_http_judge_answer_pt     job_answer;  /* a dialect's job: its shape */
+    ngx_http_judge_answer_pt     filed;       /* a dialect's filing */
     void                        *data;        /* a dialect's own */
     ngx_http_judge_cursor_t      cursor;      /* SSE */
     ngx_chain_t                 *busy;        /* SSE */
@@ -114,6 +98,8 @@ static ngx_http_judge_store_op_t *ngx_http_judge_submission_file(
     ngx_http_request_t *r, ngx_http_judge_submission_t *sub,
     ngx_http_judge_answer_pt answer, ngx_int_t *rc);
 static ngx_int_t ngx_http_judge_submission_filed(ngx_http_request_t *r,
+    ngx_http_judge_store_op_t *op, ngx_int_t rc);
+static ngx_int_t ngx_http_judge_api_filed(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
 static void ngx_http_judge_submit_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_submit_language(void *data,
@@ -238,8 +224,6 @@ static void ngx_http_judge_problem_put_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_problem_submit_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_problem_submit(ngx_http_request_t *r,
     ngx_str_t *id);
-static ngx_int_t ngx_http_judge_send_jansson(ngx_http_request_t *r,
-    ngx_uint_t status, json_t *json);
 static ngx_int_t ngx_http_judge_rejudge_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_rejudge_all_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_rejudge_next(ngx_http_request_t *r);
@@ -389,7 +373,7 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
     ngx_str_t                   path, arg;
-    ngx_http_judge_route_t     *route;
+    ngx_http_judge_route_t     *route, *routes;
     ngx_http_judge_api_ctx_t   *ctx;
     ngx_http_judge_loc_conf_t  *jlcf;
 
@@ -424,21 +408,11 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
 
     ngx_http_judge_api_path(r, &path);
 
-    /* a location that speaks another engine's dialect routes its own */
+    /* a location that speaks another engine's dialect has its routes */
 
-    if (jlcf->dialect) {
-        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_judge_api_ctx_t));
-        if (ctx == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    routes = jlcf->dialect ? jlcf->dialect->routes : ngx_http_judge_routes;
 
-        ctx->request = r;
-        ngx_http_set_ctx(r, ctx, ngx_http_judge_module);
-
-        return jlcf->dialect->handler(r, &path);
-    }
-
-    for (route = ngx_http_judge_routes; route->handler; route++) {
+    for (route = routes; route->handler; route++) {
         if (ngx_http_judge_route_match(&route->path, &path, &arg)) {
             break;
         }
@@ -454,8 +428,10 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
     }
 
     if (route->handler == NULL) {
-        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                         "no such resource");
+        return jlcf->dialect
+               ? jlcf->dialect->error(r, NGX_HTTP_NOT_FOUND, "not found")
+               : ngx_http_judge_send_error(r, NGX_HTTP_NOT_FOUND,
+                                           "not_found", "no such resource");
     }
 
     if (!(r->method & route->methods)) {
@@ -466,9 +442,12 @@ ngx_http_judge_api_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                                         "method_not_allowed",
-                                         "method not allowed here");
+        return jlcf->dialect
+               ? jlcf->dialect->error(r, NGX_HTTP_NOT_ALLOWED,
+                                      "method not allowed")
+               : ngx_http_judge_send_error(r, NGX_HTTP_NOT_ALLOWED,
+                                           "method_not_allowed",
+                                           "method not allowed here");
     }
 
     if (route->admin && !jlcf->admin) {
@@ -1315,12 +1294,10 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_api_ctx_t     *ctx;
     ngx_http_judge_loc_conf_t    *jlcf;
-    ngx_http_judge_main_conf_t   *jmcf;
     ngx_http_judge_submission_t  *sub;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     /* it may outlive this call, while a store files it */
 
@@ -1351,9 +1328,7 @@ ngx_http_judge_submit_go(ngx_http_request_t *r)
         }
     }
 
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
+    ngx_http_judge_api_langs(r, &langs);
 
     if (ngx_http_judge_submit_parse(r->pool, jlcf, &langs, &ctx->body, sub,
                                     &err)
@@ -1773,6 +1748,19 @@ ngx_http_judge_api_refused(ngx_int_t rc, ngx_http_judge_invalid_t *err)
 }
 
 
+/* the request's "*" of its route */
+
+ngx_str_t *
+ngx_http_judge_api_arg(ngx_http_request_t *r)
+{
+    ngx_http_judge_api_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    return &ctx->arg;
+}
+
+
 /* where a dialect keeps what it needs from one step of a request to the next */
 
 void **
@@ -1786,9 +1774,9 @@ ngx_http_judge_api_data(ngx_http_request_t *r)
 }
 
 
-/* the languages as the registry knows them, for a dialect's parse */
+/* the languages as the registry knows them, for the submission parser */
 
-ngx_int_t
+void
 ngx_http_judge_api_langs(ngx_http_request_t *r, ngx_http_judge_langs_t *langs)
 {
     ngx_http_judge_main_conf_t  *jmcf;
@@ -1798,14 +1786,12 @@ ngx_http_judge_api_langs(ngx_http_request_t *r, ngx_http_judge_langs_t *langs)
     langs->language = ngx_http_judge_submit_language;
     langs->flags = ngx_http_judge_submit_flags;
     langs->data = jmcf->zone;
-
-    return NGX_OK;
 }
 
 
 /*
  * A checked submission is filed; "answer" gets the store's word (op->id
- * is the new job's), and the scheduler starts on it.
+ * is the new job's) once the scheduler has started on it.
  */
 
 ngx_int_t
@@ -1813,9 +1799,14 @@ ngx_http_judge_api_file(ngx_http_request_t *r,
     ngx_http_judge_submission_t *sub, ngx_http_judge_answer_pt answer)
 {
     ngx_int_t                    rc;
+    ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_store_op_t   *op;
 
-    op = ngx_http_judge_submission_file(r, sub, answer, &rc);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+    ctx->filed = answer;
+
+    op = ngx_http_judge_submission_file(r, sub, ngx_http_judge_api_filed,
+                                        &rc);
     if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -1824,9 +1815,27 @@ ngx_http_judge_api_file(ngx_http_request_t *r,
 }
 
 
+static ngx_int_t
+ngx_http_judge_api_filed(ngx_http_request_t *r, ngx_http_judge_store_op_t *op,
+    ngx_int_t rc)
+{
+    ngx_http_judge_api_ctx_t    *ctx;
+    ngx_http_judge_main_conf_t  *jmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
+
+    if (rc == NGX_OK) {
+        jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
+        ngx_http_judge_sched_run(jmcf->zone);
+    }
+
+    return ctx->filed(r, op, rc);
+}
+
+
 /*
- * The job "id" as JSON for "answer": at once, or with "wait" once it has
- * ended (or at judge_wait_timeout, unfinished).
+ * The job "id" as JSON for "answer" (NULL: the native API's): at once, or
+ * with "wait" once it has ended (or at judge_wait_timeout, unfinished).
  */
 
 ngx_int_t
@@ -1837,16 +1846,12 @@ ngx_http_judge_api_job(ngx_http_request_t *r, ngx_str_t *id, ngx_uint_t wait,
     ngx_http_judge_addr_t        self;
     ngx_http_judge_api_ctx_t    *ctx;
     ngx_http_judge_loc_conf_t   *jlcf;
-    ngx_http_judge_main_conf_t  *jmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     ctx->arg = *id;
     ctx->job_answer = answer;
-
-    ngx_http_judge_sched_run(jmcf->zone);
 
     if (wait) {
         rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
@@ -1887,6 +1892,8 @@ ngx_http_judge_api_cancel(ngx_http_request_t *r, ngx_str_t *id,
     if (op == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    op->execution = ctx->execution;
 
     rc = jmcf->zone->store->cancel(op);
 
@@ -2037,48 +2044,17 @@ ngx_http_judge_submission_wake(ngx_http_judge_api_ctx_t *ctx,
 static ngx_int_t
 ngx_http_judge_submission(ngx_http_request_t *r)
 {
-    ngx_int_t                    rc;
-    ngx_http_judge_addr_t        self;
-    ngx_http_judge_api_ctx_t    *ctx;
-    ngx_http_judge_store_op_t   *op;
-    ngx_http_judge_loc_conf_t   *jlcf;
-    ngx_http_judge_main_conf_t  *jmcf;
+    ngx_http_judge_api_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_judge_module);
-    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     if (r->method == NGX_HTTP_DELETE) {
-        op = ngx_http_judge_store_op(r, ngx_http_judge_submission_cancel);
-        if (op == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        op->execution = ctx->execution;
-
-        rc = jmcf->zone->store->cancel(op);
-
-        return ngx_http_judge_store_answer(r, op, rc);
+        return ngx_http_judge_api_cancel(r, &ctx->arg,
+                                         ngx_http_judge_submission_cancel);
     }
 
-    if (ngx_http_judge_wants_wait(r)) {
-        rc = ngx_http_judge_wait(r, ctx, ngx_http_judge_submission_wake,
-                                 jlcf->wait_timeout, &self);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        if (ngx_http_judge_watch(ctx, &self, 0)
-            == NGX_OK)
-        {
-            r->main->count++;
-            return NGX_DONE;
-        }
-
-        ngx_http_judge_waiter_cleanup(ctx);
-    }
-
-    return ngx_http_judge_submission_json(r, 0);
+    return ngx_http_judge_api_job(r, &ctx->arg, ngx_http_judge_wants_wait(r),
+                                  NULL);
 }
 
 
@@ -3012,10 +2988,8 @@ ngx_http_judge_session_body(ngx_http_request_t *r,
     ngx_http_judge_invalid_t     err;
     ngx_http_judge_store_op_t   *op;
     ngx_http_judge_loc_conf_t   *jlcf;
-    ngx_http_judge_main_conf_t  *jmcf;
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
-    jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
     rc = ngx_http_judge_body_read(r, jlcf->max_body_size, &body);
 
@@ -3030,9 +3004,7 @@ ngx_http_judge_session_body(ngx_http_request_t *r,
         return NULL;
     }
 
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
+    ngx_http_judge_api_langs(r, &langs);
 
     if (ngx_http_judge_submit_session(r->pool, jlcf, &langs, &body,
                                       verb == NGX_HTTP_JUDGE_SESSION_CREATE,
@@ -3449,9 +3421,7 @@ ngx_http_judge_session_admitted(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
+    ngx_http_judge_api_langs(r, &langs);
 
     run.language = op->view->language;
     run.source = op->view->source;
@@ -3885,40 +3855,6 @@ ngx_http_judge_execution_events(ngx_http_request_t *r)
 
 
 
-/* a jansson value as the answer (it is freed here) */
-
-static ngx_int_t
-ngx_http_judge_send_jansson(ngx_http_request_t *r, ngx_uint_t status,
-    json_t *json)
-{
-    char       *text;
-    size_t      len;
-    ngx_buf_t  *b;
-
-    text = json ? json_dumps(json, JSON_COMPACT) : NULL;
-
-    json_decref(json);
-
-    if (text == NULL) {
-        return ngx_http_judge_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                         "internal_error", "out of memory");
-    }
-
-    len = ngx_strlen(text);
-
-    b = ngx_create_temp_buf(r->pool, len);
-    if (b == NULL) {
-        ngx_free(text);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->last = ngx_cpymem(b->pos, text, len);
-    ngx_free(text);
-
-    return ngx_http_judge_send_json(r, status, b);
-}
-
-
 /* GET /problems?limit=&cursor=: by id, the public part of each */
 
 static ngx_int_t
@@ -4263,9 +4199,7 @@ ngx_http_judge_problem_submit(ngx_http_request_t *r, ngx_str_t *id)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
+    ngx_http_judge_api_langs(r, &langs);
 
     rc = ngx_http_judge_submit_problem(r->pool, jlcf, &langs, &ctx->body,
                                        def, sub, &err);
@@ -4402,9 +4336,7 @@ ngx_http_judge_rejudge_next(ngx_http_request_t *r)
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     jmcf = ngx_http_get_module_main_conf(r, ngx_http_judge_module);
 
-    langs.language = ngx_http_judge_submit_language;
-    langs.flags = ngx_http_judge_submit_flags;
-    langs.data = jmcf->zone;
+    ngx_http_judge_api_langs(r, &langs);
 
     while (ctx->rejudge_next < ctx->rejudge->nelts) {
         rec = (ngx_http_judge_problem_rec_t *) ctx->rejudge->elts

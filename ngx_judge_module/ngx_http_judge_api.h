@@ -17,6 +17,25 @@
 #include "ngx_http_judge_parse.h"
 
 
+typedef ngx_int_t (*ngx_http_judge_route_pt)(ngx_http_request_t *r);
+
+
+/*
+ * A route is a path; a path ending in "/{id}/<action>" or "/{id}" is
+ * written with "*" for the id, which the handler finds in
+ * ngx_http_judge_api_arg().  Admin routes are served only where
+ * judge_admin is, to a request with the admin token; that location serves
+ * every other route too.
+ */
+typedef struct {
+    ngx_str_t                    path;
+    ngx_uint_t                   methods;
+    ngx_http_judge_route_pt      handler;
+    unsigned                     body:1;      /* the handler reads it */
+    unsigned                     admin:1;
+} ngx_http_judge_route_t;
+
+
 /* the answer to a request from what the store did for it */
 typedef ngx_int_t (*ngx_http_judge_answer_pt)(ngx_http_request_t *r,
     ngx_http_judge_store_op_t *op, ngx_int_t rc);
@@ -40,10 +59,11 @@ ngx_int_t ngx_http_judge_body_start(ngx_http_request_t *r,
     ngx_http_client_body_handler_pt post);
 ngx_int_t ngx_http_judge_body_read(ngx_http_request_t *r, size_t max,
     ngx_str_t *body);
+ngx_str_t *ngx_http_judge_api_arg(ngx_http_request_t *r);
 void **ngx_http_judge_api_data(ngx_http_request_t *r);
 ngx_buf_t *ngx_http_judge_api_languages(ngx_http_request_t *r,
     ngx_str_t *only);
-ngx_int_t ngx_http_judge_api_langs(ngx_http_request_t *r,
+void ngx_http_judge_api_langs(ngx_http_request_t *r,
     ngx_http_judge_langs_t *langs);
 ngx_int_t ngx_http_judge_api_refused(ngx_int_t rc,
     ngx_http_judge_invalid_t *err);

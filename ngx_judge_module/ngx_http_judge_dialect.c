@@ -176,47 +176,18 @@ ngx_http_judge_dialect_concat(json_t *a, json_t *b)
 }
 
 
-/* "json" as the answer, freed here */
+/* "json" as the answer, freed here; a refusal says when to come back */
 
 ngx_int_t
 ngx_http_judge_dialect_send(ngx_http_request_t *r, ngx_uint_t status,
     json_t *json)
 {
-    char       *text;
-    size_t      len;
-    ngx_buf_t  *b;
-
-    /* 0.3 as 0.3: the 15 digits a double keeps, not 17 */
-
-    text = json ? json_dumps(json, JSON_COMPACT|JSON_ENCODE_ANY
-                                   |JSON_REAL_PRECISION(15))
-                : NULL;
-
-    json_decref(json);
-
-    if (text == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    len = ngx_strlen(text);
-
-    b = ngx_create_temp_buf(r->pool, len + 1);
-    if (b == NULL) {
-        ngx_free(text);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->last = ngx_cpymem(b->pos, text, len);
-    *b->last++ = '\n';
-    ngx_free(text);
-
-    /* a refusal says when to come back, as the native API's do */
-
     if (ngx_http_judge_retry_after(r, status, 1) != NGX_OK) {
+        json_decref(json);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_judge_send_json(r, status, b);
+    return ngx_http_judge_send_jansson(r, status, json);
 }
 
 
@@ -339,6 +310,10 @@ ngx_http_judge_dialect_decode(const char *s, size_t len, ngx_uint_t base64,
     size_t      i, n;
     ngx_str_t   src, dst;
 
+    if (!base64 && !hex) {
+        return json_stringn_nocheck(s, len);
+    }
+
     d = malloc(len + 1);
     if (d == NULL) {
         return NULL;
@@ -383,7 +358,7 @@ ngx_http_judge_dialect_decode(const char *s, size_t len, ngx_uint_t base64,
 
         n = dst.len;
 
-    } else if (hex) {
+    } else {
         if (len % 2) {
             free(d);
             return NULL;
@@ -399,10 +374,6 @@ ngx_http_judge_dialect_decode(const char *s, size_t len, ngx_uint_t base64,
 
             d[n++] = c;
         }
-
-    } else {
-        ngx_memcpy(d, s, len);
-        n = len;
     }
 
     v = json_stringn_nocheck((char *) d, n);

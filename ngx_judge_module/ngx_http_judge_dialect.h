@@ -16,23 +16,27 @@
 
 #include "ngx_http_judge_module.h"
 #include "ngx_http_judge_store.h"
+#include "ngx_http_judge_api.h"
 
 
 /*
  * Another engine's API at a location ("judge_api judge0;"): "conf" takes
- * the directive's parameters after the name, "handler" serves every
- * request there ("path" is the request's, the location's prefix taken
- * off).  A dialect builds its submissions as POST /submissions's JSON
- * and reads jobs as GET /submissions/{id}'s (ngx_http_judge_api.h), and
- * answers in its own shapes.
+ * the directive's parameters after the name; the API routes every request
+ * there by "routes" (under the location's prefix), and answers a path or
+ * a method no route has with "error" (404, 405), in the dialect's shape.
+ * A dialect builds its submissions as POST /submissions's JSON and reads
+ * jobs as GET /submissions/{id}'s (ngx_http_judge_api.h), and answers in
+ * its own shapes.
  */
 typedef struct ngx_http_judge_dialect_s {
     ngx_str_t                    name;
     char                      *(*conf)(ngx_conf_t *cf,
                                        ngx_http_judge_loc_conf_t *jlcf,
                                        ngx_str_t *args, ngx_uint_t nargs);
-    ngx_int_t                  (*handler)(ngx_http_request_t *r,
-                                          ngx_str_t *path);
+    ngx_http_judge_route_t      *routes;
+    ngx_int_t                  (*error)(ngx_http_request_t *r,
+                                        ngx_uint_t status,
+                                        const char *message);
 } ngx_http_judge_dialect_t;
 
 

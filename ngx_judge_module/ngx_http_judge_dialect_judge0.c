@@ -60,8 +60,16 @@ typedef struct {
 } ngx_http_judge_judge0_req_t;
 
 
-static ngx_int_t ngx_http_judge_judge0_handler(ngx_http_request_t *r,
-    ngx_str_t *path);
+static ngx_http_judge_judge0_req_t *ngx_http_judge_judge0_start(
+    ngx_http_request_t *r, ngx_int_t *rc);
+static ngx_int_t ngx_http_judge_judge0_submissions(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_batch(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_submission_handler(
+    ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_languages_listed(
+    ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_languages_all(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_language(ngx_http_request_t *r);
 static char *ngx_http_judge_judge0_conf(ngx_conf_t *cf,
     ngx_http_judge_loc_conf_t *jlcf, ngx_str_t *args, ngx_uint_t nargs);
 static ngx_http_judge_judge0_req_t *ngx_http_judge_judge0_req(
@@ -69,6 +77,8 @@ static ngx_http_judge_judge0_req_t *ngx_http_judge_judge0_req(
 static void ngx_http_judge_judge0_req_cleanup(void *data);
 static ngx_int_t ngx_http_judge_judge0_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *message);
+static void ngx_http_judge_judge0_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_judge0_batch_get(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_judge0_fields(ngx_http_request_t *r,
     ngx_http_judge_judge0_req_t *rq);
 static ngx_http_judge_judge0_lang_t *ngx_http_judge_judge0_lang(
@@ -110,10 +120,57 @@ static ngx_int_t ngx_http_judge_judge0_version(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_judge0_config(ngx_http_request_t *r);
 
 
+/*
+ * The first route a path matches is its route: "batch" and "all" come
+ * before the routes whose id they would be taken for.
+ */
+
+static ngx_http_judge_route_t  ngx_http_judge_judge0_routes[] = {
+
+    { ngx_string("/submissions"), NGX_HTTP_POST|NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_submissions, 1, 0 },
+
+    { ngx_string("/submissions/"), NGX_HTTP_POST|NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_submissions, 1, 0 },
+
+    { ngx_string("/submissions/batch"),
+      NGX_HTTP_POST|NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_batch, 1, 0 },
+
+    { ngx_string("/submissions/*"),
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE,
+      ngx_http_judge_judge0_submission_handler, 0, 0 },
+
+    { ngx_string("/languages"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_languages_listed, 0, 0 },
+
+    { ngx_string("/languages/all"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_languages_all, 0, 0 },
+
+    { ngx_string("/languages/*"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_language, 0, 0 },
+
+    { ngx_string("/statuses"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_statuses, 0, 0 },
+
+    { ngx_string("/about"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_about, 0, 0 },
+
+    { ngx_string("/version"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_version, 0, 0 },
+
+    { ngx_string("/config_info"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_judge0_config, 0, 0 },
+
+    { ngx_null_string, 0, NULL, 0, 0 }
+};
+
+
 ngx_http_judge_dialect_t  ngx_http_judge_judge0 = {
     ngx_string("judge0"),
     ngx_http_judge_judge0_conf,
-    ngx_http_judge_judge0_handler
+    ngx_http_judge_judge0_routes,
+    ngx_http_judge_judge0_error
 };
 
 
@@ -377,63 +434,62 @@ invalid:
 }
 
 
-static ngx_int_t
-ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
+/*
+ * The request's state, with what the query asks of a submission's answer
+ * (?base64_encoded=, ?wait=, ?fields=); NULL: answered already (a bad
+ * ?fields=, with "rc"), or no memory
+ */
+
+static ngx_http_judge_judge0_req_t *
+ngx_http_judge_judge0_start(ngx_http_request_t *r, ngx_int_t *rc)
 {
-    ngx_int_t                     rc;
     ngx_str_t                     arg;
     ngx_http_judge_judge0_req_t  *rq;
 
+    *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+
     rq = ngx_http_judge_judge0_req(r);
     if (rq == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
-#define ngx_http_judge_judge0_is(p, s)                                       \
-    ((p)->len == sizeof(s) - 1 && ngx_strncmp((p)->data, s, (p)->len) == 0)
+    rq->status = NGX_HTTP_OK;
 
-    /* only the routes that read a body get it; anything else drops it */
+    rq->base64 = ngx_http_arg(r, (u_char *) "base64_encoded", 14, &arg)
+                     == NGX_OK
+                 && arg.len == 4 && ngx_strncmp(arg.data, "true", 4) == 0;
 
-    if (!(r->method == NGX_HTTP_POST
-          && (ngx_http_judge_judge0_is(path, "/submissions")
-              || ngx_http_judge_judge0_is(path, "/submissions/")
-              || ngx_http_judge_judge0_is(path, "/submissions/batch"))))
-    {
+    rq->wait = ngx_http_arg(r, (u_char *) "wait", 4, &arg) == NGX_OK
+               && arg.len == 4 && ngx_strncmp(arg.data, "true", 4) == 0;
+
+    switch (ngx_http_judge_judge0_fields(r, rq)) {
+
+    case NGX_OK:
+        return rq;
+
+    case NGX_DECLINED:
+        *rc = ngx_http_judge_judge0_error(r, NGX_HTTP_BAD_REQUEST,
+                                          "invalid fields: each must be "
+                                          "one of a submission's fields, "
+                                          "or *");
+    }
+
+    return NULL;
+}
+
+
+/* POST /submissions; GET, the list of them all, is not offered */
+
+static ngx_int_t
+ngx_http_judge_judge0_submissions(ngx_http_request_t *r)
+{
+    ngx_int_t                     rc;
+    ngx_http_judge_judge0_req_t  *rq;
+
+    if (r->method != NGX_HTTP_POST) {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
             return rc;
-        }
-    }
-
-    if (ngx_http_arg(r, (u_char *) "base64_encoded", 14, &arg) == NGX_OK
-        && arg.len == 4 && ngx_strncmp(arg.data, "true", 4) == 0)
-    {
-        rq->base64 = 1;
-    }
-
-    if (ngx_http_arg(r, (u_char *) "wait", 4, &arg) == NGX_OK
-        && arg.len == 4 && ngx_strncmp(arg.data, "true", 4) == 0)
-    {
-        rq->wait = 1;
-    }
-
-    if (ngx_http_judge_judge0_fields(r, rq) != NGX_OK) {
-        return ngx_http_judge_judge0_error(r, NGX_HTTP_BAD_REQUEST,
-                                           "invalid fields: each must be "
-                                           "one of a submission's fields, "
-                                           "or *");
-    }
-
-    if (ngx_http_judge_judge0_is(path, "/submissions")
-        || ngx_http_judge_judge0_is(path, "/submissions/"))
-    {
-        if (r->method == NGX_HTTP_POST) {
-            return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
-        }
-
-        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-            return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_ALLOWED,
-                                               "method not allowed");
         }
 
         return ngx_http_judge_judge0_error(r, NGX_HTTP_FORBIDDEN,
@@ -441,93 +497,94 @@ ngx_http_judge_judge0_handler(ngx_http_request_t *r, ngx_str_t *path)
                                            "offered");
     }
 
-    if (ngx_http_judge_judge0_is(path, "/submissions/batch")) {
-        if (r->method == NGX_HTTP_POST) {
-            rq->batch = 1;
-            return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
-        }
-
-        if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
-            return ngx_http_judge_judge0_batch_get(r);
-        }
-
-        return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_ALLOWED,
-                                           "method not allowed");
+    rq = ngx_http_judge_judge0_start(r, &rc);
+    if (rq == NULL) {
+        return rc;
     }
 
-    if (path->len > sizeof("/submissions/") - 1
-        && ngx_strncmp(path->data, "/submissions/",
-                       sizeof("/submissions/") - 1) == 0)
+    return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
+}
+
+
+/* POST /submissions/batch, GET /submissions/batch?tokens= */
+
+static ngx_int_t
+ngx_http_judge_judge0_batch(ngx_http_request_t *r)
+{
+    ngx_int_t                     rc;
+    ngx_http_judge_judge0_req_t  *rq;
+
+    if (r->method != NGX_HTTP_POST) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    rq = ngx_http_judge_judge0_start(r, &rc);
+    if (rq == NULL) {
+        return rc;
+    }
+
+    if (r->method != NGX_HTTP_POST) {
+        return ngx_http_judge_judge0_batch_get(r);
+    }
+
+    rq->batch = 1;
+
+    return ngx_http_judge_body_start(r, ngx_http_judge_judge0_body);
+}
+
+
+/* GET or DELETE /submissions/{token} */
+
+static ngx_int_t
+ngx_http_judge_judge0_submission_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                     rc;
+    ngx_str_t                     id;
+    ngx_http_judge_judge0_req_t  *rq;
+
+    rq = ngx_http_judge_judge0_start(r, &rc);
+    if (rq == NULL) {
+        return rc;
+    }
+
+    if (ngx_http_judge_judge0_token(ngx_http_judge_api_arg(r), &id,
+                                    &rq->language_id, &rq->merge)
+        != NGX_OK)
     {
-        arg.data = path->data + sizeof("/submissions/") - 1;
-        arg.len = path->len - (sizeof("/submissions/") - 1);
-
-        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE))) {
-            return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_ALLOWED,
-                                               "method not allowed");
-        }
-
-        if (ngx_http_judge_judge0_token(&arg, &arg, &rq->language_id,
-                                        &rq->merge)
-            != NGX_OK)
-        {
-            return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_FOUND,
-                                               "submission not found");
-        }
-
-        rq->status = NGX_HTTP_OK;
-
-        if (r->method == NGX_HTTP_DELETE) {
-            return ngx_http_judge_api_cancel(r, &arg,
-                                             ngx_http_judge_judge0_deleted);
-        }
-
-        return ngx_http_judge_api_job(r, &arg, 0,
-                                      ngx_http_judge_judge0_show);
-    }
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_FOUND,
-                                           "not found");
+                                           "submission not found");
     }
 
-    if (ngx_http_judge_judge0_is(path, "/languages")) {
-        return ngx_http_judge_judge0_languages(r, 0, NULL);
+    if (r->method == NGX_HTTP_DELETE) {
+        return ngx_http_judge_api_cancel(r, &id,
+                                         ngx_http_judge_judge0_deleted);
     }
 
-    if (ngx_http_judge_judge0_is(path, "/languages/all")) {
-        return ngx_http_judge_judge0_languages(r, 1, NULL);
-    }
+    return ngx_http_judge_api_job(r, &id, 0, ngx_http_judge_judge0_show);
+}
 
-    if (path->len > sizeof("/languages/") - 1
-        && ngx_strncmp(path->data, "/languages/", sizeof("/languages/") - 1)
-           == 0)
-    {
-        arg.data = path->data + sizeof("/languages/") - 1;
-        arg.len = path->len - (sizeof("/languages/") - 1);
 
-        return ngx_http_judge_judge0_languages(r, 1, &arg);
-    }
+static ngx_int_t
+ngx_http_judge_judge0_languages_listed(ngx_http_request_t *r)
+{
+    return ngx_http_judge_judge0_languages(r, 0, NULL);
+}
 
-    if (ngx_http_judge_judge0_is(path, "/statuses")) {
-        return ngx_http_judge_judge0_statuses(r);
-    }
 
-    if (ngx_http_judge_judge0_is(path, "/about")) {
-        return ngx_http_judge_judge0_about(r);
-    }
+static ngx_int_t
+ngx_http_judge_judge0_languages_all(ngx_http_request_t *r)
+{
+    return ngx_http_judge_judge0_languages(r, 1, NULL);
+}
 
-    if (ngx_http_judge_judge0_is(path, "/version")) {
-        return ngx_http_judge_judge0_version(r);
-    }
 
-    if (ngx_http_judge_judge0_is(path, "/config_info")) {
-        return ngx_http_judge_judge0_config(r);
-    }
-
-#undef ngx_http_judge_judge0_is
-
-    return ngx_http_judge_judge0_error(r, NGX_HTTP_NOT_FOUND, "not found");
+static ngx_int_t
+ngx_http_judge_judge0_language(ngx_http_request_t *r)
+{
+    return ngx_http_judge_judge0_languages(r, 1, ngx_http_judge_api_arg(r));
 }
 
 
@@ -973,9 +1030,28 @@ ngx_http_judge_judge0_native(ngx_http_request_t *r, json_t *item,
     if (json_is_string(v) && json_string_length(v)) {
         words = ngx_http_judge_dialect_words(json_string_value(v),
                                              json_string_length(v));
+        json_array_foreach(words, i, v) {
+            if (json_string_value(v)[0] != '-') {
+                break;
+            }
+        }
+
         if (words == NULL) {
             ngx_http_judge_judge0_bad("compiler_options",
                                       "has a quote that is not closed");
+
+        } else if (i < json_array_size(words)) {
+            ngx_http_judge_judge0_bad("compiler_options",
+                                      "each word must be an option, "
+                                      "starting with -");
+            json_decref(words);
+
+        } else if (json_array_size(words) > NGX_HTTP_JUDGE_MAX_FLAGS) {
+            json_object_set_new(errors, "compiler_options",
+                                json_pack("[o]",
+                                          json_sprintf("at most %d options",
+                                                  NGX_HTTP_JUDGE_MAX_FLAGS)));
+            json_decref(words);
 
         } else if (json_array_size(words)) {
             json_object_set_new(native, "compiler_flags", words);
@@ -1052,60 +1128,60 @@ failed:
 }
 
 
-/* our parser's refusal, in Judge0's shape: the field it is about */
+/*
+ * Our parser's refusal, in Judge0's shape: the field it is about (a
+ * limit's is named in the message), or {"error"} when it is about none
+ * or is no client's fault
+ */
 
 static void
 ngx_http_judge_judge0_invalid(json_t *errors, ngx_http_judge_invalid_t *err)
 {
-    char        *field;
+    const char  *field;
     ngx_uint_t   i;
 
-    field = "error";
+    static struct {
+        const char  *code;
+        const char  *field;
+    } fields[] = {
+        { "unknown_language", "language_id" },
+        { "no_worker", "language_id" },
+        { "flag_not_allowed", "compiler_options" },
+        { "too_many_args", "command_line_arguments" },
+        { "invalid_args", "command_line_arguments" },
+        { "stdin_too_large", "stdin" },
+        { "source_too_large", "source_code" },
+        { NULL, NULL }
+    };
 
-    if (ngx_strcmp(err->code, "unknown_language") == 0
-        || ngx_strcmp(err->code, "no_worker") == 0)
-    {
-        field = "language_id";
+    field = NULL;
 
-    } else if (ngx_strcmp(err->code, "flag_not_allowed") == 0
-               || ngx_strcmp(err->code, "too_many_flags") == 0)
-    {
-        field = "compiler_options";
+    for (i = 0; fields[i].code; i++) {
+        if (ngx_strcmp(err->code, fields[i].code) == 0) {
+            field = fields[i].field;
+        }
+    }
 
-    } else if (ngx_strcmp(err->code, "too_many_args") == 0
-               || ngx_strcmp(err->code, "invalid_args") == 0)
-    {
-        field = "command_line_arguments";
-
-    } else if (ngx_strstr(err->message, "compiler flags")) {
-        field = "compiler_options";
-
-    } else if (ngx_strcmp(err->code, "stdin_too_large") == 0) {
-        field = "stdin";
-
-    } else if (ngx_strcmp(err->code, "limit_too_high") == 0) {
+    if (ngx_strcmp(err->code, "limit_too_high") == 0) {
         for (i = 0; ngx_http_judge_judge0_limits[i].name; i++) {
             if (ngx_strstr(err->message, ngx_http_judge_judge0_limits[i].ours))
             {
-                field = (char *) ngx_http_judge_judge0_limits[i].name;
-                break;
+                field = ngx_http_judge_judge0_limits[i].name;
             }
         }
-
-    } else if (ngx_strcmp(err->code, "source_too_large") == 0) {
-        field = "source_code";
     }
 
-    if (err->status != NGX_HTTP_BAD_REQUEST
-        && err->status != NGX_HTTP_JUDGE_UNPROCESSABLE)
+    if (field == NULL
+        || (err->status != NGX_HTTP_BAD_REQUEST
+            && err->status != NGX_HTTP_JUDGE_UNPROCESSABLE))
     {
-        field = "error";
+        json_object_set_new(errors, "error",
+                            json_string((char *) err->message));
+        return;
     }
 
     json_object_set_new(errors, field,
-                        ngx_strcmp(field, "error") == 0
-                        ? json_string((char *) err->message)
-                        : json_pack("[s]", (char *) err->message));
+                        json_pack("[s]", (char *) err->message));
 }
 
 

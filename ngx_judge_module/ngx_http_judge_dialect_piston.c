@@ -28,7 +28,8 @@
 
 /* a request's state from one step to the next */
 typedef struct {
-    json_t                      *runtime;     /* the language chosen */
+    json_t                      *runtime;     /* the runtime chosen */
+    json_t                      *lang;        /* its language, as ours */
     ngx_str_t                    id;          /* its job, once filed */
     ngx_http_judge_zone_t       *zone;        /* where it was filed */
     unsigned                     seen:1;      /* the wait for it is over */
@@ -37,19 +38,19 @@ typedef struct {
 
 static char *ngx_http_judge_piston_conf(ngx_conf_t *cf,
     ngx_http_judge_loc_conf_t *jlcf, ngx_str_t *args, ngx_uint_t nargs);
-static ngx_int_t ngx_http_judge_piston_handler(ngx_http_request_t *r,
-    ngx_str_t *path);
+static ngx_int_t ngx_http_judge_piston_execute(ngx_http_request_t *r);
 static ngx_int_t ngx_http_judge_piston_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *message);
 static ngx_http_judge_piston_req_t *ngx_http_judge_piston_req(
     ngx_http_request_t *r);
 static void ngx_http_judge_piston_req_cleanup(void *data);
-static json_t *ngx_http_judge_piston_runtimes(ngx_http_request_t *r);
 static json_t *ngx_http_judge_piston_runtime(json_t *lang);
 static ngx_int_t ngx_http_judge_piston_list(ngx_http_request_t *r);
+static ngx_int_t ngx_http_judge_piston_choose(ngx_http_request_t *r,
+    ngx_http_judge_piston_req_t *rq, const char *language, const char *range);
 static void ngx_http_judge_piston_body(ngx_http_request_t *r);
 static json_t *ngx_http_judge_piston_native(ngx_http_request_t *r,
-    json_t *req, json_t *runtime, const char **error);
+    json_t *req, json_t *lang, const char **error);
 static ngx_int_t ngx_http_judge_piston_limits(ngx_http_request_t *r,
     json_t *req, json_t *native, const char **error);
 static ngx_int_t ngx_http_judge_piston_filed(ngx_http_request_t *r,
@@ -62,10 +63,23 @@ static json_t *ngx_http_judge_piston_compile(json_t *job);
 static json_t *ngx_http_judge_piston_run(json_t *job);
 
 
+static ngx_http_judge_route_t  ngx_http_judge_piston_routes[] = {
+
+    { ngx_string("/execute"), NGX_HTTP_POST,
+      ngx_http_judge_piston_execute, 1, 0 },
+
+    { ngx_string("/runtimes"), NGX_HTTP_GET|NGX_HTTP_HEAD,
+      ngx_http_judge_piston_list, 0, 0 },
+
+    { ngx_null_string, 0, NULL, 0, 0 }
+};
+
+
 ngx_http_judge_dialect_t  ngx_http_judge_piston = {
     ngx_string("piston"),
     ngx_http_judge_piston_conf,
-    ngx_http_judge_piston_handler
+    ngx_http_judge_piston_routes,
+    ngx_http_judge_piston_error
 };
 
 
@@ -106,44 +120,16 @@ ngx_http_judge_piston_conf(ngx_conf_t *cf, ngx_http_judge_loc_conf_t *jlcf,
 }
 
 
+/* POST /execute: its body read */
+
 static ngx_int_t
-ngx_http_judge_piston_handler(ngx_http_request_t *r, ngx_str_t *path)
+ngx_http_judge_piston_execute(ngx_http_request_t *r)
 {
-    ngx_int_t  rc;
-
-    if (path->len == sizeof("/execute") - 1
-        && ngx_strncmp(path->data, "/execute", path->len) == 0)
-    {
-        if (r->method != NGX_HTTP_POST) {
-            rc = ngx_http_discard_request_body(r);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            return ngx_http_judge_piston_error(r, NGX_HTTP_NOT_ALLOWED,
-                                               "POST /execute");
-        }
-
-        if (ngx_http_judge_piston_req(r) == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_judge_body_start(r, ngx_http_judge_piston_body);
+    if (ngx_http_judge_piston_req(r) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    if (path->len == sizeof("/runtimes") - 1
-        && ngx_strncmp(path->data, "/runtimes", path->len) == 0
-        && (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)))
-    {
-        return ngx_http_judge_piston_list(r);
-    }
-
-    return ngx_http_judge_piston_error(r, NGX_HTTP_NOT_FOUND, "not found");
+    return ngx_http_judge_body_start(r, ngx_http_judge_piston_body);
 }
 
 
@@ -181,6 +167,7 @@ ngx_http_judge_piston_req_cleanup(void *data)
     ngx_http_judge_store_op_t  op;
 
     json_decref(rq->runtime);
+    json_decref(rq->lang);
 
     if (rq->zone == NULL || rq->seen) {
         return;
@@ -199,43 +186,9 @@ ngx_http_judge_piston_req_cleanup(void *data)
 }
 
 
-/* the runtimes: each language as Piston shows it; NULL: no memory */
-
-static json_t *
-ngx_http_judge_piston_runtimes(ngx_http_request_t *r)
-{
-    json_t      *ours, *list, *lang, *rt;
-    ngx_uint_t   i;
-
-    ours = ngx_http_judge_dialect_languages(r);
-    list = json_array();
-
-    if (ours == NULL || list == NULL) {
-        json_decref(ours);
-        json_decref(list);
-        return NULL;
-    }
-
-    json_array_foreach(ours, i, lang) {
-        rt = ngx_http_judge_piston_runtime(lang);
-
-        if (rt == NULL || json_array_append_new(list, rt) != 0) {
-            json_decref(ours);
-            json_decref(list);
-            return NULL;
-        }
-    }
-
-    json_decref(ours);
-
-    return list;
-}
-
-
 /*
  * One of our languages as a runtime: language, version (semver), aliases,
- * runtime; and, for this module only, "id", "compiled" and "file_name"
- * (taken out of the list that is shown).
+ * runtime; NULL: no memory
  */
 
 static json_t *
@@ -290,18 +243,11 @@ ngx_http_judge_piston_runtime(json_t *lang)
 
     ngx_sprintf((u_char *) version, "%d.%d.%d%Z", v[0], v[1], v[2]);
 
-    rt = json_pack("{s:s,s:s,s:o,s:O,s:s,s:O,s:O}",
+    rt = json_pack("{s:s,s:s,s:o,s:O}",
                    "language", name, "version", version, "aliases", aliases,
                    "runtime", json_object_get(lang, "runtime")
                               ? json_object_get(lang, "runtime")
-                              : json_null(),
-                   "id", id,
-                   "compiled", json_object_get(lang, "compiled")
-                               ? json_object_get(lang, "compiled")
-                               : json_false(),
-                   "file_name", json_object_get(lang, "file_name")
-                                ? json_object_get(lang, "file_name")
-                                : json_null());
+                              : json_null());
 
     return rt;
 }
@@ -312,21 +258,85 @@ ngx_http_judge_piston_runtime(json_t *lang)
 static ngx_int_t
 ngx_http_judge_piston_list(ngx_http_request_t *r)
 {
-    json_t      *list, *rt;
+    json_t      *ours, *list, *lang, *rt;
     ngx_uint_t   i;
 
-    list = ngx_http_judge_piston_runtimes(r);
-    if (list == NULL) {
+    ours = ngx_http_judge_dialect_languages(r);
+    list = json_array();
+
+    if (ours == NULL || list == NULL) {
+        json_decref(ours);
+        json_decref(list);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    json_array_foreach(list, i, rt) {
-        json_object_del(rt, "id");
-        json_object_del(rt, "compiled");
-        json_object_del(rt, "file_name");
+    json_array_foreach(ours, i, lang) {
+        rt = ngx_http_judge_piston_runtime(lang);
+
+        if (rt == NULL || json_array_append_new(list, rt) != 0) {
+            json_decref(ours);
+            json_decref(list);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
+    json_decref(ours);
+
     return ngx_http_judge_dialect_send(r, NGX_HTTP_OK, list);
+}
+
+
+/*
+ * The runtime "language" names (or an alias of it) whose version is in
+ * "range", into rq->runtime and rq->lang; NGX_DECLINED: none is
+ */
+
+static ngx_int_t
+ngx_http_judge_piston_choose(ngx_http_request_t *r,
+    ngx_http_judge_piston_req_t *rq, const char *language, const char *range)
+{
+    int          v[3];
+    json_t      *ours, *lang, *rt, *a;
+    ngx_int_t    rc;
+    ngx_uint_t   i, k, named;
+
+    ours = ngx_http_judge_dialect_languages(r);
+    if (ours == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_DECLINED;
+
+    json_array_foreach(ours, i, lang) {
+        rt = ngx_http_judge_piston_runtime(lang);
+        if (rt == NULL) {
+            rc = NGX_ERROR;
+            break;
+        }
+
+        named = ngx_strcmp(json_string_value(json_object_get(rt, "language")),
+                           language) == 0;
+
+        json_array_foreach(json_object_get(rt, "aliases"), k, a) {
+            named |= ngx_strcmp(json_string_value(a), language) == 0;
+        }
+
+        ngx_http_judge_dialect_semver(
+            json_string_value(json_object_get(rt, "version")), v);
+
+        if (named && ngx_http_judge_dialect_satisfies(v, range)) {
+            rq->runtime = rt;
+            rq->lang = json_incref(lang);
+            rc = NGX_OK;
+            break;
+        }
+
+        json_decref(rt);
+    }
+
+    json_decref(ours);
+
+    return rc;
 }
 
 
@@ -335,17 +345,15 @@ ngx_http_judge_piston_list(ngx_http_request_t *r)
 static void
 ngx_http_judge_piston_body(ngx_http_request_t *r)
 {
-    json_t                       *req, *list, *rt, *native, *aliases, *a;
+    json_t                       *req, *native, *a;
     ngx_int_t                     rc;
     ngx_str_t                     body;
-    ngx_uint_t                    i, k, named;
     const char                   *language, *range, *error;
     ngx_http_judge_langs_t        langs;
     ngx_http_judge_invalid_t      err;
     ngx_http_judge_loc_conf_t    *jlcf;
     ngx_http_judge_piston_req_t  *rq;
     ngx_http_judge_submission_t  *sub;
-    int                           v[3], best[3];
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_judge_module);
     rq = ngx_http_judge_piston_req(r);
@@ -395,68 +403,23 @@ ngx_http_judge_piston_body(ngx_http_request_t *r)
         range = "*";
     }
 
-    /* the runtime of that name or alias, the newest the range allows */
+    /* the runtime of that name or alias whose version the range allows */
 
-    list = ngx_http_judge_piston_runtimes(r);
-    if (list == NULL) {
+    rc = ngx_http_judge_piston_choose(r, rq, language, range);
+
+    if (rc != NGX_OK) {
         json_decref(req);
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    best[0] = -1;
-    best[1] = 0;
-    best[2] = 0;
-
-    json_array_foreach(list, i, rt) {
-        named = ngx_strcmp(json_string_value(json_object_get(rt, "language")),
-                           language) == 0;
-
-        aliases = json_object_get(rt, "aliases");
-
-        json_array_foreach(aliases, k, a) {
-            if (ngx_strcmp(json_string_value(a), language) == 0) {
-                named = 1;
-            }
-        }
-
-        if (!named) {
-            continue;
-        }
-
-        ngx_http_judge_dialect_semver(
-            json_string_value(json_object_get(rt, "version")), v);
-
-        if (!ngx_http_judge_dialect_satisfies(v, range)) {
-            continue;
-        }
-
-        if (best[0] < 0 || v[0] > best[0]
-            || (v[0] == best[0] && (v[1] > best[1]
-                                    || (v[1] == best[1] && v[2] > best[2]))))
-        {
-            best[0] = v[0];
-            best[1] = v[1];
-            best[2] = v[2];
-            json_decref(rq->runtime);
-            rq->runtime = json_incref(rt);
-        }
-    }
-
-    json_decref(list);
-
-    if (rq->runtime == NULL) {
-        json_decref(req);
-        ngx_http_finalize_request(r,
-            ngx_http_judge_piston_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "runtime is unknown: no live "
-                                        "worker offers that language and "
-                                        "version"));
+        ngx_http_finalize_request(r, rc == NGX_ERROR
+            ? NGX_HTTP_INTERNAL_SERVER_ERROR
+            : ngx_http_judge_piston_error(r, NGX_HTTP_BAD_REQUEST,
+                                          "runtime is unknown: no live "
+                                          "worker offers that language "
+                                          "and version"));
         return;
     }
 
     error = NULL;
-    native = ngx_http_judge_piston_native(r, req, rq->runtime, &error);
+    native = ngx_http_judge_piston_native(r, req, rq->lang, &error);
 
     json_decref(req);
 
@@ -496,13 +459,13 @@ ngx_http_judge_piston_body(ngx_http_request_t *r)
 
 
 /*
- * A Piston request as POST /submissions's JSON for "runtime"; NULL with
- * "error" set: what is wrong with it; without: no memory.
+ * A Piston request as POST /submissions's JSON for our language "lang";
+ * NULL with "error" set: what is wrong with it; without: no memory.
  */
 
 static json_t *
 ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
-    json_t *runtime, const char **error)
+    json_t *lang, const char **error)
 {
     u_char       name[NGX_INT_T_LEN + sizeof("file")];
     json_t      *native, *files, *f, *v, *content, *test, *args, *a, *out,
@@ -510,7 +473,7 @@ ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
     ngx_uint_t   i, base64, hex;
     const char  *encoding;
 
-    native = json_pack("{s:O}", "language", json_object_get(runtime, "id"));
+    native = json_pack("{s:O}", "language", json_object_get(lang, "id"));
     test = json_object();
     out = json_array();
 
@@ -575,7 +538,7 @@ ngx_http_judge_piston_native(ngx_http_request_t *r, json_t *req,
 
         /* the first is the one run, whatever its name: the language's */
 
-        main = json_object_get(runtime, "file_name");
+        main = json_object_get(lang, "file_name");
 
         if (json_array_append_new(out,
                 json_pack("{s:s,s:o}", "name",
@@ -813,7 +776,7 @@ ngx_http_judge_piston_show(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (json_is_true(json_object_get(rq->runtime, "compiled"))) {
+    if (json_is_true(json_object_get(rq->lang, "compiled"))) {
         json_object_set_new(answer, "compile",
                             ngx_http_judge_piston_compile(job));
     }

@@ -157,6 +157,39 @@ ngx_http_judge_send_chain(ngx_http_request_t *r, ngx_uint_t status,
     return ngx_http_output_filter(r, out);
 }
 
+/* a jansson value as the answer (it is freed here) */
+
+ngx_int_t
+ngx_http_judge_send_jansson(ngx_http_request_t *r, ngx_uint_t status,
+    json_t *json)
+{
+    size_t      len;
+    ngx_buf_t  *b;
+
+    /* 0.3 as 0.3: the 15 digits a double keeps, not 17 */
+
+    static const size_t  flags = JSON_COMPACT|JSON_ENCODE_ANY
+                                 |JSON_REAL_PRECISION(15);
+
+    len = json ? json_dumpb(json, NULL, 0, flags) : 0;
+
+    b = len ? ngx_create_temp_buf(r->pool, len + 1) : NULL;
+
+    if (b == NULL || json_dumpb(json, (char *) b->pos, len, flags) != len) {
+        json_decref(json);
+        return ngx_http_judge_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                         "internal_error", "out of memory");
+    }
+
+    json_decref(json);
+
+    b->last = b->pos + len;
+    *b->last++ = '\n';
+
+    return ngx_http_judge_send_json(r, status, b);
+}
+
+
 /* a response header, "key: value" (static strings) */
 
 ngx_int_t

@@ -12,6 +12,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <jansson.h>
+
 #include "ngx_http_judge_module.h"
 
 
@@ -27,6 +29,8 @@ ngx_int_t ngx_http_judge_add_header(ngx_http_request_t *r, char *key,
     char *value);
 ngx_int_t ngx_http_judge_send_error(ngx_http_request_t *r, ngx_uint_t status,
     char *code, char *message);
+ngx_int_t ngx_http_judge_send_jansson(ngx_http_request_t *r,
+    ngx_uint_t status, json_t *json);
 ngx_int_t ngx_http_judge_retry_after(ngx_http_request_t *r,
     ngx_uint_t status, time_t secs);
 ngx_int_t ngx_http_judge_send_error_with(ngx_http_request_t *r,
