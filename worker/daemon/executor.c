@@ -61,6 +61,7 @@
 
 #define EXECUTOR_ARTIFACT_CACHE   (256 * 1024 * 1024)
 #define EXECUTOR_CHECKER_CACHE    (64 * 1024 * 1024)
+#define EXECUTOR_MAX_BINDS        32        /* the languages' binds */
 
 #define EXECUTOR_DRAINING         "the worker is draining"
 
@@ -1844,6 +1845,9 @@ executor_create(uint32_t threads, const struct languages *languages,
     struct executor     *ex;
     struct exec_thread  *th;
     sandbox_config_t     cfg;
+    sandbox_bind_t       binds[EXECUTOR_MAX_BINDS];
+    const char          *paths[EXECUTOR_MAX_BINDS];
+    size_t               nbinds, npaths, j;
     uint32_t             i;
     int                  rc;
     char                 why[512];
@@ -1888,6 +1892,32 @@ executor_create(uint32_t threads, const struct languages *languages,
         return NULL;
     }
 
+    /* the host paths the offered toolchains read outside /usr, seen
+     * read-only at the same place by every run; a missing one is left out
+     * (its language fails its runs, not the worker) */
+    nbinds = 0;
+    npaths = languages_binds(languages, paths, EXECUTOR_MAX_BINDS);
+
+    if (npaths > EXECUTOR_MAX_BINDS) {
+        snprintf(err, errlen, "the languages name more than %d binds",
+                 EXECUTOR_MAX_BINDS);
+        executor_destroy(ex);
+        return NULL;
+    }
+
+    for (j = 0; j < npaths; j++) {
+        if (access(paths[j], F_OK) != 0) {
+            log_warn(lg, "bind %s of a language: %s; left out", paths[j],
+                     strerror(errno));
+            continue;
+        }
+
+        binds[nbinds].host_path = paths[j];
+        binds[nbinds].inside_path = paths[j];
+        binds[nbinds].writable = 0;
+        nbinds++;
+    }
+
     /* every sandbox before the first thread: setting one up may unshare
      * a user namespace, which a multi-threaded process cannot do */
     for (i = 0; i < threads; i++) {
@@ -1897,6 +1927,8 @@ executor_create(uint32_t threads, const struct languages *languages,
 
         memset(&cfg, 0, sizeof(cfg));
         cfg.slot = i;
+        cfg.binds = binds;
+        cfg.nbinds = nbinds;
 
         th->sb = sandbox_create(&cfg, why, sizeof(why));
         if (th->sb == NULL) {

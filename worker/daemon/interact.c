@@ -227,7 +227,7 @@ interact_limits(const struct test_setup *ts, uint64_t sub_wall_ms,
     defaults.output_kb = INTERACT_OUTPUT_KB;
 
     runner_limits(ts->interactor->limits, &defaults,
-                  ts->interactor_lang->processes, placed, out);
+                  ts->interactor_lang, placed, out);
 
     if (out->cpu_time_ms > INTERACT_MAX_CPU_MS) {
         out->cpu_time_ms = INTERACT_MAX_CPU_MS;
@@ -474,8 +474,8 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
     peer_argv = NULL;
 
     /* the batch's limits, then the test's own */
-    runner_limits(ts->limits, &none, 0, 0, &batch);
-    runner_limits(tc->limits, &batch, ts->lang->processes,
+    runner_limits(ts->limits, &none, NULL, 0, &batch);
+    runner_limits(tc->limits, &batch, ts->lang,
                   program_bytes(ts->prog), &spec.limits);
 
     argv = language_argv(ts->lang->run_argv, ts->prog->main, tc->args,

@@ -17,7 +17,11 @@
  * pattern of * and ? ("*.class") for several, which travel as an archive
  * (archive.h).  "processes" (default 1) is the least number of processes
  * and threads the language's runtime needs (a JVM starts a dozen threads
- * before main()); a test's own limit never goes below it.  "compile" and
+ * before main()); a test's own limit never goes below it, nor below
+ * "open_files" for that limit.  "binds" names host paths outside /usr the
+ * toolchain reads, bound read-only into every sandbox of the worker
+ * (languages_binds()); "compile_time" (s of CPU) and "compile_memory"
+ * (MiB) are the language's compile limits.  "compile" and
  * "run" are split into words by argv_split() when the table is read, so a
  * malformed command is refused at start-up.  Blank lines and lines
  * starting with "#" are ignored.
@@ -69,6 +73,11 @@
 /* a template travels in every Register, once per language */
 #define LANGUAGES_MAX_TEMPLATE 4096
 #define LANGUAGES_MAX_RUNTIME  32
+#define LANGUAGES_MAX_BINDS    8
+#define LANGUAGES_MAX_OPEN_FILES      4096
+#define LANGUAGES_MAX_COMPILE_TIME    600       /* s of CPU */
+#define LANGUAGES_MAX_COMPILE_MEMORY  16384     /* MiB */
+#define LANGUAGES_MAX_BIND_LEN 255
 
 /* The environment of version probes: nothing inherited from the caller. */
 static char *const probe_env[] = {
@@ -112,6 +121,7 @@ language_free(struct language *l)
     free(l->flags);
     free(l->template);
     free(l->runtime);
+    free(l->binds);
     free(l->main_default);
     free(l->source_shown);
     free(l->version);
@@ -219,6 +229,14 @@ language_check(struct language *l, const char *origin, char *err,
     if (l->flags != NULL && l->compile_command == NULL) {
         snprintf(err, errlen, "%s: language \"%s\" has \"flags\" but no "
                  "\"compile\"", origin, l->id);
+        return -1;
+    }
+
+    if ((l->compile_time != 0 || l->compile_memory != 0)
+        && l->compile_command == NULL)
+    {
+        snprintf(err, errlen, "%s: language \"%s\" has compile limits but "
+                 "no \"compile\"", origin, l->id);
         return -1;
     }
 
@@ -495,34 +513,37 @@ language_set_template(struct language *l, const char *value,
 
 
 /*
- * Reads the "processes" value: 1 to LANGUAGES_MAX_PROCESSES.
+ * Reads a count: "processes" (1 to LANGUAGES_MAX_PROCESSES), "open_files"
+ * (1 to LANGUAGES_MAX_OPEN_FILES), "compile_time" (seconds, 1 to
+ * LANGUAGES_MAX_COMPILE_TIME) or "compile_memory" (MiB, 1 to
+ * LANGUAGES_MAX_COMPILE_MEMORY) into "n", which is 0 until then.
  */
 static int
-language_set_processes(struct language *l, const char *value,
-                       const char *origin, unsigned line, char *err,
-                       size_t errlen)
+language_set_count(struct language *l, const char *key, const char *value,
+                   uint32_t *n, unsigned long max, const char *origin,
+                   unsigned line, char *err, size_t errlen)
 {
     char           *end;
-    unsigned long   n;
+    unsigned long   v;
 
-    if (l->processes != 0) {
-        snprintf(err, errlen, "%s:%u: \"processes\" given twice for \"%s\"",
-                 origin, line, l->id);
+    if (*n != 0) {
+        snprintf(err, errlen, "%s:%u: \"%s\" given twice for \"%s\"",
+                 origin, line, key, l->id);
         return -1;
     }
 
     errno = 0;
-    n = strtoul(value, &end, 10);
+    v = strtoul(value, &end, 10);
 
     if (errno != 0 || *end != '\0' || value[0] < '0' || value[0] > '9'
-        || n == 0 || n > LANGUAGES_MAX_PROCESSES)
+        || v == 0 || v > max)
     {
-        snprintf(err, errlen, "%s:%u: \"processes\" must be 1-%d, not "
-                 "\"%s\"", origin, line, LANGUAGES_MAX_PROCESSES, value);
+        snprintf(err, errlen, "%s:%u: \"%s\" must be 1-%lu, not \"%s\"",
+                 origin, line, key, max, value);
         return -1;
     }
 
-    l->processes = (uint32_t) n;
+    *n = (uint32_t) v;
 
     return 0;
 }
@@ -578,6 +599,87 @@ language_set_main(struct language *l, const char *value, const char *origin,
 
 
 /*
+ * Reads the "binds" value: at most LANGUAGES_MAX_BINDS absolute host
+ * paths, without "." or ".." components, outside the places the sandbox
+ * makes itself (/box, /tmp, /proc, /dev).
+ */
+static int
+language_set_binds(struct language *l, const char *value,
+                   const char *origin, unsigned line, char *err,
+                   size_t errlen)
+{
+    static const char *const  own[] = { "/box", "/tmp", "/proc", "/dev",
+                                         NULL };
+
+    char         **words, why[512];
+    const char    *w, *c;
+    size_t         i, j, n, len;
+
+    if (l->binds != NULL) {
+        snprintf(err, errlen, "%s:%u: \"binds\" given twice for \"%s\"",
+                 origin, line, l->id);
+        return -1;
+    }
+
+    words = argv_split(value, NULL, why, sizeof(why));
+    if (words == NULL) {
+        snprintf(err, errlen, "%s:%u: \"binds\": %s", origin, line, why);
+        return -1;
+    }
+
+    n = argv_count(words);
+
+    if (n == 0 || n > LANGUAGES_MAX_BINDS) {
+        snprintf(err, errlen, "%s:%u: \"binds\" of \"%s\" must name 1-%d "
+                 "paths", origin, line, l->id, LANGUAGES_MAX_BINDS);
+        free(words);
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        w = words[i];
+        len = strlen(w);
+
+        if (w[0] != '/' || len < 2 || len > LANGUAGES_MAX_BIND_LEN
+            || w[len - 1] == '/' || strstr(w, "//") != NULL)
+        {
+            goto bad;
+        }
+
+        for (c = w; c != NULL; c = strchr(c + 1, '/')) {
+            if (strncmp(c, "/./", 3) == 0 || strcmp(c, "/.") == 0
+                || strncmp(c, "/../", 4) == 0 || strcmp(c, "/..") == 0)
+            {
+                goto bad;
+            }
+        }
+
+        for (j = 0; own[j] != NULL; j++) {
+            len = strlen(own[j]);
+            if (strncmp(w, own[j], len) == 0
+                && (w[len] == '\0' || w[len] == '/'))
+            {
+                goto bad;
+            }
+        }
+    }
+
+    l->binds = words;
+
+    return 0;
+
+bad:
+
+    snprintf(err, errlen, "%s:%u: \"binds\" of \"%s\": \"%.255s\" is not "
+             "an absolute path of at most %d characters without \".\", "
+             "\"..\" or empty parts, outside /box, /tmp, /proc and /dev",
+             origin, line, l->id, w, LANGUAGES_MAX_BIND_LEN);
+    free(words);
+    return -1;
+}
+
+
+/*
  * Stores "value" under "key" in "l".  Returns 0, or -1 with the reason.
  */
 static int
@@ -589,7 +691,27 @@ language_set(struct language *l, const char *key, const char *value,
     argv = NULL;
 
     if (strcmp(key, "processes") == 0) {
-        return language_set_processes(l, value, origin, line, err, errlen);
+        return language_set_count(l, key, value, &l->processes,
+                                  LANGUAGES_MAX_PROCESSES, origin, line, err,
+                                  errlen);
+    }
+
+    if (strcmp(key, "open_files") == 0) {
+        return language_set_count(l, key, value, &l->open_files,
+                                  LANGUAGES_MAX_OPEN_FILES, origin, line, err,
+                                  errlen);
+    }
+
+    if (strcmp(key, "compile_time") == 0) {
+        return language_set_count(l, key, value, &l->compile_time,
+                                  LANGUAGES_MAX_COMPILE_TIME, origin, line,
+                                  err, errlen);
+    }
+
+    if (strcmp(key, "compile_memory") == 0) {
+        return language_set_count(l, key, value, &l->compile_memory,
+                                  LANGUAGES_MAX_COMPILE_MEMORY, origin, line,
+                                  err, errlen);
     }
 
     if (strcmp(key, "flags") == 0) {
@@ -602,6 +724,10 @@ language_set(struct language *l, const char *key, const char *value,
 
     if (strcmp(key, "main") == 0) {
         return language_set_main(l, value, origin, line, err, errlen);
+    }
+
+    if (strcmp(key, "binds") == 0) {
+        return language_set_binds(l, value, origin, line, err, errlen);
     }
 
     if (strcmp(key, "name") == 0) {
@@ -623,7 +749,8 @@ language_set(struct language *l, const char *key, const char *value,
     } else {
         snprintf(err, errlen, "%s:%u: unknown key \"%s\" (expected name, "
                  "version, source, compile, run, artifact, processes, "
-                 "flags, template, runtime or main)",
+                 "open_files, flags, template, runtime, main, binds, "
+                 "compile_time or compile_memory)",
                  origin, line, key);
         return -1;
     }
@@ -1449,6 +1576,49 @@ languages_probe(struct languages *ls, struct log *lg, int timeout_ms)
                      "%.200s", l->id, l->version_command, rc, str_trim(out));
         }
     }
+}
+
+
+/*
+ * Fills "paths" with the binds of the offered languages, each once, at
+ * most "max" of them; returns how many there are (more than "max" when
+ * some did not fit).
+ */
+size_t
+languages_binds(const struct languages *ls, const char **paths, size_t max)
+{
+    size_t   i, j, k, n;
+    char   **b;
+
+    n = 0;
+
+    for (i = 0; i < ls->n; i++) {
+        b = ls->items[i].binds;
+
+        if (ls->items[i].version == NULL || b == NULL) {
+            continue;
+        }
+
+        for (j = 0; b[j] != NULL; j++) {
+            for (k = 0; k < n && k < max; k++) {
+                if (strcmp(paths[k], b[j]) == 0) {
+                    break;
+                }
+            }
+
+            if (k < n && k < max) {
+                continue;
+            }
+
+            if (n < max) {
+                paths[n] = b[j];
+            }
+
+            n++;
+        }
+    }
+
+    return n;
 }
 
 

@@ -35,6 +35,10 @@ struct language {
     char      *run_command;
     char      *artifact;        /* "main", "*.class"; NULL: interpreted */
     uint32_t   processes;       /* the runtime's own floor, at least 1 */
+    uint32_t   open_files;      /* the runtime's own floor, 0: none */
+    uint32_t   compile_time;    /* s of CPU a compile may take, 0: the
+                                   worker's default */
+    uint32_t   compile_memory;  /* MiB a compile may take, 0: likewise */
     char     **compile_argv;    /* split by argv_split(); NULL likewise */
     char     **run_argv;
     char     **flags;           /* compiler flags a submission may add:
@@ -42,6 +46,8 @@ struct language {
     size_t     n_flags;
     char      *template;        /* a new code session's program, "" if none */
     char      *runtime;         /* the toolchain's short name: "g++" */
+    char     **binds;           /* host paths the toolchain reads outside
+                                   /usr, bound read-only; NULL if none */
     enum language_main  main;   /* how {main} is found */
     char      *main_default;    /* {main} when the source names none */
     char      *source_shown;    /* source_file with main_default: Register */
@@ -74,6 +80,8 @@ bool  language_main_ok(const char *name, size_t len);
 char *language_expand(const char *text, const char *main);
 char **language_argv(char *const *argv, const char *main,
                      char *const *extra, size_t n_extra);
+size_t languages_binds(const struct languages *ls, const char **paths,
+                       size_t max);
 void  languages_free(struct languages *ls);
 
 

@@ -280,22 +280,27 @@ runner_limits_over(const Judge__Limits *given, sandbox_limits_t *out)
 
 /*
  * Fills "out" from the task's limits "given" (NULL or zero fields: the
- * step's "defaults", then the sandbox's), never fewer processes than
- * "floor", and a work dir (the sandbox's default size, or more) big
+ * step's "defaults", then the sandbox's), never fewer processes and open
+ * files than the runtime of language "l" needs (NULL: no floor), and a
+ * work dir (the sandbox's default size, or more) big
  * enough for "placed" bytes of files plus the largest file the program
  * may write.
  */
 void
 runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
-              uint32_t floor, size_t placed, sandbox_limits_t *out)
+              const struct language *l, size_t placed, sandbox_limits_t *out)
 {
     uint64_t  need;
 
     *out = *defaults;
     runner_limits_over(given, out);
 
-    if (out->processes < floor) {
-        out->processes = floor;
+    if (l != NULL && out->processes < l->processes) {
+        out->processes = l->processes;
+    }
+
+    if (l != NULL && out->open_files < l->open_files) {
+        out->open_files = l->open_files;
     }
 
     sandbox_limits_default(out);
@@ -441,27 +446,108 @@ runner_take_artifact(const struct language *l, const struct program *src,
 
 
 /*
+ * The limits of a compile with language "l": the language's own compile
+ * time and memory (the table's "compile_time" and "compile_memory", else
+ * RUNNER_COMPILE_*; the wall time is twice the CPU time), each bounded by
+ * what the task's "cap" sets (the operator's, from nginx; NULL or zero
+ * fields bound nothing).
+ */
+static void
+runner_compile_limits(const struct language *l, const Judge__Limits *cap,
+                      sandbox_limits_t *out)
+{
+    memset(out, 0, sizeof(*out));
+
+    out->cpu_time_ms = l->compile_time != 0
+                       ? (uint64_t) l->compile_time * 1000
+                       : RUNNER_COMPILE_CPU_MS;
+    out->wall_time_ms = 2 * out->cpu_time_ms;
+    out->memory_kb = l->compile_memory != 0
+                     ? (uint64_t) l->compile_memory * 1024
+                     : RUNNER_COMPILE_MEMORY_KB;
+    out->processes = RUNNER_COMPILE_PROCESSES;
+    out->output_kb = RUNNER_COMPILE_OUTPUT_KB;
+    out->file_size_kb = RUNNER_COMPILE_FILE_KB;
+
+    if (cap == NULL) {
+        return;
+    }
+
+    if (cap->cpu_time_ms != 0 && cap->cpu_time_ms < out->cpu_time_ms) {
+        out->cpu_time_ms = cap->cpu_time_ms;
+    }
+
+    if (cap->wall_time_ms != 0 && cap->wall_time_ms < out->wall_time_ms) {
+        out->wall_time_ms = cap->wall_time_ms;
+    }
+
+    if (cap->memory_kb != 0 && cap->memory_kb < out->memory_kb) {
+        out->memory_kb = cap->memory_kb;
+    }
+}
+
+
+/*
+ * Says in "out" (its message, and a last line of its output, which is
+ * what users are shown) which limit the compiler ran out of: "status" is
+ * the sandbox's, "lim" what the compile had.
+ */
+static void
+runner_compile_ran_out(struct compile_outcome *out, sandbox_status_t status,
+                       const sandbox_limits_t *lim)
+{
+    char  *output;
+
+    switch (status) {
+
+    case SANDBOX_TLE:
+        snprintf(out->message, sizeof(out->message), "the compiler ran out "
+                 "of time (%" PRIu64 " ms of CPU)", lim->cpu_time_ms);
+        break;
+
+    case SANDBOX_WLE:
+        snprintf(out->message, sizeof(out->message), "the compiler ran out "
+                 "of time (%" PRIu64 " ms of wall time)", lim->wall_time_ms);
+        break;
+
+    case SANDBOX_MLE:
+        snprintf(out->message, sizeof(out->message), "the compiler ran out "
+                 "of memory (%" PRIu64 " KiB)", lim->memory_kb);
+        break;
+
+    default:
+        snprintf(out->message, sizeof(out->message), "the compiler wrote "
+                 "more than %" PRIu64 " KiB", lim->output_kb);
+        break;
+    }
+
+    output = text_append_line(out->output, strlen(out->output),
+                              out->message, RUNNER_COMPILE_OUTPUT_MAX);
+
+    /* out of memory: the compiler output stays, the message says it */
+    if (output != NULL) {
+        free(out->output);
+        out->output = output;
+    }
+}
+
+
+/*
  * Compiles "src" with language "l" in "sb": the table's compile command
- * with "flags" right after the compiler's name, with the task's limits
- * or the compile defaults.  Fills "out" (always; IE when the sandbox
- * failed).  A compiler that exits non-zero or is killed is CE; one that
- * runs out of time, memory or output keeps that status; a forbidden
- * system call is the host's problem (IE), not the submission's.
+ * with "flags" right after the compiler's name, within the language's
+ * compile limits bounded by the task's "cap" (runner_compile_limits()).
+ * Fills "out" (always; IE when the sandbox failed).  A compiler that
+ * exits non-zero or is killed is CE; one that runs out of time, memory
+ * or output keeps that status, and its output ends with a line saying
+ * so; a forbidden system call is the host's problem (IE), not the
+ * submission's.
  */
 void
 runner_compile(sandbox_t *sb, const struct language *l,
                const struct program *src, char *const *flags, size_t nflags,
-               const Judge__Limits *limits, struct compile_outcome *out)
+               const Judge__Limits *cap, struct compile_outcome *out)
 {
-    static const sandbox_limits_t  defaults = {
-        .cpu_time_ms = RUNNER_COMPILE_CPU_MS,
-        .wall_time_ms = RUNNER_COMPILE_WALL_MS,
-        .memory_kb = RUNNER_COMPILE_MEMORY_KB,
-        .processes = RUNNER_COMPILE_PROCESSES,
-        .output_kb = RUNNER_COMPILE_OUTPUT_KB,
-        .file_size_kb = RUNNER_COMPILE_FILE_KB
-    };
-
+    sandbox_limits_t   defaults;
     sandbox_spec_t     spec;
     sandbox_result_t   res;
     const char       **argv, *collect;
@@ -540,8 +626,8 @@ runner_compile(sandbox_t *sb, const struct language *l,
     spec.nfiles = src->n;
     spec.collect = &collect;
     spec.ncollect = 1;
-    runner_limits(limits, &defaults, l->processes, program_bytes(src),
-                  &spec.limits);
+    runner_compile_limits(l, cap, &defaults);
+    runner_limits(NULL, &defaults, l, program_bytes(src), &spec.limits);
 
     (void) sandbox_run(sb, &spec, &res);
     free(argv);
@@ -571,14 +657,17 @@ runner_compile(sandbox_t *sb, const struct language *l,
     case SANDBOX_TLE:
     case SANDBOX_WLE:
         out->status = JUDGE__STATUS__TLE;
+        runner_compile_ran_out(out, res.status, &spec.limits);
         break;
 
     case SANDBOX_MLE:
         out->status = JUDGE__STATUS__MLE;
+        runner_compile_ran_out(out, res.status, &spec.limits);
         break;
 
     case SANDBOX_OLE:
         out->status = JUDGE__STATUS__OLE;
+        runner_compile_ran_out(out, res.status, &spec.limits);
         break;
 
     case SANDBOX_SV:
@@ -740,7 +829,7 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
     spec.argv = (const char *const *) argv;
     spec.files = files;
     spec.nfiles = n + 3;
-    runner_limits(NULL, &defaults, ts->checker_lang->processes, placed,
+    runner_limits(NULL, &defaults, ts->checker_lang, placed,
                   &spec.limits);
 
     if (kattis) {
@@ -1179,7 +1268,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     spec.stdin_path = ts->input_path;
     spec.stdin_data = tc->input.data;
     spec.stdin_len = tc->input.len;
-    runner_limits(tc->limits, &batch, ts->lang->processes,
+    runner_limits(tc->limits, &batch, ts->lang,
                   program_bytes(ts->prog) + tc->input.len, &spec.limits);
 
     if (live != NULL) {

@@ -84,7 +84,7 @@ void  program_free(struct program *p);
 
 void  runner_compile(sandbox_t *sb, const struct language *l,
                      const struct program *src, char *const *flags,
-                     size_t nflags, const Judge__Limits *limits,
+                     size_t nflags, const Judge__Limits *cap,
                      struct compile_outcome *out);
 void  compile_outcome_limit_artifact(struct compile_outcome *out,
                                      uint64_t max);
@@ -103,7 +103,7 @@ void  test_outcome_free(struct test_outcome *out);
 const void   *runner_bytes(const ProtobufCBinaryData *b);
 void          runner_limits(const Judge__Limits *given,
                             const sandbox_limits_t *defaults,
-                            uint32_t floor, size_t placed,
+                            const struct language *l, size_t placed,
                             sandbox_limits_t *out);
 size_t        program_bytes(const struct program *p);
 void          runner_usage(const sandbox_result_t *res, Judge__Usage *u);

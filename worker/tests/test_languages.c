@@ -387,7 +387,7 @@ main(void)
                     && ls.items[i].runtime != NULL;
         }
 
-        ok(rc == 0 && good == ls.n && ls.n == 10,
+        ok(rc == 0 && good == ls.n && ls.n >= 40,
            "every shipped language has a hello-world template ending in a "
            "newline, and a runtime");
         is_str(rc == 0 ? ls.items[0].template : NULL,
