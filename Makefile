@@ -5,7 +5,11 @@
 #   make stop     stop what "make run" started
 #   make test     build, then run the whole test suite (ends with prove's
 #                 summary)
-#   make deps     install every Debian package the project needs
+#   make deps     install every Debian package the project needs, with
+#                 the toolchains of a few languages (C, C++, Python, Bash,
+#                 Java, Node.js)
+#   make languages  that, and the toolchain of every language of
+#                 conf/languages.conf (Debian packages, about 620 MB)
 #   make asan     build instrumented worker binaries into build-asan/
 #   make module-tests  build the module's C unit tests (t/unit/module_*.t)
 #   make fuzz-module   build the module's libFuzzer targets (t/fuzz/module.t
@@ -26,6 +30,9 @@ all: module worker
 
 deps:
 	scripts/deps.sh install
+
+languages:
+	scripts/deps.sh languages
 
 deps-check:
 	@scripts/deps.sh check || scripts/deps.sh install
@@ -98,5 +105,5 @@ stop:
 clean:
 	rm -rf $(BUILD) build-asan run t/servroot*
 
-.PHONY: all deps deps-check module worker asan module-tests fuzz-module \
+.PHONY: all deps languages deps-check module worker asan module-tests fuzz-module \
         fuzz test test-asan run stop clean

@@ -6,6 +6,8 @@
 #
 #   scripts/deps.sh check     exit 1 when something is missing
 #   scripts/deps.sh install   install what is missing
+#   scripts/deps.sh languages install that and the toolchain of every
+#                             language of conf/languages.conf
 #   scripts/deps.sh nginx-source DIR
 #                             unpack the sources of the nginx release that
 #                             nginx-dev's headers are of into DIR (for the
@@ -37,6 +39,18 @@ packages=(
     clang libclang-rt-14-dev llvm
     # bench
     bubblewrap wrk
+)
+
+# The toolchains of conf/languages.conf beyond the few above (make
+# languages): Debian 12's own packages, about 620 MB to download.
+languages=(
+    pypy3 node-typescript coffeescript golang-go rustc
+    kotlin scala groovy clojure
+    ruby php-cli lua5.4 luajit tcl gawk sqlite3 rakudo
+    ghc ocaml-nox mono-mcs fpc gfortran gdc gobjc gnat nasm gnucobol3
+    nim crystal valac polyml libpolyml-dev chicken-bin
+    swi-prolog-nox sbcl guile-3.0 racket erlang-nox elixir
+    r-base-core octave
 )
 
 # A package is there when dpkg has it installed; npm also when its
@@ -119,7 +133,10 @@ case "${1:-check}" in
 check)
     [ -z "$(missing)" ] && ! client_stale
     ;;
-install)
+install|languages)
+    if [ "$1" = languages ]; then
+        packages+=("${languages[@]}")
+    fi
     todo=$(missing)
     if [ -n "$todo" ]; then
         if [ "$(id -u)" -ne 0 ]; then
@@ -141,7 +158,7 @@ nginx-source)
     nginx_source "${2:?usage: $0 nginx-source DIR}"
     ;;
 *)
-    echo "usage: $0 check|install|nginx-source DIR" >&2
+    echo "usage: $0 check|install|languages|nginx-source DIR" >&2
     exit 2
     ;;
 esac
