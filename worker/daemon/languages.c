@@ -1430,131 +1430,216 @@ probe_spawn(const char *command, int out_fd, pid_t *pid)
 }
 
 
+/* One version command in flight. */
+struct probe {
+    pid_t    pid;           /* 0: it could not start */
+    int      fd;            /* its output, -1 once read to the end */
+    size_t   len;
+    int      rc;            /* see probe_finish() */
+    char     out[LANGUAGES_MAX_OUTPUT];
+};
+
+
 /*
- * Runs "command" (see probe_spawn()) with its output captured into "out"
- * (cut at "outlen" - 1 bytes, the rest read and dropped) for at most
- * "timeout_ms".  Returns the exit status (0-255), 256 + signal when
- * killed, or -1 with "out" holding the reason when it could not run or
- * timed out.
+ * Starts the version command of each of the "n" languages "ls" with its
+ * output on a pipe of "p[i]"; one that cannot start has the reason in its
+ * output and rc -1.
  */
-static int
-probe_run(const char *command, int timeout_ms, char *out, size_t outlen)
+static void
+probe_start(struct language *ls, size_t n, struct probe *p)
 {
-    int             pipefd[2], rc, status, n;
-    size_t          len;
-    pid_t           pid;
-    int64_t         deadline, left;
-    struct pollfd   pfd;
-    char            scratch[1024];
-    ssize_t         got;
-    bool            timed_out;
+    int     pipefd[2], rc;
+    size_t  i;
 
-    if (pipe2(pipefd, O_CLOEXEC) == -1) {
-        snprintf(out, outlen, "pipe2() failed: %s", strerror(errno));
-        return -1;
-    }
+    for (i = 0; i < n; i++) {
+        p[i].fd = -1;
+        p[i].rc = -1;
 
-    rc = probe_spawn(command, pipefd[1], &pid);
-
-    (void) close(pipefd[1]);
-
-    if (rc != 0) {
-        (void) close(pipefd[0]);
-        snprintf(out, outlen, "cannot start /bin/sh: %s", strerror(rc));
-        return -1;
-    }
-
-    len = 0;
-    timed_out = false;
-    deadline = now_ms() + timeout_ms;
-    pfd.fd = pipefd[0];
-    pfd.events = POLLIN;
-
-    for ( ;; ) {
-        left = deadline - now_ms();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-
-        n = poll(&pfd, 1, (int) left);
-        if (n == -1 && errno != EINTR) {
-            timed_out = true;
-            break;
-        }
-
-        if (n <= 0) {
+        if (pipe2(pipefd, O_CLOEXEC) == -1) {
+            snprintf(p[i].out, sizeof(p[i].out), "pipe2() failed: %s",
+                     strerror(errno));
             continue;
         }
 
-        if (len + 1 < outlen) {
-            got = read(pipefd[0], out + len, outlen - 1 - len);
-        } else {
-            got = read(pipefd[0], scratch, sizeof(scratch));
-        }
+        rc = probe_spawn(ls[i].version_command, pipefd[1], &p[i].pid);
 
-        if (got == -1 && errno == EINTR) {
+        (void) close(pipefd[1]);
+
+        if (rc != 0) {
+            (void) close(pipefd[0]);
+            p[i].pid = 0;
+            snprintf(p[i].out, sizeof(p[i].out), "cannot start /bin/sh: %s",
+                     strerror(rc));
             continue;
         }
 
-        if (got <= 0) {
-            break;
-        }
-
-        if (len + 1 < outlen) {
-            len += (size_t) got;
-        }
+        p[i].fd = pipefd[0];
     }
-
-    (void) close(pipefd[0]);
-    out[len] = '\0';
-
-    /* ESRCH, the group already gone, is the only way this can fail */
-    if (timed_out) {
-        (void) kill(-pid, SIGKILL);
-    }
-
-    while (waitpid(pid, &status, 0) == -1) {
-        if (errno != EINTR) {
-            snprintf(out, outlen, "waitpid() failed: %s", strerror(errno));
-            return -1;
-        }
-    }
-
-    if (timed_out) {
-        snprintf(out, outlen, "timed out after %d ms", timeout_ms);
-        return -1;
-    }
-
-    if (WIFSIGNALED(status)) {
-        return 256 + WTERMSIG(status);
-    }
-
-    return WEXITSTATUS(status);
 }
 
 
 /*
- * Runs every language's version command (each bounded by "timeout_ms")
- * and records the version of those that answer with exit status 0.
- * Languages whose toolchain is missing keep version NULL and are not
- * advertised; each outcome is logged.
+ * Reads the output of the "n" probes "p" (each cut at LANGUAGES_MAX_OUTPUT
+ * - 1 bytes, the rest read and dropped) until each has closed it or
+ * "timeout_ms" has passed; a probe still writing then stays open.
+ */
+static void
+probe_read(struct probe *p, size_t n, int timeout_ms)
+{
+    struct pollfd  *pfd;
+    size_t         *which, i, k, open;
+    int64_t         deadline, left;
+    ssize_t         got;
+    char            scratch[1024];
+
+    pfd = calloc(n, sizeof(*pfd));
+    which = calloc(n, sizeof(*which));
+
+    if (pfd == NULL || which == NULL) {
+        free(pfd);
+        free(which);
+        return;
+    }
+
+    deadline = now_ms() + timeout_ms;
+
+    for ( ;; ) {
+        open = 0;
+
+        for (i = 0; i < n; i++) {
+            if (p[i].fd != -1) {
+                pfd[open].fd = p[i].fd;
+                pfd[open].events = POLLIN;
+                pfd[open].revents = 0;
+                which[open++] = i;
+            }
+        }
+
+        left = deadline - now_ms();
+
+        if (open == 0 || left <= 0) {
+            break;
+        }
+
+        if (poll(pfd, open, (int) left) == -1 && errno != EINTR) {
+            break;
+        }
+
+        for (k = 0; k < open; k++) {
+            if (pfd[k].revents == 0) {
+                continue;
+            }
+
+            i = which[k];
+
+            if (p[i].len + 1 < sizeof(p[i].out)) {
+                got = read(p[i].fd, p[i].out + p[i].len,
+                           sizeof(p[i].out) - 1 - p[i].len);
+            } else {
+                got = read(p[i].fd, scratch, sizeof(scratch));
+            }
+
+            if (got == -1 && errno == EINTR) {
+                continue;
+            }
+
+            if (got <= 0) {
+                (void) close(p[i].fd);
+                p[i].fd = -1;
+
+            } else if (p[i].len + 1 < sizeof(p[i].out)) {
+                p[i].len += (size_t) got;
+            }
+        }
+    }
+
+    free(pfd);
+    free(which);
+}
+
+
+/*
+ * Ends probe "p" once its output is read: a probe still writing has timed
+ * out ("timeout_ms") and its process group is killed.  Sets its rc: the
+ * exit status (0-255), 256 + signal when killed, or -1 with the reason
+ * in its output when it could not run or timed out.
+ */
+static void
+probe_finish(struct probe *p, int timeout_ms)
+{
+    int   status;
+    bool  timed_out;
+
+    if (p->pid == 0) {
+        return;
+    }
+
+    p->out[p->len] = '\0';
+    timed_out = p->fd != -1;
+
+    /* ESRCH, the group already gone, is the only way this can fail */
+    if (timed_out) {
+        (void) close(p->fd);
+        p->fd = -1;
+        (void) kill(-p->pid, SIGKILL);
+    }
+
+    while (waitpid(p->pid, &status, 0) == -1) {
+        if (errno != EINTR) {
+            snprintf(p->out, sizeof(p->out), "waitpid() failed: %s",
+                     strerror(errno));
+            return;
+        }
+    }
+
+    if (timed_out) {
+        snprintf(p->out, sizeof(p->out), "timed out after %d ms",
+                 timeout_ms);
+        return;
+    }
+
+    p->rc = WIFSIGNALED(status) ? 256 + WTERMSIG(status)
+                                : WEXITSTATUS(status);
+}
+
+
+/*
+ * Runs every language's version command at once (together bounded by
+ * "timeout_ms": start-up takes as long as the slowest toolchain, not the
+ * sum of them) and records the version of those that answer with exit
+ * status 0.  Languages whose toolchain is missing keep version NULL and
+ * are not advertised; each outcome is logged.
  */
 void
 languages_probe(struct languages *ls, struct log *lg, int timeout_ms)
 {
-    char              out[LANGUAGES_MAX_OUTPUT];
     size_t            i;
     int               rc;
+    char             *out;
+    struct probe     *p;
     struct language  *l;
+
+    p = calloc(ls->n, sizeof(*p));
+
+    for (i = 0; i < ls->n; i++) {
+        free(ls->items[i].version);
+        ls->items[i].version = NULL;
+    }
+
+    if (p == NULL) {
+        log_error(lg, "no memory to probe the languages: none offered");
+        return;
+    }
+
+    probe_start(ls->items, ls->n, p);
+    probe_read(p, ls->n, timeout_ms);
 
     for (i = 0; i < ls->n; i++) {
         l = &ls->items[i];
 
-        free(l->version);
-        l->version = NULL;
-
-        rc = probe_run(l->version_command, timeout_ms, out, sizeof(out));
+        probe_finish(&p[i], timeout_ms);
+        rc = p[i].rc;
+        out = p[i].out;
 
         if (rc == 0) {
             l->version = languages_extract_version(out);
@@ -1576,6 +1661,8 @@ languages_probe(struct languages *ls, struct log *lg, int timeout_ms)
                      "%.200s", l->id, l->version_command, rc, str_trim(out));
         }
     }
+
+    free(p);
 }
 
 
