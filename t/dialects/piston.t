@@ -172,7 +172,7 @@ is($j->{run}{stdout}, "2\n", 'and run');
 refused($c, $j, 400, 'a version no runtime has');
 ($c, $j) = execute({language => 'python', version => '2.x', files => [{content => 'print(1)'}]});
 refused($c, $j, 400, 'a range no runtime has');
-($c, $j) = execute({language => 'cobol', files => [{content => 'x'}]});
+($c, $j) = execute({language => 'intercal', files => [{content => 'x'}]});
 refused($c, $j, 400, 'an unknown language');
 
 # compiled languages
