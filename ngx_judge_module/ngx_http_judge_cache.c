@@ -159,6 +159,7 @@ ngx_http_judge_cache_want_locked(ngx_http_judge_zone_t *zone,
     a->max_attempts = job->max_attempts;
     a->max_artifact = job->max_artifact;
     a->orphan_limit = job->orphan_limit;
+    a->compile_time = job->compile_time;
     a->grace = job->grace;
     a->task.state = NGX_HTTP_JUDGE_TASK_PENDING;
 

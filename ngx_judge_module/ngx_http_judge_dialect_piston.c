@@ -626,7 +626,8 @@ failed:
 
 /*
  * run_timeout (wall ms), run_cpu_time (CPU ms), run_memory_limit (bytes,
- * -1: none asked) as our limits; the compile's are the workers' own.
+ * -1: none asked) as our limits; the compile's are the language's own, under
+ * the operator's judge_compile_*_limit caps.
  */
 
 static ngx_int_t

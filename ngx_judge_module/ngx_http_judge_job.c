@@ -725,6 +725,7 @@ ngx_http_judge_job_create(ngx_http_judge_store_op_t *op)
     job->min_ttl = jlcf->result_min_ttl;
     job->orphan_limit = jlcf->no_worker_timeout;
     job->test_time = sub->test_time;
+    job->compile_time = jlcf->compile_wall_time;
     job->grace = jlcf->task_grace;
     job->execution = sub->execution;
     job->revision = sub->revision;

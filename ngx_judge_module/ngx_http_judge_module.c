@@ -338,6 +338,27 @@ static ngx_command_t  ngx_http_judge_commands[] = {
       offsetof(ngx_http_judge_loc_conf_t, max_artifact_size),
       NULL },
 
+    { ngx_string("judge_compile_cpu_time_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, compile_cpu_time),
+      NULL },
+
+    { ngx_string("judge_compile_wall_time_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, compile_wall_time),
+      NULL },
+
+    { ngx_string("judge_compile_memory_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_judge_loc_conf_t, compile_memory),
+      NULL },
+
     { ngx_string("judge_result_min_ttl"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -873,6 +894,9 @@ ngx_http_judge_create_loc_conf(ngx_conf_t *cf)
     jlcf->result_ttl = NGX_CONF_UNSET_MSEC;
     jlcf->result_min_ttl = NGX_CONF_UNSET_MSEC;
     jlcf->task_grace = NGX_CONF_UNSET_MSEC;
+    jlcf->compile_cpu_time = NGX_CONF_UNSET_MSEC;
+    jlcf->compile_wall_time = NGX_CONF_UNSET_MSEC;
+    jlcf->compile_memory = NGX_CONF_UNSET_SIZE;
     jlcf->wait_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->no_worker_timeout = NGX_CONF_UNSET_MSEC;
     jlcf->max_frame_size = NGX_CONF_UNSET_SIZE;
@@ -933,6 +957,22 @@ ngx_http_judge_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->result_min_ttl, prev->result_min_ttl,
                               60000);
     ngx_conf_merge_msec_value(conf->task_grace, prev->task_grace, 10000);
+    ngx_conf_merge_msec_value(conf->compile_cpu_time, prev->compile_cpu_time,
+                              60000);
+    ngx_conf_merge_msec_value(conf->compile_wall_time,
+                              prev->compile_wall_time, 120000);
+    ngx_conf_merge_size_value(conf->compile_memory, prev->compile_memory,
+                              (size_t) 2048 * 1024 * 1024);
+
+    if (conf->compile_cpu_time == 0 || conf->compile_memory < 1024 * 1024
+        || conf->compile_wall_time < conf->compile_cpu_time)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "judge_compile_cpu_time_limit must be above 0, "
+                           "judge_compile_wall_time_limit at least as long "
+                           "and judge_compile_memory_limit at least 1m");
+        return NGX_CONF_ERROR;
+    }
     ngx_conf_merge_msec_value(conf->wait_timeout, prev->wait_timeout,
                               60000);
     ngx_conf_merge_msec_value(conf->no_worker_timeout,

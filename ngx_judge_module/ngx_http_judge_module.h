@@ -234,6 +234,7 @@ typedef struct {
     ngx_http_judge_task_t        task;
     ngx_uint_t                   max_attempts;
     size_t                       max_artifact;
+    ngx_msec_t                   compile_time;  /* its wall time limit */
     ngx_msec_t                   grace;       /* beyond the compile limit */
     ngx_msec_t                   orphan_since;  /* no worker can compile */
     ngx_msec_t                   orphan_limit;
@@ -300,6 +301,7 @@ typedef struct {
                                                  the last batch that failed */
     size_t                       max_artifact;
     ngx_msec_t                   test_time;   /* the longest a test may take */
+    ngx_msec_t                   compile_time;  /* the longest a compile may */
     ngx_msec_t                   grace;       /* a task's deadline beyond */
 
     uint64_t                     serial;      /* names the results file */
@@ -562,6 +564,9 @@ typedef struct {
     ngx_msec_t                   result_ttl;
     ngx_msec_t                   result_min_ttl;
     ngx_msec_t                   task_grace;
+    ngx_msec_t                   compile_cpu_time;   /* the compile caps */
+    ngx_msec_t                   compile_wall_time;
+    size_t                       compile_memory;
     ngx_msec_t                   wait_timeout;
     ngx_msec_t                   no_worker_timeout;
 

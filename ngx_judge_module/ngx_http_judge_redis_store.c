@@ -121,6 +121,7 @@ typedef struct {
     uint64_t                     result_min_ttl;
     uint64_t                     no_worker_timeout;
     uint64_t                     task_grace;
+    uint64_t                     compile_time;
 } ngx_http_judge_redis_params_t;
 
 
@@ -859,6 +860,7 @@ ngx_http_judge_redis_create(ngx_http_judge_store_op_t *op)
     params->result_min_ttl = jlcf->result_min_ttl;
     params->no_worker_timeout = jlcf->no_worker_timeout;
     params->task_grace = jlcf->task_grace;
+    params->compile_time = jlcf->compile_wall_time;
 
     a->n = 0;
     ngx_http_judge_redis_argz(a, "EVAL");
@@ -3109,6 +3111,7 @@ ngx_http_judge_redis_restore(ngx_http_judge_redis_claim_t *cl,
     jlcf->result_min_ttl = params.result_min_ttl;
     jlcf->no_worker_timeout = params.no_worker_timeout;
     jlcf->task_grace = params.task_grace;
+    jlcf->compile_wall_time = params.compile_time;
 
     ngx_memzero(&op, sizeof(ngx_http_judge_store_op_t));
     op.zone = cl->zone;

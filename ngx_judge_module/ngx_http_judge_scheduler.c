@@ -37,8 +37,8 @@
  * holding the worker's stream once the lock is released; that process
  * reads the blobs and sends.
  *
- * Every task sent has a deadline from its limits (a compile: the worker's
- * compile limit; a batch: its tests, and those already queued before it,
+ * Every task sent has a deadline from its limits (a compile: the
+ * operator's cap of its wall time, judge_compile_wall_time_limit; a batch: its tests, and those already queued before it,
  * over the worker's slots) plus judge_task_grace.  A task past it is
  * handed out again as a failed attempt and its worker's load released,
  * whatever the worker does with it later.
@@ -48,7 +48,6 @@
 #define NGX_HTTP_JUDGE_MAX_BATCH      64
 #define NGX_HTTP_JUDGE_RETRY_BASE     100     /* ms, doubled per attempt */
 #define NGX_HTTP_JUDGE_MAX_RETURNS    8       /* free handings back */
-#define NGX_HTTP_JUDGE_COMPILE_TIME   20000   /* the worker's compile limit */
 #define NGX_HTTP_JUDGE_TEST_SLACK     2000    /* ms per test: checker, I/O */
 #define NGX_HTTP_JUDGE_DEFAULT_FRAME  (16 * 1024 * 1024)
 #define NGX_HTTP_JUDGE_DECLINES       8       /* per language and pass */
@@ -656,9 +655,8 @@ ngx_http_judge_sched_send_compile_locked(ngx_http_judge_zone_t *zone,
         a->in_compiling = 1;
     }
 
-    a->task.deadline = ngx_current_msec + NGX_HTTP_JUDGE_COMPILE_TIME
-                       + (w->inflight - 1) / w->slots
-                         * NGX_HTTP_JUDGE_COMPILE_TIME
+    a->task.deadline = ngx_current_msec + a->compile_time
+                       + (w->inflight - 1) / w->slots * a->compile_time
                        + a->grace;
 
     send = ngx_array_push(sends);

@@ -742,6 +742,7 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
     ngx_uint_t                compiled, checker_compiled;
     EVP_MD_CTX               *md;
     Judge__CompileTask       *compile;
+    Judge__Limits            *cap;
     Judge__ExecuteBatchTask  *run;
     u_char                    digest[EVP_MAX_MD_SIZE];
 
@@ -1001,6 +1002,20 @@ ngx_http_judge_submit_check(ngx_pool_t *pool,
         }
 
         judge__compile_task__init(compile);
+
+        /* the operator's caps of the compile: the worker takes the
+         * language's own limits, or these when they are lower */
+        cap = ngx_pcalloc(pool, sizeof(Judge__Limits));
+        if (cap == NULL) {
+            goto nomem;
+        }
+
+        judge__limits__init(cap);
+        cap->cpu_time_ms = jlcf->compile_cpu_time;
+        cap->wall_time_ms = jlcf->compile_wall_time;
+        cap->memory_kb = jlcf->compile_memory / 1024;
+        compile->limits = cap;
+
         compile->language = run->language;
         compile->sources = run->sources;
         compile->n_sources = run->n_sources;
