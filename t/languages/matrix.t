@@ -9,6 +9,9 @@
 #   loop     never ends                                      TLE
 #   memory   allocates and touches memory without end        MLE
 #   broken   does not compile (compiled languages only)      CE
+#   garbage  allocates 4 GB in all, 100 kB at a time, under  AC
+#            a 96 MB limit (where the runtime sizes its heap
+#            from the limit: java -Xmx, node --max-old-space-size)
 #
 # All submissions are in flight at once, so the worker's two slots are
 # always busy.  A language whose toolchain this host lacks is skipped,
@@ -67,6 +70,8 @@ our @Kinds = (
     [memory => 'MLE', [{input => '', expected_output => "x\n"}],
      undef, {memory_kb => 192 * 1024}],
     [broken => 'CE', [{input => '', expected_output => "x\n"}]],
+    [garbage => 'AC', [{input => '', expected_output => "799980000\n"}],
+     undef, {memory_kb => 96 * 1024}],
 );
 
 run_tests();
@@ -107,7 +112,7 @@ for my $id (@table) {
         if ($kind eq 'broken') {
             is(defined $src, $offered{$id}{compiled} ? 1 : '',
                "$id: a program that does not compile exactly when compiled");
-        } else {
+        } elsif ($kind ne 'garbage') {
             ok(defined $src, "$id: a $kind program");
         }
         next unless defined $src;

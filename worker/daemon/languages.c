@@ -21,7 +21,9 @@
  * "open_files" for that limit.  "binds" names host paths outside /usr the
  * toolchain reads, bound read-only into every sandbox of the worker
  * (languages_binds()); "compile_time" (s of CPU) and "compile_memory"
- * (MiB) are the language's compile limits.  "compile" and
+ * (MiB) are the language's compile limits; "memory_error" is what its
+ * runtime writes to stderr when its own heap, sized from the memory limit
+ * ("{memory_mb}"), is full.  "compile" and
  * "run" are split into words by argv_split() when the table is read, so a
  * malformed command is refused at start-up.  Blank lines and lines
  * starting with "#" are ignored.
@@ -48,6 +50,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -122,6 +125,7 @@ language_free(struct language *l)
     free(l->template);
     free(l->runtime);
     free(l->binds);
+    free(l->memory_error);
     free(l->main_default);
     free(l->source_shown);
     free(l->version);
@@ -240,6 +244,13 @@ language_check(struct language *l, const char *origin, char *err,
         return -1;
     }
 
+    if (strstr(l->source_file, LANGUAGE_MEMORY_PLACEHOLDER) != NULL) {
+        snprintf(err, errlen, "%s: language \"%s\" has {memory_mb} in its "
+                 "\"source\": it stands for a limit in \"compile\" and "
+                 "\"run\" only", origin, l->id);
+        return -1;
+    }
+
     if (l->main == LANGUAGE_MAIN_NONE
         && (strstr(l->source_file, LANGUAGE_MAIN_PLACEHOLDER) != NULL
             || strstr(l->run_command, LANGUAGE_MAIN_PLACEHOLDER) != NULL
@@ -264,7 +275,7 @@ language_check(struct language *l, const char *origin, char *err,
 
     l->source_shown = language_expand(l->source_file,
                                       l->main_default != NULL
-                                      ? l->main_default : "");
+                                      ? l->main_default : "", 0);
     if (l->source_shown == NULL) {
         snprintf(err, errlen, "%s: out of memory", origin);
         return -1;
@@ -746,11 +757,13 @@ language_set(struct language *l, const char *key, const char *value,
         slot = &l->artifact;
     } else if (strcmp(key, "runtime") == 0) {
         slot = &l->runtime;
+    } else if (strcmp(key, "memory_error") == 0) {
+        slot = &l->memory_error;
     } else {
         snprintf(err, errlen, "%s:%u: unknown key \"%s\" (expected name, "
                  "version, source, compile, run, artifact, processes, "
                  "open_files, flags, template, runtime, main, binds, "
-                 "compile_time or compile_memory)",
+                 "compile_time, compile_memory or memory_error)",
                  origin, line, key);
         return -1;
     }
@@ -771,6 +784,12 @@ language_set(struct language *l, const char *key, const char *value,
         snprintf(err, errlen, "%s:%u: \"artifact\" must be a file name or a "
                  "pattern of one with * and ?, not \"%s\"", origin, line,
                  value);
+        return -1;
+    }
+
+    if (slot == &l->memory_error && strlen(value) > LANGUAGES_MAX_FLAG_LEN) {
+        snprintf(err, errlen, "%s:%u: \"memory_error\" must be at most %d "
+                 "characters", origin, line, LANGUAGES_MAX_FLAG_LEN);
         return -1;
     }
 
@@ -1190,41 +1209,68 @@ language_find_main(const struct language *l, const char *src, size_t len,
 
 
 /*
- * A malloc'd copy of "text" with every "{main}" replaced by "main".
- * NULL on ENOMEM.
+ * A malloc'd copy of "text" with every "{main}" replaced by "main" and
+ * every "{memory_mb}" by "memory_mb" in decimal.  NULL on ENOMEM.
  */
 char *
-language_expand(const char *text, const char *main)
+language_expand(const char *text, const char *main, uint64_t memory_mb)
 {
-    const char  *p, *at;
-    char        *out, *q;
-    size_t       n, ph;
+    const char  *p, *with;
+    char        *out, *q, mb[24];
+    size_t       n, len;
+    int          pass;
 
-    ph = strlen(LANGUAGE_MAIN_PLACEHOLDER);
+    snprintf(mb, sizeof(mb), "%" PRIu64, memory_mb);
+
+    out = NULL;
+    q = NULL;
     n = 0;
 
-    for (p = text; (at = strstr(p, LANGUAGE_MAIN_PLACEHOLDER)) != NULL;
-         p = at + ph)
-    {
-        n++;
+    /* the first pass counts, the second copies */
+    for (pass = 0; pass < 2; pass++) {
+        for (p = text; *p != '\0'; p += len) {
+            if (strncmp(p, LANGUAGE_MAIN_PLACEHOLDER,
+                        strlen(LANGUAGE_MAIN_PLACEHOLDER)) == 0)
+            {
+                with = main;
+                len = strlen(LANGUAGE_MAIN_PLACEHOLDER);
+
+            } else if (strncmp(p, LANGUAGE_MEMORY_PLACEHOLDER,
+                               strlen(LANGUAGE_MEMORY_PLACEHOLDER)) == 0)
+            {
+                with = mb;
+                len = strlen(LANGUAGE_MEMORY_PLACEHOLDER);
+
+            } else {
+                with = NULL;
+                len = 1;
+            }
+
+            if (with == NULL) {
+                if (pass == 1) {
+                    *q++ = *p;
+                }
+                n++;
+
+            } else if (pass == 1) {
+                q = stpcpy(q, with);
+
+            } else {
+                n += strlen(with);
+            }
+        }
+
+        if (pass == 0) {
+            out = malloc(n + 1);
+            if (out == NULL) {
+                return NULL;
+            }
+
+            q = out;
+        }
     }
 
-    out = malloc(strlen(text) + n * strlen(main) + 1);
-    if (out == NULL) {
-        return NULL;
-    }
-
-    q = out;
-
-    for (p = text; (at = strstr(p, LANGUAGE_MAIN_PLACEHOLDER)) != NULL;
-         p = at + ph)
-    {
-        memcpy(q, p, (size_t) (at - p));
-        q += at - p;
-        q = stpcpy(q, main);
-    }
-
-    strcpy(q, p);
+    *q = '\0';
 
     return out;
 }
@@ -1232,12 +1278,13 @@ language_expand(const char *text, const char *main)
 
 /*
  * The argv of a run or compile: the table's words "argv" with every
- * "{main}" replaced by "main", then the "n_extra" words of "extra" as
- * they are.  One allocation (free() it whole); NULL on ENOMEM.
+ * "{main}" replaced by "main" and "{memory_mb}" by the step's memory
+ * limit "memory_mb" (language_expand()), then the "n_extra" words of
+ * "extra" as they are.  One allocation (free() it whole); NULL on ENOMEM.
  */
 char **
-language_argv(char *const *argv, const char *main, char *const *extra,
-              size_t n_extra)
+language_argv(char *const *argv, const char *main, uint64_t memory_mb,
+              char *const *extra, size_t n_extra)
 {
     char    **out, *p, *word;
     size_t    argc, i, size;
@@ -1246,7 +1293,7 @@ language_argv(char *const *argv, const char *main, char *const *extra,
     size = (argc + n_extra + 1) * sizeof(char *);
 
     for (i = 0; i < argc; i++) {
-        word = language_expand(argv[i], main);
+        word = language_expand(argv[i], main, memory_mb);
         if (word == NULL) {
             return NULL;
         }
@@ -1262,7 +1309,7 @@ language_argv(char *const *argv, const char *main, char *const *extra,
     p = (char *) (out + argc + n_extra + 1);
 
     for (i = 0; i < argc; i++) {
-        word = language_expand(argv[i], main);
+        word = language_expand(argv[i], main, memory_mb);
         if (word == NULL) {
             free(out);
             return NULL;

@@ -19,6 +19,10 @@
 #define LANGUAGE_MAIN_PLACEHOLDER  "{main}"
 #define LANGUAGE_MAIN_MAX          128
 
+/* what "{memory_mb}" stands for in "compile" and "run": the step's memory
+ * limit in MiB (a JVM's -Xmx) */
+#define LANGUAGE_MEMORY_PLACEHOLDER  "{memory_mb}"
+
 /* How a language's main name is found in a submission's source */
 enum language_main {
     LANGUAGE_MAIN_NONE = 0,     /* no {main}: the table's names as given */
@@ -46,6 +50,8 @@ struct language {
     size_t     n_flags;
     char      *template;        /* a new code session's program, "" if none */
     char      *runtime;         /* the toolchain's short name: "g++" */
+    char      *memory_error;    /* stderr text of the runtime's own "heap
+                                   full", MLE rather than RE; NULL: none */
     char     **binds;           /* host paths the toolchain reads outside
                                    /usr, bound read-only; NULL if none */
     enum language_main  main;   /* how {main} is found */
@@ -77,9 +83,10 @@ int   language_find_main(const struct language *l, const char *src,
                          size_t len, char *name, size_t name_size,
                          char *err, size_t errlen);
 bool  language_main_ok(const char *name, size_t len);
-char *language_expand(const char *text, const char *main);
+char *language_expand(const char *text, const char *main,
+                      uint64_t memory_mb);
 char **language_argv(char *const *argv, const char *main,
-                     char *const *extra, size_t n_extra);
+                     uint64_t memory_mb, char *const *extra, size_t n_extra);
 size_t languages_binds(const struct languages *ls, const char **paths,
                        size_t max);
 void  languages_free(struct languages *ls);

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,7 +209,7 @@ program_from_sources(struct program *p, const struct language *l,
         snprintf(p->main, sizeof(p->main), "%s", l->main_default);
     }
 
-    p->source_name = language_expand(l->source_file, p->main);
+    p->source_name = language_expand(l->source_file, p->main, 0);
     p->files = calloc(n, sizeof(*p->files));
 
     if (p->source_name == NULL || p->files == NULL) {
@@ -488,6 +489,30 @@ runner_compile_limits(const struct language *l, const Judge__Limits *cap,
 
 
 /*
+ * True when a run of language "l" that failed ("res", RE) ended because
+ * its runtime's own heap, sized from the memory limit (a JVM's -Xmx), was
+ * full: its stderr has the language's "memory_error" text.  The message
+ * then says so.
+ */
+static bool
+runner_heap_full(const struct language *l, sandbox_result_t *res)
+{
+    if (l->memory_error == NULL || res->err == NULL
+        || memmem(res->err, res->err_len, l->memory_error,
+                  strlen(l->memory_error)) == NULL)
+    {
+        return false;
+    }
+
+    snprintf(res->message, sizeof(res->message), "the runtime's heap, "
+             "sized from the memory limit, is full (\"%.64s\")",
+             l->memory_error);
+
+    return true;
+}
+
+
+/*
  * Says in "out" (its message, and a last line of its output, which is
  * what users are shown) which limit the compiler ran out of: "status" is
  * the sandbox's, "lim" what the compile had.
@@ -584,8 +609,11 @@ runner_compile(sandbox_t *sb, const struct language *l,
         return;
     }
 
+    runner_compile_limits(l, cap, &defaults);
+
     pattern = language_artifact_is_pattern(l);
-    words = language_argv(l->compile_argv, src->main, NULL, 0);
+    words = language_argv(l->compile_argv, src->main,
+                          defaults.memory_kb / 1024, NULL, 0);
     argc = words != NULL ? argv_count(words) : 0;
 
     argv = calloc(argc + nflags + 6, sizeof(*argv));
@@ -626,7 +654,6 @@ runner_compile(sandbox_t *sb, const struct language *l,
     spec.nfiles = src->n;
     spec.collect = &collect;
     spec.ncollect = 1;
-    runner_compile_limits(l, cap, &defaults);
     runner_limits(NULL, &defaults, l, program_bytes(src), &spec.limits);
 
     (void) sandbox_run(sb, &spec, &res);
@@ -803,6 +830,7 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
 
     files = calloc(n + 3, sizeof(*files));
     argv = language_argv(ts->checker_lang->run_argv, ts->checker_prog->main,
+                         RUNNER_CHECKER_MEMORY_KB / 1024,
                          kattis ? kattis_names : names, 3);
 
     if (files == NULL || argv == NULL) {
@@ -1219,7 +1247,7 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     sandbox_spec_t      spec;
     sandbox_result_t    res;
-    sandbox_limits_t    batch;
+    sandbox_limits_t    batch, limits;
     Judge__TestResult  *r;
     Judge__Status       status;
     char              **argv;
@@ -1245,9 +1273,14 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
         return;
     }
 
+    batch = none;
+    runner_limits_over(ts->limits, &batch);
+    runner_limits(tc->limits, &batch, ts->lang,
+                  program_bytes(ts->prog) + tc->input.len, &limits);
+
     /* the run command's words, then the test's own, never through a shell */
-    argv = language_argv(ts->lang->run_argv, ts->prog->main, tc->args,
-                         tc->n_args);
+    argv = language_argv(ts->lang->run_argv, ts->prog->main,
+                         limits.memory_kb / 1024, tc->args, tc->n_args);
     env = tc->n_env > 0 ? runner_test_env(tc) : NULL;
 
     if (argv == NULL || (tc->n_env > 0 && env == NULL)) {
@@ -1257,10 +1290,8 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
         return;
     }
 
-    batch = none;
-    runner_limits_over(ts->limits, &batch);
-
     memset(&spec, 0, sizeof(spec));
+    spec.limits = limits;
     spec.argv = (const char *const *) argv;
     spec.env = env;
     spec.files = ts->prog->files;
@@ -1268,8 +1299,6 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
     spec.stdin_path = ts->input_path;
     spec.stdin_data = tc->input.data;
     spec.stdin_len = tc->input.len;
-    runner_limits(tc->limits, &batch, ts->lang,
-                  program_bytes(ts->prog) + tc->input.len, &spec.limits);
 
     if (live != NULL) {
         spec.output = live_sandbox_hook;
@@ -1300,7 +1329,10 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
         case SANDBOX_WLE: status = JUDGE__STATUS__WLE; break;
         case SANDBOX_MLE: status = JUDGE__STATUS__MLE; break;
         case SANDBOX_OLE: status = JUDGE__STATUS__OLE; break;
-        case SANDBOX_RE:  status = JUDGE__STATUS__RE;  break;
+        case SANDBOX_RE:  status = runner_heap_full(ts->lang, &res)
+                                   ? JUDGE__STATUS__MLE
+                                   : JUDGE__STATUS__RE;
+                          break;
         case SANDBOX_SV:  status = JUDGE__STATUS__SV;  break;
         default:          status = JUDGE__STATUS__IE;  break;
         }

@@ -191,11 +191,16 @@ test_main(void)
                  "judge takes: 1-128 of A-Z a-z 0-9 _ $, not starting with a "
                  "digit", "a name over 128 bytes");
 
-    text = language_expand("{main}.java and {main}{main}", "Sol");
+    text = language_expand("{main}.java and {main}{main}", "Sol", 0);
     is_str(text, "Sol.java and SolSol", "every {main} expanded");
     free(text);
 
-    argv = language_argv(l->run_argv, "Sol", extra, 1);
+    text = language_expand("-Xmx{memory_mb}m {main} {memory_mb", "Sol", 256);
+    is_str(text, "-Xmx256m Sol {memory_mb", "{memory_mb} expanded, a "
+           "half one left as it is");
+    free(text);
+
+    argv = language_argv(l->run_argv, "Sol", 0, extra, 1);
     ok(argv != NULL && strcmp(argv[0], "java") == 0
        && strcmp(argv[3], "Sol") == 0 && strcmp(argv[4], "x y") == 0
        && argv[5] == NULL, "the run's argv: {main} made, extra words after");
@@ -285,6 +290,52 @@ main(void)
     refuses("# nothing\n", "no languages", "empty table");
 
 #define LANG_HEAD  "[j]\nname=J\nversion=x\nsource=M.java\nrun=java M\n"
+
+    refuses(LANG_HEAD "binds = var/lib/ghc\n", "is not an absolute path",
+            "a relative bind");
+    refuses(LANG_HEAD "binds = /tmp/x\n", "outside /box, /tmp", "a bind "
+            "under /tmp");
+    refuses(LANG_HEAD "binds = /var/../etc\n", "without \".\", \"..\"",
+            "a bind with ..");
+    refuses(LANG_HEAD "binds = /etc/\n", "is not an absolute path", "a bind "
+            "ending in /");
+    refuses(LANG_HEAD "binds = /a /b /c /d /e /f /g /h /i\n", "1-8 paths",
+            "nine binds");
+    refuses(LANG_HEAD "open_files = 0\n", "\"open_files\" must be 1-4096",
+            "no open files");
+    refuses(LANG_HEAD "compile_time = 5\n", "compile limits but no "
+            "\"compile\"", "compile limits of an interpreted language");
+    refuses(LANG_HEAD "compile=javac M.java\nartifact=M.class\n"
+            "compile_memory = 99999\n", "must be 1-16384", "too much "
+            "compile memory");
+    refuses("[j]\nname=J\nversion=x\nsource={memory_mb}.x\nrun=x\n",
+            "{memory_mb} in its \"source\"", "{memory_mb} in a source name");
+
+    {
+        struct languages  ls2 = { NULL, 0 };
+        const char       *paths[4];
+        char              err2[512];
+
+        ok(languages_parse(&ls2, "[a]\nname=A\nversion=x\nsource=a\nrun=a\n"
+                           "binds = /etc/R /var/lib/ghc\n"
+                           "[b]\nname=B\nversion=x\nsource=b\nrun=b\n"
+                           "binds = /var/lib/ghc /etc/nim\n"
+                           "[c]\nname=C\nversion=x\nsource=c\nrun=c\n"
+                           "binds = /opt/c\n", "t.conf", err2,
+                           sizeof(err2)) == 0, "binds parse");
+
+        ls2.items[0].version = strdup("1");
+        ls2.items[1].version = strdup("1");
+
+        ok(languages_binds(&ls2, paths, 4) == 3
+           && strcmp(paths[0], "/etc/R") == 0
+           && strcmp(paths[1], "/var/lib/ghc") == 0
+           && strcmp(paths[2], "/etc/nim") == 0,
+           "the binds of the offered languages, each once");
+        ok(languages_binds(&ls2, paths, 2) == 3, "more than fit: counted");
+
+        languages_free(&ls2);
+    }
 
     refuses(LANG_HEAD "compile=javac M.java\n", "has no \"artifact\"",
             "compile without an artifact");
