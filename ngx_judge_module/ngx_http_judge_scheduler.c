@@ -38,8 +38,9 @@
  * reads the blobs and sends.
  *
  * Every task sent has a deadline from its limits (a compile: the
- * operator's cap of its wall time, judge_compile_wall_time_limit; a batch: its tests, and those already queued before it,
- * over the worker's slots) plus judge_task_grace.  A task past it is
+ * operator's cap of its wall time, judge_compile_wall_time_limit; a
+ * batch: its tests, and those already queued before it, over the
+ * worker's slots) plus judge_task_grace.  A task past it is
  * handed out again as a failed attempt and its worker's load released,
  * whatever the worker does with it later.
  */

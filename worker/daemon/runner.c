@@ -283,9 +283,8 @@ runner_limits_over(const Judge__Limits *given, sandbox_limits_t *out)
  * Fills "out" from the task's limits "given" (NULL or zero fields: the
  * step's "defaults", then the sandbox's), never fewer processes and open
  * files than the runtime of language "l" needs (NULL: no floor), and a
- * work dir (the sandbox's default size, or more) big
- * enough for "placed" bytes of files plus the largest file the program
- * may write.
+ * work dir (the sandbox's default size, or more) big enough for "placed"
+ * bytes of files plus the largest file the program may write.
  */
 void
 runner_limits(const Judge__Limits *given, const sandbox_limits_t *defaults,
