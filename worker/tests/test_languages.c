@@ -6,6 +6,7 @@
  */
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "daemon/languages.h"
 #include "tap.h"
@@ -35,6 +36,16 @@ static const char *table =
     "[slow]\n"
     "name = Slow\n"
     "version = sleep 5; echo 1.0\n"
+    "source = x\n"
+    "run = x\n"
+    "[slow2]\n"
+    "name = Slow too\n"
+    "version = sleep 5; echo 2.0\n"
+    "source = x\n"
+    "run = x\n"
+    "[late]\n"
+    "name = Late\n"
+    "version = sleep 0.3; echo late 4.5.6\n"
     "source = x\n"
     "run = x\n";
 
@@ -232,6 +243,8 @@ main(void)
     struct log        lg;
     char              err[512], *name;
     int               rc;
+    long              ms;
+    struct timespec   t0, t1;
 
     rc = languages_parse(&ls, table, "t.conf", err, sizeof(err));
     if (!ok(rc == 0, "the table parses")) {
@@ -239,7 +252,7 @@ main(void)
         return done_testing();
     }
 
-    is_int(ls.n, 4, "four languages");
+    is_int(ls.n, 6, "six languages");
     is_str(ls.items[0].id, "cpp", "ids in file order");
     is_str(ls.items[0].compile_command, "g++ -O2 -o main main.cpp -DX=a=b",
            "a value may contain '='");
@@ -259,14 +272,21 @@ main(void)
     ok(!language_artifact_is_pattern(&ls.items[0]), "main is one file");
 
     log_open(&lg, "/dev/null", LOG_DEBUG, err, sizeof(err));
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     languages_probe(&ls, &lg, 1000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     log_close(&lg);
+
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    ok(ms >= 900 && ms < 1900, "probes run at once: two past the timeout "
+       "take one timeout");
 
     is_str(ls.items[0].version, "12.2.0", "probe: cpp version from banner");
     is_str(ls.items[1].version, "3.11.2", "probe: python version");
     ok(ls.items[2].version == NULL, "probe: failing command, not offered");
-    ok(ls.items[3].version == NULL, "probe: command past the timeout, not "
-       "offered");
+    ok(ls.items[3].version == NULL && ls.items[4].version == NULL,
+       "probe: commands past the timeout, not offered");
+    is_str(ls.items[5].version, "4.5.6", "probe: a version printed late");
 
     name = languages_display_name(&ls.items[0]);
     is_str(name, "C++ (GCC 12.2.0)", "{version} in the name is filled in");
