@@ -550,6 +550,13 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
 
     runner_usage(&res, &out->usage);
 
+    /* a runtime whose own heap filled up ran out of memory */
+    if (res.status == SANDBOX_RE && res.signal != SIGPIPE
+        && runner_heap_full(ts->lang, &res))
+    {
+        res.status = SANDBOX_MLE;
+    }
+
     text = runner_collected(&p.res, &len);
     iv = interact_interactor_verdict(ts->interactor->kattis, &p.res, text,
                                      len, msg, sizeof(msg));

@@ -493,7 +493,7 @@ runner_compile_limits(const struct language *l, const Judge__Limits *cap,
  * full: its stderr has the language's "memory_error" text.  The message
  * then says so.
  */
-static bool
+bool
 runner_heap_full(const struct language *l, sandbox_result_t *res)
 {
     if (l->memory_error == NULL || res->err == NULL

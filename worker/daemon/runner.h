@@ -106,6 +106,8 @@ void          runner_limits(const Judge__Limits *given,
                             const struct language *l, size_t placed,
                             sandbox_limits_t *out);
 size_t        program_bytes(const struct program *p);
+bool          runner_heap_full(const struct language *l,
+                               sandbox_result_t *res);
 void          runner_usage(const sandbox_result_t *res, Judge__Usage *u);
 int           runner_capture(ProtobufCBinaryData *dst,
                              protobuf_c_boolean *truncated, const char *src,
