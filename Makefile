@@ -6,8 +6,8 @@
 #   make test     build, then run the whole test suite (ends with prove's
 #                 summary)
 #   make deps     install every Debian package the project needs, with
-#                 the toolchains of a few languages (C, C++, Python, Bash,
-#                 Java, Node.js)
+#                 the toolchains of a few languages (C, C++, Python, Perl,
+#                 Bash, Java, Node.js)
 #   make languages  that, and the toolchain of every language of
 #                 conf/languages.conf (Debian packages, about 620 MB)
 #   make asan     build instrumented worker binaries into build-asan/
