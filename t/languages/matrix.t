@@ -12,6 +12,8 @@
 #   garbage  allocates 4 GB in all, 100 kB at a time, under  AC
 #            a 96 MB limit (where the runtime sizes its heap
 #            from the limit: java -Xmx, node --max-old-space-size)
+#   threads  four threads add 1 to 4, 8 processes allowed   AC
+#            (where the language has threads of its own)
 #
 # All submissions are in flight at once, so the worker's two slots are
 # always busy.  A language whose toolchain this host lacks is skipped,
@@ -72,6 +74,8 @@ our @Kinds = (
     [broken => 'CE', [{input => '', expected_output => "x\n"}]],
     [garbage => 'AC', [{input => '', expected_output => "799980000\n"}],
      undef, {memory_kb => 96 * 1024}],
+    [threads => 'AC', [{input => '', expected_output => "10\n"}],
+     undef, {processes => 8}],
 );
 
 run_tests();
@@ -112,7 +116,7 @@ for my $id (@table) {
         if ($kind eq 'broken') {
             is(defined $src, $offered{$id}{compiled} ? 1 : '',
                "$id: a program that does not compile exactly when compiled");
-        } elsif ($kind ne 'garbage') {
+        } elsif ($kind ne 'garbage' && $kind ne 'threads') {
             ok(defined $src, "$id: a $kind program");
         }
         next unless defined $src;
