@@ -479,7 +479,8 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
                   program_bytes(ts->prog), &spec.limits);
 
     argv = language_argv(ts->lang->run_argv, ts->prog->main,
-                         spec.limits.memory_kb / 1024, tc->args, tc->n_args);
+                         spec.limits.memory_kb / 1024,
+                         spec.limits.stack_kb / 1024, tc->args, tc->n_args);
     env = tc->n_env > 0 ? runner_test_env(tc) : NULL;
 
     if (argv == NULL || (tc->n_env > 0 && env == NULL)

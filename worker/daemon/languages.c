@@ -244,10 +244,12 @@ language_check(struct language *l, const char *origin, char *err,
         return -1;
     }
 
-    if (strstr(l->source_file, LANGUAGE_MEMORY_PLACEHOLDER) != NULL) {
-        snprintf(err, errlen, "%s: language \"%s\" has {memory_mb} in its "
-                 "\"source\": it stands for a limit in \"compile\" and "
-                 "\"run\" only", origin, l->id);
+    if (strstr(l->source_file, LANGUAGE_MEMORY_PLACEHOLDER) != NULL
+        || strstr(l->source_file, LANGUAGE_STACK_PLACEHOLDER) != NULL)
+    {
+        snprintf(err, errlen, "%s: language \"%s\" has {memory_mb} or "
+                 "{stack_mb} in its \"source\": they stand for limits in "
+                 "\"compile\" and \"run\" only", origin, l->id);
         return -1;
     }
 
@@ -275,7 +277,7 @@ language_check(struct language *l, const char *origin, char *err,
 
     l->source_shown = language_expand(l->source_file,
                                       l->main_default != NULL
-                                      ? l->main_default : "", 0);
+                                      ? l->main_default : "", 0, 0);
     if (l->source_shown == NULL) {
         snprintf(err, errlen, "%s: out of memory", origin);
         return -1;
@@ -1209,18 +1211,21 @@ language_find_main(const struct language *l, const char *src, size_t len,
 
 
 /*
- * A malloc'd copy of "text" with every "{main}" replaced by "main" and
- * every "{memory_mb}" by "memory_mb" in decimal.  NULL on ENOMEM.
+ * A malloc'd copy of "text" with every "{main}" replaced by "main", every
+ * "{memory_mb}" by "memory_mb" and every "{stack_mb}" by "stack_mb" in
+ * decimal.  NULL on ENOMEM.
  */
 char *
-language_expand(const char *text, const char *main, uint64_t memory_mb)
+language_expand(const char *text, const char *main, uint64_t memory_mb,
+                uint64_t stack_mb)
 {
     const char  *p, *with;
-    char        *out, *q, mb[24];
+    char        *out, *q, mb[24], smb[24];
     size_t       n, len;
     int          pass;
 
     snprintf(mb, sizeof(mb), "%" PRIu64, memory_mb);
+    snprintf(smb, sizeof(smb), "%" PRIu64, stack_mb);
 
     out = NULL;
     q = NULL;
@@ -1240,6 +1245,12 @@ language_expand(const char *text, const char *main, uint64_t memory_mb)
             {
                 with = mb;
                 len = strlen(LANGUAGE_MEMORY_PLACEHOLDER);
+
+            } else if (strncmp(p, LANGUAGE_STACK_PLACEHOLDER,
+                               strlen(LANGUAGE_STACK_PLACEHOLDER)) == 0)
+            {
+                with = smb;
+                len = strlen(LANGUAGE_STACK_PLACEHOLDER);
 
             } else {
                 with = NULL;
@@ -1278,13 +1289,14 @@ language_expand(const char *text, const char *main, uint64_t memory_mb)
 
 /*
  * The argv of a run or compile: the table's words "argv" with every
- * "{main}" replaced by "main" and "{memory_mb}" by the step's memory
- * limit "memory_mb" (language_expand()), then the "n_extra" words of
- * "extra" as they are.  One allocation (free() it whole); NULL on ENOMEM.
+ * "{main}" replaced by "main", "{memory_mb}" and "{stack_mb}" by the
+ * step's memory and stack limits "memory_mb" and "stack_mb"
+ * (language_expand()), then the "n_extra" words of "extra" as they are.
+ * One allocation (free() it whole); NULL on ENOMEM.
  */
 char **
 language_argv(char *const *argv, const char *main, uint64_t memory_mb,
-              char *const *extra, size_t n_extra)
+              uint64_t stack_mb, char *const *extra, size_t n_extra)
 {
     char    **out, *p, *word;
     size_t    argc, i, size;
@@ -1293,7 +1305,7 @@ language_argv(char *const *argv, const char *main, uint64_t memory_mb,
     size = (argc + n_extra + 1) * sizeof(char *);
 
     for (i = 0; i < argc; i++) {
-        word = language_expand(argv[i], main, memory_mb);
+        word = language_expand(argv[i], main, memory_mb, stack_mb);
         if (word == NULL) {
             return NULL;
         }
@@ -1309,7 +1321,7 @@ language_argv(char *const *argv, const char *main, uint64_t memory_mb,
     p = (char *) (out + argc + n_extra + 1);
 
     for (i = 0; i < argc; i++) {
-        word = language_expand(argv[i], main, memory_mb);
+        word = language_expand(argv[i], main, memory_mb, stack_mb);
         if (word == NULL) {
             free(out);
             return NULL;

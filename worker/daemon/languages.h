@@ -19,9 +19,10 @@
 #define LANGUAGE_MAIN_PLACEHOLDER  "{main}"
 #define LANGUAGE_MAIN_MAX          128
 
-/* what "{memory_mb}" stands for in "compile" and "run": the step's memory
- * limit in MiB (a JVM's -Xmx) */
+/* what "{memory_mb}" and "{stack_mb}" stand for in "compile" and "run":
+ * the step's memory and stack limits in MiB (a JVM's -Xmx and -Xss) */
 #define LANGUAGE_MEMORY_PLACEHOLDER  "{memory_mb}"
+#define LANGUAGE_STACK_PLACEHOLDER   "{stack_mb}"
 
 /* How a language's main name is found in a submission's source */
 enum language_main {
@@ -84,9 +85,10 @@ int   language_find_main(const struct language *l, const char *src,
                          char *err, size_t errlen);
 bool  language_main_ok(const char *name, size_t len);
 char *language_expand(const char *text, const char *main,
-                      uint64_t memory_mb);
+                      uint64_t memory_mb, uint64_t stack_mb);
 char **language_argv(char *const *argv, const char *main,
-                     uint64_t memory_mb, char *const *extra, size_t n_extra);
+                     uint64_t memory_mb, uint64_t stack_mb,
+                     char *const *extra, size_t n_extra);
 size_t languages_binds(const struct languages *ls, const char **paths,
                        size_t max);
 void  languages_free(struct languages *ls);

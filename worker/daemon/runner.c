@@ -209,7 +209,7 @@ program_from_sources(struct program *p, const struct language *l,
         snprintf(p->main, sizeof(p->main), "%s", l->main_default);
     }
 
-    p->source_name = language_expand(l->source_file, p->main, 0);
+    p->source_name = language_expand(l->source_file, p->main, 0, 0);
     p->files = calloc(n, sizeof(*p->files));
 
     if (p->source_name == NULL || p->files == NULL) {
@@ -612,6 +612,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
 
     pattern = language_artifact_is_pattern(l);
     words = language_argv(l->compile_argv, src->main,
+                          defaults.memory_kb / 1024,
                           defaults.memory_kb / 1024, NULL, 0);
     argc = words != NULL ? argv_count(words) : 0;
 
@@ -829,6 +830,7 @@ runner_custom_checker(sandbox_t *sb, const struct test_setup *ts,
 
     files = calloc(n + 3, sizeof(*files));
     argv = language_argv(ts->checker_lang->run_argv, ts->checker_prog->main,
+                         RUNNER_CHECKER_MEMORY_KB / 1024,
                          RUNNER_CHECKER_MEMORY_KB / 1024,
                          kattis ? kattis_names : names, 3);
 
@@ -1279,7 +1281,8 @@ runner_test(sandbox_t *sb, const struct test_setup *ts,
 
     /* the run command's words, then the test's own, never through a shell */
     argv = language_argv(ts->lang->run_argv, ts->prog->main,
-                         limits.memory_kb / 1024, tc->args, tc->n_args);
+                         limits.memory_kb / 1024, limits.stack_kb / 1024,
+                         tc->args, tc->n_args);
     env = tc->n_env > 0 ? runner_test_env(tc) : NULL;
 
     if (argv == NULL || (tc->n_env > 0 && env == NULL)) {

@@ -202,16 +202,17 @@ test_main(void)
                  "judge takes: 1-128 of A-Z a-z 0-9 _ $, not starting with a "
                  "digit", "a name over 128 bytes");
 
-    text = language_expand("{main}.java and {main}{main}", "Sol", 0);
+    text = language_expand("{main}.java and {main}{main}", "Sol", 0, 0);
     is_str(text, "Sol.java and SolSol", "every {main} expanded");
     free(text);
 
-    text = language_expand("-Xmx{memory_mb}m {main} {memory_mb", "Sol", 256);
-    is_str(text, "-Xmx256m Sol {memory_mb", "{memory_mb} expanded, a "
-           "half one left as it is");
+    text = language_expand("-Xmx{memory_mb}m -Xss{stack_mb}m {main} "
+                           "{memory_mb", "Sol", 256, 64);
+    is_str(text, "-Xmx256m -Xss64m Sol {memory_mb", "{memory_mb} and "
+           "{stack_mb} expanded, a half one left as it is");
     free(text);
 
-    argv = language_argv(l->run_argv, "Sol", 0, extra, 1);
+    argv = language_argv(l->run_argv, "Sol", 0, 0, extra, 1);
     ok(argv != NULL && strcmp(argv[0], "java") == 0
        && strcmp(argv[3], "Sol") == 0 && strcmp(argv[4], "x y") == 0
        && argv[5] == NULL, "the run's argv: {main} made, extra words after");
@@ -329,7 +330,11 @@ main(void)
             "compile_memory = 99999\n", "must be 1-16384", "too much "
             "compile memory");
     refuses("[j]\nname=J\nversion=x\nsource={memory_mb}.x\nrun=x\n",
-            "{memory_mb} in its \"source\"", "{memory_mb} in a source name");
+            "{memory_mb} or {stack_mb} in its \"source\"", "{memory_mb} in "
+            "a source name");
+    refuses("[j]\nname=J\nversion=x\nsource=a{stack_mb}\nrun=x\n",
+            "{memory_mb} or {stack_mb} in its \"source\"", "{stack_mb} in "
+            "a source name");
 
     {
         struct languages  ls2 = { NULL, 0 };
