@@ -512,6 +512,26 @@ runner_heap_full(const struct language *l, sandbox_result_t *res)
 
 
 /*
+ * Ends the compiler output of "out", which is what users are shown, with
+ * a line of its message.
+ */
+static void
+runner_compile_say(struct compile_outcome *out)
+{
+    char  *output;
+
+    output = text_append_line(out->output, strlen(out->output),
+                              out->message, RUNNER_COMPILE_OUTPUT_MAX);
+
+    /* out of memory: the compiler output stays, the message says it */
+    if (output != NULL) {
+        free(out->output);
+        out->output = output;
+    }
+}
+
+
+/*
  * Says in "out" (its message, and a last line of its output, which is
  * what users are shown) which limit the compiler ran out of: "status" is
  * the sandbox's, "lim" what the compile had.
@@ -520,8 +540,6 @@ static void
 runner_compile_ran_out(struct compile_outcome *out, sandbox_status_t status,
                        const sandbox_limits_t *lim)
 {
-    char  *output;
-
     switch (status) {
 
     case SANDBOX_TLE:
@@ -545,14 +563,7 @@ runner_compile_ran_out(struct compile_outcome *out, sandbox_status_t status,
         break;
     }
 
-    output = text_append_line(out->output, strlen(out->output),
-                              out->message, RUNNER_COMPILE_OUTPUT_MAX);
-
-    /* out of memory: the compiler output stays, the message says it */
-    if (output != NULL) {
-        free(out->output);
-        out->output = output;
-    }
+    runner_compile_say(out);
 }
 
 
@@ -563,8 +574,9 @@ runner_compile_ran_out(struct compile_outcome *out, sandbox_status_t status,
  * Fills "out" (always; IE when the sandbox failed).  A compiler that
  * exits non-zero or is killed is CE; one that runs out of time, memory
  * or output keeps that status, and its output ends with a line saying
- * so; a forbidden system call is the host's problem (IE), not the
- * submission's.
+ * so.  A forbidden system call is CE too, its output ending with the
+ * sandbox's message: Nim's staticExec, Crystal's macros and Template
+ * Haskell run what the submission says while it compiles.
  */
 void
 runner_compile(sandbox_t *sb, const struct language *l,
@@ -698,9 +710,11 @@ runner_compile(sandbox_t *sb, const struct language *l,
         break;
 
     case SANDBOX_SV:
-        out->status = JUDGE__STATUS__IE;
+        /* the submission's doing where code runs at compile time */
+        out->status = JUDGE__STATUS__CE;
         snprintf(out->message, sizeof(out->message), "the compiler was "
                  "stopped by the sandbox: %.200s", res.message);
+        runner_compile_say(out);
         break;
 
     case SANDBOX_IE:
