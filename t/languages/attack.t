@@ -4,10 +4,11 @@
 # something through what its toolchain offers beyond plain code:
 #
 #   - code run while compiling (Template Haskell, Nim's staticRead and
-#     staticExec, Crystal's macros, Free Pascal's {$I}, COBOL's COPY, D's
-#     string imports) reading host files, reaching the network, making a
-#     forbidden system call (CE, never IE), or leaving a file for a later
-#     submission's compile;
+#     staticExec, Crystal's and Racket's macros, Free Pascal's {$I},
+#     COBOL's COPY, D's string imports) reading host files, reaching the
+#     network, making a forbidden system call (CE, never IE), or leaving a
+#     file for a later submission's compile; a Rust macro that doubles
+#     itself (CE, out of memory or time);
 #   - a runtime's own ways out (PHP's shell_exec, SQLite's .shell and
 #     readfile(), Octave's system()) reading host files and writing outside
 #     /box; a search of the whole tree for a writable place, the binds of
@@ -73,6 +74,20 @@ S
     ['a string import', 'd',
      "import std.stdio;\nvoid main() { writeln(import(\"/etc/shadow\")); }\n",
      'CE', undef, undef, qr/-J/],
+    ['a macro that doubles itself', 'rust',
+     "#![recursion_limit = \"100000\"]\n"
+     . "macro_rules! b { () => {}; (x \$(\$t:tt)*) => { b!(\$(\$t)* \$(\$t)*); }; }\n"
+     . "b!(x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x);\n"
+     . "fn main() {}\n",
+     'CE', undef, undef, qr/(^|\n)the compiler ran out of (time|memory) [^\n]*\n?$/],
+    ['a macro reads a host file', 'racket', <<'S', 'AC', "x\n"],
+#lang racket/base
+(require (for-syntax racket/base racket/file))
+(define-syntax (m stx)
+  (datum->syntax stx (with-handlers ([void (lambda (e) "x")])
+                       (file->string "/etc/shadow"))))
+(displayln (m))
+S
     ['staticExec reaches the network', 'nim',
      qq{const s = staticExec("$net 2>/dev/null")\necho s\n}, 'AC', "x\n"],
     ['a macro reaches the network', 'crystal',
