@@ -1,0 +1,146 @@
+# conf/languages.conf as an operator runs it: nginx with the module, real
+# judge-worker processes, the real sandbox.
+#
+#   - a host lacking toolchains: a table naming a missing compiler, a
+#     version command that hangs (with its output open, or closed), one
+#     that prints binary bytes and escapes instead of a version: each is
+#     left out, the rest offered, and start-up is cut at the probes' 5 s
+#     limit
+#   - a JVM language's multi-file artifact: compiled once, then cached,
+#     also after the worker restarts
+#   - memory a JVM program honestly uses close to its limit is AC, and a
+#     small limit is MLE, not IE
+
+use Test::Judge::Nginx;
+use JSON::PP;
+use Time::HiRes qw(time);
+
+our $Http = <<'CONF';
+    judge_zone judge:32m;
+    judge_worker_token t;
+    judge_heartbeat_interval 500ms;
+    judge_heartbeat_timeout 3s;
+    judge_memory_limit 256m 1024m;
+CONF
+
+our $Config = <<'CONF';
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+CONF
+
+# writes "$text" as servroot/languages.conf; returns its path
+sub table {
+    my ($text) = @_;
+    my $path = servroot() . '/languages.conf';
+    open my $fh, '>', $path or die $!;
+    print $fh $text;
+    close $fh;
+    return $path;
+}
+
+# the section "$id" of conf/languages.conf
+sub section {
+    my ($id) = @_;
+    my $conf = Test::Judge::Nginx::slurp(repo_root() . '/conf/languages.conf');
+    $conf =~ /^(\[\Q$id\E\]\n.*?)(?=^\[|\z)/ms or die "no [$id]";
+    return "$1\n";
+}
+
+sub workers { ((http_json(GET => '/health'))[1] // {})->{workers} // 0 }
+
+sub judge {
+    my ($body) = @_;
+    my ($code, $r) = http_json(POST => '/submissions?wait=true', $body);
+    return $r // { verdict => "HTTP $code" };
+}
+
+sub pretty { JSON::PP->new->canonical->pretty->encode(@_) }
+
+run_tests();
+
+__DATA__
+
+=== a host without some toolchains: those are not offered, start-up is cut at 5 s
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+my $path = ::table(<<'TABLE');
+[cpp]
+name    = C++
+version = g++ -dumpfullversion
+source  = main.cpp
+compile = g++ -O2 -o main main.cpp
+artifact = main
+run     = ./main
+
+[missing]
+name    = Missing
+version = /opt/nowhere/bin/cc --version
+source  = main.c
+compile = /opt/nowhere/bin/cc -o main main.c
+artifact = main
+run     = ./main
+
+[notonpath]
+name    = Not on PATH
+version = no-such-compiler-here --version
+source  = main.c
+run     = no-such-compiler-here main.c
+
+[hangs]
+name    = Hangs
+version = sleep 600
+source  = main.txt
+run     = cat main.txt
+
+[hangsclosed]
+name    = Hangs with its output closed
+version = exec >/dev/null 2>&1; sleep 600
+source  = main.txt
+run     = cat main.txt
+
+[garbage]
+name    = Garbage {version}
+version = printf '\377\376\033[31mjunk\001\n'
+source  = main.txt
+run     = cat main.txt
+
+[words]
+name    = Words {version}
+version = echo '  no dotted number, only words  '
+source  = main.txt
+run     = cat main.txt
+TABLE
+my $t0 = time;
+spawn_worker('w1', languages => $path);
+ok(wait_until(sub { ::workers() == 1 }, 30), 'worker up');
+my $took = time - $t0;
+cmp_ok($took, '<', 8, 'start-up cut at the probes\' 5 s limit')
+    or diag("took $took s");
+cmp_ok($took, '>', 4.5, 'the hanging probes had their 5 s');
+my (undef, $l) = http_json(GET => '/languages');
+is(join(',', map { $_->{id} } @{ $l->{languages} // [] }), 'cpp,words',
+   'only the languages whose toolchain answered are offered');
+my (undef, $w) = http_json(GET => '/languages/words');
+is($w->{version}, 'no dotted number, only words',
+   'a version without a dotted number is the line printed');
+my $r = ::judge({language => 'hangs', source => 'x',
+                 tests => [{input => '', expected_output => "x"}]});
+is($r->{error}{code}, 'unknown_language', 'a language not offered is refused');
+$r = ::judge({language => 'cpp',
+              source => "#include <cstdio>\nint main(){puts(\"ok\");}",
+              tests => [{input => '', expected_output => "ok\n"}]});
+is($r->{verdict}, 'AC', 'the offered language judges') or diag(::pretty($r));
+my $log = Test::Judge::Nginx::slurp(servroot() . '/logs/worker-w1.log');
+like($log, qr/language hangs not offered: "sleep 600": timed out after 5000 ms/,
+     'the hanging probe is logged as timed out');
+like($log, qr/language hangsclosed not offered: .*timed out after 5000 ms/,
+     'so is the one that closed its output');
+like($log, qr/language garbage not offered: .*printed no version/,
+     'a probe printing no version is logged');
+like($log, qr/language missing not offered: .*exited with 127/,
+     'a missing compiler is logged');
+my @left = grep { Test::Judge::Nginx::slurp("$_/cmdline") eq "sleep\0" . "600\0" }
+            glob '/proc/[0-9]*';
+is(scalar @left, 0, 'no probe is left running');
