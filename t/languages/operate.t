@@ -6,8 +6,9 @@
 #     that prints binary bytes and escapes instead of a version: each is
 #     left out, the rest offered, and start-up is cut at the probes' 5 s
 #     limit
-#   - a JVM language's multi-file artifact: compiled once, then cached,
-#     also after the worker restarts
+#   - multi-file artifacts (Java, Kotlin, C#, Erlang): compiled once,
+#     then cached, also after the worker restarts
+#   - a reload of nginx changing the compile caps while a compile runs
 #   - memory a JVM program honestly uses close to its limit is AC, and a
 #     small limit is MLE, not IE
 
@@ -144,3 +145,124 @@ like($log, qr/language missing not offered: .*exited with 127/,
 my @left = grep { Test::Judge::Nginx::slurp("$_/cmdline") eq "sleep\0" . "600\0" }
             glob '/proc/[0-9]*';
 is(scalar @left, 0, 'no probe is left running');
+
+
+=== multi-file artifacts (JVM, Mono, Erlang): compiled once, then cached, also after the worker restarts
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 300
+--- perl
+my %src = (
+    java => <<'SRC',
+import java.util.*;
+public class Solution {
+    static class Pair { final long a, b; Pair(long a, long b) { this.a = a; this.b = b; } }
+    interface Adder { long add(Pair p); }
+    public static void main(String[] args) {
+        Scanner s = new Scanner(System.in);
+        Adder f = new Adder() { public long add(Pair p) { return p.a + p.b; } };
+        System.out.println(f.add(new Pair(s.nextLong(), s.nextLong())));
+    }
+}
+SRC
+    kotlin => <<'SRC',
+data class Pair2(val a: Long, val b: Long)
+fun main() {
+    val (a, b) = readLine()!!.trim().split(" ").map { it.toLong() }
+    println(listOf(Pair2(a, b)).map { it.a + it.b }.first())
+}
+SRC
+    csharp => <<'SRC',
+using System;
+class Pair { public long A, B; }
+class Program {
+    static void Main() {
+        var t = Console.ReadLine().Split(' ');
+        var p = new Pair { A = long.Parse(t[0]), B = long.Parse(t[1]) };
+        Console.WriteLine(p.A + p.B);
+    }
+}
+SRC
+    erlang => <<'SRC',
+-module(main).
+-export([main/0]).
+
+main() ->
+    {ok, [A, B]} = io:fread("", "~d ~d"),
+    io:format("~p~n", [A + B]).
+SRC
+);
+my @tests = ({input => "20 22\n", expected_output => "42\n"});
+spawn_worker('w1', slots => 2);
+ok(wait_until(sub { ::workers() == 1 }, 30), 'worker up');
+my (undef, $l) = http_json(GET => '/languages');
+my %offered = map { $_->{id} => 1 } @{ $l->{languages} };
+my @ids = grep { $offered{$_} } sort keys %src;
+SKIP: {
+skip('none of Java, Kotlin, C#, Erlang offered', 1) unless @ids;
+for my $round (1 .. 3) {
+    if ($round == 3) {
+        Test::Judge::Nginx::stop_spawned();
+        ok(wait_until(sub { ::workers() == 0 }, 10), 'the worker is gone');
+        spawn_worker('w1', slots => 2);
+        ok(wait_until(sub { ::workers() == 1 }, 30), 'the worker is back');
+    }
+    for my $id (@ids) {
+        my $r = ::judge({language => $id, source => $src{$id}, tests => \@tests});
+        is($r->{verdict}, 'AC', "$id, round $round: AC") or diag(::pretty($r));
+        is($r->{compile}{cached} ? 1 : 0, $round == 1 ? 0 : 1,
+           "$id, round $round: " . ($round == 1 ? 'compiled' : 'cached'));
+    }
+}
+my $log = Test::Judge::Nginx::slurp(servroot() . '/logs/worker-w1.log');
+for my $id (@ids) {
+    my $n = () = $log =~ /compile \d+ \(\Q$id\E, /g;
+    is($n, 1, "$id compiled once");
+}
+}
+
+
+=== a reload changing the compile caps while a compile runs: it keeps the caps it was sent with, the next has the new ones
+--- http_config eval: $::Http . "judge_compile_cpu_time_limit 3s;\njudge_compile_wall_time_limit 6s;"
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+my $path = ::table(<<'TABLE');
+[spin]
+name    = Spin
+version = echo 1.0
+source  = main.txt
+compile = /bin/sh -c "while :; do :; done"
+artifact = main
+run     = ./main
+compile_time = 30
+TABLE
+spawn_worker('w1', languages => $path);
+ok(wait_until(sub { ::workers() == 1 }, 30), 'worker up');
+my @tests = ({input => '', expected_output => "x\n"});
+my ($code, $first) = http_json(POST => '/submissions',
+                               {language => 'spin', source => 'a', tests => \@tests});
+is($code, 202, 'a compile is sent');
+ok(wait_until(sub {
+    ((http_json(GET => "/submissions/$first->{id}"))[1]{status} // '') eq 'COMPILING'
+}, 10), 'it runs');
+my $conf = servroot() . '/conf/nginx.conf';
+my $text = Test::Judge::Nginx::slurp($conf);
+$text =~ s/judge_compile_cpu_time_limit 3s;/judge_compile_cpu_time_limit 1s;/ or die;
+open my $fh, '>', $conf or die $!;
+print $fh $text;
+close $fh;
+ok(reload_nginx(), 'nginx reloaded with a cap of 1 s');
+my $r;
+ok(wait_until(sub {
+    (undef, $r) = http_json(GET => "/submissions/$first->{id}");
+    ($r->{status} // '') !~ /^(QUEUED|RUNNING|COMPILING)$/
+}, 20), 'the compile in flight ends');
+is($r->{verdict}, 'CE', 'CE') or diag(::pretty($r));
+like($r->{compile}{output} // '', qr/ran out of time \(3000 ms of CPU\)\n?\z/,
+     'under the cap it was sent with');
+ok(wait_until(sub { ::workers() == 1 }, 20), 'the worker is connected');
+$r = ::judge({language => 'spin', source => 'b', tests => \@tests});
+is($r->{verdict}, 'CE', 'a compile after the reload is CE') or diag(::pretty($r));
+like($r->{compile}{output} // '', qr/ran out of time \(1000 ms of CPU\)\n?\z/,
+     'under the new cap');
