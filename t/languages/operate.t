@@ -9,8 +9,9 @@
 #   - multi-file artifacts (Java, Kotlin, C#, Erlang): compiled once,
 #     then cached, also after the worker restarts
 #   - a reload of nginx changing the compile caps while a compile runs
-#   - memory a JVM program honestly uses close to its limit is AC, and a
-#     small limit is MLE, not IE
+#   - memory a program holds close to its limit (Java, Go, C#, Node.js)
+#     is AC up to its runtime's own overhead, more is MLE, and a limit
+#     too small for the runtime to start is MLE, not IE
 
 use Test::Judge::Nginx;
 use JSON::PP;
@@ -266,3 +267,100 @@ $r = ::judge({language => 'spin', source => 'b', tests => \@tests});
 is($r->{verdict}, 'CE', 'a compile after the reload is CE') or diag(::pretty($r));
 like($r->{compile}{output} // '', qr/ran out of time \(1000 ms of CPU\)\n?\z/,
      'under the new cap');
+
+
+=== memory near the limit: what a program holds is AC up to the runtime's own overhead, a small limit is MLE, not IE
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 300
+--- perl
+# N MB (read from stdin) held at once, 1 MB arrays each touched
+my %src = (
+    java => <<'SRC',
+import java.util.*;
+public class Main {
+    public static void main(String[] a) {
+        int n = new Scanner(System.in).nextInt();
+        byte[][] b = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            b[i] = new byte[1 << 20];
+            for (int j = 0; j < (1 << 20); j += 4096) b[i][j] = 1;
+        }
+        System.out.println("ok");
+    }
+}
+SRC
+    go => <<'SRC',
+package main
+
+import "fmt"
+
+func main() {
+	var n int
+	fmt.Scan(&n)
+	b := make([][]byte, n)
+	for i := range b {
+		b[i] = make([]byte, 1<<20)
+		for j := 0; j < 1<<20; j += 4096 {
+			b[i][j] = 1
+		}
+	}
+	fmt.Println("ok")
+}
+SRC
+    csharp => <<'SRC',
+using System;
+class P {
+    static void Main() {
+        int n = int.Parse(Console.ReadLine().Trim());
+        var b = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            b[i] = new byte[1 << 20];
+            for (int j = 0; j < (1 << 20); j += 4096) b[i][j] = 1;
+        }
+        Console.WriteLine("ok");
+    }
+}
+SRC
+    javascript => <<'SRC',
+const n = parseInt(require('fs').readFileSync(0, 'utf8'));
+const b = [];
+for (let i = 0; i < n; i++) b.push(new Array(1 << 17).fill(i + 0.5));
+console.log("ok");
+SRC
+);
+# [language, limit MB, MB held, verdict]: the JVM's own 35-40 MB and its
+# young generation's pages come on top of what the program holds
+my @cases = (
+    [java => 64, 20, 'AC'], [java => 128, 80, 'AC'], [java => 256, 170, 'AC'],
+    [java => 64, 60, 'MLE'], [java => 16, 1, 'MLE'],
+    [go => 64, 56, 'AC'], [go => 256, 230, 'AC'], [go => 64, 80, 'MLE'],
+    [csharp => 64, 48, 'AC'], [csharp => 256, 220, 'AC'],
+    [javascript => 64, 40, 'AC'], [javascript => 256, 200, 'AC'],
+    [javascript => 32, 30, 'MLE'],
+);
+spawn_worker('w1', slots => 2);
+ok(wait_until(sub { ::workers() == 1 }, 30), 'worker up');
+my (undef, $l) = http_json(GET => '/languages');
+my %offered = map { $_->{id} => 1 } @{ $l->{languages} };
+my @jobs;
+for my $c (grep { $offered{$_->[0]} } @cases) {
+    my ($id, $mb, $n) = @$c;
+    my ($code, $r) = http_json(POST => '/submissions', {language => $id,
+        source => $src{$id},
+        tests => [{input => "$n\n", expected_output => "ok\n"}],
+        limits => {memory_kb => $mb * 1024, cpu_time_ms => 5000,
+                   wall_time_ms => 20000}});
+    is($code, 202, "$id, $n MB under $mb MB: accepted");
+    push @jobs, [@$c, $r->{id}];
+}
+for my $j (@jobs) {
+    my ($id, $mb, $n, $verdict, $sub) = @$j;
+    my $r;
+    wait_until(sub {
+        (undef, $r) = http_json(GET => "/submissions/$sub");
+        ($r->{status} // '') !~ /^(QUEUED|RUNNING|COMPILING)$/
+    }, 120);
+    is($r->{verdict}, $verdict, "$id, $n MB under $mb MB: $verdict")
+        or diag(::pretty($r));
+}
