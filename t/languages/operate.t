@@ -62,7 +62,7 @@ run_tests();
 
 __DATA__
 
-=== a host without some toolchains: those are not offered, start-up is cut at 5 s
+=== toolchains missing: not offered, start-up cut at 5 s
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- timeout: 60
@@ -143,12 +143,13 @@ like($log, qr/language garbage not offered: .*printed no version/,
      'a probe printing no version is logged');
 like($log, qr/language missing not offered: .*exited with 127/,
      'a missing compiler is logged');
-my @left = grep { Test::Judge::Nginx::slurp("$_/cmdline") eq "sleep\0" . "600\0" }
-            glob '/proc/[0-9]*';
+my @left = grep {
+    Test::Judge::Nginx::slurp("$_/cmdline") eq "sleep\0" . "600\0"
+} glob '/proc/[0-9]*';
 is(scalar @left, 0, 'no probe is left running');
 
 
-=== multi-file artifacts (JVM, Mono, Erlang): compiled once, then cached, also after the worker restarts
+=== multi-file artifacts: compiled once, cached, also after a restart
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- timeout: 300
@@ -157,7 +158,10 @@ my %src = (
     java => <<'SRC',
 import java.util.*;
 public class Solution {
-    static class Pair { final long a, b; Pair(long a, long b) { this.a = a; this.b = b; } }
+    static class Pair {
+        final long a, b;
+        Pair(long a, long b) { this.a = a; this.b = b; }
+    }
     interface Adder { long add(Pair p); }
     public static void main(String[] args) {
         Scanner s = new Scanner(System.in);
@@ -209,7 +213,8 @@ for my $round (1 .. 3) {
         ok(wait_until(sub { ::workers() == 1 }, 30), 'the worker is back');
     }
     for my $id (@ids) {
-        my $r = ::judge({language => $id, source => $src{$id}, tests => \@tests});
+        my $r = ::judge({language => $id, source => $src{$id},
+                         tests => \@tests});
         is($r->{verdict}, 'AC', "$id, round $round: AC") or diag(::pretty($r));
         is($r->{compile}{cached} ? 1 : 0, $round == 1 ? 0 : 1,
            "$id, round $round: " . ($round == 1 ? 'compiled' : 'cached'));
@@ -223,8 +228,10 @@ for my $id (@ids) {
 }
 
 
-=== a reload changing the compile caps while a compile runs: it keeps the caps it was sent with, the next has the new ones
---- http_config eval: $::Http . "judge_compile_cpu_time_limit 3s;\njudge_compile_wall_time_limit 6s;"
+=== a reload changes the compile caps while a compile runs
+--- http_config eval
+$::Http . "judge_compile_cpu_time_limit 3s;\n"
+        . "judge_compile_wall_time_limit 6s;"
 --- config eval: $::Config
 --- timeout: 60
 --- perl
@@ -242,14 +249,16 @@ spawn_worker('w1', languages => $path);
 ok(wait_until(sub { ::workers() == 1 }, 30), 'worker up');
 my @tests = ({input => '', expected_output => "x\n"});
 my ($code, $first) = http_json(POST => '/submissions',
-                               {language => 'spin', source => 'a', tests => \@tests});
+                               {language => 'spin', source => 'a',
+                                tests => \@tests});
 is($code, 202, 'a compile is sent');
 ok(wait_until(sub {
-    ((http_json(GET => "/submissions/$first->{id}"))[1]{status} // '') eq 'COMPILING'
+    my (undef, $s) = http_json(GET => "/submissions/$first->{id}");
+    ($s->{status} // '') eq 'COMPILING'
 }, 10), 'it runs');
 my $conf = servroot() . '/conf/nginx.conf';
 my $text = Test::Judge::Nginx::slurp($conf);
-$text =~ s/judge_compile_cpu_time_limit 3s;/judge_compile_cpu_time_limit 1s;/ or die;
+$text =~ s/(judge_compile_cpu_time_limit) 3s;/$1 1s;/ or die;
 open my $fh, '>', $conf or die $!;
 print $fh $text;
 close $fh;
@@ -264,12 +273,13 @@ like($r->{compile}{output} // '', qr/ran out of time \(3000 ms of CPU\)\n?\z/,
      'under the cap it was sent with');
 ok(wait_until(sub { ::workers() == 1 }, 20), 'the worker is connected');
 $r = ::judge({language => 'spin', source => 'b', tests => \@tests});
-is($r->{verdict}, 'CE', 'a compile after the reload is CE') or diag(::pretty($r));
+is($r->{verdict}, 'CE', 'a compile after the reload is CE')
+    or diag(::pretty($r));
 like($r->{compile}{output} // '', qr/ran out of time \(1000 ms of CPU\)\n?\z/,
      'under the new cap');
 
 
-=== memory near the limit: what a program holds is AC up to the runtime's own overhead, a small limit is MLE, not IE
+=== memory held near the limit: AC up to the runtime's overhead
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- timeout: 300
