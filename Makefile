@@ -9,7 +9,7 @@
 #                 the toolchains of a few languages (C, C++, Python, Perl,
 #                 Bash, Java, Node.js)
 #   make languages  that, and the toolchain of every language of
-#                 conf/languages.conf (Debian packages, about 620 MB)
+#                 conf/languages.conf (Debian packages, about 980 MB)
 #   make asan     build instrumented worker binaries into build-asan/
 #   make module-tests  build the module's C unit tests (t/unit/module_*.t)
 #   make fuzz-module   build the module's libFuzzer targets (t/fuzz/module.t

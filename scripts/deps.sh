@@ -42,7 +42,7 @@ packages=(
 )
 
 # The toolchains of conf/languages.conf beyond the few above (make
-# languages): Debian 12's own packages, about 620 MB to download.
+# languages): Debian 12's own packages, about 980 MB to download.
 languages=(
     pypy3 node-typescript coffeescript golang-go rustc
     kotlin scala groovy clojure

@@ -1344,15 +1344,16 @@ language_argv(char *const *argv, const char *main, uint64_t memory_mb,
 /*
  * Picks the version out of a toolchain's banner: the first run of digits
  * with at least one dot ("javac 17.0.15" -> "17.0.15", "v20.1.0" ->
- * "20.1.0", "go1.22.1" -> "1.22.1"), or else the first non-empty line.
- * Returns a malloc'd string, NULL for empty output or ENOMEM.
+ * "20.1.0", "go1.22.1" -> "1.22.1"), or else the first non-empty line
+ * when it is printable ASCII (not bytes of a binary or a terminal's
+ * escapes, which would reach clients in the language's name).  Returns a
+ * malloc'd string, NULL for no version or ENOMEM.
  */
 char *
 languages_extract_version(const char *output)
 {
     const char  *p, *start, *end;
-    size_t       len;
-    char        *v;
+    size_t       i, len;
 
     for (p = output; *p != '\0'; p++) {
         if (*p < '0' || *p > '9' || (p > output && p[-1] >= '0'
@@ -1384,9 +1385,15 @@ languages_extract_version(const char *output)
         return NULL;
     }
 
-    v = strndup(start, len > 128 ? 128 : len);
+    for (i = 0; i < len; i++) {
+        if ((unsigned char) start[i] < 0x20
+            || (unsigned char) start[i] > 0x7e)
+        {
+            return NULL;
+        }
+    }
 
-    return v;
+    return strndup(start, len > 128 ? 128 : len);
 }
 
 
@@ -1539,15 +1546,16 @@ probe_start(struct language *ls, size_t n, struct probe *p)
 
 /*
  * Reads the output of the "n" probes "p" (each cut at LANGUAGES_MAX_OUTPUT
- * - 1 bytes, the rest read and dropped) until each has closed it or
- * "timeout_ms" has passed; a probe still writing then stays open.
+ * - 1 bytes, the rest read and dropped) until each has closed it or the
+ * "deadline" (a now_ms() value) has passed; a probe still writing then
+ * stays open.
  */
 static void
-probe_read(struct probe *p, size_t n, int timeout_ms)
+probe_read(struct probe *p, size_t n, int64_t deadline)
 {
     struct pollfd  *pfd;
     size_t         *which, i, k, open;
-    int64_t         deadline, left;
+    int64_t         left;
     ssize_t         got;
     char            scratch[1024];
 
@@ -1559,8 +1567,6 @@ probe_read(struct probe *p, size_t n, int timeout_ms)
         free(which);
         return;
     }
-
-    deadline = now_ms() + timeout_ms;
 
     for ( ;; ) {
         open = 0;
@@ -1618,16 +1624,18 @@ probe_read(struct probe *p, size_t n, int timeout_ms)
 
 
 /*
- * Ends probe "p" once its output is read: a probe still writing has timed
- * out ("timeout_ms") and its process group is killed.  Sets its rc: the
- * exit status (0-255), 256 + signal when killed, or -1 with the reason
- * in its output when it could not run or timed out.
+ * Ends probe "p" once its output is read: a probe still writing, or not
+ * yet exited, at the "deadline" (a now_ms() value) has timed out
+ * ("timeout_ms") and its process group is killed.  Sets its rc: the exit
+ * status (0-255), 256 + signal when killed, or -1 with the reason in its
+ * output when it could not run or timed out.
  */
 static void
-probe_finish(struct probe *p, int timeout_ms)
+probe_finish(struct probe *p, int64_t deadline, int timeout_ms)
 {
-    int   status;
-    bool  timed_out;
+    int    status;
+    bool   timed_out;
+    pid_t  rc;
 
     if (p->pid == 0) {
         return;
@@ -1636,12 +1644,37 @@ probe_finish(struct probe *p, int timeout_ms)
     p->out[p->len] = '\0';
     timed_out = p->fd != -1;
 
-    /* ESRCH, the group already gone, is the only way this can fail */
     if (timed_out) {
         (void) close(p->fd);
         p->fd = -1;
-        (void) kill(-p->pid, SIGKILL);
     }
+
+    /* a command may close its output and go on running */
+    while (!timed_out) {
+        rc = waitpid(p->pid, &status, WNOHANG);
+
+        if (rc == p->pid) {
+            p->rc = WIFSIGNALED(status) ? 256 + WTERMSIG(status)
+                                        : WEXITSTATUS(status);
+            return;
+        }
+
+        if (rc == -1 && errno != EINTR) {
+            snprintf(p->out, sizeof(p->out), "waitpid() failed: %s",
+                     strerror(errno));
+            return;
+        }
+
+        if (now_ms() >= deadline) {
+            timed_out = true;
+            break;
+        }
+
+        (void) usleep(10000);
+    }
+
+    /* ESRCH, the group already gone, is the only way this can fail */
+    (void) kill(-p->pid, SIGKILL);
 
     while (waitpid(p->pid, &status, 0) == -1) {
         if (errno != EINTR) {
@@ -1651,14 +1684,7 @@ probe_finish(struct probe *p, int timeout_ms)
         }
     }
 
-    if (timed_out) {
-        snprintf(p->out, sizeof(p->out), "timed out after %d ms",
-                 timeout_ms);
-        return;
-    }
-
-    p->rc = WIFSIGNALED(status) ? 256 + WTERMSIG(status)
-                                : WEXITSTATUS(status);
+    snprintf(p->out, sizeof(p->out), "timed out after %d ms", timeout_ms);
 }
 
 
@@ -1674,6 +1700,7 @@ languages_probe(struct languages *ls, struct log *lg, int timeout_ms)
 {
     size_t            i;
     int               rc;
+    int64_t           deadline;
     char             *out;
     struct probe     *p;
     struct language  *l;
@@ -1690,13 +1717,15 @@ languages_probe(struct languages *ls, struct log *lg, int timeout_ms)
         return;
     }
 
+    deadline = now_ms() + timeout_ms;
+
     probe_start(ls->items, ls->n, p);
-    probe_read(p, ls->n, timeout_ms);
+    probe_read(p, ls->n, deadline);
 
     for (i = 0; i < ls->n; i++) {
         l = &ls->items[i];
 
-        probe_finish(&p[i], timeout_ms);
+        probe_finish(&p[i], deadline, timeout_ms);
         rc = p[i].rc;
         out = p[i].out;
 

@@ -47,6 +47,11 @@ static const char *table =
     "name = Late\n"
     "version = sleep 0.3; echo late 4.5.6\n"
     "source = x\n"
+    "run = x\n"
+    "[quiet]\n"
+    "name = Quiet\n"
+    "version = exec >/dev/null 2>&1; sleep 5\n"
+    "source = x\n"
     "run = x\n";
 
 
@@ -253,7 +258,7 @@ main(void)
         return done_testing();
     }
 
-    is_int(ls.n, 6, "six languages");
+    is_int(ls.n, 7, "seven languages");
     is_str(ls.items[0].id, "cpp", "ids in file order");
     is_str(ls.items[0].compile_command, "g++ -O2 -o main main.cpp -DX=a=b",
            "a value may contain '='");
@@ -279,7 +284,7 @@ main(void)
     log_close(&lg);
 
     ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    ok(ms >= 900 && ms < 1900, "probes run at once: two past the timeout "
+    ok(ms >= 900 && ms < 1900, "probes run at once: three past the timeout "
        "take one timeout");
 
     is_str(ls.items[0].version, "12.2.0", "probe: cpp version from banner");
@@ -288,6 +293,8 @@ main(void)
     ok(ls.items[3].version == NULL && ls.items[4].version == NULL,
        "probe: commands past the timeout, not offered");
     is_str(ls.items[5].version, "4.5.6", "probe: a version printed late");
+    ok(ls.items[6].version == NULL, "probe: a command that closed its "
+       "output and goes on running is cut at the timeout");
 
     name = languages_display_name(&ls.items[0]);
     is_str(name, "C++ (GCC 12.2.0)", "{version} in the name is filled in");
@@ -556,6 +563,10 @@ main(void)
     version_is("\n\n  weird build  \nmore\n", "weird build");
     ok(languages_extract_version("  \n") == NULL, "no version in blank "
        "output");
+    ok(languages_extract_version("\377\376\033[31mjunk\n") == NULL,
+       "no version in a line of binary bytes and escapes");
+    ok(languages_extract_version("junk\001\n") == NULL,
+       "no version in a line with a control character");
 
     test_main();
 
