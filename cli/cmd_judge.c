@@ -601,7 +601,7 @@ submit_and_follow(judge_t *j, const char *path, json_t *body, tree_t *tree)
     }
     snprintf(sid, sizeof(sid), "%s", id);
     json_decref(a);
-    if (!j->json && !j->quiet && !j->term.tty) {
+    if (!j->json && !j->quiet) {
         printf("submission %s\n", sid);
     }
     return judge_follow(j, sid, tree);

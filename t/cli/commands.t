@@ -284,7 +284,7 @@ my $dir = project('main.py' => $::Right, '.judge.yaml' => $yaml);
 
 my ($rc, $out, $err) = judge_cli({ dir => $dir }, 'run');
 is($rc, 0, 'a right source: exit 0') or diag($out, $err);
-like($out, qr/^submission ([0-9a-f]{24})$/m, 'the submission, off a terminal');
+like($out, qr/^submission ([0-9a-f]{24})$/m, 'the submission\'s id');
 my ($id) = $out =~ /^submission ([0-9a-f]{24})$/m;
 like($out, qr/^Sum · python\n\|- samples\n\|  \|- \+ s1  \d+ ms\n\|  `- \+ s2  \d+ ms\n`- hidden\n   \|- \+ big  \d+ ms\n   \|- \+ secret  \d+ ms\n   `- \+ asserted  \d+ ms\n\+ All 5 tests passed!$/m,
      'the tree: stages, tests, the outcome');
