@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
 
 #include <curl/curl.h>
 
@@ -24,6 +28,8 @@
 #define HTTP_TIMEOUT          60L       /* but for ?wait=true */
 #define HTTP_TICK_MS          100
 #define SSE_LINE_MAX          (64 * 1024 * 1024)
+#define HTTP_RETRIES          5         /* after a 429 or 503 */
+#define HTTP_RETRY_MAX_S      30        /* the longest wait before one */
 
 
 typedef struct {
@@ -32,6 +38,12 @@ typedef struct {
     size_t   cap;
     int      too_big;
 } buffer_t;
+
+
+/* what http_request() keeps of an answer's headers */
+typedef struct {
+    long     retry_after;       /* seconds; -1 when not given */
+} headers_t;
 
 
 /* the Server-Sent Events parser's state (the WHATWG rules, minus ids) */
@@ -87,6 +99,25 @@ on_body(char *p, size_t size, size_t n, void *data)
 }
 
 
+/* the Retry-After of an answer (seconds; an HTTP date is not used) */
+static size_t
+on_header(char *p, size_t size, size_t n, void *data)
+{
+    headers_t  *h = data;
+    size_t      len = size * n;
+    char        value[32];
+
+    if (len > 12 && len < 12 + sizeof(value)
+        && strncasecmp(p, "Retry-After:", 12) == 0)
+    {
+        memcpy(value, p + 12, len - 12);
+        value[len - 12] = '\0';
+        h->retry_after = strtol(value, NULL, 10);
+    }
+    return len;
+}
+
+
 /* libcurl's progress callback: a non-zero return aborts the transfer */
 static int
 on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow,
@@ -103,7 +134,8 @@ on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow,
  */
 static CURL *
 http_handle(const judge_t *j, const char *method, const char *path,
-            const char *accept, const char *body, struct curl_slist **headers)
+            const char *accept, const char *body, const char *key,
+            struct curl_slist **headers)
 {
     CURL                *c;
     char                *url, *auth = NULL;
@@ -130,6 +162,12 @@ http_handle(const judge_t *j, const char *method, const char *path,
         t = curl_slist_append(h, "Content-Type: application/json");
         h = t ? t : h;
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    }
+    if (key != NULL) {
+        auth = judge_format("Idempotency-Key: %s", key);
+        t = auth ? curl_slist_append(h, auth) : NULL;
+        h = t ? t : h;
+        free(auth);
     }
     if (j->token != NULL) {
         auth = judge_format("Authorization: Bearer %s", j->token);
@@ -184,24 +222,27 @@ http_answer(long status, const buffer_t *b)
 
 
 /*
- * Sends "method" "path" with "body" (NULL: none) and reads the answer:
- * its status and its JSON (NULL when it had no body).  Returns 0 when an
- * answer came, or -1 with why none did in "err" (the judge could not be
- * reached, Ctrl-C, a timeout).  A path with "wait=true" has no overall
- * timeout: the judge answers when the work is done.
+ * One request: "method" "path" with "body" (NULL: none) and the
+ * Idempotency-Key "key" (NULL: none); the answer's status, JSON (NULL
+ * when it had no body) and Retry-After.  Returns 0 when an answer came,
+ * or -1 with why none did in "err" (the judge could not be reached,
+ * Ctrl-C, a timeout).  A path with "wait=true" has no overall timeout:
+ * the judge answers when the work is done.
  */
-int
-http_request(const judge_t *j, const char *method, const char *path,
-             json_t *body, long *status, json_t **answer, char *err,
-             size_t errlen)
+static int
+http_once(const judge_t *j, const char *method, const char *path,
+          json_t *body, const char *key, long *status, json_t **answer,
+          headers_t *hd, CURLcode *result, char *err, size_t errlen)
 {
     CURL                *c;
     CURLcode             rc;
     buffer_t             b;
     char                *text = NULL;
-    struct curl_slist   *h;
+    struct curl_slist   *h = NULL;
 
     *answer = NULL;
+    *status = 0;
+    hd->retry_after = -1;
     memset(&b, 0, sizeof(b));
     if (body != NULL) {
         text = json_dumps(body, JSON_COMPACT);
@@ -210,7 +251,8 @@ http_request(const judge_t *j, const char *method, const char *path,
             return -1;
         }
     }
-    c = http_handle(j, method, path, "Accept: application/json", text, &h);
+    c = http_handle(j, method, path, "Accept: application/json", text, key,
+                    &h);
     if (c == NULL) {
         free(text);
         snprintf(err, errlen, "out of memory");
@@ -218,10 +260,13 @@ http_request(const judge_t *j, const char *method, const char *path,
     }
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, hd);
     if (strstr(path, "wait=true") == NULL) {
         curl_easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT);
     }
     rc = curl_easy_perform(c);
+    *result = rc;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     curl_easy_cleanup(c);
     curl_slist_free_all(h);
@@ -242,6 +287,92 @@ http_request(const judge_t *j, const char *method, const char *path,
     *answer = http_answer(*status, &b);
     free(b.data);
     return 0;
+}
+
+
+/* sleeps "seconds", or less when Ctrl-C comes; 0, or -1 on Ctrl-C */
+static int
+http_pause(long seconds)
+{
+    struct timespec  ts = { 0, 100 * 1000 * 1000 };
+    long             i;
+
+    for (i = 0; i < seconds * 10; i++) {
+        if (judge_interrupted()) {
+            return -1;
+        }
+        nanosleep(&ts, NULL);
+    }
+    return judge_interrupted() ? -1 : 0;
+}
+
+
+/*
+ * Sends "method" "path" with "body" (NULL: none) and reads the answer:
+ * its status and its JSON (NULL when it had no body).  Returns 0 when an
+ * answer came, or -1 with why none did in "err" (the judge could not be
+ * reached, Ctrl-C, a timeout).
+ *
+ * A judge that is busy (429, or 503 with a Retry-After: a full queue, no
+ * free worker yet) is asked again after the time it names, up to 30 s,
+ * five times at most.  A POST carries one Idempotency-Key for all its
+ * tries, and a POST whose answer was lost (the connection broke after it
+ * was sent) is sent again once with it, so a retry never makes a second
+ * submission.
+ */
+int
+http_request(const judge_t *j, const char *method, const char *path,
+             json_t *body, long *status, json_t **answer, char *err,
+             size_t errlen)
+{
+    headers_t       hd;
+    CURLcode        result = CURLE_OK;
+    unsigned char   raw[16];
+    char            key[33], *k = NULL;
+    int             try, rc, lost = 0;
+    size_t          i;
+    const char     *code;
+
+    if (strcmp(method, "POST") == 0
+        && getrandom(raw, sizeof(raw), 0) == (ssize_t) sizeof(raw))
+    {
+        for (i = 0; i < sizeof(raw); i++) {
+            snprintf(key + 2 * i, 3, "%02x", raw[i]);
+        }
+        k = key;
+    }
+    for (try = 0; ; try++) {
+        rc = http_once(j, method, path, body, k, status, answer, &hd,
+                       &result, err, errlen);
+        if (rc != 0) {
+            if (k == NULL || lost++ > 0 || judge_interrupted()
+                || (result != CURLE_GOT_NOTHING && result != CURLE_RECV_ERROR
+                    && result != CURLE_SEND_ERROR
+                    && result != CURLE_PARTIAL_FILE))
+            {
+                return rc;
+            }
+            continue;
+        }
+        if ((*status != 429 && *status != 503) || hd.retry_after < 0
+            || hd.retry_after > HTTP_RETRY_MAX_S || try == HTTP_RETRIES)
+        {
+            return 0;
+        }
+        code = json_string_value(json_object_get(json_object_get(*answer,
+                                                                 "error"),
+                                                 "code"));
+        if (!j->quiet) {
+            fprintf(stderr, "judge: the judge is busy (%ld %s); asking again "
+                    "in %ld s\n", *status, code ? code : "", hd.retry_after);
+        }
+        json_decref(*answer);
+        *answer = NULL;
+        if (http_pause(hd.retry_after > 0 ? hd.retry_after : 1) != 0) {
+            snprintf(err, errlen, "interrupted");
+            return -1;
+        }
+    }
 }
 
 
@@ -380,7 +511,7 @@ http_events(const judge_t *j, const char *path, http_event_pt on_event,
     s.on_event = on_event;
     s.ctx = data;
     s.curl = http_handle(j, "GET", path, "Accept: text/event-stream", NULL,
-                         &h);
+                         NULL, &h);
     m = curl_multi_init();
     if (s.curl == NULL || m == NULL) {
         snprintf(err, errlen, "out of memory");

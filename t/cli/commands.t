@@ -467,3 +467,20 @@ for my $cmd (['submit', 'slow.py', '--tests', 't'], ['exec', 'slow.py']) {
              'and says so');
     }
 }
+
+
+=== a busy judge (429 with Retry-After) is asked again after the time it names
+--- http_config eval: $::Http . "    judge_client_key \$binary_remote_addr;\n    judge_client_jobs 1;\n"
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+ok(start_judge(), 'a worker is up');
+my ($c, $j) = http_json(POST => '/submissions', {
+    language => 'python', source => "import time\ntime.sleep(3)\nprint(1)\n",
+    tests => [ { input => '', expected_output => "1\n" } ] });
+is($c, 202, 'one job of this client is out');
+my $dir = project('ok.py' => "print(6 * 7)\n", 't/1.in' => '', 't/1.out' => "42\n");
+my ($rc, $out, $err) = judge_cli({ dir => $dir }, 'submit', 'ok.py', '--tests', 't');
+is($rc, 0, 'the second is judged once the first is done');
+like($err, qr/^judge: the judge is busy \(429 too_many_jobs\); asking again in \d+ s$/m,
+     'said on stderr');
