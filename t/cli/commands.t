@@ -12,19 +12,6 @@ use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/helpers.pl";
 
-our $Http = <<'CONF';
-    judge_zone judge:16m;
-    judge_worker_token t;
-    judge_heartbeat_interval 500ms;
-    judge_heartbeat_timeout 3s;
-CONF
-
-our $Config = <<'CONF';
-    location / { judge_api; }
-    location = /worker { judge_worker_endpoint; }
-    $TEST_NGINX_ADMIN
-CONF
-
 run_tests();
 
 __DATA__

@@ -9,6 +9,20 @@ use JSON::PP;
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(time sleep);
 
+# the judge the client talks to: the API, the admin API, a worker's door
+our $Http = <<'CONF';
+    judge_zone judge:16m;
+    judge_worker_token t;
+    judge_heartbeat_interval 500ms;
+    judge_heartbeat_timeout 3s;
+CONF
+
+our $Config = <<'CONF';
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+CONF
+
 our @Secret = ('HIDDEN-IN-6170', 'HIDDEN-OUT-8837', 'HIDDEN-ASSERT-2291');
 
 # A sum problem: two samples (one with an assertion), then hidden tests,

@@ -11,19 +11,6 @@ use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/helpers.pl";
 
-our $Http = <<'CONF';
-    judge_zone judge:16m;
-    judge_worker_token t;
-    judge_heartbeat_interval 500ms;
-    judge_heartbeat_timeout 3s;
-CONF
-
-our $Config = <<'CONF';
-    location / { judge_api; }
-    location = /worker { judge_worker_endpoint; }
-    $TEST_NGINX_ADMIN
-CONF
-
 # Sum, slow on the hidden test "big" (its input has a 1000000000)
 our $Slow = "import time\nline = input()\n"
           . "if '1000000000' in line: time.sleep(1.5)\n"
