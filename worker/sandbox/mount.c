@@ -90,14 +90,23 @@ typedef struct {
 } sbx_src_t;
 
 
+/* A host symlink copied as it is, its target read with the sources. */
+typedef struct {
+    char        inside[PATH_MAX];
+    char        target[PATH_MAX];
+} sbx_link_t;
+
+
 typedef struct {
     sbx_src_t  *v;
     size_t      n, cap;
+    sbx_link_t *lv;
+    size_t      ln, lcap;
     sbx_err_t  *err;
-    int         links;          /* /etc pass: 0 binds, 1 symlinks */
 } sbx_srcs_t;
 
-#define SBX_MAX_SRCS  (SBX_MAX_BINDS * 2 + 128)
+#define SBX_MAX_SRCS   (SBX_MAX_BINDS * 2 + 128)
+#define SBX_MAX_LINKS  64
 
 
 static int
@@ -232,32 +241,38 @@ sbx_bind(const sbx_src_t *s, sbx_err_t *err)
 }
 
 
+/* Reads a host symlink, to be made the same under the new root. */
 static int
-sbx_symlink_copy(const char *host, const char *inside, sbx_err_t *err)
+sbx_links_add(sbx_srcs_t *s, const char *host, sbx_err_t *err)
 {
-    char     target[PATH_MAX], path[PATH_MAX];
-    ssize_t  n;
+    sbx_link_t  *l;
+    ssize_t      n;
 
-    n = readlink(host, target, sizeof(target) - 1);
+    if (s->ln == s->lcap) {
+        return sbx_fail(err, 0, "too many symlinks to copy");
+    }
+    l = &s->lv[s->ln];
+    n = readlink(host, l->target, sizeof(l->target) - 1);
     if (n < 0) {
         return sbx_fail(err, errno, "readlink %s", host);
     }
-    target[n] = '\0';
-    snprintf(path, sizeof(path), SBX_NEWROOT "%s", inside);
-    if (symlink(target, path) < 0) {
-        return sbx_fail(err, errno, "symlink %s", path);
-    }
+    l->target[n] = '\0';
+    snprintf(l->inside, sizeof(l->inside), "%s", host);
+    s->ln++;
     return 0;
 }
 
 
+/* Is an /etc entry one of sbx_etc_globs?  (They all start with a letter.) */
 static int
 sbx_etc_wanted(const char *name)
 {
     size_t  i;
 
     for (i = 0; sbx_etc_globs[i] != NULL; i++) {
-        if (fnmatch(sbx_etc_globs[i], name, 0) == 0) {
+        if (sbx_etc_globs[i][0] == name[0]
+            && fnmatch(sbx_etc_globs[i], name, 0) == 0)
+        {
             return 1;
         }
     }
@@ -265,8 +280,7 @@ sbx_etc_wanted(const char *name)
 }
 
 
-/* One /etc entry: bound on the first pass, copied if a symlink on the
- * second (the bind pass runs before init's fs uid changes). */
+/* One /etc entry: a bind source, or a symlink to copy. */
 static int
 sbx_etc_entry(const char *name, void *arg)
 {
@@ -281,18 +295,17 @@ sbx_etc_entry(const char *name, void *arg)
     if (lstat(path, &st) < 0) {
         return 0;
     }
-    if (srcs->links) {
-        return S_ISLNK(st.st_mode) ? sbx_symlink_copy(path, path, srcs->err)
-                                   : 0;
-    }
     if (S_ISLNK(st.st_mode)) {
-        return 0;
+        return sbx_links_add(srcs, path, srcs->err);
     }
     return sbx_srcs_add(srcs, path, path, 0, 0, srcs->err);
 }
 
 
-/* Top-level dirs and /etc entries: bind, or replicate when a symlink. */
+/*
+ * Top-level dirs and /etc entries: binds, or symlinks to replicate.  One
+ * pass, as host root, before init's fs uid changes.
+ */
 static int
 sbx_collect_host(sbx_srcs_t *srcs, sbx_err_t *err)
 {
@@ -302,16 +315,17 @@ sbx_collect_host(sbx_srcs_t *srcs, sbx_err_t *err)
 
     for (i = 0; sbx_top_dirs[i] != NULL; i++) {
         snprintf(host, sizeof(host), "/%s", sbx_top_dirs[i]);
-        if (lstat(host, &st) < 0 || S_ISLNK(st.st_mode)) {
-            continue;                       /* absent, or done later */
+        if (lstat(host, &st) < 0) {
+            continue;                       /* absent */
         }
-        if (sbx_srcs_add(srcs, host, host, 0, 0, err) < 0) {
+        if (S_ISLNK(st.st_mode) ? sbx_links_add(srcs, host, err) < 0
+                                : sbx_srcs_add(srcs, host, host, 0, 0, err) < 0)
+        {
             return -1;
         }
     }
 
     srcs->err = err;
-    srcs->links = 0;
     if (sbx_dir_each("/etc", sbx_etc_entry, srcs) != 0) {
         return err->msg[0] ? -1 : sbx_fail(err, errno, "reading /etc");
     }
@@ -336,25 +350,18 @@ sbx_links(sbx_srcs_t *srcs, sbx_err_t *err)
         { "/proc/self/fd/2", "/dev/stderr" },
         { SBX_BOX, "/tmp" },
     };
-    char          host[PATH_MAX], path[PATH_MAX];
-    struct stat   st;
+    char          path[PATH_MAX + 8];
     size_t        i;
 
-    /* merged-/usr: /bin -> usr/bin and friends, copied as they are */
-    for (i = 0; sbx_top_dirs[i] != NULL; i++) {
-        snprintf(host, sizeof(host), "/%s", sbx_top_dirs[i]);
-        if (lstat(host, &st) == 0 && S_ISLNK(st.st_mode)
-            && sbx_symlink_copy(host, host, err) < 0)
-        {
-            return -1;
+    /*
+     * merged-/usr: /bin -> usr/bin and friends, and /etc symlinks such as
+     * localtime -> /usr/share/zoneinfo/..., copied as they are
+     */
+    for (i = 0; i < srcs->ln; i++) {
+        snprintf(path, sizeof(path), SBX_NEWROOT "%s", srcs->lv[i].inside);
+        if (symlink(srcs->lv[i].target, path) < 0) {
+            return sbx_fail(err, errno, "symlink %s", path);
         }
-    }
-
-    /* /etc symlinks such as localtime -> /usr/share/zoneinfo/... */
-    srcs->err = err;
-    srcs->links = 1;
-    if (sbx_dir_each("/etc", sbx_etc_entry, srcs) != 0) {
-        return err->msg[0] ? -1 : sbx_fail(err, errno, "reading /etc");
     }
 
     for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
@@ -410,11 +417,15 @@ sbx_root_build(const sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
     int          rc = -1;
 
     memset(&srcs, 0, sizeof(srcs));
-    if (sbx_arena_init(&arena, SBX_MAX_SRCS * sizeof(sbx_src_t)) < 0) {
+    if (sbx_arena_init(&arena, SBX_MAX_SRCS * sizeof(sbx_src_t)
+                               + SBX_MAX_LINKS * sizeof(sbx_link_t) + 32) < 0)
+    {
         return sbx_fail(err, errno, "mmap for the bind list");
     }
     srcs.v = sbx_arena_alloc(&arena, SBX_MAX_SRCS * sizeof(sbx_src_t));
     srcs.cap = SBX_MAX_SRCS;
+    srcs.lv = sbx_arena_alloc(&arena, SBX_MAX_LINKS * sizeof(sbx_link_t));
+    srcs.lcap = SBX_MAX_LINKS;
     err->msg[0] = '\0';
 
     /* nothing we mount may propagate back to the host, or in from it */
