@@ -142,15 +142,43 @@ sbx_srcs_add(sbx_srcs_t *s, const char *host, const char *inside,
 }
 
 
-/* mkdir -p under the new root; the path is absolute inside. */
+/* Creates a mount point: a directory (or finds one), or an empty file. */
+static int
+sbx_mkpoint(const char *path, int is_file)
+{
+    int  fd;
+
+    if (!is_file) {
+        return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+
+/*
+ * Makes a mount point under the new root (the path is absolute inside),
+ * and its parents only when they are missing: most binds go into /etc and
+ * /dev, which exist by then.
+ */
 static int
 sbx_mkdirs(const char *inside, int last_is_file, sbx_err_t *err)
 {
     char   path[PATH_MAX + 8];
     char  *p;
-    int    fd;
 
     snprintf(path, sizeof(path), SBX_NEWROOT "%s", inside);
+
+    if (sbx_mkpoint(path, last_is_file) == 0) {
+        return 0;
+    }
+    if (errno != ENOENT) {
+        return sbx_fail(err, errno, "creating mount point %s", path);
+    }
 
     for (p = path + sizeof(SBX_NEWROOT); *p != '\0'; p++) {
         if (*p != '/') {
@@ -163,14 +191,8 @@ sbx_mkdirs(const char *inside, int last_is_file, sbx_err_t *err)
         *p = '/';
     }
 
-    if (last_is_file) {
-        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0) {
-            return sbx_fail(err, errno, "creating mount point %s", path);
-        }
-        close(fd);
-    } else if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-        return sbx_fail(err, errno, "mkdir %s", path);
+    if (sbx_mkpoint(path, last_is_file) < 0) {
+        return sbx_fail(err, errno, "creating mount point %s", path);
     }
     return 0;
 }
