@@ -551,6 +551,10 @@ http_events(const judge_t *j, const char *path, http_event_pt on_event,
                  text ? text : "failed", s.status);
         json_decref(a);
         rc = -1;
+    } else if (result != CURLE_OK && s.status == 200) {
+        snprintf(err, errlen, "the stream broke: %s",
+                 curl_easy_strerror(result));
+        rc = -1;
     } else if (result != CURLE_OK) {
         snprintf(err, errlen, "cannot reach %s: %s", j->server,
                  curl_easy_strerror(result));

@@ -1,0 +1,245 @@
+# The judge command-line client under the conditions of real use: many
+# users at once against a small judge (429 and 503 asked again, nothing
+# submitted twice), nginx restarted or reloaded and the worker killed
+# while a submission is followed, large sources, inputs and outputs, and
+# the shapes a deployment takes (a location prefix, https, a proxy in the
+# environment).
+
+use Test::Judge::Nginx;
+use FindBin;
+use JSON::PP;
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(time sleep);
+
+require "$FindBin::Bin/helpers.pl";
+
+our $Http = <<'CONF';
+    judge_zone judge:16m;
+    judge_worker_token t;
+    judge_heartbeat_interval 500ms;
+    judge_heartbeat_timeout 3s;
+CONF
+
+our $Config = <<'CONF';
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+CONF
+
+# a problem whose one test sleeps "seconds" before the right answer
+our $Slow = "import time\ntime.sleep(%d)\n"
+          . "a, b = map(int, input().split()[:2])\nprint(a + b)\n";
+
+our %Long = (
+    title => 'Long',
+    stages => [ { name => 'all', number => 1, tests => [
+        { name => 't1', sample => JSON::PP::true, stdin => "1 2\n",
+          expected_output => "3\n", timeout_seconds => 10 } ] } ],
+);
+
+my $Started = 0;
+
+# build/judge started in the background like judge_cli(); returns a handle
+# for cli_end()
+sub cli_start {
+    my ($o, @args) = @_;
+    my $dir = $o->{dir} // project();
+    my $n = ++$Started;
+    my $out = servroot() . "/logs/bg-$n.out";
+    my $err = servroot() . "/logs/bg-$n.log";
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        chdir $dir or die "$dir: $!";
+        delete $ENV{$_} for qw(JUDGE_SERVER JUDGE_TOKEN NO_COLOR);
+        $ENV{JUDGE_SERVER} = 'http://127.0.0.1:' . nginx_port();
+        my %env = %{ $o->{env} // {} };
+        $ENV{$_} = $env{$_} for keys %env;
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', $out;
+        open STDERR, '>', $err;
+        exec build_dir() . '/judge', @args;
+        exit 127;
+    }
+    return { pid => $pid, out => $out, err => $err };
+}
+
+# waits at most "timeout" seconds for it: (exit status or 'hung', stdout,
+# stderr)
+sub cli_end {
+    my ($h, $timeout) = @_;
+    my $deadline = time + $timeout;
+    my $status;
+    while (time < $deadline) {
+        if (waitpid($h->{pid}, WNOHANG) == $h->{pid}) {
+            $status = $? >> 8;
+            last;
+        }
+        sleep 0.05;
+    }
+    unless (defined $status) {
+        kill 'KILL', $h->{pid};
+        waitpid $h->{pid}, 0;
+        $status = 'hung';
+    }
+    return ($status, Test::Judge::Nginx::slurp($h->{out}),
+            Test::Judge::Nginx::slurp($h->{err}));
+}
+
+sub submissions_total {
+    my $text = http_get('/metrics')->content;
+    return $text =~ /^judge_submissions_total(?:\{[^}]*\})? (\d+)$/m ? $1
+                                                                     : -1;
+}
+
+# the project of a slow answer to Long, with .judge.yaml
+sub long_project {
+    my $seconds = shift;
+    return project('main.py' => sprintf($Slow, $seconds),
+                   '.judge.yaml' => "language: python\nsource: main.py\n"
+                                    . "command: python3 main.py\n"
+                                    . "problem: long\n");
+}
+
+sub start_long {
+    my %o = @_;
+    my $pid = spawn_worker('w1', slots => $o{slots} // 2);
+    my ($c, $v) = admin_json(PUT => '/problems/long', \%Long);
+    is($c, 201, 'the problem is stored') or diag(encode_json($v // {}));
+    wait_until(sub {
+        ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20)
+        or BAIL_OUT('no worker');
+    return $pid;
+}
+
+run_tests();
+
+__DATA__
+
+=== load: 50 judge submit at once against judge_client_jobs 4 and judge_queue_size 6: each its verdict, none twice
+--- http_config eval: $::Http
+--- config
+    location / {
+        judge_api;
+        judge_client_jobs 4;
+        judge_queue_size 6;
+    }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+--- timeout: 240
+--- perl
+spawn_worker('w1', slots => 2);
+ok(wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'a worker is up');
+my $before = submissions_total();
+my $dir = project('double.py' => "print(2 * int(input()))\n");
+for my $i (1 .. 50) {
+    open my $fh, '>', "$dir/in$i" or die $!;
+    print $fh "$i\n";
+    close $fh;
+    open $fh, '>', "$dir/out$i" or die $!;
+    print $fh $i % 5 ? 2 * $i . "\n" : "0\n";
+    close $fh;
+}
+my @runs = map {
+    cli_start({ dir => $dir }, 'submit', 'double.py', '--language', 'python',
+              '--input', "in$_", '--expected', "out$_")
+} 1 .. 50;
+my (@bad, $busy);
+for my $i (1 .. 50) {
+    my ($rc, $out, $err) = cli_end($runs[$i - 1], 200);
+    my $want = $i % 5 ? 0 : 1;
+    $busy++ if $err =~ /the judge is busy/;
+    push @bad, "$i: exit $rc, $out$err" unless $rc eq $want
+        && $out =~ ($want ? qr/WA/ : qr/All 1 test passed/);
+}
+ok(!@bad, 'each of the 50 ends with its verdict and exit status')
+    or diag(join "\n", @bad[0 .. ($#bad > 4 ? 4 : $#bad)]);
+ok($busy, 'some were told the judge is busy and asked again');
+is(submissions_total() - $before, 50, 'and each was submitted once');
+
+=== nginx stopped at once and started again while judge run follows (no judge_redis): the submission is gone, a clear exit 3, no hang
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+start_long();
+my $h = cli_start({ dir => long_project(6) }, 'run');
+sleep 3;
+kill 'TERM', Test::Judge::Nginx::slurp(servroot() . '/logs/nginx.pid') + 0;
+ok(wait_until(sub { !-e servroot() . '/logs/nginx.pid' }, 10), 'nginx stopped');
+ok(Test::Judge::Nginx::start_nginx(), 'and started again');
+my ($rc, $out, $err) = cli_end($h, 40);
+is($rc, 3, 'exit 3') or diag("$out$err");
+like($err, qr/^judge: .*(not found|unknown|no such|cannot reach)/mi,
+     'saying the submission is gone or the judge unreachable')
+    or diag($err);
+
+=== nginx stopped gracefully (QUIT) while judge run follows: the submission fails on the judge, exit 3 with the judge's reason
+--- http_config eval: $::Http . "    judge_no_worker_timeout 2s;\n"
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+start_long();
+my $h = cli_start({ dir => long_project(6) }, 'run');
+sleep 3;
+kill 'QUIT', Test::Judge::Nginx::slurp(servroot() . '/logs/nginx.pid') + 0;
+my ($rc, $out, $err) = cli_end($h, 40);
+is($rc, 3, 'exit 3') or diag("$out$err");
+like($out, qr/IE/, 'the tree says IE');
+like($err, qr/^judge: submission \w+ failed on the judge: no worker able to run python came$/m,
+     'and stderr why');
+ok(wait_until(sub { !-e servroot() . '/logs/nginx.pid' }, 10), 'nginx stopped');
+ok(Test::Judge::Nginx::start_nginx(), 'and started again');
+
+=== behind a proxy that cuts a silent stream, ?wait=true answering 202 at judge_wait_timeout: judge run asks again until the end
+--- http_config eval: $::Http . "    judge_wait_timeout 1s;\n"
+--- config
+    location / { judge_api; }
+    location /via/ {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_PORT/;
+        proxy_buffering off;
+        proxy_read_timeout 2s;
+    }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+--- timeout: 90
+--- perl
+start_long();
+my $h = cli_start({ dir => long_project(6),
+                    env => { JUDGE_SERVER => 'http://127.0.0.1:'
+                                             . nginx_port() . '/via' } },
+                  'run');
+my ($rc, $out, $err) = cli_end($h, 60);
+is($rc, 0, 'exit 0') or diag("$out$err");
+like($out, qr/All 1 test passed/, 'the verdict');
+like($err, qr/^judge: following \w+: the stream broke: .*; waiting for its end$/m,
+     'saying the stream broke');
+
+=== nginx reloaded (HUP) while judge run follows a long submission: the verdict still comes
+--- http_config eval: $::Http . "    judge_wait_timeout 2s;\n"
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+start_long();
+my $h = cli_start({ dir => long_project(6) }, 'run');
+sleep 2;
+ok(reload_nginx(), 'nginx reloaded');
+my ($rc, $out, $err) = cli_end($h, 60);
+is($rc, 0, 'exit 0') or diag("$out$err");
+like($out, qr/All 1 test passed/, 'the verdict');
+
+=== the worker killed mid-run: the batch goes to the next worker, judge run gets the verdict
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+my $w = start_long();
+my $h = cli_start({ dir => long_project(4) }, 'run');
+sleep 3;
+kill 'KILL', $w;
+waitpid $w, 0;
+spawn_worker('w2', slots => 2);
+my ($rc, $out, $err) = cli_end($h, 60);
+is($rc, 0, 'exit 0') or diag("$out$err");
+like($out, qr/All 1 test passed/, 'the verdict');
