@@ -31,6 +31,9 @@
 #define HTTP_RETRIES          5         /* after a 429 or 503 */
 #define HTTP_RETRY_MAX_S      30        /* the longest wait before one */
 
+/* never through a proxy, unless NO_PROXY says otherwise */
+#define HTTP_NO_PROXY         "localhost,127.0.0.0/8,::1"
+
 
 typedef struct {
     char    *data;
@@ -186,6 +189,12 @@ http_handle(const judge_t *j, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (getenv("CURL_CA_BUNDLE") != NULL) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, getenv("CURL_CA_BUNDLE"));
+    }
+    if (getenv("NO_PROXY") == NULL && getenv("no_proxy") == NULL) {
+        curl_easy_setopt(c, CURLOPT_NOPROXY, HTTP_NO_PROXY);
+    }
     *headers = h;
     return c;
 }
@@ -218,6 +227,19 @@ http_answer(long status, const buffer_t *b)
              (int) (n > 100 ? 100 : n), b->data);
     return json_pack("{s:{s:s,s:s}}", "error", "code", "not_json",
                      "message", msg);
+}
+
+
+/* why the judge could not be reached, with what to do about a certificate */
+static void
+http_unreachable(const judge_t *j, CURLcode rc, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "cannot reach %s: %s%s", j->server,
+             curl_easy_strerror(rc),
+             rc == CURLE_PEER_FAILED_VERIFICATION
+             || rc == CURLE_SSL_CACERT_BADFILE
+             ? "; to trust the judge's CA: CURL_CA_BUNDLE=/path/to/ca.pem"
+             : "");
 }
 
 
@@ -278,8 +300,7 @@ http_once(const judge_t *j, const char *method, const char *path,
             snprintf(err, errlen, "the answer is larger than %d MiB",
                      HTTP_ANSWER_MAX >> 20);
         } else {
-            snprintf(err, errlen, "cannot reach %s: %s", j->server,
-                     curl_easy_strerror(rc));
+            http_unreachable(j, rc, err, errlen);
         }
         free(b.data);
         return -1;
@@ -556,8 +577,7 @@ http_events(const judge_t *j, const char *path, http_event_pt on_event,
                  curl_easy_strerror(result));
         rc = -1;
     } else if (result != CURLE_OK) {
-        snprintf(err, errlen, "cannot reach %s: %s", j->server,
-                 curl_easy_strerror(result));
+        http_unreachable(j, result, err, errlen);
         rc = -1;
     } else {
         rc = 1;

@@ -243,3 +243,68 @@ spawn_worker('w2', slots => 2);
 my ($rc, $out, $err) = cli_end($h, 60);
 is($rc, 0, 'exit 0') or diag("$out$err");
 like($out, qr/All 1 test passed/, 'the verdict');
+
+=== deployment shapes: the API under a location prefix, over https with a certificate of its own, an http_proxy in the environment
+--- setup
+my $conf = servroot() . '/conf';
+system("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+       . " -addext subjectAltName=IP:127.0.0.1 -keyout $conf/judge.key"
+       . " -out $conf/judge.crt 2>/dev/null") == 0
+    or die 'openssl failed';
+--- http_config eval: $::Http
+--- config
+    listen 127.0.0.1:$TEST_NGINX_TLS_PORT ssl;
+    ssl_certificate $TEST_NGINX_SERVROOT/conf/judge.crt;
+    ssl_certificate_key $TEST_NGINX_SERVROOT/conf/judge.key;
+    location /judge/ { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+--- timeout: 90
+--- perl
+spawn_worker('w1', slots => 2);
+my ($c) = admin_json(PUT => '/problems/sum', \%::Sum);
+is($c, 201, 'the problem is stored');
+my $base = 'http://127.0.0.1:' . nginx_port() . '/judge';
+ok(wait_until(sub {
+    my ($rc, $out) = judge_cli({ env => { JUDGE_SERVER => $base } },
+                               'languages');
+    $out =~ /^python/m }, 20), 'languages under /judge');
+my $dir = project('main.py' => $::Right);
+my ($rc, $out, $err) = judge_cli({ dir => $dir,
+                                   env => { JUDGE_SERVER => "$base/" } },
+                                 'run', 'sum', '--source', 'main.py');
+is($rc, 0, 'judge run under /judge/ (a trailing slash): exit 0')
+    or diag("$out$err");
+like($out, qr/All 5 tests passed/, 'every test, followed live');
+my ($id) = $out =~ /^submission (\w+)$/m;
+($rc, $out) = judge_cli({ env => { JUDGE_SERVER => $base } }, 'status', $id);
+is($rc, 0, 'status under /judge: exit 0');
+
+my $tls = "https://127.0.0.1:$ENV{TEST_NGINX_TLS_PORT}/judge";
+($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => $tls } },
+                              'languages');
+is($rc, 3, 'https with a certificate no CA of this machine signed: exit 3');
+like($err, qr/^judge: cannot reach \Q$tls\E: .*certificate.*; to trust the judge's CA: CURL_CA_BUNDLE=/m,
+     'saying the certificate is not trusted, and how to trust its CA')
+    or diag($err);
+($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => $tls,
+                                         CURL_CA_BUNDLE => servroot()
+                                             . '/conf/judge.crt' } },
+                              'languages');
+is($rc, 0, 'CURL_CA_BUNDLE naming the CA: exit 0') or diag($err);
+like($out, qr/^python/m, 'the languages, over https');
+
+my $dead = 'http://127.0.0.1:' . free_port();
+for my $var (qw(http_proxy HTTPS_PROXY ALL_PROXY)) {
+    ($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => $base,
+                                             $var => $dead } },
+                                  'languages');
+    is($rc, 0, "$var set, NO_PROXY not: a judge on 127.0.0.1 is reached "
+               . 'directly') or diag($err);
+}
+($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => $base,
+                                         http_proxy => $dead,
+                                         NO_PROXY => 'example.invalid' } },
+                              'languages');
+is($rc, 3, 'NO_PROXY set without it: through the proxy, as asked, which '
+           . 'cannot be reached') or diag($err);
