@@ -308,3 +308,77 @@ for my $var (qw(http_proxy HTTPS_PROXY ALL_PROXY)) {
                               'languages');
 is($rc, 3, 'NO_PROXY set without it: through the proxy, as asked, which '
            . 'cannot be reached') or diag($err);
+
+=== volume: a 1 MB source, a test of 16 MB input, judge exec writing 10 MB, judge status of 1,000 tests
+--- http_config eval: $::Http
+--- config
+    client_max_body_size 48m;
+    client_body_buffer_size 48m;
+    location / {
+        judge_api;
+        judge_max_body_size 40m;
+        judge_max_source_size 2m;
+        judge_max_frame_size 64m;
+        judge_output_limit 16m 64m;
+        judge_max_capture 16m;
+    }
+    location /small/ { judge_api; judge_max_capture 16k; }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+--- timeout: 300
+--- perl
+spawn_worker('w1', slots => 2, args => ['--max-frame', '64m']);
+my ($c) = admin_json(PUT => '/problems/sum', \%::Sum);
+is($c, 201, 'the problem is stored');
+ok(wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'a worker taking frames of 64 MB is up');
+
+my $big = $::Right . ('#' . ('x' x 1023) . "\n") x 1024;
+my $dir = project('main.py' => $big);
+my ($rc, $out, $err) = judge_cli({ dir => $dir }, 'run', 'sum',
+                                 '--source', 'main.py');
+is($rc, 0, 'a 1 MB source: exit 0') or diag("$out$err");
+like($out, qr/All 5 tests passed/, 'judged');
+
+$dir = project('count.py' => "import sys\n"
+                             . "print(len(sys.stdin.buffer.read()))\n",
+               'tests/big.in' => "0123456789abcde\n" x (1 << 20),
+               'tests/big.out' => (16 << 20) . "\n");
+($rc, $out, $err) = judge_cli({ dir => $dir, timeout => 120 }, 'submit',
+                              'count.py', '--tests', 'tests');
+is($rc, 0, 'a test of 16 MB input: exit 0') or diag("$out$err");
+like($out, qr/All 1 test passed/, 'judged');
+
+my $lines = 1_310_720;
+$dir = project('many.py' => "import sys\nw = sys.stdout.write\n"
+                            . "for i in range($lines):\n"
+                            . "    w('%07d\\n' % i)\n");
+my $t0 = time;
+($rc, $out, $err) = judge_cli({ dir => $dir, timeout => 120 }, 'exec',
+                              'many.py');
+my $took = time - $t0;
+is($rc, 0, 'judge exec writing 10 MB: exit 0') or diag($err);
+is(length $out, 8 * $lines, 'every byte arrived');
+ok($out eq join('', map { sprintf "%07d\n", $_ } 0 .. $lines - 1),
+   'in order, once');
+ok($took < 30, sprintf 'in reasonable time (%.1f s)', $took);
+
+my @tests = map { { id => "t$_", input => "$_ $_\n",
+                    expected_output => 2 * $_ . "\n" } } 1 .. 1000;
+my $r = http_request(POST => '/small/submissions?wait=true',
+                     encode_json({ language => 'python', source => $::Right,
+                                   tests => \@tests }),
+                     ['Content-Type: application/json'], 240);
+my $s = eval { decode_json($r->content) };
+is($s->{verdict}, 'AC', '1,000 tests judged') or diag(encode_json($s // {}));
+$t0 = time;
+($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => 'http://127.0.0.1:'
+                                         . nginx_port() . '/small' } },
+                              'status', $s->{id});
+$took = time - $t0;
+is($rc, 0, 'judge status of 1,000 tests: exit 0') or diag($err);
+is(() = $out =~ /^[|`]- \+ t\d+ /mg, 1000, 'each test a line')
+    or diag(substr($out, 0, 300));
+like($out, qr/All 1000 tests passed/, 'the outcome');
+ok($took < 5, sprintf 'at once (%.2f s)', $took);
