@@ -193,7 +193,7 @@ ok(wait_until(sub { !-e servroot() . '/logs/nginx.pid' }, 10), 'nginx stopped');
 ok(Test::Judge::Nginx::start_nginx(), 'and started again');
 
 === behind a proxy that cuts a silent stream, ?wait=true answering 202 at judge_wait_timeout: judge run asks again until the end
---- http_config eval: $::Http . "    judge_wait_timeout 1s;\n"
+--- http_config eval: $::Http . "judge_wait_timeout 1s; judge_wall_time_limit 10s 30s;\n"
 --- config
     location / { judge_api; }
     location /via/ {
@@ -215,6 +215,16 @@ is($rc, 0, 'exit 0') or diag("$out$err");
 like($out, qr/All 1 test passed/, 'the verdict');
 like($err, qr/^judge: following \w+: the stream broke: .*; waiting for its end$/m,
      'saying the stream broke');
+
+$h = cli_start({ dir => project('late.py' => "import time\nprint('early', "
+                                             . "flush=True)\ntime.sleep(5)\n"
+                                             . "print('late')\n"),
+                 env => { JUDGE_SERVER => 'http://127.0.0.1:'
+                                          . nginx_port() . '/via' } },
+               'exec', 'late.py');
+($rc, $out, $err) = cli_end($h, 60);
+is($rc, 0, 'judge exec through it: exit 0') or diag($err);
+is($out, "early\nlate\n", 'the whole output, once');
 
 === nginx reloaded (HUP) while judge run follows a long submission: the verdict still comes
 --- http_config eval: $::Http . "    judge_wait_timeout 2s;\n"
@@ -382,3 +392,27 @@ is(() = $out =~ /^[|`]- \+ t\d+ /mg, 1000, 'each test a line')
     or diag(substr($out, 0, 300));
 like($out, qr/All 1000 tests passed/, 'the outcome');
 ok($took < 5, sprintf 'at once (%.2f s)', $took);
+
+=== judge exec while its worker dies: the run starts over on another worker, and its output is not shown twice
+--- http_config eval: $::Http . "    judge_wall_time_limit 10s 30s;\n"
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+my $w = spawn_worker('w1', slots => 2);
+ok(wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'a worker is up');
+my $dir = project('slow.py' => "import time\nfor i in range(10):\n"
+                               . "    print(i, flush=True)\n"
+                               . "    time.sleep(0.4)\n");
+my $h = cli_start({ dir => $dir }, 'exec', 'slow.py');
+ok(wait_until(sub { (-s $h->{out} // 0) >= 4 }, 20),
+   'the first lines are out');
+kill 'KILL', $w;
+waitpid $w, 0;
+spawn_worker('w2', slots => 2);
+my ($rc, $out, $err) = cli_end($h, 60);
+is($rc, 0, 'exit 0') or diag($err);
+is($out, join('', map { "$_\n" } 0 .. 9), 'each line once, in order');
+like($err, qr/^judge: the run started over on another worker \(attempt 2\)/m,
+     'saying the run started over');
