@@ -12,6 +12,7 @@ use POSIX qw(WNOHANG);
 use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/helpers.pl";
+require "$FindBin::Bin/../redis/helpers.pl";
 
 our $Http = <<'CONF';
     judge_zone judge:16m;
@@ -171,8 +172,8 @@ ok(wait_until(sub { !-e servroot() . '/logs/nginx.pid' }, 10), 'nginx stopped');
 ok(Test::Judge::Nginx::start_nginx(), 'and started again');
 my ($rc, $out, $err) = cli_end($h, 40);
 is($rc, 3, 'exit 3') or diag("$out$err");
-like($err, qr/^judge: .*(not found|unknown|no such|cannot reach)/mi,
-     'saying the submission is gone or the judge unreachable')
+like($err, qr/^judge: GET \/submissions\/\w+\?wait=true: no submission with that id .*\(HTTP 404\)$/m,
+     'saying the submission is gone')
     or diag($err);
 
 === nginx stopped gracefully (QUIT) while judge run follows: the submission fails on the judge, exit 3 with the judge's reason
@@ -304,6 +305,16 @@ like($err, qr/^judge: cannot reach \Q$tls\E: .*certificate.*; to trust the judge
 is($rc, 0, 'CURL_CA_BUNDLE naming the CA: exit 0') or diag($err);
 like($out, qr/^python/m, 'the languages, over https');
 
+$dir = project('big.py' => $::Right . ('#' . ('x' x 1023) . "\n") x 1536,
+               'in' => "1 2\n", 'out' => "3\n");
+($rc, $out, $err) = judge_cli({ dir => $dir,
+                                env => { JUDGE_SERVER => $base } },
+                              'submit', 'big.py', '--input', 'in',
+                              '--expected', 'out');
+is($rc, 3, 'a body above client_max_body_size: exit 3');
+like($err, qr/^judge: POST \/submissions: the answer is not JSON but a page: 413 Request Entity Too Large \(HTTP 413\)$/m,
+     'saying what nginx\'s own page says') or diag($err);
+
 my $dead = 'http://127.0.0.1:' . free_port();
 for my $var (qw(http_proxy HTTPS_PROXY ALL_PROXY)) {
     ($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => $base,
@@ -416,3 +427,23 @@ is($rc, 0, 'exit 0') or diag($err);
 is($out, join('', map { "$_\n" } 0 .. 9), 'each line once, in order');
 like($err, qr/^judge: the run started over on another worker \(attempt 2\)/m,
      'saying the run started over');
+
+=== two frontends on one Redis: the frontend followed stopped and started again, judge run still gets the verdict
+--- setup: $ENV{TEST_NGINX_REDIS_PORT} = start_redis();
+--- http_config eval: $::Http . "judge_redis 127.0.0.1:\$TEST_NGINX_REDIS_PORT;\n"
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+my ($port2) = spawn_frontend('b');
+start_long();
+my $h = cli_start({ dir => long_project(6) }, 'run');
+sleep 3;
+kill 'TERM', Test::Judge::Nginx::slurp(servroot() . '/logs/nginx.pid') + 0;
+ok(wait_until(sub { !-e servroot() . '/logs/nginx.pid' }, 10), 'nginx stopped');
+sleep 1;
+ok(Test::Judge::Nginx::start_nginx(), 'and started again');
+my ($rc, $out, $err) = cli_end($h, 60);
+is($rc, 0, 'exit 0') or diag("$out$err");
+like($out, qr/All 1 test passed/, 'the verdict');
+like($err, qr/^judge: following \w+: .*; waiting for its end$/m,
+     'its stream broke, and its end was waited for');
