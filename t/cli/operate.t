@@ -447,3 +447,29 @@ is($rc, 0, 'exit 0') or diag("$out$err");
 like($out, qr/All 1 test passed/, 'the verdict');
 like($err, qr/^judge: following \w+: .*; waiting for its end$/m,
      'its stream broke, and its end was waited for');
+
+=== a submission longer than a minute (past judge_wait_timeout, past any request timeout): judge run follows it to the end
+--- http_config eval: $::Http . "judge_wall_time_limit 10s 30s; judge_cpu_time_limit 1s 10s;\n"
+--- config eval: $::Config
+--- timeout: 180
+--- perl
+spawn_worker('w1', slots => 1);
+my %slow = (title => 'Slow', stages => [ { name => 'all', number => 1,
+    tests => [ map { { name => "t$_", stdin => "1 2\n",
+                       expected_output => "3\n", timeout_seconds => 10 } }
+               1 .. 8 ] } ]);
+my ($c) = admin_json(PUT => '/problems/slow', \%slow);
+is($c, 201, 'the problem is stored');
+ok(wait_until(sub {
+    ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'a worker of one slot is up');
+my $dir = project('main.py' => sprintf($::Slow, 9));
+my $t0 = time;
+my $h = cli_start({ dir => $dir }, 'run', 'slow', '--source', 'main.py',
+                  '--language', 'python');
+my ($rc, $out, $err) = cli_end($h, 150);
+my $took = time - $t0;
+is($rc, 0, 'exit 0') or diag("$out$err");
+like($out, qr/All 8 tests passed/, 'the verdict');
+unlike($err, qr/stream broke/, 'the stream held throughout');
+cmp_ok($took, '>', 60, sprintf('after %.0f s', $took));
