@@ -942,7 +942,11 @@ cmd_status(judge_t *j, int argc, char **argv)
     path = e ? judge_format("/submissions/%s%s", e, wait ? "?wait=true" : "")
              : NULL;
     free(e);
-    rc = path ? judge_api(j, "GET", path, NULL, &s) : JUDGE_EXIT_SERVER;
+    s = NULL;
+    do {
+        json_decref(s);
+        rc = path ? judge_api(j, "GET", path, NULL, &s) : JUDGE_EXIT_SERVER;
+    } while (rc == 0 && wait && judge_unfinished(s));
     free(path);
     if (rc != 0) {
         return rc;

@@ -217,6 +217,17 @@ like($out, qr/All 1 test passed/, 'the verdict');
 like($err, qr/^judge: following \w+: the stream broke: .*; waiting for its end$/m,
      'saying the stream broke');
 
+my ($c, $sub) = http_json(POST => '/problems/long/submissions',
+                          { language => 'python',
+                            source => sprintf($::Slow, 4) });
+is($c, 202, 'a submission of 4 s');
+my $id = $sub->{id};
+($rc, $out, $err) = judge_cli({ env => { JUDGE_SERVER => 'http://127.0.0.1:'
+                                         . nginx_port() . '/via' } },
+                              '--json', 'status', $id // 'none', '--wait');
+is($rc, 0, 'judge status --wait through it: exit 0') or diag($err);
+is((json_of($out) // {})->{verdict}, 'AC', 'at the end, past judge_wait_timeout');
+
 $h = cli_start({ dir => project('late.py' => "import time\nprint('early', "
                                              . "flush=True)\ntime.sleep(5)\n"
                                              . "print('late')\n"),
