@@ -31,8 +31,10 @@ typedef struct {
 } exec_t;
 
 
-/* 1 while the execution "e" is queued or running (as ?wait=true answers
- * it at judge_wait_timeout) */
+/*
+ * 1 while the execution "e" is queued or running (as ?wait=true answers it
+ * at judge_wait_timeout)
+ */
 static int
 exec_running(json_t *e)
 {
