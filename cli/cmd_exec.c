@@ -31,6 +31,21 @@ typedef struct {
 } exec_t;
 
 
+/*
+ * 1 while the execution "e" is queued or running (as ?wait=true answers it
+ * at judge_wait_timeout)
+ */
+static int
+exec_running(json_t *e)
+{
+    const char  *status;
+
+    status = json_string_value(json_object_get(e, "status"));
+    return status != NULL && (strcmp(status, "QUEUED") == 0
+                              || strcmp(status, "RUNNING") == 0);
+}
+
+
 static int
 exec_event(void *data, const char *event, const char *payload, size_t len)
 {
@@ -57,12 +72,17 @@ exec_event(void *data, const char *event, const char *payload, size_t len)
         offset = json_integer_value(json_object_get(v, "offset"));
         k = stream && strcmp(stream, "stderr") == 0;
         if (attempt > x->attempt) {
+            /*
+             * The run starts over from the beginning: what the last
+             * attempt wrote was shown, and the new one's bytes up to
+             * there are not shown again.
+             */
             if (x->attempt > 0) {
                 fprintf(stderr, "\njudge: the run started over on another "
-                        "worker (attempt %lld)\n", attempt);
+                        "worker (attempt %lld); what was shown is not shown "
+                        "again\n", attempt);
             }
             x->attempt = attempt;
-            x->written[0] = x->written[1] = 0;
         }
         if (text != NULL && attempt == x->attempt
             && offset + (long long) n > x->written[k])
@@ -240,8 +260,13 @@ cmd_exec(judge_t *j, int argc, char **argv)
     if (rc != 0) {
         free(path);
         path = judge_format("/executions/%s?wait=true", eid);
-        rc = path ? judge_api(j, "GET", path, NULL, &x.done)
-                  : JUDGE_EXIT_SERVER;
+        rc = path ? JUDGE_EXIT_OK : JUDGE_EXIT_SERVER;
+        while (rc == JUDGE_EXIT_OK
+               && (x.done == NULL || exec_running(x.done)))
+        {
+            json_decref(x.done);
+            rc = judge_api(j, "GET", path, NULL, &x.done);
+        }
         if (rc != 0) {
             goto out;
         }

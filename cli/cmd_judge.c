@@ -392,11 +392,52 @@ print_compile(judge_t *j, json_t *submission)
 }
 
 
+/* 1 when "submission" is still queued, compiling or running */
+static int
+judge_unfinished(json_t *submission)
+{
+    const char  *status;
+
+    status = json_string_value(json_object_get(submission, "status"));
+    return status != NULL && (strcmp(status, "QUEUED") == 0
+                              || strcmp(status, "COMPILING") == 0
+                              || strcmp(status, "RUNNING") == 0);
+}
+
+
+/*
+ * The exit status of an ended submission: 0 when it was accepted, 1 when
+ * the program failed, 3 (said on stderr with the judge's reason) when the
+ * judge failed it (status FAILED, verdict IE: no worker came, its tries
+ * ran out).
+ */
+static int
+judge_outcome(json_t *submission)
+{
+    const char  *status, *verdict, *msg;
+
+    status = json_string_value(json_object_get(submission, "status"));
+    verdict = json_string_value(json_object_get(submission, "verdict"));
+    if (status != NULL && strcmp(status, "FAILED") == 0) {
+        msg = json_string_value(json_object_get(submission, "message"));
+        fprintf(stderr, "judge: submission %s failed on the judge: %s\n",
+                json_string_value(json_object_get(submission, "id")) ? : "?",
+                msg ? msg : "no reason given");
+        return JUDGE_EXIT_SERVER;
+    }
+    return verdict && strcmp(verdict, "AC") == 0 ? JUDGE_EXIT_OK
+                                                 : JUDGE_EXIT_FAILED;
+}
+
+
 /*
  * Follows the submission "id" to its end, drawing "tree" (its skeleton
  * made by the caller) live; prints the outcome, or the submission's JSON
  * with --json.  Returns 0 when every test passed, 1 when not, 3 when the
- * judge failed, 130 on Ctrl-C (the submission cancelled).
+ * judge failed, 130 on Ctrl-C (the submission cancelled).  When the
+ * stream breaks (a proxy cut it, nginx reloaded), the end is waited for
+ * with ?wait=true, asked again while the judge answers it unfinished (at
+ * judge_wait_timeout).
  */
 int
 judge_follow(judge_t *j, const char *id, tree_t *tree)
@@ -405,7 +446,6 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
     char         err[512], *path;
     json_t      *a = NULL;
     int          rc;
-    const char  *verdict;
 
     memset(&f, 0, sizeof(f));
     f.j = j;
@@ -443,8 +483,13 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
                     id, err);
         }
         path = judge_format("/submissions/%s?wait=true", id);
-        rc = path ? judge_api(j, "GET", path, NULL, &f.verdict)
-                  : JUDGE_EXIT_SERVER;
+        if (path == NULL) {
+            return JUDGE_EXIT_SERVER;
+        }
+        do {
+            json_decref(f.verdict);
+            rc = judge_api(j, "GET", path, NULL, &f.verdict);
+        } while (rc == 0 && judge_unfinished(f.verdict));
         free(path);
         if (rc != 0) {
             return rc;
@@ -461,9 +506,7 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
             print_compile(j, f.verdict);
         }
     }
-    verdict = json_string_value(json_object_get(f.verdict, "verdict"));
-    rc = verdict && strcmp(verdict, "AC") == 0 ? JUDGE_EXIT_OK
-                                               : JUDGE_EXIT_FAILED;
+    rc = judge_outcome(f.verdict);
     json_decref(f.verdict);
     return rc;
 }
@@ -882,7 +925,7 @@ cmd_status(judge_t *j, int argc, char **argv)
     };
     int          o, wait = 0, rc;
     char        *e, *path;
-    const char  *status, *verdict, *pid;
+    const char  *pid;
     json_t      *s, *problem = NULL, *ver;
     tree_t       tree;
 
@@ -899,19 +942,16 @@ cmd_status(judge_t *j, int argc, char **argv)
     path = e ? judge_format("/submissions/%s%s", e, wait ? "?wait=true" : "")
              : NULL;
     free(e);
-    rc = path ? judge_api(j, "GET", path, NULL, &s) : JUDGE_EXIT_SERVER;
+    s = NULL;
+    do {
+        json_decref(s);
+        rc = path ? judge_api(j, "GET", path, NULL, &s) : JUDGE_EXIT_SERVER;
+    } while (rc == 0 && wait && judge_unfinished(s));
     free(path);
     if (rc != 0) {
         return rc;
     }
-    status = json_string_value(json_object_get(s, "status"));
-    verdict = json_string_value(json_object_get(s, "verdict"));
-    rc = status && (strcmp(status, "QUEUED") == 0
-                    || strcmp(status, "COMPILING") == 0
-                    || strcmp(status, "RUNNING") == 0)
-         ? JUDGE_EXIT_OK
-         : verdict && strcmp(verdict, "AC") == 0 ? JUDGE_EXIT_OK
-         : JUDGE_EXIT_FAILED;
+    rc = judge_unfinished(s) ? JUDGE_EXIT_OK : judge_outcome(s);
     if (j->json) {
         judge_print_json(s);
         json_decref(s);

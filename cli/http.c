@@ -30,6 +30,10 @@
 #define SSE_LINE_MAX          (64 * 1024 * 1024)
 #define HTTP_RETRIES          5         /* after a 429 or 503 */
 #define HTTP_RETRY_MAX_S      30        /* the longest wait before one */
+#define HTTP_RECONNECTS       10        /* of a ?wait=true GET, 1 s apart */
+
+/* never through a proxy, unless NO_PROXY says otherwise */
+#define HTTP_NO_PROXY         "localhost,127.0.0.0/8,::1"
 
 
 typedef struct {
@@ -186,6 +190,12 @@ http_handle(const judge_t *j, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (getenv("CURL_CA_BUNDLE") != NULL) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, getenv("CURL_CA_BUNDLE"));
+    }
+    if (getenv("NO_PROXY") == NULL && getenv("no_proxy") == NULL) {
+        curl_easy_setopt(c, CURLOPT_NOPROXY, HTTP_NO_PROXY);
+    }
     *headers = h;
     return c;
 }
@@ -193,13 +203,14 @@ http_handle(const judge_t *j, const char *method, const char *path,
 
 /*
  * The answer's JSON; an answer that is not JSON becomes an error object
- * whose message is its first line (a proxy's HTML page, say).
+ * whose message is its HTML title (a proxy's or nginx's own error page),
+ * or else its first line.
  */
 static json_t *
 http_answer(long status, const buffer_t *b)
 {
     json_t      *v;
-    const char  *end;
+    const char  *end, *title;
     char         msg[160];
     size_t       n;
 
@@ -212,12 +223,35 @@ http_answer(long status, const buffer_t *b)
     if (v != NULL) {
         return v;
     }
-    end = memchr(b->data, '\n', b->len);
-    n = end ? (size_t) (end - b->data) : b->len;
-    snprintf(msg, sizeof(msg), "the answer is not JSON: %.*s",
-             (int) (n > 100 ? 100 : n), b->data);
+    title = memmem(b->data, b->len, "<title>", 7);
+    end = title ? memmem(title, b->len - (title - b->data), "</title>", 8)
+                : NULL;
+    if (end != NULL) {
+        title += 7;
+        n = end - title;
+        snprintf(msg, sizeof(msg), "the answer is not JSON but a page: %.*s",
+                 (int) (n > 100 ? 100 : n), title);
+    } else {
+        end = memchr(b->data, '\n', b->len);
+        n = end ? (size_t) (end - b->data) : b->len;
+        snprintf(msg, sizeof(msg), "the answer is not JSON: %.*s",
+                 (int) (n > 100 ? 100 : n), b->data);
+    }
     return json_pack("{s:{s:s,s:s}}", "error", "code", "not_json",
                      "message", msg);
+}
+
+
+/* why the judge could not be reached, with what to do about a certificate */
+static void
+http_unreachable(const judge_t *j, CURLcode rc, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "cannot reach %s: %s%s", j->server,
+             curl_easy_strerror(rc),
+             rc == CURLE_PEER_FAILED_VERIFICATION
+             || rc == CURLE_SSL_CACERT_BADFILE
+             ? "; to trust the judge's CA: CURL_CA_BUNDLE=/path/to/ca.pem"
+             : "");
 }
 
 
@@ -278,8 +312,7 @@ http_once(const judge_t *j, const char *method, const char *path,
             snprintf(err, errlen, "the answer is larger than %d MiB",
                      HTTP_ANSWER_MAX >> 20);
         } else {
-            snprintf(err, errlen, "cannot reach %s: %s", j->server,
-                     curl_easy_strerror(rc));
+            http_unreachable(j, rc, err, errlen);
         }
         free(b.data);
         return -1;
@@ -307,6 +340,15 @@ http_pause(long seconds)
 }
 
 
+/* 1 when a connection broke after the request may have been sent */
+static int
+http_lost(CURLcode result)
+{
+    return result == CURLE_GOT_NOTHING || result == CURLE_RECV_ERROR
+           || result == CURLE_SEND_ERROR || result == CURLE_PARTIAL_FILE;
+}
+
+
 /*
  * Sends "method" "path" with "body" (NULL: none) and reads the answer:
  * its status and its JSON (NULL when it had no body).  Returns 0 when an
@@ -318,7 +360,9 @@ http_pause(long seconds)
  * five times at most.  A POST carries one Idempotency-Key for all its
  * tries, and a POST whose answer was lost (the connection broke after it
  * was sent) is sent again once with it, so a retry never makes a second
- * submission.
+ * submission.  A GET with ?wait=true that cannot connect, or whose
+ * connection broke (nginx restarting under a client that waits for an end
+ * anyway), is tried again every second, for 10 s.
  */
 int
 http_request(const judge_t *j, const char *method, const char *path,
@@ -329,7 +373,7 @@ http_request(const judge_t *j, const char *method, const char *path,
     CURLcode        result = CURLE_OK;
     unsigned char   raw[16];
     char            key[33], *k = NULL;
-    int             try, rc, lost = 0;
+    int             try, rc, wait, reconnects = 0, lost = 0;
     size_t          i;
     const char     *code;
 
@@ -341,14 +385,23 @@ http_request(const judge_t *j, const char *method, const char *path,
         }
         k = key;
     }
-    for (try = 0; ; try++) {
+    wait = strstr(path, "wait=true") != NULL;
+    for (try = 0; ; ) {
         rc = http_once(j, method, path, body, k, status, answer, &hd,
                        &result, err, errlen);
+        if (rc != 0 && k == NULL && wait
+            && (result == CURLE_COULDNT_CONNECT || http_lost(result))
+            && reconnects++ < HTTP_RECONNECTS)
+        {
+            if (http_pause(1) != 0) {
+                snprintf(err, errlen, "interrupted");
+                return -1;
+            }
+            continue;
+        }
         if (rc != 0) {
             if (k == NULL || lost++ > 0 || judge_interrupted()
-                || (result != CURLE_GOT_NOTHING && result != CURLE_RECV_ERROR
-                    && result != CURLE_SEND_ERROR
-                    && result != CURLE_PARTIAL_FILE))
+                || !http_lost(result))
             {
                 return rc;
             }
@@ -372,6 +425,7 @@ http_request(const judge_t *j, const char *method, const char *path,
             snprintf(err, errlen, "interrupted");
             return -1;
         }
+        try++;
     }
 }
 
@@ -551,9 +605,12 @@ http_events(const judge_t *j, const char *path, http_event_pt on_event,
                  text ? text : "failed", s.status);
         json_decref(a);
         rc = -1;
-    } else if (result != CURLE_OK) {
-        snprintf(err, errlen, "cannot reach %s: %s", j->server,
+    } else if (result != CURLE_OK && s.status == 200) {
+        snprintf(err, errlen, "the stream broke: %s",
                  curl_easy_strerror(result));
+        rc = -1;
+    } else if (result != CURLE_OK) {
+        http_unreachable(j, result, err, errlen);
         rc = -1;
     } else {
         rc = 1;
