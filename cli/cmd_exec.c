@@ -31,21 +31,6 @@ typedef struct {
 } exec_t;
 
 
-/*
- * 1 while the execution "e" is queued or running (as ?wait=true answers it
- * at judge_wait_timeout)
- */
-static int
-exec_running(json_t *e)
-{
-    const char  *status;
-
-    status = json_string_value(json_object_get(e, "status"));
-    return status != NULL && (strcmp(status, "QUEUED") == 0
-                              || strcmp(status, "RUNNING") == 0);
-}
-
-
 static int
 exec_event(void *data, const char *event, const char *payload, size_t len)
 {
@@ -246,6 +231,15 @@ cmd_exec(judge_t *j, int argc, char **argv)
     path = judge_format("/executions/%s/events", eid);
     rc = path ? http_events(j, path, exec_event, NULL, &x, err, sizeof(err))
               : -1;
+    if (rc != 0 && rc != JUDGE_EXIT_INTERRUPTED) {
+        free(path);
+        path = judge_format("/executions/%s?wait=true", eid);
+        rc = path ? judge_wait(j, path, &x.done) : JUDGE_EXIT_SERVER;
+        if (rc == 0 && !j->json) {
+            exec_rest(x.done, "stdout", x.written[0], stdout);
+            exec_rest(x.done, "stderr", x.written[1], stderr);
+        }
+    }
     if (rc == JUDGE_EXIT_INTERRUPTED) {
         judge_interrupt_acknowledge();
         free(path);
@@ -258,22 +252,7 @@ cmd_exec(judge_t *j, int argc, char **argv)
         goto out;
     }
     if (rc != 0) {
-        free(path);
-        path = judge_format("/executions/%s?wait=true", eid);
-        rc = path ? JUDGE_EXIT_OK : JUDGE_EXIT_SERVER;
-        while (rc == JUDGE_EXIT_OK
-               && (x.done == NULL || exec_running(x.done)))
-        {
-            json_decref(x.done);
-            rc = judge_api(j, "GET", path, NULL, &x.done);
-        }
-        if (rc != 0) {
-            goto out;
-        }
-        if (!j->json) {
-            exec_rest(x.done, "stdout", x.written[0], stdout);
-            exec_rest(x.done, "stderr", x.written[1], stderr);
-        }
+        goto out;
     }
     if (j->json) {
         judge_print_json(x.done);

@@ -392,19 +392,6 @@ print_compile(judge_t *j, json_t *submission)
 }
 
 
-/* 1 when "submission" is still queued, compiling or running */
-static int
-judge_unfinished(json_t *submission)
-{
-    const char  *status;
-
-    status = json_string_value(json_object_get(submission, "status"));
-    return status != NULL && (strcmp(status, "QUEUED") == 0
-                              || strcmp(status, "COMPILING") == 0
-                              || strcmp(status, "RUNNING") == 0);
-}
-
-
 /*
  * The exit status of an ended submission: 0 when it was accepted, 1 when
  * the program failed, 3 (said on stderr with the judge's reason) when the
@@ -463,6 +450,21 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
                      sizeof(err));
     free(path);
 
+    if (rc != 0 && rc != JUDGE_EXIT_INTERRUPTED) {
+        if (rc < 0 && !j->quiet) {
+            fprintf(stderr, "judge: following %s: %s; waiting for its end\n",
+                    id, err);
+        }
+        path = judge_format("/submissions/%s?wait=true", id);
+        if (path == NULL) {
+            return JUDGE_EXIT_SERVER;
+        }
+        rc = judge_wait(j, path, &f.verdict);
+        free(path);
+        if (rc != 0 && rc != JUDGE_EXIT_INTERRUPTED) {
+            return rc;
+        }
+    }
     if (rc == JUDGE_EXIT_INTERRUPTED) {
         judge_interrupt_acknowledge();
         path = judge_format("/submissions/%s", id);
@@ -476,24 +478,6 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
             tree_finish(tree);
         }
         return JUDGE_EXIT_INTERRUPTED;
-    }
-    if (rc != 0) {
-        if (rc < 0 && !j->quiet) {
-            fprintf(stderr, "judge: following %s: %s; waiting for its end\n",
-                    id, err);
-        }
-        path = judge_format("/submissions/%s?wait=true", id);
-        if (path == NULL) {
-            return JUDGE_EXIT_SERVER;
-        }
-        do {
-            json_decref(f.verdict);
-            rc = judge_api(j, "GET", path, NULL, &f.verdict);
-        } while (rc == 0 && judge_unfinished(f.verdict));
-        free(path);
-        if (rc != 0) {
-            return rc;
-        }
     }
 
     if (j->json) {
@@ -942,11 +926,8 @@ cmd_status(judge_t *j, int argc, char **argv)
     path = e ? judge_format("/submissions/%s%s", e, wait ? "?wait=true" : "")
              : NULL;
     free(e);
-    s = NULL;
-    do {
-        json_decref(s);
-        rc = path ? judge_api(j, "GET", path, NULL, &s) : JUDGE_EXIT_SERVER;
-    } while (rc == 0 && wait && judge_unfinished(s));
+    rc = path == NULL ? JUDGE_EXIT_SERVER
+         : wait ? judge_wait(j, path, &s) : judge_api(j, "GET", path, NULL, &s);
     free(path);
     if (rc != 0) {
         return rc;

@@ -469,6 +469,53 @@ judge_api(const judge_t *j, const char *method, const char *path,
 }
 
 
+/* 1 when a submission or an execution is still queued, compiling or
+ * running */
+int
+judge_unfinished(json_t *job)
+{
+    const char  *status;
+
+    status = json_string_value(json_object_get(job, "status"));
+    return status != NULL && (strcmp(status, "QUEUED") == 0
+                              || strcmp(status, "COMPILING") == 0
+                              || strcmp(status, "RUNNING") == 0);
+}
+
+
+/*
+ * judge_api() of a ?wait=true read, asked again until the job has ended:
+ * the judge answers a job unfinished at its judge_wait_timeout.  An
+ * unfinished answer that came within a second is asked again only a
+ * second after the last ask, so a short judge_wait_timeout is not asked in
+ * a busy loop.
+ */
+int
+judge_wait(const judge_t *j, const char *path, json_t **answer)
+{
+    struct timespec  start, now;
+    int              rc;
+    long             ms;
+
+    *answer = NULL;
+    for ( ;; ) {
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        rc = judge_api(j, "GET", path, NULL, answer);
+        if (rc != 0 || !judge_unfinished(*answer)) {
+            return rc;
+        }
+        json_decref(*answer);
+        *answer = NULL;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ms = (now.tv_sec - start.tv_sec) * 1000
+             + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (ms < 1000 && http_pause(1) != 0) {
+            return JUDGE_EXIT_INTERRUPTED;
+        }
+    }
+}
+
+
 /* one complete line of the stream */
 static void
 sse_line(sse_t *s, char *line, size_t len)
