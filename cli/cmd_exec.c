@@ -129,9 +129,13 @@ exec_summary(judge_t *j, json_t *e)
     if (j->quiet) {
         return;
     }
-    fprintf(stderr, "%s[%s%s%s · exit code %lld · %lld ms · %lld KiB]%s\n",
-            isatty(STDERR_FILENO) && j->term.color ? "\033[2m" : "",
-            status ? status : "?", reason ? ": " : "", reason ? reason : "",
+    text = judge_format("%s%s%s", status ? status : "?", reason ? ": " : "",
+                        reason ? reason : "");
+    fprintf(stderr, "%s[", isatty(STDERR_FILENO) && j->term.color
+                           ? "\033[2m" : "");
+    text_put(stderr, text ? text : "?", text ? strlen(text) : 1);
+    free(text);
+    fprintf(stderr, " · exit code %lld · %lld ms · %lld KiB]%s\n",
             (long long) json_integer_value(json_object_get(e, "exit_code")),
             (long long) json_integer_value(json_object_get(e,
                                                     "execution_time_ms")),

@@ -88,7 +88,7 @@ judge_guess_language(judge_t *j, const char *file)
     static char  id[128];
     json_t      *a, *l;
     size_t       i, found = 0;
-    const char  *ext, *name, *dot;
+    const char  *ext, *name, *dot, *lid;
     char         others[256] = "";
 
     ext = strrchr(file, '.');
@@ -106,13 +106,15 @@ judge_guess_language(judge_t *j, const char *file)
         if (dot == NULL || strcmp(dot, ext) != 0) {
             continue;
         }
+        lid = json_string_value(json_object_get(l, "id"));
+        if (lid == NULL) {
+            continue;
+        }
         if (found++ == 0) {
-            snprintf(id, sizeof(id), "%s",
-                     json_string_value(json_object_get(l, "id")));
+            snprintf(id, sizeof(id), "%s", lid);
         } else {
             snprintf(others + strlen(others), sizeof(others) - strlen(others),
-                     "%s%s", found > 2 ? ", " : "",
-                     json_string_value(json_object_get(l, "id")));
+                     "%s%s", found > 2 ? ", " : "", lid);
         }
     }
     json_decref(a);
@@ -122,8 +124,11 @@ judge_guess_language(judge_t *j, const char *file)
         return NULL;
     }
     if (found > 1 && !j->quiet) {
-        fprintf(stderr, "judge: %s taken as %s (also: %s); --language "
-                "picks another\n", file, id, others);
+        fprintf(stderr, "judge: %s taken as ", file);
+        text_put(stderr, id, strlen(id));
+        fputs(" (also: ", stderr);
+        text_put(stderr, others, strlen(others));
+        fputs("); --language picks another\n", stderr);
     }
     return id;
 }
@@ -439,8 +444,11 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
     }
     if (rc != 0) {
         if (rc < 0 && !j->quiet) {
-            fprintf(stderr, "judge: following %s: %s; waiting for its end\n",
-                    id, err);
+            fputs("judge: following ", stderr);
+            text_put(stderr, id, strlen(id));
+            fputs(": ", stderr);
+            text_put(stderr, err, strlen(err));
+            fputs("; waiting for its end\n", stderr);
         }
         path = judge_format("/submissions/%s?wait=true", id);
         rc = path ? judge_api(j, "GET", path, NULL, &f.verdict)
@@ -602,7 +610,9 @@ submit_and_follow(judge_t *j, const char *path, json_t *body, tree_t *tree)
     snprintf(sid, sizeof(sid), "%s", id);
     json_decref(a);
     if (!j->json && !j->quiet) {
-        printf("submission %s\n", sid);
+        printf("submission ");
+        text_put(stdout, sid, strlen(sid));
+        putchar('\n');
     }
     return judge_follow(j, sid, tree);
 }

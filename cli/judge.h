@@ -138,6 +138,8 @@ void tree_status(tree_t *t, int ok, const char *fmt, ...)
 void tree_draw(tree_t *t);
 void tree_finish(tree_t *t);
 void tree_free(tree_t *t);
+char *text_clean(const char *s, size_t len);
+void text_put(FILE *f, const char *s, size_t len);
 char *text_preview(const char *s, size_t len, size_t max_lines,
                    size_t max_cols);
 char *judge_format(const char *fmt, ...)
