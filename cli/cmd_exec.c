@@ -182,7 +182,7 @@ cmd_exec(judge_t *j, int argc, char **argv)
         || (in && judge_read_file(in, &input, &ilen) != 0))
     {
         judge_error(j, "bad_file", "%s: %s",
-                    src == NULL ? file : in, strerror(errno));
+                    src == NULL ? file : in, judge_file_error(errno));
         rc = JUDGE_EXIT_USAGE;
         goto out;
     }

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -36,30 +37,43 @@ typedef struct {
 
 
 /*
- * Reads the whole file "path" (at most 64 MiB) into a new NUL-terminated
- * buffer.  Returns 0, or -1 with errno set.
+ * Reads the whole regular file "path" (at most 64 MiB) into a new
+ * NUL-terminated buffer; anything else (a FIFO, a device) is refused with
+ * EINVAL, a directory with EISDIR, before a byte is read, so that it
+ * cannot block.  Returns 0, or -1 with errno set (judge_file_error()
+ * says it).
  */
 int
 judge_read_file(const char *path, char **data, size_t *len)
 {
-    FILE    *f;
-    char    *d;
-    long     n;
+    FILE         *f;
+    char         *d;
+    int           fd;
+    struct stat   st;
+    off_t         n;
 
-    f = fopen(path, "rb");
-    if (f == NULL) {
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         return -1;
     }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        errno = errno ? errno : EINVAL;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
         return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    n = st.st_size;
     if (n > JUDGE_FILE_MAX) {
-        fclose(f);
+        close(fd);
         errno = EFBIG;
+        return -1;
+    }
+    f = fdopen(fd, "rb");
+    if (f == NULL) {
+        close(fd);
         return -1;
     }
     d = malloc(n + 1);
@@ -74,6 +88,14 @@ judge_read_file(const char *path, char **data, size_t *len)
     *data = d;
     *len = n;
     return 0;
+}
+
+
+/* what judge_read_file()'s errno "err" means */
+const char *
+judge_file_error(int err)
+{
+    return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 
@@ -650,7 +672,8 @@ cmd_run(judge_t *j, int argc, char **argv)
         return judge_command_usage("run");
     }
     if (judge_read_file(source, &text, &len) != 0) {
-        judge_error(j, "bad_source", "%s: %s", source, strerror(errno));
+        judge_error(j, "bad_source", "%s: %s", source,
+                    judge_file_error(errno));
         return JUDGE_EXIT_USAGE;
     }
     memset(&tree, 0, sizeof(tree));
@@ -719,11 +742,12 @@ test_from_files(judge_t *j, const char *name, const char *in,
     json_t  *t;
 
     if (judge_read_file(in, &input, &ilen) != 0) {
-        judge_error(j, "bad_test", "%s: %s", in, strerror(errno));
+        judge_error(j, "bad_test", "%s: %s", in, judge_file_error(errno));
         return NULL;
     }
     if (judge_read_file(expected, &output, &olen) != 0) {
-        judge_error(j, "bad_test", "%s: %s", expected, strerror(errno));
+        judge_error(j, "bad_test", "%s: %s", expected,
+                    judge_file_error(errno));
         free(input);
         return NULL;
     }
@@ -843,7 +867,8 @@ cmd_submit(judge_t *j, int argc, char **argv)
     file = argv[optind];
     memset(&tree, 0, sizeof(tree));
     if (judge_read_file(file, &text, &len) != 0) {
-        judge_error(j, "bad_source", "%s: %s", file, strerror(errno));
+        judge_error(j, "bad_source", "%s: %s", file,
+                    judge_file_error(errno));
         rc = JUDGE_EXIT_USAGE;
         goto out;
     }

@@ -197,6 +197,7 @@ void judge_tree_from(judge_t *j, tree_t *tree, json_t *problem,
                      json_t *submission);
 const char *judge_guess_language(judge_t *j, const char *file);
 int judge_read_file(const char *path, char **data, size_t *len);
+const char *judge_file_error(int err);
 int judge_command_usage(const char *cmd);
 int judge_problem(judge_t *j, const char *id, const char *cmd,
                   json_t **problem);
