@@ -781,7 +781,11 @@ tests_from_dir(judge_t *j, const char *dir)
         judge_error(j, "bad_tests", "%s: %s", dir, strerror(errno));
         return NULL;
     }
-    tests = json_array();
+    tests = n > JUDGE_MAX_TESTS ? NULL : json_array();
+    if (n > JUDGE_MAX_TESTS) {
+        judge_error(j, "bad_tests", "%s has %d tests, more than %d", dir, n,
+                    JUDGE_MAX_TESTS);
+    }
     for (i = 0; i < n && tests != NULL; i++) {
         name = strndup(names[i]->d_name, strlen(names[i]->d_name) - 3);
         in = judge_format("%s/%s", dir, names[i]->d_name);
@@ -797,8 +801,7 @@ tests_from_dir(judge_t *j, const char *dir)
         } else {
             t = name && in && out ? test_from_files(j, name, in, out) : NULL;
         }
-        if (t == NULL || json_array_size(tests) == JUDGE_MAX_TESTS) {
-            json_decref(t);
+        if (t == NULL) {
             json_decref(tests);
             tests = NULL;
         } else {
