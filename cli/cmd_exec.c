@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,8 @@ exec_event(void *data, const char *event, const char *payload, size_t len)
             x->attempt = attempt;
             x->written[0] = x->written[1] = 0;
         }
-        if (text != NULL && attempt == x->attempt
+        if (text != NULL && attempt == x->attempt && offset >= 0
+            && (long long) n <= LLONG_MAX - offset
             && offset + (long long) n > x->written[k])
         {
             skip = offset < x->written[k] ? x->written[k] - offset : 0;
