@@ -601,12 +601,20 @@ out:
 }
 
 
-/* the title line of a tree: "what · language" */
+/* the title line of a tree: "what · language", both made safe */
 static char *
 title_of(judge_t *j, const char *what, const char *lang)
 {
-    return judge_format("%s%s · %s%s", what, term_color(&j->term, "0"),
-                        term_color(&j->term, "2"), lang);
+    char  *w = text_clean(what, strlen(what));
+    char  *l = text_clean(lang, strlen(lang));
+    char  *title;
+
+    title = w && l ? judge_format("%s%s · %s%s", w, term_color(&j->term, "0"),
+                                  term_color(&j->term, "2"), l)
+                   : NULL;
+    free(w);
+    free(l);
+    return title;
 }
 
 

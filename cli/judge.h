@@ -115,7 +115,7 @@ typedef struct {
 
 typedef struct {
     const term_t   *term;
-    char           *title;
+    char           *title;      /* made safe by its maker: has colour */
     char          **groups;     /* none: the items hang off the title */
     size_t          ngroups;
     tree_item_t    *items;

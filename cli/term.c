@@ -344,9 +344,8 @@ tree_text(const tree_t *t, FILE *f)
     int            lines = 0, is_last, glast;
 
     if (t->title != NULL) {
-        fputs(term_color(tm, SGR_BOLD), f);
-        text_put(f, t->title, strlen(t->title));
-        fprintf(f, "%s\n", term_color(tm, "0"));
+        fprintf(f, "%s%s%s\n", term_color(tm, SGR_BOLD), t->title,
+                term_color(tm, "0"));
         lines++;
     }
     ngroups = t->ngroups ? t->ngroups : 1;
