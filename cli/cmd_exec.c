@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,8 @@ exec_event(void *data, const char *event, const char *payload, size_t len)
             }
             x->attempt = attempt;
         }
-        if (text != NULL && attempt == x->attempt
+        if (text != NULL && attempt == x->attempt && offset >= 0
+            && (long long) n <= LLONG_MAX - offset
             && offset + (long long) n > x->written[k])
         {
             skip = offset < x->written[k] ? x->written[k] - offset : 0;
@@ -134,9 +136,13 @@ exec_summary(judge_t *j, json_t *e)
     if (j->quiet) {
         return;
     }
-    fprintf(stderr, "%s[%s%s%s · exit code %lld · %lld ms · %lld KiB]%s\n",
-            isatty(STDERR_FILENO) && j->term.color ? "\033[2m" : "",
-            status ? status : "?", reason ? ": " : "", reason ? reason : "",
+    text = judge_format("%s%s%s", status ? status : "?", reason ? ": " : "",
+                        reason ? reason : "");
+    fprintf(stderr, "%s[", isatty(STDERR_FILENO) && j->term.color
+                           ? "\033[2m" : "");
+    text_put(stderr, text ? text : "?", text ? strlen(text) : 1);
+    free(text);
+    fprintf(stderr, " · exit code %lld · %lld ms · %lld KiB]%s\n",
             (long long) json_integer_value(json_object_get(e, "exit_code")),
             (long long) json_integer_value(json_object_get(e,
                                                     "execution_time_ms")),
@@ -183,7 +189,7 @@ cmd_exec(judge_t *j, int argc, char **argv)
         || (in && judge_read_file(in, &input, &ilen) != 0))
     {
         judge_error(j, "bad_file", "%s: %s",
-                    src == NULL ? file : in, strerror(errno));
+                    src == NULL ? file : in, judge_file_error(errno));
         rc = JUDGE_EXIT_USAGE;
         goto out;
     }

@@ -22,10 +22,15 @@ typedef struct {
 } table_t;
 
 
+/* "text" (taken) into column "col"; a new row at column 0 */
 static void
 table_add(table_t *t, size_t col, char *text)
 {
-    char  **cells;
+    char  **cells, *clean;
+
+    clean = text ? text_clean(text, strlen(text)) : NULL;
+    free(text);
+    text = clean;
 
     if (col == 0) {
         cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(char *));
@@ -342,6 +347,14 @@ judge_problem(judge_t *j, const char *id, const char *cmd, json_t **problem)
 }
 
 
+/* the judge's text "s" on stdout, made safe (text_clean) */
+static void
+put(const char *s)
+{
+    text_put(stdout, s, strlen(s));
+}
+
+
 static void
 print_block(const judge_t *j, const char *label, const char *text,
             size_t len)
@@ -380,8 +393,11 @@ cmd_show(judge_t *j, int argc, char **argv)
         json_decref(p);
         return JUDGE_EXIT_OK;
     }
-    printf("%s%s%s  (%s, version %lld)\n", term_color(&j->term, "1"),
-           str(p, "title"), term_color(&j->term, "0"), str(p, "id"),
+    printf("%s", term_color(&j->term, "1"));
+    put(str(p, "title"));
+    printf("%s  (", term_color(&j->term, "0"));
+    put(str(p, "id"));
+    printf(", version %lld)\n",
            (long long) json_integer_value(json_object_get(p, "version")));
     if (j->quiet) {
         json_decref(p);
@@ -400,21 +416,25 @@ cmd_show(judge_t *j, int argc, char **argv)
         json_object_foreach(limits, key, v) {
             char  *n = num(limits, key);
 
-            printf(" %s %s", key, n ? n : "?");
+            putchar(' ');
+            put(key);
+            printf(" %s", n ? n : "?");
             free(n);
         }
         printf("\n");
     }
     json_array_foreach(json_object_get(p, "stages"), s, stage) {
-        printf("\n%sstage %lld: %s%s\n", term_color(&j->term, "1"),
+        printf("\n%sstage %lld: ", term_color(&j->term, "1"),
                (long long) json_integer_value(json_object_get(stage,
-                                                              "number")),
-               str(stage, "name"), term_color(&j->term, "0"));
+                                                              "number")));
+        put(str(stage, "name"));
+        printf("%s\n", term_color(&j->term, "0"));
         json_array_foreach(json_object_get(stage, "tests"), i, test) {
             int  sample = json_is_true(json_object_get(test, "sample"));
 
-            printf("  %s%s\n", str(test, "name"),
-                   sample ? " (sample)" : " (hidden)");
+            printf("  ");
+            put(str(test, "name"));
+            printf("%s\n", sample ? " (sample)" : " (hidden)");
             if (sample) {
                 v = json_object_get(test, "stdin");
                 print_block(j, "  input:", json_string_value(v) ? : "",
@@ -427,7 +447,9 @@ cmd_show(judge_t *j, int argc, char **argv)
                 }
             }
             json_array_foreach(json_object_get(test, "assertions"), k, v) {
-                printf("  checks: %s\n", str(v, "description"));
+                printf("  checks: ");
+                put(str(v, "description"));
+                putchar('\n');
             }
         }
     }

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -36,30 +37,43 @@ typedef struct {
 
 
 /*
- * Reads the whole file "path" (at most 64 MiB) into a new NUL-terminated
- * buffer.  Returns 0, or -1 with errno set.
+ * Reads the whole regular file "path" (at most 64 MiB) into a new
+ * NUL-terminated buffer; anything else (a FIFO, a device) is refused with
+ * EINVAL, a directory with EISDIR, before a byte is read, so that it
+ * cannot block.  Returns 0, or -1 with errno set (judge_file_error()
+ * says it).
  */
 int
 judge_read_file(const char *path, char **data, size_t *len)
 {
-    FILE    *f;
-    char    *d;
-    long     n;
+    FILE         *f;
+    char         *d;
+    int           fd;
+    struct stat   st;
+    off_t         n;
 
-    f = fopen(path, "rb");
-    if (f == NULL) {
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         return -1;
     }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        errno = errno ? errno : EINVAL;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
         return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    n = st.st_size;
     if (n > JUDGE_FILE_MAX) {
-        fclose(f);
+        close(fd);
         errno = EFBIG;
+        return -1;
+    }
+    f = fdopen(fd, "rb");
+    if (f == NULL) {
+        close(fd);
         return -1;
     }
     d = malloc(n + 1);
@@ -77,6 +91,14 @@ judge_read_file(const char *path, char **data, size_t *len)
 }
 
 
+/* what judge_read_file()'s errno "err" means */
+const char *
+judge_file_error(int err)
+{
+    return err == EINVAL ? "not a regular file" : strerror(err);
+}
+
+
 /*
  * The language of "file" by its extension: the judge's languages whose
  * file name ends as it does, the first by id when several do (named on
@@ -88,7 +110,7 @@ judge_guess_language(judge_t *j, const char *file)
     static char  id[128];
     json_t      *a, *l;
     size_t       i, found = 0;
-    const char  *ext, *name, *dot;
+    const char  *ext, *name, *dot, *lid;
     char         others[256] = "";
 
     ext = strrchr(file, '.');
@@ -106,13 +128,15 @@ judge_guess_language(judge_t *j, const char *file)
         if (dot == NULL || strcmp(dot, ext) != 0) {
             continue;
         }
+        lid = json_string_value(json_object_get(l, "id"));
+        if (lid == NULL) {
+            continue;
+        }
         if (found++ == 0) {
-            snprintf(id, sizeof(id), "%s",
-                     json_string_value(json_object_get(l, "id")));
+            snprintf(id, sizeof(id), "%s", lid);
         } else {
             snprintf(others + strlen(others), sizeof(others) - strlen(others),
-                     "%s%s", found > 2 ? ", " : "",
-                     json_string_value(json_object_get(l, "id")));
+                     "%s%s", found > 2 ? ", " : "", lid);
         }
     }
     json_decref(a);
@@ -122,8 +146,11 @@ judge_guess_language(judge_t *j, const char *file)
         return NULL;
     }
     if (found > 1 && !j->quiet) {
-        fprintf(stderr, "judge: %s taken as %s (also: %s); --language "
-                "picks another\n", file, id, others);
+        fprintf(stderr, "judge: %s taken as ", file);
+        text_put(stderr, id, strlen(id));
+        fputs(" (also: ", stderr);
+        text_put(stderr, others, strlen(others));
+        fputs("); --language picks another\n", stderr);
     }
     return id;
 }
@@ -401,15 +428,20 @@ print_compile(judge_t *j, json_t *submission)
 static int
 judge_outcome(json_t *submission)
 {
-    const char  *status, *verdict, *msg;
+    const char  *status, *verdict, *msg, *id;
 
     status = json_string_value(json_object_get(submission, "status"));
     verdict = json_string_value(json_object_get(submission, "verdict"));
     if (status != NULL && strcmp(status, "FAILED") == 0) {
         msg = json_string_value(json_object_get(submission, "message"));
-        fprintf(stderr, "judge: submission %s failed on the judge: %s\n",
-                json_string_value(json_object_get(submission, "id")) ? : "?",
-                msg ? msg : "no reason given");
+        msg = msg ? msg : "no reason given";
+        id = json_string_value(json_object_get(submission, "id"));
+        id = id ? id : "?";
+        fputs("judge: submission ", stderr);
+        text_put(stderr, id, strlen(id));
+        fputs(" failed on the judge: ", stderr);
+        text_put(stderr, msg, strlen(msg));
+        fputc('\n', stderr);
         return JUDGE_EXIT_SERVER;
     }
     return verdict && strcmp(verdict, "AC") == 0 ? JUDGE_EXIT_OK
@@ -452,8 +484,11 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
 
     if (rc != 0 && rc != JUDGE_EXIT_INTERRUPTED) {
         if (rc < 0 && !j->quiet) {
-            fprintf(stderr, "judge: following %s: %s; waiting for its end\n",
-                    id, err);
+            fputs("judge: following ", stderr);
+            text_put(stderr, id, strlen(id));
+            fputs(": ", stderr);
+            text_put(stderr, err, strlen(err));
+            fputs("; waiting for its end\n", stderr);
         }
         path = judge_format("/submissions/%s?wait=true", id);
         if (path == NULL) {
@@ -598,12 +633,20 @@ out:
 }
 
 
-/* the title line of a tree: "what · language" */
+/* the title line of a tree: "what · language", both made safe */
 static char *
 title_of(judge_t *j, const char *what, const char *lang)
 {
-    return judge_format("%s%s · %s%s", what, term_color(&j->term, "0"),
-                        term_color(&j->term, "2"), lang);
+    char  *w = text_clean(what, strlen(what));
+    char  *l = text_clean(lang, strlen(lang));
+    char  *title;
+
+    title = w && l ? judge_format("%s%s · %s%s", w, term_color(&j->term, "0"),
+                                  term_color(&j->term, "2"), l)
+                   : NULL;
+    free(w);
+    free(l);
+    return title;
 }
 
 
@@ -629,7 +672,9 @@ submit_and_follow(judge_t *j, const char *path, json_t *body, tree_t *tree)
     snprintf(sid, sizeof(sid), "%s", id);
     json_decref(a);
     if (!j->json && !j->quiet) {
-        printf("submission %s\n", sid);
+        printf("submission ");
+        text_put(stdout, sid, strlen(sid));
+        putchar('\n');
     }
     return judge_follow(j, sid, tree);
 }
@@ -667,7 +712,8 @@ cmd_run(judge_t *j, int argc, char **argv)
         return judge_command_usage("run");
     }
     if (judge_read_file(source, &text, &len) != 0) {
-        judge_error(j, "bad_source", "%s: %s", source, strerror(errno));
+        judge_error(j, "bad_source", "%s: %s", source,
+                    judge_file_error(errno));
         return JUDGE_EXIT_USAGE;
     }
     memset(&tree, 0, sizeof(tree));
@@ -736,11 +782,12 @@ test_from_files(judge_t *j, const char *name, const char *in,
     json_t  *t;
 
     if (judge_read_file(in, &input, &ilen) != 0) {
-        judge_error(j, "bad_test", "%s: %s", in, strerror(errno));
+        judge_error(j, "bad_test", "%s: %s", in, judge_file_error(errno));
         return NULL;
     }
     if (judge_read_file(expected, &output, &olen) != 0) {
-        judge_error(j, "bad_test", "%s: %s", expected, strerror(errno));
+        judge_error(j, "bad_test", "%s: %s", expected,
+                    judge_file_error(errno));
         free(input);
         return NULL;
     }
@@ -774,7 +821,11 @@ tests_from_dir(judge_t *j, const char *dir)
         judge_error(j, "bad_tests", "%s: %s", dir, strerror(errno));
         return NULL;
     }
-    tests = json_array();
+    tests = n > JUDGE_MAX_TESTS ? NULL : json_array();
+    if (n > JUDGE_MAX_TESTS) {
+        judge_error(j, "bad_tests", "%s has %d tests, more than %d", dir, n,
+                    JUDGE_MAX_TESTS);
+    }
     for (i = 0; i < n && tests != NULL; i++) {
         name = strndup(names[i]->d_name, strlen(names[i]->d_name) - 3);
         in = judge_format("%s/%s", dir, names[i]->d_name);
@@ -790,8 +841,7 @@ tests_from_dir(judge_t *j, const char *dir)
         } else {
             t = name && in && out ? test_from_files(j, name, in, out) : NULL;
         }
-        if (t == NULL || json_array_size(tests) == JUDGE_MAX_TESTS) {
-            json_decref(t);
+        if (t == NULL) {
             json_decref(tests);
             tests = NULL;
         } else {
@@ -860,7 +910,8 @@ cmd_submit(judge_t *j, int argc, char **argv)
     file = argv[optind];
     memset(&tree, 0, sizeof(tree));
     if (judge_read_file(file, &text, &len) != 0) {
-        judge_error(j, "bad_source", "%s: %s", file, strerror(errno));
+        judge_error(j, "bad_source", "%s: %s", file,
+                    judge_file_error(errno));
         rc = JUDGE_EXIT_USAGE;
         goto out;
     }

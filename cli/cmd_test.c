@@ -284,6 +284,7 @@ cmd_test(judge_t *j, int argc, char **argv)
     size_t         s, i, k = 0;
     int            o, plain = 0, rc;
     const char    *title;
+    char          *clean;
 
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 'p') {
@@ -323,11 +324,13 @@ cmd_test(judge_t *j, int argc, char **argv)
     lt.tree.term = &j->term;
     lt.tree.status_only = j->quiet;
     title = json_string_value(json_object_get(problem, "title"));
+    clean = text_clean(title ? title : "", title ? strlen(title) : 0);
     lt.tree.title = judge_format(
-        "%s%s · local, %s%s%s", title ? title : "", term_color(&j->term, "0"),
+        "%s%s · local, %s%s%s", clean ? clean : "", term_color(&j->term, "0"),
         term_color(&j->term, "2"),
         lt.local.sandbox ? "in judge-sandbox" : "plain: ",
         lt.local.sandbox ? "" : lt.local.why);
+    free(clean);
     test_tree(&lt, problem);
     lt.total = lt.tree.nitems;
 

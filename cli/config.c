@@ -206,7 +206,6 @@ out:
 int
 config_load(judge_config_t *cfg, char *err, size_t errlen)
 {
-    FILE    *f;
     char     msg[384];
     char    *data;
     size_t   len;
@@ -216,26 +215,16 @@ config_load(judge_config_t *cfg, char *err, size_t errlen)
     if (cfg->path == NULL) {
         return 0;
     }
-    f = fopen(cfg->path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", cfg->path, strerror(errno));
+    if (judge_read_file(cfg->path, &data, &len) != 0) {
+        snprintf(err, errlen, "%s: %s", cfg->path, errno == EFBIG
+                 ? "larger than 64 KiB" : judge_file_error(errno));
         return -1;
     }
-    data = malloc(CONFIG_MAX_SIZE + 1);
-    if (data == NULL) {
-        fclose(f);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    len = fread(data, 1, CONFIG_MAX_SIZE + 1, f);
-    if (ferror(f) || len > CONFIG_MAX_SIZE) {
-        snprintf(err, errlen, "%s: %s", cfg->path, ferror(f)
-                 ? strerror(errno) : "larger than 64 KiB");
-        fclose(f);
+    if (len > CONFIG_MAX_SIZE) {
+        snprintf(err, errlen, "%s: larger than 64 KiB", cfg->path);
         free(data);
         return -1;
     }
-    fclose(f);
     if (config_parse(cfg, (unsigned char *) data, len, msg, sizeof(msg))
         != 0)
     {

@@ -431,9 +431,11 @@ http_request(const judge_t *j, const char *method, const char *path,
 
 
 /*
- * http_request() for a command: 0 with the JSON answer of a 2xx; the
- * judge's error, or why it could not be reached, reported (judge_error)
- * and JUDGE_EXIT_SERVER otherwise (JUDGE_EXIT_INTERRUPTED on Ctrl-C).
+ * http_request() for a command: 0 with the JSON answer of a 2xx (an
+ * object, or NULL when it had no body); the judge's error, a 2xx whose
+ * body is not a JSON object, or why the judge could not be reached,
+ * reported (judge_error) and JUDGE_EXIT_SERVER otherwise
+ * (JUDGE_EXIT_INTERRUPTED on Ctrl-C).
  */
 int
 judge_api(const judge_t *j, const char *method, const char *path,
@@ -452,6 +454,16 @@ judge_api(const judge_t *j, const char *method, const char *path,
             return JUDGE_EXIT_INTERRUPTED;
         }
         judge_error(j, "unreachable", "%s", err);
+        return JUDGE_EXIT_SERVER;
+    }
+    if (status >= 200 && status < 300 && a != NULL
+        && (!json_is_object(a) || json_object_get(a, "error") != NULL))
+    {
+        msg = json_string_value(json_object_get(json_object_get(a, "error"),
+                                                "message"));
+        judge_error(j, "bad_answer", "%s %s: %s (HTTP %ld)", method, path,
+                    msg ? msg : "the answer is not a JSON object", status);
+        json_decref(a);
         return JUDGE_EXIT_SERVER;
     }
     if (status >= 200 && status < 300) {

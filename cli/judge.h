@@ -117,7 +117,7 @@ typedef struct {
 
 typedef struct {
     const term_t   *term;
-    char           *title;
+    char           *title;      /* made safe by its maker: has colour */
     char          **groups;     /* none: the items hang off the title */
     size_t          ngroups;
     tree_item_t    *items;
@@ -140,6 +140,8 @@ void tree_status(tree_t *t, int ok, const char *fmt, ...)
 void tree_draw(tree_t *t);
 void tree_finish(tree_t *t);
 void tree_free(tree_t *t);
+char *text_clean(const char *s, size_t len);
+void text_put(FILE *f, const char *s, size_t len);
 char *text_preview(const char *s, size_t len, size_t max_lines,
                    size_t max_cols);
 char *judge_format(const char *fmt, ...)
@@ -197,6 +199,7 @@ void judge_tree_from(judge_t *j, tree_t *tree, json_t *problem,
                      json_t *submission);
 const char *judge_guess_language(judge_t *j, const char *file);
 int judge_read_file(const char *path, char **data, size_t *len);
+const char *judge_file_error(int err);
 int judge_command_usage(const char *cmd);
 int judge_problem(judge_t *j, const char *id, const char *cmd,
                   json_t **problem);

@@ -9,6 +9,9 @@
  * Otherwise as a plain child of this process, in its own process group,
  * killed at the wall time; its CPU time and peak memory are read from
  * wait4(), nothing limits its memory, and it can touch what you can.
+ * Its run ends when it exits: what it wrote by then is read, the rest of
+ * its process group is killed, and a process that left the group while
+ * holding its output open is not waited for.
  */
 
 #include <errno.h>
@@ -274,7 +277,8 @@ static int
 local_plain(const local_t *l, const char *command, int in,
             const local_limits_t *lim, local_result_t *res)
 {
-    int              out[2], err[2], open_fds, killed = 0, status;
+    int              out[2], err[2], open_fds, killed = 0, exited = 0;
+    int              status, ready;
     size_t           out_cap = 1, err_cap = 1;
     pid_t            pid;
     struct pollfd    pfd[2];
@@ -327,9 +331,11 @@ local_plain(const local_t *l, const char *command, int in,
             killed = 1;
             break;
         }
-        if (poll(pfd, 2, left > 100 ? 100 : (int) left) < 0
-            && errno != EINTR)
-        {
+        ready = poll(pfd, 2, exited ? 0 : left > 100 ? 100 : (int) left);
+        if (ready < 0 && errno != EINTR) {
+            break;
+        }
+        if (exited && ready == 0) {
             break;
         }
         if (pfd[0].fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP))
@@ -344,10 +350,14 @@ local_plain(const local_t *l, const char *command, int in,
             pfd[1].fd = -1;
             open_fds--;
         }
+        if (!exited && wait4(pid, &status, WNOHANG, &ru) == pid) {
+            kill(-pid, SIGKILL);
+            exited = 1;
+        }
     }
     close(out[0]);
     close(err[0]);
-    while (wait4(pid, &status, 0, &ru) < 0) {
+    while (!exited && wait4(pid, &status, 0, &ru) < 0) {
         if (errno != EINTR) {
             return -1;
         }

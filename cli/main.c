@@ -115,9 +115,10 @@ judge_interrupt_acknowledge(void)
 
 
 /*
- * Reports an error of a command: on stderr as "judge: message", and with
- * --json also on stdout as {"error": {"code", "message"}}, the judge's own
- * error shape, so a script reads one kind of answer.
+ * Reports an error of a command: on stderr as "judge: message" (what a
+ * terminal would act on shown as "?": it may quote the judge), and with
+ * --json also on stdout as {"error": {"code", "message"}}, the judge's
+ * own error shape, so a script reads one kind of answer.
  */
 void
 judge_error(const judge_t *j, const char *code, const char *fmt, ...)
@@ -131,7 +132,9 @@ judge_error(const judge_t *j, const char *code, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
 
-    fprintf(stderr, "judge: %s\n", msg);
+    fputs("judge: ", stderr);
+    text_put(stderr, msg, strlen(msg));
+    fputc('\n', stderr);
     if (j != NULL && j->json) {
         e = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
         s = e ? json_dumps(e, JSON_COMPACT) : NULL;

@@ -99,26 +99,111 @@ judge_format(const char *fmt, ...)
 
 
 /*
+ * The character at "p" (of "len" bytes left): its length in bytes, and
+ * in "*bad" whether a terminal could act on it or draw it misleadingly:
+ * a C0 control but the tab, DEL, a C1 control, a bidirectional override
+ * or isolate (U+202A-U+202E, U+2066-U+2069), or a byte that does not
+ * begin a whole UTF-8 character (counted alone).  A newline is bad too;
+ * the callers that keep lines look for it first.
+ */
+static size_t
+text_char(const unsigned char *p, size_t len, int *bad)
+{
+    size_t    n, i;
+    unsigned  c;
+
+    if (p[0] < 0x80) {
+        *bad = p[0] < 0x20 ? p[0] != '\t' : p[0] == 0x7f;
+        return 1;
+    }
+    n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4
+        : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+        : p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : 0;
+    *bad = 1;
+    if (n == 0 || n > len) {
+        return 1;
+    }
+    c = p[0] & (0x7f >> n);
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 1;
+        }
+        c = c << 6 | (p[i] & 0x3f);
+    }
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff))
+        || (c >= 0xd800 && c <= 0xdfff))
+    {
+        return 1;
+    }
+    *bad = c < 0xa0 || (c >= 0x202a && c <= 0x202e)
+           || (c >= 0x2066 && c <= 0x2069);
+    return n;
+}
+
+
+/*
+ * "s" (of "len" bytes) made safe to print on one line: each character
+ * that text_char() finds bad, the newline included, shown as "?".  A new
+ * string, or NULL when out of memory.
+ */
+char *
+text_clean(const char *s, size_t len)
+{
+    char    *out, *o;
+    size_t   i, n;
+    int      bad;
+
+    out = malloc(len + 1);
+    if (out == NULL) {
+        return NULL;
+    }
+    o = out;
+    for (i = 0; i < len; i += n) {
+        n = text_char((const unsigned char *) s + i, len - i, &bad);
+        if (bad) {
+            *o++ = '?';
+        } else {
+            memcpy(o, s + i, n);
+            o += n;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+
+/* writes "s" (of "len" bytes) as text_clean() makes it, into "f" */
+void
+text_put(FILE *f, const char *s, size_t len)
+{
+    char  *c = text_clean(s, len);
+
+    fputs(c ? c : "?", f);
+    free(c);
+}
+
+
+/*
  * A program's text made safe and short for the terminal: at most
- * "max_lines" lines of at most "max_cols" bytes each (what is cut is said
- * with "…"), control characters (escape sequences) shown as "?" but for
- * tabs, a missing last newline not added.  A new string.
+ * "max_lines" lines of at most "max_cols" characters each (what is cut
+ * is said with "…"), what text_char() finds bad shown as "?", a missing
+ * last newline not added.  A new string.
  */
 char *
 text_preview(const char *s, size_t len, size_t max_lines, size_t max_cols)
 {
     char            *out, *o;
-    size_t           i, line = 0, col = 0, lines_left;
-    unsigned char    c;
+    size_t           i, n, line = 0, col = 0, lines_left;
+    int              bad;
 
     out = malloc(len * 3 + 64 + max_lines * 4);
     if (out == NULL) {
         return NULL;
     }
     o = out;
-    for (i = 0; i < len; i++) {
-        c = (unsigned char) s[i];
-        if (c == '\n') {
+    for (i = 0; i < len; i += n) {
+        n = 1;
+        if (s[i] == '\n') {
             if (i + 1 == len || ++line == max_lines) {
                 break;
             }
@@ -126,6 +211,7 @@ text_preview(const char *s, size_t len, size_t max_lines, size_t max_cols)
             col = 0;
             continue;
         }
+        n = text_char((const unsigned char *) s + i, len - i, &bad);
         if (col == max_cols) {
             o += sprintf(o, "…");
             col++;
@@ -133,15 +219,11 @@ text_preview(const char *s, size_t len, size_t max_lines, size_t max_cols)
         if (col > max_cols) {
             continue;
         }
-        if (c == 0xc2 && i + 1 < len && (unsigned char) s[i + 1] >= 0x80
-            && (unsigned char) s[i + 1] <= 0x9f)
-        {
-            *o++ = '?';
-            i++;
-        } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        if (bad) {
             *o++ = '?';
         } else {
-            *o++ = c;
+            memcpy(o, s + i, n);
+            o += n;
         }
         col++;
     }
@@ -271,9 +353,10 @@ tree_text(const tree_t *t, FILE *f)
         glast = g + 1 == ngroups;
         gindent = "";
         if (t->ngroups) {
-            fprintf(f, "%s%s%s%s\n", glast ? last : branch,
-                    term_color(tm, SGR_BOLD), t->groups[g],
-                    term_color(tm, "0"));
+            fprintf(f, "%s%s", glast ? last : branch,
+                    term_color(tm, SGR_BOLD));
+            text_put(f, t->groups[g], strlen(t->groups[g]));
+            fprintf(f, "%s\n", term_color(tm, "0"));
             lines++;
             gindent = glast ? "   " : pipe;
         }
@@ -290,12 +373,14 @@ tree_text(const tree_t *t, FILE *f)
             is_last = i + 1 == end;
             fprintf(f, "%s%s", gindent, is_last ? last : branch);
             item_mark(t, f, it->state);
-            fprintf(f, " %s", it->name);
+            fputc(' ', f);
+            text_put(f, it->name, strlen(it->name));
             if (it->detail != NULL && *it->detail != '\0') {
-                fprintf(f, "  %s%s%s",
+                fprintf(f, "  %s",
                         term_color(tm, it->state == ITEM_FAIL ? SGR_RED
-                                                              : SGR_DIM),
-                        it->detail, term_color(tm, "0"));
+                                                              : SGR_DIM));
+                text_put(f, it->detail, strlen(it->detail));
+                fputs(term_color(tm, "0"), f);
             }
             fputc('\n', f);
             lines++;
@@ -303,10 +388,10 @@ tree_text(const tree_t *t, FILE *f)
             for (k = 0; k < it->nlines; k++) {
                 for (p = it->lines[k]; p != NULL; p = nl ? nl + 1 : NULL) {
                     nl = strchr(p, '\n');
-                    fprintf(f, "%s%s%s%.*s%s\n", gindent, indent,
-                            term_color(tm, SGR_DIM),
-                            (int) (nl ? (size_t) (nl - p) : strlen(p)), p,
-                            term_color(tm, "0"));
+                    fprintf(f, "%s%s%s", gindent, indent,
+                            term_color(tm, SGR_DIM));
+                    text_put(f, p, nl ? (size_t) (nl - p) : strlen(p));
+                    fprintf(f, "%s\n", term_color(tm, "0"));
                     lines++;
                 }
             }
@@ -325,18 +410,21 @@ status_text(const tree_t *t, FILE *f, int final)
         return;
     }
     if (!final) {
-        fprintf(f, "%s%s%s %s\n", term_color(tm, SGR_CYAN), spinner(t),
-                term_color(tm, "0"), t->status);
+        fprintf(f, "%s%s%s ", term_color(tm, SGR_CYAN), spinner(t),
+                term_color(tm, "0"));
+        text_put(f, t->status, strlen(t->status));
+        fputc('\n', f);
         return;
     }
-    fprintf(f, "%s%s%s %s%s\n",
+    fprintf(f, "%s%s%s ",
             term_color(tm, t->status_ok > 0 ? SGR_GREEN
                            : t->status_ok == 0 ? SGR_RED : SGR_CYAN),
             term_color(tm, SGR_BOLD),
             t->status_ok > 0 ? (tm->unicode ? "✓" : "+")
             : t->status_ok == 0 ? (tm->unicode ? "✗" : "x")
-            : (tm->unicode ? "○" : "o"),
-            t->status, term_color(tm, "0"));
+            : (tm->unicode ? "○" : "o"));
+    text_put(f, t->status, strlen(t->status));
+    fprintf(f, "%s\n", term_color(tm, "0"));
 }
 
 
