@@ -26,6 +26,10 @@
 #define HTTP_ANSWER_MAX       (256 * 1024 * 1024)
 #define HTTP_CONNECT_TIMEOUT  10L
 #define HTTP_TIMEOUT          60L       /* but for ?wait=true */
+#define HTTP_WAIT_SILENCE     600L      /* ?wait=true: the judge's hold is
+                                           judge_wait_timeout, 60 s by
+                                           default */
+#define HTTP_STREAM_SILENCE   60L       /* the judge pings every 15 s */
 #define HTTP_TICK_MS          100
 #define SSE_LINE_MAX          (64 * 1024 * 1024)
 #define HTTP_RETRIES          5         /* after a 429 or 503 */
@@ -298,6 +302,9 @@ http_once(const judge_t *j, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_HEADERDATA, hd);
     if (strstr(path, "wait=true") == NULL) {
         curl_easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT);
+    } else {
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, HTTP_WAIT_SILENCE);
     }
     rc = curl_easy_perform(c);
     *result = rc;
@@ -633,6 +640,8 @@ http_events(const judge_t *j, const char *path, http_event_pt on_event,
     }
     curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, on_stream);
     curl_easy_setopt(s.curl, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(s.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(s.curl, CURLOPT_LOW_SPEED_TIME, HTTP_STREAM_SILENCE);
     curl_multi_add_handle(m, s.curl);
 
     while (running && !s.stopped && !judge_interrupted()) {
