@@ -52,7 +52,7 @@ typedef struct {
 } sbx_bind_t;
 
 
-/* The exported BPF programs, built once per instance (seccomp.c). */
+/* The BPF programs of an instance (seccomp.c). */
 typedef struct {
     struct sock_fprog   main;           /* deny list, USER_NOTIF */
     struct sock_fprog   main_kill;      /* same, KILL_PROCESS (no listener) */
@@ -211,6 +211,9 @@ void sbx_box_release(sbx_box_t *box);
 int sbx_filter_build(sbx_filter_t *f, sbx_err_t *err);
 void sbx_filter_free(sbx_filter_t *f);
 const char *sbx_syscall_name(int nr, uint32_t arch, char *buf, size_t size);
+
+/* seccomp_rules.c */
+int sbx_filter_rules(uint32_t deny, struct sock_fprog *prog, sbx_err_t *err);
 
 /* cgroup.c */
 int sbx_cgroup_probe(void);
