@@ -332,7 +332,7 @@ int
 sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
     int new_cgroup, sbx_err_t *err)
 {
-    int             ctl[2], sync[2];
+    int             ctl[2], sync[2], sent;
     pid_t           pid;
     sbx_done_msg_t  ready;
     ssize_t         n;
@@ -380,18 +380,22 @@ sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
     if (new_cgroup) {
         (void) sbx_cgroup_setup(sb, NULL);
     }
-    if (sbx_cgroup_send(sb) < 0) {
-        sbx_fail(err, errno, "handing the cgroup to the sandbox init");
+    sent = sbx_cgroup_send(sb) == 0 ? 0 : errno;
+
+    /* an init that failed to build its root says why before it exits */
+    n = sbx_recv(sb->ctl, &ready, sizeof(ready), NULL, NULL, 0);
+    if (n == sizeof(ready) && ready.type == SBX_MSG_READY
+        && (ready.fail_errno != 0 || ready.fail_msg[0] != '\0'))
+    {
+        sbx_fail(err, 0, "sandbox init: %s", ready.fail_msg);
         goto failed;
     }
-
-    n = sbx_recv(sb->ctl, &ready, sizeof(ready), NULL, NULL, 0);
+    if (sent != 0) {
+        sbx_fail(err, sent, "handing the cgroup to the sandbox init");
+        goto failed;
+    }
     if (n != sizeof(ready) || ready.type != SBX_MSG_READY) {
         sbx_fail(err, n < 0 ? errno : 0, "sandbox init died during set-up");
-        goto failed;
-    }
-    if (ready.fail_errno != 0 || ready.fail_msg[0] != '\0') {
-        sbx_fail(err, 0, "sandbox init: %s", ready.fail_msg);
         goto failed;
     }
     return 0;
