@@ -5,10 +5,11 @@
  * per-run mkdir/rmdir costs about 0.3 ms, resetting counters a few us.
  * It is made while the new init builds its root, handed to init over the
  * control socket, and init moves itself in before it reports ready: every
- * process of a run starts inside without an attach step.  The memory side of a run is init's (sbx_cgroup_run_begin
- * and sbx_cgroup_run_peak, through descriptors the helper leaves it): just
- * before the spawn, with the run's files placed, what the cgroup holds is
- * the run's baseline, added to the limit and subtracted from the peak.
+ * process of a run starts inside without an attach step.  The memory side
+ * of a run is init's (sbx_cgroup_run_begin and sbx_cgroup_run_peak, through
+ * descriptors handed to it with the cgroup): just before the spawn, with
+ * the run's files placed, what the cgroup holds is the run's baseline,
+ * added to the limit and subtracted from the peak.
  * Page cache left by earlier runs is reclaimed first, so it neither hides
  * in the baseline nor stretches the limit while it is evicted.
  *
@@ -219,7 +220,7 @@ sbx_cg_make(sbx_cgroup_t *cg, sbx_cgdir_t *dir, const char *mnt,
     }
 
     /*
-     * The helper that joins is single-threaded, so moving its one thread
+     * Init, which joins, is single-threaded, so moving its one thread
      * (v1 "tasks") moves the process.  Writing to cgroup.procs moves a
      * thread group and takes the kernel's global threadgroup lock for
      * writing, which waits for an RCU grace period (0.1 ms on average,

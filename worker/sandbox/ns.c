@@ -19,6 +19,10 @@
  * CLONE_PARENT so that the worker can wait for it and no zombie is left to
  * the host's PID 1 (which reaps lazily here).
  *
+ * A single-threaded caller (judge-sandbox) needs no helper: it clones init
+ * itself with the namespace flags, writes its maps and sends "go", which
+ * spares a fork.  The cgroup is made and handed over the same way.
+ *
  * The network namespace is created here, once per instance: a new one per
  * run costs about 0.8 ms, and an existing one cannot be joined from inside
  * a new user namespace (EPERM).  It holds only a loopback that is down.
