@@ -4,7 +4,8 @@
  * no_new_privs, as the sandbox does), makes one call and reports how it
  * went.  The kill variant, derived from the notifying one, must deny what
  * the notifying one denies, by SIGSYS instead of a notification, and let
- * the rest through unchanged.
+ * the rest through unchanged.  The main program is embedded at build time:
+ * it must be, byte for byte, what libseccomp builds from the rules now.
  */
 
 #include <errno.h>
@@ -13,11 +14,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <string.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <seccomp.h>
 
 #include "sandbox/internal.h"
 #include "tap.h"
@@ -132,14 +136,28 @@ main(void)
         { CALL_UMOUNT, -SIGSYS, "umount2 denied" },
         { CALL_PERSONALITY, -SIGSYS, "personality(PER_BSD) denied (abi)" },
     };
-    sbx_filter_t  f;
-    sbx_err_t     err;
-    size_t        i;
-    int           notif, got;
+    sbx_filter_t       f;
+    sbx_err_t          err;
+    struct sock_fprog  built;
+    size_t             i;
+    int                notif, got;
 
     if (!ok(sbx_filter_build(&f, &err) == 0, "the filters build")) {
         printf("# %s\n", err.msg);
         return done_testing();
+    }
+
+    if (ok(sbx_filter_rules(SCMP_ACT_NOTIFY, &built, &err) == 0,
+           "libseccomp builds the rules at run time"))
+    {
+        is_int(f.main.len, built.len, "the embedded program is as long");
+        ok(f.main.len == built.len
+           && memcmp(f.main.filter, built.filter,
+                     built.len * sizeof(struct sock_filter)) == 0,
+           "the embedded program is the one libseccomp builds");
+        free(built.filter);
+    } else {
+        printf("# %s\n", err.msg);
     }
 
     notif = returns_of(&f.main, SECCOMP_RET_USER_NOTIF);
