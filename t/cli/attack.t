@@ -18,19 +18,6 @@ use Time::HiRes qw(time sleep);
 
 require "$FindBin::Bin/helpers.pl";
 
-our $Http = <<'CONF';
-    judge_zone judge:16m;
-    judge_worker_token t;
-    judge_heartbeat_interval 500ms;
-    judge_heartbeat_timeout 3s;
-CONF
-
-our $Config = <<'CONF';
-    location / { judge_api; }
-    location = /worker { judge_worker_endpoint; }
-    $TEST_NGINX_ADMIN
-CONF
-
 # What a hostile text carries: a window title (OSC), a screen clear, a
 # colour, a CSI as a C1 control, a right-to-left override, an isolate, a
 # carriage return and a newline that would forge a line of the tree.

@@ -14,6 +14,8 @@ use Time::HiRes qw(time sleep);
 require "$FindBin::Bin/helpers.pl";
 require "$FindBin::Bin/../redis/helpers.pl";
 
+# t/redis/helpers.pl has a $Http of its own: this file's judge, without
+# judge_redis but where a block adds it
 our $Http = <<'CONF';
     judge_zone judge:16m;
     judge_worker_token t;
