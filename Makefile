@@ -1,6 +1,10 @@
 # ngx_judge: an online judge inside nginx.
 #
-#   make          build the nginx module and the worker binaries
+#   make          build the nginx module, the worker binaries and the judge
+#                 command-line client
+#   make install  install them (DESTDIR, PREFIX=/usr/local, NGINX_MODULES=
+#                 /usr/lib/nginx/modules), the judge(1) man page and the
+#                 default languages tables where none is yet
 #   make run      start nginx with the module on 127.0.0.1:8080 + a worker
 #   make stop     stop what "make run" started
 #   make test     build, then run the whole test suite (ends with prove's
@@ -26,7 +30,7 @@ ABS_BUILD   = $(abspath $(BUILD))
 MODULE_SO   = $(BUILD)/ngx_http_judge_module.so
 MODULE_SRCS = $(wildcard ngx_judge_module/*.c ngx_judge_module/*.h)
 
-all: module worker
+all: module worker cli
 
 deps:
 	scripts/deps.sh install
@@ -42,11 +46,15 @@ module: deps-check $(MODULE_SO)
 worker: deps-check
 	$(MAKE) -C worker BUILD=$(ABS_BUILD)
 
+cli: deps-check
+	$(MAKE) -C cli BUILD=$(ABS_BUILD)
+
 # Instrumented builds for the sanitizer runs: the worker side, and the
 # module (loaded into the stock nginx with libasan preloaded; see
 # "make test-asan").
 asan: deps-check
 	$(MAKE) -C worker BUILD=$(abspath build-asan) SANITIZE=address,undefined
+	$(MAKE) -C cli BUILD=$(abspath build-asan) SANITIZE=address,undefined
 	$(MAKE) BUILD=build-asan \
 	    NGX_CC_OPT="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    module
@@ -96,6 +104,31 @@ fuzz-module: module
 test: all module-tests
 	prove $(PROVE_ARGS)
 
+PREFIX        ?= /usr/local
+NGINX_MODULES ?= /usr/lib/nginx/modules
+NGINX_CONF    ?= /etc/nginx
+
+# The binaries, the module and the man page are replaced; the languages
+# tables are an operator's to edit, so an existing one is kept.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(NGINX_MODULES) \
+	    $(DESTDIR)/etc/judge-worker $(DESTDIR)$(NGINX_CONF)
+	install -m 755 $(BUILD)/judge $(BUILD)/judge-sandbox $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/judge-worker $(DESTDIR)$(PREFIX)/sbin/
+	install -m 644 $(MODULE_SO) $(DESTDIR)$(NGINX_MODULES)/
+	install -m 644 cli/judge.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	[ -e $(DESTDIR)/etc/judge-worker/languages.conf ] || \
+	    install -m 644 conf/languages.conf $(DESTDIR)/etc/judge-worker/
+	[ -e $(DESTDIR)$(NGINX_CONF)/judge0_languages.conf ] || \
+	    install -m 644 conf/judge0_languages.conf $(DESTDIR)$(NGINX_CONF)/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/judge $(DESTDIR)$(PREFIX)/bin/judge-sandbox \
+	    $(DESTDIR)$(PREFIX)/sbin/judge-worker \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/judge.1 \
+	    $(DESTDIR)$(NGINX_MODULES)/ngx_http_judge_module.so
+
 run: all
 	scripts/run.sh start
 
@@ -105,5 +138,5 @@ stop:
 clean:
 	rm -rf $(BUILD) build-asan run t/servroot*
 
-.PHONY: all deps languages deps-check module worker asan module-tests fuzz-module \
-        fuzz test test-asan run stop clean
+.PHONY: all deps languages deps-check module worker cli asan module-tests \
+        fuzz-module fuzz test test-asan install uninstall run stop clean

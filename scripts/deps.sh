@@ -24,7 +24,8 @@ packages=(
     nginx nginx-dev
     protobuf-c-compiler libprotobuf-c-dev
     libjansson-dev libhiredis-dev libseccomp-dev libssl-dev libpcre2-dev
-    libarchive-dev libyaml-dev          # Kattis problem packages
+    libarchive-dev libyaml-dev          # Kattis problem packages, the CLI
+    libcurl4-openssl-dev                # the judge CLI's HTTP
     # run: the stock nginx above, languages the quickstart worker offers
     python3 redis-server curl ca-certificates
     # test
@@ -34,6 +35,8 @@ packages=(
     libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
     default-jdk-headless      # Java programs whose class is not Main
     nodejs npm                # a Piston client (t/dialects/client/)
+    tmux                      # the CLI's live tree, as a terminal shows it
+    groff-base man-db         # judge(1) checked as man renders it
     # unit tests and fuzz targets of the module and the worker: clang with
     # libFuzzer and the sanitizer runtimes, llvm-symbolizer for reports
     clang libclang-rt-14-dev llvm

@@ -106,6 +106,13 @@ A problem with a hidden test, then a submission judged against it:
     curl -s "http://127.0.0.1:$port/problems/add/submissions?wait=true" \\
         --json '{"language": "python", "source": "print(sum(map(int, input().split())))"}'
 
+Or with the command-line client (man cli/judge.1): work on that problem
+with its samples run here first, then every test on the judge, live:
+    export JUDGE_SERVER=http://127.0.0.1:$port
+    mkdir add && cd add && echo 'print(sum(map(int, input().split())))' > main.py
+    $build/judge init --cmd "python3 main.py" --problem add
+    $build/judge test && $build/judge run
+
 Clients of Judge0 CE and Piston work unchanged at /judge0/ and /api/v2/:
     curl -s 'http://127.0.0.1:$port/judge0/submissions?wait=true' \\
         --json '{"language_id": 71, "source_code": "print(input())", "stdin": "hi"}'

@@ -3,11 +3,13 @@
  *
  * One pooled cgroup per instance, created in sandbox_create() and kept:
  * per-run mkdir/rmdir costs about 0.3 ms, resetting counters a few us.
- * Init lives in it, so every process of a run starts inside without an
- * attach step.  The memory side of a run is init's (sbx_cgroup_run_begin
- * and sbx_cgroup_run_peak, through descriptors the helper leaves it): just
- * before the spawn, with the run's files placed, what the cgroup holds is
- * the run's baseline, added to the limit and subtracted from the peak.
+ * It is made while the new init builds its root, handed to init over the
+ * control socket, and init moves itself in before it reports ready: every
+ * process of a run starts inside without an attach step.  The memory side
+ * of a run is init's (sbx_cgroup_run_begin and sbx_cgroup_run_peak, through
+ * descriptors handed to it with the cgroup): just before the spawn, with
+ * the run's files placed, what the cgroup holds is the run's baseline,
+ * added to the limit and subtracted from the peak.
  * Page cache left by earlier runs is reclaimed first, so it neither hides
  * in the baseline nor stretches the limit while it is evicted.
  *
@@ -128,7 +130,6 @@ sbx_cg_find_mounts(char *v2, char *mem, char *pids, char *cpu, size_t size)
 }
 
 
-/* Removes "<pid>-*" directories under base whose worker process is gone. */
 /* Which version sbx_cgroup_setup() would use here (for host info). */
 int
 sbx_cgroup_probe(void)
@@ -140,6 +141,7 @@ sbx_cgroup_probe(void)
 }
 
 
+/* Removes "<pid>-*" directories under base whose worker process is gone. */
 static void
 sbx_cg_sweep(const char *base)
 {
@@ -178,12 +180,13 @@ sbx_cg_open(const sbx_cgdir_t *dir, const char *file, int flags)
 }
 
 
-/* mkdir <mount>/<parent>/<name> and open its cgroup.procs. */
+/* mkdir <mount>/<parent>/<name> and open the file that moves a task in. */
 static int
 sbx_cg_make(sbx_cgroup_t *cg, sbx_cgdir_t *dir, const char *mnt,
     const char *parent, int v2, sbx_err_t *err)
 {
-    char  base[512];
+    char         base[512];
+    const char  *file;
 
     snprintf(base, sizeof(base), "%s/%s", mnt, parent);
     if (mkdir(base, 0755) < 0 && errno != EEXIST) {
@@ -216,9 +219,18 @@ sbx_cg_make(sbx_cgroup_t *cg, sbx_cgdir_t *dir, const char *mnt,
         return sbx_fail(err, errno, "mkdir %s", dir->path);
     }
 
-    dir->procs_fd = sbx_cg_open(dir, "cgroup.procs", O_WRONLY);
+    /*
+     * Init, which joins, is single-threaded, so moving its one thread
+     * (v1 "tasks") moves the process.  Writing to cgroup.procs moves a
+     * thread group and takes the kernel's global threadgroup lock for
+     * writing, which waits for an RCU grace period (0.1 ms on average,
+     * up to 16 ms, measured here); the writer moving its own thread alone
+     * does not take it.  v2 moves threads only inside threaded subtrees.
+     */
+    file = v2 ? "cgroup.procs" : "tasks";
+    dir->procs_fd = sbx_cg_open(dir, file, O_WRONLY);
     if (dir->procs_fd < 0) {
-        return sbx_fail(err, errno, "open %s/cgroup.procs", dir->path);
+        return sbx_fail(err, errno, "open %s/%s", dir->path, file);
     }
     return 0;
 }
@@ -427,55 +439,89 @@ sbx_cgroup_teardown(sandbox_t *sb)
 
 
 /*
- * Called by the process that becomes init, before it creates namespaces:
- * writing "0" moves the writer.  Everything it later forks starts inside.
+ * The descriptors init gets, in this order: the three that move a task
+ * in, then those it uses for the memory side of each run.  A missing one
+ * (-1) is left out of the message; the mask says which were sent.
  */
-int
-sbx_cgroup_attach_self(const sbx_cgroup_t *cg)
+static int *
+sbx_cg_init_fd(sbx_cgroup_t *cg, int i)
 {
-    if (cg->mem.procs_fd >= 0 && sbx_write_str(cg->mem.procs_fd, "0") < 0) {
-        return -1;
-    }
-    if (cg->pids.procs_fd >= 0 && sbx_write_str(cg->pids.procs_fd, "0") < 0) {
-        return -1;
-    }
-    if (cg->cpu.procs_fd >= 0 && sbx_write_str(cg->cpu.procs_fd, "0") < 0) {
-        return -1;
-    }
-    return 0;
+    int  *fds[SBX_CG_MSG_FDS] = {
+        &cg->mem.procs_fd, &cg->pids.procs_fd, &cg->cpu.procs_fd,
+        &cg->mem_limit_fd, &cg->mem_usage_fd, &cg->memsw_limit_fd,
+        &cg->mem_peak_fd, &cg->mem_reclaim_fd
+    };
+
+    return fds[i];
 }
 
 
 /*
- * Also in the helper, before it closes what it does not need: lists in
- * keep the descriptors init uses for the memory side of each run and
- * forgets the others in this copy (the supervisor keeps its own).
- * Returns how many were listed, at most SBX_CG_INIT_FDS.
+ * The supervisor's side of the hand-over: sends init the cgroup made
+ * while it built its root (version 0: none, the rlimits take over).
  */
 int
-sbx_cgroup_for_init(sbx_cgroup_t *cg, int *keep)
+sbx_cgroup_send(sandbox_t *sb)
 {
-    int  n = 0;
+    sbx_cg_msg_t  m;
+    int           fds[SBX_CG_MSG_FDS], n = 0, i, fd;
 
-    if (cg->version == 0) {
-        return 0;
+    memset(&m, 0, sizeof(m));
+    m.type = SBX_MSG_CGROUP;
+    m.version = sb->cg.version;
+    m.peak_resettable = sb->cg.peak_resettable;
+
+    for (i = 0; sb->cg.version != 0 && i < SBX_CG_MSG_FDS; i++) {
+        fd = *sbx_cg_init_fd(&sb->cg, i);
+        if (fd >= 0) {
+            m.mask |= 1u << i;
+            fds[n++] = fd;
+        }
+    }
+    return sbx_send(sb->ctl, &m, sizeof(m), fds, n);
+}
+
+
+/*
+ * Init's side, once its root is built and before it reports ready:
+ * receives the cgroup and moves itself in (writing "0" moves the writer,
+ * and init is single-threaded: see sbx_cg_make), so that everything it
+ * forks for a run starts inside.  Its copy of the cgroup then holds the
+ * memory descriptors only.
+ */
+int
+sbx_cgroup_join(sbx_cgroup_t *cg, int ctl, sbx_err_t *err)
+{
+    sbx_cg_msg_t  m;
+    ssize_t       n;
+    int           fds[SBX_CG_MSG_FDS], nfds, i, k, rc = 0;
+
+    n = sbx_recv(ctl, &m, sizeof(m), fds, &nfds, SBX_CG_MSG_FDS);
+    if (n != sizeof(m) || m.type != SBX_MSG_CGROUP) {
+        for (i = 0; i < nfds; i++) {
+            close(fds[i]);
+        }
+        return sbx_fail(err, n < 0 ? errno : 0, "no cgroup from the worker");
     }
 
-    keep[n++] = cg->mem_limit_fd;
-    keep[n++] = cg->mem_usage_fd;
-    if (cg->memsw_limit_fd >= 0) {
-        keep[n++] = cg->memsw_limit_fd;
-    }
-    if (cg->mem_peak_fd >= 0) {
-        keep[n++] = cg->mem_peak_fd;
-    }
-    if (cg->mem_reclaim_fd >= 0) {
-        keep[n++] = cg->mem_reclaim_fd;
+    sbx_cg_init(cg);
+    cg->version = m.version;
+    cg->peak_resettable = m.peak_resettable;
+    for (i = 0, k = 0; i < SBX_CG_MSG_FDS && k < nfds; i++) {
+        if (m.mask & (1u << i)) {
+            *sbx_cg_init_fd(cg, i) = fds[k++];
+        }
     }
 
-    cg->mem.procs_fd = cg->pids.procs_fd = cg->cpu.procs_fd = -1;
-    cg->mem_oom_fd = cg->pids_max_fd = cg->cpu_usage_fd = cg->tasks_fd = -1;
-    return n;
+    for (i = 0; i < 3; i++) {
+        int  *fd = sbx_cg_init_fd(cg, i);
+
+        if (*fd >= 0 && rc == 0 && sbx_write_str(*fd, "0") < 0) {
+            rc = sbx_fail(err, errno, "joining the instance cgroup");
+        }
+        sbx_close(fd);
+    }
+    return rc;
 }
 
 

@@ -848,6 +848,10 @@ sbx_init_main(sandbox_t *sb, int ctl, const sbx_bind_t *extra, size_t nextra)
         sbx_init_fail(ctl, &err);
     }
 
+    if (sbx_cgroup_join(&sb->cg, ctl, &err) < 0) {
+        sbx_init_fail(ctl, &err);
+    }
+
     memset(&ready, 0, sizeof(ready));
     ready.type = SBX_MSG_READY;
     if (sbx_send(ctl, &ready, sizeof(ready), NULL, 0) < 0) {

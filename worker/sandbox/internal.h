@@ -32,7 +32,7 @@
 #define SBX_MAX_COLLECT     32
 #define SBX_MAX_INLINE      (48 * 1024) /* larger run payloads go in a memfd */
 #define SBX_MAX_BINDS       64
-#define SBX_CG_INIT_FDS     5           /* cgroup files init keeps */
+#define SBX_CG_MSG_FDS      8           /* cgroup files handed to init */
 #define SBX_CG_SLACK        (1024 * 1024)   /* left charged, not reclaimed */
 
 
@@ -52,7 +52,7 @@ typedef struct {
 } sbx_bind_t;
 
 
-/* The exported BPF programs, built once per instance (seccomp.c). */
+/* The BPF programs of an instance (seccomp.c). */
 typedef struct {
     struct sock_fprog   main;           /* deny list, USER_NOTIF */
     struct sock_fprog   main_kill;      /* same, KILL_PROCESS (no listener) */
@@ -119,7 +119,8 @@ enum {
     SBX_MSG_READY = 1,
     SBX_MSG_RUN,
     SBX_MSG_ABORT,
-    SBX_MSG_DONE
+    SBX_MSG_DONE,
+    SBX_MSG_CGROUP
 };
 
 #define SBX_RUN_PAYLOAD_FD  0x1         /* payload in an extra memfd */
@@ -146,6 +147,13 @@ typedef struct {
     uint32_t    pad;
     /* followed by the inline payload unless SBX_RUN_PAYLOAD_FD */
 } sbx_run_msg_t;
+
+typedef struct {
+    uint32_t    type;                   /* CGROUP */
+    int32_t     version;
+    int32_t     peak_resettable;
+    uint32_t    mask;                   /* which descriptors follow */
+} sbx_cg_msg_t;
 
 typedef struct {
     uint32_t    type;                   /* READY or DONE */
@@ -189,7 +197,7 @@ char *sbx_strdup(const char *s);
 
 /* ns.c: creating init in fresh namespaces */
 int sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
-    sbx_err_t *err);
+    int new_cgroup, sbx_err_t *err);
 void sbx_init_kill(sandbox_t *sb);
 
 /* mount.c: runs in init */
@@ -212,12 +220,15 @@ int sbx_filter_build(sbx_filter_t *f, sbx_err_t *err);
 void sbx_filter_free(sbx_filter_t *f);
 const char *sbx_syscall_name(int nr, uint32_t arch, char *buf, size_t size);
 
+/* seccomp_rules.c */
+int sbx_filter_rules(uint32_t deny, struct sock_fprog *prog, sbx_err_t *err);
+
 /* cgroup.c */
 int sbx_cgroup_probe(void);
 int sbx_cgroup_setup(sandbox_t *sb, sbx_err_t *err);
 void sbx_cgroup_teardown(sandbox_t *sb);
-int sbx_cgroup_attach_self(const sbx_cgroup_t *cg);
-int sbx_cgroup_for_init(sbx_cgroup_t *cg, int *keep);
+int sbx_cgroup_send(sandbox_t *sb);
+int sbx_cgroup_join(sbx_cgroup_t *cg, int ctl, sbx_err_t *err);
 int sbx_cgroup_prepare_run(sandbox_t *sb, const sandbox_limits_t *lim,
     sbx_err_t *err);
 int sbx_cgroup_run_begin(sbx_cgroup_t *cg, uint64_t limit, uint64_t placed,

@@ -90,14 +90,23 @@ typedef struct {
 } sbx_src_t;
 
 
+/* A host symlink copied as it is, its target read with the sources. */
+typedef struct {
+    char        inside[PATH_MAX];
+    char        target[PATH_MAX];
+} sbx_link_t;
+
+
 typedef struct {
     sbx_src_t  *v;
     size_t      n, cap;
+    sbx_link_t *lv;
+    size_t      ln, lcap;
     sbx_err_t  *err;
-    int         links;          /* /etc pass: 0 binds, 1 symlinks */
 } sbx_srcs_t;
 
-#define SBX_MAX_SRCS  (SBX_MAX_BINDS * 2 + 128)
+#define SBX_MAX_SRCS   (SBX_MAX_BINDS * 2 + 128)
+#define SBX_MAX_LINKS  64
 
 
 static int
@@ -133,15 +142,43 @@ sbx_srcs_add(sbx_srcs_t *s, const char *host, const char *inside,
 }
 
 
-/* mkdir -p under the new root; the path is absolute inside. */
+/* Creates a mount point: a directory (or finds one), or an empty file. */
+static int
+sbx_mkpoint(const char *path, int is_file)
+{
+    int  fd;
+
+    if (!is_file) {
+        return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+
+/*
+ * Makes a mount point under the new root (the path is absolute inside),
+ * and its parents only when they are missing: most binds go into /etc and
+ * /dev, which exist by then.
+ */
 static int
 sbx_mkdirs(const char *inside, int last_is_file, sbx_err_t *err)
 {
     char   path[PATH_MAX + 8];
     char  *p;
-    int    fd;
 
     snprintf(path, sizeof(path), SBX_NEWROOT "%s", inside);
+
+    if (sbx_mkpoint(path, last_is_file) == 0) {
+        return 0;
+    }
+    if (errno != ENOENT) {
+        return sbx_fail(err, errno, "creating mount point %s", path);
+    }
 
     for (p = path + sizeof(SBX_NEWROOT); *p != '\0'; p++) {
         if (*p != '/') {
@@ -154,14 +191,8 @@ sbx_mkdirs(const char *inside, int last_is_file, sbx_err_t *err)
         *p = '/';
     }
 
-    if (last_is_file) {
-        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0) {
-            return sbx_fail(err, errno, "creating mount point %s", path);
-        }
-        close(fd);
-    } else if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-        return sbx_fail(err, errno, "mkdir %s", path);
+    if (sbx_mkpoint(path, last_is_file) < 0) {
+        return sbx_fail(err, errno, "creating mount point %s", path);
     }
     return 0;
 }
@@ -190,26 +221,31 @@ sbx_write_new(const char *name, const char *text, sbx_err_t *err)
 
 
 /*
- * Binds one source.  MS_REC because mounts copied from a more privileged
- * namespace are locked together with their submounts; then the flags are
- * set on the whole subtree at once with mount_setattr(AT_RECURSIVE).
- * nosuid everywhere: with no_new_privs it is redundant, and cheap.
+ * Binds one source: a clone of its mount tree taken from the fd
+ * (open_tree), the flags set on the clone, then moved into place.
+ * Recursive because mounts copied from a more privileged namespace are
+ * locked together with their submounts.  nosuid everywhere: with
+ * no_new_privs it is redundant, and cheap.  Cloning from the fd saves the
+ * /proc/self/fd lookup that mount(2) would need for it: about a third of
+ * a bind's cost, 0.1 ms of a cold start.
  */
 static int
 sbx_bind(const sbx_src_t *s, sbx_err_t *err)
 {
-    char               src[64], dst[PATH_MAX + 8];
+    char               dst[PATH_MAX + 8];
     struct mount_attr  attr;
+    int                tree;
 
     if (sbx_mkdirs(s->inside, !s->is_dir, err) < 0) {
         return -1;
     }
-
-    snprintf(src, sizeof(src), "/proc/self/fd/%d", s->fd);
     snprintf(dst, sizeof(dst), SBX_NEWROOT "%s", s->inside);
 
-    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
-        return sbx_fail(err, errno, "bind mount onto %s", s->inside);
+    tree = (int) syscall(SYS_open_tree, s->fd, "",
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE
+                         | AT_EMPTY_PATH);
+    if (tree < 0) {
+        return sbx_fail(err, errno, "cloning the mount for %s", s->inside);
     }
 
     memset(&attr, 0, sizeof(attr));
@@ -223,41 +259,55 @@ sbx_bind(const sbx_src_t *s, sbx_err_t *err)
         }
     }
 
-    if (syscall(SYS_mount_setattr, AT_FDCWD, dst, AT_RECURSIVE, &attr,
-                sizeof(attr)) < 0)
+    if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                &attr, sizeof(attr)) < 0)
     {
+        close(tree);
         return sbx_fail(err, errno, "setting mount flags on %s", s->inside);
     }
+    if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dst,
+                MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    {
+        close(tree);
+        return sbx_fail(err, errno, "bind mount onto %s", s->inside);
+    }
+    close(tree);
     return 0;
 }
 
 
+/* Reads a host symlink, to be made the same under the new root. */
 static int
-sbx_symlink_copy(const char *host, const char *inside, sbx_err_t *err)
+sbx_links_add(sbx_srcs_t *s, const char *host, sbx_err_t *err)
 {
-    char     target[PATH_MAX], path[PATH_MAX];
-    ssize_t  n;
+    sbx_link_t  *l;
+    ssize_t      n;
 
-    n = readlink(host, target, sizeof(target) - 1);
+    if (s->ln == s->lcap) {
+        return sbx_fail(err, 0, "too many symlinks to copy");
+    }
+    l = &s->lv[s->ln];
+    n = readlink(host, l->target, sizeof(l->target) - 1);
     if (n < 0) {
         return sbx_fail(err, errno, "readlink %s", host);
     }
-    target[n] = '\0';
-    snprintf(path, sizeof(path), SBX_NEWROOT "%s", inside);
-    if (symlink(target, path) < 0) {
-        return sbx_fail(err, errno, "symlink %s", path);
-    }
+    l->target[n] = '\0';
+    snprintf(l->inside, sizeof(l->inside), "%s", host);
+    s->ln++;
     return 0;
 }
 
 
+/* Is an /etc entry one of sbx_etc_globs?  (They all start with a letter.) */
 static int
 sbx_etc_wanted(const char *name)
 {
     size_t  i;
 
     for (i = 0; sbx_etc_globs[i] != NULL; i++) {
-        if (fnmatch(sbx_etc_globs[i], name, 0) == 0) {
+        if (sbx_etc_globs[i][0] == name[0]
+            && fnmatch(sbx_etc_globs[i], name, 0) == 0)
+        {
             return 1;
         }
     }
@@ -265,8 +315,7 @@ sbx_etc_wanted(const char *name)
 }
 
 
-/* One /etc entry: bound on the first pass, copied if a symlink on the
- * second (the bind pass runs before init's fs uid changes). */
+/* One /etc entry: a bind source, or a symlink to copy. */
 static int
 sbx_etc_entry(const char *name, void *arg)
 {
@@ -281,18 +330,17 @@ sbx_etc_entry(const char *name, void *arg)
     if (lstat(path, &st) < 0) {
         return 0;
     }
-    if (srcs->links) {
-        return S_ISLNK(st.st_mode) ? sbx_symlink_copy(path, path, srcs->err)
-                                   : 0;
-    }
     if (S_ISLNK(st.st_mode)) {
-        return 0;
+        return sbx_links_add(srcs, path, srcs->err);
     }
     return sbx_srcs_add(srcs, path, path, 0, 0, srcs->err);
 }
 
 
-/* Top-level dirs and /etc entries: bind, or replicate when a symlink. */
+/*
+ * Top-level dirs and /etc entries: binds, or symlinks to replicate.  One
+ * pass, as host root, before init's fs uid changes.
+ */
 static int
 sbx_collect_host(sbx_srcs_t *srcs, sbx_err_t *err)
 {
@@ -302,16 +350,17 @@ sbx_collect_host(sbx_srcs_t *srcs, sbx_err_t *err)
 
     for (i = 0; sbx_top_dirs[i] != NULL; i++) {
         snprintf(host, sizeof(host), "/%s", sbx_top_dirs[i]);
-        if (lstat(host, &st) < 0 || S_ISLNK(st.st_mode)) {
-            continue;                       /* absent, or done later */
+        if (lstat(host, &st) < 0) {
+            continue;                       /* absent */
         }
-        if (sbx_srcs_add(srcs, host, host, 0, 0, err) < 0) {
+        if (S_ISLNK(st.st_mode) ? sbx_links_add(srcs, host, err) < 0
+                                : sbx_srcs_add(srcs, host, host, 0, 0, err) < 0)
+        {
             return -1;
         }
     }
 
     srcs->err = err;
-    srcs->links = 0;
     if (sbx_dir_each("/etc", sbx_etc_entry, srcs) != 0) {
         return err->msg[0] ? -1 : sbx_fail(err, errno, "reading /etc");
     }
@@ -336,25 +385,18 @@ sbx_links(sbx_srcs_t *srcs, sbx_err_t *err)
         { "/proc/self/fd/2", "/dev/stderr" },
         { SBX_BOX, "/tmp" },
     };
-    char          host[PATH_MAX], path[PATH_MAX];
-    struct stat   st;
+    char          path[PATH_MAX + 8];
     size_t        i;
 
-    /* merged-/usr: /bin -> usr/bin and friends, copied as they are */
-    for (i = 0; sbx_top_dirs[i] != NULL; i++) {
-        snprintf(host, sizeof(host), "/%s", sbx_top_dirs[i]);
-        if (lstat(host, &st) == 0 && S_ISLNK(st.st_mode)
-            && sbx_symlink_copy(host, host, err) < 0)
-        {
-            return -1;
+    /*
+     * merged-/usr: /bin -> usr/bin and friends, and /etc symlinks such as
+     * localtime -> /usr/share/zoneinfo/..., copied as they are
+     */
+    for (i = 0; i < srcs->ln; i++) {
+        snprintf(path, sizeof(path), SBX_NEWROOT "%s", srcs->lv[i].inside);
+        if (symlink(srcs->lv[i].target, path) < 0) {
+            return sbx_fail(err, errno, "symlink %s", path);
         }
-    }
-
-    /* /etc symlinks such as localtime -> /usr/share/zoneinfo/... */
-    srcs->err = err;
-    srcs->links = 1;
-    if (sbx_dir_each("/etc", sbx_etc_entry, srcs) != 0) {
-        return err->msg[0] ? -1 : sbx_fail(err, errno, "reading /etc");
     }
 
     for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
@@ -410,11 +452,15 @@ sbx_root_build(const sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
     int          rc = -1;
 
     memset(&srcs, 0, sizeof(srcs));
-    if (sbx_arena_init(&arena, SBX_MAX_SRCS * sizeof(sbx_src_t)) < 0) {
+    if (sbx_arena_init(&arena, SBX_MAX_SRCS * sizeof(sbx_src_t)
+                               + SBX_MAX_LINKS * sizeof(sbx_link_t) + 32) < 0)
+    {
         return sbx_fail(err, errno, "mmap for the bind list");
     }
     srcs.v = sbx_arena_alloc(&arena, SBX_MAX_SRCS * sizeof(sbx_src_t));
     srcs.cap = SBX_MAX_SRCS;
+    srcs.lv = sbx_arena_alloc(&arena, SBX_MAX_LINKS * sizeof(sbx_link_t));
+    srcs.lcap = SBX_MAX_LINKS;
     err->msg[0] = '\0';
 
     /* nothing we mount may propagate back to the host, or in from it */

@@ -6,8 +6,11 @@
  *        │  writes uid/gid maps ◄┤ "unshared"
  *        ├─────────────────────►│ "go"
  *        │                      ├──clone(CLONE_PARENT)──► init (PID 1)
- *        │  ◄── init's pid ─────┤ exits
- *        └─ reaps the helper; init is now the worker's own child
+ *        │  ◄── init's pid ─────┤ exits          │ builds its root
+ *        ├─ reaps the helper; init is now        │
+ *        │  the worker's own child; makes the    │
+ *        │  cgroup ───── its fds ──────────────► │ joins it
+ *        └─ ◄──────────── ready ─────────────────┘
  *
  * Why a helper: fork() is the one safe way to leave a multithreaded worker
  * (glibc resets its locks in the child), and the helper, single-threaded,
@@ -15,6 +18,10 @@
  * so init is the helper's child, re-parented to the worker at birth with
  * CLONE_PARENT so that the worker can wait for it and no zombie is left to
  * the host's PID 1 (which reaps lazily here).
+ *
+ * A single-threaded caller (judge-sandbox) needs no helper: it clones init
+ * itself with the namespace flags, writes its maps and sends "go", which
+ * spares a fork.  The cgroup is made and handed over the same way.
  *
  * The network namespace is created here, once per instance: a new one per
  * run costs about 0.8 ms, and an existing one cannot be joined from inside
@@ -34,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/single_threaded.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -100,17 +108,11 @@ sbx_helper(sandbox_t *sb, int ctl, int sync, const sbx_bind_t *extra,
 {
     sbx_sync_t  m;
     pid_t       pid;
-    int         keep[2 + SBX_CG_INIT_FDS], n;
-
-    /* into the pooled cgroup first, so init and all it forks start there */
-    if (sb->cg.version != 0 && sbx_cgroup_attach_self(&sb->cg) < 0) {
-        sbx_helper_fail(sync, "joining the instance cgroup");
-    }
+    int         keep[2];
 
     keep[0] = ctl;
     keep[1] = sync;
-    n = 2 + sbx_cgroup_for_init(&sb->cg, keep + 2);
-    sbx_close_all_but(keep, n);
+    sbx_close_all_but(keep, 2);
 
     if (unshare(SBX_NS_FLAGS) < 0) {
         sbx_helper_fail(sync, "unshare(user, mnt, ipc, uts, net, pid)");
@@ -205,42 +207,98 @@ sbx_sync_recv(int sync, sbx_sync_t *m, char want, sbx_err_t *err)
 
 
 /*
- * Starts init and waits until it reports ready (root built, pivoted).
- * extra: binds for this init only (a run whose spec has its own binds).
+ * The child of a direct clone (see sbx_init_spawn): waits until its id
+ * maps are written, then becomes init.
  */
-int
-sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
-    sbx_err_t *err)
+static void __attribute__((noreturn))
+sbx_init_direct(sandbox_t *sb, int ctl, int sync, const sbx_bind_t *extra,
+    size_t nextra)
 {
-    int             ctl[2], sync[2], status;
-    pid_t           helper;
-    sbx_sync_t      m;
-    sbx_done_msg_t  ready;
-    ssize_t         n;
+    sbx_sync_t  m;
+    int         keep[2];
 
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0) {
-        return sbx_fail(err, errno, "socketpair for the sandbox init");
+    keep[0] = ctl;
+    keep[1] = sync;
+    sbx_close_all_but(keep, 2);
+
+    if (recv(sync, &m, sizeof(m), 0) != sizeof(m) || m.tag != 'G') {
+        _exit(1);                       /* the caller gave up */
     }
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
-        int  e = errno;
-        close(ctl[0]);
+    close(sync);
+    sbx_init_main(sb, ctl, extra, nextra);
+}
+
+
+/*
+ * Clones init straight into its namespaces and writes its id maps.
+ * Returns init's pid, or -1.  Closes ctl[1] and sync[1] either way.
+ */
+static pid_t
+sbx_spawn_direct(sandbox_t *sb, int *ctl, int *sync, const sbx_bind_t *extra,
+    size_t nextra, sbx_err_t *err)
+{
+    sbx_sync_t  m;
+    pid_t       pid;
+    int         e, status;
+
+    pid = (pid_t) syscall(SYS_clone, SBX_NS_FLAGS | SIGCHLD, NULL, NULL,
+                          NULL, NULL);
+    if (pid < 0) {
+        e = errno;
         close(ctl[1]);
-        return sbx_fail(err, e, "socketpair for set-up");
+        close(sync[1]);
+        return sbx_fail(err, e, "clone of the sandbox init");
     }
+    if (pid == 0) {
+        sbx_init_direct(sb, ctl[1], sync[1], extra, nextra);
+    }
+    close(ctl[1]);
+    close(sync[1]);
+
+    if (sbx_write_maps(sb, pid, err) < 0) {
+        goto failed;
+    }
+    memset(&m, 0, sizeof(m));
+    m.tag = 'G';
+    if (send(sync[0], &m, sizeof(m), MSG_NOSIGNAL) < 0) {
+        sbx_fail(err, errno, "releasing the sandbox init");
+        goto failed;
+    }
+    return pid;
+
+failed:
+
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { /* */ }
+    return -1;
+}
+
+
+/*
+ * Forks the helper, which unshares and clones init (see the top of the
+ * file).  Returns init's pid, or -1.  Closes ctl[1] and sync[1] either
+ * way.
+ */
+static pid_t
+sbx_spawn_helper(sandbox_t *sb, int *ctl, int *sync, const sbx_bind_t *extra,
+    size_t nextra, sbx_err_t *err)
+{
+    sbx_sync_t  m;
+    pid_t       helper;
+    int         e, status;
 
     helper = fork();
     if (helper < 0) {
-        int  e = errno;
-        close(ctl[0]); close(ctl[1]); close(sync[0]); close(sync[1]);
+        e = errno;
+        close(ctl[1]);
+        close(sync[1]);
         return sbx_fail(err, e, "fork of the sandbox helper");
     }
     if (helper == 0) {
         sbx_helper(sb, ctl[1], sync[1], extra, nextra);
     }
-
     close(ctl[1]);
     close(sync[1]);
-    sb->ctl = ctl[0];
 
     if (sbx_sync_recv(sync[0], &m, 'U', err) < 0
         || sbx_write_maps(sb, helper, err) < 0)
@@ -257,11 +315,60 @@ sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
         goto failed;
     }
 
-    sb->init_pid = m.value;
-    close(sync[0]);
-    sync[0] = -1;
     while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { /* */ }
-    helper = -1;
+    return m.value;
+
+failed:
+
+    kill(helper, SIGKILL);
+    while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { /* */ }
+    return -1;
+}
+
+
+/*
+ * Starts init and waits until it reports ready (root built, pivoted, in
+ * the instance's cgroup).  extra: binds for this init only (a run whose
+ * spec has its own binds).  new_cgroup: the instance has no cgroup yet,
+ * make it now.
+ */
+int
+sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
+    int new_cgroup, sbx_err_t *err)
+{
+    int             ctl[2], sync[2], sent;
+    pid_t           pid;
+    sbx_done_msg_t  ready;
+    ssize_t         n;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0) {
+        return sbx_fail(err, errno, "socketpair for the sandbox init");
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
+        int  e = errno;
+        close(ctl[0]);
+        close(ctl[1]);
+        return sbx_fail(err, e, "socketpair for set-up");
+    }
+
+    /*
+     * A single-threaded caller (judge-sandbox) clones init itself: one
+     * copy of its memory instead of two (the helper's fork, the helper's
+     * clone), and no helper to reap.  Threads were made at some point
+     * (the worker): the helper.
+     */
+    if (__libc_single_threaded) {
+        pid = sbx_spawn_direct(sb, ctl, sync, extra, nextra, err);
+    } else {
+        pid = sbx_spawn_helper(sb, ctl, sync, extra, nextra, err);
+    }
+    close(sync[0]);
+    sb->ctl = ctl[0];
+    if (pid < 0) {
+        sbx_close(&sb->ctl);
+        return -1;
+    }
+    sb->init_pid = pid;
 
     sb->init_pidfd = (int) syscall(SYS_pidfd_open, sb->init_pid, 0);
     if (sb->init_pidfd < 0) {
@@ -269,26 +376,36 @@ sbx_init_spawn(sandbox_t *sb, const sbx_bind_t *extra, size_t nextra,
         goto failed;
     }
 
+    /*
+     * The cgroup is made while init builds its root (mkdirs and opens
+     * that took 0.4 ms of a cold start before init was forked), and no
+     * cgroup is not an error: the rlimit fallback takes over.
+     */
+    if (new_cgroup) {
+        (void) sbx_cgroup_setup(sb, NULL);
+    }
+    sent = sbx_cgroup_send(sb) == 0 ? 0 : errno;
+
+    /* an init that failed to build its root says why before it exits */
     n = sbx_recv(sb->ctl, &ready, sizeof(ready), NULL, NULL, 0);
-    if (n != sizeof(ready) || ready.type != SBX_MSG_READY) {
-        sbx_fail(err, n < 0 ? errno : 0, "sandbox init died during set-up");
+    if (n == sizeof(ready) && ready.type == SBX_MSG_READY
+        && (ready.fail_errno != 0 || ready.fail_msg[0] != '\0'))
+    {
+        sbx_fail(err, 0, "sandbox init: %s", ready.fail_msg);
         goto failed;
     }
-    if (ready.fail_errno != 0 || ready.fail_msg[0] != '\0') {
-        sbx_fail(err, 0, "sandbox init: %s", ready.fail_msg);
+    if (sent != 0) {
+        sbx_fail(err, sent, "handing the cgroup to the sandbox init");
+        goto failed;
+    }
+    if (n != sizeof(ready) || ready.type != SBX_MSG_READY) {
+        sbx_fail(err, n < 0 ? errno : 0, "sandbox init died during set-up");
         goto failed;
     }
     return 0;
 
 failed:
 
-    if (helper > 0) {
-        kill(helper, SIGKILL);
-        while (waitpid(helper, &status, 0) < 0 && errno == EINTR) { /* */ }
-    }
-    if (sync[0] >= 0) {
-        close(sync[0]);
-    }
     sbx_init_kill(sb);
     return -1;
 }

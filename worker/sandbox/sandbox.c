@@ -208,10 +208,7 @@ sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
         goto failed;
     }
 
-    /* no cgroup is not an error: the rlimit fallback takes over */
-    (void) sbx_cgroup_setup(sb, NULL);
-
-    if (sbx_init_spawn(sb, NULL, 0, &err) < 0) {
+    if (sbx_init_spawn(sb, NULL, 0, 1, &err) < 0) {
         goto failed;
     }
 
@@ -897,7 +894,7 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     rq.out[1] = spec->stdout_fd > 2 ? spec->stdout_fd : -1;
 
     /* an init that died (or was killed after a protocol error) is redone */
-    if (sb->init_pid == 0 && sbx_init_spawn(sb, NULL, 0, &err) < 0) {
+    if (sb->init_pid == 0 && sbx_init_spawn(sb, NULL, 0, 0, &err) < 0) {
         goto failed;
     }
 
