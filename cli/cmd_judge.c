@@ -100,18 +100,53 @@ judge_file_error(int err)
 
 
 /*
- * The language of "file" by its extension: the judge's languages whose
- * file name ends as it does, the first by id when several do (named on
- * stderr).  NULL, reported, when none does or the judge cannot say.
+ * Which of the "n" ids of "ids" (the judge's languages taking the
+ * extension "ext", by id) is meant: the usual language of the extension
+ * when it is among them (python for .py, not pypy), else one whose id
+ * starts every other's (c of c and c-clang), else the first.
+ */
+static size_t
+guess_among(const char *ext, char ids[][128], size_t n)
+{
+    static const char *const  usual[][2] = {
+        { ".py", "python" }, { ".pl", "perl" }, { ".scm", "scheme" },
+    };
+    size_t                    i, k;
+
+    for (k = 0; k < sizeof(usual) / sizeof(usual[0]); k++) {
+        for (i = 0; strcmp(ext, usual[k][0]) == 0 && i < n; i++) {
+            if (strcmp(ids[i], usual[k][1]) == 0) {
+                return i;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < n; k++) {
+            if (strncmp(ids[k], ids[i], strlen(ids[i])) != 0) {
+                break;
+            }
+        }
+        if (k == n) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+
+/*
+ * The language of "file" by its extension: of the judge's languages whose
+ * file name ends as it does, the one guess_among() picks (the others
+ * named on stderr).  NULL, reported, when none does or the judge cannot
+ * say.
  */
 const char *
 judge_guess_language(judge_t *j, const char *file)
 {
-    static char  id[128];
+    static char  ids[16][128];
     json_t      *a, *l;
-    size_t       i, found = 0;
+    size_t       i, n = 0, pick;
     const char  *ext, *name, *dot, *lid;
-    char         others[256] = "";
 
     ext = strrchr(file, '.');
     if (ext == NULL || strchr(ext, '/') != NULL) {
@@ -125,34 +160,33 @@ judge_guess_language(judge_t *j, const char *file)
     json_array_foreach(json_object_get(a, "languages"), i, l) {
         name = json_string_value(json_object_get(l, "file_name"));
         dot = name ? strrchr(name, '.') : NULL;
-        if (dot == NULL || strcmp(dot, ext) != 0) {
-            continue;
-        }
         lid = json_string_value(json_object_get(l, "id"));
-        if (lid == NULL) {
-            continue;
-        }
-        if (found++ == 0) {
-            snprintf(id, sizeof(id), "%s", lid);
-        } else {
-            snprintf(others + strlen(others), sizeof(others) - strlen(others),
-                     "%s%s", found > 2 ? ", " : "", lid);
+        if (dot != NULL && strcmp(dot, ext) == 0 && lid != NULL
+            && n < sizeof(ids) / sizeof(ids[0]))
+        {
+            snprintf(ids[n++], sizeof(ids[0]), "%s", lid);
         }
     }
     json_decref(a);
-    if (found == 0) {
+    if (n == 0) {
         fprintf(stderr, "judge: no language of the judge takes %s files: "
                 "give --language (judge languages lists them)\n", ext);
         return NULL;
     }
-    if (found > 1 && !j->quiet) {
+    pick = guess_among(ext, ids, n);
+    if (n > 1 && !j->quiet) {
         fprintf(stderr, "judge: %s taken as ", file);
-        text_put(stderr, id, strlen(id));
-        fputs(" (also: ", stderr);
-        text_put(stderr, others, strlen(others));
+        text_put(stderr, ids[pick], strlen(ids[pick]));
+        fputs(" (also:", stderr);
+        for (i = 0; i < n; i++) {
+            if (i != pick) {
+                fputc(' ', stderr);
+                text_put(stderr, ids[i], strlen(ids[i]));
+            }
+        }
         fputs("); --language picks another\n", stderr);
     }
-    return id;
+    return ids[pick];
 }
 
 
