@@ -32,7 +32,6 @@ typedef struct {
     judge_t     *j;
     tree_t      *tree;
     json_t      *verdict;       /* the "verdict" event's submission */
-    size_t       done;
 } follow_t;
 
 
@@ -219,19 +218,25 @@ test_detail(json_t *t, item_state_t *state)
 }
 
 
-/* a finished test into its line of the tree, found by its index */
+/*
+ * A finished test into its line of the tree, found by its "index" (by
+ * "fallback" when it has none); a failed visible test also shows the
+ * start of its stdout and stderr.
+ */
 static void
-tree_apply(tree_t *tree, json_t *t)
+tree_apply(tree_t *tree, json_t *t, size_t fallback)
 {
-    json_t       *v;
-    tree_item_t  *it;
-    item_state_t  state;
-    char         *detail, *text;
-    size_t        index;
+    static const char *const  streams[] = { "stdout", "stderr" };
+    json_t                   *v;
+    tree_item_t              *it;
+    item_state_t              state;
+    char                     *detail, *text;
+    size_t                    index, k;
 
     v = json_object_get(t, "index");
-    index = json_is_integer(v) ? (size_t) json_integer_value(v)
-                               : tree->nitems;
+    index = v == NULL ? fallback
+            : json_is_integer(v) ? (size_t) json_integer_value(v)
+            : tree->nitems;
     if (index >= tree->nitems) {
         return;
     }
@@ -244,62 +249,42 @@ tree_apply(tree_t *tree, json_t *t)
     {
         return;
     }
-    v = json_object_get(t, "stdout");
-    if (json_string_length(v) > 0) {
-        text = text_preview(json_string_value(v), json_string_length(v), 3,
-                            100);
-        tree_add_line(it, "stdout: %s", text ? text : "");
-        free(text);
-    }
-    v = json_object_get(t, "stderr");
-    if (json_string_length(v) > 0) {
-        text = text_preview(json_string_value(v), json_string_length(v), 3,
-                            100);
-        tree_add_line(it, "stderr: %s", text ? text : "");
-        free(text);
+    for (k = 0; k < 2; k++) {
+        v = json_object_get(t, streams[k]);
+        if (json_string_length(v) > 0) {
+            text = text_preview(json_string_value(v), json_string_length(v),
+                                3, 100);
+            tree_add_line(it, "%s: %s", streams[k], text ? text : "");
+            free(text);
+        }
     }
 }
 
 
-static void
-tree_item_new(tree_t *tree, const char *name, size_t group)
-{
-    tree_item_t  *items;
-
-    items = realloc(tree->items, (tree->nitems + 1) * sizeof(tree_item_t));
-    if (items == NULL) {
-        return;
-    }
-    tree->items = items;
-    memset(&items[tree->nitems], 0, sizeof(tree_item_t));
-    items[tree->nitems].name = strdup(name);
-    items[tree->nitems].group = group;
-    tree->nitems++;
-}
-
-
-/* the skeleton of the tree: a problem's stages and tests, all pending */
-static void
+/*
+ * The skeleton of the tree: a problem's stages and tests, all pending.
+ * Returns 0, or -1 when out of memory.
+ */
+static int
 tree_from_problem(tree_t *tree, json_t *problem)
 {
-    json_t  *stage, *test;
-    size_t   s, i;
-    char   **groups;
+    json_t      *stage, *test;
+    size_t       s, i;
+    const char  *name;
 
     json_array_foreach(json_object_get(problem, "stages"), s, stage) {
-        groups = realloc(tree->groups, (tree->ngroups + 1) * sizeof(char *));
-        if (groups == NULL) {
-            return;
+        name = json_string_value(json_object_get(stage, "name"));
+        if (tree_add_group(tree, name ? name : "tests") != 0) {
+            return -1;
         }
-        tree->groups = groups;
-        tree->groups[tree->ngroups++] = strdup(
-            json_string_value(json_object_get(stage, "name")) ? : "tests");
         json_array_foreach(json_object_get(stage, "tests"), i, test) {
-            tree_item_new(tree, json_string_value(json_object_get(test,
-                                                                  "name"))
-                                ? : "test", s);
+            name = json_string_value(json_object_get(test, "name"));
+            if (tree_add_item(tree, name ? name : "test", s) != 0) {
+                return -1;
+            }
         }
     }
+    return 0;
 }
 
 
@@ -309,36 +294,28 @@ tree_from_problem(tree_t *tree, json_t *problem)
  * without a problem), each test's line from the submission, the tests of
  * a stage that was skipped marked so, and the status line its outcome.
  */
-void
-judge_tree_from(judge_t *j, tree_t *tree, json_t *problem,
-                json_t *submission)
+static void
+tree_from_submission(tree_t *tree, json_t *problem, json_t *submission)
 {
     json_t       *t, *stage;
     size_t        i, s, passed, total;
-    const char   *verdict, *status, *sstatus;
+    const char   *verdict, *sstatus, *id;
     char          name[64];
 
-    (void) j;
-    if (tree->nitems == 0) {
-        if (problem != NULL) {
-            tree_from_problem(tree, problem);
-        } else {
-            json_array_foreach(json_object_get(submission, "tests"), i, t) {
-                const char  *id = json_string_value(json_object_get(t, "id"));
-
-                if (id == NULL) {
-                    snprintf(name, sizeof(name), "%zu", i + 1);
-                    id = name;
-                }
-                tree_item_new(tree, id, 0);
+    if (tree->nitems == 0 && problem != NULL) {
+        tree_from_problem(tree, problem);
+    } else if (tree->nitems == 0) {
+        json_array_foreach(json_object_get(submission, "tests"), i, t) {
+            id = json_string_value(json_object_get(t, "id"));
+            if (id == NULL) {
+                snprintf(name, sizeof(name), "%zu", i + 1);
+                id = name;
             }
+            tree_add_item(tree, id, 0);
         }
     }
     json_array_foreach(json_object_get(submission, "tests"), i, t) {
-        if (json_object_get(t, "index") == NULL) {
-            json_object_set_new(t, "index", json_integer(i));
-        }
-        tree_apply(tree, t);
+        tree_apply(tree, t, i);
     }
     json_array_foreach(json_object_get(submission, "stages"), s, stage) {
         sstatus = json_string_value(json_object_get(stage, "status"));
@@ -351,15 +328,12 @@ judge_tree_from(judge_t *j, tree_t *tree, json_t *problem,
         }
     }
 
-    status = json_string_value(json_object_get(submission, "status"));
     verdict = json_string_value(json_object_get(submission, "verdict"));
     passed = json_integer_value(json_object_get(submission, "passed"));
     total = json_integer_value(json_object_get(submission, "total"));
-    if (status != NULL && (strcmp(status, "QUEUED") == 0
-                           || strcmp(status, "COMPILING") == 0
-                           || strcmp(status, "RUNNING") == 0))
-    {
-        tree_status(tree, -1, "%s · %zu/%zu tests done", status,
+    if (judge_unfinished(submission)) {
+        tree_status(tree, -1, "%s · %zu/%zu tests done",
+                    json_string_value(json_object_get(submission, "status")),
                     (size_t) json_array_size(json_object_get(submission,
                                                              "tests")),
                     total);
@@ -407,10 +381,9 @@ follow_event(void *data, const char *event, const char *payload, size_t len)
         return 1;
     }
     if (strcmp(event, "test") == 0) {
-        tree_apply(f->tree, v);
-        f->done++;
-        tree_status(f->tree, 1, "judging · %zu/%zu tests done", f->done,
-                    f->tree->nitems);
+        tree_apply(f->tree, v, f->tree->nitems);
+        tree_status(f->tree, 1, "judging · %zu/%zu tests done",
+                    tree_done(f->tree), f->tree->nitems);
         if (!f->j->json && !f->j->quiet) {
             tree_draw(f->tree);
         }
@@ -492,7 +465,7 @@ judge_outcome(json_t *submission)
  * with ?wait=true, asked again while the judge answers it unfinished (at
  * judge_wait_timeout).
  */
-int
+static int
 judge_follow(judge_t *j, const char *id, tree_t *tree)
 {
     follow_t     f;
@@ -552,7 +525,7 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
     if (j->json) {
         judge_print_json(f.verdict);
     } else {
-        judge_tree_from(j, tree, NULL, f.verdict);
+        tree_from_submission(tree, NULL, f.verdict);
         tree->status_only = j->quiet;
         tree_finish(tree);
         if (!j->quiet) {
@@ -565,7 +538,11 @@ judge_follow(judge_t *j, const char *id, tree_t *tree)
 }
 
 
-/* the words of "cmd" split at blanks (quotes are not needed to guess) */
+/*
+ * The source file named in "cmd": its first blank-separated word (quotes
+ * are not needed to guess) that names an existing regular file with an
+ * extension and no execute bit; a new string, or NULL.
+ */
 static char *
 guess_source(const char *cmd)
 {
@@ -722,7 +699,7 @@ cmd_run(judge_t *j, int argc, char **argv)
         { "source",   required_argument, NULL, 's' },
         { NULL, 0, NULL, 0 }
     };
-    const char  *lang = NULL, *source = NULL, *pid;
+    const char  *lang = NULL, *source = NULL, *pid, *title;
     char        *text = NULL, *e = NULL, *path = NULL;
     size_t       len;
     int          o, rc;
@@ -763,7 +740,12 @@ cmd_run(judge_t *j, int argc, char **argv)
         goto out;
     }
     pid = json_string_value(json_object_get(problem, "id"));
-    e = http_escape(pid ? pid : "");
+    if (pid == NULL) {
+        judge_error(j, "bad_answer", "the judge's problem has no id");
+        rc = JUDGE_EXIT_SERVER;
+        goto out;
+    }
+    e = http_escape(pid);
     path = e ? judge_format("/problems/%s/submissions", e) : NULL;
     body = json_pack("{s:s,s:s%}", "language", lang, "source", text, len);
     if (path == NULL || body == NULL) {
@@ -773,9 +755,8 @@ cmd_run(judge_t *j, int argc, char **argv)
         goto out;
     }
     tree.term = &j->term;
-    tree.title = title_of(j, json_string_value(json_object_get(problem,
-                                                               "title")) ? : pid,
-                          lang);
+    title = json_string_value(json_object_get(problem, "title"));
+    tree.title = title_of(j, title ? title : pid, lang);
     tree_from_problem(&tree, problem);
     rc = submit_and_follow(j, path, body, &tree);
 
@@ -971,7 +952,7 @@ cmd_submit(judge_t *j, int argc, char **argv)
     tree.term = &j->term;
     tree.title = title_of(j, base, lang);
     json_array_foreach(tests, i, t) {
-        tree_item_new(&tree, json_string_value(json_object_get(t, "id")), 0);
+        tree_add_item(&tree, json_string_value(json_object_get(t, "id")), 0);
     }
     rc = submit_and_follow(j, "/submissions", body, &tree);
 
@@ -1042,7 +1023,7 @@ cmd_status(judge_t *j, int argc, char **argv)
     tree.title = title_of(j, json_string_value(json_object_get(s, "id")) ? : "",
                           json_string_value(json_object_get(s, "language"))
                           ? : "?");
-    judge_tree_from(j, &tree, problem, s);
+    tree_from_submission(&tree, problem, s);
     tree.status_only = j->quiet;
     tree_finish(&tree);
     if (!j->quiet) {

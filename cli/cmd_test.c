@@ -34,7 +34,6 @@ typedef struct {
     tree_t            tree;
     json_t           *report;       /* --json: one object per test */
     size_t            passed;
-    size_t            total;
     size_t            hidden;
 } local_test_t;
 
@@ -239,12 +238,16 @@ test_build(local_test_t *lt)
 }
 
 
-/* the tree's skeleton: the stages with samples, and their samples */
-static void
+/*
+ * The tree's skeleton: the stages with samples, and their samples (the
+ * hidden tests counted).  Returns 0, or -1 when out of memory.
+ */
+static int
 test_tree(local_test_t *lt, json_t *problem)
 {
-    json_t   *stage, *test;
-    size_t    s, i, n;
+    json_t      *stage, *test;
+    size_t       s, i, n;
+    const char  *name;
 
     json_array_foreach(json_object_get(problem, "stages"), s, stage) {
         n = 0;
@@ -253,22 +256,20 @@ test_tree(local_test_t *lt, json_t *problem)
                 lt->hidden++;
                 continue;
             }
-            if (n++ == 0) {
-                lt->tree.groups = realloc(lt->tree.groups,
-                                          (lt->tree.ngroups + 1)
-                                          * sizeof(char *));
-                lt->tree.groups[lt->tree.ngroups++] = strdup(
-                    json_string_value(json_object_get(stage, "name")) ? : "");
+            name = json_string_value(json_object_get(stage, "name"));
+            if (n++ == 0 && tree_add_group(&lt->tree, name ? name : "") != 0)
+            {
+                return -1;
             }
-            lt->tree.items = realloc(lt->tree.items, (lt->tree.nitems + 1)
-                                                     * sizeof(tree_item_t));
-            memset(&lt->tree.items[lt->tree.nitems], 0, sizeof(tree_item_t));
-            lt->tree.items[lt->tree.nitems].name = strdup(
-                json_string_value(json_object_get(test, "name")) ? : "");
-            lt->tree.items[lt->tree.nitems].group = lt->tree.ngroups - 1;
-            lt->tree.nitems++;
+            name = json_string_value(json_object_get(test, "name"));
+            if (tree_add_item(&lt->tree, name ? name : "",
+                              lt->tree.ngroups - 1) != 0)
+            {
+                return -1;
+            }
         }
     }
+    return 0;
 }
 
 
@@ -331,8 +332,11 @@ cmd_test(judge_t *j, int argc, char **argv)
         lt.local.sandbox ? "in judge-sandbox" : "plain: ",
         lt.local.sandbox ? "" : lt.local.why);
     free(clean);
-    test_tree(&lt, problem);
-    lt.total = lt.tree.nitems;
+    if (test_tree(&lt, problem) != 0) {
+        judge_error(j, "out_of_memory", "out of memory");
+        rc = JUDGE_EXIT_FAILED;
+        goto out;
+    }
 
     if (test_build(&lt) != 0) {
         rc = JUDGE_EXIT_FAILED;
@@ -348,7 +352,7 @@ cmd_test(judge_t *j, int argc, char **argv)
                 continue;
             }
             tree_status(&lt.tree, -1, "running %s · %zu/%zu done",
-                        lt.tree.items[k].name, k, lt.total);
+                        lt.tree.items[k].name, k, lt.tree.nitems);
             if (!j->json && !j->quiet) {
                 tree_draw(&lt.tree);
             }
@@ -361,19 +365,19 @@ cmd_test(judge_t *j, int argc, char **argv)
         }
     }
 
-    if (lt.total == 0) {
+    if (lt.tree.nitems == 0) {
         tree_status(&lt.tree, 1, "No public tests; %zu hidden test%s run on "
                     "the judge: judge run", lt.hidden,
                     lt.hidden == 1 ? "" : "s");
-    } else if (lt.passed == lt.total) {
+    } else if (lt.passed == lt.tree.nitems) {
         tree_status(&lt.tree, 1, "All %zu public test%s passed!%s",
-                    lt.total, lt.total == 1 ? "" : "s",
+                    lt.tree.nitems, lt.tree.nitems == 1 ? "" : "s",
                     lt.hidden ? " Now the hidden ones: judge run" : "");
     } else {
         tree_status(&lt.tree, 0, "%zu/%zu public tests passed", lt.passed,
-                    lt.total);
+                    lt.tree.nitems);
     }
-    rc = lt.passed == lt.total ? JUDGE_EXIT_OK : JUDGE_EXIT_FAILED;
+    rc = lt.passed == lt.tree.nitems ? JUDGE_EXIT_OK : JUDGE_EXIT_FAILED;
     if (j->json) {
         out = json_pack("{s:s?,s:s,s:s?,s:I,s:I,s:I,s:O}",
                         "problem", json_string_value(json_object_get(problem,
@@ -381,7 +385,7 @@ cmd_test(judge_t *j, int argc, char **argv)
                         "runner", lt.local.sandbox ? "sandbox" : "plain",
                         "why", lt.local.why,
                         "passed", (json_int_t) lt.passed,
-                        "total", (json_int_t) lt.total,
+                        "total", (json_int_t) lt.tree.nitems,
                         "hidden", (json_int_t) lt.hidden,
                         "tests", lt.report);
         judge_print_json(out);

@@ -580,7 +580,7 @@ static size_t
 on_stream(char *p, size_t size, size_t nmemb, void *data)
 {
     sse_t   *s = data;
-    size_t   n = size * nmemb, i;
+    size_t   n = size * nmemb, i, end;
 
     if (s->status == 0) {
         curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &s->status);
@@ -588,17 +588,22 @@ on_stream(char *p, size_t size, size_t nmemb, void *data)
     if (s->status != 200) {
         return buffer_add(&s->body, p, n, HTTP_ANSWER_MAX) == 0 ? n : 0;
     }
-    for (i = 0; i < n && !s->stopped; i++) {
+    for (i = 0; i < n && !s->stopped; i = end) {
         if (p[i] == '\n' || p[i] == '\r') {
             if (!(p[i] == '\n' && s->cr)) {
                 sse_line(s, s->line.data, s->line.len);
                 s->line.len = 0;
             }
             s->cr = p[i] == '\r';
+            end = i + 1;
             continue;
         }
         s->cr = 0;
-        if (buffer_add(&s->line, p + i, 1, SSE_LINE_MAX) != 0) {
+        end = i;
+        while (end < n && p[end] != '\n' && p[end] != '\r') {
+            end++;
+        }
+        if (buffer_add(&s->line, p + i, end - i, SSE_LINE_MAX) != 0) {
             return 0;
         }
     }

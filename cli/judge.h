@@ -132,6 +132,9 @@ typedef struct {
 
 void term_init(term_t *t);
 const char *term_color(const term_t *t, const char *sgr);
+int tree_add_group(tree_t *t, const char *name);
+int tree_add_item(tree_t *t, const char *name, size_t group);
+size_t tree_done(const tree_t *t);
 void tree_add_line(tree_item_t *it, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void tree_set(tree_item_t *it, item_state_t state, const char *detail);
@@ -193,10 +196,8 @@ int cmd_status(judge_t *j, int argc, char **argv);
 int cmd_languages(judge_t *j, int argc, char **argv);
 int cmd_workers(judge_t *j, int argc, char **argv);
 
-/* cmd_judge.c: shared by the commands that judge or read a submission */
-int judge_follow(judge_t *j, const char *id, tree_t *tree);
-void judge_tree_from(judge_t *j, tree_t *tree, json_t *problem,
-                     json_t *submission);
+/* shared by the commands: the files and languages (cmd_judge.c), a
+ * command's usage (main.c), a problem read and JSON printed (cmd_info.c) */
 const char *judge_guess_language(judge_t *j, const char *file);
 int judge_read_file(const char *path, char **data, size_t *len);
 const char *judge_file_error(int err);

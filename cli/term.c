@@ -243,6 +243,64 @@ text_preview(const char *s, size_t len, size_t max_lines, size_t max_cols)
 }
 
 
+/* a new group of items, "name" copied; 0, or -1 when out of memory */
+int
+tree_add_group(tree_t *t, const char *name)
+{
+    char  **groups, *copy;
+
+    copy = strdup(name);
+    groups = copy ? realloc(t->groups, (t->ngroups + 1) * sizeof(char *))
+                  : NULL;
+    if (groups == NULL) {
+        free(copy);
+        return -1;
+    }
+    t->groups = groups;
+    t->groups[t->ngroups++] = copy;
+    return 0;
+}
+
+
+/*
+ * A new pending item "name" (copied) of group "group", the tree's next
+ * index; 0, or -1 when out of memory.
+ */
+int
+tree_add_item(tree_t *t, const char *name, size_t group)
+{
+    tree_item_t  *items;
+    char         *copy;
+
+    copy = strdup(name);
+    items = copy ? realloc(t->items, (t->nitems + 1) * sizeof(tree_item_t))
+                 : NULL;
+    if (items == NULL) {
+        free(copy);
+        return -1;
+    }
+    t->items = items;
+    memset(&items[t->nitems], 0, sizeof(tree_item_t));
+    items[t->nitems].name = copy;
+    items[t->nitems].group = group;
+    t->nitems++;
+    return 0;
+}
+
+
+/* how many items are no longer pending */
+size_t
+tree_done(const tree_t *t)
+{
+    size_t  i, n = 0;
+
+    for (i = 0; i < t->nitems; i++) {
+        n += t->items[i].state != ITEM_PENDING;
+    }
+    return n;
+}
+
+
 void
 tree_add_line(tree_item_t *it, const char *fmt, ...)
 {
