@@ -8,7 +8,7 @@
 #   make run      start nginx with the module on 127.0.0.1:8080 + a worker
 #   make stop     stop what "make run" started
 #   make test     build, then run the whole test suite (ends with prove's
-#                 summary)
+#                 summary), PROVE_JOBS (3) files at a time
 #   make deps     install every Debian package the project needs, with
 #                 the toolchains of a few languages (C, C++, Python, Perl,
 #                 Bash, Java, Node.js)
@@ -25,6 +25,11 @@ SHELL      := /bin/bash
 BUILD      ?= build
 NGINX_SRC  ?= /usr/share/nginx/src
 PROVE_ARGS ?= -r t/
+PROVE_JOBS ?= 3
+# Most files wait on servers and sandboxes more than they compute, so they
+# run a few at a time; the sandbox files check the host for processes and
+# cgroups of the uids they share, so they run one after another.
+PROVE       = prove -j$(PROVE_JOBS) --rules='seq=t/sandbox/*.t' --rules='par=**'
 
 ABS_BUILD   = $(abspath $(BUILD))
 MODULE_SO   = $(BUILD)/ngx_http_judge_module.so
@@ -70,7 +75,7 @@ test-asan: asan
 	JUDGE_BUILD=$(abspath build-asan) \
 	TEST_NGINX_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
-	    prove $(PROVE_ARGS)
+	    $(PROVE) $(PROVE_ARGS)
 
 # The nginx configure tree is copied because configure writes into it; it
 # is configured again whenever the addon's file list or the proto change.
@@ -102,7 +107,7 @@ fuzz-module: module
 	$(MAKE) -C ngx_judge_module/tests BUILD=$(ABS_BUILD) fuzz
 
 test: all module-tests
-	prove $(PROVE_ARGS)
+	$(PROVE) $(PROVE_ARGS)
 
 PREFIX        ?= /usr/local
 NGINX_MODULES ?= /usr/lib/nginx/modules
