@@ -92,13 +92,13 @@ run     = no-such-compiler-here main.c
 
 [hangs]
 name    = Hangs
-version = sleep 600
+version = sleep 617
 source  = main.txt
 run     = cat main.txt
 
 [hangsclosed]
 name    = Hangs with its output closed
-version = exec >/dev/null 2>&1; sleep 600
+version = exec >/dev/null 2>&1; sleep 617
 source  = main.txt
 run     = cat main.txt
 
@@ -135,7 +135,7 @@ $r = ::judge({language => 'cpp',
               tests => [{input => '', expected_output => "ok\n"}]});
 is($r->{verdict}, 'AC', 'the offered language judges') or diag(::pretty($r));
 my $log = Test::Judge::Nginx::slurp(servroot() . '/logs/worker-w1.log');
-like($log, qr/language hangs not offered: "sleep 600": timed out after 5000 ms/,
+like($log, qr/language hangs not offered: "sleep 617": timed out after 5000 ms/,
      'the hanging probe is logged as timed out');
 like($log, qr/language hangsclosed not offered: .*timed out after 5000 ms/,
      'so is the one that closed its output');
@@ -143,8 +143,9 @@ like($log, qr/language garbage not offered: .*printed no version/,
      'a probe printing no version is logged');
 like($log, qr/language missing not offered: .*exited with 127/,
      'a missing compiler is logged');
+# 617 s: a length no other test sleeps, as they may run at the same time
 my @left = grep {
-    Test::Judge::Nginx::slurp("$_/cmdline") eq "sleep\0" . "600\0"
+    Test::Judge::Nginx::slurp("$_/cmdline") eq "sleep\0" . "617\0"
 } glob '/proc/[0-9]*';
 is(scalar @left, 0, 'no probe is left running');
 
