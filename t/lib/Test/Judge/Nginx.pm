@@ -67,7 +67,7 @@ our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
     http_request http_get http_json admin_json admin_token json_subset_ok
     spawn stop_spawned reload_nginx restart_nginx nginx_pids error_log_since spawn_worker
-    wait_until free_port spawn_frontend on_port
+    wait_until free_port spawn_frontend on_port judge_submission
 );
 
 my $RepoRoot = abs_path(dirname(__FILE__) . '/../../../..');
@@ -475,6 +475,24 @@ sub wait_until ($;$) {
         sleep 0.05;
     }
     return $cond->() ? 1 : 0;
+}
+
+# POST /submissions with $body (a hash) and wait up to $timeout seconds
+# (120 by default) for its verdict, asking for its state a few times a
+# second: unlike one ?wait=true request, a slow compile on a loaded machine
+# does not end it.  Returns the last state, or { verdict => "HTTP CODE" }
+# when the submission was not accepted.
+sub judge_submission ($;$) {
+    my ($body, $timeout) = @_;
+    my ($code, $r) = http_json(POST => '/submissions', $body);
+    return $r // { verdict => "HTTP $code" } unless $code == 202 && $r->{id};
+    my $id = $r->{id};
+    wait_until(sub {
+        my ($c, $s) = http_json(GET => "/submissions/$id");
+        $r = $s if $c == 200 && $s;
+        ($r->{status} // '') !~ /^(QUEUED|RUNNING|COMPILING)$/
+    }, $timeout // 120);
+    return $r;
 }
 
 # Send one HTTP/1.1 request over a fresh connection and read the whole
