@@ -69,6 +69,8 @@ function chart(title, series, id) {
 export function fleetPage(root) {
     const msg = h('div', { className: 'msgbox', hidden: true });
     const adminMsg = h('div', { className: 'msgbox', hidden: true });
+    const drainMsg = h('div', { className: 'msgbox', id: 'fl-drain',
+                                hidden: true });
     const summary = h('div', { className: 'cards', id: 'fl-summary' });
     const workers = h('div', { className: 'table-wrap', id: 'fl-workers' });
     const token = h('input', {
@@ -101,7 +103,7 @@ export function fleetPage(root) {
               poll();
           } }, token, h('label', {}, 'at ', adminBase),
             h('button', { type: 'submit' }, 'Use')),
-          adminMsg));
+          adminMsg, drainMsg));
 
     let last = null;
     let timer = null;
@@ -234,10 +236,10 @@ export function fleetPage(root) {
             try {
                 await request('POST', a.base + 'workers/' + safeId(id)
                               + '/drain', undefined, a.headers);
-                message(adminMsg, 'Worker ' + id + ' is draining: it takes '
+                message(drainMsg, 'Worker ' + id + ' is draining: it takes '
                         + 'no new work and leaves when done.', 'note');
             } catch (e) {
-                message(adminMsg, e);
+                message(drainMsg, e);
             }
             poll();
         });

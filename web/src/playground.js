@@ -171,6 +171,7 @@ export function playground(root, langs) {
     newButton.addEventListener('click', () => startNew());
 
     function stopFollowing() {
+        outPre.hidden = false;
         if (state.closeStream) {
             state.closeStream();
             state.closeStream = null;
@@ -228,11 +229,12 @@ export function playground(root, langs) {
     function finished(ex) {
         state.closeStream = null;
         output.whole(ex);
-        if (ex.compile && ex.compile.output
-            && ex.reason === 'compile_error') {
+        const failed = ex.reason === 'compile_error';
+        if (ex.compile && ex.compile.output && failed) {
             compileOut.textContent = ex.compile.output;
             compileOut.hidden = false;
         }
+        outPre.hidden = failed && !ex.stdout && !ex.stderr;
         showResult(ex);
         running(false);
         loadHistory();

@@ -1,0 +1,235 @@
+# The web page (web/, built by "make web") in a real browser, Debian's
+# Chromium driven headless by t/web/browser.mjs, against a real nginx
+# serving it beside the API and a real judge-worker: a Python run's
+# lines shown while it runs, the session back after a reload (on a
+# phone-sized screen), a C++ compile error, inline tests' verdicts
+# arriving one by one, a stored problem's statement and stages, program
+# output and a statement made of HTML shown as text with nothing run,
+# the fleet dashboard's worker and charts, and a drain with the admin
+# token.  Screenshots of what each scenario saw are left in t/web/out/.
+#
+# node, the npm packages of web/ and chromium are required: missing,
+# the test fails saying how to get them (JUDGE_SKIP_WEB=1 skips it).
+
+use Test::Judge::Nginx;
+use JSON::PP;
+
+BEGIN {
+    if ($ENV{JUDGE_SKIP_WEB}) {
+        Test::More::plan(skip_all => 'JUDGE_SKIP_WEB is set');
+    }
+}
+
+our $Chromium = $ENV{JUDGE_CHROMIUM} || '/usr/bin/chromium';
+
+our $Http = <<'CONF';
+    judge_zone judge:32m;
+    judge_worker_token t;
+    judge_heartbeat_interval 500ms;
+    judge_heartbeat_timeout 3s;
+    judge_session_rate 600r/m;
+    judge_problems_path $TEST_NGINX_SERVROOT/problems;
+CONF
+
+# as conf/quickstart.conf serves it
+our $Config = <<'CONF';
+    location / { judge_api; }
+    location = /worker { judge_worker_endpoint; }
+    $TEST_NGINX_ADMIN
+
+    location = / {
+        root $TEST_NGINX_BUILD/web;
+        try_files /index.html =404;
+        types { text/html html; }
+        charset utf-8;
+        add_header Cache-Control "no-cache";
+        gzip on;
+    }
+
+    location /assets/ {
+        root $TEST_NGINX_BUILD/web;
+        types { application/javascript js; text/css css; }
+        charset utf-8;
+        charset_types application/javascript text/css;
+        add_header Cache-Control "public, max-age=31536000, immutable";
+        gzip on;
+        gzip_types text/css application/javascript;
+    }
+CONF
+
+# What the browser needs, each missing one named with how to get it.
+sub missing {
+    my @m;
+    push @m, 'node (scripts/deps.sh install)'
+        unless `node --version 2>/dev/null`;
+    push @m, "$Chromium (scripts/deps.sh install)" unless -x $Chromium;
+    push @m, 'web/node_modules (make web)'
+        unless -f repo_root() . '/web/node_modules/puppeteer-core/package.json';
+    push @m, build_dir() . '/web/index.html (make web)'
+        unless -f build_dir() . '/web/index.html';
+    return @m;
+}
+
+sub put_problem {
+    my ($id, $p) = @_;
+    my ($c, $j) = admin_json(PUT => "/problems/$id", $p);
+    ok($c == 201 || $c == 200, "problem $id stored") or diag(encode_json($j // {}));
+}
+
+# The stream of outputs "stream" saw, as "status:lines" steps.
+sub steps {
+    my $seen = shift;
+    my @s;
+    for (@$seen) {
+        my $n = () = ($_->{output} // '') =~ /\n/g;
+        my $step = "$_->{status}:$n";
+        push @s, $step unless @s && $s[-1] eq $step;
+    }
+    return join ' ', @s;
+}
+
+# a page without script errors, dialogs or failed loads
+sub clean {
+    my ($r, $name) = @_;
+    is_deeply($r->{dialogs}, [], "$name: no dialog");
+    is_deeply($r->{errors}, [], "$name: no script error");
+    is_deeply($r->{console}, [], "$name: no console error");
+    ok(!$r->{error}, "$name: ran through") or diag($r->{error});
+}
+
+run_tests();
+
+__DATA__
+
+=== the page in a browser
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 120
+--- perl
+if (my @m = missing()) {
+    fail("the browser tests need: @m");
+    return;
+}
+spawn_worker('w1', slots => 2);
+ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'worker up');
+
+put_problem(add => {
+    title => 'Add two numbers',
+    statement => "# Sum\n\nPrint **a + b**.\n\n```\n1 2\n```\n",
+    stages => [
+        { name => 'samples', tests => [
+            { name => 'one', sample => JSON::PP::true, stdin => "1 2\n",
+              expected_output => "3\n" } ] },
+        { name => 'main', tests => [
+            { name => 'big', stdin => "20 22\n", expected_output => "42\n" },
+            { name => 'neg', stdin => "-5 2\n", expected_output => "-3\n" } ] },
+    ],
+});
+put_problem(xss => {
+    title => '<img src=x onerror="window.__pwned=4">',
+    statement => "# Title <script>window.__pwned=5</script>\n\n"
+        . "<img src=x onerror=\"window.__pwned=6\">\n\n"
+        . "[a link](javascript:window.__pwned=7) [ok](https://example.com/)\n\n"
+        . "<iframe src=\"javascript:alert(8)\"></iframe>\n",
+    tests => [{ name => 's', sample => JSON::PP::true,
+                stdin => "<b>bold</b>\n", expected_output => "<i>x</i>\n" }],
+});
+
+my $out = repo_root() . '/t/web/out';
+my $base = 'http://127.0.0.1:' . nginx_port() . '/';
+my $err = servroot() . '/logs/browser.stderr';
+my $t0 = time;
+my $json = qx{node "@{[repo_root()]}/t/web/browser.mjs" "$base" "$out" "@{[admin_token()]}" assets stream reload compile xss judge problem fleet 2>"$err"};
+is($?, 0, 'the browser ran') or diag(`cat "$err"`);
+diag(sprintf 'browser scenarios: %d s', time - $t0);
+my $r = eval { decode_json($json) } // {};
+ok(%$r, 'it printed its findings') or diag($json, `cat "$err"`);
+
+my $as = $r->{assets} // {};
+is($as->{page}{cache}, 'no-cache', 'index.html: no-cache');
+like($as->{page}{type}, qr{^text/html}, 'index.html: text/html');
+like($as->{asset}{name}, qr{^assets/app-\w+\.js$}, 'the script is named by its hash');
+is($as->{asset}{cache}, 'public, max-age=31536000, immutable', 'the script: immutable');
+like($as->{asset}{type}, qr{^application/javascript}, 'the script: JavaScript');
+is($as->{asset}{encoding}, 'gzip', 'the script: gzip');
+
+my $s = $r->{stream} // {};
+clean($s, 'stream');
+is($s->{status}, 'COMPLETED', 'stream: completed');
+is($s->{output}, "line 0\nline 1\nline 2\nline 3\n", 'stream: all four lines');
+my $steps = steps($s->{seen} // []);
+like($steps, qr/RUNNING:1 .*RUNNING:2 .*RUNNING:3 /,
+     'stream: lines shown one by one while it ran') or diag($steps);
+like($s->{hash} // '', qr/^#session=[0-9a-f]{24}$/, 'stream: the session in the URL');
+is($s->{history}, 1, 'stream: the run in the history');
+
+my $l = $r->{reload} // {};
+clean($l, 'reload');
+is($l->{hash}, $s->{hash}, 'reload: the same session');
+is($l->{language}, 'python', 'reload: its language');
+like($l->{source} // '', qr/print\("line", i, flush=True\)/, 'reload: its source');
+like($l->{save} // '', qr/^saved/, 'reload: shown saved');
+is($l->{output}, $s->{output}, "reload: its last run's output");
+ok(defined $l->{width} && $l->{width} <= 390, 'reload: nothing wider than a phone')
+    or diag("scroll width $l->{width}");
+
+my $c = $r->{compile} // {};
+clean($c, 'compile');
+is($c->{status}, 'FAILED', 'compile: failed');
+like($c->{result} // '', qr/compile error/, 'compile: a compile error');
+like($c->{compile} // '', qr/error: .*undeclared_name/, "compile: the compiler's message");
+
+my $x = $r->{xss} // {};
+clean($x, 'xss');
+is($x->{run}{status}, 'COMPLETED', 'xss: the program ran');
+like($x->{run}{output} // '', qr{<script>window\.__pwned=1;alert\(1\)</script>},
+     'xss: <script> shown as text');
+like($x->{run}{output} // '', qr{<img src=x onerror="window\.__pwned=2;alert\(2\)">},
+     'xss: <img onerror> shown as text');
+like($x->{run}{output} // '', qr{<svg onload=}, 'xss: stderr as text too');
+is($x->{run}{elements}, 0, 'xss: no element made of the output');
+is($x->{run}{pwned}, undef, 'xss: nothing ran');
+my $p = $x->{problem} // {};
+is($p->{title}, '<img src=x onerror="window.__pwned=4">', 'xss: the title as text');
+like($p->{heading} // '', qr/^Title <script>/, 'xss: the statement rendered, its HTML as text');
+is($p->{elements}, 0, 'xss: no img, script or iframe in the statement');
+is_deeply($p->{hrefs}, ['https://example.com/'], 'xss: only the https link is a link');
+is_deeply($p->{samples}, ["<b>bold</b>\n", "<i>x</i>\n"], 'xss: samples as text');
+is($p->{pwned}, undef, 'xss: nothing ran in the problem view');
+
+my $j = $r->{judge} // {};
+clean($j, 'judge');
+like($j->{hash} // '', qr/^#submission=[0-9a-f]{24}$/, 'judge: the submission in the URL');
+is_deeply($j->{rows}, [qw(AC AC WA AC)], 'judge: each test its verdict');
+is(($j->{final} // {})->{verdict}, 'WA', 'judge: the verdict');
+my @at = sort { $a <=> $b } map { $_->{ms} } @{ $j->{arrivals} // [] };
+is(scalar @at, 4, 'judge: four verdicts arrived');
+ok(@at && $at[0] < $j->{final}{ms} - 200,
+   'judge: the first verdicts before the last, live')
+    or diag(encode_json([$j->{arrivals}, $j->{final}]));
+like($j->{head} // '', qr{3 / 4 passed}, 'judge: the score');
+
+my $pr = $r->{problem} // {};
+clean($pr, 'problem');
+like($pr->{statement} // '', qr{<h1>Sum</h1>}, 'problem: the statement rendered');
+like($pr->{statement} // '', qr{<strong>a \+ b</strong>}, 'problem: its Markdown');
+is_deeply([map { s/\s.*//r } @{ $pr->{stages} // [] }], [qw(samples main)],
+          'problem: the tests grouped by stage');
+is_deeply($pr->{rows}, [qw(AC AC AC)], "problem: the tests' verdicts");
+is($pr->{verdict}, 'AC', 'problem: accepted');
+
+my $f = $r->{fleet} // {};
+clean($f, 'fleet');
+is(scalar @{ $f->{public}{workers} // [] }, 1, 'fleet: the worker');
+ok(($f->{public}{points} // 0) >= 2, 'fleet: a chart with data');
+ok(($f->{public}{canvases} // 0) >= 3, 'fleet: three charts drawn');
+like($f->{public}{summary} // '', qr/1\s*workers/, 'fleet: one worker counted');
+like($f->{admin} // '', qr/^w1/, "fleet: with the admin token, the worker's id");
+like($f->{admin} // '', qr/python/, 'fleet: and its languages');
+like($f->{drained} // '', qr/w1 is draining/, 'fleet: drained');
+ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 0 }, 20),
+   'fleet: the worker left');
+
+ok(-s "$out/$_.png", "screenshot $_.png")
+    for qw(stream reload compile xss judge problem fleet fleet-admin);
