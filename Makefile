@@ -4,7 +4,8 @@
 #                 command-line client
 #   make install  install them (DESTDIR, PREFIX=/usr/local, NGINX_MODULES=
 #                 /usr/lib/nginx/modules), the judge(1) man page and the
-#                 default languages tables where none is yet
+#                 default languages tables where none is yet, and the web
+#                 page if "make web" built it
 #   make web      build the web page (playground, judge, fleet dashboard)
 #                 into $(BUILD)/web: needs node and npm, which "make" does
 #                 not
@@ -125,7 +126,8 @@ NGINX_MODULES ?= /usr/lib/nginx/modules
 NGINX_CONF    ?= /etc/nginx
 
 # The binaries, the module and the man page are replaced; the languages
-# tables are an operator's to edit, so an existing one is kept.
+# tables are an operator's to edit, so an existing one is kept.  The web
+# page goes to $(PREFIX)/share/ngx_judge/web when "make web" built it.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(NGINX_MODULES) \
@@ -138,12 +140,21 @@ install: all
 	    install -m 644 conf/languages.conf $(DESTDIR)/etc/judge-worker/
 	[ -e $(DESTDIR)$(NGINX_CONF)/judge0_languages.conf ] || \
 	    install -m 644 conf/judge0_languages.conf $(DESTDIR)$(NGINX_CONF)/
+	if [ -f $(BUILD)/web/index.html ]; then \
+	    rm -rf $(DESTDIR)$(PREFIX)/share/ngx_judge/web; \
+	    install -d $(DESTDIR)$(PREFIX)/share/ngx_judge/web/assets; \
+	    install -m 644 $(BUILD)/web/index.html \
+	        $(DESTDIR)$(PREFIX)/share/ngx_judge/web/; \
+	    install -m 644 $(BUILD)/web/assets/* \
+	        $(DESTDIR)$(PREFIX)/share/ngx_judge/web/assets/; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/judge $(DESTDIR)$(PREFIX)/bin/judge-sandbox \
 	    $(DESTDIR)$(PREFIX)/sbin/judge-worker \
 	    $(DESTDIR)$(PREFIX)/share/man/man1/judge.1 \
 	    $(DESTDIR)$(NGINX_MODULES)/ngx_http_judge_module.so
+	rm -rf $(DESTDIR)$(PREFIX)/share/ngx_judge/web
 
 run: all web
 	scripts/run.sh start
