@@ -267,6 +267,22 @@ const scenarios = {
         }));
     },
 
+    // The page under a prefix, the API and the admin API beside it: a
+    // run, and the dashboard with the admin token.
+    async prefix(page) {
+        await open(page, '#playground');
+        await pickLanguage(page, '#pg-language', 'python');
+        await setSource(page, '#pg-editor', 'print(6 * 7)\n');
+        await page.click('#pg-run');
+        const run = await runResult(page);
+        await open(page, '#fleet');
+        await page.click('details.admin summary');
+        await page.type('#fl-token', adminToken);
+        await page.click('details.admin button[type=submit]');
+        await page.waitForSelector('#fl-workers tr[data-worker="w1"]');
+        return { run, url: page.url() };
+    },
+
     // The dashboard: the worker, charts drawn from /metrics; with the
     // admin token its id and a drain that works.
     async fleet(page) {

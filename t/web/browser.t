@@ -57,6 +57,49 @@ our $Config = <<'CONF';
     }
 CONF
 
+# the same under /judge/, as README's example has it
+our $Prefixed = <<'CONF';
+    location = /worker { judge_worker_endpoint; }
+    location /judge/ { judge_api; }
+    location /judge/admin/ {
+        judge_admin;
+        judge_admin_token_file $TEST_NGINX_SERVROOT/conf/admin.token;
+    }
+
+    location = /judge/ {
+        root $TEST_NGINX_BUILD/web;
+        try_files /index.html =404;
+        types { text/html html; }
+        charset utf-8;
+        add_header Cache-Control "no-cache";
+    }
+
+    location /judge/assets/ {
+        alias $TEST_NGINX_BUILD/web/assets/;
+        types { application/javascript js; text/css css; }
+        charset utf-8;
+        charset_types application/javascript text/css;
+        add_header Cache-Control "public, max-age=31536000, immutable";
+    }
+CONF
+
+# Runs t/web/browser.mjs with the page at "$path" on this block's nginx
+# and the scenarios named; their findings (a failure is diagnosed).
+sub browse {
+    my ($path, @scenarios) = @_;
+    my $out = repo_root() . '/t/web/out';
+    my $base = 'http://127.0.0.1:' . nginx_port() . $path;
+    my $err = servroot() . '/logs/browser.stderr';
+    my $t0 = time;
+    my $json = qx{node "@{[repo_root()]}/t/web/browser.mjs" "$base" "$out" "@{[admin_token()]}" @scenarios 2>"$err"};
+    is($?, 0, 'the browser ran') or diag(`cat "$err"`);
+    my $r = eval { decode_json($json) } // {};
+    diag(sprintf 'browser: %d s (%s)', time - $t0,
+         join ' ', map { "$_ " . ($r->{$_}{ms} // '?') . ' ms' } @scenarios);
+    ok(%$r, 'it printed its findings') or diag($json, `cat "$err"`);
+    return $r;
+}
+
 # What the browser needs, each missing one named with how to get it.
 sub missing {
     my @m;
@@ -136,15 +179,7 @@ put_problem(xss => {
                 stdin => "<b>bold</b>\n", expected_output => "<i>x</i>\n" }],
 });
 
-my $out = repo_root() . '/t/web/out';
-my $base = 'http://127.0.0.1:' . nginx_port() . '/';
-my $err = servroot() . '/logs/browser.stderr';
-my $t0 = time;
-my $json = qx{node "@{[repo_root()]}/t/web/browser.mjs" "$base" "$out" "@{[admin_token()]}" assets stream reload compile xss judge problem fleet 2>"$err"};
-is($?, 0, 'the browser ran') or diag(`cat "$err"`);
-diag(sprintf 'browser scenarios: %d s', time - $t0);
-my $r = eval { decode_json($json) } // {};
-ok(%$r, 'it printed its findings') or diag($json, `cat "$err"`);
+my $r = browse('/', qw(assets stream reload compile xss judge problem fleet));
 
 my $as = $r->{assets} // {};
 is($as->{page}{cache}, 'no-cache', 'index.html: no-cache');
@@ -231,5 +266,24 @@ like($f->{drained} // '', qr/w1 is draining/, 'fleet: drained');
 ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 0 }, 20),
    'fleet: the worker left');
 
-ok(-s "$out/$_.png", "screenshot $_.png")
+ok(-s repo_root() . "/t/web/out/$_.png", "screenshot $_.png")
     for qw(stream reload compile xss judge problem fleet fleet-admin);
+
+=== the page under a prefix, beside the API
+--- http_config eval: $::Http
+--- config eval: $::Prefixed
+--- timeout: 60
+--- perl
+if (my @m = missing()) {
+    fail("the browser tests need: @m");
+    return;
+}
+spawn_worker('w1');
+ok(wait_until(sub { ((http_json(GET => '/judge/health'))[1] // {})->{workers} == 1 }, 20),
+   'worker up');
+my $r = browse('/judge/', 'prefix');
+my $p = $r->{prefix} // {};
+clean($p, 'prefix');
+is($p->{run}{output}, "42\n", 'prefix: a run');
+like($p->{url} // '', qr{/judge/#fleet$}, 'prefix: the page under /judge/');
+ok(-s repo_root() . '/t/web/out/prefix.png', 'screenshot prefix.png');
