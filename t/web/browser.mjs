@@ -267,6 +267,19 @@ const scenarios = {
         }));
     },
 
+    // The link "judge submit" printed (JUDGE_WEB_LINK): the submission
+    // shown from its address alone.
+    async link(page) {
+        await page.goto(process.env.JUDGE_WEB_LINK, { waitUntil: 'load' });
+        await page.waitForSelector('#jd-final[data-verdict]:not([data-verdict=""])',
+                                   { timeout: 30000 });
+        return page.evaluate(() => ({
+            rows: [...document.querySelectorAll('#jd-results tr[data-index]')]
+                .map((tr) => tr.querySelector('[data-verdict]').dataset.verdict),
+            verdict: document.querySelector('#jd-final').dataset.verdict,
+        }));
+    },
+
     // The page under a prefix, the API and the admin API beside it: a
     // run, and the dashboard with the admin token.
     async prefix(page) {

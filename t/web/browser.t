@@ -3,10 +3,12 @@
 # serving it beside the API and a real judge-worker: a Python run's
 # lines shown while it runs, the session back after a reload (on a
 # phone-sized screen), a C++ compile error, inline tests' verdicts
-# arriving one by one, a stored problem's statement and stages, program
-# output and a statement made of HTML shown as text with nothing run,
-# the fleet dashboard's worker and charts, and a drain with the admin
-# token.  Screenshots of what each scenario saw are left in t/web/out/.
+# arriving one by one, a stored problem's statement and stages, the
+# submission the command-line client links to, program output and a
+# statement made of HTML shown as text with nothing run, the fleet
+# dashboard's worker and charts, a drain with the admin token; and the
+# page under a prefix.  Screenshots of what each scenario saw are left
+# in t/web/out/.
 #
 # node, the npm packages of web/ and chromium are required: missing,
 # the test fails saying how to get them (JUDGE_SKIP_WEB=1 skips it).
@@ -179,7 +181,25 @@ put_problem(xss => {
                 stdin => "<b>bold</b>\n", expected_output => "<i>x</i>\n" }],
 });
 
-my $r = browse('/', qw(assets stream reload compile xss judge problem fleet));
+# the command-line client links to the submission on the page
+my $dir = servroot() . '/cli';
+mkdir $dir;
+mkdir "$dir/t";
+for (['main.py', "print(sum(map(int, input().split())))\n"],
+     ['t/1.in', "1 2\n"], ['t/1.out', "3\n"],
+     ['t/2.in', "2 5\n"], ['t/2.out', "7\n"]) {
+    open my $fh, '>', "$dir/$_->[0]" or die $!;
+    print $fh $_->[1];
+    close $fh;
+}
+my $server = 'http://127.0.0.1:' . nginx_port();
+my $cli = qx{cd "$dir" && JUDGE_SERVER=$server NO_COLOR=1 "@{[build_dir()]}/judge" submit main.py --tests t </dev/null 2>&1};
+is($?, 0, 'judge submit: passed') or diag($cli);
+like($cli, qr{^watch it at \Q$server\E/#submission=[0-9a-f]{24}$}m,
+     'judge submit: a link to the page');
+($ENV{JUDGE_WEB_LINK}) = $cli =~ /^watch it at (\S+)$/m;
+
+my $r = browse('/', qw(assets stream reload compile xss judge problem link fleet));
 
 my $as = $r->{assets} // {};
 is($as->{page}{cache}, 'no-cache', 'index.html: no-cache');
@@ -254,6 +274,11 @@ is_deeply([map { s/\s.*//r } @{ $pr->{stages} // [] }], [qw(samples main)],
 is_deeply($pr->{rows}, [qw(AC AC AC)], "problem: the tests' verdicts");
 is($pr->{verdict}, 'AC', 'problem: accepted');
 
+my $k = $r->{link} // {};
+clean($k, 'link');
+is_deeply($k->{rows}, [qw(AC AC)], "link: the CLI's submission, its tests");
+is($k->{verdict}, 'AC', 'link: its verdict');
+
 my $f = $r->{fleet} // {};
 clean($f, 'fleet');
 is(scalar @{ $f->{public}{workers} // [] }, 1, 'fleet: the worker');
@@ -267,7 +292,7 @@ ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 0 }, 
    'fleet: the worker left');
 
 ok(-s repo_root() . "/t/web/out/$_.png", "screenshot $_.png")
-    for qw(stream reload compile xss judge problem fleet fleet-admin);
+    for qw(stream reload compile xss judge problem link fleet fleet-admin);
 
 === the page under a prefix, beside the API
 --- http_config eval: $::Http
