@@ -163,7 +163,7 @@ stop:
 	scripts/run.sh stop
 
 clean:
-	rm -rf $(BUILD) build-asan run t/servroot*
+	rm -rf $(BUILD) build-asan run t/servroot* t/web/out
 
 .PHONY: all deps deps-check module worker cli web asan module-tests \
         fuzz-module fuzz test test-asan install uninstall run stop clean

@@ -140,6 +140,40 @@ const scenarios = {
         }));
     },
 
+    // Two tabs on the session of "stream": the one that saves against
+    // an older revision is told, and saves nothing.
+    async conflict(page, found) {
+        const hash = found.stream.hash;
+        await open(page, hash);
+        await page.waitForSelector('#pg-save[data-state="saved"]');
+        const other = await page.browser().newPage();
+        await other.goto(base + hash, { waitUntil: 'load' });
+        await other.waitForSelector('#pg-save[data-state="saved"]');
+        await setSource(other, '#pg-editor', 'print("from the other tab")\n');
+        await other.waitForSelector('#pg-save[data-state="saved"]');
+        const otherSave = await other.$eval('#pg-save', (e) => e.textContent);
+        await other.close();
+        await setSource(page, '#pg-editor', 'print("from this tab")\n');
+        await page.waitForSelector('#pg-save[data-state="error"]');
+        return page.evaluate((o) => ({
+            other: o,
+            save: document.querySelector('#pg-save').textContent,
+            message: document.querySelector('#playground .msgbox').textContent,
+        }), otherSave);
+    },
+
+    // No worker yet: the page says so, and an error of the API (a
+    // submission without a language) is shown as a message.
+    async noworker(page) {
+        await open(page, '#judge');
+        await page.click('#jd-submit');
+        await page.waitForSelector('#judge .msg.error');
+        return page.evaluate(() => ({
+            note: document.querySelector('#msg').textContent,
+            error: document.querySelector('#judge .msg.error').textContent,
+        }));
+    },
+
     // C++ that does not compile: the compiler's output shows.
     async compile(page) {
         await open(page, '#playground');
@@ -331,21 +365,24 @@ const scenarios = {
     },
 };
 
+const started = Date.now();
 const browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
-const found = {};
+const found = { launch_ms: Date.now() - started };
 try {
     for (const name of names) {
         const scenario = scenarios[name];
+        const t0 = Date.now();
         if (!scenario.length) {
             try {
                 found[name] = await scenario();
             } catch (e) {
                 found[name] = { error: String(e.stack || e) };
             }
+            found[name].ms = Date.now() - t0;
             continue;
         }
         const page = await browser.newPage();
@@ -361,7 +398,6 @@ try {
                 events.console.push(m.text());
             }
         });
-        const t0 = Date.now();
         let r;
         try {
             r = await scenario(page, found);
@@ -378,6 +414,8 @@ try {
         await page.close();
     }
 } finally {
+    const closing = Date.now();
     await browser.close();
+    found.close_ms = Date.now() - closing;
 }
 process.stdout.write(JSON.stringify(found) + '\n');

@@ -6,8 +6,9 @@
 # arriving one by one, a stored problem's statement and stages, the
 # submission the command-line client links to, program output and a
 # statement made of HTML shown as text with nothing run, the fleet
-# dashboard's worker and charts, a drain with the admin token; and the
-# page under a prefix.  Screenshots of what each scenario saw are left
+# dashboard's worker and charts, a drain with the admin token, two tabs
+# saving one session; and the page under a prefix, first without a
+# worker (its errors as messages).  Screenshots of what each scenario saw are left
 # in t/web/out/.
 #
 # node, the npm packages of web/ and chromium are required: missing,
@@ -96,8 +97,10 @@ sub browse {
     my $json = qx{node "@{[repo_root()]}/t/web/browser.mjs" "$base" "$out" "@{[admin_token()]}" @scenarios 2>"$err"};
     is($?, 0, 'the browser ran') or diag(`cat "$err"`);
     my $r = eval { decode_json($json) } // {};
-    diag(sprintf 'browser: %d s (%s)', time - $t0,
-         join ' ', map { "$_ " . ($r->{$_}{ms} // '?') . ' ms' } @scenarios);
+    diag(sprintf 'browser: %d s (launch %s ms, %s, close %s ms)', time - $t0,
+         $r->{launch_ms} // '?',
+         join(', ', map { "$_ " . ($r->{$_}{ms} // '?') . ' ms' } @scenarios),
+         $r->{close_ms} // '?');
     ok(%$r, 'it printed its findings') or diag($json, `cat "$err"`);
     return $r;
 }
@@ -133,12 +136,14 @@ sub steps {
     return join ' ', @s;
 }
 
-# a page without script errors, dialogs or failed loads
+# a page without script errors, dialogs or failed loads (but those
+# matching "$expected")
 sub clean {
-    my ($r, $name) = @_;
+    my ($r, $name, $expected) = @_;
     is_deeply($r->{dialogs}, [], "$name: no dialog");
     is_deeply($r->{errors}, [], "$name: no script error");
-    is_deeply($r->{console}, [], "$name: no console error");
+    is_deeply([grep { !$expected || !/$expected/ } @{ $r->{console} // [] }],
+              [], "$name: no console error");
     ok(!$r->{error}, "$name: ran through") or diag($r->{error});
 }
 
@@ -199,7 +204,8 @@ like($cli, qr{^watch it at \Q$server\E/#submission=[0-9a-f]{24}$}m,
      'judge submit: a link to the page');
 ($ENV{JUDGE_WEB_LINK}) = $cli =~ /^watch it at (\S+)$/m;
 
-my $r = browse('/', qw(assets stream reload compile xss judge problem link fleet));
+my $r = browse('/', qw(assets stream reload conflict compile xss judge problem
+                       link fleet));
 
 my $as = $r->{assets} // {};
 is($as->{page}{cache}, 'no-cache', 'index.html: no-cache');
@@ -228,6 +234,13 @@ like($l->{save} // '', qr/^saved/, 'reload: shown saved');
 is($l->{output}, $s->{output}, "reload: its last run's output");
 ok(defined $l->{width} && $l->{width} <= 390, 'reload: nothing wider than a phone')
     or diag("scroll width $l->{width}");
+
+my $cf = $r->{conflict} // {};
+clean($cf, 'conflict', qr/status of 409/);
+like($cf->{other} // '', qr/^saved \S revision [2-9]$/, 'conflict: the other tab saved')
+    or diag($cf->{other});
+is($cf->{save}, 'not saved', 'conflict: this one did not');
+like($cf->{message} // '', qr/changed elsewhere/, 'conflict: and says why');
 
 my $c = $r->{compile} // {};
 clean($c, 'compile');
@@ -292,7 +305,7 @@ ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 0 }, 
    'fleet: the worker left');
 
 ok(-s repo_root() . "/t/web/out/$_.png", "screenshot $_.png")
-    for qw(stream reload compile xss judge problem link fleet fleet-admin);
+    for qw(stream reload conflict compile xss judge problem link fleet fleet-admin);
 
 === the page under a prefix, beside the API
 --- http_config eval: $::Http
@@ -303,10 +316,18 @@ if (my @m = missing()) {
     fail("the browser tests need: @m");
     return;
 }
+my $r = browse('/judge/', 'noworker');
+my $n = $r->{noworker} // {};
+is_deeply($n->{dialogs}, [], 'noworker: no dialog');
+is_deeply($n->{errors}, [], 'noworker: no script error');
+like($n->{note} // '', qr/No worker is connected/, 'noworker: says there is no worker');
+like($n->{error} // '', qr/^\w+: \S/, "noworker: the API's error as a message")
+    or diag($n->{error});
+
 spawn_worker('w1');
 ok(wait_until(sub { ((http_json(GET => '/judge/health'))[1] // {})->{workers} == 1 }, 20),
    'worker up');
-my $r = browse('/judge/', 'prefix');
+$r = browse('/judge/', 'prefix');
 my $p = $r->{prefix} // {};
 clean($p, 'prefix');
 is($p->{run}{output}, "42\n", 'prefix: a run');

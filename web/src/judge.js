@@ -316,6 +316,8 @@ export function judgePage(root, langs) {
                 } catch (e) {
                     message(msg, e);
                 }
+            } else if (!params.problem && current) {
+                setHash('submission', current);
             }
         },
     };

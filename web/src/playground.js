@@ -63,7 +63,8 @@ export function playground(root, langs) {
         autosave();
     }
 
-    const autosave = debounce(() => save(), 700);
+    // what went wrong is shown by saveNow()
+    const autosave = debounce(() => save().catch(() => {}), 700);
 
     // Send the edits (or make the session): one save at a time, in order.
     function save() {
@@ -343,7 +344,9 @@ export function playground(root, langs) {
         async show(params) {
             if (params.session) {
                 await open(params.session);
-            } else if (!state.session && !editor.text()) {
+            } else if (state.session) {
+                setHash('session', state.session.session_id);
+            } else if (!editor.text()) {
                 await startNew();
             }
         },
