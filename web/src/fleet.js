@@ -35,7 +35,7 @@ function chart(title, series, id) {
     const opts = {
         width: 300,
         height: 140,
-        legend: { show: series.length > 1 },
+        legend: { show: series.length > 1, live: false },
         cursor: { show: false },
         scales: { x: { time: true }, y: { range: (u, lo, hi) =>
             [0, Math.max(1, hi * 1.1)] } },
