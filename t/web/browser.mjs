@@ -72,6 +72,7 @@ const scenarios = {
         const js = /src="([^"]+\.js)"/.exec(html)[1];
         const asset = await fetch(new URL(js, base),
                                   { headers: { 'Accept-Encoding': 'gzip' } });
+        await asset.arrayBuffer();
         return {
             page: { status: page.status,
                     type: page.headers.get('content-type'),
@@ -418,4 +419,5 @@ try {
     await browser.close();
     found.close_ms = Date.now() - closing;
 }
-process.stdout.write(JSON.stringify(found) + '\n');
+// done: a connection left open is not waited for
+process.stdout.write(JSON.stringify(found) + '\n', () => process.exit(0));

@@ -16,13 +16,13 @@ export function languagePicker(langs, id) {
 
 // Put "key=value" (or just the current page's name) in the address
 // without following it, so that a reload or a shared link comes back.
-export function setHash(key, value, page) {
+export function setHash(key, value) {
     const hash = key ? '#' + key + '=' + encodeURIComponent(value)
-                     : '#' + (page || currentPage());
+                     : '#' + currentPage();
     history.replaceState(null, '', hash);
 }
 
-export function currentPage() {
+function currentPage() {
     return parseHash().page;
 }
 

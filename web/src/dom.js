@@ -81,7 +81,6 @@ export function debounce(fn, wait) {
             fn(...args);
         }, wait);
     };
-    d.pending = () => t !== null;
     d.cancel = () => {
         clearTimeout(t);
         t = null;

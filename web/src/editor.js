@@ -62,7 +62,6 @@ export function createEditor(parent, { onChange, onRun, label }) {
         ],
     });
     return {
-        view,
         text: () => view.state.doc.toString(),
         // set the text without it counting as an edit
         setText(text) {
@@ -85,6 +84,5 @@ export function createEditor(parent, { onChange, onRun, label }) {
                 view.dispatch({ effects: lang.reconfigure(ext) });
             }
         },
-        focus: () => view.focus(),
     };
 }

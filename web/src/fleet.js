@@ -11,7 +11,7 @@ const POLL_MS = 2000;
 const KEEP_S = 10 * 60;
 
 // Prometheus text to {"name{labels}": value}.
-export function parseMetrics(text) {
+function parseMetrics(text) {
     const m = {};
     for (const line of text.split('\n')) {
         if (!line || line[0] === '#') {
