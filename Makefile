@@ -4,8 +4,13 @@
 #                 command-line client
 #   make install  install them (DESTDIR, PREFIX=/usr/local, NGINX_MODULES=
 #                 /usr/lib/nginx/modules), the judge(1) man page and the
-#                 default languages tables where none is yet
-#   make run      start nginx with the module on 127.0.0.1:8080 + a worker
+#                 default languages tables where none is yet, and the web
+#                 page if "make web" built it
+#   make web      build the web page (playground, judge, fleet dashboard)
+#                 into $(BUILD)/web: needs node and npm, which "make" does
+#                 not
+#   make run      start nginx with the module on 127.0.0.1:8080 + a worker,
+#                 serving the web page at /
 #   make stop     stop what "make run" started
 #   make test     build, then run the whole test suite (ends with prove's
 #                 summary), PROVE_JOBS (3) files at a time
@@ -36,6 +41,24 @@ MODULE_SO   = $(BUILD)/ngx_http_judge_module.so
 MODULE_SRCS = $(wildcard ngx_judge_module/*.c ngx_judge_module/*.h)
 
 all: module worker cli
+
+# The web page: npm packages as web/package-lock.json says (installed
+# again when it changes), bundled by web/build.mjs with esbuild.  The
+# browser of the tests is Debian's chromium: no npm package fetches one.
+WEB_SRCS = $(wildcard web/src/*) web/index.html web/build.mjs
+
+web: $(BUILD)/web/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v npm >/dev/null || \
+	    { echo "make web needs node and npm: scripts/deps.sh install" >&2; \
+	      exit 1; }
+	cd web && PUPPETEER_SKIP_DOWNLOAD=1 \
+	    npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BUILD)/web/index.html: web/node_modules/.package-lock.json $(WEB_SRCS)
+	cd web && node build.mjs $(ABS_BUILD)/web
 
 deps:
 	scripts/deps.sh install
@@ -72,6 +95,7 @@ fuzz: deps-check fuzz-module
 	JUDGE_BUILD=$(ABS_BUILD) prove t/fuzz/
 
 test-asan: asan
+	$(MAKE) BUILD=build-asan web
 	JUDGE_BUILD=$(abspath build-asan) \
 	TEST_NGINX_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
@@ -106,7 +130,7 @@ fuzz-module: module
 	scripts/deps.sh nginx-source $(BUILD)/nginx-src
 	$(MAKE) -C ngx_judge_module/tests BUILD=$(ABS_BUILD) fuzz
 
-test: all module-tests
+test: all module-tests web
 	$(PROVE) $(PROVE_ARGS)
 
 PREFIX        ?= /usr/local
@@ -114,7 +138,8 @@ NGINX_MODULES ?= /usr/lib/nginx/modules
 NGINX_CONF    ?= /etc/nginx
 
 # The binaries, the module and the man page are replaced; the languages
-# tables are an operator's to edit, so an existing one is kept.
+# tables are an operator's to edit, so an existing one is kept.  The web
+# page goes to $(PREFIX)/share/ngx_judge/web when "make web" built it.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(NGINX_MODULES) \
@@ -127,21 +152,30 @@ install: all
 	    install -m 644 conf/languages.conf $(DESTDIR)/etc/judge-worker/
 	[ -e $(DESTDIR)$(NGINX_CONF)/judge0_languages.conf ] || \
 	    install -m 644 conf/judge0_languages.conf $(DESTDIR)$(NGINX_CONF)/
+	if [ -f $(BUILD)/web/index.html ]; then \
+	    rm -rf $(DESTDIR)$(PREFIX)/share/ngx_judge/web; \
+	    install -d $(DESTDIR)$(PREFIX)/share/ngx_judge/web/assets; \
+	    install -m 644 $(BUILD)/web/index.html \
+	        $(DESTDIR)$(PREFIX)/share/ngx_judge/web/; \
+	    install -m 644 $(BUILD)/web/assets/* \
+	        $(DESTDIR)$(PREFIX)/share/ngx_judge/web/assets/; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/judge $(DESTDIR)$(PREFIX)/bin/judge-sandbox \
 	    $(DESTDIR)$(PREFIX)/sbin/judge-worker \
 	    $(DESTDIR)$(PREFIX)/share/man/man1/judge.1 \
 	    $(DESTDIR)$(NGINX_MODULES)/ngx_http_judge_module.so
+	rm -rf $(DESTDIR)$(PREFIX)/share/ngx_judge/web
 
-run: all
+run: all web
 	scripts/run.sh start
 
 stop:
 	scripts/run.sh stop
 
 clean:
-	rm -rf $(BUILD) build-asan run t/servroot*
+	rm -rf $(BUILD) build-asan run t/servroot* t/web/out
 
-.PHONY: all deps languages deps-check module worker cli asan module-tests \
+.PHONY: all deps languages deps-check module worker cli web asan module-tests \
         fuzz-module fuzz test test-asan install uninstall run stop clean

@@ -661,7 +661,10 @@ title_of(judge_t *j, const char *what, const char *lang)
 }
 
 
-/* POSTs "body" to "path" and follows the submission it makes */
+/*
+ * POSTs "body" to "path" and follows the submission it makes, with a
+ * link to it on the judge's web page when the judge serves one
+ */
 static int
 submit_and_follow(judge_t *j, const char *path, json_t *body, tree_t *tree)
 {
@@ -686,6 +689,13 @@ submit_and_follow(judge_t *j, const char *path, json_t *body, tree_t *tree)
         printf("submission ");
         text_put(stdout, sid, strlen(sid));
         putchar('\n');
+        if (http_serves_page(j)) {
+            printf("watch it at ");
+            text_put(stdout, j->server, strlen(j->server));
+            printf("/#submission=");
+            text_put(stdout, sid, strlen(sid));
+            putchar('\n');
+        }
     }
     return judge_follow(j, sid, tree);
 }

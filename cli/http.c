@@ -438,6 +438,37 @@ http_request(const judge_t *j, const char *method, const char *path,
 
 
 /*
+ * Whether the judge serves its web page (README "The web page") at the
+ * server's root: a HEAD of "/" answered 200 with HTML within 2 s.
+ */
+int
+http_serves_page(const judge_t *j)
+{
+    CURL                *c;
+    CURLcode             rc;
+    long                 status = 0;
+    char                *type = NULL;
+    int                  page;
+    struct curl_slist   *h = NULL;
+
+    c = http_handle(j, "HEAD", "/", "Accept: text/html", NULL, NULL, &h);
+    if (c == NULL) {
+        return 0;
+    }
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 2L);
+    rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+    page = rc == CURLE_OK && status == 200 && type != NULL
+           && strncasecmp(type, "text/html", 9) == 0;
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    return page;
+}
+
+
+/*
  * http_request() for a command: 0 with the JSON answer of a 2xx (an
  * object, or NULL when it had no body); the judge's error, a 2xx whose
  * body is not a JSON object, or why the judge could not be reached,

@@ -95,6 +95,7 @@ int http_events(const judge_t *j, const char *path, http_event_pt on_event,
 int judge_api(const judge_t *j, const char *method, const char *path,
               json_t *body, json_t **answer);
 char *http_escape(const char *s);
+int http_serves_page(const judge_t *j);
 int judge_unfinished(json_t *job);
 int judge_wait(const judge_t *j, const char *path, json_t **answer);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (or checks for) every Debian package ngx_judge needs to build,
 # run, test and benchmark, and the npm packages of the Piston client the
-# tests run (t/dialects/client, as its package-lock.json says).
+# tests run (t/dialects/client, as its package-lock.json says).  The web
+# page's npm packages are installed by "make web" (web/package-lock.json).
 # Idempotent: installed packages are left alone.
 #
 #   scripts/deps.sh check     exit 1 when something is missing
@@ -34,7 +35,9 @@ packages=(
     zip                                 # Kattis packages of the unit tests
     libjson-validator-perl libyaml-libyaml-perl   # docs/openapi.yaml checks
     default-jdk-headless      # Java programs whose class is not Main
-    nodejs npm                # a Piston client (t/dialects/client/)
+    nodejs npm                # a Piston client (t/dialects/client/), the
+                              # web page's build (make web)
+    chromium                  # the web page's browser tests (t/web/)
     tmux                      # the CLI's live tree, as a terminal shows it
     groff-base man-db         # judge(1) checked as man renders it
     # unit tests and fuzz targets of the module and the worker: clang with
@@ -56,12 +59,13 @@ languages=(
     r-base-core octave
 )
 
-# A package is there when dpkg has it installed; npm also when its
-# command is (a nodejs package of another source bundles npm and provides
-# it, and conflicts with Debian's).
+# A package is there when dpkg has it installed; nodejs and npm also when
+# their commands are (a node installed another way, which may bundle npm
+# and conflict with Debian's packages, is kept).
 missing() {
     local p status
     for p in "${packages[@]}"; do
+        [ "$p" = nodejs ] && command -v node >/dev/null && continue
         [ "$p" = npm ] && command -v npm >/dev/null && continue
         status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         [ "$status" = "install ok installed" ] || echo "$p"

@@ -54,6 +54,7 @@ start() {
 
     sed -e "s|@MODULE@|$build/ngx_http_judge_module.so|" \
         -e "s|@PREFIX@|$prefix|g" \
+        -e "s|@WEB@|$build/web|g" \
         -e "s|@PORT@|$port|" \
         -e "s|@USER@|$user|" \
         "$repo/conf/quickstart.conf" > "$prefix/nginx.conf"
@@ -75,6 +76,9 @@ start() {
     cat <<MSG
 ngx_judge is running: nginx on http://127.0.0.1:$port with one local
 judge-worker (logs in $prefix/logs)
+
+Open http://127.0.0.1:$port/ in a browser: a playground, a judge and the
+fleet's dashboard.
 
 Try:
     curl -s http://127.0.0.1:$port/health
