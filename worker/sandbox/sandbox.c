@@ -484,6 +484,16 @@ sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
         }
     }
 
+    if (w->kill_reason == SANDBOX_WLE
+        && w->wall_ns / 1000000 > res->wall_time_ms)
+    {
+        /*
+         * init's clock starts when the run's command reaches it, the
+         * supervisor's deadline before: report the clock that ended it
+         */
+        res->wall_time_ms = w->wall_ns / 1000000;
+    }
+
     if (w->kill_reason == SBX_KILL_REQUESTED) {
         res->status = SANDBOX_IE;
         snprintf(res->message, sizeof(res->message), "killed on request");
