@@ -27,27 +27,11 @@
 # A language whose toolchain this host lacks is skipped, unless
 # JUDGE_ALL_LANGUAGES is set.
 
+use FindBin;
 use Test::Judge::Nginx;
 use JSON::PP;
 
-our $Http = <<'CONF';
-    judge_zone judge:64m;
-    judge_worker_token t;
-    judge_heartbeat_interval 500ms;
-    judge_heartbeat_timeout 5s;
-    judge_client_jobs 0;
-    judge_cpu_time_limit 10s 20s;
-    judge_wall_time_limit 30s 60s;
-    judge_memory_limit 512m 2048m;
-    judge_task_grace 120s;
-CONF
-
-our $Config = <<'CONF';
-    client_max_body_size 16m;
-    location / { judge_api; }
-    location = /worker { judge_worker_endpoint; }
-    $TEST_NGINX_ADMIN
-CONF
+require "$FindBin::Bin/helpers.pl";
 
 my $ptrace = q{python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(101, 0, 0, 0, 0))'};
 my $net = q{bash -c 'exec 3<>/dev/tcp/1.1.1.1/80 && echo connected || echo x'};

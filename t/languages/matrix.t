@@ -21,26 +21,11 @@
 # languages"): then each language of the table must be offered, and at
 # least forty.  JUDGE_LANGUAGES=id,id,... runs only those.
 
+use FindBin;
 use Test::Judge::Nginx;
 use JSON::PP;
 
-our $Http = <<'CONF';
-    judge_zone judge:64m;
-    judge_worker_token t;
-    judge_heartbeat_interval 500ms;
-    judge_heartbeat_timeout 5s;
-    judge_client_jobs 0;
-    judge_cpu_time_limit 10s 20s;
-    judge_wall_time_limit 30s 60s;
-    judge_memory_limit 512m 2048m;
-    judge_task_grace 120s;
-CONF
-
-our $Config = <<'CONF';
-    client_max_body_size 16m;
-    location / { judge_api; }
-    location = /worker { judge_worker_endpoint; }
-CONF
+require "$FindBin::Bin/helpers.pl";
 
 our $Programs = repo_root() . '/t/languages/programs';
 
