@@ -331,6 +331,188 @@ const scenarios = {
         return { run, url: page.url() };
     },
 
+    // The page's headers and the API's, and the page in another
+    // site's frame: it does not load there.
+    async framed(page) {
+        const heads = async (url) => {
+            const res = await fetch(url);
+            await res.arrayBuffer();
+            const g = (n) => res.headers.get(n);
+            return { status: res.status, csp: g('content-security-policy'),
+                     frame: g('x-frame-options'),
+                     nosniff: g('x-content-type-options') };
+        };
+        const found = {
+            page: await heads(base),
+            health: await heads(new URL('health', base)),
+            missing: await heads(new URL('no/such/thing', base)),
+        };
+        await page.goto('about:blank');
+        await page.setContent('<iframe src="' + base + '#fleet"></iframe>');
+        await sleep(1500);
+        const inside = await Promise.all(page.frames()
+            .filter((f) => f !== page.mainFrame())
+            .map((f) => f.$('#nav').then((e) => e !== null, () => false)));
+        found.frames = inside.length;
+        found.loaded = inside.filter((x) => x).length;
+        return found;
+    },
+
+    // Bytes that are not UTF-8 and control characters, then more lines
+    // while it runs, and lines that look like the event stream itself:
+    // all shown as they come, as text.
+    async bytes(page) {
+        await open(page, '#playground');
+        await pickLanguage(page, '#pg-language', 'python');
+        await setSource(page, '#pg-editor',
+            'import sys, time\n'
+            + 'sys.stdout.buffer.write(b"bad \\xff\\xfe\\x80 \\x1b[31mred'
+            + '\\x1b[0m \\x00\\x07|\\n")\n'
+            + 'sys.stdout.flush()\ntime.sleep(0.8)\n'
+            + 'print("after the bad bytes", flush=True)\ntime.sleep(0.8)\n'
+            + 'print("event: done\\ndata: {}\\n\\n</pre><script>'
+            + 'window.__pwned=12</script>", flush=True)\n');
+        await page.waitForSelector('#pg-save[data-state="saved"]',
+                                   { timeout: 10000 });
+        await page.click('#pg-run');
+        let live = null;
+        const t0 = Date.now();
+        for (;;) {
+            const s = await page.evaluate(() => ({
+                status: document.querySelector('#pg-result').dataset.status,
+                output: document.querySelector('#pg-output').textContent,
+            }));
+            if (s.status === 'RUNNING' && /after the bad bytes/.test(s.output)
+                && !live) {
+                live = s.output;
+            }
+            if (['COMPLETED', 'FAILED', 'TIMEOUT'].includes(s.status)
+                || Date.now() - t0 > 30000) {
+                break;
+            }
+            await sleep(100);
+        }
+        const r = await runResult(page);
+        r.live = live;
+        r.elements = await page.$$eval('#pg-output *:not(span)',
+                                       (l) => l.length);
+        r.pwned = await page.evaluate(() => window.__pwned ?? null);
+        return r;
+    },
+
+    // A program printing megabytes: a line of 1.5 M characters, then
+    // 300000 lines.  The page answers while they come, keeps a bounded
+    // part and says so.
+    async flood(page) {
+        await open(page, '#playground');
+        await pickLanguage(page, '#pg-language', 'python');
+        await setSource(page, '#pg-editor',
+            'import sys\nsys.stdout.write("x" * 1500000 + "\\n")\n'
+            + 'for i in range(300000):\n    print(i)\n'
+            + 'sys.stderr.write("e\\n" * 1000)\n');
+        await page.waitForSelector('#pg-save[data-state="saved"]',
+                                   { timeout: 10000 });
+        await page.click('#pg-run');
+        let lag = 0;
+        const t0 = Date.now();
+        for (;;) {
+            const t = Date.now();
+            const status = await page.evaluate(() => document
+                .querySelector('#pg-result').dataset.status);
+            lag = Math.max(lag, Date.now() - t);
+            if (['COMPLETED', 'FAILED', 'TIMEOUT'].includes(status)
+                || Date.now() - t0 > 60000) {
+                break;
+            }
+            await sleep(50);
+        }
+        await page.waitForFunction(() => document
+            .querySelector('#pg-output [data-cut]'), { timeout: 10000 });
+        const found = await page.evaluate(() => {
+            const pre = document.querySelector('#pg-output');
+            return {
+                status: document.querySelector('#pg-result').dataset.status,
+                chars: pre.textContent.length,
+                note: pre.querySelector('[data-cut]').textContent,
+                head: pre.textContent.slice(0, 3),
+            };
+        });
+        found.lag_ms = lag;
+        found.heap_mb = Math.round((await page.metrics()).JSHeapUsedSize
+                                   / 1048576);
+        return found;
+    },
+
+    // Ids from the address that are not ids, "." and ".." among them
+    // (a URL takes those as steps up its path): refused, and shown as
+    // text.
+    async ids(page) {
+        const seen = {};
+        for (const [hash, box] of [
+            ['#submission=..', '#judge'],
+            ['#session=..', '#playground'],
+            ['#submission=' + encodeURIComponent(
+                '<img src=x onerror="window.__pwned=9">'), '#judge'],
+        ]) {
+            await page.goto('about:blank');
+            await open(page, hash);
+            await page.waitForSelector(box + ' .msg.error');
+            seen[hash] = await page.$eval(box + ' .msg.error',
+                                          (e) => e.textContent);
+        }
+        seen.elements = await page.$$eval('#main img', (l) => l.length);
+        seen.pwned = await page.evaluate(() => window.__pwned ?? null);
+        return seen;
+    },
+
+    // The admin token: refused for an admin API on another origin, sent
+    // only to the admin API, kept out of the address, the document and
+    // the local storage.
+    async token(page) {
+        const sent = [];
+        page.on('request', (r) => {
+            if (r.headers().authorization) {
+                sent.push(r.url());
+            }
+        });
+        await open(page, '#fleet');
+        await page.waitForSelector('#fl-workers tr[data-worker]');
+        await page.click('details.admin summary');
+        await page.type('#fl-token', adminToken);
+        const elsewhere = base.replace('127.0.0.1', 'localhost') + 'admin/';
+        await page.$eval('#fl-admin', (e, v) => { e.value = v; }, elsewhere);
+        await page.click('details.admin button[type=submit]');
+        await page.waitForSelector('details.admin .msg.error');
+        const refused = await page.$eval('details.admin .msg.error',
+                                         (e) => e.textContent);
+        await page.$eval('#fl-admin', (e) => { e.value = 'admin/'; });
+        await page.click('details.admin button[type=submit]');
+        await page.waitForSelector('#fl-workers tr[data-worker] button.danger');
+        await sleep(2500);
+        const kept = await page.evaluate((t) => ({
+            url: location.href.includes(t),
+            document: document.documentElement.outerHTML.includes(t),
+            local: JSON.stringify(localStorage).includes(t),
+        }), adminToken);
+        return { refused, sent: [...new Set(sent)], kept };
+    },
+
+    // A worker's language with HTML in its name and its template.
+    async names(page) {
+        await open(page, '#playground');
+        await page.waitForFunction(() => document
+            .querySelector('#pg-editor .cm-content').textContent.length > 0);
+        return page.evaluate(() => ({
+            option: document.querySelector('#pg-language option[value=python]')
+                .textContent,
+            editor: document.querySelector('#pg-editor .cm-content')
+                .textContent,
+            elements: document.querySelectorAll('#main img, #main script')
+                .length,
+            pwned: window.__pwned ?? null,
+        }));
+    },
+
     // The dashboard: the worker, charts drawn from /metrics; with the
     // admin token its id and a drain that works.
     async fleet(page) {

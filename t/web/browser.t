@@ -15,6 +15,7 @@
 # the test fails saying how to get them (JUDGE_SKIP_WEB=1 skips it).
 
 use Test::Judge::Nginx;
+use Test::Judge::Web;
 use JSON::PP;
 
 BEGIN {
@@ -22,8 +23,6 @@ BEGIN {
         Test::More::plan(skip_all => 'JUDGE_SKIP_WEB is set');
     }
 }
-
-our $Chromium = $ENV{JUDGE_CHROMIUM} || '/usr/bin/chromium';
 
 our $Http = <<'CONF';
     judge_zone judge:32m;
@@ -36,6 +35,9 @@ CONF
 
 # as conf/quickstart.conf serves it
 our $Config = <<'CONF';
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+
     location / { judge_api; }
     location = /worker { judge_worker_endpoint; }
     $TEST_NGINX_ADMIN
@@ -46,6 +48,9 @@ our $Config = <<'CONF';
         types { text/html html; }
         charset utf-8;
         add_header Cache-Control "no-cache";
+        add_header Content-Security-Policy "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        add_header X-Frame-Options DENY;
+        add_header X-Content-Type-Options nosniff;
         gzip on;
     }
 
@@ -55,6 +60,7 @@ our $Config = <<'CONF';
         charset utf-8;
         charset_types application/javascript text/css;
         add_header Cache-Control "public, max-age=31536000, immutable";
+        add_header X-Content-Type-Options nosniff;
         gzip on;
         gzip_types text/css application/javascript;
     }
@@ -86,38 +92,6 @@ our $Prefixed = <<'CONF';
     }
 CONF
 
-# Runs t/web/browser.mjs with the page at "$path" on this block's nginx
-# and the scenarios named; their findings (a failure is diagnosed).
-sub browse {
-    my ($path, @scenarios) = @_;
-    my $out = repo_root() . '/t/web/out';
-    my $base = 'http://127.0.0.1:' . nginx_port() . $path;
-    my $err = servroot() . '/logs/browser.stderr';
-    my $t0 = time;
-    my $json = qx{node "@{[repo_root()]}/t/web/browser.mjs" "$base" "$out" "@{[admin_token()]}" @scenarios 2>"$err"};
-    is($?, 0, 'the browser ran') or diag(`cat "$err"`);
-    my $r = eval { decode_json($json) } // {};
-    diag(sprintf 'browser: %d s (launch %s ms, %s, close %s ms)', time - $t0,
-         $r->{launch_ms} // '?',
-         join(', ', map { "$_ " . ($r->{$_}{ms} // '?') . ' ms' } @scenarios),
-         $r->{close_ms} // '?');
-    ok(%$r, 'it printed its findings') or diag($json, `cat "$err"`);
-    return $r;
-}
-
-# What the browser needs, each missing one named with how to get it.
-sub missing {
-    my @m;
-    push @m, 'node (scripts/deps.sh install)'
-        unless `node --version 2>/dev/null`;
-    push @m, "$Chromium (scripts/deps.sh install)" unless -x $Chromium;
-    push @m, 'web/node_modules (make web)'
-        unless -f repo_root() . '/web/node_modules/puppeteer-core/package.json';
-    push @m, build_dir() . '/web/index.html (make web)'
-        unless -f build_dir() . '/web/index.html';
-    return @m;
-}
-
 sub put_problem {
     my ($id, $p) = @_;
     my ($c, $j) = admin_json(PUT => "/problems/$id", $p);
@@ -134,17 +108,6 @@ sub steps {
         push @s, $step unless @s && $s[-1] eq $step;
     }
     return join ' ', @s;
-}
-
-# a page without script errors, dialogs or failed loads (but those
-# matching "$expected")
-sub clean {
-    my ($r, $name, $expected) = @_;
-    is_deeply($r->{dialogs}, [], "$name: no dialog");
-    is_deeply($r->{errors}, [], "$name: no script error");
-    is_deeply([grep { !$expected || !/$expected/ } @{ $r->{console} // [] }],
-              [], "$name: no console error");
-    ok(!$r->{error}, "$name: ran through") or diag($r->{error});
 }
 
 run_tests();

@@ -59,9 +59,11 @@ export async function post(path, body, headers) {
 }
 
 // The ids the API hands out go into paths: anything else is refused
-// before it reaches a URL.
+// before it reaches a URL, "." and ".." too (a URL takes them as steps
+// up its path).
 export function safeId(id) {
-    if (typeof id !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(id)) {
+    if (typeof id !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(id)
+        || /^\.+$/.test(id)) {
         throw new ApiError(0, 'bad_id', 'not an id: ' + String(id));
     }
     return encodeURIComponent(id);

@@ -60,6 +60,35 @@ export function message(box, what, kind = 'error') {
     box.hidden = false;
 }
 
+// The most characters of one text from a program or a compiler the page
+// keeps: past it, the text is cut (see clip).
+export const KEEP = 1 << 20;
+
+// "text" cut to at most "room" characters, not inside a character made
+// of two UTF-16 units.
+export function clip(text, room = KEEP) {
+    text = String(text);
+    if (text.length <= room) {
+        return text;
+    }
+    let end = Math.max(0, room);
+    const c = text.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff) {
+        end--;
+    }
+    return text.slice(0, end);
+}
+
+// A text from a program or a compiler as the page shows it: cut to KEEP
+// characters, saying so.
+export function shown(text) {
+    const kept = clip(text);
+    return kept.length < String(text).length
+        ? kept + '\n[the page shows the first ' + KEEP / 1048576
+          + ' M characters: the rest is left out]'
+        : kept;
+}
+
 export function ms(v) {
     return v === null || v === undefined ? '–' : v + ' ms';
 }

@@ -98,6 +98,11 @@ export function fleetPage(root) {
           h('summary', {}, 'Admin (who the workers are, drain)'),
           h('form', { className: 'toolbar', onsubmit: (ev) => {
               ev.preventDefault();
+              if (!sameOrigin(adminBase.value)) {
+                  message(adminMsg, 'The admin API must be on this page\'s '
+                          + 'origin: the token is sent nowhere else.');
+                  return;
+              }
               sessionStorage.setItem('judge.adminToken', token.value);
               sessionStorage.setItem('judge.adminBase', adminBase.value);
               poll();
@@ -119,6 +124,9 @@ export function fleetPage(root) {
         let base = sessionStorage.getItem('judge.adminBase') || 'admin/';
         if (!base.endsWith('/')) {
             base += '/';
+        }
+        if (!sameOrigin(base)) {
+            return null;
         }
         return { base, headers: { Authorization: 'Bearer ' + t } };
     }
@@ -251,6 +259,16 @@ export function fleetPage(root) {
             poll();
         },
     };
+}
+
+// Whether a place for the admin API is on this page's origin.
+function sameOrigin(base) {
+    try {
+        return new URL(base || 'admin/', location.href).origin
+            === location.origin;
+    } catch (e) {
+        return false;
+    }
 }
 
 function duration(s) {

@@ -2,7 +2,7 @@
 // problem (its statement and samples shown), each test's verdict shown
 // as it arrives, grouped by stage.
 
-import { h, fill, message, ms, kb } from './dom.js';
+import { h, fill, message, ms, kb, shown } from './dom.js';
 import { get, post, follow, safeId } from './api.js';
 import { createEditor } from './editor.js';
 import { renderMarkdown } from './markdown.js';
@@ -120,8 +120,9 @@ export function judgePage(root, langs) {
                     samples.push(h('div', { className: 'sample' },
                         h('h4', {}, 'Sample ' + t.name),
                         h('div', { className: 'pair' },
-                          h('pre', {}, t.stdin ?? '(not shown)'),
-                          h('pre', {}, t.expected_output ?? '(not shown)'))));
+                          h('pre', {}, shown(t.stdin ?? '(not shown)')),
+                          h('pre', {}, shown(t.expected_output
+                                             ?? '(not shown)')))));
                 }
             }
             const limits = p.limits || {};
@@ -224,13 +225,14 @@ export function judgePage(root, langs) {
         const details = [];
         const text = t.checker_message || t.message;
         if (text) {
-            details.push(h('div', {}, text));
+            details.push(h('div', {}, shown(text)));
         }
         if (t.stdout || t.stderr) {
             details.push(h('details', {}, h('summary', {}, 'output'),
-                t.stdout ? h('pre', { className: 'output' }, t.stdout) : null,
-                t.stderr ? h('pre', { className: 'output stderr' }, t.stderr)
-                         : null));
+                t.stdout ? h('pre', { className: 'output' }, shown(t.stdout))
+                         : null,
+                t.stderr ? h('pre', { className: 'output stderr' },
+                             shown(t.stderr)) : null));
         }
         fill(tr, h('td', {}, String(t.index + 1)), h('td', {}, t.id),
              h('td', {}, verdictBadge(t.verdict)),
@@ -247,7 +249,7 @@ export function judgePage(root, langs) {
         f.head.dataset.verdict = s.verdict || '';
         if (s.compile && s.compile.output
             && (s.verdict === 'CE' || s.compile.status !== 'COMPLETED')) {
-            f.compile.textContent = s.compile.output;
+            f.compile.textContent = shown(s.compile.output);
             f.compile.hidden = false;
         }
         (s.stages || []).forEach((st, i) => {

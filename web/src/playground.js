@@ -1,7 +1,7 @@
 // The playground: a code session (the /code-sessions API) in an
 // editor, autosaved by revision, run with its output followed live.
 
-import { h, fill, message, ms, kb, debounce } from './dom.js';
+import { h, fill, message, ms, kb, debounce, shown } from './dom.js';
 import { get, post, request, follow, safeId } from './api.js';
 import { createEditor } from './editor.js';
 import { Output } from './output.js';
@@ -232,7 +232,7 @@ export function playground(root, langs) {
         output.whole(ex);
         const failed = ex.reason === 'compile_error';
         if (ex.compile && ex.compile.output && failed) {
-            compileOut.textContent = ex.compile.output;
+            compileOut.textContent = shown(ex.compile.output);
             compileOut.hidden = false;
         }
         outPre.hidden = failed && !ex.stdout && !ex.stderr;
