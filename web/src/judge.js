@@ -42,9 +42,14 @@ export function judgePage(root, langs) {
     async function loadTemplate() {
         const l = langs.find((x) => x.id === picker.value);
         editor.setLanguage(picker.value, l ? l.file_name : '');
+        const id = picker.value;
+        const before = editor.text();
         try {
-            const d = await get('languages/' + safeId(picker.value));
-            editor.setText(d.template_code || '');
+            const d = await get('languages/' + safeId(id));
+            // what was typed while the template was on its way stays
+            if (picker.value === id && editor.text() === before) {
+                editor.setText(d.template_code || '');
+            }
         } catch (e) {
             message(msg, e);
         }

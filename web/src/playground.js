@@ -139,8 +139,14 @@ export function playground(root, langs) {
             return;
         }
         editor.setLanguage(id, fileNameOf(id));
+        const before = editor.text();
         try {
             const l = await get('languages/' + safeId(id));
+            // what was typed, or another language picked, while the
+            // template was on its way stays
+            if (picker.value !== id || editor.text() !== before) {
+                return;
+            }
             state.template = l.template_code || '';
             editor.setText(state.template);
         } catch (e) {
