@@ -10,7 +10,7 @@
 // the dialogs, page errors and console errors each page had.
 
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -329,6 +329,42 @@ const scenarios = {
         await page.click('details.admin button[type=submit]');
         await page.waitForSelector('#fl-workers tr[data-worker="w1"]');
         return { run, url: page.url() };
+    },
+
+    // The judge goes away while a run is followed, and comes back (its
+    // nginx restarted: the run is forgotten).  The scenario says when
+    // it follows the run by making the file $JUDGE_WEB_FLAG.go, and
+    // when the page says the judge is lost by $JUDGE_WEB_FLAG.noted;
+    // browser.t stops nginx between the two and starts it after.
+    async outage(page) {
+        const flag = process.env.JUDGE_WEB_FLAG;
+        await open(page, '#playground');
+        await pickLanguage(page, '#pg-language', 'python');
+        await page.waitForFunction(() => document
+            .querySelector('#pg-editor .cm-content').textContent.length > 0);
+        await setSource(page, '#pg-editor',
+            'import time\nfor i in range(8):\n'
+            + '    print("line", i, flush=True)\n    time.sleep(0.3)\n');
+        await page.waitForSelector('#pg-save[data-state="saved"]',
+                                   { timeout: 10000 });
+        await page.click('#pg-run');
+        await page.waitForFunction(() => /line 0/.test(document
+            .querySelector('#pg-output').textContent), { timeout: 20000 });
+        writeFileSync(flag + '.go', '');
+        const msg = () => document.querySelector('#playground .msgbox')
+            .textContent;
+        await page.waitForFunction(() => /lost/.test(document
+            .querySelector('#playground .msgbox').textContent),
+            { timeout: 20000 });
+        const note = await page.evaluate(msg);
+        writeFileSync(flag + '.noted', '');
+        await page.waitForFunction(() => !document
+            .querySelector('#pg-run').disabled, { timeout: 60000 });
+        return {
+            note,
+            message: await page.evaluate(msg),
+            status: await page.$eval('#pg-result', (e) => e.dataset.status),
+        };
     },
 
     // The dashboard: the worker, charts drawn from /metrics; with the

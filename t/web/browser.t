@@ -7,9 +7,11 @@
 # submission the command-line client links to, program output and a
 # statement made of HTML shown as text with nothing run, the fleet
 # dashboard's worker and charts, a drain with the admin token, two tabs
-# saving one session; and the page under a prefix, first without a
-# worker (its errors as messages).  Screenshots of what each scenario saw are left
-# in t/web/out/.
+# saving one session; the page under a prefix, first without a worker
+# (its errors as messages); and nginx stopped at once while a run is
+# followed (the page says the judge is lost and tries again, then that
+# the run is forgotten, not spinning).  Screenshots of what each
+# scenario saw are left in t/web/out/.
 #
 # node, the npm packages of web/ and chromium are required: missing,
 # the test fails saying how to get them (JUDGE_SKIP_WEB=1 skips it).
@@ -333,3 +335,42 @@ clean($p, 'prefix');
 is($p->{run}{output}, "42\n", 'prefix: a run');
 like($p->{url} // '', qr{/judge/#fleet$}, 'prefix: the page under /judge/');
 ok(-s repo_root() . '/t/web/out/prefix.png', 'screenshot prefix.png');
+
+=== nginx stopped at once while the page follows a run, then started again
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+if (my @m = missing()) {
+    fail("the browser tests need: @m");
+    return;
+}
+spawn_worker('w1');
+ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'worker up');
+
+my $flag = servroot() . '/outage';
+local $ENV{JUDGE_WEB_FLAG} = $flag;
+my $base = 'http://127.0.0.1:' . nginx_port() . '/';
+my $err = servroot() . '/logs/browser.stderr';
+open(my $node, '-|', "node \"@{[repo_root()]}/t/web/browser.mjs\" \"$base\" "
+     . "\"@{[repo_root()]}/t/web/out\" \"@{[admin_token()]}\" outage 2>\"$err\"")
+    or die "node: $!";
+ok(wait_until(sub { -e "$flag.go" }, 40), 'outage: the run followed');
+# stopped at once as "nginx -s stop" does, its streams cut (a graceful
+# quit would let the run end first)
+kill 'TERM', 0 + Test::Judge::Nginx::slurp(servroot() . '/logs/nginx.pid');
+Test::Judge::Nginx::stop_nginx();
+ok(wait_until(sub { -e "$flag.noted" }, 30), 'outage: the page saw the judge go');
+ok(Test::Judge::Nginx::start_nginx(), 'nginx started again');
+my $json = do { local $/; <$node> };
+close $node;
+my $r = (eval { decode_json($json) } // {})->{outage} // {};
+clean($r, 'outage', qr/ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED|status of 404/);
+like($r->{note} // '', qr/connection to the judge was lost: trying again in \d+ s/,
+     'outage: said while the judge was away')
+    or diag($json, `cat "$err"`);
+like($r->{message} // '', qr/^execution_not_found: /,
+     'outage: then that the judge forgot the run');
+isnt($r->{status}, 'RUNNING', 'outage: the run not shown running');
+ok(-s repo_root() . '/t/web/out/outage.png', 'screenshot outage.png');

@@ -291,14 +291,19 @@ export function judgePage(root, langs) {
         closeStream = follow('submissions/' + safeId(id) + '/events', {
             test: (t) => setTest(f, t),
             verdict: (v) => final(f, v),
-        }, 'verdict', async () => {
-            try {
-                final(f, await get('submissions/' + safeId(id)
-                                   + '?wait=true'));
-            } catch (e) {
+        }, 'verdict', {
+            settle: async () => {
+                const now = await get('submissions/' + safeId(id));
+                if (now.finished_at) {
+                    final(f, now);
+                }
+                return Boolean(now.finished_at);
+            },
+            onNote: (text) => message(msg, text, 'note'),
+            onFail: (e) => {
                 message(msg, e);
                 submit.disabled = false;
-            }
+            },
         });
     }
 
