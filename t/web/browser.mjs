@@ -389,6 +389,19 @@ const scenarios = {
         await page.waitForSelector('#fl-workers tr[data-worker="w1"] button.danger');
         const admin = await page.$eval('#fl-workers tr[data-worker="w1"]',
                                        (tr) => tr.textContent);
+        // the languages folded to a count, and opened they stay open
+        // when the next poll draws the table again
+        const langs = '#fl-workers tr[data-worker="w1"] td.langs details';
+        const folded = await page.$eval(langs, (d) => ({
+            open: d.open, summary: d.querySelector('summary').textContent,
+        }));
+        await page.click(langs + ' summary');
+        const polled = await page.$eval('#fl-chart-queue',
+                                        (c) => Number(c.dataset.points));
+        await page.waitForFunction((n) => Number(document
+            .querySelector('#fl-chart-queue').dataset.points) > n,
+            { timeout: 10000 }, polled);
+        const reopened = await page.$eval(langs, (d) => d.open);
         await page.screenshot({ path: path.join(outDir, 'fleet-admin.png'),
                                 fullPage: true });
         await page.click('#fl-workers tr[data-worker="w1"] button.danger');
@@ -398,7 +411,7 @@ const scenarios = {
             { timeout: 10000 });
         const drained = await page.$eval('#fl-drain',
                                          (e) => e.textContent);
-        return { public: pub, admin, drained };
+        return { public: pub, admin, folded, reopened, drained };
     },
 };
 

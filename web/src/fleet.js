@@ -107,9 +107,10 @@ export function fleetPage(root) {
 
     let last = null;
     let timer = null;
-    // workers whose Drain was pressed once (the table is drawn anew at
-    // each poll)
+    // workers whose Drain was pressed once, and those whose languages
+    // are shown (the table is drawn anew at each poll)
     const armed = new Set();
+    const opened = new Set();
 
     function admin() {
         const t = sessionStorage.getItem('judge.adminToken');
@@ -208,7 +209,7 @@ export function fleetPage(root) {
                 h('td', {}, w.id || '#' + (i + 1)),
                 h('td', {}, w.host || '–'),
                 h('td', { className: 'langs' }, w.languages
-                  ? w.languages.map((l) => l.id).join(' ') : '–'),
+                  ? languages(w.id, w.languages) : '–'),
                 h('td', {}, (w.slots - w.free_slots) + ' / ' + w.slots),
                 h('td', {}, w.load.toFixed(2) + ' on ' + w.cores),
                 h('td', {}, w.cpu_percent + '%'),
@@ -219,6 +220,22 @@ export function fleetPage(root) {
                 h('td', {}, w.draining ? 'draining' : 'ready'),
                 h('td', {}, isAdmin && !w.draining
                   ? drainButton(w.id, a) : null))))));
+    }
+
+    // A worker's languages: how many, their ids when opened (a
+    // worker with every toolchain has dozens).
+    function languages(id, list) {
+        const d = h('details', { open: opened.has(id) },
+            h('summary', {}, list.length + ' languages'),
+            list.map((l) => l.id).join(' '));
+        d.addEventListener('toggle', () => {
+            if (d.open) {
+                opened.add(id);
+            } else {
+                opened.delete(id);
+            }
+        });
+        return d;
     }
 
     // Drain asks twice, on the page itself.
