@@ -66,6 +66,7 @@ CONF
 our $Prefixed = <<'CONF';
     location = /worker { judge_worker_endpoint; }
     location /judge/ { judge_api; }
+    location = /judge { return 301 /judge/; }
     location /judge/admin/ {
         judge_admin;
         judge_admin_token_file $TEST_NGINX_SERVROOT/conf/admin.token;
@@ -322,6 +323,10 @@ if (my @m = missing()) {
     fail("the browser tests need: @m");
     return;
 }
+my $redirect = http_request(GET => '/judge');
+is($redirect->code, 301, '/judge: redirected');
+like($redirect->header('Location') // '', qr{^http://[^/]+/judge/$},
+     '/judge: to /judge/');
 my $r = browse('/judge/', 'noworker');
 my $n = $r->{noworker} // {};
 is_deeply($n->{dialogs}, [], 'noworker: no dialog');
