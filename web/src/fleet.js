@@ -37,8 +37,12 @@ function chart(title, series, id) {
         height: 140,
         legend: { show: series.length > 1, live: false },
         cursor: { show: false },
-        scales: { x: { time: true }, y: { range: (u, lo, hi) =>
-            [0, Math.max(1, hi * 1.1)] } },
+        // the time axis spans a minute at least, up to now, so that a
+        // chart with no or few points yet shows sensible times
+        scales: { x: { time: true, range: (u, lo) => {
+            const now = Date.now() / 1000;
+            return [Math.min(lo ?? now, now - 60), now];
+        } }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } },
         axes: [{ stroke: '#889' }, { stroke: '#889', size: 40 }],
         series: [{}].concat(series.map(([label, color]) => ({
             label, stroke: color, width: 2, points: { show: false },
