@@ -302,6 +302,8 @@ export function judgePage(root, langs) {
             onNote: (text) => message(msg, text, 'note'),
             onFail: (e) => {
                 message(msg, e);
+                fill(f.head, h('span', { className: 'status' },
+                               'not known'));
                 submit.disabled = false;
             },
         });
