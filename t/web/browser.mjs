@@ -331,10 +331,11 @@ const scenarios = {
         return { run, url: page.url() };
     },
 
-    // The judge goes away while a run is followed, and comes back (its
-    // nginx restarted: the run is forgotten).  The scenario says when
-    // it follows the run by making the file $JUDGE_WEB_FLAG.go, and
-    // when the page says the judge is lost by $JUDGE_WEB_FLAG.noted;
+    // The judge goes away while a run (the playground) and a submission
+    // (the judge page, in a second tab) are followed, and comes back
+    // (its nginx restarted: both are forgotten).  The scenario says
+    // when it follows them by making the file $JUDGE_WEB_FLAG.go, and
+    // when both pages say the judge is lost by $JUDGE_WEB_FLAG.noted;
     // browser.t stops nginx between the two and starts it after.
     async outage(page) {
         const flag = process.env.JUDGE_WEB_FLAG;
@@ -347,24 +348,53 @@ const scenarios = {
             + '    print("line", i, flush=True)\n    time.sleep(0.3)\n');
         await page.waitForSelector('#pg-save[data-state="saved"]',
                                    { timeout: 10000 });
+        const other = await page.browser().newPage();
+        await open(other, '#judge');
+        await pickLanguage(other, '#jd-language', 'python');
+        await setSource(other, '#jd-editor', 'print(3)\n');
+
+        // a tab in the background draws no frames: each is brought to
+        // the front to be clicked
+        await page.bringToFront();
         await page.click('#pg-run');
         await page.waitForFunction(() => /line 0/.test(document
             .querySelector('#pg-output').textContent), { timeout: 20000 });
+        await other.bringToFront();
+        await other.click('#jd-submit');
+        await other.waitForSelector('#jd-final', { timeout: 10000 });
         writeFileSync(flag + '.go', '');
-        const msg = () => document.querySelector('#playground .msgbox')
-            .textContent;
-        await page.waitForFunction(() => /lost/.test(document
-            .querySelector('#playground .msgbox').textContent),
-            { timeout: 20000 });
-        const note = await page.evaluate(msg);
+
+        const lost = (box) => /lost/.test(document
+            .querySelector(box).textContent);
+        // polled by time, not by frame: one of the two is behind
+        const wait = { timeout: 20000, polling: 100 };
+        await page.waitForFunction(lost, wait, '#playground .msgbox');
+        await other.waitForFunction(lost, wait, '#judge .msgbox');
+        const text = (p, sel) => p.$eval(sel, (e) => e.textContent);
+        const note = await text(page, '#playground .msgbox');
+        const judgeNote = await text(other, '#judge .msgbox');
         writeFileSync(flag + '.noted', '');
+
         await page.waitForFunction(() => !document
-            .querySelector('#pg-run').disabled, { timeout: 60000 });
-        return {
+            .querySelector('#pg-run').disabled,
+            { timeout: 60000, polling: 100 });
+        await other.waitForFunction(() => !document
+            .querySelector('#jd-submit').disabled,
+            { timeout: 60000, polling: 100 });
+        const r = {
             note,
-            message: await page.evaluate(msg),
+            message: await text(page, '#playground .msgbox'),
             status: await page.$eval('#pg-result', (e) => e.dataset.status),
+            judge: {
+                note: judgeNote,
+                message: await text(other, '#judge .msgbox'),
+                head: await text(other, '#jd-final'),
+            },
         };
+        await other.screenshot({ path: path.join(outDir, 'outage-judge.png'),
+                                 fullPage: true });
+        await other.close();
+        return r;
     },
 
     // The dashboard: the worker, charts drawn from /metrics; with the

@@ -8,9 +8,9 @@
 # statement made of HTML shown as text with nothing run, the fleet
 # dashboard's worker and charts, a drain with the admin token, two tabs
 # saving one session; the page under a prefix, first without a worker
-# (its errors as messages); and nginx stopped at once while a run is
-# followed (the page says the judge is lost and tries again, then that
-# the run is forgotten, not spinning).  Screenshots of what each
+# (its errors as messages); and nginx stopped at once while a run and
+# a submission are followed (the pages say the judge is lost and try
+# again, then that it forgot them, not spinning).  Screenshots of what each
 # scenario saw are left in t/web/out/.
 #
 # node, the npm packages of web/ and chromium are required: missing,
@@ -382,4 +382,11 @@ like($r->{note} // '', qr/connection to the judge was lost: trying again in \d+ 
 like($r->{message} // '', qr/^execution_not_found: /,
      'outage: then that the judge forgot the run');
 isnt($r->{status}, 'RUNNING', 'outage: the run not shown running');
-ok(-s repo_root() . '/t/web/out/outage.png', 'screenshot outage.png');
+my $jr = $r->{judge} // {};
+like($jr->{note} // '', qr/connection to the judge was lost/,
+     'outage: the judge page said so too');
+like($jr->{message} // '', qr/^submission_not_found: /,
+     'outage: then that the judge forgot the submission');
+is($jr->{head}, 'not known', 'outage: the submission not shown running');
+ok(-s repo_root() . "/t/web/out/$_.png", "screenshot $_.png")
+    for qw(outage outage-judge);
