@@ -10,7 +10,7 @@
 // the dialogs, page errors and console errors each page had.
 
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -513,6 +513,72 @@ const scenarios = {
         }));
     },
 
+    // The judge goes away while a run (the playground) and a submission
+    // (the judge page, in a second tab) are followed, and comes back
+    // (its nginx restarted: both are forgotten).  The scenario says
+    // when it follows them by making the file $JUDGE_WEB_FLAG.go, and
+    // when both pages say the judge is lost by $JUDGE_WEB_FLAG.noted;
+    // browser.t stops nginx between the two and starts it after.
+    async outage(page) {
+        const flag = process.env.JUDGE_WEB_FLAG;
+        await open(page, '#playground');
+        await pickLanguage(page, '#pg-language', 'python');
+        await page.waitForFunction(() => document
+            .querySelector('#pg-editor .cm-content').textContent.length > 0);
+        await setSource(page, '#pg-editor',
+            'import time\nfor i in range(8):\n'
+            + '    print("line", i, flush=True)\n    time.sleep(0.3)\n');
+        await page.waitForSelector('#pg-save[data-state="saved"]',
+                                   { timeout: 10000 });
+        const other = await page.browser().newPage();
+        await open(other, '#judge');
+        await pickLanguage(other, '#jd-language', 'python');
+        await setSource(other, '#jd-editor', 'print(3)\n');
+
+        // a tab in the background draws no frames: each is brought to
+        // the front to be clicked
+        await page.bringToFront();
+        await page.click('#pg-run');
+        await page.waitForFunction(() => /line 0/.test(document
+            .querySelector('#pg-output').textContent), { timeout: 20000 });
+        await other.bringToFront();
+        await other.click('#jd-submit');
+        await other.waitForSelector('#jd-final', { timeout: 10000 });
+        writeFileSync(flag + '.go', '');
+
+        const lost = (box) => /lost/.test(document
+            .querySelector(box).textContent);
+        // polled by time, not by frame: one of the two is behind
+        const wait = { timeout: 20000, polling: 100 };
+        await page.waitForFunction(lost, wait, '#playground .msgbox');
+        await other.waitForFunction(lost, wait, '#judge .msgbox');
+        const text = (p, sel) => p.$eval(sel, (e) => e.textContent);
+        const note = await text(page, '#playground .msgbox');
+        const judgeNote = await text(other, '#judge .msgbox');
+        writeFileSync(flag + '.noted', '');
+
+        await page.waitForFunction(() => !document
+            .querySelector('#pg-run').disabled,
+            { timeout: 60000, polling: 100 });
+        await other.waitForFunction(() => !document
+            .querySelector('#jd-submit').disabled,
+            { timeout: 60000, polling: 100 });
+        const r = {
+            note,
+            message: await text(page, '#playground .msgbox'),
+            status: await page.$eval('#pg-result', (e) => e.dataset.status),
+            judge: {
+                note: judgeNote,
+                message: await text(other, '#judge .msgbox'),
+                head: await text(other, '#jd-final'),
+            },
+        };
+        await other.screenshot({ path: path.join(outDir, 'outage-judge.png'),
+                                 fullPage: true });
+        await other.close();
+        return r;
+    },
+
     // The dashboard: the worker, charts drawn from /metrics; with the
     // admin token its id and a drain that works.
     async fleet(page) {
@@ -535,6 +601,19 @@ const scenarios = {
         await page.waitForSelector('#fl-workers tr[data-worker="w1"] button.danger');
         const admin = await page.$eval('#fl-workers tr[data-worker="w1"]',
                                        (tr) => tr.textContent);
+        // the languages folded to a count, and opened they stay open
+        // when the next poll draws the table again
+        const langs = '#fl-workers tr[data-worker="w1"] td.langs details';
+        const folded = await page.$eval(langs, (d) => ({
+            open: d.open, summary: d.querySelector('summary').textContent,
+        }));
+        await page.click(langs + ' summary');
+        const polled = await page.$eval('#fl-chart-queue',
+                                        (c) => Number(c.dataset.points));
+        await page.waitForFunction((n) => Number(document
+            .querySelector('#fl-chart-queue').dataset.points) > n,
+            { timeout: 10000 }, polled);
+        const reopened = await page.$eval(langs, (d) => d.open);
         await page.screenshot({ path: path.join(outDir, 'fleet-admin.png'),
                                 fullPage: true });
         await page.click('#fl-workers tr[data-worker="w1"] button.danger');
@@ -544,7 +623,7 @@ const scenarios = {
             { timeout: 10000 });
         const drained = await page.$eval('#fl-drain',
                                          (e) => e.textContent);
-        return { public: pub, admin, drained };
+        return { public: pub, admin, folded, reopened, drained };
     },
 };
 

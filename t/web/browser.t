@@ -7,9 +7,11 @@
 # submission the command-line client links to, program output and a
 # statement made of HTML shown as text with nothing run, the fleet
 # dashboard's worker and charts, a drain with the admin token, two tabs
-# saving one session; and the page under a prefix, first without a
-# worker (its errors as messages).  Screenshots of what each scenario saw are left
-# in t/web/out/.
+# saving one session; the page under a prefix, first without a worker
+# (its errors as messages); and nginx stopped at once while a run and
+# a submission are followed (the pages say the judge is lost and try
+# again, then that it forgot them, not spinning).  Screenshots of what each
+# scenario saw are left in t/web/out/.
 #
 # node, the npm packages of web/ and chromium are required: missing,
 # the test fails saying how to get them (JUDGE_SKIP_WEB=1 skips it).
@@ -70,6 +72,7 @@ CONF
 our $Prefixed = <<'CONF';
     location = /worker { judge_worker_endpoint; }
     location /judge/ { judge_api; }
+    location = /judge { return 301 /judge/; }
     location /judge/admin/ {
         judge_admin;
         judge_admin_token_file $TEST_NGINX_SERVROOT/conf/admin.token;
@@ -263,6 +266,10 @@ ok(($f->{public}{canvases} // 0) >= 3, 'fleet: three charts drawn');
 like($f->{public}{summary} // '', qr/1\s*workers/, 'fleet: one worker counted');
 like($f->{admin} // '', qr/^w1/, "fleet: with the admin token, the worker's id");
 like($f->{admin} // '', qr/python/, 'fleet: and its languages');
+is(($f->{folded} // {})->{open}, JSON::PP::false, 'fleet: the languages folded');
+like(($f->{folded} // {})->{summary} // '', qr/^\d+ languages$/,
+     'fleet: to their count');
+ok($f->{reopened}, 'fleet: opened, they stay open at the next poll');
 like($f->{drained} // '', qr/w1 is draining/, 'fleet: drained');
 ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 0 }, 20),
    'fleet: the worker left');
@@ -279,6 +286,10 @@ if (my @m = missing()) {
     fail("the browser tests need: @m");
     return;
 }
+my $redirect = http_request(GET => '/judge');
+is($redirect->code, 301, '/judge: redirected');
+like($redirect->header('Location') // '', qr{^http://[^/]+/judge/$},
+     '/judge: to /judge/');
 my $r = browse('/judge/', 'noworker');
 my $n = $r->{noworker} // {};
 is_deeply($n->{dialogs}, [], 'noworker: no dialog');
@@ -296,3 +307,49 @@ clean($p, 'prefix');
 is($p->{run}{output}, "42\n", 'prefix: a run');
 like($p->{url} // '', qr{/judge/#fleet$}, 'prefix: the page under /judge/');
 ok(-s repo_root() . '/t/web/out/prefix.png', 'screenshot prefix.png');
+
+=== nginx stopped at once while the page follows a run, then started again
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 90
+--- perl
+if (my @m = missing()) {
+    fail("the browser tests need: @m");
+    return;
+}
+spawn_worker('w1');
+ok(wait_until(sub { ((http_json(GET => '/health'))[1] // {})->{workers} == 1 }, 20),
+   'worker up');
+
+my $flag = servroot() . '/outage';
+local $ENV{JUDGE_WEB_FLAG} = $flag;
+my $base = 'http://127.0.0.1:' . nginx_port() . '/';
+my $err = servroot() . '/logs/browser.stderr';
+open(my $node, '-|', "node \"@{[repo_root()]}/t/web/browser.mjs\" \"$base\" "
+     . "\"@{[repo_root()]}/t/web/out\" \"@{[admin_token()]}\" outage 2>\"$err\"")
+    or die "node: $!";
+ok(wait_until(sub { -e "$flag.go" }, 40), 'outage: the run followed');
+# stopped at once as "nginx -s stop" does, its streams cut (a graceful
+# quit would let the run end first)
+kill 'TERM', 0 + Test::Judge::Nginx::slurp(servroot() . '/logs/nginx.pid');
+Test::Judge::Nginx::stop_nginx();
+ok(wait_until(sub { -e "$flag.noted" }, 30), 'outage: the page saw the judge go');
+ok(Test::Judge::Nginx::start_nginx(), 'nginx started again');
+my $json = do { local $/; <$node> };
+close $node;
+my $r = (eval { decode_json($json) } // {})->{outage} // {};
+clean($r, 'outage', qr/net::ERR_|status of 404/);
+like($r->{note} // '', qr/connection to the judge was lost: trying again in \d+ s/,
+     'outage: said while the judge was away')
+    or diag($json, `cat "$err"`);
+like($r->{message} // '', qr/^execution_not_found: /,
+     'outage: then that the judge forgot the run');
+isnt($r->{status}, 'RUNNING', 'outage: the run not shown running');
+my $jr = $r->{judge} // {};
+like($jr->{note} // '', qr/connection to the judge was lost/,
+     'outage: the judge page said so too');
+like($jr->{message} // '', qr/^submission_not_found: /,
+     'outage: then that the judge forgot the submission');
+is($jr->{head}, 'not known', 'outage: the submission not shown running');
+ok(-s repo_root() . "/t/web/out/$_.png", "screenshot $_.png")
+    for qw(outage outage-judge);

@@ -69,40 +69,112 @@ export function safeId(id) {
     return encodeURIComponent(id);
 }
 
+// How long a broken stream is tried again, in all, before giving up:
+// the waits between tries double from one second up to ten.
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 10000;
+const RETRY_FOR_MS = 120000;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 // Follow a stream of Server-Sent Events.  handlers maps event names to
 // functions of their parsed data; "end" names the event after which
 // the stream is closed (the judge ends it then, and EventSource would
-// otherwise connect again).  onBroken is called once if the stream
-// breaks before that event.  Returns a function that closes it.
-export function follow(path, handlers, end, onBroken) {
-    const es = new EventSource(path);
+// otherwise connect again).  A stream that breaks before that event
+// (the judge restarted, the network went away) is looked at again:
+// settle() reads the thing followed and says whether it has ended
+// (then it has shown it) or the stream is to be opened again (its
+// pieces come again from the start).  While the judge cannot be
+// reached, onNote() says so and the read is tried again, for a while;
+// then, or when the judge answers an error (the thing is gone),
+// onFail() is called with the error.  Returns a function that closes
+// the stream and stops trying.
+export function follow(path, handlers, end, { settle, onNote, onFail }) {
+    let es = null;
     let closed = false;
+    let wait = RETRY_FIRST_MS;
+    let noted = false;
     const close = () => {
         closed = true;
-        es.close();
+        if (es) {
+            es.close();
+        }
     };
-    for (const [name, fn] of Object.entries(handlers)) {
-        es.addEventListener(name, (ev) => {
+
+    function open() {
+        es = new EventSource(path);
+        for (const [name, fn] of Object.entries(handlers)) {
+            es.addEventListener(name, (ev) => {
+                if (closed) {
+                    return;
+                }
+                let data;
+                try {
+                    data = JSON.parse(ev.data);
+                } catch (e) {
+                    return;
+                }
+                wait = RETRY_FIRST_MS;
+                if (name === end) {
+                    close();
+                }
+                fn(data);
+            });
+        }
+        es.onerror = () => {
+            if (!closed) {
+                es.close();
+                recover();
+            }
+        };
+    }
+
+    async function recover() {
+        const until = Date.now() + RETRY_FOR_MS;
+        for (;;) {
+            let ended;
+            try {
+                ended = await settle();
+            } catch (e) {
+                if (closed) {
+                    return;
+                }
+                if ((e.status === 0 || e.status >= 500)
+                    && Date.now() + wait < until) {
+                    noted = true;
+                    onNote('The connection to the judge was lost: trying '
+                           + 'again in ' + Math.round(wait / 1000) + ' s.');
+                    await sleep(wait);
+                    wait = Math.min(2 * wait, RETRY_MAX_MS);
+                    if (closed) {
+                        return;
+                    }
+                    continue;
+                }
+                closed = true;
+                onFail(e);
+                return;
+            }
             if (closed) {
                 return;
             }
-            let data;
-            try {
-                data = JSON.parse(ev.data);
-            } catch (e) {
+            if (noted) {
+                noted = false;
+                onNote(null);
+            }
+            if (ended) {
+                closed = true;
                 return;
             }
-            if (name === end) {
-                close();
+            await sleep(wait);
+            wait = Math.min(2 * wait, RETRY_MAX_MS);
+            if (!closed) {
+                open();
             }
-            fn(data);
-        });
-    }
-    es.onerror = () => {
-        if (!closed) {
-            close();
-            onBroken();
+            return;
         }
-    };
+    }
+
+    open();
     return close;
 }

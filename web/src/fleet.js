@@ -37,8 +37,12 @@ function chart(title, series, id) {
         height: 140,
         legend: { show: series.length > 1, live: false },
         cursor: { show: false },
-        scales: { x: { time: true }, y: { range: (u, lo, hi) =>
-            [0, Math.max(1, hi * 1.1)] } },
+        // the time axis spans a minute at least, up to now, so that a
+        // chart with no or few points yet shows sensible times
+        scales: { x: { time: true, range: (u, lo) => {
+            const now = Date.now() / 1000;
+            return [Math.min(lo ?? now, now - 60), now];
+        } }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } },
         axes: [{ stroke: '#889' }, { stroke: '#889', size: 40 }],
         series: [{}].concat(series.map(([label, color]) => ({
             label, stroke: color, width: 2, points: { show: false },
@@ -112,9 +116,10 @@ export function fleetPage(root) {
 
     let last = null;
     let timer = null;
-    // workers whose Drain was pressed once (the table is drawn anew at
-    // each poll)
+    // workers whose Drain was pressed once, and those whose languages
+    // are shown (the table is drawn anew at each poll)
     const armed = new Set();
+    const opened = new Set();
 
     function admin() {
         const t = sessionStorage.getItem('judge.adminToken');
@@ -216,7 +221,7 @@ export function fleetPage(root) {
                 h('td', {}, w.id || '#' + (i + 1)),
                 h('td', {}, w.host || '–'),
                 h('td', { className: 'langs' }, w.languages
-                  ? w.languages.map((l) => l.id).join(' ') : '–'),
+                  ? languages(w.id, w.languages) : '–'),
                 h('td', {}, (w.slots - w.free_slots) + ' / ' + w.slots),
                 h('td', {}, w.load.toFixed(2) + ' on ' + w.cores),
                 h('td', {}, w.cpu_percent + '%'),
@@ -227,6 +232,22 @@ export function fleetPage(root) {
                 h('td', {}, w.draining ? 'draining' : 'ready'),
                 h('td', {}, isAdmin && !w.draining
                   ? drainButton(w.id, a) : null))))));
+    }
+
+    // A worker's languages: how many, their ids when opened (a
+    // worker with every toolchain has dozens).
+    function languages(id, list) {
+        const d = h('details', { open: opened.has(id) },
+            h('summary', {}, list.length + ' languages'),
+            list.map((l) => l.id).join(' '));
+        d.addEventListener('toggle', () => {
+            if (d.open) {
+                opened.add(id);
+            } else {
+                opened.delete(id);
+            }
+        });
+        return d;
     }
 
     // Drain asks twice, on the page itself.

@@ -42,9 +42,14 @@ export function judgePage(root, langs) {
     async function loadTemplate() {
         const l = langs.find((x) => x.id === picker.value);
         editor.setLanguage(picker.value, l ? l.file_name : '');
+        const id = picker.value;
+        const before = editor.text();
         try {
-            const d = await get('languages/' + safeId(picker.value));
-            editor.setText(d.template_code || '');
+            const d = await get('languages/' + safeId(id));
+            // what was typed while the template was on its way stays
+            if (picker.value === id && editor.text() === before) {
+                editor.setText(d.template_code || '');
+            }
         } catch (e) {
             message(msg, e);
         }
@@ -288,14 +293,21 @@ export function judgePage(root, langs) {
         closeStream = follow('submissions/' + safeId(id) + '/events', {
             test: (t) => setTest(f, t),
             verdict: (v) => final(f, v),
-        }, 'verdict', async () => {
-            try {
-                final(f, await get('submissions/' + safeId(id)
-                                   + '?wait=true'));
-            } catch (e) {
+        }, 'verdict', {
+            settle: async () => {
+                const now = await get('submissions/' + safeId(id));
+                if (now.finished_at) {
+                    final(f, now);
+                }
+                return Boolean(now.finished_at);
+            },
+            onNote: (text) => message(msg, text, 'note'),
+            onFail: (e) => {
                 message(msg, e);
+                fill(f.head, h('span', { className: 'status' },
+                               'not known'));
                 submit.disabled = false;
-            }
+            },
         });
     }
 

@@ -123,7 +123,7 @@ export function playground(root, langs) {
         state.session = null;
         state.dirty = false;
         output.clear();
-        fill(result);
+        clearResult();
         compileOut.hidden = true;
         fill(history);
         stdin.value = '';
@@ -139,8 +139,14 @@ export function playground(root, langs) {
             return;
         }
         editor.setLanguage(id, fileNameOf(id));
+        const before = editor.text();
         try {
             const l = await get('languages/' + safeId(id));
+            // what was typed, or another language picked, while the
+            // template was on its way stays
+            if (picker.value !== id || editor.text() !== before) {
+                return;
+            }
             state.template = l.template_code || '';
             editor.setText(state.template);
         } catch (e) {
@@ -199,7 +205,7 @@ export function playground(root, langs) {
             loadHistory();
         } catch (e) {
             message(msg, e);
-            fill(result);
+            clearResult();
             running(false);
         }
     }
@@ -217,13 +223,21 @@ export function playground(root, langs) {
             output: (ev) => output.add(ev),
             status: (ev) => showResult(ev),
             done: (ex) => finished(ex),
-        }, 'done', async () => {
-            try {
-                finished(await get('executions/' + safeId(id) + '?wait=true'));
-            } catch (e) {
+        }, 'done', {
+            settle: async () => {
+                const ex = await get('executions/' + safeId(id));
+                if (ex.finished_at) {
+                    finished(ex);
+                }
+                return Boolean(ex.finished_at);
+            },
+            onNote: (text) => message(msg, text, 'note'),
+            onFail: (e) => {
+                state.closeStream = null;
                 message(msg, e);
+                clearResult();
                 running(false);
-            }
+            },
         });
     }
 
@@ -239,6 +253,11 @@ export function playground(root, langs) {
         showResult(ex);
         running(false);
         loadHistory();
+    }
+
+    function clearResult() {
+        result.dataset.status = '';
+        fill(result);
     }
 
     function showResult(ex) {
@@ -323,7 +342,7 @@ export function playground(root, langs) {
             stdin.value = s.stdin;
             showSave('saved · revision ' + s.revision, 'saved');
             output.clear();
-            fill(result);
+            clearResult();
             compileOut.hidden = true;
             message(msg, s.status === 'INACTIVE'
                     ? 'This session is closed: it can be read, not run.'
