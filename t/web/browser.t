@@ -35,37 +35,11 @@ our $Http = <<'CONF';
     judge_problems_path $TEST_NGINX_SERVROOT/problems;
 CONF
 
-# as conf/quickstart.conf serves it
-our $Config = <<'CONF';
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-
+# the page as conf/quickstart.conf serves it, beside the API
+our $Config = page_config() . <<'CONF';
     location / { judge_api; }
     location = /worker { judge_worker_endpoint; }
     $TEST_NGINX_ADMIN
-
-    location = / {
-        root $TEST_NGINX_BUILD/web;
-        try_files /index.html =404;
-        types { text/html html; }
-        charset utf-8;
-        add_header Cache-Control "no-cache";
-        add_header Content-Security-Policy "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-        add_header X-Frame-Options DENY;
-        add_header X-Content-Type-Options nosniff;
-        gzip on;
-    }
-
-    location /assets/ {
-        root $TEST_NGINX_BUILD/web;
-        types { application/javascript js; text/css css; }
-        charset utf-8;
-        charset_types application/javascript text/css;
-        add_header Cache-Control "public, max-age=31536000, immutable";
-        add_header X-Content-Type-Options nosniff;
-        gzip on;
-        gzip_types text/css application/javascript;
-    }
 CONF
 
 # the same under /judge/, as README's example has it

@@ -8,6 +8,8 @@ package Test::Judge::Web;
 #   missing()                   what the browser needs and is not there
 #   clean($found, $name, $re)   the page had no dialog, script error or
 #                               console error (but those matching $re)
+#   page_config()               the page's part of conf/quickstart.conf,
+#                               for a block's server
 
 use strict;
 use warnings;
@@ -16,7 +18,7 @@ use JSON::PP;
 use Test::More;
 use Test::Judge::Nginx ();
 
-our @EXPORT = qw(browse missing clean);
+our @EXPORT = qw(browse missing clean page_config);
 
 our $Chromium = $ENV{JUDGE_CHROMIUM} || '/usr/bin/chromium';
 
@@ -61,6 +63,30 @@ sub clean {
     is_deeply([grep { !$expected || !/$expected/ } @{ $r->{console} // [] }],
               [], "$name: no console error");
     ok(!$r->{error}, "$name: ran through") or diag($r->{error});
+}
+
+# What conf/quickstart.conf says of the page, for a block's server: its
+# server-wide add_header lines and its "location = /" and "/assets/", the
+# files taken from this build.  So the tests check the headers, caching and
+# types "make run" serves, not a copy of them.
+sub page_config {
+    my $conf = Test::Judge::Nginx::slurp(
+        Test::Judge::Nginx::repo_root() . '/conf/quickstart.conf');
+    my @parts = $conf =~ /^(\s*add_header [^\n]* always;)$/mg;
+    for my $head ('location = / {', 'location /assets/ {') {
+        my $at = index($conf, $head);
+        die "conf/quickstart.conf has no \"$head\"" if $at < 0;
+        my ($depth, $end) = (0, $at);
+        for (; $end < length $conf; $end++) {
+            my $c = substr($conf, $end, 1);
+            $depth++ if $c eq '{';
+            last if $c eq '}' && --$depth == 0;
+        }
+        push @parts, substr($conf, $at, $end - $at + 1);
+    }
+    my $text = join("\n", @parts) . "\n";
+    $text =~ s{\@WEB\@}{\$TEST_NGINX_BUILD/web}g;
+    return $text;
 }
 
 1;
