@@ -87,9 +87,8 @@ judge: worker "w2" is leaving
 --- perl
 start_workers(1, 4);
 ok(wait_until(sub { count() == 4 }, 20), 'four registered');
-my @old = nginx_pids();
 ok(reload_nginx(), 'reloaded');
-ok(wait_until(sub { !grep { kill 0, $_ } @old }, 10), 'old worker processes exited');
+ok(old_generation_gone(), 'old worker processes exited');
 ok(wait_until(sub {
     my (undef, $l) = admin_json(GET => '/workers');
     $l->{count} == 4 && !grep { $_->{nginx}{generation} != 2 } @{ $l->{workers} };

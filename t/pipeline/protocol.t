@@ -296,6 +296,9 @@ for my $n (1 .. 3) {
     my ($bye) = $w->recv_cmd(5);
     is($bye, 'shutdown', 'the worker is let go');
     $w->close;
+    # a process of the old generation takes connections until it hears
+    # of the reload: one that took this worker would let it go again
+    ok(old_generation_gone(), 'the old generation has exited');
     $w = worker('w1');
 }
 ($name, $b) = $w->recv_cmd(5);

@@ -66,7 +66,8 @@ use Test::Judge::Contract;
 our @EXPORT = qw(
     run_tests repo_root build_dir nginx_port servroot
     http_request http_get http_json admin_json admin_token json_subset_ok
-    spawn stop_spawned reload_nginx restart_nginx nginx_pids error_log_since spawn_worker
+    spawn stop_spawned reload_nginx old_generation_gone restart_nginx nginx_pids
+    error_log_since spawn_worker
     wait_until free_port spawn_frontend on_port judge_submission
 );
 
@@ -336,9 +337,13 @@ sub restart_nginx () {
     return start_nginx();
 }
 
+# the processes of the generation before the last reload
+my @OldGeneration;
+
 sub reload_nginx () {
     my $before = () = slurp("$ServRoot/logs/error.log")
                       =~ /start worker process \d+/g;
+    @OldGeneration = nginx_pids();
     kill 'HUP', $MasterPid;
     my $deadline = time + 10;
     while (time < $deadline) {
@@ -475,6 +480,16 @@ sub wait_until ($;$) {
         sleep 0.05;
     }
     return $cond->() ? 1 : 0;
+}
+
+# true once every process of the generation before the last reload has
+# exited: until then one of them may still accept a connection
+sub old_generation_gone (;$) {
+    my $timeout = shift // 10;
+    return wait_until(sub {
+        my %now = map { $_ => 1 } nginx_pids();
+        !grep { $now{$_} } @OldGeneration;
+    }, $timeout);
 }
 
 # POST /submissions with $body (a hash) and wait up to $timeout seconds
