@@ -33,4 +33,4 @@ fi
 
 # the build's RUN steps reach Debian's archive through the host's network:
 # the daemon has no bridge (scripts/dockerd.sh)
-docker build --network host --label "$label=$hash" -t "$image" "$context"
+docker build --force-rm --network host --label "$label=$hash" -t "$image" "$context"
