@@ -135,6 +135,16 @@ is($code, 200, 'GET /admin/workers with the admin token of the secrets');
 is_deeply([sort map { $_->{id} } @{ $w->{workers} // [] }], [sort @ids],
           'it lists the workers by the ids they keep');
 
+# the dialects' locations of the frontend's configuration: the languages
+# the workers offer, by Judge0's ids and Piston's names
+($code, $w) = on_port($Port2, sub { http_json(GET => '/judge0/languages') });
+is($code, 200, 'GET /judge0/languages on the second frontend');
+ok((grep { ($_->{name} // '') =~ /^Python 3/ } @{ $w // [] }),
+   'Python 3 is among them');
+($code, $w) = on_port($Port2, sub { http_json(GET => '/api/v2/runtimes') });
+is($code, 200, 'GET /api/v2/runtimes on the second frontend');
+ok((grep { ($_->{language} // '') eq 'c' } @{ $w // [] }), 'C is among them');
+
 my %programs = (
     c      => "#include <stdio.h>\nint main(void) { int a, b; "
               . "scanf(\"%d %d\", &a, &b); printf(\"%d\\n\", a + b); return 0; }\n",
