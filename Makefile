@@ -25,6 +25,14 @@
 #                 runs them)
 #   make fuzz     build the worker's and the module's libFuzzer targets and
 #                 run each for JUDGE_FUZZ_SECONDS (20 by default): t/fuzz/
+#   make docker-images  the container images of docker/ (base, runner,
+#                 redis, frontend, worker) on this machine's daemon, from
+#                 Debian's archive alone (docs/CONTAINERS.md); each is built
+#                 again only when its inputs change
+#   make docker-runner  the images the docker backend's tests need (base,
+#                 runner)
+#   make docker-up / docker-down  the compose judge (docker-compose.yml):
+#                 Redis, two frontends on 127.0.0.1:8080 and :8081, a worker
 
 SHELL      := /bin/bash
 BUILD      ?= build
@@ -168,6 +176,62 @@ uninstall:
 	    $(DESTDIR)$(NGINX_MODULES)/ngx_http_judge_module.so
 	rm -rf $(DESTDIR)$(PREFIX)/share/ngx_judge/web
 
+# Container images (docs/CONTAINERS.md).  Each image's build context is
+# staged in $(BUILD)/docker/NAME with only the files it copies, and
+# docker/build.sh builds it unless the image's label says it was built
+# from the same files and parent.  The worker's languages table is the
+# docker backend's (WORKER_LANGUAGES).
+DOCKER_CTX       = $(BUILD)/docker
+WORKER_LANGUAGES ?= docker/runner/languages.conf
+
+docker-daemon:
+	scripts/dockerd.sh
+
+docker-base: docker-daemon
+	docker/base/build.sh ngx-judge/base:bookworm
+
+docker-runner: docker-base
+	rm -rf $(DOCKER_CTX)/runner && mkdir -p $(DOCKER_CTX)/runner
+	cp docker/runner/Dockerfile $(DOCKER_CTX)/runner/
+	docker/build.sh ngx-judge/runner:bookworm $(DOCKER_CTX)/runner
+
+docker-redis: docker-base
+	rm -rf $(DOCKER_CTX)/redis && mkdir -p $(DOCKER_CTX)/redis
+	cp docker/redis/Dockerfile $(DOCKER_CTX)/redis/
+	docker/build.sh ngx-judge/redis:bookworm $(DOCKER_CTX)/redis
+
+# the web page goes in when "make web" has built it
+docker-frontend: docker-base module
+	rm -rf $(DOCKER_CTX)/frontend && mkdir -p $(DOCKER_CTX)/frontend/web
+	cp docker/frontend/Dockerfile docker/frontend/nginx.conf \
+	    $(MODULE_SO) conf/judge0_languages.conf $(DOCKER_CTX)/frontend/
+	if [ -f $(BUILD)/web/index.html ]; then \
+	    cp -r $(BUILD)/web/. $(DOCKER_CTX)/frontend/web/; fi
+	docker/libs.sh $(MODULE_SO) > $(DOCKER_CTX)/frontend/packages
+	docker/build.sh ngx-judge/frontend:bookworm $(DOCKER_CTX)/frontend
+
+docker-worker: docker-runner worker
+	@[ -f $(WORKER_LANGUAGES) ] || \
+	    { echo "no $(WORKER_LANGUAGES): the docker backend's languages" >&2; \
+	      exit 1; }
+	rm -rf $(DOCKER_CTX)/worker && mkdir -p $(DOCKER_CTX)/worker
+	cp docker/worker/Dockerfile docker/worker/health $(BUILD)/judge-worker \
+	    $(DOCKER_CTX)/worker/
+	cp $(WORKER_LANGUAGES) $(DOCKER_CTX)/worker/languages.conf
+	docker/libs.sh $(BUILD)/judge-worker > $(DOCKER_CTX)/worker/packages
+	docker/build.sh ngx-judge/worker:bookworm $(DOCKER_CTX)/worker
+
+docker-images: docker-runner docker-redis docker-frontend docker-worker
+
+docker-secrets:
+	docker/secrets.sh
+
+docker-up: docker-images docker-secrets
+	docker-compose up -d
+
+docker-down:
+	docker-compose down
+
 run: all web
 	scripts/run.sh start
 
@@ -178,4 +242,6 @@ clean:
 	rm -rf $(BUILD) build-asan run t/servroot* t/web/out
 
 .PHONY: all deps languages deps-check module worker cli web asan module-tests \
-        fuzz-module fuzz test test-asan install uninstall run stop clean
+        fuzz-module fuzz test test-asan install uninstall run stop clean \
+        docker-daemon docker-base docker-runner docker-redis docker-frontend \
+        docker-worker docker-images docker-secrets docker-up docker-down
