@@ -2,11 +2,16 @@
  * judge-docker-run: the first process of every run of the Docker backend,
  * bind-mounted read-only into its containers at /judge-run.
  *
- *   judge-docker-run FSIZE_KB NOFILE STACK_KB STDIN STATUS -- PROGRAM ARG...
+ *   judge-docker-run FSIZE_KB NOFILE STACK_KB PIDS STDIN STATUS -- PROGRAM ARG...
  *
  * Docker sets resource limits per container, not per exec: this sets the
  * run's (file size, open files, stack; no core files), gives the program
- * the file STDIN as its stdin and runs it.  Once it has ended, the wait
+ * the file STDIN as its stdin and runs it.
+ *
+ * The exec's own start (runc's init, a Go program with its threads) runs
+ * in the container's cgroup, so the worker sets the run's process limit
+ * only once this process is all there is of the exec: the program is not
+ * started before the container's pids.max is down to PIDS.  Once it has ended, the wait
  * status goes to the file STATUS, behind the secret the worker put into
  * JUDGE_RUN_NONCE (taken out of the environment before the program starts,
  * and unreadable by it: this process is not dumpable), so that a program
@@ -19,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +45,55 @@ set_limit(int resource, unsigned long long v)
 }
 
 
+/* The container's process limit, as its cgroup shows it inside. */
+static long
+pids_max(void)
+{
+    static const char *const  paths[] = {
+        "/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids.max"
+    };
+    char     buf[32];
+    ssize_t  n;
+    size_t   i;
+    int      fd;
+
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            continue;
+        }
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = '\0';
+            return strcmp(buf, "max\n") == 0 ? -1 : atol(buf);
+        }
+    }
+    return 0;
+}
+
+
+static int
+wait_pids_max(long want)
+{
+    struct timespec  pause = { 0, 100000 };
+    long             have;
+    int              i;
+
+    for (i = 0; i < 50000; i++) {
+        have = pids_max();
+        if (have == 0) {
+            return -1;
+        }
+        if (have > 0 && have <= want) {
+            return 0;
+        }
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -49,7 +104,7 @@ main(int argc, char **argv)
     pid_t          pid;
     ssize_t        n;
 
-    if (argc < 8 || strcmp(argv[6], "--") != 0) {
+    if (argc < 9 || strcmp(argv[7], "--") != 0) {
         fprintf(stderr, "judge-docker-run: bad arguments\n");
         return 125;
     }
@@ -59,13 +114,18 @@ main(int argc, char **argv)
     secret = strdup(nonce != NULL ? nonce : "");
     (void) unsetenv("JUDGE_RUN_NONCE");
 
-    fd = open(argv[4], O_RDONLY | O_CLOEXEC);
+    fd = open(argv[5], O_RDONLY | O_CLOEXEC);
     if (fd < 0 || dup2(fd, 0) < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
-        fprintf(stderr, "judge-docker-run: stdin %s: %s\n", argv[4],
+        fprintf(stderr, "judge-docker-run: stdin %s: %s\n", argv[5],
                 strerror(errno));
         return 125;
     }
     close(fd);
+
+    if (wait_pids_max(atol(argv[4])) < 0) {
+        fprintf(stderr, "judge-docker-run: the process limit was not set\n");
+        return 125;
+    }
 
     pid = fork();
     if (pid < 0) {
@@ -78,7 +138,7 @@ main(int argc, char **argv)
         set_limit(RLIMIT_NOFILE, strtoull(argv[2], NULL, 10));
         set_limit(RLIMIT_STACK, strtoull(argv[3], NULL, 10) * 1024);
         set_limit(RLIMIT_CORE, 0);
-        execvp(argv[7], argv + 7);
+        execvp(argv[8], argv + 8);
         exec_errno = errno;
         n = write(pipefd[1], &exec_errno, sizeof(exec_errno));
         _exit(n < 0 ? 126 : 127);
@@ -103,8 +163,8 @@ main(int argc, char **argv)
     n = snprintf(line, sizeof(line), "%s %d %d %ld %d\n", secret, status,
                  exec_errno, ru.ru_maxrss, leftover);
     /* whatever the run put there in its place (a FIFO would block) goes */
-    (void) unlink(argv[5]);
-    fd = open(argv[5], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+    (void) unlink(argv[6]);
+    fd = open(argv[6], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
               0600);
     if (fd < 0 || write(fd, line, (size_t) n) != n) {
         return 125;

@@ -37,6 +37,7 @@
 #define DOCKER_TICK_MS      10
 #define DOCKER_GRACE_MS     10000       /* past the wall limit: daemon hung */
 #define DOCKER_EXTRA_PIDS   2           /* the container's first, the wrapper */
+#define DOCKER_START_PIDS   32          /* runc's init, while the exec starts */
 #define DOCKER_STDIN        "/tmp/.judge-stdin"
 #define DOCKER_STATUS       "/tmp/.judge-status"
 #define DOCKER_KILL_REQUESTED  100
@@ -75,6 +76,7 @@ typedef struct {
     uint64_t                 start_us;
     uint64_t                 wall_us;
     uint64_t                 hook_due_us;
+    int                      pids_set;
     int                      kill_reason;
     int                      alloc_failed;
 } docker_run_t;
@@ -330,12 +332,23 @@ docker_run_frame(void *data, unsigned stream, const char *bytes, size_t len)
 }
 
 
-/* Between frames: kill requests, tree CPU, wall time, the hook's time. */
+/*
+ * Between frames: the run's process limit once the exec has started (the
+ * wrapper waits for it), kill requests, tree CPU, wall time, the hook's
+ * time.  Returns the milliseconds to the next call: 1 while the wrapper
+ * waits.
+ */
 static int
 docker_run_tick(void *data)
 {
     docker_run_t  *r = data;
     uint64_t       now = docker_now_us(), cpu;
+
+    if (!r->pids_set && host_only_exe(&r->c->cg, POOL_WRAPPER) == 1) {
+        r->pids_set = host_cgroup_pids(&r->c->cg,
+                                       r->lim->processes + DOCKER_EXTRA_PIDS)
+                      == 0;
+    }
 
     if (docker_kill_pending(r->sb)) {
         docker_run_kill(r, DOCKER_KILL_REQUESTED);
@@ -344,7 +357,7 @@ docker_run_tick(void *data)
     if (r->kill_reason != 0) {
         /* killed, its stream not ended yet: whatever forked meanwhile */
         (void) host_kill_rest(&r->c->cg);
-        return 0;
+        return DOCKER_TICK_MS;
     }
     if (host_cgroup_cpu(&r->c->cg, &cpu) == 0
         && cpu - r->cpu0_ns > r->lim->cpu_time_ms * 1000000)
@@ -357,7 +370,7 @@ docker_run_tick(void *data)
     if (r->hook_due_us != 0 && now >= r->hook_due_us) {
         docker_run_hook(r, 0, NULL, 0);
     }
-    return 0;
+    return r->pids_set ? DOCKER_TICK_MS : 1;
 }
 
 
@@ -388,7 +401,7 @@ docker_read_status(int tmp, const char *nonce, docker_status_t *st)
 /* The run's argv: the wrapper with the run's rlimits, then the program. */
 static const char **
 docker_argv(const sandbox_spec_t *spec, const sandbox_limits_t *lim,
-    char num[3][24])
+    char num[4][24])
 {
     const char  **argv;
     size_t        n, i;
@@ -396,22 +409,24 @@ docker_argv(const sandbox_spec_t *spec, const sandbox_limits_t *lim,
     for (n = 0; spec->argv[n] != NULL; n++) {
         /* count */
     }
-    argv = calloc(n + 8, sizeof(*argv));
+    argv = calloc(n + 9, sizeof(*argv));
     if (argv == NULL) {
         return NULL;
     }
     snprintf(num[0], 24, "%llu", (unsigned long long) lim->file_size_kb);
     snprintf(num[1], 24, "%u", lim->open_files);
     snprintf(num[2], 24, "%llu", (unsigned long long) lim->stack_kb);
-    argv[0] = "/judge-run";
+    snprintf(num[3], 24, "%u", lim->processes + DOCKER_EXTRA_PIDS);
+    argv[0] = POOL_WRAPPER;
     argv[1] = num[0];
     argv[2] = num[1];
     argv[3] = num[2];
-    argv[4] = DOCKER_STDIN;
-    argv[5] = DOCKER_STATUS;
-    argv[6] = "--";
+    argv[4] = num[3];
+    argv[5] = DOCKER_STDIN;
+    argv[6] = DOCKER_STATUS;
+    argv[7] = "--";
     for (i = 0; i < n; i++) {
-        argv[7 + i] = spec->argv[i];
+        argv[8 + i] = spec->argv[i];
     }
     return argv;
 }
@@ -637,7 +652,7 @@ docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
     pool_container_t  *c = NULL;
     const char       **argv = NULL, **env = NULL;
     unsigned char      raw[16];
-    char               err[512], num[3][24], nonce[33], nonce_var[64];
+    char               err[512], num[4][24], nonce[33], nonce_var[64];
     char               exec_id[80];
     uint64_t           t0 = docker_now_us(), t, peak = 0, oom0 = 0, oom1 = 0;
     size_t             i;
@@ -708,7 +723,8 @@ docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
 
     t = docker_now_us();
     if (host_cgroup_prepare(&c->cg, lim.memory_kb * 1024,
-                            lim.processes + DOCKER_EXTRA_PIDS, &r.cpu0_ns,
+                            lim.processes + DOCKER_EXTRA_PIDS
+                            + DOCKER_START_PIDS, &r.cpu0_ns,
                             &oom0, err, sizeof(err)) < 0)
     {
         goto failed;

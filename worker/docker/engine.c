@@ -486,7 +486,7 @@ engine_exec_start(engine_t *e, const char *exec_id, unsigned tick_ms,
     uint64_t            t0 = engine_now_us(), end;
     char                path[256];
     long                status = 0;
-    int                 running = 1, left, ret = -1;
+    int                 running = 1, left, ret = -1, wait_ms = 0;
 
     memset(&d, 0, sizeof(d));
     d.frame = frame;
@@ -518,7 +518,7 @@ engine_exec_start(engine_t *e, const char *exec_id, unsigned tick_ms,
         if (!running) {
             break;
         }
-        if (d.stopped || tick(data) < 0) {
+        if (d.stopped || (wait_ms = tick(data)) < 0) {
             ret = 1;
             goto done;
         }
@@ -529,7 +529,9 @@ engine_exec_start(engine_t *e, const char *exec_id, unsigned tick_ms,
             goto done;
         }
         curl_multi_poll(e->multi, wake_fd >= 0 ? &wfd : NULL,
-                        wake_fd >= 0 ? 1 : 0, (int) tick_ms, NULL);
+                        wake_fd >= 0 ? 1 : 0,
+                        wait_ms < (int) tick_ms ? wait_ms : (int) tick_ms,
+                        NULL);
     }
 
     e->times.calls++;

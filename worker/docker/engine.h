@@ -41,8 +41,9 @@ typedef int (*engine_frame_pt)(void *data, unsigned stream,
     const char *bytes, size_t len);
 
 /*
- * Called while the stream is open, at least every "tick_ms": returns 0 to
- * go on, -1 to stop reading.
+ * Called while the stream is open, at least every "tick_ms": returns the
+ * milliseconds until it wants the next call (at most tick_ms count), or
+ * -1 to stop reading.
  */
 typedef int (*engine_tick_pt)(void *data);
 

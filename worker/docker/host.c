@@ -241,6 +241,50 @@ host_cgroup_finish(const host_cgroup_t *cg, uint64_t *peak_bytes,
 }
 
 
+int
+host_cgroup_pids(const host_cgroup_t *cg, unsigned pids)
+{
+    char  n[32];
+
+    snprintf(n, sizeof(n), "%u", pids);
+    return host_write_text(cg->pids, "pids.max", n);
+}
+
+
+int
+host_only_exe(const host_cgroup_t *cg, const char *exe)
+{
+    char   buf[4096], path[64], link[HOST_PATH_MAX], *p, *end;
+    long   pid, other = 0;
+    int    n = 0;
+    ssize_t  len;
+
+    if (host_read_text(cg->pids, "cgroup.procs", buf, sizeof(buf)) < 0) {
+        return -1;
+    }
+    for (p = buf; *p != '\0'; p = end) {
+        pid = strtol(p, &end, 10);
+        if (end == p) {
+            break;
+        }
+        if (pid > 0 && pid != cg->init_pid) {
+            other = pid;
+            n++;
+        }
+    }
+    if (n != 1) {
+        return 0;
+    }
+    snprintf(path, sizeof(path), "/proc/%ld/exe", other);
+    len = readlink(path, link, sizeof(link) - 1);
+    if (len < 0) {
+        return 0;
+    }
+    link[len] = '\0';
+    return strcmp(link, exe) == 0;
+}
+
+
 /*
  * Round after round, as a fork bomb forks while it is being killed: the
  * process limit bounds it, and a killed process forks no more.

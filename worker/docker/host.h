@@ -33,8 +33,8 @@ typedef struct {
 int host_cgroup_open(host_cgroup_t *cg, pid_t pid, char *err, size_t errlen);
 
 /*
- * Before a run: sets the memory limit (swap off) and the process limit,
- * resets the memory peak; returns the CPU and OOM-kill counters the run's
+ * Before a run: sets the memory limit (swap off) and the process limit
+ * the exec's start needs, resets the memory peak; returns the CPU and OOM-kill counters the run's
  * are measured against.
  */
 int host_cgroup_prepare(const host_cgroup_t *cg, uint64_t memory_bytes,
@@ -43,6 +43,15 @@ int host_cgroup_prepare(const host_cgroup_t *cg, uint64_t memory_bytes,
 int host_cgroup_cpu(const host_cgroup_t *cg, uint64_t *ns);
 int host_cgroup_finish(const host_cgroup_t *cg, uint64_t *peak_bytes,
     uint64_t *oom_kills);
+
+/* Sets the container's process limit. */
+int host_cgroup_pids(const host_cgroup_t *cg, unsigned pids);
+
+/*
+ * 1 when the container's only process but its first runs "exe" (a path
+ * inside it), 0 when not yet, -1 when its processes cannot be listed.
+ */
+int host_only_exe(const host_cgroup_t *cg, const char *exe);
 
 /*
  * Kills every process of the container but its first; returns how many

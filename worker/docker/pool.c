@@ -95,7 +95,7 @@ pool_container_config(pool_t *p, int kind)
              (unsigned long long) p->cfg.work_kb[kind]);
     snprintf(tmp, sizeof(tmp), "rw,noexec,nosuid,nodev,size=%lluk,mode=1777",
              (unsigned long long) p->cfg.tmp_kb);
-    snprintf(bind, sizeof(bind), "%s:/judge-run:ro", p->cfg.wrapper);
+    snprintf(bind, sizeof(bind), "%s:" POOL_WRAPPER ":ro", p->cfg.wrapper);
     if (asprintf(&seccomp, "seccomp=%s", p->profile) < 0) {
         return NULL;
     }

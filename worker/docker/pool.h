@@ -27,6 +27,9 @@
 #define POOL_BUILDER  1
 #define POOL_KINDS    2
 
+/* Where judge-docker-run is seen inside the containers. */
+#define POOL_WRAPPER  "/judge-run"
+
 
 typedef struct {
     const char      *socket_path;

@@ -1,18 +1,22 @@
 /*
  * profile.c: the seccomp profile of the containers: an allowlist in the
- * manner of docker's default profile, stricter.  Anything not listed
- * fails with EPERM (docker's default action for a profile): the program
- * sees an error, not a kill, so that a forbidden call cannot be told from
- * a refused one and ends as whatever the program makes of it (RE, WA).
+ * manner of docker's default profile, stricter, and a kill list.
  *
- * Left out on purpose, beyond what docker's default leaves out: ptrace,
+ * The calls the native sandbox's filter kills (ptrace and
  * process_vm_readv/writev, mount and umount2, unshare and setns, keyctl,
- * add_key and request_key, bpf, perf_event_open, personality, userfaultfd,
- * io_uring, the kernel module and reboot calls, chroot, pivot_root, acct,
- * quotactl, name_to_handle_at/open_by_handle_at, kcmp, the fanotify and
- * the clock-setting calls, and clone with any namespace flag.  clone3 is
- * refused with ENOSYS, as docker does, so that the C library falls back
- * to clone, whose flags the filter can see.
+ * add_key and request_key, bpf, perf_event_open, userfaultfd, io_uring,
+ * the kernel module, kexec, reboot and swap calls, chroot, pivot_root,
+ * acct, quotactl, name_to_handle_at/open_by_handle_at, kcmp, fanotify,
+ * the clock-setting calls, the new mount API) kill the process here too
+ * (SCMP_ACT_KILL_PROCESS): SIGSYS, which the backend reports as SV,
+ * without the call's name, which docker does not pass on.
+ *
+ * Anything else not listed fails with EPERM (the profile's default
+ * action), as do personality changes (only the query is allowed) and
+ * clone with a namespace flag: a program sees an error it may handle,
+ * and the verdict is whatever it makes of it.  clone3 fails with ENOSYS,
+ * as docker has it, so that the C library falls back to clone, whose
+ * flags the filter can see.
  */
 
 #include <stdlib.h>
@@ -25,6 +29,21 @@
 /* CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET, CLONE_NEWTIME
  * being 0x80 */
 #define PROFILE_CLONE_NS  0x7E020080
+
+
+static const char *const  profile_killed[] = {
+    "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2",
+    "unshare", "setns", "keyctl", "add_key", "request_key", "bpf",
+    "perf_event_open", "userfaultfd", "io_uring_setup", "io_uring_enter",
+    "io_uring_register", "init_module", "finit_module", "delete_module",
+    "kexec_load", "kexec_file_load", "reboot", "swapon", "swapoff",
+    "chroot", "pivot_root", "acct", "quotactl", "name_to_handle_at",
+    "open_by_handle_at", "kcmp", "fanotify_init", "fanotify_mark",
+    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
+    "iopl", "ioperm", "vhangup", "mount_setattr", "move_mount", "open_tree",
+    "fsopen", "fsconfig", "fsmount", "fspick", "pidfd_getfd",
+    NULL
+};
 
 
 static const char *const  profile_allowed[] = {
@@ -77,25 +96,37 @@ static const char *const  profile_allowed[] = {
 };
 
 
+static json_t *
+profile_names(const char *const *list)
+{
+    json_t  *names = json_array();
+
+    for (; *list != NULL && names != NULL; list++) {
+        json_array_append_new(names, json_string(*list));
+    }
+    return names;
+}
+
+
 char *
 profile_build(void)
 {
-    const char *const  *name;
-    json_t             *names, *profile;
-    char               *text;
-
-    names = json_array();
-    for (name = profile_allowed; *name != NULL && names != NULL; name++) {
-        json_array_append_new(names, json_string(*name));
-    }
+    json_t  *profile;
+    char    *text;
 
     profile = json_pack(
-        "{s:s, s:[s,s,s], s:[{s:o, s:s}, {s:[s], s:s, s:[{s:i, s:I, s:I, s:s}]},"
-        " {s:[s], s:s, s:i}]}",
+        "{s:s, s:[s,s,s], s:[{s:o, s:s}, {s:o, s:s},"
+        " {s:[s], s:s, s:[{s:i, s:I, s:s}]},"
+        " {s:[s], s:s, s:[{s:i, s:I, s:I, s:s}]}, {s:[s], s:s, s:i}]}",
         "defaultAction", "SCMP_ACT_ERRNO",
         "architectures", "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32",
         "syscalls",
-        "names", names, "action", "SCMP_ACT_ALLOW",
+        "names", profile_names(profile_allowed), "action", "SCMP_ACT_ALLOW",
+        "names", profile_names(profile_killed),
+        "action", "SCMP_ACT_KILL_PROCESS",
+        "names", "personality", "action", "SCMP_ACT_ALLOW",
+        "args", "index", 0, "value", (json_int_t) 0xffffffff,
+        "op", "SCMP_CMP_EQ",
         "names", "clone", "action", "SCMP_ACT_ALLOW",
         "args", "index", 0, "value", (json_int_t) PROFILE_CLONE_NS,
         "valueTwo", (json_int_t) 0, "op", "SCMP_CMP_MASKED_EQ",
