@@ -45,7 +45,6 @@
 
 struct docker_s {
     pool_t          *pool;
-    docker_config_t  cfg;
 };
 
 
@@ -113,7 +112,6 @@ docker_open(const docker_config_t *config, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory for the docker backend");
         return NULL;
     }
-    d->cfg = *config;
 
     memset(&pc, 0, sizeof(pc));
     pc.socket_path = config->socket_path;
@@ -176,8 +174,8 @@ docker_create(const sandbox_config_t *cfg, char *err, size_t errlen)
     sb->d = d;
     sb->slot = cfg->slot;
     sb->kill_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    sb->engine = engine_open(d->cfg.socket_path, d->cfg.timeout_ms, err,
-                             errlen);
+    sb->engine = engine_open(pool_config(d->pool)->socket_path,
+                             pool_config(d->pool)->timeout_ms, err, errlen);
     if (sb->kill_fd < 0 || sb->engine == NULL) {
         if (sb->kill_fd < 0) {
             snprintf(err, errlen, "eventfd for kill requests: %s",

@@ -38,7 +38,11 @@ struct pool_entry_s {
 
 
 struct pool_s {
-    pool_config_t        cfg;
+    pool_config_t        cfg;           /* its strings are the copies below */
+    char                *socket_path;
+    char                *image;
+    char                *owner;
+    char                *wrapper;
     char                *profile;
     engine_t            *engine;        /* the refill thread's */
 
@@ -309,13 +313,21 @@ pool_open(const pool_config_t *config, char *err, size_t errlen)
     pthread_cond_init(&p->ready, NULL);
     pthread_cond_init(&p->wake, NULL);
 
+    p->cfg.socket_path = p->socket_path = strdup(config->socket_path);
+    p->cfg.image = p->image = strdup(config->image);
+    p->cfg.owner = p->owner = strdup(config->owner);
+    p->cfg.wrapper = p->wrapper = strdup(config->wrapper);
     p->profile = profile_build();
+    if (p->socket_path == NULL || p->image == NULL || p->owner == NULL
+        || p->wrapper == NULL || p->profile == NULL)
+    {
+        snprintf(err, errlen, "out of memory for the container pools");
+        pool_close(p);
+        return NULL;
+    }
     p->engine = engine_open(config->socket_path, config->timeout_ms, err,
                             errlen);
-    if (p->profile == NULL || p->engine == NULL) {
-        if (p->profile == NULL) {
-            snprintf(err, errlen, "out of memory for the seccomp profile");
-        }
+    if (p->engine == NULL) {
         pool_close(p);
         return NULL;
     }
@@ -390,6 +402,10 @@ pool_close(pool_t *p)
     }
 
     engine_close(p->engine);
+    free(p->socket_path);
+    free(p->image);
+    free(p->owner);
+    free(p->wrapper);
     free(p->profile);
     pthread_cond_destroy(&p->wake);
     pthread_cond_destroy(&p->ready);
