@@ -263,6 +263,8 @@ main(int argc, char **argv)
     printf("  %-34s %8.3f\n", "exec create (POST)", (dt->exec_create_us - base.exec_create_us) / per);
     printf("  %-34s %8.3f\n", "exec start: attach, run, stream end",
            (dt->exec_start_us - base.exec_start_us) / per);
+    printf("  %-34s %8.3f\n", "  of which until the wrapper ran",
+           (dt->exec_ready_us - base.exec_ready_us) / per);
     printf("  %-34s %8.3f\n", "exec inspect (GET)",
            (dt->exec_inspect_us - base.exec_inspect_us) / per);
     printf("  %-34s %8.3f\n", "status + collected files out",

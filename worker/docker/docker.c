@@ -332,8 +332,8 @@ docker_run_frame(void *data, unsigned stream, const char *bytes, size_t len)
 
 /*
  * Between frames: the run's process limit once the exec has started (the
- * wrapper waits for it), kill requests, tree CPU, wall time, the hook's
- * time.  Returns the milliseconds to the next call: 1 while the wrapper
+ * wrapper waits for it, and the wall clock starts then), kill requests,
+ * tree CPU, wall time, the hook's time.  Returns the milliseconds to the next call: 1 while the wrapper
  * waits.
  */
 static int
@@ -346,6 +346,9 @@ docker_run_tick(void *data)
         r->pids_set = host_cgroup_pids(&r->c->cg,
                                        r->lim->processes + DOCKER_EXTRA_PIDS)
                       == 0;
+        r->sb->times.exec_ready_us += now - r->start_us;
+        /* the run's wall clock starts with it, not with docker's exec */
+        r->start_us = now;
     }
 
     if (docker_kill_pending(r->sb)) {

@@ -46,6 +46,7 @@ typedef struct {
     uint64_t     cgroup_us;         /* limits set, counters read */
     uint64_t     exec_create_us;
     uint64_t     exec_start_us;     /* attach, start, the run, its end */
+    uint64_t     exec_ready_us;     /* ... of which until the wrapper ran */
     uint64_t     exec_inspect_us;
     uint64_t     files_out_us;      /* status and collected files back */
     uint64_t     cleanup_us;        /* leftovers looked for, work dir emptied */
