@@ -5,12 +5,15 @@
 # no process of a run outlives it, no container beyond the pool's, none
 # at all once the worker has stopped.  What a run leaves in its container
 # (a process, a file in /tmp, a SysV IPC object) is not seen by the next
-# run: the container is replaced.
+# run: the container is replaced.  A worker killed by SIGKILL leaves its
+# containers to its successor, which removes them; a daemon that does not
+# answer makes the worker give up within its timeout, not hang.
 #
 # Skipped without a docker daemon holding ngx-judge/runner:bookworm,
 # unless JUDGE_DOCKER is set (then that is a failure).
 
 use FindBin;
+use IO::Socket::UNIX;
 use Test::Judge::Nginx;
 use JSON::PP;
 
@@ -135,5 +138,37 @@ for my $name (@::Names) {
 ok(wait_until(sub { owned_containers($state) == 2 }, 60),
    'the pool is back to its two containers, a runner and a builder')
     or diag(join ' ', owned_containers($state));
+
+# a worker killed outright leaves its containers; the next one started
+# with the same state dir removes them before it makes its own
+my @left = owned_containers($state);
+kill 'KILL', $pid;
+waitpid $pid, 0;
+is(scalar(@left), 2, 'a worker killed by SIGKILL leaves its two containers');
+$pid = docker_worker('w1');
+my %old = map { $_ => 1 } @left;
+ok(wait_until(sub { !grep { $old{$_} } owned_containers($state) }, 60),
+   'its successor removes them');
+ok(wait_until(sub { owned_containers($state) == 2 }, 60),
+   'and has its own two');
 ok(stop_worker($pid), 'the worker stops on TERM');
 is_deeply([owned_containers($state)], [], 'and its containers are gone');
+
+=== a daemon that does not answer: the worker gives up within its timeout
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 60
+--- perl
+my $path = servroot() . '/hung.sock';
+my $hung = IO::Socket::UNIX->new(Local => $path, Type => SOCK_STREAM,
+                                 Listen => 5) or die "listen $path: $!";
+my $t0 = time;
+my $pid = spawn_worker('w1', args => ['--backend', 'docker',
+                                      '--docker-socket', $path]);
+ok(wait_until(sub { waitpid($pid, 1) == $pid }, 30),
+   'the worker exits instead of hanging');
+is($? >> 8, 1, 'with status 1');
+cmp_ok(time - $t0, '<', 25, 'within its 10 s timeout and start-up');
+like(Test::Judge::Nginx::slurp(servroot() . '/logs/worker-w1.log'),
+     qr/no docker daemon at \Q$path\E: GET \/version: Timeout/,
+     'saying which daemon did not answer');
