@@ -199,7 +199,6 @@ engine_call(engine_t *e, const char *method, const char *path, json_t *body,
     curl_easy_setopt(e->h, CURLOPT_WRITEDATA, &b);
 
     rc = curl_easy_perform(e->h);
-    e->times.calls++;
     if (rc != CURLE_OK) {
         snprintf(e->err, sizeof(e->err), "%s %s: %s", method, path,
                  curl_easy_strerror(rc));
@@ -234,13 +233,6 @@ done:
     free(text);
     free(b.data);
     return ret;
-}
-
-
-int
-engine_ping(engine_t *e)
-{
-    return engine_call(e, "GET", "/_ping", NULL, 200, NULL);
 }
 
 
@@ -534,7 +526,6 @@ engine_exec_start(engine_t *e, const char *exec_id, unsigned tick_ms,
                         NULL);
     }
 
-    e->times.calls++;
     if (result != CURLE_OK) {
         snprintf(e->err, sizeof(e->err), "exec start: %s",
                  curl_easy_strerror(result));

@@ -29,7 +29,6 @@ typedef struct {
     uint64_t     exec_create_us;
     uint64_t     exec_start_us;     /* the attached stream, to its end */
     uint64_t     exec_inspect_us;
-    uint64_t     calls;
 } engine_times_t;
 
 
@@ -54,7 +53,6 @@ void engine_close(engine_t *e);
 const char *engine_error(const engine_t *e);
 engine_times_t *engine_times(engine_t *e);
 
-int engine_ping(engine_t *e);
 int engine_version(engine_t *e, char *version, size_t size);
 
 /* 0 when the daemon holds the image "name:tag". */
