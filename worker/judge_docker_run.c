@@ -2,7 +2,7 @@
  * judge-docker-run: the first process of every run of the Docker backend,
  * bind-mounted read-only into its containers at /judge-run.
  *
- *   judge-docker-run FSIZE_KB NOFILE STACK_KB PIDS STDIN STATUS -- PROGRAM ARG...
+ *   judge-docker-run FSIZE_KB NOFILE STACK_KB PIDS STDIN STATUS -- PROG ARG...
  *
  * Docker sets resource limits per container, not per exec: this sets the
  * run's (file size, open files, stack; no core files), gives the program
@@ -11,11 +11,12 @@
  * The exec's own start (runc's init, a Go program with its threads) runs
  * in the container's cgroup, so the worker sets the run's process limit
  * only once this process is all there is of the exec: the program is not
- * started before the container's pids.max is down to PIDS.  Once it has ended, the wait
- * status goes to the file STATUS, behind the secret the worker put into
- * JUDGE_RUN_NONCE (taken out of the environment before the program starts,
- * and unreadable by it: this process is not dumpable), so that a program
- * cannot forge its own ending.  Then every other process of the run is
+ * started before the container's pids.max is down to PIDS.
+ *
+ * Once the program has ended, its wait status goes to the file STATUS,
+ * behind the secret the worker put into JUDGE_RUN_NONCE (taken out of the
+ * environment before the program starts, and unreadable by it: this
+ * process is not dumpable), so that a program cannot forge its ending.  Then every other process of the run is
  * killed: a daemonised child ends with the run, and the status says there
  * was one.
  *

@@ -260,7 +260,8 @@ main(int argc, char **argv)
            (dt->files_in_us - base.files_in_us) / per);
     printf("  %-34s %8.3f\n", "cgroup limits set, counters read",
            (dt->cgroup_us - base.cgroup_us) / per);
-    printf("  %-34s %8.3f\n", "exec create (POST)", (dt->exec_create_us - base.exec_create_us) / per);
+    printf("  %-34s %8.3f\n", "exec create (POST)",
+           (dt->exec_create_us - base.exec_create_us) / per);
     printf("  %-34s %8.3f\n", "exec start: attach, run, stream end",
            (dt->exec_start_us - base.exec_start_us) / per);
     printf("  %-34s %8.3f\n", "  of which until the wrapper ran",

@@ -333,8 +333,8 @@ docker_run_frame(void *data, unsigned stream, const char *bytes, size_t len)
 /*
  * Between frames: the run's process limit once the exec has started (the
  * wrapper waits for it, and the wall clock starts then), kill requests,
- * tree CPU, wall time, the hook's time.  Returns the milliseconds to the next call: 1 while the wrapper
- * waits.
+ * tree CPU, wall time, the hook's time.  Returns the milliseconds to the
+ * next call: 1 while the wrapper waits.
  */
 static int
 docker_run_tick(void *data)

@@ -34,8 +34,8 @@ int host_cgroup_open(host_cgroup_t *cg, pid_t pid, char *err, size_t errlen);
 
 /*
  * Before a run: sets the memory limit (swap off) and the process limit
- * the exec's start needs, resets the memory peak; returns the CPU and OOM-kill counters the run's
- * are measured against.
+ * the exec's start needs, resets the memory peak; returns the CPU and
+ * OOM-kill counters the run's are measured against.
  */
 int host_cgroup_prepare(const host_cgroup_t *cg, uint64_t memory_bytes,
     unsigned pids, uint64_t *cpu_ns, uint64_t *oom_kills, char *err,

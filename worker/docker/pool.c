@@ -254,7 +254,9 @@ pool_refill_main(void *arg)
             continue;
         }
 
-        for (kind = 0; kind < POOL_KINDS && !p->stopping && !failed; kind++) {
+        for (kind = 0; kind < POOL_KINDS && !p->stopping && !failed;
+             kind++)
+        {
             while (p->n_live[kind] < p->cfg.size[kind] && !p->stopping) {
                 pthread_mutex_unlock(&p->lock);
                 if (pool_start_one(p, p->engine, kind, &c, err, sizeof(err))
