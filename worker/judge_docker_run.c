@@ -16,9 +16,9 @@
  * Once the program has ended, its wait status goes to the file STATUS,
  * behind the secret the worker put into JUDGE_RUN_NONCE (taken out of the
  * environment before the program starts, and unreadable by it: this
- * process is not dumpable), so that a program cannot forge its ending.  Then every other process of the run is
- * killed: a daemonised child ends with the run, and the status says there
- * was one.
+ * process is not dumpable), so that a program cannot forge its ending.
+ * Then every other process of the run is killed: a daemonised child ends
+ * with the run, and the status says there was one.
  *
  * Status line: "<nonce> <wait status> <exec errno> <maxrss KB> <leftover>".
  */
