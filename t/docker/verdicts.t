@@ -6,7 +6,8 @@
 # not compiling, failing by exit code and by signal (exit code 137 is not
 # SIGKILL), over their CPU, memory, output and wall time; batches of
 # tests; an artifact compiled once; memory and CPU measured per run in a
-# container that served a bigger one before.
+# container that served a bigger one before; an interactive problem,
+# which this backend does not run, IE with the reason in the worker's log.
 #
 # Skipped without a docker daemon holding ngx-judge/runner:bookworm,
 # unless JUDGE_DOCKER is set (then that is a failure).
@@ -135,6 +136,24 @@ is($r->{verdict}, 'AC', 'then a hello world: AC');
 cmp_ok($r->{tests}[0]{memory_kb}, '<', 16 * 1024, 'its own peak, not the big one\'s')
     or diag($json->encode($r));
 cmp_ok($r->{tests}[0]{cpu_time_ms}, '<', 50, 'its own CPU time');
+
+# an interactive problem: not run, said so, and the slot goes on
+my ($code) = admin_json(PUT => '/problems/inter', { interactor => {
+    language => 'python', files => [{ name => 'i.py', content => "print(1)\n" }] },
+    tests => [{ stdin => "1\n", expected_output => "1\n" }] });
+is($code, 201, 'an interactive problem');
+(undef, $r) = http_json(POST => '/problems/inter/submissions',
+                        { language => 'python', source => "print(input())\n" });
+my $id = $r->{id};
+wait_until(sub { (undef, $r) = http_json(GET => "/submissions/$id");
+                 ($r->{status} // '') !~ /^(QUEUED|RUNNING|COMPILING)$/ }, 60);
+is($r->{verdict}, 'IE', 'an interactive problem: IE');
+like(Test::Judge::Nginx::slurp(servroot() . '/logs/worker-w1.log'),
+     qr/docker: slot \d+: the docker backend does not run interactive problems/,
+     'the worker says why');
+$r = judged({language => 'python', source => "print(21 * 2)\n",
+             tests => [{input => '', expected_output => "42\n"}]});
+is($r->{verdict}, 'AC', 'the next submission is judged');
 
 ok(stop_worker($pid), 'the worker stops on TERM');
 is_deeply([owned_containers(servroot() . '/w1')], [],

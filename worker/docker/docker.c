@@ -641,6 +641,26 @@ docker_cleanup(pool_container_t *c, int box, int tmp,
 }
 
 
+/*
+ * An IE is logged where it is understood: the result's message may not
+ * reach anyone else (a hidden test's, an interactor's).  A kill on
+ * request is no failure.
+ */
+static int
+docker_failed(docker_sandbox_t *sb, sandbox_result_t *res)
+{
+    const pool_config_t  *pc = pool_config(sb->d->pool);
+    char                  msg[320];
+
+    if (pc->log != NULL && strcmp(res->message, "killed on request") != 0) {
+        snprintf(msg, sizeof(msg), "docker: slot %u: %s", sb->slot,
+                 res->message);
+        pc->log(pc->log_data, 1, msg);
+    }
+    return -1;
+}
+
+
 static int
 docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
 {
@@ -675,12 +695,12 @@ docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
         }
         snprintf(res->message, sizeof(res->message), "the docker backend "
                  "does not run interactive problems");
-        return -1;
+        return docker_failed(sb, res);
     }
     if (spec->nbinds > 0) {
         snprintf(res->message, sizeof(res->message), "the docker backend "
                  "takes no binds");
-        return -1;
+        return docker_failed(sb, res);
     }
     if (docker_kill_pending(sb)) {
         snprintf(res->message, sizeof(res->message), "killed on request");
@@ -838,7 +858,7 @@ done:
     sb->times.exec_inspect_us += et->exec_inspect_us - et0.exec_inspect_us;
     sb->times.total_us += docker_now_us() - t0;
     sb->times.runs++;
-    return res->status == SANDBOX_IE ? -1 : 0;
+    return res->status == SANDBOX_IE ? docker_failed(sb, res) : 0;
 }
 
 
