@@ -68,11 +68,13 @@ sub docker_gate {
                      . "(set JUDGE_DOCKER=1 to make that a failure)";
 }
 
-# The ids of the containers a worker with state dir $dir owns.
+# The ids of the containers a worker with state dir $dir owns (those of
+# its pool $pool only: "runner", "builder").
 sub owned_containers {
-    my ($dir) = @_;
+    my ($dir, $pool) = @_;
     my $filter = JSON::PP->new->encode(
-        { label => ['ngx-judge.owner=' . hostname() . ":$dir"] });
+        { label => ['ngx-judge.owner=' . hostname() . ":$dir",
+                    ($pool ? ("ngx-judge.pool=$pool") : ())] });
     $filter =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
     my ($code, $list) = docker_api(GET => "/containers/json?all=1&filters=$filter");
     return map { $_->{Id} } @{ $list // [] };

@@ -5,9 +5,10 @@
 # no process of a run outlives it, no container beyond the pool's, none
 # at all once the worker has stopped.  What a run leaves in its container
 # (a process, a file in /tmp, a SysV IPC object) is not seen by the next
-# run: the container is replaced.  A worker killed by SIGKILL leaves its
-# containers to its successor, which removes them; a daemon that does not
-# answer makes the worker give up within its timeout, not hang.
+# run: the container is replaced, as it is after --docker-uses runs.  A
+# worker killed by SIGKILL leaves its containers to its successor, which
+# removes them; a daemon that does not answer makes the worker give up
+# within its timeout, not hang.
 #
 # Skipped without a docker daemon holding ngx-judge/runner:bookworm,
 # unless JUDGE_DOCKER is set (then that is a failure).
@@ -145,12 +146,24 @@ my @left = owned_containers($state);
 kill 'KILL', $pid;
 waitpid $pid, 0;
 is(scalar(@left), 2, 'a worker killed by SIGKILL leaves its two containers');
-$pid = docker_worker('w1');
+$pid = docker_worker('w1', '--docker-uses', 2);
 my %old = map { $_ => 1 } @left;
 ok(wait_until(sub { !grep { $old{$_} } owned_containers($state) }, 60),
    'its successor removes them');
 ok(wait_until(sub { owned_containers($state) == 2 }, 60),
    'and has its own two');
+
+# with --docker-uses 2, a runner serves two runs, then is replaced
+my ($runner) = owned_containers($state, 'runner');
+my $hello = {language => 'c', source => $::C . "int main(void) { puts(\"x\"); return 0; }\n",
+             tests => [{input => '', expected_output => "x\n"}]};
+is(judged($hello)->{verdict}, 'AC', 'a first run');
+is_deeply([owned_containers($state, 'runner')], [$runner],
+          'in the runner, which stays');
+is(judged($hello)->{verdict}, 'AC', 'a second run');
+ok(wait_until(sub { my @r = owned_containers($state, 'runner');
+                    @r == 1 && $r[0] ne $runner }, 60),
+   'then the runner is replaced by a new one');
 ok(stop_worker($pid), 'the worker stops on TERM');
 is_deeply([owned_containers($state)], [], 'and its containers are gone');
 
