@@ -151,6 +151,7 @@ main(int argc, char **argv)
     docker_t                 *d;
     uint64_t                 *t[M_N], t0, med[M_N];
     char                      path[4096], err[512], owner[300];
+    char                      host[256] = "";
     char                     *bare_argv[2];
     int                       rounds, runs, r, i, m, n;
     double                    per;
@@ -180,7 +181,9 @@ main(int argc, char **argv)
         return 1;
     }
 
-    snprintf(owner, sizeof(owner), "bench-docker:%d", (int) getpid());
+    /* one owner per host: a run killed halfway is cleaned up by the next */
+    gethostname(host, sizeof(host) - 1);
+    snprintf(owner, sizeof(owner), "bench-docker:%s", host);
     memset(&dc, 0, sizeof(dc));
     dc.socket_path = DOCKER_DEFAULT_SOCKET;
     dc.image = DOCKER_DEFAULT_IMAGE;
@@ -201,6 +204,7 @@ main(int argc, char **argv)
     inst = docker_backend.create(&cfg, err, sizeof(err));
     if (inst == NULL) {
         fprintf(stderr, "docker sandbox: %s\n", err);
+        docker_close(d);
         return 1;
     }
 
@@ -214,7 +218,7 @@ main(int argc, char **argv)
         if (bare_run(bare_argv) < 0 || sandboxed_run(native, NULL, &spec) < 0
             || sandboxed_run(NULL, inst, &spec) < 0)
         {
-            return 1;
+            goto failed;
         }
     }
     dt = docker_instance_times(inst);
@@ -232,7 +236,7 @@ main(int argc, char **argv)
                      : sandboxed_run(native, m == M_DOCKER ? inst : NULL,
                                      &spec)) < 0)
                 {
-                    return 1;
+                    goto failed;
                 }
                 t[m][r * runs + i] = now_ns() - t0;
             }
@@ -278,4 +282,11 @@ main(int argc, char **argv)
     sandbox_destroy(native);
     docker_close(d);
     return 0;
+
+failed:
+
+    /* the container goes in any case */
+    docker_backend.destroy(inst);
+    docker_close(d);
+    return 1;
 }
