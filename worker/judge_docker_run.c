@@ -21,6 +21,9 @@
  * with the run, and the status says there was one.
  *
  * Status line: "<nonce> <wait status> <exec errno> <maxrss KB> <leftover>".
+ * Exit status 125: this process failed before the program started (the
+ * sandbox's fault); 124: the status could not be written (the program
+ * filled /tmp or took the file's place).
  */
 
 #include <errno.h>
@@ -168,7 +171,7 @@ main(int argc, char **argv)
     fd = open(argv[6], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
               0600);
     if (fd < 0 || write(fd, line, (size_t) n) != n) {
-        return 125;
+        return 124;
     }
     close(fd);
     return 0;

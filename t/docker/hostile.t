@@ -89,6 +89,9 @@ our @Cases = (
      $C . "int main(void) { FILE *f = fopen(\"/proc/sysvipc/shm\", \"r\"); char l[512]; int n = 0;"
         . " while (fgets(l, sizeof(l), f)) n++; puts(n == 1 ? \"x\" : \"seen\"); return 0; }\n",
      undef, 'AC', "x\n"],
+    ['a program that kills the wrapper running it: its own fault, RE, not IE',
+     $C . "#include <signal.h>\nint main(void) { kill(getppid(), SIGKILL); puts(\"x\"); return 0; }\n",
+     undef, 'RE', undef, qr/^the program's end was not reported/],
     ['ns_last_pid can be read, not written',
      $C . "int main(void) { int fd = open(\"/proc/sys/kernel/ns_last_pid\", O_RDWR);"
         . " int r = open(\"/proc/sys/kernel/ns_last_pid\", O_RDONLY);"

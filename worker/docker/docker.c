@@ -39,6 +39,8 @@
 #define DOCKER_EXTRA_PIDS   2           /* the container's first, the wrapper */
 #define DOCKER_START_PIDS   32          /* runc's init, while the exec starts */
 #define DOCKER_STDIN        "/tmp/.judge-stdin"
+#define DOCKER_WRAPPER_FAILED  125      /* before the program started; 126
+                                           and 127: docker could not run it */
 #define DOCKER_STATUS       "/tmp/.judge-status"
 #define DOCKER_KILL_REQUESTED  100
 
@@ -504,12 +506,22 @@ docker_verdict(const docker_run_t *r, const docker_status_t *st,
     if (r->kill_reason == DOCKER_KILL_REQUESTED) {
         res->status = SANDBOX_IE;
         snprintf(res->message, sizeof(res->message), "killed on request");
-    } else if (!st->valid && r->kill_reason == 0 && !oom) {
+    } else if (!st->valid && r->kill_reason == 0 && !oom
+               && wrapper_exit >= DOCKER_WRAPPER_FAILED && wrapper_exit <= 127)
+    {
         res->status = SANDBOX_IE;
         snprintf(res->message, sizeof(res->message),
-                 "the run's wrapper gave no status (exit code %d%s%.120s)",
-                 wrapper_exit, r->err_len > 0 ? ": " : "",
-                 r->err_len > 0 ? r->err : "");
+                 "the run's wrapper failed%s%.160s",
+                 r->err_len > 0 ? ": " : "", r->err_len > 0 ? r->err : "");
+    } else if (!st->valid && r->kill_reason == 0 && !oom) {
+        /* the wrapper ran the program and was then killed (by it: same
+         * user) or could not write the status (the program filled /tmp):
+         * the program's doing */
+        res->status = SANDBOX_RE;
+        res->exit_code = wrapper_exit;
+        snprintf(res->message, sizeof(res->message),
+                 "the program's end was not reported: it killed its "
+                 "wrapper or filled /tmp (exit code %d)", wrapper_exit);
     } else if (st->valid && st->exec_errno == ENOEXEC) {
         res->status = SANDBOX_RE;
         res->exit_code = 127;
@@ -610,7 +622,8 @@ docker_collect(int box, const sandbox_spec_t *spec, sandbox_result_t *res)
 /*
  * After the run: anything it left gives the container up.  Processes
  * still alive (the wrapper kills what it can see, this what it could
- * not), files in /tmp, SysV IPC objects; /box is emptied and handed back
+ * not), zombies (a program that killed its wrapper leaves its children
+ * to the container's first process, which reaps nothing), files in /tmp, SysV IPC objects; /box is emptied and handed back
  * to the program's user whatever it did to it.
  */
 static int
@@ -620,7 +633,7 @@ docker_cleanup(pool_container_t *c, int box, int tmp,
     char  err[256];
     int   dirty = st->leftover;
 
-    if (host_kill_rest(&c->cg) != 0) {
+    if (host_kill_rest(&c->cg) != 0 || host_cgroup_tasks(&c->cg) != 1) {
         dirty = 1;
     }
     (void) unlinkat(tmp, ".judge-stdin", 0);

@@ -242,6 +242,18 @@ host_cgroup_finish(const host_cgroup_t *cg, uint64_t *peak_bytes,
 
 
 int
+host_cgroup_tasks(const host_cgroup_t *cg)
+{
+    uint64_t  n;
+
+    if (host_read_u64(cg->pids, "pids.current", &n) < 0) {
+        return -1;
+    }
+    return (int) n;
+}
+
+
+int
 host_cgroup_pids(const host_cgroup_t *cg, unsigned pids)
 {
     char  n[32];

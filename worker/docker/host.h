@@ -44,6 +44,12 @@ int host_cgroup_cpu(const host_cgroup_t *cg, uint64_t *ns);
 int host_cgroup_finish(const host_cgroup_t *cg, uint64_t *peak_bytes,
     uint64_t *oom_kills);
 
+/*
+ * The container's tasks as its process limit counts them (threads, and
+ * zombies nobody reaps: its first process does not), -1 on error.
+ */
+int host_cgroup_tasks(const host_cgroup_t *cg);
+
 /* Sets the container's process limit. */
 int host_cgroup_pids(const host_cgroup_t *cg, unsigned pids);
 
