@@ -334,7 +334,8 @@ docker_run_frame(void *data, unsigned stream, const char *bytes, size_t len)
 
 /*
  * Between frames: the run's process limit once the exec has started (the
- * wrapper waits for it, and the wall clock starts then), kill requests,
+ * wrapper waits for it, and the run's clocks and memory peak start then),
+ * kill requests,
  * tree CPU, wall time, the hook's time.  Returns the milliseconds to the
  * next call: 1 while the wrapper waits.
  */
@@ -349,8 +350,11 @@ docker_run_tick(void *data)
                                        r->lim->processes + DOCKER_EXTRA_PIDS)
                       == 0;
         r->sb->times.exec_ready_us += now - r->start_us;
-        /* the run's wall clock starts with it, not with docker's exec */
+        /* the run is measured from here, not from docker's exec: runc's
+         * init ran in the same cgroup */
         r->start_us = now;
+        host_cgroup_reset_peak(&r->c->cg);
+        (void) host_cgroup_cpu(&r->c->cg, &r->cpu0_ns);
     }
 
     if (docker_kill_pending(r->sb)) {
@@ -623,8 +627,9 @@ docker_collect(int box, const sandbox_spec_t *spec, sandbox_result_t *res)
  * After the run: anything it left gives the container up.  Processes
  * still alive (the wrapper kills what it can see, this what it could
  * not), zombies (a program that killed its wrapper leaves its children
- * to the container's first process, which reaps nothing), files in /tmp, SysV IPC objects; /box is emptied and handed back
- * to the program's user whatever it did to it.
+ * to the container's first process, which reaps nothing), files in
+ * /tmp, SysV IPC objects; /box is emptied and handed back to the
+ * program's user whatever it did to it.
  */
 static int
 docker_cleanup(pool_container_t *c, int box, int tmp,

@@ -113,6 +113,7 @@ host_cgroup_open(host_cgroup_t *cg, pid_t pid, char *err, size_t errlen)
 
     memset(cg, 0, sizeof(*cg));
     cg->init_pid = pid;
+    cg->peak_fd = -1;
     snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
     f = fopen(path, "re");
     if (f == NULL) {
@@ -162,7 +163,32 @@ host_cgroup_open(host_cgroup_t *cg, pid_t pid, char *err, size_t errlen)
                  "/sys/fs/cgroup: the worker needs the host's", (int) pid);
         return -1;
     }
+    if (cg->version == 2) {
+        snprintf(line, sizeof(line), "%.400s/memory.peak", cg->mem);
+        cg->peak_fd = open(line, O_RDWR | O_CLOEXEC);
+    }
     return 0;
+}
+
+
+void
+host_cgroup_close(host_cgroup_t *cg)
+{
+    if (cg->peak_fd >= 0) {
+        close(cg->peak_fd);
+        cg->peak_fd = -1;
+    }
+}
+
+
+void
+host_cgroup_reset_peak(const host_cgroup_t *cg)
+{
+    if (cg->version == 1) {
+        (void) host_write_text(cg->mem, "memory.max_usage_in_bytes", "0");
+    } else if (cg->peak_fd >= 0) {
+        (void) !pwrite(cg->peak_fd, "0", 1, 0);
+    }
 }
 
 
@@ -182,23 +208,19 @@ host_cgroup_prepare(const host_cgroup_t *cg, uint64_t memory_bytes,
          * that one above the other: one order or the other works */
         (void) host_write_text(cg->mem, "memory.limit_in_bytes", mem);
         (void) host_write_text(cg->mem, "memory.memsw.limit_in_bytes", mem);
-        ok = host_write_text(cg->mem, "memory.limit_in_bytes", mem) == 0
-             && host_write_text(cg->mem, "memory.max_usage_in_bytes", "0")
-                == 0;
+        ok = host_write_text(cg->mem, "memory.limit_in_bytes", mem) == 0;
         ok = ok && host_read_key(cg->mem, "memory.oom_control", "oom_kill",
                                  oom_kills) == 0;
         ok = ok && host_read_u64(cg->cpu, "cpuacct.usage", cpu_ns) == 0;
     } else {
         (void) host_write_text(cg->mem, "memory.swap.max", "0");
-        /* memory.peak is reset by a write from Linux 6.12 on; before, it
-         * holds the container's peak, which can only make MLE likelier */
-        (void) host_write_text(cg->mem, "memory.peak", "0");
         ok = host_write_text(cg->mem, "memory.max", mem) == 0
              && host_read_key(cg->mem, "memory.events", "oom_kill",
                               oom_kills) == 0
              && host_cgroup_cpu(cg, cpu_ns) == 0;
     }
     ok = ok && host_write_text(cg->pids, "pids.max", n) == 0;
+    host_cgroup_reset_peak(cg);
 
     if (!ok) {
         snprintf(err, errlen, "setting the limits of cgroup %s: %s", cg->mem,
@@ -235,9 +257,19 @@ host_cgroup_finish(const host_cgroup_t *cg, uint64_t *peak_bytes,
                && host_read_key(cg->mem, "memory.oom_control", "oom_kill",
                                 oom_kills) == 0 ? 0 : -1;
     }
-    return host_read_u64(cg->mem, "memory.peak", peak_bytes) == 0
-           && host_read_key(cg->mem, "memory.events", "oom_kill", oom_kills)
-              == 0 ? 0 : -1;
+    if (cg->peak_fd >= 0) {
+        char     buf[64];
+        ssize_t  n = pread(cg->peak_fd, buf, sizeof(buf) - 1, 0);
+
+        if (n <= 0) {
+            return -1;
+        }
+        buf[n] = '\0';
+        *peak_bytes = strtoull(buf, NULL, 10);
+    } else if (host_read_u64(cg->mem, "memory.peak", peak_bytes) < 0) {
+        return -1;
+    }
+    return host_read_key(cg->mem, "memory.events", "oom_kill", oom_kills);
 }
 
 

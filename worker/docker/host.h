@@ -26,11 +26,20 @@ typedef struct {
     char         cpu[HOST_PATH_MAX];    /* v1: cpuacct; v2: the group */
     char         mem[HOST_PATH_MAX];
     char         pids[HOST_PATH_MAX];
+    int          peak_fd;           /* v2: memory.peak, reset per fd */
 } host_cgroup_t;
 
 
 /* Finds the cgroup of the container whose first process is "pid". */
 int host_cgroup_open(host_cgroup_t *cg, pid_t pid, char *err, size_t errlen);
+void host_cgroup_close(host_cgroup_t *cg);
+
+/*
+ * Resets the memory peak: v1's memory.max_usage_in_bytes; v2's
+ * memory.peak from Linux 6.12 on, for reads through the descriptor kept
+ * in cg (before, the peak is the container's: MLE can only come sooner).
+ */
+void host_cgroup_reset_peak(const host_cgroup_t *cg);
 
 /*
  * Before a run: sets the memory limit (swap off) and the process limit

@@ -166,6 +166,7 @@ pool_start_one(pool_t *p, engine_t *e, int kind, pool_container_t *c,
     }
     c->pid = (pid_t) pid;
     if (host_cgroup_open(&c->cg, c->pid, err, errlen) < 0) {
+        host_cgroup_close(&c->cg);
         (void) engine_remove(e, c->id);
         return -1;
     }
@@ -230,6 +231,7 @@ pool_refill_main(void *arg)
                 pool_log(p, 1, "docker: removing container %.12s: %s",
                          en->c.id, engine_error(p->engine));
             }
+            host_cgroup_close(&en->c.cg);
             free(en);
             pthread_mutex_lock(&p->lock);
         }
@@ -270,6 +272,7 @@ pool_refill_main(void *arg)
                 }
                 en = calloc(1, sizeof(*en));
                 if (en == NULL) {
+                    host_cgroup_close(&c.cg);
                     (void) engine_remove(p->engine, c.id);
                     pthread_mutex_lock(&p->lock);
                     failed = 1;
@@ -391,11 +394,13 @@ pool_close(pool_t *p)
     for (kind = 0; kind < POOL_KINDS; kind++) {
         for (en = p->live[kind]; en != NULL; en = next) {
             next = en->next;
+            host_cgroup_close(&en->c.cg);
             free(en);
         }
     }
     for (en = p->doomed; en != NULL; en = next) {
         next = en->next;
+        host_cgroup_close(&en->c.cg);
         free(en);
     }
     if (p->started) {
