@@ -335,9 +335,8 @@ docker_run_frame(void *data, unsigned stream, const char *bytes, size_t len)
 /*
  * Between frames: the run's process limit once the exec has started (the
  * wrapper waits for it, and the run's clocks and memory peak start then),
- * kill requests,
- * tree CPU, wall time, the hook's time.  Returns the milliseconds to the
- * next call: 1 while the wrapper waits.
+ * kill requests, tree CPU, wall time, the hook's time.  Returns the
+ * milliseconds to the next call: 1 while the wrapper waits.
  */
 static int
 docker_run_tick(void *data)
