@@ -83,6 +83,20 @@ static const struct option_def option_defs[] = {
       "do not detach from the terminal" },
     { "verbose", 'v', OPT_VERBOSE, CFG(verbose), NULL,
       "log debug messages too" },
+    { "backend", 0, OPT_STRING, CFG(backend), "NAME",
+      "sandbox: native (default) or docker (docs/DOCKER.md)" },
+    { "docker-socket", 0, OPT_STRING, CFG(docker_socket), "PATH",
+      "the docker daemon's socket (/var/run/docker.sock)" },
+    { "docker-image", 0, OPT_STRING, CFG(docker_image), "IMAGE",
+      "the runs' image (ngx-judge/runner:bookworm)" },
+    { "docker-wrapper", 0, OPT_STRING, CFG(docker_wrapper), "FILE",
+      "judge-docker-run (default: beside judge-worker)" },
+    { "docker-uses", 0, OPT_UINT, CFG(docker_uses), "N",
+      "runs per container before it is replaced (50)" },
+    { "docker-idle", 0, OPT_SECONDS, CFG(docker_idle_ms), "SECONDS",
+      "an idle container is replaced after this long (600)" },
+    { "docker-builders", 0, OPT_UINT, CFG(docker_builders), "N",
+      "warm containers for compiles (half the slots)" },
 };
 
 #define N_OPTIONS  (sizeof(option_defs) / sizeof(option_defs[0]))
@@ -99,6 +113,8 @@ config_init(struct config *cfg)
     cfg->drain_timeout_ms = CONFIG_DEFAULT_DRAIN;
     cfg->max_frame = CONFIG_DEFAULT_MAX_FRAME;
     cfg->data_cache_size = CONFIG_DEFAULT_DATA_CACHE;
+    cfg->docker_uses = CONFIG_DEFAULT_DOCKER_USES;
+    cfg->docker_idle_ms = CONFIG_DEFAULT_DOCKER_IDLE;
 }
 
 
@@ -709,6 +725,61 @@ config_load_id(struct config *cfg, char *err, size_t errlen)
  * The state dir, default or given, as an absolute path: the worker
  * leaves the current directory when it detaches.
  */
+/*
+ * Checks the backend's name; for docker, fills in the defaults: the
+ * wrapper is looked for beside the running binary.
+ */
+static int
+config_backend(struct config *cfg, char *err, size_t errlen)
+{
+    char     self[PATH_MAX], *slash;
+    ssize_t  n;
+
+    if (cfg->backend == NULL || strcmp(cfg->backend, "native") == 0) {
+        return 0;
+    }
+    if (strcmp(cfg->backend, "docker") != 0) {
+        snprintf(err, errlen, "backend: expected native or docker, not "
+                 "\"%s\"", cfg->backend);
+        return -1;
+    }
+
+    if (cfg->docker_socket == NULL) {
+        cfg->docker_socket = strdup("/var/run/docker.sock");
+    }
+    if (cfg->docker_image == NULL) {
+        cfg->docker_image = strdup("ngx-judge/runner:bookworm");
+    }
+    if (cfg->docker_wrapper == NULL) {
+        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0) {
+            snprintf(err, errlen, "cannot find judge-docker-run: readlink "
+                     "/proc/self/exe: %s (give --docker-wrapper)",
+                     strerror(errno));
+            return -1;
+        }
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        *slash = '\0';
+        if (asprintf(&cfg->docker_wrapper, "%s/judge-docker-run", self)
+            == -1)
+        {
+            cfg->docker_wrapper = NULL;
+        }
+    }
+    if (cfg->docker_builders == 0) {
+        cfg->docker_builders = cfg->slots / 2 > 0 ? cfg->slots / 2 : 1;
+    }
+    if (cfg->docker_socket == NULL || cfg->docker_image == NULL
+        || cfg->docker_wrapper == NULL)
+    {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+
 static int
 config_state_dir(struct config *cfg, char *err, size_t errlen)
 {
@@ -841,6 +912,10 @@ config_finish(struct config *cfg, char *err, size_t errlen)
 
     if (cfg->slots == 0) {
         cfg->slots = sysinfo_cores();
+    }
+
+    if (config_backend(cfg, err, errlen) != 0) {
+        return -1;
     }
 
     if (cfg->abi == NULL) {

@@ -25,6 +25,8 @@
 #define CONFIG_DEFAULT_MAX_FRAME   (16 * 1024 * 1024)
 #define CONFIG_DEFAULT_DATA_CACHE  (2ULL * 1024 * 1024 * 1024)
 #define CONFIG_ID_MAX              64
+#define CONFIG_DEFAULT_DOCKER_USES 50
+#define CONFIG_DEFAULT_DOCKER_IDLE 600000          /* ms */
 
 
 struct config {
@@ -49,6 +51,13 @@ struct config {
     uint64_t   max_frame;
     bool       foreground;
     uint32_t   verbose;
+    char      *backend;            /* "native" (default) or "docker" */
+    char      *docker_socket;
+    char      *docker_image;
+    char      *docker_wrapper;     /* default: judge-docker-run beside us */
+    uint32_t   docker_uses;        /* runs per container */
+    uint32_t   docker_idle_ms;     /* idle time before it is replaced */
+    uint32_t   docker_builders;    /* 0: half the slots, at least 1 */
 
     /* derived by config_finish() */
     struct frontend   *frontends;

@@ -1831,14 +1831,16 @@ executor_forget_artifact(struct executor *ex, const char *hash)
 
 /*
  * Creates the executor: the caches, one sandbox per slot (slot numbers
- * 0..threads-1) and a thread for each.  Test files are taken from "data"
+ * 0..threads-1) and a thread for each, of "backend" with "backend_data"
+ * (NULL: the native sandbox).  Test files are taken from "data"
  * (the caller's, shared); results go to "report" and missing test files
  * to "want", both called with "report_data".  Returns NULL with the
  * reason in "err"; nothing is left running then.
  */
 struct executor *
 executor_create(uint32_t threads, const struct languages *languages,
-                struct data_cache *data, executor_report_pt report,
+                struct data_cache *data, const sandbox_backend_t *backend,
+                void *backend_data, executor_report_pt report,
                 executor_want_pt want, void *report_data, struct log *lg,
                 char *err, size_t errlen)
 {
@@ -1929,6 +1931,8 @@ executor_create(uint32_t threads, const struct languages *languages,
         cfg.slot = i;
         cfg.binds = binds;
         cfg.nbinds = nbinds;
+        cfg.backend = backend;
+        cfg.backend_data = backend_data;
 
         th->sb = sandbox_create(&cfg, why, sizeof(why));
         if (th->sb == NULL) {
@@ -1966,7 +1970,8 @@ executor_create(uint32_t threads, const struct languages *languages,
         th->started = true;
     }
 
-    log_info(lg, "executor: %u slot(s), each with its own sandbox", threads);
+    log_info(lg, "executor: %u slot(s), each with its own %s sandbox",
+             threads, backend != NULL ? backend->name : "native");
 
     return ex;
 }

@@ -41,6 +41,7 @@
 #include "datacache.h"
 #include "languages.h"
 #include "log.h"
+#include "sandbox.h"
 
 
 struct executor;
@@ -67,6 +68,8 @@ typedef int (*executor_want_pt)(void *data, const char *hash, uint64_t size);
 struct executor *executor_create(uint32_t threads,
                                  const struct languages *languages,
                                  struct data_cache *data,
+                                 const sandbox_backend_t *backend,
+                                 void *backend_data,
                                  executor_report_pt report,
                                  executor_want_pt want,
                                  void *report_data, struct log *lg,

@@ -320,6 +320,56 @@ worker_uses_tls(const struct worker *w)
 
 
 /*
+ * The docker backend's pools log through the worker's log, from their
+ * own thread too.
+ */
+static void
+worker_docker_log(void *data, int error, const char *msg)
+{
+    struct worker  *w = data;
+
+    if (error) {
+        log_error(&w->log, "%s", msg);
+    } else {
+        log_info(&w->log, "%s", msg);
+    }
+}
+
+
+/*
+ * --backend docker: the warm containers, labelled with this host and
+ * state dir, so that a worker restarted there removes what its killed
+ * predecessor left.  Opened after the fork to the background: the pools
+ * have a thread.
+ */
+static int
+worker_docker(struct worker *w, char *err, size_t errlen)
+{
+    docker_config_t  dc;
+    char             owner[PATH_MAX + 300];
+
+    snprintf(owner, sizeof(owner), "%s:%s", w->host.hostname,
+             w->cfg.state_dir);
+
+    memset(&dc, 0, sizeof(dc));
+    dc.socket_path = w->cfg.docker_socket;
+    dc.image = w->cfg.docker_image;
+    dc.owner = owner;
+    dc.wrapper = w->cfg.docker_wrapper;
+    dc.runners = w->cfg.slots;
+    dc.builders = w->cfg.docker_builders;
+    dc.uses = w->cfg.docker_uses;
+    dc.idle_s = (w->cfg.docker_idle_ms + 999) / 1000;
+    dc.timeout_ms = DOCKER_DEFAULT_TIMEOUT;
+    dc.log = worker_docker_log;
+    dc.log_data = w;
+
+    w->docker = docker_open(&dc, err, errlen);
+    return w->docker != NULL ? 0 : -1;
+}
+
+
+/*
  * Everything before the first dial, in an order that reports errors on
  * the terminal while there still is one.
  */
@@ -394,8 +444,16 @@ worker_setup(struct worker *w, char *err, size_t errlen)
         return -1;
     }
 
+    if (w->cfg.backend != NULL && strcmp(w->cfg.backend, "docker") == 0
+        && worker_docker(w, err, errlen) != 0)
+    {
+        return -1;
+    }
+
     if (tasks_init(&w->tasks, w->cfg.slots, &w->languages, data_dir,
-                   w->cfg.data_cache_size, &w->log, err, errlen) != 0)
+                   w->cfg.data_cache_size,
+                   w->docker != NULL ? &docker_backend : NULL, w->docker,
+                   &w->log, err, errlen) != 0)
     {
         return -1;
     }
@@ -527,6 +585,8 @@ main(int argc, char **argv)
     if (w.tasks.executor != NULL) {
         tasks_free(&w.tasks);
     }
+
+    docker_close(w.docker);
 
     if (w.signal_fd != -1) {
         (void) close(w.signal_fd);

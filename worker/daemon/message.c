@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docker.h"
 #include "message.h"
 #include "sandbox.h"
 #include "text.h"
@@ -88,7 +89,11 @@ message_put_register(struct frame_writer *out, size_t max_frame,
     }
 
     if (rc == 0) {
-        sandbox_host_info(NULL, &sandbox_info);
+        if (cfg->backend != NULL && strcmp(cfg->backend, "docker") == 0) {
+            docker_backend.host_info(NULL, &sandbox_info);
+        } else {
+            sandbox_host_info(NULL, &sandbox_info);
+        }
 
         sandbox.backend = (char *) sandbox_info.backend;
         sandbox.cgroup_version = sandbox_info.cgroup_version;

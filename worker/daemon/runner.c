@@ -666,6 +666,7 @@ runner_compile(sandbox_t *sb, const struct language *l,
     spec.nfiles = src->n;
     spec.collect = &collect;
     spec.ncollect = 1;
+    spec.build = 1;
     runner_limits(NULL, &defaults, l, program_bytes(src), &spec.limits);
 
     (void) sandbox_run(sb, &spec, &res);

@@ -38,8 +38,9 @@ static void tasks_complete(struct tasks *t, struct task_result *r);
  */
 int
 tasks_init(struct tasks *t, uint32_t slots, const struct languages *languages,
-           const char *data_dir, uint64_t data_max, struct log *lg,
-           char *err, size_t errlen)
+           const char *data_dir, uint64_t data_max,
+           const sandbox_backend_t *backend, void *backend_data,
+           struct log *lg, char *err, size_t errlen)
 {
     int  rc;
 
@@ -71,8 +72,9 @@ tasks_init(struct tasks *t, uint32_t slots, const struct languages *languages,
 
     fetches_init(&t->fetches, &t->data);
 
-    t->executor = executor_create(slots, languages, &t->data, tasks_report,
-                                  tasks_want, t, lg, err, errlen);
+    t->executor = executor_create(slots, languages, &t->data, backend,
+                                  backend_data, tasks_report, tasks_want, t,
+                                  lg, err, errlen);
     if (t->executor == NULL) {
         data_cache_close(&t->data);
         (void) close(t->event_fd);

@@ -68,7 +68,8 @@ struct tasks {
 
 int   tasks_init(struct tasks *t, uint32_t slots,
                  const struct languages *languages, const char *data_dir,
-                 uint64_t data_max, struct log *lg, char *err,
+                 uint64_t data_max, const sandbox_backend_t *backend,
+                 void *backend_data, struct log *lg, char *err,
                  size_t errlen);
 void  tasks_free(struct tasks *t);
 void  tasks_end_session(struct tasks *t);

@@ -13,6 +13,7 @@
 
 #include "backoff.h"
 #include "config.h"
+#include "docker.h"
 #include "frontends.h"
 #include "languages.h"
 #include "log.h"
@@ -26,6 +27,7 @@ struct worker {
     struct languages    languages;
     struct host_facts   host;
     struct tasks        tasks;
+    docker_t           *docker;         /* --backend docker's pools */
     SSL_CTX            *tls;            /* NULL without https:// masters */
     int                 signal_fd;
     struct cpu_sample   cpu_prev;       /* for the next heartbeat's CPU % */

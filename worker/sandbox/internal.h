@@ -91,6 +91,8 @@ typedef struct {
 
 
 struct sandbox_s {
+    const sandbox_backend_t *backend;   /* another backend's, or NULL */
+    void               *instance;       /* ... and its instance */
     unsigned            slot;
     uid_t               uid_out;        /* program uid outside */
     gid_t               gid_out;

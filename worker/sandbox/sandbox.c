@@ -131,6 +131,29 @@ sbx_copy_binds(const sandbox_bind_t *src, size_t n)
 }
 
 
+/* An instance of another backend, behind a sandbox_t of its own. */
+static sandbox_t *
+sbx_backend_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
+{
+    sandbox_t  *sb;
+
+    sb = calloc(1, sizeof(*sb));
+    if (sb == NULL) {
+        snprintf(errbuf, errlen, "allocating the sandbox: %s",
+                 strerror(ENOMEM));
+        return NULL;
+    }
+    sb->backend = cfg->backend;
+    sb->slot = cfg->slot;
+    sb->instance = cfg->backend->create(cfg, errbuf, errlen);
+    if (sb->instance == NULL) {
+        free(sb);
+        return NULL;
+    }
+    return sb;
+}
+
+
 sandbox_t *
 sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
 {
@@ -140,6 +163,10 @@ sandbox_create(const sandbox_config_t *cfg, char *errbuf, size_t errlen)
     struct rlimit    rl;
 
     err.msg[0] = '\0';
+
+    if (cfg->backend != NULL) {
+        return sbx_backend_create(cfg, errbuf, errlen);
+    }
 
     if (cfg->nbinds > SBX_MAX_BINDS) {
         sbx_fail(&err, 0, "too many binds");
@@ -233,6 +260,11 @@ sandbox_destroy(sandbox_t *sb)
     if (sb == NULL) {
         return;
     }
+    if (sb->backend != NULL) {
+        sb->backend->destroy(sb->instance);
+        free(sb);
+        return;
+    }
     sbx_init_kill(sb);
     sbx_cgroup_teardown(sb);
     sbx_filter_free(&sb->filter);
@@ -254,6 +286,10 @@ sandbox_kill(sandbox_t *sb)
 {
     uint64_t  one = 1;
 
+    if (sb->backend != NULL) {
+        sb->backend->kill(sb->instance);
+        return;
+    }
     while (write(sb->kill_fd, &one, sizeof(one)) < 0 && errno == EINTR) {
         /* retry */
     }
@@ -265,6 +301,10 @@ sandbox_kill_clear(sandbox_t *sb)
 {
     uint64_t  count;
 
+    if (sb->backend != NULL) {
+        sb->backend->kill_clear(sb->instance);
+        return;
+    }
     while (read(sb->kill_fd, &count, sizeof(count)) < 0 && errno == EINTR) {
         /* retry; EAGAIN: nothing was pending */
     }
@@ -274,6 +314,10 @@ sandbox_kill_clear(sandbox_t *sb)
 void
 sandbox_host_info(const sandbox_t *sb, sandbox_host_info_t *info)
 {
+    if (sb != NULL && sb->backend != NULL) {
+        sb->backend->host_info(sb->instance, info);
+        return;
+    }
     memset(info, 0, sizeof(*info));
     info->backend = "native";
     if (sb != NULL) {
@@ -877,6 +921,10 @@ sandbox_run(sandbox_t *sb, const sandbox_spec_t *spec, sandbox_result_t *res)
     sbx_err_t         err;
     uint64_t          cg_cpu = 0;
     int               oom = 0, rc;
+
+    if (sb->backend != NULL) {
+        return sb->backend->run(sb->instance, spec, res);
+    }
 
     memset(res, 0, sizeof(*res));
     memset(&w, 0, sizeof(w));

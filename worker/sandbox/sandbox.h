@@ -2,9 +2,10 @@
  * sandbox.h: run one untrusted program under limits, get a verdict back.
  *
  * The interface is backend-neutral: a run spec goes in, a result comes out.
- * Nothing here names a namespace, a cgroup or a container, so a Docker
- * backend can sit behind the same calls.  The native backend lives in the
- * other files of this directory; docs/SANDBOX.md says how it works.
+ * Nothing here names a namespace, a cgroup or a container: the native
+ * backend lives in the other files of this directory (docs/SANDBOX.md says
+ * how it works), and another one (the Docker backend of worker/docker/,
+ * docs/DOCKER.md) plugs in through sandbox_backend_t.
  *
  * Usage: one sandbox_t per slot, created once (it pre-creates what can be
  * reused), then any number of sandbox_run() calls, one at a time.  Distinct
@@ -131,6 +132,9 @@ typedef struct {
 
     sandbox_output_pt       output;     /* NULL: output only at the end */
     void                   *output_data;
+
+    int                     build;      /* a compile: a backend may run it
+                                           apart from the programs */
 } sandbox_spec_t;
 
 
@@ -162,6 +166,9 @@ typedef enum {
 } sandbox_filter_t;
 
 
+typedef struct sandbox_backend_s  sandbox_backend_t;
+
+
 typedef struct {
     unsigned                slot;       /* distinct per concurrent instance */
     unsigned                uid_base;   /* outside uid = uid_base + slot;
@@ -171,12 +178,14 @@ typedef struct {
     sandbox_filter_t        filter;
     const char             *cgroup_parent;  /* NULL: "judge-sandbox" at the
                                                hierarchy root */
+    const sandbox_backend_t *backend;   /* NULL: the native one */
+    void                   *backend_data;   /* the backend's, shared */
 } sandbox_config_t;
 
 
 /* What this host gives us, for the worker's register message. */
 typedef struct {
-    const char             *backend;        /* "native" */
+    const char             *backend;        /* "native", "docker" */
     int                     cgroup_version; /* 2, 1, or 0 (none: rlimits) */
     int                     memory_exact;   /* tree memory limit and peak */
     int                     cpu_exact;      /* tree CPU, sub-ms enforcement */
@@ -186,6 +195,24 @@ typedef struct {
 
 
 typedef struct sandbox_s  sandbox_t;
+
+
+/*
+ * Another backend: the calls below, on an instance of its own made by
+ * "create" from the config's backend_data.  sandbox_create() and the
+ * other public calls dispatch to it; "kill" must stay one write(2).
+ */
+struct sandbox_backend_s {
+    const char  *name;
+    void      *(*create)(const sandbox_config_t *config, char *err,
+                         size_t errlen);
+    int        (*run)(void *instance, const sandbox_spec_t *spec,
+                      sandbox_result_t *res);
+    void       (*kill)(void *instance);
+    void       (*kill_clear)(void *instance);
+    void       (*destroy)(void *instance);
+    void       (*host_info)(const void *instance, sandbox_host_info_t *info);
+};
 
 
 /*

@@ -251,6 +251,41 @@ main(void)
         config_free(&cfg);
     }
 
+    {
+        char *argv[] = { "jw", "-m", "http://h/", "--token", "t", "--id",
+                         "x", "--state-dir", state, "--slots", "4", NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        ok(config_parse_file_text(&cfg, "backend = docker\n"
+                                  "docker-uses = 7\ndocker-idle = 30\n",
+                                  "f", err, sizeof(err)) == 0,
+           "the docker backend's settings in a file");
+        ok(config_finish(&cfg, err, sizeof(err)) == 0, "finishes");
+        is_str(cfg.backend, "docker", "backend = docker");
+        is_int(cfg.docker_uses, 7, "docker-uses");
+        is_int(cfg.docker_idle_ms, 30000, "docker-idle in seconds");
+        is_int(cfg.docker_builders, 2, "builders: half the slots");
+        is_str(cfg.docker_socket, "/var/run/docker.sock", "default socket");
+        is_str(cfg.docker_image, "ngx-judge/runner:bookworm",
+               "default image");
+        ok(cfg.docker_wrapper != NULL
+           && strstr(cfg.docker_wrapper, "/judge-docker-run") != NULL,
+           "the wrapper beside the binary");
+        config_free(&cfg);
+    }
+
+    {
+        char *argv[] = { "jw", "-m", "http://h/", "--token", "t", "--id",
+                         "x", "--state-dir", state, "--backend", "lxc",
+                         NULL };
+
+        parse(&cfg, argv, err, sizeof(err));
+        ok(config_finish(&cfg, err, sizeof(err)) == -1
+           && strstr(err, "expected native or docker") != NULL
+           && strstr(err, "\"lxc\"") != NULL, "an unknown backend is named");
+        config_free(&cfg);
+    }
+
     config_init(&cfg);
     ok(config_parse_file_text(&cfg, "slots = 2\nwhat = 1\n", "f", err,
                               sizeof(err)) == -1
