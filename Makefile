@@ -215,8 +215,8 @@ docker-worker: docker-runner worker
 	    { echo "no $(WORKER_LANGUAGES): the docker backend's languages" >&2; \
 	      exit 1; }
 	rm -rf $(DOCKER_CTX)/worker && mkdir -p $(DOCKER_CTX)/worker
-	cp docker/worker/Dockerfile docker/worker/health $(BUILD)/judge-worker \
-	    $(DOCKER_CTX)/worker/
+	cp docker/worker/Dockerfile docker/worker/health docker/worker/entrypoint \
+	    $(BUILD)/judge-worker $(BUILD)/judge-docker-run $(DOCKER_CTX)/worker/
 	cp $(WORKER_LANGUAGES) $(DOCKER_CTX)/worker/languages.conf
 	docker/libs.sh $(BUILD)/judge-worker > $(DOCKER_CTX)/worker/packages
 	docker/build.sh ngx-judge/worker:bookworm $(DOCKER_CTX)/worker

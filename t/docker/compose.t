@@ -48,6 +48,9 @@ my ($Port1, $Port2) = (free_port(), free_port());
 $ENV{JUDGE_SECRETS} = $Secrets;
 $ENV{JUDGE_FRONTEND1_PORT} = $Port1;
 $ENV{JUDGE_FRONTEND2_PORT} = $Port2;
+# a slot each: a runner and a builder container per worker (each one a
+# whole copy of the image under vfs)
+$ENV{JUDGE_WORKER_SLOTS} = 1;
 
 sub compose {
     my $args = shift;
@@ -137,13 +140,22 @@ is_deeply([sort map { $_->{id} } @{ $w->{workers} // [] }], [sort @ids],
 
 # the dialects' locations of the frontend's configuration: the languages
 # the workers offer, by Judge0's ids and Piston's names
-($code, $w) = on_port($Port2, sub { http_json(GET => '/judge0/languages') });
-is($code, 200, 'GET /judge0/languages on the second frontend');
-ok((grep { ($_->{name} // '') =~ /^Python 3/ } @{ $w // [] }),
-   'Python 3 is among them');
-($code, $w) = on_port($Port2, sub { http_json(GET => '/api/v2/runtimes') });
-is($code, 200, 'GET /api/v2/runtimes on the second frontend');
-ok((grep { ($_->{language} // '') eq 'c' } @{ $w // [] }), 'C is among them');
+# on the frontend the workers dial: a frontend lists its own workers'
+# languages (docs/CONTAINERS.md)
+wait_until(sub {
+    ($code, $w) = on_port($Port1, sub { http_json(GET => '/judge0/languages') });
+    grep { ($_->{name} // '') =~ /^Python 3/ } @{ ref $w eq 'ARRAY' ? $w : [] };
+}, 10);
+is($code, 200, 'GET /judge0/languages on the first frontend');
+ok((grep { ($_->{name} // '') =~ /^Python 3/ } @{ ref $w eq 'ARRAY' ? $w : [] }),
+   'Python 3 is among them') or diag(Test::More::explain($w));
+wait_until(sub {
+    ($code, $w) = on_port($Port1, sub { http_json(GET => '/api/v2/runtimes') });
+    grep { ($_->{language} // '') eq 'c' } @{ ref $w eq 'ARRAY' ? $w : [] };
+}, 10);
+is($code, 200, 'GET /api/v2/runtimes on the first frontend');
+ok((grep { ($_->{language} // '') eq 'c' } @{ ref $w eq 'ARRAY' ? $w : [] }),
+   'C is among them') or diag(Test::More::explain($w));
 
 my %programs = (
     c      => "#include <stdio.h>\nint main(void) { int a, b; "
@@ -172,19 +184,18 @@ for my $language (sort keys %programs) {
     is(scalar @{ $done->{tests} // [] }, 2, "$language: both tests ran");
 }
 
-# the runner containers the workers made: their id in a name, a label or
-# the environment
+# the runner containers the workers made: labelled with the worker's
+# host (the worker container's) and state dir
+my @owners = map { `docker inspect -f '{{.Config.Hostname}}' $_ 2>/dev/null`
+                   =~ s/\s+//gr } @workers;
 sub runners_of_workers {
-    my @all = lines('docker ps -aq --no-trunc');
-    return () unless @all;
-    my @seen;
-    for my $c (@all) {
-        my $meta = `docker inspect -f '{{.Name}} {{json .Config.Labels}} {{json .Config.Env}}' $c 2>/dev/null`;
-        push @seen, $c if grep { length && index($meta, $_) >= 0 } @ids;
-    }
-    return @seen;
+    return map { lines('docker ps -aq --no-trunc --filter '
+                       . "label=ngx-judge.owner=$_:/var/lib/judge-worker") }
+               grep { length } @owners;
 }
 
+cmp_ok(scalar runners_of_workers(), '>=', 2,
+       'the workers run their programs in runner containers of their own');
 diag(sprintf '%d runner container(s) of the workers while they run',
              scalar runners_of_workers());
 
