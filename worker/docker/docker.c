@@ -494,6 +494,7 @@ docker_verdict(const docker_run_t *r, const docker_status_t *st,
 {
     const sandbox_limits_t  *lim = r->lim;
     int                      stw = st->wstatus;
+    sandbox_end_t            end;
 
     res->cpu_time_ms = r->cpu_ns / 1000000;
     res->memory_kb = (uint64_t) st->maxrss_kb;
@@ -540,58 +541,13 @@ docker_verdict(const docker_run_t *r, const docker_status_t *st,
         res->status = SANDBOX_SV;
         snprintf(res->message, sizeof(res->message),
                  "forbidden syscall (killed by SIGSYS)");
-    } else if (oom) {
-        res->status = SANDBOX_MLE;
-        snprintf(res->message, sizeof(res->message),
-                 "memory limit %llu KB exceeded",
-                 (unsigned long long) lim->memory_kb);
-        if (res->memory_kb < lim->memory_kb) {
-            res->memory_kb = lim->memory_kb;
-        }
-    } else if (res->signal == SIGSEGV && lim->stack_kb >= lim->memory_kb
-               && res->memory_kb * 100 >= lim->memory_kb * 97)
-    {
-        res->status = SANDBOX_MLE;
-        snprintf(res->message, sizeof(res->message),
-                 "memory limit %llu KB exceeded (stack)",
-                 (unsigned long long) lim->memory_kb);
-    } else if (r->kill_reason == SANDBOX_OLE) {
-        res->status = SANDBOX_OLE;
-        snprintf(res->message, sizeof(res->message),
-                 "output limit %llu KB exceeded on %s",
-                 (unsigned long long) lim->output_kb,
-                 r->out_truncated ? "stdout" : "stderr");
-    } else if (r->kill_reason == SANDBOX_TLE) {
-        res->status = SANDBOX_TLE;
-        snprintf(res->message, sizeof(res->message),
-                 "cpu time limit %llu ms exceeded",
-                 (unsigned long long) lim->cpu_time_ms);
-    } else if (r->kill_reason == SANDBOX_WLE) {
-        res->status = SANDBOX_WLE;
-        snprintf(res->message, sizeof(res->message),
-                 "wall time limit %llu ms exceeded",
-                 (unsigned long long) lim->wall_time_ms);
-    } else if (res->signal == SIGXFSZ) {
-        res->status = SANDBOX_OLE;
-        snprintf(res->message, sizeof(res->message),
-                 "file size limit %llu KB exceeded",
-                 (unsigned long long) lim->file_size_kb);
-    } else if (res->signal == SIGXCPU || res->cpu_time_ms > lim->cpu_time_ms) {
-        res->status = SANDBOX_TLE;
-        snprintf(res->message, sizeof(res->message),
-                 "cpu time limit %llu ms exceeded",
-                 (unsigned long long) lim->cpu_time_ms);
-    } else if (res->signal != 0) {
-        res->status = SANDBOX_RE;
-        snprintf(res->message, sizeof(res->message), "killed by %s",
-                 sandbox_signal_name(res->signal));
-    } else if (res->exit_code != 0) {
-        res->status = SANDBOX_RE;
-        snprintf(res->message, sizeof(res->message), "exit code %d",
-                 res->exit_code);
     } else {
-        res->status = SANDBOX_OK;
-        res->message[0] = '\0';
+        end.kill_reason = r->kill_reason;
+        end.oom = oom;
+        end.out_truncated = r->out_truncated;
+        end.memory_exact = 1;
+        end.maxrss_kb = (uint64_t) st->maxrss_kb;
+        sandbox_verdict(lim, &end, res);
     }
 }
 

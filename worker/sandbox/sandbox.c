@@ -498,6 +498,7 @@ sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
     const sbx_done_msg_t  *d = &w->done;
     char                   ebuf[128], name[64];
     int                    st = d->wstatus;
+    sandbox_end_t          end;
 
     res->wall_time_ms = d->wall_us / 1000;
     res->cpu_time_ms = d->cpu_us / 1000;
@@ -576,68 +577,13 @@ sbx_verdict(sandbox_t *sb, const sandbox_spec_t *spec,
         snprintf(res->message, sizeof(res->message),
                  "forbidden syscall (killed by SIGSYS: a denied argument "
                  "or a non-native ABI)");
-    } else if (oom) {
-        res->status = SANDBOX_MLE;
-        snprintf(res->message, sizeof(res->message),
-                 "memory limit %llu KB exceeded",
-                 (unsigned long long) lim->memory_kb);
-        if (res->memory_kb < lim->memory_kb) {
-            res->memory_kb = lim->memory_kb;
-        }
-    } else if (res->signal == SIGSEGV && sb->cg.version != 0
-               && lim->stack_kb >= lim->memory_kb
-               && res->memory_kb * 100 >= lim->memory_kb * 97)
-    {
-        /* a stack that grew into the memory limit: the same thing */
-        res->status = SANDBOX_MLE;
-        snprintf(res->message, sizeof(res->message),
-                 "memory limit %llu KB exceeded (stack)",
-                 (unsigned long long) lim->memory_kb);
-    } else if (w->kill_reason == SANDBOX_OLE) {
-        res->status = SANDBOX_OLE;
-        snprintf(res->message, sizeof(res->message),
-                 "output limit %llu KB exceeded on %s",
-                 (unsigned long long) lim->output_kb,
-                 w->out_truncated ? "stdout" : "stderr");
-    } else if (w->kill_reason == SANDBOX_TLE) {
-        res->status = SANDBOX_TLE;
-        snprintf(res->message, sizeof(res->message),
-                 "cpu time limit %llu ms exceeded",
-                 (unsigned long long) lim->cpu_time_ms);
-    } else if (w->kill_reason == SANDBOX_WLE) {
-        res->status = SANDBOX_WLE;
-        snprintf(res->message, sizeof(res->message),
-                 "wall time limit %llu ms exceeded",
-                 (unsigned long long) lim->wall_time_ms);
-    } else if (res->signal == SIGXFSZ) {
-        res->status = SANDBOX_OLE;
-        snprintf(res->message, sizeof(res->message),
-                 "file size limit %llu KB exceeded",
-                 (unsigned long long) lim->file_size_kb);
-    } else if (res->signal == SIGXCPU || res->cpu_time_ms > lim->cpu_time_ms) {
-        res->status = SANDBOX_TLE;
-        snprintf(res->message, sizeof(res->message),
-                 "cpu time limit %llu ms exceeded",
-                 (unsigned long long) lim->cpu_time_ms);
-    } else if (sb->cg.version == 0 && (res->signal != 0 || res->exit_code != 0)
-               && d->maxrss_kb * 10 >= lim->memory_kb * 8)
-    {
-        res->status = SANDBOX_MLE;
-        snprintf(res->message, sizeof(res->message),
-                 "memory limit %llu KB probably exceeded (address-space "
-                 "limit, no memory cgroup)",
-                 (unsigned long long) lim->memory_kb);
-    } else if (res->signal != 0) {
-        res->status = SANDBOX_RE;
-        snprintf(res->message, sizeof(res->message), "killed by %s",
-                 sandbox_signal_name(res->signal));
-    } else if (res->exit_code != 0) {
-        res->status = SANDBOX_RE;
-        snprintf(res->message, sizeof(res->message), "exit code %d",
-                 res->exit_code);
     } else {
-        res->status = SANDBOX_OK;
-        res->message[0] = '\0';
+        end.kill_reason = w->kill_reason;
+        end.oom = oom;
+        end.out_truncated = w->out_truncated;
+        end.memory_exact = sb->cg.version != 0;
+        end.maxrss_kb = d->maxrss_kb;
+        sandbox_verdict(lim, &end, res);
     }
 }
 

@@ -260,6 +260,27 @@ void sandbox_limits_default(sandbox_limits_t *limits);
  */
 const char *const *sandbox_default_env(void);
 
+/*
+ * For backends: how a run ended, beside the exit status and figures
+ * already in the result.
+ */
+typedef struct {
+    sandbox_status_t        kill_reason;    /* TLE, WLE or OLE: killed by
+                                               the backend for it; else OK */
+    int                     oom;            /* the memory limit killed */
+    int                     out_truncated;  /* stdout (else stderr) over */
+    int                     memory_exact;   /* tree memory counted */
+    uint64_t                maxrss_kb;      /* the program's own peak */
+} sandbox_end_t;
+
+/*
+ * Sets res->status and res->message from the limits' side of a run that
+ * ended (exit_code, signal, cpu_time_ms and memory_kb filled): MLE, OLE,
+ * TLE, WLE, RE or OK, first match wins.
+ */
+void sandbox_verdict(const sandbox_limits_t *lim, const sandbox_end_t *end,
+    sandbox_result_t *res);
+
 const char *sandbox_status_name(sandbox_status_t status);   /* "TLE" */
 const char *sandbox_signal_name(int sig);                   /* "SIGSEGV" */
 
