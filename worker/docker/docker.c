@@ -11,7 +11,8 @@
  *   5. the verdict, in the native backend's order of precedence;
  *   6. the collected files are read, the leftovers looked for (processes,
  *      files outside /box, SysV IPC objects) and /box emptied; a run that
- *      hit a limit or left anything gives its container up.
+ *      hit a limit or left anything gives its container up, ended at
+ *      once (host_end()) so nothing of the run outlives its result.
  */
 
 #include <errno.h>
@@ -824,6 +825,9 @@ done:
     }
     free(argv);
     free(env);
+    if (recycle) {
+        host_end(&c->cg);
+    }
     pool_release(sb->d->pool, c, recycle);
 
     sb->times.exec_create_us += et->exec_create_us - et0.exec_create_us;

@@ -114,6 +114,11 @@ host_cgroup_open(host_cgroup_t *cg, pid_t pid, char *err, size_t errlen)
     memset(cg, 0, sizeof(*cg));
     cg->init_pid = pid;
     cg->peak_fd = -1;
+    cg->init_fd = (int) syscall(SYS_pidfd_open, pid, 0);
+    if (cg->init_fd < 0) {
+        snprintf(err, errlen, "pidfd_open %d: %s", (int) pid, strerror(errno));
+        return -1;
+    }
     snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
     f = fopen(path, "re");
     if (f == NULL) {
@@ -177,6 +182,19 @@ host_cgroup_close(host_cgroup_t *cg)
     if (cg->peak_fd >= 0) {
         close(cg->peak_fd);
         cg->peak_fd = -1;
+    }
+    if (cg->init_fd >= 0) {
+        close(cg->init_fd);
+        cg->init_fd = -1;
+    }
+}
+
+
+void
+host_end(const host_cgroup_t *cg)
+{
+    if (cg->init_fd >= 0) {
+        (void) syscall(SYS_pidfd_send_signal, cg->init_fd, SIGKILL, NULL, 0);
     }
 }
 

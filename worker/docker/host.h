@@ -23,6 +23,7 @@
 typedef struct {
     int          version;           /* 1 or 2 */
     pid_t        init_pid;          /* the container's first process */
+    int          init_fd;           /* ... as a pidfd: it cannot be reused */
     char         cpu[HOST_PATH_MAX];    /* v1: cpuacct; v2: the group */
     char         mem[HOST_PATH_MAX];
     char         pids[HOST_PATH_MAX];
@@ -73,6 +74,14 @@ int host_only_exe(const host_cgroup_t *cg, const char *exe);
  * there were on the first look, -1 when they could not be listed.
  */
 int host_kill_rest(const host_cgroup_t *cg);
+
+/*
+ * Ends the container now by killing its first process: the kernel kills
+ * the rest of its pid namespace, and the zombies its first process held
+ * are reaped with it (a container given up keeps nothing of a run alive
+ * on the host until the daemon gets round to removing it).
+ */
+void host_end(const host_cgroup_t *cg);
 
 /* The directory "inside" (absolute) of the container, opened. */
 int host_open_dir(pid_t pid, const char *inside, char *err, size_t errlen);
