@@ -193,7 +193,7 @@ sbx_recv(int sock, void *msg, size_t len, int *fds, int *nfds, int maxfds)
     struct iovec     iov;
     struct cmsghdr  *cm;
     ssize_t          n;
-    int              i, k, got, *p;
+    int              i, k, got, *p, reset = 0;
     union {
         char             buf[CMSG_SPACE(sizeof(int) * 40)];
         struct cmsghdr   align;
@@ -211,9 +211,14 @@ sbx_recv(int sock, void *msg, size_t len, int *fds, int *nfds, int maxfds)
     mh.msg_control = cbuf.buf;
     mh.msg_controllen = sizeof(cbuf.buf);
 
+    /*
+     * A peer that exits with a message of ours unread leaves the reset
+     * pending on this end, reported (once) before what the peer sent
+     * first: an init that says why it failed and exits is read, not lost.
+     */
     do {
         n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && (errno == EINTR || (errno == ECONNRESET && !reset++)));
 
     if (n < 0) {
         return -1;
