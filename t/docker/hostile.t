@@ -110,6 +110,13 @@ our @Cases = (
     ['... is not seen by the next run',
      $C . "int main(void) { puts(mq_open(\"/jdkq\", O_RDONLY) < 0 ? \"x\" : \"seen\"); return 0; }\n",
      undef, 'AC', "x\n"],
+    ['a directory tree 5000 deep left in /box',
+     $C . "#include <sys/stat.h>\nint main(void) { int i; for (i = 0; i < 5000; i++)"
+        . " if (mkdir(\"d\", 0700) < 0 || chdir(\"d\") < 0) break; puts(i == 5000 ? \"x\" : \"shallow\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['... is not seen by the next run',
+     $C . "int main(void) { puts(access(\"/box/d\", F_OK) < 0 ? \"x\" : \"seen\"); return 0; }\n",
+     undef, 'AC', "x\n"],
 );
 
 # the host's processes named $name
