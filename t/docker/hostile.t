@@ -4,8 +4,8 @@
 # (t/sandbox/10-limits.t, 20-security.t), and the host is left as it was:
 # no process of a run outlives it, no container beyond the pool's, none
 # at all once the worker has stopped.  What a run leaves in its container
-# (a process, a file in /tmp, a SysV IPC object) is not seen by the next
-# run: the container is replaced, as it is after --docker-uses runs.  A
+# (a process, a file in /tmp or /dev/shm, a POSIX message queue, a SysV
+# IPC object) is not seen by the next run: the container is replaced, as it is after --docker-uses runs.  A
 # worker killed by SIGKILL leaves its containers to its successor, which
 # removes them; a daemon that does not answer makes the worker give up
 # within its timeout, not hang.
@@ -27,7 +27,7 @@ our $C = "#define _GNU_SOURCE\n#include <errno.h>\n#include <fcntl.h>\n#include 
        . "#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n"
        . "#include <arpa/inet.h>\n#include <dirent.h>\n#include <sys/ipc.h>\n"
        . "#include <sys/mount.h>\n#include <sys/prctl.h>\n#include <sys/ptrace.h>\n"
-       . "#include <sys/shm.h>\n#include <sys/socket.h>\n";
+       . "#include <sys/shm.h>\n#include <sys/socket.h>\n#include <mqueue.h>\n";
 
 # the processes a run names, looked for on the host afterwards
 my @Names = qw(jdkbomb jdkdaemon);
@@ -96,6 +96,26 @@ our @Cases = (
      $C . "int main(void) { int fd = open(\"/proc/sys/kernel/ns_last_pid\", O_RDWR);"
         . " int r = open(\"/proc/sys/kernel/ns_last_pid\", O_RDONLY);"
         . " puts(fd < 0 && r >= 0 ? \"x\" : \"writable\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['a file left in /dev/shm',
+     $C . "int main(void) { int fd = open(\"/dev/shm/jdkleft\", O_WRONLY | O_CREAT, 0600);"
+        . " puts(fd < 0 || write(fd, \"y\", 1) == 1 ? \"x\" : \"no write\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['... is not seen by the next run',
+     $C . "int main(void) { puts(access(\"/dev/shm/jdkleft\", F_OK) < 0 ? \"x\" : \"seen\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['a POSIX message queue left behind',
+     $C . "int main(void) { mq_open(\"/jdkq\", O_CREAT | O_RDWR, 0600, NULL); puts(\"x\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['... is not seen by the next run',
+     $C . "int main(void) { puts(mq_open(\"/jdkq\", O_RDONLY) < 0 ? \"x\" : \"seen\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['a directory tree 5000 deep left in /box',
+     $C . "#include <sys/stat.h>\nint main(void) { int i; for (i = 0; i < 5000; i++)"
+        . " if (mkdir(\"d\", 0700) < 0 || chdir(\"d\") < 0) break; puts(i == 5000 ? \"x\" : \"shallow\"); return 0; }\n",
+     undef, 'AC', "x\n"],
+    ['... is not seen by the next run',
+     $C . "int main(void) { puts(access(\"/box/d\", F_OK) < 0 ? \"x\" : \"seen\"); return 0; }\n",
      undef, 'AC', "x\n"],
 );
 

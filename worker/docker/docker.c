@@ -580,19 +580,28 @@ docker_collect(int box, const sandbox_spec_t *spec, sandbox_result_t *res)
 
 
 /*
+ * The writable places besides /box and /tmp that docker gives every
+ * container: its /dev/shm tmpfs and the POSIX message queues of its IPC
+ * namespace (mq_open), which docker mounts at /dev/mqueue.
+ */
+static const char *const  docker_scratch[] = { "/dev/shm", "/dev/mqueue" };
+
+
+/*
  * After the run: anything it left gives the container up.  Processes
  * still alive (the wrapper kills what it can see, this what it could
  * not), zombies (a program that killed its wrapper leaves its children
  * to the container's first process, which reaps nothing), files in
- * /tmp, SysV IPC objects; /box is emptied and handed back to the
- * program's user whatever it did to it.
+ * /tmp or /dev/shm, POSIX message queues, SysV IPC objects; /box is
+ * emptied and handed back to the program's user whatever it did to it.
  */
 static int
 docker_cleanup(pool_container_t *c, int box, int tmp,
     const docker_status_t *st)
 {
-    char  err[256];
-    int   dirty = st->leftover;
+    char    err[256];
+    size_t  i;
+    int     dirty = st->leftover, dir;
 
     if (host_kill_rest(&c->cg) != 0 || host_cgroup_tasks(&c->cg) != 1) {
         dirty = 1;
@@ -607,6 +616,17 @@ docker_cleanup(pool_container_t *c, int box, int tmp,
         || fchmod(box, 0700) < 0)
     {
         dirty = 1;
+    }
+    for (i = 0; i < sizeof(docker_scratch) / sizeof(docker_scratch[0]);
+         i++)
+    {
+        dir = host_open_dir(c->pid, docker_scratch[i], err, sizeof(err));
+        if (dir < 0 ? errno != ENOENT : host_empty_dir(dir) != 0) {
+            dirty = 1;
+        }
+        if (dir >= 0) {
+            close(dir);
+        }
     }
     if (host_ipc_objects(c->pid, err, sizeof(err)) != 0) {
         dirty = 1;

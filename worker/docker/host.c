@@ -26,6 +26,7 @@
 
 
 #define HOST_KILL_ROUNDS  200
+#define HOST_EMPTY_DEPTH  256
 
 
 static int
@@ -507,8 +508,13 @@ host_get_file(int dir, const char *name, size_t max, char **data,
 }
 
 
-int
-host_empty_dir(int dir)
+/*
+ * The recursion is bounded: a run can nest directories deeper than the
+ * worker has stack or descriptors, and a /box it leaves that deep cannot
+ * be emptied (-1: its container is given up, the daemon removes it).
+ */
+static int
+host_empty_at(int dir, unsigned depth)
 {
     DIR            *d;
     struct dirent  *de;
@@ -537,7 +543,8 @@ host_empty_dir(int dir)
         }
         sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
                                      | O_CLOEXEC);
-        r = sub >= 0 ? host_empty_dir(sub) : -1;
+        r = sub >= 0 && depth < HOST_EMPTY_DEPTH
+            ? host_empty_at(sub, depth + 1) : -1;
         if (sub >= 0) {
             close(sub);
         }
@@ -549,6 +556,13 @@ host_empty_dir(int dir)
     }
     closedir(d);
     return n;
+}
+
+
+int
+host_empty_dir(int dir)
+{
+    return host_empty_at(dir, 0);
 }
 
 

@@ -95,8 +95,8 @@ int host_get_file(int dir, const char *name, size_t max, char **data,
     size_t *len);
 
 /*
- * Empties dir; returns how many entries were
- * removed, -1 when one could not be.
+ * Empties dir; returns how many entries were removed, -1 when one could
+ * not be or the tree is more than 256 directories deep.
  */
 int host_empty_dir(int dir);
 
