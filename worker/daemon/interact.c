@@ -43,6 +43,7 @@ struct interact_watch {
     int                 submission;
     int                 stop;           /* an eventfd: both runs are over */
     int                 first;          /* the interactor ended first */
+    int                 both;           /* both were seen gone at once */
 };
 
 
@@ -199,6 +200,7 @@ interact_watch_main(void *arg)
     }
 
     w->first = pfd[0].revents != 0 && pfd[1].revents == 0;
+    w->both = pfd[0].revents != 0 && pfd[1].revents != 0;
 
     close(w->interactor);
     close(w->submission);
@@ -514,6 +516,7 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
     }
 
     w.first = 0;
+    w.both = 0;
 
     rc = pthread_create(&watch_thread, NULL, interact_watch_main, &w);
     if (rc != 0) {
@@ -561,6 +564,20 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
     text = runner_collected(&p.res, &len);
     iv = interact_interactor_verdict(ts->interactor->kattis, &p.res, text,
                                      len, msg, sizeof(msg));
+    /*
+     * Seen gone at once, the interactor ended first when it ended on its
+     * own: a limit of its own, or a signal but SIGPIPE.  The submission's
+     * end may follow the interactor's unseen (a write to a pipe without its
+     * reader), but an interactor that reads no EOF before the watcher's
+     * is not killed by a submission's end: only an exit of its own may
+     * follow it (SIGPIPE, or an error exit where a runtime ignores it).
+     */
+    if (w.both) {
+        w.first = (p.res.status != SANDBOX_OK && p.res.status != SANDBOX_RE)
+                  || (p.res.status == SANDBOX_RE && p.res.signal != 0
+                      && p.res.signal != SIGPIPE);
+    }
+
     status = interact_verdict(&res, iv, w.first);
 
     /* the interactor's word is the checker message when it decided */

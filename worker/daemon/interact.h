@@ -27,9 +27,14 @@
  *   5. the interactor accepts: AC if the submission exited 0, else RE.
  *
  * "First": the interactor's stdin lost its reader while the
- * submission's still had one; until that is noted neither program sees
- * the other's end.  When both are seen gone at once, the submission
- * counts as having ended first.
+ * submission's still had one; until that is noted neither program reads
+ * EOF from the other.  A write to a program already gone is not held
+ * back, though: a submission's write may end it (SIGPIPE, or an error
+ * exit where a runtime ignores SIGPIPE) before the interactor's end is
+ * noted, and the other way round.  So when both are seen gone at once,
+ * the interactor counts as having ended first when it ended on its own
+ * (a limit of its own, or a signal but SIGPIPE, which no end of the
+ * submission can cause), and the submission otherwise.
  */
 
 #ifndef JUDGE_WORKER_INTERACT_H
