@@ -407,6 +407,12 @@ ok($owner, "the stream is held by process $owner");
 # stopped, that process takes no requests and reads no mail: the other
 # one takes the submission and mails it the batch, then takes the cancel
 kill 'STOP', $owner;
+# a process not yet stopped may still take the connection's wakeup from
+# the other (EPOLLEXCLUSIVE) and then stop with it unaccepted
+ok(wait_until(sub {
+       open my $f, '<', "/proc/$owner/stat" or return 0;
+       return ((<$f> // '') =~ /^\d+ \(.*\) (\S)/)[0] eq 'T';
+   }, 5), 'it is stopped');
 my ($code, $r) = submit({language => 'python', source => 'x',
                          tests => [{input => '', expected_output => ''}]});
 is($code, 202, 'accepted by the other process');
