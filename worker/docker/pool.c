@@ -204,8 +204,12 @@ pool_remove_owned(pool_t *p, engine_t *e)
 /*
  * The refill thread: the doomed go first (their resources count), then
  * the idle too long are doomed, then each pool is filled up, one
- * container at a time with the lock released.  A failing daemon is
- * retried every POOL_RETRY_S seconds; the runs wait meanwhile.
+ * container at a time with the lock released.  A container given up
+ * while one is created is removed before the next is: under a load that
+ * uses containers up faster than the daemon creates them, the filling
+ * would otherwise never end and the given-up ones (each a copy of the
+ * image with vfs) would pile up until the load ebbs.  A failing daemon
+ * is retried every POOL_RETRY_S seconds; the runs wait meanwhile.
  */
 static void *
 pool_refill_main(void *arg)
@@ -259,7 +263,9 @@ pool_refill_main(void *arg)
         for (kind = 0; kind < POOL_KINDS && !p->stopping && !failed;
              kind++)
         {
-            while (p->n_live[kind] < p->cfg.size[kind] && !p->stopping) {
+            while (p->n_live[kind] < p->cfg.size[kind] && !p->stopping
+                   && p->doomed == NULL)
+            {
                 pthread_mutex_unlock(&p->lock);
                 if (pool_start_one(p, p->engine, kind, &c, err, sizeof(err))
                     < 0)
