@@ -4,7 +4,10 @@
 # containers given up are removed before more are created, so that a
 # worker's containers never number more than its pools' plus the one
 # being created, whatever the load (each is a copy of the image on
-# disk with vfs).
+# disk with vfs).  A runner killed from outside (docker kill, docker rm
+# -f) is replaced, idle, before a run gets it; under a run, the run is
+# IE (the container's end is no doing of the program's), and the next
+# run is judged.
 #
 # Skipped without a docker daemon holding ngx-judge/runner:bookworm,
 # unless JUDGE_DOCKER is set (then that is a failure).
@@ -60,6 +63,54 @@ cmp_ok(scalar(keys %runners), '>=', 10,
        'each of the ten runs had a runner of its own');
 cmp_ok($most, '<=', 4, 'never more containers than the pools\' three and '
        . 'the one being created') or diag("$most at once");
+
+ok(stop_worker($pid), 'the worker stops on TERM');
+is_deeply([owned_containers($state)], [], 'and its containers are gone');
+
+=== a runner killed from outside: replaced when idle, IE under a run
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 300
+--- perl
+my $state = servroot() . '/w1';
+my $pid = docker_worker('w1');
+ok(wait_until(sub { owned_containers($state) == 2 }, 60),
+   'the pools are full: a runner, a builder');
+my $kill_runners = sub {
+    my @r = owned_containers($state, 'runner');
+    docker_api(POST => "/containers/$_/kill") for @r;
+    wait_until(sub {
+        !grep { my (undef, $i) = docker_api(GET => "/containers/$_/json");
+                $i && $i->{State}{Running} } @r
+    }, 30);
+};
+$kill_runners->();
+my $r = judged({language => 'python', source => "print(int(input()) * 2)\n",
+                tests => [{input => "4\n", expected_output => "8\n"}]});
+is($r->{verdict}, 'AC', 'its idle runner killed outside: the next run is AC')
+    or diag(JSON::PP->new->encode($r));
+like(Test::Judge::Nginx::slurp(servroot() . '/logs/worker-w1.log'),
+     qr/docker: runner container \w{12} ended outside the worker; replaced/,
+     'the worker says it replaced it');
+
+my ($code, $s) = http_json(POST => '/submissions', {
+    language => 'python', limits => {wall_time_ms => 20000},
+    source => "import time\ntime.sleep(10)\nprint(int(input()) * 2)\n",
+    tests => [{input => "4\n", expected_output => "8\n"}]});
+ok(wait_until(sub {
+    grep { my (undef, $top) = docker_api(GET => "/containers/$_/top");
+           grep { "@$_" =~ /python3 -S main\.py/ } @{ $top->{Processes} // [] }
+    } owned_containers($state, 'runner')
+}, 60), 'a run under way');
+$kill_runners->();
+wait_until(sub { (undef, $r) = http_json(GET => "/submissions/$s->{id}");
+                 ($r->{status} // '') !~ /^(QUEUED|RUNNING|COMPILING)$/ }, 60);
+is($r->{verdict}, 'IE', 'its runner killed outside: IE');
+is($r->{tests}[0]{message}, 'the container ended under the run (killed or '
+   . 'removed outside the worker)', 'saying why');
+is(judged({language => 'python', source => "print(2)\n",
+           tests => [{input => '', expected_output => "2\n"}]})->{verdict},
+   'AC', 'the next run is AC');
 
 ok(stop_worker($pid), 'the worker stops on TERM');
 is_deeply([owned_containers($state)], [], 'and its containers are gone');

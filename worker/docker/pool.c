@@ -202,6 +202,44 @@ pool_remove_owned(pool_t *p, engine_t *e)
 
 
 /*
+ * Gives "en" up, taken off the live list at "pp" (the lock held): the
+ * refill thread removes it and makes another.
+ */
+static void
+pool_doom(pool_t *p, pool_entry_t **pp)
+{
+    pool_entry_t  *en = *pp;
+
+    *pp = en->next;
+    p->n_live[en->c.kind]--;
+    en->next = p->doomed;
+    p->doomed = en;
+    pthread_cond_signal(&p->wake);
+}
+
+
+/*
+ * An idle container whose first process ended outside the worker
+ * (docker kill, docker rm -f, the daemon restarted without live
+ * restore): given up, with a word in the log, before a run gets it.
+ * The lock held.
+ */
+static int
+pool_dead(pool_t *p, pool_entry_t **pp)
+{
+    pool_entry_t  *en = *pp;
+
+    if (host_alive(&en->c.cg)) {
+        return 0;
+    }
+    pool_log(p, 1, "docker: %s container %.12s ended outside the worker; "
+             "replaced", pool_names[en->c.kind], en->c.id);
+    pool_doom(p, pp);
+    return 1;
+}
+
+
+/*
  * The refill thread: the doomed go first (their resources count), then
  * the idle too long are doomed, then each pool is filled up, one
  * container at a time with the lock released.  A container given up
@@ -247,10 +285,10 @@ pool_refill_main(void *arg)
                 if (!en->busy && p->cfg.idle_s > 0
                     && now - en->idle_since > (time_t) p->cfg.idle_s)
                 {
-                    *pp = en->next;
-                    p->n_live[kind]--;
-                    en->next = p->doomed;
-                    p->doomed = en;
+                    pool_doom(p, pp);
+                    continue;
+                }
+                if (!en->busy && pool_dead(p, pp)) {
                     continue;
                 }
                 pp = &en->next;
@@ -430,7 +468,7 @@ pool_close(pool_t *p)
 pool_container_t *
 pool_acquire(pool_t *p, int kind, int (*cancelled)(void *data), void *data)
 {
-    pool_entry_t     *en;
+    pool_entry_t     *en, **pp;
     struct timespec   until;
 
     pthread_mutex_lock(&p->lock);
@@ -439,12 +477,18 @@ pool_acquire(pool_t *p, int kind, int (*cancelled)(void *data), void *data)
             pthread_mutex_unlock(&p->lock);
             return NULL;
         }
-        for (en = p->live[kind]; en != NULL; en = en->next) {
-            if (!en->busy) {
-                en->busy = 1;
-                pthread_mutex_unlock(&p->lock);
-                return &en->c;
+        for (pp = &p->live[kind]; *pp != NULL; ) {
+            en = *pp;
+            if (en->busy) {
+                pp = &en->next;
+                continue;
             }
+            if (pool_dead(p, pp)) {
+                continue;
+            }
+            en->busy = 1;
+            pthread_mutex_unlock(&p->lock);
+            return &en->c;
         }
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 50 * 1000000;
@@ -468,16 +512,10 @@ pool_release(pool_t *p, pool_container_t *c, int recycle)
     en->idle_since = time(NULL);
 
     if (recycle || en->c.uses >= p->cfg.uses) {
-        for (pp = &p->live[c->kind]; *pp != NULL; pp = &(*pp)->next) {
-            if (*pp == en) {
-                *pp = en->next;
-                break;
-            }
+        for (pp = &p->live[c->kind]; *pp != en; pp = &(*pp)->next) {
+            /* find it */
         }
-        p->n_live[c->kind]--;
-        en->next = p->doomed;
-        p->doomed = en;
-        pthread_cond_signal(&p->wake);
+        pool_doom(p, pp);
     } else {
         pthread_cond_broadcast(&p->ready);
     }
