@@ -114,3 +114,46 @@ is(judged({language => 'python', source => "print(2)\n",
 
 ok(stop_worker($pid), 'the worker stops on TERM');
 is_deeply([owned_containers($state)], [], 'and its containers are gone');
+
+=== a daemon that does the work but does not answer: what it made meanwhile is removed once it answers again
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- timeout: 300
+--- perl
+my $state = servroot() . '/w1';
+my $proxy = servroot() . '/docker.sock';
+my $stall = servroot() . '/stall';
+my $log = servroot() . '/logs/worker-w1.log';
+spawn([$^X, "$FindBin::Bin/stall-proxy.pl", $proxy, $::Socket, $stall]);
+ok(wait_until(sub { -S $proxy }, 10), 'a proxy in front of the daemon');
+my $pid = docker_worker('w1', '--docker-socket', $proxy);
+ok(wait_until(sub { owned_containers($state) == 2 }, 60),
+   'the pools are full: a runner, a builder');
+
+# the daemon's answers stop; the runner is killed (straight at the
+# daemon): the worker removes it and makes another, and the daemon does
+# both, but the worker hears of neither
+my ($runner) = owned_containers($state, 'runner');
+open my $fh, '>', $stall or die $!;
+close $fh;
+docker_api(POST => "/containers/$runner/kill");
+ok(wait_until(sub { Test::Judge::Nginx::slurp($log)
+                    =~ /starting a runner container: POST \/containers\/create: Timeout/ }, 60),
+   'the worker\'s create times out');
+my @made = grep { $_ ne $runner } owned_containers($state, 'runner');
+is(scalar(@made), 1, 'while the daemon made the container');
+
+unlink $stall;
+ok(wait_until(sub { !grep { $_ eq $made[0] } owned_containers($state) }, 60),
+   'once the daemon answers, the container the worker did not hear of is removed')
+    or diag(join ' ', owned_containers($state));
+like(Test::Judge::Nginx::slurp($log),
+     qr/docker: removed 1 container\(s\) the pools did not know/, 'the log says so');
+ok(wait_until(sub { owned_containers($state) == 2 }, 60),
+   'the pools are full again');
+is(judged({language => 'python', source => "print(2)\n",
+           tests => [{input => '', expected_output => "2\n"}]})->{verdict},
+   'AC', 'a run is AC');
+
+ok(stop_worker($pid), 'the worker stops on TERM');
+is_deeply([owned_containers($state)], [], 'and its containers are gone');

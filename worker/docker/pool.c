@@ -56,6 +56,8 @@ struct pool_s {
     pool_entry_t        *live[POOL_KINDS];
     unsigned             n_live[POOL_KINDS];
     pool_entry_t        *doomed;
+    int                  unsure;        /* the refill thread's: a daemon call
+                                           failed, see pool_sweep() */
 };
 
 
@@ -202,6 +204,71 @@ pool_remove_owned(pool_t *p, engine_t *e)
 
 
 /*
+ * Whether the pools know container "id" (the lock held).
+ */
+static int
+pool_knows(pool_t *p, const char *id)
+{
+    pool_entry_t  *en;
+    int            kind;
+
+    for (kind = 0; kind < POOL_KINDS; kind++) {
+        for (en = p->live[kind]; en != NULL; en = en->next) {
+            if (strcmp(en->c.id, id) == 0) {
+                return 1;
+            }
+        }
+    }
+    for (en = p->doomed; en != NULL; en = en->next) {
+        if (strcmp(en->c.id, id) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/*
+ * After a daemon call failed, once the daemon answers again: a create
+ * that timed out may have been carried out all the same, a remove that
+ * timed out may not; the containers of this owner the pools do not know
+ * are removed.  Only the refill thread creates containers, and it is
+ * here, so none is on its way.  Returns -1 when the daemon failed again.
+ */
+static int
+pool_sweep(pool_t *p)
+{
+    char    label[600], **ids;
+    size_t  n, i, removed = 0;
+    int     known;
+
+    snprintf(label, sizeof(label), POOL_LABEL_OWNER "=%s", p->cfg.owner);
+    if (engine_list(p->engine, label, &ids, &n) < 0) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        pthread_mutex_lock(&p->lock);
+        known = pool_knows(p, ids[i]);
+        pthread_mutex_unlock(&p->lock);
+        if (known) {
+            continue;
+        }
+        if (engine_remove(p->engine, ids[i]) < 0) {
+            engine_list_free(ids, n);
+            return -1;
+        }
+        removed++;
+    }
+    if (removed > 0) {
+        pool_log(p, 0, "docker: removed %zu container(s) the pools did not "
+                 "know, left by daemon calls that failed", removed);
+    }
+    engine_list_free(ids, n);
+    return 0;
+}
+
+
+/*
  * Gives "en" up, taken off the live list at "pp" (the lock held): the
  * refill thread removes it and makes another.
  */
@@ -272,6 +339,7 @@ pool_refill_main(void *arg)
             if (engine_remove(p->engine, en->c.id) < 0) {
                 pool_log(p, 1, "docker: removing container %.12s: %s",
                          en->c.id, engine_error(p->engine));
+                p->unsure = 1;
             }
             host_cgroup_close(&en->c.cg);
             free(en);
@@ -310,6 +378,7 @@ pool_refill_main(void *arg)
                 {
                     pool_log(p, 1, "docker: starting a %s container: %s",
                              pool_names[kind], err);
+                    p->unsure = 1;
                     pthread_mutex_lock(&p->lock);
                     failed = 1;
                     break;
@@ -329,6 +398,11 @@ pool_refill_main(void *arg)
                 p->live[kind] = en;
                 p->n_live[kind]++;
                 pthread_cond_broadcast(&p->ready);
+                if (p->unsure) {
+                    pthread_mutex_unlock(&p->lock);
+                    p->unsure = pool_sweep(p) < 0;
+                    pthread_mutex_lock(&p->lock);
+                }
             }
         }
 
