@@ -80,11 +80,14 @@ sub owned_containers {
     return map { $_->{Id} } @{ $list // [] };
 }
 
-# A docker-backed worker "$id" with one slot (one runner, one builder);
-# returns its pid once nginx counts it.
+# The slots of the workers docker_worker() starts (local it for more).
+our $Slots = 1;
+
+# A docker-backed worker "$id" with $Slots slots (one runner each, one
+# builder for up to three); returns its pid once nginx counts it.
 sub docker_worker {
     my ($id, @args) = @_;
-    my $pid = spawn_worker($id, slots => 1,
+    my $pid = spawn_worker($id, slots => $Slots,
         languages => repo_root() . '/docker/runner/languages.conf',
         args => ['--backend', 'docker', @args]);
     my $n = ((http_json(GET => '/health'))[1] // {})->{workers} // 0;

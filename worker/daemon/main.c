@@ -339,17 +339,20 @@ worker_docker_log(void *data, int error, const char *msg)
 /*
  * --backend docker: the warm containers, labelled with this host and
  * state dir, so that a worker restarted there removes what its killed
- * predecessor left.  Opened after the fork to the background: the pools
- * have a thread.
+ * predecessor left.  The state dir is named as realpath() resolves it
+ * (once it exists), so that "/x/", "/x" and a symbolic link to it are
+ * one owner.  Opened after the fork to the background: the pools have
+ * a thread.
  */
 static int
 worker_docker(struct worker *w, char *err, size_t errlen)
 {
     docker_config_t  dc;
-    char             owner[PATH_MAX + 300];
+    char             owner[PATH_MAX + 300], dir[PATH_MAX];
 
     snprintf(owner, sizeof(owner), "%s:%s", w->host.hostname,
-             w->cfg.state_dir);
+             realpath(w->cfg.state_dir, dir) != NULL ? dir
+                                                     : w->cfg.state_dir);
 
     memset(&dc, 0, sizeof(dc));
     dc.socket_path = w->cfg.docker_socket;

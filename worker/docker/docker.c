@@ -491,7 +491,8 @@ docker_put_stdin(int tmp, const sandbox_spec_t *spec, char *err,
 /* The verdict, first match wins, as the native backend decides it. */
 static void
 docker_verdict(const docker_run_t *r, const docker_status_t *st,
-    uint64_t peak_bytes, int oom, int wrapper_exit, sandbox_result_t *res)
+    uint64_t peak_bytes, int oom, int wrapper_exit, int gone,
+    sandbox_result_t *res)
 {
     const sandbox_limits_t  *lim = r->lim;
     int                      stw = st->wstatus;
@@ -518,6 +519,13 @@ docker_verdict(const docker_run_t *r, const docker_status_t *st,
         snprintf(res->message, sizeof(res->message),
                  "the run's wrapper failed%s%.160s",
                  r->err_len > 0 ? ": " : "", r->err_len > 0 ? r->err : "");
+    } else if (!st->valid && r->kill_reason == 0 && !oom && gone) {
+        /* the container's first process is its pid namespace's init,
+         * which the program cannot kill: docker kill, docker rm -f */
+        res->status = SANDBOX_IE;
+        snprintf(res->message, sizeof(res->message),
+                 "the container ended under the run (killed or removed "
+                 "outside the worker)");
     } else if (!st->valid && r->kill_reason == 0 && !oom) {
         /* the wrapper ran the program and was then killed (by it: same
          * user) or could not write the status (the program filled /tmp):
@@ -805,7 +813,8 @@ docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
     t = docker_now_us();
     docker_read_status(tmp, nonce, &st);
     res->wall_time_ms = r.wall_us / 1000;
-    docker_verdict(&r, &st, peak, oom1 > oom0, exit_code, res);
+    docker_verdict(&r, &st, peak, oom1 > oom0, exit_code,
+                   !host_alive(&c->cg), res);
     docker_collect(box, spec, res);
     sb->times.files_out_us += docker_now_us() - t;
 

@@ -25,6 +25,7 @@ struct engine_s {
     CURLM           *multi;
     char            *socket_path;
     unsigned         timeout_ms;
+    long             status;        /* of the last plain call, 0: none */
     engine_times_t   times;
     char             err[256];
 };
@@ -198,6 +199,7 @@ engine_call(engine_t *e, const char *method, const char *path, json_t *body,
     curl_easy_setopt(e->h, CURLOPT_WRITEFUNCTION, engine_buf_write);
     curl_easy_setopt(e->h, CURLOPT_WRITEDATA, &b);
 
+    e->status = 0;
     rc = curl_easy_perform(e->h);
     if (rc != CURLE_OK) {
         snprintf(e->err, sizeof(e->err), "%s %s: %s", method, path,
@@ -205,6 +207,7 @@ engine_call(engine_t *e, const char *method, const char *path, json_t *body,
         goto done;
     }
     curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &status);
+    e->status = status;
 
     if (status != want) {
         msg = b.data != NULL ? json_loads(b.data, 0, &jerr) : NULL;
@@ -325,7 +328,11 @@ engine_remove(engine_t *e, const char *id)
     char  path[256];
 
     snprintf(path, sizeof(path), "/containers/%s?force=1&v=1", id);
-    return engine_call(e, "DELETE", path, NULL, 204, NULL);
+    if (engine_call(e, "DELETE", path, NULL, 204, NULL) < 0) {
+        /* 404: gone already (docker rm -f), as wanted */
+        return e->status == 404 ? 0 : -1;
+    }
+    return 0;
 }
 
 

@@ -63,7 +63,8 @@ int engine_create(engine_t *e, json_t *config, char *id, size_t size);
 int engine_start(engine_t *e, const char *id);
 /* The host pid of the container's first process, 0 when not running. */
 int engine_inspect_pid(engine_t *e, const char *id, long *pid);
-/* Kills and removes the container with its anonymous volumes. */
+/* Kills and removes the container with its anonymous volumes (one
+ * already gone is no error). */
 int engine_remove(engine_t *e, const char *id);
 /* The ids of the containers (any state) with label "key=value". */
 int engine_list(engine_t *e, const char *label, char ***ids, size_t *n);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -188,6 +189,15 @@ host_cgroup_close(host_cgroup_t *cg)
         close(cg->init_fd);
         cg->init_fd = -1;
     }
+}
+
+
+int
+host_alive(const host_cgroup_t *cg)
+{
+    struct pollfd  pfd = { cg->init_fd, POLLIN, 0 };
+
+    return cg->init_fd >= 0 && poll(&pfd, 1, 0) == 0;
 }
 
 

@@ -75,6 +75,9 @@ int host_only_exe(const host_cgroup_t *cg, const char *exe);
  */
 int host_kill_rest(const host_cgroup_t *cg);
 
+/* Whether the container's first process still runs (0: it ended). */
+int host_alive(const host_cgroup_t *cg);
+
 /*
  * Ends the container now by killing its first process: the kernel kills
  * the rest of its pid namespace, and the zombies its first process held

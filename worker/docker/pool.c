@@ -56,6 +56,8 @@ struct pool_s {
     pool_entry_t        *live[POOL_KINDS];
     unsigned             n_live[POOL_KINDS];
     pool_entry_t        *doomed;
+    int                  unsure;        /* the refill thread's: a daemon call
+                                           failed, see pool_sweep() */
 };
 
 
@@ -202,10 +204,117 @@ pool_remove_owned(pool_t *p, engine_t *e)
 
 
 /*
+ * Whether the pools know container "id" (the lock held).
+ */
+static int
+pool_knows(pool_t *p, const char *id)
+{
+    pool_entry_t  *en;
+    int            kind;
+
+    for (kind = 0; kind < POOL_KINDS; kind++) {
+        for (en = p->live[kind]; en != NULL; en = en->next) {
+            if (strcmp(en->c.id, id) == 0) {
+                return 1;
+            }
+        }
+    }
+    for (en = p->doomed; en != NULL; en = en->next) {
+        if (strcmp(en->c.id, id) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/*
+ * After a daemon call failed, once the daemon answers again: a create
+ * that timed out may have been carried out all the same, a remove that
+ * timed out may not; the containers of this owner the pools do not know
+ * are removed.  Only the refill thread creates containers, and it is
+ * here, so none is on its way.  Returns -1 when the daemon failed again.
+ */
+static int
+pool_sweep(pool_t *p)
+{
+    char    label[600], **ids;
+    size_t  n, i, removed = 0;
+    int     known;
+
+    snprintf(label, sizeof(label), POOL_LABEL_OWNER "=%s", p->cfg.owner);
+    if (engine_list(p->engine, label, &ids, &n) < 0) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        pthread_mutex_lock(&p->lock);
+        known = pool_knows(p, ids[i]);
+        pthread_mutex_unlock(&p->lock);
+        if (known) {
+            continue;
+        }
+        if (engine_remove(p->engine, ids[i]) < 0) {
+            engine_list_free(ids, n);
+            return -1;
+        }
+        removed++;
+    }
+    if (removed > 0) {
+        pool_log(p, 0, "docker: removed %zu container(s) the pools did not "
+                 "know, left by daemon calls that failed", removed);
+    }
+    engine_list_free(ids, n);
+    return 0;
+}
+
+
+/*
+ * Gives "en" up, taken off the live list at "pp" (the lock held): the
+ * refill thread removes it and makes another.
+ */
+static void
+pool_doom(pool_t *p, pool_entry_t **pp)
+{
+    pool_entry_t  *en = *pp;
+
+    *pp = en->next;
+    p->n_live[en->c.kind]--;
+    en->next = p->doomed;
+    p->doomed = en;
+    pthread_cond_signal(&p->wake);
+}
+
+
+/*
+ * An idle container whose first process ended outside the worker
+ * (docker kill, docker rm -f, the daemon restarted without live
+ * restore): given up, with a word in the log, before a run gets it.
+ * The lock held.
+ */
+static int
+pool_dead(pool_t *p, pool_entry_t **pp)
+{
+    pool_entry_t  *en = *pp;
+
+    if (host_alive(&en->c.cg)) {
+        return 0;
+    }
+    pool_log(p, 1, "docker: %s container %.12s ended outside the worker; "
+             "replaced", pool_names[en->c.kind], en->c.id);
+    pool_doom(p, pp);
+    return 1;
+}
+
+
+/*
  * The refill thread: the doomed go first (their resources count), then
  * the idle too long are doomed, then each pool is filled up, one
- * container at a time with the lock released.  A failing daemon is
- * retried every POOL_RETRY_S seconds; the runs wait meanwhile.
+ * container at a time with the lock released.  A container given up
+ * while one is created is removed before the next is: under a load that
+ * uses containers up faster than the daemon creates them, the filling
+ * would otherwise never end and the given-up ones (each a copy of the
+ * image with vfs) would pile up until the load ebbs.  A failing daemon
+ * is retried every POOL_RETRY_S seconds; the runs wait meanwhile.
  */
 static void *
 pool_refill_main(void *arg)
@@ -230,6 +339,7 @@ pool_refill_main(void *arg)
             if (engine_remove(p->engine, en->c.id) < 0) {
                 pool_log(p, 1, "docker: removing container %.12s: %s",
                          en->c.id, engine_error(p->engine));
+                p->unsure = 1;
             }
             host_cgroup_close(&en->c.cg);
             free(en);
@@ -243,10 +353,10 @@ pool_refill_main(void *arg)
                 if (!en->busy && p->cfg.idle_s > 0
                     && now - en->idle_since > (time_t) p->cfg.idle_s)
                 {
-                    *pp = en->next;
-                    p->n_live[kind]--;
-                    en->next = p->doomed;
-                    p->doomed = en;
+                    pool_doom(p, pp);
+                    continue;
+                }
+                if (!en->busy && pool_dead(p, pp)) {
                     continue;
                 }
                 pp = &en->next;
@@ -259,13 +369,16 @@ pool_refill_main(void *arg)
         for (kind = 0; kind < POOL_KINDS && !p->stopping && !failed;
              kind++)
         {
-            while (p->n_live[kind] < p->cfg.size[kind] && !p->stopping) {
+            while (p->n_live[kind] < p->cfg.size[kind] && !p->stopping
+                   && p->doomed == NULL)
+            {
                 pthread_mutex_unlock(&p->lock);
                 if (pool_start_one(p, p->engine, kind, &c, err, sizeof(err))
                     < 0)
                 {
                     pool_log(p, 1, "docker: starting a %s container: %s",
                              pool_names[kind], err);
+                    p->unsure = 1;
                     pthread_mutex_lock(&p->lock);
                     failed = 1;
                     break;
@@ -285,6 +398,11 @@ pool_refill_main(void *arg)
                 p->live[kind] = en;
                 p->n_live[kind]++;
                 pthread_cond_broadcast(&p->ready);
+                if (p->unsure) {
+                    pthread_mutex_unlock(&p->lock);
+                    p->unsure = pool_sweep(p) < 0;
+                    pthread_mutex_lock(&p->lock);
+                }
             }
         }
 
@@ -424,7 +542,7 @@ pool_close(pool_t *p)
 pool_container_t *
 pool_acquire(pool_t *p, int kind, int (*cancelled)(void *data), void *data)
 {
-    pool_entry_t     *en;
+    pool_entry_t     *en, **pp;
     struct timespec   until;
 
     pthread_mutex_lock(&p->lock);
@@ -433,12 +551,18 @@ pool_acquire(pool_t *p, int kind, int (*cancelled)(void *data), void *data)
             pthread_mutex_unlock(&p->lock);
             return NULL;
         }
-        for (en = p->live[kind]; en != NULL; en = en->next) {
-            if (!en->busy) {
-                en->busy = 1;
-                pthread_mutex_unlock(&p->lock);
-                return &en->c;
+        for (pp = &p->live[kind]; *pp != NULL; ) {
+            en = *pp;
+            if (en->busy) {
+                pp = &en->next;
+                continue;
             }
+            if (pool_dead(p, pp)) {
+                continue;
+            }
+            en->busy = 1;
+            pthread_mutex_unlock(&p->lock);
+            return &en->c;
         }
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 50 * 1000000;
@@ -462,16 +586,10 @@ pool_release(pool_t *p, pool_container_t *c, int recycle)
     en->idle_since = time(NULL);
 
     if (recycle || en->c.uses >= p->cfg.uses) {
-        for (pp = &p->live[c->kind]; *pp != NULL; pp = &(*pp)->next) {
-            if (*pp == en) {
-                *pp = en->next;
-                break;
-            }
+        for (pp = &p->live[c->kind]; *pp != en; pp = &(*pp)->next) {
+            /* find it */
         }
-        p->n_live[c->kind]--;
-        en->next = p->doomed;
-        p->doomed = en;
-        pthread_cond_signal(&p->wake);
+        pool_doom(p, pp);
     } else {
         pthread_cond_broadcast(&p->ready);
     }
