@@ -65,7 +65,9 @@ cmp_ok($most, '<=', 4, 'never more containers than the pools\' three and '
        . 'the one being created') or diag("$most at once");
 
 ok(stop_worker($pid), 'the worker stops on TERM');
-is_deeply([owned_containers($state)], [], 'and its containers are gone');
+# a removal the worker gave up on under load the daemon still carries out
+ok(wait_until(sub { !owned_containers($state) }, 30),
+   'and its containers are gone');
 
 === a runner killed from outside: replaced when idle, IE under a run
 --- http_config eval: $::Http
@@ -107,13 +109,16 @@ wait_until(sub { (undef, $r) = http_json(GET => "/submissions/$s->{id}");
                  ($r->{status} // '') !~ /^(QUEUED|RUNNING|COMPILING)$/ }, 60);
 is($r->{verdict}, 'IE', 'its runner killed outside: IE');
 is($r->{tests}[0]{message}, 'the container ended under the run (killed or '
-   . 'removed outside the worker)', 'saying why');
+   . 'removed outside the worker)', 'saying why')
+    or diag(JSON::PP->new->encode($r));
 is(judged({language => 'python', source => "print(2)\n",
            tests => [{input => '', expected_output => "2\n"}]})->{verdict},
    'AC', 'the next run is AC');
 
 ok(stop_worker($pid), 'the worker stops on TERM');
-is_deeply([owned_containers($state)], [], 'and its containers are gone');
+# a removal the worker gave up on under load the daemon still carries out
+ok(wait_until(sub { !owned_containers($state) }, 30),
+   'and its containers are gone');
 
 === a daemon that does the work but does not answer: what it made meanwhile is removed once it answers again
 --- http_config eval: $::Http
@@ -156,4 +161,6 @@ is(judged({language => 'python', source => "print(2)\n",
    'AC', 'a run is AC');
 
 ok(stop_worker($pid), 'the worker stops on TERM');
-is_deeply([owned_containers($state)], [], 'and its containers are gone');
+# a removal the worker gave up on under load the daemon still carries out
+ok(wait_until(sub { !owned_containers($state) }, 30),
+   'and its containers are gone');

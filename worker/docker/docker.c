@@ -44,6 +44,9 @@
                                            and 127: docker could not run it */
 #define DOCKER_STATUS       "/tmp/.judge-status"
 #define DOCKER_KILL_REQUESTED  100
+#define DOCKER_INIT_END_MS  1000        /* a killed container's init ending */
+#define DOCKER_ENDED_OUTSIDE                                                  \
+    "the container ended under the run (killed or removed outside the worker)"
 
 
 struct docker_s {
@@ -523,9 +526,8 @@ docker_verdict(const docker_run_t *r, const docker_status_t *st,
         /* the container's first process is its pid namespace's init,
          * which the program cannot kill: docker kill, docker rm -f */
         res->status = SANDBOX_IE;
-        snprintf(res->message, sizeof(res->message),
-                 "the container ended under the run (killed or removed "
-                 "outside the worker)");
+        snprintf(res->message, sizeof(res->message), "%s",
+                 DOCKER_ENDED_OUTSIDE);
     } else if (!st->valid && r->kill_reason == 0 && !oom) {
         /* the wrapper ran the program and was then killed (by it: same
          * user) or could not write the status (the program filled /tmp):
@@ -813,8 +815,10 @@ docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
     t = docker_now_us();
     docker_read_status(tmp, nonce, &st);
     res->wall_time_ms = r.wall_us / 1000;
+    /* an end nothing explains: the container's, or the program's doing */
     docker_verdict(&r, &st, peak, oom1 > oom0, exit_code,
-                   !host_alive(&c->cg), res);
+                   !host_alive(&c->cg, !st.valid && r.kill_reason == 0
+                                       ? DOCKER_INIT_END_MS : 0), res);
     docker_collect(box, spec, res);
     sb->times.files_out_us += docker_now_us() - t;
 
@@ -828,8 +832,10 @@ docker_run(void *instance, const sandbox_spec_t *spec, sandbox_result_t *res)
 
 failed:
 
+    /* a call or a read that failed because the container is gone says so */
     res->status = SANDBOX_IE;
-    snprintf(res->message, sizeof(res->message), "%s", err);
+    snprintf(res->message, sizeof(res->message), "%s",
+             c != NULL && !host_alive(&c->cg, 0) ? DOCKER_ENDED_OUTSIDE : err);
 
 done:
 

@@ -193,11 +193,20 @@ host_cgroup_close(host_cgroup_t *cg)
 
 
 int
-host_alive(const host_cgroup_t *cg)
+host_alive(const host_cgroup_t *cg, int wait_ms)
 {
     struct pollfd  pfd = { cg->init_fd, POLLIN, 0 };
+    int            n;
 
-    return cg->init_fd >= 0 && poll(&pfd, 1, 0) == 0;
+    if (cg->init_fd < 0) {
+        return 0;
+    }
+
+    while ((n = poll(&pfd, 1, wait_ms)) < 0 && errno == EINTR) {
+        /* again */
+    }
+
+    return n == 0;
 }
 
 

@@ -75,8 +75,12 @@ int host_only_exe(const host_cgroup_t *cg, const char *exe);
  */
 int host_kill_rest(const host_cgroup_t *cg);
 
-/* Whether the container's first process still runs (0: it ended). */
-int host_alive(const host_cgroup_t *cg);
+/*
+ * Whether the container's first process still runs (0: it ended), waiting
+ * up to "wait_ms" for its end: a killed init ends only after the rest of
+ * its pid namespace, which may be after a run's wrapper was seen to end.
+ */
+int host_alive(const host_cgroup_t *cg, int wait_ms);
 
 /*
  * Ends the container now by killing its first process: the kernel kills

@@ -296,7 +296,7 @@ pool_dead(pool_t *p, pool_entry_t **pp)
 {
     pool_entry_t  *en = *pp;
 
-    if (host_alive(&en->c.cg)) {
+    if (host_alive(&en->c.cg, 0)) {
         return 0;
     }
     pool_log(p, 1, "docker: %s container %.12s ended outside the worker; "
