@@ -42,8 +42,8 @@ struct interact_watch {
     int                 interactor;     /* spare write ends of the stdins */
     int                 submission;
     int                 stop;           /* an eventfd: both runs are over */
-    int                 first;          /* the interactor ended first */
-    int                 both;           /* both were seen gone at once */
+    int                 interactor_gone;    /* when first seen: its stdin */
+    int                 submission_gone;    /* had lost its reader */
 };
 
 
@@ -86,6 +86,31 @@ interact_interactor_verdict(int kattis, const sandbox_result_t *res,
 
     return checker_custom_verdict(res->exit_code, res->signal, note,
                                   note_len, msg, msg_size);
+}
+
+
+/*
+ * Whether the interactor ended first (see interact.h), from what the
+ * watcher saw gone and, when it saw both at once, how the interactor
+ * ended.
+ */
+int
+interact_interactor_first(int interactor_gone, int submission_gone,
+                          const sandbox_result_t *interactor)
+{
+    if (!interactor_gone) {
+        return 0;
+    }
+
+    if (!submission_gone) {
+        return 1;
+    }
+
+    if (interactor->status == SANDBOX_RE) {
+        return interactor->signal != 0 && interactor->signal != SIGPIPE;
+    }
+
+    return interactor->status != SANDBOX_OK;
 }
 
 
@@ -199,8 +224,8 @@ interact_watch_main(void *arg)
         /* again */
     }
 
-    w->first = pfd[0].revents != 0 && pfd[1].revents == 0;
-    w->both = pfd[0].revents != 0 && pfd[1].revents != 0;
+    w->interactor_gone = pfd[0].revents != 0;
+    w->submission_gone = pfd[1].revents != 0;
 
     close(w->interactor);
     close(w->submission);
@@ -515,8 +540,8 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
         spec.output_data = live;
     }
 
-    w.first = 0;
-    w.both = 0;
+    w.interactor_gone = 0;
+    w.submission_gone = 0;
 
     rc = pthread_create(&watch_thread, NULL, interact_watch_main, &w);
     if (rc != 0) {
@@ -564,21 +589,10 @@ interact_test(sandbox_t *sb, sandbox_t *peer, const struct test_setup *ts,
     text = runner_collected(&p.res, &len);
     iv = interact_interactor_verdict(ts->interactor->kattis, &p.res, text,
                                      len, msg, sizeof(msg));
-    /*
-     * Seen gone at once, the interactor ended first when it ended on its
-     * own: a limit of its own, or a signal but SIGPIPE.  The submission's
-     * end may follow the interactor's unseen (a write to a pipe without its
-     * reader), but an interactor that reads no EOF before the watcher's
-     * is not killed by a submission's end: only an exit of its own may
-     * follow it (SIGPIPE, or an error exit where a runtime ignores it).
-     */
-    if (w.both) {
-        w.first = (p.res.status != SANDBOX_OK && p.res.status != SANDBOX_RE)
-                  || (p.res.status == SANDBOX_RE && p.res.signal != 0
-                      && p.res.signal != SIGPIPE);
-    }
-
-    status = interact_verdict(&res, iv, w.first);
+    status = interact_verdict(&res, iv,
+                              interact_interactor_first(w.interactor_gone,
+                                                        w.submission_gone,
+                                                        &p.res));
 
     /* the interactor's word is the checker message when it decided */
     if (status != JUDGE__STATUS__WA && status != JUDGE__STATUS__IE

@@ -76,6 +76,11 @@ check_verdict_t  interact_interactor_verdict(int kattis,
                                              size_t note_len, char *msg,
                                              size_t msg_size);
 
+int              interact_interactor_first(int interactor_gone,
+                                           int submission_gone,
+                                           const sandbox_result_t
+                                           *interactor);
+
 Judge__Status    interact_verdict(const sandbox_result_t *sub,
                                   check_verdict_t interactor,
                                   int interactor_first);

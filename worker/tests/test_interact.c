@@ -160,11 +160,39 @@ test_kattis_validator(void)
 }
 
 
+static void
+test_first(void)
+{
+    sandbox_result_t  r;
+
+    r = run(SANDBOX_RE, 0, SIGSEGV);
+    ok(interact_interactor_first(1, 0, &r), "the interactor seen gone alone: "
+       "first");
+    ok(!interact_interactor_first(0, 1, &r), "the submission seen gone "
+       "alone: first");
+    ok(interact_interactor_first(1, 1, &r), "both at once, the interactor "
+       "crashed: first (the submission's end may be its failed write)");
+    r = run(SANDBOX_WLE, 0, SIGKILL);
+    ok(interact_interactor_first(1, 1, &r), "both at once, the interactor "
+       "over a limit of its own: first");
+    r = run(SANDBOX_RE, 0, SIGPIPE);
+    ok(!interact_interactor_first(1, 1, &r), "both at once, the interactor "
+       "killed by SIGPIPE: the submission first");
+    r = run(SANDBOX_RE, 1, 0);
+    ok(!interact_interactor_first(1, 1, &r), "both at once, the interactor "
+       "exited 1 (a runtime's failed write): the submission first");
+    r = run(SANDBOX_OK, 0, 0);
+    ok(!interact_interactor_first(1, 1, &r), "both at once, the interactor "
+       "exited 0: the submission first");
+}
+
+
 int
 main(void)
 {
     test_interactor();
     test_verdict();
+    test_first();
     test_kattis_validator();
 
     return done_testing();
